@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make demo` and `make test` (CI runs `.ci/run`, which runs
+# `make test`). Everything else they need is installed into .tools/ by scripts/tools.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+
+.PHONY: help tools build test demo bench fmt clean
+
+help:
+	@echo "make demo   build the provider and deploy examples/quickstart to a local SageMaker endpoint, then destroy it"
+	@echo "make test   run every test (unit, golden, protocol, acceptance with the real Terraform CLI)"
+	@echo "make tools  install Terraform 1.0.3, the moto server and hashicorp/null into .tools/"
+	@echo "make build  cargo build --release"
+	@echo "make fmt    cargo fmt, terraform fmt of examples/"
+	@echo "make bench  run scripts/bench, if present"
+	@echo "make clean  remove .tools/ and target/"
+
+tools:
+	scripts/tools
+
+build:
+	$(CARGO) build --release
+
+# The acceptance tests start their own local SageMaker endpoint per test (tests/support), so
+# only the tools must be installed first.
+test: tools
+	$(CARGO) test --release
+
+demo:
+	scripts/demo
+
+bench: tools
+	@if [[ -x scripts/bench ]]; then scripts/bench; else echo "no benchmarks yet (scripts/bench)"; fi
+
+fmt: tools
+	$(CARGO) fmt
+	@if [[ -d examples ]]; then .tools/bin/terraform fmt -recursive examples; fi
+
+clean:
+	-scripts/local-sagemaker stop 2>/dev/null
+	rm -rf .tools target

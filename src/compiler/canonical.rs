@@ -1,0 +1,173 @@
+//! Canonical JSON: the one textual form of every definition and step object this provider
+//! stores, and semantic equality between two JSON texts.
+//!
+//! The canonical form is what Terraform's `jsonencode` produces: object keys sorted, no
+//! insignificant whitespace, `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u003c`-style
+//! sequences, and numbers in their shortest exact decimal form (`1` for `1.0`, no exponent).
+//! Because of that, a step written with `jsonencode({...})` in HCL, the same step compiled by
+//! this provider, and the same step read back from SageMaker all compare equal as strings.
+//!
+//! Pure: no IO. Depends on serde_json only.
+
+use serde_json::Value as Json;
+
+/// Serialises `v` canonically.
+pub fn to_string(v: &Json) -> String {
+    let mut out = String::new();
+    write(v, &mut out);
+    out
+}
+
+/// Parses `text` and re-serialises it canonically.
+pub fn normalize(text: &str) -> Result<String, serde_json::Error> {
+    let v: Json = serde_json::from_str(text)?;
+    Ok(to_string(&v))
+}
+
+/// True when two JSON texts mean the same thing: key order, whitespace, escapes and number
+/// spelling (`1` vs `1.0` vs `1e0`) aside. Unparseable texts are equal only if byte-identical.
+pub fn semantically_equal(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    match (normalize(a), normalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn write(v: &Json, out: &mut String) {
+    match v {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => out.push_str(&canonical_number(&n.to_string())),
+        Json::String(s) => write_str(s, out),
+        Json::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(item, out);
+            }
+            out.push(']');
+        }
+        Json::Object(map) => {
+            // serde_json's map is ordered by key unless `preserve_order` is on; sort anyway so
+            // the form never depends on a feature flag elsewhere in the dependency graph.
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(k, out);
+                out.push(':');
+                write(&map[k], out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_str(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Rewrites a JSON number literal as its shortest exact plain decimal: `1.0` -> `1`,
+/// `1.50` -> `1.5`, `1e3` -> `1000`, `-0` -> `0`, `2.5E-3` -> `0.0025`.
+pub fn canonical_number(text: &str) -> String {
+    let (neg, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let (mantissa, exp) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], rest[i + 1..].parse::<i64>().unwrap_or(0)),
+        None => (rest, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut digits: String = format!("{int_part}{frac_part}");
+    if !digits.chars().all(|c| c.is_ascii_digit()) || digits.is_empty() {
+        return text.to_string();
+    }
+    // Position of the decimal point within `digits`.
+    let mut point = int_part.len() as i64 + exp;
+    if point.abs() > 4096 {
+        return text.to_string(); // absurd exponents are kept verbatim rather than expanded
+    }
+    if point < 0 {
+        digits = "0".repeat((-point) as usize) + &digits;
+        point = 0;
+    }
+    if point as usize > digits.len() {
+        digits.push_str(&"0".repeat(point as usize - digits.len()));
+    }
+    let (i, f) = digits.split_at(point as usize);
+    let i = i.trim_start_matches('0');
+    let f = f.trim_end_matches('0');
+    let i = if i.is_empty() { "0" } else { i };
+    let mut s = String::new();
+    if neg && !(i == "0" && f.is_empty()) {
+        s.push('-');
+    }
+    s.push_str(i);
+    if !f.is_empty() {
+        s.push('.');
+        s.push_str(f);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_take_their_shortest_exact_form() {
+        for (input, want) in [
+            ("1", "1"),
+            ("1.0", "1"),
+            ("1.50", "1.5"),
+            ("-0", "0"),
+            ("-0.0", "0"),
+            ("1e3", "1000"),
+            ("2.5E-3", "0.0025"),
+            ("0.1", "0.1"),
+            ("-12.340", "-12.34"),
+            ("12345678901234567890123", "12345678901234567890123"),
+            ("1.5e1", "15"),
+            ("100", "100"),
+            ("0.000", "0"),
+        ] {
+            assert_eq!(canonical_number(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn keys_sorted_no_whitespace_html_escaped() {
+        let s = normalize(r#"{ "b": [1.0, true, null], "a": "x<y & z>\u2028" }"#).expect("json");
+        assert_eq!(s, r#"{"a":"x\u003cy \u0026 z\u003e\u2028","b":[1,true,null]}"#);
+    }
+
+    #[test]
+    fn semantic_equality_ignores_order_spacing_and_number_spelling() {
+        assert!(semantically_equal(r#"{"a":1,"b":{"c":[1.0]}}"#, r#"{ "b" : { "c": [1] }, "a": 1.00 }"#));
+        assert!(!semantically_equal(r#"{"a":1}"#, r#"{"a":2}"#));
+        assert!(!semantically_equal(r#"{"a":[1,2]}"#, r#"{"a":[2,1]}"#));
+        assert!(!semantically_equal("not json", "not  json"));
+    }
+}

@@ -1,0 +1,333 @@
+//! Pipeline definition assembly: parameters and step objects in, the SageMaker pipeline
+//! definition (canonical JSON) out, with every problem found collected as a diagnostic.
+//!
+//! Pure: no IO, no async, and it never sees an unknown value — the caller only compiles once
+//! every input is known. Problems carry attribute paths relative to the pipeline resource
+//! (`parameter[1].default`, `steps[0]`), so the provider can hand them to Terraform unchanged.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value as Json};
+
+use super::canonical;
+use crate::framework::{AttrPath, Diagnostics};
+
+/// SageMaker's inline definition limit, in characters.
+pub const MAX_DEFINITION_CHARS: usize = 1_048_576;
+
+/// The schema version every definition declares.
+pub const DEFINITION_VERSION: &str = "2020-12-01";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParamType {
+    String,
+    Integer,
+    Float,
+    Boolean,
+}
+
+impl ParamType {
+    pub fn parse(s: &str) -> Option<ParamType> {
+        match s {
+            "String" => Some(ParamType::String),
+            "Integer" => Some(ParamType::Integer),
+            "Float" => Some(ParamType::Float),
+            "Boolean" => Some(ParamType::Boolean),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ParamType::String => "String",
+            ParamType::Integer => "Integer",
+            ParamType::Float => "Float",
+            ParamType::Boolean => "Boolean",
+        }
+    }
+}
+
+/// One `parameter` block, as the user wrote it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParameterInput {
+    pub name: String,
+    /// `None` means `String`, as in the SageMaker Python SDK.
+    pub type_name: Option<String>,
+    /// The default as text; converted to the parameter's JSON type.
+    pub default: Option<String>,
+    pub enum_values: Vec<String>,
+}
+
+/// Everything the definition is made of.
+#[derive(Clone, Debug, Default)]
+pub struct PipelineInput {
+    pub parameters: Vec<ParameterInput>,
+    /// Step objects as JSON texts (a step resource's `json`, or any `jsonencode`d step).
+    pub steps: Vec<String>,
+}
+
+/// The compiled definition, or `None` when there were errors (all of them in `Diagnostics`).
+pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let parameters = compile_parameters(&input.parameters, &mut diags);
+    let steps = parse_steps(&input.steps, &mut diags);
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    let definition = json!({
+        "Version": DEFINITION_VERSION,
+        "Metadata": {},
+        "Parameters": parameters,
+        "Steps": steps,
+    });
+    let text = canonical::to_string(&definition);
+    let chars = text.chars().count();
+    if chars > MAX_DEFINITION_CHARS {
+        diags.error_at(
+            AttrPath::root("steps"),
+            "Pipeline definition is too large",
+            format!(
+                "The compiled definition has {chars} characters; SageMaker accepts at most {MAX_DEFINITION_CHARS}. Split the pipeline, or move large literals (scripts, long argument lists) to S3 and reference them."
+            ),
+        );
+        return (None, diags);
+    }
+    (Some(text), diags)
+}
+
+pub fn valid_entity_name(name: &str, max: usize) -> bool {
+    !name.is_empty()
+        && name.len() <= max
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn compile_parameters(params: &[ParameterInput], diags: &mut Diagnostics) -> Vec<Json> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (i, p) in params.iter().enumerate() {
+        let path = AttrPath::root("parameter").index(i);
+        if !valid_entity_name(&p.name, 64) {
+            diags.error_at(
+                path.clone().attr("name"),
+                format!("Invalid parameter name {:?}", p.name),
+                "Parameter names are 1 to 64 characters of letters, digits, hyphens and underscores, e.g. \"InputData\".",
+            );
+        }
+        if let Some(first) = seen.insert(&p.name, i) {
+            diags.error_at(
+                path.clone().attr("name"),
+                format!("Duplicate parameter {:?}", p.name),
+                format!("parameter[{first}] already declares {:?}. Give each parameter a unique name.", p.name),
+            );
+        }
+        let type_name = p.type_name.as_deref().unwrap_or("String");
+        let Some(ty) = ParamType::parse(type_name) else {
+            diags.error_at(
+                path.clone().attr("type"),
+                format!("Unknown parameter type {type_name:?}"),
+                "Use one of String, Integer, Float or Boolean.",
+            );
+            continue;
+        };
+        let mut obj = Map::new();
+        obj.insert("Name".into(), Json::String(p.name.clone()));
+        obj.insert("Type".into(), Json::String(ty.as_str().into()));
+        if let Some(d) = &p.default {
+            match convert_default(&ty, d) {
+                Ok(v) => {
+                    obj.insert("DefaultValue".into(), v);
+                }
+                Err(why) => diags.error_at(
+                    path.clone().attr("default"),
+                    format!("Default of parameter {:?} is not a valid {}", p.name, ty.as_str()),
+                    why,
+                ),
+            }
+        }
+        if !p.enum_values.is_empty() {
+            if ty != ParamType::String {
+                diags.error_at(
+                    path.clone().attr("enum_values"),
+                    "enum_values is only allowed on String parameters",
+                    "Remove enum_values, or change the parameter's type to String.",
+                );
+            } else {
+                if let Some(d) = &p.default {
+                    if !p.enum_values.contains(d) {
+                        diags.error_at(
+                            path.clone().attr("default"),
+                            format!("Default {d:?} is not one of the parameter's enum_values"),
+                            format!("Use one of {:?} as the default, or add it to enum_values.", p.enum_values),
+                        );
+                    }
+                }
+                obj.insert("EnumValues".into(), json!(p.enum_values));
+            }
+        }
+        out.push(Json::Object(obj));
+    }
+    out
+}
+
+/// Converts a default given as text to the parameter's JSON type.
+pub fn convert_default(ty: &ParamType, text: &str) -> Result<Json, String> {
+    match ty {
+        ParamType::String => Ok(Json::String(text.to_string())),
+        ParamType::Integer => text
+            .trim()
+            .parse::<i64>()
+            .map(Json::from)
+            .map_err(|_| format!("{text:?} is not a whole number. Integer parameters take defaults like \"3\".")),
+        ParamType::Float => {
+            let t = text.trim();
+            match t.parse::<f64>() {
+                Ok(f) if f.is_finite() => {
+                    serde_json::from_str::<Json>(&canonical::canonical_number(t)).map_err(|e| e.to_string())
+                }
+                _ => Err(format!("{text:?} is not a number. Float parameters take defaults like \"0.5\".")),
+            }
+        }
+        ParamType::Boolean => match text.trim() {
+            "true" => Ok(Json::Bool(true)),
+            "false" => Ok(Json::Bool(false)),
+            _ => Err(format!("{text:?} is not a boolean. Boolean parameters take \"true\" or \"false\".")),
+        },
+    }
+}
+
+/// The text form of a default read back from a definition (the inverse of `convert_default`).
+pub fn default_to_text(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(canonical::canonical_number(&n.to_string())),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn parse_steps(steps: &[String], diags: &mut Diagnostics) -> Vec<Json> {
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (i, text) in steps.iter().enumerate() {
+        let path = AttrPath::root("steps").index(i);
+        let v: Json = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                diags.error_at(
+                    path,
+                    "Step is not valid JSON",
+                    format!("{e}. Pass a step resource's `json` attribute, or build the step with jsonencode({{ Name = ..., Type = ..., Arguments = {{...}} }})."),
+                );
+                continue;
+            }
+        };
+        let Json::Object(obj) = &v else {
+            diags.error_at(path, "Step is not a JSON object", "Each element of steps must be one step object with Name, Type and Arguments.");
+            continue;
+        };
+        match obj.get("Name").and_then(Json::as_str) {
+            Some(name) if valid_entity_name(name, 64) => {
+                if let Some(first) = names.insert(name.to_string(), i) {
+                    diags.error_at(
+                        path.clone(),
+                        format!("Duplicate step name {name:?}"),
+                        format!("steps[{first}] already uses the name {name:?}. Step names must be unique within a pipeline."),
+                    );
+                }
+            }
+            Some(name) => diags.error_at(
+                path.clone(),
+                format!("Invalid step name {name:?}"),
+                "Step names are 1 to 64 characters of letters, digits, hyphens and underscores.",
+            ),
+            None => diags.error_at(path.clone(), "Step has no Name", "Add a string \"Name\" to the step object."),
+        }
+        if obj.get("Type").and_then(Json::as_str).is_none() {
+            diags.error_at(path, "Step has no Type", "Add a string \"Type\" to the step object, e.g. \"Processing\" or \"Fail\".");
+        }
+        out.push(v);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(name: &str, ty: Option<&str>, default: Option<&str>) -> ParameterInput {
+        ParameterInput {
+            name: name.into(),
+            type_name: ty.map(Into::into),
+            default: default.map(Into::into),
+            enum_values: vec![],
+        }
+    }
+
+    #[test]
+    fn typed_defaults_and_canonical_output() {
+        let input = PipelineInput {
+            parameters: vec![
+                p("InputData", None, Some("s3://b/in")),
+                p("Epochs", Some("Integer"), Some("3")),
+                p("Threshold", Some("Float"), Some("0.50")),
+                p("Deploy", Some("Boolean"), Some("false")),
+                p("NoDefault", Some("String"), None),
+            ],
+            steps: vec![r#"{"Type":"Fail","Name":"Stop","Arguments":{"ErrorMessage":"x"}}"#.into()],
+        };
+        let (def, diags) = compile(&input);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            def.expect("definition"),
+            concat!(
+                r#"{"Metadata":{},"Parameters":["#,
+                r#"{"DefaultValue":"s3://b/in","Name":"InputData","Type":"String"},"#,
+                r#"{"DefaultValue":3,"Name":"Epochs","Type":"Integer"},"#,
+                r#"{"DefaultValue":0.5,"Name":"Threshold","Type":"Float"},"#,
+                r#"{"DefaultValue":false,"Name":"Deploy","Type":"Boolean"},"#,
+                r#"{"Name":"NoDefault","Type":"String"}],"#,
+                r#""Steps":[{"Arguments":{"ErrorMessage":"x"},"Name":"Stop","Type":"Fail"}],"Version":"2020-12-01"}"#
+            )
+        );
+    }
+
+    #[test]
+    fn collects_every_problem_with_paths() {
+        let input = PipelineInput {
+            parameters: vec![p("Bad Name", Some("Integer"), Some("three")), p("X", Some("Text"), None), p("X", None, None)],
+            steps: vec!["{".into(), r#"{"Name":"A","Type":"Fail"}"#.into(), r#"{"Name":"A"}"#.into(), "[1]".into()],
+        };
+        let (def, diags) = compile(&input);
+        assert!(def.is_none());
+        let paths: Vec<String> = diags.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "parameter[0].name",
+                "parameter[0].default",
+                "parameter[1].type",
+                "parameter[2].name",
+                "steps[0]",
+                "steps[2]",
+                "steps[2]",
+                "steps[3]",
+            ]
+        );
+        assert!(diags.iter().all(|d| !d.detail.is_empty()));
+    }
+
+    #[test]
+    fn defaults_roundtrip_to_text() {
+        for (ty, text) in [(ParamType::Integer, "3"), (ParamType::Float, "0.5"), (ParamType::Boolean, "true"), (ParamType::String, "x")] {
+            let v = convert_default(&ty, text).expect("converts");
+            assert_eq!(default_to_text(&v).as_deref(), Some(text));
+        }
+    }
+
+    #[test]
+    fn enum_values_checked() {
+        let mut param = p("Mode", None, Some("fast"));
+        param.enum_values = vec!["full".into(), "quick".into()];
+        let (_, diags) = compile(&PipelineInput { parameters: vec![param], steps: vec![] });
+        assert!(diags.has_errors());
+    }
+}

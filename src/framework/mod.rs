@@ -1,0 +1,412 @@
+//! Provider framework: the typed, protocol-free contract between the plugin server (the edge)
+//! and the provider's resources and data sources.
+//!
+//! It owns the plan/apply rules Terraform enforces (see `research/terraform-plugin-protocol.md`
+//! §6) so that individual resources cannot get them wrong:
+//! - non-computed attributes echo the configuration; computed attributes the user did not set are
+//!   planned unknown on create;
+//! - `force_new` attributes that change are reported as `requires_replace`;
+//! - apply dispatches to create, update or delete, and a result that does not conform to the
+//!   schema is turned into an error diagnostic instead of being handed to Terraform (which would
+//!   drop the instance from state);
+//! - a resource RPC before `ConfigureProvider` is a diagnostic, never a panic.
+//!
+//! Depends on `tfvalue` and its own `schema`/`diag`. Must not know about gRPC, protobuf, msgpack
+//! bytes, AWS or SageMaker.
+
+pub mod diag;
+pub mod schema;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use async_trait::async_trait;
+
+use crate::tfvalue::{json as tfjson, Type, Value};
+pub use diag::{AttrPath, Diagnostic, Diagnostics, PathStep, Severity};
+pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+
+pub struct PlanRequest {
+    /// `Value::Null` when the resource is being created.
+    pub prior: Value,
+    pub proposed: Value,
+    pub config: Value,
+    pub prior_private: Vec<u8>,
+}
+
+pub struct PlanResponse {
+    pub planned: Value,
+    pub requires_replace: Vec<AttrPath>,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+pub struct ApplyRequest {
+    pub prior: Value,
+    pub planned: Value,
+    pub config: Value,
+    pub private: Vec<u8>,
+}
+
+pub struct ApplyResponse {
+    pub new_state: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+pub struct ReadResponse {
+    /// `Value::Null` means the remote object is gone and Terraform should forget it.
+    pub state: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+pub struct ImportResponse {
+    pub state: Option<Value>,
+    pub diagnostics: Diagnostics,
+}
+
+pub struct DataReadResponse {
+    pub state: Value,
+    pub diagnostics: Diagnostics,
+}
+
+/// What a resource's create/update returns: the object to save (best known, even on failure)
+/// and the diagnostics. On a failed create with nothing created, `state` is `Value::Null`.
+pub struct Outcome {
+    pub state: Value,
+    pub diagnostics: Diagnostics,
+}
+
+/// A managed resource type. `C` is the configured provider handed to every call.
+#[async_trait]
+pub trait Resource<C>: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    /// Offline checks of a configuration that may contain unknown values.
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+    /// Refines the framework's base plan (`planned` already echoes config and has computed
+    /// attributes unknown on create). Runs without a configured provider when `ctx` is `None`
+    /// is never the case: plans always follow `ConfigureProvider`.
+    async fn plan(&self, _ctx: &C, _req: &PlanRequest, _planned: &mut Value, _diags: &mut Diagnostics) {}
+    async fn create(&self, ctx: &C, planned: &Value) -> Outcome;
+    async fn update(&self, ctx: &C, prior: &Value, planned: &Value) -> Outcome;
+    async fn delete(&self, ctx: &C, prior: &Value) -> Diagnostics;
+    /// `Ok(Value::Null)` when the remote object no longer exists.
+    async fn read(&self, ctx: &C, state: &Value) -> (Value, Diagnostics);
+    /// Turns an import id into a minimal state that `read` then fills in.
+    async fn import(&self, _ctx: &C, _id: &str) -> ImportResponse {
+        let mut d = Diagnostics::new();
+        d.error(
+            format!("{} does not support import", self.type_name()),
+            "This resource type has no remote object to import; declare it in configuration instead.",
+        );
+        ImportResponse { state: None, diagnostics: d }
+    }
+}
+
+#[async_trait]
+pub trait DataSource<C>: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+    async fn read(&self, ctx: &C, config: &Value) -> (Value, Diagnostics);
+}
+
+/// Provider-level hooks: its own schema, validation, and how configuration becomes a `C`.
+#[async_trait]
+pub trait ProviderHooks<C>: Send + Sync {
+    fn schema(&self) -> Schema;
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+    async fn configure(&self, terraform_version: &str, config: &Value) -> Result<C, Diagnostics>;
+}
+
+/// The protocol-free provider interface the plugin server drives.
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    fn provider_schema(&self) -> &Schema;
+    fn resource_schemas(&self) -> BTreeMap<&'static str, &Schema>;
+    fn data_source_schemas(&self) -> BTreeMap<&'static str, &Schema>;
+    /// The value type of a resource (`resource = true`) or data source, for decoding.
+    fn value_type(&self, type_name: &str, resource: bool) -> Option<&Type>;
+    fn provider_type(&self) -> &Type;
+    fn validate_provider(&self, config: &Value) -> Diagnostics;
+    async fn configure(&self, terraform_version: &str, config: &Value) -> Diagnostics;
+    fn validate_resource(&self, type_name: &str, config: &Value) -> Diagnostics;
+    fn validate_data_source(&self, type_name: &str, config: &Value) -> Diagnostics;
+    fn upgrade(&self, type_name: &str, version: i64, json: &[u8]) -> (Value, Diagnostics);
+    async fn read(&self, type_name: &str, state: Value, private: Vec<u8>) -> ReadResponse;
+    async fn plan(&self, type_name: &str, req: PlanRequest) -> PlanResponse;
+    async fn apply(&self, type_name: &str, req: ApplyRequest) -> ApplyResponse;
+    async fn import(&self, type_name: &str, id: &str) -> ImportResponse;
+    async fn read_data_source(&self, type_name: &str, config: Value) -> DataReadResponse;
+}
+
+struct Entry<T: ?Sized> {
+    imp: Arc<T>,
+    schema: Schema,
+    ty: Type,
+}
+
+/// The framework's implementation of [`Provider`], built from hooks, resources and data sources.
+pub struct Framework<C> {
+    hooks: Box<dyn ProviderHooks<C>>,
+    provider_schema: Schema,
+    provider_ty: Type,
+    resources: BTreeMap<&'static str, Entry<dyn Resource<C>>>,
+    data_sources: BTreeMap<&'static str, Entry<dyn DataSource<C>>>,
+    configured: RwLock<Option<Arc<C>>>,
+}
+
+impl<C: Send + Sync + 'static> Framework<C> {
+    pub fn new(
+        hooks: Box<dyn ProviderHooks<C>>,
+        resources: Vec<Arc<dyn Resource<C>>>,
+        data_sources: Vec<Arc<dyn DataSource<C>>>,
+    ) -> Self {
+        let provider_schema = hooks.schema();
+        let provider_ty = provider_schema.block.value_type();
+        let resources = resources
+            .into_iter()
+            .map(|r| {
+                let schema = r.schema();
+                let ty = schema.block.value_type();
+                (r.type_name(), Entry { imp: r, schema, ty })
+            })
+            .collect();
+        let data_sources = data_sources
+            .into_iter()
+            .map(|r| {
+                let schema = r.schema();
+                let ty = schema.block.value_type();
+                (r.type_name(), Entry { imp: r, schema, ty })
+            })
+            .collect();
+        Framework { hooks, provider_schema, provider_ty, resources, data_sources, configured: RwLock::new(None) }
+    }
+
+    fn ctx(&self) -> Result<Arc<C>, Diagnostics> {
+        let guard = self.configured.read().unwrap_or_else(|p| p.into_inner());
+        guard.clone().ok_or_else(|| {
+            Diagnostic::error(
+                "Provider is not configured",
+                "Terraform called the provider before configuring it. This is a bug in the provider or Terraform; please report it.",
+            )
+            .into()
+        })
+    }
+
+    fn resource(&self, type_name: &str) -> Result<&Entry<dyn Resource<C>>, Diagnostics> {
+        self.resources.get(type_name).ok_or_else(|| unknown_type("resource", type_name))
+    }
+}
+
+fn unknown_type(kind: &str, type_name: &str) -> Diagnostics {
+    Diagnostic::error(
+        format!("Unknown {kind} type {type_name:?}"),
+        "This provider does not implement that type. Check the spelling and the provider version.",
+    )
+    .into()
+}
+
+#[async_trait]
+impl<C: Send + Sync + 'static> Provider for Framework<C> {
+    fn provider_schema(&self) -> &Schema {
+        &self.provider_schema
+    }
+    fn resource_schemas(&self) -> BTreeMap<&'static str, &Schema> {
+        self.resources.iter().map(|(k, e)| (*k, &e.schema)).collect()
+    }
+    fn data_source_schemas(&self) -> BTreeMap<&'static str, &Schema> {
+        self.data_sources.iter().map(|(k, e)| (*k, &e.schema)).collect()
+    }
+    fn value_type(&self, type_name: &str, resource: bool) -> Option<&Type> {
+        if resource {
+            self.resources.get(type_name).map(|e| &e.ty)
+        } else {
+            self.data_sources.get(type_name).map(|e| &e.ty)
+        }
+    }
+    fn provider_type(&self) -> &Type {
+        &self.provider_ty
+    }
+
+    fn validate_provider(&self, config: &Value) -> Diagnostics {
+        self.hooks.validate(config)
+    }
+
+    async fn configure(&self, terraform_version: &str, config: &Value) -> Diagnostics {
+        match self.hooks.configure(terraform_version, config).await {
+            Ok(c) => {
+                *self.configured.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(c));
+                Diagnostics::new()
+            }
+            Err(d) => d,
+        }
+    }
+
+    fn validate_resource(&self, type_name: &str, config: &Value) -> Diagnostics {
+        match self.resource(type_name) {
+            Ok(e) => e.imp.validate(config),
+            Err(d) => d,
+        }
+    }
+
+    fn validate_data_source(&self, type_name: &str, config: &Value) -> Diagnostics {
+        match self.data_sources.get(type_name) {
+            Some(e) => e.imp.validate(config),
+            None => unknown_type("data source", type_name),
+        }
+    }
+
+    fn upgrade(&self, type_name: &str, version: i64, json: &[u8]) -> (Value, Diagnostics) {
+        let e = match self.resource(type_name) {
+            Ok(e) => e,
+            Err(d) => return (Value::Null, d),
+        };
+        if version > e.schema.version {
+            let d = Diagnostic::error(
+                "Resource instance managed by a newer provider version",
+                format!(
+                    "The state of this {type_name} was written by schema version {version}, but this provider only knows version {}. Upgrade the provider.",
+                    e.schema.version
+                ),
+            );
+            return (Value::Null, d.into());
+        }
+        match tfjson::decode_json(json, &e.ty) {
+            Ok(v) => (v, Diagnostics::new()),
+            Err(err) => (
+                Value::Null,
+                Diagnostic::error(
+                    format!("Could not read the stored state of {type_name}"),
+                    format!("The state does not match the resource schema: {err}. Remove the resource from state (terraform state rm) and import it again."),
+                )
+                .into(),
+            ),
+        }
+    }
+
+    async fn read(&self, type_name: &str, state: Value, private: Vec<u8>) -> ReadResponse {
+        let (e, ctx) = match (self.resource(type_name), self.ctx()) {
+            (Ok(e), Ok(c)) => (e, c),
+            (Err(d), _) | (_, Err(d)) => return ReadResponse { state, private, diagnostics: d },
+        };
+        let (new_state, mut diagnostics) = e.imp.read(&ctx, &state).await;
+        if let Err(why) = new_state.conforms(&e.ty) {
+            diagnostics.push(nonconforming(type_name, &why));
+            return ReadResponse { state, private, diagnostics };
+        }
+        if diagnostics.has_errors() && new_state.is_null() && !state.is_null() {
+            // A failed read must not make Terraform forget the object.
+            return ReadResponse { state, private, diagnostics };
+        }
+        ReadResponse { state: new_state, private, diagnostics }
+    }
+
+    async fn plan(&self, type_name: &str, req: PlanRequest) -> PlanResponse {
+        let e = match self.resource(type_name) {
+            Ok(e) => e,
+            Err(d) => return PlanResponse { planned: req.proposed, diagnostics: d, requires_replace: Vec::new(), private: Vec::new() },
+        };
+        let private = req.prior_private.clone();
+        if req.proposed.is_null() {
+            // Destroy: Terraform >= 1.3 may ask; the only valid plan is null.
+            return PlanResponse { planned: Value::Null, private, requires_replace: Vec::new(), diagnostics: Diagnostics::new() };
+        }
+        let mut planned = req.proposed.clone();
+        if req.prior.is_null() {
+            schema::mark_computed_unknown(&e.schema.block, &mut planned);
+        }
+        let mut diagnostics = Diagnostics::new();
+        match self.ctx() {
+            Ok(ctx) => e.imp.plan(&ctx, &req, &mut planned, &mut diagnostics).await,
+            Err(d) => diagnostics.extend(d),
+        }
+        let mut requires_replace = Vec::new();
+        if !req.prior.is_null() {
+            for a in e.schema.block.attributes.iter().filter(|a| a.force_new) {
+                let before = req.prior.get(a.name);
+                let after = planned.get(a.name);
+                if after.is_some_and(|v| v.is_unknown()) || before != after {
+                    requires_replace.push(AttrPath::root(a.name));
+                }
+            }
+        }
+        if let Err(why) = planned.conforms(&e.ty) {
+            diagnostics.push(nonconforming(type_name, &why));
+            planned = req.proposed;
+        }
+        PlanResponse { planned, requires_replace, private, diagnostics }
+    }
+
+    async fn apply(&self, type_name: &str, req: ApplyRequest) -> ApplyResponse {
+        let (e, ctx) = match (self.resource(type_name), self.ctx()) {
+            (Ok(e), Ok(c)) => (e, c),
+            (Err(d), _) | (_, Err(d)) => {
+                return ApplyResponse { new_state: req.prior, private: req.private, diagnostics: d };
+            }
+        };
+        if req.planned.is_null() {
+            let diagnostics = e.imp.delete(&ctx, &req.prior).await;
+            // On a failed delete, return the prior object so Terraform keeps it in state.
+            let new_state = if diagnostics.has_errors() { req.prior } else { Value::Null };
+            return ApplyResponse { new_state, private: Vec::new(), diagnostics };
+        }
+        let creating = req.prior.is_null();
+        let Outcome { state, mut diagnostics } = if creating {
+            e.imp.create(&ctx, &req.planned).await
+        } else {
+            e.imp.update(&ctx, &req.prior, &req.planned).await
+        };
+        if let Err(why) = state.conforms(&e.ty) {
+            diagnostics.push(nonconforming(type_name, &why));
+            // Never hand Terraform an object it cannot save: keep what it already had.
+            return ApplyResponse { new_state: req.prior, private: req.private, diagnostics };
+        }
+        if !diagnostics.has_errors() && !state.is_known() {
+            diagnostics.push(Diagnostic::error(
+                format!("{type_name} left a value unknown after apply"),
+                "This is a bug in the provider: every planned unknown must be known after apply. Please report it.",
+            ));
+        }
+        ApplyResponse { new_state: state, private: req.private, diagnostics }
+    }
+
+    async fn import(&self, type_name: &str, id: &str) -> ImportResponse {
+        let (e, ctx) = match (self.resource(type_name), self.ctx()) {
+            (Ok(e), Ok(c)) => (e, c),
+            (Err(d), _) | (_, Err(d)) => return ImportResponse { state: None, diagnostics: d },
+        };
+        e.imp.import(&ctx, id).await
+    }
+
+    async fn read_data_source(&self, type_name: &str, config: Value) -> DataReadResponse {
+        let Some(e) = self.data_sources.get(type_name) else {
+            return DataReadResponse { state: config, diagnostics: unknown_type("data source", type_name) };
+        };
+        let ctx = match self.ctx() {
+            Ok(c) => c,
+            Err(d) => return DataReadResponse { state: config, diagnostics: d },
+        };
+        let (state, mut diagnostics) = e.imp.read(&ctx, &config).await;
+        if let Err(why) = state.conforms(&e.ty) {
+            diagnostics.push(nonconforming(type_name, &why));
+            return DataReadResponse { state: config, diagnostics };
+        }
+        DataReadResponse { state, diagnostics }
+    }
+}
+
+fn nonconforming(type_name: &str, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("Provider produced an invalid {type_name} object"),
+        format!("The value does not match the schema ({why}). This is a bug in the provider; please report it."),
+    )
+}

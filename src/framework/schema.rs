@@ -1,0 +1,222 @@
+//! Schema model: what a provider, resource or data source looks like to Terraform.
+//!
+//! Blocks, attributes and nested blocks, each with a Markdown description. The model knows how
+//! to turn itself into a Terraform [`Type`] (so values can be decoded) and which attributes force
+//! replacement. Every attribute and block must carry a description; a unit test in the provider
+//! module walks every schema and enforces it.
+//!
+//! Depends on `tfvalue` only. Must not know about protobuf: the plugin server converts at the edge.
+
+use std::collections::BTreeMap;
+
+use crate::tfvalue::{Type, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nesting {
+    Single,
+    List,
+    Set,
+    Map,
+    Group,
+}
+
+#[derive(Clone, Debug)]
+pub struct Attribute {
+    pub name: &'static str,
+    pub ty: Type,
+    pub description: String,
+    pub required: bool,
+    pub optional: bool,
+    pub computed: bool,
+    pub sensitive: bool,
+    /// A change of this attribute replaces the remote object (Terraform's `RequiresReplace`).
+    pub force_new: bool,
+}
+
+impl Attribute {
+    fn new(name: &'static str, ty: Type, description: &str) -> Self {
+        Attribute {
+            name,
+            ty,
+            description: description.to_string(),
+            required: false,
+            optional: false,
+            computed: false,
+            sensitive: false,
+            force_new: false,
+        }
+    }
+    pub fn required(name: &'static str, ty: Type, description: &str) -> Self {
+        Attribute { required: true, ..Self::new(name, ty, description) }
+    }
+    pub fn optional(name: &'static str, ty: Type, description: &str) -> Self {
+        Attribute { optional: true, ..Self::new(name, ty, description) }
+    }
+    pub fn computed(name: &'static str, ty: Type, description: &str) -> Self {
+        Attribute { computed: true, ..Self::new(name, ty, description) }
+    }
+    pub fn optional_computed(name: &'static str, ty: Type, description: &str) -> Self {
+        Attribute { optional: true, computed: true, ..Self::new(name, ty, description) }
+    }
+    pub fn force_new(mut self) -> Self {
+        self.force_new = true;
+        self
+    }
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NestedBlock {
+    pub name: &'static str,
+    pub block: Block,
+    pub nesting: Nesting,
+    pub min_items: i64,
+    pub max_items: i64,
+}
+
+impl NestedBlock {
+    /// A block that may appear at most once (`nesting = SINGLE`, value null when absent).
+    pub fn single(name: &'static str, block: Block) -> Self {
+        NestedBlock { name, block, nesting: Nesting::Single, min_items: 0, max_items: 0 }
+    }
+    /// A repeatable, ordered block (`nesting = LIST`, an empty list when absent).
+    pub fn list(name: &'static str, block: Block) -> Self {
+        NestedBlock { name, block, nesting: Nesting::List, min_items: 0, max_items: 0 }
+    }
+    pub fn max_items(mut self, n: i64) -> Self {
+        self.max_items = n;
+        self
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Block {
+    pub description: String,
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<NestedBlock>,
+    pub deprecated: bool,
+}
+
+impl Block {
+    pub fn new(description: &str) -> Self {
+        Block { description: description.to_string(), ..Default::default() }
+    }
+    pub fn attr(mut self, a: Attribute) -> Self {
+        self.attributes.push(a);
+        self
+    }
+    pub fn block(mut self, b: NestedBlock) -> Self {
+        self.blocks.push(b);
+        self
+    }
+
+    /// The object type of a value of this block: one attribute per attribute and per nested block type.
+    pub fn value_type(&self) -> Type {
+        let mut attrs = BTreeMap::new();
+        for a in &self.attributes {
+            attrs.insert(a.name.to_string(), a.ty.clone());
+        }
+        for b in &self.blocks {
+            let inner = b.block.value_type();
+            let ty = match b.nesting {
+                Nesting::Single | Nesting::Group => inner,
+                Nesting::List => Type::List(Box::new(inner)),
+                Nesting::Set => Type::Set(Box::new(inner)),
+                Nesting::Map => Type::Map(Box::new(inner)),
+            };
+            attrs.insert(b.name.to_string(), ty);
+        }
+        Type::Object(attrs)
+    }
+
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Schema {
+    pub version: i64,
+    pub block: Block,
+}
+
+impl Schema {
+    pub fn new(block: Block) -> Self {
+        Schema { version: 0, block }
+    }
+}
+
+/// Walks a block's computed attributes and marks those that are null in `planned` as unknown
+/// (recursing into nested blocks). This is the create-time rule: a computed attribute the user
+/// did not set must be planned as unknown, or apply would be forced to return null for it.
+pub fn mark_computed_unknown(block: &Block, planned: &mut Value) {
+    let Value::Object(map) = planned else { return };
+    for a in &block.attributes {
+        if a.computed {
+            if let Some(v) = map.get_mut(a.name) {
+                if v.is_null() {
+                    *v = Value::Unknown;
+                }
+            }
+        }
+    }
+    for b in &block.blocks {
+        let Some(v) = map.get_mut(b.name) else { continue };
+        match v {
+            Value::List(items) | Value::Set(items) => {
+                for item in items {
+                    mark_computed_unknown(&b.block, item);
+                }
+            }
+            Value::Map(items) => {
+                for item in items.values_mut() {
+                    mark_computed_unknown(&b.block, item);
+                }
+            }
+            Value::Object(_) => mark_computed_unknown(&b.block, v),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Block {
+        Block::new("r")
+            .attr(Attribute::required("name", Type::String, "n"))
+            .attr(Attribute::computed("arn", Type::String, "a"))
+            .block(NestedBlock::list(
+                "parameter",
+                Block::new("p")
+                    .attr(Attribute::required("name", Type::String, "n"))
+                    .attr(Attribute::computed("id", Type::String, "i")),
+            ))
+    }
+
+    #[test]
+    fn value_type_includes_blocks_as_collections() {
+        let ty = sample().value_type();
+        let Type::Object(attrs) = ty else { panic!("not an object") };
+        assert_eq!(attrs.len(), 3);
+        assert!(matches!(attrs.get("parameter"), Some(Type::List(_))));
+    }
+
+    #[test]
+    fn computed_nulls_become_unknown_recursively() {
+        let mut v = Value::object([
+            ("name", Value::string("x")),
+            ("arn", Value::Null),
+            ("parameter", Value::List(vec![Value::object([("name", Value::string("p")), ("id", Value::Null)])])),
+        ]);
+        mark_computed_unknown(&sample(), &mut v);
+        assert!(v.get("arn").is_some_and(|a| a.is_unknown()));
+        assert_eq!(v.get("name").and_then(|n| n.as_str()), Some("x"));
+        let p = &v.get("parameter").and_then(|p| p.as_list()).expect("list")[0];
+        assert!(p.get("id").is_some_and(|a| a.is_unknown()));
+    }
+}

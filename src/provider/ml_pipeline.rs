@@ -1,0 +1,601 @@
+//! `sagemaker_ml_pipeline`: a SageMaker pipeline whose definition is compiled from parameters and
+//! step objects at plan time, and created, updated, read and deleted through the SageMaker API.
+//!
+//! Ownership rules that keep plans quiet:
+//! - `definition` is computed from configuration; Read keeps the stored text whenever the
+//!   deployed definition is semantically equal (key order, whitespace, `1` vs `1.0`), and
+//!   replaces it when someone edited the pipeline, so the next plan shows the change back;
+//! - optional attributes the user left unset (description, parallelism) are not claimed by
+//!   Read, except right after import, where everything is read back;
+//! - `tags_all` is `default_tags` merged with `tags`; tag updates add and remove exactly the
+//!   difference.
+//!
+//! Layout: schema, typed model, validate, plan, create, read, update, delete, import, mapping,
+//! tests.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use serde_json::Value as Json;
+
+use super::model::{self, Known};
+use super::ProviderData;
+use crate::aws::{DeployedPipeline, PipelineSpec};
+use crate::compiler::canonical;
+use crate::compiler::definition::{self, ParameterInput, PipelineInput};
+use crate::framework::{
+    Attribute, AttrPath, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock, Outcome, PlanRequest, Resource,
+    Schema,
+};
+use crate::tfvalue::{Number, Type, Value};
+
+pub struct MlPipeline;
+
+const TYPE_NAME: &str = "sagemaker_ml_pipeline";
+
+// ---- schema -------------------------------------------------------------------------------
+
+fn parameter_block() -> Block {
+    Block::new("A pipeline parameter: a value chosen per execution (`StartPipelineExecution`) and referenced from steps.")
+        .attr(Attribute::required("name", Type::String, "Parameter name, 1-64 letters, digits, `-` or `_`, e.g. `InputData`."))
+        .attr(Attribute::optional_computed("type", Type::String, "`String` (default), `Integer`, `Float` or `Boolean`."))
+        .attr(Attribute::optional("default", Type::String, "Default value, written as text and converted to the parameter's type: `\"3\"` for an Integer, `\"0.5\"` for a Float, `\"true\"` for a Boolean. Without a default, every execution must supply the value."))
+        .attr(Attribute::optional("enum_values", Type::List(Box::new(Type::String)), "For String parameters: the only values an execution may pass."))
+}
+
+fn pipeline_schema() -> Schema {
+    Schema::new(
+        Block::new("A SageMaker pipeline. Its definition is compiled from `parameter` blocks and `steps` at plan time, validated offline, and diffed against the pipeline actually deployed.")
+            .attr(Attribute::computed("id", Type::String, "The pipeline name."))
+            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline.").force_new())
+            .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
+            .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`."))
+            .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name."))
+            .attr(Attribute::optional("description", Type::String, "Description, up to 3072 characters."))
+            .attr(Attribute::optional("steps", Type::List(Box::new(Type::String)), "Step objects as JSON, in order: a step resource's `json` attribute, or `jsonencode({ Name = ..., Type = ..., Arguments = {...} })`."))
+            .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Tags of the pipeline (at most 50 together with `default_tags`)."))
+            .attr(Attribute::computed("tags_all", Type::Map(Box::new(Type::String)), "All tags of the pipeline: the provider's `default_tags` merged with `tags`."))
+            .attr(Attribute::computed("definition", Type::String, "The compiled pipeline definition, as canonical JSON (sorted keys, no insignificant whitespace: the form `jsonencode` produces)."))
+            .block(NestedBlock::list("parameter", parameter_block()))
+            .block(
+                NestedBlock::single(
+                    "parallelism_config",
+                    Block::new("How many steps of one execution may run at once.")
+                        .attr(Attribute::required("max_parallel_execution_steps", Type::Number, "Maximum number of steps that run in parallel, at least 1.")),
+                )
+                .max_items(1),
+            ),
+    )
+}
+
+// ---- typed model --------------------------------------------------------------------------
+
+/// The definition inputs of a configuration, or `None` while any of them is unknown.
+fn definition_input(v: &Value) -> Option<PipelineInput> {
+    let steps = model::string_list(v, "steps").known()?.unwrap_or_default();
+    let mut parameters = Vec::new();
+    for p in model::blocks(v, "parameter") {
+        parameters.push(ParameterInput {
+            name: model::string(p, "name").known()?.unwrap_or_default(),
+            type_name: model::string(p, "type").known()?,
+            default: model::string(p, "default").known()?,
+            enum_values: model::string_list(p, "enum_values").known()?.unwrap_or_default(),
+        });
+    }
+    Some(PipelineInput { parameters, steps })
+}
+
+fn spec(v: &Value, tags: BTreeMap<String, String>) -> PipelineSpec {
+    PipelineSpec {
+        name: model::string(v, "name").value().unwrap_or_default(),
+        role_arn: model::string(v, "role_arn").value().unwrap_or_default(),
+        definition: model::string(v, "definition").value().unwrap_or_default(),
+        display_name: model::string(v, "display_name").value(),
+        description: model::string(v, "description").value(),
+        max_parallel_execution_steps: v
+            .get("parallelism_config")
+            .and_then(|p| model::int(p, "max_parallel_execution_steps").value())
+            .map(|n| n.clamp(1, i32::MAX as i64) as i32),
+        tags,
+    }
+}
+
+// ---- validate -----------------------------------------------------------------------------
+
+/// SageMaker's pipeline (display) name pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}`.
+pub fn valid_pipeline_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 256
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+}
+
+fn valid_role_arn(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix("arn:aws") else { return false };
+    let Some((partition_tail, rest)) = rest.split_once(":iam::") else { return false };
+    if !partition_tail.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+        return false;
+    }
+    let Some((account, role)) = rest.split_once(":role") else { return false };
+    let role = role.strip_prefix('/').unwrap_or(role);
+    (20..=2048).contains(&s.len())
+        && account.len() == 12
+        && account.chars().all(|c| c.is_ascii_digit())
+        && !role.is_empty()
+        && role.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_/".contains(c))
+}
+
+fn valid_tag_text(s: &str) -> bool {
+    s.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
+}
+
+pub fn validate_tags(tags: &BTreeMap<String, String>, attr: &str, diags: &mut Diagnostics) {
+    if tags.len() > 50 {
+        diags.error_at(AttrPath::root(attr), "Too many tags", format!("{} tags given; SageMaker allows at most 50 per pipeline.", tags.len()));
+    }
+    for (k, v) in tags {
+        let path = AttrPath::root(attr).key(k);
+        if k.is_empty() || k.chars().count() > 128 || !valid_tag_text(k) {
+            diags.error_at(path.clone(), format!("Invalid tag key {k:?}"), "Tag keys are 1-128 characters of letters, digits, spaces and _ . : / = + - @.");
+        } else if k.to_ascii_lowercase().starts_with("aws:") {
+            diags.error_at(path.clone(), format!("Reserved tag key {k:?}"), "Keys starting with \"aws:\" are reserved for AWS; choose another key.");
+        }
+        if v.chars().count() > 256 || !valid_tag_text(v) {
+            diags.error_at(path, format!("Invalid value for tag {k:?}"), "Tag values are at most 256 characters of letters, digits, spaces and _ . : / = + - @.");
+        }
+    }
+}
+
+fn validate_config(config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if let Known::Value(name) = model::string(config, "name") {
+        if !valid_pipeline_name(&name) {
+            diags.error_at(
+                AttrPath::root("name"),
+                format!("Invalid pipeline name {name:?}"),
+                "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".",
+            );
+        }
+    }
+    if let Known::Value(name) = model::string(config, "display_name") {
+        if !valid_pipeline_name(&name) {
+            diags.error_at(
+                AttrPath::root("display_name"),
+                format!("Invalid display name {name:?}"),
+                "SageMaker display names follow the same pattern as names: letters, digits and hyphens, starting and ending with a letter or digit.",
+            );
+        }
+    }
+    if let Known::Value(d) = model::string(config, "description") {
+        if d.chars().count() > 3072 {
+            diags.error_at(AttrPath::root("description"), "Description is too long", "SageMaker accepts at most 3072 characters.");
+        }
+    }
+    if let Known::Value(arn) = model::string(config, "role_arn") {
+        if !valid_role_arn(&arn) {
+            diags.error_at(
+                AttrPath::root("role_arn"),
+                format!("Invalid role ARN {arn:?}"),
+                "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/sagemaker-pipeline\" (for example aws_iam_role.pipeline.arn).",
+            );
+        }
+    }
+    if let Known::Value(tags) = model::string_map(config, "tags") {
+        validate_tags(&tags, "tags", &mut diags);
+    }
+    if let Some(p) = config.get("parallelism_config").filter(|p| !p.is_null()) {
+        if let Some(n) = p.get("max_parallel_execution_steps").and_then(|n| n.as_number()) {
+            if !n.is_integer() || n.as_f64() < 1.0 || n.as_f64() > i32::MAX as f64 {
+                diags.error_at(
+                    AttrPath::root("parallelism_config").attr("max_parallel_execution_steps"),
+                    "Invalid max_parallel_execution_steps",
+                    "Use a whole number of at least 1, e.g. 4.",
+                );
+            }
+        }
+    }
+    if let Some(input) = definition_input(config) {
+        diags.extend(definition::compile(&input).1);
+    }
+    diags
+}
+
+// ---- plan ---------------------------------------------------------------------------------
+
+fn plan_tags_all(data: &ProviderData, planned: &Value) -> Value {
+    match (&data.default_tags, model::string_map(planned, "tags")) {
+        (Known::Unknown, _) | (_, Known::Unknown) => Value::Unknown,
+        (defaults, tags) => {
+            let mut all = match defaults {
+                Known::Value(d) => d.clone(),
+                _ => BTreeMap::new(),
+            };
+            all.extend(tags.value().unwrap_or_default());
+            model::string_map_value(&all)
+        }
+    }
+}
+
+// ---- resource -----------------------------------------------------------------------------
+
+#[async_trait]
+impl Resource<ProviderData> for MlPipeline {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        pipeline_schema()
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        validate_config(config)
+    }
+
+    async fn plan(&self, data: &ProviderData, req: &PlanRequest, planned: &mut Value, diags: &mut Diagnostics) {
+        let id = match planned.get("name") {
+            Some(Value::String(s)) => Value::string(s.clone()),
+            _ => Value::Unknown,
+        };
+        model::set(planned, "id", id);
+        // A parameter's type defaults to String, as in the SageMaker SDK.
+        if let Value::Object(obj) = planned {
+            if let Some(Value::List(params)) = obj.get_mut("parameter") {
+                let config_params = model::blocks(&req.config, "parameter");
+                for (i, p) in params.iter_mut().enumerate() {
+                    let configured = config_params.get(i).and_then(|c| c.get("type")).cloned().unwrap_or(Value::Null);
+                    let ty = if configured.is_null() { Value::string("String") } else { configured };
+                    model::set(p, "type", ty);
+                }
+            }
+        }
+        let definition = match definition_input(planned) {
+            None => Value::Unknown,
+            Some(input) => {
+                let (compiled, problems) = definition::compile(&input);
+                diags.extend(problems);
+                match compiled {
+                    None => Value::Unknown,
+                    Some(text) => match model::string(&req.prior, "definition") {
+                        Known::Value(prior) if canonical::semantically_equal(&prior, &text) => Value::string(prior),
+                        _ => Value::string(text),
+                    },
+                }
+            }
+        };
+        model::set(planned, "definition", definition);
+        let tags_all = plan_tags_all(data, planned);
+        if let (true, Some(all)) = (tags_all.is_known(), tags_all.as_map()) {
+            let all: BTreeMap<String, String> =
+                all.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect();
+            if all.len() > 50 {
+                validate_tags(&all, "tags", diags);
+            }
+        }
+        model::set(planned, "tags_all", tags_all);
+    }
+
+    async fn create(&self, data: &ProviderData, planned: &Value) -> Outcome {
+        let mut diags = Diagnostics::new();
+        let sm = match data.sagemaker() {
+            Ok(s) => s,
+            Err(d) => return Outcome { state: Value::Null, diagnostics: d },
+        };
+        let tags = model::string_map(planned, "tags_all").value().unwrap_or_default();
+        let spec = spec(planned, tags);
+        let arn = match sm.create(&spec).await {
+            Ok(arn) => arn,
+            Err(e) => {
+                diags.push(aws_diag("Failed to create the SageMaker pipeline", &e.to_string(), &spec.name));
+                return Outcome { state: Value::Null, diagnostics: diags };
+            }
+        };
+        crate::logging::info("created pipeline", &[("pipeline", &spec.name), ("arn", &arn)]);
+        let mut state = planned.clone();
+        model::set(&mut state, "arn", Value::string(arn));
+        // The display name defaults to the name on SageMaker's side; read it back when unset.
+        if model::string(planned, "display_name") == Known::Unknown {
+            let shown = match sm.describe(&spec.name).await {
+                Ok(Some(p)) => p.display_name.unwrap_or_else(|| spec.name.clone()),
+                _ => spec.name.clone(),
+            };
+            model::set(&mut state, "display_name", Value::string(shown));
+        }
+        Outcome { state, diagnostics: diags }
+    }
+
+    async fn read(&self, data: &ProviderData, state: &Value) -> (Value, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let Ok(sm) = data.sagemaker() else {
+            // Provider configuration unknown at plan time: nothing to compare against yet.
+            return (state.clone(), diags);
+        };
+        let name = model::string(state, "name").value().unwrap_or_default();
+        match sm.describe(&name).await {
+            Ok(None) => {
+                crate::logging::warn("pipeline no longer exists; removing it from state", &[("pipeline", &name)]);
+                (Value::Null, diags)
+            }
+            Err(e) => {
+                diags.push(aws_diag("Failed to read the SageMaker pipeline", &e.to_string(), &name));
+                (state.clone(), diags)
+            }
+            Ok(Some(remote)) => (refreshed(state, &remote, &data.default_tags), diags),
+        }
+    }
+
+    async fn update(&self, data: &ProviderData, prior: &Value, planned: &Value) -> Outcome {
+        let mut diags = Diagnostics::new();
+        let sm = match data.sagemaker() {
+            Ok(s) => s,
+            Err(d) => return Outcome { state: prior.clone(), diagnostics: d },
+        };
+        let old_tags = model::string_map(prior, "tags_all").value().unwrap_or_default();
+        let new_tags = model::string_map(planned, "tags_all").value().unwrap_or_default();
+        let (before, after) = (spec(prior, BTreeMap::new()), spec(planned, BTreeMap::new()));
+        let definition_changed = !canonical::semantically_equal(&before.definition, &after.definition);
+        if definition_changed || (PipelineSpec { definition: before.definition.clone(), ..after.clone() }) != before {
+            if let Err(e) = sm.update(&after).await {
+                diags.push(aws_diag("Failed to update the SageMaker pipeline", &e.to_string(), &after.name));
+                return Outcome { state: prior.clone(), diagnostics: diags };
+            }
+            crate::logging::info("updated pipeline", &[("pipeline", &after.name)]);
+        }
+        let mut state = planned.clone();
+        model::set(&mut state, "arn", prior.get("arn").cloned().unwrap_or(Value::Null));
+        if old_tags != new_tags {
+            let arn = model::string(prior, "arn").value().unwrap_or_default();
+            if let Err(e) = sm.update_tags(&after.name, &arn, &old_tags, &new_tags).await {
+                diags.push(aws_diag("Failed to update the pipeline's tags", &e.to_string(), &after.name));
+                // The pipeline itself was updated; the tags are as they were.
+                model::set(&mut state, "tags_all", prior.get("tags_all").cloned().unwrap_or(Value::Null));
+                model::set(&mut state, "tags", prior.get("tags").cloned().unwrap_or(Value::Null));
+            }
+        }
+        Outcome { state, diagnostics: diags }
+    }
+
+    async fn delete(&self, data: &ProviderData, prior: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        let sm = match data.sagemaker() {
+            Ok(s) => s,
+            Err(d) => return d,
+        };
+        let name = model::string(prior, "name").value().unwrap_or_default();
+        match sm.delete(&name).await {
+            Ok(true) => crate::logging::info("deleted pipeline", &[("pipeline", &name)]),
+            Ok(false) => crate::logging::info("pipeline was already gone", &[("pipeline", &name)]),
+            Err(e) => diags.push(aws_diag("Failed to delete the SageMaker pipeline", &e.to_string(), &name)),
+        }
+        diags
+    }
+
+    async fn import(&self, _data: &ProviderData, id: &str) -> ImportResponse {
+        let mut diags = Diagnostics::new();
+        let name = id.trim();
+        // An ARN is accepted too: its last path segment is the name.
+        let name = name.rsplit_once(":pipeline/").map(|(_, n)| n).unwrap_or(name);
+        if !valid_pipeline_name(name) {
+            diags.error(
+                format!("Cannot import {id:?}: not a pipeline name"),
+                "Import a sagemaker_ml_pipeline by its pipeline name, e.g. `terraform import sagemaker_ml_pipeline.training churn-training`.",
+            );
+            return ImportResponse { state: None, diagnostics: diags };
+        }
+        ImportResponse { state: Some(import_stub(name)), diagnostics: diags }
+    }
+}
+
+// ---- mapping to and from the API ----------------------------------------------------------
+
+fn aws_diag(summary: &str, cause: &str, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        summary,
+        format!("{cause}\n\nCheck the credentials, region and endpoint the provider uses (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_SAGEMAKER or the provider block), and that the role may manage pipeline {name:?}."),
+    )
+}
+
+/// A state with only the identity set; `read` fills in the rest from SageMaker.
+fn import_stub(name: &str) -> Value {
+    let Type::Object(attrs) = pipeline_schema().block.value_type() else { return Value::Null };
+    let mut obj: BTreeMap<String, Value> = attrs.keys().map(|k| (k.clone(), Value::Null)).collect();
+    obj.insert("parameter".into(), Value::List(Vec::new()));
+    obj.insert("name".into(), Value::string(name));
+    obj.insert("id".into(), Value::string(name));
+    Value::Object(obj)
+}
+
+/// The state after a successful describe. `importing` (no definition in state yet) reads
+/// everything back; otherwise only what the user owns is taken from SageMaker.
+fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTreeMap<String, String>>) -> Value {
+    let importing = model::string(state, "definition") == Known::Null;
+    let mut s = state.clone();
+    model::set(&mut s, "arn", Value::string(remote.arn.clone()));
+    model::set(&mut s, "id", Value::string(remote.name.clone()));
+    model::set(&mut s, "role_arn", Value::string(remote.role_arn.clone()));
+    model::set(&mut s, "display_name", model::opt_string(remote.display_name.clone().filter(|d| !d.is_empty())));
+    if importing || !matches!(model::string(state, "description"), Known::Null) {
+        model::set(&mut s, "description", model::opt_string(remote.description.clone().filter(|d| !d.is_empty())));
+    }
+    let had_parallelism = state.get("parallelism_config").is_some_and(|p| !p.is_null());
+    if importing || had_parallelism {
+        let p = remote
+            .max_parallel_execution_steps
+            .map(|n| Value::object([("max_parallel_execution_steps", Value::Number(Number::from(n as i64)))]))
+            .unwrap_or(Value::Null);
+        model::set(&mut s, "parallelism_config", p);
+    }
+    let definition = match model::string(state, "definition") {
+        Known::Value(mine) if canonical::semantically_equal(&mine, &remote.definition) => mine,
+        _ => canonical::normalize(&remote.definition).unwrap_or_else(|_| remote.definition.clone()),
+    };
+    model::set(&mut s, "definition", Value::string(definition.clone()));
+    if importing {
+        let (params, steps) = definition_parts(&definition);
+        model::set(&mut s, "parameter", Value::List(params));
+        model::set(&mut s, "steps", steps);
+    }
+    // tags: what the user declared (as deployed) plus anything added outside Terraform that is
+    // not explained by default_tags; tags_all: everything deployed.
+    let defaults = match default_tags {
+        Known::Value(d) => d.clone(),
+        _ => BTreeMap::new(),
+    };
+    let declared = model::string_map(state, "tags").value().unwrap_or_default();
+    let tags: BTreeMap<String, String> = remote
+        .tags
+        .iter()
+        .filter(|(k, v)| declared.contains_key(*k) || defaults.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let tags_value = if tags.is_empty() && model::string_map(state, "tags") == Known::Null {
+        Value::Null
+    } else {
+        model::string_map_value(&tags)
+    };
+    model::set(&mut s, "tags", tags_value);
+    model::set(&mut s, "tags_all", model::string_map_value(&remote.tags));
+    s
+}
+
+/// Parameter blocks and step texts of a deployed definition (used after import).
+fn definition_parts(definition: &str) -> (Vec<Value>, Value) {
+    let Ok(v) = serde_json::from_str::<Json>(definition) else { return (Vec::new(), Value::Null) };
+    let params = v
+        .get("Parameters")
+        .and_then(Json::as_array)
+        .map(|ps| {
+            ps.iter()
+                .map(|p| {
+                    let enums = p
+                        .get("EnumValues")
+                        .and_then(Json::as_array)
+                        .map(|e| Value::list(e.iter().filter_map(|x| x.as_str().map(Value::string))))
+                        .unwrap_or(Value::Null);
+                    Value::object([
+                        ("name", model::opt_string(p.get("Name").and_then(Json::as_str).map(str::to_string))),
+                        ("type", Value::string(p.get("Type").and_then(Json::as_str).unwrap_or("String"))),
+                        ("default", model::opt_string(p.get("DefaultValue").and_then(definition::default_to_text))),
+                        ("enum_values", enums),
+                    ])
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let steps = v
+        .get("Steps")
+        .and_then(Json::as_array)
+        .filter(|s| !s.is_empty())
+        .map(|s| Value::list(s.iter().map(|step| Value::string(canonical::to_string(step)))))
+        .unwrap_or(Value::Null);
+    (params, steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipeline_names_follow_sagemaker_pattern() {
+        for ok in ["a", "churn-training", "A1--b2", &"x".repeat(256)] {
+            assert!(valid_pipeline_name(ok), "{ok}");
+        }
+        for bad in ["", "-a", "a-", "under_score", "with space", &"x".repeat(257)] {
+            assert!(!valid_pipeline_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn role_arns() {
+        assert!(valid_role_arn("arn:aws:iam::123456789012:role/sagemaker-pipeline"));
+        assert!(valid_role_arn("arn:aws-cn:iam::123456789012:role/path/x"));
+        assert!(!valid_role_arn("arn:aws:iam::12345:role/x"));
+        assert!(!valid_role_arn("arn:aws:s3:::bucket"));
+        assert!(!valid_role_arn("role/x"));
+    }
+
+    #[test]
+    fn tags_checked_against_sagemaker_limits() {
+        let mut d = Diagnostics::new();
+        let tags: BTreeMap<String, String> =
+            [("aws:x", "v"), ("ok", "fine"), ("bad#key", "v"), ("long", &"v".repeat(257))]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        validate_tags(&tags, "tags", &mut d);
+        let paths: Vec<String> = d.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
+        assert_eq!(paths, vec!["tags[\"aws:x\"]", "tags[\"bad#key\"]", "tags[\"long\"]"]);
+    }
+
+    fn deployed(definition: &str, tags: &[(&str, &str)]) -> DeployedPipeline {
+        DeployedPipeline {
+            arn: "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p".into(),
+            name: "p".into(),
+            role_arn: "arn:aws:iam::123456789012:role/r".into(),
+            definition: definition.into(),
+            display_name: Some("p".into()),
+            description: None,
+            status: Some("Active".into()),
+            max_parallel_execution_steps: Some(4),
+            tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        }
+    }
+
+    fn state_with(definition: &str, tags: Value) -> Value {
+        let mut s = import_stub("p");
+        model::set(&mut s, "definition", Value::string(definition));
+        model::set(&mut s, "tags", tags);
+        s
+    }
+
+    #[test]
+    fn read_keeps_state_for_semantically_equal_definition() {
+        let mine = r#"{"Steps":[],"Version":"2020-12-01"}"#;
+        let s = state_with(mine, Value::Null);
+        let r = refreshed(&s, &deployed("{ \"Version\": \"2020-12-01\", \"Steps\": [] }", &[]), &Known::Null);
+        assert_eq!(r.get_str("definition"), Some(mine));
+        assert!(r.get("parallelism_config").is_some_and(|p| p.is_null()), "unset parallelism is not claimed");
+    }
+
+    #[test]
+    fn read_surfaces_a_changed_definition_canonically() {
+        let s = state_with(r#"{"Steps":[],"Version":"2020-12-01"}"#, Value::Null);
+        let r = refreshed(&s, &deployed(r#"{"Version": "2020-12-01", "Steps": [{"Name": "X"}]}"#, &[]), &Known::Null);
+        assert_eq!(r.get_str("definition"), Some(r#"{"Steps":[{"Name":"X"}],"Version":"2020-12-01"}"#));
+    }
+
+    #[test]
+    fn read_splits_tags_from_default_tags_and_keeps_out_of_band_ones() {
+        let s = state_with("{}", model::string_map_value(&[("owner".to_string(), "ml".to_string())].into()));
+        let defaults = Known::Value([("team".to_string(), "ml".to_string())].into());
+        let r = refreshed(&s, &deployed("{}", &[("owner", "ml"), ("team", "ml"), ("sneaky", "1")]), &defaults);
+        let tags = model::string_map(&r, "tags").value().expect("tags");
+        assert_eq!(tags.keys().collect::<Vec<_>>(), vec!["owner", "sneaky"]);
+        assert_eq!(model::string_map(&r, "tags_all").value().map(|t| t.len()), Some(3));
+    }
+
+    #[test]
+    fn import_reads_parameters_and_steps_back() {
+        let def = r#"{"Version":"2020-12-01","Metadata":{},"Parameters":[{"Name":"Epochs","Type":"Integer","DefaultValue":3},{"Name":"Mode","Type":"String","EnumValues":["a","b"]}],"Steps":[{"Type":"Fail","Name":"F","Arguments":{"ErrorMessage":"x"}}]}"#;
+        let r = refreshed(&import_stub("p"), &deployed(def, &[]), &Known::Null);
+        let params = model::blocks(&r, "parameter");
+        assert_eq!(params.len(), 2);
+        assert_eq!(params[0].get_str("default"), Some("3"));
+        assert_eq!(params[0].get_str("type"), Some("Integer"));
+        assert_eq!(model::string_list(&params[1], "enum_values").value().map(|e| e.len()), Some(2));
+        assert_eq!(
+            model::string_list(&r, "steps").value().expect("steps"),
+            vec![r#"{"Arguments":{"ErrorMessage":"x"},"Name":"F","Type":"Fail"}"#.to_string()]
+        );
+        assert_eq!(r.get("parallelism_config").and_then(|p| p.get("max_parallel_execution_steps")).and_then(|n| n.as_number()).and_then(|n| n.as_i64()), Some(4));
+        assert!(r.conforms(&pipeline_schema().block.value_type()).is_ok());
+    }
+
+    #[test]
+    fn import_accepts_name_or_arn_and_rejects_garbage() {
+        assert_eq!(import_stub("x").get_str("name"), Some("x"));
+        assert!(valid_pipeline_name("arn:aws:sagemaker:us-east-1:123456789012:pipeline/x".rsplit_once(":pipeline/").map(|(_, n)| n).unwrap_or("")));
+    }
+}
