@@ -86,6 +86,7 @@ impl NestedBlock {
     pub fn list(name: &'static str, block: Block) -> Self {
         NestedBlock { name, block, nesting: Nesting::List, min_items: 0, max_items: 0 }
     }
+    /// At most `n` blocks (LIST and SET only; Terraform rejects limits on SINGLE blocks).
     pub fn max_items(mut self, n: i64) -> Self {
         self.max_items = n;
         self
@@ -179,6 +180,50 @@ pub fn mark_computed_unknown(block: &Block, planned: &mut Value) {
             Value::Object(_) => mark_computed_unknown(&b.block, v),
             _ => {}
         }
+    }
+}
+
+/// The rules Terraform (>= 1.1) checks when it loads a schema (`InternalValidate`); a violation
+/// makes Terraform refuse the whole provider, so every schema is checked by a unit test.
+pub fn internal_validate(block: &Block, path: &str, problems: &mut Vec<String>) {
+    let valid_name = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    let mut names = std::collections::BTreeSet::new();
+    for a in &block.attributes {
+        let p = format!("{path}.{}", a.name);
+        if !valid_name(a.name) {
+            problems.push(format!("{p}: invalid name"));
+        }
+        if !names.insert(a.name) {
+            problems.push(format!("{p}: duplicate name"));
+        }
+        if !(a.required || a.optional || a.computed) {
+            problems.push(format!("{p}: must be required, optional or computed"));
+        }
+        if a.required && (a.optional || a.computed) {
+            problems.push(format!("{p}: required cannot be combined with optional or computed"));
+        }
+    }
+    for b in &block.blocks {
+        let p = format!("{path}.{}", b.name);
+        if !valid_name(b.name) {
+            problems.push(format!("{p}: invalid name"));
+        }
+        if !names.insert(b.name) {
+            problems.push(format!("{p}: name used by an attribute or another block"));
+        }
+        match b.nesting {
+            Nesting::Single if b.min_items != b.max_items || b.min_items > 1 => {
+                problems.push(format!("{p}: single blocks need min_items == max_items, 0 or 1"))
+            }
+            Nesting::Group | Nesting::Map if b.min_items != 0 || b.max_items != 0 => {
+                problems.push(format!("{p}: group and map blocks take no min/max items"))
+            }
+            Nesting::List | Nesting::Set if b.max_items != 0 && b.min_items > b.max_items => {
+                problems.push(format!("{p}: min_items > max_items"))
+            }
+            _ => {}
+        }
+        internal_validate(&b.block, &p, problems);
     }
 }
 

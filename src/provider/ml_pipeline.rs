@@ -62,8 +62,7 @@ fn pipeline_schema() -> Schema {
                     "parallelism_config",
                     Block::new("How many steps of one execution may run at once.")
                         .attr(Attribute::required("max_parallel_execution_steps", Type::Number, "Maximum number of steps that run in parallel, at least 1.")),
-                )
-                .max_items(1),
+                ),
             ),
     )
 }

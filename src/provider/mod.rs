@@ -170,6 +170,18 @@ mod tests {
         assert!(missing.is_empty(), "undocumented: {missing:?}");
     }
 
+    /// Terraform >= 1.1 refuses a provider with an invalid schema (found with Terraform 1.11).
+    #[test]
+    fn every_schema_passes_terraforms_internal_validation() {
+        let p = new();
+        let mut problems = Vec::new();
+        framework::schema::internal_validate(&p.provider_schema().block, "provider", &mut problems);
+        for (name, s) in p.resource_schemas().into_iter().chain(p.data_source_schemas()) {
+            framework::schema::internal_validate(&s.block, name, &mut problems);
+        }
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
     #[test]
     fn validate_reports_each_bad_setting_with_its_path() {
         let cfg = Value::object([

@@ -1,0 +1,281 @@
+//! Acceptance tests of `sagemaker_ml_pipeline` through the real Terraform CLI (1.0.3, and the
+//! `terraform` on PATH when it is another version) against a local SageMaker endpoint.
+//!
+//! Each test checks what SageMaker really holds through the API, not only what Terraform says,
+//! and ends with a destroy that must leave nothing behind.
+
+mod support;
+
+use serde_json::Value as Json;
+use support::{terraform_binaries, LocalSageMaker, Workspace};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/sagemaker-pipeline";
+
+fn config(name: &str, description: &str, tags: &str, extra: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+provider "sagemaker" {{
+  default_tags = {{ team = "ml" }}
+}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  name        = "{name}"
+  role_arn    = "{ROLE}"
+  description = "{description}"
+
+  parameter {{
+    name    = "InputData"
+    default = "s3://bucket/input"
+  }}
+  parameter {{
+    name    = "Epochs"
+    type    = "Integer"
+    default = "3"
+  }}
+
+  steps = [
+    jsonencode({{
+      Name      = "Stop"
+      Type      = "Fail"
+      Arguments = {{ ErrorMessage = "not yet" }}
+    }}),
+  ]
+
+  tags = {tags}
+  {extra}
+}}
+"#
+    )
+}
+
+fn describe(sm: &LocalSageMaker, name: &str) -> Option<Json> {
+    let (status, body) = sm
+        .request_sagemaker("DescribePipeline", &format!(r#"{{"PipelineName":"{name}"}}"#))
+        .expect("DescribePipeline answers");
+    if status != 200 {
+        return None;
+    }
+    serde_json::from_str(&body).ok()
+}
+
+fn deployed_definition(sm: &LocalSageMaker, name: &str) -> Json {
+    let d = describe(sm, name).unwrap_or_else(|| panic!("pipeline {name} is not deployed"));
+    let text = d["PipelineDefinition"].as_str().expect("definition is a string");
+    serde_json::from_str(text).expect("deployed definition is JSON")
+}
+
+fn tags(sm: &LocalSageMaker, name: &str) -> Vec<(String, String)> {
+    let arn = describe(sm, name).expect("deployed")["PipelineArn"].as_str().unwrap_or_default().to_string();
+    let (_, body) = sm.request_sagemaker("ListTags", &format!(r#"{{"ResourceArn":"{arn}"}}"#)).expect("ListTags");
+    let v: Json = serde_json::from_str(&body).expect("json");
+    let mut out: Vec<(String, String)> = v["Tags"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|t| (t["Key"].as_str().unwrap_or("").to_string(), t["Value"].as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn pipeline_names(sm: &LocalSageMaker) -> Vec<String> {
+    let (_, body) = sm.request_sagemaker("ListPipelines", "{}").expect("ListPipelines");
+    let v: Json = serde_json::from_str(&body).expect("json");
+    v["PipelineSummaries"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p["PipelineName"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+fn pair(k: &str, v: &str) -> (String, String) {
+    (k.to_string(), v.to_string())
+}
+
+/// create, no-op plan, in-place update with exact tag difference, out-of-band drift repaired,
+/// out-of-band deletion re-created, rename replaces, import, destroy.
+#[test]
+fn pipeline_lifecycle_with_every_terraform() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let ws = Workspace::new(&terraform, &sm);
+        let v = &terraform.version;
+        ws.write("main.tf", &config("accept-a", "first", r#"{ owner = "ml", stage = "dev" }"#, ""));
+        ws.init();
+
+        // Create.
+        let out = ws.apply();
+        assert!(out.contains("1 added"), "[{v}] {out}");
+        let def = deployed_definition(&sm, "accept-a");
+        assert_eq!(def["Parameters"][1], serde_json::json!({"Name": "Epochs", "Type": "Integer", "DefaultValue": 3}), "[{v}]");
+        assert_eq!(def["Steps"][0]["Name"], "Stop", "[{v}]");
+        assert_eq!(
+            tags(&sm, "accept-a"),
+            vec![pair("owner", "ml"), pair("stage", "dev"), pair("team", "ml")],
+            "[{v}] tags_all = default_tags + tags"
+        );
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan right after apply must be empty");
+
+        // In-place update: description and tags; tags change by exactly the difference.
+        ws.write("main.tf", &config("accept-a", "second", r#"{ owner = "ml", cost = "42" }"#, ""));
+        let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        assert!(plan.contains("updated in-place"), "[{v}] {plan}");
+        assert!(!plan.contains("must be replaced"), "[{v}] {plan}");
+        ws.apply();
+        assert_eq!(describe(&sm, "accept-a").expect("deployed")["PipelineDescription"], "second", "[{v}]");
+        assert_eq!(
+            tags(&sm, "accept-a"),
+            vec![pair("cost", "42"), pair("owner", "ml"), pair("team", "ml")],
+            "[{v}]"
+        );
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan after update must be empty");
+
+        // Drift: someone edits the definition through the API; plan shows it, apply restores it.
+        let before = deployed_definition(&sm, "accept-a");
+        let drifted = r#"{"Version":"2020-12-01","Metadata":{},"Parameters":[],"Steps":[{"Name":"Hacked","Type":"Fail","Arguments":{"ErrorMessage":"x"}}]}"#;
+        let (status, body) = sm
+            .request_sagemaker(
+                "UpdatePipeline",
+                &serde_json::json!({"PipelineName": "accept-a", "PipelineDefinition": drifted, "RoleArn": ROLE}).to_string(),
+            )
+            .expect("UpdatePipeline");
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(ws.plan_exit_code(), 2, "[{v}] a definition edited outside Terraform must show in the plan");
+        ws.apply();
+        assert_eq!(deployed_definition(&sm, "accept-a"), before, "[{v}] apply restores the definition");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}]");
+
+        // Semantically equal but re-serialised definition (e.g. by another tool): no diff.
+        let pretty = serde_json::to_string_pretty(&before).expect("json");
+        sm.request_sagemaker(
+            "UpdatePipeline",
+            &serde_json::json!({"PipelineName": "accept-a", "PipelineDefinition": pretty, "RoleArn": ROLE}).to_string(),
+        )
+        .expect("UpdatePipeline");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] whitespace and key order are not a change");
+
+        // Deleted out of band: the next plan re-creates it.
+        sm.request_sagemaker("DeletePipeline", r#"{"PipelineName":"accept-a","ClientRequestToken":"00000000000000000000000000000001"}"#)
+            .expect("DeletePipeline");
+        let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        assert!(plan.contains("will be created"), "[{v}] {plan}");
+        ws.apply();
+        assert!(describe(&sm, "accept-a").is_some(), "[{v}] re-created");
+
+        // Import: forget the resource, import it by name, and the plan is empty.
+        ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);
+        let out = ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", "accept-a"]);
+        assert!(out.contains("Import successful"), "[{v}] {out}");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] import then plan with matching config shows no change");
+
+        // Rename forces replacement.
+        ws.write("main.tf", &config("accept-b", "second", r#"{ owner = "ml", cost = "42" }"#, ""));
+        let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        assert!(plan.contains("must be replaced"), "[{v}] {plan}");
+        assert!(plan.contains("forces replacement"), "[{v}] {plan}");
+        ws.apply();
+        assert_eq!(pipeline_names(&sm), vec!["accept-b".to_string()], "[{v}] the old pipeline is gone");
+
+        // Destroy leaves nothing behind.
+        ws.destroy();
+        assert!(pipeline_names(&sm).is_empty(), "[{v}] destroy removed the pipeline");
+    }
+}
+
+/// Mistakes are diagnostics naming the attribute; nothing is created.
+#[test]
+fn invalid_configuration_fails_plan_with_attribute_diagnostics() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        let ws = Workspace::new(&terraform, &sm);
+        let v = &terraform.version;
+        ws.write(
+            "main.tf",
+            r#"
+terraform {
+  required_providers {
+    sagemaker = { source = "sagemaker-pipelines/sagemaker" }
+  }
+}
+resource "sagemaker_ml_pipeline" "bad" {
+  name     = "bad_name"
+  role_arn = "not-an-arn"
+  parameter {
+    name    = "Epochs"
+    type    = "Integer"
+    default = "three"
+  }
+  steps = ["{not json", jsonencode({ Name = "A", Type = "Fail" }), jsonencode({ Name = "A", Type = "Fail" })]
+  tags  = { "aws:reserved" = "x" }
+}
+"#,
+        );
+        ws.init();
+        let err = ws.tf_err(&["plan", "-no-color", "-input=false"]);
+        for needle in [
+            "Invalid pipeline name \"bad_name\"",
+            "Invalid role ARN \"not-an-arn\"",
+            "Default of parameter \"Epochs\" is not a valid Integer",
+            "Step is not valid JSON",
+            "Duplicate step name \"A\"",
+            "Reserved tag key \"aws:reserved\"",
+            // Terraform quotes the offending line: the diagnostics carry attribute paths.
+            "name     = \"bad_name\"",
+            "default = \"three\"",
+        ] {
+            assert!(err.contains(needle), "[{v}] missing {needle:?} in:\n{err}");
+        }
+        assert!(!err.contains("panic"), "[{v}] {err}");
+        assert!(pipeline_names(&sm).is_empty(), "[{v}] nothing created");
+    }
+}
+
+/// Provider configuration that is unknown at plan time (here: default_tags from a resource of
+/// another provider, unknown until apply) must not break planning; apply then works.
+#[test]
+fn unknown_provider_configuration_at_plan_time() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let ws = Workspace::new(&terraform, &sm);
+        let v = &terraform.version;
+        ws.write(
+            "main.tf",
+            r#"
+terraform {
+  required_providers {
+    sagemaker = { source = "sagemaker-pipelines/sagemaker" }
+    null      = { source = "hashicorp/null", version = "2.1.2" }
+  }
+}
+resource "null_resource" "run" {}
+provider "sagemaker" {
+  default_tags = { run = null_resource.run.id }
+}
+resource "sagemaker_ml_pipeline" "p" {
+  name     = "unknown-config"
+  role_arn = "arn:aws:iam::123456789012:role/sagemaker-pipeline"
+  steps    = [jsonencode({ Name = "Stop", Type = "Fail", Arguments = { ErrorMessage = "x" } })]
+}
+"#,
+        );
+        ws.init();
+        let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        assert!(plan.contains("tags_all") && plan.contains("(known after apply)"), "[{v}] {plan}");
+        ws.apply();
+        let t = tags(&sm, "unknown-config");
+        assert_eq!(t.len(), 1, "[{v}] {t:?}");
+        assert_eq!(t[0].0, "run", "[{v}]");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}]");
+        ws.destroy();
+        assert!(pipeline_names(&sm).is_empty(), "[{v}]");
+    }
+}
