@@ -175,12 +175,15 @@ def handshake(args):
                     tail = f.read()[-2000:]
                 sys.exit(f"bench: {e}\nstderr so far:\n{tail}")
             fields = line.split("|")
-            lines[name] = "|".join(fields[:5]) + f"|<cert {len(fields[5])} chars>"
+            addr = os.path.dirname(fields[3]) + "/" if fields[2] == "unix" else fields[3]
+            lines[name] = "|".join(fields[:3] + [addr.replace(args.tmpdir, "$TMPDIR"), fields[4]]) + f"|<cert: {len(fields[5])} base64 chars>"
             if i >= args.warmup:
                 times[name].append(secs * 1000.0)
                 rss[name].append(maxrss)
-        print(f"  handshake run {i + 1}/{total}{' (warm-up)' if i < args.warmup else ''}", file=sys.stderr, end="\r")
-    print(file=sys.stderr)
+        if sys.stderr.isatty():
+            print(f"  handshake run {i + 1}/{total}{' (warm-up)' if i < args.warmup else ''}", file=sys.stderr, end="\r")
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     os.close(err_fd)
     out = {}
     for name, path in binaries:
