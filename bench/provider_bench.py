@@ -8,8 +8,7 @@
   provider_bench.py handshake --runs N --warmup W --cert PEM --out JSON NAME=BINARY ...
       Start-to-handshake: spawns each binary with Terraform's plugin environment, times (monotonic
       clock, in this process) from just before posix_spawn to the first complete stdout line,
-      then SIGKILLs and reaps it (wait4, which also yields the RSS the process had reached by the
-      handshake). Runs are interleaved in ABBA order so drift (other load, CPU frequency) hits
+      then reads its VmHWM (the RSS it reached by the handshake), SIGKILLs and reaps it. Runs are interleaved in ABBA order so drift (other load, CPU frequency) hits
       every binary alike. W unrecorded warm-up runs each come first (page cache).
 
   provider_bench.py rss-log NAME LOG
@@ -126,17 +125,27 @@ def one_handshake(binary, env, stderr_fd, timeout=30.0):
                 raise RuntimeError(f"{binary}: exited before printing a handshake line")
             buf += chunk
         t1 = time.monotonic_ns()
+        # The process's own peak RSS so far. (Not wait4's ru_maxrss: with posix_spawn's CLONE_VM
+        # the kernel charges this Python parent's RSS to the child at exec.)
+        hwm = 0
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for l in f:
+                    if l.startswith("VmHWM:"):
+                        hwm = int(l.split()[1])
+        except OSError:
+            pass
     finally:
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        _, _, ru = os.wait4(pid, 0)
+        os.wait4(pid, 0)
         os.close(r)
     line = buf.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
     if not line.startswith("1|") or len(line.split("|")) < 6:
         raise RuntimeError(f"{binary}: first stdout line is not a go-plugin handshake: {line[:120]!r}")
-    return (t1 - t0) / 1e9, line, ru.ru_maxrss
+    return (t1 - t0) / 1e9, line, hwm
 
 
 def percentile(values, p):
@@ -261,7 +270,7 @@ def report(args):
     ok = lambda b: "**met**" if b else "**missed**"
     L = []
     L.append(f"Run of {meta['date']} on {meta['machine']}; Terraform {meta['terraform']}; "
-             f"provider binary `{meta['ours_binary']}` ({meta['ours_size_mib']:.1f} MiB, built from `{meta['git']}`), "
+             f"provider binary `{meta['ours_binary']}` ({meta['ours_size_mib']:.1f} MiB; {meta['git']}), "
              f"hashicorp/null {meta['null_version']} ({meta['null_size_mib']:.1f} MiB). "
              f"Load average before/after: {meta['load_before']} / {meta['load_after']}.")
     L.append("")
@@ -279,6 +288,7 @@ def report(args):
              f"| {mib(h_n['rss_at_handshake_kib_median']):.1f} MiB "
              f"| {fmt_ratio(h_o['rss_at_handshake_kib_median'], h_n['rss_at_handshake_kib_median'])} | | |")
     L.append("")
+    floor = meta.get("floor_kib", 0)
     for name, label in ((ours, "ours"), (null, "hashicorp/null")):
         r = rss[name]
         per_plan = {}
@@ -286,9 +296,12 @@ def report(args):
             per_plan.setdefault(p["plan"], []).append(f"{mib(p['maxrss_kib']):.1f}")
         plans = "; ".join(f"plan {k}: {', '.join(v)}" for k, v in sorted(per_plan.items()))
         lost = f" — {r['lost']} process(es) killed before they could be measured" if r["lost"] else ""
+        if any(p["maxrss_kib"] <= floor + 256 for p in r["processes"]):
+            lost += " — some values are at the measurement floor (upper bounds only)"
         L.append(f"- Peak RSS per provider process, MiB, in start order ({label}, {meta['plan_config'][name]}): {plans}{lost}")
     L.append(f"- Handshake lines: ours `{h_o['handshake']}`, null `{h_n['handshake']}`")
-    L.append(f"- Plans: {meta['plan_note']}")
+    L.append(f"- Plans: {meta['plan_note']}. Measurement floor of the wrapper (ru_maxrss it reports for "
+             f"/bin/true): {mib(floor):.1f} MiB; values above it are exact.")
     print("\n".join(L))
 
 

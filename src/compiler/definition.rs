@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as Json};
 
-use super::canonical;
+use std::collections::BTreeSet;
+
+use super::dag::{self, StepDefaults};
+use super::{canonical, expr};
 use crate::framework::{AttrPath, Diagnostics};
 
 /// SageMaker's inline definition limit, in characters.
@@ -63,22 +66,50 @@ pub struct PipelineInput {
     pub parameters: Vec<ParameterInput>,
     /// Step objects as JSON texts (a step resource's `json`, or any `jsonencode`d step).
     pub steps: Vec<String>,
+    /// Airflow-style chains, e.g. `"Prep >> Train >> Evaluate"`, added to `DependsOn`.
+    pub dependencies: Vec<String>,
+    pub step_defaults: Option<StepDefaults>,
+    /// `(experiment_name, trial_name)`, each possibly holding `{{ }}` references.
+    pub experiment_config: Option<(Option<String>, Option<String>)>,
 }
 
 /// The compiled definition, or `None` when there were errors (all of them in `Diagnostics`).
 pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let parameters = compile_parameters(&input.parameters, &mut diags);
-    let steps = parse_steps(&input.steps, &mut diags);
+    let mut steps = parse_steps(&input.steps, &mut diags);
     if diags.has_errors() {
         return (None, diags);
     }
-    let definition = json!({
+    dag::apply_dependencies(&mut steps, &input.dependencies, &mut diags);
+    if let Some(d) = &input.step_defaults {
+        dag::apply_defaults(&mut steps, d);
+    }
+    let declared: BTreeSet<String> = input.parameters.iter().map(|p| p.name.clone()).collect();
+    dag::validate(&steps, &declared, &mut diags);
+    let mut definition = json!({
         "Version": DEFINITION_VERSION,
         "Metadata": {},
         "Parameters": parameters,
         "Steps": steps,
     });
+    if let Some((experiment, trial)) = &input.experiment_config {
+        let mut cfg = serde_json::Map::new();
+        for (key, attr, v) in [("ExperimentName", "experiment_name", experiment), ("TrialName", "trial_name", trial)] {
+            if let Some(v) = v {
+                match expr::compile_string(v) {
+                    Ok(j) => {
+                        cfg.insert(key.into(), j);
+                    }
+                    Err(e) => diags.error_at(AttrPath::root("experiment_config").attr(attr), "Invalid {{ }} reference", e.to_string()),
+                }
+            }
+        }
+        definition["PipelineExperimentConfig"] = Json::Object(cfg);
+    }
+    if diags.has_errors() {
+        return (None, diags);
+    }
     let text = canonical::to_string(&definition);
     let chars = text.chars().count();
     if chars > MAX_DEFINITION_CHARS {
@@ -273,6 +304,7 @@ mod tests {
                 p("NoDefault", Some("String"), None),
             ],
             steps: vec![r#"{"Type":"Fail","Name":"Stop","Arguments":{"ErrorMessage":"x"}}"#.into()],
+            ..Default::default()
         };
         let (def, diags) = compile(&input);
         assert!(diags.is_empty(), "{diags:?}");
@@ -295,6 +327,7 @@ mod tests {
         let input = PipelineInput {
             parameters: vec![p("Bad Name", Some("Integer"), Some("three")), p("X", Some("Text"), None), p("X", None, None)],
             steps: vec!["{".into(), r#"{"Name":"A","Type":"Fail"}"#.into(), r#"{"Name":"A"}"#.into(), "[1]".into()],
+            ..Default::default()
         };
         let (def, diags) = compile(&input);
         assert!(def.is_none());
@@ -327,7 +360,7 @@ mod tests {
     fn enum_values_checked() {
         let mut param = p("Mode", None, Some("fast"));
         param.enum_values = vec!["full".into(), "quick".into()];
-        let (_, diags) = compile(&PipelineInput { parameters: vec![param], steps: vec![] });
+        let (_, diags) = compile(&PipelineInput { parameters: vec![param], ..Default::default() });
         assert!(diags.has_errors());
     }
 }

@@ -6,4 +6,8 @@
 //! attribute paths, all of them at once; nothing here panics on any input.
 
 pub mod canonical;
+pub mod dag;
 pub mod definition;
+pub mod condition;
+pub mod expr;
+pub mod properties;

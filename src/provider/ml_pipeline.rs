@@ -22,6 +22,7 @@ use super::model::{self, Known};
 use super::ProviderData;
 use crate::aws::{DeployedPipeline, PipelineSpec};
 use crate::compiler::canonical;
+use crate::compiler::dag::StepDefaults;
 use crate::compiler::definition::{self, ParameterInput, PipelineInput};
 use crate::framework::{
     Attribute, AttrPath, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock, Outcome, PlanRequest, Resource,
@@ -35,12 +36,38 @@ const TYPE_NAME: &str = "sagemaker_ml_pipeline";
 
 // ---- schema -------------------------------------------------------------------------------
 
-fn parameter_block() -> Block {
+pub(crate) fn parameter_block() -> Block {
     Block::new("A pipeline parameter: a value chosen per execution (`StartPipelineExecution`) and referenced from steps.")
         .attr(Attribute::required("name", Type::String, "Parameter name, 1-64 letters, digits, `-` or `_`, e.g. `InputData`."))
         .attr(Attribute::optional_computed("type", Type::String, "`String` (default), `Integer`, `Float` or `Boolean`."))
         .attr(Attribute::optional("default", Type::String, "Default value, written as text and converted to the parameter's type: `\"3\"` for an Integer, `\"0.5\"` for a Float, `\"true\"` for a Boolean. Without a default, every execution must supply the value."))
         .attr(Attribute::optional("enum_values", Type::List(Box::new(Type::String)), "For String parameters: the only values an execution may pass."))
+}
+
+pub(crate) fn experiment_config_block() -> NestedBlock {
+    NestedBlock::single(
+        "experiment_config",
+        Block::new("SageMaker Experiments settings of every execution (`PipelineExperimentConfig`). Without this block the definition carries none.")
+            .attr(Attribute::optional("experiment_name", Type::String, "Experiment name; may hold references, e.g. `{{ Execution.PipelineName }}`."))
+            .attr(Attribute::optional("trial_name", Type::String, "Trial name; may hold references, e.g. `{{ Execution.PipelineExecutionId }}`.")),
+    )
+}
+
+pub(crate) fn steps_attribute() -> Attribute {
+    Attribute::optional("steps", Type::List(Box::new(Type::String)), "Step objects as JSON, in order: a step resource's `json` attribute, or `jsonencode({ Name = ..., Type = ..., Arguments = {...} })`. Steps nested in a condition's branches are not listed here.")
+}
+
+pub(crate) fn dependencies_attribute() -> Attribute {
+    Attribute::optional("dependencies", Type::List(Box::new(Type::String)), "Airflow-style ordering chains added to the steps' `DependsOn`, e.g. `[\"Prep >> Train >> Evaluate\", \"Prep >> [TrainA, TrainB]\"]`.")
+}
+
+pub(crate) fn step_defaults_block() -> Block {
+    Block::new("Settings filled into every step whose API request accepts them and that does not set its own: one place for the role, network isolation, VPC, KMS keys and cost tags.")
+        .attr(Attribute::optional("role_arn", Type::String, "IAM role of processing, training, tuning, check and model steps."))
+        .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for job storage volumes (processing, training, tuning, transform)."))
+        .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for job outputs (processing, training, tuning, transform)."))
+        .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Job tags for per-run cost tracking, added to processing, training, transform, tuning, model and register-model steps; a step's own tags win per key."))
+        .block(super::steps::common::network_block())
 }
 
 fn pipeline_schema() -> Schema {
@@ -52,11 +79,14 @@ fn pipeline_schema() -> Schema {
             .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`."))
             .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name."))
             .attr(Attribute::optional("description", Type::String, "Description, up to 3072 characters."))
-            .attr(Attribute::optional("steps", Type::List(Box::new(Type::String)), "Step objects as JSON, in order: a step resource's `json` attribute, or `jsonencode({ Name = ..., Type = ..., Arguments = {...} })`."))
+            .attr(steps_attribute())
             .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Tags of the pipeline (at most 50 together with `default_tags`)."))
             .attr(Attribute::computed("tags_all", Type::Map(Box::new(Type::String)), "All tags of the pipeline: the provider's `default_tags` merged with `tags`."))
             .attr(Attribute::computed("definition", Type::String, "The compiled pipeline definition, as canonical JSON (sorted keys, no insignificant whitespace: the form `jsonencode` produces)."))
+            .attr(dependencies_attribute())
             .block(NestedBlock::list("parameter", parameter_block()))
+            .block(NestedBlock::single("step_defaults", step_defaults_block()))
+            .block(experiment_config_block())
             .block(
                 NestedBlock::single(
                     "parallelism_config",
@@ -70,7 +100,7 @@ fn pipeline_schema() -> Schema {
 // ---- typed model --------------------------------------------------------------------------
 
 /// The definition inputs of a configuration, or `None` while any of them is unknown.
-fn definition_input(v: &Value) -> Option<PipelineInput> {
+pub(crate) fn definition_input(v: &Value) -> Option<PipelineInput> {
     let steps = model::string_list(v, "steps").known()?.unwrap_or_default();
     let mut parameters = Vec::new();
     for p in model::blocks(v, "parameter") {
@@ -81,7 +111,34 @@ fn definition_input(v: &Value) -> Option<PipelineInput> {
             enum_values: model::string_list(p, "enum_values").known()?.unwrap_or_default(),
         });
     }
-    Some(PipelineInput { parameters, steps })
+    let dependencies = model::string_list(v, "dependencies").known()?.unwrap_or_default();
+    let step_defaults = match v.get("step_defaults") {
+        None | Some(Value::Null) => None,
+        Some(d) => {
+            let network = d.get("network").filter(|n| !n.is_null());
+            let vpc = network.and_then(|n| n.get("vpc_config")).filter(|n| !n.is_null());
+            Some(StepDefaults {
+                role_arn: model::string(d, "role_arn").known()?,
+                enable_network_isolation: match network.and_then(|n| n.get("enable_network_isolation")) {
+                    Some(Value::Unknown) => return None,
+                    other => other.and_then(Value::as_bool),
+                },
+                subnets: vpc.map(|v| model::string_list(v, "subnets").known()).unwrap_or(Some(None))?.unwrap_or_default(),
+                security_group_ids: vpc
+                    .map(|v| model::string_list(v, "security_group_ids").known())
+                    .unwrap_or(Some(None))?
+                    .unwrap_or_default(),
+                volume_kms_key_id: model::string(d, "volume_kms_key_id").known()?,
+                output_kms_key_id: model::string(d, "output_kms_key_id").known()?,
+                tags: model::string_map(d, "tags").known()?.unwrap_or_default(),
+            })
+        }
+    };
+    let experiment_config = match v.get("experiment_config") {
+        None | Some(Value::Null) => None,
+        Some(e) => Some((model::string(e, "experiment_name").known()?, model::string(e, "trial_name").known()?)),
+    };
+    Some(PipelineInput { parameters, steps, dependencies, step_defaults, experiment_config })
 }
 
 fn spec(v: &Value, tags: BTreeMap<String, String>) -> PipelineSpec {
@@ -96,6 +153,14 @@ fn spec(v: &Value, tags: BTreeMap<String, String>) -> PipelineSpec {
             .and_then(|p| model::int(p, "max_parallel_execution_steps").value())
             .map(|n| n.clamp(1, i32::MAX as i64) as i32),
         tags,
+    }
+}
+
+/// The definition a configuration compiles to (used by the data source and golden tests).
+pub fn compile_definition(cfg: &Value) -> (Option<String>, Diagnostics) {
+    match definition_input(cfg) {
+        Some(input) => definition::compile(&input),
+        None => (None, Diagnostics::new()),
     }
 }
 

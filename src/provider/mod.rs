@@ -7,8 +7,12 @@
 //!
 //! Depends on `framework`, `compiler`, `aws`. Must not know about gRPC or msgpack.
 
+pub mod data_ml_pipeline;
+pub mod golden;
 pub mod ml_pipeline;
+pub mod ml_pipeline_definition;
 pub mod model;
+pub mod steps;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -46,8 +50,12 @@ impl ProviderData {
 pub fn new() -> Arc<dyn framework::Provider> {
     Arc::new(framework::Framework::new(
         Box::new(Hooks),
-        vec![Arc::new(ml_pipeline::MlPipeline)],
-        vec![],
+        {
+            let mut r: Vec<Arc<dyn framework::Resource<ProviderData>>> = vec![Arc::new(ml_pipeline::MlPipeline)];
+            r.extend(steps::all());
+            r
+        },
+        vec![Arc::new(ml_pipeline_definition::MlPipelineDefinition), Arc::new(data_ml_pipeline::DeployedPipeline)],
     ))
 }
 

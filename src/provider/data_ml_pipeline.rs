@@ -1,0 +1,81 @@
+//! Data source `sagemaker_ml_pipeline`: reads a deployed pipeline by name (ARN, role,
+//! definition, status, tags), e.g. to start executions from another workspace or to check what
+//! is deployed.
+//!
+//! Layout: schema, read, mapping.
+
+use async_trait::async_trait;
+
+use super::{model, ProviderData};
+use crate::compiler::canonical;
+use crate::framework::{Attribute, AttrPath, Block, DataSource, Diagnostic, Diagnostics, Schema};
+use crate::tfvalue::{Number, Type, Value};
+
+pub struct DeployedPipeline;
+
+fn schema() -> Schema {
+    Schema::new(
+        Block::new("A SageMaker pipeline that already exists, read by name.")
+            .attr(Attribute::required("name", Type::String, "Pipeline name (or ARN)."))
+            .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
+            .attr(Attribute::computed("role_arn", Type::String, "The IAM role the pipeline runs as."))
+            .attr(Attribute::computed("display_name", Type::String, "Display name."))
+            .attr(Attribute::computed("description", Type::String, "Description."))
+            .attr(Attribute::computed("definition", Type::String, "The deployed definition as canonical JSON."))
+            .attr(Attribute::computed("status", Type::String, "`Active` or `Deleting`."))
+            .attr(Attribute::computed("max_parallel_execution_steps", Type::Number, "Parallelism limit, when one is set."))
+            .attr(Attribute::computed("tags", Type::Map(Box::new(Type::String)), "All tags of the pipeline.")),
+    )
+}
+
+#[async_trait]
+impl DataSource<ProviderData> for DeployedPipeline {
+    fn type_name(&self) -> &'static str {
+        "sagemaker_ml_pipeline"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    async fn read(&self, data: &ProviderData, config: &Value) -> (Value, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let sm = match data.sagemaker() {
+            Ok(s) => s,
+            Err(d) => return (config.clone(), d),
+        };
+        let raw = model::string(config, "name").value().unwrap_or_default();
+        let name = raw.rsplit_once(":pipeline/").map(|(_, n)| n.to_string()).unwrap_or(raw);
+        let p = match sm.describe(&name).await {
+            Ok(Some(p)) => p,
+            Ok(None) => {
+                diags.push(
+                    Diagnostic::error(
+                        format!("No SageMaker pipeline named {name:?}"),
+                        "Check the name and that the provider points at the right account and region.",
+                    )
+                    .at(AttrPath::root("name")),
+                );
+                return (config.clone(), diags);
+            }
+            Err(e) => {
+                diags.error("Failed to read the SageMaker pipeline", e.to_string());
+                return (config.clone(), diags);
+            }
+        };
+        let mut s = config.clone();
+        model::set(&mut s, "arn", Value::string(p.arn));
+        model::set(&mut s, "role_arn", Value::string(p.role_arn));
+        model::set(&mut s, "display_name", model::opt_string(p.display_name));
+        model::set(&mut s, "description", model::opt_string(p.description));
+        model::set(&mut s, "definition", Value::string(canonical::normalize(&p.definition).unwrap_or(p.definition)));
+        model::set(&mut s, "status", model::opt_string(p.status));
+        model::set(
+            &mut s,
+            "max_parallel_execution_steps",
+            p.max_parallel_execution_steps.map(|n| Value::Number(Number::from(n as i64))).unwrap_or(Value::Null),
+        );
+        model::set(&mut s, "tags", model::string_map_value(&p.tags));
+        (s, diags)
+    }
+}

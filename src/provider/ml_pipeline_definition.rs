@@ -1,0 +1,80 @@
+//! Data source `sagemaker_ml_pipeline_definition`: compiles parameters and steps into a pipeline
+//! definition with no AWS call and no credentials, for use with any tool that takes a
+//! definition (the AWS provider's `aws_sagemaker_pipeline`, the SageMaker SDK, CI checks).
+//!
+//! The same inputs, compiler and validation as `sagemaker_ml_pipeline`, so the two never
+//! disagree. Layout: schema, read, tests.
+
+use async_trait::async_trait;
+
+use super::ml_pipeline::{self, definition_input};
+use super::{model, ProviderData};
+use crate::compiler::definition;
+use crate::framework::{Attribute, Block, DataSource, Diagnostics, NestedBlock, Schema};
+use crate::tfvalue::{Type, Value};
+
+pub struct MlPipelineDefinition;
+
+fn schema() -> Schema {
+    Schema::new(
+        Block::new("A SageMaker pipeline definition compiled offline from parameters and steps, validated like `sagemaker_ml_pipeline` does, without any AWS call.")
+            .attr(ml_pipeline::steps_attribute())
+            .attr(ml_pipeline::dependencies_attribute())
+            .attr(Attribute::computed("json", Type::String, "The pipeline definition as canonical JSON."))
+            .block(NestedBlock::list("parameter", ml_pipeline::parameter_block()))
+            .block(NestedBlock::single("step_defaults", ml_pipeline::step_defaults_block()))
+            .block(ml_pipeline::experiment_config_block()),
+    )
+}
+
+#[async_trait]
+impl DataSource<ProviderData> for MlPipelineDefinition {
+    fn type_name(&self) -> &'static str {
+        "sagemaker_ml_pipeline_definition"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        match definition_input(config) {
+            Some(input) => definition::compile(&input).1,
+            None => Diagnostics::new(),
+        }
+    }
+
+    async fn read(&self, _data: &ProviderData, config: &Value) -> (Value, Diagnostics) {
+        let Some(input) = definition_input(config) else {
+            // Terraform defers reads until the configuration is known; this is a safety net.
+            let mut d = Diagnostics::new();
+            d.error("Definition inputs are not known yet", "Terraform read this data source before its inputs were known. Please report this as a bug.");
+            return (config.clone(), d);
+        };
+        let (json, diags) = definition::compile(&input);
+        let mut state = config.clone();
+        model::set(&mut state, "json", json.map(Value::string).unwrap_or(Value::Null));
+        (state, diags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compiles_without_a_provider_configuration() {
+        let cfg = Value::object([
+            ("steps", Value::list([Value::string(r#"{"Name":"F","Type":"Fail","Arguments":{"ErrorMessage":"x"}}"#)])),
+            ("dependencies", Value::Null),
+            ("json", Value::Null),
+            ("parameter", Value::List(vec![])),
+            ("step_defaults", Value::Null),
+            ("experiment_config", Value::Null),
+        ]);
+        let input = definition_input(&cfg).expect("known");
+        let (json, d) = definition::compile(&input);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(json.expect("json").contains("\"Steps\":[{"));
+    }
+}

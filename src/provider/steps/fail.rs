@@ -1,0 +1,33 @@
+//! `sagemaker_fail_step`: ends the execution as failed with a message (`Type: Fail`). A Fail
+//! step can be neither depended upon nor referenced; the pipeline enforces that.
+//!
+//! Layout: schema, compile, tests.
+
+use serde_json::{json, Map, Value as Json};
+
+use super::common::Ctx;
+use super::StepKind;
+use crate::framework::{AttrPath, Attribute, Block};
+use crate::tfvalue::{Type, Value};
+
+pub struct Fail;
+
+impl StepKind for Fail {
+    fn type_name(&self) -> &'static str {
+        "sagemaker_fail_step"
+    }
+    fn step_type(&self) -> &'static str {
+        "Fail"
+    }
+    fn description(&self) -> &'static str {
+        "A fail step: stops the execution with status Failed and an error message. Compiled at plan time; no API call."
+    }
+    fn block(&self, b: Block) -> Block {
+        b.attr(Attribute::optional("error_message", Type::String, "The error message; may hold references, e.g. `MSE {{ Steps.Evaluate.PropertyFiles.Report.mse }} is above the threshold`."))
+    }
+    fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
+        // The SDK emits an empty message when none is given.
+        let msg = ctx.string(cfg, "error_message", &AttrPath::default()).unwrap_or_else(|| json!(""));
+        step.insert("Arguments".into(), json!({ "ErrorMessage": msg }));
+    }
+}

@@ -1,0 +1,185 @@
+//! Step resources: one Terraform type per SageMaker step type, each compiled at plan time into
+//! its step object (`json`). They are state-only: no API call, ever.
+//!
+//! Every step type implements [`StepKind`] (its own attributes and how they compile to the
+//! step's `Arguments` and type-specific top-level keys); [`StepResource`] wraps a kind into a
+//! Terraform resource and adds what every step shares: `name`, `display_name`, `description`,
+//! `depends_on_steps`, `cache`, `retry`, the computed `json`, and the exported `{{ }}`
+//! reference attributes. `json` is known at plan time whenever the step's inputs are known.
+//!
+//! Depends on `framework`, `compiler`. Must not call AWS.
+
+pub mod callback;
+pub mod common;
+pub mod condition;
+pub mod fail;
+pub mod generic;
+pub mod lambda;
+pub mod processing;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::{Map, Value as Json};
+
+use super::model;
+use super::ProviderData;
+use crate::compiler::canonical;
+use crate::framework::{Attribute, Block, Diagnostics, Outcome, PlanRequest, Resource, Schema};
+use crate::tfvalue::{Type, Value};
+pub use common::Ctx;
+
+/// What a step type adds to the common step resource.
+pub trait StepKind: Send + Sync + 'static {
+    /// The Terraform type name, e.g. `sagemaker_processing_step`.
+    fn type_name(&self) -> &'static str;
+    /// SageMaker's `Type`, e.g. `Processing`.
+    fn step_type(&self) -> &'static str;
+    fn description(&self) -> &'static str;
+    /// The type's own attributes and blocks, added to the common ones.
+    fn block(&self, b: Block) -> Block;
+    /// Whether SageMaker accepts `CacheConfig` / `RetryPolicies` on this step type.
+    fn cacheable(&self) -> bool {
+        false
+    }
+    fn retryable(&self) -> bool {
+        false
+    }
+    /// Compiles `Arguments` and any type-specific top-level keys into `step`. Problems go to
+    /// `ctx` with their attribute paths.
+    fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>);
+    /// Computed reference attributes: (name, schema type, description, value for a step name).
+    fn exports(&self) -> Vec<Export> {
+        Vec::new()
+    }
+}
+
+pub struct Export {
+    pub name: &'static str,
+    pub ty: Type,
+    pub description: &'static str,
+    /// Computes the value from the step name and the (known) configuration.
+    pub value: fn(name: &str, cfg: &Value) -> Value,
+}
+
+pub struct StepResource<K: StepKind>(pub K);
+
+/// Every step resource this provider serves.
+pub fn all() -> Vec<Arc<dyn Resource<ProviderData>>> {
+    vec![
+        Arc::new(StepResource(processing::Processing)),
+        Arc::new(StepResource(fail::Fail)),
+        Arc::new(StepResource(lambda::Lambda)),
+        Arc::new(StepResource(callback::Callback)),
+        Arc::new(StepResource(condition::Condition)),
+        Arc::new(StepResource(generic::Generic)),
+    ]
+}
+
+/// Compiles a step configuration of any step type (golden tests, benchmarks).
+pub fn compile_any(type_name: &str, cfg: &Value) -> (Option<String>, Diagnostics) {
+    macro_rules! try_kind {
+        ($($k:expr),*) => {$(
+            if $k.type_name() == type_name {
+                return StepResource($k).compile(cfg);
+            }
+        )*};
+    }
+    try_kind!(processing::Processing, fail::Fail, lambda::Lambda, callback::Callback, condition::Condition, generic::Generic);
+    (None, Diagnostics::new())
+}
+
+impl<K: StepKind> StepResource<K> {
+    pub fn full_schema(&self) -> Schema {
+        let mut b = common::common_block(self.0.description(), self.0.cacheable(), self.0.retryable());
+        b = self.0.block(b);
+        for e in self.0.exports() {
+            b = b.attr(Attribute::computed(e.name, e.ty.clone(), e.description));
+        }
+        Schema::new(b)
+    }
+
+    /// The compiled step object, or the problems that prevent it.
+    pub fn compile(&self, cfg: &Value) -> (Option<String>, Diagnostics) {
+        let mut ctx = Ctx::default();
+        let mut step = Map::new();
+        common::compile_common(cfg, self.0.step_type(), &mut ctx, &mut step);
+        self.0.compile(cfg, &mut ctx, &mut step);
+        if self.0.cacheable() {
+            common::compile_cache(cfg, &mut ctx, &mut step);
+        }
+        if self.0.retryable() {
+            common::compile_retry(cfg, &mut ctx, &mut step);
+        }
+        if ctx.diags.has_errors() {
+            return (None, ctx.diags);
+        }
+        (Some(canonical::to_string(&Json::Object(step))), ctx.diags)
+    }
+}
+
+/// The attributes a user sets (everything but computed ones) are all known.
+fn inputs_known(schema: &Schema, cfg: &Value) -> bool {
+    schema
+        .block
+        .attributes
+        .iter()
+        .filter(|a| !a.computed || a.optional)
+        .all(|a| cfg.get(a.name).map_or(true, Value::is_known))
+        && schema.block.blocks.iter().all(|b| cfg.get(b.name).map_or(true, Value::is_known))
+}
+
+#[async_trait]
+impl<K: StepKind> Resource<ProviderData> for StepResource<K> {
+    fn type_name(&self) -> &'static str {
+        self.0.type_name()
+    }
+
+    fn schema(&self) -> Schema {
+        self.full_schema()
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        if inputs_known(&self.full_schema(), config) {
+            self.compile(config).1
+        } else {
+            common::validate_known_parts(config)
+        }
+    }
+
+    async fn plan(&self, _data: &ProviderData, req: &PlanRequest, planned: &mut Value, diags: &mut Diagnostics) {
+        let schema = self.full_schema();
+        let json = if inputs_known(&schema, &req.config) {
+            let (json, problems) = self.compile(planned);
+            diags.extend(problems);
+            json.map(Value::string).unwrap_or(Value::Unknown)
+        } else {
+            Value::Unknown
+        };
+        model::set(planned, "json", json);
+        let name = model::string(planned, "name").value();
+        for e in self.0.exports() {
+            let v = match &name {
+                Some(n) => (e.value)(n, planned),
+                None => Value::Unknown,
+            };
+            model::set(planned, e.name, v);
+        }
+    }
+
+    async fn create(&self, _data: &ProviderData, planned: &Value) -> Outcome {
+        Outcome { state: planned.clone(), diagnostics: Diagnostics::new() }
+    }
+
+    async fn update(&self, _data: &ProviderData, _prior: &Value, planned: &Value) -> Outcome {
+        Outcome { state: planned.clone(), diagnostics: Diagnostics::new() }
+    }
+
+    async fn delete(&self, _data: &ProviderData, _prior: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    async fn read(&self, _data: &ProviderData, state: &Value) -> (Value, Diagnostics) {
+        (state.clone(), Diagnostics::new())
+    }
+}

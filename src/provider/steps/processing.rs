@@ -1,0 +1,249 @@
+//! `sagemaker_processing_step`: a SageMaker Processing job (`Type: Processing`), with the
+//! SDK's defaults for every field the API requires, a `code` script the way the SDK's
+//! ScriptProcessor mounts it, and property files other steps read with `{{ Steps.X.PropertyFiles... }}`.
+//!
+//! Layout: schema, compile, exports, tests.
+
+use serde_json::{json, Map, Value as Json};
+
+use super::common::{self, network_block, put, string_list, string_map, Ctx};
+use super::{Export, StepKind};
+use crate::compiler::expr::Scalar;
+use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
+use crate::provider::model;
+use crate::tfvalue::{Type, Value};
+
+pub struct Processing;
+
+/// Where the SDK mounts a processing script.
+pub const CODE_DIR: &str = "/opt/ml/processing/input/code";
+
+// ---- schema -------------------------------------------------------------------------------
+
+fn input_block() -> Block {
+    Block::new("A processing input: S3 data copied into the container before the job starts.")
+        .attr(Attribute::optional("name", Type::String, "Input name; defaults to `input-<n>` (1-based), as the SDK names them."))
+        .attr(Attribute::required("source", Type::String, "S3 URI or a reference, e.g. `{{ Parameters.InputData }}`."))
+        .attr(Attribute::required("destination", Type::String, "Container path, e.g. `/opt/ml/processing/input`."))
+        .attr(Attribute::optional("s3_data_type", Type::String, "`S3Prefix` (default) or `ManifestFile`."))
+        .attr(Attribute::optional("s3_input_mode", Type::String, "`File` (default) or `Pipe`."))
+        .attr(Attribute::optional("s3_data_distribution_type", Type::String, "`FullyReplicated` (default) or `ShardedByS3Key`."))
+}
+
+fn output_block() -> Block {
+    Block::new("A processing output: a container folder uploaded to S3 when the job ends.")
+        .attr(Attribute::required("name", Type::String, "Output name; other steps read it as `outputs[\"<name>\"]`."))
+        .attr(Attribute::required("source", Type::String, "Container path, e.g. `/opt/ml/processing/train`."))
+        .attr(Attribute::required("destination", Type::String, "S3 URI or a reference, e.g. `s3://bucket/{{ Execution.PipelineExecutionId }}/train`."))
+        .attr(Attribute::optional("s3_upload_mode", Type::String, "`EndOfJob` (default) or `Continuous`."))
+}
+
+fn property_file_block() -> Block {
+    Block::new("A JSON file among the outputs that later steps and conditions read values from, e.g. `{{ Steps.Evaluate.PropertyFiles.Report.metrics.mse.value }}`.")
+        .attr(Attribute::required("name", Type::String, "Property file name used in references."))
+        .attr(Attribute::required("output_name", Type::String, "The `output` whose folder holds the file."))
+        .attr(Attribute::required("path", Type::String, "File path relative to that output, e.g. `evaluation.json`."))
+}
+
+impl StepKind for Processing {
+    fn type_name(&self) -> &'static str {
+        "sagemaker_processing_step"
+    }
+    fn step_type(&self) -> &'static str {
+        "Processing"
+    }
+    fn description(&self) -> &'static str {
+        "A processing step: runs a container (e.g. a scikit-learn script) on S3 data and uploads its outputs. Compiled at plan time; no API call."
+    }
+    fn cacheable(&self) -> bool {
+        true
+    }
+    fn retryable(&self) -> bool {
+        true
+    }
+
+    fn block(&self, b: Block) -> Block {
+        b.attr(Attribute::required("image_uri", Type::String, "Container image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3`."))
+            .attr(Attribute::optional("role_arn", Type::String, "IAM role of the job. Defaults to the pipeline's `step_defaults.role_arn`."))
+            .attr(Attribute::required("instance_type", Type::String, "Instance type, e.g. `ml.m5.xlarge`, or a reference to a String parameter."))
+            .attr(Attribute::optional("instance_count", Type::String, "Number of instances (default 1), or a reference to an Integer parameter."))
+            .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB (default 30)."))
+            .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the storage volume. Defaults to `step_defaults.volume_kms_key_id`."))
+            .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the outputs. Defaults to `step_defaults.output_kms_key_id`."))
+            .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of the job in seconds."))
+            .attr(Attribute::optional("environment", string_map(), "Environment variables of the container; values may hold references."))
+            .attr(Attribute::optional("container_entrypoint", string_list(), "Entrypoint, e.g. `[\"python3\"]` (the default when `code` is set)."))
+            .attr(Attribute::optional("container_arguments", string_list(), "Arguments passed to the entrypoint; may hold references."))
+            .attr(Attribute::optional("code", Type::String, "S3 URI of a script, e.g. `s3://bucket/code/preprocess.py`: mounted at `/opt/ml/processing/input/code` and appended to the entrypoint, as the SDK's ScriptProcessor does."))
+            .attr(Attribute::optional("tags", string_map(), "Tags of the processing job, merged over `step_defaults.tags`."))
+            .block(NestedBlock::list("input", input_block()))
+            .block(NestedBlock::list("output", output_block()))
+            .block(NestedBlock::list("property_file", property_file_block()))
+            .block(network_block())
+    }
+
+    fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
+        let root = AttrPath::default();
+        let mut args = Map::new();
+
+        let mut cluster = Map::new();
+        put(&mut cluster, "InstanceType", ctx.string(cfg, "instance_type", &root));
+        cluster.insert("InstanceCount".into(), ctx.typed(cfg, "instance_count", &root, Scalar::Integer).unwrap_or(json!(1)));
+        cluster.insert("VolumeSizeInGB".into(), ctx.typed(cfg, "volume_size_in_gb", &root, Scalar::Integer).unwrap_or(json!(30)));
+        put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
+        args.insert("ProcessingResources".into(), json!({ "ClusterConfig": cluster }));
+
+        let mut app = Map::new();
+        put(&mut app, "ImageUri", ctx.string(cfg, "image_uri", &root));
+        let code = model::string(cfg, "code").value();
+        let mut entrypoint = ctx.string_list(cfg, "container_entrypoint", &root);
+        if let Some(code) = &code {
+            let file = code.rsplit('/').next().unwrap_or_default();
+            if !code.starts_with("s3://") || file.is_empty() || code.contains("{{") {
+                ctx.error(
+                    AttrPath::root("code"),
+                    format!("Invalid code location {code:?}"),
+                    "Give the S3 URI of the script itself, e.g. \"s3://my-bucket/code/preprocess.py\" (upload it with an aws_s3_object).",
+                );
+            }
+            let mut e = entrypoint.take().unwrap_or_else(|| vec![json!("python3")]);
+            e.push(json!(format!("{CODE_DIR}/{file}")));
+            entrypoint = Some(e);
+        }
+        put(&mut app, "ContainerEntrypoint", entrypoint.map(Json::Array));
+        put(&mut app, "ContainerArguments", ctx.string_list(cfg, "container_arguments", &root).map(Json::Array));
+        args.insert("AppSpecification".into(), Json::Object(app));
+        put(&mut args, "RoleArn", ctx.string(cfg, "role_arn", &root));
+
+        let mut inputs = Vec::new();
+        let mut input_names = std::collections::BTreeSet::new();
+        for (i, b) in model::blocks(cfg, "input").iter().enumerate() {
+            let path = AttrPath::root("input").index(i);
+            let name = model::string(b, "name").value().unwrap_or_else(|| format!("input-{}", i + 1));
+            if !input_names.insert(name.clone()) {
+                ctx.error(path.clone().attr("name"), format!("Duplicate input name {name:?}"), "Give each input a unique name.");
+            }
+            inputs.push(s3_input(
+                &name,
+                ctx.string(b, "source", &path),
+                model::string(b, "destination").value(),
+                model::string(b, "s3_data_type").value(),
+                model::string(b, "s3_input_mode").value(),
+                model::string(b, "s3_data_distribution_type").value(),
+            ));
+        }
+        if let Some(code) = code {
+            if !input_names.insert("code".into()) {
+                ctx.error(AttrPath::root("input"), "An input is named \"code\"", "The `code` attribute adds an input named \"code\"; rename your input.");
+            }
+            // The SDK appends the code input after the step's own inputs.
+            inputs.push(s3_input("code", Some(Json::String(code)), Some(CODE_DIR.into()), None, None, None));
+        }
+        if !inputs.is_empty() {
+            args.insert("ProcessingInputs".into(), Json::Array(inputs));
+        }
+
+        let mut outputs = Vec::new();
+        let mut output_names = std::collections::BTreeSet::new();
+        for (i, b) in model::blocks(cfg, "output").iter().enumerate() {
+            let path = AttrPath::root("output").index(i);
+            let name = model::string(b, "name").value().unwrap_or_default();
+            if !output_names.insert(name.clone()) {
+                ctx.error(path.clone().attr("name"), format!("Duplicate output name {name:?}"), "Give each output a unique name.");
+            }
+            let mut s3 = Map::new();
+            put(&mut s3, "S3Uri", ctx.string(b, "destination", &path));
+            put(&mut s3, "LocalPath", model::string(b, "source").value().map(Json::String));
+            s3.insert("S3UploadMode".into(), Json::String(model::string(b, "s3_upload_mode").value().unwrap_or_else(|| "EndOfJob".into())));
+            outputs.push(json!({"OutputName": name, "AppManaged": false, "S3Output": s3}));
+        }
+        if !outputs.is_empty() {
+            let mut out_cfg = Map::new();
+            out_cfg.insert("Outputs".into(), Json::Array(outputs));
+            put(&mut out_cfg, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
+            args.insert("ProcessingOutputConfig".into(), Json::Object(out_cfg));
+        } else if model::string(cfg, "output_kms_key_id").value().is_some() {
+            ctx.error(AttrPath::root("output_kms_key_id"), "output_kms_key_id without outputs", "Add an output block, or remove output_kms_key_id.");
+        }
+
+        if let Some(max) = ctx.typed(cfg, "max_runtime_in_seconds", &root, Scalar::Integer) {
+            args.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max }));
+        }
+        put(&mut args, "Environment", ctx.string_map(cfg, "environment", &root, true).map(Json::Object));
+        put(&mut args, "NetworkConfig", common::network_config(cfg, ctx));
+        put(&mut args, "Tags", tags(cfg));
+        step.insert("Arguments".into(), Json::Object(args));
+
+        let mut files = Vec::new();
+        let mut file_names = std::collections::BTreeSet::new();
+        for (i, b) in model::blocks(cfg, "property_file").iter().enumerate() {
+            let path = AttrPath::root("property_file").index(i);
+            let name = model::string(b, "name").value().unwrap_or_default();
+            let output = model::string(b, "output_name").value().unwrap_or_default();
+            if !file_names.insert(name.clone()) {
+                ctx.error(path.clone().attr("name"), format!("Duplicate property file {name:?}"), "Give each property file a unique name.");
+            }
+            if !output_names.contains(&output) {
+                ctx.error(
+                    path.clone().attr("output_name"),
+                    format!("Property file {name:?} names output {output:?}, which this step does not have"),
+                    format!("Use one of this step's outputs: {:?}.", output_names),
+                );
+            }
+            files.push(json!({"PropertyFileName": name, "OutputName": output, "FilePath": model::string(b, "path").value().unwrap_or_default()}));
+        }
+        if !files.is_empty() {
+            step.insert("PropertyFiles".into(), Json::Array(files));
+        }
+    }
+
+    fn exports(&self) -> Vec<Export> {
+        vec![Export {
+            name: "outputs",
+            ty: string_map(),
+            description: "Output name -> `{{ Steps.<name>.ProcessingOutputConfig.Outputs['<output>'].S3Output.S3Uri }}`, to feed later steps.",
+            value: |name, cfg| {
+                let Some(blocks) = cfg.get("output").and_then(Value::as_list) else { return Value::Unknown };
+                let mut m = std::collections::BTreeMap::new();
+                for b in blocks {
+                    match model::string(b, "name").value() {
+                        Some(o) => {
+                            m.insert(o.clone(), Value::string(format!("{{{{ Steps.{name}.ProcessingOutputConfig.Outputs['{o}'].S3Output.S3Uri }}}}")));
+                        }
+                        None => return Value::Unknown,
+                    }
+                }
+                Value::Map(m)
+            },
+        }]
+    }
+}
+
+/// A processing input with the SDK's defaults.
+fn s3_input(
+    name: &str,
+    uri: Option<Json>,
+    local: Option<String>,
+    data_type: Option<String>,
+    mode: Option<String>,
+    distribution: Option<String>,
+) -> Json {
+    json!({
+        "InputName": name,
+        "AppManaged": false,
+        "S3Input": {
+            "S3Uri": uri.unwrap_or(Json::Null),
+            "LocalPath": local.unwrap_or_default(),
+            "S3DataType": data_type.unwrap_or_else(|| "S3Prefix".into()),
+            "S3InputMode": mode.unwrap_or_else(|| "File".into()),
+            "S3DataDistributionType": distribution.unwrap_or_else(|| "FullyReplicated".into()),
+            "S3CompressionType": "None",
+        }
+    })
+}
+
+/// A step's own `tags` as the API's `[{Key, Value}]` list (sorted by key for a stable form).
+pub fn tags(cfg: &Value) -> Option<Json> {
+    let t = model::string_map(cfg, "tags").value().filter(|t| !t.is_empty())?;
+    Some(Json::Array(t.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()))
+}

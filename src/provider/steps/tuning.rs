@@ -1,0 +1,510 @@
+//! `sagemaker_tuning_step`: a hyperparameter tuning job (`Type: Tuning`). `Arguments` is the
+//! CreateHyperParameterTuningJob request without the job name, shaped the way the SageMaker
+//! Python SDK's `HyperparameterTuner` builds it: `HyperParameterTuningJobConfig` (strategy,
+//! objective, resource limits, all three `ParameterRanges` lists, early stopping) and one
+//! `TrainingJobDefinition` whose attributes mirror the training step (image, role, instances,
+//! inputs, output path, static hyperparameters, metric definitions, network).
+//!
+//! SDK defaults: `Strategy: Bayesian`, `TrainingJobEarlyStoppingType: Off`, one training job
+//! (one at a time), `ScalingType: Auto`, `TrainingInputMode: File`, `VolumeSizeInGB: 30`,
+//! `MaxRuntimeInSeconds: 86400`, `StaticHyperParameters: {}`. Range bounds are strings in the
+//! API; a reference becomes a one-value `Std:Join`, as the SDK's `to_string()` does.
+//!
+//! Exports `best_training_job_name` and `best_model_artifacts` (the SDK's
+//! `get_top_model_s3_uri(top_k=0)`, built on the output path).
+//!
+//! Layout: schema, compile, exports, tests.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Map, Value as Json};
+
+use super::common::{self, network_block, put, string_list, string_map, Ctx};
+use super::processing;
+use super::{Export, StepKind};
+use crate::compiler::expr::{self, Scalar};
+use crate::framework::{AttrPath, Attribute, Block, Diagnostic, NestedBlock};
+use crate::provider::model::{self, Known};
+use crate::tfvalue::{Type, Value};
+
+pub struct Tuning;
+
+const STRATEGIES: [&str; 4] = ["Bayesian", "Random", "Hyperband", "Grid"];
+const OBJECTIVE_TYPES: [&str; 2] = ["Maximize", "Minimize"];
+const EARLY_STOPPING: [&str; 2] = ["Off", "Auto"];
+const SCALING_TYPES: [&str; 4] = ["Auto", "Linear", "Logarithmic", "ReverseLogarithmic"];
+/// SageMaker tunes at most this many hyperparameters in one job.
+const MAX_RANGES: usize = 30;
+
+// ---- schema -------------------------------------------------------------------------------
+
+fn input_block() -> Block {
+    Block::new("A training channel: S3 data every training job of the tuning job reads.")
+        .attr(Attribute::optional("channel", Type::String, "Channel name, e.g. `train` or `validation`; defaults to `training`, as the SDK names a single input."))
+        .attr(Attribute::required("s3_uri", Type::String, "S3 URI or a reference, e.g. `{{ Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri }}`."))
+        .attr(Attribute::optional("content_type", Type::String, "MIME type of the data, e.g. `text/csv`."))
+        .attr(Attribute::optional("s3_data_type", Type::String, "`S3Prefix` (default), `ManifestFile` or `AugmentedManifestFile`."))
+        .attr(Attribute::optional("s3_data_distribution_type", Type::String, "`FullyReplicated` (default) or `ShardedByS3Key`."))
+        .attr(Attribute::optional("input_mode", Type::String, "Per-channel input mode: `File`, `Pipe` or `FastFile`, e.g. `Pipe`."))
+        .attr(Attribute::optional("compression_type", Type::String, "`None` or `Gzip`, e.g. `Gzip`."))
+}
+
+fn metric_definition_block() -> Block {
+    Block::new("A metric the training jobs log, found with a regular expression; the objective must be one of them when any are given.")
+        .attr(Attribute::required("name", Type::String, "Metric name, e.g. `validation:accuracy`."))
+        .attr(Attribute::required("regex", Type::String, "Regular expression whose first group is the value, e.g. `val_acc=([0-9\\\\.]+)`."))
+}
+
+fn objective_block() -> Block {
+    Block::new("What the tuning job optimises (required).")
+        .attr(Attribute::required("type", Type::String, "`Maximize` or `Minimize`, e.g. `Maximize`."))
+        .attr(Attribute::required("metric_name", Type::String, "The metric, e.g. `validation:auc` (a built-in algorithm metric or a `metric_definition` name)."))
+}
+
+fn numeric_range_block(kind: &str) -> Block {
+    Block::new(&format!("A {kind} hyperparameter range the tuning job searches."))
+        .attr(Attribute::required("name", Type::String, "Hyperparameter name, e.g. `eta`."))
+        .attr(Attribute::required("min_value", Type::String, "Lower bound, e.g. `0.01`, or a reference to a numeric parameter."))
+        .attr(Attribute::required("max_value", Type::String, "Upper bound, e.g. `0.5`, or a reference to a numeric parameter."))
+        .attr(Attribute::optional(
+            "scaling_type",
+            Type::String,
+            "`Auto` (default), `Linear`, `Logarithmic` (bounds above 0) or, for continuous ranges, `ReverseLogarithmic` (bounds in [0, 1)), e.g. `Logarithmic`.",
+        ))
+}
+
+fn categorical_range_block() -> Block {
+    Block::new("A categorical hyperparameter range: the values the tuning job tries.")
+        .attr(Attribute::required("name", Type::String, "Hyperparameter name, e.g. `optimizer`."))
+        .attr(Attribute::required("values", string_list(), "The values, e.g. `[\"sgd\", \"adam\"]`."))
+}
+
+impl StepKind for Tuning {
+    fn type_name(&self) -> &'static str {
+        "sagemaker_tuning_step"
+    }
+    fn step_type(&self) -> &'static str {
+        "Tuning"
+    }
+    fn description(&self) -> &'static str {
+        "A hyperparameter tuning step: runs many training jobs over hyperparameter ranges and keeps the best by an objective metric. Compiled at plan time; no API call."
+    }
+    fn cacheable(&self) -> bool {
+        true
+    }
+    fn retryable(&self) -> bool {
+        true
+    }
+
+    fn block(&self, b: Block) -> Block {
+        b.attr(Attribute::required("image_uri", Type::String, "Training image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`."))
+            .attr(Attribute::optional("role_arn", Type::String, "IAM role of the training jobs, e.g. `aws_iam_role.sagemaker.arn`. Defaults to the pipeline's `step_defaults.role_arn`."))
+            .attr(Attribute::required("instance_type", Type::String, "Instance type of each training job, e.g. `ml.m5.xlarge`, or a reference to a String parameter."))
+            .attr(Attribute::optional("instance_count", Type::String, "Instances per training job (default 1), e.g. `2`, or a reference to an Integer parameter."))
+            .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB (default 30), e.g. `50`."))
+            .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the storage volumes, e.g. `aws_kms_key.ml.arn`. Defaults to `step_defaults.volume_kms_key_id`."))
+            .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the model artifacts, e.g. `aws_kms_key.ml.arn`. Defaults to `step_defaults.output_kms_key_id`."))
+            .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of each training job in seconds (default 86400), e.g. `3600`."))
+            .attr(Attribute::required("output_path", Type::String, "S3 prefix for the model artifacts, e.g. `s3://my-bucket/tuning`; each job writes `<output_path>/<job name>/output/model.tar.gz`."))
+            .attr(Attribute::optional("static_hyperparameters", string_map(), "Hyperparameters every training job gets unchanged, e.g. `{ objective = \"binary:logistic\" }`; values may hold references. A tuned name must not appear here."))
+            .attr(Attribute::optional("strategy", Type::String, "Search strategy: `Bayesian` (default), `Random`, `Hyperband` or `Grid` (categorical ranges only), e.g. `Random`."))
+            .attr(Attribute::optional("max_number_of_training_jobs", Type::String, "Total training jobs (default 1; left out for `Grid` when unset), e.g. `20`, or a reference to an Integer parameter."))
+            .attr(Attribute::optional("max_parallel_training_jobs", Type::String, "Training jobs run at the same time (default 1), e.g. `4`, or a reference to an Integer parameter."))
+            .attr(Attribute::optional("early_stopping_type", Type::String, "`Off` (default) or `Auto`: whether SageMaker may stop unpromising training jobs early, e.g. `Auto`."))
+            .attr(Attribute::optional("tags", string_map(), "Tags of the tuning job, e.g. `{ project = \"churn\" }`, merged over `step_defaults.tags`."))
+            .block(NestedBlock::list("input", input_block()))
+            .block(NestedBlock::list("metric_definition", metric_definition_block()))
+            .block(NestedBlock::single("objective", objective_block()))
+            .block(NestedBlock::list("continuous_parameter_range", numeric_range_block("continuous")))
+            .block(NestedBlock::list("integer_parameter_range", numeric_range_block("integer")))
+            .block(NestedBlock::list("categorical_parameter_range", categorical_range_block()))
+            .block(network_block())
+    }
+
+    fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
+        let root = AttrPath::default();
+        let mut args = Map::new();
+
+        // --- HyperParameterTuningJobConfig -------------------------------------------------
+        let mut tuning = Map::new();
+        let strategy = one_of(ctx, cfg, "strategy", &STRATEGIES, "Bayesian");
+        tuning.insert("Strategy".into(), json!(strategy));
+
+        let mut limits = Map::new();
+        match ctx.typed(cfg, "max_number_of_training_jobs", &root, Scalar::Integer) {
+            Some(n) => {
+                at_least_one(ctx, &n, "max_number_of_training_jobs");
+                limits.insert("MaxNumberOfTrainingJobs".into(), n);
+            }
+            // Grid search runs every combination; the SDK leaves the total out.
+            None if strategy == "Grid" => {}
+            None => {
+                limits.insert("MaxNumberOfTrainingJobs".into(), json!(1));
+            }
+        }
+        let parallel = ctx.typed(cfg, "max_parallel_training_jobs", &root, Scalar::Integer).unwrap_or(json!(1));
+        at_least_one(ctx, &parallel, "max_parallel_training_jobs");
+        limits.insert("MaxParallelTrainingJobs".into(), parallel);
+        tuning.insert("ResourceLimits".into(), Json::Object(limits));
+        tuning.insert("TrainingJobEarlyStoppingType".into(), json!(one_of(ctx, cfg, "early_stopping_type", &EARLY_STOPPING, "Off")));
+
+        let metric_names: Vec<String> =
+            model::blocks(cfg, "metric_definition").iter().filter_map(|b| model::string(b, "name").value()).collect();
+        match cfg.get("objective").filter(|o| !o.is_null()) {
+            Some(o) => {
+                let path = AttrPath::root("objective");
+                let ty = model::string(o, "type").value().unwrap_or_default();
+                if !OBJECTIVE_TYPES.contains(&ty.as_str()) {
+                    ctx.error(path.clone().attr("type"), format!("Unknown objective type {ty:?}"), "Use \"Maximize\" or \"Minimize\".");
+                }
+                let metric = model::string(o, "metric_name").value().unwrap_or_default();
+                if metric.trim().is_empty() {
+                    ctx.error(path.clone().attr("metric_name"), "Empty objective metric", "Name the metric to optimise, e.g. \"validation:auc\".");
+                } else if !metric_names.is_empty() && !metric_names.contains(&metric) {
+                    ctx.diags.push(
+                        Diagnostic::warning(
+                            format!("Objective metric {metric:?} is not among the metric definitions"),
+                            format!("The training jobs only report {metric_names:?}; add a metric_definition named {metric:?}, unless the algorithm emits it itself."),
+                        )
+                        .at(path.attr("metric_name")),
+                    );
+                }
+                tuning.insert("HyperParameterTuningJobObjective".into(), json!({"Type": ty, "MetricName": metric}));
+            }
+            None => ctx.error(
+                AttrPath::root("objective"),
+                "Missing objective",
+                "Add objective { type = \"Maximize\", metric_name = \"validation:auc\" }: the metric the tuning job optimises.",
+            ),
+        }
+
+        let mut names = BTreeSet::new();
+        let continuous = numeric_ranges(ctx, cfg, "continuous_parameter_range", false, &mut names);
+        let integer = numeric_ranges(ctx, cfg, "integer_parameter_range", true, &mut names);
+        let categorical = categorical_ranges(ctx, cfg, &mut names);
+        if names.is_empty() {
+            ctx.error(
+                AttrPath::default(),
+                "No hyperparameter ranges",
+                "Add at least one continuous_parameter_range, integer_parameter_range or categorical_parameter_range block.",
+            );
+        } else if names.len() > MAX_RANGES {
+            ctx.error(AttrPath::default(), "Too many hyperparameter ranges", format!("SageMaker tunes at most {MAX_RANGES} hyperparameters; this step has {}.", names.len()));
+        }
+        if strategy == "Grid" && !(continuous.is_empty() && integer.is_empty()) {
+            let attr = if continuous.is_empty() { "integer_parameter_range" } else { "continuous_parameter_range" };
+            ctx.error(
+                AttrPath::root(attr),
+                "Grid search takes only categorical ranges",
+                "With strategy = \"Grid\" every range must be a categorical_parameter_range; list the values to try, or use another strategy.",
+            );
+        }
+        // The SDK always emits all three lists.
+        tuning.insert(
+            "ParameterRanges".into(),
+            json!({
+                "ContinuousParameterRanges": continuous,
+                "IntegerParameterRanges": integer,
+                "CategoricalParameterRanges": categorical,
+            }),
+        );
+        args.insert("HyperParameterTuningJobConfig".into(), Json::Object(tuning));
+
+        // --- TrainingJobDefinition ---------------------------------------------------------
+        let mut def = Map::new();
+        let mut algo = Map::new();
+        put(&mut algo, "TrainingImage", ctx.string(cfg, "image_uri", &root));
+        algo.insert("TrainingInputMode".into(), json!("File"));
+        let metrics = metric_definitions(ctx, cfg);
+        if !metrics.is_empty() {
+            algo.insert("MetricDefinitions".into(), Json::Array(metrics));
+        }
+        def.insert("AlgorithmSpecification".into(), Json::Object(algo));
+        put(&mut def, "RoleArn", ctx.string(cfg, "role_arn", &root));
+
+        let mut statics = ctx.string_map(cfg, "static_hyperparameters", &root, true).unwrap_or_default();
+        for n in &names {
+            if statics.remove(n).is_some() {
+                ctx.error(
+                    AttrPath::root("static_hyperparameters").key(n),
+                    format!("Hyperparameter {n:?} is both static and tuned"),
+                    "Remove it from static_hyperparameters, or remove its range.",
+                );
+            }
+        }
+        def.insert("StaticHyperParameters".into(), Json::Object(statics));
+
+        let channels = channels(ctx, cfg);
+        if !channels.is_empty() {
+            def.insert("InputDataConfig".into(), Json::Array(channels));
+        }
+        let mut output = Map::new();
+        put(&mut output, "S3OutputPath", ctx.string(cfg, "output_path", &root));
+        put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
+        def.insert("OutputDataConfig".into(), Json::Object(output));
+
+        let mut resources = Map::new();
+        put(&mut resources, "InstanceType", ctx.string(cfg, "instance_type", &root));
+        resources.insert("InstanceCount".into(), ctx.typed(cfg, "instance_count", &root, Scalar::Integer).unwrap_or(json!(1)));
+        resources.insert("VolumeSizeInGB".into(), ctx.typed(cfg, "volume_size_in_gb", &root, Scalar::Integer).unwrap_or(json!(30)));
+        put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
+        def.insert("ResourceConfig".into(), Json::Object(resources));
+        let max_runtime = ctx.typed(cfg, "max_runtime_in_seconds", &root, Scalar::Integer).unwrap_or(json!(86_400));
+        def.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max_runtime }));
+
+        if let Some(n) = cfg.get("network").filter(|n| !n.is_null()) {
+            // As the SDK does: the flag only when true, the VPC when given.
+            if n.get("enable_network_isolation").and_then(Value::as_bool) == Some(true) {
+                def.insert("EnableNetworkIsolation".into(), Json::Bool(true));
+            }
+            put(&mut def, "VpcConfig", common::vpc_config(n, ctx));
+        }
+        args.insert("TrainingJobDefinition".into(), Json::Object(def));
+        put(&mut args, "Tags", processing::tags(cfg));
+        step.insert("Arguments".into(), Json::Object(args));
+    }
+
+    fn exports(&self) -> Vec<Export> {
+        vec![
+            Export {
+                name: "best_training_job_name",
+                ty: Type::String,
+                description: "`{{ Steps.<name>.BestTrainingJob.TrainingJobName }}`: the training job with the best objective value.",
+                value: |name, _| Value::string(format!("{{{{ Steps.{name}.BestTrainingJob.TrainingJobName }}}}")),
+            },
+            Export {
+                name: "best_model_artifacts",
+                ty: Type::String,
+                description: "The best training job's model: `<output_path>/{{ Steps.<name>.BestTrainingJob.TrainingJobName }}/output/model.tar.gz` (the SDK's `get_top_model_s3_uri(top_k=0)`), e.g. for a model step's `model_data_url`.",
+                value: |name, cfg| match model::string(cfg, "output_path") {
+                    Known::Value(p) => Value::string(best_model_artifacts(name, &p)),
+                    Known::Null => Value::Null,
+                    Known::Unknown => Value::Unknown,
+                },
+            },
+        ]
+    }
+}
+
+/// Where the best training job's model lands under `output_path`.
+pub fn best_model_artifacts(step: &str, output_path: &str) -> String {
+    format!("{}/{{{{ Steps.{step}.BestTrainingJob.TrainingJobName }}}}/output/model.tar.gz", output_path.trim_end_matches('/'))
+}
+
+/// An enumerated string attribute with a default; an unknown value is reported and the
+/// default is used so that compilation can go on.
+fn one_of(ctx: &mut Ctx, cfg: &Value, attr: &str, allowed: &[&str], default: &str) -> String {
+    match model::string(cfg, attr).value() {
+        None => default.to_string(),
+        Some(v) if allowed.contains(&v.as_str()) => v,
+        Some(v) => {
+            ctx.error(AttrPath::root(attr), format!("Invalid {attr} {v:?}"), format!("Use one of {allowed:?}."));
+            default.to_string()
+        }
+    }
+}
+
+fn at_least_one(ctx: &mut Ctx, v: &Json, attr: &str) {
+    if v.as_i64().is_some_and(|n| n < 1) {
+        ctx.error(AttrPath::root(attr), format!("{attr} must be at least 1"), format!("{v} is not a positive number of training jobs."));
+    }
+}
+
+/// A range bound: the API takes a string. A literal must be a number of the range's kind; a
+/// reference is converted to a string as the SDK does.
+fn bound(ctx: &mut Ctx, b: &Value, attr: &str, path: &AttrPath, integer: bool) -> (Json, Option<f64>) {
+    let Some(s) = model::string(b, attr).value() else { return (Json::Null, None) };
+    let Some(j) = ctx.compile_str(&s, path.clone().attr(attr)) else { return (Json::Null, None) };
+    let Json::String(text) = &j else { return (expr::to_string_expr(j), None) };
+    let t = text.trim();
+    let parsed = if integer { t.parse::<i64>().ok().map(|n| n as f64) } else { t.parse::<f64>().ok().filter(|f| f.is_finite()) };
+    if parsed.is_none() {
+        let (kind, example) = if integer { ("a whole number", "10") } else { ("a number", "0.01") };
+        ctx.error(
+            path.clone().attr(attr),
+            format!("Invalid {attr} {text:?}"),
+            format!("Write {kind}, e.g. \"{example}\", or a reference to a numeric parameter."),
+        );
+    }
+    (Json::String(t.to_string()), parsed)
+}
+
+fn check_name(ctx: &mut Ctx, b: &Value, path: &AttrPath, names: &mut BTreeSet<String>) -> String {
+    let name = model::string(b, "name").value().unwrap_or_default();
+    if name.trim().is_empty() {
+        ctx.error(path.clone().attr("name"), "Empty hyperparameter name", "Name the hyperparameter the range is for, e.g. \"eta\".");
+    } else if !names.insert(name.clone()) {
+        ctx.error(path.clone().attr("name"), format!("Hyperparameter {name:?} has more than one range"), "Give each hyperparameter one range block.");
+    }
+    name
+}
+
+fn numeric_ranges(ctx: &mut Ctx, cfg: &Value, attr: &str, integer: bool, names: &mut BTreeSet<String>) -> Vec<Json> {
+    let mut out = Vec::new();
+    for (i, b) in model::blocks(cfg, attr).iter().enumerate() {
+        let path = AttrPath::root(attr).index(i);
+        let name = check_name(ctx, b, &path, names);
+        let (min, lo) = bound(ctx, b, "min_value", &path, integer);
+        let (max, hi) = bound(ctx, b, "max_value", &path, integer);
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            if lo > hi {
+                ctx.error(path.clone().attr("min_value"), "min_value is above max_value", format!("{lo} > {hi}: swap the bounds."));
+            }
+        }
+        let scaling = model::string(b, "scaling_type").value().unwrap_or_else(|| "Auto".into());
+        let scaling_path = path.clone().attr("scaling_type");
+        if !SCALING_TYPES.contains(&scaling.as_str()) || (integer && scaling == "ReverseLogarithmic") {
+            let allowed: &[&str] = if integer { &SCALING_TYPES[..3] } else { &SCALING_TYPES };
+            ctx.error(scaling_path, format!("Invalid scaling_type {scaling:?}"), format!("Use one of {allowed:?}."));
+        } else if scaling == "Logarithmic" && lo.is_some_and(|lo| lo <= 0.0) {
+            ctx.error(scaling_path, "Logarithmic scaling needs positive bounds", "Use bounds above 0, or scaling_type = \"Linear\".");
+        } else if scaling == "ReverseLogarithmic" && (lo.is_some_and(|lo| lo < 0.0) || hi.is_some_and(|hi| hi >= 1.0)) {
+            ctx.error(scaling_path, "ReverseLogarithmic scaling needs bounds in [0, 1)", "Use bounds from 0 up to but excluding 1, or another scaling type.");
+        }
+        out.push(json!({"Name": name, "MinValue": min, "MaxValue": max, "ScalingType": scaling}));
+    }
+    out
+}
+
+fn categorical_ranges(ctx: &mut Ctx, cfg: &Value, names: &mut BTreeSet<String>) -> Vec<Json> {
+    let attr = "categorical_parameter_range";
+    let mut out = Vec::new();
+    for (i, b) in model::blocks(cfg, attr).iter().enumerate() {
+        let path = AttrPath::root(attr).index(i);
+        let name = check_name(ctx, b, &path, names);
+        let values: Vec<Json> = ctx.string_list(b, "values", &path).unwrap_or_default().into_iter().map(expr::to_string_expr).collect();
+        if values.is_empty() {
+            ctx.error(path.clone().attr("values"), "No values", "List at least one value to try, e.g. [\"sgd\", \"adam\"].");
+        }
+        out.push(json!({"Name": name, "Values": values}));
+    }
+    out
+}
+
+fn metric_definitions(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, b) in model::blocks(cfg, "metric_definition").iter().enumerate() {
+        let path = AttrPath::root("metric_definition").index(i);
+        let name = model::string(b, "name").value().unwrap_or_default();
+        if !seen.insert(name.clone()) {
+            ctx.error(path.clone().attr("name"), format!("Duplicate metric {name:?}"), "Define each metric once.");
+        }
+        let regex = model::string(b, "regex").value().unwrap_or_default();
+        if regex.is_empty() {
+            ctx.error(path.clone().attr("regex"), "Empty regex", "Give a regular expression whose first group captures the value, e.g. \"auc=([0-9.]+)\".");
+        }
+        out.push(json!({"Name": name, "Regex": regex}));
+    }
+    out
+}
+
+/// Training channels with the SDK's defaults (`TrainingInput`).
+fn channels(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, b) in model::blocks(cfg, "input").iter().enumerate() {
+        let path = AttrPath::root("input").index(i);
+        let channel = model::string(b, "channel").value().unwrap_or_else(|| "training".into());
+        if !seen.insert(channel.clone()) {
+            ctx.error(
+                path.clone().attr("channel"),
+                format!("Duplicate channel {channel:?}"),
+                "Give each input its own channel name (an input without one is named \"training\").",
+            );
+        }
+        let mut s3 = Map::new();
+        s3.insert("S3DataType".into(), json!(model::string(b, "s3_data_type").value().unwrap_or_else(|| "S3Prefix".into())));
+        put(&mut s3, "S3Uri", ctx.string(b, "s3_uri", &path));
+        s3.insert(
+            "S3DataDistributionType".into(),
+            json!(model::string(b, "s3_data_distribution_type").value().unwrap_or_else(|| "FullyReplicated".into())),
+        );
+        let mut c = Map::new();
+        c.insert("ChannelName".into(), json!(channel));
+        c.insert("DataSource".into(), json!({ "S3DataSource": s3 }));
+        put(&mut c, "ContentType", ctx.string(b, "content_type", &path));
+        put(&mut c, "CompressionType", model::string(b, "compression_type").value().map(Json::String));
+        put(&mut c, "InputMode", model::string(b, "input_mode").value().map(Json::String));
+        out.push(Json::Object(c));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::steps::StepResource;
+
+    fn base() -> Vec<(&'static str, Value)> {
+        vec![
+            ("name", Value::string("Tune")),
+            ("image_uri", Value::string("img")),
+            ("instance_type", Value::string("ml.m5.xlarge")),
+            ("output_path", Value::string("s3://b/out/")),
+            ("objective", Value::object([("type", Value::string("Maximize")), ("metric_name", Value::string("auc"))])),
+        ]
+    }
+
+    fn compile(extra: Vec<(&'static str, Value)>) -> (Option<Json>, Vec<String>) {
+        let mut attrs = base();
+        attrs.extend(extra);
+        let (json, diags) = StepResource(Tuning).compile(&Value::object(attrs));
+        let msgs = diags.iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect();
+        (json.map(|j| serde_json::from_str(&j).unwrap_or(Json::Null)), msgs)
+    }
+
+    #[test]
+    fn defaults_and_ranges() {
+        let range = Value::object([
+            ("name", Value::string("eta")),
+            ("min_value", Value::string("0.1")),
+            ("max_value", Value::string("{{ Parameters.MaxEta }}")),
+            ("scaling_type", Value::Null),
+        ]);
+        let (json, msgs) = compile(vec![("continuous_parameter_range", Value::list([range]))]);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let args = &json.expect("compiled")["Arguments"];
+        let cfg = &args["HyperParameterTuningJobConfig"];
+        assert_eq!(cfg["Strategy"], json!("Bayesian"));
+        assert_eq!(cfg["TrainingJobEarlyStoppingType"], json!("Off"));
+        assert_eq!(cfg["ResourceLimits"], json!({"MaxNumberOfTrainingJobs": 1, "MaxParallelTrainingJobs": 1}));
+        assert_eq!(
+            cfg["ParameterRanges"]["ContinuousParameterRanges"][0],
+            json!({"Name": "eta", "MinValue": "0.1", "MaxValue": {"Std:Join": {"On": "", "Values": [{"Get": "Parameters.MaxEta"}]}}, "ScalingType": "Auto"})
+        );
+        assert_eq!(cfg["ParameterRanges"]["CategoricalParameterRanges"], json!([]));
+        assert_eq!(args["TrainingJobDefinition"]["StaticHyperParameters"], json!({}));
+        assert_eq!(args["TrainingJobDefinition"]["StoppingCondition"], json!({"MaxRuntimeInSeconds": 86400}));
+    }
+
+    #[test]
+    fn mistakes_are_diagnostics() {
+        let bad = Value::object([
+            ("name", Value::string("depth")),
+            ("min_value", Value::string("1.5")),
+            ("max_value", Value::string("0")),
+            ("scaling_type", Value::string("ReverseLogarithmic")),
+        ]);
+        let (json, msgs) = compile(vec![("integer_parameter_range", Value::list([bad])), ("strategy", Value::string("Grid"))]);
+        assert!(json.is_none());
+        assert!(msgs.iter().any(|m| m.starts_with("integer_parameter_range[0].min_value")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("integer_parameter_range[0].scaling_type")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("Grid")), "{msgs:?}");
+    }
+
+    #[test]
+    fn no_ranges_is_an_error() {
+        let (json, msgs) = compile(vec![]);
+        assert!(json.is_none());
+        assert!(msgs.iter().any(|m| m.contains("No hyperparameter ranges")), "{msgs:?}");
+    }
+
+    #[test]
+    fn best_model_path() {
+        assert_eq!(
+            best_model_artifacts("Tune", "s3://b/out/"),
+            "s3://b/out/{{ Steps.Tune.BestTrainingJob.TrainingJobName }}/output/model.tar.gz"
+        );
+    }
+}
