@@ -23,8 +23,10 @@ build:
 	$(CARGO) build --release
 
 # The acceptance tests start their own local SageMaker endpoint per test (tests/support), so
-# only the tools must be installed first.
+# only the tools must be installed first, with the SageMaker Python SDK venv that
+# tests/fidelity.rs runs as its oracle (`scripts/tools --sdk`).
 test: tools
+	scripts/tools --sdk
 	$(CARGO) test --release
 
 demo:

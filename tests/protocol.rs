@@ -442,3 +442,190 @@ fn run_by_hand_it_explains_itself_and_exits_non_zero() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("protocol 6"));
 }
+
+mod in_process {
+    //! The gRPC edge served in-process over a unix socket, with a provider whose handlers panic
+    //! or hang: a panic must come back as an error diagnostic (the server survives), and
+    //! StopProvider must cancel a hanging handler.
+
+    use super::*;
+    use async_trait::async_trait;
+    use sagemaker_provider::framework::{
+        self, Attribute, Block, Diagnostics, Framework, Outcome, PlanRequest, ProviderHooks, Resource, Schema,
+    };
+
+    struct Hooks;
+    #[async_trait]
+    impl ProviderHooks<()> for Hooks {
+        fn schema(&self) -> Schema {
+            Schema::new(Block::new("test provider"))
+        }
+        async fn configure(&self, _: &str, _: &Value) -> Result<(), Diagnostics> {
+            Ok(())
+        }
+    }
+
+    struct Faulty;
+    #[async_trait]
+    impl Resource<()> for Faulty {
+        fn type_name(&self) -> &'static str {
+            "test_faulty"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(Block::new("faulty").attr(Attribute::required("mode", Type::String, "panic or hang")))
+        }
+        async fn plan(&self, _: &(), req: &PlanRequest, _: &mut Value, _: &mut Diagnostics) {
+            match req.config.get_str("mode") {
+                Some("panic") => panic!("deliberate panic in plan"),
+                Some("hang") => tokio::time::sleep(Duration::from_secs(3600)).await,
+                _ => {}
+            }
+        }
+        async fn create(&self, _: &(), p: &Value) -> Outcome {
+            Outcome { state: p.clone(), diagnostics: Diagnostics::new() }
+        }
+        async fn update(&self, _: &(), _: &Value, p: &Value) -> Outcome {
+            Outcome { state: p.clone(), diagnostics: Diagnostics::new() }
+        }
+        async fn delete(&self, _: &(), _: &Value) -> Diagnostics {
+            Diagnostics::new()
+        }
+        async fn read(&self, _: &(), s: &Value) -> (Value, Diagnostics) {
+            (s.clone(), Diagnostics::new())
+        }
+    }
+
+    #[test]
+    fn a_panicking_handler_is_a_diagnostic_and_stop_cancels_a_hanging_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("plugin.sock");
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+        rt.block_on(async {
+            let listener = tokio::net::UnixListener::bind(&path).expect("bind");
+            let provider: Arc<dyn framework::Provider> =
+                Arc::new(Framework::new(Box::new(Hooks), vec![Arc::new(Faulty)], vec![]));
+            let (tx, rx) = tokio::sync::watch::channel(false);
+            let incoming = async_stream(listener);
+            let server = tokio::spawn(sagemaker_provider::plugin::serve_incoming(provider, incoming, tx.clone(), rx));
+            let socket = path.to_string_lossy().to_string();
+            let ch = Endpoint::try_from("http://localhost")
+                .expect("endpoint")
+                .connect_with_connector(tower::service_fn(move |_: Uri| {
+                    let socket = socket.clone();
+                    async move { Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(UnixStream::connect(socket).await?)) }
+                }))
+                .await
+                .expect("connect");
+            let mut client = ProviderClient::new(ch);
+            client
+                .configure_provider(pb::configure_provider::Request { config: None, ..Default::default() })
+                .await
+                .expect("configure");
+            let ty = Type::object([("mode", Type::String)]);
+            let plan = |mode: &str| {
+                let cfg = Value::object([("mode", Value::string(mode))]);
+                pb::plan_resource_change::Request {
+                    type_name: "test_faulty".into(),
+                    prior_state: None,
+                    proposed_new_state: dv(&cfg, &ty),
+                    config: dv(&cfg, &ty),
+                    ..Default::default()
+                }
+            };
+            let r = client.plan_resource_change(plan("panic")).await.expect("the server answers").into_inner();
+            assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+            assert!(r.diagnostics[0].summary.contains("panicked"), "{:?}", r.diagnostics);
+            // Still serving after the panic.
+            let r = client.plan_resource_change(plan("fine")).await.expect("still serving").into_inner();
+            assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+
+            let mut hanging = client.clone();
+            let pending = tokio::spawn(async move { hanging.plan_resource_change(plan("hang")).await });
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            client.stop_provider(pb::stop_provider::Request {}).await.expect("stop");
+            let r = tokio::time::timeout(Duration::from_secs(5), pending)
+                .await
+                .expect("StopProvider cancels the hanging handler promptly")
+                .expect("join")
+                .expect("answered")
+                .into_inner();
+            assert!(r.diagnostics.iter().any(|d| d.summary.contains("interrupted")), "{:?}", r.diagnostics);
+            tx.send_replace(true);
+            let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
+        });
+    }
+
+    fn async_stream(
+        listener: tokio::net::UnixListener,
+    ) -> impl tokio_stream::Stream<Item = std::io::Result<UnixConn>> + Send + 'static {
+        use tokio_stream::StreamExt;
+        tokio_stream::wrappers::UnixListenerStream::new(listener).map(|r| r.map(UnixConn))
+    }
+
+    /// A unix stream gRPC can serve (tonic needs `Connected`).
+    pub struct UnixConn(UnixStream);
+
+    impl tokio::io::AsyncRead for UnixConn {
+        fn poll_read(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            std::pin::Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
+        }
+    }
+    impl tokio::io::AsyncWrite for UnixConn {
+        fn poll_write(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+            buf: &[u8],
+        ) -> std::task::Poll<std::io::Result<usize>> {
+            std::pin::Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
+        }
+        fn poll_flush(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+            std::pin::Pin::new(&mut self.get_mut().0).poll_flush(cx)
+        }
+        fn poll_shutdown(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+            std::pin::Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
+        }
+    }
+    impl tonic::transport::server::Connected for UnixConn {
+        type ConnectInfo = ();
+        fn connect_info(&self) -> Self::ConnectInfo {}
+    }
+}
+
+#[test]
+fn debug_mode_serves_plaintext_and_prints_reattach_instructions() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-sagemaker"))
+        .arg("--debug")
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn --debug");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut reader = BufReader::new(stdout);
+    let mut reattach = None;
+    for _ in 0..20 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).expect("read") == 0 {
+            break;
+        }
+        if let Some(rest) = line.trim().strip_prefix("export TF_REATTACH_PROVIDERS='") {
+            reattach = Some(rest.trim_end_matches('\'').to_string());
+            break;
+        }
+    }
+    let reattach: serde_json::Value = serde_json::from_str(&reattach.expect("reattach line")).expect("json");
+    let entry = &reattach["registry.terraform.io/sagemaker-pipelines/sagemaker"];
+    assert_eq!(entry["ProtocolVersion"], 6);
+    assert_eq!(entry["Test"], true, "protocol 6 reattach requires Test: true");
+    assert_eq!(entry["Pid"], child.id());
+    let plugin = Plugin { child, socket: entry["Addr"]["String"].as_str().expect("addr").to_string(), server_cert: vec![] };
+    rt().block_on(async {
+        let ch = channel(&plugin, None).await.expect("plaintext");
+        ProviderClient::new(ch).get_provider_schema(pb::get_provider_schema::Request {}).await.expect("schema");
+    });
+}

@@ -10,12 +10,21 @@
 //! Depends on `framework`, `compiler`. Must not call AWS.
 
 pub mod callback;
+pub mod clarify_check;
 pub mod common;
 pub mod condition;
+pub mod emr;
 pub mod fail;
 pub mod generic;
 pub mod lambda;
 pub mod processing;
+pub mod quality_check;
+pub mod tuning;
+pub mod training;
+#[path = "model.rs"]
+pub mod model_step;
+pub mod register_model;
+pub mod transform;
 
 use std::sync::Arc;
 
@@ -73,6 +82,14 @@ pub fn all() -> Vec<Arc<dyn Resource<ProviderData>>> {
         Arc::new(StepResource(callback::Callback)),
         Arc::new(StepResource(condition::Condition)),
         Arc::new(StepResource(generic::Generic)),
+        Arc::new(StepResource(tuning::Tuning)),
+        Arc::new(StepResource(emr::Emr)),
+        Arc::new(StepResource(quality_check::QualityCheck)),
+        Arc::new(StepResource(clarify_check::ClarifyCheck)),
+        Arc::new(StepResource(training::Training)),
+        Arc::new(StepResource(model_step::ModelStep)),
+        Arc::new(StepResource(register_model::RegisterModel)),
+        Arc::new(StepResource(transform::Transform)),
     ]
 }
 
@@ -85,7 +102,7 @@ pub fn compile_any(type_name: &str, cfg: &Value) -> (Option<String>, Diagnostics
             }
         )*};
     }
-    try_kind!(processing::Processing, fail::Fail, lambda::Lambda, callback::Callback, condition::Condition, generic::Generic);
+    try_kind!(processing::Processing, fail::Fail, lambda::Lambda, callback::Callback, condition::Condition, generic::Generic, tuning::Tuning, emr::Emr, quality_check::QualityCheck, clarify_check::ClarifyCheck, training::Training, model_step::ModelStep, register_model::RegisterModel, transform::Transform);
     (None, Diagnostics::new())
 }
 

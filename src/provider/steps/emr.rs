@@ -1,0 +1,243 @@
+//! `sagemaker_emr_step`: adds a step to an Amazon EMR cluster (`Type: EMR`), either a running
+//! cluster (`cluster_id`) or one SageMaker creates for the step and terminates afterwards
+//! (`cluster_config`, a RunJobFlow request as JSON). `Arguments` is
+//! `{ClusterId | ClusterConfig, StepConfig: {HadoopJarStep}, ExecutionRoleArn?}`, as the SDK's
+//! `EMRStep` builds it; the SDK's checks on `cluster_config` are plan-time diagnostics here.
+//! Only the step retry types (`Step.SERVICE_FAULT`, `Step.THROTTLING`) apply to EMR steps.
+//!
+//! Layout: schema, compile, tests.
+
+use serde_json::{json, Map, Value as Json};
+
+use super::common::{put, string_list, string_map, Ctx};
+use super::StepKind;
+use crate::compiler::expr;
+use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
+use crate::provider::model;
+use crate::tfvalue::{Type, Value};
+
+pub struct Emr;
+
+/// The retry exception types an EMR step accepts (the SDK's `StepRetryPolicy`).
+const EMR_RETRY_TYPES: [&str; 2] = ["Step.SERVICE_FAULT", "Step.THROTTLING"];
+
+// ---- schema -------------------------------------------------------------------------------
+
+fn step_config_block() -> Block {
+    Block::new("The Hadoop JAR step to run on the cluster (`StepConfig.HadoopJarStep`); required.")
+        .attr(Attribute::required("jar", Type::String, "Path of the JAR, e.g. `s3://my-bucket/jobs/etl.jar` or `command-runner.jar`."))
+        .attr(Attribute::optional("args", string_list(), "Arguments passed to the JAR's main function, e.g. `[\"spark-submit\", \"s3://my-bucket/jobs/etl.py\"]`; may hold references."))
+        .attr(Attribute::optional("main_class", Type::String, "Main class of the JAR when its manifest names none, e.g. `com.example.Etl`."))
+        .attr(Attribute::optional("properties", string_map(), "Java properties set when the step runs, e.g. `{ \"mapreduce.job.reduces\" = \"4\" }`; emitted as `[{Key, Value}]` sorted by key."))
+}
+
+impl StepKind for Emr {
+    fn type_name(&self) -> &'static str {
+        "sagemaker_emr_step"
+    }
+    fn step_type(&self) -> &'static str {
+        "EMR"
+    }
+    fn description(&self) -> &'static str {
+        "An EMR step: runs a Hadoop JAR step (e.g. Spark through `command-runner.jar`) on a running Amazon EMR cluster or on a cluster created for the step. Compiled at plan time; no API call."
+    }
+    fn cacheable(&self) -> bool {
+        true
+    }
+    fn retryable(&self) -> bool {
+        true
+    }
+
+    fn block(&self, b: Block) -> Block {
+        b.attr(Attribute::optional("cluster_id", Type::String, "ID of a running EMR cluster (STARTING, BOOTSTRAPPING, RUNNING or WAITING), e.g. `j-1ABCDEFGHIJKL` or `aws_emr_cluster.spark.id`. Exactly one of `cluster_id` and `cluster_config`."))
+            .attr(Attribute::optional(
+                "cluster_config",
+                Type::String,
+                "A RunJobFlow request as JSON for a cluster SageMaker creates for this step and terminates after it, e.g. `jsonencode({ ReleaseLabel = \"emr-6.15.0\", Instances = { InstanceGroups = [...] }, JobFlowRole = \"EMR_EC2_DefaultRole\", ServiceRole = \"EMR_DefaultRole\" })`. Without `Name`, `Steps` and `AutoTerminationPolicy`; `Instances` with exactly one of `InstanceGroups` and `InstanceFleets` and without `KeepJobFlowAliveWhenNoSteps` and `TerminationProtected`. String values may hold references.",
+            ))
+            .attr(Attribute::optional("execution_role_arn", Type::String, "Runtime role of the step on a `cluster_id` cluster, e.g. `aws_iam_role.emr_runtime.arn` (only with `cluster_id`)."))
+            .block(NestedBlock::single("step_config", step_config_block()))
+    }
+
+    fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
+        let root = AttrPath::default();
+        let mut args = Map::new();
+
+        let cluster_id = ctx.string(cfg, "cluster_id", &root);
+        let cluster_config = model::string(cfg, "cluster_config").value();
+        match (&cluster_id, &cluster_config) {
+            (Some(_), Some(_)) => ctx.error(
+                AttrPath::root("cluster_config"),
+                "Both cluster_id and cluster_config are set",
+                "Give cluster_id to run on an existing cluster, or cluster_config to have SageMaker create one, not both.",
+            ),
+            (None, None) => ctx.error(
+                AttrPath::root("cluster_id"),
+                "No cluster",
+                "Set cluster_id (a running EMR cluster, e.g. \"j-1ABCDEFGHIJKL\") or cluster_config (a RunJobFlow request as JSON).",
+            ),
+            _ => {}
+        }
+        if let Some(id) = cluster_id {
+            if id.as_str().is_some_and(|s| s.trim().is_empty()) {
+                ctx.error(AttrPath::root("cluster_id"), "Empty cluster_id", "Give the ID of a running EMR cluster, e.g. \"j-1ABCDEFGHIJKL\".");
+            }
+            args.insert("ClusterId".into(), id);
+        }
+        if let Some(text) = cluster_config {
+            put(&mut args, "ClusterConfig", compile_cluster_config(&text, ctx));
+        }
+        if let Some(role) = ctx.string(cfg, "execution_role_arn", &root) {
+            if !args.contains_key("ClusterId") {
+                ctx.error(
+                    AttrPath::root("execution_role_arn"),
+                    "execution_role_arn needs cluster_id",
+                    "A runtime role applies only to a step on an existing cluster (cluster_id); for cluster_config set the roles inside it (JobFlowRole, ServiceRole).",
+                );
+            }
+            args.insert("ExecutionRoleArn".into(), role);
+        }
+
+        match cfg.get("step_config").filter(|s| !s.is_null()) {
+            Some(s) => {
+                let path = AttrPath::root("step_config");
+                let mut jar = Map::new();
+                match ctx.string(s, "jar", &path) {
+                    Some(j) if j.as_str().is_some_and(|t| t.trim().is_empty()) => {
+                        ctx.error(path.clone().attr("jar"), "Empty jar", "Give the JAR path, e.g. \"command-runner.jar\" or \"s3://my-bucket/jobs/etl.jar\".");
+                    }
+                    Some(j) => {
+                        jar.insert("Jar".into(), j);
+                    }
+                    None => ctx.error(path.clone().attr("jar"), "Missing jar", "Give the JAR path, e.g. \"command-runner.jar\"."),
+                }
+                put(&mut jar, "Args", ctx.string_list(s, "args", &path).filter(|a| !a.is_empty()).map(Json::Array));
+                put(&mut jar, "MainClass", ctx.string(s, "main_class", &path));
+                if let Some(props) = ctx.string_map(s, "properties", &path, false).filter(|p| !p.is_empty()) {
+                    // serde_json's map is ordered by key: the list comes out sorted.
+                    let list = props.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect();
+                    jar.insert("Properties".into(), Json::Array(list));
+                }
+                args.insert("StepConfig".into(), json!({ "HadoopJarStep": jar }));
+            }
+            None => ctx.error(
+                AttrPath::root("step_config"),
+                "Missing step_config",
+                "Add step_config { jar = \"command-runner.jar\", args = [...] }: the Hadoop JAR step to run.",
+            ),
+        }
+        step.insert("Arguments".into(), Json::Object(args));
+
+        // EMR steps take the step retry types only (the SDK's StepRetryPolicy).
+        for (i, r) in model::blocks(cfg, "retry").iter().enumerate() {
+            for (j, t) in model::string_list(r, "exception_types").value().unwrap_or_default().iter().enumerate() {
+                if t.starts_with("SageMaker.") {
+                    ctx.error(
+                        AttrPath::root("retry").index(i).attr("exception_types").index(j),
+                        format!("{t} does not apply to EMR steps"),
+                        format!("An EMR step runs no SageMaker job; retry on {EMR_RETRY_TYPES:?} only."),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Parses and checks `cluster_config` the way the SDK's `EMRStep` does, then compiles `{{ }}`
+/// in its string values.
+fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
+    let path = AttrPath::root("cluster_config");
+    let v: Json = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            ctx.error(path, "cluster_config is not valid JSON", format!("{e}. Write it with jsonencode({{ ... }})."));
+            return None;
+        }
+    };
+    let Some(obj) = v.as_object() else {
+        ctx.error(path, "cluster_config must be a JSON object", "Give a RunJobFlow request, e.g. jsonencode({ ReleaseLabel = \"emr-6.15.0\", Instances = { ... } }).");
+        return None;
+    };
+    let forbidden: Vec<&str> = ["Name", "Steps", "AutoTerminationPolicy"].into_iter().filter(|k| obj.contains_key(*k)).collect();
+    if !forbidden.is_empty() {
+        ctx.error(
+            path.clone(),
+            format!("cluster_config must not set {}", forbidden.join(", ")),
+            "SageMaker names the cluster, adds this step as its only step and terminates it afterwards: remove Name, Steps and AutoTerminationPolicy.",
+        );
+    }
+    match obj.get("Instances") {
+        Some(Json::Object(inst)) => {
+            if inst.contains_key("InstanceGroups") == inst.contains_key("InstanceFleets") {
+                ctx.error(
+                    path.clone(),
+                    "cluster_config.Instances needs exactly one of InstanceGroups and InstanceFleets",
+                    "Describe the cluster's instances either as InstanceGroups (uniform groups) or as InstanceFleets, not both and not neither.",
+                );
+            }
+            let kept: Vec<&str> =
+                ["KeepJobFlowAliveWhenNoSteps", "TerminationProtected"].into_iter().filter(|k| inst.contains_key(*k)).collect();
+            if !kept.is_empty() {
+                ctx.error(
+                    path.clone(),
+                    format!("cluster_config.Instances must not set {}", kept.join(", ")),
+                    "The cluster lives only for this step, so SageMaker controls its termination: remove these keys.",
+                );
+            }
+        }
+        Some(_) => ctx.error(path.clone(), "cluster_config.Instances must be an object", "Give Instances = { InstanceGroups = [...] } (or InstanceFleets)."),
+        None => ctx.error(
+            path.clone(),
+            "cluster_config has no Instances",
+            "Add Instances = { InstanceGroups = [...] } (or InstanceFleets): the instances of the cluster to create.",
+        ),
+    }
+    match expr::compile_json_strings(&v) {
+        Ok(j) => Some(j),
+        Err(errors) => {
+            for (at, e) in errors {
+                ctx.error(path.clone(), format!("Invalid {{{{ }}}} reference in cluster_config at {at}"), e.to_string());
+            }
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::steps::StepResource;
+
+    fn compile(attrs: Vec<(&'static str, Value)>) -> (Option<Json>, Vec<String>) {
+        let mut all = vec![
+            ("name", Value::string("Etl")),
+            ("step_config", Value::object([("jar", Value::string("command-runner.jar"))])),
+        ];
+        all.extend(attrs);
+        let (json, diags) = StepResource(Emr).compile(&Value::object(all));
+        let msgs = diags.iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect();
+        (json.map(|j| serde_json::from_str(&j).unwrap_or(Json::Null)), msgs)
+    }
+
+    #[test]
+    fn cluster_id_with_role() {
+        let (json, msgs) = compile(vec![("cluster_id", Value::string("j-1")), ("execution_role_arn", Value::string("arn:aws:iam::1:role/r"))]);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        assert_eq!(
+            json.expect("compiled")["Arguments"],
+            json!({"ClusterId": "j-1", "ExecutionRoleArn": "arn:aws:iam::1:role/r", "StepConfig": {"HadoopJarStep": {"Jar": "command-runner.jar"}}})
+        );
+    }
+
+    #[test]
+    fn cluster_rules() {
+        let (_, msgs) = compile(vec![]);
+        assert!(msgs.iter().any(|m| m.starts_with("cluster_id: No cluster")), "{msgs:?}");
+        let (_, msgs) = compile(vec![("cluster_config", Value::string(r#"{"Name":"x","Instances":{}}"#)), ("execution_role_arn", Value::string("r"))]);
+        assert!(msgs.iter().any(|m| m.contains("must not set Name")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("exactly one of InstanceGroups")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("execution_role_arn")), "{msgs:?}");
+        let (_, msgs) = compile(vec![("cluster_config", Value::string("[1"))]);
+        assert!(msgs.iter().any(|m| m.contains("not valid JSON")), "{msgs:?}");
+    }
+}

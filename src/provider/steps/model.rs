@@ -1,0 +1,127 @@
+//! `sagemaker_model_step`: creates a SageMaker model (`Type: Model`, the CreateModel request as
+//! `Arguments`) from an inference image and, usually, the artifacts of a training step. A
+//! transform step then runs it through `model_name`.
+//!
+//! As the SDK: `PrimaryContainer.Environment` is always present (`{}` when empty), the model name
+//! is left out (SageMaker generates it per run), and `EnableNetworkIsolation` is sent only when
+//! it is enabled.
+//!
+//! The Rust module is named `model_step` (see `mod.rs`) because `model` is taken by the
+//! provider's value helpers there.
+//!
+//! Layout: schema, compile, exports, tests.
+
+use serde_json::{Map, Value as Json};
+
+use super::common::{network_block, put, string_map, vpc_config, Ctx};
+use super::processing::tags;
+use super::training::s3_uri;
+use super::{Export, StepKind};
+use crate::framework::{AttrPath, Attribute, Block};
+use crate::tfvalue::{Type, Value};
+
+pub struct ModelStep;
+
+impl StepKind for ModelStep {
+    fn type_name(&self) -> &'static str {
+        "sagemaker_model_step"
+    }
+    fn step_type(&self) -> &'static str {
+        "Model"
+    }
+    fn description(&self) -> &'static str {
+        "A model step: creates a SageMaker model from an inference image and model artifacts (CreateModel), for a later transform step. Compiled at plan time; no API call."
+    }
+    fn retryable(&self) -> bool {
+        true
+    }
+
+    fn block(&self, b: Block) -> Block {
+        b.attr(Attribute::required("image_uri", Type::String, "Inference image URI (`PrimaryContainer.Image`), e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`."))
+            .attr(Attribute::optional("model_data_url", Type::String, "S3 URI of the model artifacts (`model.tar.gz`), typically `sagemaker_training_step.train.model_artifacts` (`{{ Steps.Train.ModelArtifacts.S3ModelArtifacts }}`). Leave it out for images that carry their model."))
+            .attr(Attribute::optional("environment", string_map(), "Environment variables of the inference container; values may hold references. Sent as `{}` when empty, as the SDK does."))
+            .attr(Attribute::optional("role_arn", Type::String, "IAM role SageMaker assumes to pull the image and artifacts (`ExecutionRoleArn`). Defaults to the pipeline's `step_defaults.role_arn`."))
+            .attr(Attribute::optional("tags", string_map(), "Tags of the model, merged over `step_defaults.tags`."))
+            .block(network_block())
+    }
+
+    fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
+        let root = AttrPath::default();
+        let mut args = Map::new();
+        put(&mut args, "ExecutionRoleArn", ctx.string(cfg, "role_arn", &root));
+        args.insert("PrimaryContainer".into(), container(cfg, ctx));
+        if let Some(n) = cfg.get("network").filter(|n| !n.is_null()) {
+            put(&mut args, "VpcConfig", vpc_config(n, ctx));
+            if n.get("enable_network_isolation").and_then(Value::as_bool) == Some(true) {
+                args.insert("EnableNetworkIsolation".into(), Json::Bool(true));
+            }
+        }
+        put(&mut args, "Tags", tags(cfg));
+        step.insert("Arguments".into(), Json::Object(args));
+    }
+
+    fn exports(&self) -> Vec<Export> {
+        vec![Export {
+            name: "model_name",
+            ty: Type::String,
+            description: "`{{ Steps.<name>.ModelName }}`: the name SageMaker gives the model at run time, for a transform step's `model_name`.",
+            value: |name, _| Value::string(format!("{{{{ Steps.{name}.ModelName }}}}")),
+        }]
+    }
+}
+
+/// `{Image, Environment, ModelDataUrl?}` in the SDK's container shape (also the container of a
+/// register-model step's `InferenceSpecification`).
+pub(super) fn container(cfg: &Value, ctx: &mut Ctx) -> Json {
+    let root = AttrPath::default();
+    let mut c = Map::new();
+    put(&mut c, "Image", ctx.string(cfg, "image_uri", &root));
+    let env = ctx.string_map(cfg, "environment", &root, true).unwrap_or_default();
+    c.insert("Environment".into(), Json::Object(env));
+    put(&mut c, "ModelDataUrl", s3_uri(ctx, cfg, "model_data_url", &root));
+    Json::Object(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::StepResource;
+    use super::*;
+
+    fn compile(v: &Value) -> Result<Json, Vec<(String, String)>> {
+        match StepResource(ModelStep).compile(v) {
+            (Some(text), _) => Ok(serde_json::from_str(&text).expect("json")),
+            (None, d) => Err(d.iter().map(|d| (d.path.clone().unwrap_or_default().to_string(), d.summary.clone())).collect()),
+        }
+    }
+
+    fn base(extra: Vec<(&str, Value)>) -> Value {
+        let mut attrs = vec![("name", Value::string("CreateModel")), ("image_uri", Value::string("img:1"))];
+        attrs.extend(extra);
+        Value::object(attrs)
+    }
+
+    #[test]
+    fn environment_is_always_present_and_isolation_only_when_true() {
+        let off = Value::object([("enable_network_isolation", Value::Bool(false)), ("vpc_config", Value::Null)]);
+        let j = compile(&base(vec![("network", off)])).expect("compiles");
+        assert_eq!(j["Arguments"], json!({"PrimaryContainer": {"Image": "img:1", "Environment": {}}}));
+        let on = Value::object([("enable_network_isolation", Value::Bool(true)), ("vpc_config", Value::Null)]);
+        let j = compile(&base(vec![("network", on)])).expect("compiles");
+        assert_eq!(j["Arguments"]["EnableNetworkIsolation"], true);
+    }
+
+    #[test]
+    fn model_data_url_must_be_s3_or_a_reference() {
+        let err = compile(&base(vec![("model_data_url", Value::string("/tmp/model.tar.gz"))])).unwrap_err();
+        assert_eq!(err[0].0, "model_data_url");
+        let j = compile(&base(vec![("model_data_url", Value::string("{{ Steps.Train.ModelArtifacts.S3ModelArtifacts }}"))])).expect("compiles");
+        assert_eq!(j["Arguments"]["PrimaryContainer"]["ModelDataUrl"], json!({"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"}));
+    }
+
+    #[test]
+    fn export_is_the_model_name_reference() {
+        assert_eq!((ModelStep.exports()[0].value)("CreateModel", &Value::Null), Value::string("{{ Steps.CreateModel.ModelName }}"));
+    }
+}

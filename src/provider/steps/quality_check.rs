@@ -1,0 +1,369 @@
+//! `sagemaker_quality_check_step`: a Model Monitor baselining job (`Type: QualityCheck`) that
+//! computes data- or model-quality statistics and constraints, checks them against a baseline
+//! (supplied, or the one registered with the latest approved model in a model package group)
+//! and can register them as the new baseline.
+//!
+//! `Arguments` is the CreateProcessingJob request the SDK's `QualityCheckStep` builds for the
+//! Model Monitor analyzer image: inputs `baseline_dataset_input`,
+//! `post_analytics_processor_script_input`, `record_preprocessor_script_input` under
+//! `/opt/ml/processing/input/<name>`, the output `quality_check_output` from
+//! `/opt/ml/processing/output`, and the analyzer's environment (`dataset_format` as the SDK's
+//! `json.dumps` writes it, `dataset_source`, `output_path`, `publish_cloudwatch_metrics:
+//! Disabled`, and for MODEL_QUALITY `analysis_type`, `problem_type` and the attribute
+//! locations). The step-level keys `CheckType`, `ModelPackageGroupName`, `SkipCheck`,
+//! `FailOnViolation`, `RegisterNewBaseline`, `SuppliedBaselineStatistics` and
+//! `SuppliedBaselineConstraints` are always emitted (`null` when unset), as the SDK does.
+//!
+//! The check-job helpers here are shared with `clarify_check`.
+//!
+//! Layout: schema, compile, shared check-job helpers, tests.
+
+use serde_json::{json, Map, Value as Json};
+
+use super::common::{self, network_block, put, Ctx};
+use super::StepKind;
+use crate::compiler::expr::{self, Scalar};
+use crate::framework::{AttrPath, Attribute, Block};
+use crate::provider::model;
+use crate::tfvalue::{Type, Value};
+
+pub struct QualityCheck;
+
+const CHECK_TYPES: [&str; 2] = ["DATA_QUALITY", "MODEL_QUALITY"];
+const DATASET_FORMATS: [&str; 3] = ["csv", "json", "parquet"];
+const PROBLEM_TYPES: [&str; 3] = ["Regression", "BinaryClassification", "MulticlassClassification"];
+/// The MODEL_QUALITY-only attributes; each sets the analyzer environment variable of its name.
+const MODEL_QUALITY_ATTRS: [&str; 5] =
+    ["problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute", "probability_threshold_attribute"];
+
+/// Container paths of the Model Monitor analyzer, as the SDK mounts them.
+const INPUT_DIR: &str = "/opt/ml/processing/input";
+pub(super) const OUTPUT_DIR: &str = "/opt/ml/processing/output";
+
+// ---- schema -------------------------------------------------------------------------------
+
+impl StepKind for QualityCheck {
+    fn type_name(&self) -> &'static str {
+        "sagemaker_quality_check_step"
+    }
+    fn step_type(&self) -> &'static str {
+        "QualityCheck"
+    }
+    fn description(&self) -> &'static str {
+        "A quality check step: a Model Monitor baselining job that computes data- or model-quality statistics and constraints, checks them for drift against a baseline and can register them as the new baseline. Compiled at plan time; no API call."
+    }
+    fn cacheable(&self) -> bool {
+        true
+    }
+
+    fn block(&self, b: Block) -> Block {
+        let b = b
+            .attr(Attribute::required("check_type", Type::String, "`DATA_QUALITY` (statistics of a dataset) or `MODEL_QUALITY` (metrics of predictions against ground truth), e.g. `DATA_QUALITY`."))
+            .attr(Attribute::required("baseline_dataset", Type::String, "S3 URI of the dataset to baseline, or a reference, e.g. `{{ Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri }}`."))
+            .attr(Attribute::required("dataset_format", Type::String, "Format of the dataset: `csv`, `json` or `parquet`, e.g. `csv`."))
+            .attr(Attribute::optional("csv_header", Type::Bool, "With `dataset_format = \"csv\"`: whether the files have a header row (default true), e.g. `false`."))
+            .attr(Attribute::optional("csv_output_columns_position", Type::String, "With `dataset_format = \"csv\"`: where the model output columns are, `START` (default) or `END`, e.g. `END`."))
+            .attr(Attribute::optional("json_lines", Type::Bool, "With `dataset_format = \"json\"`: one JSON object per line (default true), e.g. `false`."))
+            .attr(Attribute::required("output_s3_uri", Type::String, "S3 URI where the statistics and constraints are written, e.g. `s3://my-bucket/monitoring/{{ Execution.PipelineExecutionId }}/data-quality`."))
+            .attr(Attribute::optional("record_preprocessor_script", Type::String, "DATA_QUALITY only: S3 URI of a record preprocessor script, e.g. `s3://my-bucket/monitoring/preprocessor.py`."))
+            .attr(Attribute::optional("post_analytics_processor_script", Type::String, "S3 URI of a post-analytics processor script, e.g. `s3://my-bucket/monitoring/postprocessor.py`."))
+            .attr(Attribute::optional("problem_type", Type::String, "MODEL_QUALITY (required there): `Regression`, `BinaryClassification` or `MulticlassClassification`, e.g. `BinaryClassification`, or a reference."))
+            .attr(Attribute::optional("inference_attribute", Type::String, "MODEL_QUALITY: index or JSONPath of the predicted label in each record, e.g. `prediction` or `0`."))
+            .attr(Attribute::optional("probability_attribute", Type::String, "MODEL_QUALITY: index or JSONPath of the predicted probability, e.g. `0`."))
+            .attr(Attribute::optional("ground_truth_attribute", Type::String, "MODEL_QUALITY: index or JSONPath of the actual label, e.g. `label`."))
+            .attr(Attribute::optional("probability_threshold_attribute", Type::String, "MODEL_QUALITY, binary classification: threshold that turns a probability into a label, e.g. `0.5`."))
+            .attr(Attribute::optional("supplied_baseline_statistics", Type::String, "S3 URI of a statistics JSON file to check against instead of the registered baseline, e.g. `s3://my-bucket/baseline/statistics.json`, or a reference."));
+        check_job_block(b, "Model Monitor analyzer image URI for the region (no lookup is made), e.g. `156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer`.")
+    }
+
+    fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
+        let root = AttrPath::default();
+        let check_type = check_type(ctx, cfg, &CHECK_TYPES);
+        let model_quality = check_type.as_deref() == Some("MODEL_QUALITY");
+
+        // Inputs, in the SDK's order: dataset, post-analytics script, record preprocessor.
+        let mut inputs = Vec::new();
+        let mut env = Map::new();
+        env.insert("output_path".into(), json!(OUTPUT_DIR));
+        env.insert("publish_cloudwatch_metrics".into(), json!("Disabled"));
+        put(&mut env, "dataset_format", dataset_format(ctx, cfg));
+        let dataset_dir = format!("{INPUT_DIR}/baseline_dataset_input");
+        if let Some(uri) = s3_uri(ctx, cfg, "baseline_dataset", true) {
+            inputs.push(s3_input("baseline_dataset_input", uri, &dataset_dir, None));
+        }
+        env.insert("dataset_source".into(), json!(dataset_dir));
+        for (attr, name, env_key) in [
+            ("post_analytics_processor_script", "post_analytics_processor_script_input", "post_analytics_processor_script"),
+            ("record_preprocessor_script", "record_preprocessor_script_input", "record_preprocessor_script"),
+        ] {
+            let Some(uri) = model::string(cfg, attr).value() else { continue };
+            if attr == "record_preprocessor_script" && model_quality {
+                ctx.error(AttrPath::root(attr), "record_preprocessor_script is for DATA_QUALITY checks", "Remove it, or use check_type = \"DATA_QUALITY\".");
+            }
+            let dir = format!("{INPUT_DIR}/{name}");
+            let file = script_file(ctx, attr, &uri);
+            inputs.push(s3_input(name, json!(uri), &dir, None));
+            env.insert(env_key.into(), json!(format!("{dir}/{file}")));
+        }
+
+        if model_quality {
+            env.insert("analysis_type".into(), json!("MODEL_QUALITY"));
+            match model::string(cfg, "problem_type").value() {
+                None => ctx.error(
+                    AttrPath::root("problem_type"),
+                    "MODEL_QUALITY needs problem_type",
+                    format!("Set problem_type to one of {PROBLEM_TYPES:?}."),
+                ),
+                Some(p) if !p.contains("{{") && !PROBLEM_TYPES.contains(&p.as_str()) => {
+                    ctx.error(AttrPath::root("problem_type"), format!("Unknown problem_type {p:?}"), format!("Use one of {PROBLEM_TYPES:?}, or a reference."));
+                }
+                _ => {}
+            }
+            if let Some(t) = model::string(cfg, "probability_threshold_attribute").value() {
+                if !t.contains("{{") && t.trim().parse::<f64>().is_err() {
+                    ctx.error(AttrPath::root("probability_threshold_attribute"), format!("Invalid threshold {t:?}"), "Write a number such as \"0.5\", or a reference.");
+                }
+            }
+            for attr in MODEL_QUALITY_ATTRS {
+                if let Some(v) = ctx.string(cfg, attr, &root) {
+                    env.insert(attr.into(), expr::to_string_expr(v));
+                }
+            }
+        } else if check_type.is_some() {
+            for attr in MODEL_QUALITY_ATTRS {
+                if model::string(cfg, attr).value().is_some() {
+                    ctx.error(AttrPath::root(attr), format!("{attr} is for MODEL_QUALITY checks"), "Remove it, or use check_type = \"MODEL_QUALITY\".");
+                }
+            }
+        }
+
+        let output = s3_uri(ctx, cfg, "output_s3_uri", true);
+        let mut args = check_job_arguments(cfg, ctx, inputs, "quality_check_output", output);
+        args.insert("Environment".into(), Json::Object(env));
+        step.insert("Arguments".into(), Json::Object(args));
+
+        step.insert("CheckType".into(), check_type.map(Json::String).unwrap_or(Json::Null));
+        baseline_keys(cfg, ctx, step);
+        step.insert("SuppliedBaselineStatistics".into(), s3_uri(ctx, cfg, "supplied_baseline_statistics", false).unwrap_or(Json::Null));
+    }
+}
+
+/// `dataset_format` as the SDK's `DatasetFormat` dict passed through Python's `json.dumps`
+/// (default separators `", "` and `": "`), which is what the analyzer reads.
+fn dataset_format(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
+    let format = model::string(cfg, "dataset_format").value();
+    let header = cfg.get("csv_header").and_then(Value::as_bool);
+    let position = model::string(cfg, "csv_output_columns_position").value();
+    let lines = cfg.get("json_lines").and_then(Value::as_bool);
+    let misplaced = |ctx: &mut Ctx, attr: &str, want: &str| {
+        ctx.error(AttrPath::root(attr), format!("{attr} applies to {want} datasets"), format!("Remove it, or set dataset_format = \"{want}\"."));
+    };
+    if format.as_deref() != Some("csv") {
+        if header.is_some() {
+            misplaced(ctx, "csv_header", "csv");
+        }
+        if position.is_some() {
+            misplaced(ctx, "csv_output_columns_position", "csv");
+        }
+    }
+    if format.as_deref() != Some("json") && lines.is_some() {
+        misplaced(ctx, "json_lines", "json");
+    }
+    match format.as_deref() {
+        Some("csv") => {
+            let position = position.unwrap_or_else(|| "START".into());
+            if position != "START" && position != "END" {
+                ctx.error(AttrPath::root("csv_output_columns_position"), format!("Invalid position {position:?}"), "Use \"START\" or \"END\".");
+            }
+            Some(json!(format!("{{\"csv\": {{\"header\": {}, \"output_columns_position\": \"{position}\"}}}}", header.unwrap_or(true))))
+        }
+        Some("json") => Some(json!(format!("{{\"json\": {{\"lines\": {}}}}}", lines.unwrap_or(true)))),
+        Some("parquet") => Some(json!("{\"parquet\": {}}")),
+        Some(other) => {
+            ctx.error(AttrPath::root("dataset_format"), format!("Unknown dataset_format {other:?}"), format!("Use one of {DATASET_FORMATS:?}."));
+            None
+        }
+        None => {
+            ctx.error(AttrPath::root("dataset_format"), "Missing dataset_format", format!("Use one of {DATASET_FORMATS:?}."));
+            None
+        }
+    }
+}
+
+/// The file name of a script given as an S3 URI (the SDK mounts it and points the analyzer at
+/// `<input dir>/<file>`); references are refused, as the SDK refuses pipeline variables here.
+fn script_file(ctx: &mut Ctx, attr: &str, uri: &str) -> String {
+    let file = uri.rsplit('/').next().unwrap_or_default().to_string();
+    if !uri.starts_with("s3://") || file.is_empty() || uri.contains("{{") {
+        ctx.error(
+            AttrPath::root(attr),
+            format!("Invalid script location {uri:?}"),
+            "Give the S3 URI of the script file itself, without references, e.g. \"s3://my-bucket/monitoring/preprocessor.py\".",
+        );
+    }
+    file
+}
+
+// ---- shared check-job helpers (also used by clarify_check) ---------------------------------
+
+/// The attributes every check step shares: the processing job settings and the baseline
+/// step-level keys. `image` describes `image_uri`.
+pub(super) fn check_job_block(b: Block, image: &str) -> Block {
+    b.attr(Attribute::required("image_uri", Type::String, image))
+        .attr(Attribute::optional("role_arn", Type::String, "IAM role of the check job, e.g. `aws_iam_role.sagemaker.arn`. Defaults to the pipeline's `step_defaults.role_arn`."))
+        .attr(Attribute::optional("instance_type", Type::String, "Instance type of the check job (default `ml.m5.xlarge`), e.g. `ml.m5.2xlarge`, or a reference to a String parameter."))
+        .attr(Attribute::optional("instance_count", Type::String, "Number of instances (default 1), e.g. `2`, or a reference to an Integer parameter."))
+        .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB (default 30), e.g. `60`."))
+        .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the storage volume, e.g. `aws_kms_key.ml.arn`. Defaults to `step_defaults.volume_kms_key_id`."))
+        .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the results, e.g. `aws_kms_key.ml.arn`."))
+        .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of the check job in seconds, e.g. `1800`."))
+        .attr(Attribute::optional("model_package_group_name", Type::String, "Model package group whose latest approved model's baseline the check compares against, e.g. `churn-models`, or a reference."))
+        .attr(Attribute::optional("skip_check", Type::String, "Skip the drift check and only compute (and maybe register) the baseline (default false), e.g. `true` for the first run, or a reference to a Boolean parameter."))
+        .attr(Attribute::optional("fail_on_violation", Type::String, "Fail the step when the check finds a violation (default true), e.g. `false`, or a reference to a Boolean parameter."))
+        .attr(Attribute::optional("register_new_baseline", Type::String, "Make this run's result the baseline registered with the model (`BaselineUsedForDriftCheck*`) (default false), e.g. `true`, or a reference to a Boolean parameter."))
+        .attr(Attribute::optional("supplied_baseline_constraints", Type::String, "S3 URI of a constraints JSON file to check against instead of the registered baseline, e.g. `s3://my-bucket/baseline/constraints.json`, or a reference."))
+        .block(network_block())
+}
+
+/// `check_type`, which must be one of `allowed`; `None` (after a diagnostic) otherwise.
+pub(super) fn check_type(ctx: &mut Ctx, cfg: &Value, allowed: &[&str]) -> Option<String> {
+    match model::string(cfg, "check_type").value() {
+        Some(t) if allowed.contains(&t.as_str()) => Some(t),
+        Some(t) => {
+            ctx.error(AttrPath::root("check_type"), format!("Unknown check_type {t:?}"), format!("Use one of {allowed:?}."));
+            None
+        }
+        None => {
+            ctx.error(AttrPath::root("check_type"), "Missing check_type", format!("Use one of {allowed:?}."));
+            None
+        }
+    }
+}
+
+/// An S3 URI attribute that may hold a reference; a literal must start with `s3://`.
+pub(super) fn s3_uri(ctx: &mut Ctx, cfg: &Value, attr: &str, required: bool) -> Option<Json> {
+    let Some(s) = model::string(cfg, attr).value() else {
+        if required {
+            ctx.error(AttrPath::root(attr), format!("Missing {attr}"), "Give an S3 URI such as \"s3://my-bucket/prefix\", or a reference.");
+        }
+        return None;
+    };
+    let j = ctx.compile_str(&s, AttrPath::root(attr))?;
+    if let Json::String(lit) = &j {
+        if !lit.starts_with("s3://") || lit.len() <= "s3://".len() {
+            ctx.error(AttrPath::root(attr), format!("Invalid S3 URI {lit:?}"), "Give an S3 URI such as \"s3://my-bucket/prefix\", or a reference.");
+        }
+    }
+    Some(j)
+}
+
+/// A processing input with the SDK's defaults (`S3Prefix`, `File`, no compression).
+pub(super) fn s3_input(name: &str, uri: Json, local: &str, distribution: Option<&str>) -> Json {
+    json!({
+        "InputName": name,
+        "AppManaged": false,
+        "S3Input": {
+            "S3Uri": uri,
+            "LocalPath": local,
+            "S3DataType": "S3Prefix",
+            "S3InputMode": "File",
+            "S3DataDistributionType": distribution.unwrap_or("FullyReplicated"),
+            "S3CompressionType": "None",
+        }
+    })
+}
+
+/// The processing request of a check job (`Environment` aside): resources with the SDK's
+/// `CheckJobConfig` defaults, image, role, the given inputs, one output from
+/// `/opt/ml/processing/output`, stopping condition and network.
+pub(super) fn check_job_arguments(cfg: &Value, ctx: &mut Ctx, inputs: Vec<Json>, output_name: &str, output_uri: Option<Json>) -> Map<String, Json> {
+    let root = AttrPath::default();
+    let mut args = Map::new();
+    let mut cluster = Map::new();
+    cluster.insert("InstanceType".into(), ctx.string(cfg, "instance_type", &root).unwrap_or_else(|| json!("ml.m5.xlarge")));
+    cluster.insert("InstanceCount".into(), ctx.typed(cfg, "instance_count", &root, Scalar::Integer).unwrap_or(json!(1)));
+    cluster.insert("VolumeSizeInGB".into(), ctx.typed(cfg, "volume_size_in_gb", &root, Scalar::Integer).unwrap_or(json!(30)));
+    put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
+    args.insert("ProcessingResources".into(), json!({ "ClusterConfig": cluster }));
+
+    let mut app = Map::new();
+    match ctx.string(cfg, "image_uri", &root) {
+        Some(i) => {
+            app.insert("ImageUri".into(), i);
+        }
+        None => ctx.error(AttrPath::root("image_uri"), "Missing image_uri", "Give the image URI of the check container for your region."),
+    }
+    args.insert("AppSpecification".into(), Json::Object(app));
+    put(&mut args, "RoleArn", ctx.string(cfg, "role_arn", &root));
+    args.insert("ProcessingInputs".into(), Json::Array(inputs));
+
+    let mut s3 = Map::new();
+    put(&mut s3, "S3Uri", output_uri);
+    s3.insert("LocalPath".into(), json!(OUTPUT_DIR));
+    s3.insert("S3UploadMode".into(), json!("EndOfJob"));
+    let mut out_cfg = Map::new();
+    out_cfg.insert("Outputs".into(), json!([{"OutputName": output_name, "AppManaged": false, "S3Output": s3}]));
+    put(&mut out_cfg, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
+    args.insert("ProcessingOutputConfig".into(), Json::Object(out_cfg));
+
+    if let Some(max) = ctx.typed(cfg, "max_runtime_in_seconds", &root, Scalar::Integer) {
+        args.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max }));
+    }
+    put(&mut args, "NetworkConfig", common::network_config(cfg, ctx));
+    args
+}
+
+/// The step-level keys both check types always emit: `ModelPackageGroupName`, `SkipCheck`,
+/// `FailOnViolation`, `RegisterNewBaseline`, `SuppliedBaselineConstraints`.
+pub(super) fn baseline_keys(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
+    let root = AttrPath::default();
+    step.insert("ModelPackageGroupName".into(), ctx.string(cfg, "model_package_group_name", &root).unwrap_or(Json::Null));
+    step.insert("SkipCheck".into(), ctx.typed(cfg, "skip_check", &root, Scalar::Boolean).unwrap_or(json!(false)));
+    step.insert("FailOnViolation".into(), ctx.typed(cfg, "fail_on_violation", &root, Scalar::Boolean).unwrap_or(json!(true)));
+    step.insert("RegisterNewBaseline".into(), ctx.typed(cfg, "register_new_baseline", &root, Scalar::Boolean).unwrap_or(json!(false)));
+    step.insert("SuppliedBaselineConstraints".into(), s3_uri(ctx, cfg, "supplied_baseline_constraints", false).unwrap_or(Json::Null));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::steps::StepResource;
+
+    fn compile(attrs: Vec<(&'static str, Value)>) -> (Option<Json>, Vec<String>) {
+        let mut all = vec![
+            ("name", Value::string("DataQuality")),
+            ("image_uri", Value::string("img")),
+            ("baseline_dataset", Value::string("s3://b/data")),
+            ("output_s3_uri", Value::string("s3://b/out")),
+        ];
+        all.extend(attrs);
+        let (json, diags) = StepResource(QualityCheck).compile(&Value::object(all));
+        let msgs = diags.iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect();
+        (json.map(|j| serde_json::from_str(&j).unwrap_or(Json::Null)), msgs)
+    }
+
+    #[test]
+    fn data_quality_matches_the_sdk_shape() {
+        let (json, msgs) = compile(vec![("check_type", Value::string("DATA_QUALITY")), ("dataset_format", Value::string("csv"))]);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let step = json.expect("compiled");
+        assert_eq!(step["Arguments"]["Environment"]["dataset_format"], json!("{\"csv\": {\"header\": true, \"output_columns_position\": \"START\"}}"));
+        assert_eq!(step["Arguments"]["Environment"]["dataset_source"], json!("/opt/ml/processing/input/baseline_dataset_input"));
+        assert_eq!(step["Arguments"]["ProcessingResources"]["ClusterConfig"]["InstanceType"], json!("ml.m5.xlarge"));
+        for (k, v) in [("SkipCheck", json!(false)), ("FailOnViolation", json!(true)), ("ModelPackageGroupName", Json::Null), ("SuppliedBaselineStatistics", Json::Null)] {
+            assert_eq!(step[k], v, "{k}");
+        }
+    }
+
+    #[test]
+    fn model_quality_needs_problem_type() {
+        let (json, msgs) = compile(vec![
+            ("check_type", Value::string("MODEL_QUALITY")),
+            ("dataset_format", Value::string("json")),
+            ("csv_header", Value::Bool(false)),
+        ]);
+        assert!(json.is_none());
+        assert!(msgs.iter().any(|m| m.starts_with("problem_type")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("csv_header")), "{msgs:?}");
+    }
+}

@@ -1,0 +1,276 @@
+//! `sagemaker_register_model_step`: registers a model version in a model package group
+//! (`Type: RegisterModel`, the CreateModelPackage request as `Arguments`), with its inference
+//! container, supported content types and instance types, approval status and metrics.
+//!
+//! Shapes follow the SDK's `get_create_model_package_request`: `InferenceSpecification`
+//! `{Containers: [{Image, Environment, ModelDataUrl}], SupportedContentTypes?,
+//! SupportedResponseMIMETypes?, SupportedRealtimeInferenceInstanceTypes?,
+//! SupportedTransformInstanceTypes?}` (each list only when set), `ModelApprovalStatus` always
+//! (default `PendingManualApproval`), `ModelMetrics` as CreateModelPackage's `ModelMetrics`.
+//!
+//! Deliberate difference: the SDK always adds `SkipModelValidation: "None"` (the service
+//! default); this step sends `SkipModelValidation` only when `skip_model_validation` is set, so
+//! the fidelity comparison drops the SDK's `"None"` default. `CertifyForMarketplace` (always
+//! `false` in the SDK request) is left out, as the SDK's pipeline step does.
+//!
+//! Layout: schema, compile, exports, tests.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Map, Value as Json};
+
+use super::common::{put, string_list, string_map, Ctx};
+use super::model_step::container;
+use super::processing::tags;
+use super::training::{one_of, s3_uri};
+use super::{Export, StepKind};
+use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
+use crate::provider::model;
+use crate::tfvalue::{Type, Value};
+
+pub struct RegisterModel;
+
+pub const APPROVAL_STATUSES: [&str; 3] = ["PendingManualApproval", "Approved", "Rejected"];
+const SKIP_MODEL_VALIDATION: [&str; 2] = ["None", "All"];
+
+/// The sections of `model_metrics`: (block, API key, its metrics sources as (block, API key)).
+const METRIC_SECTIONS: [(&str, &str, &str, &[(&str, &str)]); 4] = [
+    ("model_quality", "ModelQuality", "Model quality metrics, e.g. from a `MODEL_QUALITY` check or an evaluation step.", &[("statistics", "Statistics"), ("constraints", "Constraints")]),
+    ("model_data_quality", "ModelDataQuality", "Data quality metrics of the model's input data.", &[("statistics", "Statistics"), ("constraints", "Constraints")]),
+    ("bias", "Bias", "Bias reports, e.g. from SageMaker Clarify.", &[("report", "Report"), ("pre_training_report", "PreTrainingReport"), ("post_training_report", "PostTrainingReport")]),
+    ("explainability", "Explainability", "Explainability report, e.g. from SageMaker Clarify.", &[("report", "Report")]),
+];
+
+// ---- schema -------------------------------------------------------------------------------
+
+fn metrics_source_block(what: &str) -> Block {
+    Block::new(&format!("The {what} file (a `MetricsSource`)."))
+        .attr(Attribute::required("content_type", Type::String, "MIME type of the file, e.g. `application/json`."))
+        .attr(Attribute::required("s3_uri", Type::String, "S3 URI of the file or a reference, e.g. `s3://my-bucket/eval/{{ Execution.PipelineExecutionId }}/evaluation.json`."))
+        .attr(Attribute::optional("content_digest", Type::String, "Hash of the file, to detect changes."))
+}
+
+fn model_metrics_block() -> Block {
+    let mut b = Block::new(
+        "Metrics stored with the model version (CreateModelPackage `ModelMetrics`), shown in the model registry. Each source is `{ content_type, s3_uri }`, e.g.\n\n```hcl\nmodel_metrics {\n  model_quality {\n    statistics {\n      content_type = \"application/json\"\n      s3_uri       = \"s3://my-bucket/evaluation.json\"\n    }\n  }\n}\n```",
+    );
+    for (block, _, description, sources) in METRIC_SECTIONS {
+        let mut section = Block::new(description);
+        for &(source, key) in sources {
+            section = section.block(NestedBlock::single(source, metrics_source_block(key)));
+        }
+        b = b.block(NestedBlock::single(block, section));
+    }
+    b
+}
+
+impl StepKind for RegisterModel {
+    fn type_name(&self) -> &'static str {
+        "sagemaker_register_model_step"
+    }
+    fn step_type(&self) -> &'static str {
+        "RegisterModel"
+    }
+    fn description(&self) -> &'static str {
+        "A register-model step: adds a model version to a SageMaker model package group (the model registry), with its inference container, approval status and metrics. Compiled at plan time; no API call."
+    }
+    fn retryable(&self) -> bool {
+        true
+    }
+
+    fn block(&self, b: Block) -> Block {
+        b.attr(Attribute::required("model_package_group_name", Type::String, "Name or ARN of the model package group, e.g. `AbaloneModels` (an `aws_sagemaker_model_package_group`)."))
+            .attr(Attribute::required("image_uri", Type::String, "Inference image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`."))
+            .attr(Attribute::optional("model_data_url", Type::String, "S3 URI of the model artifacts, typically `sagemaker_training_step.train.model_artifacts`."))
+            .attr(Attribute::optional("environment", string_map(), "Environment variables of the inference container; values may hold references."))
+            .attr(Attribute::optional("content_types", string_list(), "Input MIME types the model accepts (`SupportedContentTypes`), e.g. `[\"text/csv\"]`."))
+            .attr(Attribute::optional("response_types", string_list(), "Output MIME types the model produces (`SupportedResponseMIMETypes`), e.g. `[\"text/csv\"]`."))
+            .attr(Attribute::optional("inference_instances", string_list(), "Instance types for real-time inference (`SupportedRealtimeInferenceInstanceTypes`), e.g. `[\"ml.m5.large\"]`."))
+            .attr(Attribute::optional("transform_instances", string_list(), "Instance types for batch transform (`SupportedTransformInstanceTypes`), e.g. `[\"ml.m5.large\"]`."))
+            .attr(Attribute::optional("approval_status", Type::String, "`PendingManualApproval` (default), `Approved` or `Rejected`, or a reference such as `{{ Parameters.ModelApprovalStatus }}`."))
+            .attr(Attribute::optional("model_package_description", Type::String, "Description of the model version (up to 1024 characters)."))
+            .attr(Attribute::optional("customer_metadata", string_map(), "Your own key-value metadata of the model version (`CustomerMetadataProperties`, up to 50 entries)."))
+            .attr(Attribute::optional("skip_model_validation", Type::String, "`None` or `All`. Sent only when set (SageMaker's default is `None`)."))
+            .attr(Attribute::optional("tags", string_map(), "Tags of the model package, merged over `step_defaults.tags`."))
+            .block(NestedBlock::single("model_metrics", model_metrics_block()))
+    }
+
+    fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
+        let root = AttrPath::default();
+        let mut args = Map::new();
+
+        if let Some(g) = model::string(cfg, "model_package_group_name").value() {
+            if !g.contains("{{") && !g.starts_with("arn:") && !valid_group_name(&g) {
+                ctx.error(
+                    AttrPath::root("model_package_group_name"),
+                    format!("Invalid model package group name {g:?}"),
+                    "Use the group's name (1-63 letters, digits and hyphens, starting with a letter or digit, e.g. \"AbaloneModels\") or its ARN.",
+                );
+            }
+        }
+        put(&mut args, "ModelPackageGroupName", ctx.string(cfg, "model_package_group_name", &root));
+
+        let mut spec = Map::new();
+        spec.insert("Containers".into(), Json::Array(vec![container(cfg, ctx)]));
+        put(&mut spec, "SupportedContentTypes", ctx.string_list(cfg, "content_types", &root).map(Json::Array));
+        put(&mut spec, "SupportedResponseMIMETypes", ctx.string_list(cfg, "response_types", &root).map(Json::Array));
+        put(&mut spec, "SupportedRealtimeInferenceInstanceTypes", instance_types(cfg, "inference_instances", ctx));
+        put(&mut spec, "SupportedTransformInstanceTypes", instance_types(cfg, "transform_instances", ctx));
+        args.insert("InferenceSpecification".into(), Json::Object(spec));
+
+        let status = one_of(ctx, cfg, "approval_status", &root, &APPROVAL_STATUSES);
+        args.insert("ModelApprovalStatus".into(), status.unwrap_or_else(|| json!("PendingManualApproval")));
+
+        if let Some(d) = model::string(cfg, "model_package_description").value() {
+            if d.chars().count() > 1024 {
+                ctx.error(AttrPath::root("model_package_description"), "model_package_description is too long", "SageMaker accepts at most 1024 characters.");
+            }
+        }
+        put(&mut args, "ModelPackageDescription", ctx.string(cfg, "model_package_description", &root));
+        put(&mut args, "ModelMetrics", model_metrics(cfg, ctx));
+
+        if let Some(m) = ctx.string_map(cfg, "customer_metadata", &root, false) {
+            if m.len() > 50 {
+                ctx.error(AttrPath::root("customer_metadata"), "Too many customer_metadata entries", format!("SageMaker accepts at most 50; this step has {}.", m.len()));
+            }
+            for k in m.keys() {
+                if k.is_empty() || k.chars().count() > 128 {
+                    ctx.error(AttrPath::root("customer_metadata").key(k), "Invalid customer_metadata key", "Keys are 1-128 characters.");
+                }
+            }
+            args.insert("CustomerMetadataProperties".into(), Json::Object(m));
+        }
+        put(&mut args, "SkipModelValidation", one_of(ctx, cfg, "skip_model_validation", &root, &SKIP_MODEL_VALIDATION));
+        put(&mut args, "Tags", tags(cfg));
+        step.insert("Arguments".into(), Json::Object(args));
+    }
+
+    fn exports(&self) -> Vec<Export> {
+        vec![Export {
+            name: "model_package_arn",
+            ty: Type::String,
+            description: "`{{ Steps.<name>.ModelPackageArn }}`: the ARN of the registered model version, e.g. for a Lambda step that deploys it.",
+            value: |name, _| Value::string(format!("{{{{ Steps.{name}.ModelPackageArn }}}}")),
+        }]
+    }
+}
+
+// ---- compile helpers ----------------------------------------------------------------------
+
+/// A model package group name: 1-63 of `[A-Za-z0-9-]`, alphanumeric first and last.
+fn valid_group_name(s: &str) -> bool {
+    let ok_edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    s.len() <= 63 && ok_edge(s.chars().next()) && ok_edge(s.chars().last()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// A list of instance types, each literal `ml.*`.
+fn instance_types(cfg: &Value, attr: &str, ctx: &mut Ctx) -> Option<Json> {
+    let items = model::string_list(cfg, attr).value()?;
+    for (i, s) in items.iter().enumerate() {
+        if !s.contains("{{") && !(s.starts_with("ml.") && s.matches('.').count() >= 2) {
+            ctx.error(AttrPath::root(attr).index(i), format!("Invalid instance type {s:?}"), "SageMaker instance types look like \"ml.m5.large\".");
+        }
+    }
+    ctx.string_list(cfg, attr, &AttrPath::default()).map(Json::Array)
+}
+
+/// `ModelMetrics`: only the sections and sources that are set; an empty block is a mistake.
+fn model_metrics(cfg: &Value, ctx: &mut Ctx) -> Option<Json> {
+    let m = cfg.get("model_metrics").filter(|m| !m.is_null())?;
+    let root = AttrPath::root("model_metrics");
+    let mut out = Map::new();
+    let mut present = false;
+    for (block, key, _, sources) in METRIC_SECTIONS {
+        let Some(section) = m.get(block).filter(|s| !s.is_null()) else { continue };
+        present = true;
+        let path = root.clone().attr(block);
+        let mut obj = Map::new();
+        for &(source, source_key) in sources {
+            let Some(src) = section.get(source).filter(|s| !s.is_null()) else { continue };
+            let p = path.clone().attr(source);
+            let mut ms = Map::new();
+            put(&mut ms, "ContentType", ctx.string(src, "content_type", &p));
+            put(&mut ms, "S3Uri", s3_uri(ctx, src, "s3_uri", &p));
+            put(&mut ms, "ContentDigest", ctx.string(src, "content_digest", &p));
+            obj.insert(source_key.to_string(), Json::Object(ms));
+        }
+        if obj.is_empty() {
+            let names: Vec<&str> = sources.iter().map(|(s, _)| *s).collect();
+            ctx.error(path, format!("Empty {block} block"), format!("Add at least one of: {}.", names.join(", ")));
+            continue;
+        }
+        out.insert(key.to_string(), Json::Object(obj));
+    }
+    if !present {
+        let names: BTreeSet<&str> = METRIC_SECTIONS.iter().map(|s| s.0).collect();
+        ctx.error(root, "Empty model_metrics block", format!("Add at least one of: {}; or remove the block.", names.into_iter().collect::<Vec<_>>().join(", ")));
+        return None;
+    }
+    Some(Json::Object(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::StepResource;
+    use super::*;
+
+    fn compile(v: &Value) -> Result<Json, Vec<(String, String)>> {
+        match StepResource(RegisterModel).compile(v) {
+            (Some(text), _) => Ok(serde_json::from_str(&text).expect("json")),
+            (None, d) => Err(d.iter().map(|d| (d.path.clone().unwrap_or_default().to_string(), d.summary.clone())).collect()),
+        }
+    }
+
+    fn base(extra: Vec<(&str, Value)>) -> Value {
+        let mut attrs = vec![
+            ("name", Value::string("Register")),
+            ("model_package_group_name", Value::string("AbaloneModels")),
+            ("image_uri", Value::string("img:1")),
+        ];
+        attrs.extend(extra);
+        Value::object(attrs)
+    }
+
+    fn source(uri: &str) -> Value {
+        Value::object([("content_type", Value::string("application/json")), ("s3_uri", Value::string(uri)), ("content_digest", Value::Null)])
+    }
+
+    #[test]
+    fn defaults_and_no_skip_model_validation() {
+        let j = compile(&base(vec![])).expect("compiles");
+        assert_eq!(j["Arguments"]["ModelApprovalStatus"], "PendingManualApproval");
+        assert!(j["Arguments"].get("SkipModelValidation").is_none());
+        assert_eq!(j["Arguments"]["InferenceSpecification"], json!({"Containers": [{"Image": "img:1", "Environment": {}}]}));
+    }
+
+    #[test]
+    fn approval_status_is_an_enumeration_or_a_reference() {
+        let err = compile(&base(vec![("approval_status", Value::string("approved"))])).unwrap_err();
+        assert_eq!(err, vec![("approval_status".to_string(), "Invalid approval_status \"approved\"".to_string())]);
+        let j = compile(&base(vec![("approval_status", Value::string("{{ Parameters.ModelApprovalStatus }}"))])).expect("compiles");
+        assert_eq!(j["Arguments"]["ModelApprovalStatus"], json!({"Get": "Parameters.ModelApprovalStatus"}));
+    }
+
+    #[test]
+    fn model_metrics_shape() {
+        let quality = Value::object([("statistics", source("s3://b/eval.json")), ("constraints", Value::Null)]);
+        let bias = Value::object([("report", Value::Null), ("pre_training_report", Value::Null), ("post_training_report", source("s3://b/post.json"))]);
+        let metrics = Value::object([("model_quality", quality), ("model_data_quality", Value::Null), ("bias", bias), ("explainability", Value::Null)]);
+        let j = compile(&base(vec![("model_metrics", metrics)])).expect("compiles");
+        assert_eq!(
+            j["Arguments"]["ModelMetrics"],
+            json!({
+                "ModelQuality": {"Statistics": {"ContentType": "application/json", "S3Uri": "s3://b/eval.json"}},
+                "Bias": {"PostTrainingReport": {"ContentType": "application/json", "S3Uri": "s3://b/post.json"}}
+            })
+        );
+    }
+
+    #[test]
+    fn empty_metric_sections_are_mistakes() {
+        let empty = Value::object([("statistics", Value::Null), ("constraints", Value::Null)]);
+        let metrics = Value::object([("model_quality", empty), ("model_data_quality", Value::Null), ("bias", Value::Null), ("explainability", Value::Null)]);
+        let err = compile(&base(vec![("model_metrics", metrics)])).unwrap_err();
+        assert_eq!(err, vec![("model_metrics.model_quality".to_string(), "Empty model_quality block".to_string())]);
+    }
+}

@@ -1,0 +1,207 @@
+//! `sagemaker_transform_step`: a batch transform job (`Type: Transform`, the CreateTransformJob
+//! request as `Arguments`) that runs a model, typically `sagemaker_model_step.x.model_name`,
+//! over S3 data and writes the predictions to `output_path`.
+//!
+//! Shapes follow the SDK's transform request: `TransformInput{DataSource{S3DataSource{S3DataType,
+//! S3Uri}}, ContentType?, SplitType?, CompressionType?}`, `TransformOutput{S3OutputPath, Accept?,
+//! AssembleWith?, KmsKeyId?}`, `TransformResources{InstanceCount, InstanceType,
+//! VolumeKmsKeyId?}`, with `S3DataType: S3Prefix` and `InstanceCount: 1` by default. The job
+//! name is left out (SageMaker generates it per run).
+//!
+//! Layout: schema, compile, exports, tests.
+
+use serde_json::{json, Map, Value as Json};
+
+use super::common::{put, string_map, Ctx};
+use super::processing::tags;
+use super::training::{count, instance_type, one_of, s3_uri};
+use super::{Export, StepKind};
+use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
+use crate::tfvalue::{Type, Value};
+
+pub struct Transform;
+
+const DATA_TYPES: [&str; 3] = ["S3Prefix", "ManifestFile", "AugmentedManifestFile"];
+const SPLIT_TYPES: [&str; 4] = ["None", "Line", "RecordIO", "TFRecord"];
+const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
+const ASSEMBLE_WITH: [&str; 2] = ["None", "Line"];
+const BATCH_STRATEGIES: [&str; 2] = ["MultiRecord", "SingleRecord"];
+
+// ---- schema -------------------------------------------------------------------------------
+
+fn input_block() -> Block {
+    Block::new("The data to transform (`TransformInput`). Required.")
+        .attr(Attribute::required("s3_uri", Type::String, "S3 URI of the data or a reference, e.g. `sagemaker_processing_step.prep.outputs[\"test\"]` or `{{ Parameters.BatchData }}`."))
+        .attr(Attribute::optional("content_type", Type::String, "MIME type of the data, e.g. `text/csv`."))
+        .attr(Attribute::optional("split_type", Type::String, "How to split files into records: `None`, `Line`, `RecordIO` or `TFRecord`."))
+        .attr(Attribute::optional("data_type", Type::String, "`S3Prefix` (default), `ManifestFile` or `AugmentedManifestFile` (`S3DataSource.S3DataType`)."))
+        .attr(Attribute::optional("compression_type", Type::String, "`None` or `Gzip`."))
+}
+
+impl StepKind for Transform {
+    fn type_name(&self) -> &'static str {
+        "sagemaker_transform_step"
+    }
+    fn step_type(&self) -> &'static str {
+        "Transform"
+    }
+    fn description(&self) -> &'static str {
+        "A transform step: a batch transform job that runs a model over S3 data and writes the predictions to S3. Compiled at plan time; no API call."
+    }
+    fn cacheable(&self) -> bool {
+        true
+    }
+    fn retryable(&self) -> bool {
+        true
+    }
+
+    fn block(&self, b: Block) -> Block {
+        b.attr(Attribute::required("model_name", Type::String, "The model to run: typically `sagemaker_model_step.create.model_name` (`{{ Steps.CreateModel.ModelName }}`), or the name of an existing model."))
+            .attr(Attribute::required("instance_type", Type::String, "Instance type, e.g. `ml.m5.large`, or a reference to a String parameter."))
+            .attr(Attribute::optional("instance_count", Type::String, "Number of instances (default 1), or a reference to an Integer parameter."))
+            .attr(Attribute::required("output_path", Type::String, "S3 prefix the results are written to (`TransformOutput.S3OutputPath`), e.g. `s3://my-bucket/{{ Execution.PipelineExecutionId }}/scores`."))
+            .attr(Attribute::optional("accept", Type::String, "MIME type of the results, e.g. `text/csv`."))
+            .attr(Attribute::optional("assemble_with", Type::String, "How results are joined per output file: `None` or `Line`."))
+            .attr(Attribute::optional("environment", string_map(), "Environment variables of the model container (up to 16); values may hold references."))
+            .attr(Attribute::optional("max_concurrent_transforms", Type::String, "Parallel requests per instance."))
+            .attr(Attribute::optional("max_payload_in_mb", Type::String, "Maximum size of one request payload in MB (0-100)."))
+            .attr(Attribute::optional("batch_strategy", Type::String, "`MultiRecord` or `SingleRecord` records per request."))
+            .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the instances' storage volume (`TransformResources.VolumeKmsKeyId`). Defaults to `step_defaults.volume_kms_key_id`."))
+            .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the results (`TransformOutput.KmsKeyId`). Defaults to `step_defaults.output_kms_key_id`."))
+            .attr(Attribute::optional("tags", string_map(), "Tags of the transform job, merged over `step_defaults.tags`."))
+            .block(NestedBlock::single("input", input_block()))
+    }
+
+    fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
+        let root = AttrPath::default();
+        let mut args = Map::new();
+        put(&mut args, "ModelName", ctx.string(cfg, "model_name", &root));
+
+        match cfg.get("input").filter(|i| !i.is_null()) {
+            Some(input) => {
+                let path = AttrPath::root("input");
+                let mut s3 = Map::new();
+                s3.insert("S3DataType".into(), one_of(ctx, input, "data_type", &path, &DATA_TYPES).unwrap_or_else(|| json!("S3Prefix")));
+                put(&mut s3, "S3Uri", s3_uri(ctx, input, "s3_uri", &path));
+                let mut t = Map::new();
+                t.insert("DataSource".into(), json!({ "S3DataSource": s3 }));
+                put(&mut t, "ContentType", ctx.string(input, "content_type", &path));
+                put(&mut t, "SplitType", one_of(ctx, input, "split_type", &path, &SPLIT_TYPES));
+                put(&mut t, "CompressionType", one_of(ctx, input, "compression_type", &path, &COMPRESSION_TYPES));
+                args.insert("TransformInput".into(), Json::Object(t));
+            }
+            None => ctx.error(
+                AttrPath::root("input"),
+                "Missing input block",
+                "A transform step needs the data to transform: add input { s3_uri = \"s3://my-bucket/batch\" }.",
+            ),
+        }
+
+        let mut output = Map::new();
+        put(&mut output, "S3OutputPath", s3_uri(ctx, cfg, "output_path", &root));
+        put(&mut output, "Accept", ctx.string(cfg, "accept", &root));
+        put(&mut output, "AssembleWith", one_of(ctx, cfg, "assemble_with", &root, &ASSEMBLE_WITH));
+        put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
+        args.insert("TransformOutput".into(), Json::Object(output));
+
+        let mut resources = Map::new();
+        put(&mut resources, "InstanceCount", count(ctx, cfg, "instance_count", &root, 1, Some(1)));
+        put(&mut resources, "InstanceType", instance_type(ctx, cfg, "instance_type", &root));
+        put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
+        args.insert("TransformResources".into(), Json::Object(resources));
+
+        put(&mut args, "BatchStrategy", one_of(ctx, cfg, "batch_strategy", &root, &BATCH_STRATEGIES));
+        put(&mut args, "MaxConcurrentTransforms", count(ctx, cfg, "max_concurrent_transforms", &root, 0, None));
+        let payload = count(ctx, cfg, "max_payload_in_mb", &root, 0, None);
+        if payload.as_ref().and_then(Json::as_i64).is_some_and(|p| p > 100) {
+            ctx.error(AttrPath::root("max_payload_in_mb"), "max_payload_in_mb is too large", "SageMaker accepts at most 100 MB per request.");
+        }
+        put(&mut args, "MaxPayloadInMB", payload);
+        if let Some(env) = ctx.string_map(cfg, "environment", &root, true) {
+            if env.len() > 16 {
+                ctx.error(AttrPath::root("environment"), "Too many environment variables", format!("A transform job accepts at most 16; this step has {}.", env.len()));
+            }
+            args.insert("Environment".into(), Json::Object(env));
+        }
+        put(&mut args, "Tags", tags(cfg));
+        step.insert("Arguments".into(), Json::Object(args));
+    }
+
+    fn exports(&self) -> Vec<Export> {
+        vec![Export {
+            name: "output_uri",
+            ty: Type::String,
+            description: "`{{ Steps.<name>.TransformOutput.S3OutputPath }}`: where the results are, for later steps.",
+            value: |name, _| Value::string(format!("{{{{ Steps.{name}.TransformOutput.S3OutputPath }}}}")),
+        }]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::StepResource;
+    use super::*;
+
+    fn compile(v: &Value) -> Result<Json, Vec<(String, String)>> {
+        match StepResource(Transform).compile(v) {
+            (Some(text), _) => Ok(serde_json::from_str(&text).expect("json")),
+            (None, d) => Err(d.iter().map(|d| (d.path.clone().unwrap_or_default().to_string(), d.summary.clone())).collect()),
+        }
+    }
+
+    fn base(input: Value, extra: Vec<(&str, Value)>) -> Value {
+        let mut attrs = vec![
+            ("name", Value::string("BatchScore")),
+            ("model_name", Value::string("{{ Steps.CreateModel.ModelName }}")),
+            ("instance_type", Value::string("ml.m5.large")),
+            ("output_path", Value::string("s3://my-bucket/scores")),
+            ("input", input),
+        ];
+        attrs.extend(extra);
+        Value::object(attrs)
+    }
+
+    fn input(split: Option<&str>) -> Value {
+        Value::object([
+            ("s3_uri", Value::string("s3://my-bucket/batch")),
+            ("content_type", Value::string("text/csv")),
+            ("split_type", split.map(Value::string).unwrap_or(Value::Null)),
+            ("data_type", Value::Null),
+            ("compression_type", Value::Null),
+        ])
+    }
+
+    #[test]
+    fn sdk_shape_with_defaults() {
+        let j = compile(&base(input(Some("Line")), vec![])).expect("compiles");
+        assert_eq!(
+            j["Arguments"],
+            json!({
+                "ModelName": {"Get": "Steps.CreateModel.ModelName"},
+                "TransformInput": {
+                    "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://my-bucket/batch"}},
+                    "ContentType": "text/csv",
+                    "SplitType": "Line"
+                },
+                "TransformOutput": {"S3OutputPath": "s3://my-bucket/scores"},
+                "TransformResources": {"InstanceCount": 1, "InstanceType": "ml.m5.large"}
+            })
+        );
+    }
+
+    #[test]
+    fn missing_input_and_bad_split_type() {
+        let err = compile(&base(Value::Null, vec![])).unwrap_err();
+        assert_eq!(err, vec![("input".to_string(), "Missing input block".to_string())]);
+        let err = compile(&base(input(Some("Lines")), vec![])).unwrap_err();
+        assert_eq!(err, vec![("input.split_type".to_string(), "Invalid split_type \"Lines\"".to_string())]);
+    }
+
+    #[test]
+    fn payload_limit() {
+        let err = compile(&base(input(None), vec![("max_payload_in_mb", Value::string("101"))])).unwrap_err();
+        assert_eq!(err[0].0, "max_payload_in_mb");
+        let j = compile(&base(input(None), vec![("max_payload_in_mb", Value::string("6"))])).expect("compiles");
+        assert_eq!(j["Arguments"]["MaxPayloadInMB"], 6);
+    }
+}
