@@ -44,10 +44,15 @@ fn cases() -> Vec<String> {
 /// The pipeline name a case's SDK script declares (`PIPELINE_NAME = "..."`); the HCL must use it.
 fn pipeline_name(case: &str) -> String {
     let path = fidelity_dir().join("sdk").join(format!("{case}.py"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     text.lines()
         .find_map(|l| {
-            let rest = l.strip_prefix("PIPELINE_NAME")?.trim_start().strip_prefix('=')?.trim();
+            let rest = l
+                .strip_prefix("PIPELINE_NAME")?
+                .trim_start()
+                .strip_prefix('=')?
+                .trim();
             Some(rest.trim_matches(|c| c == '"' || c == '\'').to_string())
         })
         .unwrap_or_else(|| panic!("{} declares no PIPELINE_NAME", path.display()))
@@ -65,7 +70,8 @@ impl SdkRun {
     fn spawn(case: &str, dir: &Path) -> SdkRun {
         let out = dir.join("sdk.json");
         let log = dir.join("sdk.log");
-        let log_file = File::create(&log).unwrap_or_else(|e| panic!("create {}: {e}", log.display()));
+        let log_file =
+            File::create(&log).unwrap_or_else(|e| panic!("create {}: {e}", log.display()));
         let child = Command::new(fidelity_dir().join("run_sdk.sh"))
             .arg(case)
             .arg(&out)
@@ -75,18 +81,33 @@ impl SdkRun {
             .stderr(log_file)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot run tests/fidelity/run_sdk.sh: {e}"));
-        SdkRun { child: Some(child), out, log, started: Instant::now() }
+        SdkRun {
+            child: Some(child),
+            out,
+            log,
+            started: Instant::now(),
+        }
     }
 
     /// Waits for the build; the path of the SDK's definition, or why there is none.
     fn wait(&mut self) -> Result<PathBuf, String> {
-        let status = self.child.take().expect("waited once").wait().map_err(|e| e.to_string())?;
+        let status = self
+            .child
+            .take()
+            .expect("waited once")
+            .wait()
+            .map_err(|e| e.to_string())?;
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-        eprintln!("SDK build finished with {status} after {:.1?}", self.started.elapsed());
+        eprintln!(
+            "SDK build finished with {status} after {:.1?}",
+            self.started.elapsed()
+        );
         if status.success() && self.out.exists() {
             Ok(self.out.clone())
         } else {
-            Err(format!("tests/fidelity/run_sdk.sh failed ({status}):\n{log}"))
+            Err(format!(
+                "tests/fidelity/run_sdk.sh failed ({status}):\n{log}"
+            ))
         }
     }
 }
@@ -101,15 +122,29 @@ impl Drop for SdkRun {
 }
 
 fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 /// Applies the case's HCL, fetches the deployed definition into `ours`, and destroys, with
 /// every problem as an error message (the workspace helpers would panic and stop the other cases).
-fn deploy_and_fetch(case: &str, hcl: &Path, ws: &Workspace, sagemaker: &LocalSageMaker, ours: &Path) -> Result<(), String> {
-    let config = std::fs::read_to_string(hcl).map_err(|e| format!("cannot read {}: {e}", hcl.display()))?;
+fn deploy_and_fetch(
+    case: &str,
+    hcl: &Path,
+    ws: &Workspace,
+    sagemaker: &LocalSageMaker,
+    ours: &Path,
+) -> Result<(), String> {
+    let config =
+        std::fs::read_to_string(hcl).map_err(|e| format!("cannot read {}: {e}", hcl.display()))?;
     ws.write("main.tf", &config);
-    for args in [&["init", "-input=false", "-no-color"][..], &["apply", "-auto-approve", "-input=false", "-no-color"][..]] {
+    for args in [
+        &["init", "-input=false", "-no-color"][..],
+        &["apply", "-auto-approve", "-input=false", "-no-color"][..],
+    ] {
         let output = ws.tf(args);
         if !output.status.success() {
             return Err(format!("terraform {} failed:\n{}", args[0], text(&output)));
@@ -123,7 +158,8 @@ fn deploy_and_fetch(case: &str, hcl: &Path, ws: &Workspace, sagemaker: &LocalSag
     if status != 200 {
         return Err(format!("DescribePipeline {name} answered {status}: {response} (does main.tf name the pipeline {name:?}?)"));
     }
-    let response: Json = serde_json::from_str(&response).map_err(|e| format!("DescribePipeline {name}: not JSON: {e}: {response}"))?;
+    let response: Json = serde_json::from_str(&response)
+        .map_err(|e| format!("DescribePipeline {name}: not JSON: {e}: {response}"))?;
     let definition = response["PipelineDefinition"]
         .as_str()
         .ok_or_else(|| format!("DescribePipeline {name}: no PipelineDefinition in {response}"))?;
@@ -147,14 +183,21 @@ fn terraform_pipelines_match_the_sagemaker_python_sdk() {
         .stdin(Stdio::null())
         .output()
         .expect("run scripts/tools --sdk");
-    assert!(tools.status.success(), "scripts/tools --sdk failed:\n{}", text(&tools));
+    assert!(
+        tools.status.success(),
+        "scripts/tools --sdk failed:\n{}",
+        text(&tools)
+    );
 
     let terraform = terraform_binaries()
         .into_iter()
         .find(|t| t.version == "1.0.3")
         .expect("the project-local Terraform 1.0.3 (.tools/bin/terraform); run `make tools`");
     let cases = cases();
-    let scratch = tempfile::Builder::new().prefix("fidelity-").tempdir().expect("create a temp dir");
+    let scratch = tempfile::Builder::new()
+        .prefix("fidelity-")
+        .tempdir()
+        .expect("create a temp dir");
 
     // Start every SDK build first: they run while Terraform works.
     let mut runs: Vec<(String, PathBuf, SdkRun)> = cases
@@ -172,13 +215,19 @@ fn terraform_pipelines_match_the_sagemaker_python_sdk() {
     let mut failed = Vec::new();
     for (case, dir, run) in &mut runs {
         eprintln!("=== fidelity case {case}");
-        let hcl = fidelity_dir().join("hcl").join(case.as_str()).join("main.tf");
+        let hcl = fidelity_dir()
+            .join("hcl")
+            .join(case.as_str())
+            .join("main.tf");
         let ours = dir.join("ours.json");
         let ws = Workspace::new(&terraform, &sagemaker);
         let deployed = if hcl.exists() {
             deploy_and_fetch(case, &hcl, &ws, &sagemaker, &ours)
         } else {
-            Err(format!("{} is missing: every SDK case needs its HCL", hcl.display()))
+            Err(format!(
+                "{} is missing: every SDK case needs its HCL",
+                hcl.display()
+            ))
         };
         let sdk = run.wait();
         let outcome = match (&sdk, &deployed) {
@@ -196,14 +245,23 @@ fn terraform_pipelines_match_the_sagemaker_python_sdk() {
                     code => Err(format!("compare.py exit {code:?}:\n{out}")),
                 }
             }
-            (sdk, deployed) => Err([sdk.as_ref().err(), deployed.as_ref().err()].into_iter().flatten().cloned().collect::<Vec<_>>().join("\n")),
+            (sdk, deployed) => Err([sdk.as_ref().err(), deployed.as_ref().err()]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")),
         };
         // Destroy whatever was created, even after a failure.
         if ws.dir.join("terraform.tfstate").exists() {
             let output = ws.tf(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
             if !output.status.success() {
                 failed.push(case.clone());
-                let _ = writeln!(report, "--- {case}: terraform destroy failed:\n{}", text(&output));
+                let _ = writeln!(
+                    report,
+                    "--- {case}: terraform destroy failed:\n{}",
+                    text(&output)
+                );
             }
         }
         match outcome {
@@ -218,5 +276,8 @@ fn terraform_pipelines_match_the_sagemaker_python_sdk() {
     }
     println!("{report}");
     failed.dedup();
-    assert!(failed.is_empty(), "fidelity cases that differ from the SageMaker Python SDK: {failed:?}\n{report}");
+    assert!(
+        failed.is_empty(),
+        "fidelity cases that differ from the SageMaker Python SDK: {failed:?}\n{report}"
+    );
 }

@@ -522,7 +522,7 @@ mod in_process {
                 .await
                 .expect("configure");
             let ty = Type::object([("mode", Type::String)]);
-            let plan = |mode: &str| {
+            let plan = move |mode: &str| {
                 let cfg = Value::object([("mode", Value::string(mode))]);
                 pb::plan_resource_change::Request {
                     type_name: "test_faulty".into(),

@@ -151,16 +151,17 @@ fn lex(s: &str) -> Result<Vec<Token>, ExprError> {
             '<' if next == Some('=') => (Tok::Op(Cmp::Le), 2),
             '<' => (Tok::Op(Cmp::Lt), 1),
             '&' => {
-                return err("there is no `and`: give each condition its own entry in `conditions` (entries are AND-ed)".into())
+                return err(
+                    "there is no `and`: give each condition its own entry in `conditions` (entries are AND-ed)".into()
+                )
             }
             '|' => return err("write `or` to combine conditions".into()),
             '"' => {
                 let (raw, len) = quoted(&cs[i..]).ok_or_else(|| {
                     ExprError::new("this string has no closing `\"` (write \\\" for a quote inside it)").at(column)
                 })?;
-                let v = expr::compile_string(&raw).map_err(|e| {
-                    ExprError::new(format!("in the string starting here: {}", e.message)).at(column)
-                })?;
+                let v = expr::compile_string(&raw)
+                    .map_err(|e| ExprError::new(format!("in the string starting here: {}", e.message)).at(column))?;
                 let what = if v.is_string() { "a string" } else { "a string with a reference" };
                 (Tok::Operand(v, what), len)
             }
@@ -386,11 +387,10 @@ impl Parser {
                 self.pos += 1;
                 Ok(v)
             }
-            _ => Err(ExprError::new(format!(
-                "expected {expected}, found {}; operands are {OPERAND_HINT}",
-                self.found()
-            ))
-            .at(self.column())),
+            _ => {
+                Err(ExprError::new(format!("expected {expected}, found {}; operands are {OPERAND_HINT}", self.found()))
+                    .at(self.column()))
+            }
         }
     }
 
@@ -482,10 +482,7 @@ mod tests {
                 json!({"Type": "In", "QueryValue": a(), "Values": ["x", 2, true, get("Parameters.B")]}),
             ),
             ("{{ Parameters.A }} in [1,]", json!({"Type": "In", "QueryValue": a(), "Values": [1]})),
-            (
-                "{{ Parameters.A }} not in [\"x\"]",
-                not(json!({"Type": "In", "QueryValue": a(), "Values": ["x"]})),
-            ),
+            ("{{ Parameters.A }} not in [\"x\"]", not(json!({"Type": "In", "QueryValue": a(), "Values": ["x"]}))),
             ("not {{ Parameters.A }} == 1", not(cmp("Equals", a(), json!(1)))),
             (
                 "{{ Parameters.A }} == 1 or {{ Parameters.A }} == 2 or {{ Parameters.A }} == 3",
@@ -542,10 +539,7 @@ mod tests {
         let a = |n: i64| cmp("Equals", get("Parameters.A"), json!(n));
         let cases: Vec<(&str, Json)> = vec![
             // not binds tighter than or, looser than comparisons.
-            (
-                "not {{ Parameters.A }} == 1 or {{ Parameters.A }} == 2",
-                or(vec![not(a(1)), a(2)]),
-            ),
+            ("not {{ Parameters.A }} == 1 or {{ Parameters.A }} == 2", or(vec![not(a(1)), a(2)])),
             ("not ({{ Parameters.A }} == 1 or {{ Parameters.A }} == 2)", not(or(vec![a(1), a(2)]))),
             ("not not {{ Parameters.A }} == 1", not(not(a(1)))),
             ("(({{ Parameters.A }} == 1))", a(1)),
@@ -662,8 +656,39 @@ mod tests {
             }
         }
         let pieces = [
-            "(", ")", "[", "]", ",", "==", "!=", ">", ">=", "<", "<=", "=", "!", "not", "or", "in", "and", "\"", "\\",
-            "{{", "}}", "{{ Parameters.A }}", "1", "-", ".", "e", "0.5", "true", " ", "é", "x", "'", "\u{0}",
+            "(",
+            ")",
+            "[",
+            "]",
+            ",",
+            "==",
+            "!=",
+            ">",
+            ">=",
+            "<",
+            "<=",
+            "=",
+            "!",
+            "not",
+            "or",
+            "in",
+            "and",
+            "\"",
+            "\\",
+            "{{",
+            "}}",
+            "{{ Parameters.A }}",
+            "1",
+            "-",
+            ".",
+            "e",
+            "0.5",
+            "true",
+            " ",
+            "é",
+            "x",
+            "'",
+            "\u{0}",
         ];
         let mut seed: u64 = 0x2545f4914f6cdd1d;
         for _ in 0..30_000 {

@@ -96,9 +96,16 @@ pub enum Reference {
     Execution(String),
     PipelineExperimentConfig(String),
     /// `path` is what follows `Steps.<step>.`, e.g. `ModelArtifacts.S3ModelArtifacts`.
-    Step { step: String, path: String },
+    Step {
+        step: String,
+        path: String,
+    },
     /// `{{ Steps.<step>.PropertyFiles.<file>.<json_path> }}`.
-    PropertyFile { step: String, file: String, json_path: String },
+    PropertyFile {
+        step: String,
+        file: String,
+        json_path: String,
+    },
 }
 
 impl Reference {
@@ -202,13 +209,13 @@ pub fn parse_path(path: &str) -> Result<Vec<PathSegment>, String> {
                     };
                     let key = &path[i..i + len];
                     if key.is_empty() {
-                        return Err(format!("`{name}['']` has an empty key; write the name to select, e.g. {name}['train']"));
+                        return Err(format!(
+                            "`{name}['']` has an empty key; write the name to select, e.g. {name}['train']"
+                        ));
                     }
                     i += len + 1;
                     if b.get(i) != Some(&b']') {
-                        return Err(format!(
-                            "expected `]` after the key '{key}' (keys cannot contain a single quote)"
-                        ));
+                        return Err(format!("expected `]` after the key '{key}' (keys cannot contain a single quote)"));
                     }
                     i += 1;
                     indexes.push(Index::Key(key.to_string()));
@@ -290,9 +297,7 @@ fn parse_ref(body: &str, template: bool) -> Result<Reference, String> {
                 return Err(format!("{shown} names no parameter: write {{{{ Parameters.<name> }}}}, e.g. {{{{ Parameters.InputData }}}}"));
             }
             if name.contains(['.', '[']) {
-                return Err(format!(
-                    "{shown}: parameters have no properties; write just {{{{ Parameters.<name> }}}}"
-                ));
+                return Err(format!("{shown}: parameters have no properties; write just {{{{ Parameters.<name> }}}}"));
             }
             if !is_name(name, 64) {
                 return Err(format!(
@@ -350,7 +355,7 @@ fn parse_ref(body: &str, template: bool) -> Result<Reference, String> {
                 _ => suggestion(root, roots.iter().copied()),
             };
             Err(format!(
-                "{shown}: unknown root {root:?}{hint}. References start with Parameters., Execution., PipelineExperimentConfig. or Steps.; to keep {{{{ as text, {ESCAPE_HINT}"
+                "{shown}: unknown root {root:?}{hint}. References start with Parameters., Execution., PipelineExperimentConfig. or Steps.; if this is not meant as a reference, {ESCAPE_HINT}"
             ))
         }
     }
@@ -761,12 +766,27 @@ mod tests {
                 "{{ Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri }}",
                 vec![Segment::Ref(step("Prep", "ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri"))],
             ),
-            ("{{ Steps.CreateModel-CreateModel.ModelName }}", vec![Segment::Ref(step("CreateModel-CreateModel", "ModelName"))]),
-            ("{{ Steps.Notify.OutputParameters['ticket'] }}", vec![Segment::Ref(step("Notify", "OutputParameters['ticket']"))]),
-            ("{{ Steps.Train.FinalMetricDataList['val:acc'].Value }}", vec![Segment::Ref(step("Train", "FinalMetricDataList['val:acc'].Value"))]),
-            ("{{ Steps.Tune.TrainingJobSummaries[0].TrainingJobName }}", vec![Segment::Ref(step("Tune", "TrainingJobSummaries[0].TrainingJobName"))]),
+            (
+                "{{ Steps.CreateModel-CreateModel.ModelName }}",
+                vec![Segment::Ref(step("CreateModel-CreateModel", "ModelName"))],
+            ),
+            (
+                "{{ Steps.Notify.OutputParameters['ticket'] }}",
+                vec![Segment::Ref(step("Notify", "OutputParameters['ticket']"))],
+            ),
+            (
+                "{{ Steps.Train.FinalMetricDataList['val:acc'].Value }}",
+                vec![Segment::Ref(step("Train", "FinalMetricDataList['val:acc'].Value"))],
+            ),
+            (
+                "{{ Steps.Tune.TrainingJobSummaries[0].TrainingJobName }}",
+                vec![Segment::Ref(step("Tune", "TrainingJobSummaries[0].TrainingJobName"))],
+            ),
             ("{{ Steps.Check.Outcome }}", vec![Segment::Ref(step("Check", "Outcome"))]),
-            ("{{ Steps.Evaluate.PropertyFiles.Report.metrics.mse.value }}", vec![pf("Evaluate", "Report", "metrics.mse.value")]),
+            (
+                "{{ Steps.Evaluate.PropertyFiles.Report.metrics.mse.value }}",
+                vec![pf("Evaluate", "Report", "metrics.mse.value")],
+            ),
             ("{{ Steps.E.PropertyFiles.R.items[0]['a b'].x }}", vec![pf("E", "R", "items[0]['a b'].x")]),
             // Escapes: a lone backslash before {{ makes it text; pairs are literal backslashes.
             ("\\{{ not a ref }}", vec![text("{{ not a ref }}")]),
@@ -852,10 +872,16 @@ mod tests {
                 "{{ Steps.Preprocess.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri }}",
                 json!({"Get": "Steps.Preprocess.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri"}),
             ),
-            ("{{ Steps.Train.ModelArtifacts.S3ModelArtifacts }}", json!({"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"})),
+            (
+                "{{ Steps.Train.ModelArtifacts.S3ModelArtifacts }}",
+                json!({"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"}),
+            ),
             ("{{ Execution.PipelineExecutionId }}", json!({"Get": "Execution.PipelineExecutionId"})),
             // example_C: callback input from a lambda output.
-            ("{{ Steps.Notify.OutputParameters['ticket'] }}", json!({"Get": "Steps.Notify.OutputParameters['ticket']"})),
+            (
+                "{{ Steps.Notify.OutputParameters['ticket'] }}",
+                json!({"Get": "Steps.Notify.OutputParameters['ticket']"}),
+            ),
             // example_B: the condition's left value.
             (
                 "{{ Steps.Evaluate.PropertyFiles.EvaluationReport.regression_metrics.mse.value }}",
@@ -890,7 +916,11 @@ mod tests {
             ("2", Scalar::Float, json!(2.0)),
             ("true", Scalar::Boolean, json!(true)),
             ("false", Scalar::Boolean, json!(false)),
-            ("text {{ Parameters.A }}", Scalar::String, json!({"Std:Join": {"On": "", "Values": ["text ", {"Get": "Parameters.A"}]}})),
+            (
+                "text {{ Parameters.A }}",
+                Scalar::String,
+                json!({"Std:Join": {"On": "", "Values": ["text ", {"Get": "Parameters.A"}]}}),
+            ),
             ("{{ Parameters.Count }}", Scalar::Integer, json!({"Get": "Parameters.Count"})),
             (" {{ Parameters.Ratio }}\n", Scalar::Float, json!({"Get": "Parameters.Ratio"})),
             ("{{ Steps.C.Outcome }}", Scalar::Boolean, json!({"Get": "Steps.C.Outcome"})),
@@ -982,24 +1012,20 @@ mod tests {
         }
 
         // A mixed template inside a step, the way the pipeline validator sees it.
-        let step = json!({
+        let fail_step = json!({
             "Name": "Fail", "Type": "Fail",
             "Arguments": {"ErrorMessage": compile_string("{{ Parameters.A }} and {{ Steps.C.Outcome }}").expect("ok")},
         });
         let mut found = Vec::new();
-        collect_references(&step, &mut found);
+        collect_references(&fail_step, &mut found);
         assert_eq!(
             found,
             vec![
                 (Reference::Parameter("A".into()), "Arguments.ErrorMessage.Std:Join.Values[0]".into()),
-                (step_ref("C", "Outcome"), "Arguments.ErrorMessage.Std:Join.Values[2]".into()),
+                (step("C", "Outcome"), "Arguments.ErrorMessage.Std:Join.Values[2]".into()),
             ]
         );
-        assert!(malformed_expressions(&step).is_empty());
-    }
-
-    fn step_ref(s: &str, p: &str) -> Reference {
-        step(s, p)
+        assert!(malformed_expressions(&fail_step).is_empty());
     }
 
     #[test]
@@ -1084,7 +1110,27 @@ mod tests {
 
     #[test]
     fn never_panics_on_garbage() {
-        let pieces = ["{{", "}}", "\\", "{", "}", "[", "]", "'", "\"", ".", "Steps", "Parameters", "Execution", "X", " ", "é", "0", "PropertyFiles", "\u{0}"];
+        let pieces = [
+            "{{",
+            "}}",
+            "\\",
+            "{",
+            "}",
+            "[",
+            "]",
+            "'",
+            "\"",
+            ".",
+            "Steps",
+            "Parameters",
+            "Execution",
+            "X",
+            " ",
+            "é",
+            "0",
+            "PropertyFiles",
+            "\u{0}",
+        ];
         let mut seed: u64 = 0x9e3779b97f4a7c15;
         for _ in 0..20_000 {
             let mut s = String::new();

@@ -44,12 +44,8 @@ const STRINGS: Shape = List(&Leaf);
 
 const VPC_CONFIG: Shape = Struct(&[("SecurityGroupIds", STRINGS), ("Subnets", STRINGS)]);
 
-const EXPERIMENT_CONFIG: Shape = Struct(&[
-    ("ExperimentName", Leaf),
-    ("TrialName", Leaf),
-    ("TrialComponentDisplayName", Leaf),
-    ("RunName", Leaf),
-]);
+const EXPERIMENT_CONFIG: Shape =
+    Struct(&[("ExperimentName", Leaf), ("TrialName", Leaf), ("TrialComponentDisplayName", Leaf), ("RunName", Leaf)]);
 
 const S3_DATA_SOURCE: Shape = Struct(&[
     ("S3DataType", Leaf),
@@ -268,10 +264,7 @@ static TRAINING: StepProperties = StepProperties {
                 ("LocalPath", Leaf),
                 ("S3OutputPath", Leaf),
                 ("HookParameters", Map),
-                (
-                    "CollectionConfigurations",
-                    List(&Struct(&[("CollectionName", Leaf), ("CollectionParameters", Map)])),
-                ),
+                ("CollectionConfigurations", List(&Struct(&[("CollectionName", Leaf), ("CollectionParameters", Map)]))),
             ]),
         ),
         ("ExperimentConfig", EXPERIMENT_CONFIG),
@@ -337,10 +330,7 @@ static TRANSFORM: StepProperties = StepProperties {
             "TransformOutput",
             Struct(&[("S3OutputPath", Leaf), ("Accept", Leaf), ("AssembleWith", Leaf), ("KmsKeyId", Leaf)]),
         ),
-        (
-            "DataCaptureConfig",
-            Struct(&[("DestinationS3Uri", Leaf), ("KmsKeyId", Leaf), ("GenerateInferenceId", Leaf)]),
-        ),
+        ("DataCaptureConfig", Struct(&[("DestinationS3Uri", Leaf), ("KmsKeyId", Leaf), ("GenerateInferenceId", Leaf)])),
         (
             "TransformResources",
             Struct(&[
@@ -373,10 +363,7 @@ const TRAINING_JOB_SUMMARY: Shape = Struct(&[
     ("TrainingJobStatus", Leaf),
     ("TunedHyperParameters", Map),
     ("FailureReason", Leaf),
-    (
-        "FinalHyperParameterTuningJobObjectiveMetric",
-        Struct(&[("Type", Leaf), ("MetricName", Leaf), ("Value", Leaf)]),
-    ),
+    ("FinalHyperParameterTuningJobObjectiveMetric", Struct(&[("Type", Leaf), ("MetricName", Leaf), ("Value", Leaf)])),
     ("ObjectiveStatus", Leaf),
 ]);
 
@@ -636,13 +623,8 @@ pub fn check_property_path(step_type: &str, path: &str) -> Result<(), String> {
     let Some(props) = properties_of(step_type) else {
         return Ok(());
     };
-    let examples = || {
-        format!(
-            "Valid {step_type} properties are those of {}, e.g. {}.",
-            props.source,
-            props.examples.join(", ")
-        )
-    };
+    let examples =
+        || format!("Valid {step_type} properties are those of {}, e.g. {}.", props.source, props.examples.join(", "));
     let mut shape = &props.root;
     // `done` is the path checked so far, for messages.
     let mut done = String::new();
@@ -659,11 +641,7 @@ pub fn check_property_path(step_type: &str, path: &str) -> Result<(), String> {
                 Some(c) => format!(" Did you mean `{c}`?"),
                 None => String::new(),
             };
-            let whose = if done.is_empty() {
-                format!("a {step_type} step")
-            } else {
-                format!("`{done}`")
-            };
+            let whose = if done.is_empty() { format!("a {step_type} step") } else { format!("`{done}`") };
             if done.is_empty() && seg.name == "PropertyFiles" {
                 return Err(format!(
                     "a property file is read with {{{{ Steps.<name>.PropertyFiles.<file>.<json path> }}}} (a Std:JsonGet), not as a property. {}",
@@ -798,7 +776,11 @@ mod tests {
             ("Training", "TrainingJobName[0]", "cannot be indexed"),
             ("Training", "FinalMetricDataList", "is a list"),
             ("Training", "FinalMetricDataList['m']", "is an object"),
-            ("Processing", "ProcessingOutputConfig.Outputs['train'].S3Uri", "`ProcessingOutputConfig.Outputs['train']` has OutputName, S3Output"),
+            (
+                "Processing",
+                "ProcessingOutputConfig.Outputs['train'].S3Uri",
+                "`ProcessingOutputConfig.Outputs['train']` has OutputName, S3Output",
+            ),
             ("Processing", "ProcessingOutputConfig.Outputs['train'].S3Output", "continue with one of S3Uri"),
             ("Processing", "ProcessingOutputConfig.Outputs[\"train\"]", "single quotes"),
             ("Processing", "PropertyFiles.Report", "PropertyFiles.<file>.<json path>"),
@@ -832,7 +814,8 @@ mod tests {
 
     #[test]
     fn never_panics() {
-        let pieces = ["A", ".", "[", "]", "'", "0", "Outputs", "ProcessingOutputConfig", "S3Output", "é", " ", "[0]", "['x']"];
+        let pieces =
+            ["A", ".", "[", "]", "'", "0", "Outputs", "ProcessingOutputConfig", "S3Output", "é", " ", "[0]", "['x']"];
         let types = ["Processing", "Training", "Tuning", "Lambda", "Fail", "X"];
         let mut seed: u64 = 0xdeadbeefcafef00d;
         for _ in 0..10_000 {

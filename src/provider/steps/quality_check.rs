@@ -21,6 +21,7 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::common::{self, network_block, put, Ctx};
+use super::training::{count, instance_type};
 use super::StepKind;
 use crate::compiler::expr::{self, Scalar};
 use crate::framework::{AttrPath, Attribute, Block};
@@ -280,9 +281,9 @@ pub(super) fn check_job_arguments(cfg: &Value, ctx: &mut Ctx, inputs: Vec<Json>,
     let root = AttrPath::default();
     let mut args = Map::new();
     let mut cluster = Map::new();
-    cluster.insert("InstanceType".into(), ctx.string(cfg, "instance_type", &root).unwrap_or_else(|| json!("ml.m5.xlarge")));
-    cluster.insert("InstanceCount".into(), ctx.typed(cfg, "instance_count", &root, Scalar::Integer).unwrap_or(json!(1)));
-    cluster.insert("VolumeSizeInGB".into(), ctx.typed(cfg, "volume_size_in_gb", &root, Scalar::Integer).unwrap_or(json!(30)));
+    cluster.insert("InstanceType".into(), instance_type(ctx, cfg, "instance_type", &root).unwrap_or_else(|| json!("ml.m5.xlarge")));
+    put(&mut cluster, "InstanceCount", count(ctx, cfg, "instance_count", &root, 1, Some(1)));
+    put(&mut cluster, "VolumeSizeInGB", count(ctx, cfg, "volume_size_in_gb", &root, 1, Some(30)));
     put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
     args.insert("ProcessingResources".into(), json!({ "ClusterConfig": cluster }));
 
@@ -306,7 +307,7 @@ pub(super) fn check_job_arguments(cfg: &Value, ctx: &mut Ctx, inputs: Vec<Json>,
     put(&mut out_cfg, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
     args.insert("ProcessingOutputConfig".into(), Json::Object(out_cfg));
 
-    if let Some(max) = ctx.typed(cfg, "max_runtime_in_seconds", &root, Scalar::Integer) {
+    if let Some(max) = count(ctx, cfg, "max_runtime_in_seconds", &root, 1, None) {
         args.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max }));
     }
     put(&mut args, "NetworkConfig", common::network_config(cfg, ctx));

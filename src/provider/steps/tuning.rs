@@ -21,8 +21,9 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::{self, network_block, put, string_list, string_map, Ctx};
 use super::processing;
+use super::training::{self, count, instance_type, DEFAULT_CHANNEL};
 use super::{Export, StepKind};
-use crate::compiler::expr::{self, Scalar};
+use crate::compiler::expr;
 use crate::framework::{AttrPath, Attribute, Block, Diagnostic, NestedBlock};
 use crate::provider::model::{self, Known};
 use crate::tfvalue::{Type, Value};
@@ -33,6 +34,10 @@ const STRATEGIES: [&str; 4] = ["Bayesian", "Random", "Hyperband", "Grid"];
 const OBJECTIVE_TYPES: [&str; 2] = ["Maximize", "Minimize"];
 const EARLY_STOPPING: [&str; 2] = ["Off", "Auto"];
 const SCALING_TYPES: [&str; 4] = ["Auto", "Linear", "Logarithmic", "ReverseLogarithmic"];
+const INPUT_MODES: [&str; 3] = ["File", "Pipe", "FastFile"];
+const S3_DATA_TYPES: [&str; 4] = ["S3Prefix", "ManifestFile", "AugmentedManifestFile", "Converse"];
+const DISTRIBUTION_TYPES: [&str; 2] = ["FullyReplicated", "ShardedByS3Key"];
+const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
 /// SageMaker tunes at most this many hyperparameters in one job.
 const MAX_RANGES: usize = 30;
 
@@ -43,7 +48,7 @@ fn input_block() -> Block {
         .attr(Attribute::optional("channel", Type::String, "Channel name, e.g. `train` or `validation`; defaults to `training`, as the SDK names a single input."))
         .attr(Attribute::required("s3_uri", Type::String, "S3 URI or a reference, e.g. `{{ Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri }}`."))
         .attr(Attribute::optional("content_type", Type::String, "MIME type of the data, e.g. `text/csv`."))
-        .attr(Attribute::optional("s3_data_type", Type::String, "`S3Prefix` (default), `ManifestFile` or `AugmentedManifestFile`."))
+        .attr(Attribute::optional("s3_data_type", Type::String, "`S3Prefix` (default), `ManifestFile`, `AugmentedManifestFile` or `Converse`."))
         .attr(Attribute::optional("s3_data_distribution_type", Type::String, "`FullyReplicated` (default) or `ShardedByS3Key`."))
         .attr(Attribute::optional("input_mode", Type::String, "Per-channel input mode: `File`, `Pipe` or `FastFile`, e.g. `Pipe`."))
         .attr(Attribute::optional("compression_type", Type::String, "`None` or `Gzip`, e.g. `Gzip`."))
@@ -105,6 +110,7 @@ impl StepKind for Tuning {
             .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the storage volumes, e.g. `aws_kms_key.ml.arn`. Defaults to `step_defaults.volume_kms_key_id`."))
             .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the model artifacts, e.g. `aws_kms_key.ml.arn`. Defaults to `step_defaults.output_kms_key_id`."))
             .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of each training job in seconds (default 86400), e.g. `3600`."))
+            .attr(Attribute::optional("input_mode", Type::String, "How channels are read by default: `File` (default), `Pipe` or `FastFile` (`AlgorithmSpecification.TrainingInputMode`), e.g. `Pipe`."))
             .attr(Attribute::required("output_path", Type::String, "S3 prefix for the model artifacts, e.g. `s3://my-bucket/tuning`; each job writes `<output_path>/<job name>/output/model.tar.gz`."))
             .attr(Attribute::optional("static_hyperparameters", string_map(), "Hyperparameters every training job gets unchanged, e.g. `{ objective = \"binary:logistic\" }`; values may hold references. A tuned name must not appear here."))
             .attr(Attribute::optional("strategy", Type::String, "Search strategy: `Bayesian` (default), `Random`, `Hyperband` or `Grid` (categorical ranges only), e.g. `Random`."))
@@ -112,8 +118,8 @@ impl StepKind for Tuning {
             .attr(Attribute::optional("max_parallel_training_jobs", Type::String, "Training jobs run at the same time (default 1), e.g. `4`, or a reference to an Integer parameter."))
             .attr(Attribute::optional("early_stopping_type", Type::String, "`Off` (default) or `Auto`: whether SageMaker may stop unpromising training jobs early, e.g. `Auto`."))
             .attr(Attribute::optional("tags", string_map(), "Tags of the tuning job, e.g. `{ project = \"churn\" }`, merged over `step_defaults.tags`."))
-            .block(NestedBlock::list("input", input_block()))
-            .block(NestedBlock::list("metric_definition", metric_definition_block()))
+            .block(NestedBlock::list("input", input_block()).max_items(20))
+            .block(NestedBlock::list("metric_definition", metric_definition_block()).max_items(40))
             .block(NestedBlock::single("objective", objective_block()))
             .block(NestedBlock::list("continuous_parameter_range", numeric_range_block("continuous")))
             .block(NestedBlock::list("integer_parameter_range", numeric_range_block("integer")))
@@ -131,20 +137,10 @@ impl StepKind for Tuning {
         tuning.insert("Strategy".into(), json!(strategy));
 
         let mut limits = Map::new();
-        match ctx.typed(cfg, "max_number_of_training_jobs", &root, Scalar::Integer) {
-            Some(n) => {
-                at_least_one(ctx, &n, "max_number_of_training_jobs");
-                limits.insert("MaxNumberOfTrainingJobs".into(), n);
-            }
-            // Grid search runs every combination; the SDK leaves the total out.
-            None if strategy == "Grid" => {}
-            None => {
-                limits.insert("MaxNumberOfTrainingJobs".into(), json!(1));
-            }
-        }
-        let parallel = ctx.typed(cfg, "max_parallel_training_jobs", &root, Scalar::Integer).unwrap_or(json!(1));
-        at_least_one(ctx, &parallel, "max_parallel_training_jobs");
-        limits.insert("MaxParallelTrainingJobs".into(), parallel);
+        // Grid search runs every combination: the SDK leaves the total out unless it is given.
+        let total_default = if strategy == "Grid" { None } else { Some(1) };
+        put(&mut limits, "MaxNumberOfTrainingJobs", count(ctx, cfg, "max_number_of_training_jobs", &root, 1, total_default));
+        put(&mut limits, "MaxParallelTrainingJobs", count(ctx, cfg, "max_parallel_training_jobs", &root, 1, Some(1)));
         tuning.insert("ResourceLimits".into(), Json::Object(limits));
         tuning.insert("TrainingJobEarlyStoppingType".into(), json!(one_of(ctx, cfg, "early_stopping_type", &EARLY_STOPPING, "Off")));
 
@@ -214,7 +210,7 @@ impl StepKind for Tuning {
         let mut def = Map::new();
         let mut algo = Map::new();
         put(&mut algo, "TrainingImage", ctx.string(cfg, "image_uri", &root));
-        algo.insert("TrainingInputMode".into(), json!("File"));
+        algo.insert("TrainingInputMode".into(), training::one_of(ctx, cfg, "input_mode", &root, &INPUT_MODES).unwrap_or_else(|| json!("File")));
         let metrics = metric_definitions(ctx, cfg);
         if !metrics.is_empty() {
             algo.insert("MetricDefinitions".into(), Json::Array(metrics));
@@ -239,18 +235,19 @@ impl StepKind for Tuning {
             def.insert("InputDataConfig".into(), Json::Array(channels));
         }
         let mut output = Map::new();
-        put(&mut output, "S3OutputPath", ctx.string(cfg, "output_path", &root));
+        put(&mut output, "S3OutputPath", training::s3_uri(ctx, cfg, "output_path", &root));
         put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
         def.insert("OutputDataConfig".into(), Json::Object(output));
 
         let mut resources = Map::new();
-        put(&mut resources, "InstanceType", ctx.string(cfg, "instance_type", &root));
-        resources.insert("InstanceCount".into(), ctx.typed(cfg, "instance_count", &root, Scalar::Integer).unwrap_or(json!(1)));
-        resources.insert("VolumeSizeInGB".into(), ctx.typed(cfg, "volume_size_in_gb", &root, Scalar::Integer).unwrap_or(json!(30)));
+        put(&mut resources, "InstanceType", instance_type(ctx, cfg, "instance_type", &root));
+        put(&mut resources, "InstanceCount", count(ctx, cfg, "instance_count", &root, 1, Some(1)));
+        put(&mut resources, "VolumeSizeInGB", count(ctx, cfg, "volume_size_in_gb", &root, 1, Some(30)));
         put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
         def.insert("ResourceConfig".into(), Json::Object(resources));
-        let max_runtime = ctx.typed(cfg, "max_runtime_in_seconds", &root, Scalar::Integer).unwrap_or(json!(86_400));
-        def.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max_runtime }));
+        let mut stop = Map::new();
+        put(&mut stop, "MaxRuntimeInSeconds", count(ctx, cfg, "max_runtime_in_seconds", &root, 1, Some(86_400)));
+        def.insert("StoppingCondition".into(), Json::Object(stop));
 
         if let Some(n) = cfg.get("network").filter(|n| !n.is_null()) {
             // As the SDK does: the flag only when true, the VPC when given.
@@ -301,12 +298,6 @@ fn one_of(ctx: &mut Ctx, cfg: &Value, attr: &str, allowed: &[&str], default: &st
             ctx.error(AttrPath::root(attr), format!("Invalid {attr} {v:?}"), format!("Use one of {allowed:?}."));
             default.to_string()
         }
-    }
-}
-
-fn at_least_one(ctx: &mut Ctx, v: &Json, attr: &str) {
-    if v.as_i64().is_some_and(|n| n < 1) {
-        ctx.error(AttrPath::root(attr), format!("{attr} must be at least 1"), format!("{v} is not a positive number of training jobs."));
     }
 }
 
@@ -387,12 +378,14 @@ fn metric_definitions(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
     for (i, b) in model::blocks(cfg, "metric_definition").iter().enumerate() {
         let path = AttrPath::root("metric_definition").index(i);
         let name = model::string(b, "name").value().unwrap_or_default();
-        if !seen.insert(name.clone()) {
+        if name.is_empty() || name.chars().count() > 255 {
+            ctx.error(path.clone().attr("name"), "Invalid metric name", "Metric names are 1-255 characters, e.g. \"validation:auc\".");
+        } else if !seen.insert(name.clone()) {
             ctx.error(path.clone().attr("name"), format!("Duplicate metric {name:?}"), "Define each metric once.");
         }
         let regex = model::string(b, "regex").value().unwrap_or_default();
-        if regex.is_empty() {
-            ctx.error(path.clone().attr("regex"), "Empty regex", "Give a regular expression whose first group captures the value, e.g. \"auc=([0-9.]+)\".");
+        if regex.is_empty() || regex.chars().count() > 500 {
+            ctx.error(path.clone().attr("regex"), "Invalid metric regex", "Give a regular expression of 1-500 characters whose first group captures the value, e.g. \"auc=([0-9.]+)\".");
         }
         out.push(json!({"Name": name, "Regex": regex}));
     }
@@ -405,8 +398,14 @@ fn channels(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
     let mut out = Vec::new();
     for (i, b) in model::blocks(cfg, "input").iter().enumerate() {
         let path = AttrPath::root("input").index(i);
-        let channel = model::string(b, "channel").value().unwrap_or_else(|| "training".into());
-        if !seen.insert(channel.clone()) {
+        let channel = model::string(b, "channel").value().unwrap_or_else(|| DEFAULT_CHANNEL.into());
+        if !valid_channel_name(&channel) {
+            ctx.error(
+                path.clone().attr("channel"),
+                format!("Invalid channel name {channel:?}"),
+                "Channel names are 1-64 letters, digits, `.`, `-` and `_`, starting with a letter or digit, e.g. \"train\".",
+            );
+        } else if !seen.insert(channel.clone()) {
             ctx.error(
                 path.clone().attr("channel"),
                 format!("Duplicate channel {channel:?}"),
@@ -414,21 +413,28 @@ fn channels(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
             );
         }
         let mut s3 = Map::new();
-        s3.insert("S3DataType".into(), json!(model::string(b, "s3_data_type").value().unwrap_or_else(|| "S3Prefix".into())));
-        put(&mut s3, "S3Uri", ctx.string(b, "s3_uri", &path));
+        s3.insert("S3DataType".into(), training::one_of(ctx, b, "s3_data_type", &path, &S3_DATA_TYPES).unwrap_or_else(|| json!("S3Prefix")));
+        put(&mut s3, "S3Uri", training::s3_uri(ctx, b, "s3_uri", &path));
         s3.insert(
             "S3DataDistributionType".into(),
-            json!(model::string(b, "s3_data_distribution_type").value().unwrap_or_else(|| "FullyReplicated".into())),
+            training::one_of(ctx, b, "s3_data_distribution_type", &path, &DISTRIBUTION_TYPES).unwrap_or_else(|| json!("FullyReplicated")),
         );
         let mut c = Map::new();
         c.insert("ChannelName".into(), json!(channel));
         c.insert("DataSource".into(), json!({ "S3DataSource": s3 }));
         put(&mut c, "ContentType", ctx.string(b, "content_type", &path));
-        put(&mut c, "CompressionType", model::string(b, "compression_type").value().map(Json::String));
-        put(&mut c, "InputMode", model::string(b, "input_mode").value().map(Json::String));
+        put(&mut c, "CompressionType", training::one_of(ctx, b, "compression_type", &path, &COMPRESSION_TYPES));
+        put(&mut c, "InputMode", training::one_of(ctx, b, "input_mode", &path, &INPUT_MODES));
         out.push(Json::Object(c));
     }
     out
+}
+
+/// Channel names: 1-64 of `[A-Za-z0-9._-]`, starting with a letter or digit.
+fn valid_channel_name(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.len() <= 64
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
 #[cfg(test)]
