@@ -357,6 +357,13 @@ mod tests {
     }
 
     #[test]
+    fn parquet_format() {
+        let (json, msgs) = compile(vec![("check_type", Value::string("DATA_QUALITY")), ("dataset_format", Value::string("parquet"))]);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        assert_eq!(json.expect("compiled")["Arguments"]["Environment"]["dataset_format"], json!("{\"parquet\": {}}"));
+    }
+
+    #[test]
     fn model_quality_needs_problem_type() {
         let (json, msgs) = compile(vec![
             ("check_type", Value::string("MODEL_QUALITY")),

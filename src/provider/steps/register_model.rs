@@ -22,7 +22,7 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{put, string_list, string_map, Ctx};
 use super::model_step::container;
 use super::processing::tags;
-use super::training::{one_of, s3_uri};
+use super::training::{one_of, plausible_instance_type, s3_uri};
 use super::{Export, StepKind};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -33,8 +33,11 @@ pub struct RegisterModel;
 pub const APPROVAL_STATUSES: [&str; 3] = ["PendingManualApproval", "Approved", "Rejected"];
 const SKIP_MODEL_VALIDATION: [&str; 2] = ["None", "All"];
 
-/// The sections of `model_metrics`: (block, API key, its metrics sources as (block, API key)).
-const METRIC_SECTIONS: [(&str, &str, &str, &[(&str, &str)]); 4] = [
+/// One section of `model_metrics`: (block, API key, description, its metrics sources as
+/// (block, API key)).
+type MetricSection = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+const METRIC_SECTIONS: [MetricSection; 4] = [
     ("model_quality", "ModelQuality", "Model quality metrics, e.g. from a `MODEL_QUALITY` check or an evaluation step.", &[("statistics", "Statistics"), ("constraints", "Constraints")]),
     ("model_data_quality", "ModelDataQuality", "Data quality metrics of the model's input data.", &[("statistics", "Statistics"), ("constraints", "Constraints")]),
     ("bias", "Bias", "Bias reports, e.g. from SageMaker Clarify.", &[("report", "Report"), ("pre_training_report", "PreTrainingReport"), ("post_training_report", "PostTrainingReport")]),
@@ -167,7 +170,7 @@ fn valid_group_name(s: &str) -> bool {
 fn instance_types(cfg: &Value, attr: &str, ctx: &mut Ctx) -> Option<Json> {
     let items = model::string_list(cfg, attr).value()?;
     for (i, s) in items.iter().enumerate() {
-        if !s.contains("{{") && !(s.starts_with("ml.") && s.matches('.').count() >= 2) {
+        if !plausible_instance_type(s) {
             ctx.error(AttrPath::root(attr).index(i), format!("Invalid instance type {s:?}"), "SageMaker instance types look like \"ml.m5.large\".");
         }
     }

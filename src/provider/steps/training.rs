@@ -54,7 +54,7 @@ pub(super) fn one_of(ctx: &mut Ctx, obj: &Value, attr: &str, path: &AttrPath, al
 pub(super) fn count(ctx: &mut Ctx, obj: &Value, attr: &str, path: &AttrPath, min: i64, default: Option<i64>) -> Option<Json> {
     let v = match ctx.typed(obj, attr, path, Scalar::Integer) {
         Some(v) => v,
-        None if obj.get(attr).map_or(true, Value::is_null) => return default.map(Json::from),
+        None if obj.get(attr).is_none_or(Value::is_null) => return default.map(Json::from),
         None => return None,
     };
     if let Some(n) = v.as_i64() {
@@ -81,10 +81,15 @@ pub(super) fn s3_uri(ctx: &mut Ctx, obj: &Value, attr: &str, path: &AttrPath) ->
     ctx.string(obj, attr, path)
 }
 
+/// Whether `s` is a reference or looks like a SageMaker instance type, `ml.<family>.<size>`.
+pub(super) fn plausible_instance_type(s: &str) -> bool {
+    is_reference(s) || (s.starts_with("ml.") && s.matches('.').count() >= 2)
+}
+
 /// A SageMaker instance type: a literal must look like `ml.<family>.<size>`.
 pub(super) fn instance_type(ctx: &mut Ctx, obj: &Value, attr: &str, path: &AttrPath) -> Option<Json> {
     let s = model::string(obj, attr).value()?;
-    if !is_reference(&s) && !(s.starts_with("ml.") && s.matches('.').count() >= 2) {
+    if !plausible_instance_type(&s) {
         ctx.error(
             path.clone().attr(attr),
             format!("Invalid instance type {s:?}"),

@@ -56,7 +56,7 @@ resource "sagemaker_processing_step" "prep" {
   retry {
     exception_types      = ["SageMaker.CAPACITY_ERROR", "SageMaker.RESOURCE_LIMIT"]
     interval_seconds     = 30
-    backoff_rate         = 1.6
+    backoff_rate         = 1.5
     expire_after_minutes = 60
   }
 }
