@@ -137,6 +137,29 @@ impl Number {
         matches!(&self.0, Repr::Finite { exp, .. } if *exp >= 0)
     }
 
+    /// The float64 with exactly this value, if there is one (`1.5`, `0.25`; not `1.6` or `0.1`,
+    /// whose nearest float64 differs from the decimal). Terraform keeps numbers exact, so only
+    /// such values may travel as msgpack float64; every other non-integer travels as text.
+    pub fn exact_f64(&self) -> Option<f64> {
+        let Repr::Finite { neg, digits, exp } = &self.0 else { return None };
+        if *exp >= 0 || digits.len() > 38 {
+            return None;
+        }
+        let k = u32::try_from(-*exp).ok().filter(|k| *k <= 55)?;
+        let d: u128 = digits.parse().ok()?;
+        let five_k = 5u128.checked_pow(k)?;
+        if d % five_k != 0 {
+            return None;
+        }
+        // value = d / 10^k = (d / 5^k) / 2^k: exact in binary when the numerator fits the mantissa.
+        let n = d / five_k;
+        if n > (1u128 << 53) {
+            return None;
+        }
+        let f = n as f64 / 2f64.powi(k as i32);
+        Some(if *neg { -f } else { f })
+    }
+
     /// -2 = -inf, -1 = negative, 0 = zero, 1 = positive, 2 = +inf.
     fn class(&self) -> i8 {
         match &self.0 {
@@ -213,6 +236,20 @@ macro_rules! from_unsigned {
 }
 from_signed!(i8, i16, i32, i64, i128, isize);
 from_unsigned!(u8, u16, u32, u64, u128, usize);
+
+#[cfg(test)]
+mod exact_tests {
+    use super::*;
+
+    /// Regression (found by the SDK fidelity tests): `backoff_rate = 1.6` was sent back as the
+    /// float64 nearest to 1.6, which Terraform rejected as not matching the config value.
+    #[test]
+    fn only_dyadic_decimals_have_an_exact_float64() {
+        for (text, want) in [("1.5", Some(1.5)), ("0.25", Some(0.25)), ("-2.125", Some(-2.125)), ("1.6", None), ("0.1", None)] {
+            assert_eq!(Number::parse(text).and_then(|n| n.exact_f64()), want, "{text}");
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
