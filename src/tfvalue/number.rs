@@ -142,22 +142,41 @@ impl Number {
     /// such values may travel as msgpack float64; every other non-integer travels as text.
     pub fn exact_f64(&self) -> Option<f64> {
         let Repr::Finite { neg, digits, exp } = &self.0 else { return None };
-        if *exp >= 0 || digits.len() > 38 {
+        if digits.len() > 38 || exp.unsigned_abs() > 55 {
             return None;
         }
-        let k = u32::try_from(-*exp).ok().filter(|k| *k <= 55)?;
         let d: u128 = digits.parse().ok()?;
+        let k = exp.unsigned_abs() as u32;
         let five_k = 5u128.checked_pow(k)?;
-        if d % five_k != 0 {
+        // value = d * 10^exp = (d * 5^exp) * 2^exp: exact in binary when the odd part of the
+        // scaled numerator fits the 53-bit mantissa.
+        let (n, scale) = if *exp >= 0 {
+            (d.checked_mul(five_k)?, 2f64.powi(k as i32))
+        } else if d % five_k == 0 {
+            (d / five_k, 1.0 / 2f64.powi(k as i32))
+        } else {
+            return None;
+        };
+        if n != 0 && (n >> n.trailing_zeros()) > (1u128 << 53) {
             return None;
         }
-        // value = d / 10^k = (d / 5^k) / 2^k: exact in binary when the numerator fits the mantissa.
-        let n = d / five_k;
-        if n > (1u128 << 53) {
-            return None;
-        }
-        let f = n as f64 / 2f64.powi(k as i32);
+        let f = n as f64 * scale;
         Some(if *neg { -f } else { f })
+    }
+
+    /// The exact value of a float64 received from Terraform (go-cty sends float64 only for
+    /// values it holds exactly), so echoing it back yields the very same number: 2^63 stays
+    /// 9223372036854775808, not the shortest decimal 9223372036854776000.
+    pub fn from_f64_exact(f: f64) -> Option<Number> {
+        let shortest = Number::from_f64(f)?;
+        if !f.is_finite() || shortest.exact_f64() == Some(f) {
+            return Some(shortest);
+        }
+        if f.fract() == 0.0 && f.abs() < 2f64.powi(127) {
+            let sign = if f < 0.0 { "-" } else { "" };
+            return Number::parse(&format!("{sign}{}", f.abs() as u128));
+        }
+        Some(shortest)
     }
 
     /// -2 = -inf, -1 = negative, 0 = zero, 1 = positive, 2 = +inf.
@@ -245,9 +264,12 @@ mod exact_tests {
     /// float64 nearest to 1.6, which Terraform rejected as not matching the config value.
     #[test]
     fn only_dyadic_decimals_have_an_exact_float64() {
-        for (text, want) in [("1.5", Some(1.5)), ("0.25", Some(0.25)), ("-2.125", Some(-2.125)), ("1.6", None), ("0.1", None)] {
+        for (text, want) in [("1.5", Some(1.5)), ("0.25", Some(0.25)), ("-2.125", Some(-2.125)), ("1.6", None), ("0.1", None), ("1e20", Some(1e20)), ("123456789012345678901", None)] {
             assert_eq!(Number::parse(text).and_then(|n| n.exact_f64()), want, "{text}");
         }
+        let two63 = 2f64.powi(63);
+        assert_eq!(Number::from_f64_exact(two63).map(|n| n.to_string()), Some("9223372036854775808".into()));
+        assert_eq!(Number::from_f64_exact(1.5).map(|n| n.to_string()), Some("1.5".into()));
     }
 }
 

@@ -506,6 +506,65 @@ mod tests {
         assert!(msgs.iter().any(|m| m.contains("No hyperparameter ranges")), "{msgs:?}");
     }
 
+    /// The four step types of this batch go through the pipeline compiler: references to the
+    /// tuning step's exports resolve, and step_defaults fill the role where each request has it.
+    #[test]
+    fn pipeline_accepts_tuning_emr_and_check_steps() {
+        use crate::provider::steps::{clarify_check::ClarifyCheck, emr::Emr, quality_check::QualityCheck};
+        let range = Value::object([
+            ("name", Value::string("eta")),
+            ("min_value", Value::string("0.1")),
+            ("max_value", Value::string("0.5")),
+            ("scaling_type", Value::Null),
+        ]);
+        let mut attrs = base();
+        attrs.push(("continuous_parameter_range", Value::list([range])));
+        let tune = StepResource(Tuning).compile(&Value::object(attrs)).0.expect("tuning compiles");
+        let emr = StepResource(Emr)
+            .compile(&Value::object([
+                ("name", Value::string("Etl")),
+                ("cluster_id", Value::string("j-1")),
+                ("depends_on_steps", Value::list([Value::string("Tune")])),
+                ("step_config", Value::object([("jar", Value::string("command-runner.jar"))])),
+            ]))
+            .0
+            .expect("emr compiles");
+        let quality = StepResource(QualityCheck)
+            .compile(&Value::object([
+                ("name", Value::string("Quality")),
+                ("check_type", Value::string("DATA_QUALITY")),
+                ("baseline_dataset", Value::string("s3://b/data")),
+                ("dataset_format", Value::string("parquet")),
+                ("output_s3_uri", Value::string(best_model_artifacts("Tune", "s3://b/out"))),
+                ("image_uri", Value::string("img")),
+            ]))
+            .0
+            .expect("quality check compiles");
+        let clarify = StepResource(ClarifyCheck)
+            .compile(&Value::object([
+                ("name", Value::string("Bias")),
+                ("check_type", Value::string("MODEL_BIAS")),
+                ("analysis_config_s3_uri", Value::string("s3://b/analysis_config.json")),
+                ("data_input_s3_uri", Value::string("s3://b/data")),
+                ("output_s3_uri", Value::string("s3://b/bias")),
+                ("model_name", Value::string("{{ Steps.Tune.BestTrainingJob.TrainingJobName }}")),
+                ("image_uri", Value::string("img")),
+            ]))
+            .0
+            .expect("clarify check compiles");
+        let pipeline = Value::object([
+            ("steps", Value::list([tune, emr, quality, clarify].map(Value::string))),
+            ("step_defaults", Value::object([("role_arn", Value::string("arn:aws:iam::123456789012:role/r"))])),
+        ]);
+        let (definition, diags) = crate::provider::ml_pipeline::compile_definition(&pipeline);
+        let msgs: Vec<String> = diags.iter().map(|d| format!("{}: {} {}", d.path.clone().unwrap_or_default(), d.summary, d.detail)).collect();
+        let definition: Json = serde_json::from_str(&definition.unwrap_or_else(|| panic!("{msgs:?}"))).expect("json");
+        let steps = definition["Steps"].as_array().expect("steps");
+        assert_eq!(steps[0]["Arguments"]["TrainingJobDefinition"]["RoleArn"], json!("arn:aws:iam::123456789012:role/r"));
+        assert_eq!(steps[2]["Arguments"]["RoleArn"], json!("arn:aws:iam::123456789012:role/r"));
+        assert_eq!(steps[3]["ModelName"], json!({"Get": "Steps.Tune.BestTrainingJob.TrainingJobName"}));
+    }
+
     #[test]
     fn best_model_path() {
         assert_eq!(
