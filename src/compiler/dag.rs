@@ -281,6 +281,43 @@ fn fill(ty: &str, args: &mut Map<String, Json>, d: &StepDefaults) {
     }
 }
 
+/// The string maps where the SDK converts non-string references to strings (`to_string`).
+const STRING_MAPS: [&str; 3] = ["HyperParameters", "Environment", "StaticHyperParameters"];
+
+/// Step compilers wrap every parameter reference in a string map into a one-value `Std:Join`
+/// (the SDK's `to_string`), since a step does not know parameter types. A String parameter
+/// needs no conversion, and the SDK leaves it bare: undo the wrapping for those.
+pub fn unwrap_string_parameters(v: &mut Json, string_params: &BTreeSet<String>) {
+    match v {
+        Json::Object(obj) => {
+            for (k, child) in obj.iter_mut() {
+                if STRING_MAPS.contains(&k.as_str()) {
+                    if let Json::Object(map) = child {
+                        for value in map.values_mut() {
+                            if let Some(inner) = single_parameter_join(value, string_params) {
+                                *value = inner;
+                            }
+                        }
+                    }
+                }
+                unwrap_string_parameters(child, string_params);
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(|i| unwrap_string_parameters(i, string_params)),
+        _ => {}
+    }
+}
+
+fn single_parameter_join(v: &Json, string_params: &BTreeSet<String>) -> Option<Json> {
+    let join = v.get("Std:Join")?;
+    if join.get("On").and_then(Json::as_str) != Some("") {
+        return None;
+    }
+    let [only] = join.get("Values")?.as_array()?.as_slice() else { return None };
+    let name = only.get("Get")?.as_str()?.strip_prefix("Parameters.")?;
+    string_params.contains(name).then(|| only.clone())
+}
+
 /// Required-by-the-API settings that may come from `step_defaults`, checked after defaults are
 /// applied: a job step without a role cannot run.
 fn check_required(f: &Found, diags: &mut Diagnostics) {

@@ -81,6 +81,15 @@ pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
     if diags.has_errors() {
         return (None, diags);
     }
+    let string_params: BTreeSet<String> = input
+        .parameters
+        .iter()
+        .filter(|p| p.type_name.as_deref().unwrap_or("String") == "String")
+        .map(|p| p.name.clone())
+        .collect();
+    for s in steps.iter_mut() {
+        dag::unwrap_string_parameters(s, &string_params);
+    }
     dag::apply_dependencies(&mut steps, &input.dependencies, &mut diags);
     if let Some(d) = &input.step_defaults {
         dag::apply_defaults(&mut steps, d);
@@ -354,6 +363,28 @@ mod tests {
             let v = convert_default(&ty, text).expect("converts");
             assert_eq!(default_to_text(&v).as_deref(), Some(text));
         }
+    }
+
+    /// DESIGN: in hyperparameters and environment only non-String parameters become a
+    /// one-value Join, as the SDK's `to_string` does; String parameters stay bare.
+    #[test]
+    fn string_parameters_in_string_maps_stay_bare() {
+        let join = |p: &str| format!(r#"{{"Std:Join":{{"On":"","Values":[{{"Get":"Parameters.{p}"}}]}}}}"#);
+        let step = format!(
+            r#"{{"Name":"T","Type":"Training","Arguments":{{"RoleArn":"r","HyperParameters":{{"s":{},"i":{}}}}}}}"#,
+            join("S"),
+            join("I")
+        );
+        let input = PipelineInput {
+            parameters: vec![p("S", None, None), p("I", Some("Integer"), None)],
+            steps: vec![step],
+            ..Default::default()
+        };
+        let (def, diags) = compile(&input);
+        assert!(diags.is_empty(), "{diags:?}");
+        let def = def.expect("definition");
+        assert!(def.contains(r#""s":{"Get":"Parameters.S"}"#), "{def}");
+        assert!(def.contains(&format!(r#""i":{}"#, join("I"))), "{def}");
     }
 
     #[test]

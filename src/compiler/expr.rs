@@ -586,6 +586,8 @@ pub fn to_string_expr(v: Json) -> Json {
         Json::Number(n) => Json::String(canonical::canonical_number(&n.to_string())),
         Json::Bool(b) => Json::String(b.to_string()),
         Json::Object(ref m) if m.len() == 1 && m.contains_key("Std:Join") => v,
+        // Execution variables are strings at run time; the SDK leaves them bare.
+        Json::Object(ref m) if m.get("Get").and_then(Json::as_str).is_some_and(|g| g.starts_with("Execution.")) => v,
         other => json!({ "Std:Join": { "On": "", "Values": [other] } }),
     }
 }

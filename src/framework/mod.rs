@@ -88,13 +88,12 @@ pub trait Resource<C>: Send + Sync {
         Diagnostics::new()
     }
     /// Refines the framework's base plan (`planned` already echoes config and has computed
-    /// attributes unknown on create). Runs without a configured provider when `ctx` is `None`
-    /// is never the case: plans always follow `ConfigureProvider`.
+    /// attributes unknown on create). Plans always follow `ConfigureProvider`.
     async fn plan(&self, _ctx: &C, _req: &PlanRequest, _planned: &mut Value, _diags: &mut Diagnostics) {}
     async fn create(&self, ctx: &C, planned: &Value) -> Outcome;
     async fn update(&self, ctx: &C, prior: &Value, planned: &Value) -> Outcome;
     async fn delete(&self, ctx: &C, prior: &Value) -> Diagnostics;
-    /// `Ok(Value::Null)` when the remote object no longer exists.
+    /// The refreshed object, or `Value::Null` when the remote object no longer exists.
     async fn read(&self, ctx: &C, state: &Value) -> (Value, Diagnostics);
     /// Turns an import id into a minimal state that `read` then fills in.
     async fn import(&self, _ctx: &C, _id: &str) -> ImportResponse {

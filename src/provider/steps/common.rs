@@ -170,7 +170,6 @@ pub fn put(obj: &mut Map<String, Json>, key: &str, v: Option<Json>) {
 }
 
 pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Map<String, Json>) {
-    let root = AttrPath::default();
     let name = model::string(cfg, "name").value().unwrap_or_default();
     if !valid_entity_name(&name, 64) {
         ctx.error(
@@ -202,7 +201,6 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
         }
         step.insert("Description".into(), Json::String(d));
     }
-    let _ = root;
 }
 
 pub fn compile_cache(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {

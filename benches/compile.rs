@@ -1,0 +1,224 @@
+//! Compile + validate benchmark of 10/100/1,000-step pipelines (bench/suites/compiler runs it;
+//! `cargo bench --bench compile` by hand). Pure Rust: no Terraform, no AWS, no gRPC.
+//!
+//! The pipeline (the same shape bench/sdk_bench.py builds with the SageMaker Python SDK):
+//! parameters `InputData` (String) and `NumRound` (Integer); steps `Step0001`..`StepNNNN` in a
+//! chain, every 10th a `sagemaker_training_step` (input channel `train` = the previous step's
+//! output `out`, `num_round = {{ Parameters.NumRound }}`), the others `sagemaker_processing_step`s
+//! (script from S3, one input = the previous step's output `out` — or, after a training step, its
+//! `ModelArtifacts.S3ModelArtifacts`; the first reads `{{ Parameters.InputData }}` — and one
+//! output `out` under `{{ Execution.PipelineExecutionId }}`); `step_defaults.role_arn` set.
+//!
+//! Timed per iteration, on a monotonic clock:
+//! - `steps`: every step resource configuration (JSON text, the shape of `*.tf.json`) through
+//!   `sagemaker_provider::provider::golden::compile` — the public entry point; it looks the type
+//!   up, decodes the JSON against the schema, validates (which compiles) and compiles — and the
+//!   result back to the step's JSON text;
+//! - `pipeline`: `compiler::definition::compile` (parse, dependencies, defaults, whole-DAG
+//!   validation of names/references/cycles, canonical JSON of the definition, size check);
+//! - `total`: both, back to back (separately timed, so total = steps + pipeline per iteration);
+//! - `steps_plan_path` (reported for reference): decode + `steps::compile_any` once per step,
+//!   what one PlanResourceChange of a step costs without golden::compile's extra schema
+//!   building and second compile.
+//!
+//! Output: one JSON object per size on stdout with `--json`, a table otherwise.
+//! Options: `--sizes 10,100,1000`, `--iters N` (per size; default 200/60/20 by size),
+//! `--warmup N` (default 3). Unknown arguments (cargo passes `--bench`) are ignored.
+
+use std::time::Instant;
+
+use sagemaker_provider::compiler::dag::StepDefaults;
+use sagemaker_provider::compiler::definition::{compile as compile_pipeline, ParameterInput, PipelineInput};
+use sagemaker_provider::provider::golden::{compile as compile_step, GoldenOutput};
+use sagemaker_provider::provider::steps;
+use sagemaker_provider::tfvalue::json as tfjson;
+use serde_json::{json, Value as Json};
+
+const BUCKET: &str = "sagemaker-us-east-1-123456789012";
+const ROLE: &str = "arn:aws:iam::123456789012:role/sagemaker-pipeline";
+const SKLEARN: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3";
+const XGBOOST: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
+
+fn step_name(i: usize) -> String {
+    format!("Step{i:04}")
+}
+
+fn is_training(i: usize) -> bool {
+    i % 10 == 0
+}
+
+/// The previous step's output as a `{{ }}` reference (1-based `i`).
+fn upstream(i: usize) -> String {
+    if i == 1 {
+        "{{ Parameters.InputData }}".to_string()
+    } else if is_training(i - 1) {
+        format!("{{{{ Steps.{}.ModelArtifacts.S3ModelArtifacts }}}}", step_name(i - 1))
+    } else {
+        format!("{{{{ Steps.{}.ProcessingOutputConfig.Outputs['out'].S3Output.S3Uri }}}}", step_name(i - 1))
+    }
+}
+
+/// (type name, configuration JSON text) of step `i` (1-based).
+fn step_config(i: usize) -> (&'static str, String) {
+    let name = step_name(i);
+    if is_training(i) {
+        let cfg = json!({
+            "name": name,
+            "image_uri": XGBOOST,
+            "instance_type": "ml.m5.xlarge",
+            "instance_count": "1",
+            "output_path": format!("s3://{BUCKET}/models"),
+            "hyperparameters": {"objective": "reg:squarederror", "num_round": "{{ Parameters.NumRound }}"},
+            "input": [{"channel": "train", "s3_uri": upstream(i), "content_type": "text/csv"}],
+        });
+        ("sagemaker_training_step", cfg.to_string())
+    } else {
+        let cfg = json!({
+            "name": name,
+            "image_uri": SKLEARN,
+            "instance_type": "ml.m5.xlarge",
+            "instance_count": "1",
+            "code": format!("s3://{BUCKET}/code/step.py"),
+            "input": [{"name": "in", "source": upstream(i), "destination": "/opt/ml/processing/input"}],
+            "output": [{
+                "name": "out",
+                "source": "/opt/ml/processing/output",
+                "destination": format!("s3://{BUCKET}/bench/{{{{ Execution.PipelineExecutionId }}}}/{name}/out"),
+            }],
+        });
+        ("sagemaker_processing_step", cfg.to_string())
+    }
+}
+
+fn pipeline_input(steps: Vec<String>) -> PipelineInput {
+    PipelineInput {
+        parameters: vec![
+            ParameterInput { name: "InputData".into(), type_name: Some("String".into()), default: Some(format!("s3://{BUCKET}/input")), enum_values: vec![] },
+            ParameterInput { name: "NumRound".into(), type_name: Some("Integer".into()), default: Some("50".into()), enum_values: vec![] },
+        ],
+        steps,
+        dependencies: vec![],
+        step_defaults: Some(StepDefaults { role_arn: Some(ROLE.into()), ..Default::default() }),
+        experiment_config: None,
+    }
+}
+
+fn compile_steps(configs: &[(&'static str, String)]) -> Vec<String> {
+    configs
+        .iter()
+        .map(|(ty, cfg)| match compile_step(ty, cfg) {
+            GoldenOutput::Json(j) => serde_json::to_string(&j).expect("step json"),
+            GoldenOutput::Diagnostics(d) => panic!("step {ty} did not compile: {d:?}"),
+        })
+        .collect()
+}
+
+fn compile_steps_plan_path(configs: &[(&'static str, String)], types: &[(&'static str, sagemaker_provider::tfvalue::Type)]) -> Vec<String> {
+    configs
+        .iter()
+        .map(|(ty, cfg)| {
+            let t = &types.iter().find(|(n, _)| n == ty).expect("type").1;
+            let v = tfjson::decode_json(cfg.as_bytes(), t).expect("decode");
+            match steps::compile_any(ty, &v) {
+                (Some(text), _) => text,
+                (None, d) => panic!("step {ty} did not compile: {:?}", d.iter().map(|d| d.summary.clone()).collect::<Vec<_>>()),
+            }
+        })
+        .collect()
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn main() {
+    let mut sizes = vec![10usize, 100, 1000];
+    let mut iters: Option<usize> = None;
+    let mut warmup = 3usize;
+    let mut as_json = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--json" => as_json = true,
+            "--sizes" => sizes = args.next().expect("--sizes N,N").split(',').map(|s| s.trim().parse().expect("size")).collect(),
+            "--iters" => iters = Some(args.next().expect("--iters N").parse().expect("iters")),
+            "--warmup" => warmup = args.next().expect("--warmup N").parse().expect("warmup"),
+            _ => {} // cargo bench passes --bench
+        }
+    }
+    let types: Vec<(&'static str, sagemaker_provider::tfvalue::Type)> = steps::all()
+        .iter()
+        .filter(|r| matches!(r.type_name(), "sagemaker_processing_step" | "sagemaker_training_step"))
+        .map(|r| (r.type_name(), r.schema().block.value_type()))
+        .collect();
+
+    if !as_json {
+        println!("{:>6} {:>6} {:>12} {:>12} {:>12} {:>10} {:>14} {:>10}", "steps", "iters", "total ms", "steps ms", "pipeline ms", "µs/step", "plan-path ms", "def bytes");
+    }
+    for &n in &sizes {
+        let configs: Vec<(&'static str, String)> = (1..=n).map(step_config).collect();
+        let iters = iters.unwrap_or(if n <= 10 { 200 } else if n <= 100 { 60 } else { 20 });
+
+        // Check once, untimed: the definition compiles with no diagnostics, holds every step,
+        // and the chain's references became Get expressions.
+        let texts = compile_steps(&configs);
+        let (def, diags) = compile_pipeline(&pipeline_input(texts.clone()));
+        let def = def.unwrap_or_else(|| panic!("{n}-step pipeline did not compile: {:?}", diags.iter().map(|d| d.summary.clone()).collect::<Vec<_>>()));
+        assert!(!diags.iter().next().is_some(), "diagnostics: {:?}", diags.iter().map(|d| d.summary.clone()).collect::<Vec<_>>());
+        let parsed: Json = serde_json::from_str(&def).expect("definition json");
+        assert_eq!(parsed["Steps"].as_array().map(Vec::len), Some(n));
+        if n >= 2 {
+            assert!(def.contains(r#"{"Get":"Steps.Step0001.ProcessingOutputConfig.Outputs['out'].S3Output.S3Uri"}"#), "reference not compiled");
+        }
+        assert_eq!(compile_steps_plan_path(&configs, &types), texts, "plan path and golden::compile disagree");
+
+        let (mut t_steps, mut t_pipe, mut t_total, mut t_plan) = (vec![], vec![], vec![], vec![]);
+        for it in 0..warmup + iters {
+            let t0 = Instant::now();
+            let texts = compile_steps(&configs);
+            let t1 = Instant::now();
+            let (def, _) = compile_pipeline(&pipeline_input(texts));
+            let t2 = Instant::now();
+            assert!(def.is_some());
+            std::hint::black_box(def);
+            let t3 = Instant::now();
+            std::hint::black_box(compile_steps_plan_path(&configs, &types));
+            let t4 = Instant::now();
+            if it >= warmup {
+                t_steps.push(ms(t1 - t0));
+                t_pipe.push(ms(t2 - t1));
+                t_total.push(ms(t2 - t0));
+                t_plan.push(ms(t4 - t3));
+            }
+        }
+        let min_total = t_total.iter().cloned().fold(f64::INFINITY, f64::min);
+        let (steps_ms, pipe_ms, total_ms, plan_ms) = (median(&mut t_steps), median(&mut t_pipe), median(&mut t_total), median(&mut t_plan));
+        if as_json {
+            println!(
+                "{}",
+                json!({
+                    "steps": n, "iters": iters, "warmup": warmup,
+                    "total_ms": total_ms, "total_min_ms": min_total, "steps_ms": steps_ms, "pipeline_ms": pipe_ms,
+                    "plan_path_steps_ms": plan_ms, "us_per_step": total_ms * 1000.0 / n as f64,
+                    "definition_bytes": def.len(),
+                })
+            );
+        } else {
+            println!(
+                "{n:>6} {iters:>6} {total_ms:>12.3} {steps_ms:>12.3} {pipe_ms:>12.3} {:>10.1} {plan_ms:>14.3} {:>10}",
+                total_ms * 1000.0 / n as f64,
+                def.len()
+            );
+        }
+    }
+}
