@@ -1,6 +1,6 @@
 """Helper for bench/suites/compiler: the SageMaker Python SDK 2.x's `Pipeline.definition()` for
 the pipeline benches/compile.rs compiles, offline (tests/fidelity/sdk/_offline.py: stub session,
-no network, no AWS environment).
+no network, no AWS environment), with a session that has no SDK defaults config (see session()).
 
   .tools/sdk-venv/bin/python bench/sdk_bench.py [--sizes 10,100,1000] [--runs N] [--out JSON]
 
@@ -39,7 +39,29 @@ from sagemaker.workflow.parameters import ParameterInteger, ParameterString  # n
 from sagemaker.workflow.pipeline import Pipeline  # noqa: E402
 from sagemaker.workflow.steps import ProcessingStep, TrainingStep  # noqa: E402
 
-SESSION = _offline.session()
+
+
+def session():
+    """_offline.session() without its SDK defaults config: with any non-empty config (there, only
+    TelemetryOptOut) the SDK re-validates the whole config against its JSON schema on every config
+    lookup (~0.3 s each, several per step), which no user without a config file pays. Telemetry is
+    switched off by replacing its sender instead (the network is blocked anyway)."""
+    import boto3
+    import sagemaker.telemetry.telemetry_logging as telemetry
+    from sagemaker.workflow.pipeline_context import PipelineSession
+
+    telemetry._send_telemetry_request = lambda *a, **k: None
+    boto_session = boto3.Session(
+        aws_access_key_id="AKIAFIDELITYSTUB0000", aws_secret_access_key="fidelity-stub-secret",
+        region_name=_offline.REGION,
+    )
+    sess = PipelineSession(boto_session=boto_session, sagemaker_config={}, default_bucket=BUCKET)
+    sess._default_bucket = BUCKET
+    assert not sess.sagemaker_config, sess.sagemaker_config
+    return sess
+
+
+SESSION = _offline.session() if os.environ.get("BENCH_SDK_FIDELITY_SESSION") == "1" else session()
 
 
 def name(i):

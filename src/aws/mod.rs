@@ -230,7 +230,8 @@ impl SageMaker {
                 .map_err(|e| aws_err("listing tags of", name, e))?;
             // Later entries win, so a duplicated key reads as its most recent value.
             for t in page.tags() {
-                if let Some(k) = t.key() {
+                // `aws:` tags belong to AWS (e.g. CloudFormation's); they can be neither set nor removed.
+                if let Some(k) = t.key().filter(|k| !k.starts_with("aws:")) {
                     out.insert(k.to_string(), t.value().unwrap_or_default().to_string());
                 }
             }

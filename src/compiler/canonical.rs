@@ -96,7 +96,11 @@ pub fn canonical_number(text: &str) -> String {
         None => (false, text),
     };
     let (mantissa, exp) = match rest.find(['e', 'E']) {
-        Some(i) => (&rest[..i], rest[i + 1..].parse::<i64>().unwrap_or(0)),
+        Some(i) => match rest[i + 1..].parse::<i64>() {
+            Ok(e) if e.abs() <= 4096 => (&rest[..i], e),
+            // Absurd or unreadable exponents are kept verbatim rather than expanded.
+            _ => return text.to_string(),
+        },
         None => (rest, 0),
     };
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
@@ -152,6 +156,8 @@ mod tests {
             ("1.5e1", "15"),
             ("100", "100"),
             ("0.000", "0"),
+            ("0e9223372036854775807", "0e9223372036854775807"),
+            ("1e-9223372036854775809", "1e-9223372036854775809"),
         ] {
             assert_eq!(canonical_number(input), want, "{input}");
         }

@@ -91,10 +91,20 @@ pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
         dag::unwrap_string_parameters(s, &string_params);
     }
     dag::apply_dependencies(&mut steps, &input.dependencies, &mut diags);
+    let declared: BTreeSet<String> = input.parameters.iter().map(|p| p.name.clone()).collect();
     if let Some(d) = &input.step_defaults {
+        let strings = [("role_arn", &d.role_arn), ("volume_kms_key_id", &d.volume_kms_key_id), ("output_kms_key_id", &d.output_kms_key_id)];
+        for (attr, v) in strings {
+            if let Some(v) = v {
+                let path = AttrPath::root("step_defaults").attr(attr);
+                match expr::compile_string(v) {
+                    Ok(j) => check_pipeline_level_references(&j, &declared, path, &mut diags),
+                    Err(e) => diags.error_at(path, "Invalid {{ }} reference", e.to_string()),
+                }
+            }
+        }
         dag::apply_defaults(&mut steps, d);
     }
-    let declared: BTreeSet<String> = input.parameters.iter().map(|p| p.name.clone()).collect();
     dag::validate(&steps, &declared, &mut diags);
     let mut definition = json!({
         "Version": DEFINITION_VERSION,
@@ -106,11 +116,13 @@ pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
         let mut cfg = serde_json::Map::new();
         for (key, attr, v) in [("ExperimentName", "experiment_name", experiment), ("TrialName", "trial_name", trial)] {
             if let Some(v) = v {
+                let path = AttrPath::root("experiment_config").attr(attr);
                 match expr::compile_string(v) {
                     Ok(j) => {
+                        check_pipeline_level_references(&j, &declared, path, &mut diags);
                         cfg.insert(key.into(), j);
                     }
-                    Err(e) => diags.error_at(AttrPath::root("experiment_config").attr(attr), "Invalid {{ }} reference", e.to_string()),
+                    Err(e) => diags.error_at(path, "Invalid {{ }} reference", e.to_string()),
                 }
             }
         }
@@ -132,6 +144,28 @@ pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
         return (None, diags);
     }
     (Some(text), diags)
+}
+
+/// Pipeline-level settings (experiment config, step defaults) may use parameters and execution
+/// variables, but not step properties: they exist before any step runs.
+fn check_pipeline_level_references(v: &Json, declared: &BTreeSet<String>, path: AttrPath, diags: &mut Diagnostics) {
+    let mut refs = Vec::new();
+    expr::collect_references(v, &mut refs);
+    for (r, _) in refs {
+        match &r {
+            expr::Reference::Parameter(p) if !declared.contains(p) => diags.error_at(
+                path.clone(),
+                format!("Reference to undeclared parameter {p:?}"),
+                format!("Declare it with a parameter {{ name = \"{p}\" ... }} block, or fix the name. Declared: {declared:?}."),
+            ),
+            expr::Reference::Step { step, .. } | expr::Reference::PropertyFile { step, .. } => diags.error_at(
+                path.clone(),
+                format!("Step property {step:?} used in a pipeline-level setting"),
+                "Pipeline-level settings are resolved before any step runs; use parameters or execution variables here.",
+            ),
+            _ => {}
+        }
+    }
 }
 
 pub fn valid_entity_name(name: &str, max: usize) -> bool {
@@ -221,7 +255,12 @@ pub fn convert_default(ty: &ParamType, text: &str) -> Result<Json, String> {
             let t = text.trim();
             match t.parse::<f64>() {
                 Ok(f) if f.is_finite() => {
-                    serde_json::from_str::<Json>(&canonical::canonical_number(t)).map_err(|e| e.to_string())
+                    let canonical = canonical::canonical_number(t);
+                    if canonical.contains(['e', 'E']) {
+                        // An exponent too large to write out: the float's own value.
+                        return serde_json::Number::from_f64(f).map(Json::Number).ok_or_else(|| format!("{text:?} is not a finite number."));
+                    }
+                    serde_json::from_str::<Json>(&canonical).map_err(|e| e.to_string())
                 }
                 _ => Err(format!("{text:?} is not a number. Float parameters take defaults like \"0.5\".")),
             }
@@ -385,6 +424,29 @@ mod tests {
         let def = def.expect("definition");
         assert!(def.contains(r#""s":{"Get":"Parameters.S"}"#), "{def}");
         assert!(def.contains(&format!(r#""i":{}"#, join("I"))), "{def}");
+    }
+
+    /// Review finding: pipeline-level settings were compiled but their references not checked.
+    #[test]
+    fn experiment_config_and_step_defaults_references_are_checked() {
+        let input = PipelineInput {
+            steps: vec![r#"{"Name":"F","Type":"Fail","Arguments":{"ErrorMessage":"x"}}"#.into()],
+            experiment_config: Some((Some("{{ Parameters.Nope }}".into()), Some("{{ Steps.F.Outcome }}".into()))),
+            step_defaults: Some(StepDefaults { role_arn: Some("{{ Parameters.R".into()), ..Default::default() }),
+            ..Default::default()
+        };
+        let (def, diags) = compile(&input);
+        assert!(def.is_none());
+        let paths: Vec<String> = diags.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
+        assert_eq!(paths, vec!["step_defaults.role_arn", "experiment_config.experiment_name", "experiment_config.trial_name"]);
+    }
+
+    #[test]
+    fn float_defaults_with_absurd_exponents_do_not_panic() {
+        for t in ["0e9223372036854775807", "1e-9223372036854775809", "1e400"] {
+            let _ = convert_default(&ParamType::Float, t);
+        }
+        assert_eq!(convert_default(&ParamType::Float, "1e-9223372036854775809").ok(), Some(serde_json::json!(0.0)));
     }
 
     #[test]

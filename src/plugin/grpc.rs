@@ -40,6 +40,17 @@ impl ProviderService {
         F: Future<Output = T> + Send + 'static,
         T: Send + 'static,
     {
+        self.run_with(rpc, true, fut).await
+    }
+
+    /// `cancellable = false` for applies: once a create or update may have reached SageMaker,
+    /// stopping half way would lose the object Terraform must record, so an apply in flight is
+    /// allowed to finish (Terraform waits for it after StopProvider).
+    async fn run_with<T, F>(&self, rpc: &'static str, cancellable: bool, fut: F) -> Result<T, Diagnostics>
+    where
+        F: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
         let mut stop = self.stop_tx.subscribe();
         if *stop.borrow() {
             return Err(stopped(rpc));
@@ -55,7 +66,7 @@ impl ProviderService {
                     "This is a bug in terraform-provider-sagemaker, not in your configuration. The details are in the provider's log (TF_LOG=DEBUG); please report it.",
                 ).into()
             }),
-            _ = stop.wait_for(|s| *s) => {
+            _ = stop.wait_for(|s| *s), if cancellable => {
                 abort.abort();
                 Err(stopped(rpc))
             }
@@ -449,7 +460,7 @@ impl pb::provider_server::Provider for ProviderService {
                 private: req.planned_private,
             };
             let type_name = req.type_name.clone();
-            let r = self.run("ApplyResourceChange", async move { p.apply(&type_name, apply).await }).await?;
+            let r = self.run_with("ApplyResourceChange", false, async move { p.apply(&type_name, apply).await }).await?;
             Ok::<_, Diagnostics>((r, ty))
         }
         .await;

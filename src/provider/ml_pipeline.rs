@@ -101,6 +101,10 @@ fn pipeline_schema() -> Schema {
 
 /// The definition inputs of a configuration, or `None` while any of them is unknown.
 pub(crate) fn definition_input(v: &Value) -> Option<PipelineInput> {
+    // A `dynamic` block whose for_each is unknown arrives as one wholly unknown value.
+    if ["parameter", "step_defaults", "experiment_config"].iter().any(|b| v.get(b).is_some_and(|x| !x.is_known())) {
+        return None;
+    }
     let steps = model::string_list(v, "steps").known()?.unwrap_or_default();
     let mut parameters = Vec::new();
     for p in model::blocks(v, "parameter") {
@@ -332,13 +336,40 @@ impl Resource<ProviderData> for MlPipeline {
         model::set(planned, "definition", definition);
         let tags_all = plan_tags_all(data, planned);
         if let (true, Some(all)) = (tags_all.is_known(), tags_all.as_map()) {
-            let all: BTreeMap<String, String> =
-                all.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect();
-            if all.len() > 50 {
-                validate_tags(&all, "tags", diags);
+            // The pipeline's own tags were validated with their paths; check what default_tags
+            // adds, and the total.
+            let own = model::string_map(planned, "tags").value().unwrap_or_default();
+            let from_defaults: BTreeMap<String, String> = all
+                .iter()
+                .filter(|(k, _)| !own.contains_key(*k))
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                .collect();
+            let mut problems = Diagnostics::new();
+            validate_tags(&from_defaults, "tags", &mut problems);
+            for mut d in problems.0 {
+                d.detail = format!("{} (This tag comes from the provider's default_tags.)", d.detail);
+                diags.push(d);
+            }
+            if all.len() > 50 && own.len() <= 50 {
+                diags.error_at(
+                    AttrPath::root("tags"),
+                    "Too many tags",
+                    format!("tags and the provider's default_tags add up to {} tags; SageMaker allows at most 50 per pipeline.", all.len()),
+                );
             }
         }
         model::set(planned, "tags_all", tags_all);
+        let had = req.prior.get("parallelism_config").is_some_and(|p| !p.is_null());
+        let has = planned.get("parallelism_config").is_some_and(|p| !p.is_null());
+        if had && !has {
+            diags.push(
+                Diagnostic::warning(
+                    "SageMaker keeps the previous parallelism limit",
+                    "UpdatePipeline cannot remove a pipeline's parallelism configuration; the deployed pipeline keeps its last max_parallel_execution_steps. Set a new value instead of removing the block to change it.",
+                )
+                .at(AttrPath::root("parallelism_config")),
+            );
+        }
     }
 
     async fn create(&self, data: &ProviderData, planned: &Value) -> Outcome {
@@ -398,7 +429,11 @@ impl Resource<ProviderData> for MlPipeline {
         };
         let old_tags = model::string_map(prior, "tags_all").value().unwrap_or_default();
         let new_tags = model::string_map(planned, "tags_all").value().unwrap_or_default();
-        let (before, after) = (spec(prior, BTreeMap::new()), spec(planned, BTreeMap::new()));
+        let (before, mut after) = (spec(prior, BTreeMap::new()), spec(planned, BTreeMap::new()));
+        if before.description.is_some() && after.description.is_none() {
+            // UpdatePipeline keeps a description it is not sent; an empty one clears it.
+            after.description = Some(String::new());
+        }
         let definition_changed = !canonical::semantically_equal(&before.definition, &after.definition);
         if definition_changed || (PipelineSpec { definition: before.definition.clone(), ..after.clone() }) != before {
             if let Err(e) = sm.update(&after).await {
@@ -481,7 +516,13 @@ fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTre
     model::set(&mut s, "role_arn", Value::string(remote.role_arn.clone()));
     model::set(&mut s, "display_name", model::opt_string(remote.display_name.clone().filter(|d| !d.is_empty())));
     if importing || !matches!(model::string(state, "description"), Known::Null) {
-        model::set(&mut s, "description", model::opt_string(remote.description.clone().filter(|d| !d.is_empty())));
+        let remote_description = remote.description.clone().filter(|d| !d.is_empty());
+        // SageMaker does not distinguish "" from no description; keep the user's "".
+        let description = match (remote_description, model::string(state, "description")) {
+            (None, Known::Value(mine)) if mine.is_empty() => Some(mine),
+            (r, _) => r,
+        };
+        model::set(&mut s, "description", model::opt_string(description));
     }
     let had_parallelism = state.get("parallelism_config").is_some_and(|p| !p.is_null());
     if importing || had_parallelism {
@@ -505,7 +546,12 @@ fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTre
     // not explained by default_tags; tags_all: everything deployed.
     let defaults = match default_tags {
         Known::Value(d) => d.clone(),
-        _ => BTreeMap::new(),
+        Known::Null => BTreeMap::new(),
+        // default_tags not known yet (plan-time refresh): the split cannot be decided.
+        Known::Unknown => {
+            model::set(&mut s, "tags_all", model::string_map_value(&remote.tags));
+            return s;
+        }
     };
     let declared = model::string_map(state, "tags").value().unwrap_or_default();
     let tags: BTreeMap<String, String> = remote
@@ -638,6 +684,26 @@ mod tests {
         let tags = model::string_map(&r, "tags").value().expect("tags");
         assert_eq!(tags.keys().collect::<Vec<_>>(), vec!["owner", "sneaky"]);
         assert_eq!(model::string_map(&r, "tags_all").value().map(|t| t.len()), Some(3));
+    }
+
+    /// Review finding: `description = ""` read back as null made every plan show a change.
+    #[test]
+    fn empty_description_is_kept() {
+        let mut s = state_with("{}", Value::Null);
+        model::set(&mut s, "description", Value::string(""));
+        let r = refreshed(&s, &deployed("{}", &[]), &Known::Null);
+        assert_eq!(r.get_str("description"), Some(""));
+    }
+
+    /// Review finding: a `dynamic "parameter"` with an unknown for_each arrives as one unknown
+    /// value and must make the definition unknown, not parameter-less.
+    #[test]
+    fn unknown_dynamic_blocks_make_the_definition_unknown() {
+        let mut cfg = import_stub("p");
+        model::set(&mut cfg, "steps", Value::list([]));
+        assert!(definition_input(&cfg).is_some());
+        model::set(&mut cfg, "parameter", Value::Unknown);
+        assert!(definition_input(&cfg).is_none());
     }
 
     #[test]
