@@ -5,7 +5,7 @@
 //! parameters `InputData` (String) and `NumRound` (Integer); steps `Step0001`..`StepNNNN` in a
 //! chain, every 10th a `sagemaker_training_step` (input channel `train` = the previous step's
 //! output `out`, `num_round = {{ Parameters.NumRound }}`), the others `sagemaker_processing_step`s
-//! (script from S3, one input = the previous step's output `out` — or, after a training step, its
+//! (entrypoint `python3 /opt/ml/code/step.py` baked into the image, one input = the previous step's output `out` — or, after a training step, its
 //! `ModelArtifacts.S3ModelArtifacts`; the first reads `{{ Parameters.InputData }}` — and one
 //! output `out` under `{{ Execution.PipelineExecutionId }}`); `step_defaults.role_arn` set.
 //!
@@ -34,7 +34,7 @@ use sagemaker_provider::provider::steps;
 use sagemaker_provider::tfvalue::json as tfjson;
 use serde_json::{json, Value as Json};
 
-const BUCKET: &str = "sagemaker-us-east-1-123456789012";
+const BUCKET: &str = "ml-bench";
 const ROLE: &str = "arn:aws:iam::123456789012:role/sagemaker-pipeline";
 const SKLEARN: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3";
 const XGBOOST: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
@@ -78,7 +78,7 @@ fn step_config(i: usize) -> (&'static str, String) {
             "image_uri": SKLEARN,
             "instance_type": "ml.m5.xlarge",
             "instance_count": "1",
-            "code": format!("s3://{BUCKET}/code/step.py"),
+            "container_entrypoint": ["python3", "/opt/ml/code/step.py"],
             "input": [{"name": "in", "source": upstream(i), "destination": "/opt/ml/processing/input"}],
             "output": [{
                 "name": "out",

@@ -365,3 +365,75 @@ resource "sagemaker_condition_step" "c" {
         assert!(deployed(&sm).is_empty(), "nothing created");
     }
 }
+
+/// `sagemaker_ml_pipeline_definition` compiles with no AWS call and no credentials; the
+/// `sagemaker_ml_pipeline` data source reads a deployed pipeline back.
+#[test]
+fn data_sources_compile_offline_and_read_deployed_pipelines() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let v = &terraform.version;
+        // Offline: an endpoint nothing listens on, and no credentials at all.
+        let mut ws = Workspace::new(&terraform, &sm);
+        ws.set_env("AWS_ENDPOINT_URL_SAGEMAKER", "http://127.0.0.1:9");
+        ws.remove_env("AWS_ACCESS_KEY_ID");
+        ws.remove_env("AWS_SECRET_ACCESS_KEY");
+        ws.write(
+            "main.tf",
+            r#"
+terraform {
+  required_providers {
+    sagemaker = { source = "sagemaker-pipelines/sagemaker" }
+  }
+}
+resource "sagemaker_fail_step" "stop" {
+  name          = "Stop"
+  error_message = "threshold {{ Parameters.Threshold }}"
+}
+data "sagemaker_ml_pipeline_definition" "d" {
+  parameter {
+    name    = "Threshold"
+    type    = "Float"
+    default = "0.5"
+  }
+  steps = [sagemaker_fail_step.stop.json]
+}
+output "definition" {
+  value = data.sagemaker_ml_pipeline_definition.d.json
+}
+"#,
+        );
+        ws.init();
+        ws.apply();
+        let out = ws.tf_ok(&["output", "-raw", "definition"]);
+        let def: Json = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("[{v}] {e}: {out}"));
+        assert_eq!(def["Parameters"][0]["DefaultValue"], serde_json::json!(0.5), "[{v}]");
+        assert_eq!(def["Steps"][0]["Arguments"]["ErrorMessage"]["Std:Join"]["Values"][1]["Get"], "Parameters.Threshold", "[{v}]");
+
+        // Reading a deployed pipeline by name.
+        let ws = Workspace::new(&terraform, &sm);
+        copy_example(&ws, "quickstart");
+        ws.init();
+        ws.apply();
+        ws.write(
+            "read.tf",
+            r#"
+data "sagemaker_ml_pipeline" "deployed" {
+  name = sagemaker_ml_pipeline.quickstart.name
+}
+output "deployed_arn" {
+  value = data.sagemaker_ml_pipeline.deployed.arn
+}
+output "same_definition" {
+  value = data.sagemaker_ml_pipeline.deployed.definition == sagemaker_ml_pipeline.quickstart.definition
+}
+"#,
+        );
+        ws.apply();
+        assert_eq!(ws.tf_ok(&["output", "-raw", "same_definition"]).trim(), "true", "[{v}]");
+        assert!(ws.tf_ok(&["output", "-raw", "deployed_arn"]).contains(":pipeline/quickstart"), "[{v}]");
+        ws.destroy();
+        assert!(deployed(&sm).is_empty(), "[{v}]");
+    }
+}
