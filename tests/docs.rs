@@ -1,0 +1,71 @@
+//! The attribute reference in `docs/resources/` and `docs/data-sources/` is generated from the
+//! schemas Terraform sees, so it cannot drift from the code. After a schema change:
+//!
+//! ```sh
+//! UPDATE_EXPECT=1 cargo test --release --test docs
+//! ```
+
+use std::path::Path;
+
+use sagemaker_provider::framework::{Block, Nesting, Schema};
+
+fn type_name(t: &sagemaker_provider::tfvalue::Type) -> String {
+    t.to_string()
+}
+
+fn render_block(out: &mut String, block: &Block, prefix: &str) {
+    let mut attrs: Vec<_> = block.attributes.iter().collect();
+    attrs.sort_by_key(|a| (!a.required, a.computed && !a.optional, a.name));
+    for a in attrs {
+        let kind = match (a.required, a.optional, a.computed) {
+            (true, _, _) => "Required",
+            (_, true, true) => "Optional, computed",
+            (_, true, false) => "Optional",
+            _ => "Read-only",
+        };
+        let replace = if a.force_new { ", forces replacement" } else { "" };
+        out.push_str(&format!("- `{prefix}{}` ({kind}, {}{replace}): {}\n", a.name, type_name(&a.ty), a.description));
+    }
+    for b in &block.blocks {
+        let nesting = match b.nesting {
+            Nesting::Single | Nesting::Group => "block, at most one",
+            Nesting::List => "block, repeatable",
+            Nesting::Set => "block set",
+            Nesting::Map => "block map",
+        };
+        out.push_str(&format!("- `{prefix}{}` ({nesting}): {}\n", b.name, b.block.description));
+        render_block(out, &b.block, &format!("{prefix}{}.", b.name));
+    }
+}
+
+fn render(name: &str, kind: &str, schema: &Schema) -> String {
+    let mut out = format!("# {name} ({kind})\n\n{}\n\n## Attributes\n\n", schema.block.description);
+    render_block(&mut out, &schema.block, "");
+    out.push_str("\n<!-- Generated from the provider schema by tests/docs.rs; do not edit by hand. -->\n");
+    out
+}
+
+#[test]
+fn reference_docs_match_the_schemas() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let provider = sagemaker_provider::provider::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let mut pages = vec![("provider".to_string(), root.join("provider.md"), render("sagemaker", "provider", provider.provider_schema()))];
+    for (name, s) in provider.resource_schemas() {
+        pages.push((name.to_string(), root.join(format!("resources/{name}.md")), render(name, "resource", s)));
+    }
+    for (name, s) in provider.data_source_schemas() {
+        pages.push((name.to_string(), root.join(format!("data-sources/{name}.md")), render(name, "data source", s)));
+    }
+    let mut stale = Vec::new();
+    for (name, path, text) in &pages {
+        if update {
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        } else if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(name.clone());
+        }
+    }
+    assert!(stale.is_empty(), "reference docs out of date for {stale:?}: run UPDATE_EXPECT=1 cargo test --release --test docs");
+    println!("{} reference pages", pages.len());
+}
