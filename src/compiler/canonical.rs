@@ -36,11 +36,24 @@ pub fn semantically_equal(a: &str, b: &str) -> bool {
     }
 }
 
+/// Whether serde_json iterates object keys in sorted order (it does unless some crate in the
+/// graph enables `preserve_order`); decided once, so the form never depends on that flag and
+/// the common case skips a sort per object.
+fn maps_are_sorted() -> bool {
+    static SORTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SORTED.get_or_init(|| {
+        let mut m = serde_json::Map::new();
+        m.insert("b".into(), Json::Null);
+        m.insert("a".into(), Json::Null);
+        m.keys().next().map(String::as_str) == Some("a")
+    })
+}
+
 fn write(v: &Json, out: &mut String) {
     match v {
         Json::Null => out.push_str("null"),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Number(n) => out.push_str(&canonical_number(&n.to_string())),
+        Json::Number(n) => write_number(n, out),
         Json::String(s) => write_str(s, out),
         Json::Array(items) => {
             out.push('[');
@@ -53,38 +66,73 @@ fn write(v: &Json, out: &mut String) {
             out.push(']');
         }
         Json::Object(map) => {
-            // serde_json's map is ordered by key unless `preserve_order` is on; sort anyway so
-            // the form never depends on a feature flag elsewhere in the dependency graph.
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
             out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
+            let mut first = true;
+            let mut member = |k: &String, v: &Json, out: &mut String| {
+                if !first {
                     out.push(',');
                 }
+                first = false;
                 write_str(k, out);
                 out.push(':');
-                write(&map[k], out);
+                write(v, out);
+            };
+            if maps_are_sorted() {
+                for (k, v) in map {
+                    member(k, v, out);
+                }
+            } else {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                for k in keys {
+                    member(k, &map[k], out);
+                }
             }
             out.push('}');
         }
     }
 }
 
+fn write_number(n: &serde_json::Number, out: &mut String) {
+    use std::fmt::Write;
+    if let Some(i) = n.as_i64() {
+        let _ = write!(out, "{i}");
+    } else if let Some(u) = n.as_u64() {
+        let _ = write!(out, "{u}");
+    } else {
+        out.push_str(&canonical_number(&n.to_string()));
+    }
+}
+
 fn write_str(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    // Copy runs that need no escaping in one go; only the rare special characters are written
+    // one by one.
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let escaped: Option<&str> = match c {
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '\n' => Some("\\n"),
+            '\r' => Some("\\r"),
+            '\t' => Some("\\t"),
+            _ => None,
+        };
+        let needs_hex = matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') || (c as u32) < 0x20;
+        if escaped.is_none() && !needs_hex {
+            continue;
         }
+        out.push_str(&s[start..i]);
+        match escaped {
+            Some(e) => out.push_str(e),
+            None => {
+                use std::fmt::Write;
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+        }
+        start = i + c.len_utf8();
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 

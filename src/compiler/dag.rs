@@ -108,8 +108,8 @@ pub fn apply_dependencies(steps: &mut [Json], chains: &[String], diags: &mut Dia
                 continue;
             }
         };
+        let known: BTreeSet<String> = all_names(steps);
         for (up, down) in edges {
-            let known: BTreeSet<String> = all_names(steps);
             for n in [&up, &down] {
                 if !known.contains(n.as_str()) {
                     diags.error_at(
@@ -393,18 +393,13 @@ pub fn validate(steps: &[Json], parameters: &BTreeSet<String>, diags: &mut Diagn
             }
         }
         // Only this step's own arguments: nested branch steps are checked as steps themselves.
-        let mut own = f.step.clone();
+        let mut refs = Vec::new();
+        own_references(f.step, &mut refs);
         if type_of(f.step) == "Condition" {
-            if let Some(a) = own.get_mut("Arguments").and_then(Json::as_object_mut) {
-                a.remove("IfSteps");
-                a.remove("ElseSteps");
-            }
             for child in branches(f.step) {
                 edges.entry(name_of(child).to_string()).or_default().insert(me.clone());
             }
         }
-        let mut refs = Vec::new();
-        expr::collect_references(&own, &mut refs);
         for (r, field) in refs {
             check_reference(&r, &field, &ctx, &at, &me, &by_name, parameters, &mut edges, diags);
         }
@@ -473,6 +468,27 @@ fn check_reference(
             edges.entry(me.to_string()).or_default().insert(step.clone());
         }
         _ => {}
+    }
+}
+
+/// The references in a step's own fields; a condition's branch steps are left out (they are
+/// steps of their own). Locations are relative to the step, e.g. `Arguments.Conditions[0].LeftValue`.
+fn own_references(step: &Json, out: &mut Vec<(Reference, String)>) {
+    let Some(obj) = step.as_object() else { return };
+    let condition = type_of(step) == "Condition";
+    for (k, v) in obj {
+        let mut found = Vec::new();
+        match (k.as_str(), v.as_object()) {
+            ("Arguments", Some(args)) if condition => {
+                for (ak, av) in args.iter().filter(|(ak, _)| *ak != "IfSteps" && *ak != "ElseSteps") {
+                    let mut inner = Vec::new();
+                    expr::collect_references(av, &mut inner);
+                    found.extend(inner.into_iter().map(|(r, at)| (r, if at.is_empty() { ak.clone() } else { format!("{ak}.{at}") })));
+                }
+            }
+            _ => expr::collect_references(v, &mut found),
+        }
+        out.extend(found.into_iter().map(|(r, at)| (r, if at.is_empty() { k.clone() } else { format!("{k}.{at}") })));
     }
 }
 

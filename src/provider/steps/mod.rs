@@ -135,15 +135,10 @@ impl<K: StepKind> StepResource<K> {
     }
 }
 
-/// The attributes a user sets (everything but computed ones) are all known.
-fn inputs_known(schema: &Schema, cfg: &Value) -> bool {
-    schema
-        .block
-        .attributes
-        .iter()
-        .filter(|a| !a.computed || a.optional)
-        .all(|a| cfg.get(a.name).map_or(true, Value::is_known))
-        && schema.block.blocks.iter().all(|b| cfg.get(b.name).map_or(true, Value::is_known))
+/// Everything the user set is known. (Computed-only attributes are null in a configuration, so
+/// this is simply the configuration being wholly known.)
+fn inputs_known(cfg: &Value) -> bool {
+    cfg.is_known()
 }
 
 #[async_trait]
@@ -157,7 +152,7 @@ impl<K: StepKind> Resource<ProviderData> for StepResource<K> {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        if inputs_known(&self.full_schema(), config) {
+        if inputs_known(config) {
             self.compile(config).1
         } else {
             common::validate_known_parts(config)
@@ -165,8 +160,7 @@ impl<K: StepKind> Resource<ProviderData> for StepResource<K> {
     }
 
     async fn plan(&self, _data: &ProviderData, req: &PlanRequest, planned: &mut Value, diags: &mut Diagnostics) {
-        let schema = self.full_schema();
-        let json = if inputs_known(&schema, &req.config) {
+        let json = if inputs_known(&req.config) {
             let (json, problems) = self.compile(planned);
             diags.extend(problems);
             json.map(Value::string).unwrap_or(Value::Unknown)
