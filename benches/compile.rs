@@ -21,13 +21,18 @@
 //!   what one PlanResourceChange of a step costs without golden::compile's extra schema
 //!   building and second compile.
 //!
+//! - a breakdown (separate loop) into the public pieces: decode, step compile, parse, unwrap
+//!   (String parameters), defaults, validate, assembling the definition with `json!`,
+//!   canonical serialisation, freeing the JSON tree.
+//!
 //! Output: one JSON object per size on stdout with `--json`, a table otherwise.
 //! Options: `--sizes 10,100,1000`, `--iters N` (per size; default 200/60/20 by size),
 //! `--warmup N` (default 3). Unknown arguments (cargo passes `--bench`) are ignored.
 
 use std::time::Instant;
 
-use sagemaker_provider::compiler::dag::StepDefaults;
+use sagemaker_provider::compiler::dag::{self, StepDefaults};
+use sagemaker_provider::compiler::canonical;
 use sagemaker_provider::compiler::definition::{compile as compile_pipeline, ParameterInput, PipelineInput};
 use sagemaker_provider::provider::golden::{compile as compile_step, GoldenOutput};
 use sagemaker_provider::provider::steps;
@@ -201,6 +206,53 @@ fn main() {
                 t_plan.push(ms(t4 - t3));
             }
         }
+        // Breakdown (separate loop, medians), from the public pieces compile() is made of:
+        // decode = tfjson::decode_json of every configuration; step_compile = steps::compile_any;
+        // parse = serde_json::from_str of every step text; unwrap = dag::unwrap_string_parameters;
+        // defaults = dag::apply_defaults;
+        // validate = dag::validate; canonical = canonical::to_string of the whole definition;
+        // assemble = `json!({.., "Steps": steps})` as definition::compile builds the definition
+        // (json! interpolates through serde_json::to_value: a deep copy of every step);
+        // drop = freeing the definition's JSON tree (compile() pays it on return).
+        let mut bd: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+        let declared: std::collections::BTreeSet<String> = ["InputData".to_string(), "NumRound".to_string()].into();
+        let defaults = StepDefaults { role_arn: Some(ROLE.into()), ..Default::default() };
+        let string_params: std::collections::BTreeSet<String> = ["InputData".to_string()].into();
+        for it in 0..warmup + iters {
+            let t0 = Instant::now();
+            let values: Vec<_> = configs
+                .iter()
+                .map(|(ty, cfg)| tfjson::decode_json(cfg.as_bytes(), &types.iter().find(|(n, _)| n == ty).expect("type").1).expect("decode"))
+                .collect();
+            let t1 = Instant::now();
+            let compiled: Vec<String> = configs.iter().zip(&values).map(|((ty, _), v)| steps::compile_any(ty, v).0.expect("step")).collect();
+            let t2 = Instant::now();
+            let mut parsed: Vec<Json> = compiled.iter().map(|t| serde_json::from_str(t).expect("parse")).collect();
+            let t3 = Instant::now();
+            for step in parsed.iter_mut() {
+                dag::unwrap_string_parameters(step, &string_params);
+            }
+            let t3b = Instant::now();
+            dag::apply_defaults(&mut parsed, &defaults);
+            let t4 = Instant::now();
+            let mut d = sagemaker_provider::framework::Diagnostics::new();
+            dag::validate(&parsed, &declared, &mut d);
+            assert!(!d.has_errors());
+            let t5 = Instant::now();
+            let definition = json!({"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "Steps": parsed});
+            let t5b = Instant::now();
+            let text = canonical::to_string(&definition);
+            let t6 = Instant::now();
+            drop(definition);
+            let t7 = Instant::now();
+            std::hint::black_box(text);
+            if it >= warmup {
+                for (k, v) in [("decode", t1 - t0), ("step_compile", t2 - t1), ("parse", t3 - t2), ("unwrap", t3b - t3), ("defaults", t4 - t3b), ("validate", t5 - t4), ("assemble", t5b - t5), ("canonical", t6 - t5b), ("drop", t7 - t6)] {
+                    bd.entry(k).or_default().push(ms(v));
+                }
+            }
+        }
+        let breakdown: serde_json::Map<String, Json> = bd.iter_mut().map(|(k, v)| (k.to_string(), json!(median(v)))).collect();
         let min_total = t_total.iter().cloned().fold(f64::INFINITY, f64::min);
         let (steps_ms, pipe_ms, total_ms, plan_ms) = (median(&mut t_steps), median(&mut t_pipe), median(&mut t_total), median(&mut t_plan));
         if as_json {
@@ -210,14 +262,15 @@ fn main() {
                     "steps": n, "iters": iters, "warmup": warmup,
                     "total_ms": total_ms, "total_min_ms": min_total, "steps_ms": steps_ms, "pipeline_ms": pipe_ms,
                     "plan_path_steps_ms": plan_ms, "us_per_step": total_ms * 1000.0 / n as f64,
-                    "definition_bytes": def.len(),
+                    "definition_bytes": def.len(), "breakdown_ms": breakdown,
                 })
             );
         } else {
             println!(
-                "{n:>6} {iters:>6} {total_ms:>12.3} {steps_ms:>12.3} {pipe_ms:>12.3} {:>10.1} {plan_ms:>14.3} {:>10}",
+                "{n:>6} {iters:>6} {total_ms:>12.3} {steps_ms:>12.3} {pipe_ms:>12.3} {:>10.1} {plan_ms:>14.3} {:>10}   {}",
                 total_ms * 1000.0 / n as f64,
-                def.len()
+                def.len(),
+                breakdown.iter().map(|(k, v)| format!("{k} {:.2}", v.as_f64().unwrap_or(0.0))).collect::<Vec<_>>().join(", ")
             );
         }
     }
