@@ -106,12 +106,13 @@ pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
         dag::apply_defaults(&mut steps, d);
     }
     dag::validate(&steps, &declared, &mut diags);
-    let mut definition = json!({
-        "Version": DEFINITION_VERSION,
-        "Metadata": {},
-        "Parameters": parameters,
-        "Steps": steps,
-    });
+    // Built by moving the steps in: `json!` would deep-copy every step.
+    let mut top = serde_json::Map::new();
+    top.insert("Version".into(), Json::String(DEFINITION_VERSION.into()));
+    top.insert("Metadata".into(), Json::Object(serde_json::Map::new()));
+    top.insert("Parameters".into(), Json::Array(parameters));
+    top.insert("Steps".into(), Json::Array(steps));
+    let mut definition = Json::Object(top);
     if let Some((experiment, trial)) = &input.experiment_config {
         let mut cfg = serde_json::Map::new();
         for (key, attr, v) in [("ExperimentName", "experiment_name", experiment), ("TrialName", "trial_name", trial)] {

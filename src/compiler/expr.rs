@@ -642,7 +642,7 @@ fn compile_walk(v: &Json, path: &str, errors: &mut Vec<(String, ExprError)>) -> 
 /// [`malformed_expressions`].
 pub fn collect_references(v: &Json, out: &mut Vec<(Reference, String)>) {
     let mut bad = Vec::new();
-    scan(v, "", out, &mut bad);
+    scan(v, &mut String::new(), out, &mut bad);
 }
 
 /// Every `Get` / `Std:JsonGet` in `v` that is not a valid reference (e.g. a hand-written step
@@ -650,15 +650,21 @@ pub fn collect_references(v: &Json, out: &mut Vec<(Reference, String)>) {
 pub fn malformed_expressions(v: &Json) -> Vec<(String, ExprError)> {
     let mut refs = Vec::new();
     let mut bad = Vec::new();
-    scan(v, "", &mut refs, &mut bad);
+    scan(v, &mut String::new(), &mut refs, &mut bad);
     bad
 }
 
-fn scan(v: &Json, path: &str, refs: &mut Vec<(Reference, String)>, bad: &mut Vec<(String, ExprError)>) {
+/// `path` is a shared buffer extended and truncated around each child, so walking a large
+/// definition allocates a location only where an expression is found.
+fn scan(v: &Json, path: &mut String, refs: &mut Vec<(Reference, String)>, bad: &mut Vec<(String, ExprError)>) {
     match v {
         Json::Array(items) => {
             for (i, x) in items.iter().enumerate() {
-                scan(x, &child_index(path, i), refs, bad);
+                let len = path.len();
+                use std::fmt::Write;
+                let _ = write!(path, "[{i}]");
+                scan(x, path, refs, bad);
+                path.truncate(len);
             }
         }
         Json::Object(m) if m.len() == 1 && m.contains_key("Get") => match m.get("Get") {
@@ -672,7 +678,7 @@ fn scan(v: &Json, path: &str, refs: &mut Vec<(Reference, String)>, bad: &mut Vec
             )),
         },
         Json::Object(m) if m.len() == 1 && m.contains_key("Std:JsonGet") => {
-            let here = child_key(path, "Std:JsonGet");
+            let here = child_key(path.as_str(), "Std:JsonGet");
             let Some(Json::Object(inner)) = m.get("Std:JsonGet") else {
                 bad.push((path.to_string(), ExprError::new("`Std:JsonGet` takes an object with PropertyFile (or S3Uri) and Path")));
                 return;
@@ -701,13 +707,19 @@ fn scan(v: &Json, path: &str, refs: &mut Vec<(Reference, String)>, bad: &mut Vec
             }
             for (k, x) in inner {
                 if k != "PropertyFile" && k != "Path" {
-                    scan(x, &child_key(&here, k), refs, bad);
+                    scan(x, &mut child_key(&here, k), refs, bad);
                 }
             }
         }
         Json::Object(m) => {
             for (k, x) in m {
-                scan(x, &child_key(path, k), refs, bad);
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                scan(x, path, refs, bad);
+                path.truncate(len);
             }
         }
         _ => {}
