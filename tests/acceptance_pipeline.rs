@@ -279,3 +279,32 @@ resource "sagemaker_ml_pipeline" "p" {
         assert!(pipeline_names(&sm).is_empty(), "[{v}]");
     }
 }
+
+/// Import reads parameters, steps and the experiment configuration back, so a matching
+/// configuration plans empty right after `terraform import`.
+#[test]
+fn import_with_experiment_config_plans_empty() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let v = &terraform.version;
+        let ws = Workspace::new(&terraform, &sm);
+        let extra = r#"
+  experiment_config {
+    experiment_name = "{{ Execution.PipelineName }}"
+    trial_name      = "run-{{ Execution.PipelineExecutionId }}"
+  }
+  parallelism_config {
+    max_parallel_execution_steps = 2
+  }"#;
+        ws.write("main.tf", &config("import-exp", "with experiments", r#"{ owner = "ml" }"#, extra));
+        ws.init();
+        ws.apply();
+        ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);
+        ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", "import-exp"]);
+        let plan = ws.tf(&["plan", "-detailed-exitcode", "-no-color", "-input=false"]);
+        assert_eq!(plan.status.code(), Some(0), "[{v}] {}", String::from_utf8_lossy(&plan.stdout));
+        ws.destroy();
+        assert!(pipeline_names(&sm).is_empty(), "[{v}]");
+    }
+}

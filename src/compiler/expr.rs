@@ -726,6 +726,45 @@ fn scan(v: &Json, path: &mut String, refs: &mut Vec<(Reference, String)>, bad: &
     }
 }
 
+/// The inverse of [`compile_string`] for what it can produce: a string, a `Get`/`Std:JsonGet`
+/// expression, or a `Std:Join` with `On: ""` of those. `None` for anything else (e.g. a Join
+/// with a separator). Literal `{{` is escaped, so compiling the result gives `v` back.
+pub fn decompile_string(v: &Json) -> Option<String> {
+    fn piece(v: &Json, out: &mut String) -> Option<()> {
+        match v {
+            Json::String(s) => {
+                out.push_str(&s.replace("{{", "\\{{"));
+                Some(())
+            }
+            Json::Object(_) => {
+                let mut refs = Vec::new();
+                collect_references(v, &mut refs);
+                match refs.as_slice() {
+                    [(r, at)] if at.is_empty() => {
+                        out.push_str(&format!("{{{{ {r} }}}}"));
+                        Some(())
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+    let mut out = String::new();
+    match v.get("Std:Join") {
+        Some(join) if v.as_object().is_some_and(|o| o.len() == 1) => {
+            if join.get("On").and_then(Json::as_str) != Some("") {
+                return None;
+            }
+            for x in join.get("Values")?.as_array()? {
+                piece(x, &mut out)?;
+            }
+        }
+        _ => piece(v, &mut out)?,
+    }
+    (compile_string(&out).ok().as_ref() == Some(v)).then_some(out)
+}
+
 /// `{"Get": "Steps.<step>.PropertyFiles.<file>"}` -> (step, file).
 fn property_file_of(pf: &Json) -> Result<(String, String), ExprError> {
     let wrong = || ExprError::new("PropertyFile must be {\"Get\": \"Steps.<step>.PropertyFiles.<file>\"}");
@@ -739,6 +778,21 @@ fn property_file_of(pf: &Json) -> Result<(String, String), ExprError> {
         },
         Ok(_) => Err(wrong()),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod decompile_tests {
+    use super::*;
+
+    #[test]
+    fn decompile_inverts_compile() {
+        for s in ["plain", "{{ Execution.PipelineName }}", "run-{{ Execution.PipelineExecutionId }}-x", "\\{{ literal"] {
+            let j = compile_string(s).expect("compiles");
+            let back = decompile_string(&j).expect("decompiles");
+            assert_eq!(compile_string(&back).expect("recompiles"), j, "{s}");
+        }
+        assert_eq!(decompile_string(&json!({"Std:Join": {"On": "/", "Values": ["a", "b"]}})), None);
     }
 }
 

@@ -21,7 +21,7 @@ use serde_json::Value as Json;
 use super::model::{self, Known};
 use super::ProviderData;
 use crate::aws::{DeployedPipeline, PipelineSpec};
-use crate::compiler::canonical;
+use crate::compiler::{canonical, expr};
 use crate::compiler::dag::StepDefaults;
 use crate::compiler::definition::{self, ParameterInput, PipelineInput};
 use crate::framework::{
@@ -541,6 +541,7 @@ fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTre
         let (params, steps) = definition_parts(&definition);
         model::set(&mut s, "parameter", Value::List(params));
         model::set(&mut s, "steps", steps);
+        model::set(&mut s, "experiment_config", experiment_config_of(&definition));
     }
     // tags: what the user declared (as deployed) plus anything added outside Terraform that is
     // not explained by default_tags; tags_all: everything deployed.
@@ -568,6 +569,20 @@ fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTre
     model::set(&mut s, "tags", tags_value);
     model::set(&mut s, "tags_all", model::string_map_value(&remote.tags));
     s
+}
+
+/// The `experiment_config` block of a deployed definition, when it can be written in HCL.
+fn experiment_config_of(definition: &str) -> Value {
+    let Ok(v) = serde_json::from_str::<Json>(definition) else { return Value::Null };
+    let Some(cfg) = v.get("PipelineExperimentConfig").filter(|c| c.is_object()) else { return Value::Null };
+    let field = |key: &str| match cfg.get(key) {
+        None | Some(Json::Null) => Some(Value::Null),
+        Some(x) => expr::decompile_string(x).map(Value::string),
+    };
+    match (field("ExperimentName"), field("TrialName")) {
+        (Some(e), Some(t)) => Value::object([("experiment_name", e), ("trial_name", t)]),
+        _ => Value::Null,
+    }
 }
 
 /// Parameter blocks and step texts of a deployed definition (used after import).
@@ -720,6 +735,16 @@ mod tests {
             vec![r#"{"Arguments":{"ErrorMessage":"x"},"Name":"F","Type":"Fail"}"#.to_string()]
         );
         assert_eq!(r.get("parallelism_config").and_then(|p| p.get("max_parallel_execution_steps")).and_then(|n| n.as_number()).and_then(|n| n.as_i64()), Some(4));
+        assert!(r.conforms(&pipeline_schema().block.value_type()).is_ok());
+    }
+
+    #[test]
+    fn import_reads_experiment_config_back() {
+        let def = r#"{"Version":"2020-12-01","Metadata":{},"Parameters":[],"PipelineExperimentConfig":{"ExperimentName":{"Get":"Execution.PipelineName"},"TrialName":{"Std:Join":{"On":"","Values":["t-",{"Get":"Execution.PipelineExecutionId"}]}}},"Steps":[]}"#;
+        let r = refreshed(&import_stub("p"), &deployed(def, &[]), &Known::Null);
+        let e = r.get("experiment_config").expect("block");
+        assert_eq!(e.get_str("experiment_name"), Some("{{ Execution.PipelineName }}"));
+        assert_eq!(e.get_str("trial_name"), Some("t-{{ Execution.PipelineExecutionId }}"));
         assert!(r.conforms(&pipeline_schema().block.value_type()).is_ok());
     }
 
