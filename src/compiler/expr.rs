@@ -489,6 +489,10 @@ pub fn parse_template(s: &str) -> Result<Vec<Segment>, ExprError> {
 /// Compiles a string attribute: plain text stays a string, exactly one reference becomes its
 /// expression, anything else becomes a `Std:Join` with `On: ""`.
 pub fn compile_string(s: &str) -> Result<Json, ExprError> {
+    // Without `{{` there is neither a reference nor an escape: the common literal case.
+    if !s.contains("{{") {
+        return Ok(Json::String(s.to_string()));
+    }
     let segments = parse_template(s)?;
     Ok(match segments.as_slice() {
         [] => Json::String(String::new()),
