@@ -54,24 +54,8 @@ resource "sagemaker_ml_pipeline" "p" {{
     )
 }
 
-fn describe(sm: &LocalSageMaker, name: &str) -> Option<Json> {
-    let (status, body) = sm
-        .request_sagemaker("DescribePipeline", &format!(r#"{{"PipelineName":"{name}"}}"#))
-        .expect("DescribePipeline answers");
-    if status != 200 {
-        return None;
-    }
-    serde_json::from_str(&body).ok()
-}
-
-fn deployed_definition(sm: &LocalSageMaker, name: &str) -> Json {
-    let d = describe(sm, name).unwrap_or_else(|| panic!("pipeline {name} is not deployed"));
-    let text = d["PipelineDefinition"].as_str().expect("definition is a string");
-    serde_json::from_str(text).expect("deployed definition is JSON")
-}
-
 fn tags(sm: &LocalSageMaker, name: &str) -> Vec<(String, String)> {
-    let arn = describe(sm, name).expect("deployed")["PipelineArn"].as_str().unwrap_or_default().to_string();
+    let arn = sm.describe_pipeline(name).expect("deployed")["PipelineArn"].as_str().unwrap_or_default().to_string();
     let (_, body) = sm.request_sagemaker("ListTags", &format!(r#"{{"ResourceArn":"{arn}"}}"#)).expect("ListTags");
     let v: Json = serde_json::from_str(&body).expect("json");
     let mut out: Vec<(String, String)> = v["Tags"]
@@ -84,15 +68,6 @@ fn tags(sm: &LocalSageMaker, name: &str) -> Vec<(String, String)> {
         .unwrap_or_default();
     out.sort();
     out
-}
-
-fn pipeline_names(sm: &LocalSageMaker) -> Vec<String> {
-    let (_, body) = sm.request_sagemaker("ListPipelines", "{}").expect("ListPipelines");
-    let v: Json = serde_json::from_str(&body).expect("json");
-    v["PipelineSummaries"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|p| p["PipelineName"].as_str().map(str::to_string)).collect())
-        .unwrap_or_default()
 }
 
 fn pair(k: &str, v: &str) -> (String, String) {
@@ -114,7 +89,7 @@ fn pipeline_lifecycle_with_every_terraform() {
         // Create.
         let out = ws.apply();
         assert!(out.contains("1 added"), "[{v}] {out}");
-        let def = deployed_definition(&sm, "accept-a");
+        let def = sm.deployed_definition("accept-a");
         assert_eq!(def["Parameters"][1], serde_json::json!({"Name": "Epochs", "Type": "Integer", "DefaultValue": 3}), "[{v}]");
         assert_eq!(def["Steps"][0]["Name"], "Stop", "[{v}]");
         assert_eq!(
@@ -130,7 +105,7 @@ fn pipeline_lifecycle_with_every_terraform() {
         assert!(plan.contains("updated in-place"), "[{v}] {plan}");
         assert!(!plan.contains("must be replaced"), "[{v}] {plan}");
         ws.apply();
-        assert_eq!(describe(&sm, "accept-a").expect("deployed")["PipelineDescription"], "second", "[{v}]");
+        assert_eq!(sm.describe_pipeline("accept-a").expect("deployed")["PipelineDescription"], "second", "[{v}]");
         assert_eq!(
             tags(&sm, "accept-a"),
             vec![pair("cost", "42"), pair("owner", "ml"), pair("team", "ml")],
@@ -139,7 +114,7 @@ fn pipeline_lifecycle_with_every_terraform() {
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan after update must be empty");
 
         // Drift: someone edits the definition through the API; plan shows it, apply restores it.
-        let before = deployed_definition(&sm, "accept-a");
+        let before = sm.deployed_definition("accept-a");
         let drifted = r#"{"Version":"2020-12-01","Metadata":{},"Parameters":[],"Steps":[{"Name":"Hacked","Type":"Fail","Arguments":{"ErrorMessage":"x"}}]}"#;
         let (status, body) = sm
             .request_sagemaker(
@@ -150,7 +125,7 @@ fn pipeline_lifecycle_with_every_terraform() {
         assert_eq!(status, 200, "{body}");
         assert_eq!(ws.plan_exit_code(), 2, "[{v}] a definition edited outside Terraform must show in the plan");
         ws.apply();
-        assert_eq!(deployed_definition(&sm, "accept-a"), before, "[{v}] apply restores the definition");
+        assert_eq!(sm.deployed_definition("accept-a"), before, "[{v}] apply restores the definition");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}]");
 
         // Semantically equal but re-serialised definition (e.g. by another tool): no diff.
@@ -168,7 +143,7 @@ fn pipeline_lifecycle_with_every_terraform() {
         let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
         assert!(plan.contains("will be created"), "[{v}] {plan}");
         ws.apply();
-        assert!(describe(&sm, "accept-a").is_some(), "[{v}] re-created");
+        assert!(sm.describe_pipeline("accept-a").is_some(), "[{v}] re-created");
 
         // Import: forget the resource, import it by name, and the plan is empty.
         ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);
@@ -182,11 +157,11 @@ fn pipeline_lifecycle_with_every_terraform() {
         assert!(plan.contains("must be replaced"), "[{v}] {plan}");
         assert!(plan.contains("forces replacement"), "[{v}] {plan}");
         ws.apply();
-        assert_eq!(pipeline_names(&sm), vec!["accept-b".to_string()], "[{v}] the old pipeline is gone");
+        assert_eq!(sm.pipeline_names(), vec!["accept-b".to_string()], "[{v}] the old pipeline is gone");
 
         // Destroy leaves nothing behind.
         ws.destroy();
-        assert!(pipeline_names(&sm).is_empty(), "[{v}] destroy removed the pipeline");
+        assert!(sm.pipeline_names().is_empty(), "[{v}] destroy removed the pipeline");
     }
 }
 
@@ -234,7 +209,7 @@ resource "sagemaker_ml_pipeline" "bad" {
             assert!(err.contains(needle), "[{v}] missing {needle:?} in:\n{err}");
         }
         assert!(!err.contains("panic"), "[{v}] {err}");
-        assert!(pipeline_names(&sm).is_empty(), "[{v}] nothing created");
+        assert!(sm.pipeline_names().is_empty(), "[{v}] nothing created");
     }
 }
 
@@ -276,7 +251,7 @@ resource "sagemaker_ml_pipeline" "p" {
         assert_eq!(t[0].0, "run", "[{v}]");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}]");
         ws.destroy();
-        assert!(pipeline_names(&sm).is_empty(), "[{v}]");
+        assert!(sm.pipeline_names().is_empty(), "[{v}]");
     }
 }
 
@@ -305,6 +280,6 @@ fn import_with_experiment_config_plans_empty() {
         let plan = ws.tf(&["plan", "-detailed-exitcode", "-no-color", "-input=false"]);
         assert_eq!(plan.status.code(), Some(0), "[{v}] {}", String::from_utf8_lossy(&plan.stdout));
         ws.destroy();
-        assert!(pipeline_names(&sm).is_empty(), "[{v}]");
+        assert!(sm.pipeline_names().is_empty(), "[{v}]");
     }
 }

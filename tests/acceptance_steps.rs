@@ -31,21 +31,7 @@ fn copy_example(ws: &Workspace, example: &str) {
 }
 
 fn deployed(sm: &LocalSageMaker) -> Vec<(String, Json)> {
-    let (_, body) = sm.request_sagemaker("ListPipelines", "{}").expect("ListPipelines");
-    let v: Json = serde_json::from_str(&body).expect("json");
-    let names: Vec<String> = v["PipelineSummaries"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|p| p["PipelineName"].as_str().map(str::to_string)).collect())
-        .unwrap_or_default();
-    names
-        .into_iter()
-        .map(|n| {
-            let (_, body) = sm.request_sagemaker("DescribePipeline", &format!(r#"{{"PipelineName":"{n}"}}"#)).expect("describe");
-            let d: Json = serde_json::from_str(&body).expect("json");
-            let def: Json = serde_json::from_str(d["PipelineDefinition"].as_str().unwrap_or("null")).expect("definition json");
-            (n, def)
-        })
-        .collect()
+    sm.pipeline_names().into_iter().map(|n| (n.clone(), sm.deployed_definition(&n))).collect()
 }
 
 /// Every example applies, plans empty afterwards, and destroys to nothing.
