@@ -412,7 +412,7 @@ output "deployed_arn" {
   value = data.sagemaker_ml_pipeline.deployed.arn
 }
 output "same_definition" {
-  value = data.sagemaker_ml_pipeline.deployed.definition == sagemaker_ml_pipeline.quickstart.definition
+  value = sha256(data.sagemaker_ml_pipeline.deployed.definition) == sagemaker_ml_pipeline.quickstart.definition_sha256
 }
 "#,
         );

@@ -206,7 +206,8 @@ fn pipeline_config(name: Value, role: Value, steps: Value) -> Value {
         ("steps", steps),
         ("tags", Value::Null),
         ("tags_all", Value::Null),
-        ("definition", Value::Null),
+        ("definition_parts", Value::Null),
+        ("definition_sha256", Value::Null),
         ("parameter", Value::List(vec![])),
         ("parallelism_config", Value::Null),
     ])
@@ -346,7 +347,8 @@ fn plan_with_unknown_values_keeps_them_unknown_and_reports_diagnostics_with_path
             .into_inner();
         assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
         let planned = msgpack::decode(&plan.planned_state.expect("planned").msgpack, &ty).expect("decode");
-        assert!(planned.get("definition").is_some_and(Value::is_unknown));
+        assert!(planned.get("definition_parts").is_some_and(Value::is_unknown));
+        assert!(planned.get("definition_sha256").is_some_and(Value::is_unknown));
         assert!(planned.get("arn").is_some_and(Value::is_unknown));
         assert!(planned.get("role_arn").is_some_and(Value::is_unknown), "config unknowns stay unknown");
         assert!(planned.get("tags_all").is_some_and(Value::is_unknown), "default_tags unknown");

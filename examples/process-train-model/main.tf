@@ -92,6 +92,9 @@ resource "sagemaker_ml_pipeline" "abalone" {
   }
 }
 
-output "definition" {
-  value = sagemaker_ml_pipeline.abalone.definition
+# Fingerprint of the compiled definition; the whole text is the `json` of the
+# sagemaker_ml_pipeline_definition data source, or the deployed `definition` of the
+# sagemaker_ml_pipeline data source.
+output "definition_sha256" {
+  value = sagemaker_ml_pipeline.abalone.definition_sha256
 }

@@ -48,6 +48,9 @@ output "pipeline_arn" {
   value = sagemaker_ml_pipeline.quickstart.arn
 }
 
-output "definition" {
-  value = sagemaker_ml_pipeline.quickstart.definition
+# Fingerprint of the compiled definition; the whole text is the `json` of the
+# sagemaker_ml_pipeline_definition data source, or the deployed `definition` of the
+# sagemaker_ml_pipeline data source.
+output "definition_sha256" {
+  value = sagemaker_ml_pipeline.quickstart.definition_sha256
 }

@@ -10,4 +10,6 @@ pub mod dag;
 pub mod definition;
 pub mod condition;
 pub mod expr;
+pub mod parts;
+pub mod review;
 pub mod properties;

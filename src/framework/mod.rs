@@ -3,8 +3,9 @@
 //!
 //! It owns the plan/apply rules Terraform enforces (see `research/terraform-plugin-protocol.md`
 //! §6) so that individual resources cannot get them wrong:
-//! - non-computed attributes echo the configuration; computed attributes the user did not set are
-//!   planned unknown on create;
+//! - the plan is built from the configuration (`schema::plan_from_config`), not from Terraform's
+//!   proposed new state, which on Terraform 1.0 keeps removed single nested blocks; computed
+//!   attributes the user did not set come from the proposal, and are planned unknown on create;
 //! - `force_new` attributes that change are reported as `requires_replace`;
 //! - apply dispatches to create, update or delete, and a result that does not conform to the
 //!   schema is turned into an error diagnostic instead of being handed to Terraform (which would
@@ -95,6 +96,12 @@ pub trait Resource<C>: Send + Sync {
     async fn delete(&self, ctx: &C, prior: &Value) -> Diagnostics;
     /// The refreshed object, or `Value::Null` when the remote object no longer exists.
     async fn read(&self, ctx: &C, state: &Value) -> (Value, Diagnostics);
+    /// Rewrites a stored state (the JSON Terraform keeps) written by an older schema version into
+    /// the shape of the current schema, before it is decoded. Attributes the current schema
+    /// does not know are an error, so a version bump that removes one must implement this.
+    fn upgrade_json(&self, _from_version: i64, json: &[u8]) -> Result<Vec<u8>, String> {
+        Ok(json.to_vec())
+    }
     /// Turns an import id into a minimal state that `read` then fills in.
     async fn import(&self, _ctx: &C, _id: &str) -> ImportResponse {
         let mut d = Diagnostics::new();
@@ -279,6 +286,24 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
             );
             return (Value::Null, d.into());
         }
+        let upgraded;
+        let json = if version < e.schema.version {
+            match e.imp.upgrade_json(version, json) {
+                Ok(j) => {
+                    upgraded = j;
+                    &upgraded[..]
+                }
+                Err(why) => {
+                    let d = Diagnostic::error(
+                        format!("Could not upgrade the stored state of {type_name}"),
+                        format!("The state was written by schema version {version} and could not be converted to version {}: {why}. Remove the resource from state (terraform state rm) and import it again.", e.schema.version),
+                    );
+                    return (Value::Null, d.into());
+                }
+            }
+        } else {
+            json
+        };
         match tfjson::decode_json(json, &e.ty) {
             Ok(v) => (v, Diagnostics::new()),
             Err(err) => (
@@ -319,7 +344,7 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
             // Destroy: Terraform >= 1.3 may ask; the only valid plan is null.
             return PlanResponse { planned: Value::Null, private, requires_replace: Vec::new(), diagnostics: Diagnostics::new() };
         }
-        let mut planned = req.proposed.clone();
+        let mut planned = schema::plan_from_config(&e.schema.block, &req.config, &req.proposed);
         if req.prior.is_null() {
             schema::mark_computed_unknown(&e.schema.block, &mut planned);
         }

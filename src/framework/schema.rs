@@ -150,6 +150,71 @@ impl Schema {
     }
 }
 
+/// Builds the base plan of an object from its configuration, taking from Terraform's proposed
+/// new state only what the configuration does not decide: computed attributes (and
+/// optional+computed ones the user left null) inside blocks that are still configured.
+///
+/// Why not start from the proposed new state: Terraform 1.0's proposal keeps the *prior* object
+/// of a single nested block that was removed from the configuration (and Terraform then rejects
+/// the provider's echo of it: "planned for existence but config wants absence"). Planning from the
+/// configuration is what every Terraform version checks against, so one rule serves them all.
+///
+/// Nested blocks follow the configuration's count: a removed single block is null, list blocks
+/// pair with the proposal by position, map blocks by key. An unknown block value (a `dynamic`
+/// block whose `for_each` is unknown) stays unknown.
+pub fn plan_from_config(block: &Block, config: &Value, proposed: &Value) -> Value {
+    let cfg = match config {
+        Value::Object(m) => m,
+        // Null or unknown objects (and anything unexpected) are the configuration's to decide.
+        other => return other.clone(),
+    };
+    let prop = proposed.as_map();
+    let from_proposal = |name: &str| prop.and_then(|p| p.get(name)).cloned().unwrap_or(Value::Null);
+    let mut out = BTreeMap::new();
+    for a in &block.attributes {
+        let configured = cfg.get(a.name).cloned().unwrap_or(Value::Null);
+        let v = if a.computed && configured.is_null() { from_proposal(a.name) } else { configured };
+        out.insert(a.name.to_string(), v);
+    }
+    for b in &block.blocks {
+        let configured = cfg.get(b.name).cloned().unwrap_or(Value::Null);
+        let proposed_b = from_proposal(b.name);
+        let v = match (&configured, b.nesting) {
+            (Value::Object(_), Nesting::Single | Nesting::Group) => plan_from_config(&b.block, &configured, &proposed_b),
+            (Value::List(items), _) => {
+                let props = proposed_b.as_list().unwrap_or(&[]);
+                Value::List(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| plan_from_config(&b.block, item, props.get(i).unwrap_or(&Value::Null)))
+                        .collect(),
+                )
+            }
+            (Value::Set(items), _) => {
+                // Set elements have no identity to pair by; a computed attribute inside a set
+                // block would be planned from its configured element alone.
+                Value::Set(items.iter().map(|item| plan_from_config(&b.block, item, &Value::Null)).collect())
+            }
+            (Value::Map(items), _) => {
+                let props = proposed_b.as_map();
+                Value::Map(
+                    items
+                        .iter()
+                        .map(|(k, item)| {
+                            let p = props.and_then(|p| p.get(k)).unwrap_or(&Value::Null);
+                            (k.clone(), plan_from_config(&b.block, item, p))
+                        })
+                        .collect(),
+                )
+            }
+            _ => configured.clone(),
+        };
+        out.insert(b.name.to_string(), v);
+    }
+    Value::Object(out)
+}
+
 /// Walks a block's computed attributes and marks those that are null in `planned` as unknown
 /// (recursing into nested blocks). This is the create-time rule: a computed attribute the user
 /// did not set must be planned as unknown, or apply would be forced to return null for it.
@@ -241,6 +306,71 @@ mod tests {
                     .attr(Attribute::required("name", Type::String, "n"))
                     .attr(Attribute::computed("id", Type::String, "i")),
             ))
+    }
+
+    fn with_single() -> Block {
+        sample()
+            .attr(Attribute::optional_computed("display", Type::String, "d"))
+            .block(NestedBlock::single("cache", Block::new("c").attr(Attribute::optional("enabled", Type::Bool, "e"))))
+    }
+
+    fn obj(pairs: Vec<(&str, Value)>) -> Value {
+        Value::object(pairs)
+    }
+
+    /// Issue 6: Terraform 1.0.3's proposal keeps a removed single block; the plan must not.
+    #[test]
+    fn removed_single_block_is_planned_absent_whatever_the_proposal_says() {
+        let cache = obj(vec![("enabled", Value::Bool(true))]);
+        let config = obj(vec![
+            ("name", Value::string("x")),
+            ("arn", Value::Null),
+            ("display", Value::Null),
+            ("parameter", Value::List(vec![])),
+            ("cache", Value::Null),
+        ]);
+        let proposed = obj(vec![
+            ("name", Value::string("x")),
+            ("arn", Value::string("arn:1")),
+            ("display", Value::string("shown")),
+            ("parameter", Value::List(vec![])),
+            ("cache", cache),
+        ]);
+        let planned = plan_from_config(&with_single(), &config, &proposed);
+        assert!(planned.get("cache").is_some_and(Value::is_null), "{planned:?}");
+        assert_eq!(planned.get("arn").and_then(Value::as_str), Some("arn:1"), "computed comes from the proposal");
+        assert_eq!(planned.get("display").and_then(Value::as_str), Some("shown"), "optional+computed left null keeps the prior");
+    }
+
+    #[test]
+    fn configured_values_win_and_list_blocks_pair_by_position() {
+        let config = obj(vec![
+            ("name", Value::string("new")),
+            ("arn", Value::Null),
+            ("display", Value::string("mine")),
+            ("parameter", Value::List(vec![obj(vec![("name", Value::string("a")), ("id", Value::Null)])])),
+            ("cache", Value::Unknown),
+        ]);
+        let proposed = obj(vec![
+            ("name", Value::string("old")),
+            ("arn", Value::Null),
+            ("display", Value::string("theirs")),
+            (
+                "parameter",
+                Value::List(vec![
+                    obj(vec![("name", Value::string("a")), ("id", Value::string("id-a"))]),
+                    obj(vec![("name", Value::string("b")), ("id", Value::string("id-b"))]),
+                ]),
+            ),
+            ("cache", Value::Null),
+        ]);
+        let planned = plan_from_config(&with_single(), &config, &proposed);
+        assert_eq!(planned.get("name").and_then(Value::as_str), Some("new"));
+        assert_eq!(planned.get("display").and_then(Value::as_str), Some("mine"));
+        let params = planned.get("parameter").and_then(Value::as_list).expect("list");
+        assert_eq!(params.len(), 1, "the configuration decides how many blocks there are");
+        assert_eq!(params[0].get("id").and_then(Value::as_str), Some("id-a"));
+        assert!(planned.get("cache").is_some_and(Value::is_unknown), "an unknown dynamic block stays unknown");
     }
 
     #[test]

@@ -21,7 +21,7 @@ use serde_json::Value as Json;
 use super::model::{self, Known};
 use super::ProviderData;
 use crate::aws::{DeployedPipeline, PipelineSpec};
-use crate::compiler::{canonical, expr};
+use crate::compiler::{canonical, expr, parts, review};
 use crate::compiler::dag::StepDefaults;
 use crate::compiler::definition::{self, ParameterInput, PipelineInput};
 use crate::framework::{
@@ -57,6 +57,16 @@ pub(crate) fn steps_attribute() -> Attribute {
     Attribute::optional("steps", Type::List(Box::new(Type::String)), "Step objects as JSON, in order: a step resource's `json` attribute, or `jsonencode({ Name = ..., Type = ..., Arguments = {...} })`. Steps nested in a condition's branches are not listed here.")
 }
 
+/// The pipeline resource's `steps`: the same list, marked sensitive so that plans do not print
+/// it. Every step's change is already shown, keyed by step name, in the step resource's own
+/// `json` and in `definition_parts`; printed as a list, one changed step costs the whole step
+/// twice plus its neighbours in full (docs/design/0003-reviewable-plans.md).
+fn pipeline_steps_attribute() -> Attribute {
+    let mut a = steps_attribute().sensitive();
+    a.description.push_str(" Plans show this list as `(sensitive value)`: what changed is shown per step in each step resource's `json` and in `definition_parts`.");
+    a
+}
+
 pub(crate) fn dependencies_attribute() -> Attribute {
     Attribute::optional("dependencies", Type::List(Box::new(Type::String)), "Airflow-style ordering chains added to the steps' `DependsOn`, e.g. `[\"Prep >> Train >> Evaluate\", \"Prep >> [TrainA, TrainB]\"]`.")
 }
@@ -70,8 +80,12 @@ pub(crate) fn step_defaults_block() -> Block {
         .block(super::steps::common::network_block())
 }
 
+/// Version 1 replaced the `definition` text with `definition_parts` and `definition_sha256`
+/// (see `upgrade_v0`).
+const SCHEMA_VERSION: i64 = 1;
+
 fn pipeline_schema() -> Schema {
-    Schema::new(
+    let mut schema = Schema::new(
         Block::new("A SageMaker pipeline. Its definition is compiled from `parameter` blocks and `steps` at plan time, validated offline, and diffed against the pipeline actually deployed.")
             .attr(Attribute::computed("id", Type::String, "The pipeline name."))
             .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline.").force_new())
@@ -79,10 +93,11 @@ fn pipeline_schema() -> Schema {
             .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`."))
             .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name."))
             .attr(Attribute::optional("description", Type::String, "Description, up to 3072 characters."))
-            .attr(steps_attribute())
+            .attr(pipeline_steps_attribute())
             .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Tags of the pipeline (at most 50 together with `default_tags`)."))
             .attr(Attribute::computed("tags_all", Type::Map(Box::new(Type::String)), "All tags of the pipeline: the provider's `default_tags` merged with `tags`."))
-            .attr(Attribute::computed("definition", Type::String, "The compiled pipeline definition, as canonical JSON (sorted keys, no insignificant whitespace: the form `jsonencode` produces)."))
+            .attr(Attribute::computed("definition_parts", Type::Map(Box::new(Type::String)), "The compiled definition, one canonical JSON text per part, so that a plan names only the parts that change: `Steps.<name>` for each top-level step (a condition's branch steps inside it), `Steps` for the step names in order, and `Version`, `Metadata`, `Parameters`, `PipelineExperimentConfig`. The whole definition as one canonical JSON text is the `json` of the `sagemaker_ml_pipeline_definition` data source given the same inputs (or the `definition` of the `sagemaker_ml_pipeline` data source, as deployed)."))
+            .attr(Attribute::computed("definition_sha256", Type::String, "SHA-256 (lowercase hex) of the whole compiled definition as canonical JSON: equal to `sha256(data.sagemaker_ml_pipeline_definition.x.json)` for the same inputs. Changes exactly when the definition's meaning changes; useful as a trigger."))
             .attr(dependencies_attribute())
             .block(NestedBlock::list("parameter", parameter_block()))
             .block(NestedBlock::single("step_defaults", step_defaults_block()))
@@ -94,7 +109,40 @@ fn pipeline_schema() -> Schema {
                         .attr(Attribute::required("max_parallel_execution_steps", Type::Number, "Maximum number of steps that run in parallel, at least 1.")),
                 ),
             ),
-    )
+    );
+    schema.version = SCHEMA_VERSION;
+    schema
+}
+
+/// The whole definition text a state or plan describes (`None` while unknown or absent).
+fn definition_text(v: &Value) -> Option<String> {
+    let parts = model::string_map(v, "definition_parts").value()?;
+    parts::join(&parts)
+}
+
+/// Sets `definition_parts` and `definition_sha256` from parts (`None`: both unknown).
+fn set_definition(v: &mut Value, parts: Option<BTreeMap<String, String>>) {
+    match parts {
+        Some(parts) => {
+            let text = match parts.get("Definition") {
+                Some(whole) if parts.len() == 1 => Some(whole.clone()),
+                _ => parts::join(&parts),
+            };
+            let sha = Value::string(parts::sha256_hex(&text.unwrap_or_default()));
+            model::set(v, "definition_parts", model::string_map_value(&parts));
+            model::set(v, "definition_sha256", sha);
+        }
+        None => {
+            model::set(v, "definition_parts", Value::Unknown);
+            model::set(v, "definition_sha256", Value::Unknown);
+        }
+    }
+}
+
+/// The parts of a definition text; a text that cannot be split (a deployed definition that is not
+/// a well-formed pipeline) is kept whole under `Definition`, so a plan still shows it replaced.
+fn split_or_whole(text: &str) -> BTreeMap<String, String> {
+    parts::split(text).unwrap_or_else(|| [("Definition".to_string(), text.to_string())].into())
 }
 
 // ---- typed model --------------------------------------------------------------------------
@@ -149,7 +197,7 @@ fn spec(v: &Value, tags: BTreeMap<String, String>) -> PipelineSpec {
     PipelineSpec {
         name: model::string(v, "name").value().unwrap_or_default(),
         role_arn: model::string(v, "role_arn").value().unwrap_or_default(),
-        definition: model::string(v, "definition").value().unwrap_or_default(),
+        definition: definition_text(v).unwrap_or_default(),
         display_name: model::string(v, "display_name").value(),
         description: model::string(v, "description").value(),
         max_parallel_execution_steps: v
@@ -302,6 +350,14 @@ impl Resource<ProviderData> for MlPipeline {
         validate_config(config)
     }
 
+    fn upgrade_json(&self, from_version: i64, json: &[u8]) -> Result<Vec<u8>, String> {
+        if from_version == 0 {
+            upgrade_v0(json)
+        } else {
+            Ok(json.to_vec())
+        }
+    }
+
     async fn plan(&self, data: &ProviderData, req: &PlanRequest, planned: &mut Value, diags: &mut Diagnostics) {
         let id = match planned.get("name") {
             Some(Value::String(s)) => Value::string(s.clone()),
@@ -319,21 +375,30 @@ impl Resource<ProviderData> for MlPipeline {
                 }
             }
         }
-        let definition = match definition_input(planned) {
-            None => Value::Unknown,
+        let parts = match definition_input(planned) {
+            None => None,
             Some(input) => {
                 let (compiled, problems) = definition::compile(&input);
                 diags.extend(problems);
-                match compiled {
-                    None => Value::Unknown,
-                    Some(text) => match model::string(&req.prior, "definition") {
-                        Known::Value(prior) if canonical::semantically_equal(&prior, &text) => Value::string(prior),
-                        _ => Value::string(text),
-                    },
-                }
+                compiled.map(|text| {
+                    let prior = model::string_map(&req.prior, "definition_parts").value().unwrap_or_default();
+                    parts::keep_equal(split_or_whole(&text), &prior)
+                })
             }
         };
-        model::set(planned, "definition", definition);
+        if let (Some(new), Known::Value(old)) = (&parts, model::string_map(&req.prior, "definition_parts")) {
+            if let Some(summary) = review::summarize(&old, new) {
+                let name = model::string(planned, "name").value().unwrap_or_default();
+                diags.push(
+                    Diagnostic::warning(
+                        format!("Pipeline {name}: what this plan changes in the definition"),
+                        format!("{summary}\nThe definition_parts diff above shows every changed field with its old and new value."),
+                    )
+                    .at(AttrPath::root("definition_parts")),
+                );
+            }
+        }
+        set_definition(planned, parts);
         let tags_all = plan_tags_all(data, planned);
         if let (true, Some(all)) = (tags_all.is_known(), tags_all.as_map()) {
             // The pipeline's own tags were validated with their paths; check what default_tags
@@ -487,6 +552,27 @@ impl Resource<ProviderData> for MlPipeline {
     }
 }
 
+/// Schema version 0 kept the whole definition text in `definition`; version 1 keeps its parts
+/// and fingerprint (docs/design/0003-reviewable-plans.md).
+fn upgrade_v0(json: &[u8]) -> Result<Vec<u8>, String> {
+    let mut state: Json = serde_json::from_slice(json).map_err(|e| e.to_string())?;
+    let obj = state.as_object_mut().ok_or("the state is not an object")?;
+    let definition = obj.remove("definition");
+    let (parts, sha) = match definition.as_ref().and_then(Json::as_str) {
+        Some(text) => {
+            let mut v = Value::object([("definition_parts", Value::Null)]);
+            set_definition(&mut v, Some(split_or_whole(text)));
+            let parts = model::string_map(&v, "definition_parts").value().unwrap_or_default();
+            let sha = v.get_str("definition_sha256").map(|s| Json::String(s.to_string())).unwrap_or(Json::Null);
+            (Json::Object(parts.into_iter().map(|(k, t)| (k, Json::String(t))).collect()), sha)
+        }
+        None => (Json::Null, Json::Null),
+    };
+    obj.insert("definition_parts".into(), parts);
+    obj.insert("definition_sha256".into(), sha);
+    serde_json::to_vec(&state).map_err(|e| e.to_string())
+}
+
 // ---- mapping to and from the API ----------------------------------------------------------
 
 fn aws_diag(summary: &str, cause: &str, name: &str) -> Diagnostic {
@@ -509,7 +595,7 @@ fn import_stub(name: &str) -> Value {
 /// The state after a successful describe. `importing` (no definition in state yet) reads
 /// everything back; otherwise only what the user owns is taken from SageMaker.
 fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTreeMap<String, String>>) -> Value {
-    let importing = model::string(state, "definition") == Known::Null;
+    let importing = model::string_map(state, "definition_parts") == Known::Null;
     let mut s = state.clone();
     model::set(&mut s, "arn", Value::string(remote.arn.clone()));
     model::set(&mut s, "id", Value::string(remote.name.clone()));
@@ -532,11 +618,10 @@ fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTre
             .unwrap_or(Value::Null);
         model::set(&mut s, "parallelism_config", p);
     }
-    let definition = match model::string(state, "definition") {
-        Known::Value(mine) if canonical::semantically_equal(&mine, &remote.definition) => mine,
-        _ => canonical::normalize(&remote.definition).unwrap_or_else(|_| remote.definition.clone()),
-    };
-    model::set(&mut s, "definition", Value::string(definition.clone()));
+    let mine = model::string_map(state, "definition_parts").value().unwrap_or_default();
+    let deployed = parts::keep_equal(split_or_whole(&remote.definition), &mine);
+    let definition = parts::join(&deployed).unwrap_or_else(|| remote.definition.clone());
+    set_definition(&mut s, Some(deployed));
     if importing {
         let (params, steps) = definition_parts(&definition);
         model::set(&mut s, "parameter", Value::List(params));
@@ -670,7 +755,7 @@ mod tests {
 
     fn state_with(definition: &str, tags: Value) -> Value {
         let mut s = import_stub("p");
-        model::set(&mut s, "definition", Value::string(definition));
+        set_definition(&mut s, Some(split_or_whole(definition)));
         model::set(&mut s, "tags", tags);
         s
     }
@@ -680,7 +765,8 @@ mod tests {
         let mine = r#"{"Steps":[],"Version":"2020-12-01"}"#;
         let s = state_with(mine, Value::Null);
         let r = refreshed(&s, &deployed("{ \"Version\": \"2020-12-01\", \"Steps\": [] }", &[]), &Known::Null);
-        assert_eq!(r.get_str("definition"), Some(mine));
+        assert_eq!(definition_text(&r).as_deref(), Some(mine));
+        assert_eq!(r.get_str("definition_sha256").map(str::to_string), Some(parts::sha256_hex(mine)));
         assert!(r.get("parallelism_config").is_some_and(|p| p.is_null()), "unset parallelism is not claimed");
     }
 
@@ -688,7 +774,9 @@ mod tests {
     fn read_surfaces_a_changed_definition_canonically() {
         let s = state_with(r#"{"Steps":[],"Version":"2020-12-01"}"#, Value::Null);
         let r = refreshed(&s, &deployed(r#"{"Version": "2020-12-01", "Steps": [{"Name": "X"}]}"#, &[]), &Known::Null);
-        assert_eq!(r.get_str("definition"), Some(r#"{"Steps":[{"Name":"X"}],"Version":"2020-12-01"}"#));
+        assert_eq!(definition_text(&r).as_deref(), Some(r#"{"Steps":[{"Name":"X"}],"Version":"2020-12-01"}"#));
+        let parts = model::string_map(&r, "definition_parts").value().expect("parts");
+        assert_eq!(parts.get("Steps.X").map(String::as_str), Some(r#"{"Name":"X"}"#), "the changed step is its own part");
     }
 
     #[test]
@@ -746,6 +834,20 @@ mod tests {
         assert_eq!(e.get_str("experiment_name"), Some("{{ Execution.PipelineName }}"));
         assert_eq!(e.get_str("trial_name"), Some("t-{{ Execution.PipelineExecutionId }}"));
         assert!(r.conforms(&pipeline_schema().block.value_type()).is_ok());
+    }
+
+    #[test]
+    fn version_0_state_upgrades_to_parts() {
+        let old = r#"{"id":"p","name":"p","definition":"{\"Steps\":[{\"Name\":\"A\",\"Type\":\"Fail\"}],\"Version\":\"2020-12-01\"}","steps":null}"#;
+        let new: Json = serde_json::from_slice(&upgrade_v0(old.as_bytes()).expect("upgrades")).expect("json");
+        assert!(new.get("definition").is_none());
+        assert_eq!(new["definition_parts"]["Steps.A"], Json::String(r#"{"Name":"A","Type":"Fail"}"#.into()));
+        assert_eq!(
+            new["definition_sha256"],
+            Json::String(parts::sha256_hex(r#"{"Steps":[{"Name":"A","Type":"Fail"}],"Version":"2020-12-01"}"#))
+        );
+        let decoded = crate::tfvalue::json::decode_json(&serde_json::to_vec(&new).expect("bytes"), &pipeline_schema().block.value_type());
+        assert!(decoded.is_ok(), "{decoded:?}");
     }
 
     #[test]

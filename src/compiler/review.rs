@@ -1,0 +1,262 @@
+//! A reviewer's summary of a definition change: which steps change, which of their fields, and
+//! which steps' cached results a run will no longer reuse. The pipeline resource shows it as one
+//! warning in the plan (docs/design/0003-reviewable-plans.md), so a pull request's plan says in a
+//! few lines what the diff above it shows in detail.
+//!
+//! Pure: works on the named parts of two definitions (`parts`). Never fails: parts that are not
+//! JSON compare as whole texts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value as Json;
+
+const STEP_PREFIX: &str = "Steps.";
+/// At most this many changed fields are listed per step; the rest are counted.
+const MAX_FIELDS: usize = 4;
+
+/// The summary lines, or `None` when the two definitions have the same parts.
+pub fn summarize(
+    prior: &BTreeMap<String, String>,
+    planned: &BTreeMap<String, String>,
+) -> Option<String> {
+    let mut lines = Vec::new();
+    let mut changed_steps = BTreeSet::new();
+    let keys: BTreeSet<&String> = prior.keys().chain(planned.keys()).collect();
+    for key in keys {
+        let (before, after) = (prior.get(key), planned.get(key));
+        if before == after || key.as_str() == "Steps" {
+            continue;
+        }
+        let label = match key.strip_prefix(STEP_PREFIX) {
+            Some(name) => {
+                changed_steps.insert(name.to_string());
+                format!("step {name}")
+            }
+            None => key.clone(),
+        };
+        match (before, after) {
+            (None, Some(_)) => lines.push(format!("- {label}: added")),
+            (Some(_), None) => lines.push(format!("- {label}: removed")),
+            (Some(b), Some(a)) => {
+                let mut fields = Vec::new();
+                match (
+                    serde_json::from_str::<Json>(b),
+                    serde_json::from_str::<Json>(a),
+                ) {
+                    (Ok(b), Ok(a)) => changed_paths(&b, &a, String::new(), &mut fields),
+                    _ => fields.push(String::from("(whole text)")),
+                }
+                let shown: Vec<&str> = fields.iter().take(MAX_FIELDS).map(String::as_str).collect();
+                let more = fields.len().saturating_sub(MAX_FIELDS);
+                let tail = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                lines.push(format!("- {label}: {}{tail}", shown.join(", ")));
+            }
+            (None, None) => {}
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let rerun = cache_misses(planned, &changed_steps);
+    if !rerun.is_empty() {
+        lines.push(format!(
+            "Cached results no longer reused (caching is on, and the step or a step it reads from changed): {}.",
+            rerun.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    Some(lines.join("\n"))
+}
+
+/// Dotted paths of the leaves that differ (`Arguments.HyperParameters.max_depth`); array
+/// elements are `[i]`. A path whose value changed type is reported as a whole.
+fn changed_paths(before: &Json, after: &Json, path: String, out: &mut Vec<String>) {
+    if before == after {
+        return;
+    }
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (before, after) {
+        (Json::Object(b), Json::Object(a)) => {
+            let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+            for k in keys {
+                match (b.get(k), a.get(k)) {
+                    (Some(x), Some(y)) => changed_paths(x, y, join(k), out),
+                    _ => out.push(join(k)),
+                }
+            }
+        }
+        (Json::Array(b), Json::Array(a)) if b.len() == a.len() => {
+            for (i, (x, y)) in b.iter().zip(a).enumerate() {
+                changed_paths(x, y, format!("{path}[{i}]"), out);
+            }
+        }
+        _ => out.push(if path.is_empty() {
+            String::from("(whole step)")
+        } else {
+            path
+        }),
+    }
+}
+
+/// Steps with caching on that will run again: the changed ones, and every step downstream of a
+/// changed step (its inputs are new results, so its arguments at run time differ).
+fn cache_misses(
+    planned: &BTreeMap<String, String>,
+    changed: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut steps: BTreeMap<String, Json> = BTreeMap::new();
+    for (key, text) in planned {
+        if let (Some(name), Ok(step)) = (
+            key.strip_prefix(STEP_PREFIX),
+            serde_json::from_str::<Json>(text),
+        ) {
+            collect_steps(name, &step, &mut steps);
+        }
+    }
+    // Edges: step -> the steps it reads from or depends on.
+    let upstream: BTreeMap<&String, BTreeSet<String>> = steps
+        .iter()
+        .map(|(name, step)| {
+            let mut refs = BTreeSet::new();
+            references(step.get("Arguments").unwrap_or(&Json::Null), &mut refs);
+            if let Some(deps) = step.get("DependsOn").and_then(Json::as_array) {
+                refs.extend(deps.iter().filter_map(Json::as_str).map(str::to_string));
+            }
+            (name, refs)
+        })
+        .collect();
+    let mut affected: BTreeSet<String> = changed.clone();
+    loop {
+        let before = affected.len();
+        for (name, refs) in &upstream {
+            if refs.iter().any(|r| affected.contains(r)) {
+                affected.insert((*name).clone());
+            }
+        }
+        if affected.len() == before {
+            break;
+        }
+    }
+    affected
+        .into_iter()
+        .filter(|name| {
+            steps
+                .get(name)
+                .and_then(|s| s.get("CacheConfig"))
+                .and_then(|c| c.get("Enabled"))
+                .and_then(Json::as_bool)
+                == Some(true)
+        })
+        .collect()
+}
+
+/// A step and the branch steps nested in it (condition steps), by name.
+fn collect_steps(name: &str, step: &Json, out: &mut BTreeMap<String, Json>) {
+    out.insert(name.to_string(), step.clone());
+    for branch in ["IfSteps", "ElseSteps"] {
+        for inner in step
+            .get("Arguments")
+            .and_then(|a| a.get(branch))
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(n) = inner.get("Name").and_then(Json::as_str) {
+                collect_steps(n, inner, out);
+            }
+        }
+    }
+}
+
+/// Names of the steps a JSON value reads through `{"Get": "Steps.<name>...."}`.
+fn references(v: &Json, out: &mut BTreeSet<String>) {
+    match v {
+        Json::Object(m) => {
+            if let Some(Json::String(path)) = m.get("Get") {
+                if let Some(rest) = path.strip_prefix(STEP_PREFIX) {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                        .collect();
+                    out.insert(name);
+                }
+            }
+            m.values().for_each(|x| references(x, out));
+        }
+        Json::Array(xs) => xs.iter().for_each(|x| references(x, out)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(steps: &[(&str, &str)]) -> BTreeMap<String, String> {
+        steps
+            .iter()
+            .map(|(n, t)| (format!("Steps.{n}"), t.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn names_changed_step_fields_and_downstream_cache_misses() {
+        let prior = parts(&[
+            (
+                "Train",
+                r#"{"Name":"Train","Arguments":{"HyperParameters":{"max_depth":"5","eta":"0.2"}},"CacheConfig":{"Enabled":true}}"#,
+            ),
+            (
+                "Eval",
+                r#"{"Name":"Eval","Arguments":{"In":{"Get":"Steps.Train.ModelArtifacts.S3ModelArtifacts"}},"CacheConfig":{"Enabled":true}}"#,
+            ),
+            (
+                "Other",
+                r#"{"Name":"Other","Arguments":{},"CacheConfig":{"Enabled":true}}"#,
+            ),
+        ]);
+        let mut planned = prior.clone();
+        planned.insert(
+            "Steps.Train".into(),
+            r#"{"Name":"Train","Arguments":{"HyperParameters":{"max_depth":"6","eta":"0.2"}},"CacheConfig":{"Enabled":true}}"#.into(),
+        );
+        let s = summarize(&prior, &planned).expect("a change");
+        assert!(
+            s.contains("- step Train: Arguments.HyperParameters.max_depth"),
+            "{s}"
+        );
+        assert!(s.contains("reused (caching is on, and the step or a step it reads from changed): Eval, Train."), "{s}");
+        assert!(!s.contains("Other"), "{s}");
+    }
+
+    #[test]
+    fn no_change_no_summary_and_added_steps_are_named() {
+        let prior = parts(&[("A", "{}")]);
+        assert_eq!(summarize(&prior, &prior), None);
+        let mut planned = prior.clone();
+        planned.insert("Steps.B".into(), "{}".into());
+        planned.insert("Parameters".into(), "[]".into());
+        let s = summarize(&prior, &planned).expect("a change");
+        assert!(
+            s.contains("- Parameters: added") && s.contains("- step B: added"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn long_field_lists_are_cut() {
+        let prior = parts(&[("A", r#"{"a":1,"b":1,"c":1,"d":1,"e":1,"f":1}"#)]);
+        let planned = parts(&[("A", r#"{"a":2,"b":2,"c":2,"d":2,"e":2,"f":2}"#)]);
+        let s = summarize(&prior, &planned).expect("a change");
+        assert!(s.ends_with("a, b, c, d and 2 more"), "{s}");
+    }
+}
