@@ -2,9 +2,13 @@
 //! step objects at plan time, and created, updated, read and deleted through the SageMaker API.
 //!
 //! Ownership rules that keep plans quiet:
-//! - `definition` is computed from configuration; Read keeps the stored text whenever the
-//!   deployed definition is semantically equal (key order, whitespace, `1` vs `1.0`), and
-//!   replaces it when someone edited the pipeline, so the next plan shows the change back;
+//! - the compiled definition is held as `definition_parts` (canonical JSON per top-level key and
+//!   per step, `compiler::parts`) plus `definition_sha256`, so that a plan names only the parts
+//!   that change (docs/design/0003-reviewable-plans.md); Read keeps each stored part whenever the
+//!   deployed one is semantically equal, and replaces it when someone edited the pipeline, so
+//!   the next plan shows the change back, naming the step;
+//! - `steps` is sensitive: printed as a list, one changed step would cost the whole step twice
+//!   and its neighbours in full; the same change shows per step in `definition_parts`;
 //! - optional attributes the user left unset (description, parallelism) are not claimed by
 //!   Read, except right after import, where everything is read back;
 //! - `tags_all` is `default_tags` merged with `tags`; tag updates add and remove exactly the
