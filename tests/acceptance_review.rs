@@ -72,6 +72,21 @@ fn one_field_change_is_a_short_plan_that_names_step_field_and_values() {
             "[{v}]\n{plan}"
         );
 
+        // A branch step's change (nested in the condition step) is as short.
+        let plan = ws.tf_ok(&[
+            "plan",
+            "-no-color",
+            "-input=false",
+            "-var",
+            "approval_status=Approved",
+        ]);
+        let lines = plan.lines().count();
+        assert!(lines <= MAX_LINES, "[{v}] a branch step's one-field change printed {lines} lines:\n{plan}");
+        assert!(
+            plan.contains(r#""Steps.CheckAuc""#) && plan.contains(r#"-> "Approved""#),
+            "[{v}] the condition step is named, with the new value:\n{plan}"
+        );
+
         ws.tf_ok(&[
             "apply",
             "-auto-approve",

@@ -13,6 +13,11 @@ variable "max_depth" {
   default = "5"
 }
 
+variable "approval_status" {
+  type    = string
+  default = "{{ Parameters.ApprovalStatus }}"
+}
+
 locals {
   role    = "arn:aws:iam::123456789012:role/sagemaker-pipeline"
   bucket  = "acme-ml-us-east-1"
@@ -129,7 +134,7 @@ resource "sagemaker_register_model_step" "register" {
   response_types           = ["text/csv"]
   inference_instances      = ["ml.m5.large", "ml.m5.xlarge"]
   transform_instances      = ["ml.m5.large"]
-  approval_status          = "{{ Parameters.ApprovalStatus }}"
+  approval_status          = var.approval_status
 }
 
 resource "sagemaker_fail_step" "fail" {

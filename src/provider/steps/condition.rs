@@ -99,13 +99,13 @@ impl StepKind for Condition {
         .attr(Attribute::optional(
             "if_steps",
             string_list(),
-            "Steps run when the conditions hold: other step resources' `json`, e.g. `[sagemaker_register_model_step.register.json]`. Do not also list them in the pipeline's `steps`.",
-        ))
+            "Steps run when the conditions hold: other step resources' `json`, e.g. `[sagemaker_register_model_step.register.json]`. Do not also list them in the pipeline's `steps`. Sensitive, so plans print it as one line: a branch step's change shows in its own `json` and in the pipeline's `definition_parts`.",
+        ).sensitive())
         .attr(Attribute::optional(
             "else_steps",
             string_list(),
-            "Steps run when a condition does not hold: other step resources' `json`, e.g. `[sagemaker_fail_step.too_high.json]`. Do not also list them in the pipeline's `steps`.",
-        ))
+            "Steps run when a condition does not hold: other step resources' `json`, e.g. `[sagemaker_fail_step.too_high.json]`. Do not also list them in the pipeline's `steps`. Sensitive, so plans print it as one line: a branch step's change shows in its own `json` and in the pipeline's `definition_parts`.",
+        ).sensitive())
     }
 
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {

@@ -74,6 +74,6 @@ resource "sagemaker_ml_pipeline" "this" {
   }
 }
 
-output "definition" {
-  value = sagemaker_ml_pipeline.this.definition
+output "definition_sha256" {
+  value = sagemaker_ml_pipeline.this.definition_sha256
 }
