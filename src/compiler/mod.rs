@@ -11,3 +11,4 @@ pub mod definition;
 pub mod condition;
 pub mod expr;
 pub mod properties;
+pub mod semantic;

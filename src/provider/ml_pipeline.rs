@@ -3,8 +3,13 @@
 //!
 //! Ownership rules that keep plans quiet:
 //! - `definition` is computed from configuration; Read keeps the stored text whenever the
-//!   deployed definition is semantically equal (key order, whitespace, `1` vs `1.0`), and
-//!   replaces it when someone edited the pipeline, so the next plan shows the change back;
+//!   deployed definition is semantically equal (`compiler::semantic`: key order, whitespace,
+//!   `1` vs `1.0`, empty vs absent where SageMaker treats them alike, `Std:Join` separators),
+//!   and replaces it when someone edited the pipeline, so the next plan shows the change back;
+//! - after an import, `steps` and parameter defaults hold what is deployed; plan keeps those
+//!   state values while the configuration means the same (the typed step resources' `json`
+//!   compiled into this pipeline, `"6.0"` for a Float read back as `"6"`), so adopting a
+//!   pipeline created elsewhere plans empty;
 //! - optional attributes the user left unset (description, parallelism) are not claimed by
 //!   Read, except right after import, where everything is read back;
 //! - `tags_all` is `default_tags` merged with `tags`; tag updates add and remove exactly the
@@ -21,9 +26,9 @@ use serde_json::Value as Json;
 use super::model::{self, Known};
 use super::ProviderData;
 use crate::aws::{DeployedPipeline, PipelineSpec};
-use crate::compiler::{canonical, expr};
+use crate::compiler::{canonical, expr, semantic};
 use crate::compiler::dag::StepDefaults;
-use crate::compiler::definition::{self, ParameterInput, PipelineInput};
+use crate::compiler::definition::{self, ParamType, ParameterInput, PipelineInput};
 use crate::framework::{
     Attribute, AttrPath, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock, Outcome, PlanRequest, Resource,
     Schema,
@@ -96,6 +101,47 @@ fn pipeline_schema() -> Schema {
             ),
     )
 }
+
+/// The `Import` section of the resource's documentation (rendered by tests/docs.rs into
+/// `docs/resources/sagemaker_ml_pipeline.md`): how to adopt a pipeline created elsewhere.
+pub const IMPORT_DOC: &str = r#"A pipeline is imported by its name (an ARN works too). Import reads everything back from SageMaker: the role, display name, description, parallelism, tags, the `parameter` blocks, `experiment_config`, and each deployed step object into `steps`.
+
+```sh
+terraform import sagemaker_ml_pipeline.training churn-training
+```
+
+With Terraform 1.5 or newer, an `import` block does the same as part of a plan, and Terraform can write the resource's configuration for you:
+
+```hcl
+import {
+  to = sagemaker_ml_pipeline.training
+  id = "churn-training"
+}
+```
+
+```sh
+terraform plan -generate-config-out=generated.tf   # writes resource "sagemaker_ml_pipeline" "training" { ... }
+terraform apply                                    # 1 imported, 0 added, 0 changed
+```
+
+The generated resource holds the deployed steps as JSON in `steps`; it plans empty as it is, and is the starting point for typed steps (below).
+
+### How deployed and configured pipelines are compared
+
+Read and plan compare definitions by meaning, not by text, so a configuration that declares the deployed pipeline plans empty even where SageMaker's copy is spelt differently: key order and whitespace; `1` vs `1.0`; no `Metadata` or `Parameters` vs empty ones; `DependsOn` order, or `[]` vs none; `Environment = {}` vs none in job arguments; step order; empty `RetryPolicies`, `PropertyFiles` or `OutputParameters` vs none; a `null` setting vs none; and the SageMaker Python SDK's `Join(on="/", values=["s3:/", "bucket", ExecutionVariables.PIPELINE_EXECUTION_ID])` vs the same text written as `"s3://bucket/{{ Execution.PipelineExecutionId }}"`. A one-value `Std:Join` of a number (how a number is turned into text) is not the number. Every rule and why SageMaker cannot tell the two spellings apart is written in `src/compiler/semantic.rs`. A parameter's `default` is compared as a value of its type (`"6.0"` and `"6"` are the same Float).
+
+While the configuration means what is deployed, the state keeps the deployed text in `definition` and `steps`; the first real change replaces them with the compiled configuration.
+
+### From imported JSON to typed step resources
+
+1. Import the pipeline (above) and look at what is deployed: `terraform state show sagemaker_ml_pipeline.training` prints each step object in `steps`, and the `parameter` blocks and `experiment_config` that import read back.
+2. Write one typed resource per step, chosen by the step's `Type`: `Processing` -> `sagemaker_processing_step`, `Training` -> `sagemaker_training_step`, `Lambda` -> `sagemaker_lambda_step`, `RegisterModel` -> `sagemaker_register_model_step`, `Fail` -> `sagemaker_fail_step`, `Condition` -> `sagemaker_condition_step` (its `IfSteps`/`ElseSteps` become resources listed in `if_steps`/`else_steps`, not in `steps`), and so on. A reference `{"Get": "Parameters.InputData"}` is written `"{{ Parameters.InputData }}"`; a `Std:Join` is written as the one string it builds, e.g. `{"Std:Join": {"On": "/", "Values": ["s3:/", "bucket", {"Get": "Execution.PipelineExecutionId"}, "out"]}}` is `"s3://bucket/{{ Execution.PipelineExecutionId }}/out"`. A setting every step repeats (the role) can go into `step_defaults`. Keep the names of steps, inputs and outputs exactly as deployed. A step type or field with no typed attribute stays JSON: `sagemaker_step`, or `jsonencode({...})` in `steps`.
+3. Point the pipeline's `steps` at the resources' `json` and keep the imported `parameter` blocks, `experiment_config` and `description`.
+4. Create the step resources. They exist only in Terraform's state, so this makes no SageMaker call:
+   `terraform apply -target=sagemaker_processing_step.prep -target=sagemaker_condition_step.check ...`
+5. `terraform plan` says "No changes". If it does not, the plan shows which step's JSON differs from the deployed one; correct that resource and plan again.
+
+Pipelines built by the SageMaker Python SDK 2.x: keep the SDK's default experiment configuration as `experiment_config { experiment_name = "{{ Execution.PipelineName }}"  trial_name = "{{ Execution.PipelineExecutionId }}" }`, declare the SDK's `SkipModelValidation: "None"` of register-model steps as `skip_model_validation = "None"`, and write output locations the SDK derived (`s3://<bucket>/<pipeline>/<execution id>/<step>/output/<output>`) as that string with `{{ Execution.PipelineExecutionId }}` in it."#;
 
 // ---- typed model --------------------------------------------------------------------------
 
@@ -286,6 +332,54 @@ fn plan_tags_all(data: &ProviderData, planned: &Value) -> Value {
     }
 }
 
+/// A parameter's default is text converted to its type, so `"6.0"` and `"6"` are the same Float
+/// default. When the configured text means what the state holds (after an import: the deployed
+/// value, written back as `"6"`), plan the state's text: Terraform accepts the prior value of a
+/// non-computed attribute, and the plan stays empty.
+fn keep_prior_parameter_defaults(prior: &Value, planned: &mut Value) {
+    let prior_params = model::blocks(prior, "parameter");
+    let Value::Object(obj) = planned else { return };
+    let Some(Value::List(params)) = obj.get_mut("parameter") else { return };
+    for (p, before) in params.iter_mut().zip(prior_params) {
+        if p.get("name") != before.get("name") || p.get("type") != before.get("type") {
+            continue;
+        }
+        let (Some(Value::String(now)), Some(Value::String(then))) = (p.get("default"), before.get("default")) else { continue };
+        let Some(ty) = p.get_str("type").and_then(ParamType::parse) else { continue };
+        if now != then && same_default(&ty, now, then) {
+            let then = then.clone();
+            model::set(p, "default", Value::string(then));
+        }
+    }
+}
+
+fn same_default(ty: &ParamType, a: &str, b: &str) -> bool {
+    match (definition::convert_default(ty, a), definition::convert_default(ty, b)) {
+        (Ok(x), Ok(y)) => canonical::to_string(&x) == canonical::to_string(&y),
+        _ => false,
+    }
+}
+
+/// After an import, `steps` holds the deployed step objects while the configuration passes the
+/// step resources' `json`. When the configured steps, as this pipeline compiles them (`compiled`:
+/// step defaults, dependencies and String parameters applied), are semantically the deployed
+/// ones, matched by name, plan the state's list. It must be the whole list: Terraform accepts
+/// for a non-computed attribute either the configured value or the prior one.
+fn keep_prior_steps(prior: &Value, planned: &mut Value, compiled: &str) {
+    let (Known::Value(before), Known::Value(now)) = (model::string_list(prior, "steps"), model::string_list(planned, "steps")) else {
+        return;
+    };
+    if before == now {
+        return;
+    }
+    let Ok(definition) = serde_json::from_str::<Json>(compiled) else { return };
+    let Some(effective) = definition.get("Steps").and_then(Json::as_array) else { return };
+    let Ok(deployed) = before.iter().map(|s| serde_json::from_str::<Json>(s)).collect::<Result<Vec<Json>, _>>() else { return };
+    if semantic::step_lists_equal(effective, &deployed, &semantic::Context::of_definition(&definition)) {
+        model::set(planned, "steps", prior.get("steps").cloned().unwrap_or(Value::Null));
+    }
+}
+
 // ---- resource -----------------------------------------------------------------------------
 
 #[async_trait]
@@ -319,6 +413,7 @@ impl Resource<ProviderData> for MlPipeline {
                 }
             }
         }
+        keep_prior_parameter_defaults(&req.prior, planned);
         let definition = match definition_input(planned) {
             None => Value::Unknown,
             Some(input) => {
@@ -326,10 +421,13 @@ impl Resource<ProviderData> for MlPipeline {
                 diags.extend(problems);
                 match compiled {
                     None => Value::Unknown,
-                    Some(text) => match model::string(&req.prior, "definition") {
-                        Known::Value(prior) if canonical::semantically_equal(&prior, &text) => Value::string(prior),
-                        _ => Value::string(text),
-                    },
+                    Some(text) => {
+                        keep_prior_steps(&req.prior, planned, &text);
+                        match model::string(&req.prior, "definition") {
+                            Known::Value(prior) if semantic::definitions_equal(&prior, &text) => Value::string(prior),
+                            _ => Value::string(text),
+                        }
+                    }
                 }
             }
         };
@@ -434,7 +532,7 @@ impl Resource<ProviderData> for MlPipeline {
             // UpdatePipeline keeps a description it is not sent; an empty one clears it.
             after.description = Some(String::new());
         }
-        let definition_changed = !canonical::semantically_equal(&before.definition, &after.definition);
+        let definition_changed = !semantic::definitions_equal(&before.definition, &after.definition);
         if definition_changed || (PipelineSpec { definition: before.definition.clone(), ..after.clone() }) != before {
             if let Err(e) = sm.update(&after).await {
                 diags.push(aws_diag("Failed to update the SageMaker pipeline", &e.to_string(), &after.name));
@@ -533,7 +631,7 @@ fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTre
         model::set(&mut s, "parallelism_config", p);
     }
     let definition = match model::string(state, "definition") {
-        Known::Value(mine) if canonical::semantically_equal(&mine, &remote.definition) => mine,
+        Known::Value(mine) if semantic::definitions_equal(&mine, &remote.definition) => mine,
         _ => canonical::normalize(&remote.definition).unwrap_or_else(|_| remote.definition.clone()),
     };
     model::set(&mut s, "definition", Value::string(definition.clone()));
@@ -571,13 +669,16 @@ fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTre
     s
 }
 
-/// The `experiment_config` block of a deployed definition, when it can be written in HCL.
+/// The `experiment_config` block of a deployed definition, when it can be written in HCL. A
+/// value is first put in its semantic normal form, so the SDK's `Join(on="-", ...)` reads back
+/// as the `{{ }}` text that compiles to the same string.
 fn experiment_config_of(definition: &str) -> Value {
     let Ok(v) = serde_json::from_str::<Json>(definition) else { return Value::Null };
     let Some(cfg) = v.get("PipelineExperimentConfig").filter(|c| c.is_object()) else { return Value::Null };
+    let ctx = semantic::Context::of_definition(&v);
     let field = |key: &str| match cfg.get(key) {
         None | Some(Json::Null) => Some(Value::Null),
-        Some(x) => expr::decompile_string(x).map(Value::string),
+        Some(x) => expr::decompile_string(&semantic::normal_expression(x, &ctx)).map(Value::string),
     };
     match (field("ExperimentName"), field("TrialName")) {
         (Some(e), Some(t)) => Value::object([("experiment_name", e), ("trial_name", t)]),
@@ -746,6 +847,97 @@ mod tests {
         assert_eq!(e.get_str("experiment_name"), Some("{{ Execution.PipelineName }}"));
         assert_eq!(e.get_str("trial_name"), Some("t-{{ Execution.PipelineExecutionId }}"));
         assert!(r.conforms(&pipeline_schema().block.value_type()).is_ok());
+    }
+
+    /// Issue 6: a definition created without Metadata and Parameters, with SDK-style joins, is
+    /// the one this configuration compiles to; Read keeps the state's text.
+    #[test]
+    fn read_compares_semantically_not_textually() {
+        let mine = r#"{"Metadata":{},"Parameters":[],"Steps":[{"Arguments":{"ErrorMessage":{"Std:Join":{"On":"","Values":["run ",{"Get":"Execution.PipelineExecutionId"}," failed"]}}},"Name":"F","Type":"Fail"}],"Version":"2020-12-01"}"#;
+        let theirs = r#"{"Version":"2020-12-01","Steps":[{"Name":"F","Type":"Fail","Arguments":{"ErrorMessage":{"Std:Join":{"On":" ","Values":["run",{"Get":"Execution.PipelineExecutionId"},"failed"]}}}}]}"#;
+        let r = refreshed(&state_with(mine, Value::Null), &deployed(theirs, &[]), &Known::Null);
+        assert_eq!(r.get_str("definition"), Some(mine));
+        let edited = theirs.replace("failed", "broke");
+        let r = refreshed(&state_with(mine, Value::Null), &deployed(&edited, &[]), &Known::Null);
+        assert!(r.get_str("definition").is_some_and(|d| d.contains("broke")), "an edit is surfaced");
+    }
+
+    #[test]
+    fn import_decompiles_an_sdk_join_in_the_experiment_config() {
+        let def = r#"{"Version":"2020-12-01","PipelineExperimentConfig":{"ExperimentName":{"Get":"Execution.PipelineName"},"TrialName":{"Std:Join":{"On":"-","Values":["run",{"Get":"Execution.PipelineExecutionId"}]}}},"Steps":[]}"#;
+        let r = refreshed(&import_stub("p"), &deployed(def, &[]), &Known::Null);
+        let e = r.get("experiment_config").expect("block");
+        assert_eq!(e.get_str("trial_name"), Some("run-{{ Execution.PipelineExecutionId }}"));
+    }
+
+    fn with_steps(mut v: Value, steps: &[&str]) -> Value {
+        model::set(&mut v, "steps", Value::list(steps.iter().map(|s| Value::string(*s))));
+        v
+    }
+
+    /// Issue 6: after an import, `steps` holds the deployed step objects; a configuration whose
+    /// steps compile (with step defaults) to the same steps plans the state's list.
+    #[test]
+    fn plan_keeps_imported_steps_that_mean_the_same() {
+        let deployed_steps = [
+            r#"{"Name":"L","Type":"Lambda","FunctionArn":"f","Arguments":{"run":{"Std:Join":{"On":"-","Values":[{"Get":"Execution.PipelineName"},"x"]}}}}"#,
+            r#"{"Name":"P","Type":"Processing","Arguments":{"RoleArn":"arn:aws:iam::123456789012:role/r","Environment":{}}}"#,
+        ];
+        let prior = with_steps(import_stub("p"), &deployed_steps);
+        let configured = [
+            r#"{"Arguments":{},"Name":"P","Type":"Processing"}"#,
+            r#"{"Arguments":{"run":{"Std:Join":{"On":"","Values":[{"Get":"Execution.PipelineName"},"-x"]}}},"FunctionArn":"f","Name":"L","OutputParameters":[],"Type":"Lambda"}"#,
+        ];
+        // What the pipeline compiles them to: the role comes from step_defaults.
+        let compiled = r#"{"Metadata":{},"Parameters":[],"Steps":[{"Arguments":{"RoleArn":"arn:aws:iam::123456789012:role/r"},"Name":"P","Type":"Processing"},{"Arguments":{"run":{"Std:Join":{"On":"","Values":[{"Get":"Execution.PipelineName"},"-x"]}}},"FunctionArn":"f","Name":"L","OutputParameters":[],"Type":"Lambda"}],"Version":"2020-12-01"}"#;
+        let mut planned = with_steps(import_stub("p"), &configured);
+        keep_prior_steps(&prior, &mut planned, compiled);
+        assert_eq!(planned.get("steps"), prior.get("steps"));
+
+        let changed = compiled.replace("-x", "-y");
+        let mut planned = with_steps(import_stub("p"), &configured);
+        keep_prior_steps(&prior, &mut planned, &changed);
+        assert_eq!(model::string_list(&planned, "steps").value().map(|s| s.len()), Some(2));
+        assert_ne!(planned.get("steps"), prior.get("steps"), "a changed step plans the configuration");
+
+        // One step fewer is a change too.
+        let one = r#"{"Metadata":{},"Parameters":[],"Steps":[{"Arguments":{"RoleArn":"arn:aws:iam::123456789012:role/r"},"Name":"P","Type":"Processing"}],"Version":"2020-12-01"}"#;
+        let mut planned = with_steps(import_stub("p"), &configured[..1]);
+        keep_prior_steps(&prior, &mut planned, one);
+        assert_ne!(planned.get("steps"), prior.get("steps"));
+    }
+
+    fn with_parameter(ty: &str, default: &str) -> Value {
+        let mut v = import_stub("p");
+        model::set(
+            &mut v,
+            "parameter",
+            Value::list([Value::object([
+                ("name", Value::string("T")),
+                ("type", Value::string(ty)),
+                ("default", Value::string(default)),
+                ("enum_values", Value::Null),
+            ])]),
+        );
+        v
+    }
+
+    #[test]
+    fn plan_keeps_the_state_spelling_of_an_equal_parameter_default() {
+        let prior = with_parameter("Float", "6");
+        let mut planned = with_parameter("Float", "6.0");
+        keep_prior_parameter_defaults(&prior, &mut planned);
+        assert_eq!(model::blocks(&planned, "parameter")[0].get_str("default"), Some("6"));
+
+        let mut planned = with_parameter("Float", "6.5");
+        keep_prior_parameter_defaults(&prior, &mut planned);
+        assert_eq!(model::blocks(&planned, "parameter")[0].get_str("default"), Some("6.5"));
+
+        // Text is text for a String parameter.
+        let prior = with_parameter("String", "6");
+        let mut planned = with_parameter("String", "6.0");
+        keep_prior_parameter_defaults(&prior, &mut planned);
+        assert_eq!(model::blocks(&planned, "parameter")[0].get_str("default"), Some("6.0"));
     }
 
     #[test]
