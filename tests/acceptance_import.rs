@@ -237,8 +237,10 @@ fn sdk_upsert(sm: &LocalSageMaker, name: &str) {
     );
 }
 
-/// The SDK pipeline of tests/import/sdk_pipeline.py in typed step resources. `threshold` is the
-/// Float parameter's default as the user writes it (`6.0`; the definition holds the number 6).
+/// The SDK pipeline of tests/import/sdk_pipeline.py in typed step resources. The Float
+/// parameter's default is written `"6.0"` (import reads the number back as `"6"`). The role is
+/// set on the step, not in `step_defaults`: import cannot tell which step settings came from
+/// defaults, so an added `step_defaults` block is a (SageMaker-free) update of the pipeline.
 fn sdk_config(name: &str, mode: &str) -> String {
     let pei = "{{ Execution.PipelineExecutionId }}";
     format!(
@@ -252,6 +254,7 @@ locals {{
 resource "sagemaker_processing_step" "evaluate" {{
   name           = "Evaluate"
   image_uri      = local.xgboost
+  role_arn       = local.role
   instance_type  = "ml.m5.xlarge"
   instance_count = "1"
   code           = "s3://${{local.bucket}}/code/evaluate.py"
@@ -344,10 +347,6 @@ resource "sagemaker_ml_pipeline" "p" {{
     sagemaker_lambda_step.notify.json,
     sagemaker_condition_step.check_mse.json,
   ]
-
-  step_defaults {{
-    role_arn = local.role
-  }}
 
   experiment_config {{
     experiment_name = "{{{{ Execution.PipelineName }}}}"
