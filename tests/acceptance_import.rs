@@ -176,39 +176,47 @@ fn import_block_generates_a_configuration_that_plans_empty() {
         .into_iter()
         .filter(|t| is_newer_than_1_5(&t.version))
     {
-        sm.reset();
-        let v = terraform.version.clone();
-        let name = "adopt-generated";
-        create_minimal(&sm, name);
-        let ws = Workspace::new(&terraform, &sm);
-        ws.write(
-            "main.tf",
-            &format!(
-                "{PROVIDER}\nimport {{\n  to = sagemaker_ml_pipeline.p\n  id = \"{name}\"\n}}\n"
+        // A hand-made pipeline and one made by the SDK.
+        for (name, create) in [
+            (
+                "adopt-generated",
+                create_minimal as fn(&LocalSageMaker, &str),
             ),
-        );
-        ws.init();
-        ws.tf_ok(&[
-            "plan",
-            "-no-color",
-            "-input=false",
-            "-generate-config-out=generated.tf",
-        ]);
-        let generated =
-            std::fs::read_to_string(ws.dir.join("generated.tf")).expect("generated.tf written");
-        assert!(
-            generated.contains("resource \"sagemaker_ml_pipeline\" \"p\""),
-            "[{v}] {generated}"
-        );
-        assert!(generated.contains("steps"), "[{v}] {generated}");
-        let out = ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-        assert!(
-            out.contains("1 imported, 0 added, 0 changed, 0 destroyed"),
-            "[{v}] {out}"
-        );
-        assert_plan(&ws, 0, "the generated configuration after the import");
-        ws.destroy();
-        assert!(sm.pipeline_names().is_empty(), "[{v}]");
+            ("adopt-generated-sdk", sdk_upsert),
+        ] {
+            sm.reset();
+            let v = format!("{} {name}", terraform.version);
+            create(&sm, name);
+            let ws = Workspace::new(&terraform, &sm);
+            ws.write(
+                "main.tf",
+                &format!(
+                    "{PROVIDER}\nimport {{\n  to = sagemaker_ml_pipeline.p\n  id = \"{name}\"\n}}\n"
+                ),
+            );
+            ws.init();
+            ws.tf_ok(&[
+                "plan",
+                "-no-color",
+                "-input=false",
+                "-generate-config-out=generated.tf",
+            ]);
+            let generated =
+                std::fs::read_to_string(ws.dir.join("generated.tf")).expect("generated.tf written");
+            assert!(
+                generated.contains("resource \"sagemaker_ml_pipeline\" \"p\""),
+                "[{v}] {generated}"
+            );
+            assert!(generated.contains("steps"), "[{v}] {generated}");
+            let out = ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+            assert!(
+                out.contains("1 imported, 0 added, 0 changed, 0 destroyed"),
+                "[{v}] {out}"
+            );
+            assert_plan(&ws, 0, "the generated configuration after the import");
+            ws.destroy();
+            assert!(sm.pipeline_names().is_empty(), "[{v}]");
+        }
     }
 }
 
