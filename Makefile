@@ -24,7 +24,8 @@ build:
 
 # The acceptance tests start their own local SageMaker endpoint per test (tests/support), so
 # only the tools must be installed first, with the SageMaker Python SDK venv that
-# tests/fidelity.rs runs as its oracle (`scripts/tools --sdk`).
+# tests/fidelity.rs runs as its oracle and tests/acceptance_import.rs uses to create the
+# pipeline it imports (`scripts/tools --sdk`).
 test: tools
 	scripts/tools --sdk
 	$(CARGO) test --release

@@ -38,9 +38,21 @@ fn render_block(out: &mut String, block: &Block, prefix: &str) {
     }
 }
 
+/// Hand-written sections kept next to the resource's code: `## Import` for resources that can
+/// be imported.
+fn import_section(name: &str) -> Option<&'static str> {
+    match name {
+        "sagemaker_ml_pipeline" => Some(sagemaker_provider::provider::ml_pipeline::IMPORT_DOC),
+        _ => None,
+    }
+}
+
 fn render(name: &str, kind: &str, schema: &Schema) -> String {
     let mut out = format!("# {name} ({kind})\n\n{}\n\n## Attributes\n\n", schema.block.description);
     render_block(&mut out, &schema.block, "");
+    if let Some(import) = import_section(name).filter(|_| kind == "resource") {
+        out.push_str(&format!("\n## Import\n\n{import}\n"));
+    }
     out.push_str("\n<!-- Generated from the provider schema by tests/docs.rs; do not edit by hand. -->\n");
     out
 }

@@ -1,5 +1,6 @@
 //! Canonical JSON: the one textual form of every definition and step object this provider
-//! stores, and semantic equality between two JSON texts.
+//! stores. Whether two texts mean the same pipeline is `semantic`'s question, answered with
+//! this form.
 //!
 //! The canonical form is what Terraform's `jsonencode` produces: object keys sorted, no
 //! insignificant whitespace, `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u003c`-style
@@ -22,18 +23,6 @@ pub fn to_string(v: &Json) -> String {
 pub fn normalize(text: &str) -> Result<String, serde_json::Error> {
     let v: Json = serde_json::from_str(text)?;
     Ok(to_string(&v))
-}
-
-/// True when two JSON texts mean the same thing: key order, whitespace, escapes and number
-/// spelling (`1` vs `1.0` vs `1e0`) aside. Unparseable texts are equal only if byte-identical.
-pub fn semantically_equal(a: &str, b: &str) -> bool {
-    if a == b {
-        return true;
-    }
-    match (normalize(a), normalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
 }
 
 /// Whether serde_json iterates object keys in sorted order (it does unless some crate in the
@@ -215,13 +204,5 @@ mod tests {
     fn keys_sorted_no_whitespace_html_escaped() {
         let s = normalize(r#"{ "b": [1.0, true, null], "a": "x<y & z>\u2028" }"#).expect("json");
         assert_eq!(s, r#"{"a":"x\u003cy \u0026 z\u003e\u2028","b":[1,true,null]}"#);
-    }
-
-    #[test]
-    fn semantic_equality_ignores_order_spacing_and_number_spelling() {
-        assert!(semantically_equal(r#"{"a":1,"b":{"c":[1.0]}}"#, r#"{ "b" : { "c": [1] }, "a": 1.00 }"#));
-        assert!(!semantically_equal(r#"{"a":1}"#, r#"{"a":2}"#));
-        assert!(!semantically_equal(r#"{"a":[1,2]}"#, r#"{"a":[2,1]}"#));
-        assert!(!semantically_equal("not json", "not  json"));
     }
 }

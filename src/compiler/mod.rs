@@ -13,3 +13,4 @@ pub mod expr;
 pub mod parts;
 pub mod review;
 pub mod properties;
+pub mod semantic;

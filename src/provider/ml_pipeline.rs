@@ -4,11 +4,17 @@
 //! Ownership rules that keep plans quiet:
 //! - the compiled definition is held as `definition_parts` (canonical JSON per top-level key and
 //!   per step, `compiler::parts`) plus `definition_sha256`, so that a plan names only the parts
-//!   that change (docs/design/0003-reviewable-plans.md); Read keeps each stored part whenever the
-//!   deployed one is semantically equal, and replaces it when someone edited the pipeline, so
-//!   the next plan shows the change back, naming the step;
+//!   that change (docs/design/0003-reviewable-plans.md); Read and plan keep the stored parts
+//!   whenever the deployed or compiled definition is semantically equal (`compiler::semantic`:
+//!   key order, whitespace, `1` vs `1.0`, empty vs absent where SageMaker treats them alike,
+//!   `Std:Join` separators), and otherwise each part that still means the same, so the next
+//!   plan shows an edit made outside Terraform back, naming the step;
 //! - `steps` is sensitive: printed as a list, one changed step would cost the whole step twice
 //!   and its neighbours in full; the same change shows per step in `definition_parts`;
+//! - after an import, `steps` and parameter defaults hold what is deployed; plan keeps those
+//!   state values while the configuration means the same (the typed step resources' `json`
+//!   compiled into this pipeline, `"6.0"` for a Float read back as `"6"`), so adopting a
+//!   pipeline created elsewhere plans empty;
 //! - optional attributes the user left unset (description, parallelism) are not claimed by
 //!   Read, except right after import, where everything is read back;
 //! - `tags_all` is `default_tags` merged with `tags`; tag updates add and remove exactly the
@@ -25,9 +31,9 @@ use serde_json::Value as Json;
 use super::model::{self, Known};
 use super::ProviderData;
 use crate::aws::{DeployedPipeline, PipelineSpec};
-use crate::compiler::{canonical, expr, parts, review};
+use crate::compiler::{canonical, expr, parts, review, semantic};
 use crate::compiler::dag::StepDefaults;
-use crate::compiler::definition::{self, ParameterInput, PipelineInput};
+use crate::compiler::definition::{self, ParamType, ParameterInput, PipelineInput};
 use crate::framework::{
     Attribute, AttrPath, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock, Outcome, PlanRequest, Resource,
     Schema,
@@ -143,11 +149,102 @@ fn set_definition(v: &mut Value, parts: Option<BTreeMap<String, String>>) {
     }
 }
 
+/// The parts of `text`, keeping `prior`'s texts where they mean the same thing: all of them when
+/// the two whole definitions are semantically equal (so an absent `Metadata` against `{}` is no
+/// change at all), otherwise each part that is (`compiler::semantic`, per step with the
+/// definition's own parameters).
+fn parts_keeping_equal(text: &str, prior: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    if !prior.is_empty() {
+        if let Some(prior_text) = parts::join(prior) {
+            if semantic::definitions_equal(&prior_text, text) {
+                return prior.clone();
+            }
+        }
+    }
+    let ctx = serde_json::from_str::<Json>(text).map(|d| semantic::Context::of_definition(&d)).unwrap_or_default();
+    // A top-level part one side lacks and the other holds empty (`Metadata`, `Parameters`: rule
+    // N3) is no change either: keep the prior's spelling, absent or present.
+    let empty_part = |key: &str, text: &str| {
+        !key.starts_with("Steps") && semantic::definitions_equal(&format!("{{{}:{text}}}", canonical::to_string(&Json::String(key.into()))), "{}")
+    };
+    let mut new = split_or_whole(text);
+    new.retain(|k, t| prior.contains_key(k) || !empty_part(k, t));
+    for (k, t) in prior {
+        if !new.contains_key(k) && empty_part(k, t) {
+            new.insert(k.clone(), t.clone());
+        }
+    }
+    parts::keep_equal(new, prior, |key, a, b| {
+        let (Ok(a), Ok(b)) = (serde_json::from_str::<Json>(a), serde_json::from_str::<Json>(b)) else { return a == b };
+        if key.starts_with("Steps.") {
+            semantic::steps_equal(&a, &b, &ctx)
+        } else if key == "Steps" {
+            // Step order carries no meaning (rule N7 of `semantic`).
+            let names = |v: &Json| v.as_array().map(|n| n.iter().filter_map(Json::as_str).map(str::to_string).collect::<std::collections::BTreeSet<_>>());
+            names(&a).is_some() && names(&a) == names(&b)
+        } else {
+            let wrap = |v: Json| canonical::to_string(&Json::Object([(key.to_string(), v)].into_iter().collect()));
+            semantic::definitions_equal(&wrap(a), &wrap(b))
+        }
+    })
+}
+
 /// The parts of a definition text; a text that cannot be split (a deployed definition that is not
 /// a well-formed pipeline) is kept whole under `Definition`, so a plan still shows it replaced.
 fn split_or_whole(text: &str) -> BTreeMap<String, String> {
     parts::split(text).unwrap_or_else(|| [("Definition".to_string(), text.to_string())].into())
 }
+
+/// The `Import` section of the resource's documentation (rendered by tests/docs.rs into
+/// `docs/resources/sagemaker_ml_pipeline.md`): how to adopt a pipeline created elsewhere.
+pub const IMPORT_DOC: &str = r#"A pipeline is imported by its name (an ARN works too). Import reads everything back from SageMaker: the role, display name, description, parallelism, tags, the `parameter` blocks, `experiment_config`, and each deployed step object into `steps`.
+
+```sh
+terraform import sagemaker_ml_pipeline.training churn-training
+```
+
+With Terraform 1.5 or newer, an `import` block does the same as part of a plan, and Terraform can write the resource's configuration for you:
+
+```hcl
+import {
+  to = sagemaker_ml_pipeline.training
+  id = "churn-training"
+}
+```
+
+```sh
+terraform plan -generate-config-out=generated.tf   # writes resource "sagemaker_ml_pipeline" "training" { ... }
+terraform apply                                    # 1 imported, 0 added, 0 changed
+```
+
+The generated resource has `steps = null # sensitive`: Terraform does not write sensitive attributes into generated configuration (`steps` is sensitive so that plans stay short), and the plan stops with "The pipeline's steps are not configured" rather than deploy a pipeline without steps. Fill it in, either with typed step resources (below), or, to start from the deployed steps as they are:
+
+```hcl
+data "sagemaker_ml_pipeline" "deployed" {
+  name = "churn-training"
+}
+# in the generated resource:
+  steps = [for s in jsondecode(data.sagemaker_ml_pipeline.deployed.definition).Steps : jsonencode(s)]
+```
+
+It then plans empty (1 imported, 0 changed). Replace that expression with typed steps before the pipeline changes again: while it stands, the configuration follows whatever is deployed.
+
+### How deployed and configured pipelines are compared
+
+Read and plan compare definitions by meaning, not by text, so a configuration that declares the deployed pipeline plans empty even where SageMaker's copy is spelt differently: key order and whitespace; `1` vs `1.0`; no `Metadata` or `Parameters` vs empty ones; `DependsOn` order, or `[]` vs none; `Environment = {}` vs none in job arguments; step order; empty `RetryPolicies`, `PropertyFiles` or `OutputParameters` vs none; a `null` setting vs none; and the SageMaker Python SDK's `Join(on="/", values=["s3:/", "bucket", ExecutionVariables.PIPELINE_EXECUTION_ID])` vs the same text written as `"s3://bucket/{{ Execution.PipelineExecutionId }}"`. A one-value `Std:Join` of a number (how a number is turned into text) is not the number. Every rule and why SageMaker cannot tell the two spellings apart is written in `src/compiler/semantic.rs`. A parameter's `default` is compared as a value of its type (`"6.0"` and `"6"` are the same Float).
+
+While the configuration means what is deployed, the state keeps the deployed text in `definition_parts` and `steps`; the first real change replaces them with the compiled configuration.
+
+### From imported JSON to typed step resources
+
+1. Import the pipeline (above) and look at what is deployed: `terraform state show sagemaker_ml_pipeline.training` prints the `parameter` blocks and `experiment_config` that import read back, and `definition_parts` holds each deployed step object (`"Steps.<name>"`); `steps` is sensitive, so `state show` hides it (`terraform show -json` or `nonsensitive(sagemaker_ml_pipeline.training.steps)` in `terraform console` print it).
+2. Write one typed resource per step, chosen by the step's `Type`: `Processing` -> `sagemaker_processing_step`, `Training` -> `sagemaker_training_step`, `Lambda` -> `sagemaker_lambda_step`, `RegisterModel` -> `sagemaker_register_model_step`, `Fail` -> `sagemaker_fail_step`, `Condition` -> `sagemaker_condition_step` (its `IfSteps`/`ElseSteps` become resources listed in `if_steps`/`else_steps`, not in `steps`), and so on. A reference `{"Get": "Parameters.InputData"}` is written `"{{ Parameters.InputData }}"`; a `Std:Join` is written as the one string it builds, e.g. `{"Std:Join": {"On": "/", "Values": ["s3:/", "bucket", {"Get": "Execution.PipelineExecutionId"}, "out"]}}` is `"s3://bucket/{{ Execution.PipelineExecutionId }}/out"`. Keep the names of steps, inputs and outputs exactly as deployed. A step type or field with no typed attribute stays JSON: `sagemaker_step`, or `jsonencode({...})` in `steps`.
+3. Point the pipeline's `steps` at the resources' `json` and keep the imported `parameter` blocks, `experiment_config` and `description`. Import cannot know which step settings came from `step_defaults`, so it reads none back: set the role (and network, KMS keys) on each step for an empty plan. Adding a `step_defaults` block that fills in the same values shows as an in-place update of the pipeline that sends nothing to SageMaker.
+4. Create the step resources. They exist only in Terraform's state, so this makes no SageMaker call:
+   `terraform apply -target=sagemaker_processing_step.prep -target=sagemaker_condition_step.check ...`
+5. `terraform plan` says "No changes". If it does not, the plan shows which step's JSON differs from the deployed one; correct that resource and plan again.
+
+Pipelines built by the SageMaker Python SDK 2.x: keep the SDK's default experiment configuration as `experiment_config { experiment_name = "{{ Execution.PipelineName }}"  trial_name = "{{ Execution.PipelineExecutionId }}" }`, declare the SDK's `SkipModelValidation: "None"` of register-model steps as `skip_model_validation = "None"`, and write output locations the SDK derived (`s3://<bucket>/<pipeline>/<execution id>/<step>/output/<output>`) as that string with `{{ Execution.PipelineExecutionId }}` in it."#;
 
 // ---- typed model --------------------------------------------------------------------------
 
@@ -338,6 +435,54 @@ fn plan_tags_all(data: &ProviderData, planned: &Value) -> Value {
     }
 }
 
+/// A parameter's default is text converted to its type, so `"6.0"` and `"6"` are the same Float
+/// default. When the configured text means what the state holds (after an import: the deployed
+/// value, written back as `"6"`), plan the state's text: Terraform accepts the prior value of a
+/// non-computed attribute, and the plan stays empty.
+fn keep_prior_parameter_defaults(prior: &Value, planned: &mut Value) {
+    let prior_params = model::blocks(prior, "parameter");
+    let Value::Object(obj) = planned else { return };
+    let Some(Value::List(params)) = obj.get_mut("parameter") else { return };
+    for (p, before) in params.iter_mut().zip(prior_params) {
+        if p.get("name") != before.get("name") || p.get("type") != before.get("type") {
+            continue;
+        }
+        let (Some(Value::String(now)), Some(Value::String(then))) = (p.get("default"), before.get("default")) else { continue };
+        let Some(ty) = p.get_str("type").and_then(ParamType::parse) else { continue };
+        if now != then && same_default(&ty, now, then) {
+            let then = then.clone();
+            model::set(p, "default", Value::string(then));
+        }
+    }
+}
+
+fn same_default(ty: &ParamType, a: &str, b: &str) -> bool {
+    match (definition::convert_default(ty, a), definition::convert_default(ty, b)) {
+        (Ok(x), Ok(y)) => canonical::to_string(&x) == canonical::to_string(&y),
+        _ => false,
+    }
+}
+
+/// After an import, `steps` holds the deployed step objects while the configuration passes the
+/// step resources' `json`. When the configured steps, as this pipeline compiles them (`compiled`:
+/// step defaults, dependencies and String parameters applied), are semantically the deployed
+/// ones, matched by name, plan the state's list. It must be the whole list: Terraform accepts
+/// for a non-computed attribute either the configured value or the prior one.
+fn keep_prior_steps(prior: &Value, planned: &mut Value, compiled: &str) {
+    let (Known::Value(before), Known::Value(now)) = (model::string_list(prior, "steps"), model::string_list(planned, "steps")) else {
+        return;
+    };
+    if before == now {
+        return;
+    }
+    let Ok(definition) = serde_json::from_str::<Json>(compiled) else { return };
+    let Some(effective) = definition.get("Steps").and_then(Json::as_array) else { return };
+    let Ok(deployed) = before.iter().map(|s| serde_json::from_str::<Json>(s)).collect::<Result<Vec<Json>, _>>() else { return };
+    if semantic::step_lists_equal(effective, &deployed, &semantic::Context::of_definition(&definition)) {
+        model::set(planned, "steps", prior.get("steps").cloned().unwrap_or(Value::Null));
+    }
+}
+
 // ---- resource -----------------------------------------------------------------------------
 
 #[async_trait]
@@ -367,7 +512,23 @@ impl Resource<ProviderData> for MlPipeline {
             Some(Value::String(s)) => Value::string(s.clone()),
             _ => Value::Unknown,
         };
-        model::set(planned, "id", id);
+        model::set(planned, "id", id.clone());
+        // A deployed pipeline whose configuration has no `steps` at all: almost always a
+        // configuration written by `terraform plan -generate-config-out`, where Terraform leaves
+        // sensitive attributes out. Planning it would deploy a pipeline without steps.
+        let had_steps = model::string_list(&req.prior, "steps").value().is_some_and(|s| !s.is_empty());
+        if had_steps && req.config.get("steps").is_none_or(Value::is_null) {
+            diags.error_at(
+                AttrPath::root("steps"),
+                "The pipeline's steps are not configured",
+                "The deployed pipeline has steps, and this configuration sets no `steps`, so applying it would remove them all. A configuration generated with `-generate-config-out` has `steps = null` because Terraform does not write sensitive attributes: list the step resources' `json` there (see the Import section of the sagemaker_ml_pipeline docs), or, to start from the deployed steps as they are, `steps = [for s in jsondecode(data.sagemaker_ml_pipeline.deployed.definition).Steps : jsonencode(s)]` with a `sagemaker_ml_pipeline` data source reading this pipeline. To remove every step on purpose, write `steps = []`.",
+            );
+        }
+        // `display_name` defaults to the name: removing it from the configuration plans the name
+        // back, rather than keeping the old display name (found by the edit-cycle test).
+        if req.config.get("display_name").is_none_or(Value::is_null) {
+            model::set(planned, "display_name", id);
+        }
         // A parameter's type defaults to String, as in the SageMaker SDK.
         if let Value::Object(obj) = planned {
             if let Some(Value::List(params)) = obj.get_mut("parameter") {
@@ -379,14 +540,16 @@ impl Resource<ProviderData> for MlPipeline {
                 }
             }
         }
+        keep_prior_parameter_defaults(&req.prior, planned);
         let parts = match definition_input(planned) {
             None => None,
             Some(input) => {
                 let (compiled, problems) = definition::compile(&input);
                 diags.extend(problems);
                 compiled.map(|text| {
+                    keep_prior_steps(&req.prior, planned, &text);
                     let prior = model::string_map(&req.prior, "definition_parts").value().unwrap_or_default();
-                    parts::keep_equal(split_or_whole(&text), &prior)
+                    parts_keeping_equal(&text, &prior)
                 })
             }
         };
@@ -503,7 +666,7 @@ impl Resource<ProviderData> for MlPipeline {
             // UpdatePipeline keeps a description it is not sent; an empty one clears it.
             after.description = Some(String::new());
         }
-        let definition_changed = !canonical::semantically_equal(&before.definition, &after.definition);
+        let definition_changed = !semantic::definitions_equal(&before.definition, &after.definition);
         if definition_changed || (PipelineSpec { definition: before.definition.clone(), ..after.clone() }) != before {
             if let Err(e) = sm.update(&after).await {
                 diags.push(aws_diag("Failed to update the SageMaker pipeline", &e.to_string(), &after.name));
@@ -623,7 +786,7 @@ fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTre
         model::set(&mut s, "parallelism_config", p);
     }
     let mine = model::string_map(state, "definition_parts").value().unwrap_or_default();
-    let deployed = parts::keep_equal(split_or_whole(&remote.definition), &mine);
+    let deployed = parts_keeping_equal(&remote.definition, &mine);
     let definition = parts::join(&deployed).unwrap_or_else(|| remote.definition.clone());
     set_definition(&mut s, Some(deployed));
     if importing {
@@ -660,13 +823,16 @@ fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTre
     s
 }
 
-/// The `experiment_config` block of a deployed definition, when it can be written in HCL.
+/// The `experiment_config` block of a deployed definition, when it can be written in HCL. A
+/// value is first put in its semantic normal form, so the SDK's `Join(on="-", ...)` reads back
+/// as the `{{ }}` text that compiles to the same string.
 fn experiment_config_of(definition: &str) -> Value {
     let Ok(v) = serde_json::from_str::<Json>(definition) else { return Value::Null };
     let Some(cfg) = v.get("PipelineExperimentConfig").filter(|c| c.is_object()) else { return Value::Null };
+    let ctx = semantic::Context::of_definition(&v);
     let field = |key: &str| match cfg.get(key) {
         None | Some(Json::Null) => Some(Value::Null),
-        Some(x) => expr::decompile_string(x).map(Value::string),
+        Some(x) => expr::decompile_string(&semantic::normal_expression(x, &ctx)).map(Value::string),
     };
     match (field("ExperimentName"), field("TrialName")) {
         (Some(e), Some(t)) => Value::object([("experiment_name", e), ("trial_name", t)]),
@@ -838,6 +1004,99 @@ mod tests {
         assert_eq!(e.get_str("experiment_name"), Some("{{ Execution.PipelineName }}"));
         assert_eq!(e.get_str("trial_name"), Some("t-{{ Execution.PipelineExecutionId }}"));
         assert!(r.conforms(&pipeline_schema().block.value_type()).is_ok());
+    }
+
+    /// Issue 6: a definition created without Metadata and Parameters, with SDK-style joins, is
+    /// the one this configuration compiles to; Read keeps the state's text.
+    #[test]
+    fn read_compares_semantically_not_textually() {
+        let mine = r#"{"Metadata":{},"Parameters":[],"Steps":[{"Arguments":{"ErrorMessage":{"Std:Join":{"On":"","Values":["run ",{"Get":"Execution.PipelineExecutionId"}," failed"]}}},"Name":"F","Type":"Fail"}],"Version":"2020-12-01"}"#;
+        let theirs = r#"{"Version":"2020-12-01","Steps":[{"Name":"F","Type":"Fail","Arguments":{"ErrorMessage":{"Std:Join":{"On":" ","Values":["run",{"Get":"Execution.PipelineExecutionId"},"failed"]}}}}]}"#;
+        let r = refreshed(&state_with(mine, Value::Null), &deployed(theirs, &[]), &Known::Null);
+        assert_eq!(definition_text(&r).as_deref(), Some(mine));
+        let edited = theirs.replace("failed", "broke");
+        let r = refreshed(&state_with(mine, Value::Null), &deployed(&edited, &[]), &Known::Null);
+        assert!(definition_text(&r).is_some_and(|d| d.contains("broke")), "an edit is surfaced");
+        let parts = model::string_map(&r, "definition_parts").value().expect("parts");
+        assert!(parts["Steps.F"].contains("broke") && !parts.contains_key("Metadata"), "only the edited step differs: {parts:?}");
+    }
+
+    #[test]
+    fn import_decompiles_an_sdk_join_in_the_experiment_config() {
+        let def = r#"{"Version":"2020-12-01","PipelineExperimentConfig":{"ExperimentName":{"Get":"Execution.PipelineName"},"TrialName":{"Std:Join":{"On":"-","Values":["run",{"Get":"Execution.PipelineExecutionId"}]}}},"Steps":[]}"#;
+        let r = refreshed(&import_stub("p"), &deployed(def, &[]), &Known::Null);
+        let e = r.get("experiment_config").expect("block");
+        assert_eq!(e.get_str("trial_name"), Some("run-{{ Execution.PipelineExecutionId }}"));
+    }
+
+    fn with_steps(mut v: Value, steps: &[&str]) -> Value {
+        model::set(&mut v, "steps", Value::list(steps.iter().map(|s| Value::string(*s))));
+        v
+    }
+
+    /// Issue 6: after an import, `steps` holds the deployed step objects; a configuration whose
+    /// steps compile (with step defaults) to the same steps plans the state's list.
+    #[test]
+    fn plan_keeps_imported_steps_that_mean_the_same() {
+        let deployed_steps = [
+            r#"{"Name":"L","Type":"Lambda","FunctionArn":"f","Arguments":{"run":{"Std:Join":{"On":"-","Values":[{"Get":"Execution.PipelineName"},"x"]}}}}"#,
+            r#"{"Name":"P","Type":"Processing","Arguments":{"RoleArn":"arn:aws:iam::123456789012:role/r","Environment":{}}}"#,
+        ];
+        let prior = with_steps(import_stub("p"), &deployed_steps);
+        let configured = [
+            r#"{"Arguments":{},"Name":"P","Type":"Processing"}"#,
+            r#"{"Arguments":{"run":{"Std:Join":{"On":"","Values":[{"Get":"Execution.PipelineName"},"-x"]}}},"FunctionArn":"f","Name":"L","OutputParameters":[],"Type":"Lambda"}"#,
+        ];
+        // What the pipeline compiles them to: the role comes from step_defaults.
+        let compiled = r#"{"Metadata":{},"Parameters":[],"Steps":[{"Arguments":{"RoleArn":"arn:aws:iam::123456789012:role/r"},"Name":"P","Type":"Processing"},{"Arguments":{"run":{"Std:Join":{"On":"","Values":[{"Get":"Execution.PipelineName"},"-x"]}}},"FunctionArn":"f","Name":"L","OutputParameters":[],"Type":"Lambda"}],"Version":"2020-12-01"}"#;
+        let mut planned = with_steps(import_stub("p"), &configured);
+        keep_prior_steps(&prior, &mut planned, compiled);
+        assert_eq!(planned.get("steps"), prior.get("steps"));
+
+        let changed = compiled.replace("-x", "-y");
+        let mut planned = with_steps(import_stub("p"), &configured);
+        keep_prior_steps(&prior, &mut planned, &changed);
+        assert_eq!(model::string_list(&planned, "steps").value().map(|s| s.len()), Some(2));
+        assert_ne!(planned.get("steps"), prior.get("steps"), "a changed step plans the configuration");
+
+        // One step fewer is a change too.
+        let one = r#"{"Metadata":{},"Parameters":[],"Steps":[{"Arguments":{"RoleArn":"arn:aws:iam::123456789012:role/r"},"Name":"P","Type":"Processing"}],"Version":"2020-12-01"}"#;
+        let mut planned = with_steps(import_stub("p"), &configured[..1]);
+        keep_prior_steps(&prior, &mut planned, one);
+        assert_ne!(planned.get("steps"), prior.get("steps"));
+    }
+
+    fn with_parameter(ty: &str, default: &str) -> Value {
+        let mut v = import_stub("p");
+        model::set(
+            &mut v,
+            "parameter",
+            Value::list([Value::object([
+                ("name", Value::string("T")),
+                ("type", Value::string(ty)),
+                ("default", Value::string(default)),
+                ("enum_values", Value::Null),
+            ])]),
+        );
+        v
+    }
+
+    #[test]
+    fn plan_keeps_the_state_spelling_of_an_equal_parameter_default() {
+        let prior = with_parameter("Float", "6");
+        let mut planned = with_parameter("Float", "6.0");
+        keep_prior_parameter_defaults(&prior, &mut planned);
+        assert_eq!(model::blocks(&planned, "parameter")[0].get_str("default"), Some("6"));
+
+        let mut planned = with_parameter("Float", "6.5");
+        keep_prior_parameter_defaults(&prior, &mut planned);
+        assert_eq!(model::blocks(&planned, "parameter")[0].get_str("default"), Some("6.5"));
+
+        // Text is text for a String parameter.
+        let prior = with_parameter("String", "6");
+        let mut planned = with_parameter("String", "6.0");
+        keep_prior_parameter_defaults(&prior, &mut planned);
+        assert_eq!(model::blocks(&planned, "parameter")[0].get_str("default"), Some("6.0"));
     }
 
     #[test]

@@ -1,0 +1,607 @@
+//! Semantic equality of pipeline definitions and step objects: two JSON texts are equal when
+//! SageMaker runs them the same way, even if they are spelt differently. Read (is the deployed
+//! pipeline still what the state says?) and plan (is the configuration already deployed, e.g.
+//! right after an import?) both ask this module and nothing else.
+//!
+//! It works by one normal form: [`normal_definition`] and [`normal_step`] rewrite a parsed
+//! definition or step so that every spelling of the same meaning becomes the same value, and two
+//! texts are equal when their normal forms serialise to the same canonical text. Each rule below
+//! says what it makes equal and why SageMaker cannot tell the two apart. Anything no rule
+//! covers is compared exactly: a missing rule shows a difference in the plan, which is safe; a
+//! wrong rule would hide an edit, which is not, so the rules stay narrow.
+//!
+//! | rule | equal | why it is safe |
+//! |---|---|---|
+//! | N1 | key order, whitespace, string escapes | the service parses the definition as JSON (research §1.1: "ordering/whitespace are not semantic") |
+//! | N2 | number spellings (`1`, `1.0`, `1e0`) | JSON numbers have no integer/float distinction; `canonical` writes each number in its shortest exact form, so `6.0` and `6` are the same number |
+//! | N3 | top level: no `Metadata` vs `Metadata: {}`; no `Parameters` vs `Parameters: []` | `Metadata` holds free-form annotations that no step reads; an empty list declares no parameter, as does a missing one. Only these two keys: an empty `Steps` is a different (invalid) pipeline |
+//! | N4 | top level: a member set to `null` vs no member (e.g. the SDK's `PipelineExperimentConfig: null`, SDK 3's `MlflowConfig: null`) | `null` is how the SDK writes "not configured"; the experiment default is applied by the SDK, which then writes it out in full, never by the service |
+//! | N5 | step level: `DependsOn` order and repetition; `DependsOn: []` vs none | `DependsOn` is the set of steps that must finish first; order and repeats do not change the set, and an empty set adds no edge |
+//! | N6 | step level: `RetryPolicies: []`, `PropertyFiles: []`, `OutputParameters: []` vs none; any other optional member set to `null` vs none | each is a list of things the step declares (retries, property files, Lambda/Callback outputs): empty declares nothing. `null` is the SDK's "unset" (e.g. `SuppliedBaselineStatistics` of check steps). `Name`, `Type` and `Arguments` are never dropped |
+//! | N7 | order of top-level `Steps` and of a Condition's `IfSteps`/`ElseSteps` (sorted by `Name`) | execution order comes from the DAG (data references, `DependsOn`, branches), never from list position; step names are unique across a definition, so the order by name is total. The SDK itself reorders (it appends referenced steps after the listed ones) |
+//! | N8 | in job arguments (every step type but Lambda and Callback): `Environment: {}` vs none | an environment-variable map with no entries sets no variable; the SDK always writes `{}` into model containers. Lambda and Callback `Arguments` are the user's own payload, passed through verbatim, so no key there is touched |
+//! | N9 | in job arguments: empty sections of `ModelMetrics` / `DriftCheckBaselines` (e.g. the SDK's `Bias: {}`, `Explainability: {}`) vs none | every member of these CreateModelPackage structures is optional: an empty section registers no report, like a missing one |
+//! | N10 | `{"Std:Join": {"On": sep, "Values": [a, b, c]}}` vs the same string built with `On: ""`: `[a, sep, b, sep, c]`, adjacent string literals merged, empty string literals dropped, nested joins spliced in | `Std:Join` is string concatenation with `sep` between the values, and concatenation is associative: `Join("/", ["s3:/", "b", x])` and `Join("", ["s3://b/", x])` evaluate to the same text for every `x`. Number and boolean literals stay separate values (how the service prints `6.0` is not documented) |
+//! | N11 | a join that is only string literals vs that string | concatenating literals is a constant |
+//! | N12 | a one-value join of a reference whose value is a string (a `String` parameter, an execution variable) vs the reference | joining one string gives that string. Any other one-value join is kept: it is how a number or boolean (an `Integer` parameter, a step property) is turned into a string (the SDK's `to_string`), and the field then receives a string, not a number |
+//!
+//! Pure: no IO. Depends on serde_json and `canonical`.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value as Json};
+
+use super::canonical;
+
+/// What the normal form may assume about the references inside a step: which parameters are
+/// `String`s (rule N12). A definition carries its own; a step compared on its own takes them
+/// from the definition it belongs to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    string_parameters: BTreeSet<String>,
+}
+
+impl Context {
+    pub fn new(string_parameters: impl IntoIterator<Item = String>) -> Context {
+        Context {
+            string_parameters: string_parameters.into_iter().collect(),
+        }
+    }
+
+    /// The `String` parameters a definition declares in its `Parameters`.
+    pub fn of_definition(definition: &Json) -> Context {
+        let names = definition
+            .get("Parameters")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|p| p.get("Type").and_then(Json::as_str) == Some("String"))
+            .filter_map(|p| p.get("Name").and_then(Json::as_str).map(str::to_string));
+        Context::new(names)
+    }
+
+    /// Whether `v` is a reference whose value is always a string (N12).
+    fn is_string_reference(&self, v: &Json) -> bool {
+        let Some(obj) = v.as_object().filter(|o| o.len() == 1) else {
+            return false;
+        };
+        let Some(get) = obj.get("Get").and_then(Json::as_str) else {
+            return false;
+        };
+        if get.starts_with("Execution.") {
+            return true;
+        }
+        get.strip_prefix("Parameters.")
+            .is_some_and(|p| self.string_parameters.contains(p))
+    }
+}
+
+/// True when two definition texts mean the same pipeline (rules N1-N12). Unparseable texts are
+/// equal only if byte-identical.
+pub fn definitions_equal(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    match (
+        serde_json::from_str::<Json>(a),
+        serde_json::from_str::<Json>(b),
+    ) {
+        (Ok(x), Ok(y)) => {
+            canonical::to_string(&normal_definition(&x))
+                == canonical::to_string(&normal_definition(&y))
+        }
+        _ => false,
+    }
+}
+
+/// True when two step objects mean the same step, in a pipeline whose `String` parameters are
+/// those of `ctx`.
+pub fn steps_equal(a: &Json, b: &Json, ctx: &Context) -> bool {
+    a == b
+        || canonical::to_string(&normal_step(a, ctx)) == canonical::to_string(&normal_step(b, ctx))
+}
+
+/// True when two lists of step objects hold the same steps, matched by name in any order (N7).
+pub fn step_lists_equal(a: &[Json], b: &[Json], ctx: &Context) -> bool {
+    a.len() == b.len() && {
+        let normal = |steps: &[Json]| -> Vec<String> {
+            let mut v: Vec<Json> = steps.iter().map(|s| normal_step(s, ctx)).collect();
+            sort_by_name(&mut v);
+            v.iter().map(canonical::to_string).collect()
+        };
+        normal(a) == normal(b)
+    }
+}
+
+/// The normal form of a whole definition.
+pub fn normal_definition(definition: &Json) -> Json {
+    let Json::Object(top) = definition else {
+        return definition.clone();
+    };
+    let ctx = Context::of_definition(definition);
+    let mut out = Map::new();
+    for (k, v) in top {
+        let dropped = match k.as_str() {
+            // N3
+            "Metadata" => v.as_object().is_some_and(Map::is_empty),
+            "Parameters" => v.as_array().is_some_and(Vec::is_empty),
+            _ => false,
+        };
+        // N4: a null member is an absent one (but a null `Steps` or `Version` stays visible).
+        if dropped || (v.is_null() && !matches!(k.as_str(), "Steps" | "Version")) {
+            continue;
+        }
+        let v = match k.as_str() {
+            "Steps" => normal_step_list(v, &ctx),
+            _ => normal_value(v, &ctx, false),
+        };
+        out.insert(k.clone(), v);
+    }
+    Json::Object(out)
+}
+
+/// The normal form of one step object (a top-level step or a branch step).
+pub fn normal_step(step: &Json, ctx: &Context) -> Json {
+    let Json::Object(obj) = step else {
+        return normal_value(step, ctx, false);
+    };
+    let step_type = obj.get("Type").and_then(Json::as_str).unwrap_or_default();
+    let mut out = Map::new();
+    for (k, v) in obj {
+        match k.as_str() {
+            "Name" | "Type" => {
+                out.insert(k.clone(), v.clone());
+            }
+            "Arguments" => {
+                let args = match step_type {
+                    "Condition" => normal_condition_arguments(v, ctx),
+                    // The user's own payload: only expressions are normalised (N8 note).
+                    "Lambda" | "Callback" => normal_value(v, ctx, false),
+                    _ => normal_value(v, ctx, true),
+                };
+                out.insert(k.clone(), args);
+            }
+            // N5
+            "DependsOn" => match v.as_array() {
+                Some(names) if names.iter().all(Json::is_string) => {
+                    let set: BTreeSet<&str> = names.iter().filter_map(Json::as_str).collect();
+                    if !set.is_empty() {
+                        out.insert(
+                            k.clone(),
+                            Json::Array(set.into_iter().map(|s| Json::String(s.into())).collect()),
+                        );
+                    }
+                }
+                _ if v.is_null() => {}
+                _ => {
+                    out.insert(k.clone(), normal_value(v, ctx, false));
+                }
+            },
+            // N6
+            "RetryPolicies" | "PropertyFiles" | "OutputParameters"
+                if v.as_array().is_some_and(Vec::is_empty) => {}
+            _ if v.is_null() => {}
+            _ => {
+                out.insert(k.clone(), normal_value(v, ctx, false));
+            }
+        }
+    }
+    Json::Object(out)
+}
+
+/// The normal form of an expression or any other value inside a step: joins rewritten (N10-N12)
+/// everywhere; with `job_arguments`, also the empty-collection rules of job arguments (N8, N9).
+pub fn normal_expression(v: &Json, ctx: &Context) -> Json {
+    normal_value(v, ctx, false)
+}
+
+fn normal_condition_arguments(args: &Json, ctx: &Context) -> Json {
+    let Json::Object(obj) = args else {
+        return normal_value(args, ctx, false);
+    };
+    let mut out = Map::new();
+    for (k, v) in obj {
+        let v = match k.as_str() {
+            // N7: branch steps are steps.
+            "IfSteps" | "ElseSteps" => normal_step_list(v, ctx),
+            _ => normal_value(v, ctx, false),
+        };
+        out.insert(k.clone(), v);
+    }
+    Json::Object(out)
+}
+
+fn normal_step_list(v: &Json, ctx: &Context) -> Json {
+    let Json::Array(steps) = v else {
+        return normal_value(v, ctx, false);
+    };
+    let mut out: Vec<Json> = steps.iter().map(|s| normal_step(s, ctx)).collect();
+    sort_by_name(&mut out);
+    Json::Array(out)
+}
+
+/// N7: by `Name`; a step without a string name sorts first, by its text (stable, total).
+fn sort_by_name(steps: &mut [Json]) {
+    steps.sort_by_cached_key(|s| match s.get("Name").and_then(Json::as_str) {
+        Some(n) => (1, n.to_string()),
+        None => (0, canonical::to_string(s)),
+    });
+}
+
+fn normal_value(v: &Json, ctx: &Context, job_arguments: bool) -> Json {
+    match v {
+        Json::Object(obj) => {
+            if let Some(joined) = normal_join(obj, ctx) {
+                return joined;
+            }
+            let mut out = Map::new();
+            for (k, child) in obj {
+                let mut child = normal_value(child, ctx, job_arguments);
+                if job_arguments {
+                    // N8
+                    if k == "Environment" && child.as_object().is_some_and(Map::is_empty) {
+                        continue;
+                    }
+                    // N9
+                    if k == "ModelMetrics" || k == "DriftCheckBaselines" {
+                        if let Json::Object(sections) = &mut child {
+                            sections.retain(|_, s| !s.as_object().is_some_and(Map::is_empty));
+                            if sections.is_empty() {
+                                continue;
+                            }
+                        }
+                    }
+                }
+                out.insert(k.clone(), child);
+            }
+            Json::Object(out)
+        }
+        Json::Array(items) => Json::Array(
+            items
+                .iter()
+                .map(|i| normal_value(i, ctx, job_arguments))
+                .collect(),
+        ),
+        _ => v.clone(),
+    }
+}
+
+/// N10-N12 for an object that is exactly `{"Std:Join": {"On": <string>, "Values": [...]}}`;
+/// `None` for anything else (an irregular join is compared as it is).
+fn normal_join(obj: &Map<String, Json>, ctx: &Context) -> Option<Json> {
+    if obj.len() != 1 {
+        return None;
+    }
+    let join = obj.get("Std:Join")?.as_object().filter(|j| j.len() == 2)?;
+    let on = join.get("On")?.as_str()?;
+    let values = join.get("Values")?.as_array()?;
+    let mut items: Vec<Json> = Vec::with_capacity(values.len() * 2);
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 && !on.is_empty() {
+            items.push(Json::String(on.to_string()));
+        }
+        match normal_value(value, ctx, false) {
+            // An inner join is a string: splice its values in (N10).
+            Json::Object(inner) if is_plain_join(&inner) => {
+                if let Some(Json::Array(inner_values)) =
+                    inner.get("Std:Join").and_then(|j| j.get("Values"))
+                {
+                    items.extend(inner_values.iter().cloned());
+                }
+            }
+            other => items.push(other),
+        }
+    }
+    let mut merged: Vec<Json> = Vec::with_capacity(items.len());
+    for item in items {
+        match (merged.last_mut(), item) {
+            (_, Json::String(s)) if s.is_empty() => {}
+            (Some(Json::String(prev)), Json::String(s)) => prev.push_str(&s),
+            (_, item) => merged.push(item),
+        }
+    }
+    Some(match merged.len() {
+        0 => Json::String(String::new()), // N11
+        1 if merged[0].is_string() || ctx.is_string_reference(&merged[0]) => merged.remove(0), // N11, N12
+        _ => {
+            let mut j = Map::new();
+            j.insert("On".into(), Json::String(String::new()));
+            j.insert("Values".into(), Json::Array(merged));
+            let mut o = Map::new();
+            o.insert("Std:Join".into(), Json::Object(j));
+            Json::Object(o)
+        }
+    })
+}
+
+/// A join already in normal form (`On: ""`), as `normal_join` writes it.
+fn is_plain_join(obj: &Map<String, Json>) -> bool {
+    let Some(join) = obj
+        .get("Std:Join")
+        .and_then(Json::as_object)
+        .filter(|j| obj.len() == 1 && j.len() == 2)
+    else {
+        return false;
+    };
+    join.get("On")
+        .and_then(Json::as_str)
+        .is_some_and(str::is_empty)
+        && join.get("Values").is_some_and(Json::is_array)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn def_eq(a: Json, b: Json) -> bool {
+        definitions_equal(&a.to_string(), &b.to_string())
+    }
+
+    fn step_eq(a: Json, b: Json) -> bool {
+        steps_equal(&a, &b, &Context::new(["Mode".to_string()]))
+    }
+
+    fn fail(name: &str) -> Json {
+        json!({"Name": name, "Type": "Fail", "Arguments": {"ErrorMessage": "x"}})
+    }
+
+    #[test]
+    fn n1_key_order_and_whitespace() {
+        assert!(definitions_equal(
+            r#"{"Version":"2020-12-01","Steps":[{"Name":"F","Type":"Fail","Arguments":{"ErrorMessage":"x"}}]}"#,
+            "{ \"Steps\" : [ { \"Arguments\": {\"ErrorMessage\": \"x\"}, \"Type\": \"Fail\", \"Name\": \"F\" } ],\n \"Version\": \"2020-12-01\" }"
+        ));
+        assert!(!definitions_equal(
+            r#"{"Steps":[],"Version":"2020-12-01"}"#,
+            r#"{"Steps":[],"Version":"2020-12-02"}"#
+        ));
+        assert!(!definitions_equal("not json", "not  json"));
+    }
+
+    #[test]
+    fn n2_number_spelling() {
+        assert!(def_eq(
+            json!({"Parameters": [{"Name": "T", "Type": "Float", "DefaultValue": 6.0}]}),
+            json!({"Parameters": [{"Name": "T", "Type": "Float", "DefaultValue": 6}]})
+        ));
+        assert!(definitions_equal(r#"{"A":1e1}"#, r#"{"A":10}"#));
+        assert!(!def_eq(
+            json!({"Parameters": [{"Name": "T", "Type": "Float", "DefaultValue": 6.5}]}),
+            json!({"Parameters": [{"Name": "T", "Type": "Float", "DefaultValue": 6}]})
+        ));
+        // A number is not its text.
+        assert!(!def_eq(json!({"A": 1}), json!({"A": "1"})));
+    }
+
+    #[test]
+    fn n3_empty_metadata_and_parameters_are_absent() {
+        let minimal = json!({"Version": "2020-12-01", "Steps": [fail("F")]});
+        let full = json!({"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "Steps": [fail("F")]});
+        assert!(def_eq(minimal.clone(), full));
+        assert!(!def_eq(
+            minimal.clone(),
+            json!({"Version": "2020-12-01", "Metadata": {"k": "v"}, "Steps": [fail("F")]})
+        ));
+        assert!(!def_eq(
+            minimal,
+            json!({"Version": "2020-12-01", "Parameters": [{"Name": "P", "Type": "String"}], "Steps": [fail("F")]})
+        ));
+        // Only those two keys: an empty Steps list is not a missing one.
+        assert!(!def_eq(
+            json!({"Version": "2020-12-01"}),
+            json!({"Version": "2020-12-01", "Steps": []})
+        ));
+    }
+
+    #[test]
+    fn n4_null_top_level_members_are_absent() {
+        let without = json!({"Version": "2020-12-01", "Steps": [fail("F")]});
+        assert!(def_eq(
+            without.clone(),
+            json!({"Version": "2020-12-01", "PipelineExperimentConfig": null, "MlflowConfig": null, "Steps": [fail("F")]})
+        ));
+        // The SDK's default experiment config is a real setting.
+        let with_default = json!({"Version": "2020-12-01", "Steps": [fail("F")], "PipelineExperimentConfig": {"ExperimentName": {"Get": "Execution.PipelineName"}, "TrialName": {"Get": "Execution.PipelineExecutionId"}}});
+        assert!(!def_eq(without, with_default));
+        assert!(!def_eq(
+            json!({"Version": "2020-12-01", "Steps": null}),
+            json!({"Version": "2020-12-01"})
+        ));
+    }
+
+    #[test]
+    fn n5_depends_on_is_a_set() {
+        let base = json!({"Name": "S", "Type": "Fail", "Arguments": {}});
+        let mut a = base.clone();
+        a["DependsOn"] = json!(["B", "A", "A"]);
+        let mut b = base.clone();
+        b["DependsOn"] = json!(["A", "B"]);
+        assert!(step_eq(a.clone(), b));
+        let mut c = base.clone();
+        c["DependsOn"] = json!(["A"]);
+        assert!(!step_eq(a, c));
+        let mut empty = base.clone();
+        empty["DependsOn"] = json!([]);
+        assert!(step_eq(empty, base));
+    }
+
+    #[test]
+    fn n6_empty_step_lists_and_null_members_are_absent() {
+        let lambda = json!({"Name": "L", "Type": "Lambda", "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f", "Arguments": {}});
+        for key in ["OutputParameters", "RetryPolicies", "PropertyFiles"] {
+            let mut with = lambda.clone();
+            with[key] = json!([]);
+            assert!(step_eq(with, lambda.clone()), "{key}");
+        }
+        let mut outputs = lambda.clone();
+        outputs["OutputParameters"] = json!([{"OutputName": "o", "OutputType": "String"}]);
+        assert!(!step_eq(outputs, lambda.clone()));
+        let mut null_member = lambda.clone();
+        null_member["DisplayName"] = Json::Null;
+        assert!(step_eq(null_member, lambda.clone()));
+        let mut named = lambda.clone();
+        named["DisplayName"] = json!("");
+        assert!(!step_eq(named, lambda));
+    }
+
+    #[test]
+    fn n7_step_order_is_not_semantic() {
+        let cond = |ifs: Json| json!({"Name": "C", "Type": "Condition", "Arguments": {"Conditions": [], "IfSteps": ifs, "ElseSteps": []}});
+        assert!(def_eq(
+            json!({"Version": "2020-12-01", "Steps": [fail("A"), cond(json!([fail("X"), fail("Y")]))]}),
+            json!({"Version": "2020-12-01", "Steps": [cond(json!([fail("Y"), fail("X")])), fail("A")]}),
+        ));
+        assert!(!def_eq(
+            json!({"Steps": [fail("A")]}),
+            json!({"Steps": [fail("B")]})
+        ));
+        // Moving a step into a branch is a change.
+        assert!(!def_eq(
+            json!({"Steps": [fail("A"), cond(json!([fail("X")]))]}),
+            json!({"Steps": [fail("X"), cond(json!([fail("A")]))]}),
+        ));
+        assert!(step_lists_equal(
+            &[fail("A"), fail("B")],
+            &[fail("B"), fail("A")],
+            &Context::default()
+        ));
+        assert!(!step_lists_equal(
+            &[fail("A"), fail("B")],
+            &[fail("A")],
+            &Context::default()
+        ));
+    }
+
+    #[test]
+    fn n8_empty_environment_in_job_arguments_only() {
+        let model = |env: Option<Json>| {
+            let mut c = json!({"Image": "img", "ModelDataUrl": "s3://b/m.tar.gz"});
+            if let Some(e) = env {
+                c["Environment"] = e;
+            }
+            json!({"Name": "M", "Type": "Model", "Arguments": {"PrimaryContainer": c}})
+        };
+        assert!(step_eq(model(Some(json!({}))), model(None)));
+        assert!(!step_eq(model(Some(json!({"A": "1"}))), model(None)));
+        // Lambda inputs are the user's payload.
+        let lambda = |args: Json| json!({"Name": "L", "Type": "Lambda", "FunctionArn": "f", "Arguments": args});
+        assert!(!step_eq(
+            lambda(json!({"Environment": {}})),
+            lambda(json!({}))
+        ));
+    }
+
+    #[test]
+    fn n9_empty_model_metrics_sections_are_absent() {
+        let reg = |metrics: Json| json!({"Name": "R", "Type": "RegisterModel", "Arguments": {"ModelPackageGroupName": "g", "ModelMetrics": metrics}});
+        let quality =
+            json!({"Statistics": {"ContentType": "application/json", "S3Uri": "s3://b/s.json"}});
+        assert!(step_eq(
+            reg(json!({"ModelQuality": quality, "Bias": {}, "Explainability": {}})),
+            reg(json!({"ModelQuality": quality}))
+        ));
+        assert!(!step_eq(
+            reg(
+                json!({"ModelQuality": quality, "Bias": {"Report": {"ContentType": "x", "S3Uri": "s3://b/r"}}})
+            ),
+            reg(json!({"ModelQuality": quality}))
+        ));
+        let bare = json!({"Name": "R", "Type": "RegisterModel", "Arguments": {"ModelPackageGroupName": "g"}});
+        assert!(step_eq(reg(json!({"Bias": {}})), bare));
+    }
+
+    #[test]
+    fn n10_join_with_a_separator_is_concatenation() {
+        let pei = json!({"Get": "Execution.PipelineExecutionId"});
+        let sdk = json!({"Std:Join": {"On": "/", "Values": ["s3:/", "bucket", "pipe", pei, "Prep", "output", "train"]}});
+        let ours = json!({"Std:Join": {"On": "", "Values": ["s3://bucket/pipe/", pei, "/Prep/output/train"]}});
+        let ctx = Context::default();
+        assert_eq!(
+            normal_expression(&sdk, &ctx),
+            normal_expression(&ours, &ctx)
+        );
+        let other = json!({"Std:Join": {"On": "", "Values": ["s3://bucket/pipe", pei, "/Prep/output/train"]}});
+        assert_ne!(
+            normal_expression(&sdk, &ctx),
+            normal_expression(&other, &ctx)
+        );
+        // Empty values still get their separators: "a//b".
+        let gap = json!({"Std:Join": {"On": "/", "Values": ["a", "", pei]}});
+        assert_eq!(
+            normal_expression(&gap, &ctx),
+            json!({"Std:Join": {"On": "", "Values": ["a//", pei]}})
+        );
+        // Nested joins are spliced in.
+        let nested = json!({"Std:Join": {"On": "", "Values": ["x-", {"Std:Join": {"On": "-", "Values": [pei, "y"]}}]}});
+        assert_eq!(
+            normal_expression(&nested, &ctx),
+            json!({"Std:Join": {"On": "", "Values": ["x-", pei, "-y"]}})
+        );
+        // Numbers are not merged into text.
+        let number = json!({"Std:Join": {"On": " ", "Values": ["above", 6.0]}});
+        assert_eq!(
+            normal_expression(&number, &ctx),
+            json!({"Std:Join": {"On": "", "Values": ["above ", 6.0]}})
+        );
+        // Inside a definition.
+        let step = |uri: Json| json!({"Name": "P", "Type": "Processing", "Arguments": {"ProcessingOutputConfig": {"Outputs": [{"S3Output": {"S3Uri": uri}}]}}});
+        assert!(def_eq(
+            json!({"Steps": [step(sdk.clone())]}),
+            json!({"Steps": [step(ours)]})
+        ));
+        assert!(!def_eq(
+            json!({"Steps": [step(sdk)]}),
+            json!({"Steps": [step(other)]})
+        ));
+    }
+
+    #[test]
+    fn n11_join_of_literals_is_the_string() {
+        let ctx = Context::default();
+        assert_eq!(
+            normal_expression(
+                &json!({"Std:Join": {"On": "/", "Values": ["s3:/", "b", "k"]}}),
+                &ctx
+            ),
+            json!("s3://b/k")
+        );
+        assert_eq!(
+            normal_expression(&json!({"Std:Join": {"On": "", "Values": []}}), &ctx),
+            json!("")
+        );
+        // A malformed join is compared as written.
+        let odd = json!({"Std:Join": {"Values": ["a", "b"]}});
+        assert_eq!(normal_expression(&odd, &ctx), odd);
+    }
+
+    #[test]
+    fn n12_one_value_join_of_a_string_reference_only() {
+        let ctx = Context::new(["Mode".to_string()]);
+        let join = |v: Json| json!({"Std:Join": {"On": "", "Values": [v]}});
+        let mode = json!({"Get": "Parameters.Mode"});
+        let epochs = json!({"Get": "Parameters.Epochs"});
+        let exec = json!({"Get": "Execution.PipelineName"});
+        let prop = json!({"Get": "Steps.Train.FinalMetricDataList['acc'].Value"});
+        assert_eq!(normal_expression(&join(mode.clone()), &ctx), mode);
+        assert_eq!(normal_expression(&join(exec.clone()), &ctx), exec);
+        // The to-string join of an Integer parameter or a step property stays a join.
+        assert_eq!(
+            normal_expression(&join(epochs.clone()), &ctx),
+            join(epochs.clone())
+        );
+        assert_eq!(normal_expression(&join(prop.clone()), &ctx), join(prop));
+        // A definition finds its String parameters itself.
+        let env = |v: Json| json!({"Name": "P", "Type": "Processing", "Arguments": {"Environment": {"M": v}}});
+        let params =
+            json!([{"Name": "Mode", "Type": "String"}, {"Name": "Epochs", "Type": "Integer"}]);
+        assert!(def_eq(
+            json!({"Parameters": params, "Steps": [env(join(mode.clone()))]}),
+            json!({"Parameters": params, "Steps": [env(mode)]})
+        ));
+        assert!(!def_eq(
+            json!({"Parameters": params, "Steps": [env(join(epochs.clone()))]}),
+            json!({"Parameters": params, "Steps": [env(epochs)]})
+        ));
+    }
+}

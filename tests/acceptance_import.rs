@@ -1,0 +1,451 @@
+//! Adopting pipelines created outside Terraform (issue 6): a pipeline made with a minimal
+//! hand-written definition, and one made by the SageMaker Python SDK 2.x `Pipeline.upsert()`,
+//! are imported, their steps declared with typed step resources (created by a targeted apply,
+//! which makes no SageMaker call), and the next plan is empty, on Terraform 1.0.3 and the newer
+//! Terraform. Each test then changes one step and checks the plan is no longer empty (so an
+//! empty plan means "equal", not "not compared"), and destroys.
+//!
+//! The SDK test needs the SDK venv (`scripts/tools --sdk`; `make test` installs it).
+
+mod support;
+
+use std::process::Command;
+
+use serde_json::Value as Json;
+use support::{project_root, terraform_binaries, tools_dir, LocalSageMaker, Workspace};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/sagemaker-pipeline";
+const BUCKET: &str = "sagemaker-us-east-1-123456789012";
+
+const PROVIDER: &str = r#"
+terraform {
+  required_providers {
+    sagemaker = { source = "sagemaker-pipelines/sagemaker" }
+  }
+}
+"#;
+
+/// `terraform plan -detailed-exitcode`, asserting its exit code and showing the plan if not.
+fn assert_plan(ws: &Workspace, want: i32, what: &str) {
+    let out = ws.tf(&["plan", "-detailed-exitcode", "-no-color", "-input=false"]);
+    assert_eq!(
+        out.status.code(),
+        Some(want),
+        "[{}] {what}\n{}{}",
+        ws.terraform.version,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `terraform apply -target=...` for each address: creates state-only step resources.
+fn apply_targets(ws: &Workspace, targets: &[&str]) -> String {
+    let mut args = vec!["apply", "-auto-approve", "-input=false", "-no-color"];
+    let flags: Vec<String> = targets.iter().map(|t| format!("-target={t}")).collect();
+    args.extend(flags.iter().map(String::as_str));
+    ws.tf_ok(&args)
+}
+
+fn is_newer_than_1_5(version: &str) -> bool {
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    major > 1 || (major == 1 && minor >= 5)
+}
+
+// ---- (a) a minimal definition, created directly through the API ----------------------------
+
+/// What boto3's `create_pipeline` (or the console) would send: no `Metadata`, no `Parameters`,
+/// a Lambda step without `OutputParameters`, keys in an order of its own, and whitespace.
+const MINIMAL_DEFINITION: &str = r#"{
+  "Version": "2020-12-01",
+  "Steps": [
+    {"Type": "Lambda", "Name": "Notify",
+     "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:notify",
+     "Arguments": {"mode": "batch", "run": {"Std:Join": {"On": "-", "Values": [{"Get": "Execution.PipelineName"}, {"Get": "Execution.PipelineExecutionId"}]}}}},
+    {"Name": "Stop", "Type": "Fail", "DependsOn": ["Notify"], "Arguments": {"ErrorMessage": "not yet"}}
+  ]
+}"#;
+
+fn create_minimal(sm: &LocalSageMaker, name: &str) {
+    let body = serde_json::json!({
+        "PipelineName": name,
+        "RoleArn": ROLE,
+        "PipelineDefinition": MINIMAL_DEFINITION,
+        "ClientRequestToken": format!("acceptance-import-{name}-0000000000000000"),
+    });
+    let (status, answer) = sm
+        .request_sagemaker("CreatePipeline", &body.to_string())
+        .expect("CreatePipeline answers");
+    assert_eq!(status, 200, "CreatePipeline: {answer}");
+}
+
+fn minimal_config(name: &str, mode: &str) -> String {
+    format!(
+        r#"{PROVIDER}
+resource "sagemaker_lambda_step" "notify" {{
+  name         = "Notify"
+  function_arn = "arn:aws:lambda:us-east-1:123456789012:function:notify"
+  inputs = {{
+    mode = "{mode}"
+    run  = "{{{{ Execution.PipelineName }}}}-{{{{ Execution.PipelineExecutionId }}}}"
+  }}
+}}
+
+resource "sagemaker_fail_step" "stop" {{
+  name             = "Stop"
+  error_message    = "not yet"
+  depends_on_steps = ["Notify"]
+}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  name     = "{name}"
+  role_arn = "{ROLE}"
+  steps    = [sagemaker_lambda_step.notify.json, sagemaker_fail_step.stop.json]
+}}
+"#
+    )
+}
+
+/// Issue 6, point 2: a pipeline created with a minimal definition (no `Metadata`, no
+/// `Parameters`, a `Join` with a separator), imported, with a configuration declaring exactly
+/// that pipeline, plans empty; the definition stays as deployed until the user changes a step.
+#[test]
+fn minimal_definition_created_outside_terraform_imports_and_plans_empty() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let v = terraform.version.clone();
+        let name = "adopt-minimal";
+        create_minimal(&sm, name);
+        let ws = Workspace::new(&terraform, &sm);
+        ws.write("main.tf", &minimal_config(name, "batch"));
+        ws.init();
+        apply_targets(
+            &ws,
+            &["sagemaker_lambda_step.notify", "sagemaker_fail_step.stop"],
+        );
+        let deployed: Json = serde_json::from_str(MINIMAL_DEFINITION).expect("json");
+        assert_eq!(
+            sm.deployed_definition(name),
+            deployed,
+            "[{v}] a targeted apply of step resources calls no SageMaker API"
+        );
+
+        ws.tf_ok(&[
+            "import",
+            "-no-color",
+            "-input=false",
+            "sagemaker_ml_pipeline.p",
+            name,
+        ]);
+        assert_plan(
+            &ws,
+            0,
+            "import of a minimal definition, then a matching configuration",
+        );
+        let state = ws.state_show("sagemaker_ml_pipeline.p");
+        assert!(
+            !state.contains("Metadata"),
+            "[{v}] the state keeps the deployed definition:\n{state}"
+        );
+
+        // The comparison is real: a different step is a change, and applying it converges.
+        ws.write("main.tf", &minimal_config(name, "full"));
+        assert_plan(&ws, 2, "a changed Lambda input after import");
+        ws.apply();
+        assert_eq!(
+            sm.deployed_definition(name)["Steps"][0]["Arguments"]["mode"],
+            "full",
+            "[{v}]"
+        );
+        assert_plan(&ws, 0, "after applying the change");
+        ws.destroy();
+        assert!(
+            sm.pipeline_names().is_empty(),
+            "[{v}] destroy removed the adopted pipeline"
+        );
+    }
+}
+
+/// The `import` block with `terraform plan -generate-config-out` (Terraform >= 1.5), as the
+/// pipeline's docs describe: the generated configuration imports and then plans empty.
+#[test]
+fn import_block_generates_a_configuration_that_plans_empty() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries()
+        .into_iter()
+        .filter(|t| is_newer_than_1_5(&t.version))
+    {
+        // A hand-made pipeline and one made by the SDK.
+        for (name, create) in [
+            (
+                "adopt-generated",
+                create_minimal as fn(&LocalSageMaker, &str),
+            ),
+            ("adopt-generated-sdk", sdk_upsert),
+        ] {
+            sm.reset();
+            let v = format!("{} {name}", terraform.version);
+            create(&sm, name);
+            let ws = Workspace::new(&terraform, &sm);
+            ws.write(
+                "main.tf",
+                &format!(
+                    "{PROVIDER}\nimport {{\n  to = sagemaker_ml_pipeline.p\n  id = \"{name}\"\n}}\n"
+                ),
+            );
+            ws.init();
+            // Terraform writes the configuration, then the plan of it stops (see below).
+            ws.tf(&[
+                "plan",
+                "-no-color",
+                "-input=false",
+                "-generate-config-out=generated.tf",
+            ]);
+            let generated =
+                std::fs::read_to_string(ws.dir.join("generated.tf")).expect("generated.tf written");
+            assert!(
+                generated.contains("resource \"sagemaker_ml_pipeline\" \"p\""),
+                "[{v}] {generated}"
+            );
+            assert!(generated.contains("steps"), "[{v}] {generated}");
+            // `steps` is sensitive, so Terraform leaves it out of the generated configuration;
+            // the plan must stop rather than deploy a pipeline without steps.
+            let refused = ws.tf_err(&["plan", "-no-color", "-input=false"]);
+            assert!(
+                refused.contains("The pipeline's steps are not configured"),
+                "[{v}] {refused}"
+            );
+            // The documented way to start from the deployed steps.
+            let filled = generated.replace(
+                "= null # sensitive",
+                "= [for s in jsondecode(data.sagemaker_ml_pipeline.deployed.definition).Steps : jsonencode(s)]",
+            );
+            assert_ne!(filled, generated, "[{v}] the generated `steps` line: {generated}");
+            ws.write("generated.tf", &filled);
+            ws.write(
+                "deployed.tf",
+                &format!("data \"sagemaker_ml_pipeline\" \"deployed\" {{\n  name = \"{name}\"\n}}\n"),
+            );
+            let out = ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+            assert!(
+                out.contains("1 imported, 0 added, 0 changed, 0 destroyed"),
+                "[{v}] {out}"
+            );
+            assert_plan(&ws, 0, "the generated configuration after the import");
+            ws.destroy();
+            assert!(sm.pipeline_names().is_empty(), "[{v}]");
+        }
+    }
+}
+
+// ---- (b) a pipeline created by the SageMaker Python SDK ------------------------------------
+
+/// Runs tests/import/sdk_pipeline.py: `Pipeline.upsert()` against the local endpoint.
+fn sdk_upsert(sm: &LocalSageMaker, name: &str) {
+    let status = Command::new(project_root().join("scripts/tools"))
+        .arg("--sdk")
+        .status()
+        .expect("run scripts/tools --sdk");
+    assert!(status.success(), "scripts/tools --sdk failed");
+    let home = tempfile::tempdir().expect("temp HOME");
+    let out = Command::new(tools_dir().join("sdk-venv/bin/python"))
+        .arg(project_root().join("tests/import/sdk_pipeline.py"))
+        .args([&sm.url, name])
+        .env("HOME", home.path())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("run the SDK");
+    assert!(
+        out.status.success(),
+        "the SDK's upsert failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The SDK pipeline of tests/import/sdk_pipeline.py in typed step resources. The Float
+/// parameter's default is written `"6.0"` (import reads the number back as `"6"`). The role is
+/// set on the step, not in `step_defaults`: import cannot tell which step settings came from
+/// defaults, so an added `step_defaults` block is a (SageMaker-free) update of the pipeline.
+fn sdk_config(name: &str, mode: &str) -> String {
+    let pei = "{{ Execution.PipelineExecutionId }}";
+    format!(
+        r#"{PROVIDER}
+locals {{
+  role    = "{ROLE}"
+  bucket  = "{BUCKET}"
+  xgboost = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+}}
+
+resource "sagemaker_processing_step" "evaluate" {{
+  name           = "Evaluate"
+  image_uri      = local.xgboost
+  role_arn       = local.role
+  instance_type  = "ml.m5.xlarge"
+  instance_count = "1"
+  code           = "s3://${{local.bucket}}/code/evaluate.py"
+
+  input {{
+    name        = "model"
+    source      = "s3://${{local.bucket}}/models/model.tar.gz"
+    destination = "/opt/ml/processing/model"
+  }}
+  input {{
+    name        = "test"
+    source      = "{{{{ Parameters.TestData }}}}"
+    destination = "/opt/ml/processing/test"
+  }}
+  output {{
+    name        = "evaluation"
+    source      = "/opt/ml/processing/evaluation"
+    destination = "s3://${{local.bucket}}/{name}/{pei}/Evaluate/output/evaluation"
+  }}
+  property_file {{
+    name        = "EvaluationReport"
+    output_name = "evaluation"
+    path        = "evaluation.json"
+  }}
+}}
+
+resource "sagemaker_lambda_step" "notify" {{
+  name         = "Notify"
+  function_arn = "arn:aws:lambda:us-east-1:123456789012:function:notify"
+  inputs = {{
+    report_uri = sagemaker_processing_step.evaluate.outputs["evaluation"]
+    run        = "{{{{ Execution.PipelineName }}}}-{pei}"
+    mode       = "{mode}"
+  }}
+  output {{
+    name = "ticket"
+    type = "String"
+  }}
+}}
+
+resource "sagemaker_register_model_step" "register" {{
+  name                     = "RegisterModel-RegisterModel"
+  model_package_group_name = "adopted-models"
+  image_uri                = local.xgboost
+  model_data_url           = "s3://${{local.bucket}}/models/model.tar.gz"
+  content_types            = ["text/csv"]
+  response_types           = ["text/csv"]
+  inference_instances      = ["ml.m5.large"]
+  transform_instances      = ["ml.m5.large"]
+  approval_status          = "{{{{ Parameters.ModelApprovalStatus }}}}"
+  skip_model_validation    = "None"
+}}
+
+resource "sagemaker_fail_step" "mse_too_high" {{
+  name          = "MseTooHigh"
+  error_message = "MSE above threshold {{{{ Parameters.MseThreshold }}}}"
+}}
+
+resource "sagemaker_condition_step" "check_mse" {{
+  name       = "CheckMse"
+  conditions = ["{{{{ Steps.Evaluate.PropertyFiles.EvaluationReport.regression_metrics.mse.value }}}} <= {{{{ Parameters.MseThreshold }}}}"]
+  if_steps   = [sagemaker_register_model_step.register.json]
+  else_steps = [sagemaker_fail_step.mse_too_high.json]
+}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  name        = "{name}"
+  role_arn    = local.role
+  description = "Created by the SageMaker Python SDK"
+
+  parameter {{
+    name    = "TestData"
+    type    = "String"
+    default = "s3://${{local.bucket}}/abalone/test"
+  }}
+  parameter {{
+    name    = "MseThreshold"
+    type    = "Float"
+    default = "6.0"
+  }}
+  parameter {{
+    name        = "ModelApprovalStatus"
+    type        = "String"
+    default     = "PendingManualApproval"
+    enum_values = ["PendingManualApproval", "Approved"]
+  }}
+
+  steps = [
+    sagemaker_processing_step.evaluate.json,
+    sagemaker_lambda_step.notify.json,
+    sagemaker_condition_step.check_mse.json,
+  ]
+
+  experiment_config {{
+    experiment_name = "{{{{ Execution.PipelineName }}}}"
+    trial_name      = "{pei}"
+  }}
+}}
+"#
+    )
+}
+
+const SDK_STEPS: [&str; 5] = [
+    "sagemaker_processing_step.evaluate",
+    "sagemaker_lambda_step.notify",
+    "sagemaker_register_model_step.register",
+    "sagemaker_fail_step.mse_too_high",
+    "sagemaker_condition_step.check_mse",
+];
+
+/// Issue 6, acceptance: a pipeline created by the SageMaker Python SDK 2.x `upsert()` from
+/// processing, Lambda, condition, register-model and fail steps, imported, with typed step
+/// resources declaring the same pipeline, plans empty. The SDK's spellings that differ from
+/// ours and must compare equal: `Join(on="/")` output URIs and `Join(on=" ")` / `Join(on="-")`
+/// strings, `Environment: {}` in the model container, the Float default `6.0`, key order.
+#[test]
+fn sdk_upserted_pipeline_imports_and_plans_empty() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let v = terraform.version.clone();
+        let name = "adopt-sdk";
+        sdk_upsert(&sm, name);
+        let deployed = sm.deployed_definition(name);
+        let ws = Workspace::new(&terraform, &sm);
+        ws.write("main.tf", &sdk_config(name, "batch"));
+        ws.init();
+        apply_targets(&ws, &SDK_STEPS);
+        assert_eq!(
+            sm.deployed_definition(name),
+            deployed,
+            "[{v}] a targeted apply of step resources calls no SageMaker API"
+        );
+
+        ws.tf_ok(&[
+            "import",
+            "-no-color",
+            "-input=false",
+            "sagemaker_ml_pipeline.p",
+            name,
+        ]);
+        assert_plan(
+            &ws,
+            0,
+            "import of the SDK's pipeline, then the same pipeline in typed steps",
+        );
+
+        ws.write("main.tf", &sdk_config(name, "full"));
+        assert_plan(&ws, 2, "a changed Lambda input after import");
+        ws.apply();
+        let steps = sm.deployed_definition(name)["Steps"].clone();
+        let notify = steps
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|s| s["Name"] == "Notify")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(notify["Arguments"]["mode"], "full", "[{v}] {steps}");
+        assert_plan(&ws, 0, "after applying the change");
+        ws.destroy();
+        assert!(
+            sm.pipeline_names().is_empty(),
+            "[{v}] destroy removed the adopted pipeline"
+        );
+    }
+}
