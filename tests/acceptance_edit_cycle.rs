@@ -625,15 +625,56 @@ fn check_full(sm: &LocalSageMaker, label: &str, b: bool) {
         "[{label}] {spark:#}"
     );
 
+    // C removes nested blocks inside blocks it keeps.
     let register = &step(&def, "Register")["Arguments"];
-    let metrics_uri = &register["ModelMetrics"]["Explainability"]["Report"]["S3Uri"];
+    let metrics = &register["ModelMetrics"];
     assert_eq!(
-        metrics_uri,
+        metrics["ModelQuality"]["Statistics"]["S3Uri"],
         pick(
-            "s3://acme-ml/metrics/explainability.json",
-            "s3://acme-ml/metrics-c/explainability.json"
+            "s3://acme-ml/metrics/model-statistics.json",
+            "s3://acme-ml/metrics-c/model-statistics.json"
         ),
         "[{label}] {register:#}"
+    );
+    for removed in ["Bias", "Explainability"] {
+        assert_eq!(
+            metrics.get(removed).is_some(),
+            b,
+            "[{label}] {removed}: {register:#}"
+        );
+    }
+    assert_eq!(
+        metrics["ModelQuality"].get("Constraints").is_some(),
+        b,
+        "[{label}] {register:#}"
+    );
+    let train = &step(&def, "Train")["Arguments"];
+    assert_eq!(
+        train.get("VpcConfig").is_some(),
+        b,
+        "[{label}] network.vpc_config: {train:#}"
+    );
+    let quality = step(&def, "QualityModel");
+    assert_eq!(
+        quality["CacheConfig"].get("ExpireAfter").is_some(),
+        b,
+        "[{label}] cache.expire_after: {quality:#}"
+    );
+    let epochs = def["Parameters"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["Name"] == "Epochs"))
+        .expect("parameter Epochs");
+    assert_eq!(
+        epochs["Type"],
+        pick("Integer", "String"),
+        "[{label}] a removed parameter type is String again: {epochs}"
+    );
+    assert_eq!(
+        def["PipelineExperimentConfig"]
+            .get("ExperimentName")
+            .is_some(),
+        b,
+        "[{label}] {def:#}"
     );
 }
 

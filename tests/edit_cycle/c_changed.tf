@@ -146,12 +146,9 @@ resource "sagemaker_training_step" "train" {
     name  = "train:loss"
     regex = "loss=([0-9.]+)"
   }
+  # The nested vpc_config removed, its network block kept.
   network {
     enable_network_isolation = false
-    vpc_config {
-      security_group_ids = ["sg-0fedcba9876543210", "sg-0123456789abcdef0"]
-      subnets            = ["subnet-0fedcba9876543210"]
-    }
   }
 }
 
@@ -343,17 +340,14 @@ resource "sagemaker_register_model_step" "register" {
     exception_types = ["SageMaker.RESOURCE_LIMIT"]
     max_attempts    = 5
   }
+  # Only model_quality.statistics and model_data_quality kept: bias, explainability and
+  # model_quality.constraints removed.
   model_metrics {
     model_quality {
       statistics {
         content_type   = "text/json"
         s3_uri         = "s3://acme-ml/metrics-c/model-statistics.json"
         content_digest = "sha256:bbba"
-      }
-      constraints {
-        content_type   = "text/json"
-        s3_uri         = "s3://acme-ml/metrics-c/model-constraints.json"
-        content_digest = "sha256:bbbb"
       }
     }
     model_data_quality {
@@ -366,30 +360,6 @@ resource "sagemaker_register_model_step" "register" {
         content_type   = "text/json"
         s3_uri         = "s3://acme-ml/metrics-c/data-constraints.json"
         content_digest = "sha256:bbbd"
-      }
-    }
-    bias {
-      report {
-        content_type   = "text/json"
-        s3_uri         = "s3://acme-ml/metrics-c/bias.json"
-        content_digest = "sha256:bbbe"
-      }
-      pre_training_report {
-        content_type   = "text/json"
-        s3_uri         = "s3://acme-ml/metrics-c/bias-pre.json"
-        content_digest = "sha256:bbbf"
-      }
-      post_training_report {
-        content_type   = "text/json"
-        s3_uri         = "s3://acme-ml/metrics-c/bias-post.json"
-        content_digest = "sha256:bbb0"
-      }
-    }
-    explainability {
-      report {
-        content_type   = "text/json"
-        s3_uri         = "s3://acme-ml/metrics-c/explainability.json"
-        content_digest = "sha256:bbb1"
       }
     }
   }
@@ -405,7 +375,7 @@ resource "sagemaker_fail_step" "stop" {
 
 resource "sagemaker_condition_step" "check" {
   name             = "Check"
-  conditions       = ["{{ Steps.Prep.PropertyFiles.Metrics.auc }} >= 0.7", "{{ Parameters.Epochs }} > 1"]
+  conditions       = ["{{ Steps.Prep.PropertyFiles.Metrics.auc }} >= 0.7", "{{ Parameters.Approve }} == true"]
   depends_on_steps = ["Score", "Prep"]
   description      = "Good enough? (changed)"
   display_name     = "Quality gate-c"
@@ -520,8 +490,7 @@ resource "sagemaker_quality_check_step" "quality_model" {
   supplied_baseline_constraints   = "s3://acme-ml/baseline-v2/constraints.json"
   supplied_baseline_statistics    = "s3://acme-ml/baseline-v2/statistics.json"
   cache {
-    enabled      = false
-    expire_after = "PT5H"
+    enabled = false
   }
   network {
     enable_network_isolation = false
@@ -619,8 +588,8 @@ resource "sagemaker_ml_pipeline" "p" {
     enum_values = ["s3://acme-ml/other", "s3://acme-ml/third"]
   }
   parameter {
+    # type removed (optional and computed): back to the default, String.
     name    = "Epochs"
-    type    = "Float"
     default = "3.5"
   }
   parameter {
@@ -651,14 +620,9 @@ resource "sagemaker_ml_pipeline" "p" {
     tags              = { cost = "c", owner = "ml" }
     network {
       enable_network_isolation = false
-      vpc_config {
-        security_group_ids = ["sg-0fedcba9876543210", "sg-0123456789abcdef0"]
-        subnets            = ["subnet-0fedcba9876543210"]
-      }
     }
   }
   experiment_config {
-    experiment_name = "churn-{{ Execution.PipelineName }}"
     trial_name      = "trial-{{ Execution.PipelineExecutionId }}"
   }
   parallelism_config {
