@@ -367,6 +367,29 @@ fn all_steps(def: &Json) -> Vec<&Json> {
     out
 }
 
+/// The pipeline's tags as SageMaker holds them (ListTags), by key. SageMaker's AddTags
+/// overwrites the value of a key it already has; the local endpoint (moto) appends a second
+/// entry instead, so the later entry wins here, as it does in SageMaker.
+fn deployed_tags(sm: &LocalSageMaker) -> Vec<(String, String)> {
+    let arn = sm.describe_pipeline(PIPELINE).expect("deployed")["PipelineArn"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let body = serde_json::json!({ "ResourceArn": arn }).to_string();
+    let (_, response) = sm.request_sagemaker("ListTags", &body).expect("ListTags");
+    let v: Json = serde_json::from_str(&response).expect("ListTags returns JSON");
+    let tags: BTreeMap<String, String> = v["Tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            let s = |k: &str| t[k].as_str().unwrap_or_default().to_string();
+            (s("Key"), s("Value"))
+        })
+        .collect();
+    tags.into_iter().collect()
+}
+
 /// The pipeline's attributes in the Terraform state (`terraform show -json`).
 fn pipeline_state(ws: &Workspace) -> Json {
     let state: Json = serde_json::from_str(&ws.show_json(None)).expect("terraform show -json");
@@ -464,6 +487,7 @@ fn check_minimal(sm: &LocalSageMaker, ws: &Workspace, label: &str, after_full: b
     //   ignores, as it ignores every empty UpdatePipeline field.
     // The display name is optional and computed: removing it keeps the last one, in the state
     // and in SageMaker alike.
+    assert_eq!(deployed_tags(sm), vec![], "[{label}] tags removed");
     let parallelism = d.get("ParallelismConfiguration").filter(|p| !p.is_null());
     let description = d
         .get("PipelineDescription")
@@ -522,6 +546,13 @@ fn check_full(sm: &LocalSageMaker, label: &str, b: bool) {
         },
         "[{label}] {def:#}"
     );
+    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+    let tags = if b {
+        vec![pair("stage", "b")]
+    } else {
+        vec![pair("stage", "c"), pair("team", "ml")]
+    };
+    assert_eq!(deployed_tags(sm), tags, "[{label}]");
     let params: Vec<&str> = def["Parameters"]
         .as_array()
         .expect("parameters")
