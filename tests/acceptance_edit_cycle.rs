@@ -11,6 +11,9 @@
 //! plan is empty, and the deployed definition holds what the phase says. Phase C also goes
 //! through `terraform state rm` + `terraform import` of the pipeline.
 //!
+//! `nested_blocks_with_values_unknown_until_apply_are_added_and_removed` does the same for
+//! nested blocks whose values are unknown while planning.
+//!
 //! `phase_configs_cover_every_optional_attribute_and_block` keeps the phase files honest
 //! against the schema docs (generated from the schemas by tests/docs.rs): a new optional
 //! attribute or block that is not added to B or C fails it.
@@ -859,5 +862,101 @@ fn every_optional_attribute_and_block_added_changed_and_removed() {
             "[{v}] nothing left in the state: {state}"
         );
         eprintln!("[{v}] edit cycle took {:.1?}", started.elapsed());
+    }
+}
+
+/// A nested block whose values are unknown until apply (here from a `null_resource` that is
+/// replaced in the same apply), added and removed next to blocks that stay: the plan must
+/// follow the configuration on Terraform 1.0.3 too, and the known values reach SageMaker.
+#[test]
+fn nested_blocks_with_values_unknown_until_apply_are_added_and_removed() {
+    fn config(trigger: &str, vpc: bool, cache: bool) -> String {
+        let vpc = if vpc {
+            "vpc_config {\n      security_group_ids = [\"sg-0123456789abcdef0\"]\n      subnets            = [null_resource.net.id]\n    }"
+        } else {
+            ""
+        };
+        let cache = if cache {
+            "cache {\n    enabled      = true\n    expire_after = null_resource.net.id == \"\" ? \"PT1H\" : \"PT2H\"\n  }"
+        } else {
+            ""
+        };
+        format!(
+            r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+    null      = {{ source = "hashicorp/null", version = "2.1.2" }}
+  }}
+}}
+resource "null_resource" "net" {{
+  triggers = {{ t = "{trigger}" }}
+}}
+resource "sagemaker_processing_step" "prep" {{
+  name          = "Prep"
+  image_uri     = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
+  instance_type = "ml.m5.xlarge"
+  role_arn      = "arn:aws:iam::123456789012:role/sagemaker-pipeline"
+  {cache}
+  network {{
+    enable_network_isolation = true
+    {vpc}
+  }}
+}}
+resource "sagemaker_ml_pipeline" "p" {{
+  name     = "{PIPELINE}"
+  role_arn = "arn:aws:iam::123456789012:role/sagemaker-pipeline"
+  steps    = [sagemaker_processing_step.prep.json]
+}}
+"#
+        )
+    }
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let v = &terraform.version;
+        let ws = Workspace::new(&terraform, &sm);
+        ws.write("main.tf", &config("1", true, true));
+        ws.init();
+        // Each step replaces the null_resource, so its id is unknown while planning.
+        for (trigger, vpc, cache) in [
+            ("1", true, true),
+            ("2", true, false),
+            ("3", false, true),
+            ("4", true, true),
+        ] {
+            let label = format!("{v} trigger {trigger}, vpc_config {vpc}, cache {cache}");
+            ws.write("main.tf", &config(trigger, vpc, cache));
+            ws.apply();
+            let (code, text) = plan(&ws);
+            assert_eq!(
+                code, 0,
+                "[{label}] the plan right after apply must be empty:\n{text}"
+            );
+            let id = ws
+                .state_show("null_resource.net")
+                .lines()
+                .find(|l| l.trim_start().starts_with("id"))
+                .and_then(|l| l.split('"').nth(1))
+                .expect("null_resource id")
+                .to_string();
+            let prep = step(&sm.deployed_definition(PIPELINE), "Prep").clone();
+            let subnets = &prep["Arguments"]["NetworkConfig"]["VpcConfig"]["Subnets"];
+            assert_eq!(
+                subnets.get(0).cloned(),
+                vpc.then(|| Json::String(id)),
+                "[{label}] {prep:#}"
+            );
+            assert_eq!(
+                prep.get("CacheConfig").is_some(),
+                cache,
+                "[{label}] {prep:#}"
+            );
+        }
+        ws.destroy();
+        assert!(
+            sm.pipeline_names().is_empty(),
+            "[{v}] destroy removed the pipeline"
+        );
     }
 }
