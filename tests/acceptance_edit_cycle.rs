@@ -8,8 +8,9 @@
 //! nested ones too), C `c_changed.tf` (every value changed, repeatable blocks added, either/or
 //! attributes switched) and D (`a_minimal.tf` again: everything removed). After each phase the
 //! plan before apply shows a change for every resource that changed, apply succeeds, the next
-//! plan is empty, and the deployed definition holds what the phase says. Phase C also goes
-//! through `terraform state rm` + `terraform import` of the pipeline.
+//! plan is empty, and the deployed definition holds what the phase says. Phases C and D also go
+//! through `terraform state rm` + `terraform import` of the pipeline (see `reimport` for what
+//! import cannot read back).
 //!
 //! `nested_blocks_with_values_unknown_until_apply_are_added_and_removed` does the same for
 //! nested blocks whose values are unknown while planning.

@@ -1,6 +1,7 @@
 # Phase C of tests/acceptance_edit_cycle.rs: every value of b_full.tf changed, repeatable blocks
 # added, and the either/or attributes switched (EMR cluster_id -> cluster_config, retry
-# max_attempts -> expire_after_minutes).
+# max_attempts -> expire_after_minutes), and some nested blocks and attributes removed inside
+# blocks that stay (marked where they are).
 terraform {
   required_providers {
     sagemaker = { source = "sagemaker-pipelines/sagemaker" }
