@@ -490,6 +490,7 @@ resource "sagemaker_quality_check_step" "quality_model" {
   skip_check                      = "true"
   supplied_baseline_constraints   = "s3://acme-ml/baseline-v2/constraints.json"
   supplied_baseline_statistics    = "s3://acme-ml/baseline-v2/statistics.json"
+  # cache.expire_after removed, the cache block kept.
   cache {
     enabled = false
   }
@@ -619,10 +620,12 @@ resource "sagemaker_ml_pipeline" "p" {
     output_kms_key_id = local.kms2
     volume_kms_key_id = local.kms2
     tags              = { cost = "c", owner = "ml" }
+    # step_defaults.network.vpc_config removed, network kept.
     network {
       enable_network_isolation = false
     }
   }
+  # experiment_name removed, trial_name kept.
   experiment_config {
     trial_name      = "trial-{{ Execution.PipelineExecutionId }}"
   }
