@@ -342,6 +342,32 @@ mod tests {
         assert_eq!(planned.get("display").and_then(Value::as_str), Some("shown"), "optional+computed left null keeps the prior");
     }
 
+    /// Issue 6, found by tests/acceptance_edit_cycle.rs on Terraform 1.0.3: a single block
+    /// removed inside a block that stays (`network { vpc_config {} }` -> `network {}`,
+    /// `model_metrics { bias {} }` -> `model_metrics {}`), or inside an item of a list block,
+    /// must be planned absent too.
+    #[test]
+    fn removed_single_block_inside_a_kept_block_is_planned_absent() {
+        let leaf = || Block::new("v").attr(Attribute::optional("subnets", Type::String, "s"));
+        let block = Block::new("r")
+            .block(NestedBlock::single(
+                "network",
+                Block::new("n").attr(Attribute::optional("isolation", Type::Bool, "i")).block(NestedBlock::single("vpc", leaf())),
+            ))
+            .block(NestedBlock::list("retry", Block::new("t").block(NestedBlock::single("limit", leaf()))));
+        let vpc = obj(vec![("subnets", Value::string("subnet-1"))]);
+        let config = obj(vec![
+            ("network", obj(vec![("isolation", Value::Bool(false)), ("vpc", Value::Null)])),
+            ("retry", Value::List(vec![obj(vec![("limit", Value::Null)])])),
+        ]);
+        let proposed = obj(vec![
+            ("network", obj(vec![("isolation", Value::Bool(false)), ("vpc", vpc.clone())])),
+            ("retry", Value::List(vec![obj(vec![("limit", vpc)])])),
+        ]);
+        let planned = plan_from_config(&block, &config, &proposed);
+        assert_eq!(planned, config, "the configuration, nested blocks included, is the plan");
+    }
+
     #[test]
     fn configured_values_win_and_list_blocks_pair_by_position() {
         let config = obj(vec![
