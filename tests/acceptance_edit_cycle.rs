@@ -489,8 +489,8 @@ fn check_minimal(sm: &LocalSageMaker, ws: &Workspace, label: &str, after_full: b
     //   `transition`); the deployed pipeline keeps phase C's 8;
     // - the description: the provider sends "" to clear it, which the local endpoint (moto)
     //   ignores, as it ignores every empty UpdatePipeline field.
-    // The display name is optional and computed: removing it keeps the last one, in the state
-    // and in SageMaker alike.
+    // The display name defaults to the name: removing it plans the name back, in the state and
+    // in SageMaker alike.
     assert_eq!(deployed_tags(sm), vec![], "[{label}] tags removed");
     let parallelism = d.get("ParallelismConfiguration").filter(|p| !p.is_null());
     let description = d
@@ -507,18 +507,18 @@ fn check_minimal(sm: &LocalSageMaker, ws: &Workspace, label: &str, after_full: b
             Some(&Json::from("Edit cycle, phase B (changed)")),
             "[{label}] {d:#}"
         );
-        assert_eq!(
-            state["display_name"], d["PipelineDisplayName"],
-            "[{label}] the state holds the deployed display name"
-        );
     } else {
         assert!(parallelism.is_none(), "[{label}] {d:#}");
         assert!(description.is_none(), "[{label}] {d:#}");
-        assert_eq!(
-            state["display_name"], PIPELINE,
-            "[{label}] the display name defaults to the name"
-        );
     }
+    assert_eq!(
+        state["display_name"], PIPELINE,
+        "[{label}] the display name defaults to the name"
+    );
+    assert_eq!(
+        d["PipelineDisplayName"], PIPELINE,
+        "[{label}] the deployed display name is the name again"
+    );
 }
 
 /// What phase B or C deploys (`b` selects which).

@@ -168,10 +168,12 @@ fn parts_keeping_equal(text: &str, prior: &BTreeMap<String, String>) -> BTreeMap
         !key.starts_with("Steps") && semantic::definitions_equal(&format!("{{{}:{text}}}", canonical::to_string(&Json::String(key.into()))), "{}")
     };
     let mut new = split_or_whole(text);
-    new.retain(|k, t| prior.contains_key(k) || !empty_part(k, t));
-    for (k, t) in prior {
-        if !new.contains_key(k) && empty_part(k, t) {
-            new.insert(k.clone(), t.clone());
+    if !prior.is_empty() {
+        new.retain(|k, t| prior.contains_key(k) || !empty_part(k, t));
+        for (k, t) in prior {
+            if !new.contains_key(k) && empty_part(k, t) {
+                new.insert(k.clone(), t.clone());
+            }
         }
     }
     parts::keep_equal(new, prior, |key, a, b| {
