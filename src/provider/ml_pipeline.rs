@@ -266,6 +266,40 @@ fn validate_config(config: &Value) -> Diagnostics {
     }
     if let Some(input) = definition_input(config) {
         diags.extend(definition::compile(&input).1);
+    } else {
+        // `terraform validate` hands over other resources' attributes (the steps' `json`) as
+        // unknown: check what is known on its own.
+        diags.extend(validate_known_definition_parts(config));
+    }
+    diags
+}
+
+/// The definition checks that need only the parts of a configuration already known: the
+/// `parameter` blocks, and the syntax of each known `dependencies` chain.
+fn validate_known_definition_parts(config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if config.get("parameter").is_some_and(Value::is_known) {
+        let params: Option<Vec<ParameterInput>> = model::blocks(config, "parameter")
+            .iter()
+            .map(|p| {
+                Some(ParameterInput {
+                    name: model::string(p, "name").known()?.unwrap_or_default(),
+                    type_name: model::string(p, "type").known()?,
+                    default: model::string(p, "default").known()?,
+                    enum_values: model::string_list(p, "enum_values").known()?.unwrap_or_default(),
+                })
+            })
+            .collect();
+        if let Some(params) = params {
+            diags.extend(definition::validate_parameters(&params));
+        }
+    }
+    for (i, chain) in config.get("dependencies").and_then(Value::as_list).unwrap_or(&[]).iter().enumerate() {
+        if let Some(chain) = chain.as_str() {
+            if let Err(why) = crate::compiler::dag::parse_chain(chain) {
+                diags.error_at(AttrPath::root("dependencies").index(i), "Invalid dependency chain", why);
+            }
+        }
     }
     diags
 }
