@@ -395,24 +395,28 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 /// Up to `max` candidates at the smallest edit distance from `word` (case-insensitive), if
-/// that distance is close enough (at most a third of the longer word), in the order listed.
+/// that distance is close enough (at most a third of the longer word), in the order listed. On
+/// equal distance, a candidate reached by only adding or removing characters wins over one
+/// that needs a substitution: `ml.m5.xxlarge` meant `ml.m5.xlarge`, not `ml.m5.2xlarge`.
 pub fn closest_matches<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
     if word.is_empty() || word.len() > 64 {
         return Vec::new();
     }
     let w: Vec<char> = word.to_ascii_lowercase().chars().collect();
-    let mut best: Option<usize> = None;
+    let mut best: Option<(usize, bool)> = None;
     let mut out: Vec<&str> = Vec::new();
     for c in candidates {
         if c.len() > 128 || out.contains(&c) {
             continue;
         }
         let cl: Vec<char> = c.to_ascii_lowercase().chars().collect();
-        let d = edit_distance(&w, &cl);
+        let distance = edit_distance(&w, &cl);
         let limit = (w.len().max(cl.len()) / 3).max(1);
-        if d > limit {
+        if distance > limit {
             continue;
         }
+        // (distance, needs more than insertions and deletions): smaller is closer.
+        let d = (distance, w.len().abs_diff(cl.len()) != distance);
         match best {
             Some(bd) if d > bd => {}
             Some(bd) if d == bd => {

@@ -587,7 +587,7 @@ mod tests {
         let n = crate::tfvalue::Number::parse(&huge).map(Value::Number).unwrap_or(Value::Null);
         assert_eq!(ctx.int(&obj(vec![("n", n)]), "n", &path), None);
         let d: Vec<String> = ctx.diags.iter().map(|d| d.detail.clone()).collect();
-        assert!(d[0].contains("is out of range") && d[0].len() < 120, "{d:?}");
+        assert!(d[0].contains("is out of range") && d[0].len() < 160, "{d:?}");
     }
 
     /// Issue 6: null list elements were dropped without a word.
