@@ -720,15 +720,14 @@ fn check_comparison_types(c: &Json, at: &str, me: &str, top: usize, param_types:
             for side in ["LeftValue", "RightValue"] {
                 let Some(Json::String(get)) = c.get(side).and_then(|v| v.get("Get")) else { continue };
                 let Ok(r) = expr::parse_get(get) else { continue };
-                match reference_type(&r, param_types) {
-                    Some(actual @ ("String" | "Boolean")) => diags.error_at(
+                if let Some(actual @ ("String" | "Boolean")) = reference_type(&r, param_types) {
+                    diags.error_at(
                         steps_path(top),
                         format!("Condition {me:?} compares a {actual} with {op}"),
                         format!(
                             "{at}.{side}: {{{{ {r} }}}} is a {actual}, and {op} compares numbers. Compare it with == (or in [...]), or use an Integer or Float parameter."
                         ),
-                    ),
-                    _ => {}
+                    );
                 }
             }
         }

@@ -744,6 +744,25 @@ mod tests {
         assert_eq!(r.get_str("description"), Some(""));
     }
 
+    /// Issue 6: `terraform validate` checks what it can while the steps' `json` is unknown.
+    #[test]
+    fn validate_checks_parameters_and_chains_while_steps_are_unknown() {
+        let mut cfg = import_stub("p");
+        model::set(&mut cfg, "steps", Value::list([Value::Unknown]));
+        let param = |ty: &str, default: &str| {
+            Value::object([("name", Value::string("Epochs")), ("type", Value::string(ty)), ("default", Value::string(default)), ("enum_values", Value::Null)])
+        };
+        model::set(&mut cfg, "parameter", Value::list([param("Intger", "3")]));
+        model::set(&mut cfg, "dependencies", Value::list([Value::string("Prep"), Value::Unknown]));
+        let d: Vec<String> = validate_config(&cfg).iter().map(|d| format!("{}: {} {}", d.path.clone().unwrap_or_default(), d.summary, d.detail)).collect();
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("parameter[0].type: Unknown parameter type \"Intger\" Did you mean 'Integer'?"), "{d:?}");
+        assert!(d[1].starts_with("dependencies[0]: Invalid dependency chain"), "{d:?}");
+        model::set(&mut cfg, "parameter", Value::list([param("Integer", "3")]));
+        model::set(&mut cfg, "dependencies", Value::list([Value::string("Prep >> Train")]));
+        assert!(validate_config(&cfg).is_empty());
+    }
+
     /// Review finding: a `dynamic "parameter"` with an unknown for_each arrives as one unknown
     /// value and must make the definition unknown, not parameter-less.
     #[test]

@@ -468,6 +468,9 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         let rate = r.get("backoff_rate").and_then(|v| v.as_number()).map(|n| n.as_f64()).unwrap_or(2.0);
         if rate < 0.0 {
             ctx.local_error(path.clone().attr("backoff_rate"), "backoff_rate must not be negative", "Use a multiplier such as 2.");
+        } else if !rate.is_finite() || rate > 1e6 {
+            // JSON has no infinity: an absurd rate would otherwise become null.
+            ctx.local_error(path.clone().attr("backoff_rate"), "backoff_rate is too large", "Use a multiplier such as 2 (at most 1000000).");
         }
         p.insert("BackoffRate".into(), json!(rate));
         let max = ctx.int(r, "max_attempts", &path);
@@ -588,6 +591,20 @@ mod tests {
         assert_eq!(ctx.int(&obj(vec![("n", n)]), "n", &path), None);
         let d: Vec<String> = ctx.diags.iter().map(|d| d.detail.clone()).collect();
         assert!(d[0].contains("is out of range") && d[0].len() < 160, "{d:?}");
+    }
+
+    #[test]
+    fn absurd_backoff_rate_is_an_error_not_null() {
+        let huge = crate::tfvalue::Number::parse("1e400").map(Value::Number).unwrap_or(Value::Null);
+        let retry = obj(vec![
+            ("exception_types", Value::list([Value::string("Step.THROTTLING")])),
+            ("backoff_rate", huge),
+            ("max_attempts", Value::number(3)),
+        ]);
+        let mut ctx = Ctx::default();
+        compile_retry(&obj(vec![("retry", Value::list([retry]))]), &mut ctx, &mut Map::new());
+        let d: Vec<String> = ctx.diags.iter().map(|d| d.summary.clone()).collect();
+        assert_eq!(d, vec!["backoff_rate is too large".to_string()]);
     }
 
     /// Issue 6: null list elements were dropped without a word.
