@@ -4,9 +4,13 @@
 //!
 //! Checks, all collected at once: duplicate step names anywhere (including condition branches),
 //! a step listed both top-level and in a branch, references to missing steps, undeclared
-//! parameters, property paths that do not exist on the referenced step's type, property files
-//! not declared by a Processing step, Fail steps referenced or depended upon, and cycles (the
-//! message prints the cycle).
+//! parameters, property paths that do not exist on the referenced step's type, names a
+//! reference selects that the referenced step does not declare (a processing step's outputs and
+//! inputs, a training step's metrics, a Lambda or callback step's outputs), property files not
+//! declared by a Processing step, Fail steps referenced or depended upon, and cycles (the
+//! message prints the cycle). [`check_types`] then checks that each reference's type fits the
+//! field it fills (a String parameter cannot be an `InstanceCount`, nor an operand of `>`).
+//! Misspelt names get a "did you mean", and lists of names are printed as plain text.
 //!
 //! Pure: no IO, never sees unknown values. Diagnostics point at `steps[i]` (the top-level
 //! element the problem is in) or `dependencies[i]`, with a detail naming the nested step and

@@ -1,7 +1,9 @@
 //! What every step resource shares: the common attributes, their compilation to the common
 //! step keys (`Name`, `Type`, `DependsOn`, `DisplayName`, `Description`, `CacheConfig`,
 //! `RetryPolicies`), and [`Ctx`], which compiles attribute values holding `{{ }}` references
-//! while collecting every problem with its attribute path.
+//! while collecting every problem with its attribute path. `Ctx` is also the one home of the
+//! checks every step type shares: S3 locations ([`Ctx::s3_uri`], used by every S3 field),
+//! instance types per job kind, whole-number counts, and null list elements.
 //!
 //! Depends on `framework`, `compiler`. Pure: no IO.
 
