@@ -632,14 +632,30 @@ const INTEGER_FIELDS: [&str; 14] = [
 const BOOLEAN_FIELDS: [&str; 4] =
     ["EnableNetworkIsolation", "EnableManagedSpotTraining", "EnableInterContainerTrafficEncryption", "EnableSageMakerMetricsTimeSeries"];
 
+/// What is known offline about the types of references: each parameter's declared type, and
+/// the declared `OutputType` of each Lambda or callback step output.
+struct Types<'a> {
+    params: &'a BTreeMap<String, String>,
+    /// (step, output name) -> `String` | `Integer` | `Float` | `Boolean`.
+    outputs: BTreeMap<(&'a str, &'a str), &'a str>,
+}
+
 /// The run-time type of a reference when it is known offline: a parameter's declared type,
-/// `String` for execution variables and the experiment config. `None` for step properties and
-/// property files (not typed offline).
-fn reference_type<'a>(r: &Reference, param_types: &'a BTreeMap<String, String>) -> Option<&'a str> {
+/// `String` for execution variables and the experiment config, a Lambda or callback output's
+/// declared type, `String` for step properties that are names, ARNs, URIs or statuses. `None`
+/// for other step properties and for property files (not typed offline).
+fn reference_type<'a>(r: &Reference, types: &Types<'a>) -> Option<&'a str> {
     match r {
-        Reference::Parameter(p) => param_types.get(p).map(String::as_str),
+        Reference::Parameter(p) => types.params.get(p).map(String::as_str),
         Reference::Execution(_) | Reference::PipelineExperimentConfig(_) => Some("String"),
-        Reference::Step { path, .. } => {
+        Reference::Step { step, path } => {
+            if let Ok(segments) = expr::parse_path(path) {
+                if let [only] = segments.as_slice() {
+                    if let (true, [expr::Index::Key(k)]) = (only.name == "OutputParameters", only.indexes.as_slice()) {
+                        return types.outputs.get(&(step.as_str(), k.as_str())).copied();
+                    }
+                }
+            }
             // The Describe responses' names, ARNs, URIs, statuses and messages are strings.
             let last = path.rsplit('.').next().unwrap_or("");
             let last = last.split('[').next().unwrap_or("");
@@ -663,6 +679,15 @@ pub fn check_types(steps: &[Json], param_types: &BTreeMap<String, String>, diags
     for (i, s) in steps.iter().enumerate() {
         collect(s, i, None, &mut found);
     }
+    let mut types = Types { params: param_types, outputs: BTreeMap::new() };
+    for f in found.iter().filter(|f| matches!(type_of(f.step), "Lambda" | "Callback")) {
+        for o in f.step.get("OutputParameters").and_then(Json::as_array).into_iter().flatten() {
+            if let Some(name) = o.get("OutputName").and_then(Json::as_str) {
+                let ty = o.get("OutputType").and_then(Json::as_str).unwrap_or("String");
+                types.outputs.insert((name_of(f.step), name), ty);
+            }
+        }
+    }
     for f in &found {
         let me = name_of(f.step);
         let mut refs = Vec::new();
@@ -681,7 +706,7 @@ pub fn check_types(steps: &[Json], param_types: &BTreeMap<String, String>, diags
             } else {
                 continue;
             };
-            let Some(actual) = reference_type(r, param_types) else { continue };
+            let Some(actual) = reference_type(r, &types) else { continue };
             if actual != needed {
                 diags.error_at(
                     steps_path(f.top),
@@ -696,7 +721,7 @@ pub fn check_types(steps: &[Json], param_types: &BTreeMap<String, String>, diags
         if type_of(f.step) == "Condition" {
             if let Some(conds) = f.step.get("Arguments").and_then(|a| a.get("Conditions")).and_then(Json::as_array) {
                 for (i, c) in conds.iter().enumerate() {
-                    check_comparison_types(c, &format!("Arguments.Conditions[{i}]"), me, f.top, param_types, diags);
+                    check_comparison_types(c, &format!("Arguments.Conditions[{i}]"), me, f.top, &types, diags);
                 }
             }
         }
@@ -706,17 +731,17 @@ pub fn check_types(steps: &[Json], param_types: &BTreeMap<String, String>, diags
 const NUMERIC_COMPARISONS: [(&str, &str); 4] =
     [("GreaterThan", ">"), ("GreaterThanOrEqualTo", ">="), ("LessThan", "<"), ("LessThanOrEqualTo", "<=")];
 
-fn check_comparison_types(c: &Json, at: &str, me: &str, top: usize, param_types: &BTreeMap<String, String>, diags: &mut Diagnostics) {
+fn check_comparison_types(c: &Json, at: &str, me: &str, top: usize, types: &Types, diags: &mut Diagnostics) {
     let ty = c.get("Type").and_then(Json::as_str).unwrap_or("");
     match ty {
         "Or" => {
             for (i, inner) in c.get("Conditions").and_then(Json::as_array).into_iter().flatten().enumerate() {
-                check_comparison_types(inner, &format!("{at}.Conditions[{i}]"), me, top, param_types, diags);
+                check_comparison_types(inner, &format!("{at}.Conditions[{i}]"), me, top, types, diags);
             }
         }
         "Not" => {
             if let Some(inner) = c.get("Condition") {
-                check_comparison_types(inner, &format!("{at}.Condition"), me, top, param_types, diags);
+                check_comparison_types(inner, &format!("{at}.Condition"), me, top, types, diags);
             }
         }
         _ => {
@@ -724,7 +749,7 @@ fn check_comparison_types(c: &Json, at: &str, me: &str, top: usize, param_types:
             for side in ["LeftValue", "RightValue"] {
                 let Some(Json::String(get)) = c.get(side).and_then(|v| v.get("Get")) else { continue };
                 let Ok(r) = expr::parse_get(get) else { continue };
-                if let Some(actual @ ("String" | "Boolean")) = reference_type(&r, param_types) {
+                if let Some(actual @ ("String" | "Boolean")) = reference_type(&r, types) {
                     diags.error_at(
                         steps_path(top),
                         format!("Condition {me:?} compares a {actual} with {op}"),
@@ -921,6 +946,9 @@ mod tests {
             assert_eq!(types(&[job(json!({"Get": bad}))], &params).len(), 1, "{bad}");
         }
         assert_eq!(types(&[job(json!({"Get": "Steps.X.ProcessingJobName"}))], &params).len(), 1, "a step property that is a string");
+        let lambda = json!({"Name": "L", "Type": "Lambda", "Arguments": {}, "OutputParameters": [{"OutputName": "n", "OutputType": "Integer"}, {"OutputName": "s", "OutputType": "String"}]});
+        assert!(types(&[lambda.clone(), job(json!({"Get": "Steps.L.OutputParameters['n']"}))], &params).is_empty());
+        assert_eq!(types(&[lambda, job(json!({"Get": "Steps.L.OutputParameters['s']"}))], &params).len(), 1, "a String Lambda output");
         for ok in [json!({"Get": "Parameters.Count"}), json!(2), json!({"Get": "Steps.X.ProcessingResources.ClusterConfig.InstanceCount"})] {
             assert!(types(&[job(ok.clone())], &params).is_empty(), "{ok}");
         }
