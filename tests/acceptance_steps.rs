@@ -512,6 +512,12 @@ resource "sagemaker_fail_step" "f" {{
             Validate,
         ),
         (
+            "null element in the pipeline's steps",
+            pipeline("sagemaker_fail_step.stop.json, null", ""),
+            vec!["Null element in a list", "Element 1 is null"],
+            Validate,
+        ),
+        (
             "null cache.enabled",
             processing("instance_type = \"ml.m5.xlarge\"\n  cache {\n    enabled = null\n  }"),
             vec!["cache.enabled is null", "enabled = false to turn caching off"],

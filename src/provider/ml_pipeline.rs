@@ -217,7 +217,8 @@ pub fn validate_tags(tags: &BTreeMap<String, String>, attr: &str, diags: &mut Di
 }
 
 fn validate_config(config: &Value) -> Diagnostics {
-    let mut diags = Diagnostics::new();
+    // A null in `steps`, `dependencies` or `enum_values` is a mistake, not something to drop.
+    let mut diags = super::steps::common::null_elements(config);
     if let Known::Value(name) = model::string(config, "name") {
         if !valid_pipeline_name(&name) {
             diags.error_at(
@@ -761,6 +762,9 @@ mod tests {
         model::set(&mut cfg, "parameter", Value::list([param("Integer", "3")]));
         model::set(&mut cfg, "dependencies", Value::list([Value::string("Prep >> Train")]));
         assert!(validate_config(&cfg).is_empty());
+        model::set(&mut cfg, "steps", Value::list([Value::Unknown, Value::Null]));
+        let d: Vec<String> = validate_config(&cfg).iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect();
+        assert_eq!(d, vec!["steps[1]: Null element in a list".to_string()]);
     }
 
     /// Review finding: a `dynamic "parameter"` with an unknown for_each arrives as one unknown
