@@ -45,6 +45,9 @@ fn every_example_applies_and_replans_empty() {
             let ws = Workspace::new(&terraform, &sm);
             copy_example(&ws, example);
             ws.init();
+            // Validate's partial checks (values of other resources unknown) find nothing wrong
+            // in a correct configuration.
+            ws.tf_ok(&["validate", "-no-color"]);
             ws.apply();
             let pipelines = deployed(&sm);
             assert_eq!(pipelines.len(), 1, "[{v}] one pipeline deployed");
@@ -165,6 +168,11 @@ resource "sagemaker_processing_step" "prep" {
     source      = "/opt/ml/processing/train"
     destination = "s3://bucket/train"
   }
+  output {
+    name        = "validation"
+    source      = "/opt/ml/processing/validation"
+    destination = "s3://bucket/validation"
+  }
   property_file {
     name        = "Report"
     output_name = "train"
@@ -188,6 +196,11 @@ resource "sagemaker_ml_pipeline" "p" {{
     type    = "Float"
     default = "0.5"
   }}
+  parameter {{
+    name    = "Mode"
+    type    = "String"
+    default = "full"
+  }}
   steps = [{steps}]
   step_defaults {{
     role_arn = local.role
@@ -198,11 +211,36 @@ resource "sagemaker_ml_pipeline" "p" {{
     )
 }
 
-/// Each class of DAG mistake fails `terraform plan` with a diagnostic naming the attribute,
-/// and nothing is created.
+/// A processing step (`Bad`) with `attrs` added to a valid minimum.
+fn processing(attrs: &str) -> String {
+    format!(
+        r#"resource "sagemaker_processing_step" "bad" {{
+  name          = "Bad"
+  image_uri     = local.img
+  {attrs}
+}}"#
+    )
+}
+
+/// Where a mistake is caught: `Validate` cases fail `terraform validate` too (everything they
+/// need is known without other resources); `PlanOnly` cases need the pipeline's steps, which
+/// Terraform hands to validate as unknown.
+#[derive(PartialEq)]
+enum Caught {
+    PlanOnly,
+    Validate,
+}
+use Caught::{PlanOnly, Validate};
+
+/// Each class of mistake fails `terraform plan` (and `terraform validate` where it can) with a
+/// diagnostic naming the attribute, and nothing is created. A needle starting with `!` must
+/// not appear.
 #[test]
 fn every_class_of_mistake_fails_plan_with_a_diagnostic() {
-    let cases: Vec<(&str, String, Vec<&str>)> = vec![
+    let huge = "9".repeat(400);
+    let huge_count = format!("instance_type = \"ml.m5.xlarge\"\n  instance_count = \"{huge}\"");
+    let not_huge = format!("!{}", &huge[..100]);
+    let mut cases: Vec<(&str, String, Vec<&str>, Caught)> = vec![
         (
             "reference to a missing step",
             r#"resource "sagemaker_fail_step" "f" {
@@ -212,6 +250,7 @@ fn every_class_of_mistake_fails_plan_with_a_diagnostic() {
             .to_string()
                 + &pipeline("sagemaker_fail_step.f.json", ""),
             vec!["references unknown step \"Nope\"", "steps = [sagemaker_fail_step.f.json]"],
+            PlanOnly,
         ),
         (
             "undeclared parameter",
@@ -222,6 +261,7 @@ fn every_class_of_mistake_fails_plan_with_a_diagnostic() {
             .to_string()
                 + &pipeline("sagemaker_fail_step.f.json", ""),
             vec!["undeclared parameter \"Missing\""],
+            PlanOnly,
         ),
         (
             "unknown execution variable",
@@ -231,6 +271,7 @@ fn every_class_of_mistake_fails_plan_with_a_diagnostic() {
 }"#
             .to_string(),
             vec!["Nonsense", "error_message"],
+            Validate,
         ),
         (
             "property path that does not exist on the step type",
@@ -241,6 +282,7 @@ fn every_class_of_mistake_fails_plan_with_a_diagnostic() {
             .to_string()
                 + &pipeline("sagemaker_processing_step.prep.json, sagemaker_fail_step.f.json", ""),
             vec!["references a property Processing steps do not have"],
+            PlanOnly,
         ),
         (
             "property file not declared",
@@ -251,6 +293,7 @@ fn every_class_of_mistake_fails_plan_with_a_diagnostic() {
             .to_string()
                 + &pipeline("sagemaker_processing_step.prep.json, sagemaker_fail_step.f.json", ""),
             vec!["reads property file \"Missing\", which step \"Prep\" does not declare"],
+            PlanOnly,
         ),
         (
             "property file naming an output that does not exist",
@@ -266,6 +309,7 @@ fn every_class_of_mistake_fails_plan_with_a_diagnostic() {
 }"#
             .to_string(),
             vec!["names output \"nowhere\"", "output_name"],
+            Validate,
         ),
         (
             "cycle",
@@ -284,11 +328,13 @@ resource "sagemaker_processing_step" "b" {
             .to_string()
                 + &pipeline("sagemaker_processing_step.a.json, sagemaker_processing_step.b.json", ""),
             vec!["form a cycle", "A -> B -> A"],
+            PlanOnly,
         ),
         (
             "a fail step depended upon",
             pipeline("sagemaker_fail_step.stop.json, sagemaker_processing_step.prep.json", r#"dependencies = ["Stop >> Prep"]"#),
             vec!["depends on Fail step \"Stop\""],
+            PlanOnly,
         ),
         (
             "a step both top-level and in a branch",
@@ -301,6 +347,7 @@ resource "sagemaker_processing_step" "b" {
             .to_string()
                 + &pipeline("sagemaker_processing_step.prep.json, sagemaker_condition_step.c.json", ""),
             vec!["listed both top-level and in condition \"Check\""],
+            PlanOnly,
         ),
         (
             "duplicate step names inside branches",
@@ -317,6 +364,7 @@ resource "sagemaker_condition_step" "c" {
             .to_string()
                 + &pipeline("sagemaker_condition_step.c.json", ""),
             vec!["Duplicate step name \"Stop\""],
+            PlanOnly,
         ),
         (
             "malformed condition expression",
@@ -327,26 +375,187 @@ resource "sagemaker_condition_step" "c" {
 }"#
             .to_string(),
             vec!["conditions = [", "Invalid condition"],
+            Validate,
         ),
         (
             "dependency chain naming a missing step",
             pipeline("sagemaker_processing_step.prep.json", r#"dependencies = ["Prep >> Ghost"]"#),
             vec!["Dependency on unknown step \"Ghost\"", "dependencies = ["],
+            PlanOnly,
         ),
     ];
+    // Issue 6: mistakes that passed plan and failed at run time, and messages that left the
+    // user guessing.
+    let fail_reading = |reference: &str, steps: &str| {
+        format!(
+            r#"
+resource "sagemaker_fail_step" "f" {{
+  name          = "F"
+  error_message = "{reference}"
+}}"#
+        ) + &pipeline(steps, "")
+    };
+    let prep_and_f = "sagemaker_processing_step.prep.json, sagemaker_fail_step.f.json";
+    cases.extend([
+        (
+            "reference to an output the processing step does not declare",
+            fail_reading("{{ Steps.Prep.ProcessingOutputConfig.Outputs['valdation'].S3Output.S3Uri }}", prep_and_f),
+            vec!["references output 'valdation', which step \"Prep\" does not declare", "Did you mean 'validation'?", "steps = ["],
+            PlanOnly,
+        ),
+        (
+            "reference to a metric the training step does not define",
+            r#"resource "sagemaker_training_step" "train" {
+  name          = "Train"
+  image_uri     = "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-trainer:1"
+  instance_type = "ml.m5.xlarge"
+  output_path   = "s3://bucket/model"
+  metric_definition {
+    name  = "validation:accuracy"
+    regex = "acc=([0-9.]+)"
+  }
+}"#
+            .to_string()
+                + &fail_reading("{{ Steps.Train.FinalMetricDataList['validation:acc'].Value }}", "sagemaker_training_step.train.json, sagemaker_fail_step.f.json"),
+            vec!["references metric 'validation:acc', which step \"Train\" does not declare", "Did you mean 'validation:accuracy'?"],
+            PlanOnly,
+        ),
+        (
+            "misspelt step name",
+            fail_reading("{{ Steps.Perp.ProcessingJobName }}", prep_and_f),
+            vec!["references unknown step \"Perp\"", "Did you mean 'Prep'?"],
+            PlanOnly,
+        ),
+        (
+            "misspelt parameter",
+            fail_reading("{{ Parameters.Treshold }}", "sagemaker_fail_step.f.json"),
+            vec!["undeclared parameter \"Treshold\"", "Did you mean 'Threshold'?", "Declared: Mode, Threshold.", "!{\""],
+            PlanOnly,
+        ),
+        (
+            "misspelt property file",
+            fail_reading("{{ Steps.Prep.PropertyFiles.Reprot.metrics.acc }}", prep_and_f),
+            vec!["Did you mean 'Report'?", "!property_file {"],
+            PlanOnly,
+        ),
+        (
+            "String parameter as instance_count",
+            processing("instance_type = \"ml.m5.xlarge\"\n  instance_count = \"{{ Parameters.Mode }}\"")
+                + &pipeline("sagemaker_processing_step.bad.json", ""),
+            vec!["fills InstanceCount with a String value", "type = \"Integer\""],
+            PlanOnly,
+        ),
+        (
+            "numeric comparison on a String parameter",
+            r#"resource "sagemaker_condition_step" "c" {
+  name       = "Check"
+  conditions = ["{{ Parameters.Mode }} >= 3"]
+  else_steps = [sagemaker_fail_step.stop.json]
+}"#
+            .to_string()
+                + &pipeline("sagemaker_condition_step.c.json", ""),
+            vec!["compares a String with >="],
+            PlanOnly,
+        ),
+        (
+            "misspelt comparison operator",
+            r#"resource "sagemaker_condition_step" "c" {
+  name       = "Check"
+  conditions = ["{{ Parameters.Threshold }} >== 0.5"]
+  else_steps = [sagemaker_fail_step.stop.json]
+}"#
+            .to_string(),
+            vec!["did you mean `>=`?", "conditions = ["],
+            Validate,
+        ),
+        (
+            "processing instance type",
+            processing("instance_type = \"ml.m5.xxlarge\""),
+            vec!["Invalid instance type \"ml.m5.xxlarge\"", "Did you mean 'ml.m5.xlarge'", "instance_type"],
+            Validate,
+        ),
+        (
+            "training instance type",
+            r#"resource "sagemaker_training_step" "bad" {
+  name          = "Bad"
+  image_uri     = local.img
+  instance_type = "ml.g5.2xlarg"
+  output_path   = "s3://bucket/model"
+}"#
+            .to_string(),
+            vec!["Did you mean 'ml.g5.2xlarge'?"],
+            Validate,
+        ),
+        (
+            "processing input that is not an S3 URI",
+            processing("instance_type = \"ml.m5.xlarge\"\n  input {\n    source      = \"acme-ml/raw\"\n    destination = \"/opt/ml/processing/input\"\n  }"),
+            vec!["Invalid S3 URI \"acme-ml/raw\"", "source"],
+            Validate,
+        ),
+        (
+            "processing output destination with a prefix that is not S3",
+            processing("instance_type = \"ml.m5.xlarge\"\n  output {\n    name        = \"o\"\n    source      = \"/opt/ml/processing/o\"\n    destination = \"acme-ml/{{ Execution.PipelineExecutionId }}/model\"\n  }"),
+            vec!["must start with s3://", "destination"],
+            Validate,
+        ),
+        (
+            "negative zero instance count",
+            processing("instance_type = \"ml.m5.xlarge\"\n  instance_count = \"-0\""),
+            vec!["instance_count must be a positive whole number"],
+            Validate,
+        ),
+        ("a 400-digit instance count", processing(&huge_count), vec!["(400 characters)", not_huge.as_str()], Validate),
+        (
+            "null list element",
+            processing("instance_type = \"ml.m5.xlarge\"\n  container_arguments = [\"a\", null]"),
+            vec!["Null element in a list", "container_arguments"],
+            Validate,
+        ),
+        (
+            "null element in the pipeline's steps",
+            pipeline("sagemaker_fail_step.stop.json, null", ""),
+            vec!["Null element in a list", "Element 1 is null"],
+            Validate,
+        ),
+        (
+            "null cache.enabled",
+            processing("instance_type = \"ml.m5.xlarge\"\n  cache {\n    enabled = null\n  }"),
+            vec!["cache.enabled is null", "enabled = false to turn caching off"],
+            Validate,
+        ),
+    ]);
     let sm = LocalSageMaker::start();
     for terraform in terraform_binaries() {
         let ws = Workspace::new(&terraform, &sm);
         ws.write("main.tf", HEADER);
         ws.init();
-        for (what, body, needles) in &cases {
+        for (what, body, needles, caught) in &cases {
             ws.write("case.tf", body);
-            let err = ws.tf_err(&["plan", "-no-color", "-input=false"]);
-            for needle in needles {
-                assert!(err.contains(needle), "[{} {what}] missing {needle:?} in:\n{err}", terraform.version);
+            let mut commands = vec![vec!["plan", "-no-color", "-input=false"]];
+            if *caught == Validate {
+                commands.push(vec!["validate", "-no-color"]);
             }
-            assert!(err.contains("Error: "), "[{} {what}] {err}", terraform.version);
-            assert!(!err.contains("panic") && !err.contains("crashed"), "[{} {what}] {err}", terraform.version);
+            for args in commands {
+                let err = ws.tf_err(&args);
+                let at = format!("{} {what}, terraform {}", terraform.version, args[0]);
+                // Terraform wraps long details: compare with single spaces.
+                let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
+                // What the provider said: the errors, without the configuration lines Terraform
+                // quotes (`  5:   instance_count = "..."`) and the partial plan newer versions print.
+                let said: String = err[err.find("Error: ").unwrap_or(0)..]
+                    .lines()
+                    .filter(|l| !l.trim_start().split_once(':').is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                for needle in needles {
+                    match needle.strip_prefix('!') {
+                        Some(absent) => assert!(!said.contains(absent), "[{at}] {absent:?} must not appear in:\n{err}"),
+                        None => assert!(flat.contains(needle), "[{at}] missing {needle:?} in:\n{err}"),
+                    }
+                }
+                assert!(err.contains("Error: "), "[{at}] {err}");
+                assert!(!err.contains("panic") && !err.contains("crashed"), "[{at}] {err}");
+            }
         }
         assert!(deployed(&sm).is_empty(), "nothing created");
     }

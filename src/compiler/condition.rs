@@ -142,14 +142,27 @@ fn lex(s: &str) -> Result<Vec<Token>, ExprError> {
             '[' => (Tok::LBracket, 1),
             ']' => (Tok::RBracket, 1),
             ',' => (Tok::Comma, 1),
-            '=' if next == Some('=') => (Tok::Op(Cmp::Eq), 2),
-            '=' => return err("`=` is not a comparison: write `==`".into()),
-            '!' if next == Some('=') => (Tok::Op(Cmp::Ne), 2),
-            '!' => return err("write `not` to negate a condition (or `!=` to compare)".into()),
-            '>' if next == Some('=') => (Tok::Op(Cmp::Ge), 2),
-            '>' => (Tok::Op(Cmp::Gt), 1),
-            '<' if next == Some('=') => (Tok::Op(Cmp::Le), 2),
-            '<' => (Tok::Op(Cmp::Lt), 1),
+            '=' | '!' | '>' | '<' => {
+                // The whole run of operator characters, so `>==` is read as one (misspelt)
+                // operator rather than `>=` followed by a stray `=`.
+                let len = cs[i..].iter().take_while(|c| matches!(c, '=' | '!' | '>' | '<')).count();
+                let run: String = cs[i..i + len].iter().collect();
+                match run.as_str() {
+                    "==" => (Tok::Op(Cmp::Eq), 2),
+                    "!=" => (Tok::Op(Cmp::Ne), 2),
+                    ">=" => (Tok::Op(Cmp::Ge), 2),
+                    ">" => (Tok::Op(Cmp::Gt), 1),
+                    "<=" => (Tok::Op(Cmp::Le), 2),
+                    "<" => (Tok::Op(Cmp::Lt), 1),
+                    "!" => return err("write `not` to negate a condition (or `!=` to compare)".into()),
+                    other => {
+                        return err(format!(
+                            "`{other}` is not an operator: did you mean `{}`? Comparisons are ==, !=, >, >=, <, <=",
+                            closest_operator(other)
+                        ))
+                    }
+                }
+            }
             '&' => {
                 return err(
                     "there is no `and`: give each condition its own entry in `conditions` (entries are AND-ed)".into()
@@ -222,6 +235,21 @@ fn lex(s: &str) -> Result<Vec<Token>, ExprError> {
         i += len;
     }
     Ok(out)
+}
+
+/// The comparison operator a misspelt run of `=`, `!`, `>`, `<` most likely meant: the
+/// direction of `>` or `<` wins over `=` (`>==` and `=>` mean `>=`, not `==`).
+fn closest_operator(run: &str) -> &'static str {
+    let has = |c| run.contains(c);
+    match (has('>'), has('<'), has('!'), has('=')) {
+        (true, true, _, _) => "!=",
+        (true, false, _, true) => ">=",
+        (true, false, _, false) => ">",
+        (false, true, _, true) => "<=",
+        (false, true, _, false) => "<",
+        (false, false, true, _) => "!=",
+        _ => "==",
+    }
 }
 
 /// The unescaped content and the length (in chars, both quotes included) of the string that
@@ -345,13 +373,26 @@ impl Parser {
             self.pos += 1;
             return Ok(inner);
         }
+        let left_at = self.column();
         let left = self.operand("a condition: an operand, `not` or `(`")?;
         let at = self.column();
         match self.peek() {
             Some(Tok::Op(op)) => {
                 let op = *op;
                 self.pos += 1;
+                let right_at = self.column();
                 let right = self.operand(&format!("an operand after `{}`", op.text()))?;
+                if matches!(op, Cmp::Gt | Cmp::Ge | Cmp::Lt | Cmp::Le) {
+                    for (v, column) in [(&left, left_at), (&right, right_at)] {
+                        if let Some(kind) = non_numeric(v) {
+                            return Err(ExprError::new(format!(
+                                "`{}` compares numbers, but this operand is {kind}: compare it with == (or in [...]), or compare a number",
+                                op.text()
+                            ))
+                            .at(column));
+                        }
+                    }
+                }
                 Ok(compare(op, left, right))
             }
             Some(Tok::In) => {
@@ -430,6 +471,21 @@ impl Parser {
             return Err(ExprError::new("`in []` has no values: list at least one, e.g. in [\"a\"]").at(open));
         }
         Ok(values)
+    }
+}
+
+/// What a compiled operand is when it can never be a number: a string (literal, text with a
+/// reference, or an execution variable) or a boolean. Parameters and step properties are typed
+/// by the pipeline validator, which knows them.
+fn non_numeric(v: &Json) -> Option<&'static str> {
+    match v {
+        Json::String(_) => Some("a string"),
+        Json::Bool(_) => Some("a boolean"),
+        Json::Object(m) if m.contains_key("Std:Join") => Some("a string with a reference"),
+        Json::Object(m) if m.get("Get").and_then(Json::as_str).is_some_and(|g| g.starts_with("Execution.")) => {
+            Some("an execution variable (a string)")
+        }
+        _ => None,
     }
 }
 
@@ -590,7 +646,7 @@ mod tests {
             ("", "empty", 1),
             ("   ", "empty", 1),
             ("{{ Parameters.A }}", "expected a comparison", 19),
-            ("{{ Parameters.A }} = 1", "write `==`", 20),
+            ("{{ Parameters.A }} = 1", "did you mean `==`?", 20),
             ("{{ Parameters.A }} == ", "expected an operand after `==`, found the end", 23),
             ("{{ Parameters.A }} == full", "\"full\"", 23),
             ("{{ Parameters.A }} == True", "lowercase", 23),
@@ -630,6 +686,35 @@ mod tests {
             assert!(e.message.contains(needle), "{input}: {e}");
             assert_eq!(e.column, Some(col), "{input}: {e}");
         }
+    }
+
+    /// Issue 6: `>==` suggested `==` when `>=` was meant.
+    #[test]
+    fn misspelt_operators_suggest_the_one_meant() {
+        for (op, meant) in [(">==", ">="), ("=>", ">="), ("=<", "<="), ("<==", "<="), ("===", "=="), ("!==", "!="), ("<>", "!="), (">>", ">"), ("=", "==")] {
+            let e = compile_condition(&format!("{{{{ Parameters.A }}}} {op} 0.8")).expect_err(op);
+            assert!(e.message.contains(&format!("`{op}` is not an operator: did you mean `{meant}`?")), "{op}: {e}");
+            assert_eq!(e.column, Some(20), "{op}: {e}");
+        }
+        assert!(compile_condition("{{ Parameters.A }} >=-1").is_ok());
+        assert!(compile_condition("{{ Parameters.A }} <-1").is_ok());
+    }
+
+    /// Issue 6: a numeric comparison on something that can never be a number.
+    #[test]
+    fn numeric_comparisons_need_numbers() {
+        for (cond, what, col) in [
+            ("{{ Parameters.A }} > \"high\"", "a string", 22),
+            ("true >= {{ Parameters.A }}", "a boolean", 1),
+            ("{{ Execution.PipelineName }} < 3", "an execution variable", 1),
+            ("{{ Parameters.A }} <= \"s3://{{ Parameters.B }}\"", "a string with a reference", 23),
+        ] {
+            let e = compile_condition(cond).expect_err(cond);
+            assert!(e.message.contains(&format!("compares numbers, but this operand is {what}")), "{cond}: {e}");
+            assert_eq!(e.column, Some(col), "{cond}: {e}");
+        }
+        assert!(compile_condition("{{ Parameters.A }} == \"high\"").is_ok());
+        assert!(compile_condition("{{ Steps.E.PropertyFiles.R.acc }} > {{ Parameters.T }}").is_ok());
     }
 
     #[test]

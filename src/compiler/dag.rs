@@ -4,9 +4,13 @@
 //!
 //! Checks, all collected at once: duplicate step names anywhere (including condition branches),
 //! a step listed both top-level and in a branch, references to missing steps, undeclared
-//! parameters, property paths that do not exist on the referenced step's type, property files
-//! not declared by a Processing step, Fail steps referenced or depended upon, and cycles (the
-//! message prints the cycle).
+//! parameters, property paths that do not exist on the referenced step's type, names a
+//! reference selects that the referenced step does not declare (a processing step's outputs and
+//! inputs, a training step's metrics, a Lambda or callback step's outputs), property files not
+//! declared by a Processing step, Fail steps referenced or depended upon, and cycles (the
+//! message prints the cycle). [`check_types`] then checks that each reference's type fits the
+//! field it fills (a String parameter cannot be an `InstanceCount`, nor an operand of `>`).
+//! Misspelt names get a "did you mean", and lists of names are printed as plain text.
 //!
 //! Pure: no IO, never sees unknown values. Diagnostics point at `steps[i]` (the top-level
 //! element the problem is in) or `dependencies[i]`, with a detail naming the nested step and
@@ -115,7 +119,7 @@ pub fn apply_dependencies(steps: &mut [Json], chains: &[String], diags: &mut Dia
                     diags.error_at(
                         path.clone(),
                         format!("Dependency on unknown step {n:?}"),
-                        format!("{chain:?} names {n:?}, which is not a step of this pipeline. Steps: {:?}.", known),
+                        format!("{chain:?} names {n:?}, which is not a step of this pipeline.{} Steps: {}.", hint(n, known.iter().map(String::as_str)), listing(known.iter().map(String::as_str))),
                     );
                 }
             }
@@ -379,7 +383,7 @@ pub fn validate(steps: &[Json], parameters: &BTreeSet<String>, diags: &mut Diagn
                     None => diags.error_at(
                         at.clone(),
                         format!("{ctx} depends on unknown step {d:?}"),
-                        format!("Add {d:?} to the pipeline's steps, or remove it from depends_on_steps/dependencies."),
+                        format!("{}Add {d:?} to the pipeline's steps, or remove it from depends_on_steps/dependencies.", lead_hint(d, by_name.keys().copied())),
                     ),
                     Some(t) if type_of(t.step) == "Fail" => diags.error_at(
                         at.clone(),
@@ -429,14 +433,21 @@ fn check_reference(
         Reference::Parameter(p) if !parameters.contains(p) => diags.error_at(
             at.clone(),
             format!("{ctx} references undeclared parameter {p:?}"),
-            format!("{field} uses {{{{ Parameters.{p} }}}}. Declare it with a parameter {{ name = \"{p}\" ... }} block on the pipeline. Declared: {parameters:?}."),
+            format!(
+                "{field} uses {{{{ Parameters.{p} }}}}.{} Declare it with a parameter {{ name = \"{p}\" ... }} block on the pipeline, or fix the name. Declared: {}.",
+                hint(p, parameters.iter().map(String::as_str)),
+                listing(parameters.iter().map(String::as_str))
+            ),
         ),
         Reference::Step { step, path } | Reference::PropertyFile { step, file: path, .. } => {
             let Some(target) = by_name.get(step.as_str()) else {
                 diags.error_at(
                     at.clone(),
                     format!("{ctx} references unknown step {step:?}"),
-                    format!("{field} refers to Steps.{step}, which is not in this pipeline. Add that step to steps (or a condition branch), or fix the name."),
+                    format!(
+                        "{field} refers to Steps.{step}, which is not in this pipeline.{} Add that step to steps (or a condition branch), or fix the name.",
+                        hint(step, by_name.keys().copied())
+                    ),
                 );
                 return;
             };
@@ -450,24 +461,305 @@ fn check_reference(
                 return;
             }
             if let Reference::PropertyFile { file, .. } = r {
-                let declared = target
+                let declared: Vec<&str> = target
                     .step
                     .get("PropertyFiles")
                     .and_then(Json::as_array)
-                    .is_some_and(|fs| fs.iter().any(|f| f.get("PropertyFileName").and_then(Json::as_str) == Some(file)));
-                if ty != "Processing" || !declared {
-                    diags.error_at(
-                        at.clone(),
-                        format!("{ctx} reads property file {file:?}, which step {step:?} does not declare"),
-                        format!("Declare it on the processing step {step:?}: property_file {{ name = \"{file}\" output_name = \"...\" path = \"evaluation.json\" }}."),
-                    );
+                    .map(|fs| fs.iter().filter_map(|f| f.get("PropertyFileName").and_then(Json::as_str)).collect())
+                    .unwrap_or_default();
+                if ty != "Processing" || !declared.contains(&file.as_str()) {
+                    let fix = if ty != "Processing" {
+                        format!("Only processing steps have property files, and {step:?} is a {ty} step. Read the file from the processing step that writes it.")
+                    } else if let Some(c) = expr::did_you_mean(file, declared.iter().copied()) {
+                        format!("Did you mean '{c}'? Step {step:?} declares: {}.", listing(declared.iter().copied()))
+                    } else if declared.is_empty() {
+                        format!("Declare it on the processing step {step:?}: property_file {{ name = \"{file}\" output_name = \"...\" path = \"evaluation.json\" }}.")
+                    } else {
+                        format!(
+                            "Step {step:?} declares: {}. Use one of them, or declare {file:?} on it with property_file {{ name = \"{file}\" output_name = \"...\" path = \"evaluation.json\" }}.",
+                            listing(declared.iter().copied())
+                        )
+                    };
+                    diags.error_at(at.clone(), format!("{ctx} reads property file {file:?}, which step {step:?} does not declare"), format!("{field}: {fix}"));
                 }
             } else if let Err(why) = properties::check_property_path(ty, path) {
                 diags.error_at(at.clone(), format!("{ctx} references a property {ty} steps do not have"), format!("{field}: Steps.{step}.{path}: {why}"));
+            } else if let Some((summary, detail)) = check_declared_names(target.step, ty, step, path) {
+                diags.error_at(at.clone(), format!("{ctx} {summary}"), format!("{field}: {detail}"));
             }
             edges.entry(me.to_string()).or_default().insert(step.clone());
         }
         _ => {}
+    }
+}
+
+/// `" Did you mean 'X'?"` when one candidate is close to `word`, else nothing.
+fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    expr::did_you_mean(word, candidates).map(|c| format!(" Did you mean '{c}'?")).unwrap_or_default()
+}
+
+/// Like [`hint`], for the start of a detail.
+fn lead_hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    expr::did_you_mean(word, candidates).map(|c| format!("Did you mean '{c}'? ")).unwrap_or_default()
+}
+
+/// Names for a message, as plain text: `Epochs, InputData`, or `none` (long lists are cut).
+fn listing<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    const MAX: usize = 20;
+    let all: Vec<&str> = names.into_iter().collect();
+    match all.len() {
+        0 => "none".to_string(),
+        n if n > MAX => format!("{} and {} more", all[..MAX].join(", "), n - MAX),
+        _ => all.join(", "),
+    }
+}
+
+/// The names listed at `list_path` of a step (e.g. `Arguments.ProcessingOutputConfig.Outputs`),
+/// each taken from the element's `key` (e.g. `OutputName`).
+fn declared_names<'a>(step: &'a Json, list_path: &[&str], key: &str) -> Vec<&'a str> {
+    let mut v = step;
+    for k in list_path {
+        match v.get(k) {
+            Some(x) => v = x,
+            None => return Vec::new(),
+        }
+    }
+    v.as_array().map(|items| items.iter().filter_map(|i| i.get(key).and_then(Json::as_str)).collect()).unwrap_or_default()
+}
+
+/// SageMaker's built-in algorithm images (the ECR repository name), which publish their own
+/// metrics: a training step running one needs no `metric_definition` for `FinalMetricDataList`.
+const BUILT_IN_ALGORITHM_REPOSITORIES: [&str; 17] = [
+    "xgboost",
+    "sagemaker-xgboost",
+    "linear-learner",
+    "kmeans",
+    "pca",
+    "factorization-machines",
+    "ntm",
+    "lda",
+    "randomcutforest",
+    "knn",
+    "object2vec",
+    "ipinsights",
+    "blazingtext",
+    "image-classification",
+    "object-detection",
+    "semantic-segmentation",
+    "forecasting-deepar",
+];
+
+fn built_in_algorithm(training_image: Option<&Json>) -> bool {
+    let Some(image) = training_image.and_then(Json::as_str) else {
+        // A reference: the image is only known at run time.
+        return training_image.is_some();
+    };
+    let repo = image.rsplit_once(".amazonaws.com/").or_else(|| image.rsplit_once(".amazonaws.com.cn/")).map_or("", |(_, r)| r);
+    let repo = repo.split([':', '@']).next().unwrap_or("");
+    BUILT_IN_ALGORITHM_REPOSITORIES.contains(&repo)
+}
+
+/// A reference into a list the referenced step declares by name (a processing step's outputs
+/// and inputs, a training step's metrics, a Lambda or callback step's outputs) must name an
+/// element that step has. `(summary tail, detail)` when it does not.
+fn check_declared_names(target: &Json, ty: &str, step: &str, path: &str) -> Option<(String, String)> {
+    let segments = expr::parse_path(path).ok()?;
+    let first = segments.first()?;
+    let (what, seg, names, fix): (&str, &expr::PathSegment, Vec<&str>, String) = match (ty, first.name.as_str()) {
+        ("Processing", "ProcessingOutputConfig") => {
+            let seg = segments.get(1).filter(|s| s.name == "Outputs")?;
+            let names = declared_names(target, &["Arguments", "ProcessingOutputConfig", "Outputs"], "OutputName");
+            (
+                "output",
+                seg,
+                names,
+                format!("Add an output {{ name = \"...\" source = \"/opt/ml/processing/...\" destination = \"s3://...\" }} block to step {step:?}, or use one it has"),
+            )
+        }
+        ("Processing", "ProcessingInputs") => {
+            let names = declared_names(target, &["Arguments", "ProcessingInputs"], "InputName");
+            ("input", first, names, format!("Use an input step {step:?} has"))
+        }
+        ("Training", "FinalMetricDataList") => {
+            let names = declared_names(target, &["Arguments", "AlgorithmSpecification", "MetricDefinitions"], "Name");
+            if names.is_empty() && built_in_algorithm(target.get("Arguments").and_then(|a| a.get("AlgorithmSpecification")).and_then(|a| a.get("TrainingImage"))) {
+                return None;
+            }
+            ("metric", first, names, format!("Add a metric_definition {{ name = \"...\" regex = \"...\" }} block to step {step:?}, or use a metric it defines"))
+        }
+        ("Lambda" | "Callback", "OutputParameters") => {
+            let names = declared_names(target, &["OutputParameters"], "OutputName");
+            ("output", first, names, format!("Add an output {{ name = \"...\" }} block to step {step:?}, or use one it has"))
+        }
+        _ => return None,
+    };
+    match seg.indexes.first()? {
+        expr::Index::Key(k) if !names.contains(&k.as_str()) => Some((
+            format!("references {what} '{k}', which step {step:?} does not declare"),
+            format!(
+                "Steps.{step}.{path}:{} Step {step:?} declares {what}s: {}. {fix}.",
+                hint(k, names.iter().copied()),
+                listing(names.iter().copied())
+            ),
+        )),
+        expr::Index::Position(n) if *n >= names.len() as u64 => Some((
+            format!("references {what} [{n}], but step {step:?} declares only {}", names.len()),
+            format!("Steps.{step}.{path}: positions start at 0; step {step:?} declares {what}s: {}. Select the {what} by name, e.g. ['{}'].", listing(names.iter().copied()), names.first().copied().unwrap_or("name")),
+        )),
+        _ => None,
+    }
+}
+
+/// API fields that take a whole number, by their key.
+const INTEGER_FIELDS: [&str; 14] = [
+    "InstanceCount",
+    "VolumeSizeInGB",
+    "MaxRuntimeInSeconds",
+    "MaxWaitTimeInSeconds",
+    "MaxPendingTimeInSeconds",
+    "KeepAlivePeriodInSeconds",
+    "MaxNumberOfTrainingJobs",
+    "MaxParallelTrainingJobs",
+    "MaxConcurrentTransforms",
+    "MaxPayloadInMB",
+    "InvocationsTimeoutInSeconds",
+    "InvocationsMaxRetries",
+    "MaximumRetryAttempts",
+    "MaxNumberOfTrainingJobsNotImproving",
+];
+
+/// API fields that take a boolean, by their key.
+const BOOLEAN_FIELDS: [&str; 4] =
+    ["EnableNetworkIsolation", "EnableManagedSpotTraining", "EnableInterContainerTrafficEncryption", "EnableSageMakerMetricsTimeSeries"];
+
+/// What is known offline about the types of references: each parameter's declared type, and
+/// the declared `OutputType` of each Lambda or callback step output.
+struct Types<'a> {
+    params: &'a BTreeMap<String, String>,
+    /// (step, output name) -> `String` | `Integer` | `Float` | `Boolean`.
+    outputs: BTreeMap<(&'a str, &'a str), &'a str>,
+}
+
+/// The run-time type of a reference when it is known offline: a parameter's declared type,
+/// `String` for execution variables and the experiment config, a Lambda or callback output's
+/// declared type, `String` for step properties that are names, ARNs, URIs or statuses. `None`
+/// for other step properties and for property files (not typed offline).
+fn reference_type<'a>(r: &Reference, types: &Types<'a>) -> Option<&'a str> {
+    match r {
+        Reference::Parameter(p) => types.params.get(p).map(String::as_str),
+        Reference::Execution(_) | Reference::PipelineExperimentConfig(_) => Some("String"),
+        Reference::Step { step, path } => {
+            if let Ok(segments) = expr::parse_path(path) {
+                if let [only] = segments.as_slice() {
+                    if let (true, [expr::Index::Key(k)]) = (only.name == "OutputParameters", only.indexes.as_slice()) {
+                        return types.outputs.get(&(step.as_str(), k.as_str())).copied();
+                    }
+                }
+            }
+            // The Describe responses' names, ARNs, URIs, statuses and messages are strings.
+            let last = path.rsplit('.').next().unwrap_or("");
+            let last = last.split('[').next().unwrap_or("");
+            STRING_PROPERTY_SUFFIXES.iter().any(|s| last.ends_with(s)).then_some("String")
+        }
+        Reference::PropertyFile { .. } => None,
+    }
+}
+
+/// Endings of step property names whose value is always a string (`ProcessingJobName`,
+/// `ModelPackageArn`, `S3Uri`, `TrainingJobStatus`, `S3ModelArtifacts`, ...).
+const STRING_PROPERTY_SUFFIXES: [&str; 11] =
+    ["Name", "Arn", "Uri", "Url", "Status", "Message", "Reason", "Path", "Image", "Artifacts", "Id"];
+
+/// Checks that every reference fills its field with a value of the right type: a whole-number
+/// field (`instance_count`) needs an Integer parameter, a boolean field a Boolean one, and a
+/// numeric comparison in a condition (`>`, `>=`, `<`, `<=`) needs numbers on both sides.
+/// `param_types` maps each declared parameter to its type (`String`, `Integer`, `Float`, `Boolean`).
+pub fn check_types(steps: &[Json], param_types: &BTreeMap<String, String>, diags: &mut Diagnostics) {
+    let mut found = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        collect(s, i, None, &mut found);
+    }
+    let mut types = Types { params: param_types, outputs: BTreeMap::new() };
+    for f in found.iter().filter(|f| matches!(type_of(f.step), "Lambda" | "Callback")) {
+        for o in f.step.get("OutputParameters").and_then(Json::as_array).into_iter().flatten() {
+            if let Some(name) = o.get("OutputName").and_then(Json::as_str) {
+                let ty = o.get("OutputType").and_then(Json::as_str).unwrap_or("String");
+                types.outputs.insert((name_of(f.step), name), ty);
+            }
+        }
+    }
+    for f in &found {
+        let me = name_of(f.step);
+        let mut refs = Vec::new();
+        own_references(f.step, &mut refs);
+        for (r, field) in &refs {
+            let Some(key) = field.rsplit('.').next() else { continue };
+            // User-named keys of string maps are not API fields.
+            if STRING_MAPS.iter().any(|m| field.contains(&format!(".{m}."))) || field.contains(".Tags[") {
+                continue;
+            }
+            // Only a reference that is the whole value: inside a Std:Join it is text.
+            let (needed, example) = if INTEGER_FIELDS.contains(&key) {
+                ("Integer", "3")
+            } else if BOOLEAN_FIELDS.contains(&key) {
+                ("Boolean", "true")
+            } else {
+                continue;
+            };
+            let Some(actual) = reference_type(r, &types) else { continue };
+            if actual != needed {
+                diags.error_at(
+                    steps_path(f.top),
+                    format!("Step {me:?} fills {key} with a {actual} value"),
+                    format!(
+                        "{field} takes {} {needed}, but {{{{ {r} }}}} is a {actual}. Use a literal such as {example}, or a parameter declared with type = \"{needed}\".",
+                        if needed == "Integer" { "an" } else { "a" }
+                    ),
+                );
+            }
+        }
+        if type_of(f.step) == "Condition" {
+            if let Some(conds) = f.step.get("Arguments").and_then(|a| a.get("Conditions")).and_then(Json::as_array) {
+                for (i, c) in conds.iter().enumerate() {
+                    check_comparison_types(c, &format!("Arguments.Conditions[{i}]"), me, f.top, &types, diags);
+                }
+            }
+        }
+    }
+}
+
+const NUMERIC_COMPARISONS: [(&str, &str); 4] =
+    [("GreaterThan", ">"), ("GreaterThanOrEqualTo", ">="), ("LessThan", "<"), ("LessThanOrEqualTo", "<=")];
+
+fn check_comparison_types(c: &Json, at: &str, me: &str, top: usize, types: &Types, diags: &mut Diagnostics) {
+    let ty = c.get("Type").and_then(Json::as_str).unwrap_or("");
+    match ty {
+        "Or" => {
+            for (i, inner) in c.get("Conditions").and_then(Json::as_array).into_iter().flatten().enumerate() {
+                check_comparison_types(inner, &format!("{at}.Conditions[{i}]"), me, top, types, diags);
+            }
+        }
+        "Not" => {
+            if let Some(inner) = c.get("Condition") {
+                check_comparison_types(inner, &format!("{at}.Condition"), me, top, types, diags);
+            }
+        }
+        _ => {
+            let Some((_, op)) = NUMERIC_COMPARISONS.iter().find(|(t, _)| *t == ty) else { return };
+            for side in ["LeftValue", "RightValue"] {
+                let Some(Json::String(get)) = c.get(side).and_then(|v| v.get("Get")) else { continue };
+                let Ok(r) = expr::parse_get(get) else { continue };
+                if let Some(actual @ ("String" | "Boolean")) = reference_type(&r, types) {
+                    diags.error_at(
+                        steps_path(top),
+                        format!("Condition {me:?} compares a {actual} with {op}"),
+                        format!(
+                            "{at}.{side}: {{{{ {r} }}}} is a {actual}, and {op} compares numbers. Compare it with == (or in [...]), or use an Integer or Float parameter."
+                        ),
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -544,6 +836,129 @@ mod tests {
         assert_eq!(parse_chain("A >> [B, C]").expect("ok").len(), 2);
         assert!(parse_chain("A").is_err());
         assert!(parse_chain("A >> >> B").is_err());
+    }
+
+    fn prep() -> Json {
+        json!({"Name": "Prep", "Type": "Processing", "Arguments": {
+            "RoleArn": "r",
+            "ProcessingInputs": [{"InputName": "raw"}],
+            "ProcessingOutputConfig": {"Outputs": [{"OutputName": "train"}, {"OutputName": "validation"}]}
+        }, "PropertyFiles": [{"PropertyFileName": "Report", "OutputName": "train", "FilePath": "r.json"}]})
+    }
+
+    fn fail(message: Json) -> Json {
+        json!({"Name": "F", "Type": "Fail", "Arguments": {"ErrorMessage": message}})
+    }
+
+    /// Every (summary, detail) `validate` reports for `steps` with parameters `params`.
+    fn problems(steps: &[Json], params: &[&str]) -> Vec<(String, String)> {
+        let mut d = Diagnostics::new();
+        validate(steps, &params.iter().map(|p| p.to_string()).collect(), &mut d);
+        d.iter().map(|d| (d.summary.clone(), d.detail.clone())).collect()
+    }
+
+    fn one(steps: &[Json], params: &[&str]) -> (String, String) {
+        let p = problems(steps, params);
+        assert_eq!(p.len(), 1, "{p:?}");
+        p.into_iter().next().unwrap_or_default()
+    }
+
+    /// Issue 6: `Outputs['valdation']` passed plan when Prep declares no such output.
+    #[test]
+    fn undeclared_processing_outputs_and_inputs_fail_with_did_you_mean() {
+        let get = |p: &str| json!({"Get": format!("Steps.Prep.{p}")});
+        let (summary, detail) = one(&[prep(), fail(get("ProcessingOutputConfig.Outputs['valdation'].S3Output.S3Uri"))], &[]);
+        assert!(summary.contains("references output 'valdation', which step \"Prep\" does not declare"), "{summary}");
+        assert!(detail.contains("Did you mean 'validation'?") && detail.contains("declares outputs: train, validation"), "{detail}");
+        assert!(detail.starts_with("Arguments.ErrorMessage: "), "{detail}");
+        let (summary, _) = one(&[prep(), fail(get("ProcessingOutputConfig.Outputs[2].S3Output.S3Uri"))], &[]);
+        assert!(summary.contains("declares only 2"), "{summary}");
+        let (_, detail) = one(&[prep(), fail(get("ProcessingInputs['rwa'].S3Input.S3Uri"))], &[]);
+        assert!(detail.contains("Did you mean 'raw'?"), "{detail}");
+        for ok in ["ProcessingOutputConfig.Outputs['validation'].S3Output.S3Uri", "ProcessingOutputConfig.Outputs[1].S3Output.S3Uri", "ProcessingInputs['raw'].S3Input.S3Uri", "ProcessingJobName"] {
+            assert!(problems(&[prep(), fail(get(ok))], &[]).is_empty(), "{ok}");
+        }
+    }
+
+    /// Issue 6: `FinalMetricDataList['validation:acc']` passed plan without such a metric.
+    #[test]
+    fn undefined_training_metrics_fail_unless_the_algorithm_is_built_in() {
+        let train = |image: &str, metrics: Json| json!({"Name": "Train", "Type": "Training", "Arguments": {"RoleArn": "r", "AlgorithmSpecification": {"TrainingImage": image, "MetricDefinitions": metrics}}});
+        let read = fail(json!({"Get": "Steps.Train.FinalMetricDataList['validation:acc'].Value"}));
+        let custom = "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-trainer:1";
+        let (summary, detail) = one(&[train(custom, json!([{"Name": "validation:accuracy", "Regex": "a"}])), read.clone()], &[]);
+        assert!(summary.contains("references metric 'validation:acc', which step \"Train\" does not declare"), "{summary}");
+        assert!(detail.contains("Did you mean 'validation:accuracy'?"), "{detail}");
+        let (_, detail) = one(&[train(custom, json!([])), read.clone()], &[]);
+        assert!(detail.contains("declares metrics: none") && detail.contains("metric_definition"), "{detail}");
+        assert!(problems(&[train(custom, json!([{"Name": "validation:acc", "Regex": "a"}])), read.clone()], &[]).is_empty());
+        let built_in = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
+        assert!(problems(&[train(built_in, json!([])), read], &[]).is_empty(), "built-in algorithms publish their own metrics");
+    }
+
+    #[test]
+    fn lambda_outputs_are_checked() {
+        let lambda = json!({"Name": "L", "Type": "Lambda", "Arguments": {}, "OutputParameters": [{"OutputName": "ticket", "OutputType": "String"}]});
+        let (_, detail) = one(&[lambda.clone(), fail(json!({"Get": "Steps.L.OutputParameters['tikcet']"}))], &[]);
+        assert!(detail.contains("Did you mean 'ticket'?"), "{detail}");
+        assert!(problems(&[lambda, fail(json!({"Get": "Steps.L.OutputParameters['ticket']"}))], &[]).is_empty());
+    }
+
+    /// Issue 6: did-you-mean for steps, parameters and property files, with plain name lists.
+    #[test]
+    fn misspelt_names_get_suggestions_and_plain_lists() {
+        let (summary, detail) = one(&[prep(), fail(json!({"Get": "Steps.Perp.ProcessingJobName"}))], &[]);
+        assert!(summary.contains("unknown step \"Perp\"") && detail.contains("Did you mean 'Prep'?"), "{detail}");
+        let (_, detail) = one(&[fail(json!({"Get": "Parameters.Epoks"}))], &["Epochs", "InputData"]);
+        assert!(detail.contains("Did you mean 'Epochs'?") && detail.contains("Declared: Epochs, InputData."), "{detail}");
+        assert!(!detail.contains("{\""), "no Rust debug sets: {detail}");
+        let (summary, detail) = one(&[prep(), fail(json!({"Std:JsonGet": {"PropertyFile": {"Get": "Steps.Prep.PropertyFiles.Reprot"}, "Path": "a"}}))], &[]);
+        assert!(summary.contains("property file \"Reprot\""), "{summary}");
+        assert!(detail.contains("Did you mean 'Report'?") && !detail.contains("property_file {"), "a misspelt file is not a new one to declare: {detail}");
+        let mut dep = fail(json!("x"));
+        dep["DependsOn"] = json!(["Prpe"]);
+        let (_, detail) = one(&[prep(), dep], &[]);
+        assert!(detail.starts_with("Did you mean 'Prep'?"), "{detail}");
+        let mut steps = vec![prep()];
+        let mut d = Diagnostics::new();
+        apply_dependencies(&mut steps, &["Prep >> Trian".to_string()], &mut d);
+        let detail = d.iter().map(|d| d.detail.clone()).collect::<String>();
+        assert!(detail.contains("Steps: Prep.") && !detail.contains("{\""), "{detail}");
+    }
+
+    fn types(steps: &[Json], params: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut d = Diagnostics::new();
+        check_types(steps, &params.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(), &mut d);
+        d.iter().map(|d| (d.summary.clone(), d.detail.clone())).collect()
+    }
+
+    /// Issue 6: a String parameter as instance_count, a numeric comparison on a String or
+    /// Boolean parameter.
+    #[test]
+    fn references_must_fit_the_field_type() {
+        let params = [("Count", "Integer"), ("Name", "String"), ("Ratio", "Float"), ("Flag", "Boolean")];
+        let job = |count: Json| json!({"Name": "P", "Type": "Processing", "Arguments": {"ProcessingResources": {"ClusterConfig": {"InstanceCount": count}}, "Environment": {"InstanceCount": {"Get": "Parameters.Name"}}}});
+        let p = types(&[job(json!({"Get": "Parameters.Name"}))], &params);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].0.contains("fills InstanceCount with a String value"), "{p:?}");
+        assert!(p[0].1.contains("type = \"Integer\""), "{p:?}");
+        for bad in ["Parameters.Ratio", "Parameters.Flag", "Execution.PipelineExecutionId"] {
+            assert_eq!(types(&[job(json!({"Get": bad}))], &params).len(), 1, "{bad}");
+        }
+        assert_eq!(types(&[job(json!({"Get": "Steps.X.ProcessingJobName"}))], &params).len(), 1, "a step property that is a string");
+        let lambda = json!({"Name": "L", "Type": "Lambda", "Arguments": {}, "OutputParameters": [{"OutputName": "n", "OutputType": "Integer"}, {"OutputName": "s", "OutputType": "String"}]});
+        assert!(types(&[lambda.clone(), job(json!({"Get": "Steps.L.OutputParameters['n']"}))], &params).is_empty());
+        assert_eq!(types(&[lambda, job(json!({"Get": "Steps.L.OutputParameters['s']"}))], &params).len(), 1, "a String Lambda output");
+        for ok in [json!({"Get": "Parameters.Count"}), json!(2), json!({"Get": "Steps.X.ProcessingResources.ClusterConfig.InstanceCount"})] {
+            assert!(types(&[job(ok.clone())], &params).is_empty(), "{ok}");
+        }
+        let cond = |ty: &str, left: &str| json!({"Name": "C", "Type": "Condition", "Arguments": {"Conditions": [{"Type": "Not", "Condition": {"Type": ty, "LeftValue": {"Get": left}, "RightValue": 1}}], "IfSteps": [job(json!({"Get": "Parameters.Flag"}))], "ElseSteps": []}});
+        let p = types(&[cond("GreaterThanOrEqualTo", "Parameters.Name")], &params);
+        assert_eq!(p.len(), 2, "the comparison and the branch step's InstanceCount: {p:?}");
+        assert!(p.iter().any(|(s, d)| s.contains("compares a String with >=") && d.starts_with("Arguments.Conditions[0].Condition.LeftValue")), "{p:?}");
+        assert!(types(&[cond("LessThan", "Parameters.Flag")], &params).iter().any(|(s, _)| s.contains("compares a Boolean with <")));
+        assert_eq!(types(&[cond("Equals", "Parameters.Name")], &params).len(), 1, "== on a string is fine");
+        assert_eq!(types(&[cond("GreaterThan", "Parameters.Ratio")], &params).len(), 1, "> on a Float is fine");
     }
 
     #[test]

@@ -106,6 +106,12 @@ pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
         dag::apply_defaults(&mut steps, d);
     }
     dag::validate(&steps, &declared, &mut diags);
+    let param_types: BTreeMap<String, String> = input
+        .parameters
+        .iter()
+        .map(|p| (p.name.clone(), p.type_name.clone().unwrap_or_else(|| "String".into())))
+        .collect();
+    dag::check_types(&steps, &param_types, &mut diags);
     // Built by moving the steps in: `json!` would deep-copy every step.
     let mut top = serde_json::Map::new();
     top.insert("Version".into(), Json::String(DEFINITION_VERSION.into()));
@@ -157,7 +163,11 @@ fn check_pipeline_level_references(v: &Json, declared: &BTreeSet<String>, path: 
             expr::Reference::Parameter(p) if !declared.contains(p) => diags.error_at(
                 path.clone(),
                 format!("Reference to undeclared parameter {p:?}"),
-                format!("Declare it with a parameter {{ name = \"{p}\" ... }} block, or fix the name. Declared: {declared:?}."),
+                format!(
+                    "{}Declare it with a parameter {{ name = \"{p}\" ... }} block, or fix the name. Declared: {}.",
+                    expr::did_you_mean(p, declared.iter().map(String::as_str)).map(|c| format!("Did you mean '{c}'? ")).unwrap_or_default(),
+                    if declared.is_empty() { "none".to_string() } else { declared.iter().map(String::as_str).collect::<Vec<_>>().join(", ") }
+                ),
             ),
             expr::Reference::Step { step, .. } | expr::Reference::PropertyFile { step, .. } => diags.error_at(
                 path.clone(),
@@ -173,6 +183,14 @@ pub fn valid_entity_name(name: &str, max: usize) -> bool {
     !name.is_empty()
         && name.len() <= max
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The checks of the `parameter` blocks alone, for `terraform validate` while the steps are
+/// not known yet.
+pub fn validate_parameters(params: &[ParameterInput]) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    compile_parameters(params, &mut diags);
+    diags
 }
 
 fn compile_parameters(params: &[ParameterInput], diags: &mut Diagnostics) -> Vec<Json> {
@@ -198,8 +216,11 @@ fn compile_parameters(params: &[ParameterInput], diags: &mut Diagnostics) -> Vec
         let Some(ty) = ParamType::parse(type_name) else {
             diags.error_at(
                 path.clone().attr("type"),
-                format!("Unknown parameter type {type_name:?}"),
-                "Use one of String, Integer, Float or Boolean.",
+                format!("Unknown parameter type {}", expr::shown(type_name)),
+                format!(
+                    "{}Use one of String, Integer, Float or Boolean.",
+                    expr::did_you_mean(type_name, ["String", "Integer", "Float", "Boolean"]).map(|c| format!("Did you mean '{c}'? ")).unwrap_or_default()
+                ),
             );
             continue;
         };
@@ -231,7 +252,7 @@ fn compile_parameters(params: &[ParameterInput], diags: &mut Diagnostics) -> Vec
                         diags.error_at(
                             path.clone().attr("default"),
                             format!("Default {d:?} is not one of the parameter's enum_values"),
-                            format!("Use one of {:?} as the default, or add it to enum_values.", p.enum_values),
+                            format!("Use one of {} as the default, or add it to enum_values.", p.enum_values.join(", ")),
                         );
                     }
                 }
@@ -251,7 +272,7 @@ pub fn convert_default(ty: &ParamType, text: &str) -> Result<Json, String> {
             .trim()
             .parse::<i64>()
             .map(Json::from)
-            .map_err(|_| format!("{text:?} is not a whole number. Integer parameters take defaults like \"3\".")),
+            .map_err(|_| format!("{} is not a whole number (or is out of range). Integer parameters take defaults like \"3\".", expr::shown(text))),
         ParamType::Float => {
             let t = text.trim();
             match t.parse::<f64>() {
@@ -259,17 +280,17 @@ pub fn convert_default(ty: &ParamType, text: &str) -> Result<Json, String> {
                     let canonical = canonical::canonical_number(t);
                     if canonical.contains(['e', 'E']) {
                         // An exponent too large to write out: the float's own value.
-                        return serde_json::Number::from_f64(f).map(Json::Number).ok_or_else(|| format!("{text:?} is not a finite number."));
+                        return serde_json::Number::from_f64(f).map(Json::Number).ok_or_else(|| format!("{} is not a finite number.", expr::shown(text)));
                     }
                     serde_json::from_str::<Json>(&canonical).map_err(|e| e.to_string())
                 }
-                _ => Err(format!("{text:?} is not a number. Float parameters take defaults like \"0.5\".")),
+                _ => Err(format!("{} is not a number. Float parameters take defaults like \"0.5\".", expr::shown(text))),
             }
         }
         ParamType::Boolean => match text.trim() {
             "true" => Ok(Json::Bool(true)),
             "false" => Ok(Json::Bool(false)),
-            _ => Err(format!("{text:?} is not a boolean. Boolean parameters take \"true\" or \"false\".")),
+            _ => Err(format!("{} is not a boolean. Boolean parameters take \"true\" or \"false\".", expr::shown(text))),
         },
     }
 }

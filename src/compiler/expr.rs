@@ -388,33 +388,67 @@ fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
     }
 }
 
-/// The candidate closest to `word` (case-insensitive edit distance), if any is close enough.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    if word.is_empty() || word.len() > 64 {
-        return None;
-    }
-    let w: Vec<char> = word.to_ascii_lowercase().chars().collect();
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        let cl: Vec<char> = c.to_ascii_lowercase().chars().collect();
-        let d = edit_distance(&w, &cl);
-        let limit = (w.len().max(cl.len()) / 3).max(1);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c)
+/// The candidate closest to `word` (case-insensitive edit distance), if any is close enough;
+/// the first one listed on a tie.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest_matches(word, candidates, 1).into_iter().next()
 }
 
+/// Up to `max` candidates at the smallest edit distance from `word` (case-insensitive), if
+/// that distance is close enough (at most a third of the longer word), in the order listed. On
+/// equal distance, a candidate reached by only adding or removing characters wins over one
+/// that needs a substitution: `ml.m5.xxlarge` meant `ml.m5.xlarge`, not `ml.m5.2xlarge`.
+pub fn closest_matches<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
+    if word.is_empty() || word.len() > 64 {
+        return Vec::new();
+    }
+    let w: Vec<char> = word.to_ascii_lowercase().chars().collect();
+    let mut best: Option<(usize, bool)> = None;
+    let mut out: Vec<&str> = Vec::new();
+    for c in candidates {
+        if c.len() > 128 || out.contains(&c) {
+            continue;
+        }
+        let cl: Vec<char> = c.to_ascii_lowercase().chars().collect();
+        let distance = edit_distance(&w, &cl);
+        let limit = (w.len().max(cl.len()) / 3).max(1);
+        if distance > limit {
+            continue;
+        }
+        // (distance, needs more than insertions and deletions): smaller is closer.
+        let d = (distance, w.len().abs_diff(cl.len()) != distance);
+        match best {
+            Some(bd) if d > bd => {}
+            Some(bd) if d == bd => {
+                if out.len() < max {
+                    out.push(c);
+                }
+            }
+            _ => {
+                best = Some(d);
+                out.clear();
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Edit distance where swapping two neighbouring characters is one edit (optimal string
+/// alignment), so `Perp` is one edit from `Prep`, as a typist would count it.
 fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut before: Vec<usize> = Vec::new();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                cur[j + 1] = cur[j + 1].min(before[j - 1] + 1);
+            }
         }
-        prev = cur;
+        before = std::mem::replace(&mut prev, cur);
     }
     prev[b.len()]
 }
@@ -550,9 +584,23 @@ pub fn compile_typed(s: &str, kind: Scalar) -> Result<Json, ExprError> {
         [] => literal(s, kind),
         [r] if !text_around => Ok(r.to_json()),
         _ => Err(ExprError::new(format!(
-            "{s:?} mixes text and references, but this field is a {}: write a literal or exactly one reference such as {{{{ Parameters.Name }}}}",
+            "{} mixes text and references, but this field is a {}: write a literal or exactly one reference such as {{{{ Parameters.Name }}}}",
+            shown(s),
             kind.as_str()
         ))),
+    }
+}
+
+/// User text quoted for a message, cut to its first 64 characters when longer, so a hostile
+/// value (a 400-digit number, a pasted file) is not echoed back in full.
+pub fn shown(s: &str) -> String {
+    const MAX: usize = 64;
+    let n = s.chars().count();
+    if n <= MAX {
+        format!("{s:?}")
+    } else {
+        let head: String = s.chars().take(MAX).collect();
+        format!("{:?}... ({n} characters)", head)
     }
 }
 
@@ -560,7 +608,8 @@ fn literal(s: &str, kind: Scalar) -> Result<Json, ExprError> {
     let t = s.trim();
     let bad = |example: &str| {
         ExprError::new(format!(
-            "{s:?} is not a valid {}: write a literal such as \"{example}\", or one reference such as {{{{ Parameters.Name }}}}",
+            "{} is not a valid {}: write a literal such as \"{example}\", or one reference such as {{{{ Parameters.Name }}}}",
+            shown(s),
             kind.as_str()
         ))
     };

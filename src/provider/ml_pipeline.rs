@@ -368,7 +368,8 @@ pub fn validate_tags(tags: &BTreeMap<String, String>, attr: &str, diags: &mut Di
 }
 
 fn validate_config(config: &Value) -> Diagnostics {
-    let mut diags = Diagnostics::new();
+    // A null in `steps`, `dependencies` or `enum_values` is a mistake, not something to drop.
+    let mut diags = super::steps::common::null_elements(config);
     if let Known::Value(name) = model::string(config, "name") {
         if !valid_pipeline_name(&name) {
             diags.error_at(
@@ -417,6 +418,40 @@ fn validate_config(config: &Value) -> Diagnostics {
     }
     if let Some(input) = definition_input(config) {
         diags.extend(definition::compile(&input).1);
+    } else {
+        // `terraform validate` hands over other resources' attributes (the steps' `json`) as
+        // unknown: check what is known on its own.
+        diags.extend(validate_known_definition_parts(config));
+    }
+    diags
+}
+
+/// The definition checks that need only the parts of a configuration already known: the
+/// `parameter` blocks, and the syntax of each known `dependencies` chain.
+fn validate_known_definition_parts(config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if config.get("parameter").is_some_and(Value::is_known) {
+        let params: Option<Vec<ParameterInput>> = model::blocks(config, "parameter")
+            .iter()
+            .map(|p| {
+                Some(ParameterInput {
+                    name: model::string(p, "name").known()?.unwrap_or_default(),
+                    type_name: model::string(p, "type").known()?,
+                    default: model::string(p, "default").known()?,
+                    enum_values: model::string_list(p, "enum_values").known()?.unwrap_or_default(),
+                })
+            })
+            .collect();
+        if let Some(params) = params {
+            diags.extend(definition::validate_parameters(&params));
+        }
+    }
+    for (i, chain) in config.get("dependencies").and_then(Value::as_list).unwrap_or(&[]).iter().enumerate() {
+        if let Some(chain) = chain.as_str() {
+            if let Err(why) = crate::compiler::dag::parse_chain(chain) {
+                diags.error_at(AttrPath::root("dependencies").index(i), "Invalid dependency chain", why);
+            }
+        }
     }
     diags
 }
@@ -968,6 +1003,28 @@ mod tests {
         model::set(&mut s, "description", Value::string(""));
         let r = refreshed(&s, &deployed("{}", &[]), &Known::Null);
         assert_eq!(r.get_str("description"), Some(""));
+    }
+
+    /// Issue 6: `terraform validate` checks what it can while the steps' `json` is unknown.
+    #[test]
+    fn validate_checks_parameters_and_chains_while_steps_are_unknown() {
+        let mut cfg = import_stub("p");
+        model::set(&mut cfg, "steps", Value::list([Value::Unknown]));
+        let param = |ty: &str, default: &str| {
+            Value::object([("name", Value::string("Epochs")), ("type", Value::string(ty)), ("default", Value::string(default)), ("enum_values", Value::Null)])
+        };
+        model::set(&mut cfg, "parameter", Value::list([param("Intger", "3")]));
+        model::set(&mut cfg, "dependencies", Value::list([Value::string("Prep"), Value::Unknown]));
+        let d: Vec<String> = validate_config(&cfg).iter().map(|d| format!("{}: {} {}", d.path.clone().unwrap_or_default(), d.summary, d.detail)).collect();
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("parameter[0].type: Unknown parameter type \"Intger\" Did you mean 'Integer'?"), "{d:?}");
+        assert!(d[1].starts_with("dependencies[0]: Invalid dependency chain"), "{d:?}");
+        model::set(&mut cfg, "parameter", Value::list([param("Integer", "3")]));
+        model::set(&mut cfg, "dependencies", Value::list([Value::string("Prep >> Train")]));
+        assert!(validate_config(&cfg).is_empty());
+        model::set(&mut cfg, "steps", Value::list([Value::Unknown, Value::Null]));
+        let d: Vec<String> = validate_config(&cfg).iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect();
+        assert_eq!(d, vec!["steps[1]: Null element in a list".to_string()]);
     }
 
     /// Review finding: a `dynamic "parameter"` with an unknown for_each arrives as one unknown

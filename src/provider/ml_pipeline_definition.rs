@@ -38,10 +38,11 @@ impl DataSource<ProviderData> for MlPipelineDefinition {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        match definition_input(config) {
-            Some(input) => definition::compile(&input).1,
-            None => Diagnostics::new(),
+        let mut diags = super::steps::common::null_elements(config);
+        if let Some(input) = definition_input(config) {
+            diags.extend(definition::compile(&input).1);
         }
+        diags
     }
 
     async fn read(&self, _data: &ProviderData, config: &Value) -> (Value, Diagnostics) {

@@ -1,16 +1,19 @@
 //! What every step resource shares: the common attributes, their compilation to the common
 //! step keys (`Name`, `Type`, `DependsOn`, `DisplayName`, `Description`, `CacheConfig`,
 //! `RetryPolicies`), and [`Ctx`], which compiles attribute values holding `{{ }}` references
-//! while collecting every problem with its attribute path.
+//! while collecting every problem with its attribute path. `Ctx` is also the one home of the
+//! checks every step type shares: S3 locations ([`Ctx::s3_uri`], used by every S3 field),
+//! instance types per job kind, whole-number counts, and null list elements.
 //!
 //! Depends on `framework`, `compiler`. Pure: no IO.
 
 use serde_json::{json, Map, Value as Json};
 
 use crate::compiler::definition::valid_entity_name;
+use super::instance_types::{self, JobKind};
 use crate::compiler::expr::{self, Scalar};
 use crate::framework::{AttrPath, Attribute, Block, Diagnostics, NestedBlock};
-use crate::provider::model::{self, Known};
+use crate::provider::model;
 use crate::tfvalue::{Type, Value};
 
 /// The exception types SageMaker retry policies accept, exactly as in the definition.
@@ -42,7 +45,7 @@ pub fn common_block(description: &str, cacheable: bool, retryable: bool) -> Bloc
         b = b.block(NestedBlock::single(
             "cache",
             Block::new("Step caching: reuse the result of an earlier successful run with the same arguments.")
-                .attr(Attribute::required("enabled", Type::Bool, "Whether caching is on."))
+                .attr(Attribute::required("enabled", Type::Bool, "Whether caching is on: `true` or `false`. It has no default; `null` is an error (remove the block to turn caching off)."))
                 .attr(Attribute::optional("expire_after", Type::String, "ISO-8601 duration after which a cached result is no longer reused, e.g. `PT12H` or `P30D`.")),
         ));
     }
@@ -76,13 +79,29 @@ pub fn network_block() -> NestedBlock {
 }
 
 /// Compiles attribute values, collecting problems with their attribute paths.
+///
+/// In `partial` mode (`terraform validate` with values that are not known yet, such as other
+/// resources' attributes) a step is compiled with its unknown values left out, and only the
+/// checks of one known value count ([`Ctx::local_error`]: syntax of references and conditions,
+/// S3 locations, instance types, numbers, names); checks that relate several values
+/// ([`Ctx::error`]) wait for plan, where everything is known, so validate never reports a
+/// mistake that a value not yet known would have avoided.
 #[derive(Default)]
 pub struct Ctx {
     pub diags: Diagnostics,
+    pub partial: bool,
 }
 
 impl Ctx {
+    /// A problem that may depend on more than the value at `path` (dropped in partial mode).
     pub fn error(&mut self, path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) {
+        if !self.partial {
+            self.diags.error_at(path, summary, detail);
+        }
+    }
+
+    /// A problem of the known value at `path` alone: reported by validate and plan alike.
+    pub fn local_error(&mut self, path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) {
         self.diags.error_at(path, summary, detail);
     }
 
@@ -96,7 +115,7 @@ impl Ctx {
         match expr::compile_string(s) {
             Ok(j) => Some(j),
             Err(e) => {
-                self.error(path, "Invalid {{ }} reference", e.to_string());
+                self.local_error(path, "Invalid {{ }} reference", e.to_string());
                 None
             }
         }
@@ -115,7 +134,7 @@ impl Ctx {
         match expr::compile_typed(&text, kind) {
             Ok(j) => Some(j),
             Err(e) => {
-                self.error(path.clone().attr(attr), format!("Invalid value for {attr}"), e.to_string());
+                self.local_error(path.clone().attr(attr), format!("Invalid value for {attr}"), e.to_string());
                 None
             }
         }
@@ -150,16 +169,156 @@ impl Ctx {
         obj.get(attr).and_then(Value::as_bool)
     }
 
+    /// A number attribute that must be a whole number; the message never echoes a huge number
+    /// in full.
     pub fn int(&mut self, obj: &Value, attr: &str, path: &AttrPath) -> Option<i64> {
         let n = obj.get(attr)?.as_number()?;
         match n.as_i64() {
             Some(i) => Some(i),
             None => {
-                self.error(path.clone().attr(attr), format!("{attr} must be a whole number"), format!("{n} is not a whole number."));
+                let text = n.to_string();
+                let why = if n.is_integer() { "is out of range" } else { "is not a whole number" };
+                self.local_error(path.clone().attr(attr), format!("{attr} must be a whole number"), format!("{} {why}: use a whole number such as 3.", expr::shown(&text)));
                 None
             }
         }
     }
+
+    /// A whole-number field declared as a string so it can hold a reference (`instance_count`,
+    /// `volume_size_in_gb`, ...): a literal becomes a JSON number and must be at least `min`
+    /// (written without a sign: `"-0"` is not a count); `default` when the attribute is null.
+    pub fn count(&mut self, obj: &Value, attr: &str, path: &AttrPath, min: i64, default: Option<i64>) -> Option<Json> {
+        let at = path.clone().attr(attr);
+        let what = if min >= 1 { "a positive whole number".to_string() } else { format!("a whole number of at least {min}") };
+        let literal = match obj.get(attr) {
+            None | Some(Value::Null) => return default.map(Json::from),
+            Some(Value::String(s)) if !s.contains("{{") => Some(s.trim().to_string()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        if let Some(text) = &literal {
+            if text.starts_with('-') || text.starts_with('+') {
+                self.local_error(at, format!("{attr} must be {what}"), format!("{} has a sign: write the number alone, e.g. \"{}\".", expr::shown(text), min.max(1)));
+                return None;
+            }
+        }
+        let v = self.typed(obj, attr, path, Scalar::Integer)?;
+        if let Some(n) = v.as_i64() {
+            if n < min {
+                self.local_error(at, format!("{attr} must be {what}"), format!("{n} is too small: use a whole number of at least {min}, or a reference to an Integer parameter."));
+                return None;
+            }
+        }
+        Some(v)
+    }
+
+    /// An S3 location (every S3 field of every step type goes through here): a literal
+    /// `s3://bucket/key`, a reference, or text starting with `s3://` around references, e.g.
+    /// `s3://acme/{{ Execution.PipelineExecutionId }}/model`. `None` when null or invalid.
+    pub fn s3_uri(&mut self, obj: &Value, attr: &str, path: &AttrPath) -> Option<Json> {
+        let s = model::string(obj, attr).value()?;
+        if let Err(why) = check_s3_location(&s) {
+            self.local_error(path.clone().attr(attr), format!("Invalid S3 URI {}", expr::shown(&s)), why);
+            return None;
+        }
+        self.compile_str(&s, path.clone().attr(attr))
+    }
+
+    /// An instance type for `kind` of job: a literal must be one SageMaker has for that kind;
+    /// a reference passes (SageMaker checks its value at run time).
+    pub fn instance_type(&mut self, obj: &Value, attr: &str, path: &AttrPath, kind: JobKind) -> Option<Json> {
+        let s = model::string(obj, attr).value()?;
+        self.check_instance_type(&s, kind, path.clone().attr(attr))?;
+        self.compile_str(&s, path.clone().attr(attr))
+    }
+
+    /// The check of [`Ctx::instance_type`] for a value already read; `None` when invalid.
+    pub fn check_instance_type(&mut self, s: &str, kind: JobKind, at: AttrPath) -> Option<()> {
+        if s.contains("{{") {
+            return Some(());
+        }
+        match instance_types::check_for(kind, s) {
+            Ok(()) => Some(()),
+            Err(why) => {
+                self.local_error(at, format!("Invalid instance type {}", expr::shown(s)), why);
+                None
+            }
+        }
+    }
+}
+
+/// Whether `s` can be an S3 location: `s3://bucket[/key]` (or `https://`, which SageMaker's
+/// S3 URI pattern also accepts), a reference, or text that starts with `s3://` followed by
+/// references. Text before a reference must itself start with the scheme:
+/// `acme-ml/{{ Execution.PipelineExecutionId }}/model` is an error.
+pub fn check_s3_location(s: &str) -> Result<(), String> {
+    const FIX: &str = "Give an S3 URI such as \"s3://my-bucket/prefix\", a reference such as \"{{ Parameters.InputData }}\", or both, e.g. \"s3://my-bucket/{{ Execution.PipelineExecutionId }}/out\".";
+    // A malformed reference is reported by the compilation of the value itself.
+    let Ok(segments) = expr::parse_template(s) else { return Ok(()) };
+    let (text, more) = match segments.first() {
+        None => return Err(format!("The value is empty. {FIX}")),
+        Some(expr::Segment::Ref(_)) => return Ok(()),
+        Some(expr::Segment::Text(t)) => (t.as_str(), segments.len() > 1),
+    };
+    let Some(rest) = text.strip_prefix("s3://").or_else(|| text.strip_prefix("https://")) else {
+        let lower = text.to_ascii_lowercase();
+        let why = if lower.starts_with("s3://") || lower.starts_with("https://") {
+            "the scheme is lowercase: write s3://".to_string()
+        } else if more {
+            format!("the text before the reference, {}, must start with s3://", expr::shown(text))
+        } else {
+            "it does not start with s3://".to_string()
+        };
+        return Err(format!("Not an S3 location: {why}. {FIX}"));
+    };
+    let bucket = rest.split('/').next().unwrap_or("");
+    if bucket.is_empty() && !(more && rest.is_empty()) {
+        return Err(format!("The bucket name is missing after s3://. {FIX}"));
+    }
+    if bucket.chars().any(char::is_whitespace) {
+        return Err(format!("The bucket name {} contains a space. {FIX}", expr::shown(bucket)));
+    }
+    Ok(())
+}
+
+/// Null elements of lists, sets and maps anywhere in a configuration, as diagnostics: Terraform
+/// accepts `["a", null]`, SageMaker has nothing to put there, and dropping it silently would
+/// hide a mistake (often a variable that was not set).
+pub fn null_elements(cfg: &Value) -> Diagnostics {
+    fn walk(v: &Value, path: &AttrPath, d: &mut Diagnostics) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    walk(x, &path.clone().attr(k), d);
+                }
+            }
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    let at = path.clone().index(i);
+                    if x.is_null() {
+                        d.error_at(at, "Null element in a list", format!("Element {i} is null. Remove it, or give it a value (a null often means a variable that was not set)."));
+                    } else {
+                        walk(x, &at, d);
+                    }
+                }
+            }
+            Value::Map(m) => {
+                for (k, x) in m {
+                    let at = path.clone().key(k);
+                    if x.is_null() {
+                        d.error_at(at, "Null value in a map", format!("The value for {} is null. Remove the entry, or give it a value.", expr::shown(k)));
+                    } else {
+                        walk(x, &at, d);
+                    }
+                }
+            }
+            Value::Dynamic(_, inner) => walk(inner, path, d),
+            _ => {}
+        }
+    }
+    let mut d = Diagnostics::new();
+    walk(cfg, &AttrPath::default(), &mut d);
+    d
 }
 
 /// Inserts `v` under `key` when present.
@@ -170,11 +329,12 @@ pub fn put(obj: &mut Map<String, Json>, key: &str, v: Option<Json>) {
 }
 
 pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Map<String, Json>) {
-    let name = model::string(cfg, "name").value().unwrap_or_default();
-    if !valid_entity_name(&name, 64) {
-        ctx.error(
+    let known_name = model::string(cfg, "name").known();
+    let name = known_name.clone().flatten().unwrap_or_default();
+    if known_name.is_some() && !valid_entity_name(&name, 64) {
+        ctx.local_error(
             AttrPath::root("name"),
-            format!("Invalid step name {name:?}"),
+            format!("Invalid step name {}", expr::shown(&name)),
             "Step names are 1-64 letters, digits, hyphens and underscores, e.g. \"Preprocess\".",
         );
     }
@@ -184,33 +344,46 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
     if let Some(deps) = model::string_list(cfg, "depends_on_steps").value().filter(|d| !d.is_empty()) {
         for (i, d) in deps.iter().enumerate() {
             if !valid_entity_name(d, 64) {
-                ctx.error(AttrPath::root("depends_on_steps").index(i), format!("Invalid step name {d:?}"), "List step names, e.g. \"Preprocess\".");
+                ctx.local_error(AttrPath::root("depends_on_steps").index(i), format!("Invalid step name {}", expr::shown(d)), "List step names, e.g. \"Preprocess\".");
             }
         }
         step.insert("DependsOn".into(), json!(deps));
     }
     if let Some(d) = model::string(cfg, "display_name").value() {
         if d.chars().count() > 256 {
-            ctx.error(AttrPath::root("display_name"), "Display name is too long", "SageMaker accepts at most 256 characters.");
+            ctx.local_error(AttrPath::root("display_name"), "Display name is too long", "SageMaker accepts at most 256 characters.");
         }
         step.insert("DisplayName".into(), Json::String(d));
     }
     if let Some(d) = model::string(cfg, "description").value() {
         if d.chars().count() > 3072 {
-            ctx.error(AttrPath::root("description"), "Description is too long", "SageMaker accepts at most 3072 characters.");
+            ctx.local_error(AttrPath::root("description"), "Description is too long", "SageMaker accepts at most 3072 characters.");
         }
         step.insert("Description".into(), Json::String(d));
     }
 }
 
 pub fn compile_cache(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
-    let Some(c) = cfg.get("cache").filter(|c| !c.is_null()) else { return };
-    let enabled = c.get("enabled").and_then(Value::as_bool).unwrap_or(false);
+    let Some(c) = cfg.get("cache").filter(|c| !c.is_null() && !c.is_unknown()) else { return };
+    // Terraform passes `enabled = null` through although the attribute is required; it has no
+    // default, so it is a mistake, not `false`.
+    let enabled = match c.get("enabled") {
+        Some(Value::Bool(b)) => *b,
+        None | Some(Value::Null) => {
+            ctx.local_error(
+                AttrPath::root("cache").attr("enabled"),
+                "cache.enabled is null",
+                "Set enabled = true to reuse earlier results or enabled = false to turn caching off, or remove the cache block (no caching).",
+            );
+            return;
+        }
+        Some(_) => return,
+    };
     let mut obj = Map::new();
     obj.insert("Enabled".into(), Json::Bool(enabled));
     if let Some(e) = model::string(c, "expire_after").value() {
         if !valid_iso_duration(&e) {
-            ctx.error(
+            ctx.local_error(
                 AttrPath::root("cache").attr("expire_after"),
                 format!("Invalid duration {e:?}"),
                 "Use an ISO-8601 duration such as \"PT12H\" (12 hours), \"P30D\" (30 days) or \"P1DT6H\".",
@@ -272,14 +445,18 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         let path = AttrPath::root("retry").index(i);
         let types = model::string_list(r, "exception_types").value().unwrap_or_default();
         if types.is_empty() {
-            ctx.error(path.clone().attr("exception_types"), "No exception types", format!("List at least one of {RETRY_EXCEPTION_TYPES:?}."));
+            ctx.error(path.clone().attr("exception_types"), "No exception types", format!("List at least one of {}.", RETRY_EXCEPTION_TYPES.join(", ")));
         }
         for (j, t) in types.iter().enumerate() {
             if !RETRY_EXCEPTION_TYPES.contains(&t.as_str()) {
-                ctx.error(
+                ctx.local_error(
                     path.clone().attr("exception_types").index(j),
                     format!("Unknown retry exception type {t:?}"),
-                    format!("Use one of {RETRY_EXCEPTION_TYPES:?}, spelled exactly as in the definition."),
+                    format!(
+                        "{}Use one of {}, spelled exactly as in the definition.",
+                        expr::did_you_mean(t, RETRY_EXCEPTION_TYPES).map(|c| format!("Did you mean '{c}'? ")).unwrap_or_default(),
+                        RETRY_EXCEPTION_TYPES.join(", ")
+                    ),
                 );
             }
         }
@@ -287,12 +464,15 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         p.insert("ExceptionType".into(), json!(types));
         let interval = ctx.int(r, "interval_seconds", &path).unwrap_or(1);
         if !(1..=43_200).contains(&interval) {
-            ctx.error(path.clone().attr("interval_seconds"), "interval_seconds out of range", "Use 1 to 43200 seconds.");
+            ctx.local_error(path.clone().attr("interval_seconds"), "interval_seconds out of range", "Use 1 to 43200 seconds.");
         }
         p.insert("IntervalSeconds".into(), json!(interval));
         let rate = r.get("backoff_rate").and_then(|v| v.as_number()).map(|n| n.as_f64()).unwrap_or(2.0);
         if rate < 0.0 {
-            ctx.error(path.clone().attr("backoff_rate"), "backoff_rate must not be negative", "Use a multiplier such as 2.");
+            ctx.local_error(path.clone().attr("backoff_rate"), "backoff_rate must not be negative", "Use a multiplier such as 2.");
+        } else if !rate.is_finite() || rate > 1e6 {
+            // JSON has no infinity: an absurd rate would otherwise become null.
+            ctx.local_error(path.clone().attr("backoff_rate"), "backoff_rate is too large", "Use a multiplier such as 2 (at most 1000000).");
         }
         p.insert("BackoffRate".into(), json!(rate));
         let max = ctx.int(r, "max_attempts", &path);
@@ -300,13 +480,13 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         match (max, expire) {
             (Some(m), None) => {
                 if !(1..=20).contains(&m) {
-                    ctx.error(path.clone().attr("max_attempts"), "max_attempts out of range", "Use 1 to 20 attempts.");
+                    ctx.local_error(path.clone().attr("max_attempts"), "max_attempts out of range", "Use 1 to 20 attempts.");
                 }
                 p.insert("MaxAttempts".into(), json!(m));
             }
             (None, Some(e)) => {
                 if !(0..=14_400).contains(&e) {
-                    ctx.error(path.clone().attr("expire_after_minutes"), "expire_after_minutes out of range", "Use 0 to 14400 minutes.");
+                    ctx.local_error(path.clone().attr("expire_after_minutes"), "expire_after_minutes out of range", "Use 0 to 14400 minutes.");
                 }
                 p.insert("ExpireAfterMin".into(), json!(e));
             }
@@ -319,21 +499,6 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         policies.push(Json::Object(p));
     }
     step.insert("RetryPolicies".into(), Json::Array(policies));
-}
-
-/// Cheap checks on the parts of a configuration that are known while others are not.
-pub fn validate_known_parts(cfg: &Value) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    if let Known::Value(name) = model::string(cfg, "name") {
-        if !valid_entity_name(&name, 64) {
-            d.error_at(
-                AttrPath::root("name"),
-                format!("Invalid step name {name:?}"),
-                "Step names are 1-64 letters, digits, hyphens and underscores, e.g. \"Preprocess\".",
-            );
-        }
-    }
-    d
 }
 
 /// Compiles a `network` block into the `NetworkConfig` shape of processing jobs.
@@ -364,6 +529,112 @@ pub fn vpc_config(network: &Value, ctx: &mut Ctx) -> Option<Json> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 6: S3 fields checked in some places and not others, and not at all once a
+    /// reference was inside.
+    #[test]
+    fn s3_locations() {
+        for ok in [
+            "s3://acme/raw",
+            "s3://acme",
+            "https://acme.s3.amazonaws.com/raw",
+            "{{ Parameters.Input }}",
+            "{{ Parameters.Input }}/sub",
+            "s3://acme/{{ Execution.PipelineExecutionId }}/model",
+            "s3://{{ Parameters.Bucket }}/x",
+            "{{ Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri }}",
+        ] {
+            assert_eq!(check_s3_location(ok), Ok(()), "{ok}");
+        }
+        for (bad, needle) in [
+            ("acme-ml/raw", "does not start with s3://"),
+            ("acme-ml/{{ Execution.PipelineExecutionId }}/model", "the text before the reference, \"acme-ml/\", must start with s3://"),
+            ("S3://acme/raw", "lowercase"),
+            ("s3:///raw", "bucket name is missing"),
+            ("s3://", "bucket name is missing"),
+            ("", "empty"),
+            ("s3://my bucket/x", "contains a space"),
+        ] {
+            let e = check_s3_location(bad).expect_err(bad);
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
+    }
+
+    fn obj(attrs: Vec<(&str, Value)>) -> Value {
+        Value::object(attrs)
+    }
+
+    /// Issue 6: `instance_count = "-0"` compiled to 0, and a 400-digit number was echoed back.
+    #[test]
+    fn hostile_counts() {
+        let path = AttrPath::default();
+        let count = |v: Value| {
+            let mut ctx = Ctx::default();
+            let out = ctx.count(&obj(vec![("n", v)]), "n", &path, 1, Some(1));
+            (out, ctx.diags.iter().map(|d| format!("{} | {}", d.summary, d.detail)).collect::<Vec<_>>())
+        };
+        assert_eq!(count(Value::string("3")), (Some(json!(3)), vec![]));
+        assert_eq!(count(Value::Null), (Some(json!(1)), vec![]));
+        assert_eq!(count(Value::string("{{ Parameters.N }}")).0, Some(json!({"Get": "Parameters.N"})));
+        for bad in ["-0", "-3", "+3", "0", "1.5", "three"] {
+            let (out, d) = count(Value::string(bad));
+            assert_eq!(out, None, "{bad}");
+            assert_eq!(d.len(), 1, "{bad}: {d:?}");
+            if bad != "1.5" && bad != "three" {
+                assert!(d[0].starts_with("n must be a positive whole number"), "{bad}: {d:?}");
+            }
+        }
+        let huge = "9".repeat(400);
+        let (out, d) = count(Value::string(huge.clone()));
+        assert_eq!(out, None);
+        assert!(d[0].contains("(400 characters)") && !d[0].contains(&huge[..100]), "{d:?}");
+        let mut ctx = Ctx::default();
+        let n = crate::tfvalue::Number::parse(&huge).map(Value::Number).unwrap_or(Value::Null);
+        assert_eq!(ctx.int(&obj(vec![("n", n)]), "n", &path), None);
+        let d: Vec<String> = ctx.diags.iter().map(|d| d.detail.clone()).collect();
+        assert!(d[0].contains("is out of range") && d[0].len() < 160, "{d:?}");
+    }
+
+    #[test]
+    fn absurd_backoff_rate_is_an_error_not_null() {
+        let huge = crate::tfvalue::Number::parse("1e400").map(Value::Number).unwrap_or(Value::Null);
+        let retry = obj(vec![
+            ("exception_types", Value::list([Value::string("Step.THROTTLING")])),
+            ("backoff_rate", huge),
+            ("max_attempts", Value::number(3)),
+        ]);
+        let mut ctx = Ctx::default();
+        compile_retry(&obj(vec![("retry", Value::list([retry]))]), &mut ctx, &mut Map::new());
+        let d: Vec<String> = ctx.diags.iter().map(|d| d.summary.clone()).collect();
+        assert_eq!(d, vec!["backoff_rate is too large".to_string()]);
+    }
+
+    /// Issue 6: null list elements were dropped without a word.
+    #[test]
+    fn null_elements_are_diagnostics() {
+        let cfg = obj(vec![
+            ("container_arguments", Value::list([Value::string("a"), Value::Null])),
+            ("environment", Value::map([("A", Value::Null)])),
+            ("input", Value::list([obj(vec![("source", Value::Null)])])),
+            ("later", Value::list([Value::Unknown])),
+        ]);
+        let d: Vec<String> = null_elements(&cfg).iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
+        assert_eq!(d, vec!["container_arguments[1]".to_string(), "environment[\"A\"]".to_string()]);
+    }
+
+    /// Issue 6: `cache { enabled = null }` became `false`.
+    #[test]
+    fn null_cache_enabled_is_a_diagnostic() {
+        let mut ctx = Ctx::default();
+        let mut step = Map::new();
+        compile_cache(&obj(vec![("cache", obj(vec![("enabled", Value::Null), ("expire_after", Value::Null)]))]), &mut ctx, &mut step);
+        assert!(step.get("CacheConfig").is_none());
+        assert_eq!(ctx.diags.iter().map(|d| d.summary.clone()).collect::<Vec<_>>(), vec!["cache.enabled is null".to_string()]);
+        let mut ctx = Ctx::default();
+        compile_cache(&obj(vec![("cache", obj(vec![("enabled", Value::Bool(false)), ("expire_after", Value::Null)]))]), &mut ctx, &mut step);
+        assert_eq!(step.get("CacheConfig"), Some(&json!({"Enabled": false})));
+        assert!(ctx.diags.is_empty());
+    }
 
     #[test]
     fn iso_durations() {

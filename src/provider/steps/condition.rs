@@ -121,7 +121,7 @@ impl StepKind for Condition {
         for (i, text) in texts.iter().enumerate() {
             match compile_condition(text) {
                 Ok(c) => conditions.push(c),
-                Err(e) => ctx.error(AttrPath::root("conditions").index(i), "Invalid condition", format!("In {text:?}, {e}.")),
+                Err(e) => ctx.local_error(AttrPath::root("conditions").index(i), "Invalid condition", format!("In {}, {e}.", crate::compiler::expr::shown(text))),
             }
         }
 
@@ -174,6 +174,26 @@ mod tests {
         let (json, diags) = StepResource(Condition).compile(v);
         assert!(json.is_none());
         diags.iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect()
+    }
+
+    /// Issue 6: `terraform validate` said "Success!" for `>==` because the branch steps (other
+    /// resources' `json`) are unknown at validate.
+    #[test]
+    fn validate_checks_conditions_while_branch_steps_are_unknown() {
+        use crate::framework::Resource;
+        let v = Value::object([
+            ("name", Value::string("Check")),
+            ("conditions", Value::list([Value::string("{{ Parameters.T }} >== 0.8")])),
+            ("if_steps", Value::list([Value::Unknown])),
+            ("else_steps", Value::Unknown),
+        ]);
+        let d: Vec<String> = StepResource(Condition).validate(&v).iter().map(|d| format!("{} {}", d.summary, d.detail)).collect();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].contains("did you mean `>=`?"), "{d:?}");
+        // Nothing about the unknown branch steps, nor "needs at least one condition" when the
+        // conditions themselves are unknown.
+        let v = Value::object([("name", Value::Unknown), ("conditions", Value::Unknown), ("if_steps", Value::list([Value::Unknown])), ("else_steps", Value::Null)]);
+        assert!(StepResource(Condition).validate(&v).is_empty());
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod condition;
 pub mod emr;
 pub mod fail;
 pub mod generic;
+pub mod instance_types;
 pub mod lambda;
 pub mod processing;
 pub mod quality_check;
@@ -118,7 +119,17 @@ impl<K: StepKind> StepResource<K> {
 
     /// The compiled step object, or the problems that prevent it.
     pub fn compile(&self, cfg: &Value) -> (Option<String>, Diagnostics) {
-        let mut ctx = Ctx::default();
+        self.compile_with(cfg, false)
+    }
+
+    /// The problems `terraform validate` can see in a configuration with values not known yet:
+    /// those of the known values alone (see [`Ctx`]'s partial mode).
+    pub fn validate_known_parts(&self, cfg: &Value) -> Diagnostics {
+        self.compile_with(cfg, true).1
+    }
+
+    fn compile_with(&self, cfg: &Value, partial: bool) -> (Option<String>, Diagnostics) {
+        let mut ctx = Ctx { diags: common::null_elements(cfg), partial };
         let mut step = Map::new();
         common::compile_common(cfg, self.0.step_type(), &mut ctx, &mut step);
         self.0.compile(cfg, &mut ctx, &mut step);
@@ -155,7 +166,7 @@ impl<K: StepKind> Resource<ProviderData> for StepResource<K> {
         if inputs_known(config) {
             self.compile(config).1
         } else {
-            common::validate_known_parts(config)
+            self.validate_known_parts(config)
         }
     }
 
@@ -192,5 +203,58 @@ impl<K: StepKind> Resource<ProviderData> for StepResource<K> {
 
     async fn read(&self, _data: &ProviderData, state: &Value) -> (Value, Diagnostics) {
         (state.clone(), Diagnostics::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn processing(attrs: Vec<(&str, Value)>) -> Value {
+        let mut m: std::collections::BTreeMap<String, Value> = [("name", Value::string("Prep")), ("image_uri", Value::string("img")), ("instance_type", Value::string("ml.m5.xlarge"))]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        for (k, v) in attrs {
+            m.insert(k.to_string(), v);
+        }
+        Value::Object(m)
+    }
+
+    fn validate(cfg: &Value) -> Vec<String> {
+        StepResource(processing::Processing).validate(cfg).iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect()
+    }
+
+    /// Issue 6: validate checks every known value while others are unknown, and reports nothing
+    /// that an unknown value could make right.
+    #[test]
+    fn validate_checks_known_values_only() {
+        let out = |name: Value| Value::list([Value::object([("name", name), ("source", Value::string("/opt/ml/processing/o")), ("destination", Value::Unknown)])]);
+        let pf = Value::list([Value::object([("name", Value::string("R")), ("output_name", Value::string("o")), ("path", Value::string("r.json"))])]);
+        // The output's name is unknown: the property file naming it is not a mistake yet.
+        let cfg = processing(vec![("role_arn", Value::Unknown), ("output", out(Value::Unknown)), ("property_file", pf.clone())]);
+        assert_eq!(validate(&cfg), Vec::<String>::new());
+        // Known mistakes are reported next to unknown values.
+        let cfg = processing(vec![
+            ("role_arn", Value::Unknown),
+            ("instance_type", Value::string("ml.m5.xxlarge")),
+            ("instance_count", Value::string("-0")),
+            ("container_arguments", Value::list([Value::string("a"), Value::Null])),
+            ("input", Value::list([Value::object([("source", Value::string("acme-ml/raw")), ("destination", Value::Unknown)])])),
+            ("output", out(Value::string("o"))),
+            ("property_file", pf),
+        ]);
+        assert_eq!(
+            validate(&cfg),
+            vec![
+                "container_arguments[1]: Null element in a list",
+                "instance_type: Invalid instance type \"ml.m5.xxlarge\"",
+                "instance_count: instance_count must be a positive whole number",
+                "input[0].source: Invalid S3 URI \"acme-ml/raw\"",
+            ]
+        );
+        // With everything known, validate is plan's full compile.
+        let cfg = processing(vec![("output", Value::list([])), ("property_file", Value::list([Value::object([("name", Value::string("R")), ("output_name", Value::string("o")), ("path", Value::string("r.json"))])]))]);
+        assert_eq!(validate(&cfg), vec!["property_file[0].output_name: Property file \"R\" names output \"o\", which this step does not have"]);
     }
 }

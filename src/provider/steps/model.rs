@@ -15,7 +15,6 @@ use serde_json::{Map, Value as Json};
 
 use super::common::{network_block, put, string_map, vpc_config, Ctx};
 use super::processing::tags;
-use super::training::s3_uri;
 use super::{Export, StepKind};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::tfvalue::{Type, Value};
@@ -78,7 +77,7 @@ pub(super) fn container(cfg: &Value, ctx: &mut Ctx) -> Json {
     put(&mut c, "Image", ctx.string(cfg, "image_uri", &root));
     let env = ctx.string_map(cfg, "environment", &root, true).unwrap_or_default();
     c.insert("Environment".into(), Json::Object(env));
-    put(&mut c, "ModelDataUrl", s3_uri(ctx, cfg, "model_data_url", &root));
+    put(&mut c, "ModelDataUrl", ctx.s3_uri(cfg, "model_data_url", &root));
     Json::Object(c)
 }
 

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::{self, network_block, put, string_list, string_map, Ctx};
 use super::{Export, StepKind};
-use crate::compiler::expr::Scalar;
+use super::instance_types::JobKind;
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -87,9 +87,9 @@ impl StepKind for Processing {
         let mut args = Map::new();
 
         let mut cluster = Map::new();
-        put(&mut cluster, "InstanceType", ctx.string(cfg, "instance_type", &root));
-        cluster.insert("InstanceCount".into(), ctx.typed(cfg, "instance_count", &root, Scalar::Integer).unwrap_or(json!(1)));
-        cluster.insert("VolumeSizeInGB".into(), ctx.typed(cfg, "volume_size_in_gb", &root, Scalar::Integer).unwrap_or(json!(30)));
+        put(&mut cluster, "InstanceType", ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing));
+        put(&mut cluster, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
+        put(&mut cluster, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
         put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
         args.insert("ProcessingResources".into(), json!({ "ClusterConfig": cluster }));
 
@@ -100,7 +100,7 @@ impl StepKind for Processing {
         if let Some(code) = &code {
             let file = code.rsplit('/').next().unwrap_or_default();
             if !code.starts_with("s3://") || file.is_empty() || code.contains("{{") {
-                ctx.error(
+                ctx.local_error(
                     AttrPath::root("code"),
                     format!("Invalid code location {code:?}"),
                     "Give the S3 URI of the script itself, e.g. \"s3://my-bucket/code/preprocess.py\" (upload it with an aws_s3_object).",
@@ -125,7 +125,7 @@ impl StepKind for Processing {
             }
             inputs.push(s3_input(
                 &name,
-                ctx.string(b, "source", &path),
+                ctx.s3_uri(b, "source", &path),
                 model::string(b, "destination").value(),
                 model::string(b, "s3_data_type").value(),
                 model::string(b, "s3_input_mode").value(),
@@ -152,7 +152,7 @@ impl StepKind for Processing {
                 ctx.error(path.clone().attr("name"), format!("Duplicate output name {name:?}"), "Give each output a unique name.");
             }
             let mut s3 = Map::new();
-            put(&mut s3, "S3Uri", ctx.string(b, "destination", &path));
+            put(&mut s3, "S3Uri", ctx.s3_uri(b, "destination", &path));
             put(&mut s3, "LocalPath", model::string(b, "source").value().map(Json::String));
             s3.insert("S3UploadMode".into(), Json::String(model::string(b, "s3_upload_mode").value().unwrap_or_else(|| "EndOfJob".into())));
             outputs.push(json!({"OutputName": name, "AppManaged": false, "S3Output": s3}));
@@ -166,7 +166,7 @@ impl StepKind for Processing {
             ctx.error(AttrPath::root("output_kms_key_id"), "output_kms_key_id without outputs", "Add an output block, or remove output_kms_key_id.");
         }
 
-        if let Some(max) = ctx.typed(cfg, "max_runtime_in_seconds", &root, Scalar::Integer) {
+        if let Some(max) = ctx.count(cfg, "max_runtime_in_seconds", &root, 1, None) {
             args.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max }));
         }
         put(&mut args, "Environment", ctx.string_map(cfg, "environment", &root, true).map(Json::Object));
@@ -187,7 +187,11 @@ impl StepKind for Processing {
                 ctx.error(
                     path.clone().attr("output_name"),
                     format!("Property file {name:?} names output {output:?}, which this step does not have"),
-                    format!("Use one of this step's outputs: {:?}.", output_names),
+                    format!(
+                        "{}Use one of this step's outputs: {}.",
+                        crate::compiler::expr::did_you_mean(&output, output_names.iter().map(String::as_str)).map(|c| format!("Did you mean '{c}'? ")).unwrap_or_default(),
+                        if output_names.is_empty() { "none (add an output block)".to_string() } else { output_names.iter().cloned().collect::<Vec<_>>().join(", ") }
+                    ),
                 );
             }
             files.push(json!({"PropertyFileName": name, "OutputName": output, "FilePath": model::string(b, "path").value().unwrap_or_default()}));

@@ -21,7 +21,7 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::common::{self, network_block, put, Ctx};
-use super::training::{count, instance_type};
+use super::instance_types::JobKind;
 use super::StepKind;
 use crate::compiler::expr::{self, Scalar};
 use crate::framework::{AttrPath, Attribute, Block};
@@ -241,21 +241,13 @@ pub(super) fn check_type(ctx: &mut Ctx, cfg: &Value, allowed: &[&str]) -> Option
     }
 }
 
-/// An S3 URI attribute that may hold a reference; a literal must start with `s3://`.
+/// A top-level S3 location attribute ([`Ctx::s3_uri`]), reported as missing when `required`.
 pub(super) fn s3_uri(ctx: &mut Ctx, cfg: &Value, attr: &str, required: bool) -> Option<Json> {
-    let Some(s) = model::string(cfg, attr).value() else {
-        if required {
-            ctx.error(AttrPath::root(attr), format!("Missing {attr}"), "Give an S3 URI such as \"s3://my-bucket/prefix\", or a reference.");
-        }
+    if required && cfg.get(attr).is_none_or(Value::is_null) {
+        ctx.error(AttrPath::root(attr), format!("Missing {attr}"), "Give an S3 URI such as \"s3://my-bucket/prefix\", or a reference.");
         return None;
-    };
-    let j = ctx.compile_str(&s, AttrPath::root(attr))?;
-    if let Json::String(lit) = &j {
-        if !lit.starts_with("s3://") || lit.len() <= "s3://".len() {
-            ctx.error(AttrPath::root(attr), format!("Invalid S3 URI {lit:?}"), "Give an S3 URI such as \"s3://my-bucket/prefix\", or a reference.");
-        }
     }
-    Some(j)
+    ctx.s3_uri(cfg, attr, &AttrPath::default())
 }
 
 /// A processing input with the SDK's defaults (`S3Prefix`, `File`, no compression).
@@ -281,9 +273,9 @@ pub(super) fn check_job_arguments(cfg: &Value, ctx: &mut Ctx, inputs: Vec<Json>,
     let root = AttrPath::default();
     let mut args = Map::new();
     let mut cluster = Map::new();
-    cluster.insert("InstanceType".into(), instance_type(ctx, cfg, "instance_type", &root).unwrap_or_else(|| json!("ml.m5.xlarge")));
-    put(&mut cluster, "InstanceCount", count(ctx, cfg, "instance_count", &root, 1, Some(1)));
-    put(&mut cluster, "VolumeSizeInGB", count(ctx, cfg, "volume_size_in_gb", &root, 1, Some(30)));
+    cluster.insert("InstanceType".into(), ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing).unwrap_or_else(|| json!("ml.m5.xlarge")));
+    put(&mut cluster, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
+    put(&mut cluster, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
     put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
     args.insert("ProcessingResources".into(), json!({ "ClusterConfig": cluster }));
 
@@ -307,7 +299,7 @@ pub(super) fn check_job_arguments(cfg: &Value, ctx: &mut Ctx, inputs: Vec<Json>,
     put(&mut out_cfg, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
     args.insert("ProcessingOutputConfig".into(), Json::Object(out_cfg));
 
-    if let Some(max) = count(ctx, cfg, "max_runtime_in_seconds", &root, 1, None) {
+    if let Some(max) = ctx.count(cfg, "max_runtime_in_seconds", &root, 1, None) {
         args.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max }));
     }
     put(&mut args, "NetworkConfig", common::network_config(cfg, ctx));

@@ -22,7 +22,8 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{put, string_list, string_map, Ctx};
 use super::model_step::container;
 use super::processing::tags;
-use super::training::{one_of, plausible_instance_type, s3_uri};
+use super::instance_types::JobKind;
+use super::training::one_of;
 use super::{Export, StepKind};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -117,8 +118,8 @@ impl StepKind for RegisterModel {
         spec.insert("Containers".into(), Json::Array(vec![container(cfg, ctx)]));
         put(&mut spec, "SupportedContentTypes", ctx.string_list(cfg, "content_types", &root).map(Json::Array));
         put(&mut spec, "SupportedResponseMIMETypes", ctx.string_list(cfg, "response_types", &root).map(Json::Array));
-        put(&mut spec, "SupportedRealtimeInferenceInstanceTypes", instance_types(cfg, "inference_instances", ctx));
-        put(&mut spec, "SupportedTransformInstanceTypes", instance_types(cfg, "transform_instances", ctx));
+        put(&mut spec, "SupportedRealtimeInferenceInstanceTypes", instance_types(cfg, "inference_instances", ctx, JobKind::Hosting));
+        put(&mut spec, "SupportedTransformInstanceTypes", instance_types(cfg, "transform_instances", ctx, JobKind::Transform));
         args.insert("InferenceSpecification".into(), Json::Object(spec));
 
         let status = one_of(ctx, cfg, "approval_status", &root, &APPROVAL_STATUSES);
@@ -166,13 +167,11 @@ fn valid_group_name(s: &str) -> bool {
     s.len() <= 63 && ok_edge(s.chars().next()) && ok_edge(s.chars().last()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
-/// A list of instance types, each literal `ml.*`.
-fn instance_types(cfg: &Value, attr: &str, ctx: &mut Ctx) -> Option<Json> {
+/// A list of instance types, each a SageMaker instance type for `kind` or a reference.
+fn instance_types(cfg: &Value, attr: &str, ctx: &mut Ctx, kind: JobKind) -> Option<Json> {
     let items = model::string_list(cfg, attr).value()?;
     for (i, s) in items.iter().enumerate() {
-        if !plausible_instance_type(s) {
-            ctx.error(AttrPath::root(attr).index(i), format!("Invalid instance type {s:?}"), "SageMaker instance types look like \"ml.m5.large\".");
-        }
+        ctx.check_instance_type(s, kind, AttrPath::root(attr).index(i));
     }
     ctx.string_list(cfg, attr, &AttrPath::default()).map(Json::Array)
 }
@@ -193,7 +192,7 @@ fn model_metrics(cfg: &Value, ctx: &mut Ctx) -> Option<Json> {
             let p = path.clone().attr(source);
             let mut ms = Map::new();
             put(&mut ms, "ContentType", ctx.string(src, "content_type", &p));
-            put(&mut ms, "S3Uri", s3_uri(ctx, src, "s3_uri", &p));
+            put(&mut ms, "S3Uri", ctx.s3_uri(src, "s3_uri", &p));
             put(&mut ms, "ContentDigest", ctx.string(src, "content_digest", &p));
             obj.insert(source_key.to_string(), Json::Object(ms));
         }

@@ -7,9 +7,8 @@
 //! `ProfilerConfig`), which the SDK adds on its own and which are not part of the job the user
 //! describes.
 //!
-//! Also home of the small validation helpers the model, register-model and transform steps
-//! share: [`one_of`] (enumerations), [`count`] (whole numbers that may be references),
-//! [`s3_uri`] and [`instance_type`].
+//! Also home of [`one_of`] (enumerations), which the model, register-model and transform
+//! steps share; counts, S3 locations and instance types are checked by [`Ctx`].
 //!
 //! Layout: shared helpers, schema, compile, exports, tests.
 
@@ -18,9 +17,9 @@ use std::collections::BTreeSet;
 use serde_json::{json, Map, Value as Json};
 
 use super::common::{network_block, put, string_map, vpc_config, Ctx};
+use super::instance_types::JobKind;
 use super::processing::tags;
 use super::{Export, StepKind};
-use crate::compiler::expr::Scalar;
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -39,61 +38,10 @@ fn is_reference(s: &str) -> bool {
 pub(super) fn one_of(ctx: &mut Ctx, obj: &Value, attr: &str, path: &AttrPath, allowed: &[&str]) -> Option<Json> {
     let s = model::string(obj, attr).value()?;
     if !is_reference(&s) && !allowed.contains(&s.as_str()) {
-        ctx.error(
+        ctx.local_error(
             path.clone().attr(attr),
             format!("Invalid {attr} {s:?}"),
             format!("Use one of {} (spelled exactly so), or a {{{{ }}}} reference to a String parameter.", allowed.join(", ")),
-        );
-        return None;
-    }
-    ctx.string(obj, attr, path)
-}
-
-/// A whole-number field declared as a string so it can hold a reference: a literal becomes a
-/// JSON number and must be at least `min`; `default` when the attribute is null.
-pub(super) fn count(ctx: &mut Ctx, obj: &Value, attr: &str, path: &AttrPath, min: i64, default: Option<i64>) -> Option<Json> {
-    let v = match ctx.typed(obj, attr, path, Scalar::Integer) {
-        Some(v) => v,
-        None if obj.get(attr).is_none_or(Value::is_null) => return default.map(Json::from),
-        None => return None,
-    };
-    if let Some(n) = v.as_i64() {
-        if n < min {
-            ctx.error(path.clone().attr(attr), format!("{attr} must be at least {min}"), format!("{n} is too small: use a whole number of at least {min}, or a reference to an Integer parameter."));
-            return None;
-        }
-    }
-    Some(v)
-}
-
-/// An S3 location: a literal must start with `s3://`; references and text mixed with
-/// references (e.g. `s3://bucket/{{ Execution.PipelineExecutionId }}/model`) pass.
-pub(super) fn s3_uri(ctx: &mut Ctx, obj: &Value, attr: &str, path: &AttrPath) -> Option<Json> {
-    let s = model::string(obj, attr).value()?;
-    if !is_reference(&s) && !s.starts_with("s3://") {
-        ctx.error(
-            path.clone().attr(attr),
-            format!("Invalid S3 URI {s:?}"),
-            "Give an S3 URI such as \"s3://my-bucket/prefix\", or a {{ }} reference such as \"{{ Parameters.InputData }}\".",
-        );
-        return None;
-    }
-    ctx.string(obj, attr, path)
-}
-
-/// Whether `s` is a reference or looks like a SageMaker instance type, `ml.<family>.<size>`.
-pub(super) fn plausible_instance_type(s: &str) -> bool {
-    is_reference(s) || (s.starts_with("ml.") && s.matches('.').count() >= 2)
-}
-
-/// A SageMaker instance type: a literal must look like `ml.<family>.<size>`.
-pub(super) fn instance_type(ctx: &mut Ctx, obj: &Value, attr: &str, path: &AttrPath) -> Option<Json> {
-    let s = model::string(obj, attr).value()?;
-    if !plausible_instance_type(&s) {
-        ctx.error(
-            path.clone().attr(attr),
-            format!("Invalid instance type {s:?}"),
-            "SageMaker instance types look like \"ml.m5.xlarge\"; or use a reference to a String parameter.",
         );
         return None;
     }
@@ -191,16 +139,16 @@ impl StepKind for Training {
 
         // OutputDataConfig
         let mut output = Map::new();
-        put(&mut output, "S3OutputPath", s3_uri(ctx, cfg, "output_path", &root));
+        put(&mut output, "S3OutputPath", ctx.s3_uri(cfg, "output_path", &root));
         put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
         args.insert("OutputDataConfig".into(), Json::Object(output));
 
         // StoppingCondition
         let mut stop = Map::new();
-        let max_run = count(ctx, cfg, "max_runtime_in_seconds", &root, 1, Some(86_400));
+        let max_run = ctx.count(cfg, "max_runtime_in_seconds", &root, 1, Some(86_400));
         put(&mut stop, "MaxRuntimeInSeconds", max_run.clone());
         let spot = ctx.bool(cfg, "use_spot_instances").unwrap_or(false);
-        let max_wait = count(ctx, cfg, "max_wait_time_in_seconds", &root, 1, None);
+        let max_wait = ctx.count(cfg, "max_wait_time_in_seconds", &root, 1, None);
         let max_wait_set = cfg.get("max_wait_time_in_seconds").is_some_and(|v| !v.is_null());
         if spot && !max_wait_set {
             ctx.error(
@@ -230,9 +178,9 @@ impl StepKind for Training {
 
         // ResourceConfig
         let mut resources = Map::new();
-        put(&mut resources, "VolumeSizeInGB", count(ctx, cfg, "volume_size_in_gb", &root, 1, Some(30)));
-        put(&mut resources, "InstanceCount", count(ctx, cfg, "instance_count", &root, 1, Some(1)));
-        put(&mut resources, "InstanceType", instance_type(ctx, cfg, "instance_type", &root));
+        put(&mut resources, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
+        put(&mut resources, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
+        put(&mut resources, "InstanceType", ctx.instance_type(cfg, "instance_type", &root, JobKind::Training));
         put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
         args.insert("ResourceConfig".into(), Json::Object(resources));
 
@@ -266,7 +214,7 @@ impl StepKind for Training {
             args.insert("EnableManagedSpotTraining".into(), Json::Bool(true));
         }
 
-        let checkpoint = s3_uri(ctx, cfg, "checkpoint_s3_uri", &root);
+        let checkpoint = ctx.s3_uri(cfg, "checkpoint_s3_uri", &root);
         let local = ctx.string(cfg, "checkpoint_local_path", &root);
         match (checkpoint, local) {
             (Some(uri), local) => {
@@ -323,7 +271,7 @@ fn input_data_config(cfg: &Value, ctx: &mut Ctx) -> Vec<Json> {
         }
         let mut s3 = Map::new();
         s3.insert("S3DataType".into(), one_of(ctx, b, "s3_data_type", &path, &S3_DATA_TYPES).unwrap_or_else(|| json!("S3Prefix")));
-        put(&mut s3, "S3Uri", s3_uri(ctx, b, "s3_uri", &path));
+        put(&mut s3, "S3Uri", ctx.s3_uri(b, "s3_uri", &path));
         s3.insert(
             "S3DataDistributionType".into(),
             one_of(ctx, b, "s3_data_distribution_type", &path, &DISTRIBUTION_TYPES).unwrap_or_else(|| json!("FullyReplicated")),
@@ -426,7 +374,7 @@ mod tests {
         let err = compile(&cfg(vec![("instance_count", Value::string("two"))])).unwrap_err();
         assert_eq!(err[0].0, "instance_count");
         let err = compile(&cfg(vec![("instance_count", Value::string("0"))])).unwrap_err();
-        assert_eq!(err[0], ("instance_count".to_string(), "instance_count must be at least 1".to_string()));
+        assert_eq!(err[0], ("instance_count".to_string(), "instance_count must be a positive whole number".to_string()));
         let j = compile(&cfg(vec![("instance_count", Value::string("{{ Parameters.Count }}"))])).expect("compiles");
         assert_eq!(j["Arguments"]["ResourceConfig"]["InstanceCount"], json!({"Get": "Parameters.Count"}));
     }

@@ -14,7 +14,8 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::{put, string_map, Ctx};
 use super::processing::tags;
-use super::training::{count, instance_type, one_of, s3_uri};
+use super::instance_types::JobKind;
+use super::training::one_of;
 use super::{Export, StepKind};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::tfvalue::{Type, Value};
@@ -82,7 +83,7 @@ impl StepKind for Transform {
                 let path = AttrPath::root("input");
                 let mut s3 = Map::new();
                 s3.insert("S3DataType".into(), one_of(ctx, input, "data_type", &path, &DATA_TYPES).unwrap_or_else(|| json!("S3Prefix")));
-                put(&mut s3, "S3Uri", s3_uri(ctx, input, "s3_uri", &path));
+                put(&mut s3, "S3Uri", ctx.s3_uri(input, "s3_uri", &path));
                 let mut t = Map::new();
                 t.insert("DataSource".into(), json!({ "S3DataSource": s3 }));
                 put(&mut t, "ContentType", ctx.string(input, "content_type", &path));
@@ -98,21 +99,21 @@ impl StepKind for Transform {
         }
 
         let mut output = Map::new();
-        put(&mut output, "S3OutputPath", s3_uri(ctx, cfg, "output_path", &root));
+        put(&mut output, "S3OutputPath", ctx.s3_uri(cfg, "output_path", &root));
         put(&mut output, "Accept", ctx.string(cfg, "accept", &root));
         put(&mut output, "AssembleWith", one_of(ctx, cfg, "assemble_with", &root, &ASSEMBLE_WITH));
         put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
         args.insert("TransformOutput".into(), Json::Object(output));
 
         let mut resources = Map::new();
-        put(&mut resources, "InstanceCount", count(ctx, cfg, "instance_count", &root, 1, Some(1)));
-        put(&mut resources, "InstanceType", instance_type(ctx, cfg, "instance_type", &root));
+        put(&mut resources, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
+        put(&mut resources, "InstanceType", ctx.instance_type(cfg, "instance_type", &root, JobKind::Transform));
         put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
         args.insert("TransformResources".into(), Json::Object(resources));
 
         put(&mut args, "BatchStrategy", one_of(ctx, cfg, "batch_strategy", &root, &BATCH_STRATEGIES));
-        put(&mut args, "MaxConcurrentTransforms", count(ctx, cfg, "max_concurrent_transforms", &root, 0, None));
-        let payload = count(ctx, cfg, "max_payload_in_mb", &root, 0, None);
+        put(&mut args, "MaxConcurrentTransforms", ctx.count(cfg, "max_concurrent_transforms", &root, 0, None));
+        let payload = ctx.count(cfg, "max_payload_in_mb", &root, 0, None);
         if payload.as_ref().and_then(Json::as_i64).is_some_and(|p| p > 100) {
             ctx.error(AttrPath::root("max_payload_in_mb"), "max_payload_in_mb is too large", "SageMaker accepts at most 100 MB per request.");
         }

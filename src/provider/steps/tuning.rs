@@ -21,10 +21,11 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::{self, network_block, put, string_list, string_map, Ctx};
 use super::processing;
-use super::training::{self, count, instance_type, DEFAULT_CHANNEL};
+use super::instance_types::JobKind;
+use super::training::{self, DEFAULT_CHANNEL};
 use super::{Export, StepKind};
 use crate::compiler::expr;
-use crate::framework::{AttrPath, Attribute, Block, Diagnostic, NestedBlock};
+use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model::{self, Known};
 use crate::tfvalue::{Type, Value};
 
@@ -139,8 +140,8 @@ impl StepKind for Tuning {
         let mut limits = Map::new();
         // Grid search runs every combination: the SDK leaves the total out unless it is given.
         let total_default = if strategy == "Grid" { None } else { Some(1) };
-        put(&mut limits, "MaxNumberOfTrainingJobs", count(ctx, cfg, "max_number_of_training_jobs", &root, 1, total_default));
-        put(&mut limits, "MaxParallelTrainingJobs", count(ctx, cfg, "max_parallel_training_jobs", &root, 1, Some(1)));
+        put(&mut limits, "MaxNumberOfTrainingJobs", ctx.count(cfg, "max_number_of_training_jobs", &root, 1, total_default));
+        put(&mut limits, "MaxParallelTrainingJobs", ctx.count(cfg, "max_parallel_training_jobs", &root, 1, Some(1)));
         tuning.insert("ResourceLimits".into(), Json::Object(limits));
         tuning.insert("TrainingJobEarlyStoppingType".into(), json!(one_of(ctx, cfg, "early_stopping_type", &EARLY_STOPPING, "Off")));
 
@@ -156,13 +157,15 @@ impl StepKind for Tuning {
                 let metric = model::string(o, "metric_name").value().unwrap_or_default();
                 if metric.trim().is_empty() {
                     ctx.error(path.clone().attr("metric_name"), "Empty objective metric", "Name the metric to optimise, e.g. \"validation:auc\".");
-                } else if !metric_names.is_empty() && !metric_names.contains(&metric) {
-                    ctx.diags.push(
-                        Diagnostic::warning(
-                            format!("Objective metric {metric:?} is not among the metric definitions"),
-                            format!("The training jobs only report {metric_names:?}; add a metric_definition named {metric:?}, unless the algorithm emits it itself."),
-                        )
-                        .at(path.attr("metric_name")),
+                } else if !metric_names.is_empty() && !metric_names.contains(&metric) && !metric.contains("{{") {
+                    // Metric definitions mean a custom algorithm, which reports only these.
+                    let hint = crate::compiler::expr::did_you_mean(&metric, metric_names.iter().map(String::as_str))
+                        .map(|c| format!("Did you mean '{c}'? "))
+                        .unwrap_or_default();
+                    ctx.error(
+                        path.attr("metric_name"),
+                        format!("Objective metric {metric:?} is not among the metric definitions"),
+                        format!("{hint}The training jobs report only {}; use one of them, or add a metric_definition named {metric:?}.", metric_names.join(", ")),
                     );
                 }
                 tuning.insert("HyperParameterTuningJobObjective".into(), json!({"Type": ty, "MetricName": metric}));
@@ -235,18 +238,18 @@ impl StepKind for Tuning {
             def.insert("InputDataConfig".into(), Json::Array(channels));
         }
         let mut output = Map::new();
-        put(&mut output, "S3OutputPath", training::s3_uri(ctx, cfg, "output_path", &root));
+        put(&mut output, "S3OutputPath", ctx.s3_uri(cfg, "output_path", &root));
         put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
         def.insert("OutputDataConfig".into(), Json::Object(output));
 
         let mut resources = Map::new();
-        put(&mut resources, "InstanceType", instance_type(ctx, cfg, "instance_type", &root));
-        put(&mut resources, "InstanceCount", count(ctx, cfg, "instance_count", &root, 1, Some(1)));
-        put(&mut resources, "VolumeSizeInGB", count(ctx, cfg, "volume_size_in_gb", &root, 1, Some(30)));
+        put(&mut resources, "InstanceType", ctx.instance_type(cfg, "instance_type", &root, JobKind::Training));
+        put(&mut resources, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
+        put(&mut resources, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
         put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
         def.insert("ResourceConfig".into(), Json::Object(resources));
         let mut stop = Map::new();
-        put(&mut stop, "MaxRuntimeInSeconds", count(ctx, cfg, "max_runtime_in_seconds", &root, 1, Some(86_400)));
+        put(&mut stop, "MaxRuntimeInSeconds", ctx.count(cfg, "max_runtime_in_seconds", &root, 1, Some(86_400)));
         def.insert("StoppingCondition".into(), Json::Object(stop));
 
         if let Some(n) = cfg.get("network").filter(|n| !n.is_null()) {
@@ -414,7 +417,7 @@ fn channels(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
         }
         let mut s3 = Map::new();
         s3.insert("S3DataType".into(), training::one_of(ctx, b, "s3_data_type", &path, &S3_DATA_TYPES).unwrap_or_else(|| json!("S3Prefix")));
-        put(&mut s3, "S3Uri", training::s3_uri(ctx, b, "s3_uri", &path));
+        put(&mut s3, "S3Uri", ctx.s3_uri(b, "s3_uri", &path));
         s3.insert(
             "S3DataDistributionType".into(),
             training::one_of(ctx, b, "s3_data_distribution_type", &path, &DISTRIBUTION_TYPES).unwrap_or_else(|| json!("FullyReplicated")),
