@@ -134,7 +134,7 @@ pub fn canonical_number(text: &str) -> String {
     };
     let (mantissa, exp) = match rest.find(['e', 'E']) {
         Some(i) => match rest[i + 1..].parse::<i64>() {
-            Ok(e) if e.abs() <= 4096 => (&rest[..i], e),
+            Ok(e) if e.unsigned_abs() <= 4096 => (&rest[..i], e),
             // Absurd or unreadable exponents are kept verbatim rather than expanded.
             _ => return text.to_string(),
         },
@@ -147,7 +147,7 @@ pub fn canonical_number(text: &str) -> String {
     }
     // Position of the decimal point within `digits`.
     let mut point = int_part.len() as i64 + exp;
-    if point.abs() > 4096 {
+    if point.unsigned_abs() > 4096 {
         return text.to_string(); // absurd exponents are kept verbatim rather than expanded
     }
     if point < 0 {

@@ -20,7 +20,15 @@ pub fn summarize(
     planned: &BTreeMap<String, String>,
 ) -> Option<String> {
     let mut lines = Vec::new();
-    let mut changed_steps = BTreeSet::new();
+    // Every step by name, branch steps included, on both sides: a change inside a condition's
+    // branch is a change of that branch step (and of the condition holding it).
+    let (before_steps, after_steps) = (all_steps(prior), all_steps(planned));
+    let mut changed_steps: BTreeSet<String> = before_steps
+        .keys()
+        .chain(after_steps.keys())
+        .filter(|n| before_steps.get(*n) != after_steps.get(*n))
+        .cloned()
+        .collect();
     let keys: BTreeSet<&String> = prior.keys().chain(planned.keys()).collect();
     for key in keys {
         let (before, after) = (prior.get(key), planned.get(key));
@@ -43,7 +51,10 @@ pub fn summarize(
                     serde_json::from_str::<Json>(b),
                     serde_json::from_str::<Json>(a),
                 ) {
-                    (Ok(b), Ok(a)) => changed_paths(&b, &a, String::new(), &mut fields),
+                    (Ok(b), Ok(a)) => {
+                        let whole = if key.starts_with(STEP_PREFIX) { "(whole step)" } else { "(whole value)" };
+                        changed_paths(&b, &a, String::new(), whole, &mut fields)
+                    }
                     _ => fields.push(String::from("(whole text)")),
                 }
                 let shown: Vec<&str> = fields.iter().take(MAX_FIELDS).map(String::as_str).collect();
@@ -73,7 +84,7 @@ pub fn summarize(
 
 /// Dotted paths of the leaves that differ (`Arguments.HyperParameters.max_depth`); array
 /// elements are `[i]`. A path whose value changed type is reported as a whole.
-fn changed_paths(before: &Json, after: &Json, path: String, out: &mut Vec<String>) {
+fn changed_paths(before: &Json, after: &Json, path: String, whole: &str, out: &mut Vec<String>) {
     if before == after {
         return;
     }
@@ -89,18 +100,18 @@ fn changed_paths(before: &Json, after: &Json, path: String, out: &mut Vec<String
             let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
             for k in keys {
                 match (b.get(k), a.get(k)) {
-                    (Some(x), Some(y)) => changed_paths(x, y, join(k), out),
+                    (Some(x), Some(y)) => changed_paths(x, y, join(k), whole, out),
                     _ => out.push(join(k)),
                 }
             }
         }
         (Json::Array(b), Json::Array(a)) if b.len() == a.len() => {
             for (i, (x, y)) in b.iter().zip(a).enumerate() {
-                changed_paths(x, y, format!("{path}[{i}]"), out);
+                changed_paths(x, y, format!("{path}[{i}]"), whole, out);
             }
         }
         _ => out.push(if path.is_empty() {
-            String::from("(whole step)")
+            whole.to_string()
         } else {
             path
         }),
@@ -113,15 +124,7 @@ fn cache_misses(
     planned: &BTreeMap<String, String>,
     changed: &BTreeSet<String>,
 ) -> BTreeSet<String> {
-    let mut steps: BTreeMap<String, Json> = BTreeMap::new();
-    for (key, text) in planned {
-        if let (Some(name), Ok(step)) = (
-            key.strip_prefix(STEP_PREFIX),
-            serde_json::from_str::<Json>(text),
-        ) {
-            collect_steps(name, &step, &mut steps);
-        }
-    }
+    let steps = all_steps(planned);
     // Edges: step -> the steps it reads from or depends on.
     let upstream: BTreeMap<&String, BTreeSet<String>> = steps
         .iter()
@@ -157,6 +160,17 @@ fn cache_misses(
                 == Some(true)
         })
         .collect()
+}
+
+/// Every step of a definition's parts by name, branch steps included.
+fn all_steps(parts: &BTreeMap<String, String>) -> BTreeMap<String, Json> {
+    let mut steps = BTreeMap::new();
+    for (key, text) in parts {
+        if let (Some(name), Ok(step)) = (key.strip_prefix(STEP_PREFIX), serde_json::from_str::<Json>(text)) {
+            collect_steps(name, &step, &mut steps);
+        }
+    }
+    steps
 }
 
 /// A step and the branch steps nested in it (condition steps), by name.
@@ -236,6 +250,21 @@ mod tests {
         );
         assert!(s.contains("reused (caching is on, and the step or a step it reads from changed): Eval, Train."), "{s}");
         assert!(!s.contains("Other"), "{s}");
+    }
+
+    /// Review finding: a cached step inside a condition's branch was not reported.
+    #[test]
+    fn branch_steps_count_as_changed_steps() {
+        let check = |depth: &str| {
+            format!(r#"{{"Name":"Check","Arguments":{{"IfSteps":[{{"Name":"Inner","Arguments":{{"d":"{depth}"}},"CacheConfig":{{"Enabled":true}}}}]}}}}"#)
+        };
+        let prior = parts(&[("Check", &check("5"))]);
+        let planned = parts(&[("Check", &check("6"))]);
+        let s = summarize(&prior, &planned).expect("a change");
+        assert!(s.contains("- step Check: Arguments.IfSteps[0].Arguments.d"), "{s}");
+        assert!(s.ends_with("changed): Inner."), "{s}");
+        let one = |v: &str| -> BTreeMap<String, String> { [("Version".to_string(), v.to_string())].into() };
+        assert_eq!(summarize(&one("1"), &one("2")).as_deref(), Some("- Version: (whole value)"));
     }
 
     #[test]

@@ -107,7 +107,7 @@ fn pipeline_schema() -> Schema {
             .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Tags of the pipeline (at most 50 together with `default_tags`)."))
             .attr(Attribute::computed("tags_all", Type::Map(Box::new(Type::String)), "All tags of the pipeline: the provider's `default_tags` merged with `tags`."))
             .attr(Attribute::computed("definition_parts", Type::Map(Box::new(Type::String)), "The compiled definition, one canonical JSON text per part, so that a plan names only the parts that change: `Steps.<name>` for each top-level step (a condition's branch steps inside it), `Steps` for the step names in order, and `Version`, `Metadata`, `Parameters`, `PipelineExperimentConfig`. The whole definition as one canonical JSON text is the `json` of the `sagemaker_ml_pipeline_definition` data source given the same inputs (or the `definition` of the `sagemaker_ml_pipeline` data source, as deployed)."))
-            .attr(Attribute::computed("definition_sha256", Type::String, "SHA-256 (lowercase hex) of the whole compiled definition as canonical JSON: equal to `sha256(data.sagemaker_ml_pipeline_definition.x.json)` for the same inputs. Changes exactly when the definition's meaning changes; useful as a trigger."))
+            .attr(Attribute::computed("definition_sha256", Type::String, "SHA-256 (lowercase hex) of the whole definition as canonical JSON, as held in `definition_parts`: equal to `sha256(data.sagemaker_ml_pipeline_definition.x.json)` for the same inputs once this provider has deployed them (right after an import it is the deployed spelling's, kept while the configuration means the same). Changes when the definition changes; useful as a trigger."))
             .attr(dependencies_attribute())
             .block(NestedBlock::list("parameter", parameter_block()))
             .block(NestedBlock::single("step_defaults", step_defaults_block()))
@@ -168,7 +168,8 @@ fn parts_keeping_equal(text: &str, prior: &BTreeMap<String, String>) -> BTreeMap
         !key.starts_with("Steps") && semantic::definitions_equal(&format!("{{{}:{text}}}", canonical::to_string(&Json::String(key.into()))), "{}")
     };
     let mut new = split_or_whole(text);
-    if !prior.is_empty() {
+    let whole = |m: &BTreeMap<String, String>| m.len() == 1 && m.contains_key("Definition");
+    if !prior.is_empty() && !whole(prior) && !whole(&new) {
         new.retain(|k, t| prior.contains_key(k) || !empty_part(k, t));
         for (k, t) in prior {
             if !new.contains_key(k) && empty_part(k, t) {
@@ -480,12 +481,12 @@ fn keep_prior_parameter_defaults(prior: &Value, planned: &mut Value) {
     let prior_params = model::blocks(prior, "parameter");
     let Value::Object(obj) = planned else { return };
     let Some(Value::List(params)) = obj.get_mut("parameter") else { return };
+    // Decided from the prior block (always known) and the configured default alone, so the plan
+    // Terraform repeats at apply, with every value known, decides the same way: a planned value
+    // known in the first plan must not change in the second.
     for (p, before) in params.iter_mut().zip(prior_params) {
-        if p.get("name") != before.get("name") || p.get("type") != before.get("type") {
-            continue;
-        }
         let (Some(Value::String(now)), Some(Value::String(then))) = (p.get("default"), before.get("default")) else { continue };
-        let Some(ty) = p.get_str("type").and_then(ParamType::parse) else { continue };
+        let Some(ty) = before.get_str("type").and_then(ParamType::parse) else { continue };
         if now != then && same_default(&ty, now, then) {
             let then = then.clone();
             model::set(p, "default", Value::string(then));
@@ -505,14 +506,23 @@ fn same_default(ty: &ParamType, a: &str, b: &str) -> bool {
 /// step defaults, dependencies and String parameters applied), are semantically the deployed
 /// ones, matched by name, plan the state's list. It must be the whole list: Terraform accepts
 /// for a non-computed attribute either the configured value or the prior one.
-fn keep_prior_steps(prior: &Value, planned: &mut Value, compiled: &str) {
+///
+/// The configured steps are compiled with the pipeline settings of the prior state (its step
+/// defaults, dependencies and parameters, always known), not the planned ones: the decision then
+/// depends only on values known in both the first plan and the one Terraform repeats at apply,
+/// so it cannot flip between them ("inconsistent final plan").
+fn keep_prior_steps(prior: &Value, planned: &mut Value) {
     let (Known::Value(before), Known::Value(now)) = (model::string_list(prior, "steps"), model::string_list(planned, "steps")) else {
         return;
     };
     if before == now {
         return;
     }
-    let Ok(definition) = serde_json::from_str::<Json>(compiled) else { return };
+    let mut settled = prior.clone();
+    model::set(&mut settled, "steps", planned.get("steps").cloned().unwrap_or(Value::Null));
+    let Some(input) = definition_input(&settled) else { return };
+    let (Some(compiled), _) = definition::compile(&input) else { return };
+    let Ok(definition) = serde_json::from_str::<Json>(&compiled) else { return };
     let Some(effective) = definition.get("Steps").and_then(Json::as_array) else { return };
     let Ok(deployed) = before.iter().map(|s| serde_json::from_str::<Json>(s)).collect::<Result<Vec<Json>, _>>() else { return };
     if semantic::step_lists_equal(effective, &deployed, &semantic::Context::of_definition(&definition)) {
@@ -584,12 +594,12 @@ impl Resource<ProviderData> for MlPipeline {
                 let (compiled, problems) = definition::compile(&input);
                 diags.extend(problems);
                 compiled.map(|text| {
-                    keep_prior_steps(&req.prior, planned, &text);
                     let prior = model::string_map(&req.prior, "definition_parts").value().unwrap_or_default();
                     parts_keeping_equal(&text, &prior)
                 })
             }
         };
+        keep_prior_steps(&req.prior, planned);
         if let (Some(new), Known::Value(old)) = (&parts, model::string_map(&req.prior, "definition_parts")) {
             if let Some(summary) = review::summarize(&old, new) {
                 let name = model::string(planned, "name").value().unwrap_or_default();
@@ -1096,34 +1106,46 @@ mod tests {
     }
 
     /// Issue 6: after an import, `steps` holds the deployed step objects; a configuration whose
-    /// steps compile (with step defaults) to the same steps plans the state's list.
+    /// steps compile (with the state's step defaults) to the same steps plans the state's list.
     #[test]
     fn plan_keeps_imported_steps_that_mean_the_same() {
         let deployed_steps = [
             r#"{"Name":"L","Type":"Lambda","FunctionArn":"f","Arguments":{"run":{"Std:Join":{"On":"-","Values":[{"Get":"Execution.PipelineName"},"x"]}}}}"#,
             r#"{"Name":"P","Type":"Processing","Arguments":{"RoleArn":"arn:aws:iam::123456789012:role/r","Environment":{}}}"#,
         ];
-        let prior = with_steps(import_stub("p"), &deployed_steps);
+        let mut prior = with_steps(import_stub("p"), &deployed_steps);
+        model::set(
+            &mut prior,
+            "step_defaults",
+            Value::object([
+                ("role_arn", Value::string("arn:aws:iam::123456789012:role/r")),
+                ("volume_kms_key_id", Value::Null),
+                ("output_kms_key_id", Value::Null),
+                ("tags", Value::Null),
+                ("network", Value::Null),
+            ]),
+        );
         let configured = [
             r#"{"Arguments":{},"Name":"P","Type":"Processing"}"#,
             r#"{"Arguments":{"run":{"Std:Join":{"On":"","Values":[{"Get":"Execution.PipelineName"},"-x"]}}},"FunctionArn":"f","Name":"L","OutputParameters":[],"Type":"Lambda"}"#,
         ];
-        // What the pipeline compiles them to: the role comes from step_defaults.
-        let compiled = r#"{"Metadata":{},"Parameters":[],"Steps":[{"Arguments":{"RoleArn":"arn:aws:iam::123456789012:role/r"},"Name":"P","Type":"Processing"},{"Arguments":{"run":{"Std:Join":{"On":"","Values":[{"Get":"Execution.PipelineName"},"-x"]}}},"FunctionArn":"f","Name":"L","OutputParameters":[],"Type":"Lambda"}],"Version":"2020-12-01"}"#;
+        // The role comes from the state's step_defaults; whatever the planned pipeline settings
+        // are (here: unknown), the decision is the same.
         let mut planned = with_steps(import_stub("p"), &configured);
-        keep_prior_steps(&prior, &mut planned, compiled);
+        model::set(&mut planned, "step_defaults", Value::Unknown);
+        keep_prior_steps(&prior, &mut planned);
         assert_eq!(planned.get("steps"), prior.get("steps"));
 
-        let changed = compiled.replace("-x", "-y");
-        let mut planned = with_steps(import_stub("p"), &configured);
-        keep_prior_steps(&prior, &mut planned, &changed);
+        let changed: Vec<String> = configured.iter().map(|c| c.replace("-x", "-y")).collect();
+        let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
+        let mut planned = with_steps(import_stub("p"), &changed);
+        keep_prior_steps(&prior, &mut planned);
         assert_eq!(model::string_list(&planned, "steps").value().map(|s| s.len()), Some(2));
         assert_ne!(planned.get("steps"), prior.get("steps"), "a changed step plans the configuration");
 
         // One step fewer is a change too.
-        let one = r#"{"Metadata":{},"Parameters":[],"Steps":[{"Arguments":{"RoleArn":"arn:aws:iam::123456789012:role/r"},"Name":"P","Type":"Processing"}],"Version":"2020-12-01"}"#;
         let mut planned = with_steps(import_stub("p"), &configured[..1]);
-        keep_prior_steps(&prior, &mut planned, one);
+        keep_prior_steps(&prior, &mut planned);
         assert_ne!(planned.get("steps"), prior.get("steps"));
     }
 
