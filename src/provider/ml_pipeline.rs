@@ -403,9 +403,12 @@ impl Resource<ProviderData> for MlPipeline {
                         &[("pipeline", &spec.name), ("arn", &remote.arn), ("after", e.code.as_deref().unwrap_or(&format!("{:?}", e.kind)))],
                     );
                     if e.kind == ErrorKind::Interrupted {
-                        diags.push(Diagnostic::error(
+                        // A warning, not an error: Terraform taints an object created with an
+                        // error and would replace this complete, correct pipeline next time.
+                        // Terraform itself reports the interrupted run as failed.
+                        diags.push(Diagnostic::warning(
                             format!("Apply interrupted after SageMaker pipeline {:?} was created", spec.name),
-                            "Terraform asked the provider to stop. The pipeline exists and is recorded in the state; re-run the command to finish the rest of the apply.",
+                            "Terraform asked the provider to stop. The pipeline exists as planned and is recorded in the state; re-run the command to finish the rest of the apply.",
                         ));
                     }
                     (remote.arn.clone(), Some(remote))
