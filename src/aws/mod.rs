@@ -431,6 +431,45 @@ where
     }
 }
 
+/// Logs every attempt of every call at DEBUG (operation, HTTP status or what went wrong,
+/// request id), so retries and backoff are visible; the per-call line comes from `send`.
+/// Headers other than the target and request id are never read: no credential can leak.
+#[derive(Debug)]
+struct AttemptLog;
+
+impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
+    fn name(&self) -> &'static str {
+        "AttemptLog"
+    }
+
+    fn read_after_attempt(
+        &self,
+        ctx: &aws_sdk_sagemaker::config::interceptors::FinalizerInterceptorContextRef<'_>,
+        _rc: &aws_sdk_sagemaker::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_sagemaker::config::ConfigBag,
+    ) -> Result<(), aws_sdk_sagemaker::error::BoxError> {
+        if !crate::logging::enabled(crate::logging::Level::Debug) {
+            return Ok(());
+        }
+        let operation = ctx
+            .request()
+            .and_then(|r| r.headers().get("x-amz-target"))
+            .map(|t| t.trim_start_matches("SageMaker."))
+            .unwrap_or("?");
+        let status = ctx.response().map(|r| r.status().as_u16().to_string()).unwrap_or_else(|| "no answer".into());
+        let request_id = ctx.response().and_then(|r| r.headers().get("x-amzn-requestid")).unwrap_or("-");
+        let failure = match ctx.output_or_error() {
+            Some(Err(e)) if ctx.response().is_none() => chain(e),
+            _ => String::new(),
+        };
+        crate::logging::debug(
+            "AWS attempt",
+            &[("operation", operation), ("status", &status), ("request_id", request_id), ("failure", &failure)],
+        );
+        Ok(())
+    }
+}
+
 /// A built client and what error messages and logs say about where it sends.
 struct Ready {
     client: Client,
@@ -524,7 +563,7 @@ impl SageMaker {
                     shared.endpoint_url(),
                     &region,
                 );
-                let mut builder = aws_sdk_sagemaker::config::Builder::from(&shared);
+                let mut builder = aws_sdk_sagemaker::config::Builder::from(&shared).interceptor(AttemptLog);
                 // A provider-block endpoint wins over the environment's; otherwise aws-config has
                 // already applied AWS_ENDPOINT_URL_SAGEMAKER / AWS_ENDPOINT_URL.
                 if let Some(ep) = &s.sagemaker_endpoint {
