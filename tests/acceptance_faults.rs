@@ -724,3 +724,95 @@ resource "sagemaker_ml_pipeline" "p" {{
         assert!(sagemaker.pipeline_names().is_empty());
     }
 }
+
+/// Issue 6: when the provider was killed mid-apply after CreatePipeline took effect, every later
+/// apply failed with "already exists" and only a hand-run `terraform import` recovered. Now the
+/// re-apply adopts the pipeline it was creating (same definition, role and tags).
+#[test]
+fn a_reapply_after_a_killed_apply_adopts_the_pipeline() {
+    let sagemaker = LocalSageMaker::start();
+    let proxy = FaultProxy::start(sagemaker.port, 2, 0.0);
+    for terraform in terraform_binaries() {
+        proxy.hang_creates.store(true, Ordering::Relaxed);
+        let ws = Workspace::new(&terraform, &sagemaker);
+        let config = |name: &str| {
+            format!(
+                r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+provider "sagemaker" {{
+  default_tags = {{ team = "ml" }}
+  endpoints {{
+    sagemaker = "{}"
+  }}
+}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  name        = "{name}"
+  role_arn    = "{ROLE}"
+  description = "killed"
+  steps       = [jsonencode({{ Name = "F", Type = "Fail", Arguments = {{ ErrorMessage = "x" }} }})]
+}}
+"#,
+                proxy.url
+            )
+        };
+        ws.write("main.tf", &config("killed"));
+        ws.init();
+        let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        cmd.process_group(0)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        let mut child = cmd.spawn().expect("start terraform apply");
+        let pid = child.id() as i32;
+        let waited = Instant::now();
+        while !sagemaker.pipeline_names().contains(&"killed".to_string()) {
+            assert!(
+                waited.elapsed() < Duration::from_secs(60),
+                "CreatePipeline never reached the endpoint"
+            );
+            thread::sleep(Duration::from_millis(200));
+        }
+        // SAFETY: killing the process group we created (Terraform and the provider).
+        unsafe { libc::kill(-pid, libc::SIGKILL) };
+        let _ = child.wait();
+        let listed = ws.tf(&["state", "list"]);
+        assert!(
+            !String::from_utf8_lossy(&listed.stdout).contains("sagemaker_ml_pipeline.p"),
+            "the killed apply recorded nothing (there may be no state file at all)"
+        );
+
+        proxy.hang_creates.store(false, Ordering::Relaxed);
+        let out = ws.apply();
+        assert!(out.contains("1 added"), "{out}");
+        assert_state_matches_endpoint(&ws, &sagemaker, 1);
+        assert_eq!(ws.plan_exit_code(), 0, "the next plan must be empty");
+
+        // A different pipeline under a taken name is not adopted: the error names import.
+        ws.write(
+            "main.tf",
+            &config("killed")
+                .replace("description = \"killed\"", "description = \"other\"")
+                .replace(
+                    "resource \"sagemaker_ml_pipeline\" \"p\"",
+                    "resource \"sagemaker_ml_pipeline\" \"q\"",
+                )
+                .replace("ErrorMessage = \"x\"", "ErrorMessage = \"y\""),
+        );
+        ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);
+        let err = ws.tf_err(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        assert!(
+            err.contains("already exists")
+                && err.contains("terraform import sagemaker_ml_pipeline.<resource name> killed"),
+            "{err}"
+        );
+        assert!(err.contains("definition"), "{err}");
+        assert_eq!(sagemaker.pipeline_names(), vec!["killed".to_string()]);
+        sagemaker.request_sagemaker("DeletePipeline", r#"{"PipelineName":"killed","ClientRequestToken":"cleanup-0000000000000000000000000000"}"#).expect("delete");
+        assert!(sagemaker.pipeline_names().is_empty());
+    }
+}

@@ -437,25 +437,46 @@ where
 #[derive(Debug)]
 struct AttemptLog;
 
+/// The operation and start of the attempt in flight, kept in the call's config bag (the request
+/// itself is gone once it has been sent).
+#[derive(Clone, Debug)]
+struct AttemptStart(String, Instant);
+
+impl aws_smithy_types::config_bag::Storable for AttemptStart {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
+
 impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
     fn name(&self) -> &'static str {
         "AttemptLog"
+    }
+
+    fn read_before_transmit(
+        &self,
+        ctx: &aws_sdk_sagemaker::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &aws_sdk_sagemaker::config::RuntimeComponents,
+        cfg: &mut aws_sdk_sagemaker::config::ConfigBag,
+    ) -> Result<(), aws_sdk_sagemaker::error::BoxError> {
+        if crate::logging::enabled(crate::logging::Level::Debug) {
+            let target = ctx.request().headers().get("x-amz-target").unwrap_or("?");
+            let operation = target.trim_start_matches("SageMaker.").to_string();
+            cfg.interceptor_state().store_put(AttemptStart(operation, Instant::now()));
+        }
+        Ok(())
     }
 
     fn read_after_attempt(
         &self,
         ctx: &aws_sdk_sagemaker::config::interceptors::FinalizerInterceptorContextRef<'_>,
         _rc: &aws_sdk_sagemaker::config::RuntimeComponents,
-        _cfg: &mut aws_sdk_sagemaker::config::ConfigBag,
+        cfg: &mut aws_sdk_sagemaker::config::ConfigBag,
     ) -> Result<(), aws_sdk_sagemaker::error::BoxError> {
         if !crate::logging::enabled(crate::logging::Level::Debug) {
             return Ok(());
         }
-        let operation = ctx
-            .request()
-            .and_then(|r| r.headers().get("x-amz-target"))
-            .map(|t| t.trim_start_matches("SageMaker."))
-            .unwrap_or("?");
+        let start = cfg.load::<AttemptStart>();
+        let operation = start.map(|s| s.0.as_str()).unwrap_or("?");
+        let ms = start.map(|s| s.1.elapsed().as_millis().to_string()).unwrap_or_default();
         let status = ctx.response().map(|r| r.status().as_u16().to_string()).unwrap_or_else(|| "no answer".into());
         let request_id = ctx.response().and_then(|r| r.headers().get("x-amzn-requestid")).unwrap_or("-");
         let failure = match ctx.output_or_error() {
@@ -464,7 +485,13 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
         };
         crate::logging::debug(
             "AWS attempt",
-            &[("operation", operation), ("status", &status), ("request_id", request_id), ("failure", &failure)],
+            &[
+                ("operation", operation),
+                ("status", &status),
+                ("request_id", request_id),
+                ("duration_ms", &ms),
+                ("failure", &failure),
+            ],
         );
         Ok(())
     }

@@ -552,9 +552,12 @@ async fn settle_create(sm: &SageMaker, spec: &PipelineSpec, e: &AwsError) -> Res
     let differences = creation_differences(spec, &remote);
     if !differences.is_empty() {
         let mut detail = format!(
-            "A pipeline of that name exists in {} and is not the one this configuration describes (its {} differ). To manage it with Terraform, import it: `terraform import sagemaker_ml_pipeline.<resource name> {}` (or an `import` block on Terraform 1.5 and later), then plan; or choose another name.",
+            "A pipeline of that name exists in {} and is not the one this configuration describes (it has another {}). To manage it with Terraform, import it: `terraform import sagemaker_ml_pipeline.<resource name> {}` (or an `import` block on Terraform 1.5 and later), then plan; or choose another name.",
             if e.region.is_empty() { "this account".to_string() } else { format!("region {}", e.region) },
-            differences.join(", "),
+            match differences.as_slice() {
+                [.., last] if differences.len() > 1 => format!("{} and {last}", differences[..differences.len() - 1].join(", ")),
+                _ => differences.join(""),
+            },
             spec.name,
         );
         if e.kind != ErrorKind::AlreadyExists {
