@@ -1,9 +1,12 @@
 //! The SageMaker Pipelines provider: its configuration, and the list of resources and data
 //! sources it serves.
 //!
-//! Configuration is the standard AWS chain (`aws-config`) plus the provider block's overrides.
-//! Nothing heavy happens here: the AWS client is created on first use, so the many short-lived
-//! provider processes Terraform starts (schema loads, validation) stay cheap.
+//! Configuration is the standard AWS chain (`aws-config`) plus the provider block's overrides,
+//! including the limits every AWS call runs with (`max_retries`, `call_timeout`,
+//! `operation_timeout`; validated strictly, never coerced or echoed in full). Nothing heavy
+//! happens here: the AWS client is created on first use, so the many short-lived provider
+//! processes Terraform starts (schema loads, validation) stay cheap. [`aws_diag`] is the one way
+//! an AWS failure becomes a diagnostic, for resources and data sources alike.
 //!
 //! Depends on `framework`, `compiler`, `aws`. Must not know about gRPC or msgpack.
 
