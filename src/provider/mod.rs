@@ -246,10 +246,10 @@ fn aws_advice(e: &AwsError) -> Option<String> {
             format_duration(l.operation_timeout)
         ),
         ErrorKind::Throttled => format!(
-            "SageMaker still throttled the call after {} attempts. Re-run later, or raise max_retries in the provider block.",
+            "SageMaker was still throttling when the retries (up to {} attempts) ran out. Re-run later, or raise max_retries in the provider block.",
             l.max_attempts
         ),
-        ErrorKind::ServerError => format!("SageMaker kept failing after {} attempts; this is usually temporary. Re-run the command.", l.max_attempts),
+        ErrorKind::ServerError => format!("SageMaker was still failing when the retries (up to {} attempts) ran out; this is usually temporary. Re-run the command.", l.max_attempts),
         ErrorKind::Interrupted => "Terraform asked the provider to stop. Re-run the command to finish; the next plan reconciles whatever was applied.".to_string(),
         ErrorKind::Setup => "Check the provider's region and credentials settings (region, profile, AWS_REGION, AWS_PROFILE).".to_string(),
         ErrorKind::NotFound | ErrorKind::AlreadyExists | ErrorKind::BadResponse | ErrorKind::Rejected => return None,
