@@ -190,26 +190,18 @@ impl LocalSageMaker {
 
     /// Names of the pipelines the endpoint holds (ListPipelines).
     pub fn pipeline_names(&self) -> Vec<String> {
-        let (_, body) = self
-            .request_sagemaker("ListPipelines", "{}")
-            .expect("ListPipelines answers");
+        let (_, body) = self.request_sagemaker("ListPipelines", "{}").expect("ListPipelines answers");
         let v: serde_json::Value = serde_json::from_str(&body).expect("ListPipelines returns JSON");
         v["PipelineSummaries"]
             .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|p| p["PipelineName"].as_str().map(str::to_string))
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(|p| p["PipelineName"].as_str().map(str::to_string)).collect())
             .unwrap_or_default()
     }
 
     /// DescribePipeline's answer, or `None` when the pipeline does not exist.
     pub fn describe_pipeline(&self, name: &str) -> Option<serde_json::Value> {
         let body = serde_json::json!({ "PipelineName": name }).to_string();
-        let (status, response) = self
-            .request_sagemaker("DescribePipeline", &body)
-            .expect("DescribePipeline answers");
+        let (status, response) = self.request_sagemaker("DescribePipeline", &body).expect("DescribePipeline answers");
         if status != 200 {
             return None;
         }
@@ -218,12 +210,8 @@ impl LocalSageMaker {
 
     /// The deployed definition of `name`, parsed; panics when it is not deployed.
     pub fn deployed_definition(&self, name: &str) -> serde_json::Value {
-        let d = self
-            .describe_pipeline(name)
-            .unwrap_or_else(|| panic!("pipeline {name} is not deployed"));
-        let text = d["PipelineDefinition"]
-            .as_str()
-            .expect("definition is a string");
+        let d = self.describe_pipeline(name).unwrap_or_else(|| panic!("pipeline {name} is not deployed"));
+        let text = d["PipelineDefinition"].as_str().expect("definition is a string");
         serde_json::from_str(text).expect("deployed definition is JSON")
     }
 
