@@ -119,6 +119,7 @@ impl Message {
 /// A small HTTP proxy in front of moto that injects faults (see the module doc).
 struct FaultProxy {
     url: String,
+    tokens: Arc<Mutex<BTreeMap<String, std::collections::BTreeSet<String>>>>,
     stats: Arc<Mutex<BTreeMap<String, u64>>>,
     stop: Arc<AtomicBool>,
     /// While set, CreatePipeline is forwarded (it takes effect) and its answer never comes.
@@ -131,6 +132,8 @@ struct ProxyState {
     rng: AtomicU64,
     /// CreatePipeline answers by ClientRequestToken: SageMaker's idempotency.
     answers: Mutex<HashMap<String, Vec<u8>>>,
+    /// The ClientRequestTokens each pipeline's CreatePipeline attempts carried.
+    tokens: Arc<Mutex<BTreeMap<String, std::collections::BTreeSet<String>>>>,
     stats: Arc<Mutex<BTreeMap<String, u64>>>,
     hang_creates: Arc<AtomicBool>,
     /// Connections held open without an answer.
@@ -219,11 +222,13 @@ impl FaultProxy {
             listener.local_addr().expect("addr").port()
         );
         let stats = Arc::new(Mutex::new(BTreeMap::new()));
+        let tokens = Arc::new(Mutex::new(BTreeMap::new()));
         let state = Arc::new(ProxyState {
             upstream_port,
             fault_rate,
             rng: AtomicU64::new(seed | 1),
             answers: Mutex::new(HashMap::new()),
+            tokens: tokens.clone(),
             stats: stats.clone(),
             hang_creates: Arc::new(AtomicBool::new(false)),
             held: Mutex::new(Vec::new()),
@@ -243,6 +248,7 @@ impl FaultProxy {
         });
         FaultProxy {
             url,
+            tokens,
             stats,
             stop,
             hang_creates,
@@ -276,9 +282,17 @@ fn serve(conn: TcpStream, state: &ProxyState) {
             .to_string();
         state.count(&format!("requests {operation}"));
         let token = if operation == "CreatePipeline" {
-            serde_json::from_slice::<Json>(&request.body)
-                .ok()
-                .and_then(|b| b["ClientRequestToken"].as_str().map(str::to_string))
+            let body = serde_json::from_slice::<Json>(&request.body).unwrap_or_default();
+            let token = body["ClientRequestToken"].as_str().map(str::to_string);
+            let name = body["PipelineName"].as_str().unwrap_or("?").to_string();
+            state
+                .tokens
+                .lock()
+                .expect("tokens")
+                .entry(name)
+                .or_default()
+                .insert(token.clone().unwrap_or_default());
+            token
         } else {
             None
         };
@@ -483,6 +497,16 @@ fn twenty_pipelines_survive_thirty_percent_faults() {
         ws.write("main.tf", &fleet(&proxy.url, "first", "not yet"));
         ws.init();
         let create_runs = converge(&ws, &apply, 2);
+        // One ClientRequestToken per planned create, reused by every attempt: each pipeline's
+        // CreatePipeline requests (retries included) carried one token per apply run.
+        let tokens = proxy.tokens.lock().expect("tokens").clone();
+        assert_eq!(tokens.len(), 20, "{tokens:?}");
+        for (name, used) in &tokens {
+            assert!(
+                used.len() <= create_runs && !used.contains(""),
+                "{name}: tokens {used:?}"
+            );
+        }
         assert_state_matches_endpoint(&ws, &sagemaker, 20);
 
         ws.write("main.tf", &fleet(&proxy.url, "second", "changed step"));
