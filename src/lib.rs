@@ -12,6 +12,7 @@ pub mod logging;
 pub mod plugin;
 pub mod proto;
 pub mod provider;
+pub mod stop;
 pub mod tfvalue;
 
 /// The provider's source address, as users write it in `required_providers`.

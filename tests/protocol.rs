@@ -309,6 +309,8 @@ fn plan_with_unknown_values_keeps_them_unknown_and_reports_diagnostics_with_path
             ("profile", Value::Null),
             ("default_tags", Value::Unknown),
             ("max_retries", Value::Null),
+            ("call_timeout", Value::Null),
+            ("operation_timeout", Value::Null),
             ("endpoints", Value::Null),
         ]);
         let provider_ty = Type::object([
@@ -316,6 +318,8 @@ fn plan_with_unknown_values_keeps_them_unknown_and_reports_diagnostics_with_path
             ("profile", Type::String),
             ("default_tags", Type::map(Type::String)),
             ("max_retries", Type::Number),
+            ("call_timeout", Type::String),
+            ("operation_timeout", Type::String),
             (
                 "endpoints",
                 Type::object([("sagemaker", Type::String), ("s3", Type::String), ("sts", Type::String)]),

@@ -1,28 +1,122 @@
 //! The AWS adapter: SageMaker pipeline calls through `aws-sdk-sagemaker`.
 //!
-//! It knows SageMaker, not Terraform: inputs and outputs are plain Rust structs, errors are
-//! [`AwsError`] values with a message in the form "creating SageMaker Pipeline (name): cause".
-//! Credentials, region and retries come from the standard AWS chain (`aws-config`), overridden
-//! by whatever the provider block sets. The client is built lazily, on the first call that
-//! needs it, so a Terraform run that never talks to AWS (validate, a plan of only step
-//! resources) never loads credentials.
+//! It knows SageMaker, not Terraform: inputs and outputs are plain Rust structs, failures are
+//! [`AwsError`] values that say which operation failed for which pipeline, on which endpoint and
+//! region, with the service's own error code and message (or, when no answer came, what went
+//! wrong on the way: connection refused, reset, timed out), classified into an [`ErrorKind`] so
+//! callers can react (not found, already exists, outcome unknown) and advise only where advice
+//! fits. Credentials and region come from the standard AWS chain (`aws-config`), overridden by
+//! whatever the provider block sets. The client is built lazily, on the first call that needs
+//! it, so a Terraform run that never talks to AWS (validate, a plan of only step resources)
+//! never loads credentials.
+//!
+//! Every call:
+//! - is retried by the SDK in adaptive mode (throttling slows the client down), up to
+//!   [`Limits::max_attempts`] attempts (default 25, as the AWS provider);
+//! - has a per-attempt timeout ([`Limits::call_timeout`]), a connect timeout, and an overall
+//!   timeout covering all attempts and backoff ([`Limits::operation_timeout`]), so a hung
+//!   endpoint ends in an error within minutes, never hangs a run;
+//! - ends early when Terraform asks the provider to stop (`crate::stop`), between or during
+//!   attempts: retries and backoff waits are abandoned and the call fails with
+//!   [`ErrorKind::Interrupted`] (only [`SageMaker::describe_settling`] runs on, briefly, to learn
+//!   what an interrupted create left behind);
+//! - is logged at DEBUG with operation, pipeline, endpoint, region, request id and duration.
+//!
+//! Idempotent create: [`SageMaker::create`] takes a `ClientRequestToken` from the caller, which
+//! makes one token per planned create and reuses it for every attempt ([`request_token`]);
+//! SageMaker answers a repeated token with the first result, so an attempt whose answer was lost
+//! is not created twice. Adoption of a pipeline whose create outcome was lost across processes is
+//! the caller's decision (it needs the definition's semantics), made from [`ErrorKind`] and
+//! [`SageMaker::describe_settling`].
 //!
 //! Must not know about Terraform values, schemas or diagnostics, and never logs a credential.
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::time::{Duration, Instant};
 
-use aws_sdk_sagemaker::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_sagemaker::config::http::HttpResponse;
+use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_sagemaker::operation::RequestId;
 use aws_sdk_sagemaker::types::{ParallelismConfiguration, Tag};
 use aws_sdk_sagemaker::Client;
 use tokio::sync::OnceCell;
 
-/// Settings from the provider block; `None` means "use the standard AWS chain".
+/// Attempts per call unless `max_retries` says otherwise (the AWS provider's default).
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 25;
+/// Longest wait for one attempt's answer unless `call_timeout` says otherwise. SageMaker's
+/// pipeline calls answer in well under a second; 30 s leaves room for a slow network.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest time for a whole call, all attempts and backoff included, unless
+/// `operation_timeout` says otherwise.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(180);
+/// Longest wait for a TCP/TLS connection (capped by the per-attempt timeout).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Settings from the provider block; `None` means "use the standard AWS chain" or the default.
 #[derive(Clone, Debug, Default)]
 pub struct AwsSettings {
     pub region: Option<String>,
     pub profile: Option<String>,
     pub sagemaker_endpoint: Option<String>,
-    pub max_retries: Option<u32>,
+    /// Attempts per call (the provider block's `max_retries`); at least 1.
+    pub max_attempts: Option<u32>,
+    pub call_timeout: Option<Duration>,
+    pub operation_timeout: Option<Duration>,
+}
+
+/// The retry and timeout limits in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub max_attempts: u32,
+    pub call_timeout: Duration,
+    pub operation_timeout: Duration,
+}
+
+impl AwsSettings {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_attempts: self.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS).max(1),
+            call_timeout: self.call_timeout.unwrap_or(DEFAULT_CALL_TIMEOUT),
+            operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
+        }
+    }
+}
+
+/// A fresh `ClientRequestToken` for one planned create: `tf-` and 32 hex digits (SageMaker takes
+/// 32-128 characters of letters, digits and hyphens).
+///
+/// Why one random token per create call rather than one derived from the plan: the token must
+/// be the same for every attempt of one create, which this gives, and must differ between two
+/// distinct creates of an identical pipeline (create, destroy, create again), which a hash of
+/// the planned values would not: SageMaker would replay the first, long-deleted pipeline's
+/// answer and Terraform would record a pipeline that does not exist. A token carried in the
+/// plan's private data would not last longer either: `terraform apply` plans again right before
+/// applying. What a token cannot cover (the provider killed mid-create, a re-apply with a new
+/// token) is covered by adopting the pipeline when it is the one being created.
+pub fn request_token() -> String {
+    format!("tf-{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Formats a duration the way the provider block takes it: `30s`, `3m`, `1m30s`, `250ms`.
+pub fn format_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms % 1000 != 0 {
+        return format!("{ms}ms");
+    }
+    let s = ms / 1000;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 || out.is_empty() {
+        out.push_str(&format!("{s}s"));
+    }
+    out
 }
 
 /// What we send to create or update a pipeline.
@@ -51,86 +145,556 @@ pub struct DeployedPipeline {
     pub tags: BTreeMap<String, String>,
 }
 
-#[derive(Debug)]
+/// What kind of failure an [`AwsError`] is, decided from the service's error code and HTTP
+/// status, or from how the call failed when no answer came.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The pipeline does not exist.
+    NotFound,
+    /// CreatePipeline: a pipeline of that name exists already.
+    AlreadyExists,
+    /// The credentials were refused, expired, or lack permission.
+    Auth,
+    /// Still throttled after every attempt.
+    Throttled,
+    /// No answer within the per-attempt or overall timeout.
+    Timeout,
+    /// The endpoint could not be reached, or the connection broke before an answer arrived.
+    Connection,
+    /// HTTP 5xx after every attempt.
+    ServerError,
+    /// An answer came but could not be read (not SageMaker's format).
+    BadResponse,
+    /// Terraform asked the provider to stop before the call finished.
+    Interrupted,
+    /// Any other refusal by the service (validation errors, limits, conflicts).
+    Rejected,
+    /// The request could not even be built (e.g. no region, no credentials found).
+    Setup,
+}
+
+impl ErrorKind {
+    /// True when the call may have taken effect although it failed: its last attempt's answer
+    /// is missing, so an earlier or the last attempt may have been carried out.
+    pub fn outcome_unknown(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Timeout
+                | ErrorKind::Connection
+                | ErrorKind::ServerError
+                | ErrorKind::BadResponse
+                | ErrorKind::Interrupted
+                | ErrorKind::Throttled
+        )
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct AwsError {
-    pub message: String,
-    /// The service's error code, e.g. `ValidationException`, when there was one.
+    /// The API operation, e.g. `CreatePipeline`.
+    pub operation: &'static str,
+    pub pipeline: String,
+    /// The endpoint the client sends to, e.g. `https://api.sagemaker.us-east-1.amazonaws.com`.
+    pub endpoint: String,
+    /// Empty when no region is configured anywhere.
+    pub region: String,
+    pub kind: ErrorKind,
+    /// The service's error code, e.g. `ValidationException`, when it sent one.
     pub code: Option<String>,
+    /// The service's own message, or what went wrong when no answer came.
+    pub message: String,
+    pub request_id: Option<String>,
+    /// The limits the call ran with (for advice such as "raise call_timeout").
+    pub limits: Limits,
+}
+
+impl AwsError {
+    /// "CreatePipeline failed: ValidationException: Pipeline names must be unique."
+    pub fn cause(&self) -> String {
+        let mut s = format!("{} failed", self.operation);
+        if let Some(c) = &self.code {
+            s.push_str(&format!(": {c}"));
+        }
+        if !self.message.is_empty() {
+            s.push_str(&format!(": {}", self.message));
+        }
+        s
+    }
+
+    /// "endpoint https://..., region us-east-1, request id abc"
+    pub fn location(&self) -> String {
+        let region = if self.region.is_empty() {
+            "none configured"
+        } else {
+            &self.region
+        };
+        let mut s = format!("endpoint {}, region {region}", self.endpoint);
+        if let Some(id) = &self.request_id {
+            s.push_str(&format!(", request id {id}"));
+        }
+        s
+    }
 }
 
 impl std::fmt::Display for AwsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        write!(
+            f,
+            "{} for SageMaker Pipeline {:?} ({})",
+            self.cause(),
+            self.pipeline,
+            self.location()
+        )
     }
 }
 
 impl std::error::Error for AwsError {}
 
-fn aws_err<E>(action: &str, name: &str, e: aws_sdk_sagemaker::error::SdkError<E>) -> AwsError
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    let code = e.as_service_error().and_then(|s| s.code()).map(str::to_string);
-    AwsError { message: format!("{action} SageMaker Pipeline ({name}): {}", DisplayErrorContext(&e)), code }
-}
-
-/// SageMaker says "not found" in two ways: `ResourceNotFound`, and (for DescribePipeline in
-/// some implementations, including the local endpoint) a `ValidationException` whose message
-/// says the pipeline could not be found or does not exist.
+/// SageMaker says "not found" with `ResourceNotFound`. Fallback, for endpoints that answer a
+/// missing pipeline with a `ValidationException` (the local moto endpoint does, for Describe
+/// and Delete): recognised by its message ("could not find", "does not exist", "not found").
 fn is_not_found(code: Option<&str>, message: Option<&str>) -> bool {
     let msg = message.unwrap_or_default().to_ascii_lowercase();
     match code {
         Some("ResourceNotFound") | Some("ResourceNotFoundException") => true,
         Some("ValidationException") => {
-            msg.contains("could not find") || msg.contains("does not exist") || msg.contains("not found")
+            msg.contains("could not find")
+                || msg.contains("does not exist")
+                || msg.contains("not found")
         }
         _ => false,
     }
 }
 
+/// CreatePipeline on a taken name: `ResourceInUse`, or a `ValidationException` saying the name
+/// "already exists" (SageMaker's wording, and moto's).
+fn is_already_exists(code: Option<&str>, message: Option<&str>) -> bool {
+    let msg = message.unwrap_or_default().to_ascii_lowercase();
+    match code {
+        Some("ResourceInUse") | Some("ResourceInUseException") | Some("ConflictException") => {
+            msg.contains("exist") || code == Some("ResourceInUse")
+        }
+        Some("ValidationException") => msg.contains("already exists"),
+        _ => false,
+    }
+}
+
+/// The kind of a service error, from its code, message and HTTP status.
+pub fn kind_of(code: Option<&str>, message: Option<&str>, status: u16) -> ErrorKind {
+    if is_not_found(code, message) {
+        return ErrorKind::NotFound;
+    }
+    if is_already_exists(code, message) {
+        return ErrorKind::AlreadyExists;
+    }
+    match code.unwrap_or_default() {
+        "UnrecognizedClientException"
+        | "InvalidClientTokenId"
+        | "AccessDenied"
+        | "AccessDeniedException"
+        | "ExpiredToken"
+        | "ExpiredTokenException"
+        | "InvalidSignatureException"
+        | "SignatureDoesNotMatch"
+        | "MissingAuthenticationToken"
+        | "MissingAuthenticationTokenException"
+        | "IncompleteSignature"
+        | "NotAuthorized"
+        | "UnauthorizedOperation"
+        | "AuthFailure"
+        | "RequestExpired" => return ErrorKind::Auth,
+        "ThrottlingException"
+        | "Throttling"
+        | "ThrottledException"
+        | "RequestThrottledException"
+        | "TooManyRequestsException"
+        | "RequestLimitExceeded"
+        | "RequestThrottled"
+        | "SlowDown"
+        | "PriorRequestNotComplete"
+        | "ProvisionedThroughputExceededException" => return ErrorKind::Throttled,
+        _ => {}
+    }
+    match status {
+        401 | 403 => ErrorKind::Auth,
+        429 => ErrorKind::Throttled,
+        500..=599 => ErrorKind::ServerError,
+        _ => ErrorKind::Rejected,
+    }
+}
+
+/// The messages of an error and its sources, outermost first, each once: "client error
+/// (Connect): tcp connect error: Connection refused (os error 111)".
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        let text = err.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = err.source();
+    }
+    parts.join(": ")
+}
+
+/// How a failed call failed: kind, service code and message, request id.
+#[derive(Debug, PartialEq)]
+struct Failure {
+    kind: ErrorKind,
+    code: Option<String>,
+    message: String,
+    request_id: Option<String>,
+}
+
+fn classify<E>(e: &SdkError<E, HttpResponse>) -> Failure
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let request_id = e.request_id().map(str::to_string);
+    let (kind, code, message) = match e {
+        SdkError::ServiceError(se) => {
+            let err = se.err();
+            let status = se.raw().status().as_u16();
+            let code = err.code().map(str::to_string);
+            let message = match (err.message(), &code) {
+                (Some(m), _) if !m.is_empty() => m.to_string(),
+                (_, Some(_)) => format!("HTTP {status}"),
+                (_, None) => format!("HTTP {status} with no error code"),
+            };
+            (
+                kind_of(code.as_deref(), err.message(), status),
+                code,
+                message,
+            )
+        }
+        SdkError::TimeoutError(_) => {
+            let why = std::error::Error::source(e).map(chain).unwrap_or_default();
+            (
+                ErrorKind::Timeout,
+                None,
+                format!("no answer in time ({why})"),
+            )
+        }
+        SdkError::DispatchFailure(d) => {
+            let why = d
+                .as_connector_error()
+                .and_then(|c| std::error::Error::source(c))
+                .map(chain)
+                .unwrap_or_default();
+            if d.is_timeout() {
+                (
+                    ErrorKind::Timeout,
+                    None,
+                    format!("no connection in time ({why})"),
+                )
+            } else if d.is_user() {
+                (
+                    ErrorKind::Setup,
+                    None,
+                    format!("the request could not be sent ({why})"),
+                )
+            } else {
+                (
+                    ErrorKind::Connection,
+                    None,
+                    format!("no answer from the endpoint ({why})"),
+                )
+            }
+        }
+        SdkError::ResponseError(r) => {
+            let why = std::error::Error::source(e).map(chain).unwrap_or_default();
+            let status = r.raw().status().as_u16();
+            (
+                ErrorKind::BadResponse,
+                None,
+                format!(
+                    "the endpoint's answer (HTTP {status}) is not a SageMaker response ({why})"
+                ),
+            )
+        }
+        SdkError::ConstructionFailure(_) => {
+            let why = std::error::Error::source(e).map(chain).unwrap_or_default();
+            (
+                ErrorKind::Setup,
+                None,
+                format!("the request could not be built ({why})"),
+            )
+        }
+        _ => (ErrorKind::Setup, None, chain(e)),
+    };
+    Failure {
+        kind,
+        code,
+        message,
+        request_id,
+    }
+}
+
+/// Logs every attempt of every call at DEBUG (operation, HTTP status or what went wrong,
+/// request id), so retries and backoff are visible; the per-call line comes from `send`.
+/// Headers other than the target and request id are never read: no credential can leak.
+#[derive(Debug)]
+struct AttemptLog;
+
+/// The operation and start of the attempt in flight, kept in the call's config bag (the request
+/// itself is gone once it has been sent).
+#[derive(Clone, Debug)]
+struct AttemptStart(String, Instant);
+
+impl aws_smithy_types::config_bag::Storable for AttemptStart {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
+
+impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
+    fn name(&self) -> &'static str {
+        "AttemptLog"
+    }
+
+    fn read_before_transmit(
+        &self,
+        ctx: &aws_sdk_sagemaker::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &aws_sdk_sagemaker::config::RuntimeComponents,
+        cfg: &mut aws_sdk_sagemaker::config::ConfigBag,
+    ) -> Result<(), aws_sdk_sagemaker::error::BoxError> {
+        if crate::logging::enabled(crate::logging::Level::Debug) {
+            let target = ctx.request().headers().get("x-amz-target").unwrap_or("?");
+            let operation = target.trim_start_matches("SageMaker.").to_string();
+            cfg.interceptor_state().store_put(AttemptStart(operation, Instant::now()));
+        }
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        ctx: &aws_sdk_sagemaker::config::interceptors::FinalizerInterceptorContextRef<'_>,
+        _rc: &aws_sdk_sagemaker::config::RuntimeComponents,
+        cfg: &mut aws_sdk_sagemaker::config::ConfigBag,
+    ) -> Result<(), aws_sdk_sagemaker::error::BoxError> {
+        if !crate::logging::enabled(crate::logging::Level::Debug) {
+            return Ok(());
+        }
+        let start = cfg.load::<AttemptStart>();
+        let operation = start.map(|s| s.0.as_str()).unwrap_or("?");
+        let ms = start.map(|s| s.1.elapsed().as_millis().to_string()).unwrap_or_default();
+        let status = ctx.response().map(|r| r.status().as_u16().to_string()).unwrap_or_else(|| "no answer".into());
+        let request_id = ctx.response().and_then(|r| r.headers().get("x-amzn-requestid")).unwrap_or("-");
+        let failure = match ctx.output_or_error() {
+            Some(Err(e)) if ctx.response().is_none() => chain(e),
+            _ => String::new(),
+        };
+        crate::logging::debug(
+            "AWS attempt",
+            &[
+                ("operation", operation),
+                ("status", &status),
+                ("request_id", request_id),
+                ("duration_ms", &ms),
+                ("failure", &failure),
+            ],
+        );
+        Ok(())
+    }
+}
+
+/// A built client and what error messages and logs say about where it sends.
+struct Ready {
+    client: Client,
+    endpoint: String,
+    region: String,
+}
+
+/// The endpoint a SageMaker client sends to: the provider block's, else the environment's,
+/// else the regional default.
+fn effective_endpoint(configured: Option<&str>, shared: Option<&str>, region: &str) -> String {
+    let env = std::env::var("AWS_ENDPOINT_URL_SAGEMAKER")
+        .ok()
+        .filter(|e| !e.is_empty());
+    match (configured, env, shared) {
+        (Some(ep), _, _) => ep.to_string(),
+        (None, Some(ep), _) => ep,
+        (None, None, Some(ep)) => ep.to_string(),
+        (None, None, None) if region.is_empty() => {
+            "(no region, so no default endpoint)".to_string()
+        }
+        (None, None, None) if region.starts_with("cn-") => {
+            format!("https://api.sagemaker.{region}.amazonaws.com.cn")
+        }
+        (None, None, None) => format!("https://api.sagemaker.{region}.amazonaws.com"),
+    }
+}
+
+/// Which call, for which pipeline: what logs and errors name.
+#[derive(Clone, Copy)]
+struct Call<'a> {
+    operation: &'static str,
+    pipeline: &'a str,
+    /// False only for the describe that settles an interrupted create.
+    stoppable: bool,
+}
+
+impl<'a> Call<'a> {
+    fn new(operation: &'static str, pipeline: &'a str) -> Self {
+        Call {
+            operation,
+            pipeline,
+            stoppable: true,
+        }
+    }
+}
+
 pub struct SageMaker {
     settings: AwsSettings,
-    client: OnceCell<Client>,
+    ready: OnceCell<Ready>,
 }
 
 impl SageMaker {
     pub fn new(settings: AwsSettings) -> Self {
-        SageMaker { settings, client: OnceCell::new() }
+        SageMaker {
+            settings,
+            ready: OnceCell::new(),
+        }
     }
 
-    async fn client(&self) -> &Client {
-        self.client
+    pub fn limits(&self) -> Limits {
+        self.settings.limits()
+    }
+
+    async fn ready(&self) -> &Ready {
+        self.ready
             .get_or_init(|| async {
                 let s = &self.settings;
-                let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+                let limits = s.limits();
+                let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                    .retry_config(
+                        aws_config::retry::RetryConfig::adaptive()
+                            .with_max_attempts(limits.max_attempts),
+                    )
+                    .timeout_config(
+                        aws_config::timeout::TimeoutConfig::builder()
+                            .connect_timeout(CONNECT_TIMEOUT.min(limits.call_timeout))
+                            .operation_attempt_timeout(limits.call_timeout)
+                            .operation_timeout(limits.operation_timeout)
+                            .build(),
+                    );
                 if let Some(r) = &s.region {
                     loader = loader.region(aws_config::Region::new(r.clone()));
                 }
                 if let Some(p) = &s.profile {
                     loader = loader.profile_name(p);
                 }
-                if let Some(n) = s.max_retries {
-                    loader = loader.retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(n.max(1)));
-                }
                 let shared = loader.load().await;
-                let mut builder = aws_sdk_sagemaker::config::Builder::from(&shared);
+                let region = shared.region().map(|r| r.to_string()).unwrap_or_default();
+                let endpoint = effective_endpoint(
+                    s.sagemaker_endpoint.as_deref(),
+                    shared.endpoint_url(),
+                    &region,
+                );
+                let mut builder = aws_sdk_sagemaker::config::Builder::from(&shared).interceptor(AttemptLog);
                 // A provider-block endpoint wins over the environment's; otherwise aws-config has
                 // already applied AWS_ENDPOINT_URL_SAGEMAKER / AWS_ENDPOINT_URL.
                 if let Some(ep) = &s.sagemaker_endpoint {
                     builder = builder.endpoint_url(ep);
                 }
-                Client::from_conf(builder.build())
+                Ready {
+                    client: Client::from_conf(builder.build()),
+                    endpoint,
+                    region,
+                }
             })
             .await
     }
 
-    /// Fails early with a clear message when no region is known at all.
-    pub async fn region(&self) -> Option<String> {
-        self.client().await.config().region().map(|r| r.to_string())
+    async fn client(&self) -> &Client {
+        &self.ready().await.client
     }
 
-    pub async fn create(&self, spec: &PipelineSpec) -> Result<String, AwsError> {
-        let out = self
+    /// The region calls go to, when one is configured anywhere.
+    pub async fn region(&self) -> Option<String> {
+        Some(self.ready().await.region.clone()).filter(|r| !r.is_empty())
+    }
+
+    /// Runs one SDK call: races it against a stop request, logs it, and turns a failure into an
+    /// [`AwsError`]. The SDK's retries and timeouts happen inside `fut`.
+    async fn send<T, E, F>(&self, call: Call<'_>, fut: F) -> Result<T, AwsError>
+    where
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        T: RequestId,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let ready = self.ready().await;
+        let started = Instant::now();
+        let result = if call.stoppable {
+            tokio::select! {
+                r = fut => Some(r),
+                _ = crate::stop::wait() => None,
+            }
+        } else if crate::stop::requested() {
+            // Settling after a stop: one attempt's worth of waiting, not a whole retry budget.
+            tokio::time::timeout(self.limits().call_timeout, fut)
+                .await
+                .ok()
+        } else {
+            Some(fut.await)
+        };
+        let ms = started.elapsed().as_millis().to_string();
+        let failure = match result {
+            Some(Ok(out)) => {
+                let id = out.request_id().unwrap_or("-").to_string();
+                self.log(call, ready, &id, &ms, "ok");
+                return Ok(out);
+            }
+            Some(Err(e)) => classify(&e),
+            None => Failure {
+                kind: ErrorKind::Interrupted,
+                code: None,
+                message: "Terraform asked the provider to stop before the answer arrived".into(),
+                request_id: None,
+            },
+        };
+        let outcome = failure
+            .code
+            .clone()
+            .unwrap_or_else(|| format!("{:?}", failure.kind));
+        self.log(
+            call,
+            ready,
+            failure.request_id.as_deref().unwrap_or("-"),
+            &ms,
+            &outcome,
+        );
+        Err(AwsError {
+            operation: call.operation,
+            pipeline: call.pipeline.to_string(),
+            endpoint: ready.endpoint.clone(),
+            region: ready.region.clone(),
+            kind: failure.kind,
+            code: failure.code,
+            message: failure.message,
+            request_id: failure.request_id,
+            limits: self.limits(),
+        })
+    }
+
+    fn log(&self, call: Call<'_>, ready: &Ready, request_id: &str, ms: &str, outcome: &str) {
+        crate::logging::debug(
+            "AWS call",
+            &[
+                ("operation", call.operation),
+                ("pipeline", call.pipeline),
+                ("endpoint", &ready.endpoint),
+                ("region", &ready.region),
+                ("request_id", request_id),
+                ("duration_ms", ms),
+                ("outcome", outcome),
+            ],
+        );
+    }
+
+    /// Creates the pipeline; `token` (from [`request_token`]) is sent as `ClientRequestToken` by
+    /// every attempt. Returns the ARN.
+    pub async fn create(&self, spec: &PipelineSpec, token: &str) -> Result<String, AwsError> {
+        let req = self
             .client()
             .await
             .create_pipeline()
@@ -140,16 +704,21 @@ impl SageMaker {
             .set_pipeline_display_name(spec.display_name.clone())
             .set_pipeline_description(spec.description.clone())
             .set_parallelism_configuration(parallelism(spec.max_parallel_execution_steps))
-            .set_tags(if spec.tags.is_empty() { None } else { Some(tags(&spec.tags)) })
-            .client_request_token(uuid::Uuid::new_v4().simple().to_string())
-            .send()
-            .await
-            .map_err(|e| aws_err("creating", &spec.name, e))?;
+            .set_tags(if spec.tags.is_empty() {
+                None
+            } else {
+                Some(tags(&spec.tags))
+            })
+            .client_request_token(token);
+        let out = self
+            .send(Call::new("CreatePipeline", &spec.name), req.send())
+            .await?;
         Ok(out.pipeline_arn().unwrap_or_default().to_string())
     }
 
     pub async fn update(&self, spec: &PipelineSpec) -> Result<(), AwsError> {
-        self.client()
+        let req = self
+            .client()
             .await
             .update_pipeline()
             .pipeline_name(&spec.name)
@@ -157,27 +726,52 @@ impl SageMaker {
             .pipeline_definition(&spec.definition)
             .set_pipeline_display_name(spec.display_name.clone())
             .set_pipeline_description(spec.description.clone())
-            .set_parallelism_configuration(parallelism(spec.max_parallel_execution_steps))
-            .send()
-            .await
-            .map_err(|e| aws_err("updating", &spec.name, e))?;
+            .set_parallelism_configuration(parallelism(spec.max_parallel_execution_steps));
+        self.send(Call::new("UpdatePipeline", &spec.name), req.send())
+            .await?;
         Ok(())
     }
 
     /// `Ok(None)` when the pipeline does not exist.
     pub async fn describe(&self, name: &str) -> Result<Option<DeployedPipeline>, AwsError> {
-        let out = match self.client().await.describe_pipeline().pipeline_name(name).send().await {
+        self.describe_call(Call::new("DescribePipeline", name))
+            .await
+    }
+
+    /// [`describe`](Self::describe) that runs on after a stop request (bounded by one
+    /// `call_timeout`), to learn whether an interrupted or lost create took effect.
+    pub async fn describe_settling(
+        &self,
+        name: &str,
+    ) -> Result<Option<DeployedPipeline>, AwsError> {
+        self.describe_call(Call {
+            stoppable: false,
+            ..Call::new("DescribePipeline", name)
+        })
+        .await
+    }
+
+    async fn describe_call(&self, call: Call<'_>) -> Result<Option<DeployedPipeline>, AwsError> {
+        let name = call.pipeline;
+        let req = self.client().await.describe_pipeline().pipeline_name(name);
+        let out = match self.send(call, req.send()).await {
             Ok(o) => o,
-            Err(e) => {
-                let se = e.as_service_error();
-                if is_not_found(se.and_then(|s| s.code()), se.and_then(|s| s.message())) {
-                    return Ok(None);
-                }
-                return Err(aws_err("reading", name, e));
-            }
+            Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
         };
         let arn = out.pipeline_arn().unwrap_or_default().to_string();
-        let tags = if arn.is_empty() { BTreeMap::new() } else { self.list_tags(name, &arn).await? };
+        let tags = if arn.is_empty() {
+            BTreeMap::new()
+        } else {
+            self.list_tags_call(
+                Call {
+                    operation: "ListTags",
+                    ..call
+                },
+                &arn,
+            )
+            .await?
+        };
         Ok(Some(DeployedPipeline {
             arn,
             name: out.pipeline_name().unwrap_or(name).to_string(),
@@ -186,48 +780,56 @@ impl SageMaker {
             display_name: out.pipeline_display_name().map(str::to_string),
             description: out.pipeline_description().map(str::to_string),
             status: out.pipeline_status().map(|s| s.as_str().to_string()),
-            max_parallel_execution_steps: out.parallelism_configuration().and_then(|p| p.max_parallel_execution_steps()),
+            max_parallel_execution_steps: out
+                .parallelism_configuration()
+                .and_then(|p| p.max_parallel_execution_steps()),
             tags,
         }))
     }
 
-    /// `Ok(false)` when there was nothing to delete.
+    /// `Ok(false)` when there was nothing to delete (also when an earlier attempt whose answer
+    /// was lost deleted it).
     pub async fn delete(&self, name: &str) -> Result<bool, AwsError> {
-        match self
+        let req = self
             .client()
             .await
             .delete_pipeline()
             .pipeline_name(name)
-            .client_request_token(uuid::Uuid::new_v4().simple().to_string())
-            .send()
+            .client_request_token(request_token());
+        match self
+            .send(Call::new("DeletePipeline", name), req.send())
             .await
         {
             Ok(_) => Ok(true),
-            Err(e) => {
-                let se = e.as_service_error();
-                if is_not_found(se.and_then(|s| s.code()), se.and_then(|s| s.message())) {
-                    Ok(false)
-                } else {
-                    Err(aws_err("deleting", name, e))
-                }
-            }
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
         }
     }
 
-    pub async fn list_tags(&self, name: &str, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
+    pub async fn list_tags(
+        &self,
+        name: &str,
+        arn: &str,
+    ) -> Result<BTreeMap<String, String>, AwsError> {
+        self.list_tags_call(Call::new("ListTags", name), arn).await
+    }
+
+    async fn list_tags_call(
+        &self,
+        call: Call<'_>,
+        arn: &str,
+    ) -> Result<BTreeMap<String, String>, AwsError> {
         let mut out = BTreeMap::new();
         let mut token: Option<String> = None;
         loop {
-            let page = self
+            let req = self
                 .client()
                 .await
                 .list_tags()
                 .resource_arn(arn)
                 .max_results(100)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| aws_err("listing tags of", name, e))?;
+                .set_next_token(token.take());
+            let page = self.send(call, req.send()).await?;
             // Later entries win, so a duplicated key reads as its most recent value.
             for t in page.tags() {
                 // `aws:` tags belong to AWS (e.g. CloudFormation's); they can be neither set nor removed.
@@ -250,39 +852,48 @@ impl SageMaker {
         old: &BTreeMap<String, String>,
         new: &BTreeMap<String, String>,
     ) -> Result<(), AwsError> {
-        let removed: Vec<String> = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
-        let changed: BTreeMap<String, String> =
-            new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let removed: Vec<String> = old
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .cloned()
+            .collect();
+        let changed: BTreeMap<String, String> = new
+            .iter()
+            .filter(|(k, v)| old.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let client = self.client().await;
         for chunk in removed.chunks(50) {
-            client
+            let req = client
                 .delete_tags()
                 .resource_arn(arn)
-                .set_tag_keys(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map_err(|e| aws_err("untagging", name, e))?;
+                .set_tag_keys(Some(chunk.to_vec()));
+            self.send(Call::new("DeleteTags", name), req.send()).await?;
         }
         let changed: Vec<Tag> = tags(&changed);
         for chunk in changed.chunks(50) {
-            client
+            let req = client
                 .add_tags()
                 .resource_arn(arn)
-                .set_tags(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map_err(|e| aws_err("tagging", name, e))?;
+                .set_tags(Some(chunk.to_vec()));
+            self.send(Call::new("AddTags", name), req.send()).await?;
         }
         Ok(())
     }
 }
 
 fn parallelism(n: Option<i32>) -> Option<ParallelismConfiguration> {
-    n.and_then(|n| Some(ParallelismConfiguration::builder().max_parallel_execution_steps(n).build()))
+    n.map(|n| {
+        ParallelismConfiguration::builder()
+            .max_parallel_execution_steps(n)
+            .build()
+    })
 }
 
 fn tags(map: &BTreeMap<String, String>) -> Vec<Tag> {
-    map.iter().filter_map(|(k, v)| Some(Tag::builder().key(k).value(v).build())).collect()
+    map.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
 }
 
 #[cfg(test)]
@@ -292,10 +903,259 @@ mod tests {
     #[test]
     fn not_found_recognises_both_shapes() {
         assert!(is_not_found(Some("ResourceNotFound"), None));
-        assert!(is_not_found(Some("ValidationException"), Some("Could not find pipeline with PipelineName x.")));
-        assert!(is_not_found(Some("ValidationException"), Some("Pipeline 'x' does not exist.")));
-        assert!(!is_not_found(Some("ValidationException"), Some("Name does not satisfy expression")));
-        assert!(!is_not_found(Some("AccessDeniedException"), Some("not found")));
+        assert!(is_not_found(
+            Some("ValidationException"),
+            Some("Could not find pipeline with PipelineName x.")
+        ));
+        assert!(is_not_found(
+            Some("ValidationException"),
+            Some("Pipeline 'x' does not exist.")
+        ));
+        assert!(!is_not_found(
+            Some("ValidationException"),
+            Some("Name does not satisfy expression")
+        ));
+        assert!(!is_not_found(
+            Some("AccessDeniedException"),
+            Some("not found")
+        ));
         assert!(!is_not_found(None, None));
+    }
+
+    #[test]
+    fn kinds_follow_code_then_status() {
+        let moto_duplicate = "An error occurred (ValidationException) when calling the CreatePipeline operation: Pipeline names must be unique within an AWS account and region. Pipeline with name (p) already exists.";
+        let cases: &[(Option<&str>, Option<&str>, u16, ErrorKind)] = &[
+            (
+                Some("ResourceNotFound"),
+                Some("Pipeline p does not exist"),
+                400,
+                ErrorKind::NotFound,
+            ),
+            (
+                Some("ValidationException"),
+                Some(moto_duplicate),
+                400,
+                ErrorKind::AlreadyExists,
+            ),
+            (
+                Some("ResourceInUse"),
+                Some("Pipeline p already exists"),
+                400,
+                ErrorKind::AlreadyExists,
+            ),
+            (
+                Some("ValidationException"),
+                Some("1 validation error detected"),
+                400,
+                ErrorKind::Rejected,
+            ),
+            (
+                Some("UnrecognizedClientException"),
+                Some("The security token included in the request is invalid."),
+                400,
+                ErrorKind::Auth,
+            ),
+            (Some("InvalidClientTokenId"), None, 403, ErrorKind::Auth),
+            (
+                Some("AccessDeniedException"),
+                Some("not authorized to perform sagemaker:CreatePipeline"),
+                400,
+                ErrorKind::Auth,
+            ),
+            (Some("ExpiredTokenException"), None, 400, ErrorKind::Auth),
+            (None, None, 403, ErrorKind::Auth),
+            (
+                Some("ThrottlingException"),
+                Some("Rate exceeded"),
+                400,
+                ErrorKind::Throttled,
+            ),
+            (None, None, 429, ErrorKind::Throttled),
+            (None, None, 503, ErrorKind::ServerError),
+            (Some("InternalFailure"), None, 500, ErrorKind::ServerError),
+            (
+                Some("ResourceLimitExceeded"),
+                Some("too many pipelines"),
+                400,
+                ErrorKind::Rejected,
+            ),
+        ];
+        for (code, message, status, want) in cases {
+            assert_eq!(
+                kind_of(*code, *message, *status),
+                *want,
+                "{code:?} {message:?} {status}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_answerless_failures_leave_the_outcome_unknown() {
+        for k in [
+            ErrorKind::Timeout,
+            ErrorKind::Connection,
+            ErrorKind::ServerError,
+            ErrorKind::Interrupted,
+            ErrorKind::BadResponse,
+        ] {
+            assert!(k.outcome_unknown(), "{k:?}");
+        }
+        for k in [
+            ErrorKind::NotFound,
+            ErrorKind::Auth,
+            ErrorKind::Rejected,
+            ErrorKind::Setup,
+            ErrorKind::AlreadyExists,
+        ] {
+            assert!(!k.outcome_unknown(), "{k:?}");
+        }
+    }
+
+    #[test]
+    fn request_tokens_fit_sagemaker_and_differ_per_create() {
+        let (a, b) = (request_token(), request_token());
+        assert_ne!(a, b);
+        for t in [a, b] {
+            assert!((32..=128).contains(&t.len()), "{t}");
+            assert!(
+                t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn durations_print_as_the_provider_block_takes_them() {
+        assert_eq!(format_duration(Duration::from_secs(30)), "30s");
+        assert_eq!(format_duration(Duration::from_secs(180)), "3m");
+        assert_eq!(format_duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(format_duration(Duration::from_secs(3600)), "1h");
+        assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
+        assert_eq!(format_duration(Duration::ZERO), "0s");
+    }
+
+    #[test]
+    fn default_limits_match_the_aws_provider_and_end_a_hang_in_minutes() {
+        let l = AwsSettings::default().limits();
+        assert_eq!(l.max_attempts, 25);
+        assert!(l.operation_timeout <= Duration::from_secs(300));
+        assert!(l.call_timeout < l.operation_timeout);
+        assert_eq!(
+            AwsSettings {
+                max_attempts: Some(0),
+                ..Default::default()
+            }
+            .limits()
+            .max_attempts,
+            1
+        );
+    }
+
+    #[test]
+    fn endpoint_named_in_errors_follows_the_settings() {
+        assert_eq!(
+            effective_endpoint(
+                Some("http://127.0.0.1:5000"),
+                Some("http://other"),
+                "us-east-1"
+            ),
+            "http://127.0.0.1:5000"
+        );
+        if std::env::var_os("AWS_ENDPOINT_URL_SAGEMAKER").is_none() {
+            assert_eq!(
+                effective_endpoint(None, None, "eu-west-1"),
+                "https://api.sagemaker.eu-west-1.amazonaws.com"
+            );
+            assert_eq!(
+                effective_endpoint(None, Some("http://shared"), "eu-west-1"),
+                "http://shared"
+            );
+        }
+    }
+
+    #[test]
+    fn error_text_names_operation_pipeline_endpoint_region_code_and_message() {
+        let e = AwsError {
+            operation: "CreatePipeline",
+            pipeline: "churn".into(),
+            endpoint: "https://api.sagemaker.us-east-1.amazonaws.com".into(),
+            region: "us-east-1".into(),
+            kind: ErrorKind::Rejected,
+            code: Some("ResourceLimitExceeded".into()),
+            message: "The account-level service limit was exceeded.".into(),
+            request_id: Some("abc-123".into()),
+            limits: AwsSettings::default().limits(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "CreatePipeline failed: ResourceLimitExceeded: The account-level service limit was exceeded. for SageMaker Pipeline \"churn\" (endpoint https://api.sagemaker.us-east-1.amazonaws.com, region us-east-1, request id abc-123)"
+        );
+    }
+
+    type DescribeErr = SdkError<
+        aws_sdk_sagemaker::operation::describe_pipeline::DescribePipelineError,
+        HttpResponse,
+    >;
+
+    /// Issue 6: a connection failure printed `DispatchFailure(DispatchFailure { source: ...`.
+    #[test]
+    fn a_refused_connection_reads_as_plain_words() {
+        let io = std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "Connection refused (os error 111)",
+        );
+        let e: DescribeErr =
+            SdkError::dispatch_failure(aws_sdk_sagemaker::error::ConnectorError::io(Box::new(io)));
+        let f = classify(&e);
+        assert_eq!(f.kind, ErrorKind::Connection);
+        assert_eq!(
+            f.message,
+            "no answer from the endpoint (Connection refused (os error 111))"
+        );
+        assert!(!f.message.contains("DispatchFailure") && !f.message.contains("ConnectorError"));
+    }
+
+    #[test]
+    fn a_timeout_says_which_timeout() {
+        let e: DescribeErr = SdkError::timeout_error(
+            "operation timeout (all attempts including retries) occurred after 5s",
+        );
+        let f = classify(&e);
+        assert_eq!(f.kind, ErrorKind::Timeout);
+        assert_eq!(f.message, "no answer in time (operation timeout (all attempts including retries) occurred after 5s)");
+    }
+
+    #[test]
+    fn a_service_error_keeps_the_services_code_and_message() {
+        use aws_sdk_sagemaker::operation::describe_pipeline::DescribePipelineError;
+        use aws_smithy_types::body::SdkBody;
+        let meta = aws_sdk_sagemaker::error::ErrorMetadata::builder()
+            .code("ThrottlingException")
+            .message("Rate exceeded")
+            .build();
+        let raw = HttpResponse::new(400.try_into().expect("status"), SdkBody::empty());
+        let e: DescribeErr = SdkError::service_error(DescribePipelineError::generic(meta), raw);
+        let f = classify(&e);
+        assert_eq!(
+            (f.kind, f.code.as_deref(), f.message.as_str()),
+            (
+                ErrorKind::Throttled,
+                Some("ThrottlingException"),
+                "Rate exceeded"
+            )
+        );
+        let raw = HttpResponse::new(503.try_into().expect("status"), SdkBody::empty());
+        let e: DescribeErr = SdkError::service_error(
+            DescribePipelineError::generic(
+                aws_sdk_sagemaker::error::ErrorMetadata::builder().build(),
+            ),
+            raw,
+        );
+        let f = classify(&e);
+        assert_eq!(
+            (f.kind, f.code, f.message.as_str()),
+            (ErrorKind::ServerError, None, "HTTP 503 with no error code")
+        );
     }
 }

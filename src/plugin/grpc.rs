@@ -6,6 +6,7 @@
 //!   only for broken transport-level requests, which Terraform reports as a plugin bug;
 //! - a panicking handler becomes an error diagnostic (the process survives);
 //! - `StopProvider` cancels in-flight work: handlers race a stop signal and return a diagnostic;
+//!   applies are not aborted but see the signal (`crate::stop`) and end at their next safe point;
 //! - every value we send back is msgpack, type-checked against the schema by the framework.
 //!
 //! Depends on `proto`, `framework`, `tfvalue`. Must not know about AWS or SageMaker.
@@ -44,8 +45,10 @@ impl ProviderService {
     }
 
     /// `cancellable = false` for applies: once a create or update may have reached SageMaker,
-    /// stopping half way would lose the object Terraform must record, so an apply in flight is
-    /// allowed to finish (Terraform waits for it after StopProvider).
+    /// aborting half way would lose the object Terraform must record. An apply is not aborted;
+    /// it observes the stop through `crate::stop` instead, ends its retries and backoff waits at
+    /// the next safe point, and returns the state it reached with an error diagnostic
+    /// (Terraform waits for it after StopProvider).
     async fn run_with<T, F>(&self, rpc: &'static str, cancellable: bool, fut: F) -> Result<T, Diagnostics>
     where
         F: Future<Output = T> + Send + 'static,
@@ -56,7 +59,9 @@ impl ProviderService {
             return Err(stopped(rpc));
         }
         crate::logging::debug("rpc", &[("rpc", rpc)]);
-        let handle = tokio::spawn(fut);
+        // The handler sees the stop signal too (`crate::stop`), so an apply that is not aborted
+        // still ends its retries at the next safe point and returns what it reached.
+        let handle = tokio::spawn(crate::stop::scope(stop.clone(), fut));
         let abort = handle.abort_handle();
         tokio::select! {
             res = handle => res.map_err(|e| {

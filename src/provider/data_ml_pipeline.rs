@@ -59,7 +59,7 @@ impl DataSource<ProviderData> for DeployedPipeline {
                 return (config.clone(), diags);
             }
             Err(e) => {
-                diags.error("Failed to read the SageMaker pipeline", e.to_string());
+                diags.push(super::aws_diag(format!("Failed to read SageMaker pipeline {name:?}"), &e));
                 return (config.clone(), diags);
             }
         };

@@ -20,6 +20,15 @@
 //! - `tags_all` is `default_tags` merged with `tags`; tag updates add and remove exactly the
 //!   difference.
 //!
+//! Nothing is lost when the network misbehaves: create sends one `ClientRequestToken` for every
+//! attempt (`aws::request_token` says why one per create call); when its outcome is unknown (no
+//! answer, timeout, 5xx after every retry, a stop request) or the name is taken, the pipeline is
+//! described and adopted if it is the one this apply was creating (semantically the same
+//! definition, same role and tags; other settings are then updated to the plan), so a lost
+//! answer, or a re-apply after a killed provider, converges. Any other pipeline of that name is
+//! an error that points at `terraform import`. AWS failures become diagnostics through
+//! `provider::aws_diag` (operation, endpoint, region, the service's code and message).
+//!
 //! Layout: schema, typed model, validate, plan, create, read, update, delete, import, mapping,
 //! tests.
 
@@ -29,8 +38,8 @@ use async_trait::async_trait;
 use serde_json::Value as Json;
 
 use super::model::{self, Known};
-use super::ProviderData;
-use crate::aws::{DeployedPipeline, PipelineSpec};
+use super::{aws_diag, ProviderData};
+use crate::aws::{AwsError, DeployedPipeline, ErrorKind, PipelineSpec, SageMaker};
 use crate::compiler::{canonical, expr, parts, review, semantic};
 use crate::compiler::dag::StepDefaults;
 use crate::compiler::definition::{self, ParamType, ParameterInput, PipelineInput};
@@ -659,22 +668,43 @@ impl Resource<ProviderData> for MlPipeline {
         };
         let tags = model::string_map(planned, "tags_all").value().unwrap_or_default();
         let spec = spec(planned, tags);
-        let arn = match sm.create(&spec).await {
-            Ok(arn) => arn,
-            Err(e) => {
-                diags.push(aws_diag("Failed to create the SageMaker pipeline", &e.to_string(), &spec.name));
-                return Outcome { state: Value::Null, diagnostics: diags };
+        // One token for this planned create, sent by every attempt (see `aws::request_token`).
+        let token = crate::aws::request_token();
+        let (arn, remote) = match sm.create(&spec, &token).await {
+            Ok(arn) => {
+                crate::logging::info("created pipeline", &[("pipeline", &spec.name), ("arn", &arn)]);
+                (arn, None)
             }
+            Err(e) => match settle_create(sm, &spec, &e).await {
+                Ok(remote) => {
+                    crate::logging::info(
+                        "adopted the pipeline this apply was creating",
+                        &[("pipeline", &spec.name), ("arn", &remote.arn), ("after", e.code.as_deref().unwrap_or(&format!("{:?}", e.kind)))],
+                    );
+                    if e.kind == ErrorKind::Interrupted {
+                        // A warning, not an error: Terraform taints an object created with an
+                        // error and would replace this complete, correct pipeline next time.
+                        // Terraform itself reports the interrupted run as failed.
+                        diags.push(Diagnostic::warning(
+                            format!("Apply interrupted after SageMaker pipeline {:?} was created", spec.name),
+                            "Terraform asked the provider to stop. The pipeline exists as planned and is recorded in the state; re-run the command to finish the rest of the apply.",
+                        ));
+                    }
+                    (remote.arn.clone(), Some(remote))
+                }
+                Err(d) => return Outcome { state: Value::Null, diagnostics: d },
+            },
         };
-        crate::logging::info("created pipeline", &[("pipeline", &spec.name), ("arn", &arn)]);
         let mut state = planned.clone();
         model::set(&mut state, "arn", Value::string(arn));
         // The display name defaults to the name on SageMaker's side; read it back when unset.
         if model::string(planned, "display_name") == Known::Unknown {
-            let shown = match sm.describe(&spec.name).await {
-                Ok(Some(p)) => p.display_name.unwrap_or_else(|| spec.name.clone()),
-                _ => spec.name.clone(),
+            let remote = match remote {
+                Some(r) => Some(r),
+                None if crate::stop::requested() => None,
+                None => sm.describe(&spec.name).await.ok().flatten(),
             };
+            let shown = remote.and_then(|p| p.display_name).unwrap_or_else(|| spec.name.clone());
             model::set(&mut state, "display_name", Value::string(shown));
         }
         Outcome { state, diagnostics: diags }
@@ -693,7 +723,7 @@ impl Resource<ProviderData> for MlPipeline {
                 (Value::Null, diags)
             }
             Err(e) => {
-                diags.push(aws_diag("Failed to read the SageMaker pipeline", &e.to_string(), &name));
+                diags.push(aws_diag(format!("Failed to read SageMaker pipeline {name:?}"), &e));
                 (state.clone(), diags)
             }
             Ok(Some(remote)) => (refreshed(state, &remote, &data.default_tags), diags),
@@ -716,7 +746,7 @@ impl Resource<ProviderData> for MlPipeline {
         let definition_changed = !semantic::definitions_equal(&before.definition, &after.definition);
         if definition_changed || (PipelineSpec { definition: before.definition.clone(), ..after.clone() }) != before {
             if let Err(e) = sm.update(&after).await {
-                diags.push(aws_diag("Failed to update the SageMaker pipeline", &e.to_string(), &after.name));
+                diags.push(aws_diag(format!("Failed to update SageMaker pipeline {:?}", after.name), &e));
                 return Outcome { state: prior.clone(), diagnostics: diags };
             }
             crate::logging::info("updated pipeline", &[("pipeline", &after.name)]);
@@ -726,7 +756,7 @@ impl Resource<ProviderData> for MlPipeline {
         if old_tags != new_tags {
             let arn = model::string(prior, "arn").value().unwrap_or_default();
             if let Err(e) = sm.update_tags(&after.name, &arn, &old_tags, &new_tags).await {
-                diags.push(aws_diag("Failed to update the pipeline's tags", &e.to_string(), &after.name));
+                diags.push(aws_diag(format!("Failed to update the tags of SageMaker pipeline {:?}", after.name), &e));
                 // The pipeline itself was updated; the tags are as they were.
                 model::set(&mut state, "tags_all", prior.get("tags_all").cloned().unwrap_or(Value::Null));
                 model::set(&mut state, "tags", prior.get("tags").cloned().unwrap_or(Value::Null));
@@ -745,7 +775,7 @@ impl Resource<ProviderData> for MlPipeline {
         match sm.delete(&name).await {
             Ok(true) => crate::logging::info("deleted pipeline", &[("pipeline", &name)]),
             Ok(false) => crate::logging::info("pipeline was already gone", &[("pipeline", &name)]),
-            Err(e) => diags.push(aws_diag("Failed to delete the SageMaker pipeline", &e.to_string(), &name)),
+            Err(e) => diags.push(aws_diag(format!("Failed to delete SageMaker pipeline {name:?}"), &e)),
         }
         diags
     }
@@ -789,11 +819,81 @@ fn upgrade_v0(json: &[u8]) -> Result<Vec<u8>, String> {
 
 // ---- mapping to and from the API ----------------------------------------------------------
 
-fn aws_diag(summary: &str, cause: &str, name: &str) -> Diagnostic {
-    Diagnostic::error(
-        summary,
-        format!("{cause}\n\nCheck the credentials, region and endpoint the provider uses (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_SAGEMAKER or the provider block), and that the role may manage pipeline {name:?}."),
-    )
+/// Decides what a failed CreatePipeline left behind. When the outcome is unknown (no answer,
+/// interrupted) or the name is taken, DescribePipeline says whether a pipeline of that name
+/// exists; it is adopted when it is the one this apply was creating (semantically the same
+/// definition, the same role and tags: an earlier attempt, or an apply whose provider was
+/// killed, created it) and brought in line with the plan's other settings. Otherwise the result
+/// is the diagnostics to return with a null state.
+async fn settle_create(sm: &SageMaker, spec: &PipelineSpec, e: &AwsError) -> Result<DeployedPipeline, Diagnostics> {
+    let summary = format!("Failed to create SageMaker pipeline {:?}", spec.name);
+    if e.kind != ErrorKind::AlreadyExists && !e.kind.outcome_unknown() {
+        return Err(aws_diag(summary, e).into());
+    }
+    let remote = match sm.describe_settling(&spec.name).await {
+        Ok(Some(remote)) => remote,
+        Ok(None) if e.kind == ErrorKind::Interrupted => {
+            return Err(Diagnostic::error(
+                format!("Apply interrupted before SageMaker pipeline {:?} was created", spec.name),
+                "Terraform asked the provider to stop; SageMaker has no pipeline of that name. If it still carries out the request, the next apply adopts the pipeline. Re-run the command to finish.",
+            )
+            .into())
+        }
+        Ok(None) => return Err(aws_diag(summary, e).into()),
+        Err(check) => {
+            let mut d = aws_diag(summary, e);
+            d.detail.push_str(&format!(
+                "\n\nWhether the pipeline was created is not known: checking with DescribePipeline failed too ({}). If it was, the next apply adopts it.",
+                check.cause()
+            ));
+            return Err(d.into());
+        }
+    };
+    let differences = creation_differences(spec, &remote);
+    if !differences.is_empty() {
+        let mut detail = format!(
+            "A pipeline of that name exists in {} and is not the one this configuration describes (it has another {}). To manage it with Terraform, import it: `terraform import sagemaker_ml_pipeline.<resource name> {}` (or an `import` block on Terraform 1.5 and later), then plan; or choose another name.",
+            if e.region.is_empty() { "this account".to_string() } else { format!("region {}", e.region) },
+            match differences.as_slice() {
+                [.., last] if differences.len() > 1 => format!("{} and {last}", differences[..differences.len() - 1].join(", ")),
+                _ => differences.join(""),
+            },
+            spec.name,
+        );
+        if e.kind != ErrorKind::AlreadyExists {
+            detail.push_str(&format!("\n\n(CreatePipeline itself failed: {})", e.cause()));
+        }
+        return Err(Diagnostic::error(format!("SageMaker pipeline {:?} already exists", spec.name), detail).into());
+    }
+    let description = |d: &Option<String>| d.clone().unwrap_or_default();
+    let needs_update = (spec.display_name.is_some() && spec.display_name != remote.display_name)
+        || description(&spec.description) != description(&remote.description)
+        || (spec.max_parallel_execution_steps.is_some() && spec.max_parallel_execution_steps != remote.max_parallel_execution_steps);
+    if needs_update && !crate::stop::requested() {
+        // Adopted from an earlier run that planned other settings: bring it in line with this plan.
+        // UpdatePipeline keeps a description it is not sent; an empty one clears it.
+        let wanted = PipelineSpec { description: Some(description(&spec.description)), ..spec.clone() };
+        if let Err(u) = sm.update(&wanted).await {
+            return Err(aws_diag(format!("Failed to update adopted SageMaker pipeline {:?}", spec.name), &u).into());
+        }
+    }
+    Ok(remote)
+}
+
+/// What makes a deployed pipeline another one than the planned create: its definition
+/// (compared semantically), role or tags.
+fn creation_differences(spec: &PipelineSpec, remote: &DeployedPipeline) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if !semantic::definitions_equal(&spec.definition, &remote.definition) {
+        out.push("definition");
+    }
+    if spec.role_arn != remote.role_arn {
+        out.push("role_arn");
+    }
+    if spec.tags != remote.tags {
+        out.push("tags");
+    }
+    out
 }
 
 /// A state with only the identity set; `read` fills in the rest from SageMaker.
@@ -1194,6 +1294,31 @@ mod tests {
         );
         let decoded = crate::tfvalue::json::decode_json(&serde_json::to_vec(&new).expect("bytes"), &pipeline_schema().block.value_type());
         assert!(decoded.is_ok(), "{decoded:?}");
+    }
+
+    fn planned_spec(definition: &str, tags: &[(&str, &str)]) -> PipelineSpec {
+        PipelineSpec {
+            name: "p".into(),
+            role_arn: "arn:aws:iam::123456789012:role/r".into(),
+            definition: definition.into(),
+            display_name: None,
+            description: Some("planned".into()),
+            max_parallel_execution_steps: None,
+            tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        }
+    }
+
+    /// Issue 6: a CreatePipeline whose answer was lost must be adopted when the pipeline found
+    /// is the one being created, and refused (pointing at import) when it is another one.
+    #[test]
+    fn only_the_pipeline_being_created_is_adopted() {
+        let planned = planned_spec(r#"{"Steps":[],"Version":"2020-12-01"}"#, &[("team", "ml")]);
+        let same = deployed("{ \"Version\": \"2020-12-01\", \"Steps\": [] }", &[("team", "ml")]);
+        assert!(creation_differences(&planned, &same).is_empty(), "same meaning, other spelling");
+        let other = deployed(r#"{"Version":"2020-12-01","Steps":[{"Name":"X"}]}"#, &[("team", "ops")]);
+        assert_eq!(creation_differences(&planned, &other), vec!["definition", "tags"]);
+        let other_role = DeployedPipeline { role_arn: "arn:aws:iam::123456789012:role/other".into(), ..same };
+        assert_eq!(creation_differences(&planned, &other_role), vec!["role_arn"]);
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The SageMaker Pipelines provider: its configuration, and the list of resources and data
 //! sources it serves.
 //!
-//! Configuration is the standard AWS chain (`aws-config`) plus the provider block's overrides.
-//! Nothing heavy happens here: the AWS client is created on first use, so the many short-lived
-//! provider processes Terraform starts (schema loads, validation) stay cheap.
+//! Configuration is the standard AWS chain (`aws-config`) plus the provider block's overrides,
+//! including the limits every AWS call runs with (`max_retries`, `call_timeout`,
+//! `operation_timeout`; validated strictly, never coerced or echoed in full). Nothing heavy
+//! happens here: the AWS client is created on first use, so the many short-lived provider
+//! processes Terraform starts (schema loads, validation) stay cheap. [`aws_diag`] is the one way
+//! an AWS failure becomes a diagnostic, for resources and data sources alike.
 //!
 //! Depends on `framework`, `compiler`, `aws`. Must not know about gRPC or msgpack.
 
@@ -16,11 +19,12 @@ pub mod steps;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::aws::{AwsSettings, SageMaker};
-use crate::framework::{self, Attribute, AttrPath, Block, Diagnostics, NestedBlock, ProviderHooks, Schema};
+use crate::aws::{AwsError, AwsSettings, SageMaker};
+use crate::framework::{self, Attribute, AttrPath, Block, Diagnostic, Diagnostics, NestedBlock, ProviderHooks, Schema};
 use crate::tfvalue::{Type, Value};
 use model::Known;
 
@@ -67,7 +71,9 @@ pub fn provider_schema() -> Schema {
             .attr(Attribute::optional("region", Type::String, "AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the profile's region."))
             .attr(Attribute::optional("profile", Type::String, "Named profile from the shared AWS config and credentials files. Defaults to `AWS_PROFILE`."))
             .attr(Attribute::optional("default_tags", Type::Map(Box::new(Type::String)), "Tags merged into every pipeline's `tags_all`; a pipeline's own `tags` win per key."))
-            .attr(Attribute::optional("max_retries", Type::Number, "Maximum attempts for a throttled or failed AWS call (standard retry mode). Defaults to the AWS SDK's (3)."))
+            .attr(Attribute::optional("max_retries", Type::Number, "Maximum attempts per AWS call, the first included, for calls that are throttled or fail on the way (connection errors, timeouts, HTTP 5xx); a whole number from 0 to 100 (0 and 1 both mean a single attempt). Retries use the SDK's adaptive mode: throttling also slows the client down. Defaults to 25, as in the AWS provider."))
+            .attr(Attribute::optional("call_timeout", Type::String, "Longest wait for the answer to one attempt of an AWS call (the connection included), as a duration such as `30s`, `2m` or `1m30s` (units `ms`, `s`, `m`, `h`). An attempt that times out is retried. Defaults to `30s`."))
+            .attr(Attribute::optional("operation_timeout", Type::String, "Longest time for a whole AWS call, every attempt and backoff wait included, as a duration such as `3m`. When it passes, the call fails with a timeout error, so an endpoint that accepts connections but never answers ends `plan` and `apply` within this time (per call). Defaults to `3m`."))
             .block(NestedBlock::single(
                 "endpoints",
                 Block::new("Custom service endpoints, e.g. a local SageMaker endpoint for testing. `AWS_ENDPOINT_URL_SAGEMAKER` and `AWS_ENDPOINT_URL` work too.")
@@ -101,13 +107,30 @@ impl ProviderHooks<ProviderData> for Hooks {
 
     fn validate(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        if let Known::Value(n) = model::int(config, "max_retries") {
-            if !(0..=100).contains(&n) {
-                diags.error_at(AttrPath::root("max_retries"), "max_retries out of range", "Use a whole number between 0 and 100.");
+        // The number is checked as given, never coerced; messages do not repeat it (it may be
+        // `1e400` or 400 digits long), the attribute path points at it.
+        if let Some(n) = config.get("max_retries").and_then(|v| v.as_number()) {
+            if !n.is_integer() {
+                diags.error_at(AttrPath::root("max_retries"), "max_retries must be a whole number", "Use a whole number of attempts between 0 and 100, e.g. 25.");
+            } else if !n.as_i64().is_some_and(|n| (0..=100).contains(&n)) {
+                diags.error_at(AttrPath::root("max_retries"), "max_retries is out of range", "Use a whole number of attempts between 0 and 100, e.g. 25 (the default).");
             }
-        } else if let Some(v) = config.get("max_retries").and_then(|v| v.as_number()) {
-            if !v.is_integer() {
-                diags.error_at(AttrPath::root("max_retries"), "max_retries must be a whole number", "Use a whole number between 0 and 100, e.g. 10.");
+        }
+        for (attr, max) in [("call_timeout", Duration::from_secs(3600)), ("operation_timeout", Duration::from_secs(24 * 3600))] {
+            if let Known::Value(text) = model::string(config, attr) {
+                match parse_duration(&text) {
+                    Some(d) if d >= Duration::from_secs(1) && d <= max => {}
+                    Some(_) => diags.error_at(
+                        AttrPath::root(attr),
+                        format!("{attr} is out of range"),
+                        format!("Use a duration from 1s to {}, e.g. \"{}\".", crate::aws::format_duration(max), default_duration(attr)),
+                    ),
+                    None => diags.error_at(
+                        AttrPath::root(attr),
+                        format!("Invalid {attr} {:?}", shorten(&text)),
+                        format!("Write a duration as numbers with units ms, s, m or h, e.g. \"{}\" or \"1m30s\".", default_duration(attr)),
+                    ),
+                }
             }
         }
         if let Known::Value(r) = model::string(config, "region") {
@@ -126,23 +149,111 @@ impl ProviderHooks<ProviderData> for Hooks {
         }
         let default_tags = model::string_map(config, "default_tags");
         let endpoints = config.get("endpoints").cloned().unwrap_or(Value::Null);
+        let duration = |attr: &str| model::string(config, attr).known().map(|t| t.and_then(|t| parse_duration(&t)));
         let pieces = (
             model::string(config, "region").known(),
             model::string(config, "profile").known(),
+            // validate() above accepted it: a whole number from 0 to 100, or null.
             model::int(config, "max_retries").known(),
             if endpoints.is_unknown() { None } else { model::string(&endpoints, "sagemaker").known() },
+            duration("call_timeout"),
+            duration("operation_timeout"),
         );
         let sagemaker = match pieces {
-            (Some(region), Some(profile), Some(max_retries), Some(sagemaker_endpoint)) => Some(SageMaker::new(AwsSettings {
-                region,
-                profile,
-                sagemaker_endpoint,
-                max_retries: max_retries.map(|n| n.clamp(0, 100) as u32),
-            })),
+            (Some(region), Some(profile), Some(max_retries), Some(sagemaker_endpoint), Some(call_timeout), Some(operation_timeout)) => {
+                Some(SageMaker::new(AwsSettings {
+                    region,
+                    profile,
+                    sagemaker_endpoint,
+                    max_attempts: max_retries.and_then(|n| u32::try_from(n).ok()),
+                    call_timeout,
+                    operation_timeout,
+                }))
+            }
             _ => None,
         };
         Ok(ProviderData { sagemaker, default_tags })
     }
+}
+
+fn default_duration(attr: &str) -> String {
+    crate::aws::format_duration(if attr == "call_timeout" { crate::aws::DEFAULT_CALL_TIMEOUT } else { crate::aws::DEFAULT_OPERATION_TIMEOUT })
+}
+
+/// At most 40 characters of user text for a message, so a pasted blob is not echoed whole.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= 40 {
+        text.to_string()
+    } else {
+        format!("{}...", text.chars().take(37).collect::<String>())
+    }
+}
+
+/// A Go-style duration as Terraform users write them: `30s`, `2m`, `1m30s`, `1.5h`, `500ms`.
+/// `None` for anything else (no unit, unknown unit, negative, absurdly long).
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let mut rest = text.trim();
+    if rest.is_empty() || rest.len() > 32 {
+        return None;
+    }
+    let mut total = 0f64;
+    while !rest.is_empty() {
+        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+        let (num, tail) = rest.split_at(num_len);
+        let value: f64 = num.parse().ok()?;
+        let unit_len = tail.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(tail.len());
+        let (unit, tail) = tail.split_at(unit_len);
+        let scale = match unit {
+            "ms" => 0.001,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        total += value * scale;
+        rest = tail;
+    }
+    (total.is_finite() && total < 1e9).then(|| Duration::from_secs_f64(total))
+}
+
+/// An AWS failure as a diagnostic. The summary (one sentence) names what failed; the detail
+/// gives the API operation with the service's own error code and message, the endpoint, region
+/// and request id, and advice only where the kind of failure calls for it: credentials and
+/// permissions for auth errors, the endpoint for connection errors and timeouts, the retry
+/// budget for throttling; nothing generic otherwise.
+pub(crate) fn aws_diag(summary: impl Into<String>, e: &AwsError) -> Diagnostic {
+    let cause = e.cause();
+    let mut detail = format!("{}{}\n({})", cause, if cause.ends_with('.') { "" } else { "." }, e.location());
+    if let Some(advice) = aws_advice(e) {
+        detail.push_str("\n\n");
+        detail.push_str(&advice);
+    }
+    Diagnostic::error(summary, detail)
+}
+
+fn aws_advice(e: &AwsError) -> Option<String> {
+    use crate::aws::{format_duration, ErrorKind};
+    let l = e.limits;
+    Some(match e.kind {
+        ErrorKind::Auth => format!(
+            "AWS refused the credentials or their permissions. Check which credentials the provider uses (its profile, AWS_PROFILE, AWS_ACCESS_KEY_ID, an SSO login), that they have not expired, and that they allow sagemaker:{} on pipeline {:?}.",
+            e.operation, e.pipeline
+        ),
+        ErrorKind::Connection => "Check the endpoint (the provider's endpoints.sagemaker, AWS_ENDPOINT_URL_SAGEMAKER or AWS_ENDPOINT_URL) and the region, and that the network (proxy, firewall, VPC endpoint) lets the provider reach it.".to_string(),
+        ErrorKind::Timeout => format!(
+            "The endpoint did not answer within call_timeout ({}) per attempt or operation_timeout ({}) in all. Check the endpoint (endpoints.sagemaker, AWS_ENDPOINT_URL_SAGEMAKER) and the network; if the service is only slow, raise these settings in the provider block.",
+            format_duration(l.call_timeout),
+            format_duration(l.operation_timeout)
+        ),
+        ErrorKind::Throttled => format!(
+            "SageMaker was still throttling when the retries (up to {} attempts) ran out. Re-run later, or raise max_retries in the provider block.",
+            l.max_attempts
+        ),
+        ErrorKind::ServerError => format!("SageMaker was still failing when the retries (up to {} attempts) ran out; this is usually temporary. Re-run the command.", l.max_attempts),
+        ErrorKind::Interrupted => "Terraform asked the provider to stop. Re-run the command to finish; the next plan reconciles whatever was applied.".to_string(),
+        ErrorKind::Setup => "Check the provider's region and credentials settings (region, profile, AWS_REGION, AWS_PROFILE).".to_string(),
+        ErrorKind::NotFound | ErrorKind::AlreadyExists | ErrorKind::BadResponse | ErrorKind::Rejected => return None,
+    })
 }
 
 #[cfg(test)]
@@ -216,5 +327,100 @@ mod tests {
         let data = Hooks.configure("1.0.3", &cfg).await.map_err(|d| format!("{d:?}")).expect("configures");
         assert!(data.sagemaker.is_none());
         assert_eq!(data.default_tags, Known::Unknown);
+    }
+
+    fn provider_config(max_retries: Value, call_timeout: Value) -> Value {
+        Value::object([
+            ("region", Value::Null),
+            ("profile", Value::Null),
+            ("default_tags", Value::Null),
+            ("max_retries", max_retries),
+            ("call_timeout", call_timeout),
+            ("operation_timeout", Value::Null),
+            ("endpoints", Value::Null),
+        ])
+    }
+
+    /// Issue 6: `max_retries = 1e400` fell back to the default silently, and a 400-digit number
+    /// was echoed back in full.
+    #[test]
+    fn absurd_max_retries_are_errors_that_do_not_echo_the_number() {
+        let huge = format!("1{}", "0".repeat(400));
+        for text in ["1e400", huge.as_str(), "2.5", "-3", "101"] {
+            let n = crate::tfvalue::Number::parse(text).expect("number");
+            let d = Hooks.validate(&provider_config(Value::Number(n), Value::Null));
+            assert_eq!(d.iter().count(), 1, "{text}: {d:?}");
+            let diag = d.iter().next().expect("one");
+            assert_eq!(diag.path.clone().map(|p| p.to_string()).as_deref(), Some("max_retries"));
+            let shown = format!("{} {}", diag.summary, diag.detail);
+            assert!(!shown.contains(text) && !shown.contains("1e400") && !shown.contains("0000000000"), "{text}: {shown}");
+        }
+        for ok in ["0", "1", "25", "100"] {
+            let n = crate::tfvalue::Number::parse(ok).expect("number");
+            assert!(!Hooks.validate(&provider_config(Value::Number(n), Value::Null)).has_errors(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn durations_are_go_style() {
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1m30s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1.5h"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        for bad in ["", "30", "s", "10 s", "-5s", "1d", "1e400s", "5sm"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn timeouts_are_validated_with_their_path() {
+        for (text, want) in [("2s", 0), ("0s", 1), ("2h", 1), ("soon", 1), ("500ms", 1)] {
+            let d = Hooks.validate(&provider_config(Value::Null, Value::string(text)));
+            assert_eq!(d.iter().count(), want, "{text}: {d:?}");
+            if want == 1 {
+                assert_eq!(d.iter().next().and_then(|d| d.path.clone()).map(|p| p.to_string()).as_deref(), Some("call_timeout"));
+            }
+        }
+        let long = "9".repeat(500) + "s";
+        let d = Hooks.validate(&provider_config(Value::Null, Value::string(&long)));
+        assert!(d.iter().all(|d| !d.summary.contains(&long) && !d.detail.contains(&long)));
+    }
+
+    #[tokio::test]
+    async fn configure_passes_limits_to_the_aws_client() {
+        let cfg = provider_config(Value::from(7i64), Value::string("5s"));
+        let data = Hooks.configure("1.0.3", &cfg).await.map_err(|d| format!("{d:?}")).expect("configures");
+        let limits = data.sagemaker.as_ref().expect("client").limits();
+        assert_eq!((limits.max_attempts, limits.call_timeout), (7, Duration::from_secs(5)));
+        assert_eq!(limits.operation_timeout, crate::aws::DEFAULT_OPERATION_TIMEOUT);
+    }
+
+    fn failure(kind: crate::aws::ErrorKind, code: Option<&str>, message: &str) -> AwsError {
+        AwsError {
+            operation: "DescribePipeline",
+            pipeline: "churn".into(),
+            endpoint: "http://127.0.0.1:9".into(),
+            region: "us-east-1".into(),
+            kind,
+            code: code.map(str::to_string),
+            message: message.into(),
+            request_id: None,
+            limits: AwsSettings::default().limits(),
+        }
+    }
+
+    /// Issue 6: every AWS failure ended with "check the credentials", whatever the cause.
+    #[test]
+    fn aws_diagnostics_advise_only_where_the_code_fits() {
+        use crate::aws::ErrorKind;
+        let auth = aws_diag("Failed to read SageMaker pipeline \"churn\"", &failure(ErrorKind::Auth, Some("UnrecognizedClientException"), "The security token included in the request is invalid."));
+        assert!(auth.detail.starts_with("DescribePipeline failed: UnrecognizedClientException: The security token included in the request is invalid.\n(endpoint http://127.0.0.1:9, region us-east-1)"), "{}", auth.detail);
+        assert!(auth.detail.contains("credentials") && !auth.detail.contains("endpoints.sagemaker"));
+        let conn = aws_diag("x", &failure(ErrorKind::Connection, None, "no answer from the endpoint (Connection refused (os error 111))"));
+        assert!(conn.detail.contains("endpoints.sagemaker") && !conn.detail.contains("credentials"), "{}", conn.detail);
+        let timeout = aws_diag("x", &failure(ErrorKind::Timeout, None, "no answer in time"));
+        assert!(timeout.detail.contains("call_timeout (30s)") && timeout.detail.contains("operation_timeout (3m)"), "{}", timeout.detail);
+        let rejected = aws_diag("x", &failure(ErrorKind::Rejected, Some("ValidationException"), "Bad definition."));
+        assert_eq!(rejected.detail, "DescribePipeline failed: ValidationException: Bad definition.\n(endpoint http://127.0.0.1:9, region us-east-1)");
     }
 }

@@ -1,0 +1,850 @@
+//! Acceptance tests of the provider on a misbehaving network (issue 6, "nothing lost when the
+//! network misbehaves"), through the real Terraform CLI.
+//!
+//! - [`FaultProxy`] sits between Terraform's provider and the local SageMaker endpoint (moto)
+//!   and injects faults into about 30% of requests: `400 ThrottlingException`, `500`, `503`, a
+//!   connection reset before forwarding, and a connection reset *after* forwarding (the call took
+//!   effect, the answer is lost). Like SageMaker, and unlike moto, it answers a repeated
+//!   `ClientRequestToken` on CreatePipeline with the first answer.
+//! - A hanging endpoint (accepts connections, never answers) must end `plan` and `apply` with a
+//!   timeout error within the timeouts set in the provider block.
+//!
+//! What the endpoint holds is always checked against moto directly, never through the proxy.
+
+mod support;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::os::unix::process::CommandExt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::Value as Json;
+use support::{terraform_binaries, LocalSageMaker, Workspace};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/sagemaker-pipeline";
+
+// ---- the fault-injecting proxy --------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Fault {
+    Throttle,
+    Status500,
+    Status503,
+    ResetBefore,
+    ResetAfter,
+}
+
+const FAULTS: [Fault; 5] = [
+    Fault::Throttle,
+    Fault::Status500,
+    Fault::Status503,
+    Fault::ResetBefore,
+    Fault::ResetAfter,
+];
+
+/// One HTTP/1.1 message: head lines and body.
+struct Message {
+    head: Vec<String>,
+    body: Vec<u8>,
+}
+
+impl Message {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.iter().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+
+    /// Reads one message; `None` on a cleanly closed connection.
+    fn read(reader: &mut BufReader<TcpStream>) -> Option<Message> {
+        let mut head = Vec::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).ok()? == 0 {
+                return None;
+            }
+            let line = line.trim_end_matches(['\r', '\n']).to_string();
+            if line.is_empty() {
+                if head.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            head.push(line);
+        }
+        let mut msg = Message {
+            head,
+            body: Vec::new(),
+        };
+        let len: usize = msg
+            .header("content-length")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(0);
+        msg.body = vec![0; len];
+        reader.read_exact(&mut msg.body).ok()?;
+        Some(msg)
+    }
+
+    /// The message with `Connection` set as given and the body length restated.
+    fn bytes(&self, connection: &str) -> Vec<u8> {
+        let mut out = String::new();
+        out.push_str(&self.head[0]);
+        out.push_str("\r\n");
+        for l in self.head.iter().skip(1) {
+            let name = l
+                .split_once(':')
+                .map(|(k, _)| k.trim().to_ascii_lowercase())
+                .unwrap_or_default();
+            if name != "connection" && name != "content-length" && name != "keep-alive" {
+                out.push_str(l);
+                out.push_str("\r\n");
+            }
+        }
+        out.push_str(&format!(
+            "Content-Length: {}\r\nConnection: {connection}\r\n\r\n",
+            self.body.len()
+        ));
+        let mut bytes = out.into_bytes();
+        bytes.extend_from_slice(&self.body);
+        bytes
+    }
+}
+
+/// A small HTTP proxy in front of moto that injects faults (see the module doc).
+struct FaultProxy {
+    url: String,
+    tokens: Arc<Mutex<BTreeMap<String, std::collections::BTreeSet<String>>>>,
+    stats: Arc<Mutex<BTreeMap<String, u64>>>,
+    stop: Arc<AtomicBool>,
+    /// While set, CreatePipeline is forwarded (it takes effect) and its answer never comes.
+    hang_creates: Arc<AtomicBool>,
+}
+
+struct ProxyState {
+    upstream_port: u16,
+    fault_rate: f64,
+    rng: AtomicU64,
+    /// CreatePipeline answers by ClientRequestToken: SageMaker's idempotency.
+    answers: Mutex<HashMap<String, Vec<u8>>>,
+    /// The ClientRequestTokens each pipeline's CreatePipeline attempts carried.
+    tokens: Arc<Mutex<BTreeMap<String, std::collections::BTreeSet<String>>>>,
+    stats: Arc<Mutex<BTreeMap<String, u64>>>,
+    hang_creates: Arc<AtomicBool>,
+    /// Connections held open without an answer.
+    held: Mutex<Vec<TcpStream>>,
+}
+
+impl ProxyState {
+    /// xorshift64*: reproducible per seed, shared by all connections.
+    fn random(&self) -> f64 {
+        let mut x = self.rng.load(Ordering::Relaxed);
+        loop {
+            let mut y = x;
+            y ^= y >> 12;
+            y ^= y << 25;
+            y ^= y >> 27;
+            match self
+                .rng
+                .compare_exchange(x, y, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => {
+                    return (y.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64
+                        / (1u64 << 53) as f64
+                }
+                Err(now) => x = now,
+            }
+        }
+    }
+
+    fn count(&self, what: &str) {
+        *self
+            .stats
+            .lock()
+            .expect("stats")
+            .entry(what.to_string())
+            .or_default() += 1;
+    }
+
+    fn forward(&self, request: &Message) -> Option<Vec<u8>> {
+        let mut upstream = TcpStream::connect(("127.0.0.1", self.upstream_port)).ok()?;
+        upstream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .ok()?;
+        upstream.write_all(&request.bytes("close")).ok()?;
+        let mut reader = BufReader::new(upstream);
+        let answer = Message::read(&mut reader)?;
+        Some(answer.bytes("keep-alive"))
+    }
+}
+
+/// Closes a connection with a TCP reset (SO_LINGER 0), as a broken middlebox would.
+fn reset(stream: TcpStream) {
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: setsockopt on an open socket we own, with a correctly sized linger struct.
+    unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            &linger as *const libc::linger as *const libc::c_void,
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+    drop(stream);
+}
+
+fn error_answer(status: u16, reason: &str, code: Option<&str>) -> Vec<u8> {
+    let body = match code {
+        Some(code) => format!(r#"{{"__type":"{code}","message":"Rate exceeded"}}"#),
+        None => String::new(),
+    };
+    format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-RequestId: fault-{status}\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+impl FaultProxy {
+    fn start(upstream_port: u16, seed: u64, fault_rate: f64) -> FaultProxy {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind the proxy");
+        let url = format!(
+            "http://127.0.0.1:{}",
+            listener.local_addr().expect("addr").port()
+        );
+        let stats = Arc::new(Mutex::new(BTreeMap::new()));
+        let tokens = Arc::new(Mutex::new(BTreeMap::new()));
+        let state = Arc::new(ProxyState {
+            upstream_port,
+            fault_rate,
+            rng: AtomicU64::new(seed | 1),
+            answers: Mutex::new(HashMap::new()),
+            tokens: tokens.clone(),
+            stats: stats.clone(),
+            hang_creates: Arc::new(AtomicBool::new(false)),
+            held: Mutex::new(Vec::new()),
+        });
+        let hang_creates = state.hang_creates.clone();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop2 = stop.clone();
+        thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stop2.load(Ordering::Relaxed) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let state = state.clone();
+                thread::spawn(move || serve(conn, &state));
+            }
+        });
+        FaultProxy {
+            url,
+            tokens,
+            stats,
+            stop,
+            hang_creates,
+        }
+    }
+
+    fn stats(&self) -> BTreeMap<String, u64> {
+        self.stats.lock().expect("stats").clone()
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
+    }
+}
+
+fn serve(conn: TcpStream, state: &ProxyState) {
+    let Ok(read_half) = conn.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    let mut conn = conn;
+    while let Some(request) = Message::read(&mut reader) {
+        let operation = request
+            .header("x-amz-target")
+            .unwrap_or("?")
+            .trim_start_matches("SageMaker.")
+            .to_string();
+        state.count(&format!("requests {operation}"));
+        let token = if operation == "CreatePipeline" {
+            let body = serde_json::from_slice::<Json>(&request.body).unwrap_or_default();
+            let token = body["ClientRequestToken"].as_str().map(str::to_string);
+            let name = body["PipelineName"].as_str().unwrap_or("?").to_string();
+            state
+                .tokens
+                .lock()
+                .expect("tokens")
+                .entry(name)
+                .or_default()
+                .insert(token.clone().unwrap_or_default());
+            token
+        } else {
+            None
+        };
+        if operation == "CreatePipeline" && state.hang_creates.load(Ordering::Relaxed) {
+            state.count("hung CreatePipeline");
+            let _ = state.forward(&request);
+            state.held.lock().expect("held").push(conn);
+            return;
+        }
+        let fault = (state.random() < state.fault_rate)
+            .then(|| FAULTS[(state.random() * FAULTS.len() as f64) as usize % FAULTS.len()]);
+        if let Some(f) = fault {
+            state.count(&format!("fault {f:?}"));
+        }
+        let answer = match fault {
+            Some(Fault::ResetBefore) => return reset(conn),
+            Some(Fault::Throttle) => error_answer(400, "Bad Request", Some("ThrottlingException")),
+            Some(Fault::Status500) => error_answer(500, "Internal Server Error", None),
+            Some(Fault::Status503) => error_answer(503, "Service Unavailable", None),
+            None | Some(Fault::ResetAfter) => {
+                let replay = token
+                    .as_ref()
+                    .and_then(|t| state.answers.lock().expect("answers").get(t).cloned());
+                let answer = match replay {
+                    Some(a) => {
+                        state.count("replayed CreatePipeline answer");
+                        a
+                    }
+                    None => {
+                        let Some(a) = state.forward(&request) else {
+                            return reset(conn);
+                        };
+                        if let (Some(t), true) = (
+                            &token,
+                            a.starts_with(b"HTTP/1.1 200") || a.starts_with(b"HTTP/1.0 200"),
+                        ) {
+                            state
+                                .answers
+                                .lock()
+                                .expect("answers")
+                                .insert(t.clone(), a.clone());
+                        }
+                        a
+                    }
+                };
+                if fault == Some(Fault::ResetAfter) {
+                    return reset(conn);
+                }
+                answer
+            }
+        };
+        if conn.write_all(&answer).is_err() {
+            return;
+        }
+    }
+    let _ = conn.shutdown(Shutdown::Both);
+}
+
+// ---- what the endpoint holds ---------------------------------------------------------------
+
+fn moto_tags(sm: &LocalSageMaker, arn: &str) -> BTreeMap<String, String> {
+    let (_, body) = sm
+        .request_sagemaker(
+            "ListTags",
+            &serde_json::json!({ "ResourceArn": arn }).to_string(),
+        )
+        .expect("ListTags");
+    let v: Json = serde_json::from_str(&body).expect("json");
+    // moto appends a re-added key; the last one is the value in force.
+    v["Tags"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|t| {
+                    (
+                        t["Key"].as_str().unwrap_or("").to_string(),
+                        t["Value"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every pipeline in Terraform's state matches what moto holds, and moto holds nothing else.
+fn assert_state_matches_endpoint(ws: &Workspace, sm: &LocalSageMaker, expected: usize) {
+    let state: Json = serde_json::from_str(&ws.show_json(None)).expect("show -json");
+    let resources = state["values"]["root_module"]["resources"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut in_state: BTreeMap<String, Json> = BTreeMap::new();
+    for r in resources
+        .iter()
+        .filter(|r| r["type"] == "sagemaker_ml_pipeline" && r["mode"] == "managed")
+    {
+        in_state.insert(
+            r["values"]["name"].as_str().expect("name").to_string(),
+            r["values"].clone(),
+        );
+    }
+    let mut deployed = sm.pipeline_names();
+    deployed.sort();
+    assert_eq!(
+        in_state.keys().cloned().collect::<Vec<_>>(),
+        deployed,
+        "state and endpoint hold different pipelines"
+    );
+    assert_eq!(deployed.len(), expected);
+    for (name, values) in &in_state {
+        let d = sm.describe_pipeline(name).expect("deployed");
+        assert_eq!(values["arn"], d["PipelineArn"], "{name}: arn");
+        assert_eq!(values["role_arn"], d["RoleArn"], "{name}: role");
+        let mine: Json =
+            serde_json::from_str(values["definition"].as_str().expect("definition")).expect("json");
+        let theirs: Json =
+            serde_json::from_str(d["PipelineDefinition"].as_str().expect("definition"))
+                .expect("json");
+        assert_eq!(mine, theirs, "{name}: definition");
+        assert_eq!(
+            values["description"], d["PipelineDescription"],
+            "{name}: description"
+        );
+        let tags_all: BTreeMap<String, String> =
+            serde_json::from_value(values["tags_all"].clone()).expect("tags_all");
+        assert_eq!(
+            tags_all,
+            moto_tags(sm, d["PipelineArn"].as_str().expect("arn")),
+            "{name}: tags"
+        );
+    }
+}
+
+/// Runs `args` until it succeeds, at most `runs` times; returns how many runs it took.
+fn converge(ws: &Workspace, args: &[&str], runs: usize) -> usize {
+    for run in 1..=runs {
+        if ws.tf(args).status.success() {
+            return run;
+        }
+    }
+    panic!(
+        "terraform {} did not converge within {runs} runs (output above)",
+        args.join(" ")
+    );
+}
+
+fn fleet(proxy_url: &str, description: &str, message: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+provider "sagemaker" {{
+  default_tags = {{ team = "ml" }}
+  endpoints {{
+    sagemaker = "{proxy_url}"
+  }}
+}}
+
+resource "sagemaker_ml_pipeline" "fleet" {{
+  count       = 20
+  name        = "fault-${{count.index}}"
+  role_arn    = "{ROLE}"
+  description = "{description} ${{count.index}}"
+
+  parameter {{
+    name    = "Epochs"
+    type    = "Integer"
+    default = "3"
+  }}
+
+  steps = [
+    jsonencode({{
+      Name      = "Stop"
+      Type      = "Fail"
+      Arguments = {{ ErrorMessage = "{message}" }}
+    }}),
+  ]
+
+  tags = {{ index = "${{count.index}}" }}
+}}
+"#
+    )
+}
+
+/// Issue 6: with 30% injected faults and default settings, 20 pipelines are created, changed and
+/// destroyed, every phase converging within two runs, the state equal to the endpoint after
+/// each phase, and nothing left behind.
+#[test]
+fn twenty_pipelines_survive_thirty_percent_faults() {
+    for (i, terraform) in terraform_binaries().iter().enumerate() {
+        let sagemaker = LocalSageMaker::start();
+        let proxy = FaultProxy::start(sagemaker.port, 0x5EED_0000 + i as u64, 0.30);
+        let ws = Workspace::new(terraform, &sagemaker);
+        let apply = ["apply", "-auto-approve", "-input=false", "-no-color"];
+        let destroy = ["destroy", "-auto-approve", "-input=false", "-no-color"];
+        let started = Instant::now();
+
+        ws.write("main.tf", &fleet(&proxy.url, "first", "not yet"));
+        ws.init();
+        let create_runs = converge(&ws, &apply, 2);
+        // One ClientRequestToken per planned create, reused by every attempt: each pipeline's
+        // CreatePipeline requests (retries included) carried one token per apply run.
+        let tokens = proxy.tokens.lock().expect("tokens").clone();
+        assert_eq!(tokens.len(), 20, "{tokens:?}");
+        for (name, used) in &tokens {
+            assert!(
+                used.len() <= create_runs && !used.contains(""),
+                "{name}: tokens {used:?}"
+            );
+        }
+        assert_state_matches_endpoint(&ws, &sagemaker, 20);
+
+        ws.write("main.tf", &fleet(&proxy.url, "second", "changed step"));
+        let change_runs = converge(&ws, &apply, 2);
+        assert_state_matches_endpoint(&ws, &sagemaker, 20);
+        for n in 0..20 {
+            let d = sagemaker.deployed_definition(&format!("fault-{n}"));
+            assert_eq!(
+                d["Steps"][0]["Arguments"]["ErrorMessage"], "changed step",
+                "fault-{n} was not changed"
+            );
+        }
+
+        let destroy_runs = converge(&ws, &destroy, 2);
+        assert_state_matches_endpoint(&ws, &sagemaker, 0);
+        assert!(
+            sagemaker.pipeline_names().is_empty(),
+            "destroy left pipelines behind"
+        );
+
+        let stats = proxy.stats();
+        eprintln!(
+            "Terraform {}: runs create {create_runs}, change {change_runs}, destroy {destroy_runs}; {:.0?}; proxy {stats:?}",
+            terraform.version,
+            started.elapsed()
+        );
+        // The test only means something if every fault kind really happened, the lost-answer
+        // ones included.
+        for f in FAULTS {
+            assert!(
+                stats.get(&format!("fault {f:?}")).copied().unwrap_or(0) > 0,
+                "no {f:?} injected: {stats:?}"
+            );
+        }
+        let requests: u64 = stats
+            .iter()
+            .filter(|(k, _)| k.starts_with("requests"))
+            .map(|(_, v)| v)
+            .sum();
+        let faults: u64 = stats
+            .iter()
+            .filter(|(k, _)| k.starts_with("fault"))
+            .map(|(_, v)| v)
+            .sum();
+        assert!(
+            requests >= 100,
+            "too few requests to mean anything: {stats:?}"
+        );
+        let rate = faults as f64 / requests as f64;
+        assert!(
+            (0.2..0.4).contains(&rate),
+            "fault rate {rate:.2} is not about 30%: {stats:?}"
+        );
+    }
+}
+
+/// Terraform wraps diagnostics at its own width, which differs between versions.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+// ---- a hanging endpoint ---------------------------------------------------------------------
+
+/// Accepts connections and never answers.
+struct HangingEndpoint {
+    url: String,
+}
+
+fn hanging_endpoint() -> HangingEndpoint {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    let url = format!(
+        "http://127.0.0.1:{}",
+        listener.local_addr().expect("addr").port()
+    );
+    thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    HangingEndpoint { url }
+}
+
+/// Issue 6: an endpoint that accepts connections and never answered hung `plan` and `apply`
+/// with no error after 300 s. With `call_timeout = "2s"` and `operation_timeout = "6s"` both
+/// end with a timeout error naming the endpoint, well within a minute.
+#[test]
+fn a_hanging_endpoint_ends_plan_and_apply_with_a_timeout_error() {
+    let hang = hanging_endpoint();
+    let sagemaker = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        let ws = Workspace::new(&terraform, &sagemaker);
+        let provider = format!(
+            r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+provider "sagemaker" {{
+  call_timeout      = "2s"
+  operation_timeout = "6s"
+  endpoints {{
+    sagemaker = "{}"
+  }}
+}}
+"#,
+            hang.url
+        );
+        // plan: a data source read at plan time.
+        ws.write(
+            "main.tf",
+            &format!(
+                "{provider}\ndata \"sagemaker_ml_pipeline\" \"x\" {{\n  name = \"anything\"\n}}\n"
+            ),
+        );
+        ws.init();
+        let started = Instant::now();
+        let out = flat(&ws.tf_err(&["plan", "-input=false", "-no-color"]));
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(45), "plan took {took:?}");
+        assert!(
+            out.contains("DescribePipeline failed") && out.contains(&hang.url),
+            "{out}"
+        );
+        assert!(out.contains("operation_timeout (6s)"), "{out}");
+        assert!(
+            !out.contains("DispatchFailure") && !out.contains("TimeoutError"),
+            "Rust debug text: {out}"
+        );
+
+        // apply: a create whose outcome cannot be known; the check afterwards times out too.
+        ws.write(
+            "main.tf",
+            &format!(
+                "{provider}\nresource \"sagemaker_ml_pipeline\" \"p\" {{\n  name = \"hang\"\n  role_arn = \"{ROLE}\"\n  steps = [jsonencode({{ Name = \"F\", Type = \"Fail\", Arguments = {{ ErrorMessage = \"x\" }} }})]\n}}\n"
+            ),
+        );
+        let started = Instant::now();
+        let out = flat(&ws.tf_err(&["apply", "-auto-approve", "-input=false", "-no-color"]));
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(60), "apply took {took:?}");
+        assert!(
+            out.contains("CreatePipeline failed") && out.contains("operation_timeout (6s)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Whether the pipeline was created is not known"),
+            "{out}"
+        );
+    }
+}
+
+// ---- Ctrl-C during an apply -------------------------------------------------------------------
+
+/// Issue 6: a Ctrl-C did not end an apply (users pressed it twice and Terraform left an empty
+/// state). Here CreatePipeline takes effect but its answer never comes; a Ctrl-C (SIGINT to
+/// Terraform's process group, as a terminal sends it) must end the apply within seconds, long
+/// before `call_timeout`, with an error, and the created pipeline must be in the state.
+#[test]
+fn ctrl_c_ends_an_apply_at_once_and_keeps_the_created_pipeline() {
+    let sagemaker = LocalSageMaker::start();
+    let proxy = FaultProxy::start(sagemaker.port, 1, 0.0);
+    for terraform in terraform_binaries() {
+        proxy.hang_creates.store(true, Ordering::Relaxed);
+        let ws = Workspace::new(&terraform, &sagemaker);
+        ws.write(
+            "main.tf",
+            &format!(
+                r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+provider "sagemaker" {{
+  call_timeout      = "2m"
+  operation_timeout = "10m"
+  endpoints {{
+    sagemaker = "{}"
+  }}
+}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  name     = "ctrl-c"
+  role_arn = "{ROLE}"
+  steps    = [jsonencode({{ Name = "F", Type = "Fail", Arguments = {{ ErrorMessage = "x" }} }})]
+}}
+"#,
+                proxy.url
+            ),
+        );
+        ws.init();
+        let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        cmd.process_group(0)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = cmd.spawn().expect("start terraform apply");
+        let pid = child.id() as i32;
+        let waited = Instant::now();
+        while !sagemaker.pipeline_names().contains(&"ctrl-c".to_string()) {
+            assert!(
+                waited.elapsed() < Duration::from_secs(60),
+                "CreatePipeline never reached the endpoint"
+            );
+            thread::sleep(Duration::from_millis(200));
+        }
+        thread::sleep(Duration::from_millis(500));
+        let interrupted = Instant::now();
+        // SAFETY: signalling the process group we created for this child.
+        unsafe { libc::kill(-pid, libc::SIGINT) };
+        let output = child.wait_with_output().expect("terraform ends");
+        let took = interrupted.elapsed();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        eprintln!(
+            "Terraform {} after Ctrl-C ({took:?}):\n{text}",
+            terraform.version
+        );
+        assert!(
+            took < Duration::from_secs(30),
+            "the apply went on for {took:?} after Ctrl-C"
+        );
+        assert!(!output.status.success(), "an interrupted apply must fail");
+        assert!(
+            flat(&text)
+                .contains("Apply interrupted after SageMaker pipeline \"ctrl-c\" was created"),
+            "{text}"
+        );
+
+        proxy.hang_creates.store(false, Ordering::Relaxed);
+        let listed = ws.tf_ok(&["state", "list"]);
+        assert!(
+            listed.contains("sagemaker_ml_pipeline.p"),
+            "the created pipeline was lost from state: {listed}"
+        );
+        assert_state_matches_endpoint(&ws, &sagemaker, 1);
+        assert_eq!(ws.plan_exit_code(), 0, "the next plan must be empty");
+        ws.destroy();
+        assert!(sagemaker.pipeline_names().is_empty());
+    }
+}
+
+/// Issue 6: when the provider was killed mid-apply after CreatePipeline took effect, every later
+/// apply failed with "already exists" and only a hand-run `terraform import` recovered. Now the
+/// re-apply adopts the pipeline it was creating (same definition, role and tags).
+#[test]
+fn a_reapply_after_a_killed_apply_adopts_the_pipeline() {
+    let sagemaker = LocalSageMaker::start();
+    let proxy = FaultProxy::start(sagemaker.port, 2, 0.0);
+    for terraform in terraform_binaries() {
+        proxy.hang_creates.store(true, Ordering::Relaxed);
+        let ws = Workspace::new(&terraform, &sagemaker);
+        let config = |name: &str| {
+            format!(
+                r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+provider "sagemaker" {{
+  default_tags = {{ team = "ml" }}
+  endpoints {{
+    sagemaker = "{}"
+  }}
+}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  name        = "{name}"
+  role_arn    = "{ROLE}"
+  description = "killed"
+  steps       = [jsonencode({{ Name = "F", Type = "Fail", Arguments = {{ ErrorMessage = "x" }} }})]
+}}
+"#,
+                proxy.url
+            )
+        };
+        ws.write("main.tf", &config("killed"));
+        ws.init();
+        let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        cmd.process_group(0)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        let mut child = cmd.spawn().expect("start terraform apply");
+        let pid = child.id() as i32;
+        let waited = Instant::now();
+        while !sagemaker.pipeline_names().contains(&"killed".to_string()) {
+            assert!(
+                waited.elapsed() < Duration::from_secs(60),
+                "CreatePipeline never reached the endpoint"
+            );
+            thread::sleep(Duration::from_millis(200));
+        }
+        // SAFETY: killing the process group we created (Terraform and the provider).
+        unsafe { libc::kill(-pid, libc::SIGKILL) };
+        let _ = child.wait();
+        let listed = ws.tf(&["state", "list"]);
+        assert!(
+            !String::from_utf8_lossy(&listed.stdout).contains("sagemaker_ml_pipeline.p"),
+            "the killed apply recorded nothing (there may be no state file at all)"
+        );
+
+        proxy.hang_creates.store(false, Ordering::Relaxed);
+        let out = ws.apply();
+        assert!(out.contains("1 added"), "{out}");
+        assert_state_matches_endpoint(&ws, &sagemaker, 1);
+        assert_eq!(ws.plan_exit_code(), 0, "the next plan must be empty");
+
+        // A different pipeline under a taken name is not adopted: the error names import.
+        ws.write(
+            "main.tf",
+            &config("killed")
+                .replace("description = \"killed\"", "description = \"other\"")
+                .replace(
+                    "resource \"sagemaker_ml_pipeline\" \"p\"",
+                    "resource \"sagemaker_ml_pipeline\" \"q\"",
+                )
+                .replace("ErrorMessage = \"x\"", "ErrorMessage = \"y\""),
+        );
+        ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);
+        let err = ws.tf_err(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        // Terraform wraps diagnostics at its own width.
+        let err = flat(&err);
+        assert!(
+            err.contains("already exists")
+                && err.contains("terraform import sagemaker_ml_pipeline.<resource name> killed"),
+            "{err}"
+        );
+        assert!(err.contains("definition"), "{err}");
+        assert_eq!(sagemaker.pipeline_names(), vec!["killed".to_string()]);
+        sagemaker.request_sagemaker("DeletePipeline", r#"{"PipelineName":"killed","ClientRequestToken":"cleanup-0000000000000000000000000000"}"#).expect("delete");
+        assert!(sagemaker.pipeline_names().is_empty());
+    }
+}
