@@ -406,8 +406,7 @@ fn assert_state_matches_endpoint(ws: &Workspace, sm: &LocalSageMaker, expected: 
         let d = sm.describe_pipeline(name).expect("deployed");
         assert_eq!(values["arn"], d["PipelineArn"], "{name}: arn");
         assert_eq!(values["role_arn"], d["RoleArn"], "{name}: role");
-        let mine: Json =
-            serde_json::from_str(values["definition"].as_str().expect("definition")).expect("json");
+        let mine = definition_from_parts(&values["definition_parts"]);
         let theirs: Json =
             serde_json::from_str(d["PipelineDefinition"].as_str().expect("definition"))
                 .expect("json");
@@ -847,4 +846,26 @@ resource "sagemaker_ml_pipeline" "p" {{
         sagemaker.request_sagemaker("DeletePipeline", r#"{"PipelineName":"killed","ClientRequestToken":"cleanup-0000000000000000000000000000"}"#).expect("delete");
         assert!(sagemaker.pipeline_names().is_empty());
     }
+}
+
+/// The whole definition the state's `definition_parts` describe (docs/design/0003).
+fn definition_from_parts(parts: &Json) -> Json {
+    let parts = parts.as_object().expect("definition_parts is a map");
+    let parse = |text: &Json| -> Json { serde_json::from_str(text.as_str().expect("part text")).expect("part json") };
+    let mut whole = serde_json::Map::new();
+    for (key, text) in parts {
+        if key == "Steps" {
+            let names = parse(text);
+            let steps = names
+                .as_array()
+                .expect("Steps lists names")
+                .iter()
+                .map(|n| parse(&parts[&format!("Steps.{}", n.as_str().expect("name"))]))
+                .collect();
+            whole.insert(key.clone(), Json::Array(steps));
+        } else if !key.starts_with("Steps.") {
+            whole.insert(key.clone(), parse(text));
+        }
+    }
+    Json::Object(whole)
 }

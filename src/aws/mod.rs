@@ -394,6 +394,12 @@ where
                     None,
                     format!("the request could not be sent ({why})"),
                 )
+            } else if why.to_ascii_lowercase().contains("refused") {
+                (
+                    ErrorKind::Connection,
+                    None,
+                    format!("could not connect to the endpoint ({why})"),
+                )
             } else {
                 (
                     ErrorKind::Connection,
@@ -1111,7 +1117,7 @@ mod tests {
         assert_eq!(f.kind, ErrorKind::Connection);
         assert_eq!(
             f.message,
-            "no answer from the endpoint (Connection refused (os error 111))"
+            "could not connect to the endpoint (Connection refused (os error 111))"
         );
         assert!(!f.message.contains("DispatchFailure") && !f.message.contains("ConnectorError"));
     }

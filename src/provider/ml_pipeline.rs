@@ -124,7 +124,7 @@ fn pipeline_schema() -> Schema {
             .block(
                 NestedBlock::single(
                     "parallelism_config",
-                    Block::new("How many steps of one execution may run at once.")
+                    Block::new("How many steps of one execution may run at once. SageMaker cannot remove a limit once set (UpdatePipeline has no way to): removing this block leaves the deployed limit as it is (the plan warns); set a new value to change it.")
                         .attr(Attribute::required("max_parallel_execution_steps", Type::Number, "Maximum number of steps that run in parallel, at least 1.")),
                 ),
             ),
@@ -843,7 +843,7 @@ async fn settle_create(sm: &SageMaker, spec: &PipelineSpec, e: &AwsError) -> Res
         Err(check) => {
             let mut d = aws_diag(summary, e);
             d.detail.push_str(&format!(
-                "\n\nWhether the pipeline was created is not known: checking with DescribePipeline failed too ({}). If it was, the next apply adopts it.",
+                "\n\nWhether the pipeline was created is not known (an earlier attempt may have reached SageMaker before the connection failed): checking with DescribePipeline failed too ({}). If it was created, the next apply adopts it.",
                 check.cause()
             ));
             return Err(d.into());
