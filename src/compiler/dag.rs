@@ -775,12 +775,24 @@ fn own_references(step: &Json, out: &mut Vec<(Reference, String)>) {
                 for (ak, av) in args.iter().filter(|(ak, _)| *ak != "IfSteps" && *ak != "ElseSteps") {
                     let mut inner = Vec::new();
                     expr::collect_references(av, &mut inner);
-                    found.extend(inner.into_iter().map(|(r, at)| (r, if at.is_empty() { ak.clone() } else { format!("{ak}.{at}") })));
+                    found.extend(inner.into_iter().map(|(r, at)| (r, join_location(ak, &at))));
                 }
             }
             _ => expr::collect_references(v, &mut found),
         }
-        out.extend(found.into_iter().map(|(r, at)| (r, if at.is_empty() { k.clone() } else { format!("{k}.{at}") })));
+        out.extend(found.into_iter().map(|(r, at)| (r, join_location(k, &at))));
+    }
+}
+
+/// `Arguments` + `Conditions[0]` = `Arguments.Conditions[0]`; `Conditions` + `[0].LeftValue` =
+/// `Conditions[0].LeftValue` (no dot before an index: fresh-eyes finding).
+fn join_location(key: &str, at: &str) -> String {
+    if at.is_empty() {
+        key.to_string()
+    } else if at.starts_with('[') {
+        format!("{key}{at}")
+    } else {
+        format!("{key}.{at}")
     }
 }
 
@@ -972,5 +984,14 @@ mod tests {
         assert_eq!(c.len(), 4);
         e.entry("C".into()).or_default().remove("A");
         assert!(find_cycle(&e).is_none());
+    }
+
+    /// Fresh-eyes finding: a reference in a condition was located as `Arguments.Conditions.[0]`.
+    #[test]
+    fn locations_have_no_dot_before_an_index() {
+        let step = json!({"Name": "C", "Type": "Condition", "Arguments": {"Conditions": [{"Type": "Equals", "LeftValue": {"Get": "Parameters.P"}, "RightValue": 1}], "IfSteps": [], "ElseSteps": []}});
+        let mut found = Vec::new();
+        own_references(&step, &mut found);
+        assert_eq!(found.iter().map(|(_, at)| at.as_str()).collect::<Vec<_>>(), vec!["Arguments.Conditions[0].LeftValue"]);
     }
 }

@@ -604,6 +604,21 @@ pub fn shown(s: &str) -> String {
     }
 }
 
+/// User text quoted around a 1-based character `column`: the whole text when it is short, else
+/// up to 40 characters either side with `...` where it was cut, so an error inside a long
+/// condition still shows what surrounds it (and a hostile value is still not echoed in full).
+pub fn shown_near(s: &str, column: Option<usize>) -> String {
+    const SIDE: usize = 40;
+    let n = s.chars().count();
+    let Some(c) = column.filter(|_| n > 2 * SIDE) else { return shown(s) };
+    let start = c.saturating_sub(SIDE + 1).min(n);
+    let end = (c + SIDE).min(n);
+    let window: String = s.chars().skip(start).take(end - start).collect();
+    let before = if start > 0 { "..." } else { "" };
+    let after = if end < n { "..." } else { "" };
+    format!("{before}{window:?}{after}")
+}
+
 fn literal(s: &str, kind: Scalar) -> Result<Json, ExprError> {
     let t = s.trim();
     let bad = |example: &str| {
@@ -846,6 +861,22 @@ mod decompile_tests {
             assert_eq!(compile_string(&back).expect("recompiles"), j, "{s}");
         }
         assert_eq!(decompile_string(&json!({"Std:Join": {"On": "/", "Values": ["a", "b"]}})), None);
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::*;
+
+    /// Fresh-eyes finding: an error at character 82 of a long condition showed only its first
+    /// 64 characters, not the bad operator.
+    #[test]
+    fn long_text_is_shown_around_the_error() {
+        let text = format!("{{{{ Steps.Evaluate.PropertyFiles.Report.regression_metrics.mse.value }}}} >== {}", "x".repeat(60));
+        let col = text.find(">==").expect("op") + 1;
+        let s = shown_near(&text, Some(col));
+        assert!(s.contains(">==") && s.starts_with("...") && s.ends_with("..."), "{s}");
+        assert_eq!(shown_near("a >== 1", Some(3)), "\"a >== 1\"");
     }
 }
 

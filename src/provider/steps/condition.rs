@@ -121,7 +121,7 @@ impl StepKind for Condition {
         for (i, text) in texts.iter().enumerate() {
             match compile_condition(text) {
                 Ok(c) => conditions.push(c),
-                Err(e) => ctx.local_error(AttrPath::root("conditions").index(i), "Invalid condition", format!("In {}, {e}.", crate::compiler::expr::shown(text))),
+                Err(e) => ctx.local_error(AttrPath::root("conditions").index(i), "Invalid condition", format!("In {}, {e}.", crate::compiler::expr::shown_near(text, e.column))),
             }
         }
 
