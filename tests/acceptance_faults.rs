@@ -851,7 +851,9 @@ resource "sagemaker_ml_pipeline" "p" {{
 /// The whole definition the state's `definition_parts` describe (docs/design/0003).
 fn definition_from_parts(parts: &Json) -> Json {
     let parts = parts.as_object().expect("definition_parts is a map");
-    let parse = |text: &Json| -> Json { serde_json::from_str(text.as_str().expect("part text")).expect("part json") };
+    let parse = |text: &Json| -> Json {
+        serde_json::from_str(text.as_str().expect("part text")).expect("part json")
+    };
     let mut whole = serde_json::Map::new();
     for (key, text) in parts {
         if key == "Steps" {

@@ -221,11 +221,16 @@ fn import_block_generates_a_configuration_that_plans_empty() {
                 "= null # sensitive",
                 "= [for s in jsondecode(data.sagemaker_ml_pipeline.deployed.definition).Steps : jsonencode(s)]",
             );
-            assert_ne!(filled, generated, "[{v}] the generated `steps` line: {generated}");
+            assert_ne!(
+                filled, generated,
+                "[{v}] the generated `steps` line: {generated}"
+            );
             ws.write("generated.tf", &filled);
             ws.write(
                 "deployed.tf",
-                &format!("data \"sagemaker_ml_pipeline\" \"deployed\" {{\n  name = \"{name}\"\n}}\n"),
+                &format!(
+                    "data \"sagemaker_ml_pipeline\" \"deployed\" {{\n  name = \"{name}\"\n}}\n"
+                ),
             );
             let out = ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color"]);
             assert!(

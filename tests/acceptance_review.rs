@@ -81,7 +81,10 @@ fn one_field_change_is_a_short_plan_that_names_step_field_and_values() {
             "approval_status=Approved",
         ]);
         let lines = plan.lines().count();
-        assert!(lines <= MAX_LINES, "[{v}] a branch step's one-field change printed {lines} lines:\n{plan}");
+        assert!(
+            lines <= MAX_LINES,
+            "[{v}] a branch step's one-field change printed {lines} lines:\n{plan}"
+        );
         assert!(
             plan.contains(r#""Steps.CheckAuc""#) && plan.contains(r#"-> "Approved""#),
             "[{v}] the condition step is named, with the new value:\n{plan}"

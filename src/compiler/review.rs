@@ -52,7 +52,11 @@ pub fn summarize(
                     serde_json::from_str::<Json>(a),
                 ) {
                     (Ok(b), Ok(a)) => {
-                        let whole = if key.starts_with(STEP_PREFIX) { "(whole step)" } else { "(whole value)" };
+                        let whole = if key.starts_with(STEP_PREFIX) {
+                            "(whole step)"
+                        } else {
+                            "(whole value)"
+                        };
                         changed_paths(&b, &a, String::new(), whole, &mut fields)
                     }
                     _ => fields.push(String::from("(whole text)")),
@@ -166,7 +170,10 @@ fn cache_misses(
 fn all_steps(parts: &BTreeMap<String, String>) -> BTreeMap<String, Json> {
     let mut steps = BTreeMap::new();
     for (key, text) in parts {
-        if let (Some(name), Ok(step)) = (key.strip_prefix(STEP_PREFIX), serde_json::from_str::<Json>(text)) {
+        if let (Some(name), Ok(step)) = (
+            key.strip_prefix(STEP_PREFIX),
+            serde_json::from_str::<Json>(text),
+        ) {
             collect_steps(name, &step, &mut steps);
         }
     }
@@ -256,15 +263,25 @@ mod tests {
     #[test]
     fn branch_steps_count_as_changed_steps() {
         let check = |depth: &str| {
-            format!(r#"{{"Name":"Check","Arguments":{{"IfSteps":[{{"Name":"Inner","Arguments":{{"d":"{depth}"}},"CacheConfig":{{"Enabled":true}}}}]}}}}"#)
+            format!(
+                r#"{{"Name":"Check","Arguments":{{"IfSteps":[{{"Name":"Inner","Arguments":{{"d":"{depth}"}},"CacheConfig":{{"Enabled":true}}}}]}}}}"#
+            )
         };
         let prior = parts(&[("Check", &check("5"))]);
         let planned = parts(&[("Check", &check("6"))]);
         let s = summarize(&prior, &planned).expect("a change");
-        assert!(s.contains("- step Check: Arguments.IfSteps[0].Arguments.d"), "{s}");
+        assert!(
+            s.contains("- step Check: Arguments.IfSteps[0].Arguments.d"),
+            "{s}"
+        );
         assert!(s.ends_with("changed): Inner."), "{s}");
-        let one = |v: &str| -> BTreeMap<String, String> { [("Version".to_string(), v.to_string())].into() };
-        assert_eq!(summarize(&one("1"), &one("2")).as_deref(), Some("- Version: (whole value)"));
+        let one = |v: &str| -> BTreeMap<String, String> {
+            [("Version".to_string(), v.to_string())].into()
+        };
+        assert_eq!(
+            summarize(&one("1"), &one("2")).as_deref(),
+            Some("- Version: (whole value)")
+        );
     }
 
     #[test]
