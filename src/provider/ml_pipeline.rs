@@ -135,19 +135,30 @@ fn pipeline_schema() -> Schema {
 
 /// The whole definition text a state or plan describes (`None` while unknown or absent).
 fn definition_text(v: &Value) -> Option<String> {
-    let parts = model::string_map(v, "definition_parts").value()?;
-    parts::join(&parts)
+    parts_text(&model::string_map(v, "definition_parts").value()?)
 }
+
+/// The definition text of parts, including the whole-text form of `split_or_whole`.
+fn parts_text(parts: &BTreeMap<String, String>) -> Option<String> {
+    match whole_text(parts) {
+        Some(whole) => Some(whole.clone()),
+        None => parts::join(parts),
+    }
+}
+
+/// The text of parts in `split_or_whole`'s whole-text form (`{"Definition": text}`), if they are.
+fn whole_text(parts: &BTreeMap<String, String>) -> Option<&String> {
+    parts.get(WHOLE).filter(|_| parts.len() == 1)
+}
+
+/// The one key of the parts of a definition that could not be split.
+const WHOLE: &str = "Definition";
 
 /// Sets `definition_parts` and `definition_sha256` from parts (`None`: both unknown).
 fn set_definition(v: &mut Value, parts: Option<BTreeMap<String, String>>) {
     match parts {
         Some(parts) => {
-            let text = match parts.get("Definition") {
-                Some(whole) if parts.len() == 1 => Some(whole.clone()),
-                _ => parts::join(&parts),
-            };
-            let sha = Value::string(parts::sha256_hex(&text.unwrap_or_default()));
+            let sha = Value::string(parts::sha256_hex(&parts_text(&parts).unwrap_or_default()));
             model::set(v, "definition_parts", model::string_map_value(&parts));
             model::set(v, "definition_sha256", sha);
         }
@@ -164,7 +175,7 @@ fn set_definition(v: &mut Value, parts: Option<BTreeMap<String, String>>) {
 /// definition's own parameters).
 fn parts_keeping_equal(text: &str, prior: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     if !prior.is_empty() {
-        if let Some(prior_text) = parts::join(prior) {
+        if let Some(prior_text) = parts_text(prior) {
             if semantic::definitions_equal(&prior_text, text) {
                 return prior.clone();
             }
@@ -177,8 +188,7 @@ fn parts_keeping_equal(text: &str, prior: &BTreeMap<String, String>) -> BTreeMap
         !key.starts_with("Steps") && semantic::definitions_equal(&format!("{{{}:{text}}}", canonical::to_string(&Json::String(key.into()))), "{}")
     };
     let mut new = split_or_whole(text);
-    let whole = |m: &BTreeMap<String, String>| m.len() == 1 && m.contains_key("Definition");
-    if !prior.is_empty() && !whole(prior) && !whole(&new) {
+    if !prior.is_empty() && whole_text(prior).is_none() && whole_text(&new).is_none() {
         new.retain(|k, t| prior.contains_key(k) || !empty_part(k, t));
         for (k, t) in prior {
             if !new.contains_key(k) && empty_part(k, t) {
@@ -204,7 +214,7 @@ fn parts_keeping_equal(text: &str, prior: &BTreeMap<String, String>) -> BTreeMap
 /// The parts of a definition text; a text that cannot be split (a deployed definition that is not
 /// a well-formed pipeline) is kept whole under `Definition`, so a plan still shows it replaced.
 fn split_or_whole(text: &str) -> BTreeMap<String, String> {
-    parts::split(text).unwrap_or_else(|| [("Definition".to_string(), text.to_string())].into())
+    parts::split(text).unwrap_or_else(|| [(WHOLE.to_string(), text.to_string())].into())
 }
 
 /// The `Import` section of the resource's documentation (rendered by tests/docs.rs into
@@ -934,7 +944,7 @@ fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTre
     }
     let mine = model::string_map(state, "definition_parts").value().unwrap_or_default();
     let deployed = parts_keeping_equal(&remote.definition, &mine);
-    let definition = parts::join(&deployed).unwrap_or_else(|| remote.definition.clone());
+    let definition = parts_text(&deployed).unwrap_or_else(|| remote.definition.clone());
     set_definition(&mut s, Some(deployed));
     if importing {
         let (params, steps) = definition_parts(&definition);
@@ -1280,6 +1290,16 @@ mod tests {
         let mut planned = with_parameter("String", "6.0");
         keep_prior_parameter_defaults(&prior, &mut planned);
         assert_eq!(model::blocks(&planned, "parameter")[0].get_str("default"), Some("6.0"));
+    }
+
+    /// Review finding: a deployed definition that cannot be split is held whole; its text and
+    /// fingerprint are that text, not a `{"Definition": ...}` wrapper around it.
+    #[test]
+    fn an_unsplittable_definition_is_held_whole() {
+        let broken = r#"{"Steps":[{"Type":"Fail"}],"Version":"2020-12-01"}"#;
+        let r = refreshed(&state_with("{}", Value::Null), &deployed(broken, &[]), &Known::Null);
+        assert_eq!(definition_text(&r).as_deref(), Some(broken));
+        assert_eq!(r.get_str("definition_sha256").map(str::to_string), Some(parts::sha256_hex(broken)));
     }
 
     #[test]
