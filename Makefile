@@ -9,7 +9,7 @@ CARGO ?= cargo
 
 help:
 	@echo "make demo   build the provider and deploy examples/quickstart to a local SageMaker endpoint, then destroy it"
-	@echo "make test   run every test (unit, golden, protocol, acceptance with the real Terraform CLI)"
+	@echo "make test   run the gates (fmt, clippy, no artefacts in git) and every test (unit, golden, protocol, acceptance with the real Terraform CLI)"
 	@echo "make tools  install Terraform 1.0.3, the moto server and hashicorp/null into .tools/"
 	@echo "make build  cargo build --release"
 	@echo "make fmt    cargo fmt, terraform fmt of examples/"
@@ -28,6 +28,7 @@ build:
 # pipeline it imports (`scripts/tools --sdk`).
 test: tools
 	scripts/tools --sdk
+	CARGO=$(CARGO) scripts/gates
 	$(CARGO) test --release
 
 demo:

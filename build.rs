@@ -8,11 +8,8 @@
 use std::path::Path;
 
 const PROTO_DIR: &str = "proto";
-const PROTO_FILES: [&str; 3] = [
-    "proto/tfplugin6.proto",
-    "proto/plugin.proto",
-    "proto/health.proto",
-];
+const PROTO_FILES: [&str; 3] =
+    ["proto/tfplugin6.proto", "proto/plugin.proto", "proto/health.proto"];
 
 fn main() {
     println!("cargo:rerun-if-changed={PROTO_DIR}");

@@ -31,9 +31,11 @@
 
 use std::time::Instant;
 
-use sagemaker_provider::compiler::dag::{self, StepDefaults};
 use sagemaker_provider::compiler::canonical;
-use sagemaker_provider::compiler::definition::{compile as compile_pipeline, ParameterInput, PipelineInput};
+use sagemaker_provider::compiler::dag::{self, StepDefaults};
+use sagemaker_provider::compiler::definition::{
+    compile as compile_pipeline, ParameterInput, PipelineInput,
+};
 use sagemaker_provider::provider::golden::{compile as compile_step, GoldenOutput};
 use sagemaker_provider::provider::steps;
 use sagemaker_provider::tfvalue::json as tfjson;
@@ -41,7 +43,8 @@ use serde_json::{json, Value as Json};
 
 const BUCKET: &str = "ml-bench";
 const ROLE: &str = "arn:aws:iam::123456789012:role/sagemaker-pipeline";
-const SKLEARN: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3";
+const SKLEARN: &str =
+    "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3";
 const XGBOOST: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
 
 fn step_name(i: usize) -> String {
@@ -59,7 +62,10 @@ fn upstream(i: usize) -> String {
     } else if is_training(i - 1) {
         format!("{{{{ Steps.{}.ModelArtifacts.S3ModelArtifacts }}}}", step_name(i - 1))
     } else {
-        format!("{{{{ Steps.{}.ProcessingOutputConfig.Outputs['out'].S3Output.S3Uri }}}}", step_name(i - 1))
+        format!(
+            "{{{{ Steps.{}.ProcessingOutputConfig.Outputs['out'].S3Output.S3Uri }}}}",
+            step_name(i - 1)
+        )
     }
 }
 
@@ -98,8 +104,18 @@ fn step_config(i: usize) -> (&'static str, String) {
 fn pipeline_input(steps: Vec<String>) -> PipelineInput {
     PipelineInput {
         parameters: vec![
-            ParameterInput { name: "InputData".into(), type_name: Some("String".into()), default: Some(format!("s3://{BUCKET}/input")), enum_values: vec![] },
-            ParameterInput { name: "NumRound".into(), type_name: Some("Integer".into()), default: Some("50".into()), enum_values: vec![] },
+            ParameterInput {
+                name: "InputData".into(),
+                type_name: Some("String".into()),
+                default: Some(format!("s3://{BUCKET}/input")),
+                enum_values: vec![],
+            },
+            ParameterInput {
+                name: "NumRound".into(),
+                type_name: Some("Integer".into()),
+                default: Some("50".into()),
+                enum_values: vec![],
+            },
         ],
         steps,
         dependencies: vec![],
@@ -118,7 +134,10 @@ fn compile_steps(configs: &[(&'static str, String)]) -> Vec<String> {
         .collect()
 }
 
-fn compile_steps_plan_path(configs: &[(&'static str, String)], types: &[(&'static str, sagemaker_provider::tfvalue::Type)]) -> Vec<String> {
+fn compile_steps_plan_path(
+    configs: &[(&'static str, String)],
+    types: &[(&'static str, sagemaker_provider::tfvalue::Type)],
+) -> Vec<String> {
     configs
         .iter()
         .map(|(ty, cfg)| {
@@ -126,7 +145,10 @@ fn compile_steps_plan_path(configs: &[(&'static str, String)], types: &[(&'stati
             let v = tfjson::decode_json(cfg.as_bytes(), t).expect("decode");
             match steps::compile_any(ty, &v) {
                 (Some(text), _) => text,
-                (None, d) => panic!("step {ty} did not compile: {:?}", d.iter().map(|d| d.summary.clone()).collect::<Vec<_>>()),
+                (None, d) => panic!(
+                    "step {ty} did not compile: {:?}",
+                    d.iter().map(|d| d.summary.clone()).collect::<Vec<_>>()
+                ),
             }
         })
         .collect()
@@ -155,7 +177,14 @@ fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--json" => as_json = true,
-            "--sizes" => sizes = args.next().expect("--sizes N,N").split(',').map(|s| s.trim().parse().expect("size")).collect(),
+            "--sizes" => {
+                sizes = args
+                    .next()
+                    .expect("--sizes N,N")
+                    .split(',')
+                    .map(|s| s.trim().parse().expect("size"))
+                    .collect()
+            }
             "--iters" => iters = Some(args.next().expect("--iters N").parse().expect("iters")),
             "--warmup" => warmup = args.next().expect("--warmup N").parse().expect("warmup"),
             _ => {} // cargo bench passes --bench
@@ -163,29 +192,60 @@ fn main() {
     }
     let types: Vec<(&'static str, sagemaker_provider::tfvalue::Type)> = steps::all()
         .iter()
-        .filter(|r| matches!(r.type_name(), "sagemaker_processing_step" | "sagemaker_training_step"))
+        .filter(|r| {
+            matches!(r.type_name(), "sagemaker_processing_step" | "sagemaker_training_step")
+        })
         .map(|r| (r.type_name(), r.schema().block.value_type()))
         .collect();
 
     if !as_json {
-        println!("{:>6} {:>6} {:>12} {:>12} {:>12} {:>10} {:>14} {:>10}", "steps", "iters", "total ms", "steps ms", "pipeline ms", "µs/step", "plan-path ms", "def bytes");
+        println!(
+            "{:>6} {:>6} {:>12} {:>12} {:>12} {:>10} {:>14} {:>10}",
+            "steps",
+            "iters",
+            "total ms",
+            "steps ms",
+            "pipeline ms",
+            "µs/step",
+            "plan-path ms",
+            "def bytes"
+        );
     }
     for &n in &sizes {
         let configs: Vec<(&'static str, String)> = (1..=n).map(step_config).collect();
-        let iters = iters.unwrap_or(if n <= 10 { 200 } else if n <= 100 { 60 } else { 20 });
+        let iters = iters.unwrap_or(if n <= 10 {
+            200
+        } else if n <= 100 {
+            60
+        } else {
+            20
+        });
 
         // Check once, untimed: the definition compiles with no diagnostics, holds every step,
         // and the chain's references became Get expressions.
         let texts = compile_steps(&configs);
         let (def, diags) = compile_pipeline(&pipeline_input(texts.clone()));
-        let def = def.unwrap_or_else(|| panic!("{n}-step pipeline did not compile: {:?}", diags.iter().map(|d| d.summary.clone()).collect::<Vec<_>>()));
-        assert!(!diags.iter().next().is_some(), "diagnostics: {:?}", diags.iter().map(|d| d.summary.clone()).collect::<Vec<_>>());
+        let def = def.unwrap_or_else(|| {
+            panic!(
+                "{n}-step pipeline did not compile: {:?}",
+                diags.iter().map(|d| d.summary.clone()).collect::<Vec<_>>()
+            )
+        });
+        assert!(
+            diags.iter().next().is_none(),
+            "diagnostics: {:?}",
+            diags.iter().map(|d| d.summary.clone()).collect::<Vec<_>>()
+        );
         let parsed: Json = serde_json::from_str(&def).expect("definition json");
         assert_eq!(parsed["Steps"].as_array().map(Vec::len), Some(n));
         if n >= 2 {
             assert!(def.contains(r#"{"Get":"Steps.Step0001.ProcessingOutputConfig.Outputs['out'].S3Output.S3Uri"}"#), "reference not compiled");
         }
-        assert_eq!(compile_steps_plan_path(&configs, &types), texts, "plan path and golden::compile disagree");
+        assert_eq!(
+            compile_steps_plan_path(&configs, &types),
+            texts,
+            "plan path and golden::compile disagree"
+        );
 
         let (mut t_steps, mut t_pipe, mut t_total, mut t_plan) = (vec![], vec![], vec![], vec![]);
         for it in 0..warmup + iters {
@@ -215,19 +275,31 @@ fn main() {
         // (json! interpolates through serde_json::to_value: a deep copy of every step);
         // drop = freeing the definition's JSON tree (compile() pays it on return).
         let mut bd: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
-        let declared: std::collections::BTreeSet<String> = ["InputData".to_string(), "NumRound".to_string()].into();
+        let declared: std::collections::BTreeSet<String> =
+            ["InputData".to_string(), "NumRound".to_string()].into();
         let defaults = StepDefaults { role_arn: Some(ROLE.into()), ..Default::default() };
         let string_params: std::collections::BTreeSet<String> = ["InputData".to_string()].into();
         for it in 0..warmup + iters {
             let t0 = Instant::now();
             let values: Vec<_> = configs
                 .iter()
-                .map(|(ty, cfg)| tfjson::decode_json(cfg.as_bytes(), &types.iter().find(|(n, _)| n == ty).expect("type").1).expect("decode"))
+                .map(|(ty, cfg)| {
+                    tfjson::decode_json(
+                        cfg.as_bytes(),
+                        &types.iter().find(|(n, _)| n == ty).expect("type").1,
+                    )
+                    .expect("decode")
+                })
                 .collect();
             let t1 = Instant::now();
-            let compiled: Vec<String> = configs.iter().zip(&values).map(|((ty, _), v)| steps::compile_any(ty, v).0.expect("step")).collect();
+            let compiled: Vec<String> = configs
+                .iter()
+                .zip(&values)
+                .map(|((ty, _), v)| steps::compile_any(ty, v).0.expect("step"))
+                .collect();
             let t2 = Instant::now();
-            let mut parsed: Vec<Json> = compiled.iter().map(|t| serde_json::from_str(t).expect("parse")).collect();
+            let mut parsed: Vec<Json> =
+                compiled.iter().map(|t| serde_json::from_str(t).expect("parse")).collect();
             let t3 = Instant::now();
             for step in parsed.iter_mut() {
                 dag::unwrap_string_parameters(step, &string_params);
@@ -239,7 +311,8 @@ fn main() {
             dag::validate(&parsed, &declared, &mut d);
             assert!(!d.has_errors());
             let t5 = Instant::now();
-            let definition = json!({"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "Steps": parsed});
+            let definition =
+                json!({"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "Steps": parsed});
             let t5b = Instant::now();
             let text = canonical::to_string(&definition);
             let t6 = Instant::now();
@@ -247,14 +320,26 @@ fn main() {
             let t7 = Instant::now();
             std::hint::black_box(text);
             if it >= warmup {
-                for (k, v) in [("decode", t1 - t0), ("step_compile", t2 - t1), ("parse", t3 - t2), ("unwrap", t3b - t3), ("defaults", t4 - t3b), ("validate", t5 - t4), ("assemble", t5b - t5), ("canonical", t6 - t5b), ("drop", t7 - t6)] {
+                for (k, v) in [
+                    ("decode", t1 - t0),
+                    ("step_compile", t2 - t1),
+                    ("parse", t3 - t2),
+                    ("unwrap", t3b - t3),
+                    ("defaults", t4 - t3b),
+                    ("validate", t5 - t4),
+                    ("assemble", t5b - t5),
+                    ("canonical", t6 - t5b),
+                    ("drop", t7 - t6),
+                ] {
                     bd.entry(k).or_default().push(ms(v));
                 }
             }
         }
-        let breakdown: serde_json::Map<String, Json> = bd.iter_mut().map(|(k, v)| (k.to_string(), json!(median(v)))).collect();
+        let breakdown: serde_json::Map<String, Json> =
+            bd.iter_mut().map(|(k, v)| (k.to_string(), json!(median(v)))).collect();
         let min_total = t_total.iter().cloned().fold(f64::INFINITY, f64::min);
-        let (steps_ms, pipe_ms, total_ms, plan_ms) = (median(&mut t_steps), median(&mut t_pipe), median(&mut t_total), median(&mut t_plan));
+        let (steps_ms, pipe_ms, total_ms, plan_ms) =
+            (median(&mut t_steps), median(&mut t_pipe), median(&mut t_total), median(&mut t_plan));
         if as_json {
             println!(
                 "{}",

@@ -37,7 +37,9 @@ impl Level {
 
     /// The level Terraform asks for: `TF_LOG_PROVIDER`, else `TF_LOG`; unset means off.
     pub fn from_env() -> Level {
-        let raw = std::env::var("TF_LOG_PROVIDER").or_else(|_| std::env::var("TF_LOG")).unwrap_or_default();
+        let raw = std::env::var("TF_LOG_PROVIDER")
+            .or_else(|_| std::env::var("TF_LOG"))
+            .unwrap_or_default();
         match raw.trim().to_ascii_uppercase().as_str() {
             "TRACE" | "JSON" => Level::Trace,
             "DEBUG" => Level::Debug,

@@ -46,9 +46,7 @@ mod tests {
     #[tokio::test]
     async fn outside_a_scope_nothing_is_requested_and_wait_never_ends() {
         assert!(!requested());
-        assert!(tokio::time::timeout(Duration::from_millis(20), wait())
-            .await
-            .is_err());
+        assert!(tokio::time::timeout(Duration::from_millis(20), wait()).await.is_err());
     }
 
     #[tokio::test]

@@ -80,11 +80,7 @@ fn settings(hcl: &str) -> Settings {
             if bracket_balance(value) == 0 {
                 let (path, value) = pending.take().expect("pending value");
                 if let Some(r) = &resource {
-                    out.entry(r.clone())
-                        .or_default()
-                        .entry(path)
-                        .or_default()
-                        .push(value);
+                    out.entry(r.clone()).or_default().entry(path).or_default().push(value);
                 }
             }
             continue;
@@ -93,10 +89,8 @@ fn settings(hcl: &str) -> Settings {
             continue;
         }
         if let Some(rest) = line.strip_prefix("resource ") {
-            let names: Vec<&str> = rest
-                .split('"')
-                .filter(|s| !s.trim().is_empty() && s.trim() != "{")
-                .collect();
+            let names: Vec<&str> =
+                rest.split('"').filter(|s| !s.trim().is_empty() && s.trim() != "{").collect();
             resource = Some((names[0].to_string(), names[1].to_string()));
             out.entry(resource.clone().expect("resource")).or_default();
             blocks.clear();
@@ -111,16 +105,9 @@ fn settings(hcl: &str) -> Settings {
         if resource.is_none() {
             continue; // terraform {}, locals {}
         }
-        let prefix = if blocks.is_empty() {
-            String::new()
-        } else {
-            format!("{}.", blocks.join("."))
-        };
-        if let Some(name) = line
-            .strip_suffix('{')
-            .map(str::trim)
-            .filter(|n| !n.contains('='))
-        {
+        let prefix =
+            if blocks.is_empty() { String::new() } else { format!("{}.", blocks.join(".")) };
+        if let Some(name) = line.strip_suffix('{').map(str::trim).filter(|n| !n.contains('=')) {
             let path = format!("{prefix}{name}");
             out.get_mut(resource.as_ref().expect("resource"))
                 .expect("entry")
@@ -130,9 +117,8 @@ fn settings(hcl: &str) -> Settings {
             blocks.push(name.to_string());
             continue;
         }
-        let (name, value) = line
-            .split_once('=')
-            .unwrap_or_else(|| panic!("cannot read line {line:?}"));
+        let (name, value) =
+            line.split_once('=').unwrap_or_else(|| panic!("cannot read line {line:?}"));
         let path = format!("{prefix}{}", name.trim());
         let value = value.trim().to_string();
         if bracket_balance(&value) == 0 {
@@ -157,9 +143,7 @@ struct DocPath {
 
 fn documented_paths(type_name: &str) -> Vec<DocPath> {
     let doc = std::fs::read_to_string(
-        project_root()
-            .join("docs/resources")
-            .join(format!("{type_name}.md")),
+        project_root().join("docs/resources").join(format!("{type_name}.md")),
     )
     .expect("resource doc");
     doc.lines()
@@ -167,10 +151,7 @@ fn documented_paths(type_name: &str) -> Vec<DocPath> {
         .filter_map(|l| {
             let (path, rest) = l.split_once("` (")?;
             let kind = rest.split([',', ')']).next()?.trim().to_string();
-            (kind != "Read-only").then(|| DocPath {
-                path: path.to_string(),
-                kind,
-            })
+            (kind != "Read-only").then(|| DocPath { path: path.to_string(), kind })
         })
         .collect()
 }
@@ -185,17 +166,9 @@ fn phase_configs_cover_every_optional_attribute_and_block() {
     let docs: BTreeSet<String> = std::fs::read_dir(project_root().join("docs/resources"))
         .expect("docs/resources")
         .flatten()
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()?
-                .strip_suffix(".md")
-                .map(str::to_string)
-        })
+        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".md").map(str::to_string))
         .collect();
-    assert_eq!(
-        types, docs,
-        "phase A must hold one resource of every documented type"
-    );
+    assert_eq!(types, docs, "phase A must hold one resource of every documented type");
     assert_eq!(docs.len(), 15, "the pipeline and 14 step types");
 
     // Per type: the union over its resources, per phase.
@@ -220,10 +193,8 @@ fn phase_configs_cover_every_optional_attribute_and_block() {
             let (pb, pc) = (in_b.get(&doc.path), in_c.get(&doc.path));
             if top_level && doc.kind == "Required" {
                 if !in_a.contains_key(&doc.path) {
-                    problems.push(format!(
-                        "{ty}.{}: required, missing from a_minimal.tf",
-                        doc.path
-                    ));
+                    problems
+                        .push(format!("{ty}.{}: required, missing from a_minimal.tf", doc.path));
                 }
                 continue;
             }
@@ -252,38 +223,27 @@ fn phase_configs_cover_every_optional_attribute_and_block() {
                 documented_paths(ty).into_iter().map(|d| d.path).collect();
             for p in paths.keys() {
                 if !known.contains(p) {
-                    problems.push(format!(
-                        "{name}: {ty}.{n} sets {p}, which the schema does not have"
-                    ));
+                    problems
+                        .push(format!("{name}: {ty}.{n} sets {p}, which the schema does not have"));
                 }
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "phase files do not cover the schema:\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "phase files do not cover the schema:\n{}", problems.join("\n"));
 }
 
 // ---- the cycle -----------------------------------------------------------------------------
 
 /// Every resource address of a phase file, e.g. `sagemaker_processing_step.prep`.
 fn addresses(hcl: &str) -> BTreeSet<String> {
-    settings(hcl)
-        .keys()
-        .map(|(t, n)| format!("{t}.{n}"))
-        .collect()
+    settings(hcl).keys().map(|(t, n)| format!("{t}.{n}")).collect()
 }
 
 /// `terraform plan -detailed-exitcode`: (exit code, stdout and stderr).
 fn plan(ws: &Workspace) -> (i32, String) {
     let out = ws.tf(&["plan", "-detailed-exitcode", "-no-color", "-input=false"]);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -321,10 +281,7 @@ fn transition(
         );
     }
     for needle in also_shows {
-        assert!(
-            text.contains(needle),
-            "[{v} {label}] the plan must show {needle:?}:\n{text}"
-        );
+        assert!(text.contains(needle), "[{v} {label}] the plan must show {needle:?}:\n{text}");
     }
     let expected = format!(
         "{} to add, {} to change, {} to destroy",
@@ -332,16 +289,10 @@ fn transition(
         updated.len(),
         destroyed.len()
     );
-    assert!(
-        text.contains(&expected),
-        "[{v} {label}] expected {expected}:\n{text}"
-    );
+    assert!(text.contains(&expected), "[{v} {label}] expected {expected}:\n{text}");
     ws.apply();
     let (code, text) = plan(ws);
-    assert_eq!(
-        code, 0,
-        "[{v} {label}] the plan right after apply must be empty:\n{text}"
-    );
+    assert_eq!(code, 0, "[{v} {label}] the plan right after apply must be empty:\n{text}");
 }
 
 fn step<'a>(def: &'a Json, name: &str) -> &'a Json {
@@ -399,10 +350,7 @@ fn pipeline_state(ws: &Workspace) -> Json {
     let state: Json = serde_json::from_str(&ws.show_json(None)).expect("terraform show -json");
     state["values"]["root_module"]["resources"]
         .as_array()
-        .and_then(|rs| {
-            rs.iter()
-                .find(|r| r["address"] == "sagemaker_ml_pipeline.p")
-        })
+        .and_then(|rs| rs.iter().find(|r| r["address"] == "sagemaker_ml_pipeline.p"))
         .map(|r| r["values"].clone())
         .expect("sagemaker_ml_pipeline.p in the state")
 }
@@ -420,15 +368,9 @@ fn check_minimal(sm: &LocalSageMaker, ws: &Workspace, label: &str, after_full: b
         0,
         "[{label}] parameters removed"
     );
-    let names: Vec<&str> = all_steps(&def)
-        .iter()
-        .filter_map(|s| s["Name"].as_str())
-        .collect();
+    let names: Vec<&str> = all_steps(&def).iter().filter_map(|s| s["Name"].as_str()).collect();
     assert_eq!(names.len(), 15, "[{label}] {names:?}");
-    assert!(
-        !names.contains(&"Defaulted"),
-        "[{label}] the step only B and C have is gone"
-    );
+    assert!(!names.contains(&"Defaulted"), "[{label}] the step only B and C have is gone");
     for s in all_steps(&def) {
         for key in [
             "CacheConfig",
@@ -438,11 +380,7 @@ fn check_minimal(sm: &LocalSageMaker, ws: &Workspace, label: &str, after_full: b
             "Description",
             "PropertyFiles",
         ] {
-            assert!(
-                s.get(key).is_none(),
-                "[{label}] {key} removed from {}: {s:#}",
-                s["Name"]
-            );
+            assert!(s.get(key).is_none(), "[{label}] {key} removed from {}: {s:#}", s["Name"]);
         }
         let args = &s["Arguments"];
         for key in [
@@ -453,11 +391,7 @@ fn check_minimal(sm: &LocalSageMaker, ws: &Workspace, label: &str, after_full: b
             "ModelMetrics",
             "CheckpointConfig",
         ] {
-            assert!(
-                args.get(key).is_none(),
-                "[{label}] {key} removed from {}: {s:#}",
-                s["Name"]
-            );
+            assert!(args.get(key).is_none(), "[{label}] {key} removed from {}: {s:#}", s["Name"]);
         }
         // Check steps carry an analyzer Environment of their own; the job steps only the user's.
         if ["Prep", "Train", "Score"].contains(&s["Name"].as_str().unwrap_or_default()) {
@@ -493,9 +427,7 @@ fn check_minimal(sm: &LocalSageMaker, ws: &Workspace, label: &str, after_full: b
     // in SageMaker alike.
     assert_eq!(deployed_tags(sm), vec![], "[{label}] tags removed");
     let parallelism = d.get("ParallelismConfiguration").filter(|p| !p.is_null());
-    let description = d
-        .get("PipelineDescription")
-        .filter(|v| !v.is_null() && *v != "");
+    let description = d.get("PipelineDescription").filter(|v| !v.is_null() && *v != "");
     if after_full {
         assert_eq!(
             parallelism.map(|p| &p["MaxParallelExecutionSteps"]),
@@ -511,10 +443,7 @@ fn check_minimal(sm: &LocalSageMaker, ws: &Workspace, label: &str, after_full: b
         assert!(parallelism.is_none(), "[{label}] {d:#}");
         assert!(description.is_none(), "[{label}] {d:#}");
     }
-    assert_eq!(
-        state["display_name"], PIPELINE,
-        "[{label}] the display name defaults to the name"
-    );
+    assert_eq!(state["display_name"], PIPELINE, "[{label}] the display name defaults to the name");
     assert_eq!(
         d["PipelineDisplayName"], PIPELINE,
         "[{label}] the deployed display name is the name again"
@@ -531,11 +460,7 @@ fn check_full(sm: &LocalSageMaker, label: &str, b: bool) {
         pick("Edit cycle, phase B", "Edit cycle, phase B (changed)"),
         "[{label}]"
     );
-    assert_eq!(
-        d["PipelineDisplayName"],
-        pick("edit-cycle-b", "edit-cycle-b-c"),
-        "[{label}]"
-    );
+    assert_eq!(d["PipelineDisplayName"], pick("edit-cycle-b", "edit-cycle-b-c"), "[{label}]");
     assert_eq!(
         d["ParallelismConfiguration"]["MaxParallelExecutionSteps"],
         if b { 4 } else { 8 },
@@ -551,11 +476,8 @@ fn check_full(sm: &LocalSageMaker, label: &str, b: bool) {
         "[{label}] {def:#}"
     );
     let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
-    let tags = if b {
-        vec![pair("stage", "b")]
-    } else {
-        vec![pair("stage", "c"), pair("team", "ml")]
-    };
+    let tags =
+        if b { vec![pair("stage", "b")] } else { vec![pair("stage", "c"), pair("team", "ml")] };
     assert_eq!(deployed_tags(sm), tags, "[{label}]");
     let params: Vec<&str> = def["Parameters"]
         .as_array()
@@ -565,31 +487,19 @@ fn check_full(sm: &LocalSageMaker, label: &str, b: bool) {
         .collect();
     assert_eq!(
         params,
-        if b {
-            vec!["InputData", "Epochs"]
-        } else {
-            vec!["InputDataC", "Epochs", "Approve"]
-        },
+        if b { vec!["InputData", "Epochs"] } else { vec!["InputDataC", "Epochs", "Approve"] },
         "[{label}]"
     );
 
     let prep = step(&def, "Prep");
     assert_eq!(prep["CacheConfig"]["Enabled"], b, "[{label}] {prep:#}");
-    assert_eq!(
-        prep["CacheConfig"]["ExpireAfter"],
-        pick("PT12H", "P2D"),
-        "[{label}]"
-    );
+    assert_eq!(prep["CacheConfig"]["ExpireAfter"], pick("PT12H", "P2D"), "[{label}]");
     assert_eq!(
         prep["RetryPolicies"].as_array().map(Vec::len),
         Some(if b { 1 } else { 2 }),
         "[{label}]"
     );
-    assert_eq!(
-        prep["DisplayName"],
-        pick("Prepare", "Prepare-c"),
-        "[{label}]"
-    );
+    assert_eq!(prep["DisplayName"], pick("Prepare", "Prepare-c"), "[{label}]");
     let vpc = &prep["Arguments"]["NetworkConfig"]["VpcConfig"];
     assert_eq!(
         vpc["Subnets"][0],
@@ -597,9 +507,7 @@ fn check_full(sm: &LocalSageMaker, label: &str, b: bool) {
         "[{label}] {prep:#}"
     );
     assert_eq!(
-        prep["Arguments"]["ProcessingInputs"]
-            .as_array()
-            .map(Vec::len),
+        prep["Arguments"]["ProcessingInputs"].as_array().map(Vec::len),
         Some(if b { 2 } else { 3 }),
         "[{label}] inputs + code: {prep:#}"
     );
@@ -620,45 +528,21 @@ fn check_full(sm: &LocalSageMaker, label: &str, b: bool) {
         ),
         "[{label}] {defaulted:#}"
     );
-    assert_eq!(
-        args["NetworkConfig"]["EnableNetworkIsolation"], b,
-        "[{label}] {defaulted:#}"
-    );
-    let tags: Vec<&str> = args["Tags"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t["Value"].as_str())
-        .collect();
-    assert!(
-        tags.contains(&pick("b", "c")),
-        "[{label}] step_defaults.tags: {defaulted:#}"
-    );
+    assert_eq!(args["NetworkConfig"]["EnableNetworkIsolation"], b, "[{label}] {defaulted:#}");
+    let tags: Vec<&str> =
+        args["Tags"].as_array().into_iter().flatten().filter_map(|t| t["Value"].as_str()).collect();
+    assert!(tags.contains(&pick("b", "c")), "[{label}] step_defaults.tags: {defaulted:#}");
 
     // Condition branches hold the branch steps.
     let check = step(&def, "Check");
-    let (if_step, else_step) = if b {
-        ("Register", "Stop")
-    } else {
-        ("Stop", "Register")
-    };
-    assert_eq!(
-        check["Arguments"]["IfSteps"][0]["Name"], if_step,
-        "[{label}] {check:#}"
-    );
-    assert_eq!(
-        check["Arguments"]["ElseSteps"][0]["Name"], else_step,
-        "[{label}] {check:#}"
-    );
+    let (if_step, else_step) = if b { ("Register", "Stop") } else { ("Stop", "Register") };
+    assert_eq!(check["Arguments"]["IfSteps"][0]["Name"], if_step, "[{label}] {check:#}");
+    assert_eq!(check["Arguments"]["ElseSteps"][0]["Name"], else_step, "[{label}] {check:#}");
 
     // The EMR step switches from a running cluster to a cluster of its own.
     let spark = &step(&def, "Spark")["Arguments"];
     assert_eq!(spark.get("ClusterId").is_some(), b, "[{label}] {spark:#}");
-    assert_eq!(
-        spark.get("ClusterConfig").is_some(),
-        !b,
-        "[{label}] {spark:#}"
-    );
+    assert_eq!(spark.get("ClusterConfig").is_some(), !b, "[{label}] {spark:#}");
 
     // C removes nested blocks inside blocks it keeps.
     let register = &step(&def, "Register")["Arguments"];
@@ -672,23 +556,11 @@ fn check_full(sm: &LocalSageMaker, label: &str, b: bool) {
         "[{label}] {register:#}"
     );
     for removed in ["Bias", "Explainability"] {
-        assert_eq!(
-            metrics.get(removed).is_some(),
-            b,
-            "[{label}] {removed}: {register:#}"
-        );
+        assert_eq!(metrics.get(removed).is_some(), b, "[{label}] {removed}: {register:#}");
     }
-    assert_eq!(
-        metrics["ModelQuality"].get("Constraints").is_some(),
-        b,
-        "[{label}] {register:#}"
-    );
+    assert_eq!(metrics["ModelQuality"].get("Constraints").is_some(), b, "[{label}] {register:#}");
     let train = &step(&def, "Train")["Arguments"];
-    assert_eq!(
-        train.get("VpcConfig").is_some(),
-        b,
-        "[{label}] network.vpc_config: {train:#}"
-    );
+    assert_eq!(train.get("VpcConfig").is_some(), b, "[{label}] network.vpc_config: {train:#}");
     let quality = step(&def, "QualityModel");
     assert_eq!(
         quality["CacheConfig"].get("ExpireAfter").is_some(),
@@ -705,9 +577,7 @@ fn check_full(sm: &LocalSageMaker, label: &str, b: bool) {
         "[{label}] a removed parameter type is String again: {epochs}"
     );
     assert_eq!(
-        def["PipelineExperimentConfig"]
-            .get("ExperimentName")
-            .is_some(),
+        def["PipelineExperimentConfig"].get("ExperimentName").is_some(),
         b,
         "[{label}] {def:#}"
     );
@@ -747,13 +617,8 @@ fn reimport(ws: &Workspace, sm: &LocalSageMaker, allowed: &[&str]) -> BTreeSet<S
     let v = &ws.terraform.version;
     let before = sm.deployed_definition(PIPELINE);
     ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);
-    let out = ws.tf_ok(&[
-        "import",
-        "-no-color",
-        "-input=false",
-        "sagemaker_ml_pipeline.p",
-        PIPELINE,
-    ]);
+    let out =
+        ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", PIPELINE]);
     assert!(out.contains("Import successful"), "[{v}] {out}");
     let (code, text) = plan(ws);
     let changes = pipeline_changes(&text);
@@ -764,14 +629,9 @@ fn reimport(ws: &Workspace, sm: &LocalSageMaker, allowed: &[&str]) -> BTreeSet<S
                 text.contains("0 to add, 1 to change, 0 to destroy"),
                 "[{v}] only the pipeline may change after import:\n{text}"
             );
-            let unexpected: Vec<&String> = changes
-                .iter()
-                .filter(|c| !allowed.contains(&c.as_str()))
-                .collect();
-            assert!(
-                unexpected.is_empty(),
-                "[{v}] import must read back {unexpected:?}:\n{text}"
-            );
+            let unexpected: Vec<&String> =
+                changes.iter().filter(|c| !allowed.contains(&c.as_str())).collect();
+            assert!(unexpected.is_empty(), "[{v}] import must read back {unexpected:?}:\n{text}");
             assert!(
                 !text.contains("definition_sha256"),
                 "[{v}] the compiled definition must not change after import:\n{text}"
@@ -783,10 +643,7 @@ fn reimport(ws: &Workspace, sm: &LocalSageMaker, allowed: &[&str]) -> BTreeSet<S
                 "[{v}] applying after import must not change the definition"
             );
             let (code, text) = plan(ws);
-            assert_eq!(
-                code, 0,
-                "[{v}] after import and apply the plan must be empty:\n{text}"
-            );
+            assert_eq!(code, 0, "[{v}] after import and apply the plan must be empty:\n{text}");
         }
         _ => panic!("[{v}] plan after import failed:\n{text}"),
     }
@@ -795,11 +652,8 @@ fn reimport(ws: &Workspace, sm: &LocalSageMaker, allowed: &[&str]) -> BTreeSet<S
 
 #[test]
 fn every_optional_attribute_and_block_added_changed_and_removed() {
-    let (a, b, c) = (
-        phase_file("a_minimal.tf"),
-        phase_file("b_full.tf"),
-        phase_file("c_changed.tf"),
-    );
+    let (a, b, c) =
+        (phase_file("a_minimal.tf"), phase_file("b_full.tf"), phase_file("c_changed.tf"));
     let every = addresses(&a);
     let sm = LocalSageMaker::start();
     for terraform in terraform_binaries() {
@@ -816,15 +670,7 @@ fn every_optional_attribute_and_block_added_changed_and_removed() {
         check_minimal(&sm, &ws, &format!("{v} A"), false);
 
         // B: every optional attribute and block added; one more step, filled by step_defaults.
-        transition(
-            &ws,
-            "A->B",
-            &b,
-            &["sagemaker_processing_step.defaulted"],
-            &every,
-            &[],
-            &[],
-        );
+        transition(&ws, "A->B", &b, &["sagemaker_processing_step.defaulted"], &every, &[], &[]);
         check_full(&sm, &format!("{v} B"), true);
 
         // C: every value changed. The defaulted step itself does not change (what fills it,
@@ -853,15 +699,9 @@ fn every_optional_attribute_and_block_added_changed_and_removed() {
         eprintln!("[{v}] after import in phase D the plan changes {changes:?}");
 
         ws.destroy();
-        assert!(
-            sm.pipeline_names().is_empty(),
-            "[{v}] destroy removed the pipeline"
-        );
+        assert!(sm.pipeline_names().is_empty(), "[{v}] destroy removed the pipeline");
         let state = ws.tf_ok(&["state", "list"]);
-        assert!(
-            state.trim().is_empty(),
-            "[{v}] nothing left in the state: {state}"
-        );
+        assert!(state.trim().is_empty(), "[{v}] nothing left in the state: {state}");
         eprintln!("[{v}] edit cycle took {:.1?}", started.elapsed());
     }
 }
@@ -920,20 +760,14 @@ resource "sagemaker_ml_pipeline" "p" {{
         ws.write("main.tf", &config("1", true, true));
         ws.init();
         // Each step replaces the null_resource, so its id is unknown while planning.
-        for (trigger, vpc, cache) in [
-            ("1", true, true),
-            ("2", true, false),
-            ("3", false, true),
-            ("4", true, true),
-        ] {
+        for (trigger, vpc, cache) in
+            [("1", true, true), ("2", true, false), ("3", false, true), ("4", true, true)]
+        {
             let label = format!("{v} trigger {trigger}, vpc_config {vpc}, cache {cache}");
             ws.write("main.tf", &config(trigger, vpc, cache));
             ws.apply();
             let (code, text) = plan(&ws);
-            assert_eq!(
-                code, 0,
-                "[{label}] the plan right after apply must be empty:\n{text}"
-            );
+            assert_eq!(code, 0, "[{label}] the plan right after apply must be empty:\n{text}");
             let id = ws
                 .state_show("null_resource.net")
                 .lines()
@@ -945,19 +779,12 @@ resource "sagemaker_ml_pipeline" "p" {{
             let subnets = &prep["Arguments"]["NetworkConfig"]["VpcConfig"]["Subnets"];
             assert_eq!(
                 subnets.get(0).cloned(),
-                vpc.then(|| Json::String(id)),
+                vpc.then_some(Json::String(id)),
                 "[{label}] {prep:#}"
             );
-            assert_eq!(
-                prep.get("CacheConfig").is_some(),
-                cache,
-                "[{label}] {prep:#}"
-            );
+            assert_eq!(prep.get("CacheConfig").is_some(), cache, "[{label}] {prep:#}");
         }
         ws.destroy();
-        assert!(
-            sm.pipeline_names().is_empty(),
-            "[{v}] destroy removed the pipeline"
-        );
+        assert!(sm.pipeline_names().is_empty(), "[{v}] destroy removed the pipeline");
     }
 }

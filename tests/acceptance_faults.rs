@@ -39,13 +39,8 @@ enum Fault {
     ResetAfter,
 }
 
-const FAULTS: [Fault; 5] = [
-    Fault::Throttle,
-    Fault::Status500,
-    Fault::Status503,
-    Fault::ResetBefore,
-    Fault::ResetAfter,
-];
+const FAULTS: [Fault; 5] =
+    [Fault::Throttle, Fault::Status500, Fault::Status503, Fault::ResetBefore, Fault::ResetAfter];
 
 /// One HTTP/1.1 message: head lines and body.
 struct Message {
@@ -78,14 +73,8 @@ impl Message {
             }
             head.push(line);
         }
-        let mut msg = Message {
-            head,
-            body: Vec::new(),
-        };
-        let len: usize = msg
-            .header("content-length")
-            .and_then(|l| l.parse().ok())
-            .unwrap_or(0);
+        let mut msg = Message { head, body: Vec::new() };
+        let len: usize = msg.header("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
         msg.body = vec![0; len];
         reader.read_exact(&mut msg.body).ok()?;
         Some(msg)
@@ -97,10 +86,8 @@ impl Message {
         out.push_str(&self.head[0]);
         out.push_str("\r\n");
         for l in self.head.iter().skip(1) {
-            let name = l
-                .split_once(':')
-                .map(|(k, _)| k.trim().to_ascii_lowercase())
-                .unwrap_or_default();
+            let name =
+                l.split_once(':').map(|(k, _)| k.trim().to_ascii_lowercase()).unwrap_or_default();
             if name != "connection" && name != "content-length" && name != "keep-alive" {
                 out.push_str(l);
                 out.push_str("\r\n");
@@ -149,10 +136,7 @@ impl ProxyState {
             y ^= y >> 12;
             y ^= y << 25;
             y ^= y >> 27;
-            match self
-                .rng
-                .compare_exchange(x, y, Ordering::Relaxed, Ordering::Relaxed)
-            {
+            match self.rng.compare_exchange(x, y, Ordering::Relaxed, Ordering::Relaxed) {
                 Ok(_) => {
                     return (y.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64
                         / (1u64 << 53) as f64
@@ -163,19 +147,12 @@ impl ProxyState {
     }
 
     fn count(&self, what: &str) {
-        *self
-            .stats
-            .lock()
-            .expect("stats")
-            .entry(what.to_string())
-            .or_default() += 1;
+        *self.stats.lock().expect("stats").entry(what.to_string()).or_default() += 1;
     }
 
     fn forward(&self, request: &Message) -> Option<Vec<u8>> {
         let mut upstream = TcpStream::connect(("127.0.0.1", self.upstream_port)).ok()?;
-        upstream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .ok()?;
+        upstream.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
         upstream.write_all(&request.bytes("close")).ok()?;
         let mut reader = BufReader::new(upstream);
         let answer = Message::read(&mut reader)?;
@@ -185,10 +162,7 @@ impl ProxyState {
 
 /// Closes a connection with a TCP reset (SO_LINGER 0), as a broken middlebox would.
 fn reset(stream: TcpStream) {
-    let linger = libc::linger {
-        l_onoff: 1,
-        l_linger: 0,
-    };
+    let linger = libc::linger { l_onoff: 1, l_linger: 0 };
     // SAFETY: setsockopt on an open socket we own, with a correctly sized linger struct.
     unsafe {
         libc::setsockopt(
@@ -217,10 +191,7 @@ fn error_answer(status: u16, reason: &str, code: Option<&str>) -> Vec<u8> {
 impl FaultProxy {
     fn start(upstream_port: u16, seed: u64, fault_rate: f64) -> FaultProxy {
         let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind the proxy");
-        let url = format!(
-            "http://127.0.0.1:{}",
-            listener.local_addr().expect("addr").port()
-        );
+        let url = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
         let stats = Arc::new(Mutex::new(BTreeMap::new()));
         let tokens = Arc::new(Mutex::new(BTreeMap::new()));
         let state = Arc::new(ProxyState {
@@ -246,13 +217,7 @@ impl FaultProxy {
                 thread::spawn(move || serve(conn, &state));
             }
         });
-        FaultProxy {
-            url,
-            tokens,
-            stats,
-            stop,
-            hang_creates,
-        }
+        FaultProxy { url, tokens, stats, stop, hang_creates }
     }
 
     fn stats(&self) -> BTreeMap<String, u64> {
@@ -329,11 +294,7 @@ fn serve(conn: TcpStream, state: &ProxyState) {
                             &token,
                             a.starts_with(b"HTTP/1.1 200") || a.starts_with(b"HTTP/1.0 200"),
                         ) {
-                            state
-                                .answers
-                                .lock()
-                                .expect("answers")
-                                .insert(t.clone(), a.clone());
+                            state.answers.lock().expect("answers").insert(t.clone(), a.clone());
                         }
                         a
                     }
@@ -355,10 +316,7 @@ fn serve(conn: TcpStream, state: &ProxyState) {
 
 fn moto_tags(sm: &LocalSageMaker, arn: &str) -> BTreeMap<String, String> {
     let (_, body) = sm
-        .request_sagemaker(
-            "ListTags",
-            &serde_json::json!({ "ResourceArn": arn }).to_string(),
-        )
+        .request_sagemaker("ListTags", &serde_json::json!({ "ResourceArn": arn }).to_string())
         .expect("ListTags");
     let v: Json = serde_json::from_str(&body).expect("json");
     // moto appends a re-added key; the last one is the value in force.
@@ -380,19 +338,14 @@ fn moto_tags(sm: &LocalSageMaker, arn: &str) -> BTreeMap<String, String> {
 /// Every pipeline in Terraform's state matches what moto holds, and moto holds nothing else.
 fn assert_state_matches_endpoint(ws: &Workspace, sm: &LocalSageMaker, expected: usize) {
     let state: Json = serde_json::from_str(&ws.show_json(None)).expect("show -json");
-    let resources = state["values"]["root_module"]["resources"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let resources =
+        state["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
     let mut in_state: BTreeMap<String, Json> = BTreeMap::new();
-    for r in resources
-        .iter()
-        .filter(|r| r["type"] == "sagemaker_ml_pipeline" && r["mode"] == "managed")
+    for r in
+        resources.iter().filter(|r| r["type"] == "sagemaker_ml_pipeline" && r["mode"] == "managed")
     {
-        in_state.insert(
-            r["values"]["name"].as_str().expect("name").to_string(),
-            r["values"].clone(),
-        );
+        in_state
+            .insert(r["values"]["name"].as_str().expect("name").to_string(), r["values"].clone());
     }
     let mut deployed = sm.pipeline_names();
     deployed.sort();
@@ -411,10 +364,7 @@ fn assert_state_matches_endpoint(ws: &Workspace, sm: &LocalSageMaker, expected: 
             serde_json::from_str(d["PipelineDefinition"].as_str().expect("definition"))
                 .expect("json");
         assert_eq!(mine, theirs, "{name}: definition");
-        assert_eq!(
-            values["description"], d["PipelineDescription"],
-            "{name}: description"
-        );
+        assert_eq!(values["description"], d["PipelineDescription"], "{name}: description");
         let tags_all: BTreeMap<String, String> =
             serde_json::from_value(values["tags_all"].clone()).expect("tags_all");
         assert_eq!(
@@ -432,10 +382,7 @@ fn converge(ws: &Workspace, args: &[&str], runs: usize) -> usize {
             return run;
         }
     }
-    panic!(
-        "terraform {} did not converge within {runs} runs (output above)",
-        args.join(" ")
-    );
+    panic!("terraform {} did not converge within {runs} runs (output above)", args.join(" "));
 }
 
 fn fleet(proxy_url: &str, description: &str, message: &str) -> String {
@@ -501,10 +448,7 @@ fn twenty_pipelines_survive_thirty_percent_faults() {
         let tokens = proxy.tokens.lock().expect("tokens").clone();
         assert_eq!(tokens.len(), 20, "{tokens:?}");
         for (name, used) in &tokens {
-            assert!(
-                used.len() <= create_runs && !used.contains(""),
-                "{name}: tokens {used:?}"
-            );
+            assert!(used.len() <= create_runs && !used.contains(""), "{name}: tokens {used:?}");
         }
         assert_state_matches_endpoint(&ws, &sagemaker, 20);
 
@@ -521,10 +465,7 @@ fn twenty_pipelines_survive_thirty_percent_faults() {
 
         let destroy_runs = converge(&ws, &destroy, 2);
         assert_state_matches_endpoint(&ws, &sagemaker, 0);
-        assert!(
-            sagemaker.pipeline_names().is_empty(),
-            "destroy left pipelines behind"
-        );
+        assert!(sagemaker.pipeline_names().is_empty(), "destroy left pipelines behind");
 
         let stats = proxy.stats();
         eprintln!(
@@ -540,25 +481,13 @@ fn twenty_pipelines_survive_thirty_percent_faults() {
                 "no {f:?} injected: {stats:?}"
             );
         }
-        let requests: u64 = stats
-            .iter()
-            .filter(|(k, _)| k.starts_with("requests"))
-            .map(|(_, v)| v)
-            .sum();
-        let faults: u64 = stats
-            .iter()
-            .filter(|(k, _)| k.starts_with("fault"))
-            .map(|(_, v)| v)
-            .sum();
-        assert!(
-            requests >= 100,
-            "too few requests to mean anything: {stats:?}"
-        );
+        let requests: u64 =
+            stats.iter().filter(|(k, _)| k.starts_with("requests")).map(|(_, v)| v).sum();
+        let faults: u64 =
+            stats.iter().filter(|(k, _)| k.starts_with("fault")).map(|(_, v)| v).sum();
+        assert!(requests >= 100, "too few requests to mean anything: {stats:?}");
         let rate = faults as f64 / requests as f64;
-        assert!(
-            (0.2..0.4).contains(&rate),
-            "fault rate {rate:.2} is not about 30%: {stats:?}"
-        );
+        assert!((0.2..0.4).contains(&rate), "fault rate {rate:.2} is not about 30%: {stats:?}");
     }
 }
 
@@ -576,10 +505,7 @@ struct HangingEndpoint {
 
 fn hanging_endpoint() -> HangingEndpoint {
     let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind");
-    let url = format!(
-        "http://127.0.0.1:{}",
-        listener.local_addr().expect("addr").port()
-    );
+    let url = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
     thread::spawn(move || {
         let mut held = Vec::new();
         for conn in listener.incoming().flatten() {
@@ -628,10 +554,7 @@ provider "sagemaker" {{
         let out = flat(&ws.tf_err(&["plan", "-input=false", "-no-color"]));
         let took = started.elapsed();
         assert!(took < Duration::from_secs(45), "plan took {took:?}");
-        assert!(
-            out.contains("DescribePipeline failed") && out.contains(&hang.url),
-            "{out}"
-        );
+        assert!(out.contains("DescribePipeline failed") && out.contains(&hang.url), "{out}");
         assert!(out.contains("operation_timeout (6s)"), "{out}");
         assert!(
             !out.contains("DispatchFailure") && !out.contains("TimeoutError"),
@@ -653,10 +576,7 @@ provider "sagemaker" {{
             out.contains("CreatePipeline failed") && out.contains("operation_timeout (6s)"),
             "{out}"
         );
-        assert!(
-            out.contains("Whether the pipeline was created is not known"),
-            "{out}"
-        );
+        assert!(out.contains("Whether the pipeline was created is not known"), "{out}");
     }
 }
 
@@ -726,14 +646,8 @@ resource "sagemaker_ml_pipeline" "p" {{
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        eprintln!(
-            "Terraform {} after Ctrl-C ({took:?}):\n{text}",
-            terraform.version
-        );
-        assert!(
-            took < Duration::from_secs(30),
-            "the apply went on for {took:?} after Ctrl-C"
-        );
+        eprintln!("Terraform {} after Ctrl-C ({took:?}):\n{text}", terraform.version);
+        assert!(took < Duration::from_secs(30), "the apply went on for {took:?} after Ctrl-C");
         assert!(!output.status.success(), "an interrupted apply must fail");
         assert!(
             flat(&text)

@@ -73,9 +73,8 @@ fn create_minimal(sm: &LocalSageMaker, name: &str) {
         "PipelineDefinition": MINIMAL_DEFINITION,
         "ClientRequestToken": format!("acceptance-import-{name}-0000000000000000"),
     });
-    let (status, answer) = sm
-        .request_sagemaker("CreatePipeline", &body.to_string())
-        .expect("CreatePipeline answers");
+    let (status, answer) =
+        sm.request_sagemaker("CreatePipeline", &body.to_string()).expect("CreatePipeline answers");
     assert_eq!(status, 200, "CreatePipeline: {answer}");
 }
 
@@ -120,10 +119,7 @@ fn minimal_definition_created_outside_terraform_imports_and_plans_empty() {
         let ws = Workspace::new(&terraform, &sm);
         ws.write("main.tf", &minimal_config(name, "batch"));
         ws.init();
-        apply_targets(
-            &ws,
-            &["sagemaker_lambda_step.notify", "sagemaker_fail_step.stop"],
-        );
+        apply_targets(&ws, &["sagemaker_lambda_step.notify", "sagemaker_fail_step.stop"]);
         let deployed: Json = serde_json::from_str(MINIMAL_DEFINITION).expect("json");
         assert_eq!(
             sm.deployed_definition(name),
@@ -131,18 +127,8 @@ fn minimal_definition_created_outside_terraform_imports_and_plans_empty() {
             "[{v}] a targeted apply of step resources calls no SageMaker API"
         );
 
-        ws.tf_ok(&[
-            "import",
-            "-no-color",
-            "-input=false",
-            "sagemaker_ml_pipeline.p",
-            name,
-        ]);
-        assert_plan(
-            &ws,
-            0,
-            "import of a minimal definition, then a matching configuration",
-        );
+        ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", name]);
+        assert_plan(&ws, 0, "import of a minimal definition, then a matching configuration");
         let state = ws.state_show("sagemaker_ml_pipeline.p");
         assert!(
             !state.contains("Metadata"),
@@ -153,17 +139,10 @@ fn minimal_definition_created_outside_terraform_imports_and_plans_empty() {
         ws.write("main.tf", &minimal_config(name, "full"));
         assert_plan(&ws, 2, "a changed Lambda input after import");
         ws.apply();
-        assert_eq!(
-            sm.deployed_definition(name)["Steps"][0]["Arguments"]["mode"],
-            "full",
-            "[{v}]"
-        );
+        assert_eq!(sm.deployed_definition(name)["Steps"][0]["Arguments"]["mode"], "full", "[{v}]");
         assert_plan(&ws, 0, "after applying the change");
         ws.destroy();
-        assert!(
-            sm.pipeline_names().is_empty(),
-            "[{v}] destroy removed the adopted pipeline"
-        );
+        assert!(sm.pipeline_names().is_empty(), "[{v}] destroy removed the adopted pipeline");
     }
 }
 
@@ -172,16 +151,10 @@ fn minimal_definition_created_outside_terraform_imports_and_plans_empty() {
 #[test]
 fn import_block_generates_a_configuration_that_plans_empty() {
     let sm = LocalSageMaker::start();
-    for terraform in terraform_binaries()
-        .into_iter()
-        .filter(|t| is_newer_than_1_5(&t.version))
-    {
+    for terraform in terraform_binaries().into_iter().filter(|t| is_newer_than_1_5(&t.version)) {
         // A hand-made pipeline and one made by the SDK.
         for (name, create) in [
-            (
-                "adopt-generated",
-                create_minimal as fn(&LocalSageMaker, &str),
-            ),
+            ("adopt-generated", create_minimal as fn(&LocalSageMaker, &str)),
             ("adopt-generated-sdk", sdk_upsert),
         ] {
             sm.reset();
@@ -196,12 +169,7 @@ fn import_block_generates_a_configuration_that_plans_empty() {
             );
             ws.init();
             // Terraform writes the configuration, then the plan of it stops (see below).
-            ws.tf(&[
-                "plan",
-                "-no-color",
-                "-input=false",
-                "-generate-config-out=generated.tf",
-            ]);
+            ws.tf(&["plan", "-no-color", "-input=false", "-generate-config-out=generated.tf"]);
             let generated =
                 std::fs::read_to_string(ws.dir.join("generated.tf")).expect("generated.tf written");
             assert!(
@@ -212,19 +180,13 @@ fn import_block_generates_a_configuration_that_plans_empty() {
             // `steps` is sensitive, so Terraform leaves it out of the generated configuration;
             // the plan must stop rather than deploy a pipeline without steps.
             let refused = ws.tf_err(&["plan", "-no-color", "-input=false"]);
-            assert!(
-                refused.contains("The pipeline's steps are not configured"),
-                "[{v}] {refused}"
-            );
+            assert!(refused.contains("The pipeline's steps are not configured"), "[{v}] {refused}");
             // The documented way to start from the deployed steps.
             let filled = generated.replace(
                 "= null # sensitive",
                 "= [for s in jsondecode(data.sagemaker_ml_pipeline.deployed.definition).Steps : jsonencode(s)]",
             );
-            assert_ne!(
-                filled, generated,
-                "[{v}] the generated `steps` line: {generated}"
-            );
+            assert_ne!(filled, generated, "[{v}] the generated `steps` line: {generated}");
             ws.write("generated.tf", &filled);
             ws.write(
                 "deployed.tf",
@@ -233,10 +195,7 @@ fn import_block_generates_a_configuration_that_plans_empty() {
                 ),
             );
             let out = ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-            assert!(
-                out.contains("1 imported, 0 added, 0 changed, 0 destroyed"),
-                "[{v}] {out}"
-            );
+            assert!(out.contains("1 imported, 0 added, 0 changed, 0 destroyed"), "[{v}] {out}");
             assert_plan(&ws, 0, "the generated configuration after the import");
             ws.destroy();
             assert!(sm.pipeline_names().is_empty(), "[{v}]");
@@ -421,18 +380,8 @@ fn sdk_upserted_pipeline_imports_and_plans_empty() {
             "[{v}] a targeted apply of step resources calls no SageMaker API"
         );
 
-        ws.tf_ok(&[
-            "import",
-            "-no-color",
-            "-input=false",
-            "sagemaker_ml_pipeline.p",
-            name,
-        ]);
-        assert_plan(
-            &ws,
-            0,
-            "import of the SDK's pipeline, then the same pipeline in typed steps",
-        );
+        ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", name]);
+        assert_plan(&ws, 0, "import of the SDK's pipeline, then the same pipeline in typed steps");
 
         ws.write("main.tf", &sdk_config(name, "full"));
         assert_plan(&ws, 2, "a changed Lambda input after import");
@@ -448,9 +397,6 @@ fn sdk_upserted_pipeline_imports_and_plans_empty() {
         assert_eq!(notify["Arguments"]["mode"], "full", "[{v}] {steps}");
         assert_plan(&ws, 0, "after applying the change");
         ws.destroy();
-        assert!(
-            sm.pipeline_names().is_empty(),
-            "[{v}] destroy removed the adopted pipeline"
-        );
+        assert!(sm.pipeline_names().is_empty(), "[{v}] destroy removed the adopted pipeline");
     }
 }

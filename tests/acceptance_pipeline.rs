@@ -55,14 +55,24 @@ resource "sagemaker_ml_pipeline" "p" {{
 }
 
 fn tags(sm: &LocalSageMaker, name: &str) -> Vec<(String, String)> {
-    let arn = sm.describe_pipeline(name).expect("deployed")["PipelineArn"].as_str().unwrap_or_default().to_string();
-    let (_, body) = sm.request_sagemaker("ListTags", &format!(r#"{{"ResourceArn":"{arn}"}}"#)).expect("ListTags");
+    let arn = sm.describe_pipeline(name).expect("deployed")["PipelineArn"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (_, body) = sm
+        .request_sagemaker("ListTags", &format!(r#"{{"ResourceArn":"{arn}"}}"#))
+        .expect("ListTags");
     let v: Json = serde_json::from_str(&body).expect("json");
     let mut out: Vec<(String, String)> = v["Tags"]
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|t| (t["Key"].as_str().unwrap_or("").to_string(), t["Value"].as_str().unwrap_or("").to_string()))
+                .map(|t| {
+                    (
+                        t["Key"].as_str().unwrap_or("").to_string(),
+                        t["Value"].as_str().unwrap_or("").to_string(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -90,7 +100,11 @@ fn pipeline_lifecycle_with_every_terraform() {
         let out = ws.apply();
         assert!(out.contains("1 added"), "[{v}] {out}");
         let def = sm.deployed_definition("accept-a");
-        assert_eq!(def["Parameters"][1], serde_json::json!({"Name": "Epochs", "Type": "Integer", "DefaultValue": 3}), "[{v}]");
+        assert_eq!(
+            def["Parameters"][1],
+            serde_json::json!({"Name": "Epochs", "Type": "Integer", "DefaultValue": 3}),
+            "[{v}]"
+        );
         assert_eq!(def["Steps"][0]["Name"], "Stop", "[{v}]");
         assert_eq!(
             tags(&sm, "accept-a"),
@@ -105,7 +119,11 @@ fn pipeline_lifecycle_with_every_terraform() {
         assert!(plan.contains("updated in-place"), "[{v}] {plan}");
         assert!(!plan.contains("must be replaced"), "[{v}] {plan}");
         ws.apply();
-        assert_eq!(sm.describe_pipeline("accept-a").expect("deployed")["PipelineDescription"], "second", "[{v}]");
+        assert_eq!(
+            sm.describe_pipeline("accept-a").expect("deployed")["PipelineDescription"],
+            "second",
+            "[{v}]"
+        );
         assert_eq!(
             tags(&sm, "accept-a"),
             vec![pair("cost", "42"), pair("owner", "ml"), pair("team", "ml")],
@@ -123,9 +141,17 @@ fn pipeline_lifecycle_with_every_terraform() {
             )
             .expect("UpdatePipeline");
         assert_eq!(status, 200, "{body}");
-        assert_eq!(ws.plan_exit_code(), 2, "[{v}] a definition edited outside Terraform must show in the plan");
+        assert_eq!(
+            ws.plan_exit_code(),
+            2,
+            "[{v}] a definition edited outside Terraform must show in the plan"
+        );
         ws.apply();
-        assert_eq!(sm.deployed_definition("accept-a"), before, "[{v}] apply restores the definition");
+        assert_eq!(
+            sm.deployed_definition("accept-a"),
+            before,
+            "[{v}] apply restores the definition"
+        );
         assert_eq!(ws.plan_exit_code(), 0, "[{v}]");
 
         // Semantically equal but re-serialised definition (e.g. by another tool): no diff.
@@ -147,9 +173,19 @@ fn pipeline_lifecycle_with_every_terraform() {
 
         // Import: forget the resource, import it by name, and the plan is empty.
         ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);
-        let out = ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", "accept-a"]);
+        let out = ws.tf_ok(&[
+            "import",
+            "-no-color",
+            "-input=false",
+            "sagemaker_ml_pipeline.p",
+            "accept-a",
+        ]);
         assert!(out.contains("Import successful"), "[{v}] {out}");
-        assert_eq!(ws.plan_exit_code(), 0, "[{v}] import then plan with matching config shows no change");
+        assert_eq!(
+            ws.plan_exit_code(),
+            0,
+            "[{v}] import then plan with matching config shows no change"
+        );
 
         // Rename forces replacement.
         ws.write("main.tf", &config("accept-b", "second", r#"{ owner = "ml", cost = "42" }"#, ""));
@@ -157,7 +193,11 @@ fn pipeline_lifecycle_with_every_terraform() {
         assert!(plan.contains("must be replaced"), "[{v}] {plan}");
         assert!(plan.contains("forces replacement"), "[{v}] {plan}");
         ws.apply();
-        assert_eq!(sm.pipeline_names(), vec!["accept-b".to_string()], "[{v}] the old pipeline is gone");
+        assert_eq!(
+            sm.pipeline_names(),
+            vec!["accept-b".to_string()],
+            "[{v}] the old pipeline is gone"
+        );
 
         // Destroy leaves nothing behind.
         ws.destroy();
@@ -272,7 +312,10 @@ fn import_with_experiment_config_plans_empty() {
   parallelism_config {
     max_parallel_execution_steps = 2
   }"#;
-        ws.write("main.tf", &config("import-exp", "with experiments", r#"{ owner = "ml" }"#, extra));
+        ws.write(
+            "main.tf",
+            &config("import-exp", "with experiments", r#"{ owner = "ml" }"#, extra),
+        );
         ws.init();
         ws.apply();
         ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);

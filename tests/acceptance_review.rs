@@ -12,13 +12,7 @@ const MAX_LINES: usize = 120;
 const PIPELINE: &str = "churn-training";
 
 fn plan_text(ws: &Workspace, depth: &str) -> String {
-    ws.tf_ok(&[
-        "plan",
-        "-no-color",
-        "-input=false",
-        "-var",
-        &format!("max_depth={depth}"),
-    ])
+    ws.tf_ok(&["plan", "-no-color", "-input=false", "-var", &format!("max_depth={depth}")])
 }
 
 #[test]
@@ -32,14 +26,7 @@ fn one_field_change_is_a_short_plan_that_names_step_field_and_values() {
         let ws = Workspace::new(&terraform, &sm);
         ws.write("main.tf", &config);
         ws.init();
-        ws.tf_ok(&[
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            "max_depth=5",
-        ]);
+        ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=5"]);
 
         let plan = plan_text(&ws, "6");
         let lines = plan.lines().count();
@@ -67,19 +54,11 @@ fn one_field_change_is_a_short_plan_that_names_step_field_and_values() {
             !plan.contains(r#""Steps.Evaluate""#),
             "[{v}] unchanged steps are not printed:\n{plan}"
         );
-        assert!(
-            plan.contains("Plan: 0 to add, 2 to change, 0 to destroy."),
-            "[{v}]\n{plan}"
-        );
+        assert!(plan.contains("Plan: 0 to add, 2 to change, 0 to destroy."), "[{v}]\n{plan}");
 
         // A branch step's change (nested in the condition step) is as short.
-        let plan = ws.tf_ok(&[
-            "plan",
-            "-no-color",
-            "-input=false",
-            "-var",
-            "approval_status=Approved",
-        ]);
+        let plan =
+            ws.tf_ok(&["plan", "-no-color", "-input=false", "-var", "approval_status=Approved"]);
         let lines = plan.lines().count();
         assert!(
             lines <= MAX_LINES,
@@ -90,23 +69,13 @@ fn one_field_change_is_a_short_plan_that_names_step_field_and_values() {
             "[{v}] the condition step is named, with the new value:\n{plan}"
         );
 
-        ws.tf_ok(&[
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            "max_depth=6",
-        ]);
+        ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=6"]);
         let deployed = sm.deployed_definition(PIPELINE);
         let train = deployed["Steps"]
             .as_array()
             .and_then(|s| s.iter().find(|s| s["Name"] == "Train"))
             .expect("Train deployed");
-        assert_eq!(
-            train["Arguments"]["HyperParameters"]["max_depth"], "6",
-            "[{v}]"
-        );
+        assert_eq!(train["Arguments"]["HyperParameters"]["max_depth"], "6", "[{v}]");
         let output = ws.tf(&[
             "plan",
             "-detailed-exitcode",
@@ -115,11 +84,7 @@ fn one_field_change_is_a_short_plan_that_names_step_field_and_values() {
             "-var",
             "max_depth=6",
         ]);
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "[{v}] the next plan is empty"
-        );
+        assert_eq!(output.status.code(), Some(0), "[{v}] the next plan is empty");
 
         // Drift: the same field edited outside Terraform shows as the same short diff.
         let mut edited = deployed.clone();
@@ -133,15 +98,11 @@ fn one_field_change_is_a_short_plan_that_names_step_field_and_values() {
             .expect("role")
             .to_string();
         let body = serde_json::json!({"PipelineName": PIPELINE, "PipelineDefinition": edited.to_string(), "RoleArn": role});
-        let (status, answer) = sm
-            .request_sagemaker("UpdatePipeline", &body.to_string())
-            .expect("UpdatePipeline");
+        let (status, answer) =
+            sm.request_sagemaker("UpdatePipeline", &body.to_string()).expect("UpdatePipeline");
         assert_eq!(status, 200, "{answer}");
         let plan = plan_text(&ws, "6");
-        assert!(
-            plan.lines().count() <= MAX_LINES,
-            "[{v}] drift plan too long:\n{plan}"
-        );
+        assert!(plan.lines().count() <= MAX_LINES, "[{v}] drift plan too long:\n{plan}");
         assert!(
             plan.contains(r#""Steps.Train""#) && plan.contains(r#""9" -> "6""#),
             "[{v}] drift names the step and values:\n{plan}"
@@ -150,32 +111,15 @@ fn one_field_change_is_a_short_plan_that_names_step_field_and_values() {
             plan.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
             "[{v}] only the pipeline changes back:\n{plan}"
         );
-        ws.tf_ok(&[
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            "max_depth=6",
-        ]);
+        ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=6"]);
         assert_eq!(
             sm.deployed_definition(PIPELINE),
             deployed,
             "[{v}] apply restores the definition"
         );
 
-        ws.tf_ok(&[
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            "max_depth=6",
-        ]);
-        assert!(
-            sm.pipeline_names().is_empty(),
-            "[{v}] destroy leaves nothing"
-        );
+        ws.tf_ok(&["destroy", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=6"]);
+        assert!(sm.pipeline_names().is_empty(), "[{v}] destroy leaves nothing");
     }
 }
 
@@ -250,16 +194,8 @@ output "same_as_deployed" {
         ws.write("extra.tf", extra);
         ws.init();
         ws.apply();
-        assert_eq!(
-            ws.tf_ok(&["output", "-raw", "same_as_data_source"]).trim(),
-            "true",
-            "[{v}]"
-        );
-        assert_eq!(
-            ws.tf_ok(&["output", "-raw", "same_as_deployed"]).trim(),
-            "true",
-            "[{v}]"
-        );
+        assert_eq!(ws.tf_ok(&["output", "-raw", "same_as_data_source"]).trim(), "true", "[{v}]");
+        assert_eq!(ws.tf_ok(&["output", "-raw", "same_as_deployed"]).trim(), "true", "[{v}]");
         ws.destroy();
     }
 }

@@ -39,7 +39,13 @@ fn deployed(sm: &LocalSageMaker) -> Vec<(String, Json)> {
 fn every_example_applies_and_replans_empty() {
     let sm = LocalSageMaker::start();
     for terraform in terraform_binaries() {
-        for example in ["quickstart", "process-train-model", "deploy-without-training", "train-evaluate-register", "multi-model"] {
+        for example in [
+            "quickstart",
+            "process-train-model",
+            "deploy-without-training",
+            "train-evaluate-register",
+            "multi-model",
+        ] {
             sm.reset();
             let v = format!("{} {example}", terraform.version);
             let ws = Workspace::new(&terraform, &sm);
@@ -72,18 +78,35 @@ fn one_attribute_change_updates_that_step_and_the_definition_only() {
         copy_example(&ws, "process-train-model");
         ws.init();
         ws.apply();
-        let main = std::fs::read_to_string(project_root().join("examples/process-train-model/main.tf")).expect("read");
-        let changed = main.replacen("instance_type = \"ml.m5.xlarge\"", "instance_type = \"ml.m5.2xlarge\"", 1);
+        let main =
+            std::fs::read_to_string(project_root().join("examples/process-train-model/main.tf"))
+                .expect("read");
+        let changed = main.replacen(
+            "instance_type = \"ml.m5.xlarge\"",
+            "instance_type = \"ml.m5.2xlarge\"",
+            1,
+        );
         assert_ne!(main, changed, "the example has a training instance type to change");
         ws.write("main.tf", &changed);
         let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
-        assert!(plan.contains("sagemaker_training_step.train will be updated in-place"), "[{v}] {plan}");
-        assert!(plan.contains("sagemaker_ml_pipeline.abalone will be updated in-place"), "[{v}] {plan}");
+        assert!(
+            plan.contains("sagemaker_training_step.train will be updated in-place"),
+            "[{v}] {plan}"
+        );
+        assert!(
+            plan.contains("sagemaker_ml_pipeline.abalone will be updated in-place"),
+            "[{v}] {plan}"
+        );
         assert!(plan.contains("0 to add, 2 to change, 0 to destroy"), "[{v}] {plan}");
         assert!(plan.contains("ml.m5.2xlarge"), "[{v}] the plan shows the new value: {plan}");
         ws.apply();
         let def = &deployed(&sm)[0].1;
-        let train = def["Steps"].as_array().expect("steps").iter().find(|s| s["Name"] == "Train").expect("Train");
+        let train = def["Steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .find(|s| s["Name"] == "Train")
+            .expect("Train");
         assert_eq!(train["Arguments"]["ResourceConfig"]["InstanceType"], "ml.m5.2xlarge", "[{v}]");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}]");
         ws.destroy();
@@ -141,9 +164,18 @@ resource "sagemaker_ml_pipeline" "p" {
         assert!(plan.contains("json") && plan.contains("(known after apply)"), "[{v}] {plan}");
         ws.apply();
         let state = ws.state_show("null_resource.build");
-        let id = state.lines().find(|l| l.trim_start().starts_with("id")).and_then(|l| l.split('"').nth(1)).expect("null id").to_string();
+        let id = state
+            .lines()
+            .find(|l| l.trim_start().starts_with("id"))
+            .and_then(|l| l.split('"').nth(1))
+            .expect("null id")
+            .to_string();
         let def = &deployed(&sm)[0].1;
-        assert_eq!(def["Steps"][0]["Arguments"]["Environment"]["BUILD_ID"], Json::String(id), "[{v}]");
+        assert_eq!(
+            def["Steps"][0]["Arguments"]["Environment"]["BUILD_ID"],
+            Json::String(id),
+            "[{v}]"
+        );
         assert_eq!(ws.plan_exit_code(), 0, "[{v}]");
         ws.destroy();
     }
@@ -326,13 +358,19 @@ resource "sagemaker_processing_step" "b" {
   depends_on_steps = ["A"]
 }"#
             .to_string()
-                + &pipeline("sagemaker_processing_step.a.json, sagemaker_processing_step.b.json", ""),
+                + &pipeline(
+                    "sagemaker_processing_step.a.json, sagemaker_processing_step.b.json",
+                    "",
+                ),
             vec!["form a cycle", "A -> B -> A"],
             PlanOnly,
         ),
         (
             "a fail step depended upon",
-            pipeline("sagemaker_fail_step.stop.json, sagemaker_processing_step.prep.json", r#"dependencies = ["Stop >> Prep"]"#),
+            pipeline(
+                "sagemaker_fail_step.stop.json, sagemaker_processing_step.prep.json",
+                r#"dependencies = ["Stop >> Prep"]"#,
+            ),
             vec!["depends on Fail step \"Stop\""],
             PlanOnly,
         ),
@@ -345,7 +383,10 @@ resource "sagemaker_processing_step" "b" {
   else_steps = [sagemaker_fail_step.stop.json]
 }"#
             .to_string()
-                + &pipeline("sagemaker_processing_step.prep.json, sagemaker_condition_step.c.json", ""),
+                + &pipeline(
+                    "sagemaker_processing_step.prep.json, sagemaker_condition_step.c.json",
+                    "",
+                ),
             vec!["listed both top-level and in condition \"Check\""],
             PlanOnly,
         ),
@@ -544,13 +585,22 @@ resource "sagemaker_fail_step" "f" {{
                 // quotes (`  5:   instance_count = "..."`) and the partial plan newer versions print.
                 let said: String = err[err.find("Error: ").unwrap_or(0)..]
                     .lines()
-                    .filter(|l| !l.trim_start().split_once(':').is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())))
+                    .filter(|l| {
+                        !l.trim_start().split_once(':').is_some_and(|(n, _)| {
+                            !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+                        })
+                    })
                     .collect::<Vec<_>>()
                     .join(" ");
                 for needle in needles {
                     match needle.strip_prefix('!') {
-                        Some(absent) => assert!(!said.contains(absent), "[{at}] {absent:?} must not appear in:\n{err}"),
-                        None => assert!(flat.contains(needle), "[{at}] missing {needle:?} in:\n{err}"),
+                        Some(absent) => assert!(
+                            !said.contains(absent),
+                            "[{at}] {absent:?} must not appear in:\n{err}"
+                        ),
+                        None => {
+                            assert!(flat.contains(needle), "[{at}] missing {needle:?} in:\n{err}")
+                        }
                     }
                 }
                 assert!(err.contains("Error: "), "[{at}] {err}");
@@ -602,9 +652,14 @@ output "definition" {
         ws.init();
         ws.apply();
         let out = ws.tf_ok(&["output", "-raw", "definition"]);
-        let def: Json = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("[{v}] {e}: {out}"));
+        let def: Json =
+            serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("[{v}] {e}: {out}"));
         assert_eq!(def["Parameters"][0]["DefaultValue"], serde_json::json!(0.5), "[{v}]");
-        assert_eq!(def["Steps"][0]["Arguments"]["ErrorMessage"]["Std:Join"]["Values"][1]["Get"], "Parameters.Threshold", "[{v}]");
+        assert_eq!(
+            def["Steps"][0]["Arguments"]["ErrorMessage"]["Std:Join"]["Values"][1]["Get"],
+            "Parameters.Threshold",
+            "[{v}]"
+        );
 
         // Reading a deployed pipeline by name.
         let ws = Workspace::new(&terraform, &sm);
@@ -627,7 +682,10 @@ output "same_definition" {
         );
         ws.apply();
         assert_eq!(ws.tf_ok(&["output", "-raw", "same_definition"]).trim(), "true", "[{v}]");
-        assert!(ws.tf_ok(&["output", "-raw", "deployed_arn"]).contains(":pipeline/quickstart"), "[{v}]");
+        assert!(
+            ws.tf_ok(&["output", "-raw", "deployed_arn"]).contains(":pipeline/quickstart"),
+            "[{v}]"
+        );
         ws.destroy();
         assert!(deployed(&sm).is_empty(), "[{v}]");
     }

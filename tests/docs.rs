@@ -24,7 +24,12 @@ fn render_block(out: &mut String, block: &Block, prefix: &str) {
             _ => "Read-only",
         };
         let replace = if a.force_new { ", forces replacement" } else { "" };
-        out.push_str(&format!("- `{prefix}{}` ({kind}, {}{replace}): {}\n", a.name, type_name(&a.ty), a.description));
+        out.push_str(&format!(
+            "- `{prefix}{}` ({kind}, {}{replace}): {}\n",
+            a.name,
+            type_name(&a.ty),
+            a.description
+        ));
     }
     for b in &block.blocks {
         let nesting = match b.nesting {
@@ -53,7 +58,9 @@ fn render(name: &str, kind: &str, schema: &Schema) -> String {
     if let Some(import) = import_section(name).filter(|_| kind == "resource") {
         out.push_str(&format!("\n## Import\n\n{import}\n"));
     }
-    out.push_str("\n<!-- Generated from the provider schema by tests/docs.rs; do not edit by hand. -->\n");
+    out.push_str(
+        "\n<!-- Generated from the provider schema by tests/docs.rs; do not edit by hand. -->\n",
+    );
     out
 }
 
@@ -62,12 +69,24 @@ fn reference_docs_match_the_schemas() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let provider = sagemaker_provider::provider::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
-    let mut pages = vec![("provider".to_string(), root.join("provider.md"), render("sagemaker", "provider", provider.provider_schema()))];
+    let mut pages = vec![(
+        "provider".to_string(),
+        root.join("provider.md"),
+        render("sagemaker", "provider", provider.provider_schema()),
+    )];
     for (name, s) in provider.resource_schemas() {
-        pages.push((name.to_string(), root.join(format!("resources/{name}.md")), render(name, "resource", s)));
+        pages.push((
+            name.to_string(),
+            root.join(format!("resources/{name}.md")),
+            render(name, "resource", s),
+        ));
     }
     for (name, s) in provider.data_source_schemas() {
-        pages.push((name.to_string(), root.join(format!("data-sources/{name}.md")), render(name, "data source", s)));
+        pages.push((
+            name.to_string(),
+            root.join(format!("data-sources/{name}.md")),
+            render(name, "data source", s),
+        ));
     }
     let mut stale = Vec::new();
     for (name, path, text) in &pages {

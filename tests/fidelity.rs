@@ -48,11 +48,7 @@ fn pipeline_name(case: &str) -> String {
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     text.lines()
         .find_map(|l| {
-            let rest = l
-                .strip_prefix("PIPELINE_NAME")?
-                .trim_start()
-                .strip_prefix('=')?
-                .trim();
+            let rest = l.strip_prefix("PIPELINE_NAME")?.trim_start().strip_prefix('=')?.trim();
             Some(rest.trim_matches(|c| c == '"' || c == '\'').to_string())
         })
         .unwrap_or_else(|| panic!("{} declares no PIPELINE_NAME", path.display()))
@@ -81,33 +77,18 @@ impl SdkRun {
             .stderr(log_file)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot run tests/fidelity/run_sdk.sh: {e}"));
-        SdkRun {
-            child: Some(child),
-            out,
-            log,
-            started: Instant::now(),
-        }
+        SdkRun { child: Some(child), out, log, started: Instant::now() }
     }
 
     /// Waits for the build; the path of the SDK's definition, or why there is none.
     fn wait(&mut self) -> Result<PathBuf, String> {
-        let status = self
-            .child
-            .take()
-            .expect("waited once")
-            .wait()
-            .map_err(|e| e.to_string())?;
+        let status = self.child.take().expect("waited once").wait().map_err(|e| e.to_string())?;
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-        eprintln!(
-            "SDK build finished with {status} after {:.1?}",
-            self.started.elapsed()
-        );
+        eprintln!("SDK build finished with {status} after {:.1?}", self.started.elapsed());
         if status.success() && self.out.exists() {
             Ok(self.out.clone())
         } else {
-            Err(format!(
-                "tests/fidelity/run_sdk.sh failed ({status}):\n{log}"
-            ))
+            Err(format!("tests/fidelity/run_sdk.sh failed ({status}):\n{log}"))
         }
     }
 }
@@ -183,21 +164,15 @@ fn terraform_pipelines_match_the_sagemaker_python_sdk() {
         .stdin(Stdio::null())
         .output()
         .expect("run scripts/tools --sdk");
-    assert!(
-        tools.status.success(),
-        "scripts/tools --sdk failed:\n{}",
-        text(&tools)
-    );
+    assert!(tools.status.success(), "scripts/tools --sdk failed:\n{}", text(&tools));
 
     let terraform = terraform_binaries()
         .into_iter()
         .find(|t| t.version == "1.0.3")
         .expect("the project-local Terraform 1.0.3 (.tools/bin/terraform); run `make tools`");
     let cases = cases();
-    let scratch = tempfile::Builder::new()
-        .prefix("fidelity-")
-        .tempdir()
-        .expect("create a temp dir");
+    let scratch =
+        tempfile::Builder::new().prefix("fidelity-").tempdir().expect("create a temp dir");
 
     // Start every SDK build first: they run while Terraform works.
     let mut runs: Vec<(String, PathBuf, SdkRun)> = cases
@@ -215,19 +190,13 @@ fn terraform_pipelines_match_the_sagemaker_python_sdk() {
     let mut failed = Vec::new();
     for (case, dir, run) in &mut runs {
         eprintln!("=== fidelity case {case}");
-        let hcl = fidelity_dir()
-            .join("hcl")
-            .join(case.as_str())
-            .join("main.tf");
+        let hcl = fidelity_dir().join("hcl").join(case.as_str()).join("main.tf");
         let ours = dir.join("ours.json");
         let ws = Workspace::new(&terraform, &sagemaker);
         let deployed = if hcl.exists() {
             deploy_and_fetch(case, &hcl, &ws, &sagemaker, &ours)
         } else {
-            Err(format!(
-                "{} is missing: every SDK case needs its HCL",
-                hcl.display()
-            ))
+            Err(format!("{} is missing: every SDK case needs its HCL", hcl.display()))
         };
         let sdk = run.wait();
         let outcome = match (&sdk, &deployed) {
@@ -257,11 +226,8 @@ fn terraform_pipelines_match_the_sagemaker_python_sdk() {
             let output = ws.tf(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
             if !output.status.success() {
                 failed.push(case.clone());
-                let _ = writeln!(
-                    report,
-                    "--- {case}: terraform destroy failed:\n{}",
-                    text(&output)
-                );
+                let _ =
+                    writeln!(report, "--- {case}: terraform destroy failed:\n{}", text(&output));
             }
         }
         match outcome {

@@ -47,17 +47,29 @@ fn golden_files() {
         };
         let mut pretty = serde_json::to_string_pretty(&got).expect("json");
         pretty.push('\n');
-        let expected_path = PathBuf::from(input.to_string_lossy().replace(".input.json", ".expected.json"));
+        let expected_path =
+            PathBuf::from(input.to_string_lossy().replace(".input.json", ".expected.json"));
         if update {
             std::fs::write(&expected_path, &pretty).expect("write expectation");
             continue;
         }
         match std::fs::read_to_string(&expected_path) {
             Ok(want) if want == pretty => {}
-            Ok(want) => failures.push(format!("{}:\n--- expected\n{want}\n--- got\n{pretty}", expected_path.display())),
-            Err(_) => failures.push(format!("{} is missing; run UPDATE_EXPECT=1 cargo test --release --test golden", expected_path.display())),
+            Ok(want) => failures.push(format!(
+                "{}:\n--- expected\n{want}\n--- got\n{pretty}",
+                expected_path.display()
+            )),
+            Err(_) => failures.push(format!(
+                "{} is missing; run UPDATE_EXPECT=1 cargo test --release --test golden",
+                expected_path.display()
+            )),
         }
     }
-    assert!(failures.is_empty(), "{} golden case(s) differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} golden case(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     println!("{} golden cases", cases.len());
 }

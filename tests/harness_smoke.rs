@@ -9,19 +9,14 @@ use support::{terraform_binaries, LocalSageMaker, Workspace};
 #[test]
 fn local_sagemaker_answers_and_every_terraform_runs() {
     let sagemaker = LocalSageMaker::start();
-    let (status, body) = sagemaker
-        .request("GET", "/moto-api/data.json", "")
-        .expect("the moto server answers HTTP");
+    let (status, body) =
+        sagemaker.request("GET", "/moto-api/data.json", "").expect("the moto server answers HTTP");
     assert_eq!(status, 200, "GET /moto-api/data.json: {body}");
     // A real SageMaker call, answered as AWS would: no pipelines yet.
-    let (status, body) = sagemaker
-        .request_sagemaker("ListPipelines", "{}")
-        .expect("ListPipelines answers");
+    let (status, body) =
+        sagemaker.request_sagemaker("ListPipelines", "{}").expect("ListPipelines answers");
     assert_eq!(status, 200, "ListPipelines: {body}");
-    assert!(
-        body.contains("\"PipelineSummaries\""),
-        "ListPipelines: {body}"
-    );
+    assert!(body.contains("\"PipelineSummaries\""), "ListPipelines: {body}");
     sagemaker.reset();
 
     let binaries = terraform_binaries();
@@ -33,11 +28,7 @@ fn local_sagemaker_answers_and_every_terraform_runs() {
         let ws = Workspace::new(terraform, &sagemaker);
         let stdout = ws.tf_ok(&["version"]);
         let first_line = stdout.lines().next().unwrap_or_default();
-        assert_eq!(
-            first_line,
-            format!("Terraform v{}", terraform.version),
-            "{stdout}"
-        );
+        assert_eq!(first_line, format!("Terraform v{}", terraform.version), "{stdout}");
     }
 }
 
@@ -72,27 +63,14 @@ output "id" {
         ws.init();
         let lock = std::fs::read_to_string(ws.dir.join(".terraform.lock.hcl"))
             .expect("init writes a lock file");
-        assert!(
-            lock.contains("registry.terraform.io/hashicorp/null"),
-            "{lock}"
-        );
-        assert_eq!(
-            ws.plan_exit_code(),
-            2,
-            "a fresh configuration has changes to apply"
-        );
+        assert!(lock.contains("registry.terraform.io/hashicorp/null"), "{lock}");
+        assert_eq!(ws.plan_exit_code(), 2, "a fresh configuration has changes to apply");
         ws.apply();
         assert_eq!(ws.plan_exit_code(), 0, "no changes after apply");
         let shown = ws.state_show("null_resource.smoke");
-        assert!(
-            shown.contains("greeting") && shown.contains("hello"),
-            "{shown}"
-        );
+        assert!(shown.contains("greeting") && shown.contains("hello"), "{shown}");
         ws.destroy();
         let state = ws.show_json(None);
-        assert!(
-            !state.contains("null_resource"),
-            "destroy left resources behind: {state}"
-        );
+        assert!(!state.contains("null_resource"), "destroy left resources behind: {state}");
     }
 }

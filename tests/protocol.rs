@@ -34,7 +34,10 @@ fn terraform_like_identity() -> ClientIdentity {
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth, rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    params.extended_key_usages = vec![
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+    ];
     params.key_usages = vec![
         rcgen::KeyUsagePurpose::DigitalSignature,
         rcgen::KeyUsagePurpose::KeyEncipherment,
@@ -42,7 +45,11 @@ fn terraform_like_identity() -> ClientIdentity {
         rcgen::KeyUsagePurpose::KeyCertSign,
     ];
     let cert = params.self_signed(&key).expect("self-signed");
-    ClientIdentity { cert_pem: cert.pem(), cert_der: cert.der().to_vec(), key_der: key.serialize_der() }
+    ClientIdentity {
+        cert_pem: cert.pem(),
+        cert_der: cert.der().to_vec(),
+        key_der: key.serialize_der(),
+    }
 }
 
 struct Plugin {
@@ -73,7 +80,9 @@ fn start_plugin(client_cert_pem: Option<&str>) -> Plugin {
     }
     let mut child = cmd.spawn().expect("spawn provider");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("handshake line");
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("handshake line");
     let fields: Vec<&str> = line.trim_end().split('|').collect();
     assert_eq!(fields.len(), 6, "handshake: {line:?}");
     assert_eq!(&fields[..3], &["1", "6", "unix"], "handshake: {line:?}");
@@ -83,7 +92,9 @@ fn start_plugin(client_cert_pem: Option<&str>) -> Plugin {
         Vec::new()
     } else {
         assert!(!fields[5].contains('='), "certificate field must be unpadded base64");
-        base64::engine::general_purpose::STANDARD_NO_PAD.decode(fields[5]).expect("server cert base64")
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(fields[5])
+            .expect("server cert base64")
     };
     Plugin { child, socket: fields[3].to_string(), server_cert }
 }
@@ -107,10 +118,20 @@ impl ServerCertVerifier for PinnedServer {
             Err(rustls::Error::General("unexpected server certificate".into()))
         }
     }
-    fn verify_tls12_signature(&self, m: &[u8], c: &CertificateDer<'_>, d: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls12_signature(m, c, d, &self.1.signature_verification_algorithms)
     }
-    fn verify_tls13_signature(&self, m: &[u8], c: &CertificateDer<'_>, d: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls13_signature(m, c, d, &self.1.signature_verification_algorithms)
     }
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -138,7 +159,10 @@ fn client_tls(server_cert: &[u8], identity: Option<&ClientIdentity>) -> tokio_ru
     tokio_rustls::TlsConnector::from(Arc::new(cfg))
 }
 
-async fn channel(plugin: &Plugin, identity: Option<&ClientIdentity>) -> Result<Channel, tonic::transport::Error> {
+async fn channel(
+    plugin: &Plugin,
+    identity: Option<&ClientIdentity>,
+) -> Result<Channel, tonic::transport::Error> {
     let socket = plugin.socket.clone();
     let tls = (!plugin.server_cert.is_empty()).then(|| client_tls(&plugin.server_cert, identity));
     Endpoint::try_from("http://localhost")
@@ -152,7 +176,9 @@ async fn channel(plugin: &Plugin, identity: Option<&ClientIdentity>) -> Result<C
                     Some(tls) => {
                         let name = ServerName::try_from("localhost").expect("name");
                         let s = tls.connect(name, stream).await?;
-                        Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(Box::new(s) as Box<dyn IoStream>))
+                        Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(
+                            Box::new(s) as Box<dyn IoStream>
+                        ))
                     }
                     None => Ok(hyper_util::rt::TokioIo::new(Box::new(stream) as Box<dyn IoStream>)),
                 }
@@ -173,7 +199,10 @@ fn pipeline_type(schema: &pb::get_provider_schema::Response) -> Type {
     fn block_type(b: &pb::schema::Block) -> Type {
         let mut attrs = std::collections::BTreeMap::new();
         for a in &b.attributes {
-            attrs.insert(a.name.clone(), Type::from_json(std::str::from_utf8(&a.r#type).expect("utf8")).expect("type json"));
+            attrs.insert(
+                a.name.clone(),
+                Type::from_json(std::str::from_utf8(&a.r#type).expect("utf8")).expect("type json"),
+            );
         }
         for n in &b.block_types {
             let inner = block_type(n.block.as_ref().expect("block"));
@@ -217,7 +246,10 @@ fn pipeline_config(name: Value, role: Value, steps: Value) -> Value {
 fn terraform_like_client_gets_schema_over_mtls_and_shutdown_exits_promptly() {
     let id = terraform_like_identity();
     let mut plugin = start_plugin(Some(&id.cert_pem));
-    assert!(!plugin.server_cert.is_empty(), "AutoMTLS requires the server certificate in the handshake");
+    assert!(
+        !plugin.server_cert.is_empty(),
+        "AutoMTLS requires the server certificate in the handshake"
+    );
     rt().block_on(async {
         let ch = channel(&plugin, Some(&id)).await.expect("connect with Terraform's certificate");
         let schema = ProviderClient::new(ch.clone())
@@ -237,13 +269,19 @@ fn terraform_like_client_gets_schema_over_mtls_and_shutdown_exits_promptly() {
         assert_eq!(err.code(), tonic::Code::Unimplemented);
 
         let started = Instant::now();
-        GrpcControllerClient::new(ch).shutdown(sagemaker_provider::proto::plugin::Empty {}).await.expect("Shutdown");
+        GrpcControllerClient::new(ch)
+            .shutdown(sagemaker_provider::proto::plugin::Empty {})
+            .await
+            .expect("Shutdown");
         loop {
             if let Some(status) = plugin.child.try_wait().expect("wait") {
                 assert!(status.success(), "exit status {status:?}");
                 break;
             }
-            assert!(started.elapsed() < Duration::from_millis(1500), "must exit well within Terraform's 2 s grace");
+            assert!(
+                started.elapsed() < Duration::from_millis(1500),
+                "must exit well within Terraform's 2 s grace"
+            );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     });
@@ -258,26 +296,30 @@ fn connection_without_terraforms_client_certificate_fails_the_tls_handshake() {
         // No client certificate at all.
         let stream = UnixStream::connect(&plugin.socket).await.expect("socket");
         let name = ServerName::try_from("localhost").expect("name");
-        let outcome = match client_tls(&plugin.server_cert, None).connect(name.clone(), stream).await {
-            // TLS 1.3 lets the client finish first; the server's rejection arrives on first read.
-            Ok(mut s) => {
-                let _ = s.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await;
-                let mut buf = [0u8; 64];
-                match s.read(&mut buf).await {
-                    Ok(0) => Err("closed".to_string()),
-                    Ok(_) => Ok(()),
-                    Err(e) => Err(e.to_string()),
+        let outcome =
+            match client_tls(&plugin.server_cert, None).connect(name.clone(), stream).await {
+                // TLS 1.3 lets the client finish first; the server's rejection arrives on first read.
+                Ok(mut s) => {
+                    let _ = s.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await;
+                    let mut buf = [0u8; 64];
+                    match s.read(&mut buf).await {
+                        Ok(0) => Err("closed".to_string()),
+                        Ok(_) => Ok(()),
+                        Err(e) => Err(e.to_string()),
+                    }
                 }
-            }
-            Err(e) => Err(e.to_string()),
-        };
+                Err(e) => Err(e.to_string()),
+            };
         assert!(outcome.is_err(), "a client without a certificate must be rejected");
 
         // A different P-521 certificate (same shape as Terraform's, not the one it passed).
         let other = terraform_like_identity();
         let rejected = match channel(&plugin, Some(&other)).await {
             Err(_) => true,
-            Ok(ch) => ProviderClient::new(ch).get_provider_schema(pb::get_provider_schema::Request {}).await.is_err(),
+            Ok(ch) => ProviderClient::new(ch)
+                .get_provider_schema(pb::get_provider_schema::Request {})
+                .await
+                .is_err(),
         };
         assert!(rejected, "a client with another certificate must be rejected");
 
@@ -285,12 +327,19 @@ fn connection_without_terraforms_client_certificate_fails_the_tls_handshake() {
         let mut s = UnixStream::connect(&plugin.socket).await.expect("socket");
         let _ = s.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await;
         let mut buf = [0u8; 9];
-        let r = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf)).await.expect("answered");
-        assert!(!matches!(r, Ok(n) if n > 0 && buf[3] == 0x04), "no HTTP/2 SETTINGS frame over plaintext");
+        let r =
+            tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf)).await.expect("answered");
+        assert!(
+            !matches!(r, Ok(n) if n > 0 && buf[3] == 0x04),
+            "no HTTP/2 SETTINGS frame over plaintext"
+        );
 
         // And the right certificate still works afterwards: the server survived the rejections.
         let ch = channel(&plugin, Some(&id)).await.expect("connect");
-        ProviderClient::new(ch).get_provider_schema(pb::get_provider_schema::Request {}).await.expect("schema");
+        ProviderClient::new(ch)
+            .get_provider_schema(pb::get_provider_schema::Request {})
+            .await
+            .expect("schema");
     });
 }
 
@@ -302,7 +351,11 @@ fn plan_with_unknown_values_keeps_them_unknown_and_reports_diagnostics_with_path
     rt().block_on(async {
         let ch = channel(&plugin, None).await.expect("h2c");
         let mut client = ProviderClient::new(ch);
-        let schema = client.get_provider_schema(pb::get_provider_schema::Request {}).await.expect("schema").into_inner();
+        let schema = client
+            .get_provider_schema(pb::get_provider_schema::Request {})
+            .await
+            .expect("schema")
+            .into_inner();
         let ty = pipeline_type(&schema);
         let provider_cfg = Value::object([
             ("region", Value::Unknown),
@@ -322,7 +375,11 @@ fn plan_with_unknown_values_keeps_them_unknown_and_reports_diagnostics_with_path
             ("operation_timeout", Type::String),
             (
                 "endpoints",
-                Type::object([("sagemaker", Type::String), ("s3", Type::String), ("sts", Type::String)]),
+                Type::object([
+                    ("sagemaker", Type::String),
+                    ("s3", Type::String),
+                    ("sts", Type::String),
+                ]),
             ),
         ]);
         let r = client
@@ -337,7 +394,8 @@ fn plan_with_unknown_values_keeps_them_unknown_and_reports_diagnostics_with_path
         assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
 
         // Steps unknown (they come from a resource not yet created): definition stays unknown.
-        let config = pipeline_config(Value::string("unknown-steps"), Value::Unknown, Value::Unknown);
+        let config =
+            pipeline_config(Value::string("unknown-steps"), Value::Unknown, Value::Unknown);
         let plan = client
             .plan_resource_change(pb::plan_resource_change::Request {
                 type_name: "sagemaker_ml_pipeline".into(),
@@ -350,11 +408,15 @@ fn plan_with_unknown_values_keeps_them_unknown_and_reports_diagnostics_with_path
             .expect("plan")
             .into_inner();
         assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
-        let planned = msgpack::decode(&plan.planned_state.expect("planned").msgpack, &ty).expect("decode");
+        let planned =
+            msgpack::decode(&plan.planned_state.expect("planned").msgpack, &ty).expect("decode");
         assert!(planned.get("definition_parts").is_some_and(Value::is_unknown));
         assert!(planned.get("definition_sha256").is_some_and(Value::is_unknown));
         assert!(planned.get("arn").is_some_and(Value::is_unknown));
-        assert!(planned.get("role_arn").is_some_and(Value::is_unknown), "config unknowns stay unknown");
+        assert!(
+            planned.get("role_arn").is_some_and(Value::is_unknown),
+            "config unknowns stay unknown"
+        );
         assert!(planned.get("tags_all").is_some_and(Value::is_unknown), "default_tags unknown");
         assert_eq!(planned.get_str("id"), Some("unknown-steps"));
         assert_eq!(planned.get_str("name"), Some("unknown-steps"));
@@ -384,9 +446,15 @@ fn plan_with_unknown_values_keeps_them_unknown_and_reports_diagnostics_with_path
                         a.steps
                             .iter()
                             .map(|s| match &s.selector {
-                                Some(pb::attribute_path::step::Selector::AttributeName(n)) => n.clone(),
-                                Some(pb::attribute_path::step::Selector::ElementKeyInt(i)) => format!("[{i}]"),
-                                Some(pb::attribute_path::step::Selector::ElementKeyString(k)) => format!("[{k:?}]"),
+                                Some(pb::attribute_path::step::Selector::AttributeName(n)) => {
+                                    n.clone()
+                                }
+                                Some(pb::attribute_path::step::Selector::ElementKeyInt(i)) => {
+                                    format!("[{i}]")
+                                }
+                                Some(pb::attribute_path::step::Selector::ElementKeyString(k)) => {
+                                    format!("[{k:?}]")
+                                }
                                 None => "?".into(),
                             })
                             .collect()
@@ -394,8 +462,14 @@ fn plan_with_unknown_values_keeps_them_unknown_and_reports_diagnostics_with_path
                     .unwrap_or_default()
             })
             .collect();
-        assert_eq!(paths, vec![vec!["name".to_string()], vec!["steps".to_string(), "[0]".to_string()]]);
-        assert!(v.diagnostics.iter().all(|d| d.severity == pb::diagnostic::Severity::Error as i32 && !d.detail.is_empty()));
+        assert_eq!(
+            paths,
+            vec![vec!["name".to_string()], vec!["steps".to_string(), "[0]".to_string()]]
+        );
+        assert!(v
+            .diagnostics
+            .iter()
+            .all(|d| d.severity == pb::diagnostic::Severity::Error as i32 && !d.detail.is_empty()));
 
         // A garbage DynamicValue is a diagnostic, not a crash.
         let v = client
@@ -422,7 +496,8 @@ fn plan_with_unknown_values_keeps_them_unknown_and_reports_diagnostics_with_path
         assert!(v.diagnostics[0].summary.contains("sagemaker_nope"));
 
         // StopProvider answers with no error.
-        let s = client.stop_provider(pb::stop_provider::Request {}).await.expect("stop").into_inner();
+        let s =
+            client.stop_provider(pb::stop_provider::Request {}).await.expect("stop").into_inner();
         assert_eq!(s.error, "");
     });
 }
@@ -457,7 +532,8 @@ mod in_process {
     use super::*;
     use async_trait::async_trait;
     use sagemaker_provider::framework::{
-        self, Attribute, Block, Diagnostics, Framework, Outcome, PlanRequest, ProviderHooks, Resource, Schema,
+        self, Attribute, Block, Diagnostics, Framework, Outcome, PlanRequest, ProviderHooks,
+        Resource, Schema,
     };
 
     struct Hooks;
@@ -478,7 +554,11 @@ mod in_process {
             "test_faulty"
         }
         fn schema(&self) -> Schema {
-            Schema::new(Block::new("faulty").attr(Attribute::required("mode", Type::String, "panic or hang")))
+            Schema::new(Block::new("faulty").attr(Attribute::required(
+                "mode",
+                Type::String,
+                "panic or hang",
+            )))
         }
         async fn plan(&self, _: &(), req: &PlanRequest, _: &mut Value, _: &mut Diagnostics) {
             match req.config.get_str("mode") {
@@ -512,19 +592,31 @@ mod in_process {
                 Arc::new(Framework::new(Box::new(Hooks), vec![Arc::new(Faulty)], vec![]));
             let (tx, rx) = tokio::sync::watch::channel(false);
             let incoming = async_stream(listener);
-            let server = tokio::spawn(sagemaker_provider::plugin::serve_incoming(provider, incoming, tx.clone(), rx));
+            let server = tokio::spawn(sagemaker_provider::plugin::serve_incoming(
+                provider,
+                incoming,
+                tx.clone(),
+                rx,
+            ));
             let socket = path.to_string_lossy().to_string();
             let ch = Endpoint::try_from("http://localhost")
                 .expect("endpoint")
                 .connect_with_connector(tower::service_fn(move |_: Uri| {
                     let socket = socket.clone();
-                    async move { Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(UnixStream::connect(socket).await?)) }
+                    async move {
+                        Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(
+                            UnixStream::connect(socket).await?,
+                        ))
+                    }
                 }))
                 .await
                 .expect("connect");
             let mut client = ProviderClient::new(ch);
             client
-                .configure_provider(pb::configure_provider::Request { config: None, ..Default::default() })
+                .configure_provider(pb::configure_provider::Request {
+                    config: None,
+                    ..Default::default()
+                })
                 .await
                 .expect("configure");
             let ty = Type::object([("mode", Type::String)]);
@@ -538,15 +630,24 @@ mod in_process {
                     ..Default::default()
                 }
             };
-            let r = client.plan_resource_change(plan("panic")).await.expect("the server answers").into_inner();
+            let r = client
+                .plan_resource_change(plan("panic"))
+                .await
+                .expect("the server answers")
+                .into_inner();
             assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
             assert!(r.diagnostics[0].summary.contains("panicked"), "{:?}", r.diagnostics);
             // Still serving after the panic.
-            let r = client.plan_resource_change(plan("fine")).await.expect("still serving").into_inner();
+            let r = client
+                .plan_resource_change(plan("fine"))
+                .await
+                .expect("still serving")
+                .into_inner();
             assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
 
             let mut hanging = client.clone();
-            let pending = tokio::spawn(async move { hanging.plan_resource_change(plan("hang")).await });
+            let pending =
+                tokio::spawn(async move { hanging.plan_resource_change(plan("hang")).await });
             tokio::time::sleep(Duration::from_millis(200)).await;
             client.stop_provider(pb::stop_provider::Request {}).await.expect("stop");
             let r = tokio::time::timeout(Duration::from_secs(5), pending)
@@ -555,7 +656,11 @@ mod in_process {
                 .expect("join")
                 .expect("answered")
                 .into_inner();
-            assert!(r.diagnostics.iter().any(|d| d.summary.contains("interrupted")), "{:?}", r.diagnostics);
+            assert!(
+                r.diagnostics.iter().any(|d| d.summary.contains("interrupted")),
+                "{:?}",
+                r.diagnostics
+            );
             tx.send_replace(true);
             let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
         });
@@ -588,10 +693,16 @@ mod in_process {
         ) -> std::task::Poll<std::io::Result<usize>> {
             std::pin::Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
         }
-        fn poll_flush(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        fn poll_flush(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
             std::pin::Pin::new(&mut self.get_mut().0).poll_flush(cx)
         }
-        fn poll_shutdown(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        fn poll_shutdown(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
             std::pin::Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
         }
     }
@@ -624,14 +735,22 @@ fn debug_mode_serves_plaintext_and_prints_reattach_instructions() {
             break;
         }
     }
-    let reattach: serde_json::Value = serde_json::from_str(&reattach.expect("reattach line")).expect("json");
+    let reattach: serde_json::Value =
+        serde_json::from_str(&reattach.expect("reattach line")).expect("json");
     let entry = &reattach["registry.terraform.io/sagemaker-pipelines/sagemaker"];
     assert_eq!(entry["ProtocolVersion"], 6);
     assert_eq!(entry["Test"], true, "protocol 6 reattach requires Test: true");
     assert_eq!(entry["Pid"], child.id());
-    let plugin = Plugin { child, socket: entry["Addr"]["String"].as_str().expect("addr").to_string(), server_cert: vec![] };
+    let plugin = Plugin {
+        child,
+        socket: entry["Addr"]["String"].as_str().expect("addr").to_string(),
+        server_cert: vec![],
+    };
     rt().block_on(async {
         let ch = channel(&plugin, None).await.expect("plaintext");
-        ProviderClient::new(ch).get_provider_schema(pb::get_provider_schema::Request {}).await.expect("schema");
+        ProviderClient::new(ch)
+            .get_provider_schema(pb::get_provider_schema::Request {})
+            .await
+            .expect("schema");
     });
 }

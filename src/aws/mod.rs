@@ -223,11 +223,7 @@ impl AwsError {
 
     /// "endpoint https://..., region us-east-1, request id abc"
     pub fn location(&self) -> String {
-        let region = if self.region.is_empty() {
-            "none configured"
-        } else {
-            &self.region
-        };
+        let region = if self.region.is_empty() { "none configured" } else { &self.region };
         let mut s = format!("endpoint {}, region {region}", self.endpoint);
         if let Some(id) = &self.request_id {
             s.push_str(&format!(", request id {id}"));
@@ -362,19 +358,11 @@ where
                 (_, Some(_)) => format!("HTTP {status}"),
                 (_, None) => format!("HTTP {status} with no error code"),
             };
-            (
-                kind_of(code.as_deref(), err.message(), status),
-                code,
-                message,
-            )
+            (kind_of(code.as_deref(), err.message(), status), code, message)
         }
         SdkError::TimeoutError(_) => {
             let why = std::error::Error::source(e).map(chain).unwrap_or_default();
-            (
-                ErrorKind::Timeout,
-                None,
-                format!("no answer in time ({why})"),
-            )
+            (ErrorKind::Timeout, None, format!("no answer in time ({why})"))
         }
         SdkError::DispatchFailure(d) => {
             let why = d
@@ -383,29 +371,13 @@ where
                 .map(chain)
                 .unwrap_or_default();
             if d.is_timeout() {
-                (
-                    ErrorKind::Timeout,
-                    None,
-                    format!("no connection in time ({why})"),
-                )
+                (ErrorKind::Timeout, None, format!("no connection in time ({why})"))
             } else if d.is_user() {
-                (
-                    ErrorKind::Setup,
-                    None,
-                    format!("the request could not be sent ({why})"),
-                )
+                (ErrorKind::Setup, None, format!("the request could not be sent ({why})"))
             } else if why.to_ascii_lowercase().contains("refused") {
-                (
-                    ErrorKind::Connection,
-                    None,
-                    format!("could not connect to the endpoint ({why})"),
-                )
+                (ErrorKind::Connection, None, format!("could not connect to the endpoint ({why})"))
             } else {
-                (
-                    ErrorKind::Connection,
-                    None,
-                    format!("no answer from the endpoint ({why})"),
-                )
+                (ErrorKind::Connection, None, format!("no answer from the endpoint ({why})"))
             }
         }
         SdkError::ResponseError(r) => {
@@ -421,20 +393,11 @@ where
         }
         SdkError::ConstructionFailure(_) => {
             let why = std::error::Error::source(e).map(chain).unwrap_or_default();
-            (
-                ErrorKind::Setup,
-                None,
-                format!("the request could not be built ({why})"),
-            )
+            (ErrorKind::Setup, None, format!("the request could not be built ({why})"))
         }
         _ => (ErrorKind::Setup, None, chain(e)),
     };
-    Failure {
-        kind,
-        code,
-        message,
-        request_id,
-    }
+    Failure { kind, code, message, request_id }
 }
 
 /// Logs every attempt of every call at DEBUG (operation, HTTP status or what went wrong,
@@ -483,8 +446,12 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
         let start = cfg.load::<AttemptStart>();
         let operation = start.map(|s| s.0.as_str()).unwrap_or("?");
         let ms = start.map(|s| s.1.elapsed().as_millis().to_string()).unwrap_or_default();
-        let status = ctx.response().map(|r| r.status().as_u16().to_string()).unwrap_or_else(|| "no answer".into());
-        let request_id = ctx.response().and_then(|r| r.headers().get("x-amzn-requestid")).unwrap_or("-");
+        let status = ctx
+            .response()
+            .map(|r| r.status().as_u16().to_string())
+            .unwrap_or_else(|| "no answer".into());
+        let request_id =
+            ctx.response().and_then(|r| r.headers().get("x-amzn-requestid")).unwrap_or("-");
         let failure = match ctx.output_or_error() {
             Some(Err(e)) if ctx.response().is_none() => chain(e),
             _ => String::new(),
@@ -513,9 +480,7 @@ struct Ready {
 /// The endpoint a SageMaker client sends to: the provider block's, else the environment's,
 /// else the regional default.
 fn effective_endpoint(configured: Option<&str>, shared: Option<&str>, region: &str) -> String {
-    let env = std::env::var("AWS_ENDPOINT_URL_SAGEMAKER")
-        .ok()
-        .filter(|e| !e.is_empty());
+    let env = std::env::var("AWS_ENDPOINT_URL_SAGEMAKER").ok().filter(|e| !e.is_empty());
     match (configured, env, shared) {
         (Some(ep), _, _) => ep.to_string(),
         (None, Some(ep), _) => ep,
@@ -541,11 +506,7 @@ struct Call<'a> {
 
 impl<'a> Call<'a> {
     fn new(operation: &'static str, pipeline: &'a str) -> Self {
-        Call {
-            operation,
-            pipeline,
-            stoppable: true,
-        }
+        Call { operation, pipeline, stoppable: true }
     }
 }
 
@@ -556,10 +517,7 @@ pub struct SageMaker {
 
 impl SageMaker {
     pub fn new(settings: AwsSettings) -> Self {
-        SageMaker {
-            settings,
-            ready: OnceCell::new(),
-        }
+        SageMaker { settings, ready: OnceCell::new() }
     }
 
     pub fn limits(&self) -> Limits {
@@ -596,17 +554,14 @@ impl SageMaker {
                     shared.endpoint_url(),
                     &region,
                 );
-                let mut builder = aws_sdk_sagemaker::config::Builder::from(&shared).interceptor(AttemptLog);
+                let mut builder =
+                    aws_sdk_sagemaker::config::Builder::from(&shared).interceptor(AttemptLog);
                 // A provider-block endpoint wins over the environment's; otherwise aws-config has
                 // already applied AWS_ENDPOINT_URL_SAGEMAKER / AWS_ENDPOINT_URL.
                 if let Some(ep) = &s.sagemaker_endpoint {
                     builder = builder.endpoint_url(ep);
                 }
-                Ready {
-                    client: Client::from_conf(builder.build()),
-                    endpoint,
-                    region,
-                }
+                Ready { client: Client::from_conf(builder.build()), endpoint, region }
             })
             .await
     }
@@ -637,9 +592,7 @@ impl SageMaker {
             }
         } else if crate::stop::requested() {
             // Settling after a stop: one attempt's worth of waiting, not a whole retry budget.
-            tokio::time::timeout(self.limits().call_timeout, fut)
-                .await
-                .ok()
+            tokio::time::timeout(self.limits().call_timeout, fut).await.ok()
         } else {
             Some(fut.await)
         };
@@ -658,17 +611,8 @@ impl SageMaker {
                 request_id: None,
             },
         };
-        let outcome = failure
-            .code
-            .clone()
-            .unwrap_or_else(|| format!("{:?}", failure.kind));
-        self.log(
-            call,
-            ready,
-            failure.request_id.as_deref().unwrap_or("-"),
-            &ms,
-            &outcome,
-        );
+        let outcome = failure.code.clone().unwrap_or_else(|| format!("{:?}", failure.kind));
+        self.log(call, ready, failure.request_id.as_deref().unwrap_or("-"), &ms, &outcome);
         Err(AwsError {
             operation: call.operation,
             pipeline: call.pipeline.to_string(),
@@ -710,15 +654,9 @@ impl SageMaker {
             .set_pipeline_display_name(spec.display_name.clone())
             .set_pipeline_description(spec.description.clone())
             .set_parallelism_configuration(parallelism(spec.max_parallel_execution_steps))
-            .set_tags(if spec.tags.is_empty() {
-                None
-            } else {
-                Some(tags(&spec.tags))
-            })
+            .set_tags(if spec.tags.is_empty() { None } else { Some(tags(&spec.tags)) })
             .client_request_token(token);
-        let out = self
-            .send(Call::new("CreatePipeline", &spec.name), req.send())
-            .await?;
+        let out = self.send(Call::new("CreatePipeline", &spec.name), req.send()).await?;
         Ok(out.pipeline_arn().unwrap_or_default().to_string())
     }
 
@@ -733,15 +671,13 @@ impl SageMaker {
             .set_pipeline_display_name(spec.display_name.clone())
             .set_pipeline_description(spec.description.clone())
             .set_parallelism_configuration(parallelism(spec.max_parallel_execution_steps));
-        self.send(Call::new("UpdatePipeline", &spec.name), req.send())
-            .await?;
+        self.send(Call::new("UpdatePipeline", &spec.name), req.send()).await?;
         Ok(())
     }
 
     /// `Ok(None)` when the pipeline does not exist.
     pub async fn describe(&self, name: &str) -> Result<Option<DeployedPipeline>, AwsError> {
-        self.describe_call(Call::new("DescribePipeline", name))
-            .await
+        self.describe_call(Call::new("DescribePipeline", name)).await
     }
 
     /// [`describe`](Self::describe) that runs on after a stop request (bounded by one
@@ -750,11 +686,7 @@ impl SageMaker {
         &self,
         name: &str,
     ) -> Result<Option<DeployedPipeline>, AwsError> {
-        self.describe_call(Call {
-            stoppable: false,
-            ..Call::new("DescribePipeline", name)
-        })
-        .await
+        self.describe_call(Call { stoppable: false, ..Call::new("DescribePipeline", name) }).await
     }
 
     async fn describe_call(&self, call: Call<'_>) -> Result<Option<DeployedPipeline>, AwsError> {
@@ -769,14 +701,7 @@ impl SageMaker {
         let tags = if arn.is_empty() {
             BTreeMap::new()
         } else {
-            self.list_tags_call(
-                Call {
-                    operation: "ListTags",
-                    ..call
-                },
-                &arn,
-            )
-            .await?
+            self.list_tags_call(Call { operation: "ListTags", ..call }, &arn).await?
         };
         Ok(Some(DeployedPipeline {
             arn,
@@ -802,10 +727,7 @@ impl SageMaker {
             .delete_pipeline()
             .pipeline_name(name)
             .client_request_token(request_token());
-        match self
-            .send(Call::new("DeletePipeline", name), req.send())
-            .await
-        {
+        match self.send(Call::new("DeletePipeline", name), req.send()).await {
             Ok(_) => Ok(true),
             Err(e) if e.kind == ErrorKind::NotFound => Ok(false),
             Err(e) => Err(e),
@@ -858,11 +780,7 @@ impl SageMaker {
         old: &BTreeMap<String, String>,
         new: &BTreeMap<String, String>,
     ) -> Result<(), AwsError> {
-        let removed: Vec<String> = old
-            .keys()
-            .filter(|k| !new.contains_key(*k))
-            .cloned()
-            .collect();
+        let removed: Vec<String> = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
         let changed: BTreeMap<String, String> = new
             .iter()
             .filter(|(k, v)| old.get(*k) != Some(*v))
@@ -870,18 +788,12 @@ impl SageMaker {
             .collect();
         let client = self.client().await;
         for chunk in removed.chunks(50) {
-            let req = client
-                .delete_tags()
-                .resource_arn(arn)
-                .set_tag_keys(Some(chunk.to_vec()));
+            let req = client.delete_tags().resource_arn(arn).set_tag_keys(Some(chunk.to_vec()));
             self.send(Call::new("DeleteTags", name), req.send()).await?;
         }
         let changed: Vec<Tag> = tags(&changed);
         for chunk in changed.chunks(50) {
-            let req = client
-                .add_tags()
-                .resource_arn(arn)
-                .set_tags(Some(chunk.to_vec()));
+            let req = client.add_tags().resource_arn(arn).set_tags(Some(chunk.to_vec()));
             self.send(Call::new("AddTags", name), req.send()).await?;
         }
         Ok(())
@@ -889,17 +801,11 @@ impl SageMaker {
 }
 
 fn parallelism(n: Option<i32>) -> Option<ParallelismConfiguration> {
-    n.map(|n| {
-        ParallelismConfiguration::builder()
-            .max_parallel_execution_steps(n)
-            .build()
-    })
+    n.map(|n| ParallelismConfiguration::builder().max_parallel_execution_steps(n).build())
 }
 
 fn tags(map: &BTreeMap<String, String>) -> Vec<Tag> {
-    map.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
+    map.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
 }
 
 #[cfg(test)]
@@ -913,18 +819,12 @@ mod tests {
             Some("ValidationException"),
             Some("Could not find pipeline with PipelineName x.")
         ));
-        assert!(is_not_found(
-            Some("ValidationException"),
-            Some("Pipeline 'x' does not exist.")
-        ));
+        assert!(is_not_found(Some("ValidationException"), Some("Pipeline 'x' does not exist.")));
         assert!(!is_not_found(
             Some("ValidationException"),
             Some("Name does not satisfy expression")
         ));
-        assert!(!is_not_found(
-            Some("AccessDeniedException"),
-            Some("not found")
-        ));
+        assert!(!is_not_found(Some("AccessDeniedException"), Some("not found")));
         assert!(!is_not_found(None, None));
     }
 
@@ -932,18 +832,8 @@ mod tests {
     fn kinds_follow_code_then_status() {
         let moto_duplicate = "An error occurred (ValidationException) when calling the CreatePipeline operation: Pipeline names must be unique within an AWS account and region. Pipeline with name (p) already exists.";
         let cases: &[(Option<&str>, Option<&str>, u16, ErrorKind)] = &[
-            (
-                Some("ResourceNotFound"),
-                Some("Pipeline p does not exist"),
-                400,
-                ErrorKind::NotFound,
-            ),
-            (
-                Some("ValidationException"),
-                Some(moto_duplicate),
-                400,
-                ErrorKind::AlreadyExists,
-            ),
+            (Some("ResourceNotFound"), Some("Pipeline p does not exist"), 400, ErrorKind::NotFound),
+            (Some("ValidationException"), Some(moto_duplicate), 400, ErrorKind::AlreadyExists),
             (
                 Some("ResourceInUse"),
                 Some("Pipeline p already exists"),
@@ -971,28 +861,14 @@ mod tests {
             ),
             (Some("ExpiredTokenException"), None, 400, ErrorKind::Auth),
             (None, None, 403, ErrorKind::Auth),
-            (
-                Some("ThrottlingException"),
-                Some("Rate exceeded"),
-                400,
-                ErrorKind::Throttled,
-            ),
+            (Some("ThrottlingException"), Some("Rate exceeded"), 400, ErrorKind::Throttled),
             (None, None, 429, ErrorKind::Throttled),
             (None, None, 503, ErrorKind::ServerError),
             (Some("InternalFailure"), None, 500, ErrorKind::ServerError),
-            (
-                Some("ResourceLimitExceeded"),
-                Some("too many pipelines"),
-                400,
-                ErrorKind::Rejected,
-            ),
+            (Some("ResourceLimitExceeded"), Some("too many pipelines"), 400, ErrorKind::Rejected),
         ];
         for (code, message, status, want) in cases {
-            assert_eq!(
-                kind_of(*code, *message, *status),
-                *want,
-                "{code:?} {message:?} {status}"
-            );
+            assert_eq!(kind_of(*code, *message, *status), *want, "{code:?} {message:?} {status}");
         }
     }
 
@@ -1024,10 +900,7 @@ mod tests {
         assert_ne!(a, b);
         for t in [a, b] {
             assert!((32..=128).contains(&t.len()), "{t}");
-            assert!(
-                t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
-                "{t}"
-            );
+            assert!(t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "{t}");
         }
     }
 
@@ -1048,12 +921,7 @@ mod tests {
         assert!(l.operation_timeout <= Duration::from_secs(300));
         assert!(l.call_timeout < l.operation_timeout);
         assert_eq!(
-            AwsSettings {
-                max_attempts: Some(0),
-                ..Default::default()
-            }
-            .limits()
-            .max_attempts,
+            AwsSettings { max_attempts: Some(0), ..Default::default() }.limits().max_attempts,
             1
         );
     }
@@ -1061,11 +929,7 @@ mod tests {
     #[test]
     fn endpoint_named_in_errors_follows_the_settings() {
         assert_eq!(
-            effective_endpoint(
-                Some("http://127.0.0.1:5000"),
-                Some("http://other"),
-                "us-east-1"
-            ),
+            effective_endpoint(Some("http://127.0.0.1:5000"), Some("http://other"), "us-east-1"),
             "http://127.0.0.1:5000"
         );
         if std::env::var_os("AWS_ENDPOINT_URL_SAGEMAKER").is_none() {
@@ -1145,11 +1009,7 @@ mod tests {
         let f = classify(&e);
         assert_eq!(
             (f.kind, f.code.as_deref(), f.message.as_str()),
-            (
-                ErrorKind::Throttled,
-                Some("ThrottlingException"),
-                "Rate exceeded"
-            )
+            (ErrorKind::Throttled, Some("ThrottlingException"), "Rate exceeded")
         );
         let raw = HttpResponse::new(503.try_into().expect("status"), SdkBody::empty());
         let e: DescribeErr = SdkError::service_error(

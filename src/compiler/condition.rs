@@ -284,7 +284,9 @@ fn quoted(cs: &[char]) -> Option<(String, usize)> {
 
 /// Length of `-?digits[.digits][(e|E)[+-]digits]` at the start of `cs` (validated later).
 fn number_len(cs: &[char]) -> usize {
-    let digits = |from: usize| cs.get(from..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+    let digits = |from: usize| {
+        cs.get(from..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count())
+    };
     let mut n = usize::from(cs.first() == Some(&'-'));
     n += digits(n);
     if cs.get(n) == Some(&'.') && cs.get(n + 1).is_some_and(char::is_ascii_digit) {
@@ -428,10 +430,11 @@ impl Parser {
                 self.pos += 1;
                 Ok(v)
             }
-            _ => {
-                Err(ExprError::new(format!("expected {expected}, found {}; operands are {OPERAND_HINT}", self.found()))
-                    .at(self.column()))
-            }
+            _ => Err(ExprError::new(format!(
+                "expected {expected}, found {}; operands are {OPERAND_HINT}",
+                self.found()
+            ))
+            .at(self.column())),
         }
     }
 
@@ -468,7 +471,10 @@ impl Parser {
             }
         }
         if values.is_empty() {
-            return Err(ExprError::new("`in []` has no values: list at least one, e.g. in [\"a\"]").at(open));
+            return Err(ExprError::new(
+                "`in []` has no values: list at least one, e.g. in [\"a\"]",
+            )
+            .at(open));
         }
         Ok(values)
     }
@@ -482,7 +488,9 @@ fn non_numeric(v: &Json) -> Option<&'static str> {
         Json::String(_) => Some("a string"),
         Json::Bool(_) => Some("a boolean"),
         Json::Object(m) if m.contains_key("Std:Join") => Some("a string with a reference"),
-        Json::Object(m) if m.get("Get").and_then(Json::as_str).is_some_and(|g| g.starts_with("Execution.")) => {
+        Json::Object(m)
+            if m.get("Get").and_then(Json::as_str).is_some_and(|g| g.starts_with("Execution.")) =>
+        {
             Some("an execution variable (a string)")
         }
         _ => None,
@@ -538,11 +546,18 @@ mod tests {
                 json!({"Type": "In", "QueryValue": a(), "Values": ["x", 2, true, get("Parameters.B")]}),
             ),
             ("{{ Parameters.A }} in [1,]", json!({"Type": "In", "QueryValue": a(), "Values": [1]})),
-            ("{{ Parameters.A }} not in [\"x\"]", not(json!({"Type": "In", "QueryValue": a(), "Values": ["x"]}))),
+            (
+                "{{ Parameters.A }} not in [\"x\"]",
+                not(json!({"Type": "In", "QueryValue": a(), "Values": ["x"]})),
+            ),
             ("not {{ Parameters.A }} == 1", not(cmp("Equals", a(), json!(1)))),
             (
                 "{{ Parameters.A }} == 1 or {{ Parameters.A }} == 2 or {{ Parameters.A }} == 3",
-                or(vec![cmp("Equals", a(), json!(1)), cmp("Equals", a(), json!(2)), cmp("Equals", a(), json!(3))]),
+                or(vec![
+                    cmp("Equals", a(), json!(1)),
+                    cmp("Equals", a(), json!(2)),
+                    cmp("Equals", a(), json!(3)),
+                ]),
             ),
         ];
         for (input, want) in cases {
@@ -554,7 +569,9 @@ mod tests {
     fn matches_design_and_sdk_examples() {
         // DESIGN.md's two examples, and example_B's condition.
         assert_eq!(
-            compile_condition("{{ Steps.Evaluate.PropertyFiles.Report.metrics.accuracy.value }} >= 0.8"),
+            compile_condition(
+                "{{ Steps.Evaluate.PropertyFiles.Report.metrics.accuracy.value }} >= 0.8"
+            ),
             Ok(json!({
                 "Type": "GreaterThanOrEqualTo",
                 "LeftValue": {"Std:JsonGet": {"PropertyFile": {"Get": "Steps.Evaluate.PropertyFiles.Report"}, "Path": "metrics.accuracy.value"}},
@@ -563,7 +580,9 @@ mod tests {
         );
         assert_eq!(
             compile_condition("{{ Parameters.Mode }} == \"full\""),
-            Ok(json!({"Type": "Equals", "LeftValue": {"Get": "Parameters.Mode"}, "RightValue": "full"}))
+            Ok(
+                json!({"Type": "Equals", "LeftValue": {"Get": "Parameters.Mode"}, "RightValue": "full"})
+            )
         );
         let example_b: Json = serde_json::from_str(
             r#"{
@@ -633,7 +652,9 @@ mod tests {
         assert_eq!(right(r#""\{{ literal }}""#), Ok(json!("{{ literal }}")));
         assert_eq!(
             right("\"s3://b/{{ Execution.PipelineExecutionId }}\""),
-            Ok(json!({"Std:Join": {"On": "", "Values": ["s3://b/", {"Get": "Execution.PipelineExecutionId"}]}}))
+            Ok(
+                json!({"Std:Join": {"On": "", "Values": ["s3://b/", {"Get": "Execution.PipelineExecutionId"}]}})
+            )
         );
         assert_eq!(right("{{ Steps.Check.Outcome }}"), Ok(get("Steps.Check.Outcome")));
         // Literals on both sides are allowed; SageMaker compares them at run time.
@@ -691,9 +712,22 @@ mod tests {
     /// Issue 6: `>==` suggested `==` when `>=` was meant.
     #[test]
     fn misspelt_operators_suggest_the_one_meant() {
-        for (op, meant) in [(">==", ">="), ("=>", ">="), ("=<", "<="), ("<==", "<="), ("===", "=="), ("!==", "!="), ("<>", "!="), (">>", ">"), ("=", "==")] {
+        for (op, meant) in [
+            (">==", ">="),
+            ("=>", ">="),
+            ("=<", "<="),
+            ("<==", "<="),
+            ("===", "=="),
+            ("!==", "!="),
+            ("<>", "!="),
+            (">>", ">"),
+            ("=", "=="),
+        ] {
             let e = compile_condition(&format!("{{{{ Parameters.A }}}} {op} 0.8")).expect_err(op);
-            assert!(e.message.contains(&format!("`{op}` is not an operator: did you mean `{meant}`?")), "{op}: {e}");
+            assert!(
+                e.message.contains(&format!("`{op}` is not an operator: did you mean `{meant}`?")),
+                "{op}: {e}"
+            );
             assert_eq!(e.column, Some(20), "{op}: {e}");
         }
         assert!(compile_condition("{{ Parameters.A }} >=-1").is_ok());
@@ -710,7 +744,10 @@ mod tests {
             ("{{ Parameters.A }} <= \"s3://{{ Parameters.B }}\"", "a string with a reference", 23),
         ] {
             let e = compile_condition(cond).expect_err(cond);
-            assert!(e.message.contains(&format!("compares numbers, but this operand is {what}")), "{cond}: {e}");
+            assert!(
+                e.message.contains(&format!("compares numbers, but this operand is {what}")),
+                "{cond}: {e}"
+            );
             assert_eq!(e.column, Some(col), "{cond}: {e}");
         }
         assert!(compile_condition("{{ Parameters.A }} == \"high\"").is_ok());
@@ -719,11 +756,16 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_an_error_not_a_stack_overflow() {
-        let deep = format!("{}{{{{ Parameters.A }}}} == 1{}", "(".repeat(10_000), ")".repeat(10_000));
+        let deep =
+            format!("{}{{{{ Parameters.A }}}} == 1{}", "(".repeat(10_000), ")".repeat(10_000));
         assert!(compile_condition(&deep).expect_err("deep").message.contains("more than"));
         let nots = format!("{}{{{{ Parameters.A }}}} == 1", "not ".repeat(10_000));
         assert!(compile_condition(&nots).is_err());
-        let ok = format!("{}{{{{ Parameters.A }}}} == 1{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        let ok = format!(
+            "{}{{{{ Parameters.A }}}} == 1{}",
+            "(".repeat(MAX_DEPTH),
+            ")".repeat(MAX_DEPTH)
+        );
         assert!(compile_condition(&ok).is_ok());
     }
 
@@ -781,7 +823,9 @@ mod tests {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let n = (seed % 10) as usize;
-            let s: String = (0..n).map(|k| pieces[((seed >> (k * 6)) % pieces.len() as u64) as usize]).collect();
+            let s: String = (0..n)
+                .map(|k| pieces[((seed >> (k * 6)) % pieces.len() as u64) as usize])
+                .collect();
             let _ = compile_condition(&s);
         }
     }

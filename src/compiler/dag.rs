@@ -82,7 +82,11 @@ pub fn parse_chain(chain: &str) -> Result<Vec<(String, String)>, String> {
         .map(|g| {
             let g = g.trim();
             let inner = g.strip_prefix('[').and_then(|x| x.strip_suffix(']')).unwrap_or(g);
-            inner.split(',').map(|n| n.trim().trim_matches('"').to_string()).filter(|n| !n.is_empty()).collect()
+            inner
+                .split(',')
+                .map(|n| n.trim().trim_matches('"').to_string())
+                .filter(|n| !n.is_empty())
+                .collect()
         })
         .collect();
     if groups.len() < 2 || groups.iter().any(Vec::is_empty) {
@@ -183,7 +187,8 @@ pub fn apply_defaults(steps: &mut [Json], d: &StepDefaults) {
 
 fn set_default(obj: &mut Map<String, Json>, key: &str, v: &Option<String>) {
     if let Some(v) = v {
-        obj.entry(key.to_string()).or_insert_with(|| expr::compile_string(v).unwrap_or_else(|_| Json::String(v.clone())));
+        obj.entry(key.to_string())
+            .or_insert_with(|| expr::compile_string(v).unwrap_or_else(|_| Json::String(v.clone())));
     }
 }
 
@@ -201,7 +206,10 @@ fn vpc(d: &StepDefaults) -> Option<Json> {
 }
 
 fn fill(ty: &str, args: &mut Map<String, Json>, d: &StepDefaults) {
-    let job_tags = matches!(ty, "Processing" | "Training" | "Transform" | "Tuning" | "Model" | "RegisterModel");
+    let job_tags = matches!(
+        ty,
+        "Processing" | "Training" | "Transform" | "Tuning" | "Model" | "RegisterModel"
+    );
     match ty {
         "Processing" => {
             set_default(args, "RoleArn", &d.role_arn);
@@ -215,10 +223,15 @@ fn fill(ty: &str, args: &mut Map<String, Json>, d: &StepDefaults) {
             if net.is_empty() {
                 args.remove("NetworkConfig");
             }
-            if let Some(cluster) = args.get_mut("ProcessingResources").and_then(|r| r.get_mut("ClusterConfig")).and_then(Json::as_object_mut) {
+            if let Some(cluster) = args
+                .get_mut("ProcessingResources")
+                .and_then(|r| r.get_mut("ClusterConfig"))
+                .and_then(Json::as_object_mut)
+            {
                 set_default(cluster, "VolumeKmsKeyId", &d.volume_kms_key_id);
             }
-            if let Some(out) = args.get_mut("ProcessingOutputConfig").and_then(Json::as_object_mut) {
+            if let Some(out) = args.get_mut("ProcessingOutputConfig").and_then(Json::as_object_mut)
+            {
                 set_default(out, "KmsKeyId", &d.output_kms_key_id);
             }
         }
@@ -265,7 +278,11 @@ fn fill(ty: &str, args: &mut Map<String, Json>, d: &StepDefaults) {
         }
         "QualityCheck" | "ClarifyCheck" => {
             set_default(args, "RoleArn", &d.role_arn);
-            if let Some(cluster) = args.get_mut("ProcessingResources").and_then(|r| r.get_mut("ClusterConfig")).and_then(Json::as_object_mut) {
+            if let Some(cluster) = args
+                .get_mut("ProcessingResources")
+                .and_then(|r| r.get_mut("ClusterConfig"))
+                .and_then(Json::as_object_mut)
+            {
                 set_default(cluster, "VolumeKmsKeyId", &d.volume_kms_key_id);
             }
         }
@@ -273,7 +290,8 @@ fn fill(ty: &str, args: &mut Map<String, Json>, d: &StepDefaults) {
     }
     if job_tags && !d.tags.is_empty() {
         // A step's own tags win per key.
-        let mut merged: BTreeMap<String, Json> = d.tags.iter().map(|(k, v)| (k.clone(), Json::String(v.clone()))).collect();
+        let mut merged: BTreeMap<String, Json> =
+            d.tags.iter().map(|(k, v)| (k.clone(), Json::String(v.clone()))).collect();
         if let Some(Json::Array(own)) = args.get("Tags") {
             for t in own {
                 if let (Some(k), Some(v)) = (t.get("Key").and_then(Json::as_str), t.get("Value")) {
@@ -281,7 +299,10 @@ fn fill(ty: &str, args: &mut Map<String, Json>, d: &StepDefaults) {
                 }
             }
         }
-        args.insert("Tags".into(), Json::Array(merged.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()));
+        args.insert(
+            "Tags".into(),
+            Json::Array(merged.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()),
+        );
     }
 }
 
@@ -307,7 +328,9 @@ pub fn unwrap_string_parameters(v: &mut Json, string_params: &BTreeSet<String>) 
                 unwrap_string_parameters(child, string_params);
             }
         }
-        Json::Array(items) => items.iter_mut().for_each(|i| unwrap_string_parameters(i, string_params)),
+        Json::Array(items) => {
+            items.iter_mut().for_each(|i| unwrap_string_parameters(i, string_params))
+        }
         _ => {}
     }
 }
@@ -327,9 +350,14 @@ fn single_parameter_join(v: &Json, string_params: &BTreeSet<String>) -> Option<J
 fn check_required(f: &Found, diags: &mut Diagnostics) {
     let args = f.step.get("Arguments");
     let missing_role = match type_of(f.step) {
-        "Processing" | "Training" | "QualityCheck" | "ClarifyCheck" => args.and_then(|a| a.get("RoleArn")).is_none(),
+        "Processing" | "Training" | "QualityCheck" | "ClarifyCheck" => {
+            args.and_then(|a| a.get("RoleArn")).is_none()
+        }
         "Model" => args.and_then(|a| a.get("ExecutionRoleArn")).is_none(),
-        "Tuning" => args.and_then(|a| a.get("TrainingJobDefinition")).and_then(|t| t.get("RoleArn")).is_none(),
+        "Tuning" => args
+            .and_then(|a| a.get("TrainingJobDefinition"))
+            .and_then(|t| t.get("RoleArn"))
+            .is_none(),
         _ => false,
     };
     if missing_role {
@@ -376,7 +404,11 @@ pub fn validate(steps: &[Json], parameters: &BTreeSet<String>, diags: &mut Diagn
     for f in &found {
         let me = name_of(f.step).to_string();
         let at = steps_path(f.top);
-        let ctx = if f.parent.is_some() { format!("step {me:?} (in condition {:?})", f.parent.as_deref().unwrap_or("")) } else { format!("step {me:?}") };
+        let ctx = if f.parent.is_some() {
+            format!("step {me:?} (in condition {:?})", f.parent.as_deref().unwrap_or(""))
+        } else {
+            format!("step {me:?}")
+        };
         if let Some(deps) = f.step.get("DependsOn").and_then(Json::as_array) {
             for d in deps.iter().filter_map(Json::as_str) {
                 match by_name.get(d) {
@@ -495,12 +527,16 @@ fn check_reference(
 
 /// `" Did you mean 'X'?"` when one candidate is close to `word`, else nothing.
 fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    expr::did_you_mean(word, candidates).map(|c| format!(" Did you mean '{c}'?")).unwrap_or_default()
+    expr::did_you_mean(word, candidates)
+        .map(|c| format!(" Did you mean '{c}'?"))
+        .unwrap_or_default()
 }
 
 /// Like [`hint`], for the start of a detail.
 fn lead_hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    expr::did_you_mean(word, candidates).map(|c| format!("Did you mean '{c}'? ")).unwrap_or_default()
+    expr::did_you_mean(word, candidates)
+        .map(|c| format!("Did you mean '{c}'? "))
+        .unwrap_or_default()
 }
 
 /// Names for a message, as plain text: `Epochs, InputData`, or `none` (long lists are cut).
@@ -524,7 +560,9 @@ fn declared_names<'a>(step: &'a Json, list_path: &[&str], key: &str) -> Vec<&'a 
             None => return Vec::new(),
         }
     }
-    v.as_array().map(|items| items.iter().filter_map(|i| i.get(key).and_then(Json::as_str)).collect()).unwrap_or_default()
+    v.as_array()
+        .map(|items| items.iter().filter_map(|i| i.get(key).and_then(Json::as_str)).collect())
+        .unwrap_or_default()
 }
 
 /// SageMaker's built-in algorithm images (the ECR repository name), which publish their own
@@ -554,7 +592,10 @@ fn built_in_algorithm(training_image: Option<&Json>) -> bool {
         // A reference: the image is only known at run time.
         return training_image.is_some();
     };
-    let repo = image.rsplit_once(".amazonaws.com/").or_else(|| image.rsplit_once(".amazonaws.com.cn/")).map_or("", |(_, r)| r);
+    let repo = image
+        .rsplit_once(".amazonaws.com/")
+        .or_else(|| image.rsplit_once(".amazonaws.com.cn/"))
+        .map_or("", |(_, r)| r);
     let repo = repo.split([':', '@']).next().unwrap_or("");
     BUILT_IN_ALGORITHM_REPOSITORIES.contains(&repo)
 }
@@ -562,13 +603,25 @@ fn built_in_algorithm(training_image: Option<&Json>) -> bool {
 /// A reference into a list the referenced step declares by name (a processing step's outputs
 /// and inputs, a training step's metrics, a Lambda or callback step's outputs) must name an
 /// element that step has. `(summary tail, detail)` when it does not.
-fn check_declared_names(target: &Json, ty: &str, step: &str, path: &str) -> Option<(String, String)> {
+fn check_declared_names(
+    target: &Json,
+    ty: &str,
+    step: &str,
+    path: &str,
+) -> Option<(String, String)> {
     let segments = expr::parse_path(path).ok()?;
     let first = segments.first()?;
-    let (what, seg, names, fix): (&str, &expr::PathSegment, Vec<&str>, String) = match (ty, first.name.as_str()) {
+    let (what, seg, names, fix): (&str, &expr::PathSegment, Vec<&str>, String) = match (
+        ty,
+        first.name.as_str(),
+    ) {
         ("Processing", "ProcessingOutputConfig") => {
             let seg = segments.get(1).filter(|s| s.name == "Outputs")?;
-            let names = declared_names(target, &["Arguments", "ProcessingOutputConfig", "Outputs"], "OutputName");
+            let names = declared_names(
+                target,
+                &["Arguments", "ProcessingOutputConfig", "Outputs"],
+                "OutputName",
+            );
             (
                 "output",
                 seg,
@@ -581,15 +634,33 @@ fn check_declared_names(target: &Json, ty: &str, step: &str, path: &str) -> Opti
             ("input", first, names, format!("Use an input step {step:?} has"))
         }
         ("Training", "FinalMetricDataList") => {
-            let names = declared_names(target, &["Arguments", "AlgorithmSpecification", "MetricDefinitions"], "Name");
-            if names.is_empty() && built_in_algorithm(target.get("Arguments").and_then(|a| a.get("AlgorithmSpecification")).and_then(|a| a.get("TrainingImage"))) {
+            let names = declared_names(
+                target,
+                &["Arguments", "AlgorithmSpecification", "MetricDefinitions"],
+                "Name",
+            );
+            if names.is_empty()
+                && built_in_algorithm(
+                    target
+                        .get("Arguments")
+                        .and_then(|a| a.get("AlgorithmSpecification"))
+                        .and_then(|a| a.get("TrainingImage")),
+                )
+            {
                 return None;
             }
             ("metric", first, names, format!("Add a metric_definition {{ name = \"...\" regex = \"...\" }} block to step {step:?}, or use a metric it defines"))
         }
         ("Lambda" | "Callback", "OutputParameters") => {
             let names = declared_names(target, &["OutputParameters"], "OutputName");
-            ("output", first, names, format!("Add an output {{ name = \"...\" }} block to step {step:?}, or use one it has"))
+            (
+                "output",
+                first,
+                names,
+                format!(
+                    "Add an output {{ name = \"...\" }} block to step {step:?}, or use one it has"
+                ),
+            )
         }
         _ => return None,
     };
@@ -629,8 +700,12 @@ const INTEGER_FIELDS: [&str; 14] = [
 ];
 
 /// API fields that take a boolean, by their key.
-const BOOLEAN_FIELDS: [&str; 4] =
-    ["EnableNetworkIsolation", "EnableManagedSpotTraining", "EnableInterContainerTrafficEncryption", "EnableSageMakerMetricsTimeSeries"];
+const BOOLEAN_FIELDS: [&str; 4] = [
+    "EnableNetworkIsolation",
+    "EnableManagedSpotTraining",
+    "EnableInterContainerTrafficEncryption",
+    "EnableSageMakerMetricsTimeSeries",
+];
 
 /// What is known offline about the types of references: each parameter's declared type, and
 /// the declared `OutputType` of each Lambda or callback step output.
@@ -651,7 +726,9 @@ fn reference_type<'a>(r: &Reference, types: &Types<'a>) -> Option<&'a str> {
         Reference::Step { step, path } => {
             if let Ok(segments) = expr::parse_path(path) {
                 if let [only] = segments.as_slice() {
-                    if let (true, [expr::Index::Key(k)]) = (only.name == "OutputParameters", only.indexes.as_slice()) {
+                    if let (true, [expr::Index::Key(k)]) =
+                        (only.name == "OutputParameters", only.indexes.as_slice())
+                    {
                         return types.outputs.get(&(step.as_str(), k.as_str())).copied();
                     }
                 }
@@ -667,14 +744,29 @@ fn reference_type<'a>(r: &Reference, types: &Types<'a>) -> Option<&'a str> {
 
 /// Endings of step property names whose value is always a string (`ProcessingJobName`,
 /// `ModelPackageArn`, `S3Uri`, `TrainingJobStatus`, `S3ModelArtifacts`, ...).
-const STRING_PROPERTY_SUFFIXES: [&str; 11] =
-    ["Name", "Arn", "Uri", "Url", "Status", "Message", "Reason", "Path", "Image", "Artifacts", "Id"];
+const STRING_PROPERTY_SUFFIXES: [&str; 11] = [
+    "Name",
+    "Arn",
+    "Uri",
+    "Url",
+    "Status",
+    "Message",
+    "Reason",
+    "Path",
+    "Image",
+    "Artifacts",
+    "Id",
+];
 
 /// Checks that every reference fills its field with a value of the right type: a whole-number
 /// field (`instance_count`) needs an Integer parameter, a boolean field a Boolean one, and a
 /// numeric comparison in a condition (`>`, `>=`, `<`, `<=`) needs numbers on both sides.
 /// `param_types` maps each declared parameter to its type (`String`, `Integer`, `Float`, `Boolean`).
-pub fn check_types(steps: &[Json], param_types: &BTreeMap<String, String>, diags: &mut Diagnostics) {
+pub fn check_types(
+    steps: &[Json],
+    param_types: &BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) {
     let mut found = Vec::new();
     for (i, s) in steps.iter().enumerate() {
         collect(s, i, None, &mut found);
@@ -695,7 +787,9 @@ pub fn check_types(steps: &[Json], param_types: &BTreeMap<String, String>, diags
         for (r, field) in &refs {
             let Some(key) = field.rsplit('.').next() else { continue };
             // User-named keys of string maps are not API fields.
-            if STRING_MAPS.iter().any(|m| field.contains(&format!(".{m}."))) || field.contains(".Tags[") {
+            if STRING_MAPS.iter().any(|m| field.contains(&format!(".{m}.")))
+                || field.contains(".Tags[")
+            {
                 continue;
             }
             // Only a reference that is the whole value: inside a Std:Join it is text.
@@ -719,24 +813,53 @@ pub fn check_types(steps: &[Json], param_types: &BTreeMap<String, String>, diags
             }
         }
         if type_of(f.step) == "Condition" {
-            if let Some(conds) = f.step.get("Arguments").and_then(|a| a.get("Conditions")).and_then(Json::as_array) {
+            if let Some(conds) =
+                f.step.get("Arguments").and_then(|a| a.get("Conditions")).and_then(Json::as_array)
+            {
                 for (i, c) in conds.iter().enumerate() {
-                    check_comparison_types(c, &format!("Arguments.Conditions[{i}]"), me, f.top, &types, diags);
+                    check_comparison_types(
+                        c,
+                        &format!("Arguments.Conditions[{i}]"),
+                        me,
+                        f.top,
+                        &types,
+                        diags,
+                    );
                 }
             }
         }
     }
 }
 
-const NUMERIC_COMPARISONS: [(&str, &str); 4] =
-    [("GreaterThan", ">"), ("GreaterThanOrEqualTo", ">="), ("LessThan", "<"), ("LessThanOrEqualTo", "<=")];
+const NUMERIC_COMPARISONS: [(&str, &str); 4] = [
+    ("GreaterThan", ">"),
+    ("GreaterThanOrEqualTo", ">="),
+    ("LessThan", "<"),
+    ("LessThanOrEqualTo", "<="),
+];
 
-fn check_comparison_types(c: &Json, at: &str, me: &str, top: usize, types: &Types, diags: &mut Diagnostics) {
+fn check_comparison_types(
+    c: &Json,
+    at: &str,
+    me: &str,
+    top: usize,
+    types: &Types,
+    diags: &mut Diagnostics,
+) {
     let ty = c.get("Type").and_then(Json::as_str).unwrap_or("");
     match ty {
         "Or" => {
-            for (i, inner) in c.get("Conditions").and_then(Json::as_array).into_iter().flatten().enumerate() {
-                check_comparison_types(inner, &format!("{at}.Conditions[{i}]"), me, top, types, diags);
+            for (i, inner) in
+                c.get("Conditions").and_then(Json::as_array).into_iter().flatten().enumerate()
+            {
+                check_comparison_types(
+                    inner,
+                    &format!("{at}.Conditions[{i}]"),
+                    me,
+                    top,
+                    types,
+                    diags,
+                );
             }
         }
         "Not" => {
@@ -747,7 +870,9 @@ fn check_comparison_types(c: &Json, at: &str, me: &str, top: usize, types: &Type
         _ => {
             let Some((_, op)) = NUMERIC_COMPARISONS.iter().find(|(t, _)| *t == ty) else { return };
             for side in ["LeftValue", "RightValue"] {
-                let Some(Json::String(get)) = c.get(side).and_then(|v| v.get("Get")) else { continue };
+                let Some(Json::String(get)) = c.get(side).and_then(|v| v.get("Get")) else {
+                    continue;
+                };
                 let Ok(r) = expr::parse_get(get) else { continue };
                 if let Some(actual @ ("String" | "Boolean")) = reference_type(&r, types) {
                     diags.error_at(
@@ -772,7 +897,8 @@ fn own_references(step: &Json, out: &mut Vec<(Reference, String)>) {
         let mut found = Vec::new();
         match (k.as_str(), v.as_object()) {
             ("Arguments", Some(args)) if condition => {
-                for (ak, av) in args.iter().filter(|(ak, _)| *ak != "IfSteps" && *ak != "ElseSteps") {
+                for (ak, av) in args.iter().filter(|(ak, _)| *ak != "IfSteps" && *ak != "ElseSteps")
+                {
                     let mut inner = Vec::new();
                     expr::collect_references(av, &mut inner);
                     found.extend(inner.into_iter().map(|(r, at)| (r, join_location(ak, &at))));
@@ -809,13 +935,15 @@ fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
             continue;
         }
         // Iterative DFS: (node, iterator over its successors), plus the active path.
-        let mut stack: Vec<(&str, Vec<&str>)> = vec![(start, edges[start].iter().map(String::as_str).collect())];
+        let mut stack: Vec<(&str, Vec<&str>)> =
+            vec![(start, edges[start].iter().map(String::as_str).collect())];
         marks.insert(start, Mark::Active);
         while let Some((node, next)) = stack.last_mut() {
             match next.pop() {
                 Some(succ) => match marks.get(succ) {
                     Some(Mark::Active) => {
-                        let mut cycle: Vec<String> = stack.iter().map(|(n, _)| n.to_string()).collect();
+                        let mut cycle: Vec<String> =
+                            stack.iter().map(|(n, _)| n.to_string()).collect();
                         let from = cycle.iter().position(|n| n == succ).unwrap_or(0);
                         cycle.drain(..from);
                         cycle.push(succ.to_string());
@@ -824,7 +952,10 @@ fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
                     Some(Mark::Done) => {}
                     None => {
                         marks.insert(succ, Mark::Active);
-                        let succs = edges.get(succ).map(|s| s.iter().map(String::as_str).collect()).unwrap_or_default();
+                        let succs = edges
+                            .get(succ)
+                            .map(|s| s.iter().map(String::as_str).collect())
+                            .unwrap_or_default();
                         stack.push((succ, succs));
                     }
                 },
@@ -844,7 +975,10 @@ mod tests {
 
     #[test]
     fn chains_parse_into_edges() {
-        assert_eq!(parse_chain("A >> B >> C").expect("ok"), vec![("A".into(), "B".into()), ("B".into(), "C".into())]);
+        assert_eq!(
+            parse_chain("A >> B >> C").expect("ok"),
+            vec![("A".into(), "B".into()), ("B".into(), "C".into())]
+        );
         assert_eq!(parse_chain("A >> [B, C]").expect("ok").len(), 2);
         assert!(parse_chain("A").is_err());
         assert!(parse_chain("A >> >> B").is_err());
@@ -879,15 +1013,31 @@ mod tests {
     #[test]
     fn undeclared_processing_outputs_and_inputs_fail_with_did_you_mean() {
         let get = |p: &str| json!({"Get": format!("Steps.Prep.{p}")});
-        let (summary, detail) = one(&[prep(), fail(get("ProcessingOutputConfig.Outputs['valdation'].S3Output.S3Uri"))], &[]);
-        assert!(summary.contains("references output 'valdation', which step \"Prep\" does not declare"), "{summary}");
-        assert!(detail.contains("Did you mean 'validation'?") && detail.contains("declares outputs: train, validation"), "{detail}");
+        let (summary, detail) = one(
+            &[prep(), fail(get("ProcessingOutputConfig.Outputs['valdation'].S3Output.S3Uri"))],
+            &[],
+        );
+        assert!(
+            summary.contains("references output 'valdation', which step \"Prep\" does not declare"),
+            "{summary}"
+        );
+        assert!(
+            detail.contains("Did you mean 'validation'?")
+                && detail.contains("declares outputs: train, validation"),
+            "{detail}"
+        );
         assert!(detail.starts_with("Arguments.ErrorMessage: "), "{detail}");
-        let (summary, _) = one(&[prep(), fail(get("ProcessingOutputConfig.Outputs[2].S3Output.S3Uri"))], &[]);
+        let (summary, _) =
+            one(&[prep(), fail(get("ProcessingOutputConfig.Outputs[2].S3Output.S3Uri"))], &[]);
         assert!(summary.contains("declares only 2"), "{summary}");
         let (_, detail) = one(&[prep(), fail(get("ProcessingInputs['rwa'].S3Input.S3Uri"))], &[]);
         assert!(detail.contains("Did you mean 'raw'?"), "{detail}");
-        for ok in ["ProcessingOutputConfig.Outputs['validation'].S3Output.S3Uri", "ProcessingOutputConfig.Outputs[1].S3Output.S3Uri", "ProcessingInputs['raw'].S3Input.S3Uri", "ProcessingJobName"] {
+        for ok in [
+            "ProcessingOutputConfig.Outputs['validation'].S3Output.S3Uri",
+            "ProcessingOutputConfig.Outputs[1].S3Output.S3Uri",
+            "ProcessingInputs['raw'].S3Input.S3Uri",
+            "ProcessingJobName",
+        ] {
             assert!(problems(&[prep(), fail(get(ok))], &[]).is_empty(), "{ok}");
         }
     }
@@ -898,35 +1048,78 @@ mod tests {
         let train = |image: &str, metrics: Json| json!({"Name": "Train", "Type": "Training", "Arguments": {"RoleArn": "r", "AlgorithmSpecification": {"TrainingImage": image, "MetricDefinitions": metrics}}});
         let read = fail(json!({"Get": "Steps.Train.FinalMetricDataList['validation:acc'].Value"}));
         let custom = "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-trainer:1";
-        let (summary, detail) = one(&[train(custom, json!([{"Name": "validation:accuracy", "Regex": "a"}])), read.clone()], &[]);
-        assert!(summary.contains("references metric 'validation:acc', which step \"Train\" does not declare"), "{summary}");
+        let (summary, detail) = one(
+            &[train(custom, json!([{"Name": "validation:accuracy", "Regex": "a"}])), read.clone()],
+            &[],
+        );
+        assert!(
+            summary.contains(
+                "references metric 'validation:acc', which step \"Train\" does not declare"
+            ),
+            "{summary}"
+        );
         assert!(detail.contains("Did you mean 'validation:accuracy'?"), "{detail}");
         let (_, detail) = one(&[train(custom, json!([])), read.clone()], &[]);
-        assert!(detail.contains("declares metrics: none") && detail.contains("metric_definition"), "{detail}");
-        assert!(problems(&[train(custom, json!([{"Name": "validation:acc", "Regex": "a"}])), read.clone()], &[]).is_empty());
+        assert!(
+            detail.contains("declares metrics: none") && detail.contains("metric_definition"),
+            "{detail}"
+        );
+        assert!(problems(
+            &[train(custom, json!([{"Name": "validation:acc", "Regex": "a"}])), read.clone()],
+            &[]
+        )
+        .is_empty());
         let built_in = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
-        assert!(problems(&[train(built_in, json!([])), read], &[]).is_empty(), "built-in algorithms publish their own metrics");
+        assert!(
+            problems(&[train(built_in, json!([])), read], &[]).is_empty(),
+            "built-in algorithms publish their own metrics"
+        );
     }
 
     #[test]
     fn lambda_outputs_are_checked() {
         let lambda = json!({"Name": "L", "Type": "Lambda", "Arguments": {}, "OutputParameters": [{"OutputName": "ticket", "OutputType": "String"}]});
-        let (_, detail) = one(&[lambda.clone(), fail(json!({"Get": "Steps.L.OutputParameters['tikcet']"}))], &[]);
+        let (_, detail) =
+            one(&[lambda.clone(), fail(json!({"Get": "Steps.L.OutputParameters['tikcet']"}))], &[]);
         assert!(detail.contains("Did you mean 'ticket'?"), "{detail}");
-        assert!(problems(&[lambda, fail(json!({"Get": "Steps.L.OutputParameters['ticket']"}))], &[]).is_empty());
+        assert!(problems(
+            &[lambda, fail(json!({"Get": "Steps.L.OutputParameters['ticket']"}))],
+            &[]
+        )
+        .is_empty());
     }
 
     /// Issue 6: did-you-mean for steps, parameters and property files, with plain name lists.
     #[test]
     fn misspelt_names_get_suggestions_and_plain_lists() {
-        let (summary, detail) = one(&[prep(), fail(json!({"Get": "Steps.Perp.ProcessingJobName"}))], &[]);
-        assert!(summary.contains("unknown step \"Perp\"") && detail.contains("Did you mean 'Prep'?"), "{detail}");
-        let (_, detail) = one(&[fail(json!({"Get": "Parameters.Epoks"}))], &["Epochs", "InputData"]);
-        assert!(detail.contains("Did you mean 'Epochs'?") && detail.contains("Declared: Epochs, InputData."), "{detail}");
+        let (summary, detail) =
+            one(&[prep(), fail(json!({"Get": "Steps.Perp.ProcessingJobName"}))], &[]);
+        assert!(
+            summary.contains("unknown step \"Perp\"") && detail.contains("Did you mean 'Prep'?"),
+            "{detail}"
+        );
+        let (_, detail) =
+            one(&[fail(json!({"Get": "Parameters.Epoks"}))], &["Epochs", "InputData"]);
+        assert!(
+            detail.contains("Did you mean 'Epochs'?")
+                && detail.contains("Declared: Epochs, InputData."),
+            "{detail}"
+        );
         assert!(!detail.contains("{\""), "no Rust debug sets: {detail}");
-        let (summary, detail) = one(&[prep(), fail(json!({"Std:JsonGet": {"PropertyFile": {"Get": "Steps.Prep.PropertyFiles.Reprot"}, "Path": "a"}}))], &[]);
+        let (summary, detail) = one(
+            &[
+                prep(),
+                fail(
+                    json!({"Std:JsonGet": {"PropertyFile": {"Get": "Steps.Prep.PropertyFiles.Reprot"}, "Path": "a"}}),
+                ),
+            ],
+            &[],
+        );
         assert!(summary.contains("property file \"Reprot\""), "{summary}");
-        assert!(detail.contains("Did you mean 'Report'?") && !detail.contains("property_file {"), "a misspelt file is not a new one to declare: {detail}");
+        assert!(
+            detail.contains("Did you mean 'Report'?") && !detail.contains("property_file {"),
+            "a misspelt file is not a new one to declare: {detail}"
+        );
         let mut dep = fail(json!("x"));
         dep["DependsOn"] = json!(["Prpe"]);
         let (_, detail) = one(&[prep(), dep], &[]);
@@ -940,7 +1133,11 @@ mod tests {
 
     fn types(steps: &[Json], params: &[(&str, &str)]) -> Vec<(String, String)> {
         let mut d = Diagnostics::new();
-        check_types(steps, &params.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(), &mut d);
+        check_types(
+            steps,
+            &params.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+            &mut d,
+        );
         d.iter().map(|d| (d.summary.clone(), d.detail.clone())).collect()
     }
 
@@ -948,7 +1145,8 @@ mod tests {
     /// Boolean parameter.
     #[test]
     fn references_must_fit_the_field_type() {
-        let params = [("Count", "Integer"), ("Name", "String"), ("Ratio", "Float"), ("Flag", "Boolean")];
+        let params =
+            [("Count", "Integer"), ("Name", "String"), ("Ratio", "Float"), ("Flag", "Boolean")];
         let job = |count: Json| json!({"Name": "P", "Type": "Processing", "Arguments": {"ProcessingResources": {"ClusterConfig": {"InstanceCount": count}}, "Environment": {"InstanceCount": {"Get": "Parameters.Name"}}}});
         let p = types(&[job(json!({"Get": "Parameters.Name"}))], &params);
         assert_eq!(p.len(), 1, "{p:?}");
@@ -957,20 +1155,50 @@ mod tests {
         for bad in ["Parameters.Ratio", "Parameters.Flag", "Execution.PipelineExecutionId"] {
             assert_eq!(types(&[job(json!({"Get": bad}))], &params).len(), 1, "{bad}");
         }
-        assert_eq!(types(&[job(json!({"Get": "Steps.X.ProcessingJobName"}))], &params).len(), 1, "a step property that is a string");
+        assert_eq!(
+            types(&[job(json!({"Get": "Steps.X.ProcessingJobName"}))], &params).len(),
+            1,
+            "a step property that is a string"
+        );
         let lambda = json!({"Name": "L", "Type": "Lambda", "Arguments": {}, "OutputParameters": [{"OutputName": "n", "OutputType": "Integer"}, {"OutputName": "s", "OutputType": "String"}]});
-        assert!(types(&[lambda.clone(), job(json!({"Get": "Steps.L.OutputParameters['n']"}))], &params).is_empty());
-        assert_eq!(types(&[lambda, job(json!({"Get": "Steps.L.OutputParameters['s']"}))], &params).len(), 1, "a String Lambda output");
-        for ok in [json!({"Get": "Parameters.Count"}), json!(2), json!({"Get": "Steps.X.ProcessingResources.ClusterConfig.InstanceCount"})] {
+        assert!(types(
+            &[lambda.clone(), job(json!({"Get": "Steps.L.OutputParameters['n']"}))],
+            &params
+        )
+        .is_empty());
+        assert_eq!(
+            types(&[lambda, job(json!({"Get": "Steps.L.OutputParameters['s']"}))], &params).len(),
+            1,
+            "a String Lambda output"
+        );
+        for ok in [
+            json!({"Get": "Parameters.Count"}),
+            json!(2),
+            json!({"Get": "Steps.X.ProcessingResources.ClusterConfig.InstanceCount"}),
+        ] {
             assert!(types(&[job(ok.clone())], &params).is_empty(), "{ok}");
         }
         let cond = |ty: &str, left: &str| json!({"Name": "C", "Type": "Condition", "Arguments": {"Conditions": [{"Type": "Not", "Condition": {"Type": ty, "LeftValue": {"Get": left}, "RightValue": 1}}], "IfSteps": [job(json!({"Get": "Parameters.Flag"}))], "ElseSteps": []}});
         let p = types(&[cond("GreaterThanOrEqualTo", "Parameters.Name")], &params);
         assert_eq!(p.len(), 2, "the comparison and the branch step's InstanceCount: {p:?}");
-        assert!(p.iter().any(|(s, d)| s.contains("compares a String with >=") && d.starts_with("Arguments.Conditions[0].Condition.LeftValue")), "{p:?}");
-        assert!(types(&[cond("LessThan", "Parameters.Flag")], &params).iter().any(|(s, _)| s.contains("compares a Boolean with <")));
-        assert_eq!(types(&[cond("Equals", "Parameters.Name")], &params).len(), 1, "== on a string is fine");
-        assert_eq!(types(&[cond("GreaterThan", "Parameters.Ratio")], &params).len(), 1, "> on a Float is fine");
+        assert!(
+            p.iter().any(|(s, d)| s.contains("compares a String with >=")
+                && d.starts_with("Arguments.Conditions[0].Condition.LeftValue")),
+            "{p:?}"
+        );
+        assert!(types(&[cond("LessThan", "Parameters.Flag")], &params)
+            .iter()
+            .any(|(s, _)| s.contains("compares a Boolean with <")));
+        assert_eq!(
+            types(&[cond("Equals", "Parameters.Name")], &params).len(),
+            1,
+            "== on a string is fine"
+        );
+        assert_eq!(
+            types(&[cond("GreaterThan", "Parameters.Ratio")], &params).len(),
+            1,
+            "> on a Float is fine"
+        );
     }
 
     #[test]
@@ -992,6 +1220,9 @@ mod tests {
         let step = json!({"Name": "C", "Type": "Condition", "Arguments": {"Conditions": [{"Type": "Equals", "LeftValue": {"Get": "Parameters.P"}, "RightValue": 1}], "IfSteps": [], "ElseSteps": []}});
         let mut found = Vec::new();
         own_references(&step, &mut found);
-        assert_eq!(found.iter().map(|(_, at)| at.as_str()).collect::<Vec<_>>(), vec!["Arguments.Conditions[0].LeftValue"]);
+        assert_eq!(
+            found.iter().map(|(_, at)| at.as_str()).collect::<Vec<_>>(),
+            vec!["Arguments.Conditions[0].LeftValue"]
+        );
     }
 }

@@ -93,7 +93,11 @@ pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
     dag::apply_dependencies(&mut steps, &input.dependencies, &mut diags);
     let declared: BTreeSet<String> = input.parameters.iter().map(|p| p.name.clone()).collect();
     if let Some(d) = &input.step_defaults {
-        let strings = [("role_arn", &d.role_arn), ("volume_kms_key_id", &d.volume_kms_key_id), ("output_kms_key_id", &d.output_kms_key_id)];
+        let strings = [
+            ("role_arn", &d.role_arn),
+            ("volume_kms_key_id", &d.volume_kms_key_id),
+            ("output_kms_key_id", &d.output_kms_key_id),
+        ];
         for (attr, v) in strings {
             if let Some(v) = v {
                 let path = AttrPath::root("step_defaults").attr(attr);
@@ -121,7 +125,9 @@ pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
     let mut definition = Json::Object(top);
     if let Some((experiment, trial)) = &input.experiment_config {
         let mut cfg = serde_json::Map::new();
-        for (key, attr, v) in [("ExperimentName", "experiment_name", experiment), ("TrialName", "trial_name", trial)] {
+        for (key, attr, v) in
+            [("ExperimentName", "experiment_name", experiment), ("TrialName", "trial_name", trial)]
+        {
             if let Some(v) = v {
                 let path = AttrPath::root("experiment_config").attr(attr);
                 match expr::compile_string(v) {
@@ -155,7 +161,12 @@ pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
 
 /// Pipeline-level settings (experiment config, step defaults) may use parameters and execution
 /// variables, but not step properties: they exist before any step runs.
-fn check_pipeline_level_references(v: &Json, declared: &BTreeSet<String>, path: AttrPath, diags: &mut Diagnostics) {
+fn check_pipeline_level_references(
+    v: &Json,
+    declared: &BTreeSet<String>,
+    path: AttrPath,
+    diags: &mut Diagnostics,
+) {
     let mut refs = Vec::new();
     expr::collect_references(v, &mut refs);
     for (r, _) in refs {
@@ -209,7 +220,10 @@ fn compile_parameters(params: &[ParameterInput], diags: &mut Diagnostics) -> Vec
             diags.error_at(
                 path.clone().attr("name"),
                 format!("Duplicate parameter {:?}", p.name),
-                format!("parameter[{first}] already declares {:?}. Give each parameter a unique name.", p.name),
+                format!(
+                    "parameter[{first}] already declares {:?}. Give each parameter a unique name.",
+                    p.name
+                ),
             );
         }
         let type_name = p.type_name.as_deref().unwrap_or("String");
@@ -219,7 +233,9 @@ fn compile_parameters(params: &[ParameterInput], diags: &mut Diagnostics) -> Vec
                 format!("Unknown parameter type {}", expr::shown(type_name)),
                 format!(
                     "{}Use one of String, Integer, Float or Boolean.",
-                    expr::did_you_mean(type_name, ["String", "Integer", "Float", "Boolean"]).map(|c| format!("Did you mean '{c}'? ")).unwrap_or_default()
+                    expr::did_you_mean(type_name, ["String", "Integer", "Float", "Boolean"])
+                        .map(|c| format!("Did you mean '{c}'? "))
+                        .unwrap_or_default()
                 ),
             );
             continue;
@@ -252,7 +268,10 @@ fn compile_parameters(params: &[ParameterInput], diags: &mut Diagnostics) -> Vec
                         diags.error_at(
                             path.clone().attr("default"),
                             format!("Default {d:?} is not one of the parameter's enum_values"),
-                            format!("Use one of {} as the default, or add it to enum_values.", p.enum_values.join(", ")),
+                            format!(
+                                "Use one of {} as the default, or add it to enum_values.",
+                                p.enum_values.join(", ")
+                            ),
                         );
                     }
                 }
@@ -322,7 +341,11 @@ fn parse_steps(steps: &[String], diags: &mut Diagnostics) -> Vec<Json> {
             }
         };
         let Json::Object(obj) = &v else {
-            diags.error_at(path, "Step is not a JSON object", "Each element of steps must be one step object with Name, Type and Arguments.");
+            diags.error_at(
+                path,
+                "Step is not a JSON object",
+                "Each element of steps must be one step object with Name, Type and Arguments.",
+            );
             continue;
         };
         match obj.get("Name").and_then(Json::as_str) {
@@ -340,10 +363,18 @@ fn parse_steps(steps: &[String], diags: &mut Diagnostics) -> Vec<Json> {
                 format!("Invalid step name {name:?}"),
                 "Step names are 1 to 64 characters of letters, digits, hyphens and underscores.",
             ),
-            None => diags.error_at(path.clone(), "Step has no Name", "Add a string \"Name\" to the step object."),
+            None => diags.error_at(
+                path.clone(),
+                "Step has no Name",
+                "Add a string \"Name\" to the step object.",
+            ),
         }
         if obj.get("Type").and_then(Json::as_str).is_none() {
-            diags.error_at(path, "Step has no Type", "Add a string \"Type\" to the step object, e.g. \"Processing\" or \"Fail\".");
+            diags.error_at(
+                path,
+                "Step has no Type",
+                "Add a string \"Type\" to the step object, e.g. \"Processing\" or \"Fail\".",
+            );
         }
         out.push(v);
     }
@@ -395,13 +426,23 @@ mod tests {
     #[test]
     fn collects_every_problem_with_paths() {
         let input = PipelineInput {
-            parameters: vec![p("Bad Name", Some("Integer"), Some("three")), p("X", Some("Text"), None), p("X", None, None)],
-            steps: vec!["{".into(), r#"{"Name":"A","Type":"Fail"}"#.into(), r#"{"Name":"A"}"#.into(), "[1]".into()],
+            parameters: vec![
+                p("Bad Name", Some("Integer"), Some("three")),
+                p("X", Some("Text"), None),
+                p("X", None, None),
+            ],
+            steps: vec![
+                "{".into(),
+                r#"{"Name":"A","Type":"Fail"}"#.into(),
+                r#"{"Name":"A"}"#.into(),
+                "[1]".into(),
+            ],
             ..Default::default()
         };
         let (def, diags) = compile(&input);
         assert!(def.is_none());
-        let paths: Vec<String> = diags.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
+        let paths: Vec<String> =
+            diags.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
         assert_eq!(
             paths,
             vec![
@@ -420,7 +461,12 @@ mod tests {
 
     #[test]
     fn defaults_roundtrip_to_text() {
-        for (ty, text) in [(ParamType::Integer, "3"), (ParamType::Float, "0.5"), (ParamType::Boolean, "true"), (ParamType::String, "x")] {
+        for (ty, text) in [
+            (ParamType::Integer, "3"),
+            (ParamType::Float, "0.5"),
+            (ParamType::Boolean, "true"),
+            (ParamType::String, "x"),
+        ] {
             let v = convert_default(&ty, text).expect("converts");
             assert_eq!(default_to_text(&v).as_deref(), Some(text));
         }
@@ -430,7 +476,9 @@ mod tests {
     /// one-value Join, as the SDK's `to_string` does; String parameters stay bare.
     #[test]
     fn string_parameters_in_string_maps_stay_bare() {
-        let join = |p: &str| format!(r#"{{"Std:Join":{{"On":"","Values":[{{"Get":"Parameters.{p}"}}]}}}}"#);
+        let join = |p: &str| {
+            format!(r#"{{"Std:Join":{{"On":"","Values":[{{"Get":"Parameters.{p}"}}]}}}}"#)
+        };
         let step = format!(
             r#"{{"Name":"T","Type":"Training","Arguments":{{"RoleArn":"r","HyperParameters":{{"s":{},"i":{}}}}}}}"#,
             join("S"),
@@ -453,14 +501,28 @@ mod tests {
     fn experiment_config_and_step_defaults_references_are_checked() {
         let input = PipelineInput {
             steps: vec![r#"{"Name":"F","Type":"Fail","Arguments":{"ErrorMessage":"x"}}"#.into()],
-            experiment_config: Some((Some("{{ Parameters.Nope }}".into()), Some("{{ Steps.F.Outcome }}".into()))),
-            step_defaults: Some(StepDefaults { role_arn: Some("{{ Parameters.R".into()), ..Default::default() }),
+            experiment_config: Some((
+                Some("{{ Parameters.Nope }}".into()),
+                Some("{{ Steps.F.Outcome }}".into()),
+            )),
+            step_defaults: Some(StepDefaults {
+                role_arn: Some("{{ Parameters.R".into()),
+                ..Default::default()
+            }),
             ..Default::default()
         };
         let (def, diags) = compile(&input);
         assert!(def.is_none());
-        let paths: Vec<String> = diags.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
-        assert_eq!(paths, vec!["step_defaults.role_arn", "experiment_config.experiment_name", "experiment_config.trial_name"]);
+        let paths: Vec<String> =
+            diags.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "step_defaults.role_arn",
+                "experiment_config.experiment_name",
+                "experiment_config.trial_name"
+            ]
+        );
     }
 
     #[test]
@@ -468,7 +530,10 @@ mod tests {
         for t in ["0e9223372036854775807", "1e-9223372036854775809", "1e400"] {
             let _ = convert_default(&ParamType::Float, t);
         }
-        assert_eq!(convert_default(&ParamType::Float, "1e-9223372036854775809").ok(), Some(serde_json::json!(0.0)));
+        assert_eq!(
+            convert_default(&ParamType::Float, "1e-9223372036854775809").ok(),
+            Some(serde_json::json!(0.0))
+        );
     }
 
     #[test]

@@ -114,7 +114,9 @@ impl Reference {
         match self {
             Reference::Parameter(n) => json!({ "Get": format!("Parameters.{n}") }),
             Reference::Execution(n) => json!({ "Get": format!("Execution.{n}") }),
-            Reference::PipelineExperimentConfig(n) => json!({ "Get": format!("PipelineExperimentConfig.{n}") }),
+            Reference::PipelineExperimentConfig(n) => {
+                json!({ "Get": format!("PipelineExperimentConfig.{n}") })
+            }
             Reference::Step { step, path } => json!({ "Get": format!("Steps.{step}.{path}") }),
             Reference::PropertyFile { step, file, json_path } => json!({
                 "Std:JsonGet": {
@@ -205,7 +207,9 @@ pub fn parse_path(path: &str) -> Result<Vec<PathSegment>, String> {
                 Some(b'\'') => {
                     i += 1;
                     let Some(len) = path[i..].find('\'') else {
-                        return Err(format!("the key after `{name}[` has no closing quote: write {name}['key']"));
+                        return Err(format!(
+                            "the key after `{name}[` has no closing quote: write {name}['key']"
+                        ));
                     };
                     let key = &path[i..i + len];
                     if key.is_empty() {
@@ -221,7 +225,9 @@ pub fn parse_path(path: &str) -> Result<Vec<PathSegment>, String> {
                     indexes.push(Index::Key(key.to_string()));
                 }
                 Some(b'"') => {
-                    return Err(format!("keys take single quotes: write {name}['key'], not {name}[\"key\"]"));
+                    return Err(format!(
+                        "keys take single quotes: write {name}['key'], not {name}[\"key\"]"
+                    ));
                 }
                 Some(d) if d.is_ascii_digit() => {
                     let ds = i;
@@ -229,7 +235,10 @@ pub fn parse_path(path: &str) -> Result<Vec<PathSegment>, String> {
                         i += 1;
                     }
                     let Ok(n) = path[ds..i].parse::<u64>() else {
-                        return Err(format!("the position `{}` after `{name}` is too large", &path[ds..i]));
+                        return Err(format!(
+                            "the position `{}` after `{name}` is too large",
+                            &path[ds..i]
+                        ));
                     };
                     if b.get(i) != Some(&b']') {
                         return Err(format!("expected `]` after `{name}[{n}`"));
@@ -264,7 +273,9 @@ fn is_ident_byte(b: u8) -> bool {
 }
 
 fn is_name(s: &str, max: usize) -> bool {
-    !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !s.is_empty()
+        && s.len() <= max
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Parses the text between `{{` and `}}` (surrounding whitespace allowed).
@@ -322,7 +333,9 @@ fn parse_ref(body: &str, template: bool) -> Result<Reference, String> {
             if EXPERIMENT_CONFIG_NAMES.contains(&name) {
                 return Ok(Reference::PipelineExperimentConfig(name.to_string()));
             }
-            Err(format!("{shown}: the pipeline experiment config has only ExperimentName and TrialName"))
+            Err(format!(
+                "{shown}: the pipeline experiment config has only ExperimentName and TrialName"
+            ))
         }
         "Steps" => {
             let rest = rest.unwrap_or("");
@@ -343,15 +356,22 @@ fn parse_ref(body: &str, template: bool) -> Result<Reference, String> {
                 ));
             }
             if template && (path == "PropertyFiles" || path.starts_with("PropertyFiles.")) {
-                return parse_property_file(&shown, step, path.strip_prefix("PropertyFiles.").unwrap_or(""));
+                return parse_property_file(
+                    &shown,
+                    step,
+                    path.strip_prefix("PropertyFiles.").unwrap_or(""),
+                );
             }
-            parse_path(path).map_err(|why| format!("{shown}: invalid property path {path:?}: {why}"))?;
+            parse_path(path)
+                .map_err(|why| format!("{shown}: invalid property path {path:?}: {why}"))?;
             Ok(Reference::Step { step: step.to_string(), path: path.to_string() })
         }
         _ => {
             let roots = ["Parameters", "Execution", "PipelineExperimentConfig", "Steps"];
             let hint = match rest {
-                None if is_name(root, 64) => format!(" (a parameter is written {{{{ Parameters.{root} }}}})"),
+                None if is_name(root, 64) => {
+                    format!(" (a parameter is written {{{{ Parameters.{root} }}}})")
+                }
                 _ => suggestion(root, roots.iter().copied()),
             };
             Err(format!(
@@ -369,15 +389,22 @@ fn parse_property_file(shown: &str, step: &str, rest: &str) -> Result<Reference,
         ));
     }
     if !is_name(file, 256) {
-        return Err(format!("{shown}: {file:?} is not a valid property file name (letters, digits, `-` and `_`)"));
+        return Err(format!(
+            "{shown}: {file:?} is not a valid property file name (letters, digits, `-` and `_`)"
+        ));
     }
     if json_path.is_empty() {
         return Err(format!(
             "{shown} needs a JSON path into the property file, e.g. {{{{ Steps.{step}.PropertyFiles.{file}.metrics.accuracy.value }}}}"
         ));
     }
-    parse_path(json_path).map_err(|why| format!("{shown}: invalid JSON path {json_path:?}: {why}"))?;
-    Ok(Reference::PropertyFile { step: step.to_string(), file: file.to_string(), json_path: json_path.to_string() })
+    parse_path(json_path)
+        .map_err(|why| format!("{shown}: invalid JSON path {json_path:?}: {why}"))?;
+    Ok(Reference::PropertyFile {
+        step: step.to_string(),
+        file: file.to_string(),
+        json_path: json_path.to_string(),
+    })
 }
 
 /// `" (did you mean `X`?)"`, or nothing.
@@ -390,7 +417,10 @@ fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
 
 /// The candidate closest to `word` (case-insensitive edit distance), if any is close enough;
 /// the first one listed on a tie.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     closest_matches(word, candidates, 1).into_iter().next()
 }
 
@@ -398,7 +428,11 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 /// that distance is close enough (at most a third of the longer word), in the order listed. On
 /// equal distance, a candidate reached by only adding or removing characters wins over one
 /// that needs a substitution: `ml.m5.xxlarge` meant `ml.m5.xlarge`, not `ml.m5.2xlarge`.
-pub fn closest_matches<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
+pub fn closest_matches<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Vec<&'a str> {
     if word.is_empty() || word.len() > 64 {
         return Vec::new();
     }
@@ -498,7 +532,8 @@ pub fn parse_template(s: &str) -> Result<Vec<Segment>, ExprError> {
                 ))
                 .at(column(s, i)));
             }
-            let reference = parse_ref(body.trim(), true).map_err(|m| ExprError::new(m).at(column(s, i)))?;
+            let reference =
+                parse_ref(body.trim(), true).map_err(|m| ExprError::new(m).at(column(s, i)))?;
             if !text.is_empty() {
                 segments.push(Segment::Text(std::mem::take(&mut text)));
             }
@@ -579,7 +614,8 @@ pub fn compile_typed(s: &str, kind: Scalar) -> Result<Json, ExprError> {
             Segment::Text(_) => None,
         })
         .collect();
-    let text_around = segments.iter().any(|seg| matches!(seg, Segment::Text(t) if !t.trim().is_empty()));
+    let text_around =
+        segments.iter().any(|seg| matches!(seg, Segment::Text(t) if !t.trim().is_empty()));
     match refs.as_slice() {
         [] => literal(s, kind),
         [r] if !text_around => Ok(r.to_json()),
@@ -632,7 +668,9 @@ fn literal(s: &str, kind: Scalar) -> Result<Json, ExprError> {
         Scalar::String => Ok(Json::String(s.to_string())),
         Scalar::Integer => t.parse::<i64>().map(Json::from).map_err(|_| bad("3")),
         Scalar::Float => match t.parse::<f64>() {
-            Ok(f) if f.is_finite() => serde_json::Number::from_f64(f).map(Json::Number).ok_or_else(|| bad("0.5")),
+            Ok(f) if f.is_finite() => {
+                serde_json::Number::from_f64(f).map(Json::Number).ok_or_else(|| bad("0.5"))
+            }
             _ => Err(bad("0.5")),
         },
         Scalar::Boolean => match t {
@@ -655,7 +693,11 @@ pub fn to_string_expr(v: Json) -> Json {
         Json::Bool(b) => Json::String(b.to_string()),
         Json::Object(ref m) if m.len() == 1 && m.contains_key("Std:Join") => v,
         // Execution variables are strings at run time; the SDK leaves them bare.
-        Json::Object(ref m) if m.get("Get").and_then(Json::as_str).is_some_and(|g| g.starts_with("Execution.")) => v,
+        Json::Object(ref m)
+            if m.get("Get").and_then(Json::as_str).is_some_and(|g| g.starts_with("Execution.")) =>
+        {
+            v
+        }
         other => json!({ "Std:Join": { "On": "", "Values": [other] } }),
     }
 }
@@ -693,11 +735,17 @@ fn compile_walk(v: &Json, path: &str, errors: &mut Vec<(String, ExprError)>) -> 
                 v.clone()
             }
         },
-        Json::Array(items) => {
-            Json::Array(items.iter().enumerate().map(|(i, x)| compile_walk(x, &child_index(path, i), errors)).collect())
-        }
+        Json::Array(items) => Json::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| compile_walk(x, &child_index(path, i), errors))
+                .collect(),
+        ),
         Json::Object(m) => Json::Object(
-            m.iter().map(|(k, x)| (k.clone(), compile_walk(x, &child_key(path, k), errors))).collect::<Map<_, _>>(),
+            m.iter()
+                .map(|(k, x)| (k.clone(), compile_walk(x, &child_key(path, k), errors)))
+                .collect::<Map<_, _>>(),
         ),
         _ => v.clone(),
     }
@@ -724,7 +772,12 @@ pub fn malformed_expressions(v: &Json) -> Vec<(String, ExprError)> {
 
 /// `path` is a shared buffer extended and truncated around each child, so walking a large
 /// definition allocates a location only where an expression is found.
-fn scan(v: &Json, path: &mut String, refs: &mut Vec<(Reference, String)>, bad: &mut Vec<(String, ExprError)>) {
+fn scan(
+    v: &Json,
+    path: &mut String,
+    refs: &mut Vec<(Reference, String)>,
+    bad: &mut Vec<(String, ExprError)>,
+) {
     match v {
         Json::Array(items) => {
             for (i, x) in items.iter().enumerate() {
@@ -835,8 +888,10 @@ pub fn decompile_string(v: &Json) -> Option<String> {
 
 /// `{"Get": "Steps.<step>.PropertyFiles.<file>"}` -> (step, file).
 fn property_file_of(pf: &Json) -> Result<(String, String), ExprError> {
-    let wrong = || ExprError::new("PropertyFile must be {\"Get\": \"Steps.<step>.PropertyFiles.<file>\"}");
-    let Some(Json::String(g)) = pf.as_object().filter(|o| o.len() == 1).and_then(|o| o.get("Get")) else {
+    let wrong =
+        || ExprError::new("PropertyFile must be {\"Get\": \"Steps.<step>.PropertyFiles.<file>\"}");
+    let Some(Json::String(g)) = pf.as_object().filter(|o| o.len() == 1).and_then(|o| o.get("Get"))
+    else {
         return Err(wrong());
     };
     match parse_get(g) {
@@ -855,7 +910,12 @@ mod decompile_tests {
 
     #[test]
     fn decompile_inverts_compile() {
-        for s in ["plain", "{{ Execution.PipelineName }}", "run-{{ Execution.PipelineExecutionId }}-x", "\\{{ literal"] {
+        for s in [
+            "plain",
+            "{{ Execution.PipelineName }}",
+            "run-{{ Execution.PipelineExecutionId }}-x",
+            "\\{{ literal",
+        ] {
             let j = compile_string(s).expect("compiles");
             let back = decompile_string(&j).expect("decompiles");
             assert_eq!(compile_string(&back).expect("recompiles"), j, "{s}");
@@ -872,7 +932,10 @@ mod shown_tests {
     /// 64 characters, not the bad operator.
     #[test]
     fn long_text_is_shown_around_the_error() {
-        let text = format!("{{{{ Steps.Evaluate.PropertyFiles.Report.regression_metrics.mse.value }}}} >== {}", "x".repeat(60));
+        let text = format!(
+            "{{{{ Steps.Evaluate.PropertyFiles.Report.regression_metrics.mse.value }}}} >== {}",
+            "x".repeat(60)
+        );
         let col = text.find(">==").expect("op") + 1;
         let s = shown_near(&text, Some(col));
         assert!(s.contains(">==") && s.starts_with("...") && s.ends_with("..."), "{s}");
@@ -897,7 +960,11 @@ mod tests {
     #[test]
     fn templates_parse_into_text_and_references() {
         let pf = |s: &str, f: &str, j: &str| {
-            Segment::Ref(Reference::PropertyFile { step: s.into(), file: f.into(), json_path: j.into() })
+            Segment::Ref(Reference::PropertyFile {
+                step: s.into(),
+                file: f.into(),
+                json_path: j.into(),
+            })
         };
         let cases: Vec<(&str, Vec<Segment>)> = vec![
             ("", vec![]),
@@ -907,7 +974,11 @@ mod tests {
             ("{{\n\tParameters.Input-Data_2 \n}}", vec![param("Input-Data_2")]),
             (
                 "s3://b/{{ Execution.PipelineExecutionId }}/out",
-                vec![text("s3://b/"), Segment::Ref(Reference::Execution("PipelineExecutionId".into())), text("/out")],
+                vec![
+                    text("s3://b/"),
+                    Segment::Ref(Reference::Execution("PipelineExecutionId".into())),
+                    text("/out"),
+                ],
             ),
             ("{{ Parameters.A }}{{ Parameters.B }}", vec![param("A"), param("B")]),
             (
@@ -916,7 +987,10 @@ mod tests {
             ),
             (
                 "{{ Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri }}",
-                vec![Segment::Ref(step("Prep", "ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri"))],
+                vec![Segment::Ref(step(
+                    "Prep",
+                    "ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri",
+                ))],
             ),
             (
                 "{{ Steps.CreateModel-CreateModel.ModelName }}",
@@ -939,7 +1013,10 @@ mod tests {
                 "{{ Steps.Evaluate.PropertyFiles.Report.metrics.mse.value }}",
                 vec![pf("Evaluate", "Report", "metrics.mse.value")],
             ),
-            ("{{ Steps.E.PropertyFiles.R.items[0]['a b'].x }}", vec![pf("E", "R", "items[0]['a b'].x")]),
+            (
+                "{{ Steps.E.PropertyFiles.R.items[0]['a b'].x }}",
+                vec![pf("E", "R", "items[0]['a b'].x")],
+            ),
             // Escapes: a lone backslash before {{ makes it text; pairs are literal backslashes.
             ("\\{{ not a ref }}", vec![text("{{ not a ref }}")]),
             ("a\\{{b", vec![text("a{{b")]),
@@ -1028,7 +1105,10 @@ mod tests {
                 "{{ Steps.Train.ModelArtifacts.S3ModelArtifacts }}",
                 json!({"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"}),
             ),
-            ("{{ Execution.PipelineExecutionId }}", json!({"Get": "Execution.PipelineExecutionId"})),
+            (
+                "{{ Execution.PipelineExecutionId }}",
+                json!({"Get": "Execution.PipelineExecutionId"}),
+            ),
             // example_C: callback input from a lambda output.
             (
                 "{{ Steps.Notify.OutputParameters['ticket'] }}",
@@ -1051,7 +1131,10 @@ mod tests {
                 "MSE above {{ Parameters.MseThreshold }}",
                 json!({"Std:Join": {"On": "", "Values": ["MSE above ", {"Get": "Parameters.MseThreshold"}]}}),
             ),
-            ("{{ Parameters.A }} ", json!({"Std:Join": {"On": "", "Values": [{"Get": "Parameters.A"}, " "]}})),
+            (
+                "{{ Parameters.A }} ",
+                json!({"Std:Join": {"On": "", "Values": [{"Get": "Parameters.A"}, " "]}}),
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(compile_string(input), Ok(want), "{input}");
@@ -1133,7 +1216,10 @@ mod tests {
         let errs = compile_json_strings(&bad).expect_err("two errors");
         let where_: Vec<&str> = errs.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(where_, vec!["A", "B[1].C"]);
-        assert!(compile_json_strings(&json!("{{")).expect_err("root").iter().all(|(p, _)| p.is_empty()));
+        assert!(compile_json_strings(&json!("{{"))
+            .expect_err("root")
+            .iter()
+            .all(|(p, _)| p.is_empty()));
     }
 
     #[test]
@@ -1173,7 +1259,10 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                (Reference::Parameter("A".into()), "Arguments.ErrorMessage.Std:Join.Values[0]".into()),
+                (
+                    Reference::Parameter("A".into()),
+                    "Arguments.ErrorMessage.Std:Join.Values[0]".into()
+                ),
                 (step("C", "Outcome"), "Arguments.ErrorMessage.Std:Join.Values[2]".into()),
             ]
         );
@@ -1251,11 +1340,17 @@ mod tests {
         assert_eq!(
             parse_path("Outputs['a.b'][0].S3Uri"),
             Ok(vec![
-                PathSegment { name: "Outputs".into(), indexes: vec![Index::Key("a.b".into()), Index::Position(0)] },
+                PathSegment {
+                    name: "Outputs".into(),
+                    indexes: vec![Index::Key("a.b".into()), Index::Position(0)]
+                },
                 PathSegment { name: "S3Uri".into(), indexes: vec![] },
             ])
         );
-        for bad in ["", ".", "a.", ".a", "a..b", "a[", "a[0", "a['x", "a['x'", "a[x]", "a b", "a[0]b", "$.a", "[0]"] {
+        for bad in [
+            "", ".", "a.", ".a", "a..b", "a[", "a[0", "a['x", "a['x'", "a[x]", "a b", "a[0]b",
+            "$.a", "[0]",
+        ] {
             assert!(parse_path(bad).is_err(), "{bad}");
         }
     }

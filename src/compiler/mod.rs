@@ -6,11 +6,11 @@
 //! attribute paths, all of them at once; nothing here panics on any input.
 
 pub mod canonical;
+pub mod condition;
 pub mod dag;
 pub mod definition;
-pub mod condition;
 pub mod expr;
 pub mod parts;
-pub mod review;
 pub mod properties;
+pub mod review;
 pub mod semantic;

@@ -48,10 +48,7 @@ pub fn split(definition: &str) -> Option<BTreeMap<String, String>> {
                 }
                 names.push(Json::String(name));
             }
-            parts.insert(
-                "Steps".to_string(),
-                canonical::to_string(&Json::Array(names)),
-            );
+            parts.insert("Steps".to_string(), canonical::to_string(&Json::Array(names)));
         } else if key.starts_with(STEP_PREFIX) {
             // A top-level key that would collide with a step part cannot be represented.
             return None;
@@ -146,20 +143,13 @@ pub fn sha256_hex(text: &str) -> String {
         for i in 16..64 {
             let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
             let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16]
-                .wrapping_add(s0)
-                .wrapping_add(w[i - 7])
-                .wrapping_add(s1);
+            w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
         }
         let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
         for i in 0..64 {
             let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
             let ch = (e & f) ^ (!e & g);
-            let t1 = hh
-                .wrapping_add(s1)
-                .wrapping_add(ch)
-                .wrapping_add(K[i])
-                .wrapping_add(w[i]);
+            let t1 = hh.wrapping_add(s1).wrapping_add(ch).wrapping_add(K[i]).wrapping_add(w[i]);
             let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
             let maj = (a & b) ^ (a & c) ^ (b & c);
             let t2 = s0.wrapping_add(maj);
@@ -190,14 +180,7 @@ mod tests {
         let parts = split(DEF).expect("splits");
         assert_eq!(
             parts.keys().collect::<Vec<_>>(),
-            vec![
-                "Metadata",
-                "Parameters",
-                "Steps",
-                "Steps.A",
-                "Steps.B",
-                "Version"
-            ]
+            vec!["Metadata", "Parameters", "Steps", "Steps.A", "Steps.B", "Version"]
         );
         assert_eq!(parts["Steps"], r#"["B","A"]"#);
         assert_eq!(
@@ -209,10 +192,7 @@ mod tests {
     #[test]
     fn join_is_the_inverse_of_split() {
         let canonical = canonical::normalize(DEF).expect("json");
-        assert_eq!(
-            join(&split(DEF).expect("splits")).as_deref(),
-            Some(canonical.as_str())
-        );
+        assert_eq!(join(&split(DEF).expect("splits")).as_deref(), Some(canonical.as_str()));
     }
 
     #[test]

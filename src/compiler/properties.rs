@@ -44,8 +44,12 @@ const STRINGS: Shape = List(&Leaf);
 
 const VPC_CONFIG: Shape = Struct(&[("SecurityGroupIds", STRINGS), ("Subnets", STRINGS)]);
 
-const EXPERIMENT_CONFIG: Shape =
-    Struct(&[("ExperimentName", Leaf), ("TrialName", Leaf), ("TrialComponentDisplayName", Leaf), ("RunName", Leaf)]);
+const EXPERIMENT_CONFIG: Shape = Struct(&[
+    ("ExperimentName", Leaf),
+    ("TrialName", Leaf),
+    ("TrialComponentDisplayName", Leaf),
+    ("RunName", Leaf),
+]);
 
 const S3_DATA_SOURCE: Shape = Struct(&[
     ("S3DataType", Leaf),
@@ -130,7 +134,10 @@ static PROCESSING: StepProperties = StepProperties {
                     "Outputs",
                     List(&Struct(&[
                         ("OutputName", Leaf),
-                        ("S3Output", Struct(&[("S3Uri", Leaf), ("LocalPath", Leaf), ("S3UploadMode", Leaf)])),
+                        (
+                            "S3Output",
+                            Struct(&[("S3Uri", Leaf), ("LocalPath", Leaf), ("S3UploadMode", Leaf)]),
+                        ),
                         ("FeatureStoreOutput", Struct(&[("FeatureGroupName", Leaf)])),
                         ("AppManaged", Leaf),
                     ])),
@@ -154,7 +161,11 @@ static PROCESSING: StepProperties = StepProperties {
         ("StoppingCondition", Struct(&[("MaxRuntimeInSeconds", Leaf)])),
         (
             "AppSpecification",
-            Struct(&[("ImageUri", Leaf), ("ContainerEntrypoint", STRINGS), ("ContainerArguments", STRINGS)]),
+            Struct(&[
+                ("ImageUri", Leaf),
+                ("ContainerEntrypoint", STRINGS),
+                ("ContainerArguments", STRINGS),
+            ]),
         ),
         ("Environment", Map),
         (
@@ -216,7 +227,10 @@ static TRAINING: StepProperties = StepProperties {
         ),
         ("RoleArn", Leaf),
         ("InputDataConfig", List(&CHANNEL)),
-        ("OutputDataConfig", Struct(&[("KmsKeyId", Leaf), ("S3OutputPath", Leaf), ("CompressionType", Leaf)])),
+        (
+            "OutputDataConfig",
+            Struct(&[("KmsKeyId", Leaf), ("S3OutputPath", Leaf), ("CompressionType", Leaf)]),
+        ),
         (
             "ResourceConfig",
             Struct(&[
@@ -227,7 +241,11 @@ static TRAINING: StepProperties = StepProperties {
                 ("KeepAlivePeriodInSeconds", Leaf),
                 (
                     "InstanceGroups",
-                    List(&Struct(&[("InstanceType", Leaf), ("InstanceCount", Leaf), ("InstanceGroupName", Leaf)])),
+                    List(&Struct(&[
+                        ("InstanceType", Leaf),
+                        ("InstanceCount", Leaf),
+                        ("InstanceGroupName", Leaf),
+                    ])),
                 ),
                 ("TrainingPlanArn", Leaf),
                 ("InstancePlacementConfig", Any),
@@ -235,12 +253,20 @@ static TRAINING: StepProperties = StepProperties {
         ),
         (
             "WarmPoolStatus",
-            Struct(&[("Status", Leaf), ("ResourceRetainedBillableTimeInSeconds", Leaf), ("ReusedByJob", Leaf)]),
+            Struct(&[
+                ("Status", Leaf),
+                ("ResourceRetainedBillableTimeInSeconds", Leaf),
+                ("ReusedByJob", Leaf),
+            ]),
         ),
         ("VpcConfig", VPC_CONFIG),
         (
             "StoppingCondition",
-            Struct(&[("MaxRuntimeInSeconds", Leaf), ("MaxWaitTimeInSeconds", Leaf), ("MaxPendingTimeInSeconds", Leaf)]),
+            Struct(&[
+                ("MaxRuntimeInSeconds", Leaf),
+                ("MaxWaitTimeInSeconds", Leaf),
+                ("MaxPendingTimeInSeconds", Leaf),
+            ]),
         ),
         ("CreationTime", Leaf),
         ("TrainingStartTime", Leaf),
@@ -248,9 +274,17 @@ static TRAINING: StepProperties = StepProperties {
         ("LastModifiedTime", Leaf),
         (
             "SecondaryStatusTransitions",
-            List(&Struct(&[("Status", Leaf), ("StartTime", Leaf), ("EndTime", Leaf), ("StatusMessage", Leaf)])),
+            List(&Struct(&[
+                ("Status", Leaf),
+                ("StartTime", Leaf),
+                ("EndTime", Leaf),
+                ("StatusMessage", Leaf),
+            ])),
         ),
-        ("FinalMetricDataList", List(&Struct(&[("MetricName", Leaf), ("Value", Leaf), ("Timestamp", Leaf)]))),
+        (
+            "FinalMetricDataList",
+            List(&Struct(&[("MetricName", Leaf), ("Value", Leaf), ("Timestamp", Leaf)])),
+        ),
         ("EnableNetworkIsolation", Leaf),
         ("EnableInterContainerTrafficEncryption", Leaf),
         ("EnableManagedSpotTraining", Leaf),
@@ -264,7 +298,10 @@ static TRAINING: StepProperties = StepProperties {
                 ("LocalPath", Leaf),
                 ("S3OutputPath", Leaf),
                 ("HookParameters", Map),
-                ("CollectionConfigurations", List(&Struct(&[("CollectionName", Leaf), ("CollectionParameters", Map)]))),
+                (
+                    "CollectionConfigurations",
+                    List(&Struct(&[("CollectionName", Leaf), ("CollectionParameters", Map)])),
+                ),
             ]),
         ),
         ("ExperimentConfig", EXPERIMENT_CONFIG),
@@ -313,14 +350,20 @@ static TRANSFORM: StepProperties = StepProperties {
         ("FailureReason", Leaf),
         ("ModelName", Leaf),
         ("MaxConcurrentTransforms", Leaf),
-        ("ModelClientConfig", Struct(&[("InvocationsTimeoutInSeconds", Leaf), ("InvocationsMaxRetries", Leaf)])),
+        (
+            "ModelClientConfig",
+            Struct(&[("InvocationsTimeoutInSeconds", Leaf), ("InvocationsMaxRetries", Leaf)]),
+        ),
         ("MaxPayloadInMB", Leaf),
         ("BatchStrategy", Leaf),
         ("Environment", Map),
         (
             "TransformInput",
             Struct(&[
-                ("DataSource", Struct(&[("S3DataSource", Struct(&[("S3DataType", Leaf), ("S3Uri", Leaf)]))])),
+                (
+                    "DataSource",
+                    Struct(&[("S3DataSource", Struct(&[("S3DataType", Leaf), ("S3Uri", Leaf)]))]),
+                ),
                 ("ContentType", Leaf),
                 ("CompressionType", Leaf),
                 ("SplitType", Leaf),
@@ -328,9 +371,21 @@ static TRANSFORM: StepProperties = StepProperties {
         ),
         (
             "TransformOutput",
-            Struct(&[("S3OutputPath", Leaf), ("Accept", Leaf), ("AssembleWith", Leaf), ("KmsKeyId", Leaf)]),
+            Struct(&[
+                ("S3OutputPath", Leaf),
+                ("Accept", Leaf),
+                ("AssembleWith", Leaf),
+                ("KmsKeyId", Leaf),
+            ]),
         ),
-        ("DataCaptureConfig", Struct(&[("DestinationS3Uri", Leaf), ("KmsKeyId", Leaf), ("GenerateInferenceId", Leaf)])),
+        (
+            "DataCaptureConfig",
+            Struct(&[
+                ("DestinationS3Uri", Leaf),
+                ("KmsKeyId", Leaf),
+                ("GenerateInferenceId", Leaf),
+            ]),
+        ),
         (
             "TransformResources",
             Struct(&[
@@ -345,7 +400,10 @@ static TRANSFORM: StepProperties = StepProperties {
         ("TransformEndTime", Leaf),
         ("LabelingJobArn", Leaf),
         ("AutoMLJobArn", Leaf),
-        ("DataProcessing", Struct(&[("InputFilter", Leaf), ("OutputFilter", Leaf), ("JoinSource", Leaf)])),
+        (
+            "DataProcessing",
+            Struct(&[("InputFilter", Leaf), ("OutputFilter", Leaf), ("JoinSource", Leaf)]),
+        ),
         ("ExperimentConfig", EXPERIMENT_CONFIG),
     ]),
     examples: &["TransformOutput.S3OutputPath", "TransformJobName", "TransformJobStatus"],
@@ -363,7 +421,10 @@ const TRAINING_JOB_SUMMARY: Shape = Struct(&[
     ("TrainingJobStatus", Leaf),
     ("TunedHyperParameters", Map),
     ("FailureReason", Leaf),
-    ("FinalHyperParameterTuningJobObjectiveMetric", Struct(&[("Type", Leaf), ("MetricName", Leaf), ("Value", Leaf)])),
+    (
+        "FinalHyperParameterTuningJobObjectiveMetric",
+        Struct(&[("Type", Leaf), ("MetricName", Leaf), ("Value", Leaf)]),
+    ),
     ("ObjectiveStatus", Leaf),
 ]);
 
@@ -471,7 +532,12 @@ static REGISTER_MODEL: StepProperties = StepProperties {
         ("CreatedBy", USER_CONTEXT),
         (
             "MetadataProperties",
-            Struct(&[("CommitId", Leaf), ("Repository", Leaf), ("GeneratedBy", Leaf), ("ProjectId", Leaf)]),
+            Struct(&[
+                ("CommitId", Leaf),
+                ("Repository", Leaf),
+                ("GeneratedBy", Leaf),
+                ("ProjectId", Leaf),
+            ]),
         ),
         ("ModelMetrics", Any),
         ("LastModifiedTime", Leaf),
@@ -487,10 +553,18 @@ static REGISTER_MODEL: StepProperties = StepProperties {
         ("SourceUri", Leaf),
         ("SecurityConfig", Struct(&[("KmsKeyId", Leaf)])),
         ("ModelCard", Struct(&[("ModelCardContent", Leaf), ("ModelCardStatus", Leaf)])),
-        ("ModelLifeCycle", Struct(&[("Stage", Leaf), ("StageStatus", Leaf), ("StageDescription", Leaf)])),
+        (
+            "ModelLifeCycle",
+            Struct(&[("Stage", Leaf), ("StageStatus", Leaf), ("StageDescription", Leaf)]),
+        ),
         ("ManagedStorageType", Leaf),
     ]),
-    examples: &["ModelPackageArn", "ModelPackageVersion", "ModelPackageGroupName", "ModelApprovalStatus"],
+    examples: &[
+        "ModelPackageArn",
+        "ModelPackageVersion",
+        "ModelPackageGroupName",
+        "ModelApprovalStatus",
+    ],
 };
 
 /// DescribeAutoMLJob, plus the SDK's synthetic BestCandidateProperties.
@@ -516,17 +590,26 @@ static AUTOML: StepProperties = StepProperties {
         ("GenerateCandidateDefinitionsOnly", Leaf),
         (
             "AutoMLJobArtifacts",
-            Struct(&[("CandidateDefinitionNotebookLocation", Leaf), ("DataExplorationNotebookLocation", Leaf)]),
+            Struct(&[
+                ("CandidateDefinitionNotebookLocation", Leaf),
+                ("DataExplorationNotebookLocation", Leaf),
+            ]),
         ),
         ("ResolvedAttributes", Any),
         ("ModelDeployConfig", Any),
         ("ModelDeployResult", Any),
         (
             "BestCandidateProperties",
-            Struct(&[("ModelInsightsJsonReportPath", Leaf), ("ExplainabilityJsonReportPath", Leaf)]),
+            Struct(&[
+                ("ModelInsightsJsonReportPath", Leaf),
+                ("ExplainabilityJsonReportPath", Leaf),
+            ]),
         ),
     ]),
-    examples: &["BestCandidate.CandidateName", "BestCandidateProperties.ModelInsightsJsonReportPath"],
+    examples: &[
+        "BestCandidate.CandidateName",
+        "BestCandidateProperties.ModelInsightsJsonReportPath",
+    ],
 };
 
 /// The EMR `Step` shape (DescribeStep in the EMR API).
@@ -535,15 +618,28 @@ static EMR: StepProperties = StepProperties {
     root: Struct(&[
         ("Id", Leaf),
         ("Name", Leaf),
-        ("Config", Struct(&[("Jar", Leaf), ("Properties", Map), ("MainClass", Leaf), ("Args", STRINGS)])),
+        (
+            "Config",
+            Struct(&[("Jar", Leaf), ("Properties", Map), ("MainClass", Leaf), ("Args", STRINGS)]),
+        ),
         ("ActionOnFailure", Leaf),
         (
             "Status",
             Struct(&[
                 ("State", Leaf),
                 ("StateChangeReason", Struct(&[("Code", Leaf), ("Message", Leaf)])),
-                ("FailureDetails", Struct(&[("Reason", Leaf), ("Message", Leaf), ("LogFile", Leaf)])),
-                ("Timeline", Struct(&[("CreationDateTime", Leaf), ("StartDateTime", Leaf), ("EndDateTime", Leaf)])),
+                (
+                    "FailureDetails",
+                    Struct(&[("Reason", Leaf), ("Message", Leaf), ("LogFile", Leaf)]),
+                ),
+                (
+                    "Timeline",
+                    Struct(&[
+                        ("CreationDateTime", Leaf),
+                        ("StartDateTime", Leaf),
+                        ("EndDateTime", Leaf),
+                    ]),
+                ),
             ]),
         ),
         ("ExecutionRoleArn", Leaf),
@@ -578,7 +674,10 @@ static QUALITY_CHECK: StepProperties = StepProperties {
 
 static CLARIFY_CHECK: StepProperties = StepProperties {
     source: "a clarify check step's baselines",
-    root: Struct(&[("CalculatedBaselineConstraints", Leaf), ("BaselineUsedForDriftCheckConstraints", Leaf)]),
+    root: Struct(&[
+        ("CalculatedBaselineConstraints", Leaf),
+        ("BaselineUsedForDriftCheckConstraints", Leaf),
+    ]),
     examples: &["CalculatedBaselineConstraints", "BaselineUsedForDriftCheckConstraints"],
 };
 
@@ -619,12 +718,18 @@ pub fn check_property_path(step_type: &str, path: &str) -> Result<(), String> {
             "{step_type} steps end the pipeline and have no properties; nothing can reference them. Reference another step instead."
         ));
     }
-    let segments = expr::parse_path(path).map_err(|why| format!("{path:?} is not a valid property path: {why}"))?;
+    let segments = expr::parse_path(path)
+        .map_err(|why| format!("{path:?} is not a valid property path: {why}"))?;
     let Some(props) = properties_of(step_type) else {
         return Ok(());
     };
-    let examples =
-        || format!("Valid {step_type} properties are those of {}, e.g. {}.", props.source, props.examples.join(", "));
+    let examples = || {
+        format!(
+            "Valid {step_type} properties are those of {}, e.g. {}.",
+            props.source,
+            props.examples.join(", ")
+        )
+    };
     let mut shape = &props.root;
     // `done` is the path checked so far, for messages.
     let mut done = String::new();
@@ -633,7 +738,11 @@ pub fn check_property_path(step_type: &str, path: &str) -> Result<(), String> {
             return Ok(());
         }
         let Struct(members) = shape else {
-            return Err(format!("`{done}` is a value and has no property `{}`. {}", seg.name, examples()));
+            return Err(format!(
+                "`{done}` is a value and has no property `{}`. {}",
+                seg.name,
+                examples()
+            ));
         };
         let Some((_, member)) = members.iter().find(|(n, _)| *n == seg.name) else {
             let names = members.iter().map(|(n, _)| *n);
@@ -641,7 +750,8 @@ pub fn check_property_path(step_type: &str, path: &str) -> Result<(), String> {
                 Some(c) => format!(" Did you mean `{c}`?"),
                 None => String::new(),
             };
-            let whose = if done.is_empty() { format!("a {step_type} step") } else { format!("`{done}`") };
+            let whose =
+                if done.is_empty() { format!("a {step_type} step") } else { format!("`{done}`") };
             if done.is_empty() && seg.name == "PropertyFiles" {
                 return Err(format!(
                     "a property file is read with {{{{ Steps.<name>.PropertyFiles.<file>.<json path> }}}} (a Std:JsonGet), not as a property. {}",
@@ -651,7 +761,10 @@ pub fn check_property_path(step_type: &str, path: &str) -> Result<(), String> {
             let listing = if done.is_empty() || members.len() > 12 {
                 examples()
             } else {
-                format!("`{done}` has {}.", members.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "))
+                format!(
+                    "`{done}` has {}.",
+                    members.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                )
             };
             return Err(format!("`{}` is not a property of {whose}.{hint} {listing}", seg.name));
         };
@@ -666,9 +779,15 @@ pub fn check_property_path(step_type: &str, path: &str) -> Result<(), String> {
                 (List(element), _) => element,
                 (Map, Index::Key(_)) => &Leaf,
                 (Map, Index::Position(_)) => {
-                    return Err(format!("`{done}` is a map: select an entry by key, e.g. {done}['name']"));
+                    return Err(format!(
+                        "`{done}` is a map: select an entry by key, e.g. {done}['name']"
+                    ));
                 }
-                _ => return Err(format!("`{done}` is not a list or map, so it cannot be indexed; remove the [...]")),
+                _ => {
+                    return Err(format!(
+                        "`{done}` is not a list or map, so it cannot be indexed; remove the [...]"
+                    ))
+                }
             };
             match index {
                 Index::Position(n) => done.push_str(&format!("[{n}]")),
@@ -709,7 +828,10 @@ mod tests {
             ("Processing", "Environment['MODE']"),
             ("Processing", "AppSpecification.ContainerArguments"),
             ("Processing", "AppSpecification.ContainerArguments[1]"),
-            ("Processing", "ProcessingInputs[0].DatasetDefinition.AthenaDatasetDefinition.OutputS3Uri"),
+            (
+                "Processing",
+                "ProcessingInputs[0].DatasetDefinition.AthenaDatasetDefinition.OutputS3Uri",
+            ),
             ("Training", "ModelArtifacts.S3ModelArtifacts"),
             ("Training", "TrainingJobName"),
             ("Training", "TrainingJobArn"),
@@ -768,7 +890,11 @@ mod tests {
             ("Training", "ModelArtifact.S3ModelArtifacts", "Did you mean `ModelArtifacts`?"),
             ("Training", "modelartifacts.S3ModelArtifacts", "Did you mean `ModelArtifacts`?"),
             ("Training", "Nope", "e.g. ModelArtifacts.S3ModelArtifacts"),
-            ("Training", "ModelArtifacts", "is an object, not a value: continue with one of S3ModelArtifacts"),
+            (
+                "Training",
+                "ModelArtifacts",
+                "is an object, not a value: continue with one of S3ModelArtifacts",
+            ),
             ("Training", "ModelArtifacts.S3Uri", "`ModelArtifacts` has S3ModelArtifacts"),
             ("Training", "HyperParameters", "is a map"),
             ("Training", "HyperParameters[0]", "select an entry by key"),
@@ -781,7 +907,11 @@ mod tests {
                 "ProcessingOutputConfig.Outputs['train'].S3Uri",
                 "`ProcessingOutputConfig.Outputs['train']` has OutputName, S3Output",
             ),
-            ("Processing", "ProcessingOutputConfig.Outputs['train'].S3Output", "continue with one of S3Uri"),
+            (
+                "Processing",
+                "ProcessingOutputConfig.Outputs['train'].S3Output",
+                "continue with one of S3Uri",
+            ),
             ("Processing", "ProcessingOutputConfig.Outputs[\"train\"]", "single quotes"),
             ("Processing", "PropertyFiles.Report", "PropertyFiles.<file>.<json path>"),
             ("Processing", "", "not a valid property path"),
@@ -814,8 +944,21 @@ mod tests {
 
     #[test]
     fn never_panics() {
-        let pieces =
-            ["A", ".", "[", "]", "'", "0", "Outputs", "ProcessingOutputConfig", "S3Output", "é", " ", "[0]", "['x']"];
+        let pieces = [
+            "A",
+            ".",
+            "[",
+            "]",
+            "'",
+            "0",
+            "Outputs",
+            "ProcessingOutputConfig",
+            "S3Output",
+            "é",
+            " ",
+            "[0]",
+            "['x']",
+        ];
         let types = ["Processing", "Training", "Tuning", "Lambda", "Fail", "X"];
         let mut seed: u64 = 0xdeadbeefcafef00d;
         for _ in 0..10_000 {
@@ -823,7 +966,9 @@ mod tests {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let n = (seed % 8) as usize;
-            let p: String = (0..n).map(|k| pieces[((seed >> (k * 6)) % pieces.len() as u64) as usize]).collect();
+            let p: String = (0..n)
+                .map(|k| pieces[((seed >> (k * 6)) % pieces.len() as u64) as usize])
+                .collect();
             let _ = check_property_path(types[(seed % types.len() as u64) as usize], &p);
         }
     }

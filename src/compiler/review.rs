@@ -47,10 +47,7 @@ pub fn summarize(
             (Some(_), None) => lines.push(format!("- {label}: removed")),
             (Some(b), Some(a)) => {
                 let mut fields = Vec::new();
-                match (
-                    serde_json::from_str::<Json>(b),
-                    serde_json::from_str::<Json>(a),
-                ) {
+                match (serde_json::from_str::<Json>(b), serde_json::from_str::<Json>(a)) {
                     (Ok(b), Ok(a)) => {
                         let whole = if key.starts_with(STEP_PREFIX) {
                             "(whole step)"
@@ -63,11 +60,7 @@ pub fn summarize(
                 }
                 let shown: Vec<&str> = fields.iter().take(MAX_FIELDS).map(String::as_str).collect();
                 let more = fields.len().saturating_sub(MAX_FIELDS);
-                let tail = if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                };
+                let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
                 lines.push(format!("- {label}: {}{tail}", shown.join(", ")));
             }
             (None, None) => {}
@@ -114,11 +107,7 @@ fn changed_paths(before: &Json, after: &Json, path: String, whole: &str, out: &m
                 changed_paths(x, y, format!("{path}[{i}]"), whole, out);
             }
         }
-        _ => out.push(if path.is_empty() {
-            whole.to_string()
-        } else {
-            path
-        }),
+        _ => out.push(if path.is_empty() { whole.to_string() } else { path }),
     }
 }
 
@@ -170,10 +159,9 @@ fn cache_misses(
 fn all_steps(parts: &BTreeMap<String, String>) -> BTreeMap<String, Json> {
     let mut steps = BTreeMap::new();
     for (key, text) in parts {
-        if let (Some(name), Ok(step)) = (
-            key.strip_prefix(STEP_PREFIX),
-            serde_json::from_str::<Json>(text),
-        ) {
+        if let (Some(name), Ok(step)) =
+            (key.strip_prefix(STEP_PREFIX), serde_json::from_str::<Json>(text))
+        {
             collect_steps(name, &step, &mut steps);
         }
     }
@@ -223,10 +211,7 @@ mod tests {
     use super::*;
 
     fn parts(steps: &[(&str, &str)]) -> BTreeMap<String, String> {
-        steps
-            .iter()
-            .map(|(n, t)| (format!("Steps.{n}"), t.to_string()))
-            .collect()
+        steps.iter().map(|(n, t)| (format!("Steps.{n}"), t.to_string())).collect()
     }
 
     #[test]
@@ -240,10 +225,7 @@ mod tests {
                 "Eval",
                 r#"{"Name":"Eval","Arguments":{"In":{"Get":"Steps.Train.ModelArtifacts.S3ModelArtifacts"}},"CacheConfig":{"Enabled":true}}"#,
             ),
-            (
-                "Other",
-                r#"{"Name":"Other","Arguments":{},"CacheConfig":{"Enabled":true}}"#,
-            ),
+            ("Other", r#"{"Name":"Other","Arguments":{},"CacheConfig":{"Enabled":true}}"#),
         ]);
         let mut planned = prior.clone();
         planned.insert(
@@ -251,10 +233,7 @@ mod tests {
             r#"{"Name":"Train","Arguments":{"HyperParameters":{"max_depth":"6","eta":"0.2"}},"CacheConfig":{"Enabled":true}}"#.into(),
         );
         let s = summarize(&prior, &planned).expect("a change");
-        assert!(
-            s.contains("- step Train: Arguments.HyperParameters.max_depth"),
-            "{s}"
-        );
+        assert!(s.contains("- step Train: Arguments.HyperParameters.max_depth"), "{s}");
         assert!(s.contains("reused (caching is on, and the step or a step it reads from changed): Eval, Train."), "{s}");
         assert!(!s.contains("Other"), "{s}");
     }
@@ -270,18 +249,12 @@ mod tests {
         let prior = parts(&[("Check", &check("5"))]);
         let planned = parts(&[("Check", &check("6"))]);
         let s = summarize(&prior, &planned).expect("a change");
-        assert!(
-            s.contains("- step Check: Arguments.IfSteps[0].Arguments.d"),
-            "{s}"
-        );
+        assert!(s.contains("- step Check: Arguments.IfSteps[0].Arguments.d"), "{s}");
         assert!(s.ends_with("changed): Inner."), "{s}");
         let one = |v: &str| -> BTreeMap<String, String> {
             [("Version".to_string(), v.to_string())].into()
         };
-        assert_eq!(
-            summarize(&one("1"), &one("2")).as_deref(),
-            Some("- Version: (whole value)")
-        );
+        assert_eq!(summarize(&one("1"), &one("2")).as_deref(), Some("- Version: (whole value)"));
     }
 
     #[test]
@@ -292,10 +265,7 @@ mod tests {
         planned.insert("Steps.B".into(), "{}".into());
         planned.insert("Parameters".into(), "[]".into());
         let s = summarize(&prior, &planned).expect("a change");
-        assert!(
-            s.contains("- Parameters: added") && s.contains("- step B: added"),
-            "{s}"
-        );
+        assert!(s.contains("- Parameters: added") && s.contains("- step B: added"), "{s}");
     }
 
     #[test]

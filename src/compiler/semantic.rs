@@ -43,9 +43,7 @@ pub struct Context {
 
 impl Context {
     pub fn new(string_parameters: impl IntoIterator<Item = String>) -> Context {
-        Context {
-            string_parameters: string_parameters.into_iter().collect(),
-        }
+        Context { string_parameters: string_parameters.into_iter().collect() }
     }
 
     /// The `String` parameters a definition declares in its `Parameters`.
@@ -71,8 +69,7 @@ impl Context {
         if get.starts_with("Execution.") {
             return true;
         }
-        get.strip_prefix("Parameters.")
-            .is_some_and(|p| self.string_parameters.contains(p))
+        get.strip_prefix("Parameters.").is_some_and(|p| self.string_parameters.contains(p))
     }
 }
 
@@ -82,10 +79,7 @@ pub fn definitions_equal(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    match (
-        serde_json::from_str::<Json>(a),
-        serde_json::from_str::<Json>(b),
-    ) {
+    match (serde_json::from_str::<Json>(a), serde_json::from_str::<Json>(b)) {
         (Ok(x), Ok(y)) => {
             canonical::to_string(&normal_definition(&x))
                 == canonical::to_string(&normal_definition(&y))
@@ -256,12 +250,9 @@ fn normal_value(v: &Json, ctx: &Context, job_arguments: bool) -> Json {
             }
             Json::Object(out)
         }
-        Json::Array(items) => Json::Array(
-            items
-                .iter()
-                .map(|i| normal_value(i, ctx, job_arguments))
-                .collect(),
-        ),
+        Json::Array(items) => {
+            Json::Array(items.iter().map(|i| normal_value(i, ctx, job_arguments)).collect())
+        }
         _ => v.clone(),
     }
 }
@@ -316,16 +307,12 @@ fn normal_join(obj: &Map<String, Json>, ctx: &Context) -> Option<Json> {
 
 /// A join already in normal form (`On: ""`), as `normal_join` writes it.
 fn is_plain_join(obj: &Map<String, Json>) -> bool {
-    let Some(join) = obj
-        .get("Std:Join")
-        .and_then(Json::as_object)
-        .filter(|j| obj.len() == 1 && j.len() == 2)
+    let Some(join) =
+        obj.get("Std:Join").and_then(Json::as_object).filter(|j| obj.len() == 1 && j.len() == 2)
     else {
         return false;
     };
-    join.get("On")
-        .and_then(Json::as_str)
-        .is_some_and(str::is_empty)
+    join.get("On").and_then(Json::as_str).is_some_and(str::is_empty)
         && join.get("Values").is_some_and(Json::is_array)
 }
 
@@ -452,10 +439,7 @@ mod tests {
             json!({"Version": "2020-12-01", "Steps": [fail("A"), cond(json!([fail("X"), fail("Y")]))]}),
             json!({"Version": "2020-12-01", "Steps": [cond(json!([fail("Y"), fail("X")])), fail("A")]}),
         ));
-        assert!(!def_eq(
-            json!({"Steps": [fail("A")]}),
-            json!({"Steps": [fail("B")]})
-        ));
+        assert!(!def_eq(json!({"Steps": [fail("A")]}), json!({"Steps": [fail("B")]})));
         // Moving a step into a branch is a change.
         assert!(!def_eq(
             json!({"Steps": [fail("A"), cond(json!([fail("X")]))]}),
@@ -466,11 +450,7 @@ mod tests {
             &[fail("B"), fail("A")],
             &Context::default()
         ));
-        assert!(!step_lists_equal(
-            &[fail("A"), fail("B")],
-            &[fail("A")],
-            &Context::default()
-        ));
+        assert!(!step_lists_equal(&[fail("A"), fail("B")], &[fail("A")], &Context::default()));
     }
 
     #[test]
@@ -486,10 +466,7 @@ mod tests {
         assert!(!step_eq(model(Some(json!({"A": "1"}))), model(None)));
         // Lambda inputs are the user's payload.
         let lambda = |args: Json| json!({"Name": "L", "Type": "Lambda", "FunctionArn": "f", "Arguments": args});
-        assert!(!step_eq(
-            lambda(json!({"Environment": {}})),
-            lambda(json!({}))
-        ));
+        assert!(!step_eq(lambda(json!({"Environment": {}})), lambda(json!({}))));
     }
 
     #[test]
@@ -517,15 +494,9 @@ mod tests {
         let sdk = json!({"Std:Join": {"On": "/", "Values": ["s3:/", "bucket", "pipe", pei, "Prep", "output", "train"]}});
         let ours = json!({"Std:Join": {"On": "", "Values": ["s3://bucket/pipe/", pei, "/Prep/output/train"]}});
         let ctx = Context::default();
-        assert_eq!(
-            normal_expression(&sdk, &ctx),
-            normal_expression(&ours, &ctx)
-        );
+        assert_eq!(normal_expression(&sdk, &ctx), normal_expression(&ours, &ctx));
         let other = json!({"Std:Join": {"On": "", "Values": ["s3://bucket/pipe", pei, "/Prep/output/train"]}});
-        assert_ne!(
-            normal_expression(&sdk, &ctx),
-            normal_expression(&other, &ctx)
-        );
+        assert_ne!(normal_expression(&sdk, &ctx), normal_expression(&other, &ctx));
         // Empty values still get their separators: "a//b".
         let gap = json!({"Std:Join": {"On": "/", "Values": ["a", "", pei]}});
         assert_eq!(
@@ -546,14 +517,8 @@ mod tests {
         );
         // Inside a definition.
         let step = |uri: Json| json!({"Name": "P", "Type": "Processing", "Arguments": {"ProcessingOutputConfig": {"Outputs": [{"S3Output": {"S3Uri": uri}}]}}});
-        assert!(def_eq(
-            json!({"Steps": [step(sdk.clone())]}),
-            json!({"Steps": [step(ours)]})
-        ));
-        assert!(!def_eq(
-            json!({"Steps": [step(sdk)]}),
-            json!({"Steps": [step(other)]})
-        ));
+        assert!(def_eq(json!({"Steps": [step(sdk.clone())]}), json!({"Steps": [step(ours)]})));
+        assert!(!def_eq(json!({"Steps": [step(sdk)]}), json!({"Steps": [step(other)]})));
     }
 
     #[test]
@@ -586,10 +551,7 @@ mod tests {
         assert_eq!(normal_expression(&join(mode.clone()), &ctx), mode);
         assert_eq!(normal_expression(&join(exec.clone()), &ctx), exec);
         // The to-string join of an Integer parameter or a step property stays a join.
-        assert_eq!(
-            normal_expression(&join(epochs.clone()), &ctx),
-            join(epochs.clone())
-        );
+        assert_eq!(normal_expression(&join(epochs.clone()), &ctx), join(epochs.clone()));
         assert_eq!(normal_expression(&join(prop.clone()), &ctx), join(prop));
         // A definition finds its String parameters itself.
         let env = |v: Json| json!({"Name": "P", "Type": "Processing", "Arguments": {"Environment": {"M": v}}});

@@ -90,7 +90,14 @@ pub trait Resource<C>: Send + Sync {
     }
     /// Refines the framework's base plan (`planned` already echoes config and has computed
     /// attributes unknown on create). Plans always follow `ConfigureProvider`.
-    async fn plan(&self, _ctx: &C, _req: &PlanRequest, _planned: &mut Value, _diags: &mut Diagnostics) {}
+    async fn plan(
+        &self,
+        _ctx: &C,
+        _req: &PlanRequest,
+        _planned: &mut Value,
+        _diags: &mut Diagnostics,
+    ) {
+    }
     async fn create(&self, ctx: &C, planned: &Value) -> Outcome;
     async fn update(&self, ctx: &C, prior: &Value, planned: &Value) -> Outcome;
     async fn delete(&self, ctx: &C, prior: &Value) -> Diagnostics;
@@ -194,7 +201,14 @@ impl<C: Send + Sync + 'static> Framework<C> {
                 (r.type_name(), Entry { imp: r, schema, ty })
             })
             .collect();
-        Framework { hooks, provider_schema, provider_ty, resources, data_sources, configured: RwLock::new(None) }
+        Framework {
+            hooks,
+            provider_schema,
+            provider_ty,
+            resources,
+            data_sources,
+            configured: RwLock::new(None),
+        }
     }
 
     fn ctx(&self) -> Result<Arc<C>, Diagnostics> {
@@ -337,12 +351,24 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
     async fn plan(&self, type_name: &str, req: PlanRequest) -> PlanResponse {
         let e = match self.resource(type_name) {
             Ok(e) => e,
-            Err(d) => return PlanResponse { planned: req.proposed, diagnostics: d, requires_replace: Vec::new(), private: Vec::new() },
+            Err(d) => {
+                return PlanResponse {
+                    planned: req.proposed,
+                    diagnostics: d,
+                    requires_replace: Vec::new(),
+                    private: Vec::new(),
+                }
+            }
         };
         let private = req.prior_private.clone();
         if req.proposed.is_null() {
             // Destroy: Terraform >= 1.3 may ask; the only valid plan is null.
-            return PlanResponse { planned: Value::Null, private, requires_replace: Vec::new(), diagnostics: Diagnostics::new() };
+            return PlanResponse {
+                planned: Value::Null,
+                private,
+                requires_replace: Vec::new(),
+                diagnostics: Diagnostics::new(),
+            };
         }
         let mut planned = schema::plan_from_config(&e.schema.block, &req.config, &req.proposed);
         if req.prior.is_null() {
@@ -374,7 +400,11 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
         let (e, ctx) = match (self.resource(type_name), self.ctx()) {
             (Ok(e), Ok(c)) => (e, c),
             (Err(d), _) | (_, Err(d)) => {
-                return ApplyResponse { new_state: req.prior, private: req.private, diagnostics: d };
+                return ApplyResponse {
+                    new_state: req.prior,
+                    private: req.private,
+                    diagnostics: d,
+                };
             }
         };
         if req.planned.is_null() {
@@ -413,7 +443,10 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
 
     async fn read_data_source(&self, type_name: &str, config: Value) -> DataReadResponse {
         let Some(e) = self.data_sources.get(type_name) else {
-            return DataReadResponse { state: config, diagnostics: unknown_type("data source", type_name) };
+            return DataReadResponse {
+                state: config,
+                diagnostics: unknown_type("data source", type_name),
+            };
         };
         let ctx = match self.ctx() {
             Ok(c) => c,

@@ -180,21 +180,30 @@ pub fn plan_from_config(block: &Block, config: &Value, proposed: &Value) -> Valu
         let configured = cfg.get(b.name).cloned().unwrap_or(Value::Null);
         let proposed_b = from_proposal(b.name);
         let v = match (&configured, b.nesting) {
-            (Value::Object(_), Nesting::Single | Nesting::Group) => plan_from_config(&b.block, &configured, &proposed_b),
+            (Value::Object(_), Nesting::Single | Nesting::Group) => {
+                plan_from_config(&b.block, &configured, &proposed_b)
+            }
             (Value::List(items), _) => {
                 let props = proposed_b.as_list().unwrap_or(&[]);
                 Value::List(
                     items
                         .iter()
                         .enumerate()
-                        .map(|(i, item)| plan_from_config(&b.block, item, props.get(i).unwrap_or(&Value::Null)))
+                        .map(|(i, item)| {
+                            plan_from_config(&b.block, item, props.get(i).unwrap_or(&Value::Null))
+                        })
                         .collect(),
                 )
             }
             (Value::Set(items), _) => {
                 // Set elements have no identity to pair by; a computed attribute inside a set
                 // block would be planned from its configured element alone.
-                Value::Set(items.iter().map(|item| plan_from_config(&b.block, item, &Value::Null)).collect())
+                Value::Set(
+                    items
+                        .iter()
+                        .map(|item| plan_from_config(&b.block, item, &Value::Null))
+                        .collect(),
+                )
             }
             (Value::Map(items), _) => {
                 let props = proposed_b.as_map();
@@ -251,7 +260,9 @@ pub fn mark_computed_unknown(block: &Block, planned: &mut Value) {
 /// The rules Terraform (>= 1.1) checks when it loads a schema (`InternalValidate`); a violation
 /// makes Terraform refuse the whole provider, so every schema is checked by a unit test.
 pub fn internal_validate(block: &Block, path: &str, problems: &mut Vec<String>) {
-    let valid_name = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    let valid_name = |n: &str| {
+        !n.is_empty() && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
     let mut names = std::collections::BTreeSet::new();
     for a in &block.attributes {
         let p = format!("{path}.{}", a.name);
@@ -309,9 +320,12 @@ mod tests {
     }
 
     fn with_single() -> Block {
-        sample()
-            .attr(Attribute::optional_computed("display", Type::String, "d"))
-            .block(NestedBlock::single("cache", Block::new("c").attr(Attribute::optional("enabled", Type::Bool, "e"))))
+        sample().attr(Attribute::optional_computed("display", Type::String, "d")).block(
+            NestedBlock::single(
+                "cache",
+                Block::new("c").attr(Attribute::optional("enabled", Type::Bool, "e")),
+            ),
+        )
     }
 
     fn obj(pairs: Vec<(&str, Value)>) -> Value {
@@ -338,8 +352,16 @@ mod tests {
         ]);
         let planned = plan_from_config(&with_single(), &config, &proposed);
         assert!(planned.get("cache").is_some_and(Value::is_null), "{planned:?}");
-        assert_eq!(planned.get("arn").and_then(Value::as_str), Some("arn:1"), "computed comes from the proposal");
-        assert_eq!(planned.get("display").and_then(Value::as_str), Some("shown"), "optional+computed left null keeps the prior");
+        assert_eq!(
+            planned.get("arn").and_then(Value::as_str),
+            Some("arn:1"),
+            "computed comes from the proposal"
+        );
+        assert_eq!(
+            planned.get("display").and_then(Value::as_str),
+            Some("shown"),
+            "optional+computed left null keeps the prior"
+        );
     }
 
     /// Issue 6, found by tests/acceptance_edit_cycle.rs on Terraform 1.0.3: a single block
@@ -352,9 +374,14 @@ mod tests {
         let block = Block::new("r")
             .block(NestedBlock::single(
                 "network",
-                Block::new("n").attr(Attribute::optional("isolation", Type::Bool, "i")).block(NestedBlock::single("vpc", leaf())),
+                Block::new("n")
+                    .attr(Attribute::optional("isolation", Type::Bool, "i"))
+                    .block(NestedBlock::single("vpc", leaf())),
             ))
-            .block(NestedBlock::list("retry", Block::new("t").block(NestedBlock::single("limit", leaf()))));
+            .block(NestedBlock::list(
+                "retry",
+                Block::new("t").block(NestedBlock::single("limit", leaf())),
+            ));
         let vpc = obj(vec![("subnets", Value::string("subnet-1"))]);
         let config = obj(vec![
             ("network", obj(vec![("isolation", Value::Bool(false)), ("vpc", Value::Null)])),
@@ -374,7 +401,10 @@ mod tests {
             ("name", Value::string("new")),
             ("arn", Value::Null),
             ("display", Value::string("mine")),
-            ("parameter", Value::List(vec![obj(vec![("name", Value::string("a")), ("id", Value::Null)])])),
+            (
+                "parameter",
+                Value::List(vec![obj(vec![("name", Value::string("a")), ("id", Value::Null)])]),
+            ),
             ("cache", Value::Unknown),
         ]);
         let proposed = obj(vec![
@@ -396,7 +426,10 @@ mod tests {
         let params = planned.get("parameter").and_then(Value::as_list).expect("list");
         assert_eq!(params.len(), 1, "the configuration decides how many blocks there are");
         assert_eq!(params[0].get("id").and_then(Value::as_str), Some("id-a"));
-        assert!(planned.get("cache").is_some_and(Value::is_unknown), "an unknown dynamic block stays unknown");
+        assert!(
+            planned.get("cache").is_some_and(Value::is_unknown),
+            "an unknown dynamic block stays unknown"
+        );
     }
 
     #[test]
@@ -412,7 +445,13 @@ mod tests {
         let mut v = Value::object([
             ("name", Value::string("x")),
             ("arn", Value::Null),
-            ("parameter", Value::List(vec![Value::object([("name", Value::string("p")), ("id", Value::Null)])])),
+            (
+                "parameter",
+                Value::List(vec![Value::object([
+                    ("name", Value::string("p")),
+                    ("id", Value::Null),
+                ])]),
+            ),
         ]);
         mark_computed_unknown(&sample(), &mut v);
         assert!(v.get("arn").is_some_and(|a| a.is_unknown()));

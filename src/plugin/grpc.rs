@@ -18,7 +18,8 @@ use tokio::sync::watch;
 use tonic::{Request, Response, Status};
 
 use crate::framework::{
-    self, ApplyRequest, AttrPath, Diagnostic, Diagnostics, Nesting, PathStep, PlanRequest, Schema, Severity,
+    self, ApplyRequest, AttrPath, Diagnostic, Diagnostics, Nesting, PathStep, PlanRequest, Schema,
+    Severity,
 };
 use crate::proto::tfplugin6 as pb;
 use crate::tfvalue::{json as tfjson, msgpack, Type, Value};
@@ -49,7 +50,12 @@ impl ProviderService {
     /// it observes the stop through `crate::stop` instead, ends its retries and backoff waits at
     /// the next safe point, and returns the state it reached with an error diagnostic
     /// (Terraform waits for it after StopProvider).
-    async fn run_with<T, F>(&self, rpc: &'static str, cancellable: bool, fut: F) -> Result<T, Diagnostics>
+    async fn run_with<T, F>(
+        &self,
+        rpc: &'static str,
+        cancellable: bool,
+        fut: F,
+    ) -> Result<T, Diagnostics>
     where
         F: Future<Output = T> + Send + 'static,
         T: Send + 'static,
@@ -199,7 +205,11 @@ fn schema_to_proto(s: &Schema) -> pb::Schema {
     pb::Schema { version: s.version, block: Some(block_to_proto(&s.block)) }
 }
 
-fn type_of<'a>(p: &'a dyn framework::Provider, type_name: &str, resource: bool) -> Result<&'a Type, Diagnostics> {
+fn type_of<'a>(
+    p: &'a dyn framework::Provider,
+    type_name: &str,
+    resource: bool,
+) -> Result<&'a Type, Diagnostics> {
     p.value_type(type_name, resource).ok_or_else(|| {
         Diagnostic::error(
             format!("Unknown {} type {type_name:?}", if resource { "resource" } else { "data source" }),
@@ -264,11 +274,15 @@ impl pb::provider_server::Provider for ProviderService {
         let req = req.into_inner();
         let p = self.provider.clone();
         let diags = match decode(req.config, p.provider_type(), "provider configuration") {
-            Ok(cfg) => self.run("ValidateProviderConfig", async move { p.validate_provider(&cfg) }).await,
+            Ok(cfg) => {
+                self.run("ValidateProviderConfig", async move { p.validate_provider(&cfg) }).await
+            }
             Err(d) => Err(d),
         };
         let diags = diags.unwrap_or_else(|d| d);
-        Ok(Response::new(pb::validate_provider_config::Response { diagnostics: diags_to_proto(&diags) }))
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
     async fn validate_resource_config(
@@ -281,11 +295,17 @@ impl pb::provider_server::Provider for ProviderService {
             let ty = type_of(p.as_ref(), &req.type_name, true)?;
             let cfg = decode(req.config, ty, "resource configuration")?;
             let p2 = p.clone();
-            self.run("ValidateResourceConfig", async move { p2.validate_resource(&req.type_name, &cfg) }).await
+            self.run(
+                "ValidateResourceConfig",
+                async move { p2.validate_resource(&req.type_name, &cfg) },
+            )
+            .await
         }
         .await
         .unwrap_or_else(|d| d);
-        Ok(Response::new(pb::validate_resource_config::Response { diagnostics: diags_to_proto(&diags) }))
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
     async fn validate_data_resource_config(
@@ -298,12 +318,16 @@ impl pb::provider_server::Provider for ProviderService {
             let ty = type_of(p.as_ref(), &req.type_name, false)?;
             let cfg = decode(req.config, ty, "data source configuration")?;
             let p2 = p.clone();
-            self.run("ValidateDataResourceConfig", async move { p2.validate_data_source(&req.type_name, &cfg) })
-                .await
+            self.run("ValidateDataResourceConfig", async move {
+                p2.validate_data_source(&req.type_name, &cfg)
+            })
+            .await
         }
         .await
         .unwrap_or_else(|d| d);
-        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics: diags_to_proto(&diags) }))
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
     async fn upgrade_resource_state(
@@ -336,7 +360,10 @@ impl pb::provider_server::Provider for ProviderService {
                 }
             }
         };
-        Ok(Response::new(pb::upgrade_resource_state::Response { upgraded_state, diagnostics: diags_to_proto(&diags) }))
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state,
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
     async fn configure_provider(
@@ -425,7 +452,9 @@ impl pb::provider_server::Provider for ProviderService {
                 prior_private: req.prior_private,
             };
             let type_name = req.type_name.clone();
-            let r = self.run("PlanResourceChange", async move { p.plan(&type_name, plan).await }).await?;
+            let r = self
+                .run("PlanResourceChange", async move { p.plan(&type_name, plan).await })
+                .await?;
             Ok::<_, Diagnostics>((r, ty))
         }
         .await;
@@ -444,7 +473,10 @@ impl pb::provider_server::Provider for ProviderService {
                 pb::plan_resource_change::Response { planned_state: fallback, ..Default::default() }
             }
         };
-        Ok(Response::new(pb::plan_resource_change::Response { diagnostics: diags_to_proto(&diags), ..resp }))
+        Ok(Response::new(pb::plan_resource_change::Response {
+            diagnostics: diags_to_proto(&diags),
+            ..resp
+        }))
     }
 
     async fn apply_resource_change(
@@ -465,7 +497,11 @@ impl pb::provider_server::Provider for ProviderService {
                 private: req.planned_private,
             };
             let type_name = req.type_name.clone();
-            let r = self.run_with("ApplyResourceChange", false, async move { p.apply(&type_name, apply).await }).await?;
+            let r =
+                self.run_with("ApplyResourceChange", false, async move {
+                    p.apply(&type_name, apply).await
+                })
+                .await?;
             Ok::<_, Diagnostics>((r, ty))
         }
         .await;
@@ -483,7 +519,10 @@ impl pb::provider_server::Provider for ProviderService {
                 pb::apply_resource_change::Response { new_state: fallback, ..Default::default() }
             }
         };
-        Ok(Response::new(pb::apply_resource_change::Response { diagnostics: diags_to_proto(&diags), ..resp }))
+        Ok(Response::new(pb::apply_resource_change::Response {
+            diagnostics: diags_to_proto(&diags),
+            ..resp
+        }))
     }
 
     async fn import_resource_state(
@@ -497,7 +536,9 @@ impl pb::provider_server::Provider for ProviderService {
         let outcome = async {
             let ty = type_of(p.as_ref(), &req.type_name, true)?.clone();
             let (type_name, id) = (req.type_name.clone(), req.id.clone());
-            let r = self.run("ImportResourceState", async move { p.import(&type_name, &id).await }).await?;
+            let r = self
+                .run("ImportResourceState", async move { p.import(&type_name, &id).await })
+                .await?;
             Ok::<_, Diagnostics>((r, ty))
         }
         .await;
@@ -534,7 +575,9 @@ impl pb::provider_server::Provider for ProviderService {
             let ty = type_of(p.as_ref(), &req.type_name, false)?.clone();
             let cfg = decode(req.config, &ty, "data source configuration")?;
             let type_name = req.type_name.clone();
-            let r = self.run("ReadDataSource", async move { p.read_data_source(&type_name, cfg).await }).await?;
+            let r = self
+                .run("ReadDataSource", async move { p.read_data_source(&type_name, cfg).await })
+                .await?;
             Ok::<_, Diagnostics>((r, ty))
         }
         .await;

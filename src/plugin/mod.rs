@@ -40,13 +40,14 @@ pub fn run(make_provider: fn() -> Arc<dyn framework::Provider>) -> i32 {
         );
         return 1;
     }
-    let version = match transport::negotiate(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref()) {
-        Ok(v) => v,
-        Err(why) => {
-            eprintln!("terraform-provider-sagemaker: {why}");
-            return 1;
-        }
-    };
+    let version =
+        match transport::negotiate(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref()) {
+            Ok(v) => v,
+            Err(why) => {
+                eprintln!("terraform-provider-sagemaker: {why}");
+                return 1;
+            }
+        };
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -75,7 +76,8 @@ async fn serve(version: u32, provider: Arc<dyn framework::Provider>) -> Result<(
     let client_cert = std::env::var("PLUGIN_CLIENT_CERT").ok().filter(|s| !s.trim().is_empty());
     let (tls, cert_field) = match client_cert {
         Some(pem) => {
-            let id = tls::ServerIdentity::generate().map_err(|e| format!("generating the TLS certificate: {e}"))?;
+            let id = tls::ServerIdentity::generate()
+                .map_err(|e| format!("generating the TLS certificate: {e}"))?;
             let cfg = tls::server_config(&id, &pem).map_err(|e| format!("configuring TLS: {e}"))?;
             (Some(cfg), Some(id.handshake_field()))
         }
@@ -87,7 +89,9 @@ async fn serve(version: u32, provider: Arc<dyn framework::Provider>) -> Result<(
     let line = transport::handshake_line(version, &listener, cert_field.as_deref());
     {
         let mut out = std::io::stdout().lock();
-        out.write_all(line.as_bytes()).and_then(|_| out.flush()).map_err(|e| format!("writing the handshake: {e}"))?;
+        out.write_all(line.as_bytes())
+            .and_then(|_| out.flush())
+            .map_err(|e| format!("writing the handshake: {e}"))?;
     }
     ignore_sigint();
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -116,10 +120,13 @@ where
         + Send
         + 'static,
 {
-    let provider_svc = tfplugin6::provider_server::ProviderServer::new(grpc::ProviderService::new(provider))
-        .max_decoding_message_size(MAX_MESSAGE)
-        .max_encoding_message_size(MAX_MESSAGE);
-    let controller = goplugin::grpc_controller_server::GrpcControllerServer::new(Controller { shutdown: shutdown_tx });
+    let provider_svc =
+        tfplugin6::provider_server::ProviderServer::new(grpc::ProviderService::new(provider))
+            .max_decoding_message_size(MAX_MESSAGE)
+            .max_encoding_message_size(MAX_MESSAGE);
+    let controller = goplugin::grpc_controller_server::GrpcControllerServer::new(Controller {
+        shutdown: shutdown_tx,
+    });
     let stdio = goplugin::grpc_stdio_server::GrpcStdioServer::new(Stdio);
     let broker = goplugin::grpc_broker_server::GrpcBrokerServer::new(Broker);
     let health_svc = health::health_server::HealthServer::new(Health);
@@ -168,7 +175,9 @@ async fn serve_debug(provider: Arc<dyn framework::Provider>) -> Result<(), Strin
         let _ = tokio::signal::ctrl_c().await;
         stop.send_replace(true);
     });
-    let result = serve_incoming(provider, transport::incoming(listener, None), shutdown_tx, shutdown_rx).await;
+    let result =
+        serve_incoming(provider, transport::incoming(listener, None), shutdown_tx, shutdown_rx)
+            .await;
     if let Some(p) = socket {
         let _ = std::fs::remove_file(p);
     }
@@ -194,7 +203,10 @@ struct Controller {
 
 #[tonic::async_trait]
 impl goplugin::grpc_controller_server::GrpcController for Controller {
-    async fn shutdown(&self, _req: Request<goplugin::Empty>) -> Result<Response<goplugin::Empty>, Status> {
+    async fn shutdown(
+        &self,
+        _req: Request<goplugin::Empty>,
+    ) -> Result<Response<goplugin::Empty>, Status> {
         crate::logging::debug("shutdown requested by Terraform", &[]);
         self.shutdown.send_replace(true);
         Ok(Response::new(goplugin::Empty {}))
@@ -207,7 +219,10 @@ struct Stdio;
 
 #[tonic::async_trait]
 impl goplugin::grpc_stdio_server::GrpcStdio for Stdio {
-    async fn stream_stdio(&self, _req: Request<()>) -> Result<Response<BoxStream<goplugin::StdioData>>, Status> {
+    async fn stream_stdio(
+        &self,
+        _req: Request<()>,
+    ) -> Result<Response<BoxStream<goplugin::StdioData>>, Status> {
         // We never write to stdout/stderr through go-plugin's stdio channel: logs go to stderr.
         Ok(Response::new(Box::pin(tokio_stream::empty())))
     }

@@ -15,7 +15,9 @@ use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, ServerConfig, SignatureScheme};
+use rustls::{
+    CertificateError, DigitallySignedStruct, DistinguishedName, ServerConfig, SignatureScheme,
+};
 
 /// The server's identity: its certificate (DER) and the matching PKCS#8 key.
 pub struct ServerIdentity {
@@ -26,15 +28,20 @@ pub struct ServerIdentity {
 impl ServerIdentity {
     /// A fresh self-signed P-256 certificate for `localhost`, valid for server and client auth.
     pub fn generate() -> Result<Self, String> {
-        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| e.to_string())?;
-        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).map_err(|e| e.to_string())?;
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+            .map_err(|e| e.to_string())?;
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+            .map_err(|e| e.to_string())?;
         let mut dn = rcgen::DistinguishedName::new();
         dn.push(rcgen::DnType::CommonName, "localhost");
         dn.push(rcgen::DnType::OrganizationName, "terraform-provider-sagemaker");
         params.distinguished_name = dn;
-        params.extended_key_usages =
-            vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth, rcgen::ExtendedKeyUsagePurpose::ClientAuth];
-        params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature, rcgen::KeyUsagePurpose::KeyEncipherment];
+        params.extended_key_usages = vec![
+            rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+            rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+        ];
+        params.key_usages =
+            vec![rcgen::KeyUsagePurpose::DigitalSignature, rcgen::KeyUsagePurpose::KeyEncipherment];
         let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
         Ok(ServerIdentity { cert_der: cert.der().to_vec(), key_der: key.serialize_der() })
     }
@@ -54,7 +61,9 @@ pub fn pem_to_der(pem: &str) -> Result<Vec<u8>, String> {
     let start = pem.find(begin).ok_or("no BEGIN CERTIFICATE line")? + begin.len();
     let stop = pem[start..].find(end).ok_or("no END CERTIFICATE line")? + start;
     let body: String = pem[start..stop].chars().filter(|c| !c.is_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD.decode(body).map_err(|e| format!("bad base64 in certificate: {e}"))
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .map_err(|e| format!("bad base64 in certificate: {e}"))
 }
 
 /// Accepts exactly one client certificate (byte-for-byte) and checks the handshake signature.
@@ -107,10 +116,16 @@ impl ClientCertVerifier for PinnedClientCert {
 }
 
 /// The rustls configuration: our identity, mandatory pinned client auth, ALPN `h2`.
-pub fn server_config(identity: &ServerIdentity, client_cert_pem: &str) -> Result<Arc<ServerConfig>, String> {
+pub fn server_config(
+    identity: &ServerIdentity,
+    client_cert_pem: &str,
+) -> Result<Arc<ServerConfig>, String> {
     let client_der = pem_to_der(client_cert_pem)?;
     let provider: Arc<CryptoProvider> = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = PinnedClientCert { expected_der: client_der, algorithms: provider.signature_verification_algorithms };
+    let verifier = PinnedClientCert {
+        expected_der: client_der,
+        algorithms: provider.signature_verification_algorithms,
+    };
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(identity.key_der.clone()));
     let mut cfg = ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])

@@ -25,7 +25,8 @@ use tokio_rustls::TlsAcceptor;
 
 /// The magic cookie Terraform sets for every provider it launches.
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
-pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+pub const MAGIC_COOKIE_VALUE: &str =
+    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 /// The one plugin protocol version we serve.
 pub const PROTOCOL_VERSION: u32 = 6;
@@ -56,11 +57,16 @@ impl Listener {
     /// `tcp` is true (or the socket cannot be created).
     pub fn bind(tcp: bool) -> io::Result<Listener> {
         if !tcp {
-            let dir = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+            let dir = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(std::env::temp_dir);
             let path = dir.join(format!("plugin{}", uuid::Uuid::new_v4().simple()));
             match UnixListener::bind(&path) {
                 Ok(l) => return Ok(Listener::Unix(l, path)),
-                Err(e) => crate::logging::warn("unix socket unavailable, falling back to TCP", &[("error", &e.to_string())]),
+                Err(e) => crate::logging::warn(
+                    "unix socket unavailable, falling back to TCP",
+                    &[("error", &e.to_string())],
+                ),
             }
         }
         let std_listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
@@ -102,7 +108,12 @@ impl Listener {
 
 /// `CORE|APP|NETWORK|ADDRESS|PROTOCOL|SERVERCERT`, exactly as go-plugin parses it.
 pub fn handshake_line(version: u32, listener: &Listener, cert_field: Option<&str>) -> String {
-    format!("1|{version}|{}|{}|grpc|{}\n", listener.network(), listener.address(), cert_field.unwrap_or(""))
+    format!(
+        "1|{version}|{}|{}|grpc|{}\n",
+        listener.network(),
+        listener.address(),
+        cert_field.unwrap_or("")
+    )
 }
 
 /// A raw accepted connection.
@@ -173,7 +184,12 @@ pub fn incoming(
                 Some(acceptor) => {
                     let acceptor = acceptor.clone();
                     tokio::spawn(async move {
-                        match tokio::time::timeout(std::time::Duration::from_secs(10), acceptor.accept(stream)).await {
+                        match tokio::time::timeout(
+                            std::time::Duration::from_secs(10),
+                            acceptor.accept(stream),
+                        )
+                        .await
+                        {
                             Ok(Ok(tls)) => {
                                 let _ = tx.send(Ok(Conn::Tls(Box::new(tls)))).await;
                             }
@@ -181,7 +197,10 @@ pub fn incoming(
                                 "rejected a connection: TLS handshake failed",
                                 &[("error", &e.to_string())],
                             ),
-                            Err(_) => crate::logging::warn("rejected a connection: TLS handshake timed out", &[]),
+                            Err(_) => crate::logging::warn(
+                                "rejected a connection: TLS handshake timed out",
+                                &[],
+                            ),
                         }
                     });
                 }

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 
 use super::{model, ProviderData};
 use crate::compiler::canonical;
-use crate::framework::{Attribute, AttrPath, Block, DataSource, Diagnostic, Diagnostics, Schema};
+use crate::framework::{AttrPath, Attribute, Block, DataSource, Diagnostic, Diagnostics, Schema};
 use crate::tfvalue::{Number, Type, Value};
 
 pub struct DeployedPipeline;
@@ -18,13 +18,29 @@ fn schema() -> Schema {
         Block::new("A SageMaker pipeline that already exists, read by name.")
             .attr(Attribute::required("name", Type::String, "Pipeline name (or ARN)."))
             .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
-            .attr(Attribute::computed("role_arn", Type::String, "The IAM role the pipeline runs as."))
+            .attr(Attribute::computed(
+                "role_arn",
+                Type::String,
+                "The IAM role the pipeline runs as.",
+            ))
             .attr(Attribute::computed("display_name", Type::String, "Display name."))
             .attr(Attribute::computed("description", Type::String, "Description."))
-            .attr(Attribute::computed("definition", Type::String, "The deployed definition as canonical JSON."))
+            .attr(Attribute::computed(
+                "definition",
+                Type::String,
+                "The deployed definition as canonical JSON.",
+            ))
             .attr(Attribute::computed("status", Type::String, "`Active` or `Deleting`."))
-            .attr(Attribute::computed("max_parallel_execution_steps", Type::Number, "Parallelism limit, when one is set."))
-            .attr(Attribute::computed("tags", Type::Map(Box::new(Type::String)), "All tags of the pipeline.")),
+            .attr(Attribute::computed(
+                "max_parallel_execution_steps",
+                Type::Number,
+                "Parallelism limit, when one is set.",
+            ))
+            .attr(Attribute::computed(
+                "tags",
+                Type::Map(Box::new(Type::String)),
+                "All tags of the pipeline.",
+            )),
     )
 }
 
@@ -59,7 +75,10 @@ impl DataSource<ProviderData> for DeployedPipeline {
                 return (config.clone(), diags);
             }
             Err(e) => {
-                diags.push(super::aws_diag(format!("Failed to read SageMaker pipeline {name:?}"), &e));
+                diags.push(super::aws_diag(
+                    format!("Failed to read SageMaker pipeline {name:?}"),
+                    &e,
+                ));
                 return (config.clone(), diags);
             }
         };
@@ -68,12 +87,18 @@ impl DataSource<ProviderData> for DeployedPipeline {
         model::set(&mut s, "role_arn", Value::string(p.role_arn));
         model::set(&mut s, "display_name", model::opt_string(p.display_name));
         model::set(&mut s, "description", model::opt_string(p.description));
-        model::set(&mut s, "definition", Value::string(canonical::normalize(&p.definition).unwrap_or(p.definition)));
+        model::set(
+            &mut s,
+            "definition",
+            Value::string(canonical::normalize(&p.definition).unwrap_or(p.definition)),
+        );
         model::set(&mut s, "status", model::opt_string(p.status));
         model::set(
             &mut s,
             "max_parallel_execution_steps",
-            p.max_parallel_execution_steps.map(|n| Value::Number(Number::from(n as i64))).unwrap_or(Value::Null),
+            p.max_parallel_execution_steps
+                .map(|n| Value::Number(Number::from(n as i64)))
+                .unwrap_or(Value::Null),
         );
         model::set(&mut s, "tags", model::string_map_value(&p.tags));
         (s, diags)

@@ -27,14 +27,23 @@ fn diagnostics(d: &Diagnostics) -> GoldenOutput {
 /// Compiles `config` (JSON text) as a `type_name` resource.
 pub fn compile(type_name: &str, config: &str) -> GoldenOutput {
     let resources = super::steps::all();
-    let pipeline: std::sync::Arc<dyn Resource<ProviderData>> = std::sync::Arc::new(super::ml_pipeline::MlPipeline);
-    let Some(r) = resources.iter().chain(std::iter::once(&pipeline)).find(|r| r.type_name() == type_name) else {
-        return GoldenOutput::Diagnostics(vec![json!({"path": "", "summary": format!("no resource type {type_name}")})]);
+    let pipeline: std::sync::Arc<dyn Resource<ProviderData>> =
+        std::sync::Arc::new(super::ml_pipeline::MlPipeline);
+    let Some(r) =
+        resources.iter().chain(std::iter::once(&pipeline)).find(|r| r.type_name() == type_name)
+    else {
+        return GoldenOutput::Diagnostics(vec![
+            json!({"path": "", "summary": format!("no resource type {type_name}")}),
+        ]);
     };
     let ty = r.schema().block.value_type();
     let cfg = match tfjson::decode_json(config.as_bytes(), &ty) {
         Ok(v) => v,
-        Err(e) => return GoldenOutput::Diagnostics(vec![json!({"path": "", "summary": format!("input does not match the schema: {e}")})]),
+        Err(e) => {
+            return GoldenOutput::Diagnostics(vec![
+                json!({"path": "", "summary": format!("input does not match the schema: {e}")}),
+            ])
+        }
     };
     let diags = r.validate(&cfg);
     if diags.has_errors() {
@@ -46,7 +55,9 @@ pub fn compile(type_name: &str, config: &str) -> GoldenOutput {
         super::steps::compile_any(type_name, &cfg)
     };
     match out {
-        (Some(text), _) => GoldenOutput::Json(serde_json::from_str(&text).unwrap_or(Json::String(text))),
+        (Some(text), _) => {
+            GoldenOutput::Json(serde_json::from_str(&text).unwrap_or(Json::String(text)))
+        }
         (None, d) => diagnostics(&d),
     }
 }

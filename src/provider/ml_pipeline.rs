@@ -40,12 +40,12 @@ use serde_json::Value as Json;
 use super::model::{self, Known};
 use super::{aws_diag, ProviderData};
 use crate::aws::{AwsError, DeployedPipeline, ErrorKind, PipelineSpec, SageMaker};
-use crate::compiler::{canonical, expr, parts, review, semantic};
 use crate::compiler::dag::StepDefaults;
 use crate::compiler::definition::{self, ParamType, ParameterInput, PipelineInput};
+use crate::compiler::{canonical, expr, parts, review, semantic};
 use crate::framework::{
-    Attribute, AttrPath, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock, Outcome, PlanRequest, Resource,
-    Schema,
+    AttrPath, Attribute, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock, Outcome,
+    PlanRequest, Resource, Schema,
 };
 use crate::tfvalue::{Number, Type, Value};
 
@@ -181,11 +181,17 @@ fn parts_keeping_equal(text: &str, prior: &BTreeMap<String, String>) -> BTreeMap
             }
         }
     }
-    let ctx = serde_json::from_str::<Json>(text).map(|d| semantic::Context::of_definition(&d)).unwrap_or_default();
+    let ctx = serde_json::from_str::<Json>(text)
+        .map(|d| semantic::Context::of_definition(&d))
+        .unwrap_or_default();
     // A top-level part one side lacks and the other holds empty (`Metadata`, `Parameters`: rule
     // N3) is no change either: keep the prior's spelling, absent or present.
     let empty_part = |key: &str, text: &str| {
-        !key.starts_with("Steps") && semantic::definitions_equal(&format!("{{{}:{text}}}", canonical::to_string(&Json::String(key.into()))), "{}")
+        !key.starts_with("Steps")
+            && semantic::definitions_equal(
+                &format!("{{{}:{text}}}", canonical::to_string(&Json::String(key.into()))),
+                "{}",
+            )
     };
     let mut new = split_or_whole(text);
     if !prior.is_empty() && whole_text(prior).is_none() && whole_text(&new).is_none() {
@@ -197,15 +203,27 @@ fn parts_keeping_equal(text: &str, prior: &BTreeMap<String, String>) -> BTreeMap
         }
     }
     parts::keep_equal(new, prior, |key, a, b| {
-        let (Ok(a), Ok(b)) = (serde_json::from_str::<Json>(a), serde_json::from_str::<Json>(b)) else { return a == b };
+        let (Ok(a), Ok(b)) = (serde_json::from_str::<Json>(a), serde_json::from_str::<Json>(b))
+        else {
+            return a == b;
+        };
         if key.starts_with("Steps.") {
             semantic::steps_equal(&a, &b, &ctx)
         } else if key == "Steps" {
             // Step order carries no meaning (rule N7 of `semantic`).
-            let names = |v: &Json| v.as_array().map(|n| n.iter().filter_map(Json::as_str).map(str::to_string).collect::<std::collections::BTreeSet<_>>());
+            let names = |v: &Json| {
+                v.as_array().map(|n| {
+                    n.iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_string)
+                        .collect::<std::collections::BTreeSet<_>>()
+                })
+            };
             names(&a).is_some() && names(&a) == names(&b)
         } else {
-            let wrap = |v: Json| canonical::to_string(&Json::Object([(key.to_string(), v)].into_iter().collect()));
+            let wrap = |v: Json| {
+                canonical::to_string(&Json::Object([(key.to_string(), v)].into_iter().collect()))
+            };
             semantic::definitions_equal(&wrap(a), &wrap(b))
         }
     })
@@ -273,7 +291,10 @@ Pipelines built by the SageMaker Python SDK 2.x: keep the SDK's default experime
 /// The definition inputs of a configuration, or `None` while any of them is unknown.
 pub(crate) fn definition_input(v: &Value) -> Option<PipelineInput> {
     // A `dynamic` block whose for_each is unknown arrives as one wholly unknown value.
-    if ["parameter", "step_defaults", "experiment_config"].iter().any(|b| v.get(b).is_some_and(|x| !x.is_known())) {
+    if ["parameter", "step_defaults", "experiment_config"]
+        .iter()
+        .any(|b| v.get(b).is_some_and(|x| !x.is_known()))
+    {
         return None;
     }
     let steps = model::string_list(v, "steps").known()?.unwrap_or_default();
@@ -294,11 +315,16 @@ pub(crate) fn definition_input(v: &Value) -> Option<PipelineInput> {
             let vpc = network.and_then(|n| n.get("vpc_config")).filter(|n| !n.is_null());
             Some(StepDefaults {
                 role_arn: model::string(d, "role_arn").known()?,
-                enable_network_isolation: match network.and_then(|n| n.get("enable_network_isolation")) {
+                enable_network_isolation: match network
+                    .and_then(|n| n.get("enable_network_isolation"))
+                {
                     Some(Value::Unknown) => return None,
                     other => other.and_then(Value::as_bool),
                 },
-                subnets: vpc.map(|v| model::string_list(v, "subnets").known()).unwrap_or(Some(None))?.unwrap_or_default(),
+                subnets: vpc
+                    .map(|v| model::string_list(v, "subnets").known())
+                    .unwrap_or(Some(None))?
+                    .unwrap_or_default(),
                 security_group_ids: vpc
                     .map(|v| model::string_list(v, "security_group_ids").known())
                     .unwrap_or(Some(None))?
@@ -311,7 +337,10 @@ pub(crate) fn definition_input(v: &Value) -> Option<PipelineInput> {
     };
     let experiment_config = match v.get("experiment_config") {
         None | Some(Value::Null) => None,
-        Some(e) => Some((model::string(e, "experiment_name").known()?, model::string(e, "trial_name").known()?)),
+        Some(e) => Some((
+            model::string(e, "experiment_name").known()?,
+            model::string(e, "trial_name").known()?,
+        )),
     };
     Some(PipelineInput { parameters, steps, dependencies, step_defaults, experiment_config })
 }
@@ -372,14 +401,26 @@ fn valid_tag_text(s: &str) -> bool {
 
 pub fn validate_tags(tags: &BTreeMap<String, String>, attr: &str, diags: &mut Diagnostics) {
     if tags.len() > 50 {
-        diags.error_at(AttrPath::root(attr), "Too many tags", format!("{} tags given; SageMaker allows at most 50 per pipeline.", tags.len()));
+        diags.error_at(
+            AttrPath::root(attr),
+            "Too many tags",
+            format!("{} tags given; SageMaker allows at most 50 per pipeline.", tags.len()),
+        );
     }
     for (k, v) in tags {
         let path = AttrPath::root(attr).key(k);
         if k.is_empty() || k.chars().count() > 128 || !valid_tag_text(k) {
-            diags.error_at(path.clone(), format!("Invalid tag key {k:?}"), "Tag keys are 1-128 characters of letters, digits, spaces and _ . : / = + - @.");
+            diags.error_at(
+                path.clone(),
+                format!("Invalid tag key {k:?}"),
+                "Tag keys are 1-128 characters of letters, digits, spaces and _ . : / = + - @.",
+            );
         } else if k.to_ascii_lowercase().starts_with("aws:") {
-            diags.error_at(path.clone(), format!("Reserved tag key {k:?}"), "Keys starting with \"aws:\" are reserved for AWS; choose another key.");
+            diags.error_at(
+                path.clone(),
+                format!("Reserved tag key {k:?}"),
+                "Keys starting with \"aws:\" are reserved for AWS; choose another key.",
+            );
         }
         if v.chars().count() > 256 || !valid_tag_text(v) {
             diags.error_at(path, format!("Invalid value for tag {k:?}"), "Tag values are at most 256 characters of letters, digits, spaces and _ . : / = + - @.");
@@ -410,7 +451,11 @@ fn validate_config(config: &Value) -> Diagnostics {
     }
     if let Known::Value(d) = model::string(config, "description") {
         if d.chars().count() > 3072 {
-            diags.error_at(AttrPath::root("description"), "Description is too long", "SageMaker accepts at most 3072 characters.");
+            diags.error_at(
+                AttrPath::root("description"),
+                "Description is too long",
+                "SageMaker accepts at most 3072 characters.",
+            );
         }
     }
     if let Known::Value(arn) = model::string(config, "role_arn") {
@@ -466,10 +511,16 @@ fn validate_known_definition_parts(config: &Value) -> Diagnostics {
             diags.extend(definition::validate_parameters(&params));
         }
     }
-    for (i, chain) in config.get("dependencies").and_then(Value::as_list).unwrap_or(&[]).iter().enumerate() {
+    for (i, chain) in
+        config.get("dependencies").and_then(Value::as_list).unwrap_or(&[]).iter().enumerate()
+    {
         if let Some(chain) = chain.as_str() {
             if let Err(why) = crate::compiler::dag::parse_chain(chain) {
-                diags.error_at(AttrPath::root("dependencies").index(i), "Invalid dependency chain", why);
+                diags.error_at(
+                    AttrPath::root("dependencies").index(i),
+                    "Invalid dependency chain",
+                    why,
+                );
             }
         }
     }
@@ -504,7 +555,11 @@ fn keep_prior_parameter_defaults(prior: &Value, planned: &mut Value) {
     // Terraform repeats at apply, with every value known, decides the same way: a planned value
     // known in the first plan must not change in the second.
     for (p, before) in params.iter_mut().zip(prior_params) {
-        let (Some(Value::String(now)), Some(Value::String(then))) = (p.get("default"), before.get("default")) else { continue };
+        let (Some(Value::String(now)), Some(Value::String(then))) =
+            (p.get("default"), before.get("default"))
+        else {
+            continue;
+        };
         let Some(ty) = before.get_str("type").and_then(ParamType::parse) else { continue };
         if now != then && same_default(&ty, now, then) {
             let then = then.clone();
@@ -531,7 +586,9 @@ fn same_default(ty: &ParamType, a: &str, b: &str) -> bool {
 /// depends only on values known in both the first plan and the one Terraform repeats at apply,
 /// so it cannot flip between them ("inconsistent final plan").
 fn keep_prior_steps(prior: &Value, planned: &mut Value) {
-    let (Known::Value(before), Known::Value(now)) = (model::string_list(prior, "steps"), model::string_list(planned, "steps")) else {
+    let (Known::Value(before), Known::Value(now)) =
+        (model::string_list(prior, "steps"), model::string_list(planned, "steps"))
+    else {
         return;
     };
     if before == now {
@@ -543,8 +600,16 @@ fn keep_prior_steps(prior: &Value, planned: &mut Value) {
     let (Some(compiled), _) = definition::compile(&input) else { return };
     let Ok(definition) = serde_json::from_str::<Json>(&compiled) else { return };
     let Some(effective) = definition.get("Steps").and_then(Json::as_array) else { return };
-    let Ok(deployed) = before.iter().map(|s| serde_json::from_str::<Json>(s)).collect::<Result<Vec<Json>, _>>() else { return };
-    if semantic::step_lists_equal(effective, &deployed, &semantic::Context::of_definition(&definition)) {
+    let Ok(deployed) =
+        before.iter().map(|s| serde_json::from_str::<Json>(s)).collect::<Result<Vec<Json>, _>>()
+    else {
+        return;
+    };
+    if semantic::step_lists_equal(
+        effective,
+        &deployed,
+        &semantic::Context::of_definition(&definition),
+    ) {
         model::set(planned, "steps", prior.get("steps").cloned().unwrap_or(Value::Null));
     }
 }
@@ -573,7 +638,13 @@ impl Resource<ProviderData> for MlPipeline {
         }
     }
 
-    async fn plan(&self, data: &ProviderData, req: &PlanRequest, planned: &mut Value, diags: &mut Diagnostics) {
+    async fn plan(
+        &self,
+        data: &ProviderData,
+        req: &PlanRequest,
+        planned: &mut Value,
+        diags: &mut Diagnostics,
+    ) {
         let id = match planned.get("name") {
             Some(Value::String(s)) => Value::string(s.clone()),
             _ => Value::Unknown,
@@ -582,7 +653,8 @@ impl Resource<ProviderData> for MlPipeline {
         // A deployed pipeline whose configuration has no `steps` at all: almost always a
         // configuration written by `terraform plan -generate-config-out`, where Terraform leaves
         // sensitive attributes out. Planning it would deploy a pipeline without steps.
-        let had_steps = model::string_list(&req.prior, "steps").value().is_some_and(|s| !s.is_empty());
+        let had_steps =
+            model::string_list(&req.prior, "steps").value().is_some_and(|s| !s.is_empty());
         if had_steps && req.config.get("steps").is_none_or(Value::is_null) {
             diags.error_at(
                 AttrPath::root("steps"),
@@ -600,8 +672,13 @@ impl Resource<ProviderData> for MlPipeline {
             if let Some(Value::List(params)) = obj.get_mut("parameter") {
                 let config_params = model::blocks(&req.config, "parameter");
                 for (i, p) in params.iter_mut().enumerate() {
-                    let configured = config_params.get(i).and_then(|c| c.get("type")).cloned().unwrap_or(Value::Null);
-                    let ty = if configured.is_null() { Value::string("String") } else { configured };
+                    let configured = config_params
+                        .get(i)
+                        .and_then(|c| c.get("type"))
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    let ty =
+                        if configured.is_null() { Value::string("String") } else { configured };
                     model::set(p, "type", ty);
                 }
             }
@@ -613,13 +690,17 @@ impl Resource<ProviderData> for MlPipeline {
                 let (compiled, problems) = definition::compile(&input);
                 diags.extend(problems);
                 compiled.map(|text| {
-                    let prior = model::string_map(&req.prior, "definition_parts").value().unwrap_or_default();
+                    let prior = model::string_map(&req.prior, "definition_parts")
+                        .value()
+                        .unwrap_or_default();
                     parts_keeping_equal(&text, &prior)
                 })
             }
         };
         keep_prior_steps(&req.prior, planned);
-        if let (Some(new), Known::Value(old)) = (&parts, model::string_map(&req.prior, "definition_parts")) {
+        if let (Some(new), Known::Value(old)) =
+            (&parts, model::string_map(&req.prior, "definition_parts"))
+        {
             if let Some(summary) = review::summarize(&old, new) {
                 let name = model::string(planned, "name").value().unwrap_or_default();
                 diags.push(
@@ -645,7 +726,8 @@ impl Resource<ProviderData> for MlPipeline {
             let mut problems = Diagnostics::new();
             validate_tags(&from_defaults, "tags", &mut problems);
             for mut d in problems.0 {
-                d.detail = format!("{} (This tag comes from the provider's default_tags.)", d.detail);
+                d.detail =
+                    format!("{} (This tag comes from the provider's default_tags.)", d.detail);
                 diags.push(d);
             }
             if all.len() > 50 && own.len() <= 50 {
@@ -682,14 +764,21 @@ impl Resource<ProviderData> for MlPipeline {
         let token = crate::aws::request_token();
         let (arn, remote) = match sm.create(&spec, &token).await {
             Ok(arn) => {
-                crate::logging::info("created pipeline", &[("pipeline", &spec.name), ("arn", &arn)]);
+                crate::logging::info(
+                    "created pipeline",
+                    &[("pipeline", &spec.name), ("arn", &arn)],
+                );
                 (arn, None)
             }
             Err(e) => match settle_create(sm, &spec, &e).await {
                 Ok(remote) => {
                     crate::logging::info(
                         "adopted the pipeline this apply was creating",
-                        &[("pipeline", &spec.name), ("arn", &remote.arn), ("after", e.code.as_deref().unwrap_or(&format!("{:?}", e.kind)))],
+                        &[
+                            ("pipeline", &spec.name),
+                            ("arn", &remote.arn),
+                            ("after", e.code.as_deref().unwrap_or(&format!("{:?}", e.kind))),
+                        ],
                     );
                     if e.kind == ErrorKind::Interrupted {
                         // A warning, not an error: Terraform taints an object created with an
@@ -729,7 +818,10 @@ impl Resource<ProviderData> for MlPipeline {
         let name = model::string(state, "name").value().unwrap_or_default();
         match sm.describe(&name).await {
             Ok(None) => {
-                crate::logging::warn("pipeline no longer exists; removing it from state", &[("pipeline", &name)]);
+                crate::logging::warn(
+                    "pipeline no longer exists; removing it from state",
+                    &[("pipeline", &name)],
+                );
                 (Value::Null, diags)
             }
             Err(e) => {
@@ -753,10 +845,16 @@ impl Resource<ProviderData> for MlPipeline {
             // UpdatePipeline keeps a description it is not sent; an empty one clears it.
             after.description = Some(String::new());
         }
-        let definition_changed = !semantic::definitions_equal(&before.definition, &after.definition);
-        if definition_changed || (PipelineSpec { definition: before.definition.clone(), ..after.clone() }) != before {
+        let definition_changed =
+            !semantic::definitions_equal(&before.definition, &after.definition);
+        if definition_changed
+            || (PipelineSpec { definition: before.definition.clone(), ..after.clone() }) != before
+        {
             if let Err(e) = sm.update(&after).await {
-                diags.push(aws_diag(format!("Failed to update SageMaker pipeline {:?}", after.name), &e));
+                diags.push(aws_diag(
+                    format!("Failed to update SageMaker pipeline {:?}", after.name),
+                    &e,
+                ));
                 return Outcome { state: prior.clone(), diagnostics: diags };
             }
             crate::logging::info("updated pipeline", &[("pipeline", &after.name)]);
@@ -766,9 +864,16 @@ impl Resource<ProviderData> for MlPipeline {
         if old_tags != new_tags {
             let arn = model::string(prior, "arn").value().unwrap_or_default();
             if let Err(e) = sm.update_tags(&after.name, &arn, &old_tags, &new_tags).await {
-                diags.push(aws_diag(format!("Failed to update the tags of SageMaker pipeline {:?}", after.name), &e));
+                diags.push(aws_diag(
+                    format!("Failed to update the tags of SageMaker pipeline {:?}", after.name),
+                    &e,
+                ));
                 // The pipeline itself was updated; the tags are as they were.
-                model::set(&mut state, "tags_all", prior.get("tags_all").cloned().unwrap_or(Value::Null));
+                model::set(
+                    &mut state,
+                    "tags_all",
+                    prior.get("tags_all").cloned().unwrap_or(Value::Null),
+                );
                 model::set(&mut state, "tags", prior.get("tags").cloned().unwrap_or(Value::Null));
             }
         }
@@ -785,7 +890,9 @@ impl Resource<ProviderData> for MlPipeline {
         match sm.delete(&name).await {
             Ok(true) => crate::logging::info("deleted pipeline", &[("pipeline", &name)]),
             Ok(false) => crate::logging::info("pipeline was already gone", &[("pipeline", &name)]),
-            Err(e) => diags.push(aws_diag(format!("Failed to delete SageMaker pipeline {name:?}"), &e)),
+            Err(e) => {
+                diags.push(aws_diag(format!("Failed to delete SageMaker pipeline {name:?}"), &e))
+            }
         }
         diags
     }
@@ -817,7 +924,10 @@ fn upgrade_v0(json: &[u8]) -> Result<Vec<u8>, String> {
             let mut v = Value::object([("definition_parts", Value::Null)]);
             set_definition(&mut v, Some(split_or_whole(text)));
             let parts = model::string_map(&v, "definition_parts").value().unwrap_or_default();
-            let sha = v.get_str("definition_sha256").map(|s| Json::String(s.to_string())).unwrap_or(Json::Null);
+            let sha = v
+                .get_str("definition_sha256")
+                .map(|s| Json::String(s.to_string()))
+                .unwrap_or(Json::Null);
             (Json::Object(parts.into_iter().map(|(k, t)| (k, Json::String(t))).collect()), sha)
         }
         None => (Json::Null, Json::Null),
@@ -835,7 +945,11 @@ fn upgrade_v0(json: &[u8]) -> Result<Vec<u8>, String> {
 /// definition, the same role and tags: an earlier attempt, or an apply whose provider was
 /// killed, created it) and brought in line with the plan's other settings. Otherwise the result
 /// is the diagnostics to return with a null state.
-async fn settle_create(sm: &SageMaker, spec: &PipelineSpec, e: &AwsError) -> Result<DeployedPipeline, Diagnostics> {
+async fn settle_create(
+    sm: &SageMaker,
+    spec: &PipelineSpec,
+    e: &AwsError,
+) -> Result<DeployedPipeline, Diagnostics> {
     let summary = format!("Failed to create SageMaker pipeline {:?}", spec.name);
     if e.kind != ErrorKind::AlreadyExists && !e.kind.outcome_unknown() {
         return Err(aws_diag(summary, e).into());
@@ -873,18 +987,28 @@ async fn settle_create(sm: &SageMaker, spec: &PipelineSpec, e: &AwsError) -> Res
         if e.kind != ErrorKind::AlreadyExists {
             detail.push_str(&format!("\n\n(CreatePipeline itself failed: {})", e.cause()));
         }
-        return Err(Diagnostic::error(format!("SageMaker pipeline {:?} already exists", spec.name), detail).into());
+        return Err(Diagnostic::error(
+            format!("SageMaker pipeline {:?} already exists", spec.name),
+            detail,
+        )
+        .into());
     }
     let description = |d: &Option<String>| d.clone().unwrap_or_default();
     let needs_update = (spec.display_name.is_some() && spec.display_name != remote.display_name)
         || description(&spec.description) != description(&remote.description)
-        || (spec.max_parallel_execution_steps.is_some() && spec.max_parallel_execution_steps != remote.max_parallel_execution_steps);
+        || (spec.max_parallel_execution_steps.is_some()
+            && spec.max_parallel_execution_steps != remote.max_parallel_execution_steps);
     if needs_update && !crate::stop::requested() {
         // Adopted from an earlier run that planned other settings: bring it in line with this plan.
         // UpdatePipeline keeps a description it is not sent; an empty one clears it.
-        let wanted = PipelineSpec { description: Some(description(&spec.description)), ..spec.clone() };
+        let wanted =
+            PipelineSpec { description: Some(description(&spec.description)), ..spec.clone() };
         if let Err(u) = sm.update(&wanted).await {
-            return Err(aws_diag(format!("Failed to update adopted SageMaker pipeline {:?}", spec.name), &u).into());
+            return Err(aws_diag(
+                format!("Failed to update adopted SageMaker pipeline {:?}", spec.name),
+                &u,
+            )
+            .into());
         }
     }
     Ok(remote)
@@ -918,13 +1042,21 @@ fn import_stub(name: &str) -> Value {
 
 /// The state after a successful describe. `importing` (no definition in state yet) reads
 /// everything back; otherwise only what the user owns is taken from SageMaker.
-fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTreeMap<String, String>>) -> Value {
+fn refreshed(
+    state: &Value,
+    remote: &DeployedPipeline,
+    default_tags: &Known<BTreeMap<String, String>>,
+) -> Value {
     let importing = model::string_map(state, "definition_parts") == Known::Null;
     let mut s = state.clone();
     model::set(&mut s, "arn", Value::string(remote.arn.clone()));
     model::set(&mut s, "id", Value::string(remote.name.clone()));
     model::set(&mut s, "role_arn", Value::string(remote.role_arn.clone()));
-    model::set(&mut s, "display_name", model::opt_string(remote.display_name.clone().filter(|d| !d.is_empty())));
+    model::set(
+        &mut s,
+        "display_name",
+        model::opt_string(remote.display_name.clone().filter(|d| !d.is_empty())),
+    );
     if importing || !matches!(model::string(state, "description"), Known::Null) {
         let remote_description = remote.description.clone().filter(|d| !d.is_empty());
         // SageMaker does not distinguish "" from no description; keep the user's "".
@@ -938,7 +1070,12 @@ fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTre
     if importing || had_parallelism {
         let p = remote
             .max_parallel_execution_steps
-            .map(|n| Value::object([("max_parallel_execution_steps", Value::Number(Number::from(n as i64)))]))
+            .map(|n| {
+                Value::object([(
+                    "max_parallel_execution_steps",
+                    Value::Number(Number::from(n as i64)),
+                )])
+            })
             .unwrap_or(Value::Null);
         model::set(&mut s, "parallelism_config", p);
     }
@@ -985,7 +1122,9 @@ fn refreshed(state: &Value, remote: &DeployedPipeline, default_tags: &Known<BTre
 /// as the `{{ }}` text that compiles to the same string.
 fn experiment_config_of(definition: &str) -> Value {
     let Ok(v) = serde_json::from_str::<Json>(definition) else { return Value::Null };
-    let Some(cfg) = v.get("PipelineExperimentConfig").filter(|c| c.is_object()) else { return Value::Null };
+    let Some(cfg) = v.get("PipelineExperimentConfig").filter(|c| c.is_object()) else {
+        return Value::Null;
+    };
     let ctx = semantic::Context::of_definition(&v);
     let field = |key: &str| match cfg.get(key) {
         None | Some(Json::Null) => Some(Value::Null),
@@ -1009,12 +1148,27 @@ fn definition_parts(definition: &str) -> (Vec<Value>, Value) {
                     let enums = p
                         .get("EnumValues")
                         .and_then(Json::as_array)
-                        .map(|e| Value::list(e.iter().filter_map(|x| x.as_str().map(Value::string))))
+                        .map(|e| {
+                            Value::list(e.iter().filter_map(|x| x.as_str().map(Value::string)))
+                        })
                         .unwrap_or(Value::Null);
                     Value::object([
-                        ("name", model::opt_string(p.get("Name").and_then(Json::as_str).map(str::to_string))),
-                        ("type", Value::string(p.get("Type").and_then(Json::as_str).unwrap_or("String"))),
-                        ("default", model::opt_string(p.get("DefaultValue").and_then(definition::default_to_text))),
+                        (
+                            "name",
+                            model::opt_string(
+                                p.get("Name").and_then(Json::as_str).map(str::to_string),
+                            ),
+                        ),
+                        (
+                            "type",
+                            Value::string(p.get("Type").and_then(Json::as_str).unwrap_or("String")),
+                        ),
+                        (
+                            "default",
+                            model::opt_string(
+                                p.get("DefaultValue").and_then(definition::default_to_text),
+                            ),
+                        ),
                         ("enum_values", enums),
                     ])
                 })
@@ -1062,7 +1216,8 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect();
         validate_tags(&tags, "tags", &mut d);
-        let paths: Vec<String> = d.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
+        let paths: Vec<String> =
+            d.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
         assert_eq!(paths, vec!["tags[\"aws:x\"]", "tags[\"bad#key\"]", "tags[\"long\"]"]);
     }
 
@@ -1091,26 +1246,54 @@ mod tests {
     fn read_keeps_state_for_semantically_equal_definition() {
         let mine = r#"{"Steps":[],"Version":"2020-12-01"}"#;
         let s = state_with(mine, Value::Null);
-        let r = refreshed(&s, &deployed("{ \"Version\": \"2020-12-01\", \"Steps\": [] }", &[]), &Known::Null);
+        let r = refreshed(
+            &s,
+            &deployed("{ \"Version\": \"2020-12-01\", \"Steps\": [] }", &[]),
+            &Known::Null,
+        );
         assert_eq!(definition_text(&r).as_deref(), Some(mine));
-        assert_eq!(r.get_str("definition_sha256").map(str::to_string), Some(parts::sha256_hex(mine)));
-        assert!(r.get("parallelism_config").is_some_and(|p| p.is_null()), "unset parallelism is not claimed");
+        assert_eq!(
+            r.get_str("definition_sha256").map(str::to_string),
+            Some(parts::sha256_hex(mine))
+        );
+        assert!(
+            r.get("parallelism_config").is_some_and(|p| p.is_null()),
+            "unset parallelism is not claimed"
+        );
     }
 
     #[test]
     fn read_surfaces_a_changed_definition_canonically() {
         let s = state_with(r#"{"Steps":[],"Version":"2020-12-01"}"#, Value::Null);
-        let r = refreshed(&s, &deployed(r#"{"Version": "2020-12-01", "Steps": [{"Name": "X"}]}"#, &[]), &Known::Null);
-        assert_eq!(definition_text(&r).as_deref(), Some(r#"{"Steps":[{"Name":"X"}],"Version":"2020-12-01"}"#));
+        let r = refreshed(
+            &s,
+            &deployed(r#"{"Version": "2020-12-01", "Steps": [{"Name": "X"}]}"#, &[]),
+            &Known::Null,
+        );
+        assert_eq!(
+            definition_text(&r).as_deref(),
+            Some(r#"{"Steps":[{"Name":"X"}],"Version":"2020-12-01"}"#)
+        );
         let parts = model::string_map(&r, "definition_parts").value().expect("parts");
-        assert_eq!(parts.get("Steps.X").map(String::as_str), Some(r#"{"Name":"X"}"#), "the changed step is its own part");
+        assert_eq!(
+            parts.get("Steps.X").map(String::as_str),
+            Some(r#"{"Name":"X"}"#),
+            "the changed step is its own part"
+        );
     }
 
     #[test]
     fn read_splits_tags_from_default_tags_and_keeps_out_of_band_ones() {
-        let s = state_with("{}", model::string_map_value(&[("owner".to_string(), "ml".to_string())].into()));
+        let s = state_with(
+            "{}",
+            model::string_map_value(&[("owner".to_string(), "ml".to_string())].into()),
+        );
         let defaults = Known::Value([("team".to_string(), "ml".to_string())].into());
-        let r = refreshed(&s, &deployed("{}", &[("owner", "ml"), ("team", "ml"), ("sneaky", "1")]), &defaults);
+        let r = refreshed(
+            &s,
+            &deployed("{}", &[("owner", "ml"), ("team", "ml"), ("sneaky", "1")]),
+            &defaults,
+        );
         let tags = model::string_map(&r, "tags").value().expect("tags");
         assert_eq!(tags.keys().collect::<Vec<_>>(), vec!["owner", "sneaky"]);
         assert_eq!(model::string_map(&r, "tags_all").value().map(|t| t.len()), Some(3));
@@ -1131,19 +1314,35 @@ mod tests {
         let mut cfg = import_stub("p");
         model::set(&mut cfg, "steps", Value::list([Value::Unknown]));
         let param = |ty: &str, default: &str| {
-            Value::object([("name", Value::string("Epochs")), ("type", Value::string(ty)), ("default", Value::string(default)), ("enum_values", Value::Null)])
+            Value::object([
+                ("name", Value::string("Epochs")),
+                ("type", Value::string(ty)),
+                ("default", Value::string(default)),
+                ("enum_values", Value::Null),
+            ])
         };
         model::set(&mut cfg, "parameter", Value::list([param("Intger", "3")]));
         model::set(&mut cfg, "dependencies", Value::list([Value::string("Prep"), Value::Unknown]));
-        let d: Vec<String> = validate_config(&cfg).iter().map(|d| format!("{}: {} {}", d.path.clone().unwrap_or_default(), d.summary, d.detail)).collect();
+        let d: Vec<String> = validate_config(&cfg)
+            .iter()
+            .map(|d| format!("{}: {} {}", d.path.clone().unwrap_or_default(), d.summary, d.detail))
+            .collect();
         assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d[0].starts_with("parameter[0].type: Unknown parameter type \"Intger\" Did you mean 'Integer'?"), "{d:?}");
+        assert!(
+            d[0].starts_with(
+                "parameter[0].type: Unknown parameter type \"Intger\" Did you mean 'Integer'?"
+            ),
+            "{d:?}"
+        );
         assert!(d[1].starts_with("dependencies[0]: Invalid dependency chain"), "{d:?}");
         model::set(&mut cfg, "parameter", Value::list([param("Integer", "3")]));
         model::set(&mut cfg, "dependencies", Value::list([Value::string("Prep >> Train")]));
         assert!(validate_config(&cfg).is_empty());
         model::set(&mut cfg, "steps", Value::list([Value::Unknown, Value::Null]));
-        let d: Vec<String> = validate_config(&cfg).iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect();
+        let d: Vec<String> = validate_config(&cfg)
+            .iter()
+            .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+            .collect();
         assert_eq!(d, vec!["steps[1]: Null element in a list".to_string()]);
     }
 
@@ -1171,7 +1370,13 @@ mod tests {
             model::string_list(&r, "steps").value().expect("steps"),
             vec![r#"{"Arguments":{"ErrorMessage":"x"},"Name":"F","Type":"Fail"}"#.to_string()]
         );
-        assert_eq!(r.get("parallelism_config").and_then(|p| p.get("max_parallel_execution_steps")).and_then(|n| n.as_number()).and_then(|n| n.as_i64()), Some(4));
+        assert_eq!(
+            r.get("parallelism_config")
+                .and_then(|p| p.get("max_parallel_execution_steps"))
+                .and_then(|n| n.as_number())
+                .and_then(|n| n.as_i64()),
+            Some(4)
+        );
         assert!(r.conforms(&pipeline_schema().block.value_type()).is_ok());
     }
 
@@ -1198,8 +1403,13 @@ mod tests {
         assert!(definition_text(&r).is_some_and(|d| d.contains("broke")), "an edit is surfaced");
         let parts = model::string_map(&r, "definition_parts").value().expect("parts");
         let before = split_or_whole(mine);
-        let changed: Vec<&String> = parts.keys().filter(|k| before.get(*k) != parts.get(*k)).collect();
-        assert_eq!(changed, vec!["Steps.F"], "only the edited step differs (absent Metadata/Parameters are no change): {parts:?}");
+        let changed: Vec<&String> =
+            parts.keys().filter(|k| before.get(*k) != parts.get(*k)).collect();
+        assert_eq!(
+            changed,
+            vec!["Steps.F"],
+            "only the edited step differs (absent Metadata/Parameters are no change): {parts:?}"
+        );
     }
 
     #[test]
@@ -1251,7 +1461,11 @@ mod tests {
         let mut planned = with_steps(import_stub("p"), &changed);
         keep_prior_steps(&prior, &mut planned);
         assert_eq!(model::string_list(&planned, "steps").value().map(|s| s.len()), Some(2));
-        assert_ne!(planned.get("steps"), prior.get("steps"), "a changed step plans the configuration");
+        assert_ne!(
+            planned.get("steps"),
+            prior.get("steps"),
+            "a changed step plans the configuration"
+        );
 
         // One step fewer is a change too.
         let mut planned = with_steps(import_stub("p"), &configured[..1]);
@@ -1299,20 +1513,32 @@ mod tests {
         let broken = r#"{"Steps":[{"Type":"Fail"}],"Version":"2020-12-01"}"#;
         let r = refreshed(&state_with("{}", Value::Null), &deployed(broken, &[]), &Known::Null);
         assert_eq!(definition_text(&r).as_deref(), Some(broken));
-        assert_eq!(r.get_str("definition_sha256").map(str::to_string), Some(parts::sha256_hex(broken)));
+        assert_eq!(
+            r.get_str("definition_sha256").map(str::to_string),
+            Some(parts::sha256_hex(broken))
+        );
     }
 
     #[test]
     fn version_0_state_upgrades_to_parts() {
         let old = r#"{"id":"p","name":"p","definition":"{\"Steps\":[{\"Name\":\"A\",\"Type\":\"Fail\"}],\"Version\":\"2020-12-01\"}","steps":null}"#;
-        let new: Json = serde_json::from_slice(&upgrade_v0(old.as_bytes()).expect("upgrades")).expect("json");
+        let new: Json =
+            serde_json::from_slice(&upgrade_v0(old.as_bytes()).expect("upgrades")).expect("json");
         assert!(new.get("definition").is_none());
-        assert_eq!(new["definition_parts"]["Steps.A"], Json::String(r#"{"Name":"A","Type":"Fail"}"#.into()));
+        assert_eq!(
+            new["definition_parts"]["Steps.A"],
+            Json::String(r#"{"Name":"A","Type":"Fail"}"#.into())
+        );
         assert_eq!(
             new["definition_sha256"],
-            Json::String(parts::sha256_hex(r#"{"Steps":[{"Name":"A","Type":"Fail"}],"Version":"2020-12-01"}"#))
+            Json::String(parts::sha256_hex(
+                r#"{"Steps":[{"Name":"A","Type":"Fail"}],"Version":"2020-12-01"}"#
+            ))
         );
-        let decoded = crate::tfvalue::json::decode_json(&serde_json::to_vec(&new).expect("bytes"), &pipeline_schema().block.value_type());
+        let decoded = crate::tfvalue::json::decode_json(
+            &serde_json::to_vec(&new).expect("bytes"),
+            &pipeline_schema().block.value_type(),
+        );
         assert!(decoded.is_ok(), "{decoded:?}");
     }
 
@@ -1335,15 +1561,22 @@ mod tests {
         let planned = planned_spec(r#"{"Steps":[],"Version":"2020-12-01"}"#, &[("team", "ml")]);
         let same = deployed("{ \"Version\": \"2020-12-01\", \"Steps\": [] }", &[("team", "ml")]);
         assert!(creation_differences(&planned, &same).is_empty(), "same meaning, other spelling");
-        let other = deployed(r#"{"Version":"2020-12-01","Steps":[{"Name":"X"}]}"#, &[("team", "ops")]);
+        let other =
+            deployed(r#"{"Version":"2020-12-01","Steps":[{"Name":"X"}]}"#, &[("team", "ops")]);
         assert_eq!(creation_differences(&planned, &other), vec!["definition", "tags"]);
-        let other_role = DeployedPipeline { role_arn: "arn:aws:iam::123456789012:role/other".into(), ..same };
+        let other_role =
+            DeployedPipeline { role_arn: "arn:aws:iam::123456789012:role/other".into(), ..same };
         assert_eq!(creation_differences(&planned, &other_role), vec!["role_arn"]);
     }
 
     #[test]
     fn import_accepts_name_or_arn_and_rejects_garbage() {
         assert_eq!(import_stub("x").get_str("name"), Some("x"));
-        assert!(valid_pipeline_name("arn:aws:sagemaker:us-east-1:123456789012:pipeline/x".rsplit_once(":pipeline/").map(|(_, n)| n).unwrap_or("")));
+        assert!(valid_pipeline_name(
+            "arn:aws:sagemaker:us-east-1:123456789012:pipeline/x"
+                .rsplit_once(":pipeline/")
+                .map(|(_, n)| n)
+                .unwrap_or("")
+        ));
     }
 }

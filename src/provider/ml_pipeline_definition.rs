@@ -66,7 +66,12 @@ mod tests {
     #[test]
     fn compiles_without_a_provider_configuration() {
         let cfg = Value::object([
-            ("steps", Value::list([Value::string(r#"{"Name":"F","Type":"Fail","Arguments":{"ErrorMessage":"x"}}"#)])),
+            (
+                "steps",
+                Value::list([Value::string(
+                    r#"{"Name":"F","Type":"Fail","Arguments":{"ErrorMessage":"x"}}"#,
+                )]),
+            ),
             ("dependencies", Value::Null),
             ("json", Value::Null),
             ("parameter", Value::List(vec![])),

@@ -24,7 +24,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::aws::{AwsError, AwsSettings, SageMaker};
-use crate::framework::{self, Attribute, AttrPath, Block, Diagnostic, Diagnostics, NestedBlock, ProviderHooks, Schema};
+use crate::framework::{
+    self, AttrPath, Attribute, Block, Diagnostic, Diagnostics, NestedBlock, ProviderHooks, Schema,
+};
 use crate::tfvalue::{Type, Value};
 use model::Known;
 
@@ -55,11 +57,15 @@ pub fn new() -> Arc<dyn framework::Provider> {
     Arc::new(framework::Framework::new(
         Box::new(Hooks),
         {
-            let mut r: Vec<Arc<dyn framework::Resource<ProviderData>>> = vec![Arc::new(ml_pipeline::MlPipeline)];
+            let mut r: Vec<Arc<dyn framework::Resource<ProviderData>>> =
+                vec![Arc::new(ml_pipeline::MlPipeline)];
             r.extend(steps::all());
             r
         },
-        vec![Arc::new(ml_pipeline_definition::MlPipelineDefinition), Arc::new(data_ml_pipeline::DeployedPipeline)],
+        vec![
+            Arc::new(ml_pipeline_definition::MlPipelineDefinition),
+            Arc::new(data_ml_pipeline::DeployedPipeline),
+        ],
     ))
 }
 
@@ -85,7 +91,9 @@ pub fn provider_schema() -> Schema {
 }
 
 fn check_url(config: &Value, diags: &mut Diagnostics) {
-    let Some(ep) = config.get("endpoints").filter(|e| !e.is_null() && !e.is_unknown()) else { return };
+    let Some(ep) = config.get("endpoints").filter(|e| !e.is_null() && !e.is_unknown()) else {
+        return;
+    };
     for svc in ["sagemaker", "s3", "sts"] {
         if let Known::Value(url) = model::string(ep, svc) {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -111,12 +119,23 @@ impl ProviderHooks<ProviderData> for Hooks {
         // `1e400` or 400 digits long), the attribute path points at it.
         if let Some(n) = config.get("max_retries").and_then(|v| v.as_number()) {
             if !n.is_integer() {
-                diags.error_at(AttrPath::root("max_retries"), "max_retries must be a whole number", "Use a whole number of attempts between 0 and 100, e.g. 25.");
+                diags.error_at(
+                    AttrPath::root("max_retries"),
+                    "max_retries must be a whole number",
+                    "Use a whole number of attempts between 0 and 100, e.g. 25.",
+                );
             } else if !n.as_i64().is_some_and(|n| (0..=100).contains(&n)) {
-                diags.error_at(AttrPath::root("max_retries"), "max_retries is out of range", "Use a whole number of attempts between 0 and 100, e.g. 25 (the default).");
+                diags.error_at(
+                    AttrPath::root("max_retries"),
+                    "max_retries is out of range",
+                    "Use a whole number of attempts between 0 and 100, e.g. 25 (the default).",
+                );
             }
         }
-        for (attr, max) in [("call_timeout", Duration::from_secs(3600)), ("operation_timeout", Duration::from_secs(24 * 3600))] {
+        for (attr, max) in [
+            ("call_timeout", Duration::from_secs(3600)),
+            ("operation_timeout", Duration::from_secs(24 * 3600)),
+        ] {
             if let Known::Value(text) = model::string(config, attr) {
                 match parse_duration(&text) {
                     Some(d) if d >= Duration::from_secs(1) && d <= max => {}
@@ -134,42 +153,63 @@ impl ProviderHooks<ProviderData> for Hooks {
             }
         }
         if let Known::Value(r) = model::string(config, "region") {
-            if r.is_empty() || !r.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-                diags.error_at(AttrPath::root("region"), format!("Invalid region {r:?}"), "Use an AWS region name such as \"us-east-1\".");
+            if r.is_empty()
+                || !r.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                diags.error_at(
+                    AttrPath::root("region"),
+                    format!("Invalid region {r:?}"),
+                    "Use an AWS region name such as \"us-east-1\".",
+                );
             }
         }
         check_url(config, &mut diags);
         diags
     }
 
-    async fn configure(&self, _terraform_version: &str, config: &Value) -> Result<ProviderData, Diagnostics> {
+    async fn configure(
+        &self,
+        _terraform_version: &str,
+        config: &Value,
+    ) -> Result<ProviderData, Diagnostics> {
         let diags = self.validate(config);
         if diags.has_errors() {
             return Err(diags);
         }
         let default_tags = model::string_map(config, "default_tags");
         let endpoints = config.get("endpoints").cloned().unwrap_or(Value::Null);
-        let duration = |attr: &str| model::string(config, attr).known().map(|t| t.and_then(|t| parse_duration(&t)));
+        let duration = |attr: &str| {
+            model::string(config, attr).known().map(|t| t.and_then(|t| parse_duration(&t)))
+        };
         let pieces = (
             model::string(config, "region").known(),
             model::string(config, "profile").known(),
             // validate() above accepted it: a whole number from 0 to 100, or null.
             model::int(config, "max_retries").known(),
-            if endpoints.is_unknown() { None } else { model::string(&endpoints, "sagemaker").known() },
+            if endpoints.is_unknown() {
+                None
+            } else {
+                model::string(&endpoints, "sagemaker").known()
+            },
             duration("call_timeout"),
             duration("operation_timeout"),
         );
         let sagemaker = match pieces {
-            (Some(region), Some(profile), Some(max_retries), Some(sagemaker_endpoint), Some(call_timeout), Some(operation_timeout)) => {
-                Some(SageMaker::new(AwsSettings {
-                    region,
-                    profile,
-                    sagemaker_endpoint,
-                    max_attempts: max_retries.and_then(|n| u32::try_from(n).ok()),
-                    call_timeout,
-                    operation_timeout,
-                }))
-            }
+            (
+                Some(region),
+                Some(profile),
+                Some(max_retries),
+                Some(sagemaker_endpoint),
+                Some(call_timeout),
+                Some(operation_timeout),
+            ) => Some(SageMaker::new(AwsSettings {
+                region,
+                profile,
+                sagemaker_endpoint,
+                max_attempts: max_retries.and_then(|n| u32::try_from(n).ok()),
+                call_timeout,
+                operation_timeout,
+            })),
             _ => None,
         };
         Ok(ProviderData { sagemaker, default_tags })
@@ -177,7 +217,11 @@ impl ProviderHooks<ProviderData> for Hooks {
 }
 
 fn default_duration(attr: &str) -> String {
-    crate::aws::format_duration(if attr == "call_timeout" { crate::aws::DEFAULT_CALL_TIMEOUT } else { crate::aws::DEFAULT_OPERATION_TIMEOUT })
+    crate::aws::format_duration(if attr == "call_timeout" {
+        crate::aws::DEFAULT_CALL_TIMEOUT
+    } else {
+        crate::aws::DEFAULT_OPERATION_TIMEOUT
+    })
 }
 
 /// At most 40 characters of user text for a message, so a pasted blob is not echoed whole.
@@ -223,7 +267,8 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 /// budget for throttling; nothing generic otherwise.
 pub(crate) fn aws_diag(summary: impl Into<String>, e: &AwsError) -> Diagnostic {
     let cause = e.cause();
-    let mut detail = format!("{}{}\n({})", cause, if cause.ends_with('.') { "" } else { "." }, e.location());
+    let mut detail =
+        format!("{}{}\n({})", cause, if cause.ends_with('.') { "" } else { "." }, e.location());
     if let Some(advice) = aws_advice(e) {
         detail.push_str("\n\n");
         detail.push_str(&advice);
@@ -308,10 +353,18 @@ mod tests {
             ("profile", Value::Null),
             ("default_tags", Value::Null),
             ("max_retries", Value::from(-1i64)),
-            ("endpoints", Value::object([("sagemaker", Value::string("127.0.0.1:5000")), ("s3", Value::Null), ("sts", Value::Null)])),
+            (
+                "endpoints",
+                Value::object([
+                    ("sagemaker", Value::string("127.0.0.1:5000")),
+                    ("s3", Value::Null),
+                    ("sts", Value::Null),
+                ]),
+            ),
         ]);
         let d = Hooks.validate(&cfg);
-        let paths: Vec<String> = d.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
+        let paths: Vec<String> =
+            d.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
         assert_eq!(paths, vec!["max_retries", "region", "endpoints.sagemaker"]);
     }
 
@@ -324,7 +377,8 @@ mod tests {
             ("max_retries", Value::Null),
             ("endpoints", Value::Null),
         ]);
-        let data = Hooks.configure("1.0.3", &cfg).await.map_err(|d| format!("{d:?}")).expect("configures");
+        let data =
+            Hooks.configure("1.0.3", &cfg).await.map_err(|d| format!("{d:?}")).expect("configures");
         assert!(data.sagemaker.is_none());
         assert_eq!(data.default_tags, Known::Unknown);
     }
@@ -353,11 +407,17 @@ mod tests {
             let diag = d.iter().next().expect("one");
             assert_eq!(diag.path.clone().map(|p| p.to_string()).as_deref(), Some("max_retries"));
             let shown = format!("{} {}", diag.summary, diag.detail);
-            assert!(!shown.contains(text) && !shown.contains("1e400") && !shown.contains("0000000000"), "{text}: {shown}");
+            assert!(
+                !shown.contains(text) && !shown.contains("1e400") && !shown.contains("0000000000"),
+                "{text}: {shown}"
+            );
         }
         for ok in ["0", "1", "25", "100"] {
             let n = crate::tfvalue::Number::parse(ok).expect("number");
-            assert!(!Hooks.validate(&provider_config(Value::Number(n), Value::Null)).has_errors(), "{ok}");
+            assert!(
+                !Hooks.validate(&provider_config(Value::Number(n), Value::Null)).has_errors(),
+                "{ok}"
+            );
         }
     }
 
@@ -378,7 +438,10 @@ mod tests {
             let d = Hooks.validate(&provider_config(Value::Null, Value::string(text)));
             assert_eq!(d.iter().count(), want, "{text}: {d:?}");
             if want == 1 {
-                assert_eq!(d.iter().next().and_then(|d| d.path.clone()).map(|p| p.to_string()).as_deref(), Some("call_timeout"));
+                assert_eq!(
+                    d.iter().next().and_then(|d| d.path.clone()).map(|p| p.to_string()).as_deref(),
+                    Some("call_timeout")
+                );
             }
         }
         let long = "9".repeat(500) + "s";
@@ -389,7 +452,8 @@ mod tests {
     #[tokio::test]
     async fn configure_passes_limits_to_the_aws_client() {
         let cfg = provider_config(Value::from(7i64), Value::string("5s"));
-        let data = Hooks.configure("1.0.3", &cfg).await.map_err(|d| format!("{d:?}")).expect("configures");
+        let data =
+            Hooks.configure("1.0.3", &cfg).await.map_err(|d| format!("{d:?}")).expect("configures");
         let limits = data.sagemaker.as_ref().expect("client").limits();
         assert_eq!((limits.max_attempts, limits.call_timeout), (7, Duration::from_secs(5)));
         assert_eq!(limits.operation_timeout, crate::aws::DEFAULT_OPERATION_TIMEOUT);
@@ -413,14 +477,42 @@ mod tests {
     #[test]
     fn aws_diagnostics_advise_only_where_the_code_fits() {
         use crate::aws::ErrorKind;
-        let auth = aws_diag("Failed to read SageMaker pipeline \"churn\"", &failure(ErrorKind::Auth, Some("UnrecognizedClientException"), "The security token included in the request is invalid."));
+        let auth = aws_diag(
+            "Failed to read SageMaker pipeline \"churn\"",
+            &failure(
+                ErrorKind::Auth,
+                Some("UnrecognizedClientException"),
+                "The security token included in the request is invalid.",
+            ),
+        );
         assert!(auth.detail.starts_with("DescribePipeline failed: UnrecognizedClientException: The security token included in the request is invalid.\n(endpoint http://127.0.0.1:9, region us-east-1)"), "{}", auth.detail);
-        assert!(auth.detail.contains("credentials") && !auth.detail.contains("endpoints.sagemaker"));
-        let conn = aws_diag("x", &failure(ErrorKind::Connection, None, "no answer from the endpoint (Connection refused (os error 111))"));
-        assert!(conn.detail.contains("endpoints.sagemaker") && !conn.detail.contains("credentials"), "{}", conn.detail);
+        assert!(
+            auth.detail.contains("credentials") && !auth.detail.contains("endpoints.sagemaker")
+        );
+        let conn = aws_diag(
+            "x",
+            &failure(
+                ErrorKind::Connection,
+                None,
+                "no answer from the endpoint (Connection refused (os error 111))",
+            ),
+        );
+        assert!(
+            conn.detail.contains("endpoints.sagemaker") && !conn.detail.contains("credentials"),
+            "{}",
+            conn.detail
+        );
         let timeout = aws_diag("x", &failure(ErrorKind::Timeout, None, "no answer in time"));
-        assert!(timeout.detail.contains("call_timeout (30s)") && timeout.detail.contains("operation_timeout (3m)"), "{}", timeout.detail);
-        let rejected = aws_diag("x", &failure(ErrorKind::Rejected, Some("ValidationException"), "Bad definition."));
+        assert!(
+            timeout.detail.contains("call_timeout (30s)")
+                && timeout.detail.contains("operation_timeout (3m)"),
+            "{}",
+            timeout.detail
+        );
+        let rejected = aws_diag(
+            "x",
+            &failure(ErrorKind::Rejected, Some("ValidationException"), "Bad definition."),
+        );
         assert_eq!(rejected.detail, "DescribePipeline failed: ValidationException: Bad definition.\n(endpoint http://127.0.0.1:9, region us-east-1)");
     }
 }

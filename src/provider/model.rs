@@ -51,13 +51,16 @@ pub fn int(obj: &Value, attr: &str) -> Known<i64> {
 
 pub fn string_list(obj: &Value, attr: &str) -> Known<Vec<String>> {
     read(obj.get(attr), |v| {
-        v.as_list().map(|items| items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
+        v.as_list()
+            .map(|items| items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
     })
 }
 
 pub fn string_map(obj: &Value, attr: &str) -> Known<BTreeMap<String, String>> {
     read(obj.get(attr), |v| {
-        v.as_map().map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect())
+        v.as_map().map(|m| {
+            m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect()
+        })
     })
 }
 
@@ -98,7 +101,11 @@ mod tests {
         assert_eq!(string(&v, "b"), Known::Null);
         assert_eq!(string(&v, "c"), Known::Unknown);
         assert_eq!(string(&v, "missing"), Known::Null);
-        assert_eq!(string_list(&v, "l"), Known::Unknown, "a list with an unknown element is unknown");
+        assert_eq!(
+            string_list(&v, "l"),
+            Known::Unknown,
+            "a list with an unknown element is unknown"
+        );
         assert_eq!(string_map(&v, "m").value().map(|m| m.len()), Some(1));
     }
 }

@@ -22,7 +22,9 @@ fn from_tree(j: &Json, ty: &Type) -> Result<Value, CodecError> {
     let items = |xs: &[Json], t: &Type| -> Result<Vec<Value>, CodecError> {
         xs.iter().enumerate().map(|(i, x)| from_tree(x, t).map_err(|e| e.in_index(i))).collect()
     };
-    let number = |text: &str| Number::parse(text).ok_or_else(|| CodecError::new(format!("invalid number {text:?}")));
+    let number = |text: &str| {
+        Number::parse(text).ok_or_else(|| CodecError::new(format!("invalid number {text:?}")))
+    };
     Ok(match (ty, j) {
         (_, Json::Null) => Value::Null,
         (Type::String, Json::String(s)) => Value::String(s.clone()),
@@ -35,12 +37,22 @@ fn from_tree(j: &Json, ty: &Type) -> Result<Value, CodecError> {
         (Type::Set(t), Json::Array(xs)) => Value::Set(items(xs, t)?),
         (Type::Tuple(ts), Json::Array(xs)) => {
             if xs.len() != ts.len() {
-                return Err(CodecError::new(format!("tuple needs {} elements, got {}", ts.len(), xs.len())));
+                return Err(CodecError::new(format!(
+                    "tuple needs {} elements, got {}",
+                    ts.len(),
+                    xs.len()
+                )));
             }
-            let elems = xs.iter().zip(ts).enumerate().map(|(i, (x, t))| from_tree(x, t).map_err(|e| e.in_index(i)));
+            let elems = xs
+                .iter()
+                .zip(ts)
+                .enumerate()
+                .map(|(i, (x, t))| from_tree(x, t).map_err(|e| e.in_index(i)));
             Value::Tuple(elems.collect::<Result<_, _>>()?)
         }
-        (Type::Map(t), Json::Object(members)) => Value::Map(entries(members, false, |_| Some(&**t))?),
+        (Type::Map(t), Json::Object(members)) => {
+            Value::Map(entries(members, false, |_| Some(&**t))?)
+        }
         (Type::Object(attrs), Json::Object(members)) => {
             let mut m = entries(members, true, |k| attrs.get(k))?;
             for name in attrs.keys() {
@@ -54,7 +66,11 @@ fn from_tree(j: &Json, ty: &Type) -> Result<Value, CodecError> {
                 match k.as_str() {
                     "value" if value.is_none() => value = Some(x),
                     "type" if t.is_none() => t = Some(Type::from_json_tree(x)?),
-                    _ => return Err(CodecError::new(format!("unexpected key {k:?} in dynamic value"))),
+                    _ => {
+                        return Err(CodecError::new(format!(
+                            "unexpected key {k:?} in dynamic value"
+                        )))
+                    }
                 }
             }
             let (Some(value), Some(t)) = (value, t) else {
@@ -74,7 +90,8 @@ fn entries<'t>(
 ) -> Result<BTreeMap<String, Value>, CodecError> {
     let mut m = BTreeMap::new();
     for (k, x) in members {
-        let t = value_type(k).ok_or_else(|| CodecError::new(format!("unsupported attribute {k:?}")))?;
+        let t =
+            value_type(k).ok_or_else(|| CodecError::new(format!("unsupported attribute {k:?}")))?;
         let v = from_tree(x, t).map_err(|e| if is_object { e.in_attr(k) } else { e.in_key(k) })?;
         if m.insert(k.clone(), v).is_some() {
             return Err(CodecError::new(format!("duplicate key {k:?}")));
@@ -105,7 +122,9 @@ fn write(out: &mut String, v: &Value, ty: &Type) -> Result<(), CodecError> {
     };
     match (v, ty) {
         (Value::Null, _) => out.push_str("null"),
-        (Value::Unknown, _) => return Err(CodecError::new("unknown values cannot be encoded as JSON")),
+        (Value::Unknown, _) => {
+            return Err(CodecError::new("unknown values cannot be encoded as JSON"))
+        }
         (v, Type::Dynamic) => {
             let (t, inner) = match v {
                 Value::Dynamic(t, inner) => ((**t).clone(), &**inner),
@@ -123,14 +142,20 @@ fn write(out: &mut String, v: &Value, ty: &Type) -> Result<(), CodecError> {
         (Value::Dynamic(_, inner), ty) => write(out, inner, ty)?,
         (Value::String(s), Type::String) => jsontext::write_str(out, s),
         (Value::Number(n), Type::Number) if n.is_finite() => out.push_str(&n.to_string()),
-        (Value::Number(n), Type::Number) => return Err(CodecError::new(format!("{n} cannot be encoded as JSON"))),
+        (Value::Number(n), Type::Number) => {
+            return Err(CodecError::new(format!("{n} cannot be encoded as JSON")))
+        }
         (Value::Bool(b), Type::Bool) => out.push_str(if *b { "true" } else { "false" }),
         (Value::List(xs) | Value::Set(xs) | Value::Tuple(xs), Type::List(t) | Type::Set(t)) => {
             list(out, xs, &mut std::iter::repeat(&**t))?
         }
         (Value::List(xs) | Value::Set(xs) | Value::Tuple(xs), Type::Tuple(ts)) => {
             if xs.len() != ts.len() {
-                return Err(CodecError::new(format!("tuple needs {} elements, got {}", ts.len(), xs.len())));
+                return Err(CodecError::new(format!(
+                    "tuple needs {} elements, got {}",
+                    ts.len(),
+                    xs.len()
+                )));
             }
             list(out, xs, &mut ts.iter())?
         }
@@ -194,13 +219,29 @@ mod tests {
             (num("-1e3"), Type::Number, "-1000"),
             (num("0.1"), Type::Number, "0.1"),
             (Value::Bool(false), Type::Bool, "false"),
-            (Value::object([("a", Value::string("x")), ("b", Value::Null)]), obj_ab(), r#"{"a":"x","b":null}"#),
+            (
+                Value::object([("a", Value::string("x")), ("b", Value::Null)]),
+                obj_ab(),
+                r#"{"a":"x","b":null}"#,
+            ),
             (Value::list([num("1"), num("2")]), Type::list(Type::Number), "[1,2]"),
             (Value::Set(vec![Value::string("s")]), Type::set(Type::String), r#"["s"]"#),
             (Value::map([("k", Value::Bool(true))]), Type::map(Type::Bool), r#"{"k":true}"#),
-            (Value::Tuple(vec![Value::string("a"), num("1")]), Type::tuple([Type::String, Type::Number]), r#"["a",1]"#),
-            (dynamic(Type::String, Value::string("x")), Type::Dynamic, r#"{"value":"x","type":"string"}"#),
-            (dynamic(Type::list(Type::Number), Value::list([num("1")])), Type::Dynamic, r#"{"value":[1],"type":["list","number"]}"#),
+            (
+                Value::Tuple(vec![Value::string("a"), num("1")]),
+                Type::tuple([Type::String, Type::Number]),
+                r#"["a",1]"#,
+            ),
+            (
+                dynamic(Type::String, Value::string("x")),
+                Type::Dynamic,
+                r#"{"value":"x","type":"string"}"#,
+            ),
+            (
+                dynamic(Type::list(Type::Number), Value::list([num("1")])),
+                Type::Dynamic,
+                r#"{"value":[1],"type":["list","number"]}"#,
+            ),
             (dynamic(Type::Bool, Value::Null), Type::Dynamic, r#"{"value":null,"type":"bool"}"#),
             (Value::Null, Type::Dynamic, "null"),
         ]
@@ -223,7 +264,11 @@ mod tests {
             ("1.0", Type::String, Value::string("1")),
             ("true", Type::String, Value::string("true")),
             (r#""false""#, Type::Bool, Value::Bool(false)),
-            (r#" {"type": "number", "value": 1e2} "#, Type::Dynamic, dynamic(Type::Number, num("100"))),
+            (
+                r#" {"type": "number", "value": 1e2} "#,
+                Type::Dynamic,
+                dynamic(Type::Number, num("100")),
+            ),
         ] {
             assert_eq!(decode_json(text.as_bytes(), &ty), Ok(want), "{text}");
         }
@@ -231,14 +276,21 @@ mod tests {
 
     #[test]
     fn encode_conveniences_and_errors() {
-        assert_eq!(encode_json(&Value::object([("b", Value::number(1))]), &obj_ab()).as_deref(), Ok(r#"{"a":null,"b":1}"#));
+        assert_eq!(
+            encode_json(&Value::object([("b", Value::number(1))]), &obj_ab()).as_deref(),
+            Ok(r#"{"a":null,"b":1}"#)
+        );
         assert_eq!(
             encode_json(&Value::object([("k", Value::string("v"))]), &Type::Dynamic).as_deref(),
             Ok(r#"{"value":{"k":"v"},"type":["object",{"k":"string"}]}"#)
         );
         for (v, ty, err) in [
             (Value::Unknown, Type::String, "unknown values cannot be encoded as JSON"),
-            (Value::list([Value::Unknown]), Type::list(Type::Bool), "at [0]: unknown values cannot be encoded as JSON"),
+            (
+                Value::list([Value::Unknown]),
+                Type::list(Type::Bool),
+                "at [0]: unknown values cannot be encoded as JSON",
+            ),
             (Value::object([("z", Value::Null)]), obj_ab(), "unsupported attribute \"z\""),
             (num("Inf"), Type::Number, "Inf cannot be encoded as JSON"),
             (Value::Bool(true), Type::Number, "cannot encode bool as number"),
@@ -258,12 +310,24 @@ mod tests {
             (r#""yes""#, Type::Bool, "expected bool, got JSON string"),
             ("[1]", Type::tuple([]), "tuple needs 0 elements, got 1"),
             (r#"{"value":1}"#, Type::Dynamic, "dynamic value needs both \"value\" and \"type\""),
-            (r#"{"value":1,"type":"number","x":0}"#, Type::Dynamic, "unexpected key \"x\" in dynamic value"),
-            (r#"{"value":1,"type":"nope"}"#, Type::Dynamic, "invalid type JSON: unknown primitive type \"nope\""),
+            (
+                r#"{"value":1,"type":"number","x":0}"#,
+                Type::Dynamic,
+                "unexpected key \"x\" in dynamic value",
+            ),
+            (
+                r#"{"value":1,"type":"nope"}"#,
+                Type::Dynamic,
+                "invalid type JSON: unknown primitive type \"nope\"",
+            ),
             ("1e999999", Type::Number, "invalid number \"1e999999\""),
             ("[1,", Type::list(Type::Number), "invalid JSON at byte 3: unexpected end of input"),
         ] {
-            assert_eq!(decode_json(text.as_bytes(), &ty).map_err(|e| e.to_string()), Err(err.to_string()), "{text}");
+            assert_eq!(
+                decode_json(text.as_bytes(), &ty).map_err(|e| e.to_string()),
+                Err(err.to_string()),
+                "{text}"
+            );
         }
     }
 
@@ -284,7 +348,13 @@ mod tests {
             ("l", Value::list([Value::object([("x", Value::Bool(true))]), Value::Null])),
             ("set", Value::Set(vec![num("1"), num("2.5")])),
             ("m", Value::map([("k", Value::string("v"))])),
-            ("t", Value::Tuple(vec![Value::string("a"), dynamic(Type::set(Type::String), Value::Set(vec![]))])),
+            (
+                "t",
+                Value::Tuple(vec![
+                    Value::string("a"),
+                    dynamic(Type::set(Type::String), Value::Set(vec![])),
+                ]),
+            ),
             ("d", Value::Null),
         ]);
         let text = encode_json(&v, &ty).expect("encode");

@@ -34,7 +34,8 @@ impl Json {
 
 /// Parses one JSON document (surrounding whitespace allowed, nothing else).
 pub(crate) fn parse(text: &[u8]) -> Result<Json, CodecError> {
-    let text = std::str::from_utf8(text).map_err(|e| CodecError::new(format!("invalid JSON: not UTF-8 ({e})")))?;
+    let text = std::str::from_utf8(text)
+        .map_err(|e| CodecError::new(format!("invalid JSON: not UTF-8 ({e})")))?;
     let mut p = Parser { s: text.as_bytes(), pos: 0 };
     let v = p.value(0)?;
     p.ws();
@@ -160,7 +161,8 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Result<u32, CodecError> {
-        let hex = self.s.get(self.pos..self.pos + 4).ok_or_else(|| self.err("truncated \\u escape"))?;
+        let hex =
+            self.s.get(self.pos..self.pos + 4).ok_or_else(|| self.err("truncated \\u escape"))?;
         let v = std::str::from_utf8(hex).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
         let v = v.ok_or_else(|| self.err("invalid \\u escape"))?;
         self.pos += 4;
@@ -172,12 +174,16 @@ impl Parser<'_> {
         self.pos += 1;
         let mut out = Vec::new();
         loop {
-            let Some(&b) = self.s.get(self.pos) else { return Err(self.err("unterminated string")) };
+            let Some(&b) = self.s.get(self.pos) else {
+                return Err(self.err("unterminated string"));
+            };
             self.pos += 1;
             match b {
                 b'"' => break,
                 b'\\' => {
-                    let Some(&e) = self.s.get(self.pos) else { return Err(self.err("unterminated string")) };
+                    let Some(&e) = self.s.get(self.pos) else {
+                        return Err(self.err("unterminated string"));
+                    };
                     self.pos += 1;
                     let c = match e {
                         b'"' => '"',
@@ -247,8 +253,18 @@ mod tests {
             ("-12.5e+3", Json::Number("-12.5e+3".into())),
             ("12345678901234567890.5", Json::Number("12345678901234567890.5".into())),
             (r#""a\"\\\/\n\u00e9\ud83d\ude00""#, s("a\"\\/\né😀")),
-            ("[1, [], {}]", Json::Array(vec![Json::Number("1".into()), Json::Array(vec![]), Json::Object(vec![])])),
-            (r#"{"a": "x", "a": null}"#, Json::Object(vec![("a".into(), s("x")), ("a".into(), Json::Null)])),
+            (
+                "[1, [], {}]",
+                Json::Array(vec![
+                    Json::Number("1".into()),
+                    Json::Array(vec![]),
+                    Json::Object(vec![]),
+                ]),
+            ),
+            (
+                r#"{"a": "x", "a": null}"#,
+                Json::Object(vec![("a".into(), s("x")), ("a".into(), Json::Null)]),
+            ),
         ] {
             assert_eq!(parse(text.as_bytes()), Ok(want), "{text}");
         }
@@ -256,9 +272,27 @@ mod tests {
 
     #[test]
     fn rejects_invalid_documents() {
-        for text in ["", "nul", "01", "1.", "-", "1e", "+1", "[1,]", "[1 2]", "{\"a\"}", "{a:1}", "\"abc", "\"\\x\"",
-            "\"\\ud800\"", "\"\u{1}\"", "1 2", "[", "{\"a\":1,}", "NaN"]
-        {
+        for text in [
+            "",
+            "nul",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "+1",
+            "[1,]",
+            "[1 2]",
+            "{\"a\"}",
+            "{a:1}",
+            "\"abc",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "\"\u{1}\"",
+            "1 2",
+            "[",
+            "{\"a\":1,}",
+            "NaN",
+        ] {
             assert!(parse(text.as_bytes()).is_err(), "{text:?}");
         }
         assert!(parse(b"\"\xff\"").is_err());

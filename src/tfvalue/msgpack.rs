@@ -53,7 +53,11 @@ fn write_value(out: &mut Vec<u8>, v: &Value, ty: &Type) -> Result<(), CodecError
         }
         (Value::List(xs) | Value::Set(xs) | Value::Tuple(xs), Type::Tuple(ts)) => {
             if xs.len() != ts.len() {
-                return Err(CodecError::new(format!("tuple needs {} elements, got {}", ts.len(), xs.len())));
+                return Err(CodecError::new(format!(
+                    "tuple needs {} elements, got {}",
+                    ts.len(),
+                    xs.len()
+                )));
             }
             write_len(out, 0x90, [0xdc, 0xdd], xs.len())?;
             for (i, (x, t)) in xs.iter().zip(ts).enumerate() {
@@ -93,7 +97,8 @@ fn write_len(out: &mut Vec<u8>, fix: u8, markers: [u8; 2], n: usize) -> Result<(
         out.push(markers[0]);
         out.extend_from_slice(&n.to_be_bytes());
     } else {
-        let n = u32::try_from(n).map_err(|_| CodecError::new("collection too large for msgpack"))?;
+        let n =
+            u32::try_from(n).map_err(|_| CodecError::new("collection too large for msgpack"))?;
         out.push(markers[1]);
         out.extend_from_slice(&n.to_be_bytes());
     }
@@ -173,7 +178,10 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
     let mut r = Reader { buf: bytes, pos: 0 };
     let v = read_value(&mut r, ty, 0)?;
     if r.pos != bytes.len() {
-        return Err(CodecError::new(format!("{} unexpected trailing bytes after msgpack value", bytes.len() - r.pos)));
+        return Err(CodecError::new(format!(
+            "{} unexpected trailing bytes after msgpack value",
+            bytes.len() - r.pos
+        )));
     }
     Ok(v)
 }
@@ -196,7 +204,9 @@ pub struct Refinements {
 /// Parses the payload of an ext-12 refined unknown (a msgpack map with small-int keys).
 /// Unknown keys (and non-integer keys) are skipped.
 pub fn decode_refinements(payload: &[u8]) -> Result<Refinements, CodecError> {
-    let wrap = |e: CodecError| CodecError::new(format!("invalid unknown-value refinements: {}", e.message()));
+    let wrap = |e: CodecError| {
+        CodecError::new(format!("invalid unknown-value refinements: {}", e.message()))
+    };
     let mut r = Reader { buf: payload, pos: 0 };
     let n = match r.head().map_err(wrap)? {
         Head::Map(n) => n,
@@ -216,15 +226,19 @@ pub fn decode_refinements(payload: &[u8]) -> Result<Refinements, CodecError> {
             2 => refs.string_prefix = Some(r.read_str().map_err(wrap)?.to_string()),
             3 | 4 => {
                 let bound = r.read_bound().map_err(wrap)?;
-                *(if key == 3 { &mut refs.number_lower } else { &mut refs.number_upper }) = Some(bound);
+                *(if key == 3 { &mut refs.number_lower } else { &mut refs.number_upper }) =
+                    Some(bound);
             }
             5 | 6 => {
                 let len = match r.head().map_err(wrap)? {
                     Head::Int(i) => u64::try_from(i).ok(),
                     _ => None,
                 };
-                let len = len.ok_or_else(|| wrap(CodecError::new("length bound must be a non-negative integer")))?;
-                *(if key == 5 { &mut refs.length_lower } else { &mut refs.length_upper }) = Some(len);
+                let len = len.ok_or_else(|| {
+                    wrap(CodecError::new("length bound must be a non-negative integer"))
+                })?;
+                *(if key == 5 { &mut refs.length_lower } else { &mut refs.length_upper }) =
+                    Some(len);
             }
             _ => r.skip(0).map_err(wrap)?,
         }
@@ -352,10 +366,12 @@ impl<'a> Reader<'a> {
     fn number(&mut self, head: Head) -> Result<Number, CodecError> {
         match head {
             Head::Int(i) => Ok(Number::from(i)),
-            Head::Float(f) => Number::from_f64_exact(f).ok_or_else(|| CodecError::new("NaN is not a valid number")),
+            Head::Float(f) => Number::from_f64_exact(f)
+                .ok_or_else(|| CodecError::new("NaN is not a valid number")),
             Head::Str(n) => {
                 let text = self.utf8(n)?;
-                Number::parse(text).ok_or_else(|| CodecError::new(format!("invalid number {text:?}")))
+                Number::parse(text)
+                    .ok_or_else(|| CodecError::new(format!("invalid number {text:?}")))
             }
             h => Err(CodecError::new(format!("expected number, got {}", h.kind()))),
         }
@@ -406,8 +422,15 @@ impl<'a> Reader<'a> {
         let mut m = BTreeMap::new();
         for _ in 0..n {
             let key = self.read_str()?.to_string();
-            let t = value_type(&key).ok_or_else(|| CodecError::new(format!("unsupported attribute {key:?}")))?;
-            let v = read_value(self, t, depth + 1).map_err(|e| if is_object { e.in_attr(&key) } else { e.in_key(&key) })?;
+            let t = value_type(&key)
+                .ok_or_else(|| CodecError::new(format!("unsupported attribute {key:?}")))?;
+            let v = read_value(self, t, depth + 1).map_err(|e| {
+                if is_object {
+                    e.in_attr(&key)
+                } else {
+                    e.in_key(&key)
+                }
+            })?;
             if m.contains_key(&key) {
                 return Err(CodecError::new(format!("duplicate key {key:?}")));
             }
@@ -432,7 +455,9 @@ fn read_value(r: &mut Reader<'_>, ty: &Type, depth: usize) -> Result<Value, Code
             Value::Unknown
         }
         (Type::String, Head::Str(n)) => Value::String(r.utf8(n)?.to_string()),
-        (Type::Number, head @ (Head::Int(_) | Head::Float(_) | Head::Str(_))) => Value::Number(r.number(head)?),
+        (Type::Number, head @ (Head::Int(_) | Head::Float(_) | Head::Str(_))) => {
+            Value::Number(r.number(head)?)
+        }
         (Type::Bool, Head::Bool(b)) => Value::Bool(b),
         (Type::List(t), Head::Array(n)) => Value::List(r.items(n, t, depth)?),
         (Type::Set(t), Head::Array(n)) => Value::Set(r.items(n, t, depth)?),
@@ -441,7 +466,10 @@ fn read_value(r: &mut Reader<'_>, ty: &Type, depth: usize) -> Result<Value, Code
                 return Err(CodecError::new(format!("tuple needs {} elements, got {n}", ts.len())));
             }
             r.check_items(n)?;
-            let elems = ts.iter().enumerate().map(|(i, t)| read_value(r, t, depth + 1).map_err(|e| e.in_index(i)));
+            let elems = ts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| read_value(r, t, depth + 1).map_err(|e| e.in_index(i)));
             Value::Tuple(elems.collect::<Result<_, _>>()?)
         }
         (Type::Map(t), Head::Map(n)) => Value::Map(r.entries(n, depth, false, |_| Some(&**t))?),
@@ -455,14 +483,22 @@ fn read_value(r: &mut Reader<'_>, ty: &Type, depth: usize) -> Result<Value, Code
         (Type::Dynamic, Head::Array(2)) => {
             let json = match r.head()? {
                 Head::Bin(n) | Head::Str(n) => r.utf8(n)?,
-                h => return Err(CodecError::new(format!("expected dynamic value's type JSON, got {}", h.kind()))),
+                h => {
+                    return Err(CodecError::new(format!(
+                        "expected dynamic value's type JSON, got {}",
+                        h.kind()
+                    )))
+                }
             };
             let t = Type::from_json(json)?;
             let v = read_value(r, &t, depth + 1)?;
             Value::Dynamic(Box::new(t), Box::new(v))
         }
         (Type::Dynamic, h) => {
-            return Err(CodecError::new(format!("expected dynamic value as [type, value] array, got {}", h.kind())))
+            return Err(CodecError::new(format!(
+                "expected dynamic value as [type, value] array, got {}",
+                h.kind()
+            )))
         }
         (ty, h) => return Err(CodecError::new(format!("expected {ty}, got {}", h.kind()))),
     })
@@ -477,7 +513,9 @@ mod tests {
     }
 
     fn unhex(s: &str) -> Vec<u8> {
-        s.split_whitespace().map(|h| u8::from_str_radix(h, 16).unwrap_or_else(|_| panic!("bad hex {h}"))).collect()
+        s.split_whitespace()
+            .map(|h| u8::from_str_radix(h, 16).unwrap_or_else(|_| panic!("bad hex {h}")))
+            .collect()
     }
 
     /// Hex of a str header + text, for readable expectations.
@@ -514,8 +552,16 @@ mod tests {
             (Value::Null, Type::Dynamic, "c0".into()),
             (Value::string("hi"), Type::String, "a2 68 69".into()),
             (Value::string(""), Type::String, "a0".into()),
-            (Value::string("x".repeat(32)), Type::String, format!("d9 20 {}", hex("x".repeat(32).as_bytes()))),
-            (Value::string("y".repeat(256)), Type::String, format!("da 01 00 {}", hex("y".repeat(256).as_bytes()))),
+            (
+                Value::string("x".repeat(32)),
+                Type::String,
+                format!("d9 20 {}", hex("x".repeat(32).as_bytes())),
+            ),
+            (
+                Value::string("y".repeat(256)),
+                Type::String,
+                format!("da 01 00 {}", hex("y".repeat(256).as_bytes())),
+            ),
             (Value::Bool(true), Type::Bool, "c3".into()),
             (Value::Bool(false), Type::Bool, "c2".into()),
             (num("0"), Type::Number, "00".into()),
@@ -546,12 +592,32 @@ mod tests {
                 "82 a1 61 a1 78 a1 62 c0".into(),
             ),
             (Value::Object(BTreeMap::new()), Type::object::<&str>([]), "80".into()),
-            (Value::list([num("1"), num("2"), num("300")]), Type::list(Type::Number), "93 01 02 cd 01 2c".into()),
+            (
+                Value::list([num("1"), num("2"), num("300")]),
+                Type::list(Type::Number),
+                "93 01 02 cd 01 2c".into(),
+            ),
             (Value::list([]), Type::list(Type::String), "90".into()),
-            (Value::list(vec![Value::Bool(true); 16]), Type::list(Type::Bool), format!("dc 00 10{}", " c3".repeat(16))),
-            (Value::Set(vec![Value::string("a"), Value::Unknown]), Type::set(Type::String), "92 a1 61 d4 00 00".into()),
-            (Value::map([("k", Value::Bool(true)), ("j", Value::Null)]), Type::map(Type::Bool), "82 a1 6a c0 a1 6b c3".into()),
-            (Value::Tuple(vec![Value::string("a"), num("1")]), Type::tuple([Type::String, Type::Number]), "92 a1 61 01".into()),
+            (
+                Value::list(vec![Value::Bool(true); 16]),
+                Type::list(Type::Bool),
+                format!("dc 00 10{}", " c3".repeat(16)),
+            ),
+            (
+                Value::Set(vec![Value::string("a"), Value::Unknown]),
+                Type::set(Type::String),
+                "92 a1 61 d4 00 00".into(),
+            ),
+            (
+                Value::map([("k", Value::Bool(true)), ("j", Value::Null)]),
+                Type::map(Type::Bool),
+                "82 a1 6a c0 a1 6b c3".into(),
+            ),
+            (
+                Value::Tuple(vec![Value::string("a"), num("1")]),
+                Type::tuple([Type::String, Type::Number]),
+                "92 a1 61 01".into(),
+            ),
             (dynamic(Type::String, Value::string("x")), Type::Dynamic, format!("92 {str_t} a1 78")),
             (dynamic(Type::String, Value::Null), Type::Dynamic, format!("92 {str_t} c0")),
             (dynamic(Type::String, Value::Unknown), Type::Dynamic, format!("92 {str_t} d4 00 00")),
@@ -587,7 +653,11 @@ mod tests {
         let str_t = format!("c4 08 {}", hex(b"\"string\""));
         for (v, ty, want) in [
             // missing attribute = null; Map accepted for an object, List for a set
-            (Value::object([("a", Value::string("x"))]), obj_ab(), "82 a1 61 a1 78 a1 62 c0".to_string()),
+            (
+                Value::object([("a", Value::string("x"))]),
+                obj_ab(),
+                "82 a1 61 a1 78 a1 62 c0".to_string(),
+            ),
             (Value::map([("b", Value::string("y"))]), obj_ab(), "82 a1 61 c0 a1 62 a1 79".into()),
             (Value::list([Value::string("a")]), Type::set(Type::String), "91 a1 61".into()),
             // plain values in dynamic slots get inferred types
@@ -612,9 +682,16 @@ mod tests {
             (Value::Bool(true), Type::String, "cannot encode bool as string"),
             (Value::object([("z", Value::Null)]), obj_ab(), "unsupported attribute \"z\""),
             (Value::Tuple(vec![]), Type::tuple([Type::Bool]), "tuple needs 1 elements, got 0"),
-            (Value::object([("s", Value::list([num("1")]))]), Type::object([("s", Type::list(Type::String))]),
-                "at .s[0]: cannot encode number as string"),
-            (Value::Set(vec![num("1"), Value::Bool(true)]), Type::Dynamic, "set elements do not share one type"),
+            (
+                Value::object([("s", Value::list([num("1")]))]),
+                Type::object([("s", Type::list(Type::String))]),
+                "at .s[0]: cannot encode number as string",
+            ),
+            (
+                Value::Set(vec![num("1"), Value::Bool(true)]),
+                Type::Dynamic,
+                "set elements do not share one type",
+            ),
         ] {
             assert_eq!(encode(&v, &ty).map_err(|e| e.to_string()), Err(err.to_string()));
         }
@@ -627,7 +704,11 @@ mod tests {
             ("c7 00 00", Type::String, Value::Unknown),
             ("d4 05 00", Type::Number, Value::Unknown),
             ("d5 00 00 00", Type::list(Type::String), Value::Unknown),
-            ("d8 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00", Type::Dynamic, Value::Unknown),
+            (
+                "d8 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00",
+                Type::Dynamic,
+                Value::Unknown,
+            ),
             (refined, Type::String, Value::Unknown),
             ("cc ff", Type::Number, num("255")),
             ("cd ff ff", Type::Number, num("65535")),
@@ -648,10 +729,18 @@ mod tests {
             ("de 00 01 a1 6b 01", Type::map(Type::Number), Value::map([("k", num("1"))])),
             ("df 00 00 00 00", Type::map(Type::Number), Value::Map(BTreeMap::new())),
             // lenient: missing object attributes decode as null (also a 0-length map)
-            ("81 a1 62 a1 79", obj_ab(), Value::object([("a", Value::Null), ("b", Value::string("y"))])),
+            (
+                "81 a1 62 a1 79",
+                obj_ab(),
+                Value::object([("a", Value::Null), ("b", Value::string("y"))]),
+            ),
             ("80", obj_ab(), Value::object([("a", Value::Null), ("b", Value::Null)])),
             // dynamic type JSON as str instead of bin
-            ("92 a8 22 73 74 72 69 6e 67 22 a1 78", Type::Dynamic, dynamic(Type::String, Value::string("x"))),
+            (
+                "92 a8 22 73 74 72 69 6e 67 22 a1 78",
+                Type::Dynamic,
+                dynamic(Type::String, Value::string("x")),
+            ),
         ] {
             assert_eq!(decode(&unhex(bytes), &ty), Ok(want), "{bytes} as {ty}");
         }
@@ -673,12 +762,17 @@ mod tests {
         };
         assert_eq!(decode_refinements(&payload), Ok(want));
         assert_eq!(decode_refinements(&[0x80]), Ok(Refinements::default()));
-        for bad in ["", "01", "81 01 01", "81 02 c3", "81 03 91 01", "81 05 ff", "82 01 c2", "81 01 c2 00"] {
+        for bad in
+            ["", "01", "81 01 01", "81 02 c3", "81 03 91 01", "81 05 ff", "82 01 c2", "81 01 c2 00"]
+        {
             assert!(decode_refinements(&unhex(bad)).is_err(), "{bad}");
         }
         // a refined unknown with a malformed payload is rejected like go-cty does
         let err = decode(&unhex("d4 0c 01"), &Type::String).map_err(|e| e.to_string());
-        assert_eq!(err, Err("invalid unknown-value refinements: expected a map, got integer".into()));
+        assert_eq!(
+            err,
+            Err("invalid unknown-value refinements: expected a map, got integer".into())
+        );
     }
 
     #[test]
@@ -687,7 +781,11 @@ mod tests {
         for (bytes, ty, err) in [
             ("c3", Type::String, "expected string, got bool"),
             ("81 a1 7a c0", obj_ab(), "unsupported attribute \"z\""),
-            ("81 a5 73 74 65 70 73 92 a1 61 c3", steps.clone(), "at .steps[1]: expected string, got bool"),
+            (
+                "81 a5 73 74 65 70 73 92 a1 61 c3",
+                steps.clone(),
+                "at .steps[1]: expected string, got bool",
+            ),
             ("82 a1 61 c0 a1 61 c0", obj_ab(), "duplicate key \"a\""),
             ("81 a1 6b a1 78", Type::map(Type::Bool), "at [\"k\"]: expected bool, got string"),
             ("81 01 c0", Type::map(Type::Bool), "expected string, got integer"),
@@ -699,15 +797,27 @@ mod tests {
             ("cb 7f f8 00 00 00 00 00 00", Type::Number, "NaN is not a valid number"),
             ("a1 78", Type::Number, "invalid number \"x\""),
             ("92 c4 01 78 c0", Type::Dynamic, "invalid JSON at byte 0: unexpected character"),
-            ("92 c4 05 22 66 6f 6f 22 c0", Type::Dynamic, "invalid type JSON: unknown primitive type \"foo\""),
-            ("93 c0 c0 c0", Type::Dynamic, "expected dynamic value as [type, value] array, got array"),
+            (
+                "92 c4 05 22 66 6f 6f 22 c0",
+                Type::Dynamic,
+                "invalid type JSON: unknown primitive type \"foo\"",
+            ),
+            (
+                "93 c0 c0 c0",
+                Type::Dynamic,
+                "expected dynamic value as [type, value] array, got array",
+            ),
             ("a1 78", Type::Dynamic, "expected dynamic value as [type, value] array, got string"),
             ("92 01 c0", Type::Dynamic, "expected dynamic value's type JSON, got integer"),
             ("dd ff ff ff ff", Type::list(Type::Bool), "unexpected end of msgpack input"),
             ("df ff ff ff ff", Type::map(Type::Bool), "unexpected end of msgpack input"),
             ("c7 05 00 01", Type::Bool, "unexpected end of msgpack input"),
         ] {
-            assert_eq!(decode(&unhex(bytes), &ty).map_err(|e| e.to_string()), Err(err.to_string()), "{bytes}");
+            assert_eq!(
+                decode(&unhex(bytes), &ty).map_err(|e| e.to_string()),
+                Err(err.to_string()),
+                "{bytes}"
+            );
         }
     }
 
@@ -729,11 +839,30 @@ mod tests {
             ("s", Value::string("héllo \u{1F600}")),
             ("n", num("-12345678901234567890.125")),
             ("b", Value::Bool(true)),
-            ("l", Value::list([Value::object([("x", num("1"))]), Value::Null, Value::object([("x", Value::Unknown)])])),
+            (
+                "l",
+                Value::list([
+                    Value::object([("x", num("1"))]),
+                    Value::Null,
+                    Value::object([("x", Value::Unknown)]),
+                ]),
+            ),
             ("set", Value::Set(vec![Value::string("a"), Value::string("b")])),
             ("m", Value::map([("k", Value::list([Value::Bool(false)])), ("e", Value::list([]))])),
-            ("t", Value::Tuple(vec![Value::string("a"), dynamic(Type::map(Type::Number), Value::map([("z", num("0.5"))]))])),
-            ("d", dynamic(Type::tuple([Type::set(Type::Bool)]), Value::Tuple(vec![Value::Set(vec![Value::Bool(true)])]))),
+            (
+                "t",
+                Value::Tuple(vec![
+                    Value::string("a"),
+                    dynamic(Type::map(Type::Number), Value::map([("z", num("0.5"))])),
+                ]),
+            ),
+            (
+                "d",
+                dynamic(
+                    Type::tuple([Type::set(Type::Bool)]),
+                    Value::Tuple(vec![Value::Set(vec![Value::Bool(true)])]),
+                ),
+            ),
             ("dn", Value::Null),
             ("u", Value::Unknown),
         ]);
@@ -747,10 +876,23 @@ mod tests {
         let (v, ty) = (
             Value::object([
                 ("a", Value::string("text")),
-                ("b", Value::list([num("1.5"), num("-70000"), num("123456789012345678901234567890")])),
-                ("c", dynamic(Type::object([("q", Type::Bool)]), Value::object([("q", Value::Bool(true))]))),
+                (
+                    "b",
+                    Value::list([num("1.5"), num("-70000"), num("123456789012345678901234567890")]),
+                ),
+                (
+                    "c",
+                    dynamic(
+                        Type::object([("q", Type::Bool)]),
+                        Value::object([("q", Value::Bool(true))]),
+                    ),
+                ),
             ]),
-            Type::object([("a", Type::String), ("b", Type::list(Type::Number)), ("c", Type::Dynamic)]),
+            Type::object([
+                ("a", Type::String),
+                ("b", Type::list(Type::Number)),
+                ("c", Type::Dynamic),
+            ]),
         );
         let mut bytes = encode(&v, &ty).expect("encode");
         // also include a refined unknown

@@ -17,8 +17,14 @@ pub struct Number(Repr);
 enum Repr {
     /// value = (-1)^neg * digits * 10^exp; `digits` has no leading or trailing zeros and is
     /// empty for zero (then neg = false, exp = 0).
-    Finite { neg: bool, digits: String, exp: i64 },
-    Infinite { neg: bool },
+    Finite {
+        neg: bool,
+        digits: String,
+        exp: i64,
+    },
+    Infinite {
+        neg: bool,
+    },
 }
 
 impl Number {
@@ -40,7 +46,10 @@ impl Number {
         };
         let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
         let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if (int_part.is_empty() && frac_part.is_empty()) || !all_digits(int_part) || !all_digits(frac_part) {
+        if (int_part.is_empty() && frac_part.is_empty())
+            || !all_digits(int_part)
+            || !all_digits(frac_part)
+        {
             return None;
         }
         let mut exp: i64 = 0;
@@ -182,9 +191,21 @@ impl Number {
     /// -2 = -inf, -1 = negative, 0 = zero, 1 = positive, 2 = +inf.
     fn class(&self) -> i8 {
         match &self.0 {
-            Repr::Infinite { neg } => if *neg { -2 } else { 2 },
+            Repr::Infinite { neg } => {
+                if *neg {
+                    -2
+                } else {
+                    2
+                }
+            }
             Repr::Finite { digits, .. } if digits.is_empty() => 0,
-            Repr::Finite { neg, .. } => if *neg { -1 } else { 1 },
+            Repr::Finite { neg, .. } => {
+                if *neg {
+                    -1
+                } else {
+                    1
+                }
+            }
         }
     }
 }
@@ -195,13 +216,18 @@ impl Ord for Number {
         if class != Ordering::Equal {
             return class;
         }
-        let (Repr::Finite { neg, digits: a, exp: ea }, Repr::Finite { digits: b, exp: eb, .. }) = (&self.0, &other.0)
+        let (Repr::Finite { neg, digits: a, exp: ea }, Repr::Finite { digits: b, exp: eb, .. }) =
+            (&self.0, &other.0)
         else {
             return Ordering::Equal; // same infinity, or both zero (handled below too)
         };
         // Compare magnitudes: position of the leading digit first, then the digits themselves.
         let magnitude = (ea + a.len() as i64).cmp(&(eb + b.len() as i64)).then_with(|| a.cmp(b));
-        if *neg { magnitude.reverse() } else { magnitude }
+        if *neg {
+            magnitude.reverse()
+        } else {
+            magnitude
+        }
     }
 }
 
@@ -264,11 +290,22 @@ mod exact_tests {
     /// float64 nearest to 1.6, which Terraform rejected as not matching the config value.
     #[test]
     fn only_dyadic_decimals_have_an_exact_float64() {
-        for (text, want) in [("1.5", Some(1.5)), ("0.25", Some(0.25)), ("-2.125", Some(-2.125)), ("1.6", None), ("0.1", None), ("1e20", Some(1e20)), ("123456789012345678901", None)] {
+        for (text, want) in [
+            ("1.5", Some(1.5)),
+            ("0.25", Some(0.25)),
+            ("-2.125", Some(-2.125)),
+            ("1.6", None),
+            ("0.1", None),
+            ("1e20", Some(1e20)),
+            ("123456789012345678901", None),
+        ] {
             assert_eq!(Number::parse(text).and_then(|n| n.exact_f64()), want, "{text}");
         }
         let two63 = 2f64.powi(63);
-        assert_eq!(Number::from_f64_exact(two63).map(|n| n.to_string()), Some("9223372036854775808".into()));
+        assert_eq!(
+            Number::from_f64_exact(two63).map(|n| n.to_string()),
+            Some("9223372036854775808".into())
+        );
         assert_eq!(Number::from_f64_exact(1.5).map(|n| n.to_string()), Some("1.5".into()));
     }
 }
@@ -304,7 +341,22 @@ mod tests {
         ] {
             assert_eq!(n(input).to_string(), shown, "{input}");
         }
-        for bad in ["", "-", ".", "e5", "1e", "1e+", "1.2.3", "0x10", "1_000", " 1", "1 ", "nan", "1e99999999999999", "1e100001"] {
+        for bad in [
+            "",
+            "-",
+            ".",
+            "e5",
+            "1e",
+            "1e+",
+            "1.2.3",
+            "0x10",
+            "1_000",
+            " 1",
+            "1 ",
+            "nan",
+            "1e99999999999999",
+            "1e100001",
+        ] {
             assert_eq!(Number::parse(bad), None, "{bad:?}");
         }
     }
@@ -315,7 +367,8 @@ mod tests {
         assert_eq!(n("1"), Number::from(1));
         assert_eq!(n("100"), n("1e2"));
         assert_eq!(Number::from_f64(-0.0), Some(Number::from(0)));
-        let sorted = ["-Inf", "-1e3", "-2", "-1.5", "0", "0.001", "0.5", "1", "1.25", "10", "1e20", "Inf"];
+        let sorted =
+            ["-Inf", "-1e3", "-2", "-1.5", "0", "0.001", "0.5", "1", "1.25", "10", "1e20", "Inf"];
         for w in sorted.windows(2) {
             assert!(n(w[0]) < n(w[1]), "{} < {}", w[0], w[1]);
         }
@@ -324,17 +377,28 @@ mod tests {
 
     #[test]
     fn integer_and_float_conversions() {
-        for (s, i) in [("0", Some(0)), ("1", Some(1)), ("-1", Some(-1)), ("1.5", None), ("1e3", Some(1000)),
-            ("9223372036854775807", Some(i64::MAX)), ("-9223372036854775808", Some(i64::MIN)),
-            ("9223372036854775808", None), ("1e19", None), ("Inf", None)]
-        {
+        for (s, i) in [
+            ("0", Some(0)),
+            ("1", Some(1)),
+            ("-1", Some(-1)),
+            ("1.5", None),
+            ("1e3", Some(1000)),
+            ("9223372036854775807", Some(i64::MAX)),
+            ("-9223372036854775808", Some(i64::MIN)),
+            ("9223372036854775808", None),
+            ("1e19", None),
+            ("Inf", None),
+        ] {
             assert_eq!(n(s).as_i64(), i, "{s}");
         }
         assert_eq!(Number::from(u64::MAX).to_string(), "18446744073709551615");
         assert_eq!(Number::from(i64::MIN).to_string(), "-9223372036854775808");
         assert_eq!(Number::from_f64(1.5).map(|x| x.to_string()), Some("1.5".into()));
         assert_eq!(Number::from_f64(0.1).map(|x| x.to_string()), Some("0.1".into()));
-        assert_eq!(Number::from_f64(1e21).map(|x| x.to_string()), Some("1000000000000000000000".into()));
+        assert_eq!(
+            Number::from_f64(1e21).map(|x| x.to_string()),
+            Some("1000000000000000000000".into())
+        );
         assert_eq!(Number::from_f64(f64::NAN), None);
         assert_eq!(Number::from_f64(f64::NEG_INFINITY), Some(n("-Inf")));
         assert_eq!(n("0.1").as_f64(), 0.1);

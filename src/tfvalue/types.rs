@@ -114,10 +114,11 @@ impl Type {
                     ("list", [t]) => Ok(Type::list(Type::from_json_tree(t)?)),
                     ("set", [t]) => Ok(Type::set(Type::from_json_tree(t)?)),
                     ("map", [t]) => Ok(Type::map(Type::from_json_tree(t)?)),
-                    ("tuple", [Json::Array(elems)]) => {
-                        Ok(Type::Tuple(elems.iter().map(Type::from_json_tree).collect::<Result<_, _>>()?))
-                    }
-                    ("object", [Json::Object(members)]) | ("object", [Json::Object(members), Json::Array(_)]) => {
+                    ("tuple", [Json::Array(elems)]) => Ok(Type::Tuple(
+                        elems.iter().map(Type::from_json_tree).collect::<Result<_, _>>()?,
+                    )),
+                    ("object", [Json::Object(members)])
+                    | ("object", [Json::Object(members), Json::Array(_)]) => {
                         let mut attrs = BTreeMap::new();
                         for (name, t) in members {
                             if attrs.insert(name.clone(), Type::from_json_tree(t)?).is_some() {
@@ -127,7 +128,9 @@ impl Type {
                         if let Some(Json::Array(optional)) = items.get(2) {
                             for o in optional {
                                 if !matches!(o, Json::String(n) if attrs.contains_key(n)) {
-                                    return Err(bad("optional attribute list must name attributes".into()));
+                                    return Err(bad(
+                                        "optional attribute list must name attributes".into(),
+                                    ));
                                 }
                             }
                         }
@@ -184,12 +187,17 @@ mod tests {
             (Type::list(Type::String), r#"["list","string"]"#),
             (Type::set(Type::Number), r#"["set","number"]"#),
             (Type::map(Type::list(Type::Bool)), r#"["map",["list","bool"]]"#),
-            (Type::object([("b", Type::Number), ("a", Type::String)]), r#"["object",{"a":"string","b":"number"}]"#),
+            (
+                Type::object([("b", Type::Number), ("a", Type::String)]),
+                r#"["object",{"a":"string","b":"number"}]"#,
+            ),
             (Type::object::<&str>([]), r#"["object",{}]"#),
             (Type::tuple([Type::String, Type::Dynamic]), r#"["tuple",["string","dynamic"]]"#),
             (Type::tuple([]), r#"["tuple",[]]"#),
-            (Type::object([("we\"ird", Type::set(Type::object([("x", Type::Bool)])))]),
-                r#"["object",{"we\"ird":["set",["object",{"x":"bool"}]]}]"#),
+            (
+                Type::object([("we\"ird", Type::set(Type::object([("x", Type::Bool)])))]),
+                r#"["object",{"we\"ird":["set",["object",{"x":"bool"}]]}]"#,
+            ),
         ];
         for (ty, json) in table {
             assert_eq!(ty.to_json(), json);
@@ -204,17 +212,32 @@ mod tests {
             Type::from_json(r#"["object",{"a":"string","b":"bool"},["b"]]"#),
             Ok(Type::object([("a", Type::String), ("b", Type::Bool)]))
         );
-        for bad in ["string", r#""str""#, r#"["list"]"#, r#"["list","string","x"]"#, r#"["object",["a"]]"#,
-            r#"["tuple","string"]"#, r#"["object",{"a":"string","a":"bool"}]"#, r#"["object",{"a":"string"},["z"]]"#,
-            r#"[1,"string"]"#, "[]", "{}", "null", r#""string" x"#, ""]
-        {
+        for bad in [
+            "string",
+            r#""str""#,
+            r#"["list"]"#,
+            r#"["list","string","x"]"#,
+            r#"["object",["a"]]"#,
+            r#"["tuple","string"]"#,
+            r#"["object",{"a":"string","a":"bool"}]"#,
+            r#"["object",{"a":"string"},["z"]]"#,
+            r#"[1,"string"]"#,
+            "[]",
+            "{}",
+            "null",
+            r#""string" x"#,
+            "",
+        ] {
             assert!(Type::from_json(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn display_is_terraform_spelling() {
-        let t = Type::object([("a", Type::list(Type::String)), ("b", Type::tuple([Type::Bool, Type::Number]))]);
+        let t = Type::object([
+            ("a", Type::list(Type::String)),
+            ("b", Type::tuple([Type::Bool, Type::Number])),
+        ]);
         assert_eq!(t.to_string(), "object({a=list(string), b=tuple([bool, number])})");
     }
 }

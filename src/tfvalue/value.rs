@@ -159,7 +159,8 @@ impl Value {
                 }
             }
             Value::Set(xs) => Type::set(
-                common_type(&all(xs)?).ok_or_else(|| CodecError::new("set elements do not share one type"))?,
+                common_type(&all(xs)?)
+                    .ok_or_else(|| CodecError::new("set elements do not share one type"))?,
             ),
             Value::Tuple(xs) => Type::Tuple(all(xs)?),
             Value::Map(m) | Value::Object(m) => {
@@ -192,7 +193,9 @@ impl Value {
             (Value::Dynamic(t, v), Type::Dynamic) => v.conforms_at(t),
             (Value::Dynamic(_, v), ty) => v.conforms_at(ty),
             (v, Type::Dynamic) => v.conforms_at(&v.infer_type()?),
-            (Value::String(_), Type::String) | (Value::Number(_), Type::Number) | (Value::Bool(_), Type::Bool) => Ok(()),
+            (Value::String(_), Type::String)
+            | (Value::Number(_), Type::Number)
+            | (Value::Bool(_), Type::Bool) => Ok(()),
             (Value::List(xs), Type::List(t)) | (Value::Set(xs), Type::Set(t)) => each(xs, t),
             (Value::Map(m), Type::Map(t)) => {
                 m.iter().try_for_each(|(k, v)| v.conforms_at(t).map_err(|e| e.in_key(k)))
@@ -208,9 +211,16 @@ impl Value {
             }
             (Value::Tuple(xs), Type::Tuple(ts)) => {
                 if xs.len() != ts.len() {
-                    return Err(CodecError::new(format!("tuple needs {} elements, got {}", ts.len(), xs.len())));
+                    return Err(CodecError::new(format!(
+                        "tuple needs {} elements, got {}",
+                        ts.len(),
+                        xs.len()
+                    )));
                 }
-                xs.iter().zip(ts).enumerate().try_for_each(|(i, (x, t))| x.conforms_at(t).map_err(|e| e.in_index(i)))
+                xs.iter()
+                    .zip(ts)
+                    .enumerate()
+                    .try_for_each(|(i, (x, t))| x.conforms_at(t).map_err(|e| e.in_index(i)))
             }
             (v, t) => Err(CodecError::new(format!("expected {t}, got {}", v.kind()))),
         }
@@ -320,7 +330,10 @@ mod tests {
             s
         };
         let without_any = match sample() {
-            Value::Object(mut m) => Value::Object({ m.remove("any"); m }),
+            Value::Object(mut m) => Value::Object({
+                m.remove("any");
+                m
+            }),
             v => v,
         };
         let bad = [
@@ -336,7 +349,9 @@ mod tests {
             assert_eq!(v.conforms(&ty), Err(msg.to_string()));
         }
         assert!(Value::Tuple(vec![Value::Null]).conforms(&Type::tuple([])).is_err());
-        assert!(Value::Set(vec![Value::Bool(true), Value::number(1)]).conforms(&Type::Dynamic).is_err());
+        assert!(Value::Set(vec![Value::Bool(true), Value::number(1)])
+            .conforms(&Type::Dynamic)
+            .is_err());
     }
 
     #[test]
@@ -348,10 +363,16 @@ mod tests {
             (Value::list([]), Type::list(Type::Dynamic)),
             (Value::list([s("a"), Value::Null, s("b")]), Type::list(Type::String)),
             (Value::list([s("a"), Value::Bool(true)]), Type::tuple([Type::String, Type::Bool])),
-            (Value::list([Value::list([]), Value::list([s("a")])]), Type::list(Type::list(Type::String))),
+            (
+                Value::list([Value::list([]), Value::list([s("a")])]),
+                Type::list(Type::list(Type::String)),
+            ),
             (Value::Set(vec![Value::number(1)]), Type::set(Type::Number)),
             (Value::map([("a", s("x"))]), Type::map(Type::String)),
-            (Value::map([("a", s("x")), ("b", Value::number(1))]), Type::object([("a", Type::String), ("b", Type::Number)])),
+            (
+                Value::map([("a", s("x")), ("b", Value::number(1))]),
+                Type::object([("a", Type::String), ("b", Type::Number)]),
+            ),
             (Value::object([("a", Value::Null)]), Type::object([("a", Type::Dynamic)])),
         ] {
             assert_eq!(v.infer_type(), Ok(t), "{v:?}");

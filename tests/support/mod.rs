@@ -113,9 +113,8 @@ impl LocalSageMaker {
         let log = log_dir.path().join("moto.log");
         let log_file = std::fs::File::create(&log)
             .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
-        let log_file2 = log_file
-            .try_clone()
-            .map_err(|e| format!("cannot clone the log handle: {e}"))?;
+        let log_file2 =
+            log_file.try_clone().map_err(|e| format!("cannot clone the log handle: {e}"))?;
         let port = free_port();
         // `timeout` bounds the server's life should this process die without dropping it;
         // `process_group(0)` lets `stop` signal timeout and moto together.
@@ -190,16 +189,13 @@ impl LocalSageMaker {
 
     /// Names of the pipelines the endpoint holds (ListPipelines).
     pub fn pipeline_names(&self) -> Vec<String> {
-        let (_, body) = self
-            .request_sagemaker("ListPipelines", "{}")
-            .expect("ListPipelines answers");
+        let (_, body) =
+            self.request_sagemaker("ListPipelines", "{}").expect("ListPipelines answers");
         let v: serde_json::Value = serde_json::from_str(&body).expect("ListPipelines returns JSON");
         v["PipelineSummaries"]
             .as_array()
             .map(|a| {
-                a.iter()
-                    .filter_map(|p| p["PipelineName"].as_str().map(str::to_string))
-                    .collect()
+                a.iter().filter_map(|p| p["PipelineName"].as_str().map(str::to_string)).collect()
             })
             .unwrap_or_default()
     }
@@ -207,9 +203,8 @@ impl LocalSageMaker {
     /// DescribePipeline's answer, or `None` when the pipeline does not exist.
     pub fn describe_pipeline(&self, name: &str) -> Option<serde_json::Value> {
         let body = serde_json::json!({ "PipelineName": name }).to_string();
-        let (status, response) = self
-            .request_sagemaker("DescribePipeline", &body)
-            .expect("DescribePipeline answers");
+        let (status, response) =
+            self.request_sagemaker("DescribePipeline", &body).expect("DescribePipeline answers");
         if status != 200 {
             return None;
         }
@@ -221,9 +216,7 @@ impl LocalSageMaker {
         let d = self
             .describe_pipeline(name)
             .unwrap_or_else(|| panic!("pipeline {name} is not deployed"));
-        let text = d["PipelineDefinition"]
-            .as_str()
-            .expect("definition is a string");
+        let text = d["PipelineDefinition"].as_str().expect("definition is a string");
         serde_json::from_str(text).expect("deployed definition is JSON")
     }
 
@@ -292,9 +285,7 @@ fn http_request(
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let mut stream =
         TcpStream::connect_timeout(&addr, Duration::from_secs(2)).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .map_err(|e| e.to_string())?;
+    stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
     let mut request = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
@@ -304,13 +295,9 @@ fn http_request(
     }
     request.push_str("\r\n");
     request.push_str(body);
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
+    stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
     let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
-        .map_err(|e| e.to_string())?;
+    stream.read_to_end(&mut response).map_err(|e| e.to_string())?;
     let response = String::from_utf8_lossy(&response);
     let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
     let status = head
@@ -362,13 +349,9 @@ pub fn terraform_binaries() -> Vec<Terraform> {
 fn find_on_path(name: &str) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| {
-            p.metadata()
-                .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-                .unwrap_or(false)
-        })
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| {
+        p.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+    })
 }
 
 /// `terraform version -json` -> `"terraform_version": "1.11.4"` -> `1.11.4`.
@@ -382,14 +365,10 @@ fn terraform_version(path: &Path) -> Result<String, String> {
         .map_err(|e| e.to_string())?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let key = "\"terraform_version\"";
-    let rest = &stdout[stdout
-        .find(key)
-        .ok_or_else(|| format!("no version in {stdout:?}"))?
-        + key.len()..];
+    let rest =
+        &stdout[stdout.find(key).ok_or_else(|| format!("no version in {stdout:?}"))? + key.len()..];
     let value = rest.trim_start().trim_start_matches(':').trim_start();
-    let value = value
-        .strip_prefix('"')
-        .ok_or_else(|| format!("unexpected output {stdout:?}"))?;
+    let value = value.strip_prefix('"').ok_or_else(|| format!("unexpected output {stdout:?}"))?;
     Ok(value[..value.find('"').unwrap_or(value.len())].to_string())
 }
 
@@ -453,8 +432,7 @@ impl Workspace {
     /// Sets an extra environment variable for every later Terraform run (after the defaults, so
     /// it can override them, e.g. `AWS_REGION`).
     pub fn set_env(&mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) {
-        self.extra_env
-            .push((key.as_ref().to_owned(), Some(value.as_ref().to_owned())));
+        self.extra_env.push((key.as_ref().to_owned(), Some(value.as_ref().to_owned())));
     }
 
     /// Unsets an environment variable for every later Terraform run (e.g. the endpoint).
@@ -492,10 +470,7 @@ impl Workspace {
             .env("AWS_EC2_METADATA_DISABLED", "true")
             // A developer's ~/.aws files must not leak in (profiles, SSO, regions).
             .env("AWS_CONFIG_FILE", root.join("no-aws-config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                root.join("no-aws-credentials"),
-            );
+            .env("AWS_SHARED_CREDENTIALS_FILE", root.join("no-aws-credentials"));
         for (key, value) in &self.extra_env {
             match value {
                 Some(value) => cmd.env(key, value),
@@ -509,10 +484,8 @@ impl Workspace {
     /// the test runner shows only for failing tests.
     pub fn tf(&self, args: &[&str]) -> Output {
         let started = Instant::now();
-        let output = self
-            .command(args)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run scripts/tf: {e}"));
+        let output =
+            self.command(args).output().unwrap_or_else(|e| panic!("cannot run scripts/tf: {e}"));
         eprintln!("{}", self.describe(args, &output, started.elapsed()));
         output
     }

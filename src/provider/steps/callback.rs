@@ -14,7 +14,9 @@
 use serde_json::{Map, Value as Json};
 
 use super::common::Ctx;
-use super::lambda::{compile_inputs, compile_outputs, inputs_attribute, output_block, outputs_export};
+use super::lambda::{
+    compile_inputs, compile_outputs, inputs_attribute, output_block, outputs_export,
+};
 use super::{Export, StepKind};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -46,7 +48,10 @@ pub fn check_queue_url(url: &str) -> Result<(), String> {
         return Err(format!("the account ID {account:?} is not 12 digits"));
     }
     let base = queue.strip_suffix(".fifo").unwrap_or(queue);
-    if base.is_empty() || queue.len() > 80 || !base.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if base.is_empty()
+        || queue.len() > 80
+        || !base.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err(format!("{queue:?} is not a queue name (1-80 letters, digits, `-` and `_`, optionally ending in .fifo)"));
     }
     Ok(())
@@ -109,9 +114,21 @@ mod tests {
         let cfg = Value::object([
             ("name", Value::string("HumanReview")),
             ("sqs_queue_url", Value::string(URL)),
-            ("inputs", Value::map([("ticket", Value::string("{{ Steps.Notify.OutputParameters['ticket'] }}"))])),
+            (
+                "inputs",
+                Value::map([(
+                    "ticket",
+                    Value::string("{{ Steps.Notify.OutputParameters['ticket'] }}"),
+                )]),
+            ),
             ("depends_on_steps", Value::list([Value::string("BatchScore")])),
-            ("output", Value::list([Value::object([("name", Value::string("approved")), ("type", Value::string("Boolean"))])])),
+            (
+                "output",
+                Value::list([Value::object([
+                    ("name", Value::string("approved")),
+                    ("type", Value::string("Boolean")),
+                ])]),
+            ),
         ]);
         let (j, d) = StepResource(Callback).compile(&cfg);
         assert!(!d.has_errors(), "{d:?}");
@@ -154,7 +171,9 @@ mod tests {
 
     #[test]
     fn at_most_fifty_outputs() {
-        let outputs = (0..51).map(|i| Value::object([("name", Value::string(format!("o{i}"))), ("type", Value::Null)]));
+        let outputs = (0..51).map(|i| {
+            Value::object([("name", Value::string(format!("o{i}"))), ("type", Value::Null)])
+        });
         let cfg = Value::object([
             ("name", Value::string("Cb")),
             ("sqs_queue_url", Value::string(URL)),
@@ -162,6 +181,9 @@ mod tests {
         ]);
         let (j, d) = StepResource(Callback).compile(&cfg);
         assert!(j.is_none());
-        assert_eq!(d.iter().map(|d| d.summary.as_str()).collect::<Vec<_>>(), vec!["Too many outputs (51)"]);
+        assert_eq!(
+            d.iter().map(|d| d.summary.as_str()).collect::<Vec<_>>(),
+            vec!["Too many outputs (51)"]
+        );
     }
 }

@@ -19,7 +19,9 @@
 use serde_json::{Map, Value as Json};
 
 use super::common::Ctx;
-use super::quality_check::{baseline_keys, check_job_arguments, check_job_block, check_type, s3_input, s3_uri};
+use super::quality_check::{
+    baseline_keys, check_job_arguments, check_job_block, check_type, s3_input, s3_uri,
+};
 use super::StepKind;
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -82,11 +84,20 @@ impl StepKind for ClarifyCheck {
         let distribution = model::string(cfg, "data_input_s3_data_distribution_type").value();
         if let Some(d) = &distribution {
             if d != "FullyReplicated" && d != "ShardedByS3Key" {
-                ctx.error(AttrPath::root("data_input_s3_data_distribution_type"), format!("Invalid distribution type {d:?}"), "Use \"FullyReplicated\" or \"ShardedByS3Key\".");
+                ctx.error(
+                    AttrPath::root("data_input_s3_data_distribution_type"),
+                    format!("Invalid distribution type {d:?}"),
+                    "Use \"FullyReplicated\" or \"ShardedByS3Key\".",
+                );
             }
         }
         if let Some(uri) = s3_uri(ctx, cfg, "data_input_s3_uri", true) {
-            inputs.push(s3_input("dataset", uri, "/opt/ml/processing/input/data", distribution.as_deref()));
+            inputs.push(s3_input(
+                "dataset",
+                uri,
+                "/opt/ml/processing/input/data",
+                distribution.as_deref(),
+            ));
         }
         let output = s3_uri(ctx, cfg, "output_s3_uri", true);
         let args = check_job_arguments(cfg, ctx, inputs, "analysis_result", output);
@@ -131,7 +142,10 @@ mod tests {
         ];
         all.extend(attrs);
         let (json, diags) = StepResource(ClarifyCheck).compile(&Value::object(all));
-        let msgs = diags.iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect();
+        let msgs = diags
+            .iter()
+            .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+            .collect();
         (json.map(|j| serde_json::from_str(&j).unwrap_or(Json::Null)), msgs)
     }
 
@@ -142,7 +156,10 @@ mod tests {
         let step = json.expect("compiled");
         assert!(step.get("ModelName").is_none());
         assert_eq!(step["Arguments"]["ProcessingInputs"][0]["InputName"], json!("analysis_config"));
-        assert_eq!(step["Arguments"]["ProcessingOutputConfig"]["Outputs"][0]["OutputName"], json!("analysis_result"));
+        assert_eq!(
+            step["Arguments"]["ProcessingOutputConfig"]["Outputs"][0]["OutputName"],
+            json!("analysis_result")
+        );
         assert_eq!(step["SuppliedBaselineConstraints"], Json::Null);
     }
 
@@ -151,7 +168,10 @@ mod tests {
         let (json, msgs) = compile(vec![("check_type", Value::string("MODEL_EXPLAINABILITY"))]);
         assert!(json.is_none());
         assert!(msgs.iter().any(|m| m.starts_with("model_name")), "{msgs:?}");
-        let (json, _) = compile(vec![("check_type", Value::string("MODEL_BIAS")), ("model_name", Value::string("m"))]);
+        let (json, _) = compile(vec![
+            ("check_type", Value::string("MODEL_BIAS")),
+            ("model_name", Value::string("m")),
+        ]);
         assert_eq!(json.expect("compiled")["ModelName"], json!("m"));
     }
 }

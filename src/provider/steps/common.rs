@@ -9,8 +9,8 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::compiler::definition::valid_entity_name;
 use super::instance_types::{self, JobKind};
+use crate::compiler::definition::valid_entity_name;
 use crate::compiler::expr::{self, Scalar};
 use crate::framework::{AttrPath, Attribute, Block, Diagnostics, NestedBlock};
 use crate::provider::model;
@@ -68,12 +68,24 @@ pub fn network_block() -> NestedBlock {
     NestedBlock::single(
         "network",
         Block::new("Network settings of the job: isolation and the VPC it runs in.")
-            .attr(Attribute::optional("enable_network_isolation", Type::Bool, "Run the container without network access."))
+            .attr(Attribute::optional(
+                "enable_network_isolation",
+                Type::Bool,
+                "Run the container without network access.",
+            ))
             .block(NestedBlock::single(
                 "vpc_config",
                 Block::new("The VPC the job's containers attach to.")
-                    .attr(Attribute::required("subnets", string_list(), "Subnet IDs, e.g. `aws_subnet.private[*].id`."))
-                    .attr(Attribute::required("security_group_ids", string_list(), "Security group IDs.")),
+                    .attr(Attribute::required(
+                        "subnets",
+                        string_list(),
+                        "Subnet IDs, e.g. `aws_subnet.private[*].id`.",
+                    ))
+                    .attr(Attribute::required(
+                        "security_group_ids",
+                        string_list(),
+                        "Security group IDs.",
+                    )),
             )),
     )
 }
@@ -101,7 +113,12 @@ impl Ctx {
     }
 
     /// A problem of the known value at `path` alone: reported by validate and plan alike.
-    pub fn local_error(&mut self, path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) {
+    pub fn local_error(
+        &mut self,
+        path: AttrPath,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
         self.diags.error_at(path, summary, detail);
     }
 
@@ -123,7 +140,13 @@ impl Ctx {
 
     /// A numeric or boolean API field declared as a string so it can hold a reference: a
     /// literal becomes a JSON number/bool.
-    pub fn typed(&mut self, obj: &Value, attr: &str, path: &AttrPath, kind: Scalar) -> Option<Json> {
+    pub fn typed(
+        &mut self,
+        obj: &Value,
+        attr: &str,
+        path: &AttrPath,
+        kind: Scalar,
+    ) -> Option<Json> {
         let v = obj.get(attr)?;
         let text = match v {
             Value::String(s) => s.clone(),
@@ -134,7 +157,11 @@ impl Ctx {
         match expr::compile_typed(&text, kind) {
             Ok(j) => Some(j),
             Err(e) => {
-                self.local_error(path.clone().attr(attr), format!("Invalid value for {attr}"), e.to_string());
+                self.local_error(
+                    path.clone().attr(attr),
+                    format!("Invalid value for {attr}"),
+                    e.to_string(),
+                );
                 None
             }
         }
@@ -154,7 +181,13 @@ impl Ctx {
 
     /// A string map whose values are compiled; `stringify` applies the SDK's conversion of
     /// non-string references (hyperparameters, environment).
-    pub fn string_map(&mut self, obj: &Value, attr: &str, path: &AttrPath, stringify: bool) -> Option<Map<String, Json>> {
+    pub fn string_map(
+        &mut self,
+        obj: &Value,
+        attr: &str,
+        path: &AttrPath,
+        stringify: bool,
+    ) -> Option<Map<String, Json>> {
         let m = model::string_map(obj, attr).value()?;
         let mut out = Map::new();
         for (k, v) in m {
@@ -178,7 +211,11 @@ impl Ctx {
             None => {
                 let text = n.to_string();
                 let why = if n.is_integer() { "is out of range" } else { "is not a whole number" };
-                self.local_error(path.clone().attr(attr), format!("{attr} must be a whole number"), format!("{} {why}: use a whole number such as 3.", expr::shown(&text)));
+                self.local_error(
+                    path.clone().attr(attr),
+                    format!("{attr} must be a whole number"),
+                    format!("{} {why}: use a whole number such as 3.", expr::shown(&text)),
+                );
                 None
             }
         }
@@ -187,9 +224,20 @@ impl Ctx {
     /// A whole-number field declared as a string so it can hold a reference (`instance_count`,
     /// `volume_size_in_gb`, ...): a literal becomes a JSON number and must be at least `min`
     /// (written without a sign: `"-0"` is not a count); `default` when the attribute is null.
-    pub fn count(&mut self, obj: &Value, attr: &str, path: &AttrPath, min: i64, default: Option<i64>) -> Option<Json> {
+    pub fn count(
+        &mut self,
+        obj: &Value,
+        attr: &str,
+        path: &AttrPath,
+        min: i64,
+        default: Option<i64>,
+    ) -> Option<Json> {
         let at = path.clone().attr(attr);
-        let what = if min >= 1 { "a positive whole number".to_string() } else { format!("a whole number of at least {min}") };
+        let what = if min >= 1 {
+            "a positive whole number".to_string()
+        } else {
+            format!("a whole number of at least {min}")
+        };
         let literal = match obj.get(attr) {
             None | Some(Value::Null) => return default.map(Json::from),
             Some(Value::String(s)) if !s.contains("{{") => Some(s.trim().to_string()),
@@ -198,7 +246,15 @@ impl Ctx {
         };
         if let Some(text) = &literal {
             if text.starts_with('-') || text.starts_with('+') {
-                self.local_error(at, format!("{attr} must be {what}"), format!("{} has a sign: write the number alone, e.g. \"{}\".", expr::shown(text), min.max(1)));
+                self.local_error(
+                    at,
+                    format!("{attr} must be {what}"),
+                    format!(
+                        "{} has a sign: write the number alone, e.g. \"{}\".",
+                        expr::shown(text),
+                        min.max(1)
+                    ),
+                );
                 return None;
             }
         }
@@ -218,7 +274,11 @@ impl Ctx {
     pub fn s3_uri(&mut self, obj: &Value, attr: &str, path: &AttrPath) -> Option<Json> {
         let s = model::string(obj, attr).value()?;
         if let Err(why) = check_s3_location(&s) {
-            self.local_error(path.clone().attr(attr), format!("Invalid S3 URI {}", expr::shown(&s)), why);
+            self.local_error(
+                path.clone().attr(attr),
+                format!("Invalid S3 URI {}", expr::shown(&s)),
+                why,
+            );
             return None;
         }
         self.compile_str(&s, path.clone().attr(attr))
@@ -226,7 +286,13 @@ impl Ctx {
 
     /// An instance type for `kind` of job: a literal must be one SageMaker has for that kind;
     /// a reference passes (SageMaker checks its value at run time).
-    pub fn instance_type(&mut self, obj: &Value, attr: &str, path: &AttrPath, kind: JobKind) -> Option<Json> {
+    pub fn instance_type(
+        &mut self,
+        obj: &Value,
+        attr: &str,
+        path: &AttrPath,
+        kind: JobKind,
+    ) -> Option<Json> {
         let s = model::string(obj, attr).value()?;
         self.check_instance_type(&s, kind, path.clone().attr(attr))?;
         self.compile_str(&s, path.clone().attr(attr))
@@ -306,7 +372,14 @@ pub fn null_elements(cfg: &Value) -> Diagnostics {
                 for (k, x) in m {
                     let at = path.clone().key(k);
                     if x.is_null() {
-                        d.error_at(at, "Null value in a map", format!("The value for {} is null. Remove the entry, or give it a value.", expr::shown(k)));
+                        d.error_at(
+                            at,
+                            "Null value in a map",
+                            format!(
+                                "The value for {} is null. Remove the entry, or give it a value.",
+                                expr::shown(k)
+                            ),
+                        );
                     } else {
                         walk(x, &at, d);
                     }
@@ -341,23 +414,37 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
     step.insert("Name".into(), Json::String(name));
     step.insert("Type".into(), Json::String(step_type.into()));
     step.insert("Arguments".into(), json!({}));
-    if let Some(deps) = model::string_list(cfg, "depends_on_steps").value().filter(|d| !d.is_empty()) {
+    if let Some(deps) =
+        model::string_list(cfg, "depends_on_steps").value().filter(|d| !d.is_empty())
+    {
         for (i, d) in deps.iter().enumerate() {
             if !valid_entity_name(d, 64) {
-                ctx.local_error(AttrPath::root("depends_on_steps").index(i), format!("Invalid step name {}", expr::shown(d)), "List step names, e.g. \"Preprocess\".");
+                ctx.local_error(
+                    AttrPath::root("depends_on_steps").index(i),
+                    format!("Invalid step name {}", expr::shown(d)),
+                    "List step names, e.g. \"Preprocess\".",
+                );
             }
         }
         step.insert("DependsOn".into(), json!(deps));
     }
     if let Some(d) = model::string(cfg, "display_name").value() {
         if d.chars().count() > 256 {
-            ctx.local_error(AttrPath::root("display_name"), "Display name is too long", "SageMaker accepts at most 256 characters.");
+            ctx.local_error(
+                AttrPath::root("display_name"),
+                "Display name is too long",
+                "SageMaker accepts at most 256 characters.",
+            );
         }
         step.insert("DisplayName".into(), Json::String(d));
     }
     if let Some(d) = model::string(cfg, "description").value() {
         if d.chars().count() > 3072 {
-            ctx.local_error(AttrPath::root("description"), "Description is too long", "SageMaker accepts at most 3072 characters.");
+            ctx.local_error(
+                AttrPath::root("description"),
+                "Description is too long",
+                "SageMaker accepts at most 3072 characters.",
+            );
         }
         step.insert("Description".into(), Json::String(d));
     }
@@ -445,7 +532,11 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         let path = AttrPath::root("retry").index(i);
         let types = model::string_list(r, "exception_types").value().unwrap_or_default();
         if types.is_empty() {
-            ctx.error(path.clone().attr("exception_types"), "No exception types", format!("List at least one of {}.", RETRY_EXCEPTION_TYPES.join(", ")));
+            ctx.error(
+                path.clone().attr("exception_types"),
+                "No exception types",
+                format!("List at least one of {}.", RETRY_EXCEPTION_TYPES.join(", ")),
+            );
         }
         for (j, t) in types.iter().enumerate() {
             if !RETRY_EXCEPTION_TYPES.contains(&t.as_str()) {
@@ -454,7 +545,9 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
                     format!("Unknown retry exception type {t:?}"),
                     format!(
                         "{}Use one of {}, spelled exactly as in the definition.",
-                        expr::did_you_mean(t, RETRY_EXCEPTION_TYPES).map(|c| format!("Did you mean '{c}'? ")).unwrap_or_default(),
+                        expr::did_you_mean(t, RETRY_EXCEPTION_TYPES)
+                            .map(|c| format!("Did you mean '{c}'? "))
+                            .unwrap_or_default(),
                         RETRY_EXCEPTION_TYPES.join(", ")
                     ),
                 );
@@ -464,15 +557,28 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         p.insert("ExceptionType".into(), json!(types));
         let interval = ctx.int(r, "interval_seconds", &path).unwrap_or(1);
         if !(1..=43_200).contains(&interval) {
-            ctx.local_error(path.clone().attr("interval_seconds"), "interval_seconds out of range", "Use 1 to 43200 seconds.");
+            ctx.local_error(
+                path.clone().attr("interval_seconds"),
+                "interval_seconds out of range",
+                "Use 1 to 43200 seconds.",
+            );
         }
         p.insert("IntervalSeconds".into(), json!(interval));
-        let rate = r.get("backoff_rate").and_then(|v| v.as_number()).map(|n| n.as_f64()).unwrap_or(2.0);
+        let rate =
+            r.get("backoff_rate").and_then(|v| v.as_number()).map(|n| n.as_f64()).unwrap_or(2.0);
         if rate < 0.0 {
-            ctx.local_error(path.clone().attr("backoff_rate"), "backoff_rate must not be negative", "Use a multiplier such as 2.");
+            ctx.local_error(
+                path.clone().attr("backoff_rate"),
+                "backoff_rate must not be negative",
+                "Use a multiplier such as 2.",
+            );
         } else if !rate.is_finite() || rate > 1e6 {
             // JSON has no infinity: an absurd rate would otherwise become null.
-            ctx.local_error(path.clone().attr("backoff_rate"), "backoff_rate is too large", "Use a multiplier such as 2 (at most 1000000).");
+            ctx.local_error(
+                path.clone().attr("backoff_rate"),
+                "backoff_rate is too large",
+                "Use a multiplier such as 2 (at most 1000000).",
+            );
         }
         p.insert("BackoffRate".into(), json!(rate));
         let max = ctx.int(r, "max_attempts", &path);
@@ -521,7 +627,11 @@ pub fn vpc_config(network: &Value, ctx: &mut Ctx) -> Option<Json> {
     let subnets = ctx.string_list(v, "subnets", &path).unwrap_or_default();
     let sgs = ctx.string_list(v, "security_group_ids", &path).unwrap_or_default();
     if subnets.is_empty() || sgs.is_empty() {
-        ctx.error(path, "Incomplete VPC configuration", "Give at least one subnet and one security group.");
+        ctx.error(
+            path,
+            "Incomplete VPC configuration",
+            "Give at least one subnet and one security group.",
+        );
     }
     Some(json!({"SecurityGroupIds": sgs, "Subnets": subnets}))
 }
@@ -548,7 +658,10 @@ mod tests {
         }
         for (bad, needle) in [
             ("acme-ml/raw", "does not start with s3://"),
-            ("acme-ml/{{ Execution.PipelineExecutionId }}/model", "the text before the reference, \"acme-ml/\", must start with s3://"),
+            (
+                "acme-ml/{{ Execution.PipelineExecutionId }}/model",
+                "the text before the reference, \"acme-ml/\", must start with s3://",
+            ),
             ("S3://acme/raw", "lowercase"),
             ("s3:///raw", "bucket name is missing"),
             ("s3://", "bucket name is missing"),
@@ -571,11 +684,20 @@ mod tests {
         let count = |v: Value| {
             let mut ctx = Ctx::default();
             let out = ctx.count(&obj(vec![("n", v)]), "n", &path, 1, Some(1));
-            (out, ctx.diags.iter().map(|d| format!("{} | {}", d.summary, d.detail)).collect::<Vec<_>>())
+            (
+                out,
+                ctx.diags
+                    .iter()
+                    .map(|d| format!("{} | {}", d.summary, d.detail))
+                    .collect::<Vec<_>>(),
+            )
         };
         assert_eq!(count(Value::string("3")), (Some(json!(3)), vec![]));
         assert_eq!(count(Value::Null), (Some(json!(1)), vec![]));
-        assert_eq!(count(Value::string("{{ Parameters.N }}")).0, Some(json!({"Get": "Parameters.N"})));
+        assert_eq!(
+            count(Value::string("{{ Parameters.N }}")).0,
+            Some(json!({"Get": "Parameters.N"}))
+        );
         for bad in ["-0", "-3", "+3", "0", "1.5", "three"] {
             let (out, d) = count(Value::string(bad));
             assert_eq!(out, None, "{bad}");
@@ -618,7 +740,10 @@ mod tests {
             ("input", Value::list([obj(vec![("source", Value::Null)])])),
             ("later", Value::list([Value::Unknown])),
         ]);
-        let d: Vec<String> = null_elements(&cfg).iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
+        let d: Vec<String> = null_elements(&cfg)
+            .iter()
+            .map(|d| d.path.clone().unwrap_or_default().to_string())
+            .collect();
         assert_eq!(d, vec!["container_arguments[1]".to_string(), "environment[\"A\"]".to_string()]);
     }
 
@@ -627,11 +752,28 @@ mod tests {
     fn null_cache_enabled_is_a_diagnostic() {
         let mut ctx = Ctx::default();
         let mut step = Map::new();
-        compile_cache(&obj(vec![("cache", obj(vec![("enabled", Value::Null), ("expire_after", Value::Null)]))]), &mut ctx, &mut step);
+        compile_cache(
+            &obj(vec![(
+                "cache",
+                obj(vec![("enabled", Value::Null), ("expire_after", Value::Null)]),
+            )]),
+            &mut ctx,
+            &mut step,
+        );
         assert!(step.get("CacheConfig").is_none());
-        assert_eq!(ctx.diags.iter().map(|d| d.summary.clone()).collect::<Vec<_>>(), vec!["cache.enabled is null".to_string()]);
+        assert_eq!(
+            ctx.diags.iter().map(|d| d.summary.clone()).collect::<Vec<_>>(),
+            vec!["cache.enabled is null".to_string()]
+        );
         let mut ctx = Ctx::default();
-        compile_cache(&obj(vec![("cache", obj(vec![("enabled", Value::Bool(false)), ("expire_after", Value::Null)]))]), &mut ctx, &mut step);
+        compile_cache(
+            &obj(vec![(
+                "cache",
+                obj(vec![("enabled", Value::Bool(false)), ("expire_after", Value::Null)]),
+            )]),
+            &mut ctx,
+            &mut step,
+        );
         assert_eq!(step.get("CacheConfig"), Some(&json!({"Enabled": false})));
         assert!(ctx.diags.is_empty());
     }

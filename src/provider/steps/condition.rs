@@ -32,7 +32,8 @@ type Seen = BTreeMap<String, String>;
 
 /// Parses one branch entry into a step object, reporting problems at `path`.
 fn branch_step(text: &str, path: AttrPath, ctx: &mut Ctx, seen: &mut Seen) -> Option<Json> {
-    let hint = "Pass another step resource's `json` attribute, e.g. sagemaker_fail_step.too_high.json.";
+    let hint =
+        "Pass another step resource's `json` attribute, e.g. sagemaker_fail_step.too_high.json.";
     let v: Json = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -41,7 +42,11 @@ fn branch_step(text: &str, path: AttrPath, ctx: &mut Ctx, seen: &mut Seen) -> Op
         }
     };
     let Json::Object(obj) = &v else {
-        ctx.error(path, "Branch step is not a step object", format!("Expected a JSON object with Name, Type and Arguments. {hint}"));
+        ctx.error(
+            path,
+            "Branch step is not a step object",
+            format!("Expected a JSON object with Name, Type and Arguments. {hint}"),
+        );
         return None;
     };
     let mut ok = true;
@@ -60,20 +65,38 @@ fn branch_step(text: &str, path: AttrPath, ctx: &mut Ctx, seen: &mut Seen) -> Op
             }
         }
         Some(name) => {
-            ctx.error(path.clone(), format!("Invalid step name {name:?} in branch step"), "Step names are 1 to 64 letters, digits, hyphens and underscores.");
+            ctx.error(
+                path.clone(),
+                format!("Invalid step name {name:?} in branch step"),
+                "Step names are 1 to 64 letters, digits, hyphens and underscores.",
+            );
             ok = false;
         }
         None => {
-            ctx.error(path.clone(), "Branch step has no Name", format!("A step object has a string \"Name\". {hint}"));
+            ctx.error(
+                path.clone(),
+                "Branch step has no Name",
+                format!("A step object has a string \"Name\". {hint}"),
+            );
             ok = false;
         }
     }
     if obj.get("Type").and_then(Json::as_str).is_none_or(str::is_empty) {
-        ctx.error(path.clone(), "Branch step has no Type", format!("A step object has a string \"Type\", e.g. \"RegisterModel\" or \"Fail\". {hint}"));
+        ctx.error(
+            path.clone(),
+            "Branch step has no Type",
+            format!(
+                "A step object has a string \"Type\", e.g. \"RegisterModel\" or \"Fail\". {hint}"
+            ),
+        );
         ok = false;
     }
     if obj.get("Arguments").is_some_and(|a| !a.is_object()) {
-        ctx.error(path, "Branch step's Arguments is not an object", format!("\"Arguments\" must be a JSON object. {hint}"));
+        ctx.error(
+            path,
+            "Branch step's Arguments is not an object",
+            format!("\"Arguments\" must be a JSON object. {hint}"),
+        );
         ok = false;
     }
     ok.then_some(v)
@@ -121,7 +144,11 @@ impl StepKind for Condition {
         for (i, text) in texts.iter().enumerate() {
             match compile_condition(text) {
                 Ok(c) => conditions.push(c),
-                Err(e) => ctx.local_error(AttrPath::root("conditions").index(i), "Invalid condition", format!("In {}, {e}.", crate::compiler::expr::shown_near(text, e.column))),
+                Err(e) => ctx.local_error(
+                    AttrPath::root("conditions").index(i),
+                    "Invalid condition",
+                    format!("In {}, {e}.", crate::compiler::expr::shown_near(text, e.column)),
+                ),
             }
         }
 
@@ -173,7 +200,10 @@ mod tests {
     fn errors(v: &Value) -> Vec<String> {
         let (json, diags) = StepResource(Condition).compile(v);
         assert!(json.is_none());
-        diags.iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect()
+        diags
+            .iter()
+            .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+            .collect()
     }
 
     /// Issue 6: `terraform validate` said "Success!" for `>==` because the branch steps (other
@@ -187,19 +217,32 @@ mod tests {
             ("if_steps", Value::list([Value::Unknown])),
             ("else_steps", Value::Unknown),
         ]);
-        let d: Vec<String> = StepResource(Condition).validate(&v).iter().map(|d| format!("{} {}", d.summary, d.detail)).collect();
+        let d: Vec<String> = StepResource(Condition)
+            .validate(&v)
+            .iter()
+            .map(|d| format!("{} {}", d.summary, d.detail))
+            .collect();
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].contains("did you mean `>=`?"), "{d:?}");
         // Nothing about the unknown branch steps, nor "needs at least one condition" when the
         // conditions themselves are unknown.
-        let v = Value::object([("name", Value::Unknown), ("conditions", Value::Unknown), ("if_steps", Value::list([Value::Unknown])), ("else_steps", Value::Null)]);
+        let v = Value::object([
+            ("name", Value::Unknown),
+            ("conditions", Value::Unknown),
+            ("if_steps", Value::list([Value::Unknown])),
+            ("else_steps", Value::Null),
+        ]);
         assert!(StepResource(Condition).validate(&v).is_empty());
     }
 
     #[test]
     fn nests_branch_steps_whole_and_always_emits_three_keys() {
         let fail = r#"{"Name":"MseTooHigh","Type":"Fail","Arguments":{"ErrorMessage":"too high"}}"#;
-        let v = cfg(&["{{ Steps.Evaluate.PropertyFiles.Report.mse }} <= {{ Parameters.MseThreshold }}"], &[], &[fail]);
+        let v = cfg(
+            &["{{ Steps.Evaluate.PropertyFiles.Report.mse }} <= {{ Parameters.MseThreshold }}"],
+            &[],
+            &[fail],
+        );
         let (j, d) = StepResource(Condition).compile(&v);
         assert!(!d.has_errors(), "{d:?}");
         let j: Json = serde_json::from_str(&j.expect("json")).expect("json");
@@ -225,8 +268,14 @@ mod tests {
 
     #[test]
     fn zero_conditions_is_an_error() {
-        assert_eq!(errors(&cfg(&[], &[], &[])), vec!["conditions: A condition step needs at least one condition"]);
-        assert_eq!(errors(&Value::object([("name", Value::string("C"))])), vec!["conditions: A condition step needs at least one condition"]);
+        assert_eq!(
+            errors(&cfg(&[], &[], &[])),
+            vec!["conditions: A condition step needs at least one condition"]
+        );
+        assert_eq!(
+            errors(&Value::object([("name", Value::string("C"))])),
+            vec!["conditions: A condition step needs at least one condition"]
+        );
     }
 
     #[test]

@@ -80,7 +80,11 @@ impl StepKind for Emr {
         }
         if let Some(id) = cluster_id {
             if id.as_str().is_some_and(|s| s.trim().is_empty()) {
-                ctx.error(AttrPath::root("cluster_id"), "Empty cluster_id", "Give the ID of a running EMR cluster, e.g. \"j-1ABCDEFGHIJKL\".");
+                ctx.error(
+                    AttrPath::root("cluster_id"),
+                    "Empty cluster_id",
+                    "Give the ID of a running EMR cluster, e.g. \"j-1ABCDEFGHIJKL\".",
+                );
             }
             args.insert("ClusterId".into(), id);
         }
@@ -130,12 +134,19 @@ impl StepKind for Emr {
 
         // EMR steps take the step retry types only (the SDK's StepRetryPolicy).
         for (i, r) in model::blocks(cfg, "retry").iter().enumerate() {
-            for (j, t) in model::string_list(r, "exception_types").value().unwrap_or_default().iter().enumerate() {
+            for (j, t) in model::string_list(r, "exception_types")
+                .value()
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
                 if t.starts_with("SageMaker.") {
                     ctx.error(
                         AttrPath::root("retry").index(i).attr("exception_types").index(j),
                         format!("{t} does not apply to EMR steps"),
-                        format!("An EMR step runs no SageMaker job; retry on {EMR_RETRY_TYPES:?} only."),
+                        format!(
+                            "An EMR step runs no SageMaker job; retry on {EMR_RETRY_TYPES:?} only."
+                        ),
                     );
                 }
             }
@@ -150,7 +161,11 @@ fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
     let v: Json = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            ctx.error(path, "cluster_config is not valid JSON", format!("{e}. Write it with jsonencode({{ ... }})."));
+            ctx.error(
+                path,
+                "cluster_config is not valid JSON",
+                format!("{e}. Write it with jsonencode({{ ... }})."),
+            );
             return None;
         }
     };
@@ -158,7 +173,10 @@ fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
         ctx.error(path, "cluster_config must be a JSON object", "Give a RunJobFlow request, e.g. jsonencode({ ReleaseLabel = \"emr-6.15.0\", Instances = { ... } }).");
         return None;
     };
-    let forbidden: Vec<&str> = ["Name", "Steps", "AutoTerminationPolicy"].into_iter().filter(|k| obj.contains_key(*k)).collect();
+    let forbidden: Vec<&str> = ["Name", "Steps", "AutoTerminationPolicy"]
+        .into_iter()
+        .filter(|k| obj.contains_key(*k))
+        .collect();
     if !forbidden.is_empty() {
         ctx.error(
             path.clone(),
@@ -196,7 +214,11 @@ fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
         Ok(j) => Some(j),
         Err(errors) => {
             for (at, e) in errors {
-                ctx.error(path.clone(), format!("Invalid {{{{ }}}} reference in cluster_config at {at}"), e.to_string());
+                ctx.error(
+                    path.clone(),
+                    format!("Invalid {{{{ }}}} reference in cluster_config at {at}"),
+                    e.to_string(),
+                );
             }
             None
         }
@@ -215,13 +237,19 @@ mod tests {
         ];
         all.extend(attrs);
         let (json, diags) = StepResource(Emr).compile(&Value::object(all));
-        let msgs = diags.iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect();
+        let msgs = diags
+            .iter()
+            .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+            .collect();
         (json.map(|j| serde_json::from_str(&j).unwrap_or(Json::Null)), msgs)
     }
 
     #[test]
     fn cluster_id_with_role() {
-        let (json, msgs) = compile(vec![("cluster_id", Value::string("j-1")), ("execution_role_arn", Value::string("arn:aws:iam::1:role/r"))]);
+        let (json, msgs) = compile(vec![
+            ("cluster_id", Value::string("j-1")),
+            ("execution_role_arn", Value::string("arn:aws:iam::1:role/r")),
+        ]);
         assert!(msgs.is_empty(), "{msgs:?}");
         assert_eq!(
             json.expect("compiled")["Arguments"],
@@ -233,7 +261,10 @@ mod tests {
     fn cluster_rules() {
         let (_, msgs) = compile(vec![]);
         assert!(msgs.iter().any(|m| m.starts_with("cluster_id: No cluster")), "{msgs:?}");
-        let (_, msgs) = compile(vec![("cluster_config", Value::string(r#"{"Name":"x","Instances":{}}"#)), ("execution_role_arn", Value::string("r"))]);
+        let (_, msgs) = compile(vec![
+            ("cluster_config", Value::string(r#"{"Name":"x","Instances":{}}"#)),
+            ("execution_role_arn", Value::string("r")),
+        ]);
         assert!(msgs.iter().any(|m| m.contains("must not set Name")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.contains("exactly one of InstanceGroups")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.starts_with("execution_role_arn")), "{msgs:?}");

@@ -27,7 +27,8 @@ impl StepKind for Fail {
     }
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         // The SDK emits an empty message when none is given.
-        let msg = ctx.string(cfg, "error_message", &AttrPath::default()).unwrap_or_else(|| json!(""));
+        let msg =
+            ctx.string(cfg, "error_message", &AttrPath::default()).unwrap_or_else(|| json!(""));
         step.insert("Arguments".into(), json!({ "ErrorMessage": msg }));
     }
 }

@@ -72,7 +72,9 @@ pub fn check_type(t: &str) -> Result<(), String> {
     if t == "CreateModel" {
         return Err("the create-model step's Type is \"Model\" (CreateModel is the API action, not the step type)".into());
     }
-    if !t.starts_with(|c: char| c.is_ascii_alphabetic()) || !t.chars().all(|c| c.is_ascii_alphanumeric()) {
+    if !t.starts_with(|c: char| c.is_ascii_alphabetic())
+        || !t.chars().all(|c| c.is_ascii_alphanumeric())
+    {
         return Err("a step type is a name of letters and digits such as \"EMRServerless\"".into());
     }
     if let Some(k) = KNOWN_TYPES.iter().find(|k| k.eq_ignore_ascii_case(t) && **k != t) {
@@ -89,12 +91,20 @@ fn json_object(cfg: &Value, attr: &str, example: &str, ctx: &mut Ctx) -> Option<
     let v: Json = match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(e) => {
-            ctx.error(path, format!("{attr} is not valid JSON"), format!("{e}. Build it with jsonencode, e.g. {example}."));
+            ctx.error(
+                path,
+                format!("{attr} is not valid JSON"),
+                format!("{e}. Build it with jsonencode, e.g. {example}."),
+            );
             return None;
         }
     };
     if !v.is_object() {
-        ctx.error(path, format!("{attr} is not a JSON object"), format!("Expected an object, e.g. {example}."));
+        ctx.error(
+            path,
+            format!("{attr} is not a JSON object"),
+            format!("Expected an object, e.g. {example}."),
+        );
         return None;
     }
     match expr::compile_json_strings(&v) {
@@ -102,7 +112,11 @@ fn json_object(cfg: &Value, attr: &str, example: &str, ctx: &mut Ctx) -> Option<
         Ok(_) => None,
         Err(errors) => {
             for (at, e) in errors {
-                ctx.error(path.clone(), format!("Invalid {{{{ }}}} reference in {attr}"), format!("At {at}: {e}"));
+                ctx.error(
+                    path.clone(),
+                    format!("Invalid {{{{ }}}} reference in {attr}"),
+                    format!("At {at}: {e}"),
+                );
             }
             None
         }
@@ -148,14 +162,23 @@ impl StepKind for Generic {
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         let ty = model::string(cfg, "type").value().unwrap_or_default();
         if let Err(why) = check_type(&ty) {
-            ctx.error(AttrPath::root("type"), format!("Invalid step type {ty:?}"), format!("{why}."));
+            ctx.error(
+                AttrPath::root("type"),
+                format!("Invalid step type {ty:?}"),
+                format!("{why}."),
+            );
         }
         step.insert("Type".into(), Json::String(ty));
 
-        let args = json_object(cfg, "arguments", "jsonencode({ ClusterId = \"j-123\" })", ctx).unwrap_or_default();
+        let args = json_object(cfg, "arguments", "jsonencode({ ClusterId = \"j-123\" })", ctx)
+            .unwrap_or_default();
         step.insert("Arguments".into(), Json::Object(args));
 
-        let Some(extra) = json_object(cfg, "extra", "jsonencode({ FunctionArn = \"arn:aws:lambda:...\" })", ctx) else { return };
+        let Some(extra) =
+            json_object(cfg, "extra", "jsonencode({ FunctionArn = \"arn:aws:lambda:...\" })", ctx)
+        else {
+            return;
+        };
         for (key, attr) in OWNED_KEYS {
             if extra.contains_key(*key) {
                 ctx.error(
@@ -208,7 +231,9 @@ mod tests {
         let (j, d) = StepResource(Generic).compile(&Value::object(all));
         (
             j.map(|t| serde_json::from_str(&t).expect("json")),
-            d.iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect(),
+            d.iter()
+                .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+                .collect(),
         )
     }
 
@@ -234,9 +259,22 @@ mod tests {
     fn compiles_arguments_and_merges_extra_with_cache_and_retry() {
         let (j, errs) = compile(vec![
             ("type", Value::string("Lambda")),
-            ("arguments", Value::string(r#"{"uri": "{{ Steps.T.TransformOutput.S3OutputPath }}", "n": 3, "nested": {"keep": "\\{{ x }}"}}"#)),
-            ("extra", Value::string(r#"{"FunctionArn": "arn:aws:lambda:us-east-1:111122223333:function:f", "OutputParameters": []}"#)),
-            ("cache", Value::object([("enabled", Value::Bool(true)), ("expire_after", Value::Null)])),
+            (
+                "arguments",
+                Value::string(
+                    r#"{"uri": "{{ Steps.T.TransformOutput.S3OutputPath }}", "n": 3, "nested": {"keep": "\\{{ x }}"}}"#,
+                ),
+            ),
+            (
+                "extra",
+                Value::string(
+                    r#"{"FunctionArn": "arn:aws:lambda:us-east-1:111122223333:function:f", "OutputParameters": []}"#,
+                ),
+            ),
+            (
+                "cache",
+                Value::object([("enabled", Value::Bool(true)), ("expire_after", Value::Null)]),
+            ),
         ]);
         assert!(errs.is_empty(), "{errs:?}");
         assert_eq!(
@@ -259,14 +297,27 @@ mod tests {
         let (_, errs) = compile(vec![
             ("type", Value::string("Lambda")),
             ("description", Value::string("d")),
-            ("extra", Value::string(r#"{"Name": "x", "Arguments": {}, "DependsOn": [], "Description": "e", "DisplayName": "ok"}"#)),
+            (
+                "extra",
+                Value::string(
+                    r#"{"Name": "x", "Arguments": {}, "DependsOn": [], "Description": "e", "DisplayName": "ok"}"#,
+                ),
+            ),
         ]);
         assert_eq!(
             errs,
-            vec!["extra: extra sets Name", "extra: extra sets Arguments", "extra: extra sets DependsOn", "extra: extra sets Description, and so does `description`"]
+            vec![
+                "extra: extra sets Name",
+                "extra: extra sets Arguments",
+                "extra: extra sets DependsOn",
+                "extra: extra sets Description, and so does `description`"
+            ]
         );
         // Without the attribute, extra may carry the key.
-        let (j, errs) = compile(vec![("type", Value::string("Lambda")), ("extra", Value::string(r#"{"DisplayName": "ok"}"#))]);
+        let (j, errs) = compile(vec![
+            ("type", Value::string("Lambda")),
+            ("extra", Value::string(r#"{"DisplayName": "ok"}"#)),
+        ]);
         assert!(errs.is_empty());
         assert_eq!(j.and_then(|j| j.get("DisplayName").cloned()), Some(json!("ok")));
     }
@@ -279,14 +330,21 @@ mod tests {
             ("extra", Value::string("[1]")),
         ]);
         assert!(j.is_none());
-        assert_eq!(errs, vec!["arguments: Invalid {{ }} reference in arguments", "extra: extra is not a JSON object"]);
+        assert_eq!(
+            errs,
+            vec![
+                "arguments: Invalid {{ }} reference in arguments",
+                "extra: extra is not a JSON object"
+            ]
+        );
         let (_, d) = StepResource(Generic).compile(&Value::object([
             ("name", Value::string("S")),
             ("type", Value::string("X")),
             ("arguments", Value::string(r#"{"A": ["{{ Nope.X }}"]}"#)),
         ]));
         assert!(d.iter().any(|d| d.detail.starts_with("At A[0]: ")), "{d:?}");
-        let (_, errs) = compile(vec![("type", Value::string("X")), ("arguments", Value::string("{oops"))]);
+        let (_, errs) =
+            compile(vec![("type", Value::string("X")), ("arguments", Value::string("{oops"))]);
         assert_eq!(errs, vec!["arguments: arguments is not valid JSON"]);
     }
 }

@@ -62,16 +62,10 @@ pub fn check(s: &str, what: &str, allowed: &[&str]) -> Result<(), String> {
         [one] => format!("Did you mean '{one}'? "),
         many => format!(
             "Did you mean {}? ",
-            many.iter()
-                .map(|c| format!("'{c}'"))
-                .collect::<Vec<_>>()
-                .join(" or ")
+            many.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(" or ")
         ),
     };
-    let family = s
-        .rsplit_once('.')
-        .map(|(f, _)| f)
-        .filter(|f| f.starts_with("ml.") && f.len() > 3);
+    let family = s.rsplit_once('.').map(|(f, _)| f).filter(|f| f.starts_with("ml.") && f.len() > 3);
     let same_family: Vec<&str> = family
         .map(|f| {
             allowed
@@ -84,11 +78,7 @@ pub fn check(s: &str, what: &str, allowed: &[&str]) -> Result<(), String> {
     let listing = if same_family.is_empty() {
         format!("SageMaker instance types for {what} look like \"ml.m5.xlarge\"")
     } else {
-        format!(
-            "{} types for {what}: {}",
-            family.unwrap_or_default(),
-            same_family.join(", ")
-        )
+        format!("{} types for {what}: {}", family.unwrap_or_default(), same_family.join(", "))
     };
     Err(format!(
         "{hint}{listing}. To use a type this provider does not know yet, pass it through a String parameter, e.g. {{{{ Parameters.InstanceType }}}}."
@@ -106,12 +96,7 @@ mod tests {
 
     #[test]
     fn lists_come_from_the_sdk_and_differ_per_kind() {
-        for kind in [
-            JobKind::Processing,
-            JobKind::Training,
-            JobKind::Transform,
-            JobKind::Hosting,
-        ] {
+        for kind in [JobKind::Processing, JobKind::Training, JobKind::Transform, JobKind::Hosting] {
             let types = kind.instance_types();
             assert!(types.len() > 20, "{kind:?}");
             assert!(types.iter().all(|t| t.starts_with("ml.")), "{kind:?}");
@@ -128,10 +113,7 @@ mod tests {
     #[test]
     fn misspelt_types_fail_with_did_you_mean() {
         let e = check_for(JobKind::Training, "ml.m5.xxlarge").expect_err("xxlarge");
-        assert!(
-            e.contains("'ml.m5.xlarge'") && e.contains("Did you mean"),
-            "{e}"
-        );
+        assert!(e.contains("'ml.m5.xlarge'") && e.contains("Did you mean"), "{e}");
         assert!(e.contains("ml.m5 types for training jobs: "), "{e}");
         let e = check_for(JobKind::Processing, "ml.g5.2xlarg").expect_err("2xlarg");
         assert!(e.starts_with("Did you mean 'ml.g5.2xlarge'?"), "{e}");
@@ -143,9 +125,6 @@ mod tests {
     fn a_pure_check_over_given_lists() {
         assert!(check("ml.a.b", "x", &["ml.a.b"]).is_ok());
         let e = check("ml.a.c", "x", &["ml.a.b", "ml.z.q"]).expect_err("c");
-        assert!(
-            e.contains("'ml.a.b'") && e.contains("ml.a types for x: ml.a.b"),
-            "{e}"
-        );
+        assert!(e.contains("'ml.a.b'") && e.contains("ml.a types for x: ml.a.b"), "{e}");
     }
 }

@@ -59,9 +59,13 @@ pub fn output_block(what: &str) -> NestedBlock {
     };
     NestedBlock::list(
         "output",
-        Block::new(block_doc)
-            .attr(Attribute::required("name", Type::String, name_doc))
-            .attr(Attribute::optional("type", Type::String, "`String` (default), `Integer`, `Boolean` or `Float`.")),
+        Block::new(block_doc).attr(Attribute::required("name", Type::String, name_doc)).attr(
+            Attribute::optional(
+                "type",
+                Type::String,
+                "`String` (default), `Integer`, `Boolean` or `Float`.",
+            ),
+        ),
     )
 }
 
@@ -74,7 +78,12 @@ pub fn compile_inputs(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) 
 
 /// `OutputParameters`, always present (`[]` when there are no `output` blocks), as the SDK
 /// emits it. `max` is the most outputs the step type accepts, if it has a limit.
-pub fn compile_outputs(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>, max: Option<usize>) {
+pub fn compile_outputs(
+    cfg: &Value,
+    ctx: &mut Ctx,
+    step: &mut Map<String, Json>,
+    max: Option<usize>,
+) {
     let blocks = model::blocks(cfg, "output");
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
@@ -151,7 +160,10 @@ fn outputs_value(name: &str, cfg: &Value) -> Value {
     for b in blocks {
         match model::string(b, "name").value() {
             Some(o) => {
-                m.insert(o.clone(), Value::string(format!("{{{{ Steps.{name}.OutputParameters['{o}'] }}}}")));
+                m.insert(
+                    o.clone(),
+                    Value::string(format!("{{{{ Steps.{name}.OutputParameters['{o}'] }}}}")),
+                );
             }
             None => return Value::Unknown,
         }
@@ -169,14 +181,22 @@ pub fn check_function_arn(arn: &str) -> Result<(), String> {
         return Err("expected arn:aws:lambda:<region>:<account id>:function:<name>, optionally followed by :<version or alias>".into());
     }
     let partition_ok = parts[1] == "aws"
-        || parts[1].strip_prefix("aws-").is_some_and(|r| !r.is_empty() && r.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase())));
+        || parts[1].strip_prefix("aws-").is_some_and(|r| {
+            !r.is_empty()
+                && r.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        });
     if !partition_ok {
-        return Err(format!("the partition {:?} is not an AWS partition (aws, aws-cn, aws-us-gov, ...)", parts[1]));
+        return Err(format!(
+            "the partition {:?} is not an AWS partition (aws, aws-cn, aws-us-gov, ...)",
+            parts[1]
+        ));
     }
     if parts[2] != "lambda" {
         return Err(format!("the service is {:?}, not \"lambda\"", parts[2]));
     }
-    if parts[3].is_empty() || !parts[3].bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if parts[3].is_empty()
+        || !parts[3].bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         return Err(format!("the region {:?} is not a region such as us-east-1", parts[3]));
     }
     if parts[4].len() != 12 || !parts[4].bytes().all(|b| b.is_ascii_digit()) {
@@ -186,11 +206,17 @@ pub fn check_function_arn(arn: &str) -> Result<(), String> {
         return Err(format!("the resource type is {:?}, not \"function\"", parts[5]));
     }
     let name = parts[6];
-    if name.is_empty() || name.len() > 64 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if name.is_empty()
+        || name.len() > 64
+        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err(format!("{name:?} is not a function name (1-64 letters, digits, `-` and `_`)"));
     }
     if let Some(q) = parts.get(7) {
-        let ok = *q == "$LATEST" || (!q.is_empty() && q.len() <= 128 && q.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        let ok = *q == "$LATEST"
+            || (!q.is_empty()
+                && q.len() <= 128
+                && q.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         if !ok {
             return Err(format!("{q:?} is not a version or alias"));
         }
@@ -249,7 +275,10 @@ mod tests {
     const ARN: &str = "arn:aws:lambda:us-east-1:111122223333:function:notify";
 
     fn output(name: &str, ty: Option<&str>) -> Value {
-        Value::object([("name", Value::string(name)), ("type", ty.map(Value::string).unwrap_or(Value::Null))])
+        Value::object([
+            ("name", Value::string(name)),
+            ("type", ty.map(Value::string).unwrap_or(Value::Null)),
+        ])
     }
 
     fn compiled(cfg: &Value) -> Json {
@@ -261,7 +290,10 @@ mod tests {
     fn errors(cfg: &Value) -> Vec<String> {
         let (json, diags) = StepResource(Lambda).compile(cfg);
         assert!(json.is_none());
-        diags.iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect()
+        diags
+            .iter()
+            .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+            .collect()
     }
 
     #[test]
@@ -299,7 +331,8 @@ mod tests {
 
     #[test]
     fn output_parameters_always_emitted() {
-        let cfg = Value::object([("name", Value::string("N")), ("function_arn", Value::string(ARN))]);
+        let cfg =
+            Value::object([("name", Value::string("N")), ("function_arn", Value::string(ARN))]);
         let j = compiled(&cfg);
         assert_eq!(j["OutputParameters"], json!([]));
         assert_eq!(j["Arguments"], json!({}));
@@ -338,10 +371,18 @@ mod tests {
     fn output_mistakes_are_reported_with_paths() {
         let cfg = Value::object([
             ("name", Value::string("Notify")),
-            ("function_arn", Value::string("arn:aws:lambda:us-east-1:111122223333:function:notify")),
+            (
+                "function_arn",
+                Value::string("arn:aws:lambda:us-east-1:111122223333:function:notify"),
+            ),
             (
                 "output",
-                Value::list([output("a", None), output("a", Some("String")), output("it's", None), output("b", Some("integer"))]),
+                Value::list([
+                    output("a", None),
+                    output("a", Some("String")),
+                    output("it's", None),
+                    output("b", Some("integer")),
+                ]),
             ),
         ]);
         assert_eq!(
@@ -356,12 +397,21 @@ mod tests {
 
     #[test]
     fn outputs_export_handles_null_and_unknown() {
-        assert_eq!(outputs_value("N", &Value::object([("output", Value::Null)])), Value::Map(BTreeMap::new()));
-        assert_eq!(outputs_value("N", &Value::object([("output", Value::Unknown)])), Value::Unknown);
+        assert_eq!(
+            outputs_value("N", &Value::object([("output", Value::Null)])),
+            Value::Map(BTreeMap::new())
+        );
+        assert_eq!(
+            outputs_value("N", &Value::object([("output", Value::Unknown)])),
+            Value::Unknown
+        );
         let cfg = Value::object([("output", Value::list([output("ticket", None)]))]);
         assert_eq!(
             outputs_value("Notify", &cfg),
-            Value::map([("ticket", Value::string("{{ Steps.Notify.OutputParameters['ticket'] }}"))])
+            Value::map([(
+                "ticket",
+                Value::string("{{ Steps.Notify.OutputParameters['ticket'] }}")
+            )])
         );
     }
 }

@@ -18,14 +18,14 @@ pub mod fail;
 pub mod generic;
 pub mod instance_types;
 pub mod lambda;
-pub mod processing;
-pub mod quality_check;
-pub mod tuning;
-pub mod training;
 #[path = "model.rs"]
 pub mod model_step;
+pub mod processing;
+pub mod quality_check;
 pub mod register_model;
+pub mod training;
 pub mod transform;
+pub mod tuning;
 
 use std::sync::Arc;
 
@@ -103,13 +103,29 @@ pub fn compile_any(type_name: &str, cfg: &Value) -> (Option<String>, Diagnostics
             }
         )*};
     }
-    try_kind!(processing::Processing, fail::Fail, lambda::Lambda, callback::Callback, condition::Condition, generic::Generic, tuning::Tuning, emr::Emr, quality_check::QualityCheck, clarify_check::ClarifyCheck, training::Training, model_step::ModelStep, register_model::RegisterModel, transform::Transform);
+    try_kind!(
+        processing::Processing,
+        fail::Fail,
+        lambda::Lambda,
+        callback::Callback,
+        condition::Condition,
+        generic::Generic,
+        tuning::Tuning,
+        emr::Emr,
+        quality_check::QualityCheck,
+        clarify_check::ClarifyCheck,
+        training::Training,
+        model_step::ModelStep,
+        register_model::RegisterModel,
+        transform::Transform
+    );
     (None, Diagnostics::new())
 }
 
 impl<K: StepKind> StepResource<K> {
     pub fn full_schema(&self) -> Schema {
-        let mut b = common::common_block(self.0.description(), self.0.cacheable(), self.0.retryable());
+        let mut b =
+            common::common_block(self.0.description(), self.0.cacheable(), self.0.retryable());
         b = self.0.block(b);
         for e in self.0.exports() {
             b = b.attr(Attribute::computed(e.name, e.ty.clone(), e.description));
@@ -170,7 +186,13 @@ impl<K: StepKind> Resource<ProviderData> for StepResource<K> {
         }
     }
 
-    async fn plan(&self, _data: &ProviderData, req: &PlanRequest, planned: &mut Value, diags: &mut Diagnostics) {
+    async fn plan(
+        &self,
+        _data: &ProviderData,
+        req: &PlanRequest,
+        planned: &mut Value,
+        diags: &mut Diagnostics,
+    ) {
         let json = if inputs_known(&req.config) {
             let (json, problems) = self.compile(planned);
             diags.extend(problems);
@@ -211,10 +233,14 @@ mod tests {
     use super::*;
 
     fn processing(attrs: Vec<(&str, Value)>) -> Value {
-        let mut m: std::collections::BTreeMap<String, Value> = [("name", Value::string("Prep")), ("image_uri", Value::string("img")), ("instance_type", Value::string("ml.m5.xlarge"))]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
+        let mut m: std::collections::BTreeMap<String, Value> = [
+            ("name", Value::string("Prep")),
+            ("image_uri", Value::string("img")),
+            ("instance_type", Value::string("ml.m5.xlarge")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
         for (k, v) in attrs {
             m.insert(k.to_string(), v);
         }
@@ -222,17 +248,35 @@ mod tests {
     }
 
     fn validate(cfg: &Value) -> Vec<String> {
-        StepResource(processing::Processing).validate(cfg).iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect()
+        StepResource(processing::Processing)
+            .validate(cfg)
+            .iter()
+            .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+            .collect()
     }
 
     /// Issue 6: validate checks every known value while others are unknown, and reports nothing
     /// that an unknown value could make right.
     #[test]
     fn validate_checks_known_values_only() {
-        let out = |name: Value| Value::list([Value::object([("name", name), ("source", Value::string("/opt/ml/processing/o")), ("destination", Value::Unknown)])]);
-        let pf = Value::list([Value::object([("name", Value::string("R")), ("output_name", Value::string("o")), ("path", Value::string("r.json"))])]);
+        let out = |name: Value| {
+            Value::list([Value::object([
+                ("name", name),
+                ("source", Value::string("/opt/ml/processing/o")),
+                ("destination", Value::Unknown),
+            ])])
+        };
+        let pf = Value::list([Value::object([
+            ("name", Value::string("R")),
+            ("output_name", Value::string("o")),
+            ("path", Value::string("r.json")),
+        ])]);
         // The output's name is unknown: the property file naming it is not a mistake yet.
-        let cfg = processing(vec![("role_arn", Value::Unknown), ("output", out(Value::Unknown)), ("property_file", pf.clone())]);
+        let cfg = processing(vec![
+            ("role_arn", Value::Unknown),
+            ("output", out(Value::Unknown)),
+            ("property_file", pf.clone()),
+        ]);
         assert_eq!(validate(&cfg), Vec::<String>::new());
         // Known mistakes are reported next to unknown values.
         let cfg = processing(vec![
@@ -240,7 +284,13 @@ mod tests {
             ("instance_type", Value::string("ml.m5.xxlarge")),
             ("instance_count", Value::string("-0")),
             ("container_arguments", Value::list([Value::string("a"), Value::Null])),
-            ("input", Value::list([Value::object([("source", Value::string("acme-ml/raw")), ("destination", Value::Unknown)])])),
+            (
+                "input",
+                Value::list([Value::object([
+                    ("source", Value::string("acme-ml/raw")),
+                    ("destination", Value::Unknown),
+                ])]),
+            ),
             ("output", out(Value::string("o"))),
             ("property_file", pf),
         ]);
@@ -254,7 +304,17 @@ mod tests {
             ]
         );
         // With everything known, validate is plan's full compile.
-        let cfg = processing(vec![("output", Value::list([])), ("property_file", Value::list([Value::object([("name", Value::string("R")), ("output_name", Value::string("o")), ("path", Value::string("r.json"))])]))]);
+        let cfg = processing(vec![
+            ("output", Value::list([])),
+            (
+                "property_file",
+                Value::list([Value::object([
+                    ("name", Value::string("R")),
+                    ("output_name", Value::string("o")),
+                    ("path", Value::string("r.json")),
+                ])]),
+            ),
+        ]);
         assert_eq!(validate(&cfg), vec!["property_file[0].output_name: Property file \"R\" names output \"o\", which this step does not have"]);
     }
 }

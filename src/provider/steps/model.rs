@@ -91,36 +91,60 @@ mod tests {
     fn compile(v: &Value) -> Result<Json, Vec<(String, String)>> {
         match StepResource(ModelStep).compile(v) {
             (Some(text), _) => Ok(serde_json::from_str(&text).expect("json")),
-            (None, d) => Err(d.iter().map(|d| (d.path.clone().unwrap_or_default().to_string(), d.summary.clone())).collect()),
+            (None, d) => Err(d
+                .iter()
+                .map(|d| (d.path.clone().unwrap_or_default().to_string(), d.summary.clone()))
+                .collect()),
         }
     }
 
     fn base(extra: Vec<(&str, Value)>) -> Value {
-        let mut attrs = vec![("name", Value::string("CreateModel")), ("image_uri", Value::string("img:1"))];
+        let mut attrs =
+            vec![("name", Value::string("CreateModel")), ("image_uri", Value::string("img:1"))];
         attrs.extend(extra);
         Value::object(attrs)
     }
 
     #[test]
     fn environment_is_always_present_and_isolation_only_when_true() {
-        let off = Value::object([("enable_network_isolation", Value::Bool(false)), ("vpc_config", Value::Null)]);
+        let off = Value::object([
+            ("enable_network_isolation", Value::Bool(false)),
+            ("vpc_config", Value::Null),
+        ]);
         let j = compile(&base(vec![("network", off)])).expect("compiles");
-        assert_eq!(j["Arguments"], json!({"PrimaryContainer": {"Image": "img:1", "Environment": {}}}));
-        let on = Value::object([("enable_network_isolation", Value::Bool(true)), ("vpc_config", Value::Null)]);
+        assert_eq!(
+            j["Arguments"],
+            json!({"PrimaryContainer": {"Image": "img:1", "Environment": {}}})
+        );
+        let on = Value::object([
+            ("enable_network_isolation", Value::Bool(true)),
+            ("vpc_config", Value::Null),
+        ]);
         let j = compile(&base(vec![("network", on)])).expect("compiles");
         assert_eq!(j["Arguments"]["EnableNetworkIsolation"], true);
     }
 
     #[test]
     fn model_data_url_must_be_s3_or_a_reference() {
-        let err = compile(&base(vec![("model_data_url", Value::string("/tmp/model.tar.gz"))])).unwrap_err();
+        let err = compile(&base(vec![("model_data_url", Value::string("/tmp/model.tar.gz"))]))
+            .unwrap_err();
         assert_eq!(err[0].0, "model_data_url");
-        let j = compile(&base(vec![("model_data_url", Value::string("{{ Steps.Train.ModelArtifacts.S3ModelArtifacts }}"))])).expect("compiles");
-        assert_eq!(j["Arguments"]["PrimaryContainer"]["ModelDataUrl"], json!({"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"}));
+        let j = compile(&base(vec![(
+            "model_data_url",
+            Value::string("{{ Steps.Train.ModelArtifacts.S3ModelArtifacts }}"),
+        )]))
+        .expect("compiles");
+        assert_eq!(
+            j["Arguments"]["PrimaryContainer"]["ModelDataUrl"],
+            json!({"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"})
+        );
     }
 
     #[test]
     fn export_is_the_model_name_reference() {
-        assert_eq!((ModelStep.exports()[0].value)("CreateModel", &Value::Null), Value::string("{{ Steps.CreateModel.ModelName }}"));
+        assert_eq!(
+            (ModelStep.exports()[0].value)("CreateModel", &Value::Null),
+            Value::string("{{ Steps.CreateModel.ModelName }}")
+        );
     }
 }

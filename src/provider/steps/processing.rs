@@ -7,8 +7,8 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::common::{self, network_block, put, string_list, string_map, Ctx};
-use super::{Export, StepKind};
 use super::instance_types::JobKind;
+use super::{Export, StepKind};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -22,20 +22,56 @@ pub const CODE_DIR: &str = "/opt/ml/processing/input/code";
 
 fn input_block() -> Block {
     Block::new("A processing input: S3 data copied into the container before the job starts.")
-        .attr(Attribute::optional("name", Type::String, "Input name; defaults to `input-<n>` (1-based), as the SDK names them."))
-        .attr(Attribute::required("source", Type::String, "S3 URI or a reference, e.g. `{{ Parameters.InputData }}`."))
-        .attr(Attribute::required("destination", Type::String, "Container path, e.g. `/opt/ml/processing/input`."))
-        .attr(Attribute::optional("s3_data_type", Type::String, "`S3Prefix` (default) or `ManifestFile`."))
+        .attr(Attribute::optional(
+            "name",
+            Type::String,
+            "Input name; defaults to `input-<n>` (1-based), as the SDK names them.",
+        ))
+        .attr(Attribute::required(
+            "source",
+            Type::String,
+            "S3 URI or a reference, e.g. `{{ Parameters.InputData }}`.",
+        ))
+        .attr(Attribute::required(
+            "destination",
+            Type::String,
+            "Container path, e.g. `/opt/ml/processing/input`.",
+        ))
+        .attr(Attribute::optional(
+            "s3_data_type",
+            Type::String,
+            "`S3Prefix` (default) or `ManifestFile`.",
+        ))
         .attr(Attribute::optional("s3_input_mode", Type::String, "`File` (default) or `Pipe`."))
-        .attr(Attribute::optional("s3_data_distribution_type", Type::String, "`FullyReplicated` (default) or `ShardedByS3Key`."))
+        .attr(Attribute::optional(
+            "s3_data_distribution_type",
+            Type::String,
+            "`FullyReplicated` (default) or `ShardedByS3Key`.",
+        ))
 }
 
 fn output_block() -> Block {
     Block::new("A processing output: a container folder uploaded to S3 when the job ends.")
-        .attr(Attribute::required("name", Type::String, "Output name; other steps read it as `outputs[\"<name>\"]`."))
-        .attr(Attribute::required("source", Type::String, "Container path, e.g. `/opt/ml/processing/train`."))
-        .attr(Attribute::required("destination", Type::String, "S3 URI or a reference, e.g. `s3://bucket/{{ Execution.PipelineExecutionId }}/train`."))
-        .attr(Attribute::optional("s3_upload_mode", Type::String, "`EndOfJob` (default) or `Continuous`."))
+        .attr(Attribute::required(
+            "name",
+            Type::String,
+            "Output name; other steps read it as `outputs[\"<name>\"]`.",
+        ))
+        .attr(Attribute::required(
+            "source",
+            Type::String,
+            "Container path, e.g. `/opt/ml/processing/train`.",
+        ))
+        .attr(Attribute::required(
+            "destination",
+            Type::String,
+            "S3 URI or a reference, e.g. `s3://bucket/{{ Execution.PipelineExecutionId }}/train`.",
+        ))
+        .attr(Attribute::optional(
+            "s3_upload_mode",
+            Type::String,
+            "`EndOfJob` (default) or `Continuous`.",
+        ))
 }
 
 fn property_file_block() -> Block {
@@ -87,9 +123,17 @@ impl StepKind for Processing {
         let mut args = Map::new();
 
         let mut cluster = Map::new();
-        put(&mut cluster, "InstanceType", ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing));
+        put(
+            &mut cluster,
+            "InstanceType",
+            ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing),
+        );
         put(&mut cluster, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-        put(&mut cluster, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
+        put(
+            &mut cluster,
+            "VolumeSizeInGB",
+            ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)),
+        );
         put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
         args.insert("ProcessingResources".into(), json!({ "ClusterConfig": cluster }));
 
@@ -111,7 +155,11 @@ impl StepKind for Processing {
             entrypoint = Some(e);
         }
         put(&mut app, "ContainerEntrypoint", entrypoint.map(Json::Array));
-        put(&mut app, "ContainerArguments", ctx.string_list(cfg, "container_arguments", &root).map(Json::Array));
+        put(
+            &mut app,
+            "ContainerArguments",
+            ctx.string_list(cfg, "container_arguments", &root).map(Json::Array),
+        );
         args.insert("AppSpecification".into(), Json::Object(app));
         put(&mut args, "RoleArn", ctx.string(cfg, "role_arn", &root));
 
@@ -119,9 +167,14 @@ impl StepKind for Processing {
         let mut input_names = std::collections::BTreeSet::new();
         for (i, b) in model::blocks(cfg, "input").iter().enumerate() {
             let path = AttrPath::root("input").index(i);
-            let name = model::string(b, "name").value().unwrap_or_else(|| format!("input-{}", i + 1));
+            let name =
+                model::string(b, "name").value().unwrap_or_else(|| format!("input-{}", i + 1));
             if !input_names.insert(name.clone()) {
-                ctx.error(path.clone().attr("name"), format!("Duplicate input name {name:?}"), "Give each input a unique name.");
+                ctx.error(
+                    path.clone().attr("name"),
+                    format!("Duplicate input name {name:?}"),
+                    "Give each input a unique name.",
+                );
             }
             inputs.push(s3_input(
                 &name,
@@ -134,10 +187,21 @@ impl StepKind for Processing {
         }
         if let Some(code) = code {
             if !input_names.insert("code".into()) {
-                ctx.error(AttrPath::root("input"), "An input is named \"code\"", "The `code` attribute adds an input named \"code\"; rename your input.");
+                ctx.error(
+                    AttrPath::root("input"),
+                    "An input is named \"code\"",
+                    "The `code` attribute adds an input named \"code\"; rename your input.",
+                );
             }
             // The SDK appends the code input after the step's own inputs.
-            inputs.push(s3_input("code", Some(Json::String(code)), Some(CODE_DIR.into()), None, None, None));
+            inputs.push(s3_input(
+                "code",
+                Some(Json::String(code)),
+                Some(CODE_DIR.into()),
+                None,
+                None,
+                None,
+            ));
         }
         if !inputs.is_empty() {
             args.insert("ProcessingInputs".into(), Json::Array(inputs));
@@ -149,12 +213,21 @@ impl StepKind for Processing {
             let path = AttrPath::root("output").index(i);
             let name = model::string(b, "name").value().unwrap_or_default();
             if !output_names.insert(name.clone()) {
-                ctx.error(path.clone().attr("name"), format!("Duplicate output name {name:?}"), "Give each output a unique name.");
+                ctx.error(
+                    path.clone().attr("name"),
+                    format!("Duplicate output name {name:?}"),
+                    "Give each output a unique name.",
+                );
             }
             let mut s3 = Map::new();
             put(&mut s3, "S3Uri", ctx.s3_uri(b, "destination", &path));
             put(&mut s3, "LocalPath", model::string(b, "source").value().map(Json::String));
-            s3.insert("S3UploadMode".into(), Json::String(model::string(b, "s3_upload_mode").value().unwrap_or_else(|| "EndOfJob".into())));
+            s3.insert(
+                "S3UploadMode".into(),
+                Json::String(
+                    model::string(b, "s3_upload_mode").value().unwrap_or_else(|| "EndOfJob".into()),
+                ),
+            );
             outputs.push(json!({"OutputName": name, "AppManaged": false, "S3Output": s3}));
         }
         if !outputs.is_empty() {
@@ -163,13 +236,21 @@ impl StepKind for Processing {
             put(&mut out_cfg, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
             args.insert("ProcessingOutputConfig".into(), Json::Object(out_cfg));
         } else if model::string(cfg, "output_kms_key_id").value().is_some() {
-            ctx.error(AttrPath::root("output_kms_key_id"), "output_kms_key_id without outputs", "Add an output block, or remove output_kms_key_id.");
+            ctx.error(
+                AttrPath::root("output_kms_key_id"),
+                "output_kms_key_id without outputs",
+                "Add an output block, or remove output_kms_key_id.",
+            );
         }
 
         if let Some(max) = ctx.count(cfg, "max_runtime_in_seconds", &root, 1, None) {
             args.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max }));
         }
-        put(&mut args, "Environment", ctx.string_map(cfg, "environment", &root, true).map(Json::Object));
+        put(
+            &mut args,
+            "Environment",
+            ctx.string_map(cfg, "environment", &root, true).map(Json::Object),
+        );
         put(&mut args, "NetworkConfig", common::network_config(cfg, ctx));
         put(&mut args, "Tags", tags(cfg));
         step.insert("Arguments".into(), Json::Object(args));
@@ -181,7 +262,11 @@ impl StepKind for Processing {
             let name = model::string(b, "name").value().unwrap_or_default();
             let output = model::string(b, "output_name").value().unwrap_or_default();
             if !file_names.insert(name.clone()) {
-                ctx.error(path.clone().attr("name"), format!("Duplicate property file {name:?}"), "Give each property file a unique name.");
+                ctx.error(
+                    path.clone().attr("name"),
+                    format!("Duplicate property file {name:?}"),
+                    "Give each property file a unique name.",
+                );
             }
             if !output_names.contains(&output) {
                 ctx.error(

@@ -34,8 +34,13 @@ const CHECK_TYPES: [&str; 2] = ["DATA_QUALITY", "MODEL_QUALITY"];
 const DATASET_FORMATS: [&str; 3] = ["csv", "json", "parquet"];
 const PROBLEM_TYPES: [&str; 3] = ["Regression", "BinaryClassification", "MulticlassClassification"];
 /// The MODEL_QUALITY-only attributes; each sets the analyzer environment variable of its name.
-const MODEL_QUALITY_ATTRS: [&str; 5] =
-    ["problem_type", "inference_attribute", "probability_attribute", "ground_truth_attribute", "probability_threshold_attribute"];
+const MODEL_QUALITY_ATTRS: [&str; 5] = [
+    "problem_type",
+    "inference_attribute",
+    "probability_attribute",
+    "ground_truth_attribute",
+    "probability_threshold_attribute",
+];
 
 /// Container paths of the Model Monitor analyzer, as the SDK mounts them.
 const INPUT_DIR: &str = "/opt/ml/processing/input";
@@ -94,12 +99,24 @@ impl StepKind for QualityCheck {
         }
         env.insert("dataset_source".into(), json!(dataset_dir));
         for (attr, name, env_key) in [
-            ("post_analytics_processor_script", "post_analytics_processor_script_input", "post_analytics_processor_script"),
-            ("record_preprocessor_script", "record_preprocessor_script_input", "record_preprocessor_script"),
+            (
+                "post_analytics_processor_script",
+                "post_analytics_processor_script_input",
+                "post_analytics_processor_script",
+            ),
+            (
+                "record_preprocessor_script",
+                "record_preprocessor_script_input",
+                "record_preprocessor_script",
+            ),
         ] {
             let Some(uri) = model::string(cfg, attr).value() else { continue };
             if attr == "record_preprocessor_script" && model_quality {
-                ctx.error(AttrPath::root(attr), "record_preprocessor_script is for DATA_QUALITY checks", "Remove it, or use check_type = \"DATA_QUALITY\".");
+                ctx.error(
+                    AttrPath::root(attr),
+                    "record_preprocessor_script is for DATA_QUALITY checks",
+                    "Remove it, or use check_type = \"DATA_QUALITY\".",
+                );
             }
             let dir = format!("{INPUT_DIR}/{name}");
             let file = script_file(ctx, attr, &uri);
@@ -116,13 +133,21 @@ impl StepKind for QualityCheck {
                     format!("Set problem_type to one of {PROBLEM_TYPES:?}."),
                 ),
                 Some(p) if !p.contains("{{") && !PROBLEM_TYPES.contains(&p.as_str()) => {
-                    ctx.error(AttrPath::root("problem_type"), format!("Unknown problem_type {p:?}"), format!("Use one of {PROBLEM_TYPES:?}, or a reference."));
+                    ctx.error(
+                        AttrPath::root("problem_type"),
+                        format!("Unknown problem_type {p:?}"),
+                        format!("Use one of {PROBLEM_TYPES:?}, or a reference."),
+                    );
                 }
                 _ => {}
             }
             if let Some(t) = model::string(cfg, "probability_threshold_attribute").value() {
                 if !t.contains("{{") && t.trim().parse::<f64>().is_err() {
-                    ctx.error(AttrPath::root("probability_threshold_attribute"), format!("Invalid threshold {t:?}"), "Write a number such as \"0.5\", or a reference.");
+                    ctx.error(
+                        AttrPath::root("probability_threshold_attribute"),
+                        format!("Invalid threshold {t:?}"),
+                        "Write a number such as \"0.5\", or a reference.",
+                    );
                 }
             }
             for attr in MODEL_QUALITY_ATTRS {
@@ -133,7 +158,11 @@ impl StepKind for QualityCheck {
         } else if check_type.is_some() {
             for attr in MODEL_QUALITY_ATTRS {
                 if model::string(cfg, attr).value().is_some() {
-                    ctx.error(AttrPath::root(attr), format!("{attr} is for MODEL_QUALITY checks"), "Remove it, or use check_type = \"MODEL_QUALITY\".");
+                    ctx.error(
+                        AttrPath::root(attr),
+                        format!("{attr} is for MODEL_QUALITY checks"),
+                        "Remove it, or use check_type = \"MODEL_QUALITY\".",
+                    );
                 }
             }
         }
@@ -145,7 +174,10 @@ impl StepKind for QualityCheck {
 
         step.insert("CheckType".into(), check_type.map(Json::String).unwrap_or(Json::Null));
         baseline_keys(cfg, ctx, step);
-        step.insert("SuppliedBaselineStatistics".into(), s3_uri(ctx, cfg, "supplied_baseline_statistics", false).unwrap_or(Json::Null));
+        step.insert(
+            "SuppliedBaselineStatistics".into(),
+            s3_uri(ctx, cfg, "supplied_baseline_statistics", false).unwrap_or(Json::Null),
+        );
     }
 }
 
@@ -157,7 +189,11 @@ fn dataset_format(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
     let position = model::string(cfg, "csv_output_columns_position").value();
     let lines = cfg.get("json_lines").and_then(Value::as_bool);
     let misplaced = |ctx: &mut Ctx, attr: &str, want: &str| {
-        ctx.error(AttrPath::root(attr), format!("{attr} applies to {want} datasets"), format!("Remove it, or set dataset_format = \"{want}\"."));
+        ctx.error(
+            AttrPath::root(attr),
+            format!("{attr} applies to {want} datasets"),
+            format!("Remove it, or set dataset_format = \"{want}\"."),
+        );
     };
     if format.as_deref() != Some("csv") {
         if header.is_some() {
@@ -174,18 +210,35 @@ fn dataset_format(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
         Some("csv") => {
             let position = position.unwrap_or_else(|| "START".into());
             if position != "START" && position != "END" {
-                ctx.error(AttrPath::root("csv_output_columns_position"), format!("Invalid position {position:?}"), "Use \"START\" or \"END\".");
+                ctx.error(
+                    AttrPath::root("csv_output_columns_position"),
+                    format!("Invalid position {position:?}"),
+                    "Use \"START\" or \"END\".",
+                );
             }
-            Some(json!(format!("{{\"csv\": {{\"header\": {}, \"output_columns_position\": \"{position}\"}}}}", header.unwrap_or(true))))
+            Some(json!(format!(
+                "{{\"csv\": {{\"header\": {}, \"output_columns_position\": \"{position}\"}}}}",
+                header.unwrap_or(true)
+            )))
         }
-        Some("json") => Some(json!(format!("{{\"json\": {{\"lines\": {}}}}}", lines.unwrap_or(true)))),
+        Some("json") => {
+            Some(json!(format!("{{\"json\": {{\"lines\": {}}}}}", lines.unwrap_or(true))))
+        }
         Some("parquet") => Some(json!("{\"parquet\": {}}")),
         Some(other) => {
-            ctx.error(AttrPath::root("dataset_format"), format!("Unknown dataset_format {other:?}"), format!("Use one of {DATASET_FORMATS:?}."));
+            ctx.error(
+                AttrPath::root("dataset_format"),
+                format!("Unknown dataset_format {other:?}"),
+                format!("Use one of {DATASET_FORMATS:?}."),
+            );
             None
         }
         None => {
-            ctx.error(AttrPath::root("dataset_format"), "Missing dataset_format", format!("Use one of {DATASET_FORMATS:?}."));
+            ctx.error(
+                AttrPath::root("dataset_format"),
+                "Missing dataset_format",
+                format!("Use one of {DATASET_FORMATS:?}."),
+            );
             None
         }
     }
@@ -231,11 +284,19 @@ pub(super) fn check_type(ctx: &mut Ctx, cfg: &Value, allowed: &[&str]) -> Option
     match model::string(cfg, "check_type").value() {
         Some(t) if allowed.contains(&t.as_str()) => Some(t),
         Some(t) => {
-            ctx.error(AttrPath::root("check_type"), format!("Unknown check_type {t:?}"), format!("Use one of {allowed:?}."));
+            ctx.error(
+                AttrPath::root("check_type"),
+                format!("Unknown check_type {t:?}"),
+                format!("Use one of {allowed:?}."),
+            );
             None
         }
         None => {
-            ctx.error(AttrPath::root("check_type"), "Missing check_type", format!("Use one of {allowed:?}."));
+            ctx.error(
+                AttrPath::root("check_type"),
+                "Missing check_type",
+                format!("Use one of {allowed:?}."),
+            );
             None
         }
     }
@@ -244,7 +305,11 @@ pub(super) fn check_type(ctx: &mut Ctx, cfg: &Value, allowed: &[&str]) -> Option
 /// A top-level S3 location attribute ([`Ctx::s3_uri`]), reported as missing when `required`.
 pub(super) fn s3_uri(ctx: &mut Ctx, cfg: &Value, attr: &str, required: bool) -> Option<Json> {
     if required && cfg.get(attr).is_none_or(Value::is_null) {
-        ctx.error(AttrPath::root(attr), format!("Missing {attr}"), "Give an S3 URI such as \"s3://my-bucket/prefix\", or a reference.");
+        ctx.error(
+            AttrPath::root(attr),
+            format!("Missing {attr}"),
+            "Give an S3 URI such as \"s3://my-bucket/prefix\", or a reference.",
+        );
         return None;
     }
     ctx.s3_uri(cfg, attr, &AttrPath::default())
@@ -269,11 +334,21 @@ pub(super) fn s3_input(name: &str, uri: Json, local: &str, distribution: Option<
 /// The processing request of a check job (`Environment` aside): resources with the SDK's
 /// `CheckJobConfig` defaults, image, role, the given inputs, one output from
 /// `/opt/ml/processing/output`, stopping condition and network.
-pub(super) fn check_job_arguments(cfg: &Value, ctx: &mut Ctx, inputs: Vec<Json>, output_name: &str, output_uri: Option<Json>) -> Map<String, Json> {
+pub(super) fn check_job_arguments(
+    cfg: &Value,
+    ctx: &mut Ctx,
+    inputs: Vec<Json>,
+    output_name: &str,
+    output_uri: Option<Json>,
+) -> Map<String, Json> {
     let root = AttrPath::default();
     let mut args = Map::new();
     let mut cluster = Map::new();
-    cluster.insert("InstanceType".into(), ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing).unwrap_or_else(|| json!("ml.m5.xlarge")));
+    cluster.insert(
+        "InstanceType".into(),
+        ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing)
+            .unwrap_or_else(|| json!("ml.m5.xlarge")),
+    );
     put(&mut cluster, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
     put(&mut cluster, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
     put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
@@ -284,7 +359,11 @@ pub(super) fn check_job_arguments(cfg: &Value, ctx: &mut Ctx, inputs: Vec<Json>,
         Some(i) => {
             app.insert("ImageUri".into(), i);
         }
-        None => ctx.error(AttrPath::root("image_uri"), "Missing image_uri", "Give the image URI of the check container for your region."),
+        None => ctx.error(
+            AttrPath::root("image_uri"),
+            "Missing image_uri",
+            "Give the image URI of the check container for your region.",
+        ),
     }
     args.insert("AppSpecification".into(), Json::Object(app));
     put(&mut args, "RoleArn", ctx.string(cfg, "role_arn", &root));
@@ -295,7 +374,10 @@ pub(super) fn check_job_arguments(cfg: &Value, ctx: &mut Ctx, inputs: Vec<Json>,
     s3.insert("LocalPath".into(), json!(OUTPUT_DIR));
     s3.insert("S3UploadMode".into(), json!("EndOfJob"));
     let mut out_cfg = Map::new();
-    out_cfg.insert("Outputs".into(), json!([{"OutputName": output_name, "AppManaged": false, "S3Output": s3}]));
+    out_cfg.insert(
+        "Outputs".into(),
+        json!([{"OutputName": output_name, "AppManaged": false, "S3Output": s3}]),
+    );
     put(&mut out_cfg, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
     args.insert("ProcessingOutputConfig".into(), Json::Object(out_cfg));
 
@@ -310,11 +392,26 @@ pub(super) fn check_job_arguments(cfg: &Value, ctx: &mut Ctx, inputs: Vec<Json>,
 /// `FailOnViolation`, `RegisterNewBaseline`, `SuppliedBaselineConstraints`.
 pub(super) fn baseline_keys(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
     let root = AttrPath::default();
-    step.insert("ModelPackageGroupName".into(), ctx.string(cfg, "model_package_group_name", &root).unwrap_or(Json::Null));
-    step.insert("SkipCheck".into(), ctx.typed(cfg, "skip_check", &root, Scalar::Boolean).unwrap_or(json!(false)));
-    step.insert("FailOnViolation".into(), ctx.typed(cfg, "fail_on_violation", &root, Scalar::Boolean).unwrap_or(json!(true)));
-    step.insert("RegisterNewBaseline".into(), ctx.typed(cfg, "register_new_baseline", &root, Scalar::Boolean).unwrap_or(json!(false)));
-    step.insert("SuppliedBaselineConstraints".into(), s3_uri(ctx, cfg, "supplied_baseline_constraints", false).unwrap_or(Json::Null));
+    step.insert(
+        "ModelPackageGroupName".into(),
+        ctx.string(cfg, "model_package_group_name", &root).unwrap_or(Json::Null),
+    );
+    step.insert(
+        "SkipCheck".into(),
+        ctx.typed(cfg, "skip_check", &root, Scalar::Boolean).unwrap_or(json!(false)),
+    );
+    step.insert(
+        "FailOnViolation".into(),
+        ctx.typed(cfg, "fail_on_violation", &root, Scalar::Boolean).unwrap_or(json!(true)),
+    );
+    step.insert(
+        "RegisterNewBaseline".into(),
+        ctx.typed(cfg, "register_new_baseline", &root, Scalar::Boolean).unwrap_or(json!(false)),
+    );
+    step.insert(
+        "SuppliedBaselineConstraints".into(),
+        s3_uri(ctx, cfg, "supplied_baseline_constraints", false).unwrap_or(Json::Null),
+    );
 }
 
 #[cfg(test)]
@@ -331,28 +428,54 @@ mod tests {
         ];
         all.extend(attrs);
         let (json, diags) = StepResource(QualityCheck).compile(&Value::object(all));
-        let msgs = diags.iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect();
+        let msgs = diags
+            .iter()
+            .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+            .collect();
         (json.map(|j| serde_json::from_str(&j).unwrap_or(Json::Null)), msgs)
     }
 
     #[test]
     fn data_quality_matches_the_sdk_shape() {
-        let (json, msgs) = compile(vec![("check_type", Value::string("DATA_QUALITY")), ("dataset_format", Value::string("csv"))]);
+        let (json, msgs) = compile(vec![
+            ("check_type", Value::string("DATA_QUALITY")),
+            ("dataset_format", Value::string("csv")),
+        ]);
         assert!(msgs.is_empty(), "{msgs:?}");
         let step = json.expect("compiled");
-        assert_eq!(step["Arguments"]["Environment"]["dataset_format"], json!("{\"csv\": {\"header\": true, \"output_columns_position\": \"START\"}}"));
-        assert_eq!(step["Arguments"]["Environment"]["dataset_source"], json!("/opt/ml/processing/input/baseline_dataset_input"));
-        assert_eq!(step["Arguments"]["ProcessingResources"]["ClusterConfig"]["InstanceType"], json!("ml.m5.xlarge"));
-        for (k, v) in [("SkipCheck", json!(false)), ("FailOnViolation", json!(true)), ("ModelPackageGroupName", Json::Null), ("SuppliedBaselineStatistics", Json::Null)] {
+        assert_eq!(
+            step["Arguments"]["Environment"]["dataset_format"],
+            json!("{\"csv\": {\"header\": true, \"output_columns_position\": \"START\"}}")
+        );
+        assert_eq!(
+            step["Arguments"]["Environment"]["dataset_source"],
+            json!("/opt/ml/processing/input/baseline_dataset_input")
+        );
+        assert_eq!(
+            step["Arguments"]["ProcessingResources"]["ClusterConfig"]["InstanceType"],
+            json!("ml.m5.xlarge")
+        );
+        for (k, v) in [
+            ("SkipCheck", json!(false)),
+            ("FailOnViolation", json!(true)),
+            ("ModelPackageGroupName", Json::Null),
+            ("SuppliedBaselineStatistics", Json::Null),
+        ] {
             assert_eq!(step[k], v, "{k}");
         }
     }
 
     #[test]
     fn parquet_format() {
-        let (json, msgs) = compile(vec![("check_type", Value::string("DATA_QUALITY")), ("dataset_format", Value::string("parquet"))]);
+        let (json, msgs) = compile(vec![
+            ("check_type", Value::string("DATA_QUALITY")),
+            ("dataset_format", Value::string("parquet")),
+        ]);
         assert!(msgs.is_empty(), "{msgs:?}");
-        assert_eq!(json.expect("compiled")["Arguments"]["Environment"]["dataset_format"], json!("{\"parquet\": {}}"));
+        assert_eq!(
+            json.expect("compiled")["Arguments"]["Environment"]["dataset_format"],
+            json!("{\"parquet\": {}}")
+        );
     }
 
     #[test]

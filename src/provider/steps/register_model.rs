@@ -20,9 +20,9 @@ use std::collections::BTreeSet;
 use serde_json::{json, Map, Value as Json};
 
 use super::common::{put, string_list, string_map, Ctx};
+use super::instance_types::JobKind;
 use super::model_step::container;
 use super::processing::tags;
-use super::instance_types::JobKind;
 use super::training::one_of;
 use super::{Export, StepKind};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
@@ -36,13 +36,38 @@ const SKIP_MODEL_VALIDATION: [&str; 2] = ["None", "All"];
 
 /// One section of `model_metrics`: (block, API key, description, its metrics sources as
 /// (block, API key)).
-type MetricSection = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
+type MetricSection =
+    (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
 
 const METRIC_SECTIONS: [MetricSection; 4] = [
-    ("model_quality", "ModelQuality", "Model quality metrics, e.g. from a `MODEL_QUALITY` check or an evaluation step.", &[("statistics", "Statistics"), ("constraints", "Constraints")]),
-    ("model_data_quality", "ModelDataQuality", "Data quality metrics of the model's input data.", &[("statistics", "Statistics"), ("constraints", "Constraints")]),
-    ("bias", "Bias", "Bias reports, e.g. from SageMaker Clarify.", &[("report", "Report"), ("pre_training_report", "PreTrainingReport"), ("post_training_report", "PostTrainingReport")]),
-    ("explainability", "Explainability", "Explainability report, e.g. from SageMaker Clarify.", &[("report", "Report")]),
+    (
+        "model_quality",
+        "ModelQuality",
+        "Model quality metrics, e.g. from a `MODEL_QUALITY` check or an evaluation step.",
+        &[("statistics", "Statistics"), ("constraints", "Constraints")],
+    ),
+    (
+        "model_data_quality",
+        "ModelDataQuality",
+        "Data quality metrics of the model's input data.",
+        &[("statistics", "Statistics"), ("constraints", "Constraints")],
+    ),
+    (
+        "bias",
+        "Bias",
+        "Bias reports, e.g. from SageMaker Clarify.",
+        &[
+            ("report", "Report"),
+            ("pre_training_report", "PreTrainingReport"),
+            ("post_training_report", "PostTrainingReport"),
+        ],
+    ),
+    (
+        "explainability",
+        "Explainability",
+        "Explainability report, e.g. from SageMaker Clarify.",
+        &[("report", "Report")],
+    ),
 ];
 
 // ---- schema -------------------------------------------------------------------------------
@@ -116,35 +141,74 @@ impl StepKind for RegisterModel {
 
         let mut spec = Map::new();
         spec.insert("Containers".into(), Json::Array(vec![container(cfg, ctx)]));
-        put(&mut spec, "SupportedContentTypes", ctx.string_list(cfg, "content_types", &root).map(Json::Array));
-        put(&mut spec, "SupportedResponseMIMETypes", ctx.string_list(cfg, "response_types", &root).map(Json::Array));
-        put(&mut spec, "SupportedRealtimeInferenceInstanceTypes", instance_types(cfg, "inference_instances", ctx, JobKind::Hosting));
-        put(&mut spec, "SupportedTransformInstanceTypes", instance_types(cfg, "transform_instances", ctx, JobKind::Transform));
+        put(
+            &mut spec,
+            "SupportedContentTypes",
+            ctx.string_list(cfg, "content_types", &root).map(Json::Array),
+        );
+        put(
+            &mut spec,
+            "SupportedResponseMIMETypes",
+            ctx.string_list(cfg, "response_types", &root).map(Json::Array),
+        );
+        put(
+            &mut spec,
+            "SupportedRealtimeInferenceInstanceTypes",
+            instance_types(cfg, "inference_instances", ctx, JobKind::Hosting),
+        );
+        put(
+            &mut spec,
+            "SupportedTransformInstanceTypes",
+            instance_types(cfg, "transform_instances", ctx, JobKind::Transform),
+        );
         args.insert("InferenceSpecification".into(), Json::Object(spec));
 
         let status = one_of(ctx, cfg, "approval_status", &root, &APPROVAL_STATUSES);
-        args.insert("ModelApprovalStatus".into(), status.unwrap_or_else(|| json!("PendingManualApproval")));
+        args.insert(
+            "ModelApprovalStatus".into(),
+            status.unwrap_or_else(|| json!("PendingManualApproval")),
+        );
 
         if let Some(d) = model::string(cfg, "model_package_description").value() {
             if d.chars().count() > 1024 {
-                ctx.error(AttrPath::root("model_package_description"), "model_package_description is too long", "SageMaker accepts at most 1024 characters.");
+                ctx.error(
+                    AttrPath::root("model_package_description"),
+                    "model_package_description is too long",
+                    "SageMaker accepts at most 1024 characters.",
+                );
             }
         }
-        put(&mut args, "ModelPackageDescription", ctx.string(cfg, "model_package_description", &root));
+        put(
+            &mut args,
+            "ModelPackageDescription",
+            ctx.string(cfg, "model_package_description", &root),
+        );
         put(&mut args, "ModelMetrics", model_metrics(cfg, ctx));
 
         if let Some(m) = ctx.string_map(cfg, "customer_metadata", &root, false) {
             if m.len() > 50 {
-                ctx.error(AttrPath::root("customer_metadata"), "Too many customer_metadata entries", format!("SageMaker accepts at most 50; this step has {}.", m.len()));
+                ctx.error(
+                    AttrPath::root("customer_metadata"),
+                    "Too many customer_metadata entries",
+                    format!("SageMaker accepts at most 50; this step has {}.", m.len()),
+                );
             }
             for k in m.keys() {
                 if k.is_empty() || k.chars().count() > 128 {
-                    ctx.error(AttrPath::root("customer_metadata").key(k), "Invalid customer_metadata key", "Keys are 1-128 characters.");
+                    ctx.error(
+                        AttrPath::root("customer_metadata").key(k),
+                        "Invalid customer_metadata key",
+                        "Keys are 1-128 characters.",
+                    );
                 }
             }
             args.insert("CustomerMetadataProperties".into(), Json::Object(m));
         }
-        put(&mut args, "SkipModelValidation", one_of(ctx, cfg, "skip_model_validation", &root, &SKIP_MODEL_VALIDATION));
+        put(
+            &mut args,
+            "SkipModelValidation",
+            one_of(ctx, cfg, "skip_model_validation", &root, &SKIP_MODEL_VALIDATION),
+        );
         put(&mut args, "Tags", tags(cfg));
         step.insert("Arguments".into(), Json::Object(args));
     }
@@ -164,7 +228,10 @@ impl StepKind for RegisterModel {
 /// A model package group name: 1-63 of `[A-Za-z0-9-]`, alphanumeric first and last.
 fn valid_group_name(s: &str) -> bool {
     let ok_edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    s.len() <= 63 && ok_edge(s.chars().next()) && ok_edge(s.chars().last()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    s.len() <= 63
+        && ok_edge(s.chars().next())
+        && ok_edge(s.chars().last())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// A list of instance types, each a SageMaker instance type for `kind` or a reference.
@@ -198,14 +265,25 @@ fn model_metrics(cfg: &Value, ctx: &mut Ctx) -> Option<Json> {
         }
         if obj.is_empty() {
             let names: Vec<&str> = sources.iter().map(|(s, _)| *s).collect();
-            ctx.error(path, format!("Empty {block} block"), format!("Add at least one of: {}.", names.join(", ")));
+            ctx.error(
+                path,
+                format!("Empty {block} block"),
+                format!("Add at least one of: {}.", names.join(", ")),
+            );
             continue;
         }
         out.insert(key.to_string(), Json::Object(obj));
     }
     if !present {
         let names: BTreeSet<&str> = METRIC_SECTIONS.iter().map(|s| s.0).collect();
-        ctx.error(root, "Empty model_metrics block", format!("Add at least one of: {}; or remove the block.", names.into_iter().collect::<Vec<_>>().join(", ")));
+        ctx.error(
+            root,
+            "Empty model_metrics block",
+            format!(
+                "Add at least one of: {}; or remove the block.",
+                names.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        );
         return None;
     }
     Some(Json::Object(out))
@@ -219,7 +297,10 @@ mod tests {
     fn compile(v: &Value) -> Result<Json, Vec<(String, String)>> {
         match StepResource(RegisterModel).compile(v) {
             (Some(text), _) => Ok(serde_json::from_str(&text).expect("json")),
-            (None, d) => Err(d.iter().map(|d| (d.path.clone().unwrap_or_default().to_string(), d.summary.clone())).collect()),
+            (None, d) => Err(d
+                .iter()
+                .map(|d| (d.path.clone().unwrap_or_default().to_string(), d.summary.clone()))
+                .collect()),
         }
     }
 
@@ -234,7 +315,11 @@ mod tests {
     }
 
     fn source(uri: &str) -> Value {
-        Value::object([("content_type", Value::string("application/json")), ("s3_uri", Value::string(uri)), ("content_digest", Value::Null)])
+        Value::object([
+            ("content_type", Value::string("application/json")),
+            ("s3_uri", Value::string(uri)),
+            ("content_digest", Value::Null),
+        ])
     }
 
     #[test]
@@ -242,22 +327,50 @@ mod tests {
         let j = compile(&base(vec![])).expect("compiles");
         assert_eq!(j["Arguments"]["ModelApprovalStatus"], "PendingManualApproval");
         assert!(j["Arguments"].get("SkipModelValidation").is_none());
-        assert_eq!(j["Arguments"]["InferenceSpecification"], json!({"Containers": [{"Image": "img:1", "Environment": {}}]}));
+        assert_eq!(
+            j["Arguments"]["InferenceSpecification"],
+            json!({"Containers": [{"Image": "img:1", "Environment": {}}]})
+        );
     }
 
     #[test]
     fn approval_status_is_an_enumeration_or_a_reference() {
         let err = compile(&base(vec![("approval_status", Value::string("approved"))])).unwrap_err();
-        assert_eq!(err, vec![("approval_status".to_string(), "Invalid approval_status \"approved\"".to_string())]);
-        let j = compile(&base(vec![("approval_status", Value::string("{{ Parameters.ModelApprovalStatus }}"))])).expect("compiles");
-        assert_eq!(j["Arguments"]["ModelApprovalStatus"], json!({"Get": "Parameters.ModelApprovalStatus"}));
+        assert_eq!(
+            err,
+            vec![(
+                "approval_status".to_string(),
+                "Invalid approval_status \"approved\"".to_string()
+            )]
+        );
+        let j = compile(&base(vec![(
+            "approval_status",
+            Value::string("{{ Parameters.ModelApprovalStatus }}"),
+        )]))
+        .expect("compiles");
+        assert_eq!(
+            j["Arguments"]["ModelApprovalStatus"],
+            json!({"Get": "Parameters.ModelApprovalStatus"})
+        );
     }
 
     #[test]
     fn model_metrics_shape() {
-        let quality = Value::object([("statistics", source("s3://b/eval.json")), ("constraints", Value::Null)]);
-        let bias = Value::object([("report", Value::Null), ("pre_training_report", Value::Null), ("post_training_report", source("s3://b/post.json"))]);
-        let metrics = Value::object([("model_quality", quality), ("model_data_quality", Value::Null), ("bias", bias), ("explainability", Value::Null)]);
+        let quality = Value::object([
+            ("statistics", source("s3://b/eval.json")),
+            ("constraints", Value::Null),
+        ]);
+        let bias = Value::object([
+            ("report", Value::Null),
+            ("pre_training_report", Value::Null),
+            ("post_training_report", source("s3://b/post.json")),
+        ]);
+        let metrics = Value::object([
+            ("model_quality", quality),
+            ("model_data_quality", Value::Null),
+            ("bias", bias),
+            ("explainability", Value::Null),
+        ]);
         let j = compile(&base(vec![("model_metrics", metrics)])).expect("compiles");
         assert_eq!(
             j["Arguments"]["ModelMetrics"],
@@ -271,8 +384,19 @@ mod tests {
     #[test]
     fn empty_metric_sections_are_mistakes() {
         let empty = Value::object([("statistics", Value::Null), ("constraints", Value::Null)]);
-        let metrics = Value::object([("model_quality", empty), ("model_data_quality", Value::Null), ("bias", Value::Null), ("explainability", Value::Null)]);
+        let metrics = Value::object([
+            ("model_quality", empty),
+            ("model_data_quality", Value::Null),
+            ("bias", Value::Null),
+            ("explainability", Value::Null),
+        ]);
         let err = compile(&base(vec![("model_metrics", metrics)])).unwrap_err();
-        assert_eq!(err, vec![("model_metrics.model_quality".to_string(), "Empty model_quality block".to_string())]);
+        assert_eq!(
+            err,
+            vec![(
+                "model_metrics.model_quality".to_string(),
+                "Empty model_quality block".to_string()
+            )]
+        );
     }
 }

@@ -35,7 +35,13 @@ fn is_reference(s: &str) -> bool {
 
 /// An enumerated string field: a literal must be one of `allowed`; a `{{ }}` reference is
 /// passed through (SageMaker checks it at run time). `None` when the attribute is null.
-pub(super) fn one_of(ctx: &mut Ctx, obj: &Value, attr: &str, path: &AttrPath, allowed: &[&str]) -> Option<Json> {
+pub(super) fn one_of(
+    ctx: &mut Ctx,
+    obj: &Value,
+    attr: &str,
+    path: &AttrPath,
+    allowed: &[&str],
+) -> Option<Json> {
     let s = model::string(obj, attr).value()?;
     if !is_reference(&s) && !allowed.contains(&s.as_str()) {
         ctx.local_error(
@@ -129,7 +135,10 @@ impl StepKind for Training {
 
         // AlgorithmSpecification
         let mut algo = Map::new();
-        algo.insert("TrainingInputMode".into(), one_of(ctx, cfg, "input_mode", &root, &INPUT_MODES).unwrap_or_else(|| json!("File")));
+        algo.insert(
+            "TrainingInputMode".into(),
+            one_of(ctx, cfg, "input_mode", &root, &INPUT_MODES).unwrap_or_else(|| json!("File")),
+        );
         put(&mut algo, "TrainingImage", ctx.string(cfg, "image_uri", &root));
         let metrics = metric_definitions(cfg, ctx);
         if !metrics.is_empty() {
@@ -164,7 +173,9 @@ impl StepKind for Training {
                 "It only applies to managed spot training: set use_spot_instances = true, or remove max_wait_time_in_seconds.",
             );
         }
-        if let (Some(w), Some(r)) = (max_wait.as_ref().and_then(Json::as_i64), max_run.as_ref().and_then(Json::as_i64)) {
+        if let (Some(w), Some(r)) =
+            (max_wait.as_ref().and_then(Json::as_i64), max_run.as_ref().and_then(Json::as_i64))
+        {
             if w < r {
                 ctx.error(
                     AttrPath::root("max_wait_time_in_seconds"),
@@ -178,9 +189,17 @@ impl StepKind for Training {
 
         // ResourceConfig
         let mut resources = Map::new();
-        put(&mut resources, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
+        put(
+            &mut resources,
+            "VolumeSizeInGB",
+            ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)),
+        );
         put(&mut resources, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-        put(&mut resources, "InstanceType", ctx.instance_type(cfg, "instance_type", &root, JobKind::Training));
+        put(
+            &mut resources,
+            "InstanceType",
+            ctx.instance_type(cfg, "instance_type", &root, JobKind::Training),
+        );
         put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
         args.insert("ResourceConfig".into(), Json::Object(resources));
 
@@ -194,13 +213,21 @@ impl StepKind for Training {
         // The SDK leaves HyperParameters out when there are none, and sends Environment when set.
         if let Some(h) = ctx.string_map(cfg, "hyperparameters", &root, true) {
             if h.len() > 100 {
-                ctx.error(AttrPath::root("hyperparameters"), "Too many hyperparameters", format!("SageMaker accepts at most 100; this step has {}.", h.len()));
+                ctx.error(
+                    AttrPath::root("hyperparameters"),
+                    "Too many hyperparameters",
+                    format!("SageMaker accepts at most 100; this step has {}.", h.len()),
+                );
             }
             if !h.is_empty() {
                 args.insert("HyperParameters".into(), Json::Object(h));
             }
         }
-        put(&mut args, "Environment", ctx.string_map(cfg, "environment", &root, true).map(Json::Object));
+        put(
+            &mut args,
+            "Environment",
+            ctx.string_map(cfg, "environment", &root, true).map(Json::Object),
+        );
         put(&mut args, "Tags", tags(cfg));
 
         if let Some(n) = cfg.get("network").filter(|n| !n.is_null()) {
@@ -253,7 +280,8 @@ fn input_data_config(cfg: &Value, ctx: &mut Ctx) -> Vec<Json> {
     let mut channels = Vec::new();
     for (i, b) in blocks.iter().enumerate() {
         let path = AttrPath::root("input").index(i);
-        let name = model::string(b, "channel").value().unwrap_or_else(|| DEFAULT_CHANNEL.to_string());
+        let name =
+            model::string(b, "channel").value().unwrap_or_else(|| DEFAULT_CHANNEL.to_string());
         if !valid_channel_name(&name) {
             ctx.error(
                 path.clone().attr("channel"),
@@ -265,21 +293,31 @@ fn input_data_config(cfg: &Value, ctx: &mut Ctx) -> Vec<Json> {
             let detail = if model::string(b, "channel").value().is_none() {
                 format!("Inputs without a channel are named {DEFAULT_CHANNEL:?}; give each input its own channel name.")
             } else {
-                "Give each input its own channel name, e.g. \"train\" and \"validation\".".to_string()
+                "Give each input its own channel name, e.g. \"train\" and \"validation\"."
+                    .to_string()
             };
             ctx.error(path.clone().attr("channel"), format!("Duplicate channel {name:?}"), detail);
         }
         let mut s3 = Map::new();
-        s3.insert("S3DataType".into(), one_of(ctx, b, "s3_data_type", &path, &S3_DATA_TYPES).unwrap_or_else(|| json!("S3Prefix")));
+        s3.insert(
+            "S3DataType".into(),
+            one_of(ctx, b, "s3_data_type", &path, &S3_DATA_TYPES)
+                .unwrap_or_else(|| json!("S3Prefix")),
+        );
         put(&mut s3, "S3Uri", ctx.s3_uri(b, "s3_uri", &path));
         s3.insert(
             "S3DataDistributionType".into(),
-            one_of(ctx, b, "s3_data_distribution_type", &path, &DISTRIBUTION_TYPES).unwrap_or_else(|| json!("FullyReplicated")),
+            one_of(ctx, b, "s3_data_distribution_type", &path, &DISTRIBUTION_TYPES)
+                .unwrap_or_else(|| json!("FullyReplicated")),
         );
         let mut channel = Map::new();
         channel.insert("DataSource".into(), json!({ "S3DataSource": s3 }));
         put(&mut channel, "ContentType", ctx.string(b, "content_type", &path));
-        put(&mut channel, "CompressionType", one_of(ctx, b, "compression_type", &path, &COMPRESSION_TYPES));
+        put(
+            &mut channel,
+            "CompressionType",
+            one_of(ctx, b, "compression_type", &path, &COMPRESSION_TYPES),
+        );
         put(&mut channel, "InputMode", one_of(ctx, b, "input_mode", &path, &INPUT_MODES));
         channel.insert("ChannelName".into(), Json::String(name));
         channels.push(Json::Object(channel));
@@ -296,9 +334,17 @@ fn metric_definitions(cfg: &Value, ctx: &mut Ctx) -> Vec<Json> {
         let name = model::string(b, "name").value().unwrap_or_default();
         let regex = model::string(b, "regex").value().unwrap_or_default();
         if name.is_empty() || name.chars().count() > 255 {
-            ctx.error(path.clone().attr("name"), "Invalid metric name", "Metric names are 1-255 characters, e.g. \"validation:rmse\".");
+            ctx.error(
+                path.clone().attr("name"),
+                "Invalid metric name",
+                "Metric names are 1-255 characters, e.g. \"validation:rmse\".",
+            );
         } else if !names.insert(name.clone()) {
-            ctx.error(path.clone().attr("name"), format!("Duplicate metric {name:?}"), "Give each metric_definition its own name.");
+            ctx.error(
+                path.clone().attr("name"),
+                format!("Duplicate metric {name:?}"),
+                "Give each metric_definition its own name.",
+            );
         }
         if regex.is_empty() || regex.chars().count() > 500 {
             ctx.error(path.clone().attr("regex"), "Invalid metric regex", "Give a regular expression of 1-500 characters whose first group captures the value.");
@@ -316,7 +362,12 @@ mod tests {
     fn cfg(extra: Vec<(&str, Value)>) -> Value {
         let mut attrs = vec![
             ("name", Value::string("Train")),
-            ("image_uri", Value::string("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1")),
+            (
+                "image_uri",
+                Value::string(
+                    "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+                ),
+            ),
             ("instance_type", Value::string("ml.m5.xlarge")),
             ("output_path", Value::string("s3://my-bucket/models")),
         ];
@@ -327,7 +378,10 @@ mod tests {
     fn compile(v: &Value) -> Result<Json, Vec<(String, String)>> {
         match StepResource(Training).compile(v) {
             (Some(text), _) => Ok(serde_json::from_str(&text).expect("json")),
-            (None, d) => Err(d.iter().map(|d| (d.path.clone().unwrap_or_default().to_string(), d.summary.clone())).collect()),
+            (None, d) => Err(d
+                .iter()
+                .map(|d| (d.path.clone().unwrap_or_default().to_string(), d.summary.clone()))
+                .collect()),
         }
     }
 
@@ -337,35 +391,67 @@ mod tests {
         let a = &j["Arguments"];
         assert_eq!(a["AlgorithmSpecification"]["TrainingInputMode"], "File");
         assert_eq!(a["StoppingCondition"], json!({"MaxRuntimeInSeconds": 86400}));
-        assert_eq!(a["ResourceConfig"], json!({"VolumeSizeInGB": 30, "InstanceCount": 1, "InstanceType": "ml.m5.xlarge"}));
-        for absent in ["InputDataConfig", "HyperParameters", "Environment", "EnableNetworkIsolation", "DebugHookConfig", "ProfilerConfig"] {
+        assert_eq!(
+            a["ResourceConfig"],
+            json!({"VolumeSizeInGB": 30, "InstanceCount": 1, "InstanceType": "ml.m5.xlarge"})
+        );
+        for absent in [
+            "InputDataConfig",
+            "HyperParameters",
+            "Environment",
+            "EnableNetworkIsolation",
+            "DebugHookConfig",
+            "ProfilerConfig",
+        ] {
             assert!(a.get(absent).is_none(), "{absent}");
         }
     }
 
     #[test]
     fn integer_parameter_in_hyperparameters_is_stringified() {
-        let h = Value::map([("num_round", Value::string("{{ Parameters.Rounds }}")), ("eta", Value::string("0.2"))]);
+        let h = Value::map([
+            ("num_round", Value::string("{{ Parameters.Rounds }}")),
+            ("eta", Value::string("0.2")),
+        ]);
         let j = compile(&cfg(vec![("hyperparameters", h)])).expect("compiles");
-        assert_eq!(j["Arguments"]["HyperParameters"]["num_round"], json!({"Std:Join": {"On": "", "Values": [{"Get": "Parameters.Rounds"}]}}));
+        assert_eq!(
+            j["Arguments"]["HyperParameters"]["num_round"],
+            json!({"Std:Join": {"On": "", "Values": [{"Get": "Parameters.Rounds"}]}})
+        );
         assert_eq!(j["Arguments"]["HyperParameters"]["eta"], "0.2");
     }
 
     #[test]
     fn unnamed_inputs_collide_on_the_default_channel() {
         let input = |uri: &str| Value::object([("s3_uri", Value::string(uri))]);
-        let err = compile(&cfg(vec![("input", Value::list([input("s3://b/a"), input("s3://b/b")]))])).unwrap_err();
-        assert_eq!(err, vec![("input[1].channel".to_string(), "Duplicate channel \"training\"".to_string())]);
+        let err =
+            compile(&cfg(vec![("input", Value::list([input("s3://b/a"), input("s3://b/b")]))]))
+                .unwrap_err();
+        assert_eq!(
+            err,
+            vec![("input[1].channel".to_string(), "Duplicate channel \"training\"".to_string())]
+        );
     }
 
     #[test]
     fn spot_rules() {
         let err = compile(&cfg(vec![("use_spot_instances", Value::Bool(true))])).unwrap_err();
         assert_eq!(err[0].0, "use_spot_instances");
-        let err = compile(&cfg(vec![("use_spot_instances", Value::Bool(true)), ("max_wait_time_in_seconds", Value::string("3600"))])).unwrap_err();
+        let err = compile(&cfg(vec![
+            ("use_spot_instances", Value::Bool(true)),
+            ("max_wait_time_in_seconds", Value::string("3600")),
+        ]))
+        .unwrap_err();
         assert_eq!(err[0].0, "max_wait_time_in_seconds");
-        let j = compile(&cfg(vec![("use_spot_instances", Value::Bool(true)), ("max_wait_time_in_seconds", Value::string("172800"))])).expect("compiles");
-        assert_eq!(j["Arguments"]["StoppingCondition"], json!({"MaxRuntimeInSeconds": 86400, "MaxWaitTimeInSeconds": 172800}));
+        let j = compile(&cfg(vec![
+            ("use_spot_instances", Value::Bool(true)),
+            ("max_wait_time_in_seconds", Value::string("172800")),
+        ]))
+        .expect("compiles");
+        assert_eq!(
+            j["Arguments"]["StoppingCondition"],
+            json!({"MaxRuntimeInSeconds": 86400, "MaxWaitTimeInSeconds": 172800})
+        );
         assert_eq!(j["Arguments"]["EnableManagedSpotTraining"], true);
     }
 
@@ -374,21 +460,41 @@ mod tests {
         let err = compile(&cfg(vec![("instance_count", Value::string("two"))])).unwrap_err();
         assert_eq!(err[0].0, "instance_count");
         let err = compile(&cfg(vec![("instance_count", Value::string("0"))])).unwrap_err();
-        assert_eq!(err[0], ("instance_count".to_string(), "instance_count must be a positive whole number".to_string()));
-        let j = compile(&cfg(vec![("instance_count", Value::string("{{ Parameters.Count }}"))])).expect("compiles");
-        assert_eq!(j["Arguments"]["ResourceConfig"]["InstanceCount"], json!({"Get": "Parameters.Count"}));
+        assert_eq!(
+            err[0],
+            (
+                "instance_count".to_string(),
+                "instance_count must be a positive whole number".to_string()
+            )
+        );
+        let j = compile(&cfg(vec![("instance_count", Value::string("{{ Parameters.Count }}"))]))
+            .expect("compiles");
+        assert_eq!(
+            j["Arguments"]["ResourceConfig"]["InstanceCount"],
+            json!({"Get": "Parameters.Count"})
+        );
     }
 
     #[test]
     fn enumerations_accept_references() {
-        assert_eq!(compile(&cfg(vec![("input_mode", Value::string("Stream"))])).unwrap_err()[0].0, "input_mode");
-        let j = compile(&cfg(vec![("input_mode", Value::string("{{ Parameters.Mode }}"))])).expect("compiles");
-        assert_eq!(j["Arguments"]["AlgorithmSpecification"]["TrainingInputMode"], json!({"Get": "Parameters.Mode"}));
+        assert_eq!(
+            compile(&cfg(vec![("input_mode", Value::string("Stream"))])).unwrap_err()[0].0,
+            "input_mode"
+        );
+        let j = compile(&cfg(vec![("input_mode", Value::string("{{ Parameters.Mode }}"))]))
+            .expect("compiles");
+        assert_eq!(
+            j["Arguments"]["AlgorithmSpecification"]["TrainingInputMode"],
+            json!({"Get": "Parameters.Mode"})
+        );
     }
 
     #[test]
     fn export_is_the_model_artifacts_reference() {
         let e = &Training.exports()[0];
-        assert_eq!((e.value)("Train", &Value::Null), Value::string("{{ Steps.Train.ModelArtifacts.S3ModelArtifacts }}"));
+        assert_eq!(
+            (e.value)("Train", &Value::Null),
+            Value::string("{{ Steps.Train.ModelArtifacts.S3ModelArtifacts }}")
+        );
     }
 }

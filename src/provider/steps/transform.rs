@@ -13,8 +13,8 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::common::{put, string_map, Ctx};
-use super::processing::tags;
 use super::instance_types::JobKind;
+use super::processing::tags;
 use super::training::one_of;
 use super::{Export, StepKind};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
@@ -107,20 +107,40 @@ impl StepKind for Transform {
 
         let mut resources = Map::new();
         put(&mut resources, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-        put(&mut resources, "InstanceType", ctx.instance_type(cfg, "instance_type", &root, JobKind::Transform));
+        put(
+            &mut resources,
+            "InstanceType",
+            ctx.instance_type(cfg, "instance_type", &root, JobKind::Transform),
+        );
         put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
         args.insert("TransformResources".into(), Json::Object(resources));
 
-        put(&mut args, "BatchStrategy", one_of(ctx, cfg, "batch_strategy", &root, &BATCH_STRATEGIES));
-        put(&mut args, "MaxConcurrentTransforms", ctx.count(cfg, "max_concurrent_transforms", &root, 0, None));
+        put(
+            &mut args,
+            "BatchStrategy",
+            one_of(ctx, cfg, "batch_strategy", &root, &BATCH_STRATEGIES),
+        );
+        put(
+            &mut args,
+            "MaxConcurrentTransforms",
+            ctx.count(cfg, "max_concurrent_transforms", &root, 0, None),
+        );
         let payload = ctx.count(cfg, "max_payload_in_mb", &root, 0, None);
         if payload.as_ref().and_then(Json::as_i64).is_some_and(|p| p > 100) {
-            ctx.error(AttrPath::root("max_payload_in_mb"), "max_payload_in_mb is too large", "SageMaker accepts at most 100 MB per request.");
+            ctx.error(
+                AttrPath::root("max_payload_in_mb"),
+                "max_payload_in_mb is too large",
+                "SageMaker accepts at most 100 MB per request.",
+            );
         }
         put(&mut args, "MaxPayloadInMB", payload);
         if let Some(env) = ctx.string_map(cfg, "environment", &root, true) {
             if env.len() > 16 {
-                ctx.error(AttrPath::root("environment"), "Too many environment variables", format!("A transform job accepts at most 16; this step has {}.", env.len()));
+                ctx.error(
+                    AttrPath::root("environment"),
+                    "Too many environment variables",
+                    format!("A transform job accepts at most 16; this step has {}.", env.len()),
+                );
             }
             args.insert("Environment".into(), Json::Object(env));
         }
@@ -146,7 +166,10 @@ mod tests {
     fn compile(v: &Value) -> Result<Json, Vec<(String, String)>> {
         match StepResource(Transform).compile(v) {
             (Some(text), _) => Ok(serde_json::from_str(&text).expect("json")),
-            (None, d) => Err(d.iter().map(|d| (d.path.clone().unwrap_or_default().to_string(), d.summary.clone())).collect()),
+            (None, d) => Err(d
+                .iter()
+                .map(|d| (d.path.clone().unwrap_or_default().to_string(), d.summary.clone()))
+                .collect()),
         }
     }
 
@@ -195,14 +218,19 @@ mod tests {
         let err = compile(&base(Value::Null, vec![])).unwrap_err();
         assert_eq!(err, vec![("input".to_string(), "Missing input block".to_string())]);
         let err = compile(&base(input(Some("Lines")), vec![])).unwrap_err();
-        assert_eq!(err, vec![("input.split_type".to_string(), "Invalid split_type \"Lines\"".to_string())]);
+        assert_eq!(
+            err,
+            vec![("input.split_type".to_string(), "Invalid split_type \"Lines\"".to_string())]
+        );
     }
 
     #[test]
     fn payload_limit() {
-        let err = compile(&base(input(None), vec![("max_payload_in_mb", Value::string("101"))])).unwrap_err();
+        let err = compile(&base(input(None), vec![("max_payload_in_mb", Value::string("101"))]))
+            .unwrap_err();
         assert_eq!(err[0].0, "max_payload_in_mb");
-        let j = compile(&base(input(None), vec![("max_payload_in_mb", Value::string("6"))])).expect("compiles");
+        let j = compile(&base(input(None), vec![("max_payload_in_mb", Value::string("6"))]))
+            .expect("compiles");
         assert_eq!(j["Arguments"]["MaxPayloadInMB"], 6);
     }
 }

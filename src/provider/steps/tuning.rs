@@ -20,8 +20,8 @@ use std::collections::BTreeSet;
 use serde_json::{json, Map, Value as Json};
 
 use super::common::{self, network_block, put, string_list, string_map, Ctx};
-use super::processing;
 use super::instance_types::JobKind;
+use super::processing;
 use super::training::{self, DEFAULT_CHANNEL};
 use super::{Export, StepKind};
 use crate::compiler::expr;
@@ -82,7 +82,11 @@ fn numeric_range_block(kind: &str) -> Block {
 fn categorical_range_block() -> Block {
     Block::new("A categorical hyperparameter range: the values the tuning job tries.")
         .attr(Attribute::required("name", Type::String, "Hyperparameter name, e.g. `optimizer`."))
-        .attr(Attribute::required("values", string_list(), "The values, e.g. `[\"sgd\", \"adam\"]`."))
+        .attr(Attribute::required(
+            "values",
+            string_list(),
+            "The values, e.g. `[\"sgd\", \"adam\"]`.",
+        ))
 }
 
 impl StepKind for Tuning {
@@ -140,13 +144,26 @@ impl StepKind for Tuning {
         let mut limits = Map::new();
         // Grid search runs every combination: the SDK leaves the total out unless it is given.
         let total_default = if strategy == "Grid" { None } else { Some(1) };
-        put(&mut limits, "MaxNumberOfTrainingJobs", ctx.count(cfg, "max_number_of_training_jobs", &root, 1, total_default));
-        put(&mut limits, "MaxParallelTrainingJobs", ctx.count(cfg, "max_parallel_training_jobs", &root, 1, Some(1)));
+        put(
+            &mut limits,
+            "MaxNumberOfTrainingJobs",
+            ctx.count(cfg, "max_number_of_training_jobs", &root, 1, total_default),
+        );
+        put(
+            &mut limits,
+            "MaxParallelTrainingJobs",
+            ctx.count(cfg, "max_parallel_training_jobs", &root, 1, Some(1)),
+        );
         tuning.insert("ResourceLimits".into(), Json::Object(limits));
-        tuning.insert("TrainingJobEarlyStoppingType".into(), json!(one_of(ctx, cfg, "early_stopping_type", &EARLY_STOPPING, "Off")));
+        tuning.insert(
+            "TrainingJobEarlyStoppingType".into(),
+            json!(one_of(ctx, cfg, "early_stopping_type", &EARLY_STOPPING, "Off")),
+        );
 
-        let metric_names: Vec<String> =
-            model::blocks(cfg, "metric_definition").iter().filter_map(|b| model::string(b, "name").value()).collect();
+        let metric_names: Vec<String> = model::blocks(cfg, "metric_definition")
+            .iter()
+            .filter_map(|b| model::string(b, "name").value())
+            .collect();
         match cfg.get("objective").filter(|o| !o.is_null()) {
             Some(o) => {
                 let path = AttrPath::root("objective");
@@ -188,10 +205,21 @@ impl StepKind for Tuning {
                 "Add at least one continuous_parameter_range, integer_parameter_range or categorical_parameter_range block.",
             );
         } else if names.len() > MAX_RANGES {
-            ctx.error(AttrPath::default(), "Too many hyperparameter ranges", format!("SageMaker tunes at most {MAX_RANGES} hyperparameters; this step has {}.", names.len()));
+            ctx.error(
+                AttrPath::default(),
+                "Too many hyperparameter ranges",
+                format!(
+                    "SageMaker tunes at most {MAX_RANGES} hyperparameters; this step has {}.",
+                    names.len()
+                ),
+            );
         }
         if strategy == "Grid" && !(continuous.is_empty() && integer.is_empty()) {
-            let attr = if continuous.is_empty() { "integer_parameter_range" } else { "continuous_parameter_range" };
+            let attr = if continuous.is_empty() {
+                "integer_parameter_range"
+            } else {
+                "continuous_parameter_range"
+            };
             ctx.error(
                 AttrPath::root(attr),
                 "Grid search takes only categorical ranges",
@@ -213,7 +241,11 @@ impl StepKind for Tuning {
         let mut def = Map::new();
         let mut algo = Map::new();
         put(&mut algo, "TrainingImage", ctx.string(cfg, "image_uri", &root));
-        algo.insert("TrainingInputMode".into(), training::one_of(ctx, cfg, "input_mode", &root, &INPUT_MODES).unwrap_or_else(|| json!("File")));
+        algo.insert(
+            "TrainingInputMode".into(),
+            training::one_of(ctx, cfg, "input_mode", &root, &INPUT_MODES)
+                .unwrap_or_else(|| json!("File")),
+        );
         let metrics = metric_definitions(ctx, cfg);
         if !metrics.is_empty() {
             algo.insert("MetricDefinitions".into(), Json::Array(metrics));
@@ -221,7 +253,8 @@ impl StepKind for Tuning {
         def.insert("AlgorithmSpecification".into(), Json::Object(algo));
         put(&mut def, "RoleArn", ctx.string(cfg, "role_arn", &root));
 
-        let mut statics = ctx.string_map(cfg, "static_hyperparameters", &root, true).unwrap_or_default();
+        let mut statics =
+            ctx.string_map(cfg, "static_hyperparameters", &root, true).unwrap_or_default();
         for n in &names {
             if statics.remove(n).is_some() {
                 ctx.error(
@@ -243,13 +276,25 @@ impl StepKind for Tuning {
         def.insert("OutputDataConfig".into(), Json::Object(output));
 
         let mut resources = Map::new();
-        put(&mut resources, "InstanceType", ctx.instance_type(cfg, "instance_type", &root, JobKind::Training));
+        put(
+            &mut resources,
+            "InstanceType",
+            ctx.instance_type(cfg, "instance_type", &root, JobKind::Training),
+        );
         put(&mut resources, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-        put(&mut resources, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
+        put(
+            &mut resources,
+            "VolumeSizeInGB",
+            ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)),
+        );
         put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
         def.insert("ResourceConfig".into(), Json::Object(resources));
         let mut stop = Map::new();
-        put(&mut stop, "MaxRuntimeInSeconds", ctx.count(cfg, "max_runtime_in_seconds", &root, 1, Some(86_400)));
+        put(
+            &mut stop,
+            "MaxRuntimeInSeconds",
+            ctx.count(cfg, "max_runtime_in_seconds", &root, 1, Some(86_400)),
+        );
         def.insert("StoppingCondition".into(), Json::Object(stop));
 
         if let Some(n) = cfg.get("network").filter(|n| !n.is_null()) {
@@ -288,7 +333,10 @@ impl StepKind for Tuning {
 
 /// Where the best training job's model lands under `output_path`.
 pub fn best_model_artifacts(step: &str, output_path: &str) -> String {
-    format!("{}/{{{{ Steps.{step}.BestTrainingJob.TrainingJobName }}}}/output/model.tar.gz", output_path.trim_end_matches('/'))
+    format!(
+        "{}/{{{{ Steps.{step}.BestTrainingJob.TrainingJobName }}}}/output/model.tar.gz",
+        output_path.trim_end_matches('/')
+    )
 }
 
 /// An enumerated string attribute with a default; an unknown value is reported and the
@@ -298,7 +346,11 @@ fn one_of(ctx: &mut Ctx, cfg: &Value, attr: &str, allowed: &[&str], default: &st
         None => default.to_string(),
         Some(v) if allowed.contains(&v.as_str()) => v,
         Some(v) => {
-            ctx.error(AttrPath::root(attr), format!("Invalid {attr} {v:?}"), format!("Use one of {allowed:?}."));
+            ctx.error(
+                AttrPath::root(attr),
+                format!("Invalid {attr} {v:?}"),
+                format!("Use one of {allowed:?}."),
+            );
             default.to_string()
         }
     }
@@ -306,12 +358,22 @@ fn one_of(ctx: &mut Ctx, cfg: &Value, attr: &str, allowed: &[&str], default: &st
 
 /// A range bound: the API takes a string. A literal must be a number of the range's kind; a
 /// reference is converted to a string as the SDK does.
-fn bound(ctx: &mut Ctx, b: &Value, attr: &str, path: &AttrPath, integer: bool) -> (Json, Option<f64>) {
+fn bound(
+    ctx: &mut Ctx,
+    b: &Value,
+    attr: &str,
+    path: &AttrPath,
+    integer: bool,
+) -> (Json, Option<f64>) {
     let Some(s) = model::string(b, attr).value() else { return (Json::Null, None) };
     let Some(j) = ctx.compile_str(&s, path.clone().attr(attr)) else { return (Json::Null, None) };
     let Json::String(text) = &j else { return (expr::to_string_expr(j), None) };
     let t = text.trim();
-    let parsed = if integer { t.parse::<i64>().ok().map(|n| n as f64) } else { t.parse::<f64>().ok().filter(|f| f.is_finite()) };
+    let parsed = if integer {
+        t.parse::<i64>().ok().map(|n| n as f64)
+    } else {
+        t.parse::<f64>().ok().filter(|f| f.is_finite())
+    };
     if parsed.is_none() {
         let (kind, example) = if integer { ("a whole number", "10") } else { ("a number", "0.01") };
         ctx.error(
@@ -326,14 +388,28 @@ fn bound(ctx: &mut Ctx, b: &Value, attr: &str, path: &AttrPath, integer: bool) -
 fn check_name(ctx: &mut Ctx, b: &Value, path: &AttrPath, names: &mut BTreeSet<String>) -> String {
     let name = model::string(b, "name").value().unwrap_or_default();
     if name.trim().is_empty() {
-        ctx.error(path.clone().attr("name"), "Empty hyperparameter name", "Name the hyperparameter the range is for, e.g. \"eta\".");
+        ctx.error(
+            path.clone().attr("name"),
+            "Empty hyperparameter name",
+            "Name the hyperparameter the range is for, e.g. \"eta\".",
+        );
     } else if !names.insert(name.clone()) {
-        ctx.error(path.clone().attr("name"), format!("Hyperparameter {name:?} has more than one range"), "Give each hyperparameter one range block.");
+        ctx.error(
+            path.clone().attr("name"),
+            format!("Hyperparameter {name:?} has more than one range"),
+            "Give each hyperparameter one range block.",
+        );
     }
     name
 }
 
-fn numeric_ranges(ctx: &mut Ctx, cfg: &Value, attr: &str, integer: bool, names: &mut BTreeSet<String>) -> Vec<Json> {
+fn numeric_ranges(
+    ctx: &mut Ctx,
+    cfg: &Value,
+    attr: &str,
+    integer: bool,
+    names: &mut BTreeSet<String>,
+) -> Vec<Json> {
     let mut out = Vec::new();
     for (i, b) in model::blocks(cfg, attr).iter().enumerate() {
         let path = AttrPath::root(attr).index(i);
@@ -342,18 +418,38 @@ fn numeric_ranges(ctx: &mut Ctx, cfg: &Value, attr: &str, integer: bool, names: 
         let (max, hi) = bound(ctx, b, "max_value", &path, integer);
         if let (Some(lo), Some(hi)) = (lo, hi) {
             if lo > hi {
-                ctx.error(path.clone().attr("min_value"), "min_value is above max_value", format!("{lo} > {hi}: swap the bounds."));
+                ctx.error(
+                    path.clone().attr("min_value"),
+                    "min_value is above max_value",
+                    format!("{lo} > {hi}: swap the bounds."),
+                );
             }
         }
         let scaling = model::string(b, "scaling_type").value().unwrap_or_else(|| "Auto".into());
         let scaling_path = path.clone().attr("scaling_type");
-        if !SCALING_TYPES.contains(&scaling.as_str()) || (integer && scaling == "ReverseLogarithmic") {
+        if !SCALING_TYPES.contains(&scaling.as_str())
+            || (integer && scaling == "ReverseLogarithmic")
+        {
             let allowed: &[&str] = if integer { &SCALING_TYPES[..3] } else { &SCALING_TYPES };
-            ctx.error(scaling_path, format!("Invalid scaling_type {scaling:?}"), format!("Use one of {allowed:?}."));
+            ctx.error(
+                scaling_path,
+                format!("Invalid scaling_type {scaling:?}"),
+                format!("Use one of {allowed:?}."),
+            );
         } else if scaling == "Logarithmic" && lo.is_some_and(|lo| lo <= 0.0) {
-            ctx.error(scaling_path, "Logarithmic scaling needs positive bounds", "Use bounds above 0, or scaling_type = \"Linear\".");
-        } else if scaling == "ReverseLogarithmic" && (lo.is_some_and(|lo| lo < 0.0) || hi.is_some_and(|hi| hi >= 1.0)) {
-            ctx.error(scaling_path, "ReverseLogarithmic scaling needs bounds in [0, 1)", "Use bounds from 0 up to but excluding 1, or another scaling type.");
+            ctx.error(
+                scaling_path,
+                "Logarithmic scaling needs positive bounds",
+                "Use bounds above 0, or scaling_type = \"Linear\".",
+            );
+        } else if scaling == "ReverseLogarithmic"
+            && (lo.is_some_and(|lo| lo < 0.0) || hi.is_some_and(|hi| hi >= 1.0))
+        {
+            ctx.error(
+                scaling_path,
+                "ReverseLogarithmic scaling needs bounds in [0, 1)",
+                "Use bounds from 0 up to but excluding 1, or another scaling type.",
+            );
         }
         out.push(json!({"Name": name, "MinValue": min, "MaxValue": max, "ScalingType": scaling}));
     }
@@ -366,9 +462,18 @@ fn categorical_ranges(ctx: &mut Ctx, cfg: &Value, names: &mut BTreeSet<String>) 
     for (i, b) in model::blocks(cfg, attr).iter().enumerate() {
         let path = AttrPath::root(attr).index(i);
         let name = check_name(ctx, b, &path, names);
-        let values: Vec<Json> = ctx.string_list(b, "values", &path).unwrap_or_default().into_iter().map(expr::to_string_expr).collect();
+        let values: Vec<Json> = ctx
+            .string_list(b, "values", &path)
+            .unwrap_or_default()
+            .into_iter()
+            .map(expr::to_string_expr)
+            .collect();
         if values.is_empty() {
-            ctx.error(path.clone().attr("values"), "No values", "List at least one value to try, e.g. [\"sgd\", \"adam\"].");
+            ctx.error(
+                path.clone().attr("values"),
+                "No values",
+                "List at least one value to try, e.g. [\"sgd\", \"adam\"].",
+            );
         }
         out.push(json!({"Name": name, "Values": values}));
     }
@@ -382,9 +487,17 @@ fn metric_definitions(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
         let path = AttrPath::root("metric_definition").index(i);
         let name = model::string(b, "name").value().unwrap_or_default();
         if name.is_empty() || name.chars().count() > 255 {
-            ctx.error(path.clone().attr("name"), "Invalid metric name", "Metric names are 1-255 characters, e.g. \"validation:auc\".");
+            ctx.error(
+                path.clone().attr("name"),
+                "Invalid metric name",
+                "Metric names are 1-255 characters, e.g. \"validation:auc\".",
+            );
         } else if !seen.insert(name.clone()) {
-            ctx.error(path.clone().attr("name"), format!("Duplicate metric {name:?}"), "Define each metric once.");
+            ctx.error(
+                path.clone().attr("name"),
+                format!("Duplicate metric {name:?}"),
+                "Define each metric once.",
+            );
         }
         let regex = model::string(b, "regex").value().unwrap_or_default();
         if regex.is_empty() || regex.chars().count() > 500 {
@@ -416,17 +529,26 @@ fn channels(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
             );
         }
         let mut s3 = Map::new();
-        s3.insert("S3DataType".into(), training::one_of(ctx, b, "s3_data_type", &path, &S3_DATA_TYPES).unwrap_or_else(|| json!("S3Prefix")));
+        s3.insert(
+            "S3DataType".into(),
+            training::one_of(ctx, b, "s3_data_type", &path, &S3_DATA_TYPES)
+                .unwrap_or_else(|| json!("S3Prefix")),
+        );
         put(&mut s3, "S3Uri", ctx.s3_uri(b, "s3_uri", &path));
         s3.insert(
             "S3DataDistributionType".into(),
-            training::one_of(ctx, b, "s3_data_distribution_type", &path, &DISTRIBUTION_TYPES).unwrap_or_else(|| json!("FullyReplicated")),
+            training::one_of(ctx, b, "s3_data_distribution_type", &path, &DISTRIBUTION_TYPES)
+                .unwrap_or_else(|| json!("FullyReplicated")),
         );
         let mut c = Map::new();
         c.insert("ChannelName".into(), json!(channel));
         c.insert("DataSource".into(), json!({ "S3DataSource": s3 }));
         put(&mut c, "ContentType", ctx.string(b, "content_type", &path));
-        put(&mut c, "CompressionType", training::one_of(ctx, b, "compression_type", &path, &COMPRESSION_TYPES));
+        put(
+            &mut c,
+            "CompressionType",
+            training::one_of(ctx, b, "compression_type", &path, &COMPRESSION_TYPES),
+        );
         put(&mut c, "InputMode", training::one_of(ctx, b, "input_mode", &path, &INPUT_MODES));
         out.push(Json::Object(c));
     }
@@ -451,7 +573,13 @@ mod tests {
             ("image_uri", Value::string("img")),
             ("instance_type", Value::string("ml.m5.xlarge")),
             ("output_path", Value::string("s3://b/out/")),
-            ("objective", Value::object([("type", Value::string("Maximize")), ("metric_name", Value::string("auc"))])),
+            (
+                "objective",
+                Value::object([
+                    ("type", Value::string("Maximize")),
+                    ("metric_name", Value::string("auc")),
+                ]),
+            ),
         ]
     }
 
@@ -459,7 +587,10 @@ mod tests {
         let mut attrs = base();
         attrs.extend(extra);
         let (json, diags) = StepResource(Tuning).compile(&Value::object(attrs));
-        let msgs = diags.iter().map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary)).collect();
+        let msgs = diags
+            .iter()
+            .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+            .collect();
         (json.map(|j| serde_json::from_str(&j).unwrap_or(Json::Null)), msgs)
     }
 
@@ -477,14 +608,20 @@ mod tests {
         let cfg = &args["HyperParameterTuningJobConfig"];
         assert_eq!(cfg["Strategy"], json!("Bayesian"));
         assert_eq!(cfg["TrainingJobEarlyStoppingType"], json!("Off"));
-        assert_eq!(cfg["ResourceLimits"], json!({"MaxNumberOfTrainingJobs": 1, "MaxParallelTrainingJobs": 1}));
+        assert_eq!(
+            cfg["ResourceLimits"],
+            json!({"MaxNumberOfTrainingJobs": 1, "MaxParallelTrainingJobs": 1})
+        );
         assert_eq!(
             cfg["ParameterRanges"]["ContinuousParameterRanges"][0],
             json!({"Name": "eta", "MinValue": "0.1", "MaxValue": {"Std:Join": {"On": "", "Values": [{"Get": "Parameters.MaxEta"}]}}, "ScalingType": "Auto"})
         );
         assert_eq!(cfg["ParameterRanges"]["CategoricalParameterRanges"], json!([]));
         assert_eq!(args["TrainingJobDefinition"]["StaticHyperParameters"], json!({}));
-        assert_eq!(args["TrainingJobDefinition"]["StoppingCondition"], json!({"MaxRuntimeInSeconds": 86400}));
+        assert_eq!(
+            args["TrainingJobDefinition"]["StoppingCondition"],
+            json!({"MaxRuntimeInSeconds": 86400})
+        );
     }
 
     #[test]
@@ -495,10 +632,19 @@ mod tests {
             ("max_value", Value::string("0")),
             ("scaling_type", Value::string("ReverseLogarithmic")),
         ]);
-        let (json, msgs) = compile(vec![("integer_parameter_range", Value::list([bad])), ("strategy", Value::string("Grid"))]);
+        let (json, msgs) = compile(vec![
+            ("integer_parameter_range", Value::list([bad])),
+            ("strategy", Value::string("Grid")),
+        ]);
         assert!(json.is_none());
-        assert!(msgs.iter().any(|m| m.starts_with("integer_parameter_range[0].min_value")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("integer_parameter_range[0].scaling_type")), "{msgs:?}");
+        assert!(
+            msgs.iter().any(|m| m.starts_with("integer_parameter_range[0].min_value")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.starts_with("integer_parameter_range[0].scaling_type")),
+            "{msgs:?}"
+        );
         assert!(msgs.iter().any(|m| m.contains("Grid")), "{msgs:?}");
     }
 
@@ -513,7 +659,9 @@ mod tests {
     /// tuning step's exports resolve, and step_defaults fill the role where each request has it.
     #[test]
     fn pipeline_accepts_tuning_emr_and_check_steps() {
-        use crate::provider::steps::{clarify_check::ClarifyCheck, emr::Emr, quality_check::QualityCheck};
+        use crate::provider::steps::{
+            clarify_check::ClarifyCheck, emr::Emr, quality_check::QualityCheck,
+        };
         let range = Value::object([
             ("name", Value::string("eta")),
             ("min_value", Value::string("0.1")),
@@ -557,15 +705,28 @@ mod tests {
             .expect("clarify check compiles");
         let pipeline = Value::object([
             ("steps", Value::list([tune, emr, quality, clarify].map(Value::string))),
-            ("step_defaults", Value::object([("role_arn", Value::string("arn:aws:iam::123456789012:role/r"))])),
+            (
+                "step_defaults",
+                Value::object([("role_arn", Value::string("arn:aws:iam::123456789012:role/r"))]),
+            ),
         ]);
         let (definition, diags) = crate::provider::ml_pipeline::compile_definition(&pipeline);
-        let msgs: Vec<String> = diags.iter().map(|d| format!("{}: {} {}", d.path.clone().unwrap_or_default(), d.summary, d.detail)).collect();
-        let definition: Json = serde_json::from_str(&definition.unwrap_or_else(|| panic!("{msgs:?}"))).expect("json");
+        let msgs: Vec<String> = diags
+            .iter()
+            .map(|d| format!("{}: {} {}", d.path.clone().unwrap_or_default(), d.summary, d.detail))
+            .collect();
+        let definition: Json =
+            serde_json::from_str(&definition.unwrap_or_else(|| panic!("{msgs:?}"))).expect("json");
         let steps = definition["Steps"].as_array().expect("steps");
-        assert_eq!(steps[0]["Arguments"]["TrainingJobDefinition"]["RoleArn"], json!("arn:aws:iam::123456789012:role/r"));
+        assert_eq!(
+            steps[0]["Arguments"]["TrainingJobDefinition"]["RoleArn"],
+            json!("arn:aws:iam::123456789012:role/r")
+        );
         assert_eq!(steps[2]["Arguments"]["RoleArn"], json!("arn:aws:iam::123456789012:role/r"));
-        assert_eq!(steps[3]["ModelName"], json!({"Get": "Steps.Tune.BestTrainingJob.TrainingJobName"}));
+        assert_eq!(
+            steps[3]["ModelName"],
+            json!({"Get": "Steps.Tune.BestTrainingJob.TrainingJobName"})
+        );
     }
 
     #[test]
