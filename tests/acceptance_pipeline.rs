@@ -326,3 +326,100 @@ fn import_with_experiment_config_plans_empty() {
         assert!(sm.pipeline_names().is_empty(), "[{v}]");
     }
 }
+
+/// The pipeline's `mermaid` (and the definition data source's) draws the DAG; `terraform output
+/// -raw` prints it ready to paste; adding a step changes the picture.
+#[test]
+fn mermaid_flowchart_with_every_terraform() {
+    let sm = LocalSageMaker::start();
+    let steps = |extra: &str| {
+        format!(
+            r#"[
+    jsonencode({{
+      Name             = "L"
+      Type             = "Lambda"
+      FunctionArn      = "arn:aws:lambda:us-east-1:123456789012:function:f"
+      OutputParameters = [{{ OutputName = "n", OutputType = "Integer" }}]
+      Arguments        = {{}}
+    }}),
+    jsonencode({{
+      Name = "C"
+      Type = "Condition"
+      Arguments = {{
+        Conditions = [{{ Type = "GreaterThan", LeftValue = {{ Get = "Steps.L.OutputParameters['n']" }}, RightValue = 1 }}]
+        IfSteps    = [{{ Name = "Big", Type = "Fail", Arguments = {{ ErrorMessage = "big" }} }}]
+        ElseSteps  = [{{ Name = "Small", Type = "Fail", Arguments = {{ ErrorMessage = "small" }} }}]
+      }}
+    }}),{extra}
+  ]"#
+        )
+    };
+    let config = |extra: &str| {
+        let steps = steps(extra);
+        format!(
+            r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  name     = "drawn"
+  role_arn = "{ROLE}"
+  steps    = {steps}
+}}
+
+data "sagemaker_ml_pipeline_definition" "d" {{
+  steps = {steps}
+}}
+
+output "mermaid" {{
+  value = sagemaker_ml_pipeline.p.mermaid
+}}
+
+output "data_mermaid" {{
+  value = data.sagemaker_ml_pipeline_definition.d.mermaid
+}}
+"#
+        )
+    };
+    let want = "flowchart TD
+  L[\"L<br/>Lambda\"]
+  C{\"C<br/>Condition\"}
+  Big([\"Big<br/>Fail\"])
+  Small([\"Small<br/>Fail\"])
+  L --> C
+  C -- \"true\" --> Big
+  C -- \"false\" --> Small
+";
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let ws = Workspace::new(&terraform, &sm);
+        let v = &terraform.version;
+        ws.write("main.tf", &config(""));
+        ws.init();
+        ws.apply();
+        let drawn = ws.tf_ok(&["output", "-raw", "mermaid"]);
+        assert_eq!(drawn, want, "[{v}] output -raw prints the flowchart as is");
+        assert_eq!(ws.tf_ok(&["output", "-raw", "data_mermaid"]), want, "[{v}] data source");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] the flowchart plans empty after apply");
+
+        // A step that runs after C whatever its outcome: the plan shows the new lines.
+        let cleanup = r#"
+    jsonencode({
+      Name      = "Cleanup"
+      Type      = "Fail"
+      Arguments = { ErrorMessage = "done" }
+      DependsOn = ["C"]
+    }),"#;
+        ws.write("main.tf", &config(cleanup));
+        let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        assert!(plan.contains("C -.-> Cleanup"), "[{v}] {plan}");
+        ws.apply();
+        let drawn = ws.tf_ok(&["output", "-raw", "mermaid"]);
+        assert!(drawn.ends_with("  C -- \"false\" --> Small\n  C -.-> Cleanup\n"), "[{v}] {drawn}");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}]");
+        ws.destroy();
+    }
+}

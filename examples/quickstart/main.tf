@@ -54,3 +54,9 @@ output "pipeline_arn" {
 output "definition_sha256" {
   value = sagemaker_ml_pipeline.quickstart.definition_sha256
 }
+
+# The pipeline as a Mermaid flowchart: `terraform output -raw pipeline_mermaid`, then paste it
+# into a ```mermaid block of a README or pull request.
+output "pipeline_mermaid" {
+  value = sagemaker_ml_pipeline.quickstart.mermaid
+}

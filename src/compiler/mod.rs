@@ -10,6 +10,7 @@ pub mod condition;
 pub mod dag;
 pub mod definition;
 pub mod expr;
+pub mod mermaid;
 pub mod parts;
 pub mod properties;
 pub mod review;

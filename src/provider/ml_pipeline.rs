@@ -42,7 +42,7 @@ use super::{aws_diag, ProviderData};
 use crate::aws::{AwsError, DeployedPipeline, ErrorKind, PipelineSpec, SageMaker};
 use crate::compiler::dag::StepDefaults;
 use crate::compiler::definition::{self, ParamType, ParameterInput, PipelineInput};
-use crate::compiler::{canonical, expr, parts, review, semantic};
+use crate::compiler::{canonical, expr, mermaid, parts, review, semantic};
 use crate::framework::{
     AttrPath, Attribute, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock, Outcome,
     PlanRequest, Resource, Schema,
@@ -117,6 +117,7 @@ fn pipeline_schema() -> Schema {
             .attr(Attribute::computed("tags_all", Type::Map(Box::new(Type::String)), "All tags of the pipeline: the provider's `default_tags` merged with `tags`."))
             .attr(Attribute::computed("definition_parts", Type::Map(Box::new(Type::String)), "The compiled definition, one canonical JSON text per part, so that a plan names only the parts that change: `Steps.<name>` for each top-level step (a condition's branch steps inside it), `Steps` for the step names in order, and `Version`, `Metadata`, `Parameters`, `PipelineExperimentConfig`. The whole definition as one canonical JSON text is the `json` of the `sagemaker_ml_pipeline_definition` data source given the same inputs (or the `definition` of the `sagemaker_ml_pipeline` data source, as deployed)."))
             .attr(Attribute::computed("definition_sha256", Type::String, "SHA-256 (lowercase hex) of the whole definition as canonical JSON, as held in `definition_parts`: equal to `sha256(data.sagemaker_ml_pipeline_definition.x.json)` for the same inputs once this provider has deployed them (right after an import it is the deployed spelling's, kept while the configuration means the same). Changes when the definition changes; useful as a trigger."))
+            .attr(mermaid_attribute())
             .attr(dependencies_attribute())
             .block(NestedBlock::list("parameter", parameter_block()))
             .block(NestedBlock::single("step_defaults", step_defaults_block()))
@@ -154,18 +155,34 @@ fn whole_text(parts: &BTreeMap<String, String>) -> Option<&String> {
 /// The one key of the parts of a definition that could not be split.
 const WHOLE: &str = "Definition";
 
-/// Sets `definition_parts` and `definition_sha256` from parts (`None`: both unknown).
+/// Sets `definition_parts`, `definition_sha256` and `mermaid` from parts (`None`: all unknown).
 fn set_definition(v: &mut Value, parts: Option<BTreeMap<String, String>>) {
     match parts {
         Some(parts) => {
-            let sha = Value::string(parts::sha256_hex(&parts_text(&parts).unwrap_or_default()));
+            let text = parts_text(&parts).unwrap_or_default();
+            let sha = Value::string(parts::sha256_hex(&text));
             model::set(v, "definition_parts", model::string_map_value(&parts));
             model::set(v, "definition_sha256", sha);
+            model::set(v, "mermaid", mermaid_of(&text));
         }
         None => {
             model::set(v, "definition_parts", Value::Unknown);
             model::set(v, "definition_sha256", Value::Unknown);
+            model::set(v, "mermaid", Value::Unknown);
         }
+    }
+}
+
+/// The `mermaid` attribute, shared with the definition data source.
+pub fn mermaid_attribute() -> Attribute {
+    Attribute::computed("mermaid", Type::String, "The pipeline as a Mermaid flowchart (`flowchart TD`): one node per step (condition branch steps included) labelled with its name and type, `-->` where a step uses another's properties, `-.->` for `depends_on_steps` / `DependsOn` (labelled with a run condition other than success), and `-- \"true\" -->` / `-- \"false\" -->` for a condition's branches. Paste it into a ```` ```mermaid ```` block of a README or pull request, which GitHub renders as a picture; `terraform output -raw <name>` prints it as is.")
+}
+
+/// The flowchart of a definition text (null when the text is not JSON).
+pub fn mermaid_of(definition: &str) -> Value {
+    match serde_json::from_str::<serde_json::Value>(definition) {
+        Ok(json) => Value::string(mermaid::flowchart(&json)),
+        Err(_) => Value::Null,
     }
 }
 

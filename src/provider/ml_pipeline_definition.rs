@@ -21,6 +21,7 @@ fn schema() -> Schema {
             .attr(ml_pipeline::steps_attribute())
             .attr(ml_pipeline::dependencies_attribute())
             .attr(Attribute::computed("json", Type::String, "The pipeline definition as canonical JSON."))
+            .attr(ml_pipeline::mermaid_attribute())
             .block(NestedBlock::list("parameter", ml_pipeline::parameter_block()))
             .block(NestedBlock::single("step_defaults", ml_pipeline::step_defaults_block()))
             .block(ml_pipeline::experiment_config_block()),
@@ -54,7 +55,9 @@ impl DataSource<ProviderData> for MlPipelineDefinition {
         };
         let (json, diags) = definition::compile(&input);
         let mut state = config.clone();
+        let mermaid = json.as_deref().map(ml_pipeline::mermaid_of).unwrap_or(Value::Null);
         model::set(&mut state, "json", json.map(Value::string).unwrap_or(Value::Null));
+        model::set(&mut state, "mermaid", mermaid);
         (state, diags)
     }
 }
@@ -74,6 +77,7 @@ mod tests {
             ),
             ("dependencies", Value::Null),
             ("json", Value::Null),
+            ("mermaid", Value::Null),
             ("parameter", Value::List(vec![])),
             ("step_defaults", Value::Null),
             ("experiment_config", Value::Null),
