@@ -14,7 +14,7 @@
 mod support;
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
@@ -24,6 +24,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
+use support::http::Message;
 use support::{terraform_binaries, LocalSageMaker, Workspace};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/sagemaker-pipeline";
@@ -41,67 +42,6 @@ enum Fault {
 
 const FAULTS: [Fault; 5] =
     [Fault::Throttle, Fault::Status500, Fault::Status503, Fault::ResetBefore, Fault::ResetAfter];
-
-/// One HTTP/1.1 message: head lines and body.
-struct Message {
-    head: Vec<String>,
-    body: Vec<u8>,
-}
-
-impl Message {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.head.iter().skip(1).find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-        })
-    }
-
-    /// Reads one message; `None` on a cleanly closed connection.
-    fn read(reader: &mut BufReader<TcpStream>) -> Option<Message> {
-        let mut head = Vec::new();
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).ok()? == 0 {
-                return None;
-            }
-            let line = line.trim_end_matches(['\r', '\n']).to_string();
-            if line.is_empty() {
-                if head.is_empty() {
-                    continue;
-                }
-                break;
-            }
-            head.push(line);
-        }
-        let mut msg = Message { head, body: Vec::new() };
-        let len: usize = msg.header("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
-        msg.body = vec![0; len];
-        reader.read_exact(&mut msg.body).ok()?;
-        Some(msg)
-    }
-
-    /// The message with `Connection` set as given and the body length restated.
-    fn bytes(&self, connection: &str) -> Vec<u8> {
-        let mut out = String::new();
-        out.push_str(&self.head[0]);
-        out.push_str("\r\n");
-        for l in self.head.iter().skip(1) {
-            let name =
-                l.split_once(':').map(|(k, _)| k.trim().to_ascii_lowercase()).unwrap_or_default();
-            if name != "connection" && name != "content-length" && name != "keep-alive" {
-                out.push_str(l);
-                out.push_str("\r\n");
-            }
-        }
-        out.push_str(&format!(
-            "Content-Length: {}\r\nConnection: {connection}\r\n\r\n",
-            self.body.len()
-        ));
-        let mut bytes = out.into_bytes();
-        bytes.extend_from_slice(&self.body);
-        bytes
-    }
-}
 
 /// A small HTTP proxy in front of moto that injects faults (see the module doc).
 struct FaultProxy {

@@ -210,6 +210,19 @@ pub struct AwsError {
 
 impl AwsError {
     /// "CreatePipeline failed: ValidationException: Pipeline names must be unique."
+    /// The endpoint does not implement the operation (an optional one, such as
+    /// ListPipelineVersions on the local endpoint): a server error with no service error code,
+    /// or one of the codes that say so. Callers of optional operations degrade instead of failing.
+    pub fn operation_missing(&self) -> bool {
+        matches!(self.kind, ErrorKind::ServerError | ErrorKind::BadResponse | ErrorKind::Rejected)
+            && match self.code.as_deref() {
+                None => self.kind != ErrorKind::Rejected,
+                Some(c) => {
+                    matches!(c, "NotImplemented" | "UnknownOperationException" | "InvalidAction")
+                }
+            }
+    }
+
     pub fn cause(&self) -> String {
         let mut s = format!("{} failed", self.operation);
         if let Some(c) = &self.code {
@@ -415,6 +428,36 @@ impl aws_smithy_types::config_bag::Storable for AttemptStart {
     type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
 }
 
+/// Forbids retrying an answer that says the endpoint does not have the operation at all: an
+/// HTTP 500 whose body is not the service's JSON but an HTML error page (the local endpoint,
+/// moto, answers operations it does not implement that way; SageMaker itself always answers in
+/// JSON). Without it the SDK would retry such a call `max_retries` times before failing.
+#[derive(Debug)]
+struct OperationMissing;
+
+impl aws_sdk_sagemaker::config::retry::ClassifyRetry for OperationMissing {
+    fn classify_retry(
+        &self,
+        ctx: &aws_sdk_sagemaker::config::interceptors::InterceptorContext,
+    ) -> aws_sdk_sagemaker::config::retry::RetryAction {
+        use aws_sdk_sagemaker::config::retry::RetryAction;
+        match ctx.response() {
+            Some(r) if r.status().as_u16() == 500 && html(r.headers().get("content-type")) => {
+                RetryAction::RetryForbidden
+            }
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "OperationMissing"
+    }
+}
+
+fn html(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|c| c.trim_start().to_ascii_lowercase().starts_with("text/html"))
+}
+
 impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
     fn name(&self) -> &'static str {
         "AttemptLog"
@@ -554,8 +597,9 @@ impl SageMaker {
                     shared.endpoint_url(),
                     &region,
                 );
-                let mut builder =
-                    aws_sdk_sagemaker::config::Builder::from(&shared).interceptor(AttemptLog);
+                let mut builder = aws_sdk_sagemaker::config::Builder::from(&shared)
+                    .interceptor(AttemptLog)
+                    .retry_classifier(OperationMissing);
                 // A provider-block endpoint wins over the environment's; otherwise aws-config has
                 // already applied AWS_ENDPOINT_URL_SAGEMAKER / AWS_ENDPOINT_URL.
                 if let Some(ep) = &s.sagemaker_endpoint {
@@ -660,7 +704,8 @@ impl SageMaker {
         Ok(out.pipeline_arn().unwrap_or_default().to_string())
     }
 
-    pub async fn update(&self, spec: &PipelineSpec) -> Result<(), AwsError> {
+    /// Updates the pipeline; returns the new pipeline version when the endpoint says.
+    pub async fn update(&self, spec: &PipelineSpec) -> Result<Option<i64>, AwsError> {
         let req = self
             .client()
             .await
@@ -671,8 +716,27 @@ impl SageMaker {
             .set_pipeline_display_name(spec.display_name.clone())
             .set_pipeline_description(spec.description.clone())
             .set_parallelism_configuration(parallelism(spec.max_parallel_execution_steps));
-        self.send(Call::new("UpdatePipeline", &spec.name), req.send()).await?;
-        Ok(())
+        let out = self.send(Call::new("UpdatePipeline", &spec.name), req.send()).await?;
+        Ok(out.pipeline_version_id())
+    }
+
+    /// The newest version of a pipeline (ListPipelineVersions); `Ok(None)` when it has none or
+    /// the endpoint does not implement versions ([`AwsError::operation_missing`]).
+    pub async fn latest_version(&self, name: &str) -> Result<Option<i64>, AwsError> {
+        let req = self
+            .client()
+            .await
+            .list_pipeline_versions()
+            .pipeline_name(name)
+            .sort_order(aws_sdk_sagemaker::types::SortOrder::Descending)
+            .max_results(1);
+        match self.send(Call::new("ListPipelineVersions", name), req.send()).await {
+            Ok(out) => {
+                Ok(out.pipeline_version_summaries().first().and_then(|v| v.pipeline_version_id()))
+            }
+            Err(e) if e.operation_missing() => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// `Ok(None)` when the pipeline does not exist.

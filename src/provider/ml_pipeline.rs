@@ -118,6 +118,7 @@ fn pipeline_schema() -> Schema {
             .attr(Attribute::computed("definition_parts", Type::Map(Box::new(Type::String)), "The compiled definition, one canonical JSON text per part, so that a plan names only the parts that change: `Steps.<name>` for each top-level step (a condition's branch steps inside it), `Steps` for the step names in order, and `Version`, `Metadata`, `Parameters`, `PipelineExperimentConfig`. The whole definition as one canonical JSON text is the `json` of the `sagemaker_ml_pipeline_definition` data source given the same inputs (or the `definition` of the `sagemaker_ml_pipeline` data source, as deployed)."))
             .attr(Attribute::computed("definition_sha256", Type::String, "SHA-256 (lowercase hex) of the whole definition as canonical JSON, as held in `definition_parts`: equal to `sha256(data.sagemaker_ml_pipeline_definition.x.json)` for the same inputs once this provider has deployed them (right after an import it is the deployed spelling's, kept while the configuration means the same). Changes when the definition changes; useful as a trigger."))
             .attr(mermaid_attribute())
+            .attr(Attribute::computed("version_id", Type::Number, "The pipeline version SageMaker made of the last create or update (`UpdatePipeline`'s `PipelineVersionId`, otherwise the newest of `ListPipelineVersions`); pin an execution to it with `sagemaker_ml_pipeline_execution.pipeline_version_id`. Known after apply whenever the apply calls UpdatePipeline (a change of the definition, role, display name, description or parallelism; tags alone make no version). Null where the endpoint has no pipeline versions (the local endpoint), and nothing fails then."))
             .attr(dependencies_attribute())
             .block(NestedBlock::list("parameter", parameter_block()))
             .block(NestedBlock::single("step_defaults", step_defaults_block()))
@@ -374,6 +375,63 @@ fn spec(v: &Value, tags: BTreeMap<String, String>) -> PipelineSpec {
             .and_then(|p| model::int(p, "max_parallel_execution_steps").value())
             .map(|n| n.clamp(1, i32::MAX as i64) as i32),
         tags,
+    }
+}
+
+/// Whether applying `planned` over `prior` calls UpdatePipeline (and so makes a pipeline
+/// version): a create does; an update does when the definition means something else or the
+/// role, display name, description or parallelism differ (tags have their own calls). `None`
+/// while the planned values are not known yet.
+fn calls_update_pipeline(prior: &Value, planned: &Value) -> Option<bool> {
+    if prior.is_null() {
+        return Some(true);
+    }
+    const SENT: [&str; 6] = [
+        "name",
+        "role_arn",
+        "display_name",
+        "description",
+        "parallelism_config",
+        "definition_parts",
+    ];
+    if SENT.iter().any(|k| planned.get(k).is_some_and(|v| !v.is_known())) {
+        return None;
+    }
+    let (before, mut after) = (spec(prior, BTreeMap::new()), spec(planned, BTreeMap::new()));
+    if before.description.is_some() && after.description.is_none() {
+        // UpdatePipeline keeps a description it is not sent; an empty one clears it.
+        after.description = Some(String::new());
+    }
+    Some(
+        !semantic::definitions_equal(&before.definition, &after.definition)
+            || (PipelineSpec { definition: before.definition.clone(), ..after }) != before,
+    )
+}
+
+/// `version_id` after a create or update: the version UpdatePipeline returned, otherwise the
+/// newest listed one; null where the endpoint has no versions. A failed lookup is a warning: the
+/// pipeline itself was created or updated, and must not be marked for replacement.
+async fn version_after(
+    sm: &crate::aws::SageMaker,
+    name: &str,
+    returned: Option<i64>,
+    diags: &mut Diagnostics,
+) -> Value {
+    if let Some(v) = returned {
+        return Value::Number(Number::from(v));
+    }
+    if crate::stop::requested() {
+        return Value::Null;
+    }
+    match sm.latest_version(name).await {
+        Ok(v) => v.map(|v| Value::Number(Number::from(v))).unwrap_or(Value::Null),
+        Err(e) => {
+            diags.push(Diagnostic::warning(
+                format!("Could not read the version of SageMaker pipeline {name:?}"),
+                format!("The pipeline was deployed; only its version_id is unknown and stays null until the next refresh. {}", e.cause()),
+            ));
+            Value::Null
+        }
     }
 }
 
@@ -730,6 +788,11 @@ impl Resource<ProviderData> for MlPipeline {
             }
         }
         set_definition(planned, parts);
+        let version = match calls_update_pipeline(&req.prior, planned) {
+            Some(false) => req.prior.get("version_id").cloned().unwrap_or(Value::Null),
+            _ => Value::Unknown,
+        };
+        model::set(planned, "version_id", version);
         let tags_all = plan_tags_all(data, planned);
         if let (true, Some(all)) = (tags_all.is_known(), tags_all.as_map()) {
             // The pipeline's own tags were validated with their paths; check what default_tags
@@ -813,6 +876,8 @@ impl Resource<ProviderData> for MlPipeline {
         };
         let mut state = planned.clone();
         model::set(&mut state, "arn", Value::string(arn));
+        let version = version_after(sm, &spec.name, None, &mut diags).await;
+        model::set(&mut state, "version_id", version);
         // The display name defaults to the name on SageMaker's side; read it back when unset.
         if model::string(planned, "display_name") == Known::Unknown {
             let remote = match remote {
@@ -845,7 +910,16 @@ impl Resource<ProviderData> for MlPipeline {
                 diags.push(aws_diag(format!("Failed to read SageMaker pipeline {name:?}"), &e));
                 (state.clone(), diags)
             }
-            Ok(Some(remote)) => (refreshed(state, &remote, &data.default_tags), diags),
+            Ok(Some(remote)) => {
+                let mut s = refreshed(state, &remote, &data.default_tags);
+                // Imported, or created where versions were not known: ask once more, quietly.
+                if state.get("version_id").is_none_or(Value::is_null) && !crate::stop::requested() {
+                    if let Ok(Some(v)) = sm.latest_version(&name).await {
+                        model::set(&mut s, "version_id", Value::Number(Number::from(v)));
+                    }
+                }
+                (s, diags)
+            }
         }
     }
 
@@ -862,22 +936,23 @@ impl Resource<ProviderData> for MlPipeline {
             // UpdatePipeline keeps a description it is not sent; an empty one clears it.
             after.description = Some(String::new());
         }
-        let definition_changed =
-            !semantic::definitions_equal(&before.definition, &after.definition);
-        if definition_changed
-            || (PipelineSpec { definition: before.definition.clone(), ..after.clone() }) != before
-        {
-            if let Err(e) = sm.update(&after).await {
-                diags.push(aws_diag(
-                    format!("Failed to update SageMaker pipeline {:?}", after.name),
-                    &e,
-                ));
-                return Outcome { state: prior.clone(), diagnostics: diags };
+        let mut version = prior.get("version_id").cloned().unwrap_or(Value::Null);
+        if calls_update_pipeline(prior, planned) != Some(false) {
+            match sm.update(&after).await {
+                Ok(v) => version = version_after(sm, &after.name, v, &mut diags).await,
+                Err(e) => {
+                    diags.push(aws_diag(
+                        format!("Failed to update SageMaker pipeline {:?}", after.name),
+                        &e,
+                    ));
+                    return Outcome { state: prior.clone(), diagnostics: diags };
+                }
             }
             crate::logging::info("updated pipeline", &[("pipeline", &after.name)]);
         }
         let mut state = planned.clone();
         model::set(&mut state, "arn", prior.get("arn").cloned().unwrap_or(Value::Null));
+        model::set(&mut state, "version_id", version);
         if old_tags != new_tags {
             let arn = model::string(prior, "arn").value().unwrap_or_default();
             if let Err(e) = sm.update_tags(&after.name, &arn, &old_tags, &new_tags).await {

@@ -29,6 +29,8 @@
 
 #![allow(dead_code)] // each test crate uses a different part of the harness
 
+pub mod http;
+
 use std::ffi::{OsStr, OsString};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
