@@ -12,6 +12,7 @@ pub mod definition;
 pub mod expr;
 pub mod mermaid;
 pub mod parts;
+pub mod policy;
 pub mod properties;
 pub mod review;
 pub mod semantic;

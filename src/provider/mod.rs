@@ -14,6 +14,7 @@ pub mod data_ml_pipeline;
 pub mod golden;
 pub mod ml_pipeline;
 pub mod ml_pipeline_definition;
+pub mod ml_pipeline_policy;
 pub mod model;
 pub mod steps;
 
@@ -65,6 +66,7 @@ pub fn new() -> Arc<dyn framework::Provider> {
         vec![
             Arc::new(ml_pipeline_definition::MlPipelineDefinition),
             Arc::new(data_ml_pipeline::DeployedPipeline),
+            Arc::new(ml_pipeline_policy::MlPipelinePolicy),
         ],
     ))
 }

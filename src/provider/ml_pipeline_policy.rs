@@ -1,0 +1,96 @@
+//! Data source `sagemaker_ml_pipeline_policy`: the least-privilege IAM policy document a
+//! pipeline's role needs, derived offline from its compiled definition (`compiler::policy` says
+//! what goes into each statement and how runtime references widen).
+//!
+//! Input: `definition`, the canonical JSON of a definition (the `json` of the
+//! `sagemaker_ml_pipeline_definition` data source, or any definition text). Output: `json`, the
+//! policy document, ready for `aws_iam_role_policy.policy`. No AWS call. Layout: schema, read,
+//! tests.
+
+use async_trait::async_trait;
+
+use super::{model, ProviderData};
+use crate::compiler::{canonical, policy};
+use crate::framework::{AttrPath, Attribute, Block, DataSource, Diagnostics, Schema};
+use crate::tfvalue::{Type, Value};
+
+pub struct MlPipelinePolicy;
+
+fn schema() -> Schema {
+    Schema::new(
+        Block::new("The IAM policy document a pipeline's execution role needs for exactly the steps of its definition, derived offline with no AWS call: the SageMaker actions of the job types its steps start, `iam:PassRole` on the roles its jobs use, `s3:GetObject` / `s3:PutObject` / `s3:ListBucket` scoped to the S3 locations its steps read and write, `kms:` on the keys it names, `lambda:InvokeFunction` on its Lambda functions, `sqs:SendMessage` on its callback queues, EMR and EMR Serverless actions for those steps, and ECR pulls for its images. An S3 location built at run time (`s3://bucket/{{ Execution.PipelineExecutionId }}/out`) widens to its literal part (`bucket/*`); one that is wholly a reference, such as a parameter, widens to every bucket (`arn:aws:s3:::*`); a role, key, function or queue given by a reference widens to `*`. Review the document before use: it grants what the definition needs, which the definition alone cannot always narrow down.")
+            .attr(Attribute::required("definition", Type::String, "The pipeline definition as JSON: the `json` of the `sagemaker_ml_pipeline_definition` data source, or any definition text."))
+            .attr(Attribute::computed("json", Type::String, "The IAM policy document as canonical JSON, e.g. for `aws_iam_role_policy.policy`.")),
+    )
+}
+
+/// The definition, or a diagnostic saying why it cannot be read.
+fn definition(config: &Value) -> Result<Option<serde_json::Value>, Diagnostics> {
+    let text = match model::string(config, "definition").value() {
+        Some(t) => t,
+        None => return Ok(None),
+    };
+    let mut d = Diagnostics::new();
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(def) if def.get("Steps").is_some_and(serde_json::Value::is_array) => Ok(Some(def)),
+        Ok(_) => {
+            d.error_at(AttrPath::root("definition"), "Not a pipeline definition", "The definition must be a JSON object with a `Steps` list, such as the `json` of the sagemaker_ml_pipeline_definition data source.");
+            Err(d)
+        }
+        Err(e) => {
+            d.error_at(AttrPath::root("definition"), "The definition is not JSON", format!("{e}. Pass the `json` of the sagemaker_ml_pipeline_definition data source (or jsonencode a definition object)."));
+            Err(d)
+        }
+    }
+}
+
+#[async_trait]
+impl DataSource<ProviderData> for MlPipelinePolicy {
+    fn type_name(&self) -> &'static str {
+        "sagemaker_ml_pipeline_policy"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        definition(config).err().unwrap_or_default()
+    }
+
+    async fn read(&self, _data: &ProviderData, config: &Value) -> (Value, Diagnostics) {
+        let mut state = config.clone();
+        match definition(config) {
+            Ok(Some(def)) => {
+                let doc = canonical::to_string(&policy::document(&def));
+                model::set(&mut state, "json", Value::string(doc));
+                (state, Diagnostics::new())
+            }
+            Ok(None) => {
+                let mut d = Diagnostics::new();
+                d.error("The definition is not known yet", "Terraform read this data source before its definition was known. Please report this as a bug.");
+                (state, d)
+            }
+            Err(d) => (state, d),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(definition: &str) -> Value {
+        Value::object([("definition", Value::string(definition)), ("json", Value::Null)])
+    }
+
+    #[test]
+    fn bad_definitions_are_diagnostics_at_the_attribute() {
+        for text in ["{", "[1]", r#"{"Steps": 3}"#] {
+            let d = MlPipelinePolicy.validate(&cfg(text));
+            assert!(d.has_errors(), "{text}");
+            assert_eq!(d.0[0].path, Some(AttrPath::root("definition")), "{text}");
+        }
+        assert!(!MlPipelinePolicy.validate(&cfg(r#"{"Steps": []}"#)).has_errors());
+    }
+}
