@@ -31,6 +31,8 @@
 //!
 //! Must not know about Terraform values, schemas or diagnostics, and never logs a credential.
 
+pub mod executions;
+
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::{Duration, Instant};
