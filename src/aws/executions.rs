@@ -173,9 +173,8 @@ impl SageMaker {
             .set_selective_execution_config(selective)
             .set_pipeline_version_id(spec.pipeline_version_id)
             .client_request_token(token);
-        let out = self
-            .send(Call::new("StartPipelineExecution", &spec.pipeline_name), req.send())
-            .await?;
+        let out =
+            self.send(Call::new("StartPipelineExecution", &spec.pipeline_name), req.send()).await?;
         Ok(out.pipeline_execution_arn().unwrap_or_default().to_string())
     }
 
@@ -183,12 +182,12 @@ impl SageMaker {
     pub async fn describe_execution(&self, arn: &str) -> Result<Option<Execution>, AwsError> {
         let pipeline = pipeline_of_execution_arn(arn).unwrap_or(arn);
         let req = self.client().await.describe_pipeline_execution().pipeline_execution_arn(arn);
-        let out = match self.send(Call::new("DescribePipelineExecution", pipeline), req.send()).await
-        {
-            Ok(o) => o,
-            Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
-        };
+        let out =
+            match self.send(Call::new("DescribePipelineExecution", pipeline), req.send()).await {
+                Ok(o) => o,
+                Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(e),
+            };
         Ok(Some(Execution {
             arn: out.pipeline_execution_arn().unwrap_or(arn).to_string(),
             pipeline_arn: out.pipeline_arn().unwrap_or_default().to_string(),
@@ -329,20 +328,21 @@ impl SageMaker {
                 .set_next_token(token.take())
                 .customize()
                 .config_override(optional_call_config());
-            let page =
-                match self.send(Call::new("ListPipelineExecutionSteps", pipeline), req.send()).await
-                {
-                    Ok(p) => p,
-                    Err(e) if is_not_implemented(&e) => {
-                        STEPS_UNSUPPORTED.store(true, Ordering::Relaxed);
-                        crate::logging::info(
+            let page = match self
+                .send(Call::new("ListPipelineExecutionSteps", pipeline), req.send())
+                .await
+            {
+                Ok(p) => p,
+                Err(e) if is_not_implemented(&e) => {
+                    STEPS_UNSUPPORTED.store(true, Ordering::Relaxed);
+                    crate::logging::info(
                             "the SageMaker endpoint does not implement ListPipelineExecutionSteps; step statuses are not reported",
                             &[("endpoint", &e.endpoint)],
                         );
-                        return Ok(None);
-                    }
-                    Err(e) => return Err(e),
-                };
+                    return Ok(None);
+                }
+                Err(e) => return Err(e),
+            };
             for s in page.pipeline_execution_steps() {
                 out.push(StepState {
                     name: s.step_name().unwrap_or_default().to_string(),

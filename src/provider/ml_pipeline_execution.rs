@@ -41,8 +41,7 @@ use serde_json::{json, Value as Json};
 use super::model::{self, Known};
 use super::{aws_diag, parse_duration, ProviderData};
 use crate::aws::executions::{
-    self, is_terminal, pipeline_of_execution_arn, Execution, ExecutionSpec, StepState,
-    StopOutcome,
+    self, is_terminal, pipeline_of_execution_arn, Execution, ExecutionSpec, StepState, StopOutcome,
 };
 use crate::aws::{AwsError, SageMaker};
 use crate::compiler::definition::{convert_default, default_to_text, ParamType};
@@ -324,7 +323,10 @@ fn check_parameters(
         if d.default.is_none() && !given.contains_key(&d.name) {
             diags.error_at(
                 AttrPath::root("parameters"),
-                format!("Parameter {:?} of pipeline {pipeline:?} has no default and no value", d.name),
+                format!(
+                    "Parameter {:?} of pipeline {pipeline:?} has no default and no value",
+                    d.name
+                ),
                 format!(
                     "Every run must supply it: add {} = \"...\" ({}) to parameters. {}",
                     d.name,
@@ -494,7 +496,10 @@ impl Resource<ProviderData> for MlPipelineExecution {
             }
             Err(e) => {
                 diags.push(aws_diag(
-                    format!("Failed to read SageMaker pipeline {:?} before starting it", spec.pipeline_name),
+                    format!(
+                        "Failed to read SageMaker pipeline {:?} before starting it",
+                        spec.pipeline_name
+                    ),
                     &e,
                 ));
                 return fail(diags);
@@ -536,8 +541,15 @@ impl Resource<ProviderData> for MlPipelineExecution {
             return Outcome { state, diagnostics: diags };
         }
         if waits(planned) {
-            wait_for(sm, &arn, &spec.pipeline_name, wait_timeout_of(planned), &mut state, &mut diags)
-                .await;
+            wait_for(
+                sm,
+                &arn,
+                &spec.pipeline_name,
+                wait_timeout_of(planned),
+                &mut state,
+                &mut diags,
+            )
+            .await;
         } else {
             // One look, so the state says where the run is (moto's runs end at once).
             if let Ok(Some(x)) = sm.describe_execution(&arn).await {
@@ -961,7 +973,8 @@ mod tests {
             &mut d,
         );
         assert!(out.is_none());
-        let texts: Vec<String> = d.iter().map(|d| format!("{} | {}", d.summary, d.detail)).collect();
+        let texts: Vec<String> =
+            d.iter().map(|d| format!("{} | {}", d.summary, d.detail)).collect();
         assert_eq!(d.0.len(), 4, "{texts:#?}");
         let undeclared = d.iter().find(|d| d.summary.contains("Epochz")).expect("undeclared");
         assert_eq!(undeclared.path, Some(AttrPath::root("parameters").key("Epochz")));
@@ -970,7 +983,9 @@ mod tests {
         let mistyped = d.iter().find(|d| d.summary.contains("\"Rate\"")).expect("mistyped");
         assert_eq!(mistyped.path, Some(AttrPath::root("parameters").key("Rate")));
         assert!(mistyped.summary.contains("a Float"), "{}", mistyped.summary);
-        assert!(d.iter().any(|d| d.summary.contains("InputData") && d.summary.contains("no default")));
+        assert!(d
+            .iter()
+            .any(|d| d.summary.contains("InputData") && d.summary.contains("no default")));
         assert!(d.iter().any(|d| d.summary.contains("medium") && d.detail.contains("fast, slow")));
     }
 
@@ -997,7 +1012,8 @@ mod tests {
     #[test]
     fn the_fingerprint_changes_with_every_start_argument_and_only_those() {
         let base = fingerprint(&spec_of(&planned(&[])).expect("known"));
-        let changed = |extra: &[(&str, Value)]| fingerprint(&spec_of(&planned(extra)).expect("known"));
+        let changed =
+            |extra: &[(&str, Value)]| fingerprint(&spec_of(&planned(extra)).expect("known"));
         assert_eq!(changed(&[("wait_for_completion", Value::Bool(true))]), base);
         assert_eq!(changed(&[("wait_timeout", Value::string("2h"))]), base);
         assert_eq!(changed(&[("triggers", Value::map([("a", Value::string("1"))]))]), base);
@@ -1008,12 +1024,18 @@ mod tests {
             ("pipeline_version_id", Value::Number(Number::from(2i64))),
             (
                 "parallelism_config",
-                Value::object([("max_parallel_execution_steps", Value::Number(Number::from(2i64)))]),
+                Value::object([(
+                    "max_parallel_execution_steps",
+                    Value::Number(Number::from(2i64)),
+                )]),
             ),
             (
                 "selective_execution",
                 Value::object([
-                    ("source_execution_arn", Value::string("arn:aws:sagemaker:us-east-1:1:pipeline/p/execution/a")),
+                    (
+                        "source_execution_arn",
+                        Value::string("arn:aws:sagemaker:us-east-1:1:pipeline/p/execution/a"),
+                    ),
                     ("selected_steps", Value::list([Value::string("Train")])),
                 ]),
             ),
@@ -1059,6 +1081,21 @@ mod tests {
             assert!(paths.contains(&p), "{p:?} missing in {paths:?}");
         }
         assert!(validate_config(&planned(&[("wait_timeout", Value::string("1h30m"))])).is_empty());
+    }
+
+    #[tokio::test]
+    async fn import_takes_an_execution_arn_only() {
+        let data = ProviderData { sagemaker: None, default_tags: Known::Null };
+        let arn = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/abc123";
+        let r = MlPipelineExecution.import(&data, arn).await;
+        let state = r.state.expect("imported");
+        assert_eq!(state.get_str("pipeline_name"), Some("churn"));
+        assert_eq!(state.get_str("arn"), Some(arn));
+        assert!(state.conforms(&execution_schema().block.value_type()).is_ok());
+        for bad in ["churn", "arn:aws:sagemaker:us-east-1:1:pipeline/churn", ""] {
+            let r = MlPipelineExecution.import(&data, bad).await;
+            assert!(r.state.is_none() && r.diagnostics.has_errors(), "{bad:?}");
+        }
     }
 
     #[test]

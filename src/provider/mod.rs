@@ -58,8 +58,10 @@ pub fn new() -> Arc<dyn framework::Provider> {
     Arc::new(framework::Framework::new(
         Box::new(Hooks),
         {
-            let mut r: Vec<Arc<dyn framework::Resource<ProviderData>>> =
-                vec![Arc::new(ml_pipeline::MlPipeline), Arc::new(ml_pipeline_execution::MlPipelineExecution)];
+            let mut r: Vec<Arc<dyn framework::Resource<ProviderData>>> = vec![
+                Arc::new(ml_pipeline::MlPipeline),
+                Arc::new(ml_pipeline_execution::MlPipelineExecution),
+            ];
             r.extend(steps::all());
             r
         },
