@@ -293,6 +293,15 @@ resource "sagemaker_ml_pipeline_execution" "run" {{
         assert_eq!(run["status"], "Succeeded", "[{v}] {run}");
         assert_eq!(run["parameters"], json!({ "Epochs": "4" }), "[{v}] {run}");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] an imported run plans empty");
+
+        // A run deleted with its pipeline leaves the state; the next apply starts a new one.
+        let (status, body) = sm
+            .request_sagemaker("DeletePipeline", &json!({ "PipelineName": "exec-i", "ClientRequestToken": "delete-0123456789abcdef0123456789abcdef" }).to_string())
+            .expect("DeletePipeline");
+        assert_eq!(status, 200, "{body}");
+        let out = ws.apply();
+        assert!(out.contains("2 added, 0 changed, 0 destroyed"), "[{v}] {out}");
+        assert_eq!(executions(&sm, "exec-i").len(), 1, "[{v}] one new run");
         ws.destroy();
         assert!(sm.pipeline_names().is_empty(), "[{v}] nothing left behind");
     }
