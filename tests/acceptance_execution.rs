@@ -318,6 +318,10 @@ struct Record {
     started: Vec<Json>,
     /// Execution ARN -> DescribePipelineExecution calls so far.
     describes: BTreeMap<String, usize>,
+    /// The ClientRequestToken of every StartPipelineExecution attempt, in order.
+    start_attempts: Vec<String>,
+    /// ClientRequestToken -> the run it started (SageMaker's idempotency).
+    tokens: BTreeMap<String, String>,
     /// StopPipelineExecution ARNs, in order.
     stopped: Vec<String>,
     /// Every operation called, in order.
@@ -330,6 +334,9 @@ struct Record {
 ///   Prep Succeeded + Train Executing -> Train Failed ("AlgorithmError: out of memory");
 /// - `running`: runs stay Executing (step Prep Executing) until StopPipelineExecution, then
 ///   report Stopped.
+/// - `lossy`: the first attempt of each start takes effect but its answer is lost (the
+///   connection is closed without one); a repeated `ClientRequestToken` is answered with the
+///   first attempt's run, as SageMaker does; runs report Succeeded.
 ///
 /// Listens on 127.0.0.1, serves at most `SCRIPTED_LIFETIME`, stops when dropped.
 struct Scripted {
@@ -417,6 +424,11 @@ fn serve_scripted(conn: TcpStream, record: &Mutex<Record>) {
             .unwrap_or_default();
         let input: Json = serde_json::from_slice(&body).unwrap_or_default();
         let (status, answer) = answer(&operation, &input, &mut record.lock().expect("record"));
+        if status == 0 {
+            // The call took effect; its answer is lost.
+            let _ = conn.shutdown(Shutdown::Both);
+            return;
+        }
         let text = answer.to_string();
         let response = format!(
             "HTTP/1.1 {status} {}\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-RequestId: scripted-{operation}\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{text}",
@@ -456,7 +468,7 @@ fn answer(operation: &str, input: &Json, rec: &mut Record) -> (u16, Json) {
     match operation {
         "DescribePipeline" => {
             let name = input["PipelineName"].as_str().unwrap_or_default();
-            if name != "failing" && name != "running" {
+            if !["failing", "running", "lossy"].contains(&name) {
                 return not_found(&format!("Pipeline {name}"));
             }
             (
@@ -473,11 +485,20 @@ fn answer(operation: &str, input: &Json, rec: &mut Record) -> (u16, Json) {
         "ListTags" => (200, json!({ "Tags": [] })),
         "StartPipelineExecution" => {
             let name = input["PipelineName"].as_str().unwrap_or_default().to_string();
+            let token = input["ClientRequestToken"].as_str().unwrap_or_default().to_string();
+            rec.start_attempts.push(token.clone());
+            if let Some(arn) = rec.tokens.get(&token) {
+                return (200, json!({ "PipelineExecutionArn": arn }));
+            }
             rec.started.push(input.clone());
             let arn = format!(
                 "arn:aws:sagemaker:us-east-1:123456789012:pipeline/{name}/execution/run{}",
                 rec.started.len()
             );
+            rec.tokens.insert(token, arn.clone());
+            if name == "lossy" {
+                return (0, Json::Null);
+            }
             (200, json!({ "PipelineExecutionArn": arn }))
         }
         "DescribePipelineExecution" => {
@@ -492,6 +513,7 @@ fn answer(operation: &str, input: &Json, rec: &mut Record) -> (u16, Json) {
             };
             let stopped = rec.stopped.contains(&arn);
             let (status, reason) = match pipeline.as_str() {
+                "lossy" => ("Succeeded", None),
                 "failing" if n >= 3 => {
                     ("Failed", Some("Step failure: One or multiple steps failed."))
                 }
@@ -534,9 +556,11 @@ fn answer(operation: &str, input: &Json, rec: &mut Record) -> (u16, Json) {
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| s["PipelineName"] == name)
-                .map(|(i, _)| json!({
+                .map(|(i, s)| json!({
                     "PipelineExecutionArn": format!("arn:aws:sagemaker:us-east-1:123456789012:pipeline/{name}/execution/run{}", i + 1),
                     "PipelineExecutionStatus": "Executing",
+                    "PipelineExecutionDisplayName": s["PipelineExecutionDisplayName"],
+                    "PipelineExecutionDescription": s["PipelineExecutionDescription"],
                 }))
                 .collect();
             (200, json!({ "PipelineExecutionSummaries": runs }))
@@ -665,5 +689,65 @@ fn a_timed_out_wait_keeps_the_run_and_destroy_stops_it() {
         let rec = server.record();
         assert_eq!(rec.stopped, vec![arn], "[{v}] destroy stops the running run");
         assert_eq!(rec.started.len(), 1, "[{v}] nothing else started");
+    }
+}
+
+fn lossy_config(provider: &str, display_name: &str) -> String {
+    format!(
+        r#"{header}
+provider "sagemaker" {{
+  {provider}
+}}
+
+resource "sagemaker_ml_pipeline_execution" "run" {{
+  pipeline_name = "lossy"
+  display_name  = "{display_name}"
+}}
+"#,
+        header = header()
+    )
+}
+
+/// A start whose answer is lost is never started twice: with retries, every attempt carries the
+/// same ClientRequestToken (SageMaker answers the repeat with the first run); with a single
+/// attempt, the run is found by listing the pipeline's runs and adopted.
+#[test]
+fn a_lost_start_answer_starts_one_run() {
+    for terraform in terraform_binaries() {
+        let server = Scripted::start();
+        let (ws, _log) = scripted_workspace(&terraform, &server);
+        let v = &terraform.version;
+
+        // One attempt only: the outcome is unknown, the run is adopted from the listing.
+        ws.write("main.tf", &lossy_config("max_retries = 1", "first"));
+        ws.init();
+        ws.apply();
+        let run = resource_values(&ws, "sagemaker_ml_pipeline_execution.run").expect("in state");
+        {
+            let rec = server.record();
+            assert_eq!(rec.started.len(), 1, "[{v}] one run");
+            assert_eq!(rec.start_attempts.len(), 1, "[{v}] one attempt");
+            assert!(rec.operations.contains(&"ListPipelineExecutions".to_string()), "[{v}]");
+            assert_eq!(
+                run["arn"],
+                rec.tokens.values().next().expect("run").as_str(),
+                "[{v}] adopted"
+            );
+        }
+
+        // With retries: the second attempt repeats the token and gets the first run back.
+        ws.write("main.tf", &lossy_config("", "second"));
+        ws.apply();
+        let run = resource_values(&ws, "sagemaker_ml_pipeline_execution.run").expect("in state");
+        let rec = server.record();
+        assert_eq!(rec.started.len(), 2, "[{v}] one more run, not two");
+        assert_eq!(rec.start_attempts.len(), 3, "[{v}] the lost answer was retried once");
+        assert_eq!(
+            rec.start_attempts[1], rec.start_attempts[2],
+            "[{v}] the retry repeats the token"
+        );
+        assert_ne!(rec.start_attempts[0], rec.start_attempts[1], "[{v}] a new run has a new token");
+        assert_eq!(run["arn"], rec.tokens[&rec.start_attempts[2]].as_str(), "[{v}]");
+        assert_eq!(run["status"], "Succeeded", "[{v}] {run}");
     }
 }
