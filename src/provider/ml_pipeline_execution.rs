@@ -1049,7 +1049,7 @@ mod tests {
                 ]),
             ),
         ] {
-            assert_ne!(changed(&[extra.clone()]), base, "{}", extra.0);
+            assert_ne!(changed(std::slice::from_ref(&extra)), base, "{}", extra.0);
         }
         assert!(spec_of(&planned(&[("display_name", Value::Unknown)])).is_none());
     }
