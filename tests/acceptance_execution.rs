@@ -3,7 +3,9 @@
 //!
 //! - Against the local moto endpoint: typed parameters converted and checked (an undeclared and
 //!   a mistyped parameter fail at plan), waiting for a run moto finishes at once, a no-op
-//!   re-apply, an in-place change of the wait settings, `triggers` starting a new run, destroy.
+//!   re-apply, an in-place change of the wait settings, `triggers` starting a new run, every
+//!   optional start argument added and removed (each a new run), import, destroy. (The
+//!   edit-cycle test leaves this type to this file: every change of a run replaces it.)
 //!   Runs are counted through moto's ListPipelineExecutions.
 //! - Against a scripted SageMaker endpoint (`Scripted`, below; moto's runs end at once and it
 //!   lacks ListPipelineExecutionSteps and StopPipelineExecution): progress logged while
@@ -54,6 +56,10 @@ fn resource_values(ws: &Workspace, address: &str) -> Option<Json> {
 // ---- against moto -------------------------------------------------------------------------
 
 fn moto_config(parameters: &str, triggers: &str, wait_timeout: &str) -> String {
+    moto_config_with(parameters, triggers, wait_timeout, "")
+}
+
+fn moto_config_with(parameters: &str, triggers: &str, wait_timeout: &str, extra: &str) -> String {
     format!(
         r#"{header}
 resource "sagemaker_ml_pipeline" "p" {{
@@ -85,6 +91,7 @@ resource "sagemaker_ml_pipeline_execution" "run" {{
   triggers            = {triggers}
   wait_for_completion = true
   wait_timeout        = "{wait_timeout}"
+{extra}
 }}
 "#,
         header = header()
@@ -219,6 +226,45 @@ fn execution_lifecycle_against_moto() {
         assert_ne!(run["arn"], Json::Null);
         assert!(runs.iter().any(|r| run["arn"] == r.as_str()), "[{v}] {run}");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan after the new run must be empty");
+
+        // Every optional start argument added, then removed: each time a new run, and the plan
+        // right after is empty.
+        let first = runs.iter().find(|r| run["arn"] != r.as_str()).expect("the first run").clone();
+        let every = format!(
+            r#"
+  description         = "every optional argument"
+  pipeline_version_id = 1
+  parallelism_config {{
+    max_parallel_execution_steps = 2
+  }}
+  selective_execution {{
+    source_execution_arn = "{first}"
+    selected_steps       = ["Stop"]
+  }}"#
+        );
+        ws.write("main.tf", &moto_config_with(GOOD, r#"{ round = "2" }"#, "30m", &every));
+        let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        assert!(plan.contains("must be replaced"), "[{v}] {plan}");
+        let out = ws.apply();
+        assert!(out.contains("1 added, 0 changed, 1 destroyed"), "[{v}] {out}");
+        assert_eq!(executions(&sm, "exec-a").len(), 3, "[{v}] a new run");
+        let run = resource_values(&ws, "sagemaker_ml_pipeline_execution.run").expect("in state");
+        assert_eq!(run["parallelism_config"]["max_parallel_execution_steps"], 2, "[{v}] {run}");
+        let (_, body) = sm
+            .request_sagemaker(
+                "DescribePipelineExecution",
+                &json!({ "PipelineExecutionArn": run["arn"] }).to_string(),
+            )
+            .expect("DescribePipelineExecution");
+        let described: Json = serde_json::from_str(&body).expect("json");
+        assert_eq!(described["PipelineExecutionDescription"], "every optional argument", "[{v}]");
+        assert_eq!(described["ParallelismConfiguration"]["MaxParallelExecutionSteps"], 2, "[{v}]");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan after the full run must be empty");
+        ws.write("main.tf", &moto_config(GOOD, r#"{ round = "2" }"#, "30m"));
+        let out = ws.apply();
+        assert!(out.contains("1 added, 0 changed, 1 destroyed"), "[{v}] {out}");
+        assert_eq!(executions(&sm, "exec-a").len(), 4, "[{v}] a new run");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan after removing them must be empty");
 
         let out = ws.destroy();
         assert!(out.contains("2 destroyed"), "[{v}] {out}");
