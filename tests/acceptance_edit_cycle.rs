@@ -167,6 +167,9 @@ fn phase_configs_cover_every_optional_attribute_and_block() {
         .expect("docs/resources")
         .flatten()
         .filter_map(|e| e.file_name().to_str()?.strip_suffix(".md").map(str::to_string))
+        // A run is not part of the pipeline and every change of it replaces it: its optional
+        // attributes are added and removed in tests/acceptance_execution.rs.
+        .filter(|t| t != "sagemaker_ml_pipeline_execution")
         .collect();
     assert_eq!(types, docs, "phase A must hold one resource of every documented type");
     assert_eq!(docs.len(), 15, "the pipeline and 14 step types");

@@ -45,6 +45,7 @@ fn every_example_applies_and_replans_empty() {
             "deploy-without-training",
             "train-evaluate-register",
             "multi-model",
+            "run-pipeline",
         ] {
             sm.reset();
             let v = format!("{} {example}", terraform.version);

@@ -48,6 +48,9 @@ fn render_block(out: &mut String, block: &Block, prefix: &str) {
 fn import_section(name: &str) -> Option<&'static str> {
     match name {
         "sagemaker_ml_pipeline" => Some(sagemaker_provider::provider::ml_pipeline::IMPORT_DOC),
+        "sagemaker_ml_pipeline_execution" => {
+            Some(sagemaker_provider::provider::ml_pipeline_execution::IMPORT_DOC)
+        }
         _ => None,
     }
 }

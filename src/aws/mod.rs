@@ -29,7 +29,12 @@
 //! the caller's decision (it needs the definition's semantics), made from [`ErrorKind`] and
 //! [`SageMaker::describe_settling`].
 //!
+//! Pipeline executions (start, describe, list, steps, stop) are in [`executions`], on the same
+//! machinery.
+//!
 //! Must not know about Terraform values, schemas or diagnostics, and never logs a credential.
+
+pub mod executions;
 
 use std::collections::BTreeMap;
 use std::future::Future;

@@ -14,6 +14,7 @@ pub mod data_ml_pipeline;
 pub mod golden;
 pub mod ml_pipeline;
 pub mod ml_pipeline_definition;
+pub mod ml_pipeline_execution;
 pub mod ml_pipeline_policy;
 pub mod model;
 pub mod steps;
@@ -58,8 +59,10 @@ pub fn new() -> Arc<dyn framework::Provider> {
     Arc::new(framework::Framework::new(
         Box::new(Hooks),
         {
-            let mut r: Vec<Arc<dyn framework::Resource<ProviderData>>> =
-                vec![Arc::new(ml_pipeline::MlPipeline)];
+            let mut r: Vec<Arc<dyn framework::Resource<ProviderData>>> = vec![
+                Arc::new(ml_pipeline::MlPipeline),
+                Arc::new(ml_pipeline_execution::MlPipelineExecution),
+            ];
             r.extend(steps::all());
             r
         },

@@ -396,6 +396,11 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new(terraform: &Terraform, sagemaker: &LocalSageMaker) -> Workspace {
+        Workspace::for_endpoint(terraform, &sagemaker.url)
+    }
+
+    /// A workspace whose SageMaker endpoint is `url` (e.g. a scripted endpoint in the test).
+    pub fn for_endpoint(terraform: &Terraform, url: &str) -> Workspace {
         let root = tempfile::Builder::new()
             .prefix(&format!("tf-{}-", terraform.version))
             .tempdir()
@@ -406,7 +411,7 @@ impl Workspace {
         Workspace {
             dir,
             terraform: terraform.clone(),
-            endpoint: sagemaker.url.clone(),
+            endpoint: url.to_string(),
             root: Some(root),
             extra_env: Vec::new(),
         }

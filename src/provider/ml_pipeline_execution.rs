@@ -1,0 +1,1131 @@
+//! `sagemaker_ml_pipeline_execution`: one run of a SageMaker pipeline, started with typed
+//! parameter values, optionally waited for, stopped on destroy while still going.
+//!
+//! A run cannot be changed once started, so every start argument (`pipeline_name`,
+//! `parameters`, `display_name`, `description`, `pipeline_version_id`, `parallelism_config`,
+//! `selective_execution`) and `triggers` force a new run. Blocks cannot be `force_new` in the
+//! framework, so the plan computes `start_arguments_sha256` (canonical JSON of every start
+//! argument) and that computed, `force_new` attribute carries the replacement for block changes.
+//! `wait_for_completion` and `wait_timeout` only shape how the provider waits: changing them is
+//! an in-place, state-only update.
+//!
+//! Parameters are text, checked against the deployed pipeline's declared `Parameters`
+//! (DescribePipeline) at plan time when the pipeline exists, and again at apply time before the
+//! start (the pipeline may be created by the same apply): an undeclared name, a value the
+//! declared type does not accept, a value outside `EnumValues`, or a parameter without default
+//! left out, is an error at `parameters["X"]` (did-you-mean, the declared list). Values are sent
+//! in the declared type's canonical text (`"05"` -> `"5"`, `"1.50"` -> `"1.5"`).
+//!
+//! Nothing started is lost or started twice: the start sends one `ClientRequestToken` for every
+//! attempt (`tf-` + the start arguments' fingerprint + a random part, fresh per create so that an
+//! identical run created again after a destroy is a new run, not a replay of the old answer);
+//! when the outcome is unknown (no answer, timeout, 5xx after every retry, a stop request), the
+//! pipeline's runs started since just before the call are listed and the one matching the
+//! display name and description is adopted when it is the only one. A run that fails while
+//! waited for is still recorded (with its status, failure reason and step statuses) and
+//! reported as an error naming the failed step and its reason.
+//!
+//! Endpoints without ListPipelineExecutionSteps or StopPipelineExecution (the local moto
+//! endpoint) are handled by `aws::executions`: step statuses stay null, destroy forgets a run it
+//! cannot stop (with a warning).
+//!
+//! Layout: schema, validate, parameters, plan, create (start, settle, wait), read, update,
+//! delete, import, tests.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant, SystemTime};
+
+use async_trait::async_trait;
+use serde_json::{json, Value as Json};
+
+use super::model::{self, Known};
+use super::{aws_diag, parse_duration, ProviderData};
+use crate::aws::executions::{
+    self, is_terminal, pipeline_of_execution_arn, Execution, ExecutionSpec, StepState, StopOutcome,
+};
+use crate::aws::{AwsError, SageMaker};
+use crate::compiler::definition::{convert_default, default_to_text, ParamType};
+use crate::compiler::{canonical, expr, parts};
+use crate::framework::{
+    AttrPath, Attribute, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock, Outcome,
+    PlanRequest, Resource, Schema,
+};
+use crate::tfvalue::{Number, Type, Value};
+
+pub struct MlPipelineExecution;
+
+const TYPE_NAME: &str = "sagemaker_ml_pipeline_execution";
+
+/// `wait_timeout` when unset.
+pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(3600);
+/// Longest pause between two polls of a run being waited for.
+const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
+
+// ---- schema -------------------------------------------------------------------------------
+
+/// The `## Import` section of the reference page.
+pub const IMPORT_DOC: &str = r#"A run is imported by its execution ARN. Import reads the start arguments back from SageMaker (the pipeline, parameters, display name, description, version, parallelism and selective execution) with the run's status; `triggers`, `wait_for_completion` and `wait_timeout` stay unset. A configuration that states the same start arguments then plans no change.
+
+```sh
+terraform import sagemaker_ml_pipeline_execution.nightly arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/abc123
+```
+
+SageMaker reports the values a run was started with as text; where a parameter took its default, some endpoints list it too: state such parameters in `parameters` (or the next plan replaces the run)."#;
+
+fn execution_schema() -> Schema {
+    let string_map = || Type::Map(Box::new(Type::String));
+    Schema::new(
+        Block::new("One run (execution) of a SageMaker pipeline, started with typed parameter values. A run cannot be changed: a change of any start argument or of `triggers` starts a new run (Terraform plans a replacement); `wait_for_completion` and `wait_timeout` change in place. Destroy stops a run that is still going (StopPipelineExecution) and otherwise only forgets it. Import by execution ARN.\n\nTested against the local moto endpoint (start, parameter checks at plan, triggers, no-op re-apply, in-place wait settings, destroy) and, for what moto cannot do (runs that take time or fail, step statuses, StopPipelineExecution), against a scripted SageMaker endpoint in `tests/acceptance_execution.rs`: waiting with progress logs, a failed run reported with its failed step and reason, a wait that times out, and stop on destroy are exercised only there.")
+            .attr(Attribute::computed("id", Type::String, "The execution ARN."))
+            .attr(Attribute::required("pipeline_name", Type::String, "Name of the pipeline to run, e.g. `sagemaker_ml_pipeline.training.name`. Its deployed definition's parameters are what `parameters` is checked against.").force_new())
+            .attr(Attribute::optional("parameters", string_map(), "Parameter values by name, as text converted to each parameter's declared type: `\"5\"` for an Integer, `\"0.5\"` for a Float, `\"true\"` for a Boolean. Checked at plan time against the parameters the deployed pipeline declares (an undeclared name, a value its type does not accept, or a parameter with no default left out is an error); when the pipeline does not exist yet (created by the same apply) the check happens at apply time, before the run is started. The check uses the deployed definition: when one apply both adds a parameter to the pipeline and passes it here, apply the pipeline first (`-target`). Parameters not given take their defaults.").force_new())
+            .attr(Attribute::optional("display_name", Type::String, "Display name of the run: 1-82 letters, digits and hyphens, starting with a letter or digit.").force_new())
+            .attr(Attribute::optional("description", Type::String, "Description of the run, up to 3072 characters.").force_new())
+            .attr(Attribute::optional("triggers", string_map(), "Arbitrary values whose change starts a new run (like `replace_triggered_by`), e.g. `{ definition = sagemaker_ml_pipeline.training.definition_sha256 }`. Not sent to SageMaker.").force_new())
+            .attr(Attribute::optional("pipeline_version_id", Type::Number, "The pipeline version to run (at least 1); the latest when unset.").force_new())
+            .attr(Attribute::optional("wait_for_completion", Type::Bool, "Wait until the run ends (default `false`): progress (the run's and each step's status as they change) is logged at INFO, a run that fails or is stopped is an error naming the failed step and its reason (the run is still recorded in the state, tainted, so the next apply starts a new one). Changing it does not start a new run."))
+            .attr(Attribute::optional("wait_timeout", Type::String, "Longest wait when `wait_for_completion` is true, as a duration such as `2h`, `45m` or `1h30m` (units `ms`, `s`, `m`, `h`). When it passes the apply fails with an error and the run, still going, is recorded in the state. Defaults to `1h`. Changing it does not start a new run."))
+            .attr(Attribute::computed("arn", Type::String, "The execution ARN."))
+            .attr(Attribute::computed("status", Type::String, "The run's status when last read: `Executing`, `Stopping`, `Stopped`, `Failed` or `Succeeded`."))
+            .attr(Attribute::computed("failure_reason", Type::String, "Why the run failed, when it did."))
+            .attr(Attribute::computed("step_statuses", string_map(), "Status of each step that has started, by step name (e.g. `Executing`, `Succeeded`, `Failed`). Null when the endpoint does not implement ListPipelineExecutionSteps (the local moto endpoint)."))
+            .attr(Attribute::computed("start_arguments_sha256", Type::String, "SHA-256 of every start argument (pipeline, parameters, display name, description, version, parallelism, selective execution) as canonical JSON. Changes, and so replaces the run, exactly when a start argument changes, blocks included.").force_new())
+            .block(NestedBlock::single(
+                "parallelism_config",
+                Block::new("How many steps of this run may run at once (overrides the pipeline's setting).")
+                    .attr(Attribute::required("max_parallel_execution_steps", Type::Number, "Maximum number of steps that run in parallel, at least 1.")),
+            ))
+            .block(NestedBlock::single(
+                "selective_execution",
+                Block::new("Run only some steps again, reusing the outputs of an earlier run for the others.")
+                    .attr(Attribute::required("source_execution_arn", Type::String, "ARN of the earlier run of the same pipeline whose outputs the other steps reuse."))
+                    .attr(Attribute::required("selected_steps", Type::List(Box::new(Type::String)), "Names of the steps to run, at least one.")),
+            )),
+    )
+}
+
+// ---- validate -----------------------------------------------------------------------------
+
+fn valid_display_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 82
+        && b[0].is_ascii_alphanumeric()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+}
+
+fn whole_number_at_least_1(v: Option<&Value>) -> Option<bool> {
+    let n = v?.as_number()?;
+    Some(n.is_integer() && n.as_i64().is_some_and(|n| (1..=i64::from(i32::MAX)).contains(&n)))
+}
+
+fn validate_config(config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if let Known::Value(name) = model::string(config, "pipeline_name") {
+        if !super::ml_pipeline::valid_pipeline_name(&name) {
+            diags.error_at(
+                AttrPath::root("pipeline_name"),
+                format!("Invalid pipeline name {}", expr::shown(&name)),
+                "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit; use the pipeline's name, e.g. sagemaker_ml_pipeline.training.name.",
+            );
+        }
+    }
+    if let Known::Value(name) = model::string(config, "display_name") {
+        if !valid_display_name(&name) {
+            diags.error_at(
+                AttrPath::root("display_name"),
+                format!("Invalid display name {}", expr::shown(&name)),
+                "Run display names are 1-82 letters, digits and hyphens, starting with a letter or digit, e.g. \"nightly-2026-12-01\".",
+            );
+        }
+    }
+    if let Known::Value(d) = model::string(config, "description") {
+        if d.chars().count() > 3072 {
+            diags.error_at(
+                AttrPath::root("description"),
+                "The description is too long",
+                "SageMaker takes run descriptions of up to 3072 characters; shorten it.",
+            );
+        }
+    }
+    if let Some(params) = config.get("parameters").and_then(Value::as_map) {
+        for k in params.keys() {
+            if k.is_empty() {
+                diags.error_at(
+                    AttrPath::root("parameters").key(k),
+                    "A parameter name is empty",
+                    "Use the names of the pipeline's parameters as keys, e.g. { Epochs = \"5\" }.",
+                );
+            }
+        }
+    }
+    if let Known::Value(text) = model::string(config, "wait_timeout") {
+        match parse_duration(&text) {
+            Some(d) if !d.is_zero() => {}
+            _ => diags.error_at(
+                AttrPath::root("wait_timeout"),
+                format!("Invalid wait_timeout {}", expr::shown(&text)),
+                "Write a positive duration with units, like \"2h\", \"45m\", \"1h30m\" or \"90s\" (units ms, s, m, h).",
+            ),
+        }
+    }
+    if whole_number_at_least_1(config.get("pipeline_version_id")) == Some(false) {
+        diags.error_at(
+            AttrPath::root("pipeline_version_id"),
+            "pipeline_version_id must be a whole number of at least 1",
+            "Use the version number of the pipeline to run, e.g. 1, or leave it unset to run the latest version.",
+        );
+    }
+    if let Some(p) = config.get("parallelism_config").filter(|p| p.is_known() && !p.is_null()) {
+        if whole_number_at_least_1(p.get("max_parallel_execution_steps")) == Some(false) {
+            diags.error_at(
+                AttrPath::root("parallelism_config").attr("max_parallel_execution_steps"),
+                "max_parallel_execution_steps must be a whole number of at least 1",
+                "Set how many steps may run at once, e.g. 2.",
+            );
+        }
+    }
+    if let Some(s) = config.get("selective_execution").filter(|s| !s.is_null() && !s.is_unknown()) {
+        if let Known::Value(arn) = model::string(s, "source_execution_arn") {
+            if !arn.starts_with("arn:") || pipeline_of_execution_arn(&arn).is_none() {
+                diags.error_at(
+                    AttrPath::root("selective_execution").attr("source_execution_arn"),
+                    format!("{} is not a pipeline execution ARN", expr::shown(&arn)),
+                    "Use the ARN of an earlier run of the same pipeline, like arn:aws:sagemaker:us-east-1:123456789012:pipeline/<name>/execution/<id> (e.g. another sagemaker_ml_pipeline_execution's arn).",
+                );
+            }
+        }
+        if let Known::Value(steps) = model::string_list(s, "selected_steps") {
+            if steps.is_empty() {
+                diags.error_at(
+                    AttrPath::root("selective_execution").attr("selected_steps"),
+                    "No steps selected",
+                    "List at least one step name to run again, e.g. [\"Train\"].",
+                );
+            }
+            for (i, step) in steps.iter().enumerate() {
+                if step.is_empty() {
+                    diags.error_at(
+                        AttrPath::root("selective_execution").attr("selected_steps").index(i),
+                        "A selected step name is empty",
+                        "Use the names of the pipeline's steps.",
+                    );
+                }
+            }
+        }
+    }
+    diags
+}
+
+// ---- parameters -----------------------------------------------------------------------------
+
+/// One parameter a deployed definition declares.
+#[derive(Clone, Debug, PartialEq)]
+struct Declared {
+    name: String,
+    ty: ParamType,
+    default: Option<String>,
+    enum_values: Vec<String>,
+}
+
+/// The `Parameters` of a deployed definition (`None` when the text is not a definition).
+fn declared_parameters(definition: &str) -> Option<Vec<Declared>> {
+    let d: Json = serde_json::from_str(definition).ok()?;
+    let params = match d.get("Parameters") {
+        None | Some(Json::Null) => return Some(Vec::new()),
+        Some(Json::Array(a)) => a,
+        Some(_) => return None,
+    };
+    Some(
+        params
+            .iter()
+            .filter_map(|p| {
+                let name = p.get("Name")?.as_str()?.to_string();
+                let ty = p
+                    .get("Type")
+                    .and_then(Json::as_str)
+                    .and_then(ParamType::parse)
+                    .unwrap_or(ParamType::String);
+                let default = p.get("DefaultValue").and_then(default_to_text);
+                let enum_values = p
+                    .get("EnumValues")
+                    .and_then(Json::as_array)
+                    .map(|a| a.iter().filter_map(default_to_text).collect())
+                    .unwrap_or_default();
+                Some(Declared { name, ty, default, enum_values })
+            })
+            .collect(),
+    )
+}
+
+fn declared_list(declared: &[Declared]) -> String {
+    if declared.is_empty() {
+        return "The pipeline declares no parameters.".into();
+    }
+    let items: Vec<String> =
+        declared.iter().map(|d| format!("{} ({})", d.name, d.ty.as_str())).collect();
+    format!("The pipeline declares: {}.", items.join(", "))
+}
+
+fn type_hint(ty: &ParamType) -> &'static str {
+    match ty {
+        ParamType::String => "",
+        ParamType::Integer => "Integer parameters take whole numbers, like \"5\".",
+        ParamType::Float => "Float parameters take numbers, like \"0.5\".",
+        ParamType::Boolean => "Boolean parameters take \"true\" or \"false\".",
+    }
+}
+
+/// Checks the given values against the declared parameters; returns them converted to each
+/// declared type's canonical text (sorted by name), or `None` with diagnostics.
+fn check_parameters(
+    pipeline: &str,
+    given: &BTreeMap<String, String>,
+    declared: &[Declared],
+    diags: &mut Diagnostics,
+) -> Option<Vec<(String, String)>> {
+    let before = diags.0.len();
+    let mut out = Vec::new();
+    for (name, value) in given {
+        let path = AttrPath::root("parameters").key(name);
+        let Some(d) = declared.iter().find(|d| &d.name == name) else {
+            let hint = expr::did_you_mean(name, declared.iter().map(|d| d.name.as_str()))
+                .map(|c| format!("Did you mean '{c}'? "))
+                .unwrap_or_default();
+            diags.error_at(
+                path,
+                format!("Pipeline {pipeline:?} has no parameter {name:?}"),
+                format!(
+                    "{hint}{} Remove this value, or declare the parameter in the pipeline's parameter blocks (and apply the pipeline first).",
+                    declared_list(declared)
+                ),
+            );
+            continue;
+        };
+        let converted = match convert_default(&d.ty, value) {
+            Ok(v) => default_to_text(&v).unwrap_or_else(|| value.clone()),
+            Err(_) => {
+                diags.error_at(
+                    path,
+                    format!(
+                        "Parameter {name:?} is {} {}: {} is not a valid value",
+                        if d.ty == ParamType::Integer { "an" } else { "a" },
+                        d.ty.as_str(),
+                        expr::shown(value)
+                    ),
+                    format!("{} {}", type_hint(&d.ty), declared_list(declared)),
+                );
+                continue;
+            }
+        };
+        if !d.enum_values.is_empty() && !d.enum_values.contains(&converted) {
+            diags.error_at(
+                path,
+                format!("{} is not one of parameter {name:?}'s allowed values", expr::shown(value)),
+                format!("The pipeline allows only: {}.", d.enum_values.join(", ")),
+            );
+            continue;
+        }
+        out.push((name.clone(), converted));
+    }
+    for d in declared {
+        if d.default.is_none() && !given.contains_key(&d.name) {
+            diags.error_at(
+                AttrPath::root("parameters"),
+                format!(
+                    "Parameter {:?} of pipeline {pipeline:?} has no default and no value",
+                    d.name
+                ),
+                format!(
+                    "Every run must supply it: add {} = \"...\" ({}) to parameters. {}",
+                    d.name,
+                    d.ty.as_str(),
+                    declared_list(declared)
+                ),
+            );
+        }
+    }
+    (diags.0.len() == before).then_some(out)
+}
+
+// ---- the start arguments ------------------------------------------------------------------
+
+/// The start arguments of a plan or state (parameters as written), `None` while any is unknown.
+fn spec_of(v: &Value) -> Option<ExecutionSpec> {
+    let pipeline_name = model::string(v, "pipeline_name").value()?;
+    let parameters = model::string_map(v, "parameters").known()?.unwrap_or_default();
+    let display_name = model::string(v, "display_name").known()?;
+    let description = model::string(v, "description").known()?;
+    let pipeline_version_id = model::int(v, "pipeline_version_id").known()?;
+    let max_parallel_execution_steps = match v.get("parallelism_config") {
+        None | Some(Value::Null) => None,
+        Some(p) => model::int(p, "max_parallel_execution_steps").known()?.map(|n| n as i32),
+    };
+    let selective = match v.get("selective_execution") {
+        None | Some(Value::Null) => None,
+        Some(s) => Some((
+            model::string(s, "source_execution_arn").known()?.unwrap_or_default(),
+            model::string_list(s, "selected_steps").known()?.unwrap_or_default(),
+        )),
+    };
+    Some(ExecutionSpec {
+        pipeline_name,
+        display_name,
+        description,
+        parameters: parameters.into_iter().collect(),
+        max_parallel_execution_steps,
+        selective,
+        pipeline_version_id,
+    })
+}
+
+/// SHA-256 of the start arguments as canonical JSON.
+fn fingerprint(spec: &ExecutionSpec) -> String {
+    let params: serde_json::Map<String, Json> =
+        spec.parameters.iter().map(|(k, v)| (k.clone(), Json::String(v.clone()))).collect();
+    let doc = json!({
+        "pipeline_name": spec.pipeline_name,
+        "parameters": params,
+        "display_name": spec.display_name,
+        "description": spec.description,
+        "pipeline_version_id": spec.pipeline_version_id,
+        "max_parallel_execution_steps": spec.max_parallel_execution_steps,
+        "selective_execution": spec.selective.as_ref().map(|(a, s)| json!({"source_execution_arn": a, "selected_steps": s})),
+    });
+    parts::sha256_hex(&canonical::to_string(&doc))
+}
+
+/// The token of one create: `tf-`, 16 hex digits of the fingerprint, `-`, 32 random hex digits
+/// (61 characters; SageMaker takes 32-128 letters, digits and hyphens).
+fn start_token(fingerprint: &str) -> String {
+    let random = crate::aws::request_token();
+    format!("tf-{}-{}", &fingerprint[..16.min(fingerprint.len())], &random[3..])
+}
+
+fn wait_timeout_of(v: &Value) -> Duration {
+    model::string(v, "wait_timeout")
+        .value()
+        .and_then(|t| parse_duration(&t))
+        .unwrap_or(DEFAULT_WAIT_TIMEOUT)
+}
+
+fn waits(v: &Value) -> bool {
+    v.get("wait_for_completion").and_then(Value::as_bool).unwrap_or(false)
+}
+
+// ---- resource -----------------------------------------------------------------------------
+
+#[async_trait]
+impl Resource<ProviderData> for MlPipelineExecution {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        execution_schema()
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        validate_config(config)
+    }
+
+    async fn plan(
+        &self,
+        data: &ProviderData,
+        req: &PlanRequest,
+        planned: &mut Value,
+        diags: &mut Diagnostics,
+    ) {
+        let spec = spec_of(planned);
+        let sha = spec.as_ref().map(|s| Value::string(fingerprint(s))).unwrap_or(Value::Unknown);
+        model::set(planned, "start_arguments_sha256", sha);
+        // Parameters are checked when a run would start, against the deployed pipeline.
+        let starts = req.prior.is_null()
+            || req.prior.get("start_arguments_sha256") != planned.get("start_arguments_sha256");
+        let (Some(spec), true, Ok(sm)) = (spec, starts, data.sagemaker()) else { return };
+        match sm.describe(&spec.pipeline_name).await {
+            // Not deployed yet: created by this apply, checked there before the start.
+            Ok(None) => {}
+            Ok(Some(p)) => {
+                if let Some(declared) = declared_parameters(&p.definition) {
+                    let given: BTreeMap<String, String> = spec.parameters.into_iter().collect();
+                    check_parameters(&spec.pipeline_name, &given, &declared, diags);
+                }
+            }
+            Err(e) => {
+                let mut d = aws_diag(
+                    format!(
+                        "Could not check the parameters against pipeline {:?}",
+                        spec.pipeline_name
+                    ),
+                    &e,
+                );
+                d.severity = crate::framework::Severity::Warning;
+                d.detail.push_str("\nThe parameters are checked at apply time instead, before the run is started.");
+                diags.push(d.at(AttrPath::root("parameters")));
+            }
+        }
+    }
+
+    async fn create(&self, data: &ProviderData, planned: &Value) -> Outcome {
+        let fail = |diagnostics: Diagnostics| Outcome { state: Value::Null, diagnostics };
+        let sm = match data.sagemaker() {
+            Ok(s) => s,
+            Err(d) => return fail(d),
+        };
+        let Some(mut spec) = spec_of(planned) else {
+            return fail(
+                Diagnostic::error(
+                    "The run's arguments are not known",
+                    "Terraform applied a plan whose start arguments are still unknown; this is a bug in the provider, please report it.",
+                )
+                .into(),
+            );
+        };
+        let sha = fingerprint(&spec);
+        let mut diags = Diagnostics::new();
+        // Check (again) against the pipeline as deployed now: it may be created by this apply.
+        match sm.describe(&spec.pipeline_name).await {
+            Ok(Some(p)) => {
+                let given: BTreeMap<String, String> = spec.parameters.iter().cloned().collect();
+                if let Some(declared) = declared_parameters(&p.definition) {
+                    match check_parameters(&spec.pipeline_name, &given, &declared, &mut diags) {
+                        Some(converted) => spec.parameters = converted,
+                        None => return fail(diags),
+                    }
+                }
+            }
+            Ok(None) => {
+                diags.error_at(
+                    AttrPath::root("pipeline_name"),
+                    format!("SageMaker pipeline {:?} does not exist", spec.pipeline_name),
+                    "Create the pipeline first (refer to it as sagemaker_ml_pipeline.<name>.name so Terraform creates it before the run), or correct pipeline_name.",
+                );
+                return fail(diags);
+            }
+            Err(e) => {
+                diags.push(aws_diag(
+                    format!(
+                        "Failed to read SageMaker pipeline {:?} before starting it",
+                        spec.pipeline_name
+                    ),
+                    &e,
+                ));
+                return fail(diags);
+            }
+        }
+        let token = start_token(&sha);
+        let started = SystemTime::now();
+        let arn = match sm.start_execution(&spec, &token).await {
+            Ok(arn) => {
+                crate::logging::info(
+                    "started pipeline execution",
+                    &[("pipeline", &spec.pipeline_name), ("execution", &arn)],
+                );
+                arn
+            }
+            Err(e) => match settle_start(sm, &spec, &e, started).await {
+                Ok(arn) => {
+                    crate::logging::info(
+                        "adopted the pipeline execution this apply started",
+                        &[("pipeline", &spec.pipeline_name), ("execution", &arn)],
+                    );
+                    arn
+                }
+                Err(d) => return fail(d),
+            },
+        };
+        let mut state = planned.clone();
+        model::set(&mut state, "id", Value::string(arn.clone()));
+        model::set(&mut state, "arn", Value::string(arn.clone()));
+        model::set(&mut state, "start_arguments_sha256", Value::string(sha));
+        model::set(&mut state, "status", Value::string("Executing"));
+        model::set(&mut state, "failure_reason", Value::Null);
+        model::set(&mut state, "step_statuses", Value::Null);
+        if crate::stop::requested() {
+            diags.push(Diagnostic::warning(
+                format!("Apply interrupted after the run of pipeline {:?} was started", spec.pipeline_name),
+                "Terraform asked the provider to stop. The run was started and is recorded in the state; its status is refreshed by the next plan.",
+            ));
+            return Outcome { state, diagnostics: diags };
+        }
+        if waits(planned) {
+            wait_for(
+                sm,
+                &arn,
+                &spec.pipeline_name,
+                wait_timeout_of(planned),
+                &mut state,
+                &mut diags,
+            )
+            .await;
+        } else {
+            // One look, so the state says where the run is (moto's runs end at once).
+            if let Ok(Some(x)) = sm.describe_execution(&arn).await {
+                let steps = sm.execution_steps(&arn).await.ok().flatten();
+                apply_status(&mut state, &x, steps.as_deref());
+            }
+        }
+        Outcome { state, diagnostics: diags }
+    }
+
+    async fn read(&self, data: &ProviderData, state: &Value) -> (Value, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let Ok(sm) = data.sagemaker() else { return (state.clone(), diags) };
+        let arn = model::string(state, "arn").value().unwrap_or_default();
+        let x = match sm.describe_execution(&arn).await {
+            Ok(Some(x)) => x,
+            Ok(None) => {
+                crate::logging::warn(
+                    "pipeline execution no longer exists (deleted with its pipeline); removing it from state",
+                    &[("execution", &arn)],
+                );
+                return (Value::Null, diags);
+            }
+            Err(e) => {
+                diags.push(aws_diag(format!("Failed to read pipeline execution {arn:?}"), &e));
+                return (state.clone(), diags);
+            }
+        };
+        let mut new = state.clone();
+        let prior_status = model::string(state, "status").value().unwrap_or_default();
+        let settled = is_terminal(&prior_status)
+            && prior_status == x.status
+            && !state.get("step_statuses").is_none_or(Value::is_null);
+        let steps = if settled {
+            None
+        } else {
+            match sm.execution_steps(&arn).await {
+                Ok(s) => s,
+                Err(e) => {
+                    crate::logging::warn(
+                        "could not list the steps of a pipeline execution",
+                        &[("execution", &arn), ("error", &e.to_string())],
+                    );
+                    None
+                }
+            }
+        };
+        apply_status(&mut new, &x, steps.as_deref());
+        if model::string(state, "start_arguments_sha256") == Known::Null {
+            // Right after import: read the start arguments back.
+            if let Err(e) = read_start_arguments(sm, &x, &mut new).await {
+                diags.push(aws_diag(format!("Failed to read pipeline execution {arn:?}"), &e));
+                return (state.clone(), diags);
+            }
+        }
+        (new, diags)
+    }
+
+    async fn update(&self, _data: &ProviderData, prior: &Value, planned: &Value) -> Outcome {
+        // Only wait_for_completion and wait_timeout can change in place: state only.
+        let mut state = planned.clone();
+        for a in ["id", "arn", "status", "failure_reason", "step_statuses"] {
+            model::set(&mut state, a, prior.get(a).cloned().unwrap_or(Value::Null));
+        }
+        Outcome { state, diagnostics: Diagnostics::new() }
+    }
+
+    async fn delete(&self, data: &ProviderData, prior: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        let sm = match data.sagemaker() {
+            Ok(s) => s,
+            Err(d) => return d,
+        };
+        let arn = model::string(prior, "arn").value().unwrap_or_default();
+        let x = match sm.describe_execution(&arn).await {
+            Ok(Some(x)) => x,
+            Ok(None) => {
+                crate::logging::info("pipeline execution was already gone", &[("execution", &arn)]);
+                return diags;
+            }
+            Err(e) => {
+                diags.push(aws_diag(format!("Failed to read pipeline execution {arn:?}"), &e));
+                return diags;
+            }
+        };
+        if is_terminal(&x.status) || x.status == "Stopping" {
+            crate::logging::info(
+                "pipeline execution has ended; forgetting it",
+                &[("execution", &arn), ("status", &x.status)],
+            );
+            return diags;
+        }
+        match sm.stop_execution(&arn).await {
+            Ok(StopOutcome::Stopped) => {
+                crate::logging::info("stopped pipeline execution", &[("execution", &arn)])
+            }
+            Ok(StopOutcome::Gone) => {
+                crate::logging::info("pipeline execution was already gone", &[("execution", &arn)])
+            }
+            Ok(StopOutcome::Unsupported) => diags.push(Diagnostic::warning(
+                format!("Pipeline execution {arn:?} could not be stopped"),
+                format!("The run is still {} and the SageMaker endpoint does not implement StopPipelineExecution; Terraform forgets the run, which goes on until it ends.", x.status),
+            )),
+            Err(e) => diags.push(aws_diag(format!("Failed to stop pipeline execution {arn:?}"), &e)),
+        }
+        diags
+    }
+
+    async fn import(&self, _data: &ProviderData, id: &str) -> ImportResponse {
+        let mut diags = Diagnostics::new();
+        let arn = id.trim();
+        let Some(pipeline) = pipeline_of_execution_arn(arn).filter(|_| arn.starts_with("arn:"))
+        else {
+            diags.error(
+                format!("Cannot import {}: not a pipeline execution ARN", expr::shown(id)),
+                "Import a sagemaker_ml_pipeline_execution by its execution ARN, e.g. `terraform import sagemaker_ml_pipeline_execution.nightly arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/abc123`.",
+            );
+            return ImportResponse { state: None, diagnostics: diags };
+        };
+        let Type::Object(attrs) = execution_schema().block.value_type() else {
+            return ImportResponse { state: None, diagnostics: diags };
+        };
+        let mut obj: BTreeMap<String, Value> =
+            attrs.keys().map(|k| (k.clone(), Value::Null)).collect();
+        obj.insert("id".into(), Value::string(arn));
+        obj.insert("arn".into(), Value::string(arn));
+        obj.insert("pipeline_name".into(), Value::string(pipeline));
+        ImportResponse { state: Some(Value::Object(obj)), diagnostics: diags }
+    }
+}
+
+// ---- mapping to and from the API ----------------------------------------------------------
+
+/// Status, failure reason and (when the endpoint reports them) step statuses into a state.
+fn apply_status(state: &mut Value, x: &Execution, steps: Option<&[StepState]>) {
+    if !x.status.is_empty() {
+        model::set(state, "status", Value::string(x.status.clone()));
+    }
+    model::set(state, "failure_reason", model::opt_string(x.failure_reason.clone()));
+    if let Some(steps) = steps {
+        let map: BTreeMap<String, String> =
+            steps.iter().map(|s| (s.name.clone(), s.status.clone())).collect();
+        model::set(state, "step_statuses", model::string_map_value(&map));
+    }
+}
+
+/// After an import: the start arguments as SageMaker holds them, and their fingerprint.
+async fn read_start_arguments(
+    sm: &SageMaker,
+    x: &Execution,
+    state: &mut Value,
+) -> Result<(), AwsError> {
+    let params = sm.execution_parameters(&x.arn).await?;
+    let params: BTreeMap<String, String> = params.into_iter().collect();
+    model::set(
+        state,
+        "parameters",
+        if params.is_empty() { Value::Null } else { model::string_map_value(&params) },
+    );
+    model::set(state, "display_name", model::opt_string(x.display_name.clone()));
+    model::set(state, "description", model::opt_string(x.description.clone()));
+    model::set(
+        state,
+        "pipeline_version_id",
+        x.pipeline_version_id.map(|n| Value::Number(Number::from(n))).unwrap_or(Value::Null),
+    );
+    model::set(
+        state,
+        "parallelism_config",
+        x.max_parallel_execution_steps
+            .map(|n| {
+                Value::object([("max_parallel_execution_steps", Value::Number(Number::from(n)))])
+            })
+            .unwrap_or(Value::Null),
+    );
+    model::set(
+        state,
+        "selective_execution",
+        x.selective
+            .as_ref()
+            .map(|(source, steps)| {
+                Value::object([
+                    ("source_execution_arn", Value::string(source.clone())),
+                    ("selected_steps", Value::list(steps.iter().map(|s| Value::string(s.clone())))),
+                ])
+            })
+            .unwrap_or(Value::Null),
+    );
+    if let Some(spec) = spec_of(state) {
+        model::set(state, "start_arguments_sha256", Value::string(fingerprint(&spec)));
+    }
+    Ok(())
+}
+
+/// Decides what a failed StartPipelineExecution left behind. When the outcome is unknown, the
+/// pipeline's runs started since shortly before the call are listed; the only one with this
+/// run's display name and description is adopted. Otherwise the diagnostics to return.
+async fn settle_start(
+    sm: &SageMaker,
+    spec: &ExecutionSpec,
+    e: &AwsError,
+    started: SystemTime,
+) -> Result<String, Diagnostics> {
+    let summary = format!("Failed to start a run of SageMaker pipeline {:?}", spec.pipeline_name);
+    if !e.kind.outcome_unknown() {
+        return Err(aws_diag(summary, e).into());
+    }
+    // Clocks differ: look a little further back than the call.
+    let since = started.checked_sub(Duration::from_secs(120)).unwrap_or(started);
+    let runs = match sm.list_executions_settling(&spec.pipeline_name, since).await {
+        Ok(r) => r,
+        Err(check) => {
+            let mut d = aws_diag(summary, e);
+            d.detail.push_str(&format!(
+                "\n\nWhether the run was started is not known (an attempt may have reached SageMaker before the connection failed): checking with ListPipelineExecutions failed too ({}). Look for a run of the pipeline started just now before applying again; import it with `terraform import` if there is one.",
+                check.cause()
+            ));
+            return Err(d.into());
+        }
+    };
+    let ours: Vec<_> = runs
+        .iter()
+        .filter(|r| r.display_name == spec.display_name && r.description == spec.description)
+        .collect();
+    match ours.as_slice() {
+        [one] => Ok(one.arn.clone()),
+        [] => {
+            let mut d = aws_diag(summary, e);
+            d.detail.push_str("\n\nSageMaker lists no run of the pipeline started since: none was started. Apply again to start it.");
+            Err(d.into())
+        }
+        many => {
+            let mut d = aws_diag(summary, e);
+            d.detail.push_str(&format!(
+                "\n\n{} runs of the pipeline with this display name and description started just now ({}); which one this apply started cannot be told. Import the right one with `terraform import {TYPE_NAME}.<name> <arn>`, and stop the others if they are duplicates.",
+                many.len(),
+                many.iter().map(|r| r.arn.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+            Err(d.into())
+        }
+    }
+}
+
+/// Polls a run until it ends, the timeout passes, or Terraform asks the provider to stop;
+/// logs the run's and each step's status as they change; records the last status in `state`.
+async fn wait_for(
+    sm: &SageMaker,
+    arn: &str,
+    pipeline: &str,
+    timeout: Duration,
+    state: &mut Value,
+    diags: &mut Diagnostics,
+) {
+    let deadline = Instant::now() + timeout;
+    let mut interval = Duration::from_secs(1);
+    let mut last_status = String::new();
+    let mut last_steps: BTreeMap<String, String> = BTreeMap::new();
+    loop {
+        let x = match sm.describe_execution(arn).await {
+            Ok(Some(x)) => x,
+            Ok(None) => {
+                diags.error(
+                    format!("Pipeline execution {arn:?} disappeared while waiting for it"),
+                    "SageMaker no longer knows the run (was its pipeline deleted?). The next plan removes it from the state.",
+                );
+                return;
+            }
+            Err(e) if e.kind == crate::aws::ErrorKind::Interrupted => break,
+            Err(e) => {
+                let mut d = aws_diag(format!("Failed to check on pipeline execution {arn:?}"), &e);
+                d.detail.push_str("\nThe run was started and is recorded in the state; the next plan refreshes its status.");
+                diags.push(d);
+                return;
+            }
+        };
+        let steps = match sm.execution_steps(arn).await {
+            Ok(s) => s,
+            Err(e) if e.kind == crate::aws::ErrorKind::Interrupted => None,
+            Err(e) => {
+                crate::logging::warn(
+                    "could not list the steps of a pipeline execution",
+                    &[("execution", arn), ("error", &e.to_string())],
+                );
+                None
+            }
+        };
+        for s in steps.iter().flatten() {
+            if last_steps.get(&s.name) != Some(&s.status) {
+                let reason = s.failure_reason.clone().unwrap_or_default();
+                crate::logging::info(
+                    &format!("pipeline {pipeline} step {}: {}", s.name, s.status),
+                    &[
+                        ("execution", arn),
+                        ("step", &s.name),
+                        ("status", &s.status),
+                        ("failure_reason", &reason),
+                    ],
+                );
+                last_steps.insert(s.name.clone(), s.status.clone());
+            }
+        }
+        if x.status != last_status {
+            crate::logging::info(
+                &format!("pipeline {pipeline} execution: {}", x.status),
+                &[("execution", arn), ("status", &x.status)],
+            );
+            last_status = x.status.clone();
+        }
+        apply_status(state, &x, steps.as_deref());
+        if is_terminal(&x.status) {
+            if x.status != "Succeeded" {
+                diags.push(run_failed(pipeline, &x, steps.as_deref()));
+            }
+            return;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            diags.error_at(
+                AttrPath::root("wait_timeout"),
+                format!(
+                    "The run of pipeline {pipeline:?} did not finish within {}",
+                    crate::aws::format_duration(timeout)
+                ),
+                format!("The run {arn} is still {} and is recorded in the state (tainted, so the next apply starts a new run unless you `terraform untaint` it). Raise wait_timeout, or set wait_for_completion = false to start runs without waiting.", x.status),
+            );
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval.min(deadline - now)) => {}
+            _ = crate::stop::wait() => break,
+        }
+        interval = executions::next_poll_interval(interval, MAX_POLL_INTERVAL);
+    }
+    diags.push(Diagnostic::warning(
+        format!("Stopped waiting for the run of pipeline {pipeline:?}"),
+        format!("Terraform asked the provider to stop. The run {arn} goes on and is recorded in the state; the next plan refreshes its status."),
+    ));
+}
+
+/// The error for a run that ended without succeeding, naming the failed steps and reasons.
+fn run_failed(pipeline: &str, x: &Execution, steps: Option<&[StepState]>) -> Diagnostic {
+    let failed: Vec<&StepState> =
+        steps.unwrap_or_default().iter().filter(|s| s.status == "Failed").collect();
+    let summary = match (x.status.as_str(), failed.as_slice()) {
+        ("Stopped", _) => format!("The run of pipeline {pipeline:?} was stopped"),
+        (_, [one]) => format!("The run of pipeline {pipeline:?} failed in step {:?}", one.name),
+        (_, []) => format!("The run of pipeline {pipeline:?} failed"),
+        (_, many) => format!(
+            "The run of pipeline {pipeline:?} failed in steps {}",
+            many.iter().map(|s| format!("{:?}", s.name)).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    let mut detail = String::new();
+    for s in &failed {
+        detail.push_str(&format!(
+            "Step {:?} failed: {}\n",
+            s.name,
+            s.failure_reason.as_deref().unwrap_or("no reason given")
+        ));
+    }
+    if let Some(r) = &x.failure_reason {
+        detail.push_str(&format!("Run failure reason: {r}\n"));
+    }
+    detail.push_str(&format!(
+        "The run {} ended {}. It is recorded in the state (status, failure_reason, step_statuses) and tainted, so the next apply starts a new run: fix the cause, then apply again.",
+        x.arn, x.status
+    ));
+    Diagnostic::error(summary, detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEFINITION: &str = r#"{"Version":"2020-12-01","Parameters":[{"Name":"Epochs","Type":"Integer","DefaultValue":3},{"Name":"InputData","Type":"String"},{"Name":"Rate","Type":"Float","DefaultValue":0.5},{"Name":"Mode","Type":"String","DefaultValue":"fast","EnumValues":["fast","slow"]}],"Steps":[]}"#;
+
+    fn given(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn schema_passes_terraforms_checks() {
+        let mut problems = Vec::new();
+        crate::framework::schema::internal_validate(
+            &execution_schema().block,
+            TYPE_NAME,
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn parameters_convert_to_the_declared_types_canonical_text() {
+        let declared = declared_parameters(DEFINITION).expect("definition");
+        let mut d = Diagnostics::new();
+        let out = check_parameters(
+            "p",
+            &given(&[("Epochs", "05"), ("InputData", "s3://b/x"), ("Rate", "1.50")]),
+            &declared,
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            out.expect("converted"),
+            vec![
+                ("Epochs".to_string(), "5".to_string()),
+                ("InputData".to_string(), "s3://b/x".to_string()),
+                ("Rate".to_string(), "1.5".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn undeclared_mistyped_missing_and_unlisted_values_are_errors_at_their_key() {
+        let declared = declared_parameters(DEFINITION).expect("definition");
+        let mut d = Diagnostics::new();
+        let out = check_parameters(
+            "p",
+            &given(&[("Epochz", "5"), ("Rate", "abc"), ("Mode", "medium")]),
+            &declared,
+            &mut d,
+        );
+        assert!(out.is_none());
+        let texts: Vec<String> =
+            d.iter().map(|d| format!("{} | {}", d.summary, d.detail)).collect();
+        assert_eq!(d.0.len(), 4, "{texts:#?}");
+        let undeclared = d.iter().find(|d| d.summary.contains("Epochz")).expect("undeclared");
+        assert_eq!(undeclared.path, Some(AttrPath::root("parameters").key("Epochz")));
+        assert!(undeclared.detail.contains("Did you mean 'Epochs'?"), "{}", undeclared.detail);
+        assert!(undeclared.detail.contains("Epochs (Integer), InputData (String)"));
+        let mistyped = d.iter().find(|d| d.summary.contains("\"Rate\"")).expect("mistyped");
+        assert_eq!(mistyped.path, Some(AttrPath::root("parameters").key("Rate")));
+        assert!(mistyped.summary.contains("a Float"), "{}", mistyped.summary);
+        assert!(d
+            .iter()
+            .any(|d| d.summary.contains("InputData") && d.summary.contains("no default")));
+        assert!(d.iter().any(|d| d.summary.contains("medium") && d.detail.contains("fast, slow")));
+    }
+
+    #[test]
+    fn integer_text_is_checked() {
+        let declared = declared_parameters(DEFINITION).expect("definition");
+        let mut d = Diagnostics::new();
+        check_parameters("p", &given(&[("Epochs", "abc"), ("InputData", "x")]), &declared, &mut d);
+        assert_eq!(d.0.len(), 1);
+        assert!(d.0[0].summary.contains("an Integer"), "{}", d.0[0].summary);
+    }
+
+    fn planned(extra: &[(&str, Value)]) -> Value {
+        let Type::Object(attrs) = execution_schema().block.value_type() else { panic!() };
+        let mut obj: BTreeMap<String, Value> =
+            attrs.keys().map(|k| (k.clone(), Value::Null)).collect();
+        obj.insert("pipeline_name".into(), Value::string("p"));
+        for (k, v) in extra {
+            obj.insert(k.to_string(), v.clone());
+        }
+        Value::Object(obj)
+    }
+
+    #[test]
+    fn the_fingerprint_changes_with_every_start_argument_and_only_those() {
+        let base = fingerprint(&spec_of(&planned(&[])).expect("known"));
+        let changed =
+            |extra: &[(&str, Value)]| fingerprint(&spec_of(&planned(extra)).expect("known"));
+        assert_eq!(changed(&[("wait_for_completion", Value::Bool(true))]), base);
+        assert_eq!(changed(&[("wait_timeout", Value::string("2h"))]), base);
+        assert_eq!(changed(&[("triggers", Value::map([("a", Value::string("1"))]))]), base);
+        for extra in [
+            ("parameters", Value::map([("Epochs", Value::string("5"))])),
+            ("display_name", Value::string("x")),
+            ("description", Value::string("x")),
+            ("pipeline_version_id", Value::Number(Number::from(2i64))),
+            (
+                "parallelism_config",
+                Value::object([(
+                    "max_parallel_execution_steps",
+                    Value::Number(Number::from(2i64)),
+                )]),
+            ),
+            (
+                "selective_execution",
+                Value::object([
+                    (
+                        "source_execution_arn",
+                        Value::string("arn:aws:sagemaker:us-east-1:1:pipeline/p/execution/a"),
+                    ),
+                    ("selected_steps", Value::list([Value::string("Train")])),
+                ]),
+            ),
+        ] {
+            assert_ne!(changed(std::slice::from_ref(&extra)), base, "{}", extra.0);
+        }
+        assert!(spec_of(&planned(&[("display_name", Value::Unknown)])).is_none());
+    }
+
+    #[test]
+    fn tokens_fit_sagemaker_and_differ_per_create() {
+        let sha = fingerprint(&spec_of(&planned(&[])).expect("known"));
+        let (a, b) = (start_token(&sha), start_token(&sha));
+        assert_ne!(a, b);
+        assert!(a.starts_with(&format!("tf-{}-", &sha[..16])), "{a}");
+        assert!((32..=128).contains(&a.len()), "{a}");
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "{a}");
+    }
+
+    #[test]
+    fn validate_rejects_bad_durations_numbers_and_arns_with_their_paths() {
+        let config = planned(&[
+            ("wait_timeout", Value::string("2 hours")),
+            ("pipeline_version_id", Value::Number(Number::from(0i64))),
+            ("display_name", Value::string("-bad")),
+            (
+                "selective_execution",
+                Value::object([
+                    ("source_execution_arn", Value::string("abc")),
+                    ("selected_steps", Value::list([])),
+                ]),
+            ),
+        ]);
+        let d = validate_config(&config);
+        let paths: Vec<_> = d.iter().filter_map(|d| d.path.clone()).collect();
+        for p in [
+            AttrPath::root("wait_timeout"),
+            AttrPath::root("pipeline_version_id"),
+            AttrPath::root("display_name"),
+            AttrPath::root("selective_execution").attr("source_execution_arn"),
+            AttrPath::root("selective_execution").attr("selected_steps"),
+        ] {
+            assert!(paths.contains(&p), "{p:?} missing in {paths:?}");
+        }
+        assert!(validate_config(&planned(&[("wait_timeout", Value::string("1h30m"))])).is_empty());
+    }
+
+    #[tokio::test]
+    async fn import_takes_an_execution_arn_only() {
+        let data = ProviderData { sagemaker: None, default_tags: Known::Null };
+        let arn = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/abc123";
+        let r = MlPipelineExecution.import(&data, arn).await;
+        let state = r.state.expect("imported");
+        assert_eq!(state.get_str("pipeline_name"), Some("churn"));
+        assert_eq!(state.get_str("arn"), Some(arn));
+        assert!(state.conforms(&execution_schema().block.value_type()).is_ok());
+        for bad in ["churn", "arn:aws:sagemaker:us-east-1:1:pipeline/churn", ""] {
+            let r = MlPipelineExecution.import(&data, bad).await;
+            assert!(r.state.is_none() && r.diagnostics.has_errors(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_failed_run_names_the_failed_step_and_its_reason() {
+        let x = Execution {
+            arn: "arn:aws:sagemaker:us-east-1:1:pipeline/p/execution/a".into(),
+            status: "Failed".into(),
+            failure_reason: Some("Step failure: One or multiple steps failed.".into()),
+            ..Default::default()
+        };
+        let steps = [
+            StepState { name: "Prep".into(), status: "Succeeded".into(), failure_reason: None },
+            StepState {
+                name: "Train".into(),
+                status: "Failed".into(),
+                failure_reason: Some("AlgorithmError: out of memory".into()),
+            },
+        ];
+        let d = run_failed("p", &x, Some(&steps));
+        assert_eq!(d.summary, "The run of pipeline \"p\" failed in step \"Train\"");
+        assert!(d.detail.contains("Step \"Train\" failed: AlgorithmError: out of memory"));
+        assert!(!d.detail.contains("Prep"));
+    }
+}
