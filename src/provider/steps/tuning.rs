@@ -7,8 +7,10 @@
 //!
 //! SDK defaults: `Strategy: Bayesian`, `TrainingJobEarlyStoppingType: Off`, one training job
 //! (one at a time), `ScalingType: Auto`, `TrainingInputMode: File`, `VolumeSizeInGB: 30`,
-//! `MaxRuntimeInSeconds: 86400`, `StaticHyperParameters: {}`. Range bounds are strings in the
-//! API; a reference becomes a one-value `Std:Join`, as the SDK's `to_string()` does.
+//! `MaxRuntimeInSeconds: 86400`, `StaticHyperParameters: {}`; the instances go in
+//! `HyperParameterTuningResourceConfig`, as SDK 2.x's `_map_training_config` sends them. Range
+//! bounds are strings in the API; a reference becomes a one-value `Std:Join`, as the SDK's
+//! `to_string()` does.
 //!
 //! Exports `best_training_job_name`, `best_objective_value` and `best_model_artifacts` (the
 //! SDK's `get_top_model_s3_uri(top_k=0, ...)`: `TrainingJobSummaries[0].TrainingJobName`
@@ -301,7 +303,8 @@ impl StepKind for Tuning {
             ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)),
         );
         put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
-        def.insert("ResourceConfig".into(), Json::Object(resources));
+        // SDK 2.x's `_map_training_config` sends the tuning variant of the resource config.
+        def.insert("HyperParameterTuningResourceConfig".into(), Json::Object(resources));
         let mut stop = Map::new();
         put(
             &mut stop,
