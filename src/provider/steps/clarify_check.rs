@@ -43,7 +43,7 @@ impl StepKind for ClarifyCheck {
         "ClarifyCheck"
     }
     fn description(&self) -> &'static str {
-        "A Clarify check step: a SageMaker Clarify job that computes data bias, model bias or model explainability constraints, checks them for drift against a baseline and can register them as the new baseline. Compiled at plan time; no API call."
+        "A Clarify check step: a SageMaker Clarify job that computes data bias, model bias or model explainability constraints, checks them for drift against a baseline and can register them as the new baseline. Compiled at plan time; no API call. What the job's API request has that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn cacheable(&self) -> bool {
         true

@@ -56,7 +56,7 @@ impl StepKind for QualityCheck {
         "QualityCheck"
     }
     fn description(&self) -> &'static str {
-        "A quality check step: a Model Monitor baselining job that computes data- or model-quality statistics and constraints, checks them for drift against a baseline and can register them as the new baseline. Compiled at plan time; no API call."
+        "A quality check step: a Model Monitor baselining job that computes data- or model-quality statistics and constraints, checks them for drift against a baseline and can register them as the new baseline. Compiled at plan time; no API call. What the job's API request has that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn cacheable(&self) -> bool {
         true

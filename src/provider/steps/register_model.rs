@@ -160,7 +160,7 @@ impl StepKind for RegisterModel {
         "RegisterModel"
     }
     fn description(&self) -> &'static str {
-        "A register-model step: adds a model version to a SageMaker model package group (the model registry), with its inference container, approval status and metrics. Compiled at plan time; no API call."
+        "A register-model step: adds a model version to a SageMaker model package group (the model registry), with its inference container, approval status and metrics. Compiled at plan time; no API call. What the job's API request has that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn retryable(&self) -> bool {
         true

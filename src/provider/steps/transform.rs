@@ -56,7 +56,7 @@ impl StepKind for Transform {
         "Transform"
     }
     fn description(&self) -> &'static str {
-        "A transform step: a batch transform job that runs a model over S3 data and writes the predictions to S3. Compiled at plan time; no API call."
+        "A transform step: a batch transform job that runs a model over S3 data and writes the predictions to S3. Compiled at plan time; no API call. What the job's API request has that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn cacheable(&self) -> bool {
         true

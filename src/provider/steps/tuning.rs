@@ -112,7 +112,7 @@ impl StepKind for Tuning {
         "Tuning"
     }
     fn description(&self) -> &'static str {
-        "A hyperparameter tuning step: runs many training jobs over hyperparameter ranges and keeps the best by an objective metric. Compiled at plan time; no API call."
+        "A hyperparameter tuning step: runs many training jobs over hyperparameter ranges and keeps the best by an objective metric. Compiled at plan time; no API call. What the job's API request has that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn cacheable(&self) -> bool {
         true
