@@ -393,6 +393,10 @@ fn check_minimal(sm: &LocalSageMaker, ws: &Workspace, label: &str, after_full: b
             "HyperParameters",
             "ModelMetrics",
             "CheckpointConfig",
+            "DebugHookConfig",
+            "ProfilerConfig",
+            "DataProcessing",
+            "DriftCheckBaselines",
         ] {
             assert!(args.get(key).is_none(), "[{label}] {key} removed from {}: {s:#}", s["Name"]);
         }
@@ -562,8 +566,43 @@ fn check_full(sm: &LocalSageMaker, label: &str, b: bool) {
         assert_eq!(metrics.get(removed).is_some(), b, "[{label}] {removed}: {register:#}");
     }
     assert_eq!(metrics["ModelQuality"].get("Constraints").is_some(), b, "[{label}] {register:#}");
+    let drift = &register["DriftCheckBaselines"];
+    for removed in ["ModelQuality", "Bias", "Explainability"] {
+        assert_eq!(drift.get(removed).is_some(), b, "[{label}] drift {removed}: {register:#}");
+    }
+    let data_statistics = &drift["ModelDataQuality"]["Statistics"]["S3Uri"];
+    if b {
+        assert_eq!(data_statistics, "s3://acme-ml/drift/data-statistics.json", "[{label}]");
+        assert_eq!(drift["Bias"]["ConfigFile"]["ContentDigest"], "sha256:dda4", "[{label}]");
+    } else {
+        assert_eq!(
+            data_statistics,
+            &serde_json::json!({"Get": "Steps.QualityData.BaselineUsedForDriftCheckStatistics"}),
+            "[{label}] {register:#}"
+        );
+    }
+    let score = &step(&def, "Score")["Arguments"];
+    assert_eq!(
+        score["DataProcessing"]["InputFilter"],
+        pick("$[1:]", "$[2:]"),
+        "[{label}] {score:#}"
+    );
+    assert_eq!(score["DataProcessing"].get("OutputFilter").is_some(), b, "[{label}] {score:#}");
     let train = &step(&def, "Train")["Arguments"];
     assert_eq!(train.get("VpcConfig").is_some(), b, "[{label}] network.vpc_config: {train:#}");
+    // B writes the debugger settings out; C's empty debug_hook_config is the SDK's default.
+    assert_eq!(
+        train["DebugHookConfig"]["S3OutputPath"],
+        pick("s3://acme-ml/debug", "s3://acme-ml/models"),
+        "[{label}] {train:#}"
+    );
+    assert_eq!(
+        train["DebugHookConfig"]["CollectionConfigurations"].as_array().map(Vec::len),
+        Some(if b { 1 } else { 0 }),
+        "[{label}] {train:#}"
+    );
+    assert_eq!(train["ProfilerConfig"]["DisableProfiler"], !b, "[{label}] {train:#}");
+    assert_eq!(train["ProfilerConfig"].get("S3OutputPath").is_some(), b, "[{label}] {train:#}");
     let quality = step(&def, "QualityModel");
     assert_eq!(
         quality["CacheConfig"].get("ExpireAfter").is_some(),

@@ -242,6 +242,26 @@ locals {{
   xgboost = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 }}
 
+# The SDK's Estimator adds its default Debugger and Profiler settings: the two empty blocks.
+resource "sagemaker_training_step" "train" {{
+  name          = "Train"
+  image_uri     = local.xgboost
+  role_arn      = local.role
+  instance_type = "ml.m5.xlarge"
+  output_path   = "s3://${{local.bucket}}/models"
+  hyperparameters = {{
+    objective = "reg:squarederror"
+    num_round = "50"
+  }}
+  input {{
+    channel      = "train"
+    s3_uri       = "s3://${{local.bucket}}/abalone/train"
+    content_type = "text/csv"
+  }}
+  debug_hook_config {{}}
+  profiler_config {{}}
+}}
+
 resource "sagemaker_processing_step" "evaluate" {{
   name           = "Evaluate"
   image_uri      = local.xgboost
@@ -334,6 +354,7 @@ resource "sagemaker_ml_pipeline" "p" {{
   }}
 
   steps = [
+    sagemaker_training_step.train.json,
     sagemaker_processing_step.evaluate.json,
     sagemaker_lambda_step.notify.json,
     sagemaker_condition_step.check_mse.json,
@@ -348,7 +369,8 @@ resource "sagemaker_ml_pipeline" "p" {{
     )
 }
 
-const SDK_STEPS: [&str; 5] = [
+const SDK_STEPS: [&str; 6] = [
+    "sagemaker_training_step.train",
     "sagemaker_processing_step.evaluate",
     "sagemaker_lambda_step.notify",
     "sagemaker_register_model_step.register",
@@ -357,7 +379,8 @@ const SDK_STEPS: [&str; 5] = [
 ];
 
 /// Issue 6, acceptance: a pipeline created by the SageMaker Python SDK 2.x `upsert()` from
-/// processing, Lambda, condition, register-model and fail steps, imported, with typed step
+/// training (with the SDK's default Debugger/Profiler settings; issue 7 point 5), processing,
+/// Lambda, condition, register-model and fail steps, imported, with typed step
 /// resources declaring the same pipeline, plans empty. The SDK's spellings that differ from
 /// ours and must compare equal: `Join(on="/")` output URIs and `Join(on=" ")` / `Join(on="-")`
 /// strings, `Environment: {}` in the model container, the Float default `6.0`, key order.

@@ -272,7 +272,11 @@ fn fill(ty: &str, args: &mut Map<String, Json>, d: &StepDefaults) {
                 if let Some(v) = vpc(d) {
                     t.entry("VpcConfig").or_insert(v);
                 }
-                set_default(child(t, "ResourceConfig"), "VolumeKmsKeyId", &d.volume_kms_key_id);
+                set_default(
+                    child(t, "HyperParameterTuningResourceConfig"),
+                    "VolumeKmsKeyId",
+                    &d.volume_kms_key_id,
+                );
                 set_default(child(t, "OutputDataConfig"), "KmsKeyId", &d.output_kms_key_id);
             }
         }

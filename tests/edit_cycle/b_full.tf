@@ -128,6 +128,22 @@ resource "sagemaker_training_step" "train" {
       subnets            = ["subnet-0123456789abcdef0"]
     }
   }
+  # The SDK 2.x estimator's Debugger and Profiler settings, written out.
+  debug_hook_config {
+    s3_output_path  = "s3://acme-ml/debug"
+    local_path      = "/opt/ml/output/tensors"
+    hook_parameters = { save_interval = "100" }
+    collection {
+      name       = "losses"
+      parameters = { save_interval = "10" }
+    }
+  }
+  profiler_config {
+    s3_output_path                     = "s3://acme-ml/profile"
+    disable_profiler                   = false
+    profiling_interval_in_milliseconds = "500"
+    profiling_parameters               = { DataloaderProfilingConfig = "{\"StartStep\": 5}" }
+  }
 }
 
 resource "sagemaker_tuning_step" "tune" {
@@ -257,6 +273,11 @@ resource "sagemaker_transform_step" "score" {
     data_type        = "S3Prefix"
     split_type       = "Line"
   }
+  data_processing {
+    input_filter  = "$[1:]"
+    output_filter = "$[0,-1]"
+    join_source   = "Input"
+  }
 }
 
 resource "sagemaker_register_model_step" "register" {
@@ -328,6 +349,61 @@ resource "sagemaker_register_model_step" "register" {
         content_type   = "application/json"
         s3_uri         = "s3://acme-ml/metrics/explainability.json"
         content_digest = "sha256:aaa1"
+      }
+    }
+  }
+  drift_check_baselines {
+    model_quality {
+      statistics {
+        content_type   = "application/json"
+        s3_uri         = "s3://acme-ml/drift/model-statistics.json"
+        content_digest = "sha256:dda0"
+      }
+      constraints {
+        content_type   = "application/json"
+        s3_uri         = "s3://acme-ml/drift/model-constraints.json"
+        content_digest = "sha256:dda1"
+      }
+    }
+    model_data_quality {
+      statistics {
+        content_type   = "application/json"
+        s3_uri         = "s3://acme-ml/drift/data-statistics.json"
+        content_digest = "sha256:dda2"
+      }
+      constraints {
+        content_type   = "application/json"
+        s3_uri         = "s3://acme-ml/drift/data-constraints.json"
+        content_digest = "sha256:dda3"
+      }
+    }
+    bias {
+      config_file {
+        content_type   = "application/json"
+        s3_uri         = "s3://acme-ml/drift/bias-config.json"
+        content_digest = "sha256:dda4"
+      }
+      pre_training_constraints {
+        content_type   = "application/json"
+        s3_uri         = "s3://acme-ml/drift/bias-pre.json"
+        content_digest = "sha256:dda5"
+      }
+      post_training_constraints {
+        content_type   = "application/json"
+        s3_uri         = "s3://acme-ml/drift/bias-post.json"
+        content_digest = "sha256:dda6"
+      }
+    }
+    explainability {
+      constraints {
+        content_type   = "application/json"
+        s3_uri         = "s3://acme-ml/drift/explainability.json"
+        content_digest = "sha256:dda7"
+      }
+      config_file {
+        content_type   = "application/json"
+        s3_uri         = "s3://acme-ml/drift/explainability-config.json"
+        content_digest = "sha256:dda8"
       }
     }
   }

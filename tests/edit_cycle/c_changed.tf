@@ -151,6 +151,12 @@ resource "sagemaker_training_step" "train" {
   network {
     enable_network_isolation = false
   }
+  # Empty debug_hook_config: the SDK's default (to output_path, no collections); the profiler off.
+  debug_hook_config {
+  }
+  profiler_config {
+    disable_profiler = true
+  }
 }
 
 resource "sagemaker_tuning_step" "tune" {
@@ -311,6 +317,11 @@ resource "sagemaker_transform_step" "score" {
     data_type        = "ManifestFile"
     split_type       = "RecordIO"
   }
+  # output_filter removed.
+  data_processing {
+    input_filter = "$[2:]"
+    join_source  = "None"
+  }
 }
 
 resource "sagemaker_register_model_step" "register" {
@@ -361,6 +372,19 @@ resource "sagemaker_register_model_step" "register" {
         content_type   = "text/json"
         s3_uri         = "s3://acme-ml/metrics-c/data-constraints.json"
         content_digest = "sha256:bbbd"
+      }
+    }
+  }
+  # Only model_data_quality kept, from the quality check step's exports.
+  drift_check_baselines {
+    model_data_quality {
+      statistics {
+        content_type = "text/json"
+        s3_uri       = sagemaker_quality_check_step.quality_data.baseline_used_for_drift_check_statistics
+      }
+      constraints {
+        content_type = "text/json"
+        s3_uri       = sagemaker_quality_check_step.quality_data.calculated_baseline_constraints
       }
     }
   }

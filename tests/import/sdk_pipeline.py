@@ -3,7 +3,9 @@ SageMaker endpoint, for tests/acceptance_import.rs (issue 6: adopting SDK-made p
 
 Usage: sdk_pipeline.py ENDPOINT_URL PIPELINE_NAME      prints the definition it deployed
 
-The pipeline: Evaluate (processing: S3 code, two inputs, one output whose S3 URI the SDK builds
+The pipeline: Train (training: an `Estimator` with the SDK's default Debugger and Profiler
+settings, `DebugHookConfig` and `ProfilerConfig`, which the SDK adds on its own) and Evaluate
+(processing: S3 code, two inputs, one output whose S3 URI the SDK builds
 with `Join(on="/")`, a property file) -> Notify (Lambda: the output URI, a `Join(on="-")` of two
 execution variables, a literal; one output) and CheckMse (condition on the property file against
 a Float parameter) -> RegisterModel-RegisterModel (ModelStep register, approval status from an
@@ -55,6 +57,8 @@ def _loopback_only(host, *args, **kwargs):
 socket.getaddrinfo = _loopback_only
 
 import boto3  # noqa: E402
+from sagemaker.estimator import Estimator  # noqa: E402
+from sagemaker.inputs import TrainingInput  # noqa: E402
 from sagemaker.lambda_helper import Lambda  # noqa: E402
 from sagemaker.model import Model  # noqa: E402
 from sagemaker.processing import ProcessingInput, ProcessingOutput, ScriptProcessor  # noqa: E402
@@ -69,7 +73,7 @@ from sagemaker.workflow.parameters import ParameterFloat, ParameterString  # noq
 from sagemaker.workflow.pipeline import Pipeline  # noqa: E402
 from sagemaker.workflow.pipeline_context import PipelineSession  # noqa: E402
 from sagemaker.workflow.properties import PropertyFile  # noqa: E402
-from sagemaker.workflow.steps import ProcessingStep  # noqa: E402
+from sagemaker.workflow.steps import ProcessingStep, TrainingStep  # noqa: E402
 
 SAGEMAKER_CONFIG = {"SchemaVersion": "1.0", "SageMaker": {"PythonSDK": {"Modules": {"TelemetryOptOut": True}}}}
 
@@ -84,6 +88,22 @@ test_data = ParameterString(name="TestData", default_value=f"s3://{BUCKET}/abalo
 mse_threshold = ParameterFloat(name="MseThreshold", default_value=6.0)
 approval_status = ParameterString(
     name="ModelApprovalStatus", default_value="PendingManualApproval", enum_values=["PendingManualApproval", "Approved"]
+)
+
+estimator = Estimator(
+    image_uri=XGBOOST_IMAGE,
+    role=ROLE,
+    instance_type=INSTANCE_TYPE,
+    instance_count=1,
+    output_path=f"s3://{BUCKET}/models",
+    hyperparameters={"objective": "reg:squarederror", "num_round": "50"},
+    sagemaker_session=session,
+)
+train = TrainingStep(
+    name="Train",
+    step_args=estimator.fit(
+        inputs={"train": TrainingInput(s3_data=f"s3://{BUCKET}/abalone/train", content_type="text/csv")}
+    ),
 )
 
 processor = ScriptProcessor(
@@ -148,7 +168,7 @@ check = ConditionStep(
 pipeline = Pipeline(
     name=pipeline_name,
     parameters=[test_data, mse_threshold, approval_status],
-    steps=[evaluate, notify, check],
+    steps=[train, evaluate, notify, check],
     sagemaker_session=session,
 )
 pipeline.upsert(role_arn=ROLE, description="Created by the SageMaker Python SDK")

@@ -22,7 +22,7 @@ use super::common::Ctx;
 use super::quality_check::{
     baseline_keys, check_job_arguments, check_job_block, check_type, s3_input, s3_uri,
 };
-use super::StepKind;
+use super::{Export, StepKind};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -43,7 +43,7 @@ impl StepKind for ClarifyCheck {
         "ClarifyCheck"
     }
     fn description(&self) -> &'static str {
-        "A Clarify check step: a SageMaker Clarify job that computes data bias, model bias or model explainability constraints, checks them for drift against a baseline and can register them as the new baseline. Compiled at plan time; no API call."
+        "A Clarify check step: a SageMaker Clarify job that computes data bias, model bias or model explainability constraints, checks them for drift against a baseline and can register them as the new baseline. Compiled at plan time; no API call. What the job's API request has that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn cacheable(&self) -> bool {
         true
@@ -123,6 +123,23 @@ impl StepKind for ClarifyCheck {
             }
             _ => {}
         }
+    }
+
+    fn exports(&self) -> Vec<Export> {
+        vec![
+            Export {
+                name: "calculated_baseline_constraints",
+                ty: Type::String,
+                description: "`{{ Steps.<name>.CalculatedBaselineConstraints }}`: the S3 URI of the constraints (the analysis) this run calculated (the SDK's `properties.CalculatedBaselineConstraints`), e.g. for `model_metrics` of a register-model step.",
+                value: |name, _| Value::string(format!("{{{{ Steps.{name}.CalculatedBaselineConstraints }}}}")),
+            },
+            Export {
+                name: "baseline_used_for_drift_check_constraints",
+                ty: Type::String,
+                description: "`{{ Steps.<name>.BaselineUsedForDriftCheckConstraints }}`: the S3 URI of the constraints the drift check used: the calculated ones with `register_new_baseline`, the supplied (or registered) ones otherwise (the SDK's `properties.BaselineUsedForDriftCheckConstraints`), e.g. for `drift_check_baselines` of a register-model step.",
+                value: |name, _| Value::string(format!("{{{{ Steps.{name}.BaselineUsedForDriftCheckConstraints }}}}")),
+            },
+        ]
     }
 }
 

@@ -29,7 +29,7 @@ impl StepKind for ModelStep {
         "Model"
     }
     fn description(&self) -> &'static str {
-        "A model step: creates a SageMaker model from an inference image and model artifacts (CreateModel), for a later transform step. Compiled at plan time; no API call."
+        "A model step: creates a SageMaker model from an inference image and model artifacts (CreateModel), for a later transform step. Compiled at plan time; no API call. What the job's API request has that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn retryable(&self) -> bool {
         true

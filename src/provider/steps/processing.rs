@@ -89,7 +89,7 @@ impl StepKind for Processing {
         "Processing"
     }
     fn description(&self) -> &'static str {
-        "A processing step: runs a container (e.g. a scikit-learn script) on S3 data and uploads its outputs. Compiled at plan time; no API call."
+        "A processing step: runs a container (e.g. a scikit-learn script) on S3 data and uploads its outputs. Compiled at plan time; no API call. What the job's API request has that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn cacheable(&self) -> bool {
         true

@@ -22,7 +22,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::{self, network_block, put, Ctx};
 use super::instance_types::JobKind;
-use super::StepKind;
+use super::{Export, StepKind};
 use crate::compiler::expr::{self, Scalar};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -56,7 +56,7 @@ impl StepKind for QualityCheck {
         "QualityCheck"
     }
     fn description(&self) -> &'static str {
-        "A quality check step: a Model Monitor baselining job that computes data- or model-quality statistics and constraints, checks them for drift against a baseline and can register them as the new baseline. Compiled at plan time; no API call."
+        "A quality check step: a Model Monitor baselining job that computes data- or model-quality statistics and constraints, checks them for drift against a baseline and can register them as the new baseline. Compiled at plan time; no API call. What the job's API request has that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn cacheable(&self) -> bool {
         true
@@ -178,6 +178,35 @@ impl StepKind for QualityCheck {
             "SuppliedBaselineStatistics".into(),
             s3_uri(ctx, cfg, "supplied_baseline_statistics", false).unwrap_or(Json::Null),
         );
+    }
+
+    fn exports(&self) -> Vec<Export> {
+        vec![
+            Export {
+                name: "calculated_baseline_statistics",
+                ty: Type::String,
+                description: "`{{ Steps.<name>.CalculatedBaselineStatistics }}`: the S3 URI of the statistics this run calculated (the SDK's `properties.CalculatedBaselineStatistics`), e.g. for `model_metrics` of a register-model step.",
+                value: |name, _| Value::string(format!("{{{{ Steps.{name}.CalculatedBaselineStatistics }}}}")),
+            },
+            Export {
+                name: "calculated_baseline_constraints",
+                ty: Type::String,
+                description: "`{{ Steps.<name>.CalculatedBaselineConstraints }}`: the S3 URI of the constraints this run calculated (the SDK's `properties.CalculatedBaselineConstraints`), e.g. for `model_metrics` of a register-model step.",
+                value: |name, _| Value::string(format!("{{{{ Steps.{name}.CalculatedBaselineConstraints }}}}")),
+            },
+            Export {
+                name: "baseline_used_for_drift_check_statistics",
+                ty: Type::String,
+                description: "`{{ Steps.<name>.BaselineUsedForDriftCheckStatistics }}`: the S3 URI of the statistics the drift check used: the calculated ones with `register_new_baseline`, the supplied (or registered) ones otherwise (the SDK's `properties.BaselineUsedForDriftCheckStatistics`), e.g. for `drift_check_baselines` of a register-model step.",
+                value: |name, _| Value::string(format!("{{{{ Steps.{name}.BaselineUsedForDriftCheckStatistics }}}}")),
+            },
+            Export {
+                name: "baseline_used_for_drift_check_constraints",
+                ty: Type::String,
+                description: "`{{ Steps.<name>.BaselineUsedForDriftCheckConstraints }}`: the S3 URI of the constraints the drift check used: the calculated ones with `register_new_baseline`, the supplied (or registered) ones otherwise (the SDK's `properties.BaselineUsedForDriftCheckConstraints`), e.g. for `drift_check_baselines` of a register-model step.",
+                value: |name, _| Value::string(format!("{{{{ Steps.{name}.BaselineUsedForDriftCheckConstraints }}}}")),
+            },
+        ]
     }
 }
 
@@ -488,5 +517,50 @@ mod tests {
         assert!(json.is_none());
         assert!(msgs.iter().any(|m| m.starts_with("problem_type")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.starts_with("csv_header")), "{msgs:?}");
+    }
+
+    #[test]
+    fn exports_are_the_sdk_properties() {
+        let got: Vec<(&str, Value)> =
+            QualityCheck.exports().iter().map(|e| (e.name, (e.value)("Q", &Value::Null))).collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "calculated_baseline_statistics",
+                    Value::string("{{ Steps.Q.CalculatedBaselineStatistics }}")
+                ),
+                (
+                    "calculated_baseline_constraints",
+                    Value::string("{{ Steps.Q.CalculatedBaselineConstraints }}")
+                ),
+                (
+                    "baseline_used_for_drift_check_statistics",
+                    Value::string("{{ Steps.Q.BaselineUsedForDriftCheckStatistics }}")
+                ),
+                (
+                    "baseline_used_for_drift_check_constraints",
+                    Value::string("{{ Steps.Q.BaselineUsedForDriftCheckConstraints }}")
+                ),
+            ]
+        );
+        let clarify: Vec<(&str, Value)> = super::super::clarify_check::ClarifyCheck
+            .exports()
+            .iter()
+            .map(|e| (e.name, (e.value)("C", &Value::Null)))
+            .collect();
+        assert_eq!(
+            clarify,
+            vec![
+                (
+                    "calculated_baseline_constraints",
+                    Value::string("{{ Steps.C.CalculatedBaselineConstraints }}")
+                ),
+                (
+                    "baseline_used_for_drift_check_constraints",
+                    Value::string("{{ Steps.C.BaselineUsedForDriftCheckConstraints }}")
+                ),
+            ]
+        );
     }
 }

@@ -6,7 +6,9 @@
 //! `{Containers: [{Image, Environment, ModelDataUrl}], SupportedContentTypes?,
 //! SupportedResponseMIMETypes?, SupportedRealtimeInferenceInstanceTypes?,
 //! SupportedTransformInstanceTypes?}` (each list only when set), `ModelApprovalStatus` always
-//! (default `PendingManualApproval`), `ModelMetrics` as CreateModelPackage's `ModelMetrics`.
+//! (default `PendingManualApproval`), `ModelMetrics` as CreateModelPackage's `ModelMetrics`,
+//! `DriftCheckBaselines` as the SDK's `DriftCheckBaselines._to_request_dict` (only the sections
+//! and files set; `ConfigFile` is a `FileSource` whose content type is optional).
 //!
 //! Deliberate difference: the SDK always adds `SkipModelValidation: "None"` (the service
 //! default); this step sends `SkipModelValidation` only when `skip_model_validation` is set, so
@@ -34,39 +36,75 @@ pub struct RegisterModel;
 pub const APPROVAL_STATUSES: [&str; 3] = ["PendingManualApproval", "Approved", "Rejected"];
 const SKIP_MODEL_VALIDATION: [&str; 2] = ["None", "All"];
 
-/// One section of `model_metrics`: (block, API key, description, its metrics sources as
-/// (block, API key)).
-type MetricSection =
-    (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
+/// One source of a section: (block, API key, whether it is a `FileSource` (content type
+/// optional) rather than a `MetricsSource`).
+type Source = (&'static str, &'static str, bool);
+
+/// One section of `model_metrics` or `drift_check_baselines`: (block, API key, description,
+/// its sources).
+type MetricSection = (&'static str, &'static str, &'static str, &'static [Source]);
 
 const METRIC_SECTIONS: [MetricSection; 4] = [
     (
         "model_quality",
         "ModelQuality",
         "Model quality metrics, e.g. from a `MODEL_QUALITY` check or an evaluation step.",
-        &[("statistics", "Statistics"), ("constraints", "Constraints")],
+        &[("statistics", "Statistics", false), ("constraints", "Constraints", false)],
     ),
     (
         "model_data_quality",
         "ModelDataQuality",
         "Data quality metrics of the model's input data.",
-        &[("statistics", "Statistics"), ("constraints", "Constraints")],
+        &[("statistics", "Statistics", false), ("constraints", "Constraints", false)],
     ),
     (
         "bias",
         "Bias",
         "Bias reports, e.g. from SageMaker Clarify.",
         &[
-            ("report", "Report"),
-            ("pre_training_report", "PreTrainingReport"),
-            ("post_training_report", "PostTrainingReport"),
+            ("report", "Report", false),
+            ("pre_training_report", "PreTrainingReport", false),
+            ("post_training_report", "PostTrainingReport", false),
         ],
     ),
     (
         "explainability",
         "Explainability",
         "Explainability report, e.g. from SageMaker Clarify.",
-        &[("report", "Report")],
+        &[("report", "Report", false)],
+    ),
+];
+
+/// The sections of `drift_check_baselines` (CreateModelPackage `DriftCheckBaselines`, the SDK's
+/// `DriftCheckBaselines` arguments in brackets).
+const DRIFT_SECTIONS: [MetricSection; 4] = [
+    (
+        "model_quality",
+        "ModelQuality",
+        "Model quality baselines (`model_statistics`, `model_constraints`), e.g. a `MODEL_QUALITY` quality check step's `baseline_used_for_drift_check_statistics` / `_constraints`.",
+        &[("statistics", "Statistics", false), ("constraints", "Constraints", false)],
+    ),
+    (
+        "model_data_quality",
+        "ModelDataQuality",
+        "Data quality baselines (`model_data_statistics`, `model_data_constraints`), e.g. a `DATA_QUALITY` quality check step's `baseline_used_for_drift_check_statistics` / `_constraints`.",
+        &[("statistics", "Statistics", false), ("constraints", "Constraints", false)],
+    ),
+    (
+        "bias",
+        "Bias",
+        "Bias baselines (`bias_config_file`, `bias_pre_training_constraints`, `bias_post_training_constraints`), e.g. from clarify check steps.",
+        &[
+            ("config_file", "ConfigFile", true),
+            ("pre_training_constraints", "PreTrainingConstraints", false),
+            ("post_training_constraints", "PostTrainingConstraints", false),
+        ],
+    ),
+    (
+        "explainability",
+        "Explainability",
+        "Explainability baselines (`explainability_constraints`, `explainability_config_file`), e.g. from a `MODEL_EXPLAINABILITY` clarify check step.",
+        &[("constraints", "Constraints", false), ("config_file", "ConfigFile", true)],
     ),
 ];
 
@@ -79,18 +117,39 @@ fn metrics_source_block(what: &str) -> Block {
         .attr(Attribute::optional("content_digest", Type::String, "Hash of the file, to detect changes."))
 }
 
-fn model_metrics_block() -> Block {
-    let mut b = Block::new(
-        "Metrics stored with the model version (CreateModelPackage `ModelMetrics`), shown in the model registry. Each source is `{ content_type, s3_uri }`, e.g.\n\n```hcl\nmodel_metrics {\n  model_quality {\n    statistics {\n      content_type = \"application/json\"\n      s3_uri       = \"s3://my-bucket/evaluation.json\"\n    }\n  }\n}\n```",
-    );
-    for (block, _, description, sources) in METRIC_SECTIONS {
+/// A `FileSource`: the S3 URI is required, the content type optional.
+fn file_source_block(what: &str) -> Block {
+    Block::new(&format!("The {what} file (a `FileSource`), e.g. the analysis configuration a clarify check step used."))
+        .attr(Attribute::required("s3_uri", Type::String, "S3 URI of the file or a reference."))
+        .attr(Attribute::optional("content_type", Type::String, "MIME type of the file, e.g. `application/json`."))
+        .attr(Attribute::optional("content_digest", Type::String, "Hash of the file, to detect changes."))
+}
+
+fn sections_block(description: &str, sections: &[MetricSection]) -> Block {
+    let mut b = Block::new(description);
+    for &(block, _, description, sources) in sections {
         let mut section = Block::new(description);
-        for &(source, key) in sources {
-            section = section.block(NestedBlock::single(source, metrics_source_block(key)));
+        for &(source, key, file) in sources {
+            let nested = if file { file_source_block(key) } else { metrics_source_block(key) };
+            section = section.block(NestedBlock::single(source, nested));
         }
         b = b.block(NestedBlock::single(block, section));
     }
     b
+}
+
+fn drift_check_baselines_block() -> Block {
+    sections_block(
+        "Baselines SageMaker Model Monitor and Clarify use for drift checks of this model version (CreateModelPackage `DriftCheckBaselines`, the SDK's `drift_check_baselines`), typically the `baseline_used_for_drift_check_*` exports of quality and clarify check steps, e.g.\n\n```hcl\ndrift_check_baselines {\n  model_data_quality {\n    statistics {\n      content_type = \"application/json\"\n      s3_uri       = sagemaker_quality_check_step.data.baseline_used_for_drift_check_statistics\n    }\n    constraints {\n      content_type = \"application/json\"\n      s3_uri       = sagemaker_quality_check_step.data.baseline_used_for_drift_check_constraints\n    }\n  }\n}\n```\n\nOnly the sections and files set are sent; an empty block is a mistake.",
+        &DRIFT_SECTIONS,
+    )
+}
+
+fn model_metrics_block() -> Block {
+    sections_block(
+        "Metrics stored with the model version (CreateModelPackage `ModelMetrics`), shown in the model registry. Each source is `{ content_type, s3_uri }`, e.g.\n\n```hcl\nmodel_metrics {\n  model_quality {\n    statistics {\n      content_type = \"application/json\"\n      s3_uri       = \"s3://my-bucket/evaluation.json\"\n    }\n  }\n}\n```",
+        &METRIC_SECTIONS,
+    )
 }
 
 impl StepKind for RegisterModel {
@@ -101,7 +160,7 @@ impl StepKind for RegisterModel {
         "RegisterModel"
     }
     fn description(&self) -> &'static str {
-        "A register-model step: adds a model version to a SageMaker model package group (the model registry), with its inference container, approval status and metrics. Compiled at plan time; no API call."
+        "A register-model step: adds a model version to a SageMaker model package group (the model registry), with its inference container, approval status and metrics. Compiled at plan time; no API call. What the job's API request has that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn retryable(&self) -> bool {
         true
@@ -122,6 +181,7 @@ impl StepKind for RegisterModel {
             .attr(Attribute::optional("skip_model_validation", Type::String, "`None` or `All`. Sent only when set (SageMaker's default is `None`)."))
             .attr(Attribute::optional("tags", string_map(), "Tags of the model package, merged over `step_defaults.tags`."))
             .block(NestedBlock::single("model_metrics", model_metrics_block()))
+            .block(NestedBlock::single("drift_check_baselines", drift_check_baselines_block()))
     }
 
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
@@ -183,7 +243,16 @@ impl StepKind for RegisterModel {
             "ModelPackageDescription",
             ctx.string(cfg, "model_package_description", &root),
         );
-        put(&mut args, "ModelMetrics", model_metrics(cfg, ctx));
+        put(
+            &mut args,
+            "ModelMetrics",
+            metric_sections(cfg, ctx, "model_metrics", &METRIC_SECTIONS),
+        );
+        put(
+            &mut args,
+            "DriftCheckBaselines",
+            metric_sections(cfg, ctx, "drift_check_baselines", &DRIFT_SECTIONS),
+        );
 
         if let Some(m) = ctx.string_map(cfg, "customer_metadata", &root, false) {
             if m.len() > 50 {
@@ -243,18 +312,24 @@ fn instance_types(cfg: &Value, attr: &str, ctx: &mut Ctx, kind: JobKind) -> Opti
     ctx.string_list(cfg, attr, &AttrPath::default()).map(Json::Array)
 }
 
-/// `ModelMetrics`: only the sections and sources that are set; an empty block is a mistake.
-fn model_metrics(cfg: &Value, ctx: &mut Ctx) -> Option<Json> {
-    let m = cfg.get("model_metrics").filter(|m| !m.is_null())?;
-    let root = AttrPath::root("model_metrics");
+/// `ModelMetrics` or `DriftCheckBaselines` (the block `attr`): only the sections and sources
+/// that are set; an empty block is a mistake.
+fn metric_sections(
+    cfg: &Value,
+    ctx: &mut Ctx,
+    attr: &str,
+    sections: &[MetricSection],
+) -> Option<Json> {
+    let m = cfg.get(attr).filter(|m| !m.is_null())?;
+    let root = AttrPath::root(attr);
     let mut out = Map::new();
     let mut present = false;
-    for (block, key, _, sources) in METRIC_SECTIONS {
+    for &(block, key, _, sources) in sections {
         let Some(section) = m.get(block).filter(|s| !s.is_null()) else { continue };
         present = true;
         let path = root.clone().attr(block);
         let mut obj = Map::new();
-        for &(source, source_key) in sources {
+        for &(source, source_key, _) in sources {
             let Some(src) = section.get(source).filter(|s| !s.is_null()) else { continue };
             let p = path.clone().attr(source);
             let mut ms = Map::new();
@@ -264,7 +339,7 @@ fn model_metrics(cfg: &Value, ctx: &mut Ctx) -> Option<Json> {
             obj.insert(source_key.to_string(), Json::Object(ms));
         }
         if obj.is_empty() {
-            let names: Vec<&str> = sources.iter().map(|(s, _)| *s).collect();
+            let names: Vec<&str> = sources.iter().map(|(s, _, _)| *s).collect();
             ctx.error(
                 path,
                 format!("Empty {block} block"),
@@ -275,10 +350,10 @@ fn model_metrics(cfg: &Value, ctx: &mut Ctx) -> Option<Json> {
         out.insert(key.to_string(), Json::Object(obj));
     }
     if !present {
-        let names: BTreeSet<&str> = METRIC_SECTIONS.iter().map(|s| s.0).collect();
+        let names: BTreeSet<&str> = sections.iter().map(|s| s.0).collect();
         ctx.error(
             root,
-            "Empty model_metrics block",
+            format!("Empty {attr} block"),
             format!(
                 "Add at least one of: {}; or remove the block.",
                 names.into_iter().collect::<Vec<_>>().join(", ")
@@ -378,6 +453,61 @@ mod tests {
                 "ModelQuality": {"Statistics": {"ContentType": "application/json", "S3Uri": "s3://b/eval.json"}},
                 "Bias": {"PostTrainingReport": {"ContentType": "application/json", "S3Uri": "s3://b/post.json"}}
             })
+        );
+    }
+
+    #[test]
+    fn drift_check_baselines_shape() {
+        let data = Value::object([
+            ("statistics", source("s3://b/stats.json")),
+            ("constraints", source("s3://b/constraints.json")),
+        ]);
+        let bias = Value::object([
+            (
+                "config_file",
+                Value::object([
+                    ("s3_uri", Value::string("s3://b/analysis_config.json")),
+                    ("content_type", Value::Null),
+                    ("content_digest", Value::Null),
+                ]),
+            ),
+            ("pre_training_constraints", Value::Null),
+            ("post_training_constraints", source("s3://b/post.json")),
+        ]);
+        let drift = Value::object([
+            ("model_quality", Value::Null),
+            ("model_data_quality", data),
+            ("bias", bias),
+            ("explainability", Value::Null),
+        ]);
+        let j = compile(&base(vec![("drift_check_baselines", drift)])).expect("compiles");
+        assert_eq!(
+            j["Arguments"]["DriftCheckBaselines"],
+            json!({
+                "ModelDataQuality": {
+                    "Statistics": {"ContentType": "application/json", "S3Uri": "s3://b/stats.json"},
+                    "Constraints": {"ContentType": "application/json", "S3Uri": "s3://b/constraints.json"}
+                },
+                "Bias": {
+                    "ConfigFile": {"S3Uri": "s3://b/analysis_config.json"},
+                    "PostTrainingConstraints": {"ContentType": "application/json", "S3Uri": "s3://b/post.json"}
+                }
+            })
+        );
+        assert!(j["Arguments"].get("ModelMetrics").is_none());
+        let empty = Value::object([
+            ("model_quality", Value::Null),
+            ("model_data_quality", Value::Null),
+            ("bias", Value::Null),
+            ("explainability", Value::Null),
+        ]);
+        let err = compile(&base(vec![("drift_check_baselines", empty)])).unwrap_err();
+        assert_eq!(
+            err,
+            vec![(
+                "drift_check_baselines".to_string(),
+                "Empty drift_check_baselines block".to_string()
+            )]
         );
     }
 

@@ -3,9 +3,12 @@
 //! `TrainingInputMode: File`, `VolumeSizeInGB: 30`, `InstanceCount: 1`,
 //! `MaxRuntimeInSeconds: 86400`, and per channel `S3DataType: S3Prefix`,
 //! `S3DataDistributionType: FullyReplicated`. The job name is left out (SageMaker generates it
-//! per run), and so are the SDK's Debugger/Profiler additions (`DebugHookConfig`,
-//! `ProfilerConfig`), which the SDK adds on its own and which are not part of the job the user
-//! describes.
+//! per run). The SDK's Debugger/Profiler additions (`DebugHookConfig`, `ProfilerConfig`), which
+//! an SDK 2.x `Estimator` adds to every training job on its own, are sent only when the
+//! `debug_hook_config` / `profiler_config` blocks are declared; empty blocks give exactly the
+//! SDK's defaults (`DebugHookConfig{S3OutputPath: <output_path>, CollectionConfigurations: []}`,
+//! `ProfilerConfig{S3OutputPath: <output_path>, DisableProfiler: false}`), as the SDK's
+//! `_prepare_debugger_for_training` / `_prepare_profiler_for_training` derive them.
 //!
 //! Also home of [`one_of`] (enumerations), which the model, register-model and transform
 //! steps share; counts, S3 locations and instance types are checked by [`Ctx`].
@@ -83,6 +86,34 @@ fn input_block() -> Block {
         .attr(Attribute::optional("compression_type", Type::String, "`None` or `Gzip`."))
 }
 
+fn debug_hook_config_block() -> Block {
+    Block::new("SageMaker Debugger's tensor collection (`DebugHookConfig`, the SDK's `DebuggerHookConfig`). An empty `debug_hook_config {}` is exactly what an SDK 2.x estimator adds by default: `{S3OutputPath: <output_path>, CollectionConfigurations: []}`.")
+        .attr(Attribute::optional("s3_output_path", Type::String, "S3 prefix the tensors are written to. Defaults to the step's `output_path`, as the SDK."))
+        .attr(Attribute::optional("local_path", Type::String, "Container path the hook writes tensors to before upload (`LocalPath`), e.g. `/opt/ml/output/tensors`."))
+        .attr(Attribute::optional("hook_parameters", string_map(), "Hook configuration (`HookParameters`), e.g. `{ save_interval = \"100\" }`."))
+        .block(NestedBlock::list("collection", collection_block()).max_items(20))
+}
+
+fn collection_block() -> Block {
+    Block::new(
+        "A tensor collection to save (`CollectionConfigurations[]`, the SDK's `CollectionConfig`).",
+    )
+    .attr(Attribute::required("name", Type::String, "Collection name, e.g. `weights` or `losses`."))
+    .attr(Attribute::optional(
+        "parameters",
+        string_map(),
+        "Collection parameters (`CollectionParameters`), e.g. `{ save_interval = \"500\" }`.",
+    ))
+}
+
+fn profiler_config_block() -> Block {
+    Block::new("SageMaker Profiler's system and framework metrics (`ProfilerConfig`, the SDK's `ProfilerConfig`). An empty `profiler_config {}` is exactly what an SDK 2.x estimator adds by default: `{S3OutputPath: <output_path>, DisableProfiler: false}`; `disable_profiler = true` is the SDK's `disable_profiler=True` (`{DisableProfiler: true}`).")
+        .attr(Attribute::optional("s3_output_path", Type::String, "S3 prefix the profiling data is written to. Defaults to the step's `output_path`, as the SDK; not sent when the profiler is disabled."))
+        .attr(Attribute::optional("disable_profiler", Type::Bool, "Turn the profiler off (`DisableProfiler`, default false; always sent, as the SDK does)."))
+        .attr(Attribute::optional("profiling_interval_in_milliseconds", Type::String, "How often system metrics are sampled (`ProfilingIntervalInMilliseconds`): 100, 200, 500, 1000, 5000 or 60000."))
+        .attr(Attribute::optional("profiling_parameters", string_map(), "Framework profiling options (`ProfilingParameters`), e.g. `{ DataloaderProfilingConfig = \"{\\\"StartStep\\\": 5, \\\"NumSteps\\\": 3}\" }`."))
+}
+
 fn metric_definition_block() -> Block {
     Block::new("A metric SageMaker extracts from the training logs (`AlgorithmSpecification.MetricDefinitions`); later steps can read it as `{{ Steps.<name>.FinalMetricDataList['<name>'].Value }}`.")
         .attr(Attribute::required("name", Type::String, "Metric name, e.g. `validation:rmse`."))
@@ -97,7 +128,7 @@ impl StepKind for Training {
         "Training"
     }
     fn description(&self) -> &'static str {
-        "A training step: runs a SageMaker training job (e.g. the built-in XGBoost image) on S3 channels and writes the model artifacts to `output_path`. Compiled at plan time; no API call."
+        "A training step: runs a SageMaker training job (e.g. the built-in XGBoost image) on S3 channels and writes the model artifacts to `output_path`. Compiled at plan time; no API call.\n\nAn SDK 2.x `Estimator` adds SageMaker Debugger and Profiler settings to every training job on its own; this step sends them only when declared. To get exactly what the SDK adds (for example to adopt an SDK-built pipeline without a change), declare the two blocks empty:\n\n```hcl\ndebug_hook_config {}\nprofiler_config {}\n```\n\nBoth then write to `output_path`, as the SDK does. What a training job can do that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn cacheable(&self) -> bool {
         true
@@ -127,6 +158,8 @@ impl StepKind for Training {
             .block(NestedBlock::list("input", input_block()).max_items(20))
             .block(NestedBlock::list("metric_definition", metric_definition_block()).max_items(40))
             .block(network_block())
+            .block(NestedBlock::single("debug_hook_config", debug_hook_config_block()))
+            .block(NestedBlock::single("profiler_config", profiler_config_block()))
     }
 
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
@@ -148,7 +181,8 @@ impl StepKind for Training {
 
         // OutputDataConfig
         let mut output = Map::new();
-        put(&mut output, "S3OutputPath", ctx.s3_uri(cfg, "output_path", &root));
+        let output_path = ctx.s3_uri(cfg, "output_path", &root);
+        put(&mut output, "S3OutputPath", output_path.clone());
         put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
         args.insert("OutputDataConfig".into(), Json::Object(output));
 
@@ -258,6 +292,9 @@ impl StepKind for Training {
             _ => {}
         }
 
+        put(&mut args, "DebugHookConfig", debug_hook_config(cfg, ctx, output_path.as_ref()));
+        put(&mut args, "ProfilerConfig", profiler_config(cfg, ctx, output_path.as_ref()));
+
         step.insert("Arguments".into(), Json::Object(args));
     }
 
@@ -323,6 +360,89 @@ fn input_data_config(cfg: &Value, ctx: &mut Ctx) -> Vec<Json> {
         channels.push(Json::Object(channel));
     }
     channels
+}
+
+/// `DebugHookConfig` when the block is declared, as the SDK's `DebuggerHookConfig._to_request_dict`
+/// writes it: the S3 prefix (the output path unless set), `CollectionConfigurations` always.
+fn debug_hook_config(cfg: &Value, ctx: &mut Ctx, output_path: Option<&Json>) -> Option<Json> {
+    let d = cfg.get("debug_hook_config").filter(|d| !d.is_null())?;
+    let path = AttrPath::root("debug_hook_config");
+    let mut out = Map::new();
+    let s3 = match d.get("s3_output_path").filter(|v| !v.is_null()) {
+        Some(_) => ctx.s3_uri(d, "s3_output_path", &path),
+        None => output_path.cloned(),
+    };
+    put(&mut out, "S3OutputPath", s3);
+    put(&mut out, "LocalPath", ctx.string(d, "local_path", &path));
+    put(
+        &mut out,
+        "HookParameters",
+        ctx.string_map(d, "hook_parameters", &path, false).map(Json::Object),
+    );
+    let mut names = BTreeSet::new();
+    let mut collections = Vec::new();
+    for (i, c) in model::blocks(d, "collection").iter().enumerate() {
+        let p = path.clone().attr("collection").index(i);
+        if let Some(name) = model::string(c, "name").value() {
+            if !names.insert(name.clone()) {
+                ctx.error(
+                    p.clone().attr("name"),
+                    format!("Duplicate collection {name:?}"),
+                    "Give each collection its own name, or merge their parameters.",
+                );
+            }
+        }
+        let mut cc = Map::new();
+        put(&mut cc, "CollectionName", ctx.string(c, "name", &p));
+        put(
+            &mut cc,
+            "CollectionParameters",
+            ctx.string_map(c, "parameters", &p, false).map(Json::Object),
+        );
+        collections.push(Json::Object(cc));
+    }
+    out.insert("CollectionConfigurations".into(), Json::Array(collections));
+    Some(Json::Object(out))
+}
+
+/// `ProfilerConfig` when the block is declared, as the SDK's `ProfilerConfig._to_request_dict`
+/// writes it: `DisableProfiler` always, the S3 prefix (the output path unless set) only when the
+/// profiler is on.
+fn profiler_config(cfg: &Value, ctx: &mut Ctx, output_path: Option<&Json>) -> Option<Json> {
+    let p = cfg.get("profiler_config").filter(|p| !p.is_null())?;
+    let path = AttrPath::root("profiler_config");
+    let mut out = Map::new();
+    let disabled = p.get("disable_profiler").and_then(Value::as_bool).unwrap_or(false);
+    let s3_set = p.get("s3_output_path").is_some_and(|v| !v.is_null());
+    if disabled && s3_set {
+        ctx.error(
+            path.clone().attr("s3_output_path"),
+            "s3_output_path with a disabled profiler",
+            "A disabled profiler writes nothing (the SDK leaves the path out): remove s3_output_path, or set disable_profiler = false.",
+        );
+    }
+    if !disabled {
+        let s3 = if s3_set { ctx.s3_uri(p, "s3_output_path", &path) } else { output_path.cloned() };
+        put(&mut out, "S3OutputPath", s3);
+    }
+    out.insert("DisableProfiler".into(), Json::Bool(disabled));
+    let interval = ctx.count(p, "profiling_interval_in_milliseconds", &path, 1, None);
+    if let Some(i) = interval.as_ref().and_then(Json::as_i64) {
+        if ![100, 200, 500, 1000, 5000, 60000].contains(&i) {
+            ctx.error(
+                path.clone().attr("profiling_interval_in_milliseconds"),
+                format!("Invalid profiling interval {i}"),
+                "SageMaker samples every 100, 200, 500, 1000, 5000 or 60000 milliseconds.",
+            );
+        }
+    }
+    put(&mut out, "ProfilingIntervalInMilliseconds", interval);
+    put(
+        &mut out,
+        "ProfilingParameters",
+        ctx.string_map(p, "profiling_parameters", &path, false).map(Json::Object),
+    );
+    Some(Json::Object(out))
 }
 
 /// `AlgorithmSpecification.MetricDefinitions`: `[{Name, Regex}]`, names unique.
@@ -486,6 +606,90 @@ mod tests {
         assert_eq!(
             j["Arguments"]["AlgorithmSpecification"]["TrainingInputMode"],
             json!({"Get": "Parameters.Mode"})
+        );
+    }
+
+    #[test]
+    fn empty_debugger_blocks_are_the_sdk_defaults() {
+        let empty_hook = Value::object([
+            ("s3_output_path", Value::Null),
+            ("local_path", Value::Null),
+            ("hook_parameters", Value::Null),
+            ("collection", Value::list([])),
+        ]);
+        let empty_profiler = Value::object([
+            ("s3_output_path", Value::Null),
+            ("disable_profiler", Value::Null),
+            ("profiling_interval_in_milliseconds", Value::Null),
+            ("profiling_parameters", Value::Null),
+        ]);
+        let j = compile(&cfg(vec![
+            ("debug_hook_config", empty_hook),
+            ("profiler_config", empty_profiler),
+        ]))
+        .expect("compiles");
+        assert_eq!(
+            j["Arguments"]["DebugHookConfig"],
+            json!({"S3OutputPath": "s3://my-bucket/models", "CollectionConfigurations": []})
+        );
+        assert_eq!(
+            j["Arguments"]["ProfilerConfig"],
+            json!({"S3OutputPath": "s3://my-bucket/models", "DisableProfiler": false})
+        );
+    }
+
+    #[test]
+    fn debugger_blocks_in_full_and_a_disabled_profiler() {
+        let hook = Value::object([
+            ("s3_output_path", Value::string("s3://my-bucket/tensors")),
+            ("local_path", Value::string("/opt/ml/output/tensors")),
+            ("hook_parameters", Value::map([("save_interval", Value::string("100"))])),
+            (
+                "collection",
+                Value::list([
+                    Value::object([
+                        ("name", Value::string("losses")),
+                        ("parameters", Value::map([("save_interval", Value::string("10"))])),
+                    ]),
+                    Value::object([
+                        ("name", Value::string("weights")),
+                        ("parameters", Value::Null),
+                    ]),
+                ]),
+            ),
+        ]);
+        let profiler = Value::object([
+            ("disable_profiler", Value::Bool(true)),
+            ("s3_output_path", Value::Null),
+        ]);
+        let j = compile(&cfg(vec![("debug_hook_config", hook), ("profiler_config", profiler)]))
+            .expect("compiles");
+        assert_eq!(
+            j["Arguments"]["DebugHookConfig"],
+            json!({
+                "S3OutputPath": "s3://my-bucket/tensors",
+                "LocalPath": "/opt/ml/output/tensors",
+                "HookParameters": {"save_interval": "100"},
+                "CollectionConfigurations": [
+                    {"CollectionName": "losses", "CollectionParameters": {"save_interval": "10"}},
+                    {"CollectionName": "weights"}
+                ]
+            })
+        );
+        assert_eq!(j["Arguments"]["ProfilerConfig"], json!({"DisableProfiler": true}));
+
+        let profiler = Value::object([
+            ("disable_profiler", Value::Bool(true)),
+            ("s3_output_path", Value::string("s3://my-bucket/profile")),
+            ("profiling_interval_in_milliseconds", Value::string("300")),
+        ]);
+        let err = compile(&cfg(vec![("profiler_config", profiler)])).unwrap_err();
+        assert_eq!(
+            err.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+            vec![
+                "profiler_config.s3_output_path",
+                "profiler_config.profiling_interval_in_milliseconds"
+            ]
         );
     }
 

@@ -5,8 +5,9 @@
 //! Shapes follow the SDK's transform request: `TransformInput{DataSource{S3DataSource{S3DataType,
 //! S3Uri}}, ContentType?, SplitType?, CompressionType?}`, `TransformOutput{S3OutputPath, Accept?,
 //! AssembleWith?, KmsKeyId?}`, `TransformResources{InstanceCount, InstanceType,
-//! VolumeKmsKeyId?}`, with `S3DataType: S3Prefix` and `InstanceCount: 1` by default. The job
-//! name is left out (SageMaker generates it per run).
+//! VolumeKmsKeyId?}`, with `S3DataType: S3Prefix` and `InstanceCount: 1` by default, and
+//! `DataProcessing{InputFilter?, OutputFilter?, JoinSource?}` only when set (the SDK's
+//! `_prepare_data_processing`). The job name is left out (SageMaker generates it per run).
 //!
 //! Layout: schema, compile, exports, tests.
 
@@ -27,8 +28,16 @@ const SPLIT_TYPES: [&str; 4] = ["None", "Line", "RecordIO", "TFRecord"];
 const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
 const ASSEMBLE_WITH: [&str; 2] = ["None", "Line"];
 const BATCH_STRATEGIES: [&str; 2] = ["MultiRecord", "SingleRecord"];
+const JOIN_SOURCES: [&str; 2] = ["Input", "None"];
 
 // ---- schema -------------------------------------------------------------------------------
+
+fn data_processing_block() -> Block {
+    Block::new("Filters and joins of the records around the model (`DataProcessing`, the SDK's `input_filter`, `output_filter` and `join_source` of `Transformer.transform`). Only the attributes set are sent.")
+        .attr(Attribute::optional("input_filter", Type::String, "JSONPath selecting the part of each input record sent to the model (`InputFilter`), e.g. `$[1:]` (drop the first CSV column)."))
+        .attr(Attribute::optional("output_filter", Type::String, "JSONPath selecting the part of each (joined) result written (`OutputFilter`), e.g. `$[0,-1]`."))
+        .attr(Attribute::optional("join_source", Type::String, "`Input` (join each result with its input record) or `None` (`JoinSource`)."))
+}
 
 fn input_block() -> Block {
     Block::new("The data to transform (`TransformInput`). Required.")
@@ -47,7 +56,7 @@ impl StepKind for Transform {
         "Transform"
     }
     fn description(&self) -> &'static str {
-        "A transform step: a batch transform job that runs a model over S3 data and writes the predictions to S3. Compiled at plan time; no API call."
+        "A transform step: a batch transform job that runs a model over S3 data and writes the predictions to S3. Compiled at plan time; no API call. What the job's API request has that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn cacheable(&self) -> bool {
         true
@@ -71,6 +80,7 @@ impl StepKind for Transform {
             .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the results (`TransformOutput.KmsKeyId`). Defaults to `step_defaults.output_kms_key_id`."))
             .attr(Attribute::optional("tags", string_map(), "Tags of the transform job, merged over `step_defaults.tags`."))
             .block(NestedBlock::single("input", input_block()))
+            .block(NestedBlock::single("data_processing", data_processing_block()))
     }
 
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
@@ -143,6 +153,25 @@ impl StepKind for Transform {
                 );
             }
             args.insert("Environment".into(), Json::Object(env));
+        }
+        if let Some(dp) = cfg.get("data_processing").filter(|d| !d.is_null()) {
+            let path = AttrPath::root("data_processing");
+            let mut d = Map::new();
+            put(&mut d, "InputFilter", ctx.string(dp, "input_filter", &path));
+            put(&mut d, "OutputFilter", ctx.string(dp, "output_filter", &path));
+            put(&mut d, "JoinSource", one_of(ctx, dp, "join_source", &path, &JOIN_SOURCES));
+            let all_null = ["input_filter", "output_filter", "join_source"]
+                .iter()
+                .all(|a| dp.get(a).is_none_or(Value::is_null));
+            if all_null {
+                ctx.error(
+                    path,
+                    "Empty data_processing block",
+                    "Set at least one of input_filter, output_filter, join_source; or remove the block.",
+                );
+            } else {
+                args.insert("DataProcessing".into(), Json::Object(d));
+            }
         }
         put(&mut args, "Tags", tags(cfg));
         step.insert("Arguments".into(), Json::Object(args));
@@ -222,6 +251,43 @@ mod tests {
             err,
             vec![("input.split_type".to_string(), "Invalid split_type \"Lines\"".to_string())]
         );
+    }
+
+    #[test]
+    fn data_processing_only_what_is_set() {
+        let dp = |i: Value, o: Value, j: Value| {
+            Value::object([("input_filter", i), ("output_filter", o), ("join_source", j)])
+        };
+        let j = compile(&base(
+            input(None),
+            vec![(
+                "data_processing",
+                dp(Value::string("$[1:]"), Value::Null, Value::string("Input")),
+            )],
+        ))
+        .expect("compiles");
+        assert_eq!(
+            j["Arguments"]["DataProcessing"],
+            json!({"InputFilter": "$[1:]", "JoinSource": "Input"})
+        );
+        let err = compile(&base(
+            input(None),
+            vec![("data_processing", dp(Value::Null, Value::Null, Value::string("Output")))],
+        ))
+        .unwrap_err();
+        assert_eq!(
+            err,
+            vec![(
+                "data_processing.join_source".to_string(),
+                "Invalid join_source \"Output\"".to_string()
+            )]
+        );
+        let err = compile(&base(
+            input(None),
+            vec![("data_processing", dp(Value::Null, Value::Null, Value::Null))],
+        ))
+        .unwrap_err();
+        assert_eq!(err[0].1, "Empty data_processing block");
     }
 
     #[test]

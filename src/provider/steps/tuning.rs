@@ -7,11 +7,14 @@
 //!
 //! SDK defaults: `Strategy: Bayesian`, `TrainingJobEarlyStoppingType: Off`, one training job
 //! (one at a time), `ScalingType: Auto`, `TrainingInputMode: File`, `VolumeSizeInGB: 30`,
-//! `MaxRuntimeInSeconds: 86400`, `StaticHyperParameters: {}`. Range bounds are strings in the
-//! API; a reference becomes a one-value `Std:Join`, as the SDK's `to_string()` does.
+//! `MaxRuntimeInSeconds: 86400`, `StaticHyperParameters: {}`; the instances go in
+//! `HyperParameterTuningResourceConfig`, as SDK 2.x's `_map_training_config` sends them. Range
+//! bounds are strings in the API; a reference becomes a one-value `Std:Join`, as the SDK's
+//! `to_string()` does.
 //!
-//! Exports `best_training_job_name` and `best_model_artifacts` (the SDK's
-//! `get_top_model_s3_uri(top_k=0)`, built on the output path).
+//! Exports `best_training_job_name`, `best_objective_value` and `best_model_artifacts` (the
+//! SDK's `get_top_model_s3_uri(top_k=0, ...)`: `TrainingJobSummaries[0].TrainingJobName`
+//! under the output path, exactly the property path the SDK joins).
 //!
 //! Layout: schema, compile, exports, tests.
 
@@ -67,16 +70,28 @@ fn objective_block() -> Block {
         .attr(Attribute::required("metric_name", Type::String, "The metric, e.g. `validation:auc` (a built-in algorithm metric or a `metric_definition` name)."))
 }
 
-fn numeric_range_block(kind: &str) -> Block {
-    Block::new(&format!("A {kind} hyperparameter range the tuning job searches."))
-        .attr(Attribute::required("name", Type::String, "Hyperparameter name, e.g. `eta`."))
-        .attr(Attribute::required("min_value", Type::String, "Lower bound, e.g. `0.01`, or a reference to a numeric parameter."))
-        .attr(Attribute::required("max_value", Type::String, "Upper bound, e.g. `0.5`, or a reference to a numeric parameter."))
-        .attr(Attribute::optional(
-            "scaling_type",
-            Type::String,
-            "`Auto` (default), `Linear`, `Logarithmic` (bounds above 0) or, for continuous ranges, `ReverseLogarithmic` (bounds in [0, 1)), e.g. `Logarithmic`.",
-        ))
+fn numeric_range_block(integer: bool) -> Block {
+    if integer {
+        Block::new("An integer hyperparameter range the tuning job searches (`IntegerParameterRanges`): whole numbers from `min_value` to `max_value`.")
+            .attr(Attribute::required("name", Type::String, "Hyperparameter name, e.g. `max_depth`."))
+            .attr(Attribute::required("min_value", Type::String, "Lower bound, a whole number, e.g. `3`, or a reference to an Integer parameter."))
+            .attr(Attribute::required("max_value", Type::String, "Upper bound, a whole number, e.g. `10`, or a reference to an Integer parameter."))
+            .attr(Attribute::optional(
+                "scaling_type",
+                Type::String,
+                "`Auto` (default), `Linear` or `Logarithmic` (bounds above 0), e.g. `Linear`. (`ReverseLogarithmic` is for continuous ranges only.)",
+            ))
+    } else {
+        Block::new("A continuous hyperparameter range the tuning job searches (`ContinuousParameterRanges`): any number from `min_value` to `max_value`.")
+            .attr(Attribute::required("name", Type::String, "Hyperparameter name, e.g. `eta`."))
+            .attr(Attribute::required("min_value", Type::String, "Lower bound, e.g. `0.01`, or a reference to a numeric parameter."))
+            .attr(Attribute::required("max_value", Type::String, "Upper bound, e.g. `0.5`, or a reference to a numeric parameter."))
+            .attr(Attribute::optional(
+                "scaling_type",
+                Type::String,
+                "`Auto` (default), `Linear`, `Logarithmic` (bounds above 0) or `ReverseLogarithmic` (bounds in [0, 1)), e.g. `Logarithmic`.",
+            ))
+    }
 }
 
 fn categorical_range_block() -> Block {
@@ -97,7 +112,7 @@ impl StepKind for Tuning {
         "Tuning"
     }
     fn description(&self) -> &'static str {
-        "A hyperparameter tuning step: runs many training jobs over hyperparameter ranges and keeps the best by an objective metric. Compiled at plan time; no API call."
+        "A hyperparameter tuning step: runs many training jobs over hyperparameter ranges and keeps the best by an objective metric. Compiled at plan time; no API call. What the job's API request has that this step cannot express yet is listed in [coverage](../coverage.md); the generic `sagemaker_step` covers it meanwhile."
     }
     fn cacheable(&self) -> bool {
         true
@@ -126,8 +141,8 @@ impl StepKind for Tuning {
             .block(NestedBlock::list("input", input_block()).max_items(20))
             .block(NestedBlock::list("metric_definition", metric_definition_block()).max_items(40))
             .block(NestedBlock::single("objective", objective_block()))
-            .block(NestedBlock::list("continuous_parameter_range", numeric_range_block("continuous")))
-            .block(NestedBlock::list("integer_parameter_range", numeric_range_block("integer")))
+            .block(NestedBlock::list("continuous_parameter_range", numeric_range_block(false)))
+            .block(NestedBlock::list("integer_parameter_range", numeric_range_block(true)))
             .block(NestedBlock::list("categorical_parameter_range", categorical_range_block()))
             .block(network_block())
     }
@@ -288,7 +303,8 @@ impl StepKind for Tuning {
             ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)),
         );
         put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
-        def.insert("ResourceConfig".into(), Json::Object(resources));
+        // SDK 2.x's `_map_training_config` sends the tuning variant of the resource config.
+        def.insert("HyperParameterTuningResourceConfig".into(), Json::Object(resources));
         let mut stop = Map::new();
         put(
             &mut stop,
@@ -314,13 +330,19 @@ impl StepKind for Tuning {
             Export {
                 name: "best_training_job_name",
                 ty: Type::String,
-                description: "`{{ Steps.<name>.BestTrainingJob.TrainingJobName }}`: the training job with the best objective value.",
+                description: "`{{ Steps.<name>.BestTrainingJob.TrainingJobName }}`: the training job with the best objective value (the SDK's `properties.BestTrainingJob.TrainingJobName`).",
                 value: |name, _| Value::string(format!("{{{{ Steps.{name}.BestTrainingJob.TrainingJobName }}}}")),
+            },
+            Export {
+                name: "best_objective_value",
+                ty: Type::String,
+                description: "`{{ Steps.<name>.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value }}`: the best training job's objective metric value (the SDK's `properties.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value`), e.g. for a condition step.",
+                value: |name, _| Value::string(format!("{{{{ Steps.{name}.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value }}}}")),
             },
             Export {
                 name: "best_model_artifacts",
                 ty: Type::String,
-                description: "The best training job's model: `<output_path>/{{ Steps.<name>.BestTrainingJob.TrainingJobName }}/output/model.tar.gz` (the SDK's `get_top_model_s3_uri(top_k=0)`), e.g. for a model step's `model_data_url`.",
+                description: "The best training job's model: `<output_path>/{{ Steps.<name>.TrainingJobSummaries[0].TrainingJobName }}/output/model.tar.gz`, exactly the SDK's `get_top_model_s3_uri(top_k=0, s3_bucket, prefix)` for an `output_path` of `s3://<s3_bucket>/<prefix>`, e.g. for a model step's `model_data_url`.",
                 value: |name, cfg| match model::string(cfg, "output_path") {
                     Known::Value(p) => Value::string(best_model_artifacts(name, &p)),
                     Known::Null => Value::Null,
@@ -334,7 +356,7 @@ impl StepKind for Tuning {
 /// Where the best training job's model lands under `output_path`.
 pub fn best_model_artifacts(step: &str, output_path: &str) -> String {
     format!(
-        "{}/{{{{ Steps.{step}.BestTrainingJob.TrainingJobName }}}}/output/model.tar.gz",
+        "{}/{{{{ Steps.{step}.TrainingJobSummaries[0].TrainingJobName }}}}/output/model.tar.gz",
         output_path.trim_end_matches('/')
     )
 }
@@ -733,7 +755,26 @@ mod tests {
     fn best_model_path() {
         assert_eq!(
             best_model_artifacts("Tune", "s3://b/out/"),
-            "s3://b/out/{{ Steps.Tune.BestTrainingJob.TrainingJobName }}/output/model.tar.gz"
+            "s3://b/out/{{ Steps.Tune.TrainingJobSummaries[0].TrainingJobName }}/output/model.tar.gz"
+        );
+        // As the SDK's get_top_model_s3_uri(top_k=0): TrainingJobSummaries[0], not BestTrainingJob.
+        let exports = Tuning.exports();
+        let cfg = Value::object([("output_path", Value::string("s3://b/out"))]);
+        let value = |n: &str| {
+            let e = exports.iter().find(|e| e.name == n).expect("export");
+            (e.value)("Tune", &cfg)
+        };
+        assert_eq!(
+            value("best_model_artifacts"),
+            Value::string(
+                "s3://b/out/{{ Steps.Tune.TrainingJobSummaries[0].TrainingJobName }}/output/model.tar.gz"
+            )
+        );
+        assert_eq!(
+            value("best_objective_value"),
+            Value::string(
+                "{{ Steps.Tune.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value }}"
+            )
         );
     }
 }
