@@ -46,6 +46,7 @@ fn every_example_applies_and_replans_empty() {
             "train-evaluate-register",
             "multi-model",
             "run-pipeline",
+            "least-privilege-role",
         ] {
             sm.reset();
             let v = format!("{} {example}", terraform.version);

@@ -14,7 +14,9 @@
 //!   literal prefix of each location: a location built at run time
 //!   (`s3://bucket/{{ Execution.PipelineExecutionId }}/out`) widens to its literal part
 //!   (`bucket/*`); one that is wholly a reference (a parameter) widens to every bucket (`*`).
-//!   Whether a location is read or written follows where it sits: outputs
+//!   A location that is another step's output (`{{ Steps.Prep.outputs... }}`) adds nothing:
+//!   the producing step's write statement covers it. Whether a location is read or written
+//!   follows where it sits: outputs
 //!   (`ProcessingOutputConfig`, `OutputDataConfig`, `TransformOutput`, `DebugHookConfig`,
 //!   `ProfilerConfig`, EMR `LogUri`) are written, checkpoints both, everything else read.
 //! - `Kms`: `kms:Decrypt`, `Encrypt`, `GenerateDataKey`, `CreateGrant`, `DescribeKey` on the keys
@@ -225,6 +227,11 @@ impl Found {
     }
 
     fn location(&mut self, v: &Json, written: bool, both: bool) {
+        if from_a_step(v) {
+            // Another step's output: the producing step writes it, and `S3Write` (which grants
+            // reading too) covers that location already.
+            return;
+        }
         let literal = literal_prefix(v);
         let Some(rest) = literal.strip_prefix("s3://") else {
             // Wholly a reference, or not an S3 URI at all: every bucket.
@@ -380,6 +387,15 @@ fn literal_prefix(v: &Json) -> String {
     }
 }
 
+/// A location another step produced: `{"Get": "Steps.X..."}`, or a join that starts with one.
+fn from_a_step(v: &Json) -> bool {
+    let first = match v.get("Std:Join") {
+        Some(join) => join.get("Values").and_then(Json::as_array).and_then(|a| a.first()),
+        None => Some(v),
+    };
+    first.and_then(|f| f.get("Get")).and_then(Json::as_str).is_some_and(|g| g.starts_with("Steps."))
+}
+
 /// A literal string as it is, anything resolved at run time as `*` (after its literal part).
 fn literal_or_wild(v: &Json) -> String {
     match v {
@@ -513,6 +529,24 @@ mod tests {
             .as_array()
             .unwrap()
             .contains(&json!("sagemaker:CreateTrainingJob")));
+    }
+
+    #[test]
+    fn another_steps_output_is_covered_by_its_write() {
+        let def = json!({"Steps": [
+            {"Name": "P", "Type": "Processing", "Arguments": {"ProcessingOutputConfig": {"Outputs": [{"S3Output": {"S3Uri": "s3://b/out"}}]}}},
+            {"Name": "T", "Type": "Training", "Arguments": {"InputDataConfig": [{"DataSource": {"S3DataSource": {"S3Uri": {"Get": "Steps.P.ProcessingOutputConfig.Outputs['o'].S3Output.S3Uri"}}}}],
+                "OutputDataConfig": {"S3OutputPath": "s3://b/models"}}}]});
+        let doc = document(&def);
+        assert_eq!(
+            statement(&doc, "S3Write")["Resource"],
+            json!(["arn:aws:s3:::b/models*", "arn:aws:s3:::b/out*"])
+        );
+        assert!(
+            doc["Statement"].as_array().unwrap().iter().all(|s| s["Sid"] != "S3Read"),
+            "{doc:#}"
+        );
+        assert_eq!(statement(&doc, "S3ListBuckets")["Resource"], json!(["arn:aws:s3:::b"]));
     }
 
     #[test]

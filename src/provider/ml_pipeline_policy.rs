@@ -10,7 +10,7 @@
 use async_trait::async_trait;
 
 use super::{model, ProviderData};
-use crate::compiler::{canonical, policy};
+use crate::compiler::{canonical, parts, policy};
 use crate::framework::{AttrPath, Attribute, Block, DataSource, Diagnostics, Schema};
 use crate::tfvalue::{Type, Value};
 
@@ -19,18 +19,37 @@ pub struct MlPipelinePolicy;
 fn schema() -> Schema {
     Schema::new(
         Block::new("The IAM policy document a pipeline's execution role needs for exactly the steps of its definition, derived offline with no AWS call: the SageMaker actions of the job types its steps start, `iam:PassRole` on the roles its jobs use, `s3:GetObject` / `s3:PutObject` / `s3:ListBucket` scoped to the S3 locations its steps read and write, `kms:` on the keys it names, `lambda:InvokeFunction` on its Lambda functions, `sqs:SendMessage` on its callback queues, EMR and EMR Serverless actions for those steps, and ECR pulls for its images. An S3 location built at run time (`s3://bucket/{{ Execution.PipelineExecutionId }}/out`) widens to its literal part (`bucket/*`); one that is wholly a reference, such as a parameter, widens to every bucket (`arn:aws:s3:::*`); a role, key, function or queue given by a reference widens to `*`. Review the document before use: it grants what the definition needs, which the definition alone cannot always narrow down.")
-            .attr(Attribute::required("definition", Type::String, "The pipeline definition as JSON: the `json` of the `sagemaker_ml_pipeline_definition` data source, or any definition text."))
+            .attr(Attribute::optional("definition", Type::String, "The pipeline definition as JSON: the `json` of the `sagemaker_ml_pipeline_definition` data source, or any definition text. Exactly one of `definition` and `definition_parts`."))
+            .attr(Attribute::optional("definition_parts", Type::Map(Box::new(Type::String)), "The `definition_parts` of a `sagemaker_ml_pipeline`: the policy for the pipeline as it is planned. Exactly one of `definition` and `definition_parts`."))
             .attr(Attribute::computed("json", Type::String, "The IAM policy document as canonical JSON, e.g. for `aws_iam_role_policy.policy`.")),
     )
 }
 
-/// The definition, or a diagnostic saying why it cannot be read.
+/// The definition, or a diagnostic saying why it cannot be read (`Ok(None)`: not known yet).
 fn definition(config: &Value) -> Result<Option<serde_json::Value>, Diagnostics> {
-    let text = match model::string(config, "definition").value() {
-        Some(t) => t,
-        None => return Ok(None),
-    };
     let mut d = Diagnostics::new();
+    let given = |k: &str| config.get(k).is_some_and(|v| !v.is_null());
+    if given("definition") == given("definition_parts") {
+        d.error_at(AttrPath::root("definition"), "Give exactly one of definition and definition_parts", "Set `definition` to the `json` of a sagemaker_ml_pipeline_definition data source, or `definition_parts` to a sagemaker_ml_pipeline's `definition_parts`.");
+        return Err(d);
+    }
+    let text = if given("definition_parts") {
+        let Some(parts) = model::string_map(config, "definition_parts").value() else {
+            return Ok(None);
+        };
+        match parts::join(&parts).or_else(|| parts.get("Definition").cloned()) {
+            Some(text) => text,
+            None => {
+                d.error_at(AttrPath::root("definition_parts"), "Not the definition_parts of a pipeline", "Pass the `definition_parts` attribute of a sagemaker_ml_pipeline resource as it is.");
+                return Err(d);
+            }
+        }
+    } else {
+        match model::string(config, "definition").value() {
+            Some(t) => t,
+            None => return Ok(None),
+        }
+    };
     match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(def) if def.get("Steps").is_some_and(serde_json::Value::is_array) => Ok(Some(def)),
         Ok(_) => {
@@ -81,7 +100,11 @@ mod tests {
     use super::*;
 
     fn cfg(definition: &str) -> Value {
-        Value::object([("definition", Value::string(definition)), ("json", Value::Null)])
+        Value::object([
+            ("definition", Value::string(definition)),
+            ("definition_parts", Value::Null),
+            ("json", Value::Null),
+        ])
     }
 
     #[test]
@@ -92,5 +115,11 @@ mod tests {
             assert_eq!(d.0[0].path, Some(AttrPath::root("definition")), "{text}");
         }
         assert!(!MlPipelinePolicy.validate(&cfg(r#"{"Steps": []}"#)).has_errors());
+        let neither = Value::object([
+            ("definition", Value::Null),
+            ("definition_parts", Value::Null),
+            ("json", Value::Null),
+        ]);
+        assert!(MlPipelinePolicy.validate(&neither).has_errors());
     }
 }
