@@ -224,7 +224,7 @@ fn main() {
         // Check once, untimed: the definition compiles with no diagnostics, holds every step,
         // and the chain's references became Get expressions.
         let texts = compile_steps(&configs);
-        let (def, diags) = compile_pipeline(&pipeline_input(texts.clone()));
+        let (def, diags) = compile_pipeline(&pipeline_input(texts.clone()), steps::step_type_facts);
         let def = def.unwrap_or_else(|| {
             panic!(
                 "{n}-step pipeline did not compile: {:?}",
@@ -252,7 +252,7 @@ fn main() {
             let t0 = Instant::now();
             let texts = compile_steps(&configs);
             let t1 = Instant::now();
-            let (def, _) = compile_pipeline(&pipeline_input(texts));
+            let (def, _) = compile_pipeline(&pipeline_input(texts), steps::step_type_facts);
             let t2 = Instant::now();
             assert!(def.is_some());
             std::hint::black_box(def);
@@ -302,13 +302,13 @@ fn main() {
                 compiled.iter().map(|t| serde_json::from_str(t).expect("parse")).collect();
             let t3 = Instant::now();
             for step in parsed.iter_mut() {
-                dag::unwrap_string_parameters(step, &string_params);
+                dag::unwrap_string_parameters(step, &string_params, steps::step_type_facts);
             }
             let t3b = Instant::now();
-            dag::apply_defaults(&mut parsed, &defaults);
+            dag::apply_defaults(&mut parsed, &defaults, steps::step_type_facts);
             let t4 = Instant::now();
             let mut d = sagemaker_provider::framework::Diagnostics::new();
-            dag::validate(&parsed, &declared, &mut d);
+            dag::validate(&parsed, &declared, steps::step_type_facts, &mut d);
             assert!(!d.has_errors());
             let t5 = Instant::now();
             let definition =

@@ -24,6 +24,7 @@ use super::common::{self, network_block, put, Ctx};
 use super::instance_types::JobKind;
 use super::StepKind;
 use crate::compiler::expr::{self, Scalar};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -48,12 +49,28 @@ pub(super) const OUTPUT_DIR: &str = "/opt/ml/processing/output";
 
 // ---- schema -------------------------------------------------------------------------------
 
+impl StepTypeFacts for QualityCheck {
+    fn step_type(&self) -> &'static str {
+        "QualityCheck"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
+        step_type::set_default(args, "RoleArn", &d.role_arn);
+        step_type::processing_volume_key(args, d);
+    }
+    fn string_maps(&self) -> &'static [&'static str] {
+        &["Environment"]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        Some(&["RoleArn"])
+    }
+}
+
 impl StepKind for QualityCheck {
     fn type_name(&self) -> &'static str {
         "sagemaker_quality_check_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "QualityCheck"
     }
     fn description(&self) -> &'static str {
         "A quality check step: a Model Monitor baselining job that computes data- or model-quality statistics and constraints, checks them for drift against a baseline and can register them as the new baseline. Compiled at plan time; no API call."
@@ -412,6 +429,22 @@ pub(super) fn baseline_keys(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, J
         "SuppliedBaselineConstraints".into(),
         s3_uri(ctx, cfg, "supplied_baseline_constraints", false).unwrap_or(Json::Null),
     );
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a QualityCheck step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    pub static TREE: StepProperties = StepProperties {
+        source: "a quality check step's baselines",
+        root: Struct(&[
+            ("CalculatedBaselineConstraints", Leaf),
+            ("CalculatedBaselineStatistics", Leaf),
+            ("BaselineUsedForDriftCheckConstraints", Leaf),
+            ("BaselineUsedForDriftCheckStatistics", Leaf),
+        ]),
+        examples: &["CalculatedBaselineStatistics", "BaselineUsedForDriftCheckConstraints"],
+    };
 }
 
 #[cfg(test)]
