@@ -417,6 +417,18 @@ mod tests {
         assert_eq!(validate(&cfg), vec!["property_file[0].output_name: Property file \"R\" names output \"o\", which this step does not have"]);
     }
 
+    /// An escaped `\{{` is text, not a reference: a literal's checks still apply to it.
+    #[test]
+    fn escaped_braces_are_checked_as_literals() {
+        let cfg = processing(vec![("instance_type", Value::string("ml.m5.\\{{ Parameters.T }}"))]);
+        assert_eq!(
+            validate(&cfg),
+            vec!["instance_type: Invalid instance type \"ml.m5.\\\\{{ Parameters.T }}\""]
+        );
+        let cfg = processing(vec![("instance_type", Value::string("{{ Parameters.T }}"))]);
+        assert_eq!(validate(&cfg), Vec::<String>::new());
+    }
+
     /// A path checked against the tree the registry holds for `ty`, as the pipeline does.
     fn check_path(ty: &str, path: &str) -> Result<(), String> {
         let tree = step_type_facts(ty).map_or(PropertyTree::Unmodelled, |f| f.property_tree());

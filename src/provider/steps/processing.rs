@@ -174,7 +174,10 @@ impl StepKind for Processing {
         let mut entrypoint = ctx.string_list(cfg, "container_entrypoint", &root);
         if let Some(code) = &code {
             let file = code.rsplit('/').next().unwrap_or_default();
-            if !code.starts_with("s3://") || file.is_empty() || code.contains("{{") {
+            if !code.starts_with("s3://")
+                || file.is_empty()
+                || crate::compiler::expr::has_expression(code)
+            {
                 ctx.local_error(
                     AttrPath::root("code"),
                     format!("Invalid code location {code:?}"),

@@ -149,7 +149,7 @@ impl StepKind for QualityCheck {
                     "MODEL_QUALITY needs problem_type",
                     format!("Set problem_type to one of {PROBLEM_TYPES:?}."),
                 ),
-                Some(p) if !p.contains("{{") && !PROBLEM_TYPES.contains(&p.as_str()) => {
+                Some(p) if !expr::has_expression(&p) && !PROBLEM_TYPES.contains(&p.as_str()) => {
                     ctx.error(
                         AttrPath::root("problem_type"),
                         format!("Unknown problem_type {p:?}"),
@@ -159,7 +159,7 @@ impl StepKind for QualityCheck {
                 _ => {}
             }
             if let Some(t) = model::string(cfg, "probability_threshold_attribute").value() {
-                if !t.contains("{{") && t.trim().parse::<f64>().is_err() {
+                if !expr::has_expression(&t) && t.trim().parse::<f64>().is_err() {
                     ctx.error(
                         AttrPath::root("probability_threshold_attribute"),
                         format!("Invalid threshold {t:?}"),
@@ -265,7 +265,7 @@ fn dataset_format(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
 /// `<input dir>/<file>`); references are refused, as the SDK refuses pipeline variables here.
 fn script_file(ctx: &mut Ctx, attr: &str, uri: &str) -> String {
     let file = uri.rsplit('/').next().unwrap_or_default().to_string();
-    if !uri.starts_with("s3://") || file.is_empty() || uri.contains("{{") {
+    if !uri.starts_with("s3://") || file.is_empty() || expr::has_expression(uri) {
         ctx.error(
             AttrPath::root(attr),
             format!("Invalid script location {uri:?}"),

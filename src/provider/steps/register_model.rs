@@ -145,7 +145,10 @@ impl StepKind for RegisterModel {
         let mut args = Map::new();
 
         if let Some(g) = model::string(cfg, "model_package_group_name").value() {
-            if !g.contains("{{") && !g.starts_with("arn:") && !valid_group_name(&g) {
+            if !crate::compiler::expr::has_expression(&g)
+                && !g.starts_with("arn:")
+                && !valid_group_name(&g)
+            {
                 ctx.error(
                     AttrPath::root("model_package_group_name"),
                     format!("Invalid model package group name {g:?}"),

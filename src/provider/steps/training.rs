@@ -29,11 +29,6 @@ pub struct Training;
 
 // ---- shared helpers -----------------------------------------------------------------------
 
-/// Whether a string attribute value is meant as a runtime reference (holds `{{`).
-fn is_reference(s: &str) -> bool {
-    s.contains("{{")
-}
-
 /// An enumerated string field: a literal must be one of `allowed`; a `{{ }}` reference is
 /// passed through (SageMaker checks it at run time). `None` when the attribute is null.
 pub(super) fn one_of(
@@ -44,7 +39,7 @@ pub(super) fn one_of(
     allowed: &[&str],
 ) -> Option<Json> {
     let s = model::string(obj, attr).value()?;
-    if !is_reference(&s) && !allowed.contains(&s.as_str()) {
+    if !crate::compiler::expr::has_expression(&s) && !allowed.contains(&s.as_str()) {
         ctx.local_error(
             path.clone().attr(attr),
             format!("Invalid {attr} {s:?}"),

@@ -193,7 +193,7 @@ impl StepKind for Tuning {
                 let metric = model::string(o, "metric_name").value().unwrap_or_default();
                 if metric.trim().is_empty() {
                     ctx.error(path.clone().attr("metric_name"), "Empty objective metric", "Name the metric to optimise, e.g. \"validation:auc\".");
-                } else if !metric_names.is_empty() && !metric_names.contains(&metric) && !metric.contains("{{") {
+                } else if !metric_names.is_empty() && !metric_names.contains(&metric) && !crate::compiler::expr::has_expression(&metric) {
                     // Metric definitions mean a custom algorithm, which reports only these.
                     let hint = crate::compiler::expr::did_you_mean(&metric, metric_names.iter().map(String::as_str))
                         .map(|c| format!("Did you mean '{c}'? "))
