@@ -128,8 +128,9 @@ fn compile_steps(configs: &[(&'static str, String)]) -> Vec<String> {
     configs
         .iter()
         .map(|(ty, cfg)| match compile_step(ty, cfg) {
-            GoldenOutput::Json(j) => serde_json::to_string(&j).expect("step json"),
-            GoldenOutput::Diagnostics(d) => panic!("step {ty} did not compile: {d:?}"),
+            Ok(GoldenOutput::Json(j)) => serde_json::to_string(&j).expect("step json"),
+            Ok(GoldenOutput::Diagnostics(d)) => panic!("step {ty} did not compile: {d:?}"),
+            Err(why) => panic!("step {ty}: {why}"),
         })
         .collect()
 }

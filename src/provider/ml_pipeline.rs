@@ -135,7 +135,7 @@ fn pipeline_schema() -> Schema {
 }
 
 /// The whole definition text a state or plan describes (`None` while unknown or absent).
-fn definition_text(v: &Value) -> Option<String> {
+pub(crate) fn definition_text(v: &Value) -> Option<String> {
     parts_text(&model::string_map(v, "definition_parts").value()?)
 }
 
