@@ -12,9 +12,10 @@
 //! Timed per iteration, on a monotonic clock:
 //! - `steps`: every step resource configuration (JSON text, the shape of `*.tf.json`) through
 //!   `sagemaker_provider::provider::golden::compile` — the public entry point; it looks the type
-//!   up, decodes the JSON against the schema, validates (which compiles) and compiles — and the
-//!   result back to the step's JSON text;
-//! - `pipeline`: `compiler::definition::compile` (parse, dependencies, defaults, whole-DAG
+//!   up, decodes the JSON against the schema, validates (which compiles) and plans a create
+//!   (which compiles again) — and the result back to the step's JSON text;
+//! - `pipeline`: `compiler::definition::compile` with the step registry's facts
+//!   (`steps::step_type_facts`: parse, dependencies, defaults, whole-DAG
 //!   validation of names/references/cycles, canonical JSON of the definition, size check);
 //! - `total`: both, back to back (separately timed, so total = steps + pipeline per iteration);
 //! - `steps_plan_path` (reported for reference): decode + `steps::compile_any` once per step,
@@ -128,8 +129,9 @@ fn compile_steps(configs: &[(&'static str, String)]) -> Vec<String> {
     configs
         .iter()
         .map(|(ty, cfg)| match compile_step(ty, cfg) {
-            GoldenOutput::Json(j) => serde_json::to_string(&j).expect("step json"),
-            GoldenOutput::Diagnostics(d) => panic!("step {ty} did not compile: {d:?}"),
+            Ok(GoldenOutput::Json(j)) => serde_json::to_string(&j).expect("step json"),
+            Ok(GoldenOutput::Diagnostics(d)) => panic!("step {ty} did not compile: {d:?}"),
+            Err(why) => panic!("step {ty}: {why}"),
         })
         .collect()
 }
@@ -224,7 +226,7 @@ fn main() {
         // Check once, untimed: the definition compiles with no diagnostics, holds every step,
         // and the chain's references became Get expressions.
         let texts = compile_steps(&configs);
-        let (def, diags) = compile_pipeline(&pipeline_input(texts.clone()));
+        let (def, diags) = compile_pipeline(&pipeline_input(texts.clone()), steps::step_type_facts);
         let def = def.unwrap_or_else(|| {
             panic!(
                 "{n}-step pipeline did not compile: {:?}",
@@ -252,7 +254,7 @@ fn main() {
             let t0 = Instant::now();
             let texts = compile_steps(&configs);
             let t1 = Instant::now();
-            let (def, _) = compile_pipeline(&pipeline_input(texts));
+            let (def, _) = compile_pipeline(&pipeline_input(texts), steps::step_type_facts);
             let t2 = Instant::now();
             assert!(def.is_some());
             std::hint::black_box(def);
@@ -302,13 +304,13 @@ fn main() {
                 compiled.iter().map(|t| serde_json::from_str(t).expect("parse")).collect();
             let t3 = Instant::now();
             for step in parsed.iter_mut() {
-                dag::unwrap_string_parameters(step, &string_params);
+                dag::unwrap_string_parameters(step, &string_params, steps::step_type_facts);
             }
             let t3b = Instant::now();
-            dag::apply_defaults(&mut parsed, &defaults);
+            dag::apply_defaults(&mut parsed, &defaults, steps::step_type_facts);
             let t4 = Instant::now();
             let mut d = sagemaker_provider::framework::Diagnostics::new();
-            dag::validate(&parsed, &declared, &mut d);
+            dag::validate(&parsed, &declared, steps::step_type_facts, &mut d);
             assert!(!d.has_errors());
             let t5 = Instant::now();
             let definition =

@@ -16,3 +16,6 @@ pub mod policy;
 pub mod properties;
 pub mod review;
 pub mod semantic;
+pub mod step_type;
+
+pub use step_type::{StepTypeFacts, StepTypes};
