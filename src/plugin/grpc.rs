@@ -761,3 +761,6 @@ fn server_capabilities() -> pb::ServerCapabilities {
     // plan_destroy stays false: our destroy plan is always "null", which Terraform computes itself.
     pb::ServerCapabilities { get_provider_schema_optional: false, ..Default::default() }
 }
+
+#[cfg(test)]
+mod tests;
