@@ -246,17 +246,27 @@ impl std::fmt::Display for AwsError {
 
 impl std::error::Error for AwsError {}
 
-/// SageMaker says "not found" with `ResourceNotFound`. Fallback, for endpoints that answer a
-/// missing pipeline with a `ValidationException` (the local moto endpoint does, for Describe
-/// and Delete): recognised by its message ("could not find", "does not exist", "not found").
+/// The error codes SageMaker answers a missing pipeline with (`DescribePipeline`,
+/// `UpdatePipeline`, `DeletePipeline`: `ResourceNotFound`; the `...Exception` spelling is the
+/// one other AWS JSON services use, accepted so a proxy or emulator using it is understood).
+const NOT_FOUND_CODES: [&str; 2] = ["ResourceNotFound", "ResourceNotFoundException"];
+
+/// The one exception to "not found is an error code". The local moto endpoint the offline tests
+/// use (research/offline-test-infrastructure.md) answers a missing pipeline with code
+/// `ValidationException` and exactly this message, followed by the name
+/// (`moto/sagemaker/utils.py`, `get_pipeline_from_name`): `Could not find pipeline with
+/// PipelineName p.`. It is recognised by that code together with this exact prefix, so no other
+/// validation error (a bad name, a bad definition, a message that merely says "not found"
+/// somewhere) is ever taken for a missing pipeline.
+const MOTO_MISSING_PIPELINE: &str = "Could not find pipeline with PipelineName ";
+
+/// Whether a service error says the pipeline does not exist: by its error code, plus moto's
+/// `ValidationException` (see [`MOTO_MISSING_PIPELINE`]).
 fn is_not_found(code: Option<&str>, message: Option<&str>) -> bool {
-    let msg = message.unwrap_or_default().to_ascii_lowercase();
     match code {
-        Some("ResourceNotFound") | Some("ResourceNotFoundException") => true,
+        Some(c) if NOT_FOUND_CODES.contains(&c) => true,
         Some("ValidationException") => {
-            msg.contains("could not find")
-                || msg.contains("does not exist")
-                || msg.contains("not found")
+            message.is_some_and(|m| m.trim_start().starts_with(MOTO_MISSING_PIPELINE))
         }
         _ => false,
     }
@@ -812,20 +822,53 @@ fn tags(map: &BTreeMap<String, String>) -> Vec<Tag> {
 mod tests {
     use super::*;
 
+    /// Issue 7: "not found" is decided by the error code; a message alone never makes it.
     #[test]
-    fn not_found_recognises_both_shapes() {
-        assert!(is_not_found(Some("ResourceNotFound"), None));
-        assert!(is_not_found(
-            Some("ValidationException"),
-            Some("Could not find pipeline with PipelineName x.")
-        ));
-        assert!(is_not_found(Some("ValidationException"), Some("Pipeline 'x' does not exist.")));
-        assert!(!is_not_found(
-            Some("ValidationException"),
-            Some("Name does not satisfy expression")
-        ));
-        assert!(!is_not_found(Some("AccessDeniedException"), Some("not found")));
+    fn not_found_is_decided_by_the_error_code() {
+        for code in ["ResourceNotFound", "ResourceNotFoundException"] {
+            assert!(is_not_found(Some(code), None), "{code}");
+            assert!(is_not_found(
+                Some(code),
+                Some("Pipeline 'arn:aws:...:pipeline/p' does not exist.")
+            ));
+            assert_eq!(kind_of(Some(code), None, 400), ErrorKind::NotFound);
+        }
+        // Other codes are never "not found", whatever their message says.
+        for (code, message) in [
+            (Some("AccessDeniedException"), "Pipeline not found"),
+            (Some("ThrottlingException"), "Could not find pipeline with PipelineName p."),
+            (None, "Could not find pipeline with PipelineName p."),
+            (Some("InternalFailure"), "ResourceNotFound"),
+        ] {
+            assert!(!is_not_found(code, Some(message)), "{code:?} {message}");
+        }
         assert!(!is_not_found(None, None));
+    }
+
+    /// The local moto endpoint's quirk: a missing pipeline is a `ValidationException` with one
+    /// exact message. Only that message is recognised, not other validation errors that happen
+    /// to say "not found" or "does not exist".
+    #[test]
+    fn motos_missing_pipeline_validation_exception_is_not_found_and_nothing_else_is() {
+        let moto = "Could not find pipeline with PipelineName churn-training.";
+        assert!(is_not_found(Some("ValidationException"), Some(moto)));
+        assert_eq!(kind_of(Some("ValidationException"), Some(moto), 400), ErrorKind::NotFound);
+        for other in [
+            "Name does not satisfy expression",
+            "Pipeline 'x' does not exist.",
+            "Role arn:aws:iam::123456789012:role/r not found",
+            "Step 'Could not find pipeline with PipelineName x' is invalid",
+            "could not find pipeline with pipelinename x.",
+            "",
+        ] {
+            assert!(!is_not_found(Some("ValidationException"), Some(other)), "{other:?}");
+            assert_eq!(
+                kind_of(Some("ValidationException"), Some(other), 400),
+                ErrorKind::Rejected,
+                "{other:?}"
+            );
+        }
+        assert!(!is_not_found(Some("ValidationException"), None));
     }
 
     #[test]
