@@ -1,9 +1,12 @@
 //! Schema model: what a provider, resource or data source looks like to Terraform.
 //!
 //! Blocks, attributes and nested blocks, each with a Markdown description. The model knows how
-//! to turn itself into a Terraform [`Type`] (so values can be decoded) and which attributes force
-//! replacement. Every attribute and block must carry a description; a unit test in the provider
-//! module walks every schema and enforces it.
+//! to turn itself into a Terraform [`Type`] (so values can be decoded). Attributes also declare
+//! what the framework does with them for every resource alike: [`Validator`]s, [`PlanModifier`]s
+//! (replacement, keeping state for unknowns) and [`SemanticEquality`]; the walkers that apply
+//! them, and the plan rules (`plan_from_config`, `mark_computed_unknown`), live here too. Every
+//! attribute and block must carry a description; a unit test in the provider module walks every
+//! schema and enforces it.
 //!
 //! Depends on `tfvalue` only. Must not know about protobuf: the plugin server converts at the edge.
 

@@ -1,6 +1,10 @@
 //! The gRPC services Terraform talks to, converting protocol messages to and from the
 //! framework's typed values at this edge (`fromproto`/`toproto` style).
 //!
+//! Every RPC that carries values is an [`Rpc`] impl on its request type, run by
+//! `ProviderService::serve`: decode the values with the schema type, run the framework call in
+//! the panic guard (racing StopProvider), encode the response with its diagnostics.
+//!
 //! Invariants:
 //! - user-facing problems travel as diagnostics in the response; a gRPC `Status` is returned
 //!   only for broken transport-level requests, which Terraform reports as a plugin bug;
