@@ -32,7 +32,10 @@ pub enum Nesting {
 /// values, and reports each problem at the path it is given. Reusable constructors are in
 /// [`super::validators`].
 #[derive(Clone)]
-pub struct Validator(Arc<dyn Fn(&Value, &AttrPath, &mut Diagnostics) + Send + Sync>);
+pub struct Validator(Arc<CheckFn>);
+
+/// The function inside a [`Validator`]: the value, its path, where problems go.
+type CheckFn = dyn Fn(&Value, &AttrPath, &mut Diagnostics) + Send + Sync;
 
 impl Validator {
     pub fn new(
@@ -68,7 +71,10 @@ pub enum PlanModifier {
 /// for attributes whose meaning depends on a sibling (a parameter's default on its type). Called
 /// only for two different, wholly known, non-null values.
 #[derive(Clone)]
-pub struct SemanticEquality(Arc<dyn Fn(&Value, &Value, &Value) -> bool + Send + Sync>);
+pub struct SemanticEquality(Arc<SameFn>);
+
+/// The function inside a [`SemanticEquality`]: `(prior, planned, prior_object)`.
+type SameFn = dyn Fn(&Value, &Value, &Value) -> bool + Send + Sync;
 
 impl fmt::Debug for SemanticEquality {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
