@@ -252,21 +252,25 @@ impl std::error::Error for AwsError {}
 const NOT_FOUND_CODES: [&str; 2] = ["ResourceNotFound", "ResourceNotFoundException"];
 
 /// The one exception to "not found is an error code". The local moto endpoint the offline tests
-/// use (research/offline-test-infrastructure.md) answers a missing pipeline with code
-/// `ValidationException` and exactly this message, followed by the name
-/// (`moto/sagemaker/utils.py`, `get_pipeline_from_name`): `Could not find pipeline with
-/// PipelineName p.`. It is recognised by that code together with this exact prefix, so no other
+/// use (research/offline-test-infrastructure.md) answers a missing pipeline, or a missing
+/// pipeline execution, with code `ValidationException` and exactly one of these messages,
+/// followed by the name or ARN (`moto/sagemaker/utils.py`, `get_pipeline_from_name` and
+/// `get_pipeline_execution_from_arn`), e.g. `Could not find pipeline with PipelineName p.`. They
+/// are recognised by that code together with one of these exact prefixes, so no other
 /// validation error (a bad name, a bad definition, a message that merely says "not found"
-/// somewhere) is ever taken for a missing pipeline.
-const MOTO_MISSING_PIPELINE: &str = "Could not find pipeline with PipelineName ";
+/// somewhere) is ever taken for a missing object.
+const MOTO_MISSING: [&str; 2] = [
+    "Could not find pipeline with PipelineName ",
+    "Could not find pipeline execution with PipelineExecutionArn ",
+];
 
-/// Whether a service error says the pipeline does not exist: by its error code, plus moto's
-/// `ValidationException` (see [`MOTO_MISSING_PIPELINE`]).
+/// Whether a service error says the pipeline (or execution) does not exist: by its error code,
+/// plus moto's `ValidationException` (see [`MOTO_MISSING`]).
 fn is_not_found(code: Option<&str>, message: Option<&str>) -> bool {
     match code {
         Some(c) if NOT_FOUND_CODES.contains(&c) => true,
         Some("ValidationException") => {
-            message.is_some_and(|m| m.trim_start().starts_with(MOTO_MISSING_PIPELINE))
+            message.is_some_and(|m| MOTO_MISSING.iter().any(|p| m.trim_start().starts_with(p)))
         }
         _ => false,
     }
@@ -850,15 +854,20 @@ mod tests {
     /// to say "not found" or "does not exist".
     #[test]
     fn motos_missing_pipeline_validation_exception_is_not_found_and_nothing_else_is() {
-        let moto = "Could not find pipeline with PipelineName churn-training.";
-        assert!(is_not_found(Some("ValidationException"), Some(moto)));
-        assert_eq!(kind_of(Some("ValidationException"), Some(moto), 400), ErrorKind::NotFound);
+        for moto in [
+            "Could not find pipeline with PipelineName churn-training.",
+            "Could not find pipeline execution with PipelineExecutionArn arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc.",
+        ] {
+            assert!(is_not_found(Some("ValidationException"), Some(moto)), "{moto}");
+            assert_eq!(kind_of(Some("ValidationException"), Some(moto), 400), ErrorKind::NotFound);
+        }
         for other in [
             "Name does not satisfy expression",
             "Pipeline 'x' does not exist.",
             "Role arn:aws:iam::123456789012:role/r not found",
             "Step 'Could not find pipeline with PipelineName x' is invalid",
             "could not find pipeline with pipelinename x.",
+            "Could not find model package group x.",
             "",
         ] {
             assert!(!is_not_found(Some("ValidationException"), Some(other)), "{other:?}");
