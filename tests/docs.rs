@@ -23,7 +23,7 @@ fn render_block(out: &mut String, block: &Block, prefix: &str) {
             (_, true, false) => "Optional",
             _ => "Read-only",
         };
-        let replace = if a.force_new { ", forces replacement" } else { "" };
+        let replace = if a.forces_replacement() { ", forces replacement" } else { "" };
         out.push_str(&format!(
             "- `{prefix}{}` ({kind}, {}{replace}): {}\n",
             a.name,

@@ -264,17 +264,31 @@ impl std::fmt::Display for AwsError {
 
 impl std::error::Error for AwsError {}
 
-/// SageMaker says "not found" with `ResourceNotFound`. Fallback, for endpoints that answer a
-/// missing pipeline with a `ValidationException` (the local moto endpoint does, for Describe
-/// and Delete): recognised by its message ("could not find", "does not exist", "not found").
+/// The error codes SageMaker answers a missing pipeline with (`DescribePipeline`,
+/// `UpdatePipeline`, `DeletePipeline`: `ResourceNotFound`; the `...Exception` spelling is the
+/// one other AWS JSON services use, accepted so a proxy or emulator using it is understood).
+const NOT_FOUND_CODES: [&str; 2] = ["ResourceNotFound", "ResourceNotFoundException"];
+
+/// The one exception to "not found is an error code". The local moto endpoint the offline tests
+/// use (research/offline-test-infrastructure.md) answers a missing pipeline, or a missing
+/// pipeline execution, with code `ValidationException` and exactly one of these messages,
+/// followed by the name or ARN (`moto/sagemaker/utils.py`, `get_pipeline_from_name` and
+/// `get_pipeline_execution_from_arn`), e.g. `Could not find pipeline with PipelineName p.`. They
+/// are recognised by that code together with one of these exact prefixes, so no other
+/// validation error (a bad name, a bad definition, a message that merely says "not found"
+/// somewhere) is ever taken for a missing object.
+const MOTO_MISSING: [&str; 2] = [
+    "Could not find pipeline with PipelineName ",
+    "Could not find pipeline execution with PipelineExecutionArn ",
+];
+
+/// Whether a service error says the pipeline (or execution) does not exist: by its error code,
+/// plus moto's `ValidationException` (see [`MOTO_MISSING`]).
 fn is_not_found(code: Option<&str>, message: Option<&str>) -> bool {
-    let msg = message.unwrap_or_default().to_ascii_lowercase();
     match code {
-        Some("ResourceNotFound") | Some("ResourceNotFoundException") => true,
+        Some(c) if NOT_FOUND_CODES.contains(&c) => true,
         Some("ValidationException") => {
-            msg.contains("could not find")
-                || msg.contains("does not exist")
-                || msg.contains("not found")
+            message.is_some_and(|m| MOTO_MISSING.iter().any(|p| m.trim_start().starts_with(p)))
         }
         _ => false,
     }
@@ -881,20 +895,58 @@ fn tags(map: &BTreeMap<String, String>) -> Vec<Tag> {
 mod tests {
     use super::*;
 
+    /// Issue 7: "not found" is decided by the error code; a message alone never makes it.
     #[test]
-    fn not_found_recognises_both_shapes() {
-        assert!(is_not_found(Some("ResourceNotFound"), None));
-        assert!(is_not_found(
-            Some("ValidationException"),
-            Some("Could not find pipeline with PipelineName x.")
-        ));
-        assert!(is_not_found(Some("ValidationException"), Some("Pipeline 'x' does not exist.")));
-        assert!(!is_not_found(
-            Some("ValidationException"),
-            Some("Name does not satisfy expression")
-        ));
-        assert!(!is_not_found(Some("AccessDeniedException"), Some("not found")));
+    fn not_found_is_decided_by_the_error_code() {
+        for code in ["ResourceNotFound", "ResourceNotFoundException"] {
+            assert!(is_not_found(Some(code), None), "{code}");
+            assert!(is_not_found(
+                Some(code),
+                Some("Pipeline 'arn:aws:...:pipeline/p' does not exist.")
+            ));
+            assert_eq!(kind_of(Some(code), None, 400), ErrorKind::NotFound);
+        }
+        // Other codes are never "not found", whatever their message says.
+        for (code, message) in [
+            (Some("AccessDeniedException"), "Pipeline not found"),
+            (Some("ThrottlingException"), "Could not find pipeline with PipelineName p."),
+            (None, "Could not find pipeline with PipelineName p."),
+            (Some("InternalFailure"), "ResourceNotFound"),
+        ] {
+            assert!(!is_not_found(code, Some(message)), "{code:?} {message}");
+        }
         assert!(!is_not_found(None, None));
+    }
+
+    /// The local moto endpoint's quirk: a missing pipeline is a `ValidationException` with one
+    /// exact message. Only that message is recognised, not other validation errors that happen
+    /// to say "not found" or "does not exist".
+    #[test]
+    fn motos_missing_pipeline_validation_exception_is_not_found_and_nothing_else_is() {
+        for moto in [
+            "Could not find pipeline with PipelineName churn-training.",
+            "Could not find pipeline execution with PipelineExecutionArn arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc.",
+        ] {
+            assert!(is_not_found(Some("ValidationException"), Some(moto)), "{moto}");
+            assert_eq!(kind_of(Some("ValidationException"), Some(moto), 400), ErrorKind::NotFound);
+        }
+        for other in [
+            "Name does not satisfy expression",
+            "Pipeline 'x' does not exist.",
+            "Role arn:aws:iam::123456789012:role/r not found",
+            "Step 'Could not find pipeline with PipelineName x' is invalid",
+            "could not find pipeline with pipelinename x.",
+            "Could not find model package group x.",
+            "",
+        ] {
+            assert!(!is_not_found(Some("ValidationException"), Some(other)), "{other:?}");
+            assert_eq!(
+                kind_of(Some("ValidationException"), Some(other), 400),
+                ErrorKind::Rejected,
+                "{other:?}"
+            );
+        }
+        assert!(!is_not_found(Some("ValidationException"), None));
     }
 
     #[test]

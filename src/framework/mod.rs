@@ -6,7 +6,11 @@
 //! - the plan is built from the configuration (`schema::plan_from_config`), not from Terraform's
 //!   proposed new state, which on Terraform 1.0 keeps removed single nested blocks; computed
 //!   attributes the user did not set come from the proposal, and are planned unknown on create;
-//! - `force_new` attributes that change are reported as `requires_replace`;
+//! - what attributes declare is applied for every resource alike: validators
+//!   (`Attribute::validate`, in validate and again in plan for values known only then),
+//!   semantic equality (the prior value is planned when the new one means the same), and plan
+//!   modifiers: `RequiresReplace` (`force_new`) changes are reported as `requires_replace`,
+//!   `UseStateForUnknown` keeps a computed value on update;
 //! - apply dispatches to create, update or delete, and a result that does not conform to the
 //!   schema is turned into an error diagnostic instead of being handed to Terraform (which would
 //!   drop the instance from state);
@@ -17,6 +21,7 @@
 
 pub mod diag;
 pub mod schema;
+pub mod validators;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
@@ -25,7 +30,7 @@ use async_trait::async_trait;
 
 use crate::tfvalue::{json as tfjson, Type, Value};
 pub use diag::{AttrPath, Diagnostic, Diagnostics, PathStep, Severity};
-pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+pub use schema::{Attribute, Block, NestedBlock, Nesting, PlanModifier, Schema, Validator};
 
 pub struct PlanRequest {
     /// `Value::Null` when the resource is being created.
@@ -258,7 +263,15 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
     }
 
     fn validate_provider(&self, config: &Value) -> Diagnostics {
-        self.hooks.validate(config)
+        let mut d = Diagnostics::new();
+        schema::validate_attributes(
+            &self.provider_schema.block,
+            config,
+            &AttrPath::default(),
+            &mut d,
+        );
+        d.extend(self.hooks.validate(config));
+        d
     }
 
     async fn configure(&self, terraform_version: &str, config: &Value) -> Diagnostics {
@@ -273,14 +286,24 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
 
     fn validate_resource(&self, type_name: &str, config: &Value) -> Diagnostics {
         match self.resource(type_name) {
-            Ok(e) => e.imp.validate(config),
+            Ok(e) => {
+                let mut d = Diagnostics::new();
+                schema::validate_attributes(&e.schema.block, config, &AttrPath::default(), &mut d);
+                d.extend(e.imp.validate(config));
+                d
+            }
             Err(d) => d,
         }
     }
 
     fn validate_data_source(&self, type_name: &str, config: &Value) -> Diagnostics {
         match self.data_sources.get(type_name) {
-            Some(e) => e.imp.validate(config),
+            Some(e) => {
+                let mut d = Diagnostics::new();
+                schema::validate_attributes(&e.schema.block, config, &AttrPath::default(), &mut d);
+                d.extend(e.imp.validate(config));
+                d
+            }
             None => unknown_type("data source", type_name),
         }
     }
@@ -370,24 +393,31 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
                 diagnostics: Diagnostics::new(),
             };
         }
-        let mut planned = schema::plan_from_config(&e.schema.block, &req.config, &req.proposed);
-        if req.prior.is_null() {
-            schema::mark_computed_unknown(&e.schema.block, &mut planned);
-        }
+        let block = &e.schema.block;
+        let mut planned = schema::plan_from_config(block, &req.config, &req.proposed);
         let mut diagnostics = Diagnostics::new();
+        // Values unknown at validation may be known now. (Known ones passed validation already,
+        // or Terraform would not plan, so nothing is reported twice.)
+        schema::validate_attributes(block, &req.config, &AttrPath::default(), &mut diagnostics);
+        if req.prior.is_null() {
+            schema::mark_computed_unknown(block, &mut planned);
+        } else {
+            schema::keep_semantically_equal(block, &req.prior, &mut planned);
+        }
         match self.ctx() {
             Ok(ctx) => e.imp.plan(&ctx, &req, &mut planned, &mut diagnostics).await,
             Err(d) => diagnostics.extend(d),
         }
         let mut requires_replace = Vec::new();
         if !req.prior.is_null() {
-            for a in e.schema.block.attributes.iter().filter(|a| a.force_new) {
-                let before = req.prior.get(a.name);
-                let after = planned.get(a.name);
-                if after.is_some_and(|v| v.is_unknown()) || before != after {
-                    requires_replace.push(AttrPath::root(a.name));
-                }
-            }
+            schema::use_state_for_unknown(block, &req.prior, &mut planned);
+            schema::requires_replace(
+                block,
+                &req.prior,
+                &planned,
+                &AttrPath::default(),
+                &mut requires_replace,
+            );
         }
         if let Err(why) = planned.conforms(&e.ty) {
             diagnostics.push(nonconforming(type_name, &why));

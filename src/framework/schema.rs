@@ -1,14 +1,20 @@
 //! Schema model: what a provider, resource or data source looks like to Terraform.
 //!
 //! Blocks, attributes and nested blocks, each with a Markdown description. The model knows how
-//! to turn itself into a Terraform [`Type`] (so values can be decoded) and which attributes force
-//! replacement. Every attribute and block must carry a description; a unit test in the provider
-//! module walks every schema and enforces it.
+//! to turn itself into a Terraform [`Type`] (so values can be decoded). Attributes also declare
+//! what the framework does with them for every resource alike: [`Validator`]s, [`PlanModifier`]s
+//! (replacement, keeping state for unknowns) and [`SemanticEquality`]; the walkers that apply
+//! them, and the plan rules (`plan_from_config`, `mark_computed_unknown`), live here too. Every
+//! attribute and block must carry a description; a unit test in the provider module walks every
+//! schema and enforces it.
 //!
 //! Depends on `tfvalue` only. Must not know about protobuf: the plugin server converts at the edge.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
 
+use super::diag::{AttrPath, Diagnostics};
 use crate::tfvalue::{Type, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +26,62 @@ pub enum Nesting {
     Group,
 }
 
+/// A check of one attribute's value, declared on the attribute (`Attribute::validate`) and run
+/// by the framework in ValidateResourceConfig and again in PlanResourceChange (for values that
+/// were unknown at validation), for every resource alike. It sees only wholly known, non-null
+/// values, and reports each problem at the path it is given. Reusable constructors are in
+/// [`super::validators`].
+#[derive(Clone)]
+pub struct Validator(Arc<CheckFn>);
+
+/// The function inside a [`Validator`]: the value, its path, where problems go.
+type CheckFn = dyn Fn(&Value, &AttrPath, &mut Diagnostics) + Send + Sync;
+
+impl Validator {
+    pub fn new(
+        check: impl Fn(&Value, &AttrPath, &mut Diagnostics) + Send + Sync + 'static,
+    ) -> Self {
+        Validator(Arc::new(check))
+    }
+    pub fn check(&self, value: &Value, path: &AttrPath, diags: &mut Diagnostics) {
+        (self.0)(value, path, diags)
+    }
+}
+
+impl fmt::Debug for Validator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Validator")
+    }
+}
+
+/// How the framework plans an attribute beyond the plain rules (configuration echoed, computed
+/// values from the proposal, unknown on create).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanModifier {
+    /// A change of the value replaces the remote object (Terraform's `RequiresReplace`); an
+    /// unknown planned value counts as a change.
+    RequiresReplace,
+    /// A computed value the plan leaves unknown on update keeps the prior state's value: for
+    /// values fixed at creation, such as an ARN.
+    UseStateForUnknown,
+}
+
+/// Whether two values of an attribute mean the same: `(prior, planned, prior_object)`, where
+/// `prior_object` is the prior object (resource or nested block element) holding the attribute,
+/// for attributes whose meaning depends on a sibling (a parameter's default on its type). Called
+/// only for two different, wholly known, non-null values.
+#[derive(Clone)]
+pub struct SemanticEquality(Arc<SameFn>);
+
+/// The function inside a [`SemanticEquality`]: `(prior, planned, prior_object)`.
+type SameFn = dyn Fn(&Value, &Value, &Value) -> bool + Send + Sync;
+
+impl fmt::Debug for SemanticEquality {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SemanticEquality")
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Attribute {
     pub name: &'static str,
@@ -29,8 +91,11 @@ pub struct Attribute {
     pub optional: bool,
     pub computed: bool,
     pub sensitive: bool,
-    /// A change of this attribute replaces the remote object (Terraform's `RequiresReplace`).
-    pub force_new: bool,
+    pub validators: Vec<Validator>,
+    pub plan_modifiers: Vec<PlanModifier>,
+    /// When the planned value means what the prior state holds, the prior value is planned
+    /// (Terraform accepts it for any attribute), so the plan shows no change.
+    pub semantic_equality: Option<SemanticEquality>,
 }
 
 impl Attribute {
@@ -43,7 +108,9 @@ impl Attribute {
             optional: false,
             computed: false,
             sensitive: false,
-            force_new: false,
+            validators: Vec::new(),
+            plan_modifiers: Vec::new(),
+            semantic_equality: None,
         }
     }
     pub fn required(name: &'static str, ty: Type, description: &str) -> Self {
@@ -58,13 +125,36 @@ impl Attribute {
     pub fn optional_computed(name: &'static str, ty: Type, description: &str) -> Self {
         Attribute { optional: true, computed: true, ..Self::new(name, ty, description) }
     }
-    pub fn force_new(mut self) -> Self {
-        self.force_new = true;
-        self
+    /// Shorthand for `.plan_modifier(PlanModifier::RequiresReplace)`.
+    pub fn force_new(self) -> Self {
+        self.plan_modifier(PlanModifier::RequiresReplace)
     }
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
         self
+    }
+    /// Adds a check of the attribute's value (see [`Validator`]).
+    pub fn validate(mut self, v: Validator) -> Self {
+        self.validators.push(v);
+        self
+    }
+    pub fn plan_modifier(mut self, m: PlanModifier) -> Self {
+        if !self.plan_modifiers.contains(&m) {
+            self.plan_modifiers.push(m);
+        }
+        self
+    }
+    /// Plans the prior value when `same(prior, planned, prior_object)` (see [`SemanticEquality`]).
+    pub fn semantic_equality(
+        mut self,
+        same: impl Fn(&Value, &Value, &Value) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.semantic_equality = Some(SemanticEquality(Arc::new(same)));
+        self
+    }
+    /// True when a change of this attribute replaces the remote object.
+    pub fn forces_replacement(&self) -> bool {
+        self.plan_modifiers.contains(&PlanModifier::RequiresReplace)
     }
 }
 
@@ -253,6 +343,161 @@ pub fn mark_computed_unknown(block: &Block, planned: &mut Value) {
             }
             Value::Object(_) => mark_computed_unknown(&b.block, v),
             _ => {}
+        }
+    }
+}
+
+/// The objects a nested block's value holds, each with its attribute path: the object of a
+/// single block, each element of a list (by index) or map (by key). Set elements have no path
+/// of their own here; they are reported at the block.
+fn nested_objects<'a>(b: &NestedBlock, v: &'a Value, at: &AttrPath) -> Vec<(AttrPath, &'a Value)> {
+    match v.unwrap_dynamic() {
+        Value::Object(_) => vec![(at.clone(), v)],
+        Value::List(items) => {
+            items.iter().enumerate().map(|(i, item)| (at.clone().index(i), item)).collect()
+        }
+        Value::Set(items) => items.iter().map(|item| (at.clone(), item)).collect(),
+        Value::Map(items) if b.nesting == Nesting::Map => {
+            items.iter().map(|(k, item)| (at.clone().key(k), item)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Runs every attribute's declared validators on the wholly known, non-null values of `value`
+/// (a configuration), nested blocks included, reporting at each attribute's path under `at`
+/// (`AttrPath::default()` for the resource itself).
+pub fn validate_attributes(block: &Block, value: &Value, at: &AttrPath, diags: &mut Diagnostics) {
+    let Value::Object(m) = value.unwrap_dynamic() else { return };
+    for a in block.attributes.iter().filter(|a| !a.validators.is_empty()) {
+        let Some(v) = m.get(a.name).filter(|v| !v.is_null() && v.is_known()) else { continue };
+        let path = at.clone().attr(a.name);
+        for check in &a.validators {
+            check.check(v, &path, diags);
+        }
+    }
+    for b in &block.blocks {
+        let Some(v) = m.get(b.name) else { continue };
+        for (path, item) in nested_objects(b, v, &at.clone().attr(b.name)) {
+            validate_attributes(&b.block, item, &path, diags);
+        }
+    }
+}
+
+/// Pairs the prior and planned objects of a nested block for the plan rules below: single
+/// blocks with each other, list elements by position, map elements by key. Set elements have no
+/// identity to pair by and are left alone.
+fn paired<'a>(
+    b: &NestedBlock,
+    prior: Option<&'a Value>,
+    planned: Option<&'a mut Value>,
+) -> Vec<(&'a Value, &'a mut Value)> {
+    let (Some(prior), Some(planned)) = (prior, planned) else { return Vec::new() };
+    match (prior, planned) {
+        (Value::Object(_), p @ Value::Object(_)) => vec![(prior, p)],
+        (Value::List(before), Value::List(after)) => before.iter().zip(after.iter_mut()).collect(),
+        (Value::Map(before), Value::Map(after)) if b.nesting == Nesting::Map => {
+            after.iter_mut().filter_map(|(k, now)| before.get(k).map(|then| (then, now))).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Plans the prior value of every attribute declaring [`SemanticEquality`] whose planned value
+/// means the same (nested blocks included), so that a different spelling of the same meaning is
+/// no change. Runs before the resource's own plan, which then works from the kept values.
+pub fn keep_semantically_equal(block: &Block, prior: &Value, planned: &mut Value) {
+    let (Value::Object(before), Value::Object(after)) = (prior, &mut *planned) else { return };
+    for a in &block.attributes {
+        let Some(same) = &a.semantic_equality else { continue };
+        let (Some(then), Some(now)) = (before.get(a.name), after.get_mut(a.name)) else {
+            continue;
+        };
+        let comparable = |v: &Value| !v.is_null() && v.is_known();
+        if then != now && comparable(then) && comparable(now) && (same.0)(then, now, prior) {
+            *now = then.clone();
+        }
+    }
+    for b in &block.blocks {
+        for (then, now) in paired(b, before.get(b.name), after.get_mut(b.name)) {
+            keep_semantically_equal(&b.block, then, now);
+        }
+    }
+}
+
+/// On update, a computed attribute declaring [`PlanModifier::UseStateForUnknown`] that the plan
+/// left wholly unknown takes the prior state's value (nested blocks included). Runs after the
+/// resource's own plan.
+pub fn use_state_for_unknown(block: &Block, prior: &Value, planned: &mut Value) {
+    let (Value::Object(before), Value::Object(after)) = (prior, &mut *planned) else { return };
+    for a in &block.attributes {
+        if !(a.computed && a.plan_modifiers.contains(&PlanModifier::UseStateForUnknown)) {
+            continue;
+        }
+        if let (Some(then), Some(now)) = (before.get(a.name), after.get_mut(a.name)) {
+            if now.is_unknown() && !then.is_null() {
+                *now = then.clone();
+            }
+        }
+    }
+    for b in &block.blocks {
+        for (then, now) in paired(b, before.get(b.name), after.get_mut(b.name)) {
+            use_state_for_unknown(&b.block, then, now);
+        }
+    }
+}
+
+fn has_replacing_attribute(block: &Block) -> bool {
+    block.attributes.iter().any(Attribute::forces_replacement)
+        || block.blocks.iter().any(|b| has_replacing_attribute(&b.block))
+}
+
+/// The paths of attributes declaring [`PlanModifier::RequiresReplace`] whose planned value
+/// differs from the prior one, or is not known yet (Terraform then cannot tell, and replaces).
+/// Nested blocks pair as in [`paired`]; an element added or removed compares with null. Only
+/// meaningful on update (`prior` not null).
+pub fn requires_replace(
+    block: &Block,
+    prior: &Value,
+    planned: &Value,
+    at: &AttrPath,
+    out: &mut Vec<AttrPath>,
+) {
+    let null = Value::Null;
+    for a in block.attributes.iter().filter(|a| a.forces_replacement()) {
+        let before = prior.get(a.name).unwrap_or(&null);
+        let after = planned.get(a.name).unwrap_or(&null);
+        if !after.is_known() || before != after {
+            out.push(at.clone().attr(a.name));
+        }
+    }
+    for b in block.blocks.iter().filter(|b| has_replacing_attribute(&b.block)) {
+        let path = at.clone().attr(b.name);
+        let before = prior.get(b.name).unwrap_or(&null);
+        let after = planned.get(b.name).unwrap_or(&null);
+        if after.is_unknown() {
+            out.push(path);
+            continue;
+        }
+        match (before, after) {
+            (Value::List(xs), Value::List(ys)) => {
+                for i in 0..xs.len().max(ys.len()) {
+                    let (x, y) = (xs.get(i).unwrap_or(&null), ys.get(i).unwrap_or(&null));
+                    requires_replace(&b.block, x, y, &path.clone().index(i), out);
+                }
+            }
+            (Value::Map(xs), Value::Map(ys)) => {
+                for k in xs.keys().chain(ys.keys().filter(|k| !xs.contains_key(*k))) {
+                    let (x, y) = (xs.get(k).unwrap_or(&null), ys.get(k).unwrap_or(&null));
+                    requires_replace(&b.block, x, y, &path.clone().key(k), out);
+                }
+            }
+            (Value::Set(_), _) | (_, Value::Set(_)) => {
+                if before != after {
+                    out.push(path);
+                }
+            }
+            _ => requires_replace(&b.block, before, after, &path, out),
         }
     }
 }

@@ -1,6 +1,10 @@
 //! The gRPC services Terraform talks to, converting protocol messages to and from the
 //! framework's typed values at this edge (`fromproto`/`toproto` style).
 //!
+//! Every RPC that carries values is an [`Rpc`] impl on its request type, run by
+//! `ProviderService::serve`: decode the values with the schema type, run the framework call in
+//! the panic guard (racing StopProvider), encode the response with its diagnostics.
+//!
 //! Invariants:
 //! - user-facing problems travel as diagnostics in the response; a gRPC `Status` is returned
 //!   only for broken transport-level requests, which Terraform reports as a plugin bug;
@@ -12,6 +16,7 @@
 //! Depends on `proto`, `framework`, `tfvalue`. Must not know about AWS or SageMaker.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 use tokio::sync::watch;
@@ -36,30 +41,35 @@ impl ProviderService {
         ProviderService { provider, stop_tx, schema_cache: OnceLock::new() }
     }
 
-    /// Runs a handler on its own task so a panic is contained, racing the stop signal.
-    async fn run<T, F>(&self, rpc: &'static str, fut: F) -> Result<T, Diagnostics>
-    where
-        F: Future<Output = T> + Send + 'static,
-        T: Send + 'static,
-    {
-        self.run_with(rpc, true, fut).await
+    /// The one path of every RPC that carries values: decode the request's values with the
+    /// schema type, run the framework call inside [`guard`](Self::guard), encode the response
+    /// with its diagnostics. Decoding problems and a panicking or stopped call become
+    /// diagnostics; the response then carries what Terraform already had (`Rpc::Keep`).
+    async fn serve<R: Rpc>(&self, req: Request<R>) -> Result<Response<R::Response>, Status> {
+        let (keep, call) = req.into_inner().decode(&self.provider);
+        let out = match call {
+            Ok(call) => self.guard(R::NAME, R::CANCELLABLE, call).await,
+            Err(d) => Err(d),
+        };
+        let mut diags = Diagnostics::new();
+        let mut resp = R::encode(keep, out, &mut diags);
+        R::set_diagnostics(&mut resp, diags_to_proto(&diags));
+        Ok(Response::new(resp))
     }
 
+    /// Runs a framework call on its own task so a panic is contained, racing the stop signal.
+    ///
     /// `cancellable = false` for applies: once a create or update may have reached SageMaker,
     /// aborting half way would lose the object Terraform must record. An apply is not aborted;
     /// it observes the stop through `crate::stop` instead, ends its retries and backoff waits at
     /// the next safe point, and returns the state it reached with an error diagnostic
     /// (Terraform waits for it after StopProvider).
-    async fn run_with<T, F>(
+    async fn guard<T: Send + 'static>(
         &self,
         rpc: &'static str,
         cancellable: bool,
-        fut: F,
-    ) -> Result<T, Diagnostics>
-    where
-        F: Future<Output = T> + Send + 'static,
-        T: Send + 'static,
-    {
+        fut: Call<T>,
+    ) -> Result<T, Diagnostics> {
         let mut stop = self.stop_tx.subscribe();
         if *stop.borrow() {
             return Err(stopped(rpc));
@@ -219,6 +229,410 @@ fn type_of<'a>(
     })
 }
 
+// ---- one path per RPC ---------------------------------------------------------------------
+
+/// A framework call, decoded and ready to run on its own task.
+type Call<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+type Shared = Arc<dyn framework::Provider>;
+
+/// A tfplugin6 request that carries values, taken apart into the three steps
+/// [`ProviderService::serve`] runs for every such RPC: `decode`, the framework call, `encode`.
+trait Rpc: Send + 'static {
+    /// The RPC's name in logs and diagnostics, e.g. `ReadResource`.
+    const NAME: &'static str;
+    /// `false` for applies: see [`ProviderService::guard`].
+    const CANCELLABLE: bool = true;
+    /// What the response carries when the call fails before producing an answer (decoding
+    /// failed, the handler panicked or was stopped): what Terraform already had.
+    type Keep: Send;
+    /// The framework call's answer (with the value type to encode it with, where it has values).
+    type Out: Send + 'static;
+    type Response;
+    /// Decodes the request's values with the schema type and prepares the framework call.
+    fn decode(self, p: &Shared) -> (Self::Keep, Result<Call<Self::Out>, Diagnostics>);
+    /// The response from the call's answer, or from `keep` when there is none. Values are
+    /// encoded with the schema type; every diagnostic goes to `diags`.
+    fn encode(
+        keep: Self::Keep,
+        out: Result<Self::Out, Diagnostics>,
+        diags: &mut Diagnostics,
+    ) -> Self::Response;
+    fn set_diagnostics(resp: &mut Self::Response, diags: Vec<pb::Diagnostic>);
+}
+
+/// Validation and configuration answer with diagnostics only.
+fn only_diagnostics(out: Result<Diagnostics, Diagnostics>, diags: &mut Diagnostics) {
+    diags.extend(out.unwrap_or_else(|d| d));
+}
+
+impl Rpc for pb::validate_provider_config::Request {
+    const NAME: &'static str = "ValidateProviderConfig";
+    type Keep = ();
+    type Out = Diagnostics;
+    type Response = pb::validate_provider_config::Response;
+    fn decode(self, p: &Shared) -> ((), Result<Call<Diagnostics>, Diagnostics>) {
+        let p = p.clone();
+        let call = decode(self.config, p.provider_type(), "provider configuration")
+            .map(|cfg| -> Call<_> { Box::pin(async move { p.validate_provider(&cfg) }) });
+        ((), call)
+    }
+    fn encode(
+        _: (),
+        out: Result<Diagnostics, Diagnostics>,
+        diags: &mut Diagnostics,
+    ) -> Self::Response {
+        only_diagnostics(out, diags);
+        Self::Response::default()
+    }
+    fn set_diagnostics(resp: &mut Self::Response, diags: Vec<pb::Diagnostic>) {
+        resp.diagnostics = diags;
+    }
+}
+
+impl Rpc for pb::validate_resource_config::Request {
+    const NAME: &'static str = "ValidateResourceConfig";
+    type Keep = ();
+    type Out = Diagnostics;
+    type Response = pb::validate_resource_config::Response;
+    fn decode(self, p: &Shared) -> ((), Result<Call<Diagnostics>, Diagnostics>) {
+        let p = p.clone();
+        let call = type_of(p.as_ref(), &self.type_name, true)
+            .and_then(|ty| decode(self.config, ty, "resource configuration"))
+            .map(|cfg| -> Call<_> {
+                Box::pin(async move { p.validate_resource(&self.type_name, &cfg) })
+            });
+        ((), call)
+    }
+    fn encode(
+        _: (),
+        out: Result<Diagnostics, Diagnostics>,
+        diags: &mut Diagnostics,
+    ) -> Self::Response {
+        only_diagnostics(out, diags);
+        Self::Response::default()
+    }
+    fn set_diagnostics(resp: &mut Self::Response, diags: Vec<pb::Diagnostic>) {
+        resp.diagnostics = diags;
+    }
+}
+
+impl Rpc for pb::validate_data_resource_config::Request {
+    const NAME: &'static str = "ValidateDataResourceConfig";
+    type Keep = ();
+    type Out = Diagnostics;
+    type Response = pb::validate_data_resource_config::Response;
+    fn decode(self, p: &Shared) -> ((), Result<Call<Diagnostics>, Diagnostics>) {
+        let p = p.clone();
+        let call = type_of(p.as_ref(), &self.type_name, false)
+            .and_then(|ty| decode(self.config, ty, "data source configuration"))
+            .map(|cfg| -> Call<_> {
+                Box::pin(async move { p.validate_data_source(&self.type_name, &cfg) })
+            });
+        ((), call)
+    }
+    fn encode(
+        _: (),
+        out: Result<Diagnostics, Diagnostics>,
+        diags: &mut Diagnostics,
+    ) -> Self::Response {
+        only_diagnostics(out, diags);
+        Self::Response::default()
+    }
+    fn set_diagnostics(resp: &mut Self::Response, diags: Vec<pb::Diagnostic>) {
+        resp.diagnostics = diags;
+    }
+}
+
+impl Rpc for pb::upgrade_resource_state::Request {
+    const NAME: &'static str = "UpgradeResourceState";
+    type Keep = ();
+    type Out = ((Value, Diagnostics), Type);
+    type Response = pb::upgrade_resource_state::Response;
+    fn decode(self, p: &Shared) -> ((), Result<Call<Self::Out>, Diagnostics>) {
+        let json = self.raw_state.map(|r| r.json).unwrap_or_default();
+        let call = type_of(p.as_ref(), &self.type_name, true).and_then(|ty| {
+            if json.is_empty() {
+                return Err(Diagnostic::error(
+                    "Stored state is in a format this provider cannot read",
+                    "The state has no JSON attributes (it predates Terraform 0.12). Remove the resource from state and import it again.",
+                )
+                .into());
+            }
+            let ty = ty.clone();
+            let (type_name, version) = (self.type_name, self.version);
+            let p = p.clone();
+            Ok(Box::pin(async move { (p.upgrade(&type_name, version, &json), ty) }) as Call<_>)
+        });
+        ((), call)
+    }
+    fn encode(
+        _: (),
+        out: Result<Self::Out, Diagnostics>,
+        diags: &mut Diagnostics,
+    ) -> Self::Response {
+        let upgraded_state = match out {
+            Ok(((v, d), ty)) => {
+                diags.extend(d);
+                if diags.has_errors() {
+                    None
+                } else {
+                    encode(&v, &ty, diags)
+                }
+            }
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        };
+        Self::Response { upgraded_state, ..Default::default() }
+    }
+    fn set_diagnostics(resp: &mut Self::Response, diags: Vec<pb::Diagnostic>) {
+        resp.diagnostics = diags;
+    }
+}
+
+impl Rpc for pb::configure_provider::Request {
+    const NAME: &'static str = "ConfigureProvider";
+    type Keep = ();
+    type Out = Diagnostics;
+    type Response = pb::configure_provider::Response;
+    fn decode(self, p: &Shared) -> ((), Result<Call<Diagnostics>, Diagnostics>) {
+        let p = p.clone();
+        let version = self.terraform_version;
+        let call = decode(self.config, p.provider_type(), "provider configuration")
+            .map(|cfg| -> Call<_> { Box::pin(async move { p.configure(&version, &cfg).await }) });
+        ((), call)
+    }
+    fn encode(
+        _: (),
+        out: Result<Diagnostics, Diagnostics>,
+        diags: &mut Diagnostics,
+    ) -> Self::Response {
+        only_diagnostics(out, diags);
+        Self::Response::default()
+    }
+    fn set_diagnostics(resp: &mut Self::Response, diags: Vec<pb::Diagnostic>) {
+        resp.diagnostics = diags;
+    }
+}
+
+impl Rpc for pb::read_resource::Request {
+    const NAME: &'static str = "ReadResource";
+    /// On any failure Terraform keeps what it had: the current state and private data.
+    type Keep = (Option<pb::DynamicValue>, Vec<u8>);
+    type Out = (framework::ReadResponse, Type);
+    type Response = pb::read_resource::Response;
+    fn decode(self, p: &Shared) -> (Self::Keep, Result<Call<Self::Out>, Diagnostics>) {
+        let keep = (self.current_state.clone(), self.private.clone());
+        let call = type_of(p.as_ref(), &self.type_name, true).and_then(|ty| {
+            let state = decode(self.current_state, ty, "resource state")?;
+            let (ty, type_name, private) = (ty.clone(), self.type_name, self.private);
+            let p = p.clone();
+            Ok(Box::pin(async move { (p.read(&type_name, state, private).await, ty) }) as Call<_>)
+        });
+        (keep, call)
+    }
+    fn encode(
+        (current, private): Self::Keep,
+        out: Result<Self::Out, Diagnostics>,
+        diags: &mut Diagnostics,
+    ) -> Self::Response {
+        let (new_state, private) = match out {
+            Ok((r, ty)) => {
+                diags.extend(r.diagnostics);
+                (encode(&r.state, &ty, diags).or(current), r.private)
+            }
+            Err(d) => {
+                diags.extend(d);
+                (current, private)
+            }
+        };
+        Self::Response { new_state, private, ..Default::default() }
+    }
+    fn set_diagnostics(resp: &mut Self::Response, diags: Vec<pb::Diagnostic>) {
+        resp.diagnostics = diags;
+    }
+}
+
+impl Rpc for pb::plan_resource_change::Request {
+    const NAME: &'static str = "PlanResourceChange";
+    /// Terraform's proposal, answered when there is no plan of our own.
+    type Keep = Option<pb::DynamicValue>;
+    type Out = (framework::PlanResponse, Type);
+    type Response = pb::plan_resource_change::Response;
+    fn decode(self, p: &Shared) -> (Self::Keep, Result<Call<Self::Out>, Diagnostics>) {
+        let keep = self.proposed_new_state.clone();
+        let call = type_of(p.as_ref(), &self.type_name, true).and_then(|ty| {
+            let plan = PlanRequest {
+                prior: decode(self.prior_state, ty, "prior state")?,
+                proposed: decode(self.proposed_new_state, ty, "proposed state")?,
+                config: decode(self.config, ty, "resource configuration")?,
+                prior_private: self.prior_private,
+            };
+            let (ty, type_name) = (ty.clone(), self.type_name);
+            let p = p.clone();
+            Ok(Box::pin(async move { (p.plan(&type_name, plan).await, ty) }) as Call<_>)
+        });
+        (keep, call)
+    }
+    fn encode(
+        proposed: Self::Keep,
+        out: Result<Self::Out, Diagnostics>,
+        diags: &mut Diagnostics,
+    ) -> Self::Response {
+        match out {
+            Ok((r, ty)) => {
+                diags.extend(r.diagnostics);
+                Self::Response {
+                    planned_state: encode(&r.planned, &ty, diags).or(proposed),
+                    requires_replace: r.requires_replace.iter().map(path_to_proto).collect(),
+                    planned_private: r.private,
+                    ..Default::default()
+                }
+            }
+            Err(d) => {
+                diags.extend(d);
+                Self::Response { planned_state: proposed, ..Default::default() }
+            }
+        }
+    }
+    fn set_diagnostics(resp: &mut Self::Response, diags: Vec<pb::Diagnostic>) {
+        resp.diagnostics = diags;
+    }
+}
+
+impl Rpc for pb::apply_resource_change::Request {
+    const NAME: &'static str = "ApplyResourceChange";
+    const CANCELLABLE: bool = false;
+    /// If anything goes wrong before the resource runs, Terraform keeps the prior object.
+    type Keep = Option<pb::DynamicValue>;
+    type Out = (framework::ApplyResponse, Type);
+    type Response = pb::apply_resource_change::Response;
+    fn decode(self, p: &Shared) -> (Self::Keep, Result<Call<Self::Out>, Diagnostics>) {
+        let keep = self.prior_state.clone();
+        let call = type_of(p.as_ref(), &self.type_name, true).and_then(|ty| {
+            let apply = ApplyRequest {
+                prior: decode(self.prior_state, ty, "prior state")?,
+                planned: decode(self.planned_state, ty, "planned state")?,
+                config: decode(self.config, ty, "resource configuration")?,
+                private: self.planned_private,
+            };
+            let (ty, type_name) = (ty.clone(), self.type_name);
+            let p = p.clone();
+            Ok(Box::pin(async move { (p.apply(&type_name, apply).await, ty) }) as Call<_>)
+        });
+        (keep, call)
+    }
+    fn encode(
+        prior: Self::Keep,
+        out: Result<Self::Out, Diagnostics>,
+        diags: &mut Diagnostics,
+    ) -> Self::Response {
+        match out {
+            Ok((r, ty)) => {
+                diags.extend(r.diagnostics);
+                Self::Response {
+                    new_state: encode(&r.new_state, &ty, diags).or(prior),
+                    private: r.private,
+                    ..Default::default()
+                }
+            }
+            Err(d) => {
+                diags.extend(d);
+                Self::Response { new_state: prior, ..Default::default() }
+            }
+        }
+    }
+    fn set_diagnostics(resp: &mut Self::Response, diags: Vec<pb::Diagnostic>) {
+        resp.diagnostics = diags;
+    }
+}
+
+impl Rpc for pb::import_resource_state::Request {
+    const NAME: &'static str = "ImportResourceState";
+    /// The type name the imported object is reported under.
+    type Keep = String;
+    type Out = (framework::ImportResponse, Type);
+    type Response = pb::import_resource_state::Response;
+    fn decode(self, p: &Shared) -> (Self::Keep, Result<Call<Self::Out>, Diagnostics>) {
+        let keep = self.type_name.clone();
+        let call = type_of(p.as_ref(), &self.type_name, true).map(|ty| -> Call<_> {
+            let (ty, type_name, id) = (ty.clone(), self.type_name, self.id);
+            let p = p.clone();
+            Box::pin(async move { (p.import(&type_name, &id).await, ty) })
+        });
+        (keep, call)
+    }
+    fn encode(
+        type_name: Self::Keep,
+        out: Result<Self::Out, Diagnostics>,
+        diags: &mut Diagnostics,
+    ) -> Self::Response {
+        let mut imported_resources = Vec::new();
+        match out {
+            Ok((r, ty)) => {
+                diags.extend(r.diagnostics);
+                if let Some(state) = r.state.filter(|_| !diags.has_errors()) {
+                    if let Some(dv) = encode(&state, &ty, diags) {
+                        imported_resources.push(pb::import_resource_state::ImportedResource {
+                            type_name,
+                            state: Some(dv),
+                            ..Default::default()
+                        });
+                    }
+                }
+            }
+            Err(d) => diags.extend(d),
+        }
+        Self::Response { imported_resources, ..Default::default() }
+    }
+    fn set_diagnostics(resp: &mut Self::Response, diags: Vec<pb::Diagnostic>) {
+        resp.diagnostics = diags;
+    }
+}
+
+impl Rpc for pb::read_data_source::Request {
+    const NAME: &'static str = "ReadDataSource";
+    type Keep = ();
+    type Out = (framework::DataReadResponse, Type);
+    type Response = pb::read_data_source::Response;
+    fn decode(self, p: &Shared) -> ((), Result<Call<Self::Out>, Diagnostics>) {
+        let call = type_of(p.as_ref(), &self.type_name, false).and_then(|ty| {
+            let cfg = decode(self.config, ty, "data source configuration")?;
+            let (ty, type_name) = (ty.clone(), self.type_name);
+            let p = p.clone();
+            Ok(Box::pin(async move { (p.read_data_source(&type_name, cfg).await, ty) }) as Call<_>)
+        });
+        ((), call)
+    }
+    fn encode(
+        _: (),
+        out: Result<Self::Out, Diagnostics>,
+        diags: &mut Diagnostics,
+    ) -> Self::Response {
+        let state = match out {
+            Ok((r, ty)) => {
+                diags.extend(r.diagnostics);
+                encode(&r.state, &ty, diags)
+            }
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        };
+        Self::Response { state, ..Default::default() }
+    }
+    fn set_diagnostics(resp: &mut Self::Response, diags: Vec<pb::Diagnostic>) {
+        resp.diagnostics = diags;
+    }
+}
+
+// ---- the service --------------------------------------------------------------------------
+
+/// `GetMetadata`, `GetProviderSchema` and `StopProvider` carry no values and run no provider
+/// code (the schemas were built at start-up); every other RPC goes through
+/// [`ProviderService::serve`].
 #[tonic::async_trait]
 impl pb::provider_server::Provider for ProviderService {
     async fn get_metadata(
@@ -271,331 +685,70 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         req: Request<pb::validate_provider_config::Request>,
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
-        let req = req.into_inner();
-        let p = self.provider.clone();
-        let diags = match decode(req.config, p.provider_type(), "provider configuration") {
-            Ok(cfg) => {
-                self.run("ValidateProviderConfig", async move { p.validate_provider(&cfg) }).await
-            }
-            Err(d) => Err(d),
-        };
-        let diags = diags.unwrap_or_else(|d| d);
-        Ok(Response::new(pb::validate_provider_config::Response {
-            diagnostics: diags_to_proto(&diags),
-        }))
+        self.serve(req).await
     }
 
     async fn validate_resource_config(
         &self,
         req: Request<pb::validate_resource_config::Request>,
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
-        let req = req.into_inner();
-        let p = self.provider.clone();
-        let diags = async {
-            let ty = type_of(p.as_ref(), &req.type_name, true)?;
-            let cfg = decode(req.config, ty, "resource configuration")?;
-            let p2 = p.clone();
-            self.run(
-                "ValidateResourceConfig",
-                async move { p2.validate_resource(&req.type_name, &cfg) },
-            )
-            .await
-        }
-        .await
-        .unwrap_or_else(|d| d);
-        Ok(Response::new(pb::validate_resource_config::Response {
-            diagnostics: diags_to_proto(&diags),
-        }))
+        self.serve(req).await
     }
 
     async fn validate_data_resource_config(
         &self,
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
-        let req = req.into_inner();
-        let p = self.provider.clone();
-        let diags = async {
-            let ty = type_of(p.as_ref(), &req.type_name, false)?;
-            let cfg = decode(req.config, ty, "data source configuration")?;
-            let p2 = p.clone();
-            self.run("ValidateDataResourceConfig", async move {
-                p2.validate_data_source(&req.type_name, &cfg)
-            })
-            .await
-        }
-        .await
-        .unwrap_or_else(|d| d);
-        Ok(Response::new(pb::validate_data_resource_config::Response {
-            diagnostics: diags_to_proto(&diags),
-        }))
+        self.serve(req).await
     }
 
     async fn upgrade_resource_state(
         &self,
         req: Request<pb::upgrade_resource_state::Request>,
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
-        let req = req.into_inner();
-        let mut diags = Diagnostics::new();
-        let json = req.raw_state.map(|r| r.json).unwrap_or_default();
-        let upgraded_state = match type_of(self.provider.as_ref(), &req.type_name, true) {
-            Err(d) => {
-                diags.extend(d);
-                None
-            }
-            Ok(ty) if json.is_empty() => {
-                diags.error(
-                    "Stored state is in a format this provider cannot read",
-                    "The state has no JSON attributes (it predates Terraform 0.12). Remove the resource from state and import it again.",
-                );
-                let _ = ty;
-                None
-            }
-            Ok(ty) => {
-                let (v, d) = self.provider.upgrade(&req.type_name, req.version, &json);
-                diags.extend(d);
-                if diags.has_errors() {
-                    None
-                } else {
-                    encode(&v, ty, &mut diags)
-                }
-            }
-        };
-        Ok(Response::new(pb::upgrade_resource_state::Response {
-            upgraded_state,
-            diagnostics: diags_to_proto(&diags),
-        }))
+        self.serve(req).await
     }
 
     async fn configure_provider(
         &self,
         req: Request<pb::configure_provider::Request>,
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
-        let req = req.into_inner();
-        let p = self.provider.clone();
-        let diags = async {
-            let cfg = decode(req.config, p.provider_type(), "provider configuration")?;
-            let version = req.terraform_version;
-            let p2 = p.clone();
-            self.run("ConfigureProvider", async move { p2.configure(&version, &cfg).await }).await
-        }
-        .await
-        .unwrap_or_else(|d| d);
-        Ok(Response::new(pb::configure_provider::Response { diagnostics: diags_to_proto(&diags) }))
+        self.serve(req).await
     }
 
     async fn read_resource(
         &self,
         req: Request<pb::read_resource::Request>,
     ) -> Result<Response<pb::read_resource::Response>, Status> {
-        let req = req.into_inner();
-        let p = self.provider.clone();
-        let mut diags = Diagnostics::new();
-        let ty = match type_of(p.as_ref(), &req.type_name, true) {
-            Ok(t) => t.clone(),
-            Err(d) => {
-                return Ok(Response::new(pb::read_resource::Response {
-                    new_state: req.current_state,
-                    private: req.private,
-                    diagnostics: diags_to_proto(&d),
-                    ..Default::default()
-                }))
-            }
-        };
-        let state = match decode(req.current_state.clone(), &ty, "resource state") {
-            Ok(v) => v,
-            Err(d) => {
-                return Ok(Response::new(pb::read_resource::Response {
-                    new_state: req.current_state,
-                    private: req.private,
-                    diagnostics: diags_to_proto(&d),
-                    ..Default::default()
-                }))
-            }
-        };
-        let type_name = req.type_name.clone();
-        let private = req.private.clone();
-        let result =
-            self.run("ReadResource", async move { p.read(&type_name, state, private).await }).await;
-        let (new_state, private) = match result {
-            Ok(r) => {
-                diags.extend(r.diagnostics);
-                (encode(&r.state, &ty, &mut diags).or(req.current_state), r.private)
-            }
-            // On any failure Terraform keeps what it had.
-            Err(d) => {
-                diags.extend(d);
-                (req.current_state, req.private)
-            }
-        };
-        Ok(Response::new(pb::read_resource::Response {
-            new_state,
-            private,
-            diagnostics: diags_to_proto(&diags),
-            ..Default::default()
-        }))
+        self.serve(req).await
     }
 
     async fn plan_resource_change(
         &self,
         req: Request<pb::plan_resource_change::Request>,
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
-        let req = req.into_inner();
-        let p = self.provider.clone();
-        let fallback = req.proposed_new_state.clone();
-        let mut diags = Diagnostics::new();
-        let outcome = async {
-            let ty = type_of(p.as_ref(), &req.type_name, true)?.clone();
-            let plan = PlanRequest {
-                prior: decode(req.prior_state, &ty, "prior state")?,
-                proposed: decode(req.proposed_new_state, &ty, "proposed state")?,
-                config: decode(req.config, &ty, "resource configuration")?,
-                prior_private: req.prior_private,
-            };
-            let type_name = req.type_name.clone();
-            let r = self
-                .run("PlanResourceChange", async move { p.plan(&type_name, plan).await })
-                .await?;
-            Ok::<_, Diagnostics>((r, ty))
-        }
-        .await;
-        let resp = match outcome {
-            Ok((r, ty)) => {
-                diags.extend(r.diagnostics);
-                pb::plan_resource_change::Response {
-                    planned_state: encode(&r.planned, &ty, &mut diags).or(fallback),
-                    requires_replace: r.requires_replace.iter().map(path_to_proto).collect(),
-                    planned_private: r.private,
-                    ..Default::default()
-                }
-            }
-            Err(d) => {
-                diags.extend(d);
-                pb::plan_resource_change::Response { planned_state: fallback, ..Default::default() }
-            }
-        };
-        Ok(Response::new(pb::plan_resource_change::Response {
-            diagnostics: diags_to_proto(&diags),
-            ..resp
-        }))
+        self.serve(req).await
     }
 
     async fn apply_resource_change(
         &self,
         req: Request<pb::apply_resource_change::Request>,
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
-        let req = req.into_inner();
-        let p = self.provider.clone();
-        // If anything goes wrong before the resource runs, Terraform keeps the prior object.
-        let fallback = req.prior_state.clone();
-        let mut diags = Diagnostics::new();
-        let outcome = async {
-            let ty = type_of(p.as_ref(), &req.type_name, true)?.clone();
-            let apply = ApplyRequest {
-                prior: decode(req.prior_state, &ty, "prior state")?,
-                planned: decode(req.planned_state, &ty, "planned state")?,
-                config: decode(req.config, &ty, "resource configuration")?,
-                private: req.planned_private,
-            };
-            let type_name = req.type_name.clone();
-            let r =
-                self.run_with("ApplyResourceChange", false, async move {
-                    p.apply(&type_name, apply).await
-                })
-                .await?;
-            Ok::<_, Diagnostics>((r, ty))
-        }
-        .await;
-        let resp = match outcome {
-            Ok((r, ty)) => {
-                diags.extend(r.diagnostics);
-                pb::apply_resource_change::Response {
-                    new_state: encode(&r.new_state, &ty, &mut diags).or(fallback),
-                    private: r.private,
-                    ..Default::default()
-                }
-            }
-            Err(d) => {
-                diags.extend(d);
-                pb::apply_resource_change::Response { new_state: fallback, ..Default::default() }
-            }
-        };
-        Ok(Response::new(pb::apply_resource_change::Response {
-            diagnostics: diags_to_proto(&diags),
-            ..resp
-        }))
+        self.serve(req).await
     }
 
     async fn import_resource_state(
         &self,
         req: Request<pb::import_resource_state::Request>,
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
-        let req = req.into_inner();
-        let p = self.provider.clone();
-        let mut diags = Diagnostics::new();
-        let mut imported = Vec::new();
-        let outcome = async {
-            let ty = type_of(p.as_ref(), &req.type_name, true)?.clone();
-            let (type_name, id) = (req.type_name.clone(), req.id.clone());
-            let r = self
-                .run("ImportResourceState", async move { p.import(&type_name, &id).await })
-                .await?;
-            Ok::<_, Diagnostics>((r, ty))
-        }
-        .await;
-        match outcome {
-            Ok((r, ty)) => {
-                diags.extend(r.diagnostics);
-                if let Some(state) = r.state.filter(|_| !diags.has_errors()) {
-                    if let Some(dv) = encode(&state, &ty, &mut diags) {
-                        imported.push(pb::import_resource_state::ImportedResource {
-                            type_name: req.type_name.clone(),
-                            state: Some(dv),
-                            ..Default::default()
-                        });
-                    }
-                }
-            }
-            Err(d) => diags.extend(d),
-        }
-        Ok(Response::new(pb::import_resource_state::Response {
-            imported_resources: imported,
-            diagnostics: diags_to_proto(&diags),
-            ..Default::default()
-        }))
+        self.serve(req).await
     }
 
     async fn read_data_source(
         &self,
         req: Request<pb::read_data_source::Request>,
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
-        let req = req.into_inner();
-        let p = self.provider.clone();
-        let mut diags = Diagnostics::new();
-        let outcome = async {
-            let ty = type_of(p.as_ref(), &req.type_name, false)?.clone();
-            let cfg = decode(req.config, &ty, "data source configuration")?;
-            let type_name = req.type_name.clone();
-            let r = self
-                .run("ReadDataSource", async move { p.read_data_source(&type_name, cfg).await })
-                .await?;
-            Ok::<_, Diagnostics>((r, ty))
-        }
-        .await;
-        let state = match outcome {
-            Ok((r, ty)) => {
-                diags.extend(r.diagnostics);
-                encode(&r.state, &ty, &mut diags)
-            }
-            Err(d) => {
-                diags.extend(d);
-                None
-            }
-        };
-        Ok(Response::new(pb::read_data_source::Response {
-            state,
-            diagnostics: diags_to_proto(&diags),
-            ..Default::default()
-        }))
+        self.serve(req).await
     }
 
     async fn stop_provider(
@@ -612,3 +765,6 @@ fn server_capabilities() -> pb::ServerCapabilities {
     // plan_destroy stays false: our destroy plan is always "null", which Terraform computes itself.
     pb::ServerCapabilities { get_provider_schema_optional: false, ..Default::default() }
 }
+
+#[cfg(test)]
+mod tests;

@@ -44,8 +44,8 @@ use crate::compiler::dag::StepDefaults;
 use crate::compiler::definition::{self, ParamType, ParameterInput, PipelineInput};
 use crate::compiler::{canonical, expr, mermaid, parts, review, semantic};
 use crate::framework::{
-    AttrPath, Attribute, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock, Outcome,
-    PlanRequest, Resource, Schema,
+    validators, AttrPath, Attribute, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock,
+    Outcome, PlanRequest, Resource, Schema,
 };
 use crate::provider::steps::step_type_facts;
 use crate::tfvalue::{Number, Type, Value};
@@ -60,7 +60,7 @@ pub(crate) fn parameter_block() -> Block {
     Block::new("A pipeline parameter: a value chosen per execution (`StartPipelineExecution`) and referenced from steps.")
         .attr(Attribute::required("name", Type::String, "Parameter name, 1-64 letters, digits, `-` or `_`, e.g. `InputData`."))
         .attr(Attribute::optional_computed("type", Type::String, "`String` (default), `Integer`, `Float` or `Boolean`."))
-        .attr(Attribute::optional("default", Type::String, "Default value, written as text and converted to the parameter's type: `\"3\"` for an Integer, `\"0.5\"` for a Float, `\"true\"` for a Boolean. Without a default, every execution must supply the value."))
+        .attr(Attribute::optional("default", Type::String, "Default value, written as text and converted to the parameter's type: `\"3\"` for an Integer, `\"0.5\"` for a Float, `\"true\"` for a Boolean. Without a default, every execution must supply the value.").semantic_equality(same_parameter_default))
         .attr(Attribute::optional("enum_values", Type::List(Box::new(Type::String)), "For String parameters: the only values an execution may pass."))
 }
 
@@ -108,11 +108,11 @@ fn pipeline_schema() -> Schema {
     let mut schema = Schema::new(
         Block::new("A SageMaker pipeline. Its definition is compiled from `parameter` blocks and `steps` at plan time, validated offline, and diffed against the pipeline actually deployed.")
             .attr(Attribute::computed("id", Type::String, "The pipeline name."))
-            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline.").force_new())
+            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline.").force_new().validate(validators::string_check(valid_pipeline_name, "Invalid pipeline name", "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".")))
             .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
-            .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`."))
-            .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name."))
-            .attr(Attribute::optional("description", Type::String, "Description, up to 3072 characters."))
+            .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`.").validate(validators::string_check(valid_role_arn, "Invalid role ARN", "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/sagemaker-pipeline\" (for example aws_iam_role.pipeline.arn).")))
+            .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name.").validate(validators::string_check(valid_pipeline_name, "Invalid display name", "SageMaker display names follow the same pattern as names: letters, digits and hyphens, starting and ending with a letter or digit.")))
+            .attr(Attribute::optional("description", Type::String, "Description, up to 3072 characters.").validate(validators::string_length(0, 3072)))
             .attr(pipeline_steps_attribute())
             .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Tags of the pipeline (at most 50 together with `default_tags`)."))
             .attr(Attribute::computed("tags_all", Type::Map(Box::new(Type::String)), "All tags of the pipeline: the provider's `default_tags` merged with `tags`."))
@@ -128,7 +128,7 @@ fn pipeline_schema() -> Schema {
                 NestedBlock::single(
                     "parallelism_config",
                     Block::new("How many steps of one execution may run at once. SageMaker cannot remove a limit once set (UpdatePipeline has no way to): removing this block leaves the deployed limit as it is (the plan warns); set a new value to change it.")
-                        .attr(Attribute::required("max_parallel_execution_steps", Type::Number, "Maximum number of steps that run in parallel, at least 1.")),
+                        .attr(Attribute::required("max_parallel_execution_steps", Type::Number, "Maximum number of steps that run in parallel, at least 1.").validate(validators::number_range(1.0, i32::MAX as f64, true))),
                 ),
             ),
     );
@@ -507,55 +507,10 @@ pub fn validate_tags(tags: &BTreeMap<String, String>, attr: &str, diags: &mut Di
 fn validate_config(config: &Value) -> Diagnostics {
     // A null in `steps`, `dependencies` or `enum_values` is a mistake, not something to drop.
     let mut diags = super::steps::common::null_elements(config);
-    if let Known::Value(name) = model::string(config, "name") {
-        if !valid_pipeline_name(&name) {
-            diags.error_at(
-                AttrPath::root("name"),
-                format!("Invalid pipeline name {name:?}"),
-                "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".",
-            );
-        }
-    }
-    if let Known::Value(name) = model::string(config, "display_name") {
-        if !valid_pipeline_name(&name) {
-            diags.error_at(
-                AttrPath::root("display_name"),
-                format!("Invalid display name {name:?}"),
-                "SageMaker display names follow the same pattern as names: letters, digits and hyphens, starting and ending with a letter or digit.",
-            );
-        }
-    }
-    if let Known::Value(d) = model::string(config, "description") {
-        if d.chars().count() > 3072 {
-            diags.error_at(
-                AttrPath::root("description"),
-                "Description is too long",
-                "SageMaker accepts at most 3072 characters.",
-            );
-        }
-    }
-    if let Known::Value(arn) = model::string(config, "role_arn") {
-        if !valid_role_arn(&arn) {
-            diags.error_at(
-                AttrPath::root("role_arn"),
-                format!("Invalid role ARN {arn:?}"),
-                "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/sagemaker-pipeline\" (for example aws_iam_role.pipeline.arn).",
-            );
-        }
-    }
+    // `name`, `display_name`, `description` and `role_arn` are checked by the validators
+    // declared on them (`pipeline_schema`).
     if let Known::Value(tags) = model::string_map(config, "tags") {
         validate_tags(&tags, "tags", &mut diags);
-    }
-    if let Some(p) = config.get("parallelism_config").filter(|p| !p.is_null()) {
-        if let Some(n) = p.get("max_parallel_execution_steps").and_then(|n| n.as_number()) {
-            if !n.is_integer() || n.as_f64() < 1.0 || n.as_f64() > i32::MAX as f64 {
-                diags.error_at(
-                    AttrPath::root("parallelism_config").attr("max_parallel_execution_steps"),
-                    "Invalid max_parallel_execution_steps",
-                    "Use a whole number of at least 1, e.g. 4.",
-                );
-            }
-        }
     }
     if let Some(input) = definition_input(config) {
         diags.extend(definition::compile(&input, step_type_facts).1);
@@ -620,28 +575,18 @@ fn plan_tags_all(data: &ProviderData, planned: &Value) -> Value {
 }
 
 /// A parameter's default is text converted to its type, so `"6.0"` and `"6"` are the same Float
-/// default. When the configured text means what the state holds (after an import: the deployed
-/// value, written back as `"6"`), plan the state's text: Terraform accepts the prior value of a
-/// non-computed attribute, and the plan stays empty.
-fn keep_prior_parameter_defaults(prior: &Value, planned: &mut Value) {
-    let prior_params = model::blocks(prior, "parameter");
-    let Value::Object(obj) = planned else { return };
-    let Some(Value::List(params)) = obj.get_mut("parameter") else { return };
-    // Decided from the prior block (always known) and the configured default alone, so the plan
-    // Terraform repeats at apply, with every value known, decides the same way: a planned value
-    // known in the first plan must not change in the second.
-    for (p, before) in params.iter_mut().zip(prior_params) {
-        let (Some(Value::String(now)), Some(Value::String(then))) =
-            (p.get("default"), before.get("default"))
-        else {
-            continue;
-        };
-        let Some(ty) = before.get_str("type").and_then(ParamType::parse) else { continue };
-        if now != then && same_default(&ty, now, then) {
-            let then = then.clone();
-            model::set(p, "default", Value::string(then));
-        }
-    }
+/// default. Declared as the `default` attribute's semantic equality: when the configured text
+/// means what the state holds (after an import: the deployed value, written back as `"6"`), the
+/// framework plans the state's text (Terraform accepts the prior value of a non-computed
+/// attribute), and the plan stays empty. Decided from the prior block's type (always known) and
+/// the configured default alone, so the plan Terraform repeats at apply, with every value
+/// known, decides the same way.
+fn same_parameter_default(then: &Value, now: &Value, prior_parameter: &Value) -> bool {
+    let (Some(then), Some(now)) = (then.as_str(), now.as_str()) else { return false };
+    let Some(ty) = prior_parameter.get_str("type").and_then(ParamType::parse) else {
+        return false;
+    };
+    same_default(&ty, now, then)
 }
 
 fn same_default(ty: &ParamType, a: &str, b: &str) -> bool {
@@ -759,7 +704,6 @@ impl Resource<ProviderData> for MlPipeline {
                 }
             }
         }
-        keep_prior_parameter_defaults(&req.prior, planned);
         let parts = match definition_input(planned) {
             None => None,
             Some(input) => {
@@ -1581,21 +1525,26 @@ mod tests {
         v
     }
 
+    /// The `default` attribute's declared semantic equality, applied as the framework does.
+    fn keep_equal(prior: &Value, planned: &mut Value) {
+        crate::framework::schema::keep_semantically_equal(&pipeline_schema().block, prior, planned);
+    }
+
     #[test]
     fn plan_keeps_the_state_spelling_of_an_equal_parameter_default() {
         let prior = with_parameter("Float", "6");
         let mut planned = with_parameter("Float", "6.0");
-        keep_prior_parameter_defaults(&prior, &mut planned);
+        keep_equal(&prior, &mut planned);
         assert_eq!(model::blocks(&planned, "parameter")[0].get_str("default"), Some("6"));
 
         let mut planned = with_parameter("Float", "6.5");
-        keep_prior_parameter_defaults(&prior, &mut planned);
+        keep_equal(&prior, &mut planned);
         assert_eq!(model::blocks(&planned, "parameter")[0].get_str("default"), Some("6.5"));
 
         // Text is text for a String parameter.
         let prior = with_parameter("String", "6");
         let mut planned = with_parameter("String", "6.0");
-        keep_prior_parameter_defaults(&prior, &mut planned);
+        keep_equal(&prior, &mut planned);
         assert_eq!(model::blocks(&planned, "parameter")[0].get_str("default"), Some("6.0"));
     }
 

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value as Json};
 use super::instance_types::{self, JobKind};
 use crate::compiler::definition::valid_entity_name;
 use crate::compiler::expr::{self, Scalar};
-use crate::framework::{AttrPath, Attribute, Block, Diagnostics, NestedBlock};
+use crate::framework::{validators, AttrPath, Attribute, Block, Diagnostics, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
 
@@ -37,8 +37,8 @@ pub fn string_map() -> Type {
 pub fn common_block(description: &str, cacheable: bool, retryable: bool) -> Block {
     let mut b = Block::new(description)
         .attr(Attribute::required("name", Type::String, "Step name, unique within the pipeline: 1-64 letters, digits, `-` or `_`. Other steps refer to it as `{{ Steps.<name>... }}`."))
-        .attr(Attribute::optional("display_name", Type::String, "Display name shown in SageMaker Studio (up to 256 characters)."))
-        .attr(Attribute::optional("description", Type::String, "Description of the step (up to 3072 characters)."))
+        .attr(Attribute::optional("display_name", Type::String, "Display name shown in SageMaker Studio (up to 256 characters).").validate(validators::string_length(0, 256)))
+        .attr(Attribute::optional("description", Type::String, "Description of the step (up to 3072 characters).").validate(validators::string_length(0, 3072)))
         .attr(Attribute::optional("depends_on_steps", string_list(), "Names of steps that must finish before this one starts (`DependsOn`). Data dependencies through `{{ Steps.X... }}` references need no entry here."))
         .attr(Attribute::computed("json", Type::String, "The compiled step object as canonical JSON; list it in a pipeline's `steps`."));
     if cacheable {
@@ -428,24 +428,12 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
         }
         step.insert("DependsOn".into(), json!(deps));
     }
+    // The lengths of `display_name` and `description` are declared on the attributes
+    // (`common_block`) and checked by the framework.
     if let Some(d) = model::string(cfg, "display_name").value() {
-        if d.chars().count() > 256 {
-            ctx.local_error(
-                AttrPath::root("display_name"),
-                "Display name is too long",
-                "SageMaker accepts at most 256 characters.",
-            );
-        }
         step.insert("DisplayName".into(), Json::String(d));
     }
     if let Some(d) = model::string(cfg, "description").value() {
-        if d.chars().count() > 3072 {
-            ctx.local_error(
-                AttrPath::root("description"),
-                "Description is too long",
-                "SageMaker accepts at most 3072 characters.",
-            );
-        }
         step.insert("Description".into(), Json::String(d));
     }
 }
