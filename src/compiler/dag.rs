@@ -208,7 +208,7 @@ fn vpc(d: &StepDefaults) -> Option<Json> {
 fn fill(ty: &str, args: &mut Map<String, Json>, d: &StepDefaults) {
     let job_tags = matches!(
         ty,
-        "Processing" | "Training" | "Transform" | "Tuning" | "Model" | "RegisterModel"
+        "Processing" | "Training" | "Transform" | "Tuning" | "Model" | "RegisterModel" | "AutoML"
     );
     match ty {
         "Processing" => {
@@ -274,6 +274,15 @@ fn fill(ty: &str, args: &mut Map<String, Json>, d: &StepDefaults) {
                 }
                 set_default(child(t, "ResourceConfig"), "VolumeKmsKeyId", &d.volume_kms_key_id);
                 set_default(child(t, "OutputDataConfig"), "KmsKeyId", &d.output_kms_key_id);
+            }
+        }
+        "AutoML" => {
+            set_default(args, "RoleArn", &d.role_arn);
+            set_default(child(args, "OutputDataConfig"), "KmsKeyId", &d.output_kms_key_id);
+            let security = child(child(args, "AutoMLJobConfig"), "SecurityConfig");
+            set_default(security, "VolumeKmsKeyId", &d.volume_kms_key_id);
+            if let Some(v) = vpc(d) {
+                security.entry("VpcConfig").or_insert(v);
             }
         }
         "QualityCheck" | "ClarifyCheck" => {
@@ -350,7 +359,7 @@ fn single_parameter_join(v: &Json, string_params: &BTreeSet<String>) -> Option<J
 fn check_required(f: &Found, diags: &mut Diagnostics) {
     let args = f.step.get("Arguments");
     let missing_role = match type_of(f.step) {
-        "Processing" | "Training" | "QualityCheck" | "ClarifyCheck" => {
+        "Processing" | "Training" | "QualityCheck" | "ClarifyCheck" | "AutoML" => {
             args.and_then(|a| a.get("RoleArn")).is_none()
         }
         "Model" => args.and_then(|a| a.get("ExecutionRoleArn")).is_none(),

@@ -567,24 +567,123 @@ static REGISTER_MODEL: StepProperties = StepProperties {
     ],
 };
 
+const AUTOML_COMPLETION_CRITERIA: Shape = Struct(&[
+    ("MaxCandidates", Leaf),
+    ("MaxRuntimePerTrainingJobInSeconds", Leaf),
+    ("MaxAutoMLJobRuntimeInSeconds", Leaf),
+]);
+
+const AUTOML_OBJECTIVE: Shape = Struct(&[("MetricName", Leaf)]);
+
 /// DescribeAutoMLJob, plus the SDK's synthetic BestCandidateProperties.
 static AUTOML: StepProperties = StepProperties {
     source: "the DescribeAutoMLJob response",
     root: Struct(&[
         ("AutoMLJobName", Leaf),
         ("AutoMLJobArn", Leaf),
-        ("InputDataConfig", Any),
+        (
+            "InputDataConfig",
+            List(&Struct(&[
+                (
+                    "DataSource",
+                    Struct(&[("S3DataSource", Struct(&[("S3DataType", Leaf), ("S3Uri", Leaf)]))]),
+                ),
+                ("CompressionType", Leaf),
+                ("TargetAttributeName", Leaf),
+                ("ContentType", Leaf),
+                ("ChannelType", Leaf),
+                ("SampleWeightAttributeName", Leaf),
+            ])),
+        ),
         ("OutputDataConfig", Struct(&[("KmsKeyId", Leaf), ("S3OutputPath", Leaf)])),
         ("RoleArn", Leaf),
-        ("AutoMLJobObjective", Struct(&[("MetricName", Leaf)])),
+        ("AutoMLJobObjective", AUTOML_OBJECTIVE),
         ("ProblemType", Leaf),
-        ("AutoMLJobConfig", Any),
+        (
+            "AutoMLJobConfig",
+            Struct(&[
+                ("CompletionCriteria", AUTOML_COMPLETION_CRITERIA),
+                (
+                    "SecurityConfig",
+                    Struct(&[
+                        ("VolumeKmsKeyId", Leaf),
+                        ("EnableInterContainerTrafficEncryption", Leaf),
+                        ("VpcConfig", VPC_CONFIG),
+                    ]),
+                ),
+                (
+                    "CandidateGenerationConfig",
+                    Struct(&[
+                        ("FeatureSpecificationS3Uri", Leaf),
+                        ("AlgorithmsConfig", List(&Struct(&[("AutoMLAlgorithms", STRINGS)]))),
+                    ]),
+                ),
+                ("DataSplitConfig", Struct(&[("ValidationFraction", Leaf)])),
+                ("Mode", Leaf),
+            ]),
+        ),
         ("CreationTime", Leaf),
         ("EndTime", Leaf),
         ("LastModifiedTime", Leaf),
         ("FailureReason", Leaf),
-        ("PartialFailureReasons", Any),
-        ("BestCandidate", Any),
+        ("PartialFailureReasons", List(&Struct(&[("PartialFailureMessage", Leaf)]))),
+        (
+            "BestCandidate",
+            Struct(&[
+                ("CandidateName", Leaf),
+                (
+                    "FinalAutoMLJobObjectiveMetric",
+                    Struct(&[
+                        ("Type", Leaf),
+                        ("MetricName", Leaf),
+                        ("Value", Leaf),
+                        ("StandardMetricName", Leaf),
+                    ]),
+                ),
+                ("ObjectiveStatus", Leaf),
+                (
+                    "CandidateSteps",
+                    List(&Struct(&[
+                        ("CandidateStepType", Leaf),
+                        ("CandidateStepArn", Leaf),
+                        ("CandidateStepName", Leaf),
+                    ])),
+                ),
+                ("CandidateStatus", Leaf),
+                (
+                    "InferenceContainers",
+                    List(&Struct(&[("Image", Leaf), ("ModelDataUrl", Leaf), ("Environment", Map)])),
+                ),
+                ("CreationTime", Leaf),
+                ("EndTime", Leaf),
+                ("LastModifiedTime", Leaf),
+                ("FailureReason", Leaf),
+                (
+                    "CandidateProperties",
+                    Struct(&[
+                        (
+                            "CandidateArtifactLocations",
+                            Struct(&[
+                                ("Explainability", Leaf),
+                                ("ModelInsights", Leaf),
+                                ("BacktestResults", Leaf),
+                            ]),
+                        ),
+                        (
+                            "CandidateMetrics",
+                            List(&Struct(&[
+                                ("MetricName", Leaf),
+                                ("StandardMetricName", Leaf),
+                                ("Value", Leaf),
+                                ("Set", Leaf),
+                            ])),
+                        ),
+                    ]),
+                ),
+                // A map of lists of containers per processing unit (`CPU`, `GPU`).
+                ("InferenceContainerDefinitions", Any),
+            ]),
+        ),
         ("AutoMLJobStatus", Leaf),
         ("AutoMLJobSecondaryStatus", Leaf),
         ("GenerateCandidateDefinitionsOnly", Leaf),
@@ -595,9 +694,19 @@ static AUTOML: StepProperties = StepProperties {
                 ("DataExplorationNotebookLocation", Leaf),
             ]),
         ),
-        ("ResolvedAttributes", Any),
-        ("ModelDeployConfig", Any),
-        ("ModelDeployResult", Any),
+        (
+            "ResolvedAttributes",
+            Struct(&[
+                ("AutoMLJobObjective", AUTOML_OBJECTIVE),
+                ("ProblemType", Leaf),
+                ("CompletionCriteria", AUTOML_COMPLETION_CRITERIA),
+            ]),
+        ),
+        (
+            "ModelDeployConfig",
+            Struct(&[("AutoGenerateEndpointName", Leaf), ("EndpointName", Leaf)]),
+        ),
+        ("ModelDeployResult", Struct(&[("EndpointName", Leaf)])),
         (
             "BestCandidateProperties",
             Struct(&[
@@ -607,6 +716,7 @@ static AUTOML: StepProperties = StepProperties {
         ),
     ]),
     examples: &[
+        "BestCandidate.InferenceContainers[0].ModelDataUrl",
         "BestCandidate.CandidateName",
         "BestCandidateProperties.ModelInsightsJsonReportPath",
     ],

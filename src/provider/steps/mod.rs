@@ -9,6 +9,7 @@
 //!
 //! Depends on `framework`, `compiler`. Must not call AWS.
 
+pub mod automl;
 pub mod callback;
 pub mod clarify_check;
 pub mod common;
@@ -91,6 +92,7 @@ pub fn all() -> Vec<Arc<dyn Resource<ProviderData>>> {
         Arc::new(StepResource(model_step::ModelStep)),
         Arc::new(StepResource(register_model::RegisterModel)),
         Arc::new(StepResource(transform::Transform)),
+        Arc::new(StepResource(automl::AutoMl)),
     ]
 }
 
@@ -117,7 +119,8 @@ pub fn compile_any(type_name: &str, cfg: &Value) -> (Option<String>, Diagnostics
         training::Training,
         model_step::ModelStep,
         register_model::RegisterModel,
-        transform::Transform
+        transform::Transform,
+        automl::AutoMl
     );
     (None, Diagnostics::new())
 }
