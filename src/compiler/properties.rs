@@ -759,6 +759,84 @@ static EMR: StepProperties = StepProperties {
     examples: &["Id", "Status.State", "Status.FailureDetails.Reason", "Config.Args"],
 };
 
+const EMR_SERVERLESS_UTILIZATION: Shape =
+    Struct(&[("vCPUHour", Leaf), ("memoryGBHour", Leaf), ("storageGBHour", Leaf)]);
+
+const EMR_SERVERLESS_IMAGE: Shape = Struct(&[
+    ("imageUri", Leaf),
+    ("resolvedImageDigest", Leaf),
+    ("applicationLevelDigestResolution", Leaf),
+]);
+
+/// EMR Serverless GetJobRun (the SDK 3.x `EMRServerlessStep` properties): everything is under
+/// `jobRun`, in EMR Serverless's camelCase.
+static EMR_SERVERLESS: StepProperties = StepProperties {
+    source: "the EMR Serverless GetJobRun response",
+    root: Struct(&[(
+        "jobRun",
+        Struct(&[
+            ("applicationId", Leaf),
+            ("jobRunId", Leaf),
+            ("name", Leaf),
+            ("arn", Leaf),
+            ("createdBy", Leaf),
+            ("createdAt", Leaf),
+            ("updatedAt", Leaf),
+            ("executionRole", Leaf),
+            ("executionIamPolicy", Struct(&[("policy", Leaf), ("policyArns", STRINGS)])),
+            ("state", Leaf),
+            ("stateDetails", Leaf),
+            ("releaseLabel", Leaf),
+            // The request's overrides echoed back; deep and rarely referenced.
+            ("configurationOverrides", Any),
+            (
+                "jobDriver",
+                Struct(&[
+                    (
+                        "sparkSubmit",
+                        Struct(&[
+                            ("entryPoint", Leaf),
+                            ("entryPointArguments", STRINGS),
+                            ("sparkSubmitParameters", Leaf),
+                        ]),
+                    ),
+                    (
+                        "hive",
+                        Struct(&[("query", Leaf), ("initQueryFile", Leaf), ("parameters", Leaf)]),
+                    ),
+                ]),
+            ),
+            ("tags", Map),
+            ("totalResourceUtilization", EMR_SERVERLESS_UTILIZATION),
+            (
+                "networkConfiguration",
+                Struct(&[("subnetIds", STRINGS), ("securityGroupIds", STRINGS)]),
+            ),
+            ("totalExecutionDurationSeconds", Leaf),
+            ("executionTimeoutMinutes", Leaf),
+            ("billedResourceUtilization", EMR_SERVERLESS_UTILIZATION),
+            ("mode", Leaf),
+            ("retryPolicy", Struct(&[("maxAttempts", Leaf), ("maxFailedAttemptsPerHour", Leaf)])),
+            ("attempt", Leaf),
+            ("attemptCreatedAt", Leaf),
+            ("attemptUpdatedAt", Leaf),
+            ("startedAt", Leaf),
+            ("endedAt", Leaf),
+            ("queuedDurationMilliseconds", Leaf),
+            ("imageConfiguration", EMR_SERVERLESS_IMAGE),
+            // A map of worker type -> {imageConfiguration}.
+            ("workerTypeSpecifications", Any),
+            ("flexExecution", Struct(&[("enabled", Leaf)])),
+        ]),
+    )]),
+    examples: &[
+        "jobRun.jobRunId",
+        "jobRun.state",
+        "jobRun.arn",
+        "jobRun.totalExecutionDurationSeconds",
+    ],
+};
+
 static CONDITION: StepProperties = StepProperties {
     source: "a condition step (only its outcome)",
     root: Struct(&[("Outcome", Leaf)]),
@@ -802,6 +880,7 @@ fn properties_of(step_type: &str) -> Option<&'static StepProperties> {
         "RegisterModel" => &REGISTER_MODEL,
         "AutoML" => &AUTOML,
         "EMR" => &EMR,
+        "EMRServerless" => &EMR_SERVERLESS,
         "Condition" => &CONDITION,
         "Lambda" | "Callback" => &LAMBDA,
         "QualityCheck" => &QUALITY_CHECK,
@@ -982,6 +1061,14 @@ mod tests {
             ("EMR", "Status.FailureDetails.Reason"),
             ("EMR", "Config.Args"),
             ("EMR", "ActionOnFailure"),
+            ("EMRServerless", "jobRun.jobRunId"),
+            ("EMRServerless", "jobRun.state"),
+            ("EMRServerless", "jobRun.tags['team']"),
+            ("EMRServerless", "jobRun.jobDriver.sparkSubmit.entryPointArguments[0]"),
+            ("AutoML", "BestCandidate.InferenceContainers[0].Environment['MODEL_NAME']"),
+            ("AutoML", "BestCandidate.InferenceContainers[0].ModelDataUrl"),
+            ("AutoML", "BestCandidate.CandidateProperties.CandidateMetrics[0].Value"),
+            ("AutoML", "InputDataConfig[0].DataSource.S3DataSource.S3Uri"),
             ("QualityCheck", "CalculatedBaselineStatistics"),
             ("QualityCheck", "BaselineUsedForDriftCheckConstraints"),
             ("ClarifyCheck", "CalculatedBaselineConstraints"),
@@ -1033,6 +1120,8 @@ mod tests {
             ("Lambda", "OutputParameters", "is a map"),
             ("Lambda", "Outputs['x']", "OutputParameters['<output name>']"),
             ("EMR", "Status", "continue with one of State"),
+            ("EMRServerless", "JobRun.state", "Did you mean `jobRun`?"),
+            ("AutoML", "BestCandidate.InferenceContainers[0].Image.Uri", "is a value"),
             ("QualityCheck", "CalculatedBaselineConstraints.S3Uri", "is a value"),
             ("Fail", "ErrorMessage", "no properties"),
             ("SomeFutureType", "a..b", "not a valid property path"),

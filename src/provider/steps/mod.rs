@@ -15,6 +15,7 @@ pub mod clarify_check;
 pub mod common;
 pub mod condition;
 pub mod emr;
+pub mod emr_serverless;
 pub mod fail;
 pub mod generic;
 pub mod instance_types;
@@ -93,6 +94,7 @@ pub fn all() -> Vec<Arc<dyn Resource<ProviderData>>> {
         Arc::new(StepResource(register_model::RegisterModel)),
         Arc::new(StepResource(transform::Transform)),
         Arc::new(StepResource(automl::AutoMl)),
+        Arc::new(StepResource(emr_serverless::EmrServerless)),
     ]
 }
 
@@ -120,7 +122,8 @@ pub fn compile_any(type_name: &str, cfg: &Value) -> (Option<String>, Diagnostics
         model_step::ModelStep,
         register_model::RegisterModel,
         transform::Transform,
-        automl::AutoMl
+        automl::AutoMl,
+        emr_serverless::EmrServerless
     );
     (None, Diagnostics::new())
 }

@@ -30,6 +30,8 @@ _REAL_STDOUT = sys.stdout
 sys.stdout = sys.stderr
 
 os.environ["SAGEMAKER_SUPPRESS_V2_WARNING"] = "1"
+# SDK 3.x checks every role with an IAM call while a step is built unless this is off.
+os.environ["SAGEMAKER_VALIDATE_ROLE"] = "false"
 # Nothing from the caller's AWS environment may leak into the build.
 for _k in list(os.environ):
     if _k.startswith("AWS_"):
