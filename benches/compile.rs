@@ -301,8 +301,9 @@ fn main() {
             let mut parsed: Vec<Json> =
                 compiled.iter().map(|t| serde_json::from_str(t).expect("parse")).collect();
             let t3 = Instant::now();
+            let step_types = dag::step_types(&parsed);
             for step in parsed.iter_mut() {
-                dag::unwrap_string_parameters(step, &string_params);
+                dag::unwrap_string_parameters(step, &string_params, &step_types);
             }
             let t3b = Instant::now();
             dag::apply_defaults(&mut parsed, &defaults);

@@ -318,30 +318,63 @@ fn fill(ty: &str, args: &mut Map<String, Json>, d: &StepDefaults) {
 /// The string maps where the SDK converts non-string references to strings (`to_string`).
 const STRING_MAPS: [&str; 3] = ["HyperParameters", "Environment", "StaticHyperParameters"];
 
+/// The `Type` of every step by name, branch steps included.
+pub fn step_types(steps: &[Json]) -> BTreeMap<String, String> {
+    let mut found = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        collect(s, i, None, &mut found);
+    }
+    found.iter().map(|f| (name_of(f.step).to_string(), type_of(f.step).to_string())).collect()
+}
+
 /// Step compilers wrap every parameter reference in a string map into a one-value `Std:Join`
 /// (the SDK's `to_string`), since a step does not know parameter types. A String parameter
-/// needs no conversion, and the SDK leaves it bare: undo the wrapping for those.
-pub fn unwrap_string_parameters(v: &mut Json, string_params: &BTreeSet<String>) {
+/// needs no conversion, and the SDK leaves it bare: undo the wrapping for those. Likewise, in
+/// an `Environment`, a reference to an entry of another step's string map (e.g. the best AutoML
+/// candidate's `BestCandidate.InferenceContainers[0].Environment['MODEL_NAME']`) is a string
+/// already, and the SDK leaves it bare (`AutoMLStep.get_best_auto_ml_model`).
+pub fn unwrap_string_parameters(
+    v: &mut Json,
+    string_params: &BTreeSet<String>,
+    step_types: &BTreeMap<String, String>,
+) {
     match v {
         Json::Object(obj) => {
             for (k, child) in obj.iter_mut() {
                 if STRING_MAPS.contains(&k.as_str()) {
                     if let Json::Object(map) = child {
                         for value in map.values_mut() {
-                            if let Some(inner) = single_parameter_join(value, string_params) {
+                            let inner = single_parameter_join(value, string_params).or_else(|| {
+                                (k == "Environment")
+                                    .then(|| single_string_property_join(value, step_types))
+                                    .flatten()
+                            });
+                            if let Some(inner) = inner {
                                 *value = inner;
                             }
                         }
                     }
                 }
-                unwrap_string_parameters(child, string_params);
+                unwrap_string_parameters(child, string_params, step_types);
             }
         }
-        Json::Array(items) => {
-            items.iter_mut().for_each(|i| unwrap_string_parameters(i, string_params))
-        }
+        Json::Array(items) => items
+            .iter_mut()
+            .for_each(|i| unwrap_string_parameters(i, string_params, step_types)),
         _ => {}
     }
+}
+
+/// The reference inside a one-value `Std:Join` of a step property that is a string-map entry.
+fn single_string_property_join(v: &Json, step_types: &BTreeMap<String, String>) -> Option<Json> {
+    let join = v.get("Std:Join")?;
+    if join.get("On").and_then(Json::as_str) != Some("") {
+        return None;
+    }
+    let [only] = join.get("Values")?.as_array()?.as_slice() else { return None };
+    let (step, path) = only.get("Get")?.as_str()?.strip_prefix("Steps.")?.split_once('.')?;
+    let ty = step_types.get(step)?;
+    properties::is_string_map_entry(ty, path).then(|| only.clone())
 }
 
 fn single_parameter_join(v: &Json, string_params: &BTreeSet<String>) -> Option<Json> {

@@ -87,8 +87,9 @@ pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
         .filter(|p| p.type_name.as_deref().unwrap_or("String") == "String")
         .map(|p| p.name.clone())
         .collect();
+    let step_types = dag::step_types(&steps);
     for s in steps.iter_mut() {
-        dag::unwrap_string_parameters(s, &string_params);
+        dag::unwrap_string_parameters(s, &string_params, &step_types);
     }
     dag::apply_dependencies(&mut steps, &input.dependencies, &mut diags);
     let declared: BTreeSet<String> = input.parameters.iter().map(|p| p.name.clone()).collect();

@@ -899,6 +899,37 @@ pub fn known_step_type(step_type: &str) -> bool {
     step_type == "Fail" || properties_of(step_type).is_some()
 }
 
+/// Whether `path` ends at an entry of a string map of `step_type` (`Environment['X']`,
+/// `HyperParameters['epochs']`): a string at run time. Lambda and Callback outputs are typed, so
+/// never.
+pub fn is_string_map_entry(step_type: &str, path: &str) -> bool {
+    if matches!(step_type, "Lambda" | "Callback") {
+        return false;
+    }
+    let (Some(props), Ok(segments)) = (properties_of(step_type), expr::parse_path(path)) else {
+        return false;
+    };
+    let mut shape = &props.root;
+    let mut entry = false;
+    for seg in &segments {
+        let Struct(members) = shape else { return false };
+        let Some((_, member)) = members.iter().find(|(n, _)| *n == seg.name) else { return false };
+        shape = member;
+        entry = false;
+        for index in &seg.indexes {
+            shape = match (shape, index) {
+                (List(element), _) => element,
+                (Map, Index::Key(_)) => {
+                    entry = true;
+                    &Leaf
+                }
+                _ => return false,
+            };
+        }
+    }
+    entry && matches!(shape, Leaf)
+}
+
 /// Checks `path` (what follows `Steps.<name>.`) against the properties of `step_type`. The
 /// error says what is wrong and how to write a valid path, with examples.
 pub fn check_property_path(step_type: &str, path: &str) -> Result<(), String> {
@@ -1130,6 +1161,17 @@ mod tests {
             let e = check_property_path(ty, path).expect_err(path);
             assert!(e.contains(needle), "{ty} {path}: {e}");
         }
+    }
+
+    #[test]
+    fn string_map_entries() {
+        let env = "BestCandidate.InferenceContainers[0].Environment['MODEL_NAME']";
+        assert!(is_string_map_entry("AutoML", env));
+        assert!(is_string_map_entry("Training", "HyperParameters['epochs']"));
+        assert!(!is_string_map_entry("AutoML", "BestCandidate.InferenceContainers[0].Image"));
+        assert!(!is_string_map_entry("Training", "FinalMetricDataList['m'].Value"));
+        assert!(!is_string_map_entry("Lambda", "OutputParameters['n']"));
+        assert!(!is_string_map_entry("Whatever", "Environment['X']"));
     }
 
     #[test]
