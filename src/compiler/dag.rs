@@ -358,9 +358,9 @@ pub fn unwrap_string_parameters(
                 unwrap_string_parameters(child, string_params, step_types);
             }
         }
-        Json::Array(items) => items
-            .iter_mut()
-            .for_each(|i| unwrap_string_parameters(i, string_params, step_types)),
+        Json::Array(items) => {
+            items.iter_mut().for_each(|i| unwrap_string_parameters(i, string_params, step_types))
+        }
         _ => {}
     }
 }

@@ -37,6 +37,8 @@ for _k in list(os.environ):
     if _k.startswith("AWS_"):
         del os.environ[_k]
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+# SDK 3.x creates boto3 clients while it is imported (sagemaker.ai_registry), before any session.
+os.environ["AWS_DEFAULT_REGION"] = REGION
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 # No SDK defaults from admin/user config files (platformdirs reads the XDG variables).
 os.environ["XDG_CONFIG_HOME"] = "/nonexistent/tests-fidelity-config"
