@@ -18,10 +18,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{json, Map, Value as Json};
+use serde_json::{json, Value as Json};
 
 use super::expr::{self, Reference};
-use super::properties;
+use super::properties::{self, PropertyTree};
+#[cfg(doc)]
+use super::step_type::StepTypeFacts;
+use super::step_type::StepTypes;
 use crate::framework::{AttrPath, Diagnostics};
 
 /// `step_defaults`: filled into every step whose API request accepts the setting and that does
@@ -168,16 +171,19 @@ fn add_dependency(steps: &mut [Json], down: &str, up: &str) -> bool {
     false
 }
 
-/// Fills `step_defaults` into every step (recursively into condition branches).
-pub fn apply_defaults(steps: &mut [Json], d: &StepDefaults) {
+/// Fills `step_defaults` into every step (recursively into condition branches), as each
+/// step's type says ([`StepTypeFacts::apply_step_defaults`]).
+pub fn apply_defaults(steps: &mut [Json], d: &StepDefaults, types: StepTypes) {
     for s in steps.iter_mut() {
         let ty = type_of(s).to_string();
         if let Some(args) = s.get_mut("Arguments").and_then(Json::as_object_mut) {
-            fill(&ty, args, d);
+            if let Some(facts) = types(&ty) {
+                facts.apply_step_defaults(args, d);
+            }
             if ty == "Condition" {
                 for k in ["IfSteps", "ElseSteps"] {
                     if let Some(Json::Array(children)) = args.get_mut(k) {
-                        apply_defaults(children, d);
+                        apply_defaults(children, d, types);
                     }
                 }
             }
@@ -185,196 +191,58 @@ pub fn apply_defaults(steps: &mut [Json], d: &StepDefaults) {
     }
 }
 
-fn set_default(obj: &mut Map<String, Json>, key: &str, v: &Option<String>) {
-    if let Some(v) = v {
-        obj.entry(key.to_string())
-            .or_insert_with(|| expr::compile_string(v).unwrap_or_else(|_| Json::String(v.clone())));
-    }
-}
-
-fn child<'a>(obj: &'a mut Map<String, Json>, key: &str) -> &'a mut Map<String, Json> {
-    let e = obj.entry(key.to_string()).or_insert_with(|| json!({}));
-    if !e.is_object() {
-        *e = json!({});
-    }
-    e.as_object_mut().expect("just made an object")
-}
-
-fn vpc(d: &StepDefaults) -> Option<Json> {
-    (!d.subnets.is_empty() || !d.security_group_ids.is_empty())
-        .then(|| json!({"SecurityGroupIds": d.security_group_ids, "Subnets": d.subnets}))
-}
-
-fn fill(ty: &str, args: &mut Map<String, Json>, d: &StepDefaults) {
-    let job_tags = matches!(
-        ty,
-        "Processing" | "Training" | "Transform" | "Tuning" | "Model" | "RegisterModel" | "AutoML"
-    );
-    match ty {
-        "Processing" => {
-            set_default(args, "RoleArn", &d.role_arn);
-            let net = child(args, "NetworkConfig");
-            if let Some(b) = d.enable_network_isolation {
-                net.entry("EnableNetworkIsolation").or_insert(Json::Bool(b));
-            }
-            if let Some(v) = vpc(d) {
-                net.entry("VpcConfig").or_insert(v);
-            }
-            if net.is_empty() {
-                args.remove("NetworkConfig");
-            }
-            if let Some(cluster) = args
-                .get_mut("ProcessingResources")
-                .and_then(|r| r.get_mut("ClusterConfig"))
-                .and_then(Json::as_object_mut)
-            {
-                set_default(cluster, "VolumeKmsKeyId", &d.volume_kms_key_id);
-            }
-            if let Some(out) = args.get_mut("ProcessingOutputConfig").and_then(Json::as_object_mut)
-            {
-                set_default(out, "KmsKeyId", &d.output_kms_key_id);
-            }
-        }
-        "Training" => {
-            set_default(args, "RoleArn", &d.role_arn);
-            if let Some(b) = d.enable_network_isolation {
-                args.entry("EnableNetworkIsolation").or_insert(Json::Bool(b));
-            }
-            if let Some(v) = vpc(d) {
-                args.entry("VpcConfig").or_insert(v);
-            }
-            set_default(child(args, "ResourceConfig"), "VolumeKmsKeyId", &d.volume_kms_key_id);
-            set_default(child(args, "OutputDataConfig"), "KmsKeyId", &d.output_kms_key_id);
-        }
-        "Model" => {
-            set_default(args, "ExecutionRoleArn", &d.role_arn);
-            if d.enable_network_isolation == Some(true) {
-                args.entry("EnableNetworkIsolation").or_insert(Json::Bool(true));
-            }
-            if let Some(v) = vpc(d) {
-                args.entry("VpcConfig").or_insert(v);
-            }
-        }
-        "Transform" => {
-            if let Some(r) = args.get_mut("TransformResources").and_then(Json::as_object_mut) {
-                set_default(r, "VolumeKmsKeyId", &d.volume_kms_key_id);
-            }
-            if let Some(o) = args.get_mut("TransformOutput").and_then(Json::as_object_mut) {
-                set_default(o, "KmsKeyId", &d.output_kms_key_id);
-            }
-        }
-        "Tuning" => {
-            if let Some(t) = args.get_mut("TrainingJobDefinition").and_then(Json::as_object_mut) {
-                set_default(t, "RoleArn", &d.role_arn);
-                if let Some(b) = d.enable_network_isolation {
-                    t.entry("EnableNetworkIsolation").or_insert(Json::Bool(b));
-                }
-                if let Some(v) = vpc(d) {
-                    t.entry("VpcConfig").or_insert(v);
-                }
-                set_default(child(t, "ResourceConfig"), "VolumeKmsKeyId", &d.volume_kms_key_id);
-                set_default(child(t, "OutputDataConfig"), "KmsKeyId", &d.output_kms_key_id);
-            }
-        }
-        "AutoML" => {
-            set_default(args, "RoleArn", &d.role_arn);
-            set_default(child(args, "OutputDataConfig"), "KmsKeyId", &d.output_kms_key_id);
-            let security = child(child(args, "AutoMLJobConfig"), "SecurityConfig");
-            set_default(security, "VolumeKmsKeyId", &d.volume_kms_key_id);
-            if let Some(v) = vpc(d) {
-                security.entry("VpcConfig").or_insert(v);
-            }
-        }
-        "QualityCheck" | "ClarifyCheck" => {
-            set_default(args, "RoleArn", &d.role_arn);
-            if let Some(cluster) = args
-                .get_mut("ProcessingResources")
-                .and_then(|r| r.get_mut("ClusterConfig"))
-                .and_then(Json::as_object_mut)
-            {
-                set_default(cluster, "VolumeKmsKeyId", &d.volume_kms_key_id);
-            }
-        }
-        _ => {}
-    }
-    if job_tags && !d.tags.is_empty() {
-        // A step's own tags win per key.
-        let mut merged: BTreeMap<String, Json> =
-            d.tags.iter().map(|(k, v)| (k.clone(), Json::String(v.clone()))).collect();
-        if let Some(Json::Array(own)) = args.get("Tags") {
-            for t in own {
-                if let (Some(k), Some(v)) = (t.get("Key").and_then(Json::as_str), t.get("Value")) {
-                    merged.insert(k.to_string(), v.clone());
-                }
-            }
-        }
-        args.insert(
-            "Tags".into(),
-            Json::Array(merged.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()),
-        );
-    }
-}
-
-/// The string maps where the SDK converts non-string references to strings (`to_string`).
-const STRING_MAPS: [&str; 3] = ["HyperParameters", "Environment", "StaticHyperParameters"];
-
-/// The `Type` of every step by name, branch steps included.
-pub fn step_types(steps: &[Json]) -> BTreeMap<String, String> {
-    let mut found = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        collect(s, i, None, &mut found);
-    }
-    found.iter().map(|f| (name_of(f.step).to_string(), type_of(f.step).to_string())).collect()
+/// The string maps of a step of type `ty` ([`StepTypeFacts::string_maps`]).
+fn string_maps(ty: &str, types: StepTypes) -> &'static [&'static str] {
+    types(ty).map_or(&[], |f| f.string_maps())
 }
 
 /// Step compilers wrap every parameter reference in a string map into a one-value `Std:Join`
 /// (the SDK's `to_string`), since a step does not know parameter types. A String parameter
-/// needs no conversion, and the SDK leaves it bare: undo the wrapping for those. Likewise, in
-/// an `Environment`, a reference to an entry of another step's string map (e.g. the best AutoML
-/// candidate's `BestCandidate.InferenceContainers[0].Environment['MODEL_NAME']`) is a string
-/// already, and the SDK leaves it bare (`AutoMLStep.get_best_auto_ml_model`).
+/// needs no conversion, and the SDK leaves it bare: undo the wrapping for those, in `step` and
+/// the steps of its condition branches, each in the string maps its type declares.
 pub fn unwrap_string_parameters(
-    v: &mut Json,
+    step: &mut Json,
     string_params: &BTreeSet<String>,
-    step_types: &BTreeMap<String, String>,
+    types: StepTypes,
 ) {
+    let ty = type_of(step).to_string();
+    if ty == "Condition" {
+        if let Some(args) = step.get_mut("Arguments").and_then(Json::as_object_mut) {
+            for k in ["IfSteps", "ElseSteps"] {
+                if let Some(Json::Array(children)) = args.get_mut(k) {
+                    for c in children {
+                        unwrap_string_parameters(c, string_params, types);
+                    }
+                }
+            }
+        }
+        return;
+    }
+    let maps = string_maps(&ty, types);
+    if !maps.is_empty() {
+        unwrap_in(step, maps, string_params);
+    }
+}
+
+fn unwrap_in(v: &mut Json, maps: &[&str], string_params: &BTreeSet<String>) {
     match v {
         Json::Object(obj) => {
             for (k, child) in obj.iter_mut() {
-                if STRING_MAPS.contains(&k.as_str()) {
+                if maps.contains(&k.as_str()) {
                     if let Json::Object(map) = child {
                         for value in map.values_mut() {
-                            let inner = single_parameter_join(value, string_params).or_else(|| {
-                                (k == "Environment")
-                                    .then(|| single_string_property_join(value, step_types))
-                                    .flatten()
-                            });
-                            if let Some(inner) = inner {
+                            if let Some(inner) = single_parameter_join(value, string_params) {
                                 *value = inner;
                             }
                         }
                     }
                 }
-                unwrap_string_parameters(child, string_params, step_types);
+                unwrap_in(child, maps, string_params);
             }
         }
-        Json::Array(items) => {
-            items.iter_mut().for_each(|i| unwrap_string_parameters(i, string_params, step_types))
-        }
+        Json::Array(items) => items.iter_mut().for_each(|i| unwrap_in(i, maps, string_params)),
         _ => {}
     }
-}
-
-/// The reference inside a one-value `Std:Join` of a step property that is a string-map entry.
-fn single_string_property_join(v: &Json, step_types: &BTreeMap<String, String>) -> Option<Json> {
-    let join = v.get("Std:Join")?;
-    if join.get("On").and_then(Json::as_str) != Some("") {
-        return None;
-    }
-    let [only] = join.get("Values")?.as_array()?.as_slice() else { return None };
-    let (step, path) = only.get("Get")?.as_str()?.strip_prefix("Steps.")?.split_once('.')?;
-    let ty = step_types.get(step)?;
-    properties::is_string_map_entry(ty, path).then(|| only.clone())
 }
 
 fn single_parameter_join(v: &Json, string_params: &BTreeSet<String>) -> Option<Json> {
@@ -389,20 +257,13 @@ fn single_parameter_join(v: &Json, string_params: &BTreeSet<String>) -> Option<J
 
 /// Required-by-the-API settings that may come from `step_defaults`, checked after defaults are
 /// applied: a job step without a role cannot run.
-fn check_required(f: &Found, diags: &mut Diagnostics) {
-    let args = f.step.get("Arguments");
-    let missing_role = match type_of(f.step) {
-        "Processing" | "Training" | "QualityCheck" | "ClarifyCheck" | "AutoML" => {
-            args.and_then(|a| a.get("RoleArn")).is_none()
-        }
-        "Model" => args.and_then(|a| a.get("ExecutionRoleArn")).is_none(),
-        "Tuning" => args
-            .and_then(|a| a.get("TrainingJobDefinition"))
-            .and_then(|t| t.get("RoleArn"))
-            .is_none(),
-        _ => false,
-    };
-    if missing_role {
+fn check_required(f: &Found, types: StepTypes, diags: &mut Diagnostics) {
+    let Some(role_path) = types(type_of(f.step)).and_then(|t| t.role_path()) else { return };
+    let mut at = f.step.get("Arguments");
+    for k in role_path {
+        at = at.and_then(|a| a.get(k));
+    }
+    if at.is_none() {
         diags.error_at(
             steps_path(f.top),
             format!("Step {:?} has no IAM role", name_of(f.step)),
@@ -412,7 +273,12 @@ fn check_required(f: &Found, diags: &mut Diagnostics) {
 }
 
 /// Validates the whole DAG. `parameters` are the declared parameter names.
-pub fn validate(steps: &[Json], parameters: &BTreeSet<String>, diags: &mut Diagnostics) {
+pub fn validate(
+    steps: &[Json],
+    parameters: &BTreeSet<String>,
+    types: StepTypes,
+    diags: &mut Diagnostics,
+) {
     let mut found = Vec::new();
     for (i, s) in steps.iter().enumerate() {
         collect(s, i, None, &mut found);
@@ -438,7 +304,7 @@ pub fn validate(steps: &[Json], parameters: &BTreeSet<String>, diags: &mut Diagn
         } else {
             by_name.insert(name, f);
         }
-        check_required(f, diags);
+        check_required(f, types, diags);
     }
 
     // References and explicit dependencies.
@@ -459,10 +325,10 @@ pub fn validate(steps: &[Json], parameters: &BTreeSet<String>, diags: &mut Diagn
                         format!("{ctx} depends on unknown step {d:?}"),
                         format!("{}Add {d:?} to the pipeline's steps, or remove it from depends_on_steps/dependencies.", lead_hint(d, by_name.keys().copied())),
                     ),
-                    Some(t) if type_of(t.step) == "Fail" => diags.error_at(
+                    Some(t) if !referable(type_of(t.step), types) => diags.error_at(
                         at.clone(),
-                        format!("{ctx} depends on Fail step {d:?}"),
-                        "A Fail step ends the execution; nothing can run after it. Remove the dependency.",
+                        format!("{ctx} depends on {} step {d:?}", type_of(t.step)),
+                        format!("A {} step ends the execution; nothing can run after it. Remove the dependency.", type_of(t.step)),
                     ),
                     Some(_) => {
                         edges.entry(me.clone()).or_default().insert(d.to_string());
@@ -479,7 +345,9 @@ pub fn validate(steps: &[Json], parameters: &BTreeSet<String>, diags: &mut Diagn
             }
         }
         for (r, field) in refs {
-            check_reference(&r, &field, &ctx, &at, &me, &by_name, parameters, &mut edges, diags);
+            check_reference(
+                &r, &field, &ctx, &at, &me, &by_name, parameters, types, &mut edges, diags,
+            );
         }
     }
     if let Some(cycle) = find_cycle(&edges) {
@@ -500,6 +368,7 @@ fn check_reference(
     me: &str,
     by_name: &BTreeMap<&str, &Found>,
     parameters: &BTreeSet<String>,
+    types: StepTypes,
     edges: &mut BTreeMap<String, BTreeSet<String>>,
     diags: &mut Diagnostics,
 ) {
@@ -526,8 +395,9 @@ fn check_reference(
                 return;
             };
             let ty = type_of(target.step);
-            if ty == "Fail" {
-                diags.error_at(at.clone(), format!("{ctx} references Fail step {step:?}"), "A Fail step has no properties and ends the execution; it cannot be referenced.");
+            let tree = property_tree(ty, types);
+            if matches!(tree, PropertyTree::NotReferable) {
+                diags.error_at(at.clone(), format!("{ctx} references {ty} step {step:?}"), format!("A {ty} step has no properties and ends the execution; it cannot be referenced."));
                 return;
             }
             if step == me {
@@ -556,7 +426,7 @@ fn check_reference(
                     };
                     diags.error_at(at.clone(), format!("{ctx} reads property file {file:?}, which step {step:?} does not declare"), format!("{field}: {fix}"));
                 }
-            } else if let Err(why) = properties::check_property_path(ty, path) {
+            } else if let Err(why) = properties::check_property_path(ty, tree, path) {
                 diags.error_at(at.clone(), format!("{ctx} references a property {ty} steps do not have"), format!("{field}: Steps.{step}.{path}: {why}"));
             } else if let Some((summary, detail)) = check_declared_names(target.step, ty, step, path) {
                 diags.error_at(at.clone(), format!("{ctx} {summary}"), format!("{field}: {detail}"));
@@ -565,6 +435,16 @@ fn check_reference(
         }
         _ => {}
     }
+}
+
+/// The property tree of a step of type `ty`; unregistered types accept any well-formed path.
+fn property_tree(ty: &str, types: StepTypes) -> PropertyTree {
+    types(ty).map_or(PropertyTree::Unmodelled, |f| f.property_tree())
+}
+
+/// Whether steps may depend on or reference a step of type `ty`.
+fn referable(ty: &str, types: StepTypes) -> bool {
+    !matches!(property_tree(ty, types), PropertyTree::NotReferable)
 }
 
 /// `" Did you mean 'X'?"` when one candidate is close to `word`, else nothing.
@@ -807,6 +687,7 @@ const STRING_PROPERTY_SUFFIXES: [&str; 11] = [
 pub fn check_types(
     steps: &[Json],
     param_types: &BTreeMap<String, String>,
+    step_types: StepTypes,
     diags: &mut Diagnostics,
 ) {
     let mut found = Vec::new();
@@ -829,7 +710,9 @@ pub fn check_types(
         for (r, field) in &refs {
             let Some(key) = field.rsplit('.').next() else { continue };
             // User-named keys of string maps are not API fields.
-            if STRING_MAPS.iter().any(|m| field.contains(&format!(".{m}.")))
+            if string_maps(type_of(f.step), step_types)
+                .iter()
+                .any(|m| field.contains(&format!(".{m}.")))
                 || field.contains(".Tags[")
             {
                 continue;
@@ -1014,6 +897,7 @@ fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compiler::step_type::test_types;
 
     #[test]
     fn chains_parse_into_edges() {
@@ -1041,7 +925,7 @@ mod tests {
     /// Every (summary, detail) `validate` reports for `steps` with parameters `params`.
     fn problems(steps: &[Json], params: &[&str]) -> Vec<(String, String)> {
         let mut d = Diagnostics::new();
-        validate(steps, &params.iter().map(|p| p.to_string()).collect(), &mut d);
+        validate(steps, &params.iter().map(|p| p.to_string()).collect(), test_types, &mut d);
         d.iter().map(|d| (d.summary.clone(), d.detail.clone())).collect()
     }
 
@@ -1178,6 +1062,7 @@ mod tests {
         check_types(
             steps,
             &params.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+            test_types,
             &mut d,
         );
         d.iter().map(|d| (d.summary.clone(), d.detail.clone())).collect()

@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeSet;
 
 use super::dag::{self, StepDefaults};
+use super::step_type::StepTypes;
 use super::{canonical, expr};
 use crate::framework::{AttrPath, Diagnostics};
 
@@ -74,7 +75,9 @@ pub struct PipelineInput {
 }
 
 /// The compiled definition, or `None` when there were errors (all of them in `Diagnostics`).
-pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
+/// `types` says what each step type takes from `step_defaults` and what it exposes to
+/// references (the provider's step registry).
+pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let parameters = compile_parameters(&input.parameters, &mut diags);
     let mut steps = parse_steps(&input.steps, &mut diags);
@@ -87,9 +90,8 @@ pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
         .filter(|p| p.type_name.as_deref().unwrap_or("String") == "String")
         .map(|p| p.name.clone())
         .collect();
-    let step_types = dag::step_types(&steps);
     for s in steps.iter_mut() {
-        dag::unwrap_string_parameters(s, &string_params, &step_types);
+        dag::unwrap_string_parameters(s, &string_params, types);
     }
     dag::apply_dependencies(&mut steps, &input.dependencies, &mut diags);
     let declared: BTreeSet<String> = input.parameters.iter().map(|p| p.name.clone()).collect();
@@ -108,15 +110,15 @@ pub fn compile(input: &PipelineInput) -> (Option<String>, Diagnostics) {
                 }
             }
         }
-        dag::apply_defaults(&mut steps, d);
+        dag::apply_defaults(&mut steps, d, types);
     }
-    dag::validate(&steps, &declared, &mut diags);
+    dag::validate(&steps, &declared, types, &mut diags);
     let param_types: BTreeMap<String, String> = input
         .parameters
         .iter()
         .map(|p| (p.name.clone(), p.type_name.clone().unwrap_or_else(|| "String".into())))
         .collect();
-    dag::check_types(&steps, &param_types, &mut diags);
+    dag::check_types(&steps, &param_types, types, &mut diags);
     // Built by moving the steps in: `json!` would deep-copy every step.
     let mut top = serde_json::Map::new();
     top.insert("Version".into(), Json::String(DEFINITION_VERSION.into()));
@@ -385,6 +387,7 @@ fn parse_steps(steps: &[String], diags: &mut Diagnostics) -> Vec<Json> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compiler::step_type::test_types;
 
     fn p(name: &str, ty: Option<&str>, default: Option<&str>) -> ParameterInput {
         ParameterInput {
@@ -408,7 +411,7 @@ mod tests {
             steps: vec![r#"{"Type":"Fail","Name":"Stop","Arguments":{"ErrorMessage":"x"}}"#.into()],
             ..Default::default()
         };
-        let (def, diags) = compile(&input);
+        let (def, diags) = compile(&input, test_types);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(
             def.expect("definition"),
@@ -440,7 +443,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (def, diags) = compile(&input);
+        let (def, diags) = compile(&input, test_types);
         assert!(def.is_none());
         let paths: Vec<String> =
             diags.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
@@ -490,7 +493,7 @@ mod tests {
             steps: vec![step],
             ..Default::default()
         };
-        let (def, diags) = compile(&input);
+        let (def, diags) = compile(&input, test_types);
         assert!(diags.is_empty(), "{diags:?}");
         let def = def.expect("definition");
         assert!(def.contains(r#""s":{"Get":"Parameters.S"}"#), "{def}");
@@ -512,7 +515,7 @@ mod tests {
             }),
             ..Default::default()
         };
-        let (def, diags) = compile(&input);
+        let (def, diags) = compile(&input, test_types);
         assert!(def.is_none());
         let paths: Vec<String> =
             diags.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
@@ -541,7 +544,8 @@ mod tests {
     fn enum_values_checked() {
         let mut param = p("Mode", None, Some("fast"));
         param.enum_values = vec!["full".into(), "quick".into()];
-        let (_, diags) = compile(&PipelineInput { parameters: vec![param], ..Default::default() });
+        let (_, diags) =
+            compile(&PipelineInput { parameters: vec![param], ..Default::default() }, test_types);
         assert!(diags.has_errors());
     }
 }

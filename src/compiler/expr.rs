@@ -555,6 +555,19 @@ pub fn parse_template(s: &str) -> Result<Vec<Segment>, ExprError> {
     Ok(segments)
 }
 
+/// Whether `s` holds a `{{ }}` expression: a reference, or text that tries to be one and is
+/// malformed (compiling it reports why). Plain text, including the documented escape `\{{`,
+/// is not. The one test of "is this string a reference?" for literal checks elsewhere.
+pub fn has_expression(s: &str) -> bool {
+    if !s.contains("{{") {
+        return false;
+    }
+    match parse_template(s) {
+        Ok(segments) => segments.iter().any(|seg| matches!(seg, Segment::Ref(_))),
+        Err(_) => true,
+    }
+}
+
 /// Compiles a string attribute: plain text stays a string, exactly one reference becomes its
 /// expression, anything else becomes a `Std:Join` with `On: ""`.
 pub fn compile_string(s: &str) -> Result<Json, ExprError> {
@@ -955,6 +968,18 @@ mod tests {
     }
     fn step(s: &str, p: &str) -> Reference {
         Reference::Step { step: s.into(), path: p.into() }
+    }
+
+    /// A string is a reference when the parser finds one: the escape `\{{` is text.
+    #[test]
+    fn has_expression_follows_the_parser() {
+        assert!(has_expression("{{ Parameters.N }}"));
+        assert!(has_expression("s3://b/{{ Execution.PipelineExecutionId }}/x"));
+        assert!(has_expression("{{ Nope.X }}"), "malformed: compiling it reports why");
+        assert!(!has_expression("plain"));
+        assert!(!has_expression("\\{{ Parameters.N }}"));
+        assert!(!has_expression("ml.m5.\\{{xlarge"));
+        assert!(has_expression("\\{{ literal }} and {{ Parameters.N }}"));
     }
 
     #[test]

@@ -14,3 +14,6 @@ pub mod parts;
 pub mod properties;
 pub mod review;
 pub mod semantic;
+pub mod step_type;
+
+pub use step_type::{StepTypeFacts, StepTypes};

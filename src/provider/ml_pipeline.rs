@@ -47,6 +47,7 @@ use crate::framework::{
     AttrPath, Attribute, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock, Outcome,
     PlanRequest, Resource, Schema,
 };
+use crate::provider::steps::step_type_facts;
 use crate::tfvalue::{Number, Type, Value};
 
 pub struct MlPipeline;
@@ -134,7 +135,7 @@ fn pipeline_schema() -> Schema {
 }
 
 /// The whole definition text a state or plan describes (`None` while unknown or absent).
-fn definition_text(v: &Value) -> Option<String> {
+pub(crate) fn definition_text(v: &Value) -> Option<String> {
     parts_text(&model::string_map(v, "definition_parts").value()?)
 }
 
@@ -363,7 +364,7 @@ fn spec(v: &Value, tags: BTreeMap<String, String>) -> PipelineSpec {
 /// The definition a configuration compiles to (used by the data source and golden tests).
 pub fn compile_definition(cfg: &Value) -> (Option<String>, Diagnostics) {
     match definition_input(cfg) {
-        Some(input) => definition::compile(&input),
+        Some(input) => definition::compile(&input, step_type_facts),
         None => (None, Diagnostics::new()),
     }
 }
@@ -482,7 +483,7 @@ fn validate_config(config: &Value) -> Diagnostics {
         }
     }
     if let Some(input) = definition_input(config) {
-        diags.extend(definition::compile(&input).1);
+        diags.extend(definition::compile(&input, step_type_facts).1);
     } else {
         // `terraform validate` hands over other resources' attributes (the steps' `json`) as
         // unknown: check what is known on its own.
@@ -597,7 +598,7 @@ fn keep_prior_steps(prior: &Value, planned: &mut Value) {
     let mut settled = prior.clone();
     model::set(&mut settled, "steps", planned.get("steps").cloned().unwrap_or(Value::Null));
     let Some(input) = definition_input(&settled) else { return };
-    let (Some(compiled), _) = definition::compile(&input) else { return };
+    let (Some(compiled), _) = definition::compile(&input, step_type_facts) else { return };
     let Ok(definition) = serde_json::from_str::<Json>(&compiled) else { return };
     let Some(effective) = definition.get("Steps").and_then(Json::as_array) else { return };
     let Ok(deployed) =
@@ -687,7 +688,7 @@ impl Resource<ProviderData> for MlPipeline {
         let parts = match definition_input(planned) {
             None => None,
             Some(input) => {
-                let (compiled, problems) = definition::compile(&input);
+                let (compiled, problems) = definition::compile(&input, step_type_facts);
                 diags.extend(problems);
                 compiled.map(|text| {
                     let prior = model::string_map(&req.prior, "definition_parts")

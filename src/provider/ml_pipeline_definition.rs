@@ -11,6 +11,7 @@ use super::ml_pipeline::{self, definition_input};
 use super::{model, ProviderData};
 use crate::compiler::definition;
 use crate::framework::{Attribute, Block, DataSource, Diagnostics, NestedBlock, Schema};
+use crate::provider::steps::step_type_facts;
 use crate::tfvalue::{Type, Value};
 
 pub struct MlPipelineDefinition;
@@ -40,7 +41,7 @@ impl DataSource<ProviderData> for MlPipelineDefinition {
     fn validate(&self, config: &Value) -> Diagnostics {
         let mut diags = super::steps::common::null_elements(config);
         if let Some(input) = definition_input(config) {
-            diags.extend(definition::compile(&input).1);
+            diags.extend(definition::compile(&input, step_type_facts).1);
         }
         diags
     }
@@ -52,7 +53,7 @@ impl DataSource<ProviderData> for MlPipelineDefinition {
             d.error("Definition inputs are not known yet", "Terraform read this data source before its inputs were known. Please report this as a bug.");
             return (config.clone(), d);
         };
-        let (json, diags) = definition::compile(&input);
+        let (json, diags) = definition::compile(&input, step_type_facts);
         let mut state = config.clone();
         model::set(&mut state, "json", json.map(Value::string).unwrap_or(Value::Null));
         (state, diags)
@@ -79,7 +80,7 @@ mod tests {
             ("experiment_config", Value::Null),
         ]);
         let input = definition_input(&cfg).expect("known");
-        let (json, d) = definition::compile(&input);
+        let (json, d) = definition::compile(&input, step_type_facts);
         assert!(d.is_empty(), "{d:?}");
         assert!(json.expect("json").contains("\"Steps\":[{"));
     }

@@ -18,7 +18,7 @@
 //! environment variables the SDK's `AutoMLStep.get_best_auto_ml_model` passes on), ready for a
 //! `sagemaker_model_step` or `sagemaker_register_model_step`.
 //!
-//! Layout: schema, compile, exports, tests.
+//! Layout: schema, facts for the pipeline compiler, compile, exports, property tree, tests.
 
 use serde_json::{json, Map, Value as Json};
 
@@ -27,6 +27,7 @@ use super::processing::tags;
 use super::training::one_of;
 use super::{Export, StepKind};
 use crate::compiler::expr::Scalar;
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -82,12 +83,41 @@ fn vpc_block() -> Block {
         .attr(Attribute::required("security_group_ids", string_list(), "Security group IDs."))
 }
 
+impl StepTypeFacts for AutoMl {
+    fn step_type(&self) -> &'static str {
+        "AutoML"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    /// CreateAutoMLJob takes a role, both KMS keys, a VPC (in `AutoMLJobConfig.SecurityConfig`)
+    /// and tags; no network isolation.
+    fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
+        step_type::set_default(args, "RoleArn", &d.role_arn);
+        step_type::set_default(
+            step_type::child(args, "OutputDataConfig"),
+            "KmsKeyId",
+            &d.output_kms_key_id,
+        );
+        let job = step_type::child(args, "AutoMLJobConfig");
+        let security = step_type::child(job, "SecurityConfig");
+        step_type::set_default(security, "VolumeKmsKeyId", &d.volume_kms_key_id);
+        if let Some(v) = step_type::vpc(d) {
+            security.entry("VpcConfig").or_insert(v);
+        }
+        step_type::merge_tags(args, d);
+    }
+    fn string_maps(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        Some(&["RoleArn"])
+    }
+}
+
 impl StepKind for AutoMl {
     fn type_name(&self) -> &'static str {
         "sagemaker_automl_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "AutoML"
     }
     fn description(&self) -> &'static str {
         "An AutoML step: an Autopilot job (ensembling mode) that trains candidate models on tabular data and exports the best one's container for a model or register-model step. Compiled at plan time; no API call."
@@ -297,6 +327,173 @@ impl StepKind for AutoMl {
             },
         ]
     }
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on this step type.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    const AUTOML_COMPLETION_CRITERIA: Shape = Struct(&[
+        ("MaxCandidates", Leaf),
+        ("MaxRuntimePerTrainingJobInSeconds", Leaf),
+        ("MaxAutoMLJobRuntimeInSeconds", Leaf),
+    ]);
+
+    const AUTOML_OBJECTIVE: Shape = Struct(&[("MetricName", Leaf)]);
+
+    /// DescribeAutoMLJob, plus the SDK's synthetic BestCandidateProperties.
+    pub static TREE: StepProperties = StepProperties {
+        source: "the DescribeAutoMLJob response",
+        root: Struct(&[
+            ("AutoMLJobName", Leaf),
+            ("AutoMLJobArn", Leaf),
+            (
+                "InputDataConfig",
+                List(&Struct(&[
+                    (
+                        "DataSource",
+                        Struct(&[(
+                            "S3DataSource",
+                            Struct(&[("S3DataType", Leaf), ("S3Uri", Leaf)]),
+                        )]),
+                    ),
+                    ("CompressionType", Leaf),
+                    ("TargetAttributeName", Leaf),
+                    ("ContentType", Leaf),
+                    ("ChannelType", Leaf),
+                    ("SampleWeightAttributeName", Leaf),
+                ])),
+            ),
+            ("OutputDataConfig", Struct(&[("KmsKeyId", Leaf), ("S3OutputPath", Leaf)])),
+            ("RoleArn", Leaf),
+            ("AutoMLJobObjective", AUTOML_OBJECTIVE),
+            ("ProblemType", Leaf),
+            (
+                "AutoMLJobConfig",
+                Struct(&[
+                    ("CompletionCriteria", AUTOML_COMPLETION_CRITERIA),
+                    (
+                        "SecurityConfig",
+                        Struct(&[
+                            ("VolumeKmsKeyId", Leaf),
+                            ("EnableInterContainerTrafficEncryption", Leaf),
+                            ("VpcConfig", VPC_CONFIG),
+                        ]),
+                    ),
+                    (
+                        "CandidateGenerationConfig",
+                        Struct(&[
+                            ("FeatureSpecificationS3Uri", Leaf),
+                            ("AlgorithmsConfig", List(&Struct(&[("AutoMLAlgorithms", STRINGS)]))),
+                        ]),
+                    ),
+                    ("DataSplitConfig", Struct(&[("ValidationFraction", Leaf)])),
+                    ("Mode", Leaf),
+                ]),
+            ),
+            ("CreationTime", Leaf),
+            ("EndTime", Leaf),
+            ("LastModifiedTime", Leaf),
+            ("FailureReason", Leaf),
+            ("PartialFailureReasons", List(&Struct(&[("PartialFailureMessage", Leaf)]))),
+            (
+                "BestCandidate",
+                Struct(&[
+                    ("CandidateName", Leaf),
+                    (
+                        "FinalAutoMLJobObjectiveMetric",
+                        Struct(&[
+                            ("Type", Leaf),
+                            ("MetricName", Leaf),
+                            ("Value", Leaf),
+                            ("StandardMetricName", Leaf),
+                        ]),
+                    ),
+                    ("ObjectiveStatus", Leaf),
+                    (
+                        "CandidateSteps",
+                        List(&Struct(&[
+                            ("CandidateStepType", Leaf),
+                            ("CandidateStepArn", Leaf),
+                            ("CandidateStepName", Leaf),
+                        ])),
+                    ),
+                    ("CandidateStatus", Leaf),
+                    (
+                        "InferenceContainers",
+                        List(&Struct(&[
+                            ("Image", Leaf),
+                            ("ModelDataUrl", Leaf),
+                            ("Environment", Map),
+                        ])),
+                    ),
+                    ("CreationTime", Leaf),
+                    ("EndTime", Leaf),
+                    ("LastModifiedTime", Leaf),
+                    ("FailureReason", Leaf),
+                    (
+                        "CandidateProperties",
+                        Struct(&[
+                            (
+                                "CandidateArtifactLocations",
+                                Struct(&[
+                                    ("Explainability", Leaf),
+                                    ("ModelInsights", Leaf),
+                                    ("BacktestResults", Leaf),
+                                ]),
+                            ),
+                            (
+                                "CandidateMetrics",
+                                List(&Struct(&[
+                                    ("MetricName", Leaf),
+                                    ("StandardMetricName", Leaf),
+                                    ("Value", Leaf),
+                                    ("Set", Leaf),
+                                ])),
+                            ),
+                        ]),
+                    ),
+                    // A map of lists of containers per processing unit (`CPU`, `GPU`).
+                    ("InferenceContainerDefinitions", Any),
+                ]),
+            ),
+            ("AutoMLJobStatus", Leaf),
+            ("AutoMLJobSecondaryStatus", Leaf),
+            ("GenerateCandidateDefinitionsOnly", Leaf),
+            (
+                "AutoMLJobArtifacts",
+                Struct(&[
+                    ("CandidateDefinitionNotebookLocation", Leaf),
+                    ("DataExplorationNotebookLocation", Leaf),
+                ]),
+            ),
+            (
+                "ResolvedAttributes",
+                Struct(&[
+                    ("AutoMLJobObjective", AUTOML_OBJECTIVE),
+                    ("ProblemType", Leaf),
+                    ("CompletionCriteria", AUTOML_COMPLETION_CRITERIA),
+                ]),
+            ),
+            (
+                "ModelDeployConfig",
+                Struct(&[("AutoGenerateEndpointName", Leaf), ("EndpointName", Leaf)]),
+            ),
+            ("ModelDeployResult", Struct(&[("EndpointName", Leaf)])),
+            (
+                "BestCandidateProperties",
+                Struct(&[
+                    ("ModelInsightsJsonReportPath", Leaf),
+                    ("ExplainabilityJsonReportPath", Leaf),
+                ]),
+            ),
+        ]),
+        examples: &[
+            "BestCandidate.InferenceContainers[0].ModelDataUrl",
+            "BestCandidate.CandidateName",
+            "BestCandidateProperties.ModelInsightsJsonReportPath",
+        ],
+    };
 }
 
 #[cfg(test)]

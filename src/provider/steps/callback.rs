@@ -18,6 +18,7 @@ use super::lambda::{
     compile_inputs, compile_outputs, inputs_attribute, output_block, outputs_export,
 };
 use super::{Export, StepKind};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -57,12 +58,25 @@ pub fn check_queue_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+impl StepTypeFacts for Callback {
+    fn step_type(&self) -> &'static str {
+        "Callback"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
+    fn string_maps(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+}
+
 impl StepKind for Callback {
     fn type_name(&self) -> &'static str {
         "sagemaker_callback_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "Callback"
     }
     fn description(&self) -> &'static str {
         "A callback step: sends `inputs` and a callback token to an SQS queue and waits until the consumer calls `SendPipelineExecutionStepSuccess` (with the declared `outputs`) or `SendPipelineExecutionStepFailure`. Compiled at plan time; no API call."
@@ -98,6 +112,17 @@ impl StepKind for Callback {
     fn exports(&self) -> Vec<Export> {
         vec![outputs_export()]
     }
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a Callback step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    pub static TREE: StepProperties = StepProperties {
+        source: "the step's declared outputs",
+        root: Struct(&[("OutputParameters", Map)]),
+        examples: &["OutputParameters['<output name>']"],
+    };
 }
 
 #[cfg(test)]

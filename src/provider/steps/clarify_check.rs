@@ -23,6 +23,7 @@ use super::quality_check::{
     baseline_keys, check_job_arguments, check_job_block, check_type, s3_input, s3_uri,
 };
 use super::StepKind;
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -35,12 +36,28 @@ const CONFIG_FILE: &str = "analysis_config.json";
 
 // ---- schema -------------------------------------------------------------------------------
 
+impl StepTypeFacts for ClarifyCheck {
+    fn step_type(&self) -> &'static str {
+        "ClarifyCheck"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
+        step_type::set_default(args, "RoleArn", &d.role_arn);
+        step_type::processing_volume_key(args, d);
+    }
+    fn string_maps(&self) -> &'static [&'static str] {
+        &["Environment"]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        Some(&["RoleArn"])
+    }
+}
+
 impl StepKind for ClarifyCheck {
     fn type_name(&self) -> &'static str {
         "sagemaker_clarify_check_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "ClarifyCheck"
     }
     fn description(&self) -> &'static str {
         "A Clarify check step: a SageMaker Clarify job that computes data bias, model bias or model explainability constraints, checks them for drift against a baseline and can register them as the new baseline. Compiled at plan time; no API call."
@@ -124,6 +141,20 @@ impl StepKind for ClarifyCheck {
             _ => {}
         }
     }
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a ClarifyCheck step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    pub static TREE: StepProperties = StepProperties {
+        source: "a clarify check step's baselines",
+        root: Struct(&[
+            ("CalculatedBaselineConstraints", Leaf),
+            ("BaselineUsedForDriftCheckConstraints", Leaf),
+        ]),
+        examples: &["CalculatedBaselineConstraints", "BaselineUsedForDriftCheckConstraints"],
+    };
 }
 
 #[cfg(test)]

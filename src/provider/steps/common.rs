@@ -240,7 +240,7 @@ impl Ctx {
         };
         let literal = match obj.get(attr) {
             None | Some(Value::Null) => return default.map(Json::from),
-            Some(Value::String(s)) if !s.contains("{{") => Some(s.trim().to_string()),
+            Some(Value::String(s)) if !expr::has_expression(s) => Some(s.trim().to_string()),
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
@@ -300,7 +300,7 @@ impl Ctx {
 
     /// The check of [`Ctx::instance_type`] for a value already read; `None` when invalid.
     pub fn check_instance_type(&mut self, s: &str, kind: JobKind, at: AttrPath) -> Option<()> {
-        if s.contains("{{") {
+        if expr::has_expression(s) {
             return Some(());
         }
         match instance_types::check_for(kind, s) {

@@ -21,6 +21,7 @@ use super::common::{string_list, Ctx};
 use super::{Export, StepKind};
 use crate::compiler::condition::compile_condition;
 use crate::compiler::definition::valid_entity_name;
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -102,12 +103,25 @@ fn branch_step(text: &str, path: AttrPath, ctx: &mut Ctx, seen: &mut Seen) -> Op
     ok.then_some(v)
 }
 
+impl StepTypeFacts for Condition {
+    fn step_type(&self) -> &'static str {
+        "Condition"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
+    fn string_maps(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+}
+
 impl StepKind for Condition {
     fn type_name(&self) -> &'static str {
         "sagemaker_condition_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "Condition"
     }
     fn description(&self) -> &'static str {
         "A condition step: evaluates `conditions` (all must hold) and runs `if_steps` when they do, `else_steps` otherwise. Branch steps are nested here and must not also be listed in the pipeline's `steps`. Compiled at plan time; no API call."
@@ -178,6 +192,17 @@ impl StepKind for Condition {
             value: |name, _| Value::string(format!("{{{{ Steps.{name}.Outcome }}}}")),
         }]
     }
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a Condition step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    pub static TREE: StepProperties = StepProperties {
+        source: "a condition step (only its outcome)",
+        root: Struct(&[("Outcome", Leaf)]),
+        examples: &["Outcome"],
+    };
 }
 
 #[cfg(test)]

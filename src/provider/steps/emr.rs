@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{put, string_list, string_map, Ctx};
 use super::StepKind;
 use crate::compiler::expr;
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -31,12 +32,25 @@ fn step_config_block() -> Block {
         .attr(Attribute::optional("properties", string_map(), "Java properties set when the step runs, e.g. `{ \"mapreduce.job.reduces\" = \"4\" }`; emitted as `[{Key, Value}]` sorted by key."))
 }
 
+impl StepTypeFacts for Emr {
+    fn step_type(&self) -> &'static str {
+        "EMR"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
+    fn string_maps(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+}
+
 impl StepKind for Emr {
     fn type_name(&self) -> &'static str {
         "sagemaker_emr_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "EMR"
     }
     fn description(&self) -> &'static str {
         "An EMR step: runs a Hadoop JAR step (e.g. Spark through `command-runner.jar`) on a running Amazon EMR cluster or on a cluster created for the step. Compiled at plan time; no API call."
@@ -223,6 +237,53 @@ fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
             None
         }
     }
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a EMR step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    /// The EMR `Step` shape (DescribeStep in the EMR API).
+    pub static TREE: StepProperties = StepProperties {
+        source: "the EMR DescribeStep response's Step",
+        root: Struct(&[
+            ("Id", Leaf),
+            ("Name", Leaf),
+            (
+                "Config",
+                Struct(&[
+                    ("Jar", Leaf),
+                    ("Properties", Map),
+                    ("MainClass", Leaf),
+                    ("Args", STRINGS),
+                ]),
+            ),
+            ("ActionOnFailure", Leaf),
+            (
+                "Status",
+                Struct(&[
+                    ("State", Leaf),
+                    ("StateChangeReason", Struct(&[("Code", Leaf), ("Message", Leaf)])),
+                    (
+                        "FailureDetails",
+                        Struct(&[("Reason", Leaf), ("Message", Leaf), ("LogFile", Leaf)]),
+                    ),
+                    (
+                        "Timeline",
+                        Struct(&[
+                            ("CreationDateTime", Leaf),
+                            ("StartDateTime", Leaf),
+                            ("EndDateTime", Leaf),
+                        ]),
+                    ),
+                ]),
+            ),
+            ("ExecutionRoleArn", Leaf),
+            ("LogUri", Leaf),
+            ("EncryptionKeyArn", Leaf),
+        ]),
+        examples: &["Id", "Status.State", "Status.FailureDetails.Reason", "Config.Args"],
+    };
 }
 
 #[cfg(test)]

@@ -11,13 +11,14 @@
 //! Only the step retry types (`Step.SERVICE_FAULT`, `Step.THROTTLING`) apply: the SDK takes a
 //! `StepRetryPolicy`.
 //!
-//! Layout: schema, compile, exports, tests.
+//! Layout: schema, facts for the pipeline compiler, compile, exports, property tree, tests.
 
 use serde_json::{json, Map, Value as Json};
 
 use super::common::{put, string_list, string_map, Ctx};
 use super::{Export, StepKind};
 use crate::compiler::expr;
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -52,12 +53,28 @@ fn hive_block() -> Block {
         ))
 }
 
+/// The job's runtime role is EMR Serverless's, not SageMaker's: nothing comes from
+/// `step_defaults` and there is no SageMaker role to check.
+impl StepTypeFacts for EmrServerless {
+    fn step_type(&self) -> &'static str {
+        "EMRServerless"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
+    /// The job run's `tags`: user-named keys.
+    fn string_maps(&self) -> &'static [&'static str] {
+        &["tags"]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+}
+
 impl StepKind for EmrServerless {
     fn type_name(&self) -> &'static str {
         "sagemaker_emr_serverless_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "EMRServerless"
     }
     fn description(&self) -> &'static str {
         "An EMR Serverless step: runs a Spark or Hive job on an Amazon EMR Serverless application, an existing one or one created for the step. Compiled at plan time; no API call."
@@ -263,6 +280,96 @@ fn json_object(text: &str, attr: &str, ctx: &mut Ctx) -> Option<Json> {
             None
         }
     }
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on this step type.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    const EMR_SERVERLESS_UTILIZATION: Shape =
+        Struct(&[("vCPUHour", Leaf), ("memoryGBHour", Leaf), ("storageGBHour", Leaf)]);
+
+    const EMR_SERVERLESS_IMAGE: Shape = Struct(&[
+        ("imageUri", Leaf),
+        ("resolvedImageDigest", Leaf),
+        ("applicationLevelDigestResolution", Leaf),
+    ]);
+
+    /// EMR Serverless GetJobRun (the SDK 3.x `EMRServerlessStep` properties): everything is under
+    /// `jobRun`, in EMR Serverless's camelCase.
+    pub static TREE: StepProperties = StepProperties {
+        source: "the EMR Serverless GetJobRun response",
+        root: Struct(&[(
+            "jobRun",
+            Struct(&[
+                ("applicationId", Leaf),
+                ("jobRunId", Leaf),
+                ("name", Leaf),
+                ("arn", Leaf),
+                ("createdBy", Leaf),
+                ("createdAt", Leaf),
+                ("updatedAt", Leaf),
+                ("executionRole", Leaf),
+                ("executionIamPolicy", Struct(&[("policy", Leaf), ("policyArns", STRINGS)])),
+                ("state", Leaf),
+                ("stateDetails", Leaf),
+                ("releaseLabel", Leaf),
+                // The request's overrides echoed back; deep and rarely referenced.
+                ("configurationOverrides", Any),
+                (
+                    "jobDriver",
+                    Struct(&[
+                        (
+                            "sparkSubmit",
+                            Struct(&[
+                                ("entryPoint", Leaf),
+                                ("entryPointArguments", STRINGS),
+                                ("sparkSubmitParameters", Leaf),
+                            ]),
+                        ),
+                        (
+                            "hive",
+                            Struct(&[
+                                ("query", Leaf),
+                                ("initQueryFile", Leaf),
+                                ("parameters", Leaf),
+                            ]),
+                        ),
+                    ]),
+                ),
+                ("tags", Map),
+                ("totalResourceUtilization", EMR_SERVERLESS_UTILIZATION),
+                (
+                    "networkConfiguration",
+                    Struct(&[("subnetIds", STRINGS), ("securityGroupIds", STRINGS)]),
+                ),
+                ("totalExecutionDurationSeconds", Leaf),
+                ("executionTimeoutMinutes", Leaf),
+                ("billedResourceUtilization", EMR_SERVERLESS_UTILIZATION),
+                ("mode", Leaf),
+                (
+                    "retryPolicy",
+                    Struct(&[("maxAttempts", Leaf), ("maxFailedAttemptsPerHour", Leaf)]),
+                ),
+                ("attempt", Leaf),
+                ("attemptCreatedAt", Leaf),
+                ("attemptUpdatedAt", Leaf),
+                ("startedAt", Leaf),
+                ("endedAt", Leaf),
+                ("queuedDurationMilliseconds", Leaf),
+                ("imageConfiguration", EMR_SERVERLESS_IMAGE),
+                // A map of worker type -> {imageConfiguration}.
+                ("workerTypeSpecifications", Any),
+                ("flexExecution", Struct(&[("enabled", Leaf)])),
+            ]),
+        )]),
+        examples: &[
+            "jobRun.jobRunId",
+            "jobRun.state",
+            "jobRun.arn",
+            "jobRun.totalExecutionDurationSeconds",
+        ],
+    };
 }
 
 #[cfg(test)]

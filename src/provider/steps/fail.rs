@@ -7,17 +7,31 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::Ctx;
 use super::StepKind;
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::tfvalue::{Type, Value};
 
 pub struct Fail;
 
+impl StepTypeFacts for Fail {
+    fn step_type(&self) -> &'static str {
+        "Fail"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::NotReferable
+    }
+    fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
+    fn string_maps(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+}
+
 impl StepKind for Fail {
     fn type_name(&self) -> &'static str {
         "sagemaker_fail_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "Fail"
     }
     fn description(&self) -> &'static str {
         "A fail step: stops the execution with status Failed and an error message. Compiled at plan time; no API call."

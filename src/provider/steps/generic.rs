@@ -16,39 +16,15 @@ use serde_json::{Map, Value as Json};
 
 use super::common::Ctx;
 use super::{Export, StepKind};
+use crate::compiler::dag::StepDefaults;
 use crate::compiler::expr;
+use crate::compiler::properties::PropertyTree;
+use crate::compiler::StepTypeFacts;
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
 
 pub struct Generic;
-
-/// Step types SageMaker knows today, used only to catch wrong capitalisation.
-const KNOWN_TYPES: &[&str] = &[
-    "Processing",
-    "Training",
-    "Transform",
-    "Tuning",
-    "Model",
-    "RegisterModel",
-    "Condition",
-    "Fail",
-    "Lambda",
-    "Callback",
-    "EMR",
-    "EMRServerless",
-    "QualityCheck",
-    "ClarifyCheck",
-    "AutoML",
-    "EndpointConfig",
-    "Endpoint",
-    "InferenceComponent",
-    "BedrockCustomModel",
-    "BedrockCustomModelDeployment",
-    "BedrockModelImport",
-    "BedrockProvisionedModelThroughput",
-    "Lineage",
-];
 
 /// Step-level keys `extra` may never set: the provider owns them (with the attribute to use).
 const OWNED_KEYS: &[(&str, &str)] = &[
@@ -77,7 +53,8 @@ pub fn check_type(t: &str) -> Result<(), String> {
     {
         return Err("a step type is a name of letters and digits such as \"EMRServerless\"".into());
     }
-    if let Some(k) = KNOWN_TYPES.iter().find(|k| k.eq_ignore_ascii_case(t) && **k != t) {
+    // The step types of the registry (typed and generic-only), to catch wrong capitalisation.
+    if let Some(k) = super::step_types().find(|k| k.eq_ignore_ascii_case(t) && *k != t) {
         return Err(format!("step types are case-sensitive: write {k:?}"));
     }
     Ok(())
@@ -123,13 +100,28 @@ fn json_object(cfg: &Value, attr: &str, example: &str, ctx: &mut Ctx) -> Option<
     }
 }
 
-impl StepKind for Generic {
-    fn type_name(&self) -> &'static str {
-        "sagemaker_step"
-    }
+/// `sagemaker_step` is not a step type but a way to write any of them: it is not in the
+/// registry, and the pipeline finds the facts of the `type` it names there.
+impl StepTypeFacts for Generic {
     /// The real type comes from the `type` attribute; see [`StepKind::compile`].
     fn step_type(&self) -> &'static str {
         ""
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Unmodelled
+    }
+    fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
+    fn string_maps(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+}
+
+impl StepKind for Generic {
+    fn type_name(&self) -> &'static str {
+        "sagemaker_step"
     }
     fn description(&self) -> &'static str {
         "Any SageMaker pipeline step, for step types without a dedicated resource (e.g. `EMRServerless`, `AutoML`, `Endpoint`): give its `type`, its `arguments` as JSON and any extra step-level keys. Compiled at plan time; no API call."

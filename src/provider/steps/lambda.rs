@@ -19,6 +19,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::{string_map, Ctx};
 use super::{Export, StepKind};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -224,12 +225,25 @@ pub fn check_function_arn(arn: &str) -> Result<(), String> {
     Ok(())
 }
 
+impl StepTypeFacts for Lambda {
+    fn step_type(&self) -> &'static str {
+        "Lambda"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
+    fn string_maps(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+}
+
 impl StepKind for Lambda {
     fn type_name(&self) -> &'static str {
         "sagemaker_lambda_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "Lambda"
     }
     fn description(&self) -> &'static str {
         "A Lambda step: invokes an existing AWS Lambda function with `inputs` and exposes the values it returns as `outputs`. The function's own timeout applies. Compiled at plan time; no API call."
@@ -265,6 +279,17 @@ impl StepKind for Lambda {
     fn exports(&self) -> Vec<Export> {
         vec![outputs_export()]
     }
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a Lambda step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    pub static TREE: StepProperties = StepProperties {
+        source: "the step's declared outputs",
+        root: Struct(&[("OutputParameters", Map)]),
+        examples: &["OutputParameters['<output name>']"],
+    };
 }
 
 #[cfg(test)]

@@ -7,6 +7,14 @@
 //! `depends_on_steps`, `cache`, `retry`, the computed `json`, and the exported `{{ }}`
 //! reference attributes. `json` is known at plan time whenever the step's inputs are known.
 //!
+//! [`REGISTRY`] is the one list of step types: each entry is a typed kind (its own file here,
+//! owning everything keyed by its `Type`: schema, compiled JSON, property tree, what it takes
+//! from `step_defaults`, string maps, role check, exported references) or a generic-only type
+//! (`generic_only.rs`: reachable through `sagemaker_step`). The resource list ([`all`]),
+//! `sagemaker_step`'s known types, the pipeline's DAG checks ([`step_type_facts`], passed to
+//! the compiler), the golden harness ([`compile_any`]) and the generated docs all derive from
+//! it. Adding a step type is one file and one line in [`REGISTRY`] (see ARCHITECTURE.md).
+//!
 //! Depends on `framework`, `compiler`. Must not call AWS.
 
 pub mod automl;
@@ -18,6 +26,7 @@ pub mod emr;
 pub mod emr_serverless;
 pub mod fail;
 pub mod generic;
+pub mod generic_only;
 pub mod instance_types;
 pub mod lambda;
 #[path = "model.rs"]
@@ -37,16 +46,19 @@ use serde_json::{Map, Value as Json};
 use super::model;
 use super::ProviderData;
 use crate::compiler::canonical;
+use crate::compiler::dag::StepDefaults;
+use crate::compiler::properties::PropertyTree;
+use crate::compiler::StepTypeFacts;
 use crate::framework::{Attribute, Block, Diagnostics, Outcome, PlanRequest, Resource, Schema};
 use crate::tfvalue::{Type, Value};
 pub use common::Ctx;
 
-/// What a step type adds to the common step resource.
-pub trait StepKind: Send + Sync + 'static {
+/// What a step type adds to the common step resource. Its [`StepTypeFacts`] (SageMaker's
+/// `Type`, property tree, `step_defaults`, string maps, role) are what the pipeline compiler
+/// knows of it.
+pub trait StepKind: StepTypeFacts + Send + Sync + 'static {
     /// The Terraform type name, e.g. `sagemaker_processing_step`.
     fn type_name(&self) -> &'static str;
-    /// SageMaker's `Type`, e.g. `Processing`.
-    fn step_type(&self) -> &'static str;
     fn description(&self) -> &'static str;
     /// The type's own attributes and blocks, added to the common ones.
     fn block(&self, b: Block) -> Block;
@@ -74,59 +86,142 @@ pub struct Export {
     pub value: fn(name: &str, cfg: &Value) -> Value,
 }
 
-pub struct StepResource<K: StepKind>(pub K);
+/// One step type the provider knows.
+pub enum StepType {
+    /// A step type with its own resource (`sagemaker_<type>_step`).
+    Typed(&'static dyn StepKind),
+    /// A step type written through `sagemaker_step` only.
+    GenericOnly(&'static generic_only::GenericOnly),
+}
+
+impl StepType {
+    /// What the pipeline compiler knows of this type.
+    pub fn facts(&self) -> &'static dyn StepTypeFacts {
+        match *self {
+            StepType::Typed(k) => k,
+            StepType::GenericOnly(g) => g,
+        }
+    }
+}
+
+/// Every step type, typed or generic-only: the one place a step type is registered.
+pub static REGISTRY: &[StepType] = &[
+    StepType::Typed(&processing::Processing),
+    StepType::Typed(&training::Training),
+    StepType::Typed(&transform::Transform),
+    StepType::Typed(&tuning::Tuning),
+    StepType::Typed(&model_step::ModelStep),
+    StepType::Typed(&register_model::RegisterModel),
+    StepType::Typed(&condition::Condition),
+    StepType::Typed(&fail::Fail),
+    StepType::Typed(&lambda::Lambda),
+    StepType::Typed(&callback::Callback),
+    StepType::Typed(&emr::Emr),
+    StepType::Typed(&quality_check::QualityCheck),
+    StepType::Typed(&clarify_check::ClarifyCheck),
+    StepType::Typed(&automl::AutoMl),
+    StepType::Typed(&emr_serverless::EmrServerless),
+    StepType::GenericOnly(&generic_only::ENDPOINT_CONFIG),
+    StepType::GenericOnly(&generic_only::ENDPOINT),
+    StepType::GenericOnly(&generic_only::INFERENCE_COMPONENT),
+    StepType::GenericOnly(&generic_only::BEDROCK_CUSTOM_MODEL),
+    StepType::GenericOnly(&generic_only::BEDROCK_CUSTOM_MODEL_DEPLOYMENT),
+    StepType::GenericOnly(&generic_only::BEDROCK_MODEL_IMPORT),
+    StepType::GenericOnly(&generic_only::BEDROCK_PROVISIONED_MODEL_THROUGHPUT),
+    StepType::GenericOnly(&generic_only::LINEAGE),
+];
+
+/// The resource kinds: the typed steps of [`REGISTRY`], then `sagemaker_step`.
+pub fn kinds() -> impl Iterator<Item = &'static dyn StepKind> {
+    REGISTRY
+        .iter()
+        .filter_map(|e| match e {
+            StepType::Typed(k) => Some(*k),
+            StepType::GenericOnly(_) => None,
+        })
+        .chain(std::iter::once(&generic::Generic as &'static dyn StepKind))
+}
+
+/// SageMaker `Type`s of every registered step type.
+pub fn step_types() -> impl Iterator<Item = &'static str> {
+    REGISTRY.iter().map(|e| e.facts().step_type())
+}
+
+/// The facts of a step `Type`, for the pipeline compiler ([`crate::compiler::StepTypes`]).
+pub fn step_type_facts(step_type: &str) -> Option<&'static dyn StepTypeFacts> {
+    REGISTRY.iter().map(StepType::facts).find(|f| f.step_type() == step_type)
+}
+
+/// The step resource of a Terraform type name.
+pub fn kind(type_name: &str) -> Option<StepResource<&'static dyn StepKind>> {
+    kinds().find(|k| k.type_name() == type_name).map(StepResource)
+}
 
 /// Every step resource this provider serves.
 pub fn all() -> Vec<Arc<dyn Resource<ProviderData>>> {
-    vec![
-        Arc::new(StepResource(processing::Processing)),
-        Arc::new(StepResource(fail::Fail)),
-        Arc::new(StepResource(lambda::Lambda)),
-        Arc::new(StepResource(callback::Callback)),
-        Arc::new(StepResource(condition::Condition)),
-        Arc::new(StepResource(generic::Generic)),
-        Arc::new(StepResource(tuning::Tuning)),
-        Arc::new(StepResource(emr::Emr)),
-        Arc::new(StepResource(quality_check::QualityCheck)),
-        Arc::new(StepResource(clarify_check::ClarifyCheck)),
-        Arc::new(StepResource(training::Training)),
-        Arc::new(StepResource(model_step::ModelStep)),
-        Arc::new(StepResource(register_model::RegisterModel)),
-        Arc::new(StepResource(transform::Transform)),
-        Arc::new(StepResource(automl::AutoMl)),
-        Arc::new(StepResource(emr_serverless::EmrServerless)),
-    ]
+    kinds().map(|k| Arc::new(StepResource(k)) as Arc<dyn Resource<ProviderData>>).collect()
 }
 
-/// Compiles a step configuration of any step type (golden tests, benchmarks).
+/// Compiles a step configuration of any step resource type as plan does (benchmarks); an
+/// unknown type name is an error.
 pub fn compile_any(type_name: &str, cfg: &Value) -> (Option<String>, Diagnostics) {
-    macro_rules! try_kind {
-        ($($k:expr),*) => {$(
-            if $k.type_name() == type_name {
-                return StepResource($k).compile(cfg);
-            }
-        )*};
+    match kind(type_name) {
+        Some(r) => r.compile(cfg),
+        None => {
+            let mut d = Diagnostics::new();
+            d.error(
+                format!("No step resource type {type_name:?}"),
+                "Use one of the step types the provider registers (provider::steps::REGISTRY).",
+            );
+            (None, d)
+        }
     }
-    try_kind!(
-        processing::Processing,
-        fail::Fail,
-        lambda::Lambda,
-        callback::Callback,
-        condition::Condition,
-        generic::Generic,
-        tuning::Tuning,
-        emr::Emr,
-        quality_check::QualityCheck,
-        clarify_check::ClarifyCheck,
-        training::Training,
-        model_step::ModelStep,
-        register_model::RegisterModel,
-        transform::Transform,
-        automl::AutoMl,
-        emr_serverless::EmrServerless
-    );
-    (None, Diagnostics::new())
 }
+
+/// A reference to a kind is the kind: the registry holds `&'static dyn StepKind`.
+impl<K: StepTypeFacts + ?Sized> StepTypeFacts for &'static K {
+    fn step_type(&self) -> &'static str {
+        (**self).step_type()
+    }
+    fn property_tree(&self) -> PropertyTree {
+        (**self).property_tree()
+    }
+    fn apply_step_defaults(&self, args: &mut Map<String, Json>, defaults: &StepDefaults) {
+        (**self).apply_step_defaults(args, defaults)
+    }
+    fn string_maps(&self) -> &'static [&'static str] {
+        (**self).string_maps()
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        (**self).role_path()
+    }
+}
+
+impl<K: StepKind + ?Sized> StepKind for &'static K {
+    fn type_name(&self) -> &'static str {
+        (**self).type_name()
+    }
+    fn description(&self) -> &'static str {
+        (**self).description()
+    }
+    fn block(&self, b: Block) -> Block {
+        (**self).block(b)
+    }
+    fn cacheable(&self) -> bool {
+        (**self).cacheable()
+    }
+    fn retryable(&self) -> bool {
+        (**self).retryable()
+    }
+    fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
+        (**self).compile(cfg, ctx, step)
+    }
+    fn exports(&self) -> Vec<Export> {
+        (**self).exports()
+    }
+}
+
+pub struct StepResource<K: StepKind>(pub K);
 
 impl<K: StepKind> StepResource<K> {
     pub fn full_schema(&self) -> Schema {
@@ -322,5 +417,175 @@ mod tests {
             ),
         ]);
         assert_eq!(validate(&cfg), vec!["property_file[0].output_name: Property file \"R\" names output \"o\", which this step does not have"]);
+    }
+
+    /// An escaped `\{{` is text, not a reference: a literal's checks still apply to it.
+    #[test]
+    fn escaped_braces_are_checked_as_literals() {
+        let cfg = processing(vec![("instance_type", Value::string("ml.m5.\\{{ Parameters.T }}"))]);
+        assert_eq!(
+            validate(&cfg),
+            vec!["instance_type: Invalid instance type \"ml.m5.\\\\{{ Parameters.T }}\""]
+        );
+        let cfg = processing(vec![("instance_type", Value::string("{{ Parameters.T }}"))]);
+        assert_eq!(validate(&cfg), Vec::<String>::new());
+    }
+
+    /// A path checked against the tree the registry holds for `ty`, as the pipeline does.
+    fn check_path(ty: &str, path: &str) -> Result<(), String> {
+        let tree = step_type_facts(ty).map_or(PropertyTree::Unmodelled, |f| f.property_tree());
+        crate::compiler::properties::check_property_path(ty, tree, path)
+    }
+
+    // Each step type's property tree (`mod properties` in its file), through the registry.
+    #[test]
+    fn valid_paths_per_type() {
+        let cases: &[(&str, &str)] = &[
+            ("Processing", "ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri"),
+            ("Processing", "ProcessingOutputConfig.Outputs[0].S3Output.S3Uri"),
+            ("Processing", "ProcessingInputs['code'].S3Input.S3Uri"),
+            ("Processing", "ProcessingJobName"),
+            ("Processing", "ProcessingJobArn"),
+            ("Processing", "ProcessingJobStatus"),
+            ("Processing", "ExitMessage"),
+            ("Processing", "FailureReason"),
+            ("Processing", "ProcessingResources.ClusterConfig.InstanceCount"),
+            ("Processing", "Environment['MODE']"),
+            ("Processing", "AppSpecification.ContainerArguments"),
+            ("Processing", "AppSpecification.ContainerArguments[1]"),
+            (
+                "Processing",
+                "ProcessingInputs[0].DatasetDefinition.AthenaDatasetDefinition.OutputS3Uri",
+            ),
+            ("Training", "ModelArtifacts.S3ModelArtifacts"),
+            ("Training", "TrainingJobName"),
+            ("Training", "TrainingJobArn"),
+            ("Training", "FinalMetricDataList['val:acc'].Value"),
+            ("Training", "HyperParameters['epochs']"),
+            ("Training", "OutputDataConfig.S3OutputPath"),
+            ("Training", "TrainingJobStatus"),
+            ("Training", "BillableTimeInSeconds"),
+            ("Training", "InputDataConfig[0].DataSource.S3DataSource.S3Uri"),
+            ("Training", "Environment['SM_INPUT_NOTEBOOK_NAME']"),
+            ("Training", "DebugRuleEvaluationStatuses[0].RuleEvaluationStatus"),
+            ("Transform", "TransformOutput.S3OutputPath"),
+            ("Transform", "TransformJobName"),
+            ("Transform", "TransformJobArn"),
+            ("Transform", "TransformJobStatus"),
+            ("Tuning", "BestTrainingJob.TrainingJobName"),
+            ("Tuning", "BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value"),
+            ("Tuning", "TrainingJobSummaries[3].TrainingJobName"),
+            ("Tuning", "HyperParameterTuningJobName"),
+            ("Tuning", "HyperParameterTuningJobArn"),
+            ("Tuning", "HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs"),
+            ("Model", "ModelName"),
+            ("Model", "ModelArn"),
+            ("Model", "PrimaryContainer.Environment['X']"),
+            ("RegisterModel", "ModelPackageArn"),
+            ("RegisterModel", "ModelPackageVersion"),
+            ("RegisterModel", "ModelPackageGroupName"),
+            ("RegisterModel", "ModelApprovalStatus"),
+            ("RegisterModel", "ModelPackageName"),
+            ("RegisterModel", "ModelMetrics.ModelQuality.Statistics.S3Uri"),
+            ("AutoML", "BestCandidateProperties.ModelInsightsJsonReportPath"),
+            ("Condition", "Outcome"),
+            ("Lambda", "OutputParameters['ticket']"),
+            ("Callback", "OutputParameters['approved']"),
+            ("EMR", "Id"),
+            ("EMR", "Name"),
+            ("EMR", "Status.State"),
+            ("EMR", "Status.FailureDetails.Reason"),
+            ("EMR", "Config.Args"),
+            ("EMR", "ActionOnFailure"),
+            ("QualityCheck", "CalculatedBaselineStatistics"),
+            ("QualityCheck", "BaselineUsedForDriftCheckConstraints"),
+            ("ClarifyCheck", "CalculatedBaselineConstraints"),
+            // Types not modelled here take any well-formed path.
+            ("EndpointConfig", "EndpointConfigArn"),
+            ("SomeFutureType", "Anything['x'][0].Goes"),
+        ];
+        for (ty, path) in cases {
+            assert_eq!(check_path(ty, path), Ok(()), "{ty} {path}");
+        }
+    }
+
+    #[test]
+    fn invalid_paths_explain_themselves() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("Training", "ModelArtifact.S3ModelArtifacts", "Did you mean `ModelArtifacts`?"),
+            ("Training", "modelartifacts.S3ModelArtifacts", "Did you mean `ModelArtifacts`?"),
+            ("Training", "Nope", "e.g. ModelArtifacts.S3ModelArtifacts"),
+            (
+                "Training",
+                "ModelArtifacts",
+                "is an object, not a value: continue with one of S3ModelArtifacts",
+            ),
+            ("Training", "ModelArtifacts.S3Uri", "`ModelArtifacts` has S3ModelArtifacts"),
+            ("Training", "HyperParameters", "is a map"),
+            ("Training", "HyperParameters[0]", "select an entry by key"),
+            ("Training", "HyperParameters['a'].b", "is a value and has no property `b`"),
+            ("Training", "TrainingJobName[0]", "cannot be indexed"),
+            ("Training", "FinalMetricDataList", "is a list"),
+            ("Training", "FinalMetricDataList['m']", "is an object"),
+            (
+                "Processing",
+                "ProcessingOutputConfig.Outputs['train'].S3Uri",
+                "`ProcessingOutputConfig.Outputs['train']` has OutputName, S3Output",
+            ),
+            (
+                "Processing",
+                "ProcessingOutputConfig.Outputs['train'].S3Output",
+                "continue with one of S3Uri",
+            ),
+            ("Processing", "ProcessingOutputConfig.Outputs[\"train\"]", "single quotes"),
+            ("Processing", "PropertyFiles.Report", "PropertyFiles.<file>.<json path>"),
+            ("Processing", "", "not a valid property path"),
+            ("Transform", "TransformOutput.S3Uri", "`TransformOutput` has S3OutputPath"),
+            ("Tuning", "BestTrainingJob.Name", "`BestTrainingJob` has"),
+            ("Model", "ModelNmae", "Did you mean `ModelName`?"),
+            ("RegisterModel", "ModelPackageARN", "Did you mean `ModelPackageArn`?"),
+            ("Condition", "Result", "Outcome"),
+            ("Lambda", "OutputParameters", "is a map"),
+            ("Lambda", "Outputs['x']", "OutputParameters['<output name>']"),
+            ("EMR", "Status", "continue with one of State"),
+            ("QualityCheck", "CalculatedBaselineConstraints.S3Uri", "is a value"),
+            ("Fail", "ErrorMessage", "no properties"),
+            ("SomeFutureType", "a..b", "not a valid property path"),
+        ];
+        for (ty, path, needle) in cases {
+            let e = check_path(ty, path).expect_err(path);
+            assert!(e.contains(needle), "{ty} {path}: {e}");
+        }
+    }
+
+    #[test]
+    fn never_panics() {
+        let pieces = [
+            "A",
+            ".",
+            "[",
+            "]",
+            "'",
+            "0",
+            "Outputs",
+            "ProcessingOutputConfig",
+            "S3Output",
+            "é",
+            " ",
+            "[0]",
+            "['x']",
+        ];
+        let types = ["Processing", "Training", "Tuning", "Lambda", "Fail", "X"];
+        let mut seed: u64 = 0xdeadbeefcafef00d;
+        for _ in 0..10_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = (seed % 8) as usize;
+            let p: String = (0..n)
+                .map(|k| pieces[((seed >> (k * 6)) % pieces.len() as u64) as usize])
+                .collect();
+            let _ = check_path(types[(seed % types.len() as u64) as usize], &p);
+        }
     }
 }

@@ -16,17 +16,40 @@ use serde_json::{Map, Value as Json};
 use super::common::{network_block, put, string_map, vpc_config, Ctx};
 use super::processing::tags;
 use super::{Export, StepKind};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::tfvalue::{Type, Value};
 
 pub struct ModelStep;
 
+impl StepTypeFacts for ModelStep {
+    fn step_type(&self) -> &'static str {
+        "Model"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
+        step_type::set_default(args, "ExecutionRoleArn", &d.role_arn);
+        if d.enable_network_isolation == Some(true) {
+            args.entry("EnableNetworkIsolation").or_insert(Json::Bool(true));
+        }
+        if let Some(v) = step_type::vpc(d) {
+            args.entry("VpcConfig").or_insert(v);
+        }
+        step_type::merge_tags(args, d);
+    }
+    fn string_maps(&self) -> &'static [&'static str] {
+        &["Environment"]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        Some(&["ExecutionRoleArn"])
+    }
+}
+
 impl StepKind for ModelStep {
     fn type_name(&self) -> &'static str {
         "sagemaker_model_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "Model"
     }
     fn description(&self) -> &'static str {
         "A model step: creates a SageMaker model from an inference image and model artifacts (CreateModel), for a later transform step. Compiled at plan time; no API call."
@@ -79,6 +102,29 @@ pub(super) fn container(cfg: &Value, ctx: &mut Ctx) -> Json {
     c.insert("Environment".into(), Json::Object(env));
     put(&mut c, "ModelDataUrl", ctx.s3_uri(cfg, "model_data_url", &root));
     Json::Object(c)
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a Model step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    /// DescribeModel.
+    pub static TREE: StepProperties = StepProperties {
+        source: "the DescribeModel response",
+        root: Struct(&[
+            ("ModelName", Leaf),
+            ("PrimaryContainer", CONTAINER),
+            ("Containers", List(&CONTAINER)),
+            ("InferenceExecutionConfig", Struct(&[("Mode", Leaf)])),
+            ("ExecutionRoleArn", Leaf),
+            ("VpcConfig", VPC_CONFIG),
+            ("CreationTime", Leaf),
+            ("ModelArn", Leaf),
+            ("EnableNetworkIsolation", Leaf),
+            ("DeploymentRecommendation", Any),
+        ]),
+        examples: &["ModelName", "ModelArn"],
+    };
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{self, network_block, put, string_list, string_map, Ctx};
 use super::instance_types::JobKind;
 use super::{Export, StepKind};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -81,12 +82,42 @@ fn property_file_block() -> Block {
         .attr(Attribute::required("path", Type::String, "File path relative to that output, e.g. `evaluation.json`."))
 }
 
+impl StepTypeFacts for Processing {
+    fn step_type(&self) -> &'static str {
+        "Processing"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
+        step_type::set_default(args, "RoleArn", &d.role_arn);
+        let net = step_type::child(args, "NetworkConfig");
+        if let Some(b) = d.enable_network_isolation {
+            net.entry("EnableNetworkIsolation").or_insert(Json::Bool(b));
+        }
+        if let Some(v) = step_type::vpc(d) {
+            net.entry("VpcConfig").or_insert(v);
+        }
+        if net.is_empty() {
+            args.remove("NetworkConfig");
+        }
+        step_type::processing_volume_key(args, d);
+        if let Some(out) = args.get_mut("ProcessingOutputConfig").and_then(Json::as_object_mut) {
+            step_type::set_default(out, "KmsKeyId", &d.output_kms_key_id);
+        }
+        step_type::merge_tags(args, d);
+    }
+    fn string_maps(&self) -> &'static [&'static str] {
+        &["Environment"]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        Some(&["RoleArn"])
+    }
+}
+
 impl StepKind for Processing {
     fn type_name(&self) -> &'static str {
         "sagemaker_processing_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "Processing"
     }
     fn description(&self) -> &'static str {
         "A processing step: runs a container (e.g. a scikit-learn script) on S3 data and uploads its outputs. Compiled at plan time; no API call."
@@ -143,7 +174,10 @@ impl StepKind for Processing {
         let mut entrypoint = ctx.string_list(cfg, "container_entrypoint", &root);
         if let Some(code) = &code {
             let file = code.rsplit('/').next().unwrap_or_default();
-            if !code.starts_with("s3://") || file.is_empty() || code.contains("{{") {
+            if !code.starts_with("s3://")
+                || file.is_empty()
+                || crate::compiler::expr::has_expression(code)
+            {
                 ctx.local_error(
                     AttrPath::root("code"),
                     format!("Invalid code location {code:?}"),
@@ -335,4 +369,107 @@ fn s3_input(
 pub fn tags(cfg: &Value) -> Option<Json> {
     let t = model::string_map(cfg, "tags").value().filter(|t| !t.is_empty())?;
     Some(Json::Array(t.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()))
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a Processing step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    /// DescribeProcessingJob.
+    pub static TREE: StepProperties = StepProperties {
+        source: "the DescribeProcessingJob response",
+        root: Struct(&[
+            (
+                "ProcessingInputs",
+                List(&Struct(&[
+                    ("InputName", Leaf),
+                    ("AppManaged", Leaf),
+                    (
+                        "S3Input",
+                        Struct(&[
+                            ("S3Uri", Leaf),
+                            ("LocalPath", Leaf),
+                            ("S3DataType", Leaf),
+                            ("S3InputMode", Leaf),
+                            ("S3DataDistributionType", Leaf),
+                            ("S3CompressionType", Leaf),
+                        ]),
+                    ),
+                    ("DatasetDefinition", Any),
+                ])),
+            ),
+            (
+                "ProcessingOutputConfig",
+                Struct(&[
+                    (
+                        "Outputs",
+                        List(&Struct(&[
+                            ("OutputName", Leaf),
+                            (
+                                "S3Output",
+                                Struct(&[
+                                    ("S3Uri", Leaf),
+                                    ("LocalPath", Leaf),
+                                    ("S3UploadMode", Leaf),
+                                ]),
+                            ),
+                            ("FeatureStoreOutput", Struct(&[("FeatureGroupName", Leaf)])),
+                            ("AppManaged", Leaf),
+                        ])),
+                    ),
+                    ("KmsKeyId", Leaf),
+                ]),
+            ),
+            ("ProcessingJobName", Leaf),
+            (
+                "ProcessingResources",
+                Struct(&[(
+                    "ClusterConfig",
+                    Struct(&[
+                        ("InstanceCount", Leaf),
+                        ("InstanceType", Leaf),
+                        ("VolumeSizeInGB", Leaf),
+                        ("VolumeKmsKeyId", Leaf),
+                    ]),
+                )]),
+            ),
+            ("StoppingCondition", Struct(&[("MaxRuntimeInSeconds", Leaf)])),
+            (
+                "AppSpecification",
+                Struct(&[
+                    ("ImageUri", Leaf),
+                    ("ContainerEntrypoint", STRINGS),
+                    ("ContainerArguments", STRINGS),
+                ]),
+            ),
+            ("Environment", Map),
+            (
+                "NetworkConfig",
+                Struct(&[
+                    ("EnableInterContainerTrafficEncryption", Leaf),
+                    ("EnableNetworkIsolation", Leaf),
+                    ("VpcConfig", VPC_CONFIG),
+                ]),
+            ),
+            ("RoleArn", Leaf),
+            ("ExperimentConfig", EXPERIMENT_CONFIG),
+            ("ProcessingJobArn", Leaf),
+            ("ProcessingJobStatus", Leaf),
+            ("ExitMessage", Leaf),
+            ("FailureReason", Leaf),
+            ("ProcessingEndTime", Leaf),
+            ("ProcessingStartTime", Leaf),
+            ("LastModifiedTime", Leaf),
+            ("CreationTime", Leaf),
+            ("MonitoringScheduleArn", Leaf),
+            ("AutoMLJobArn", Leaf),
+            ("TrainingJobArn", Leaf),
+        ]),
+        examples: &[
+            "ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri",
+            "ProcessingInputs['input-1'].S3Input.S3Uri",
+            "ProcessingJobName",
+            "ProcessingJobStatus",
+        ],
+    };
 }

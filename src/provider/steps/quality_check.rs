@@ -24,6 +24,7 @@ use super::common::{self, network_block, put, Ctx};
 use super::instance_types::JobKind;
 use super::StepKind;
 use crate::compiler::expr::{self, Scalar};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -48,12 +49,28 @@ pub(super) const OUTPUT_DIR: &str = "/opt/ml/processing/output";
 
 // ---- schema -------------------------------------------------------------------------------
 
+impl StepTypeFacts for QualityCheck {
+    fn step_type(&self) -> &'static str {
+        "QualityCheck"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
+        step_type::set_default(args, "RoleArn", &d.role_arn);
+        step_type::processing_volume_key(args, d);
+    }
+    fn string_maps(&self) -> &'static [&'static str] {
+        &["Environment"]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        Some(&["RoleArn"])
+    }
+}
+
 impl StepKind for QualityCheck {
     fn type_name(&self) -> &'static str {
         "sagemaker_quality_check_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "QualityCheck"
     }
     fn description(&self) -> &'static str {
         "A quality check step: a Model Monitor baselining job that computes data- or model-quality statistics and constraints, checks them for drift against a baseline and can register them as the new baseline. Compiled at plan time; no API call."
@@ -132,7 +149,7 @@ impl StepKind for QualityCheck {
                     "MODEL_QUALITY needs problem_type",
                     format!("Set problem_type to one of {PROBLEM_TYPES:?}."),
                 ),
-                Some(p) if !p.contains("{{") && !PROBLEM_TYPES.contains(&p.as_str()) => {
+                Some(p) if !expr::has_expression(&p) && !PROBLEM_TYPES.contains(&p.as_str()) => {
                     ctx.error(
                         AttrPath::root("problem_type"),
                         format!("Unknown problem_type {p:?}"),
@@ -142,7 +159,7 @@ impl StepKind for QualityCheck {
                 _ => {}
             }
             if let Some(t) = model::string(cfg, "probability_threshold_attribute").value() {
-                if !t.contains("{{") && t.trim().parse::<f64>().is_err() {
+                if !expr::has_expression(&t) && t.trim().parse::<f64>().is_err() {
                     ctx.error(
                         AttrPath::root("probability_threshold_attribute"),
                         format!("Invalid threshold {t:?}"),
@@ -248,7 +265,7 @@ fn dataset_format(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
 /// `<input dir>/<file>`); references are refused, as the SDK refuses pipeline variables here.
 fn script_file(ctx: &mut Ctx, attr: &str, uri: &str) -> String {
     let file = uri.rsplit('/').next().unwrap_or_default().to_string();
-    if !uri.starts_with("s3://") || file.is_empty() || uri.contains("{{") {
+    if !uri.starts_with("s3://") || file.is_empty() || expr::has_expression(uri) {
         ctx.error(
             AttrPath::root(attr),
             format!("Invalid script location {uri:?}"),
@@ -412,6 +429,22 @@ pub(super) fn baseline_keys(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, J
         "SuppliedBaselineConstraints".into(),
         s3_uri(ctx, cfg, "supplied_baseline_constraints", false).unwrap_or(Json::Null),
     );
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a QualityCheck step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    pub static TREE: StepProperties = StepProperties {
+        source: "a quality check step's baselines",
+        root: Struct(&[
+            ("CalculatedBaselineConstraints", Leaf),
+            ("CalculatedBaselineStatistics", Leaf),
+            ("BaselineUsedForDriftCheckConstraints", Leaf),
+            ("BaselineUsedForDriftCheckStatistics", Leaf),
+        ]),
+        examples: &["CalculatedBaselineStatistics", "BaselineUsedForDriftCheckConstraints"],
+    };
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use super::model_step::container;
 use super::processing::tags;
 use super::training::one_of;
 use super::{Export, StepKind};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -93,12 +94,27 @@ fn model_metrics_block() -> Block {
     b
 }
 
+impl StepTypeFacts for RegisterModel {
+    fn step_type(&self) -> &'static str {
+        "RegisterModel"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
+        step_type::merge_tags(args, d);
+    }
+    fn string_maps(&self) -> &'static [&'static str] {
+        &["Environment"]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+}
+
 impl StepKind for RegisterModel {
     fn type_name(&self) -> &'static str {
         "sagemaker_register_model_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "RegisterModel"
     }
     fn description(&self) -> &'static str {
         "A register-model step: adds a model version to a SageMaker model package group (the model registry), with its inference container, approval status and metrics. Compiled at plan time; no API call."
@@ -129,7 +145,10 @@ impl StepKind for RegisterModel {
         let mut args = Map::new();
 
         if let Some(g) = model::string(cfg, "model_package_group_name").value() {
-            if !g.contains("{{") && !g.starts_with("arn:") && !valid_group_name(&g) {
+            if !crate::compiler::expr::has_expression(&g)
+                && !g.starts_with("arn:")
+                && !valid_group_name(&g)
+            {
                 ctx.error(
                     AttrPath::root("model_package_group_name"),
                     format!("Invalid model package group name {g:?}"),
@@ -287,6 +306,74 @@ fn model_metrics(cfg: &Value, ctx: &mut Ctx) -> Option<Json> {
         return None;
     }
     Some(Json::Object(out))
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a RegisterModel step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    const USER_CONTEXT: Shape = Struct(&[
+        ("UserProfileArn", Leaf),
+        ("UserProfileName", Leaf),
+        ("DomainId", Leaf),
+        ("IamIdentity", Struct(&[("Arn", Leaf), ("PrincipalId", Leaf), ("SourceIdentity", Leaf)])),
+    ]);
+
+    /// DescribeModelPackage.
+    pub static TREE: StepProperties = StepProperties {
+        source: "the DescribeModelPackage response",
+        root: Struct(&[
+            ("ModelPackageName", Leaf),
+            ("ModelPackageGroupName", Leaf),
+            ("ModelPackageVersion", Leaf),
+            ("ModelPackageRegistrationType", Leaf),
+            ("ModelPackageArn", Leaf),
+            ("ModelPackageDescription", Leaf),
+            ("CreationTime", Leaf),
+            ("InferenceSpecification", Any),
+            ("SourceAlgorithmSpecification", Any),
+            ("ValidationSpecification", Any),
+            ("ModelPackageStatus", Leaf),
+            ("ModelPackageStatusDetails", Any),
+            ("CertifyForMarketplace", Leaf),
+            ("ModelApprovalStatus", Leaf),
+            ("CreatedBy", USER_CONTEXT),
+            (
+                "MetadataProperties",
+                Struct(&[
+                    ("CommitId", Leaf),
+                    ("Repository", Leaf),
+                    ("GeneratedBy", Leaf),
+                    ("ProjectId", Leaf),
+                ]),
+            ),
+            ("ModelMetrics", Any),
+            ("LastModifiedTime", Leaf),
+            ("LastModifiedBy", USER_CONTEXT),
+            ("ApprovalDescription", Leaf),
+            ("Domain", Leaf),
+            ("Task", Leaf),
+            ("SamplePayloadUrl", Leaf),
+            ("CustomerMetadataProperties", Map),
+            ("DriftCheckBaselines", Any),
+            ("AdditionalInferenceSpecifications", Any),
+            ("SkipModelValidation", Leaf),
+            ("SourceUri", Leaf),
+            ("SecurityConfig", Struct(&[("KmsKeyId", Leaf)])),
+            ("ModelCard", Struct(&[("ModelCardContent", Leaf), ("ModelCardStatus", Leaf)])),
+            (
+                "ModelLifeCycle",
+                Struct(&[("Stage", Leaf), ("StageStatus", Leaf), ("StageDescription", Leaf)]),
+            ),
+            ("ManagedStorageType", Leaf),
+        ]),
+        examples: &[
+            "ModelPackageArn",
+            "ModelPackageVersion",
+            "ModelPackageGroupName",
+            "ModelApprovalStatus",
+        ],
+    };
 }
 
 #[cfg(test)]

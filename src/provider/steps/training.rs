@@ -20,6 +20,7 @@ use super::common::{network_block, put, string_map, vpc_config, Ctx};
 use super::instance_types::JobKind;
 use super::processing::tags;
 use super::{Export, StepKind};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -27,11 +28,6 @@ use crate::tfvalue::{Type, Value};
 pub struct Training;
 
 // ---- shared helpers -----------------------------------------------------------------------
-
-/// Whether a string attribute value is meant as a runtime reference (holds `{{`).
-fn is_reference(s: &str) -> bool {
-    s.contains("{{")
-}
 
 /// An enumerated string field: a literal must be one of `allowed`; a `{{ }}` reference is
 /// passed through (SageMaker checks it at run time). `None` when the attribute is null.
@@ -43,7 +39,7 @@ pub(super) fn one_of(
     allowed: &[&str],
 ) -> Option<Json> {
     let s = model::string(obj, attr).value()?;
-    if !is_reference(&s) && !allowed.contains(&s.as_str()) {
+    if !crate::compiler::expr::has_expression(&s) && !allowed.contains(&s.as_str()) {
         ctx.local_error(
             path.clone().attr(attr),
             format!("Invalid {attr} {s:?}"),
@@ -89,12 +85,28 @@ fn metric_definition_block() -> Block {
         .attr(Attribute::required("regex", Type::String, "Regular expression whose first group is the value, e.g. `.*\\[[0-9]+\\].*#011validation-rmse:([-+]?[0-9]*\\.?[0-9]+)`."))
 }
 
+impl StepTypeFacts for Training {
+    fn step_type(&self) -> &'static str {
+        "Training"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
+        step_type::training_job_defaults(args, d);
+        step_type::merge_tags(args, d);
+    }
+    fn string_maps(&self) -> &'static [&'static str] {
+        &["HyperParameters", "Environment"]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        Some(&["RoleArn"])
+    }
+}
+
 impl StepKind for Training {
     fn type_name(&self) -> &'static str {
         "sagemaker_training_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "Training"
     }
     fn description(&self) -> &'static str {
         "A training step: runs a SageMaker training job (e.g. the built-in XGBoost image) on S3 channels and writes the model artifacts to `output_path`. Compiled at plan time; no API call."
@@ -352,6 +364,153 @@ fn metric_definitions(cfg: &Value, ctx: &mut Ctx) -> Vec<Json> {
         out.push(json!({ "Name": name, "Regex": regex }));
     }
     out
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a Training step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    /// DescribeTrainingJob.
+    pub static TREE: StepProperties = StepProperties {
+        source: "the DescribeTrainingJob response",
+        root: Struct(&[
+            ("TrainingJobName", Leaf),
+            ("TrainingJobArn", Leaf),
+            ("TuningJobArn", Leaf),
+            ("LabelingJobArn", Leaf),
+            ("AutoMLJobArn", Leaf),
+            ("ModelArtifacts", Struct(&[("S3ModelArtifacts", Leaf)])),
+            ("TrainingJobStatus", Leaf),
+            ("SecondaryStatus", Leaf),
+            ("FailureReason", Leaf),
+            ("HyperParameters", Map),
+            (
+                "AlgorithmSpecification",
+                Struct(&[
+                    ("TrainingImage", Leaf),
+                    ("AlgorithmName", Leaf),
+                    ("TrainingInputMode", Leaf),
+                    ("MetricDefinitions", List(&Struct(&[("Name", Leaf), ("Regex", Leaf)]))),
+                    ("EnableSageMakerMetricsTimeSeries", Leaf),
+                    ("ContainerEntrypoint", STRINGS),
+                    ("ContainerArguments", STRINGS),
+                    ("TrainingImageConfig", Any),
+                ]),
+            ),
+            ("RoleArn", Leaf),
+            ("InputDataConfig", List(&CHANNEL)),
+            (
+                "OutputDataConfig",
+                Struct(&[("KmsKeyId", Leaf), ("S3OutputPath", Leaf), ("CompressionType", Leaf)]),
+            ),
+            (
+                "ResourceConfig",
+                Struct(&[
+                    ("InstanceType", Leaf),
+                    ("InstanceCount", Leaf),
+                    ("VolumeSizeInGB", Leaf),
+                    ("VolumeKmsKeyId", Leaf),
+                    ("KeepAlivePeriodInSeconds", Leaf),
+                    (
+                        "InstanceGroups",
+                        List(&Struct(&[
+                            ("InstanceType", Leaf),
+                            ("InstanceCount", Leaf),
+                            ("InstanceGroupName", Leaf),
+                        ])),
+                    ),
+                    ("TrainingPlanArn", Leaf),
+                    ("InstancePlacementConfig", Any),
+                ]),
+            ),
+            (
+                "WarmPoolStatus",
+                Struct(&[
+                    ("Status", Leaf),
+                    ("ResourceRetainedBillableTimeInSeconds", Leaf),
+                    ("ReusedByJob", Leaf),
+                ]),
+            ),
+            ("VpcConfig", VPC_CONFIG),
+            (
+                "StoppingCondition",
+                Struct(&[
+                    ("MaxRuntimeInSeconds", Leaf),
+                    ("MaxWaitTimeInSeconds", Leaf),
+                    ("MaxPendingTimeInSeconds", Leaf),
+                ]),
+            ),
+            ("CreationTime", Leaf),
+            ("TrainingStartTime", Leaf),
+            ("TrainingEndTime", Leaf),
+            ("LastModifiedTime", Leaf),
+            (
+                "SecondaryStatusTransitions",
+                List(&Struct(&[
+                    ("Status", Leaf),
+                    ("StartTime", Leaf),
+                    ("EndTime", Leaf),
+                    ("StatusMessage", Leaf),
+                ])),
+            ),
+            (
+                "FinalMetricDataList",
+                List(&Struct(&[("MetricName", Leaf), ("Value", Leaf), ("Timestamp", Leaf)])),
+            ),
+            ("EnableNetworkIsolation", Leaf),
+            ("EnableInterContainerTrafficEncryption", Leaf),
+            ("EnableManagedSpotTraining", Leaf),
+            ("CheckpointConfig", Struct(&[("S3Uri", Leaf), ("LocalPath", Leaf)])),
+            ("TrainingTimeInSeconds", Leaf),
+            ("BillableTimeInSeconds", Leaf),
+            ("BillableTokenCount", Leaf),
+            (
+                "DebugHookConfig",
+                Struct(&[
+                    ("LocalPath", Leaf),
+                    ("S3OutputPath", Leaf),
+                    ("HookParameters", Map),
+                    (
+                        "CollectionConfigurations",
+                        List(&Struct(&[("CollectionName", Leaf), ("CollectionParameters", Map)])),
+                    ),
+                ]),
+            ),
+            ("ExperimentConfig", EXPERIMENT_CONFIG),
+            ("DebugRuleConfigurations", List(&RULE_CONFIGURATION)),
+            ("TensorBoardOutputConfig", Struct(&[("LocalPath", Leaf), ("S3OutputPath", Leaf)])),
+            ("DebugRuleEvaluationStatuses", List(&RULE_EVALUATION_STATUS)),
+            (
+                "ProfilerConfig",
+                Struct(&[
+                    ("S3OutputPath", Leaf),
+                    ("ProfilingIntervalInMilliseconds", Leaf),
+                    ("ProfilingParameters", Map),
+                    ("DisableProfiler", Leaf),
+                ]),
+            ),
+            ("ProfilerRuleConfigurations", List(&RULE_CONFIGURATION)),
+            ("ProfilerRuleEvaluationStatuses", List(&RULE_EVALUATION_STATUS)),
+            ("ProfilingStatus", Leaf),
+            ("Environment", Map),
+            ("RetryStrategy", Struct(&[("MaximumRetryAttempts", Leaf)])),
+            ("RemoteDebugConfig", Struct(&[("EnableRemoteDebug", Leaf)])),
+            ("InfraCheckConfig", Struct(&[("EnableInfraCheck", Leaf)])),
+            ("ServerlessJobConfig", Any),
+            ("MlflowConfig", Any),
+            ("ModelPackageConfig", Any),
+            ("MlflowDetails", Any),
+            ("ProgressInfo", Any),
+            ("OutputModelPackageArn", Leaf),
+        ]),
+        examples: &[
+            "ModelArtifacts.S3ModelArtifacts",
+            "FinalMetricDataList['validation:rmse'].Value",
+            "HyperParameters['epochs']",
+            "TrainingJobName",
+            "OutputDataConfig.S3OutputPath",
+        ],
+    };
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use super::instance_types::JobKind;
 use super::processing::tags;
 use super::training::one_of;
 use super::{Export, StepKind};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::tfvalue::{Type, Value};
 
@@ -39,12 +40,33 @@ fn input_block() -> Block {
         .attr(Attribute::optional("compression_type", Type::String, "`None` or `Gzip`."))
 }
 
+impl StepTypeFacts for Transform {
+    fn step_type(&self) -> &'static str {
+        "Transform"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
+        if let Some(r) = args.get_mut("TransformResources").and_then(Json::as_object_mut) {
+            step_type::set_default(r, "VolumeKmsKeyId", &d.volume_kms_key_id);
+        }
+        if let Some(o) = args.get_mut("TransformOutput").and_then(Json::as_object_mut) {
+            step_type::set_default(o, "KmsKeyId", &d.output_kms_key_id);
+        }
+        step_type::merge_tags(args, d);
+    }
+    fn string_maps(&self) -> &'static [&'static str] {
+        &["Environment"]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+}
+
 impl StepKind for Transform {
     fn type_name(&self) -> &'static str {
         "sagemaker_transform_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "Transform"
     }
     fn description(&self) -> &'static str {
         "A transform step: a batch transform job that runs a model over S3 data and writes the predictions to S3. Compiled at plan time; no API call."
@@ -156,6 +178,83 @@ impl StepKind for Transform {
             value: |name, _| Value::string(format!("{{{{ Steps.{name}.TransformOutput.S3OutputPath }}}}")),
         }]
     }
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a Transform step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    /// DescribeTransformJob.
+    pub static TREE: StepProperties = StepProperties {
+        source: "the DescribeTransformJob response",
+        root: Struct(&[
+            ("TransformJobName", Leaf),
+            ("TransformJobArn", Leaf),
+            ("TransformJobStatus", Leaf),
+            ("FailureReason", Leaf),
+            ("ModelName", Leaf),
+            ("MaxConcurrentTransforms", Leaf),
+            (
+                "ModelClientConfig",
+                Struct(&[("InvocationsTimeoutInSeconds", Leaf), ("InvocationsMaxRetries", Leaf)]),
+            ),
+            ("MaxPayloadInMB", Leaf),
+            ("BatchStrategy", Leaf),
+            ("Environment", Map),
+            (
+                "TransformInput",
+                Struct(&[
+                    (
+                        "DataSource",
+                        Struct(&[(
+                            "S3DataSource",
+                            Struct(&[("S3DataType", Leaf), ("S3Uri", Leaf)]),
+                        )]),
+                    ),
+                    ("ContentType", Leaf),
+                    ("CompressionType", Leaf),
+                    ("SplitType", Leaf),
+                ]),
+            ),
+            (
+                "TransformOutput",
+                Struct(&[
+                    ("S3OutputPath", Leaf),
+                    ("Accept", Leaf),
+                    ("AssembleWith", Leaf),
+                    ("KmsKeyId", Leaf),
+                ]),
+            ),
+            (
+                "DataCaptureConfig",
+                Struct(&[
+                    ("DestinationS3Uri", Leaf),
+                    ("KmsKeyId", Leaf),
+                    ("GenerateInferenceId", Leaf),
+                ]),
+            ),
+            (
+                "TransformResources",
+                Struct(&[
+                    ("InstanceType", Leaf),
+                    ("InstanceCount", Leaf),
+                    ("VolumeKmsKeyId", Leaf),
+                    ("TransformAmiVersion", Leaf),
+                ]),
+            ),
+            ("CreationTime", Leaf),
+            ("TransformStartTime", Leaf),
+            ("TransformEndTime", Leaf),
+            ("LabelingJobArn", Leaf),
+            ("AutoMLJobArn", Leaf),
+            (
+                "DataProcessing",
+                Struct(&[("InputFilter", Leaf), ("OutputFilter", Leaf), ("JoinSource", Leaf)]),
+            ),
+            ("ExperimentConfig", EXPERIMENT_CONFIG),
+        ]),
+        examples: &["TransformOutput.S3OutputPath", "TransformJobName", "TransformJobStatus"],
+    };
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use super::processing;
 use super::training::{self, DEFAULT_CHANNEL};
 use super::{Export, StepKind};
 use crate::compiler::expr;
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model::{self, Known};
 use crate::tfvalue::{Type, Value};
@@ -89,12 +90,30 @@ fn categorical_range_block() -> Block {
         ))
 }
 
+impl StepTypeFacts for Tuning {
+    fn step_type(&self) -> &'static str {
+        "Tuning"
+    }
+    fn property_tree(&self) -> PropertyTree {
+        PropertyTree::Modelled(&properties::TREE)
+    }
+    fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
+        if let Some(t) = args.get_mut("TrainingJobDefinition").and_then(Json::as_object_mut) {
+            step_type::training_job_defaults(t, d);
+        }
+        step_type::merge_tags(args, d);
+    }
+    fn string_maps(&self) -> &'static [&'static str] {
+        &["StaticHyperParameters", "Environment"]
+    }
+    fn role_path(&self) -> Option<&'static [&'static str]> {
+        Some(&["TrainingJobDefinition", "RoleArn"])
+    }
+}
+
 impl StepKind for Tuning {
     fn type_name(&self) -> &'static str {
         "sagemaker_tuning_step"
-    }
-    fn step_type(&self) -> &'static str {
-        "Tuning"
     }
     fn description(&self) -> &'static str {
         "A hyperparameter tuning step: runs many training jobs over hyperparameter ranges and keeps the best by an objective metric. Compiled at plan time; no API call."
@@ -174,7 +193,7 @@ impl StepKind for Tuning {
                 let metric = model::string(o, "metric_name").value().unwrap_or_default();
                 if metric.trim().is_empty() {
                     ctx.error(path.clone().attr("metric_name"), "Empty objective metric", "Name the metric to optimise, e.g. \"validation:auc\".");
-                } else if !metric_names.is_empty() && !metric_names.contains(&metric) && !metric.contains("{{") {
+                } else if !metric_names.is_empty() && !metric_names.contains(&metric) && !crate::compiler::expr::has_expression(&metric) {
                     // Metric definitions mean a custom algorithm, which reports only these.
                     let hint = crate::compiler::expr::did_you_mean(&metric, metric_names.iter().map(String::as_str))
                         .map(|c| format!("Did you mean '{c}'? "))
@@ -560,6 +579,74 @@ fn valid_channel_name(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && s.len() <= 64
         && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
+/// What `{{ Steps.<name>.<path> }}` may reference on a Tuning step.
+pub mod properties {
+    use crate::compiler::properties::shapes::*;
+
+    /// One training job of a tuning job (BestTrainingJob, TrainingJobSummaries[i]).
+    const TRAINING_JOB_SUMMARY: Shape = Struct(&[
+        ("TrainingJobDefinitionName", Leaf),
+        ("TrainingJobName", Leaf),
+        ("TrainingJobArn", Leaf),
+        ("TuningJobName", Leaf),
+        ("CreationTime", Leaf),
+        ("TrainingStartTime", Leaf),
+        ("TrainingEndTime", Leaf),
+        ("TrainingJobStatus", Leaf),
+        ("TunedHyperParameters", Map),
+        ("FailureReason", Leaf),
+        (
+            "FinalHyperParameterTuningJobObjectiveMetric",
+            Struct(&[("Type", Leaf), ("MetricName", Leaf), ("Value", Leaf)]),
+        ),
+        ("ObjectiveStatus", Leaf),
+    ]);
+
+    /// DescribeHyperParameterTuningJob plus ListTrainingJobsForHyperParameterTuningJob.
+    pub static TREE: StepProperties = StepProperties {
+        source: "the DescribeHyperParameterTuningJob and ListTrainingJobsForHyperParameterTuningJob responses",
+        root: Struct(&[
+            ("HyperParameterTuningJobName", Leaf),
+            ("HyperParameterTuningJobArn", Leaf),
+            ("HyperParameterTuningJobConfig", Any),
+            ("TrainingJobDefinition", Any),
+            ("TrainingJobDefinitions", Any),
+            ("HyperParameterTuningJobStatus", Leaf),
+            ("CreationTime", Leaf),
+            ("HyperParameterTuningEndTime", Leaf),
+            ("LastModifiedTime", Leaf),
+            (
+                "TrainingJobStatusCounters",
+                Struct(&[
+                    ("Completed", Leaf),
+                    ("InProgress", Leaf),
+                    ("RetryableError", Leaf),
+                    ("NonRetryableError", Leaf),
+                    ("Stopped", Leaf),
+                ]),
+            ),
+            ("ObjectiveStatusCounters", Struct(&[("Succeeded", Leaf), ("Pending", Leaf), ("Failed", Leaf)])),
+            ("BestTrainingJob", TRAINING_JOB_SUMMARY),
+            ("OverallBestTrainingJob", TRAINING_JOB_SUMMARY),
+            ("WarmStartConfig", Any),
+            ("Autotune", Struct(&[("Mode", Leaf)])),
+            ("FailureReason", Leaf),
+            (
+                "TuningJobCompletionDetails",
+                Struct(&[("NumberOfTrainingJobsObjectiveNotImproving", Leaf), ("ConvergenceDetectedTime", Leaf)]),
+            ),
+            ("ConsumedResources", Struct(&[("RuntimeInSeconds", Leaf)])),
+            ("TrainingJobSummaries", List(&TRAINING_JOB_SUMMARY)),
+        ]),
+        examples: &[
+            "BestTrainingJob.TrainingJobName",
+            "BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value",
+            "TrainingJobSummaries[0].TrainingJobName",
+            "HyperParameterTuningJobName",
+        ],
+    };
 }
 
 #[cfg(test)]

@@ -1,0 +1,146 @@
+//! What the pipeline compiler needs to know about one step type, asked through
+//! [`StepTypeFacts`]. The compiler holds no list of step types: the provider's step registry
+//! (`provider::steps::REGISTRY`, one entry per step type, each implemented in that type's own
+//! file) answers through a [`StepTypes`] lookup passed to [`super::definition::compile`] and the
+//! `dag` functions. A step whose `Type` the lookup does not know (a future type used through
+//! `sagemaker_step`) gets no `step_defaults`, no role check, and accepts any well-formed
+//! property path.
+//!
+//! Also here: the small helpers step types use to fill `step_defaults` into their `Arguments`.
+//!
+//! Pure: no IO, no async, never panics.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value as Json};
+
+use super::dag::StepDefaults;
+use super::expr;
+use super::properties::PropertyTree;
+
+/// One step type, as the pipeline compiler sees it. Every method is required: a step type
+/// that forgot one would silently get no defaults or no checks.
+pub trait StepTypeFacts: Send + Sync {
+    /// SageMaker's `Type`, e.g. `Processing`.
+    fn step_type(&self) -> &'static str;
+    /// What `{{ Steps.<name>.<path> }}` may reference on a step of this type.
+    fn property_tree(&self) -> PropertyTree;
+    /// Fills the pipeline's `step_defaults` (role, network isolation, VPC, KMS keys, tags) into
+    /// the step's `Arguments` where the type's API request takes them and the step sets none.
+    fn apply_step_defaults(&self, args: &mut Map<String, Json>, defaults: &StepDefaults);
+    /// The keys of string maps in the step (`Environment`, `HyperParameters`, ...): the
+    /// step compilers wrap a parameter reference there into a one-value `Std:Join` (the SDK's
+    /// `to_string`), which the pipeline undoes for String parameters, and their keys are
+    /// user-named, not API fields.
+    fn string_maps(&self) -> &'static [&'static str];
+    /// Where the IAM role the job runs as sits in `Arguments` (`["RoleArn"]`,
+    /// `["TrainingJobDefinition", "RoleArn"]`), for step types that cannot run without one;
+    /// checked after `step_defaults` are applied. `None` when the type takes no role.
+    fn role_path(&self) -> Option<&'static [&'static str]>;
+}
+
+/// Finds the facts of a step `Type`; `None` for types nobody registered.
+pub type StepTypes = fn(&str) -> Option<&'static dyn StepTypeFacts>;
+
+/// Sets `key` to the default `v` (which may hold `{{ }}` references) unless already set.
+pub fn set_default(obj: &mut Map<String, Json>, key: &str, v: &Option<String>) {
+    if let Some(v) = v {
+        obj.entry(key.to_string())
+            .or_insert_with(|| expr::compile_string(v).unwrap_or_else(|_| Json::String(v.clone())));
+    }
+}
+
+/// The object at `key`, created (or replaced, when not an object) as `{}`.
+pub fn child<'a>(obj: &'a mut Map<String, Json>, key: &str) -> &'a mut Map<String, Json> {
+    let e = obj.entry(key.to_string()).or_insert_with(|| json!({}));
+    if !e.is_object() {
+        *e = json!({});
+    }
+    e.as_object_mut().expect("just made an object")
+}
+
+/// The default `VpcConfig`, when subnets or security groups are given.
+pub fn vpc(d: &StepDefaults) -> Option<Json> {
+    (!d.subnets.is_empty() || !d.security_group_ids.is_empty())
+        .then(|| json!({"SecurityGroupIds": d.security_group_ids, "Subnets": d.subnets}))
+}
+
+/// Sets the default `RoleArn`, `EnableNetworkIsolation`, `VpcConfig` and the KMS keys of
+/// `ResourceConfig`/`OutputDataConfig` in a CreateTrainingJob-shaped object (a training step's
+/// `Arguments`, a tuning step's `TrainingJobDefinition`).
+pub fn training_job_defaults(t: &mut Map<String, Json>, d: &StepDefaults) {
+    set_default(t, "RoleArn", &d.role_arn);
+    if let Some(b) = d.enable_network_isolation {
+        t.entry("EnableNetworkIsolation").or_insert(Json::Bool(b));
+    }
+    if let Some(v) = vpc(d) {
+        t.entry("VpcConfig").or_insert(v);
+    }
+    set_default(child(t, "ResourceConfig"), "VolumeKmsKeyId", &d.volume_kms_key_id);
+    set_default(child(t, "OutputDataConfig"), "KmsKeyId", &d.output_kms_key_id);
+}
+
+/// Sets the default volume KMS key of `ProcessingResources.ClusterConfig`, when present.
+pub fn processing_volume_key(args: &mut Map<String, Json>, d: &StepDefaults) {
+    if let Some(cluster) = args
+        .get_mut("ProcessingResources")
+        .and_then(|r| r.get_mut("ClusterConfig"))
+        .and_then(Json::as_object_mut)
+    {
+        set_default(cluster, "VolumeKmsKeyId", &d.volume_kms_key_id);
+    }
+}
+
+/// Merges the default tags into `Tags` (`[{Key, Value}]`); a step's own tags win per key.
+pub fn merge_tags(args: &mut Map<String, Json>, d: &StepDefaults) {
+    if d.tags.is_empty() {
+        return;
+    }
+    let mut merged: BTreeMap<String, Json> =
+        d.tags.iter().map(|(k, v)| (k.clone(), Json::String(v.clone()))).collect();
+    if let Some(Json::Array(own)) = args.get("Tags") {
+        for t in own {
+            if let (Some(k), Some(v)) = (t.get("Key").and_then(Json::as_str), t.get("Value")) {
+                merged.insert(k.to_string(), v.clone());
+            }
+        }
+    }
+    args.insert(
+        "Tags".into(),
+        Json::Array(merged.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()),
+    );
+}
+
+/// Stand-ins for the provider's step registry in the compiler's own tests (the compiler must
+/// not depend on `provider`): what those tests need of each type.
+#[cfg(test)]
+pub(crate) fn test_types(ty: &str) -> Option<&'static dyn StepTypeFacts> {
+    struct Facts(&'static str, PropertyTree, &'static [&'static str]);
+    impl StepTypeFacts for Facts {
+        fn step_type(&self) -> &'static str {
+            self.0
+        }
+        fn property_tree(&self) -> PropertyTree {
+            self.1
+        }
+        fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
+            if self.0 == "Processing" {
+                set_default(args, "RoleArn", &d.role_arn);
+            }
+        }
+        fn string_maps(&self) -> &'static [&'static str] {
+            self.2
+        }
+        fn role_path(&self) -> Option<&'static [&'static str]> {
+            matches!(self.0, "Processing" | "Training").then_some(&["RoleArn"])
+        }
+    }
+    static FACTS: [Facts; 5] = [
+        Facts("Processing", PropertyTree::Unmodelled, &["Environment"]),
+        Facts("Training", PropertyTree::Unmodelled, &["HyperParameters", "Environment"]),
+        Facts("Fail", PropertyTree::NotReferable, &[]),
+        Facts("Lambda", PropertyTree::Unmodelled, &[]),
+        Facts("Condition", PropertyTree::Unmodelled, &[]),
+    ];
+    FACTS.iter().find(|f| f.0 == ty).map(|f| f as &dyn StepTypeFacts)
+}
