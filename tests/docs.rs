@@ -100,3 +100,22 @@ fn reference_docs_match_the_schemas() {
     assert!(stale.is_empty(), "reference docs out of date for {stale:?}: run UPDATE_EXPECT=1 cargo test --release --test docs");
     println!("{} reference pages", pages.len());
 }
+
+/// Every step resource of the registry has its reference page, and every page has its resource.
+#[test]
+fn every_step_resource_has_a_page() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/resources");
+    let names: Vec<&str> =
+        sagemaker_provider::provider::steps::kinds().map(|k| k.type_name()).collect();
+    for name in &names {
+        assert!(root.join(format!("{name}.md")).is_file(), "docs/resources/{name}.md is missing");
+    }
+    for page in std::fs::read_dir(&root).expect("docs/resources").flatten() {
+        let file = page.file_name().to_string_lossy().to_string();
+        let name = file.trim_end_matches(".md");
+        assert!(
+            names.contains(&name) || name == "sagemaker_ml_pipeline",
+            "docs/resources/{file} documents no resource"
+        );
+    }
+}

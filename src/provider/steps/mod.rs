@@ -419,6 +419,79 @@ mod tests {
         assert_eq!(validate(&cfg), vec!["property_file[0].output_name: Property file \"R\" names output \"o\", which this step does not have"]);
     }
 
+    /// The registry is the one list: every entry has its own `Type`, every resource its own
+    /// name, and the resource list and the type lookup are made from it.
+    #[test]
+    fn registry_entries_are_unique_and_complete() {
+        let types: Vec<&str> = step_types().collect();
+        let mut unique = types.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), types.len(), "a step Type is registered twice: {types:?}");
+        assert!(types.iter().all(|t| !t.is_empty()), "{types:?}");
+        let names: Vec<&str> = kinds().map(|k| k.type_name()).collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "a resource name is used twice: {names:?}");
+        assert!(
+            names.iter().all(|n| n.starts_with("sagemaker_") && n.ends_with("step")),
+            "{names:?}"
+        );
+        let served: Vec<&'static str> = all().iter().map(|r| r.type_name()).collect();
+        assert_eq!(served, names);
+        for t in &types {
+            let facts = step_type_facts(t).expect("registered");
+            assert_eq!(facts.step_type(), *t);
+        }
+        assert!(step_type_facts("NoSuchType").is_none());
+        // Every typed kind is found by its name, and compile_any refuses other names.
+        for n in &names {
+            assert!(kind(n).is_some(), "{n}");
+        }
+        let (json, d) = compile_any("sagemaker_no_such_step", &Value::Null);
+        assert!(json.is_none() && d.has_errors());
+    }
+
+    /// `sagemaker_step`'s known types are the registry's: each one's miscapitalisation is caught.
+    #[test]
+    fn generic_step_knows_every_registered_type() {
+        for t in step_types() {
+            assert_eq!(generic::check_type(t), Ok(()), "{t}");
+            let lower = t.to_ascii_lowercase();
+            let e = generic::check_type(&lower).expect_err(&lower);
+            assert!(e.contains(&format!("{t:?}")), "{lower}: {e}");
+        }
+    }
+
+    /// Each typed kind's facts are the ones the pipeline uses: a role is checked exactly for the
+    /// kinds that name where it sits, and `step_defaults` fill it there.
+    #[test]
+    fn role_paths_are_where_step_defaults_put_the_role() {
+        for k in kinds().filter(|k| !k.step_type().is_empty()) {
+            let Some(path) = k.role_path() else { continue };
+            let mut args = Map::new();
+            if path.len() > 1 {
+                args.insert(path[0].to_string(), Json::Object(Map::new()));
+            }
+            let d = StepDefaults {
+                role_arn: Some("arn:aws:iam::1:role/r".into()),
+                ..Default::default()
+            };
+            k.apply_step_defaults(&mut args, &d);
+            let mut at = Some(&Json::Object(args));
+            for p in path {
+                at = at.and_then(|a| a.get(p));
+            }
+            assert_eq!(
+                at.and_then(Json::as_str),
+                Some("arn:aws:iam::1:role/r"),
+                "{}",
+                k.type_name()
+            );
+        }
+    }
+
     /// An escaped `\{{` is text, not a reference: a literal's checks still apply to it.
     #[test]
     fn escaped_braces_are_checked_as_literals() {
