@@ -22,7 +22,6 @@ use serde_json::{json, Value as Json};
 
 use super::expr::{self, Reference};
 use super::properties::{self, PropertyTree};
-#[cfg(doc)]
 use super::step_type::StepTypeFacts;
 use super::step_type::StepTypes;
 use crate::framework::{AttrPath, Diagnostics};
@@ -470,8 +469,9 @@ fn check_reference(
                     .and_then(Json::as_array)
                     .map(|fs| fs.iter().filter_map(|f| f.get("PropertyFileName").and_then(Json::as_str)).collect())
                     .unwrap_or_default();
-                if ty != "Processing" || !declared.contains(&file.as_str()) {
-                    let fix = if ty != "Processing" {
+                let has_files = types(ty).is_some_and(|f| f.property_files());
+                if !has_files || !declared.contains(&file.as_str()) {
+                    let fix = if !has_files {
                         format!("Only processing steps have property files, and {step:?} is a {ty} step. Read the file from the processing step that writes it.")
                     } else if let Some(c) = expr::did_you_mean(file, declared.iter().copied()) {
                         format!("Did you mean '{c}'? Step {step:?} declares: {}.", listing(declared.iter().copied()))
@@ -487,7 +487,7 @@ fn check_reference(
                 }
             } else if let Err(why) = properties::check_property_path(ty, tree, path) {
                 diags.error_at(at.clone(), format!("{ctx} references a property {ty} steps do not have"), format!("{field}: Steps.{step}.{path}: {why}"));
-            } else if let Some((summary, detail)) = check_declared_names(target.step, ty, step, path) {
+            } else if let Some((summary, detail)) = check_declared_names(target.step, types(ty), step, path) {
                 diags.error_at(at.clone(), format!("{ctx} {summary}"), format!("{field}: {detail}"));
             }
             edges.entry(me.to_string()).or_default().insert(step.clone());
@@ -546,105 +546,32 @@ fn declared_names<'a>(step: &'a Json, list_path: &[&str], key: &str) -> Vec<&'a 
         .unwrap_or_default()
 }
 
-/// SageMaker's built-in algorithm images (the ECR repository name), which publish their own
-/// metrics: a training step running one needs no `metric_definition` for `FinalMetricDataList`.
-const BUILT_IN_ALGORITHM_REPOSITORIES: [&str; 17] = [
-    "xgboost",
-    "sagemaker-xgboost",
-    "linear-learner",
-    "kmeans",
-    "pca",
-    "factorization-machines",
-    "ntm",
-    "lda",
-    "randomcutforest",
-    "knn",
-    "object2vec",
-    "ipinsights",
-    "blazingtext",
-    "image-classification",
-    "object-detection",
-    "semantic-segmentation",
-    "forecasting-deepar",
-];
-
-fn built_in_algorithm(training_image: Option<&Json>) -> bool {
-    let Some(image) = training_image.and_then(Json::as_str) else {
-        // A reference: the image is only known at run time.
-        return training_image.is_some();
-    };
-    let repo = image
-        .rsplit_once(".amazonaws.com/")
-        .or_else(|| image.rsplit_once(".amazonaws.com.cn/"))
-        .map_or("", |(_, r)| r);
-    let repo = repo.split([':', '@']).next().unwrap_or("");
-    BUILT_IN_ALGORITHM_REPOSITORIES.contains(&repo)
-}
-
-/// A reference into a list the referenced step declares by name (a processing step's outputs
-/// and inputs, a training step's metrics, a Lambda or callback step's outputs) must name an
-/// element that step has. `(summary tail, detail)` when it does not.
+/// A reference into a list the referenced step declares by name (its type's
+/// [`StepTypeFacts::named_lists`]: a processing step's outputs and inputs, a training step's
+/// metrics, a Lambda or callback step's outputs) must name an element that step has.
+/// `(summary tail, detail)` when it does not.
 fn check_declared_names(
     target: &Json,
-    ty: &str,
+    facts: Option<&dyn StepTypeFacts>,
     step: &str,
     path: &str,
 ) -> Option<(String, String)> {
+    let lists = facts?.named_lists();
+    if lists.is_empty() {
+        return None;
+    }
     let segments = expr::parse_path(path).ok()?;
-    let first = segments.first()?;
-    let (what, seg, names, fix): (&str, &expr::PathSegment, Vec<&str>, String) = match (
-        ty,
-        first.name.as_str(),
-    ) {
-        ("Processing", "ProcessingOutputConfig") => {
-            let seg = segments.get(1).filter(|s| s.name == "Outputs")?;
-            let names = declared_names(
-                target,
-                &["Arguments", "ProcessingOutputConfig", "Outputs"],
-                "OutputName",
-            );
-            (
-                "output",
-                seg,
-                names,
-                format!("Add an output {{ name = \"...\" source = \"/opt/ml/processing/...\" destination = \"s3://...\" }} block to step {step:?}, or use one it has"),
-            )
-        }
-        ("Processing", "ProcessingInputs") => {
-            let names = declared_names(target, &["Arguments", "ProcessingInputs"], "InputName");
-            ("input", first, names, format!("Use an input step {step:?} has"))
-        }
-        ("Training", "FinalMetricDataList") => {
-            let names = declared_names(
-                target,
-                &["Arguments", "AlgorithmSpecification", "MetricDefinitions"],
-                "Name",
-            );
-            if names.is_empty()
-                && built_in_algorithm(
-                    target
-                        .get("Arguments")
-                        .and_then(|a| a.get("AlgorithmSpecification"))
-                        .and_then(|a| a.get("TrainingImage")),
-                )
-            {
-                return None;
-            }
-            ("metric", first, names, format!("Add a metric_definition {{ name = \"...\" regex = \"...\" }} block to step {step:?}, or use a metric it defines"))
-        }
-        ("Lambda" | "Callback", "OutputParameters") => {
-            let names = declared_names(target, &["OutputParameters"], "OutputName");
-            (
-                "output",
-                first,
-                names,
-                format!(
-                    "Add an output {{ name = \"...\" }} block to step {step:?}, or use one it has"
-                ),
-            )
-        }
-        _ => return None,
-    };
+    let list = lists.iter().find(|l| {
+        l.property.len() <= segments.len()
+            && l.property.iter().zip(&segments).all(|(p, s)| *p == s.name)
+    })?;
+    let seg = &segments[list.property.len() - 1];
+    let names = declared_names(target, list.declared_at, list.key);
+    if names.is_empty() && list.unchecked_when_none.is_some_and(|f| f(target)) {
+        return None;
+    }
+    let what = list.what;
+    let fix = list.fix.replace("{step}", &format!("{step:?}"));
     match seg.indexes.first()? {
         expr::Index::Key(k) if !names.contains(&k.as_str()) => Some((
             format!("references {what} '{k}', which step {step:?} does not declare"),
@@ -754,7 +681,8 @@ pub fn check_types(
         collect(s, i, None, &mut found);
     }
     let mut types = Types { params: param_types, outputs: BTreeMap::new() };
-    for f in found.iter().filter(|f| matches!(type_of(f.step), "Lambda" | "Callback")) {
+    // Steps with typed outputs (Lambda, callback) declare them in `OutputParameters`.
+    for f in &found {
         for o in f.step.get("OutputParameters").and_then(Json::as_array).into_iter().flatten() {
             if let Some(name) = o.get("OutputName").and_then(Json::as_str) {
                 let ty = o.get("OutputType").and_then(Json::as_str).unwrap_or("String");

@@ -37,6 +37,30 @@ pub trait StepTypeFacts: Send + Sync {
     /// `["TrainingJobDefinition", "RoleArn"]`), for step types that cannot run without one;
     /// checked after `step_defaults` are applied. `None` when the type takes no role.
     fn role_path(&self) -> Option<&'static [&'static str]>;
+    /// The lists this type declares by name that references select from (a processing step's
+    /// outputs, a training step's metrics): a reference must name an element the step has.
+    fn named_lists(&self) -> &'static [NamedList];
+    /// Whether steps of this type declare property files (`PropertyFiles`) others can read
+    /// with `{{ Steps.<name>.PropertyFiles.<file>.<json path> }}`.
+    fn property_files(&self) -> bool;
+}
+
+/// A list a step declares by name, selected by references with `['name']` or `[i]`.
+pub struct NamedList {
+    /// The property path to the list, e.g. `["ProcessingOutputConfig", "Outputs"]`.
+    pub property: &'static [&'static str],
+    /// Where the step object declares the elements, e.g.
+    /// `["Arguments", "ProcessingOutputConfig", "Outputs"]`.
+    pub declared_at: &'static [&'static str],
+    /// The element's name key there, e.g. `OutputName`.
+    pub key: &'static str,
+    /// What an element is called in messages, e.g. `output`.
+    pub what: &'static str,
+    /// How to declare one, for messages; `{step}` stands for the quoted step name.
+    pub fix: &'static str,
+    /// When the step declares none: whether the list is known anyway (a built-in algorithm
+    /// publishes its own metrics), so no name is checked.
+    pub unchecked_when_none: Option<fn(&Json) -> bool>,
 }
 
 /// Finds the facts of a step `Type`; `None` for types nobody registered.
@@ -133,6 +157,52 @@ pub(crate) fn test_types(ty: &str) -> Option<&'static dyn StepTypeFacts> {
         }
         fn role_path(&self) -> Option<&'static [&'static str]> {
             matches!(self.0, "Processing" | "Training").then_some(&["RoleArn"])
+        }
+        fn named_lists(&self) -> &'static [NamedList] {
+            match self.0 {
+                "Processing" => &[
+                    NamedList {
+                        property: &["ProcessingOutputConfig", "Outputs"],
+                        declared_at: &["Arguments", "ProcessingOutputConfig", "Outputs"],
+                        key: "OutputName",
+                        what: "output",
+                        fix: "Add an output to step {step}",
+                        unchecked_when_none: None,
+                    },
+                    NamedList {
+                        property: &["ProcessingInputs"],
+                        declared_at: &["Arguments", "ProcessingInputs"],
+                        key: "InputName",
+                        what: "input",
+                        fix: "Use an input step {step} has",
+                        unchecked_when_none: None,
+                    },
+                ],
+                "Training" => &[NamedList {
+                    property: &["FinalMetricDataList"],
+                    declared_at: &["Arguments", "AlgorithmSpecification", "MetricDefinitions"],
+                    key: "Name",
+                    what: "metric",
+                    fix: "Add a metric_definition to step {step}",
+                    unchecked_when_none: Some(|s| {
+                        s.pointer("/Arguments/AlgorithmSpecification/TrainingImage")
+                            .and_then(Json::as_str)
+                            .is_some_and(|i| i.contains("xgboost"))
+                    }),
+                }],
+                "Lambda" => &[NamedList {
+                    property: &["OutputParameters"],
+                    declared_at: &["OutputParameters"],
+                    key: "OutputName",
+                    what: "output",
+                    fix: "Add an output to step {step}",
+                    unchecked_when_none: None,
+                }],
+                _ => &[],
+            }
+        }
+        fn property_files(&self) -> bool {
+            self.0 == "Processing"
         }
     }
     static FACTS: [Facts; 5] = [

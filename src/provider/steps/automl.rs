@@ -27,7 +27,8 @@ use super::processing::tags;
 use super::training::one_of;
 use super::{Export, StepKind};
 use crate::compiler::expr::Scalar;
-use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
+use crate::compiler::step_type::{self, NamedList};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -112,6 +113,13 @@ impl StepTypeFacts for AutoMl {
     }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         Some(&["RoleArn"])
+    }
+    /// No list of this type's properties is selected by a name the step declares.
+    fn named_lists(&self) -> &'static [NamedList] {
+        &[]
+    }
+    fn property_files(&self) -> bool {
+        false
     }
 }
 
@@ -588,5 +596,31 @@ mod tests {
 
     fn env_holder(v: Value) -> Value {
         Value::object([("e", v)])
+    }
+
+    /// Its property tree: the paths later steps use, and mistakes explained.
+    #[test]
+    fn property_paths() {
+        use crate::compiler::properties::check_property_path;
+        let tree = AutoMl.property_tree();
+        for ok in [
+            "BestCandidate.InferenceContainers[0].Environment['MODEL_NAME']",
+            "BestCandidate.InferenceContainers[0].ModelDataUrl",
+            "BestCandidate.CandidateProperties.CandidateMetrics[0].Value",
+            "BestCandidate.FinalAutoMLJobObjectiveMetric.Value",
+            "InputDataConfig[0].DataSource.S3DataSource.S3Uri",
+            "AutoMLJobConfig.SecurityConfig.VpcConfig.Subnets",
+            "BestCandidateProperties.ExplainabilityJsonReportPath",
+        ] {
+            assert_eq!(check_property_path("AutoML", tree, ok), Ok(()), "{ok}");
+        }
+        for (bad, needle) in [
+            ("BestCandidate.InferenceContainers[0].Image.Uri", "is a value"),
+            ("BestCandidate", "continue"),
+            ("BestCandidate.InferenceContainer[0].Image", "Did you mean `InferenceContainers`?"),
+        ] {
+            let e = check_property_path("AutoML", tree, bad).expect_err(bad);
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
     }
 }

@@ -18,7 +18,7 @@ use super::lambda::{
     compile_inputs, compile_outputs, inputs_attribute, output_block, outputs_export,
 };
 use super::{Export, StepKind};
-use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -71,6 +71,19 @@ impl StepTypeFacts for Callback {
     }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
+    }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[step_type::NamedList {
+            property: &["OutputParameters"],
+            declared_at: &["OutputParameters"],
+            key: "OutputName",
+            what: "output",
+            fix: "Add an output { name = \"...\" } block to step {step}, or use one it has",
+            unchecked_when_none: None,
+        }]
+    }
+    fn property_files(&self) -> bool {
+        false
     }
 }
 

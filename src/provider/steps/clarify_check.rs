@@ -53,6 +53,12 @@ impl StepTypeFacts for ClarifyCheck {
     fn role_path(&self) -> Option<&'static [&'static str]> {
         Some(&["RoleArn"])
     }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[]
+    }
+    fn property_files(&self) -> bool {
+        false
+    }
 }
 
 impl StepKind for ClarifyCheck {

@@ -21,7 +21,7 @@ use super::common::{string_list, Ctx};
 use super::{Export, StepKind};
 use crate::compiler::condition::compile_condition;
 use crate::compiler::definition::valid_entity_name;
-use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -116,6 +116,12 @@ impl StepTypeFacts for Condition {
     }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
+    }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[]
+    }
+    fn property_files(&self) -> bool {
+        false
     }
 }
 

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{put, string_list, string_map, Ctx};
 use super::StepKind;
 use crate::compiler::expr;
-use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -45,6 +45,12 @@ impl StepTypeFacts for Emr {
     }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
+    }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[]
+    }
+    fn property_files(&self) -> bool {
+        false
     }
 }
 

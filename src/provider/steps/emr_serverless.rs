@@ -18,6 +18,7 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{put, string_list, string_map, Ctx};
 use super::{Export, StepKind};
 use crate::compiler::expr;
+use crate::compiler::step_type::NamedList;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -69,6 +70,13 @@ impl StepTypeFacts for EmrServerless {
     }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
+    }
+    /// No list of this type's properties is selected by a name the step declares.
+    fn named_lists(&self) -> &'static [NamedList] {
+        &[]
+    }
+    fn property_files(&self) -> bool {
+        false
     }
 }
 
@@ -434,5 +442,31 @@ mod tests {
                 "configuration_overrides: configuration_overrides must be a JSON object",
             ]
         );
+    }
+
+    /// Its property tree: the paths later steps use, and mistakes explained.
+    #[test]
+    fn property_paths() {
+        use crate::compiler::properties::check_property_path;
+        let tree = EmrServerless.property_tree();
+        for ok in [
+            "jobRun.jobRunId",
+            "jobRun.state",
+            "jobRun.arn",
+            "jobRun.tags['team']",
+            "jobRun.jobDriver.sparkSubmit.entryPointArguments[0]",
+            "jobRun.totalResourceUtilization.vCPUHour",
+            "jobRun.configurationOverrides.monitoringConfiguration",
+        ] {
+            assert_eq!(check_property_path("EMRServerless", tree, ok), Ok(()), "{ok}");
+        }
+        for (bad, needle) in [
+            ("JobRun.state", "Did you mean `jobRun`?"),
+            ("jobRun", "continue"),
+            ("jobRun.State", "Did you mean `state`?"),
+        ] {
+            let e = check_property_path("EMRServerless", tree, bad).expect_err(bad);
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
     }
 }

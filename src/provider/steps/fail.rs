@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::Ctx;
 use super::StepKind;
-use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::tfvalue::{Type, Value};
 
@@ -26,6 +26,12 @@ impl StepTypeFacts for Fail {
     }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
+    }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[]
+    }
+    fn property_files(&self) -> bool {
+        false
     }
 }
 

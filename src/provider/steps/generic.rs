@@ -19,6 +19,7 @@ use super::{Export, StepKind};
 use crate::compiler::dag::StepDefaults;
 use crate::compiler::expr;
 use crate::compiler::properties::PropertyTree;
+use crate::compiler::step_type;
 use crate::compiler::StepTypeFacts;
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -116,6 +117,12 @@ impl StepTypeFacts for Generic {
     }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
+    }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[]
+    }
+    fn property_files(&self) -> bool {
+        false
     }
 }
 

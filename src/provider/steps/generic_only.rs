@@ -11,6 +11,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::compiler::dag::StepDefaults;
 use crate::compiler::properties::PropertyTree;
+use crate::compiler::step_type;
 use crate::compiler::StepTypeFacts;
 
 /// A step type without a typed resource.
@@ -34,6 +35,12 @@ impl StepTypeFacts for GenericOnly {
     }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
+    }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[]
+    }
+    fn property_files(&self) -> bool {
+        false
     }
 }
 

@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::{string_map, Ctx};
 use super::{Export, StepKind};
-use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
+use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -238,6 +238,19 @@ impl StepTypeFacts for Lambda {
     }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
+    }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[step_type::NamedList {
+            property: &["OutputParameters"],
+            declared_at: &["OutputParameters"],
+            key: "OutputName",
+            what: "output",
+            fix: "Add an output { name = \"...\" } block to step {step}, or use one it has",
+            unchecked_when_none: None,
+        }]
+    }
+    fn property_files(&self) -> bool {
+        false
     }
 }
 

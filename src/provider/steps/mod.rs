@@ -195,6 +195,12 @@ impl<K: StepTypeFacts + ?Sized> StepTypeFacts for &'static K {
     fn role_path(&self) -> Option<&'static [&'static str]> {
         (**self).role_path()
     }
+    fn named_lists(&self) -> &'static [crate::compiler::step_type::NamedList] {
+        (**self).named_lists()
+    }
+    fn property_files(&self) -> bool {
+        (**self).property_files()
+    }
 }
 
 impl<K: StepKind + ?Sized> StepKind for &'static K {

@@ -45,6 +45,12 @@ impl StepTypeFacts for ModelStep {
     fn role_path(&self) -> Option<&'static [&'static str]> {
         Some(&["ExecutionRoleArn"])
     }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[]
+    }
+    fn property_files(&self) -> bool {
+        false
+    }
 }
 
 impl StepKind for ModelStep {

@@ -113,6 +113,29 @@ impl StepTypeFacts for Processing {
     fn role_path(&self) -> Option<&'static [&'static str]> {
         Some(&["RoleArn"])
     }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[
+            step_type::NamedList {
+                property: &["ProcessingOutputConfig", "Outputs"],
+                declared_at: &["Arguments", "ProcessingOutputConfig", "Outputs"],
+                key: "OutputName",
+                what: "output",
+                fix: "Add an output { name = \"...\" source = \"/opt/ml/processing/...\" destination = \"s3://...\" } block to step {step}, or use one it has",
+                unchecked_when_none: None,
+            },
+            step_type::NamedList {
+                property: &["ProcessingInputs"],
+                declared_at: &["Arguments", "ProcessingInputs"],
+                key: "InputName",
+                what: "input",
+                fix: "Use an input step {step} has",
+                unchecked_when_none: None,
+            },
+        ]
+    }
+    fn property_files(&self) -> bool {
+        true
+    }
 }
 
 impl StepKind for Processing {

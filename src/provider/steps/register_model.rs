@@ -110,6 +110,12 @@ impl StepTypeFacts for RegisterModel {
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
     }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[]
+    }
+    fn property_files(&self) -> bool {
+        false
+    }
 }
 
 impl StepKind for RegisterModel {

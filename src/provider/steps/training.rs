@@ -85,6 +85,47 @@ fn metric_definition_block() -> Block {
         .attr(Attribute::required("regex", Type::String, "Regular expression whose first group is the value, e.g. `.*\\[[0-9]+\\].*#011validation-rmse:([-+]?[0-9]*\\.?[0-9]+)`."))
 }
 
+/// SageMaker's built-in algorithm images (the ECR repository name), which publish their own
+/// metrics: a training step running one needs no `metric_definition` for `FinalMetricDataList`.
+const BUILT_IN_ALGORITHM_REPOSITORIES: [&str; 17] = [
+    "xgboost",
+    "sagemaker-xgboost",
+    "linear-learner",
+    "kmeans",
+    "pca",
+    "factorization-machines",
+    "ntm",
+    "lda",
+    "randomcutforest",
+    "knn",
+    "object2vec",
+    "ipinsights",
+    "blazingtext",
+    "image-classification",
+    "object-detection",
+    "semantic-segmentation",
+    "forecasting-deepar",
+];
+
+/// Whether a training step object runs a built-in algorithm (or an image only known at run
+/// time): its `FinalMetricDataList` needs no `metric_definition`.
+fn runs_built_in_algorithm(step: &Json) -> bool {
+    built_in_algorithm(step.pointer("/Arguments/AlgorithmSpecification/TrainingImage"))
+}
+
+fn built_in_algorithm(training_image: Option<&Json>) -> bool {
+    let Some(image) = training_image.and_then(Json::as_str) else {
+        // A reference: the image is only known at run time.
+        return training_image.is_some();
+    };
+    let repo = image
+        .rsplit_once(".amazonaws.com/")
+        .or_else(|| image.rsplit_once(".amazonaws.com.cn/"))
+        .map_or("", |(_, r)| r);
+    let repo = repo.split([':', '@']).next().unwrap_or("");
+    BUILT_IN_ALGORITHM_REPOSITORIES.contains(&repo)
+}
+
 impl StepTypeFacts for Training {
     fn step_type(&self) -> &'static str {
         "Training"
@@ -101,6 +142,19 @@ impl StepTypeFacts for Training {
     }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         Some(&["RoleArn"])
+    }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[step_type::NamedList {
+            property: &["FinalMetricDataList"],
+            declared_at: &["Arguments", "AlgorithmSpecification", "MetricDefinitions"],
+            key: "Name",
+            what: "metric",
+            fix: "Add a metric_definition { name = \"...\" regex = \"...\" } block to step {step}, or use a metric it defines",
+            unchecked_when_none: Some(runs_built_in_algorithm),
+        }]
+    }
+    fn property_files(&self) -> bool {
+        false
     }
 }
 

@@ -109,6 +109,12 @@ impl StepTypeFacts for Tuning {
     fn role_path(&self) -> Option<&'static [&'static str]> {
         Some(&["TrainingJobDefinition", "RoleArn"])
     }
+    fn named_lists(&self) -> &'static [step_type::NamedList] {
+        &[]
+    }
+    fn property_files(&self) -> bool {
+        false
+    }
 }
 
 impl StepKind for Tuning {
