@@ -12,9 +12,10 @@
 //! Timed per iteration, on a monotonic clock:
 //! - `steps`: every step resource configuration (JSON text, the shape of `*.tf.json`) through
 //!   `sagemaker_provider::provider::golden::compile` — the public entry point; it looks the type
-//!   up, decodes the JSON against the schema, validates (which compiles) and compiles — and the
-//!   result back to the step's JSON text;
-//! - `pipeline`: `compiler::definition::compile` (parse, dependencies, defaults, whole-DAG
+//!   up, decodes the JSON against the schema, validates (which compiles) and plans a create
+//!   (which compiles again) — and the result back to the step's JSON text;
+//! - `pipeline`: `compiler::definition::compile` with the step registry's facts
+//!   (`steps::step_type_facts`: parse, dependencies, defaults, whole-DAG
 //!   validation of names/references/cycles, canonical JSON of the definition, size check);
 //! - `total`: both, back to back (separately timed, so total = steps + pipeline per iteration);
 //! - `steps_plan_path` (reported for reference): decode + `steps::compile_any` once per step,
