@@ -25,9 +25,10 @@ build:
 # The acceptance tests start their own local SageMaker endpoint per test (tests/support), so
 # only the tools must be installed first, with the SageMaker Python SDK venv that
 # tests/fidelity.rs runs as its oracle and tests/acceptance_import.rs uses to create the
-# pipeline it imports (`scripts/tools --sdk`).
+# pipeline it imports (`scripts/tools --sdk`), and the SDK 3.x venv for the fidelity cases of
+# step types only 3.x has (`scripts/tools --sdk3`).
 test: tools
-	scripts/tools --sdk
+	scripts/tools --sdk --sdk3
 	CARGO=$(CARGO) scripts/gates
 	$(CARGO) test --release
 

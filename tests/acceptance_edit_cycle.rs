@@ -172,7 +172,7 @@ fn phase_configs_cover_every_optional_attribute_and_block() {
         .filter(|t| t != "sagemaker_ml_pipeline_execution")
         .collect();
     assert_eq!(types, docs, "phase A must hold one resource of every documented type");
-    assert_eq!(docs.len(), 15, "the pipeline and 14 step types");
+    assert_eq!(docs.len(), 17, "the pipeline and 16 step types");
 
     // Per type: the union over its resources, per phase.
     let by_type = |s: &Settings, ty: &str| -> BTreeMap<String, Vec<String>> {
@@ -372,7 +372,7 @@ fn check_minimal(sm: &LocalSageMaker, ws: &Workspace, label: &str, after_full: b
         "[{label}] parameters removed"
     );
     let names: Vec<&str> = all_steps(&def).iter().filter_map(|s| s["Name"].as_str()).collect();
-    assert_eq!(names.len(), 15, "[{label}] {names:?}");
+    assert_eq!(names.len(), 17, "[{label}] {names:?}");
     assert!(!names.contains(&"Defaulted"), "[{label}] the step only B and C have is gone");
     for s in all_steps(&def) {
         for key in [

@@ -1,4 +1,5 @@
-//! Fidelity with the SageMaker Python SDK 2.x (tests/fidelity/README.md): for every case, the
+//! Fidelity with the SageMaker Python SDK (tests/fidelity/README.md; 2.x, and 3.x for the cases
+//! marked `SDK_MAJOR = 3`, step types only 3.x has): for every case, the
 //! pipeline that Terraform deploys from `tests/fidelity/hcl/<case>/main.tf` must be semantically
 //! equal to what the SDK builds from `tests/fidelity/sdk/<case>.py`, as `compare.py` judges.
 //!
@@ -8,7 +9,7 @@
 //! the SDK's output, and destroys. Every case runs even when an earlier one fails; the test ends
 //! with every case's compare.py output and fails if any case was not equal.
 //!
-//! Needs the SDK venv: `scripts/tools --sdk` (`make test` runs it).
+//! Needs the SDK venvs: `scripts/tools --sdk --sdk3` (`make test` runs it).
 
 mod support;
 
@@ -153,18 +154,18 @@ fn terraform_pipelines_match_the_sagemaker_python_sdk() {
     if !sdk_python.exists() {
         panic!(
             "{} is missing: the SageMaker Python SDK (the fidelity oracle) is not installed; \
-             run `scripts/tools --sdk` (`make test` does)",
+             run `scripts/tools --sdk --sdk3` (`make test` does)",
             sdk_python.display()
         );
     }
-    // A no-op when the venv is current; otherwise it repairs it once here, before six builds
-    // would each try (run_sdk.sh runs it too).
+    // A no-op when the venvs are current; otherwise it repairs them once here, before every
+    // build would try (run_sdk.sh runs it too).
     let tools = Command::new(project_root().join("scripts/tools"))
-        .arg("--sdk")
+        .args(["--sdk", "--sdk3"])
         .stdin(Stdio::null())
         .output()
         .expect("run scripts/tools --sdk");
-    assert!(tools.status.success(), "scripts/tools --sdk failed:\n{}", text(&tools));
+    assert!(tools.status.success(), "scripts/tools --sdk --sdk3 failed:\n{}", text(&tools));
 
     let terraform = terraform_binaries()
         .into_iter()

@@ -244,6 +244,65 @@ fn unwrap_in(v: &mut Json, maps: &[&str], string_params: &BTreeSet<String>) {
     }
 }
 
+/// In an `Environment`, a step compiler also wraps a reference to another step's property into
+/// a one-value `Std:Join`. When that property is an entry of one of the step's string maps (the
+/// best AutoML candidate's `BestCandidate.InferenceContainers[0].Environment['MODEL_NAME']`), it
+/// is a string already, and the SDK leaves it bare (`AutoMLStep.get_best_auto_ml_model`): undo
+/// the wrapping for those, branch steps included.
+pub fn unwrap_string_properties(steps: &mut [Json], types: StepTypes) {
+    let mut found = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        collect(s, i, None, &mut found);
+    }
+    let by_name: BTreeMap<String, String> =
+        found.iter().map(|f| (name_of(f.step).to_string(), type_of(f.step).to_string())).collect();
+    let is_string = |get: &str| {
+        let Some((step, path)) = get.strip_prefix("Steps.").and_then(|r| r.split_once('.')) else {
+            return false;
+        };
+        by_name
+            .get(step)
+            .and_then(|ty| types(ty))
+            .is_some_and(|f| properties::is_string_map_entry(f.property_tree(), path))
+    };
+    for s in steps.iter_mut() {
+        unwrap_environment(s, &is_string);
+    }
+}
+
+fn unwrap_environment(v: &mut Json, is_string: &dyn Fn(&str) -> bool) {
+    match v {
+        Json::Object(obj) => {
+            for (k, child) in obj.iter_mut() {
+                if k == "Environment" {
+                    if let Json::Object(map) = child {
+                        for value in map.values_mut() {
+                            if let Some(inner) = single_join(value).filter(|g| {
+                                g.get("Get").and_then(Json::as_str).is_some_and(is_string)
+                            }) {
+                                *value = inner;
+                            }
+                        }
+                    }
+                }
+                unwrap_environment(child, is_string);
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(|i| unwrap_environment(i, is_string)),
+        _ => {}
+    }
+}
+
+/// The one value of a `{"Std:Join": {"On": "", "Values": [v]}}`.
+fn single_join(v: &Json) -> Option<Json> {
+    let join = v.get("Std:Join")?;
+    if join.get("On").and_then(Json::as_str) != Some("") {
+        return None;
+    }
+    let [only] = join.get("Values")?.as_array()?.as_slice() else { return None };
+    Some(only.clone())
+}
+
 fn single_parameter_join(v: &Json, string_params: &BTreeSet<String>) -> Option<Json> {
     let join = v.get("Std:Join")?;
     if join.get("On").and_then(Json::as_str) != Some("") {

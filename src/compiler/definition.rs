@@ -93,6 +93,7 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
     for s in steps.iter_mut() {
         dag::unwrap_string_parameters(s, &string_params, types);
     }
+    dag::unwrap_string_properties(&mut steps, types);
     dag::apply_dependencies(&mut steps, &input.dependencies, &mut diags);
     let declared: BTreeSet<String> = input.parameters.iter().map(|p| p.name.clone()).collect();
     if let Some(d) = &input.step_defaults {

@@ -145,6 +145,34 @@ pub const CONTAINER: Shape = Struct(&[
 ]);
 
 /// Checks `path` (what follows `Steps.<name>.`) against `tree`, the properties of
+/// Whether `path` ends at an entry of a string map in `tree` (`Environment['X']`,
+/// `HyperParameters['epochs']`): a string at run time, whatever the key. An unmodelled tree
+/// knows nothing, so never.
+pub fn is_string_map_entry(tree: PropertyTree, path: &str) -> bool {
+    let (PropertyTree::Modelled(props), Ok(segments)) = (tree, expr::parse_path(path)) else {
+        return false;
+    };
+    let mut shape = &props.root;
+    let mut entry = false;
+    for seg in &segments {
+        let Struct(members) = shape else { return false };
+        let Some((_, member)) = members.iter().find(|(n, _)| *n == seg.name) else { return false };
+        shape = member;
+        entry = false;
+        for index in &seg.indexes {
+            shape = match (shape, index) {
+                (List(element), _) => element,
+                (Map, Index::Key(_)) => {
+                    entry = true;
+                    &Leaf
+                }
+                _ => return false,
+            };
+        }
+    }
+    entry && matches!(shape, Leaf)
+}
+
 /// `step_type`. The error says what is wrong and how to write a valid path, with examples.
 pub fn check_property_path(step_type: &str, tree: PropertyTree, path: &str) -> Result<(), String> {
     let props = match tree {
@@ -262,6 +290,15 @@ mod tests {
         ]),
         examples: &["Name", "Outputs['o'].Uri"],
     };
+
+    #[test]
+    fn string_map_entries() {
+        let t = PropertyTree::Modelled(&TREE);
+        assert!(is_string_map_entry(t, "Env['X']"));
+        assert!(!is_string_map_entry(t, "Env"));
+        assert!(!is_string_map_entry(t, "Outputs['o'].Uri"));
+        assert!(!is_string_map_entry(PropertyTree::Unmodelled, "Env['X']"));
+    }
 
     /// The machinery alone; each step type's tree is tested with the registry
     /// (`provider::steps`).

@@ -93,10 +93,10 @@ pub(crate) fn dependencies_attribute() -> Attribute {
 
 pub(crate) fn step_defaults_block() -> Block {
     Block::new("Settings filled into every step whose API request accepts them and that does not set its own: one place for the role, network isolation, VPC, KMS keys and cost tags.")
-        .attr(Attribute::optional("role_arn", Type::String, "IAM role of processing, training, tuning, check and model steps."))
-        .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for job storage volumes (processing, training, tuning, transform)."))
-        .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for job outputs (processing, training, tuning, transform)."))
-        .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Job tags for per-run cost tracking, added to processing, training, transform, tuning, model and register-model steps; a step's own tags win per key."))
+        .attr(Attribute::optional("role_arn", Type::String, "IAM role of processing, training, tuning, check, model and AutoML steps."))
+        .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for job storage volumes (processing, training, tuning, transform, AutoML)."))
+        .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for job outputs (processing, training, tuning, transform, AutoML)."))
+        .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Job tags for per-run cost tracking, added to processing, training, transform, tuning, model, register-model and AutoML steps; a step's own tags win per key."))
         .block(super::steps::common::network_block())
 }
 

@@ -129,6 +129,25 @@ resource "sagemaker_step" "custom" {
   type = "EMRServerless"
 }
 
+resource "sagemaker_automl_step" "automl" {
+  name                  = "AutoML"
+  role_arn              = local.role
+  target_attribute_name = "churn"
+  output_path           = "s3://acme-ml/automl"
+  input {
+    s3_uri = "s3://acme-ml/automl/train.csv"
+  }
+}
+
+resource "sagemaker_emr_serverless_step" "serverless" {
+  name               = "Serverless"
+  application_id     = "00f1abcdefgh2345"
+  execution_role_arn = "arn:aws:iam::123456789012:role/emr-serverless"
+  spark_submit {
+    entry_point = "s3://acme-ml/jobs/etl.py"
+  }
+}
+
 resource "sagemaker_ml_pipeline" "p" {
   name     = "edit-cycle"
   role_arn = local.role
@@ -144,6 +163,8 @@ resource "sagemaker_ml_pipeline" "p" {
     sagemaker_lambda_step.notify.json,
     sagemaker_callback_step.review.json,
     sagemaker_emr_step.spark.json,
+    sagemaker_automl_step.automl.json,
+    sagemaker_emr_serverless_step.serverless.json,
     sagemaker_quality_check_step.quality_model.json,
     sagemaker_quality_check_step.quality_data.json,
     sagemaker_clarify_check_step.bias.json,

@@ -595,6 +595,75 @@ resource "sagemaker_step" "custom" {
   }
 }
 
+resource "sagemaker_automl_step" "automl" {
+  name                                      = "AutoML"
+  role_arn                                  = local.role
+  target_attribute_name                     = "churn"
+  sample_weight_attribute_name              = "weight"
+  output_path                               = "s3://acme-ml/automl"
+  output_kms_key_id                         = "arn:aws:kms:us-east-1:123456789012:key/automl-out"
+  volume_kms_key_id                         = "arn:aws:kms:us-east-1:123456789012:key/automl-vol"
+  enable_inter_container_traffic_encryption = true
+  problem_type                              = "BinaryClassification"
+  objective_metric                          = "F1"
+  max_candidates                            = "10"
+  max_runtime_per_training_job_in_seconds   = "600"
+  max_automl_job_runtime_in_seconds         = "3600"
+  feature_specification_s3_uri              = "s3://acme-ml/automl/features.json"
+  validation_fraction                       = "0.2"
+  tags                                      = { team = "ml" }
+  depends_on_steps                          = ["Prep"]
+  description                               = "Autopilot"
+  display_name                              = "AutoML"
+  cache {
+    enabled      = true
+    expire_after = "P1D"
+  }
+  retry {
+    exception_types = ["SageMaker.CAPACITY_ERROR"]
+    max_attempts    = 2
+  }
+  input {
+    s3_uri           = "s3://acme-ml/automl/train.csv"
+    channel_type     = "training"
+    content_type     = "text/csv;header=present"
+    compression_type = "None"
+    s3_data_type     = "S3Prefix"
+  }
+  vpc_config {
+    subnets            = ["subnet-0a1b2c3d"]
+    security_group_ids = ["sg-0a1b2c3d"]
+  }
+}
+
+resource "sagemaker_emr_serverless_step" "serverless" {
+  name               = "Serverless"
+  application_id     = "00f1abcdefgh2345"
+  execution_role_arn = "arn:aws:iam::123456789012:role/emr-serverless"
+  configuration_overrides = jsonencode({
+    monitoringConfiguration = { s3MonitoringConfiguration = { logUri = "s3://acme-ml/emr/logs" } }
+  })
+  execution_timeout_minutes = "60"
+  job_run_name              = "etl"
+  tags                      = { team = "ml" }
+  depends_on_steps          = ["Prep"]
+  description               = "Spark on EMR Serverless"
+  display_name              = "Serverless"
+  cache {
+    enabled      = true
+    expire_after = "PT1H"
+  }
+  retry {
+    exception_types = ["Step.SERVICE_FAULT"]
+    max_attempts    = 2
+  }
+  spark_submit {
+    entry_point             = "s3://acme-ml/jobs/etl.py"
+    entry_point_arguments   = ["--mode", "full"]
+    spark_submit_parameters = "--conf spark.executor.cores=4"
+  }
+}
+
 resource "sagemaker_ml_pipeline" "p" {
   name         = "edit-cycle"
   role_arn     = local.role
@@ -624,6 +693,8 @@ resource "sagemaker_ml_pipeline" "p" {
     sagemaker_lambda_step.notify.json,
     sagemaker_callback_step.review.json,
     sagemaker_emr_step.spark.json,
+    sagemaker_automl_step.automl.json,
+    sagemaker_emr_serverless_step.serverless.json,
     sagemaker_quality_check_step.quality_model.json,
     sagemaker_quality_check_step.quality_data.json,
     sagemaker_clarify_check_step.bias.json,

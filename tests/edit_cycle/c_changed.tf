@@ -600,6 +600,87 @@ resource "sagemaker_step" "custom" {
   }
 }
 
+resource "sagemaker_automl_step" "automl" {
+  name                                      = "AutoML"
+  role_arn                                  = "arn:aws:iam::123456789012:role/automl-c"
+  target_attribute_name                     = "price"
+  sample_weight_attribute_name              = "w"
+  output_path                               = "s3://acme-ml/automl-c"
+  output_kms_key_id                         = "arn:aws:kms:us-east-1:123456789012:key/automl-out-c"
+  volume_kms_key_id                         = "arn:aws:kms:us-east-1:123456789012:key/automl-vol-c"
+  enable_inter_container_traffic_encryption = false
+  problem_type                              = "Regression"
+  objective_metric                          = "MSE"
+  max_candidates                            = "20"
+  max_runtime_per_training_job_in_seconds   = "900"
+  max_automl_job_runtime_in_seconds         = "7200"
+  feature_specification_s3_uri              = "s3://acme-ml/automl/features-c.json"
+  tags                                      = { team = "ml-c" }
+  depends_on_steps                          = ["Prep", "Train"]
+  description                               = "Autopilot (changed)"
+  display_name                              = "AutoML-c"
+  cache {
+    enabled      = false
+    expire_after = "P2D"
+  }
+  retry {
+    exception_types      = ["SageMaker.RESOURCE_LIMIT"]
+    expire_after_minutes = 30
+    interval_seconds     = 5
+    backoff_rate         = 1.5
+  }
+  input {
+    s3_uri           = "s3://acme-ml/automl/train-c.parquet"
+    channel_type     = "training"
+    content_type     = "x-application/vnd.amazon+parquet"
+    compression_type = "Gzip"
+    s3_data_type     = "ManifestFile"
+  }
+  input {
+    s3_uri       = "s3://acme-ml/automl/validation-c.parquet"
+    channel_type = "validation"
+    content_type = "x-application/vnd.amazon+parquet"
+  }
+  vpc_config {
+    subnets            = ["subnet-0a1b2c3d", "subnet-4e5f6a7b"]
+    security_group_ids = ["sg-4e5f6a7b"]
+  }
+}
+
+resource "sagemaker_emr_serverless_step" "serverless" {
+  name               = "Serverless"
+  execution_role_arn = "arn:aws:iam::123456789012:role/emr-serverless-c"
+  application_config = jsonencode({
+    name         = "report"
+    releaseLabel = "emr-7.1.0"
+    type         = "HIVE"
+  })
+  configuration_overrides = jsonencode({
+    monitoringConfiguration = { s3MonitoringConfiguration = { logUri = "s3://acme-ml/emr/logs-c" } }
+  })
+  execution_timeout_minutes = "120"
+  job_run_name              = "report"
+  tags                      = { team = "ml-c" }
+  depends_on_steps          = ["Prep", "Train"]
+  description               = "Hive on EMR Serverless (changed)"
+  display_name              = "Serverless-c"
+  cache {
+    enabled      = false
+    expire_after = "PT2H"
+  }
+  retry {
+    exception_types      = ["Step.THROTTLING"]
+    expire_after_minutes = 20
+    interval_seconds     = 3
+    backoff_rate         = 1.5
+  }
+  hive {
+    query           = "s3://acme-ml/emr/report.sql"
+    init_query_file = "s3://acme-ml/emr/init.sql"
+    parameters      = "--hiveconf hive.exec.scratchdir=s3://acme-ml/scratch"
+  }
+}
+
 resource "sagemaker_ml_pipeline" "p" {
   name         = "edit-cycle"
   role_arn     = local.role2
@@ -634,6 +715,8 @@ resource "sagemaker_ml_pipeline" "p" {
     sagemaker_lambda_step.notify.json,
     sagemaker_callback_step.review.json,
     sagemaker_emr_step.spark.json,
+    sagemaker_automl_step.automl.json,
+    sagemaker_emr_serverless_step.serverless.json,
     sagemaker_quality_check_step.quality_data.json,
     sagemaker_quality_check_step.quality_model.json,
     sagemaker_clarify_check_step.bias.json,

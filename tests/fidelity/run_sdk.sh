@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds one fidelity case with the SageMaker Python SDK 2.x, offline, and prints its pipeline
-# definition JSON to stdout (or writes it to OUT_FILE).
+# Builds one fidelity case with the SageMaker Python SDK, offline, and prints its pipeline
+# definition JSON to stdout (or writes it to OUT_FILE). A case runs on SDK 2.x unless its script
+# has the line `SDK_MAJOR = 3` (step types only 3.x has, e.g. EMRServerless): then on SDK 3.x.
 #
 # Usage: tests/fidelity/run_sdk.sh CASE [OUT_FILE]
 #        tests/fidelity/run_sdk.sh --list          the case names, one a line
-# CASE is a script tests/fidelity/sdk/CASE.py. The SDK venv comes from `scripts/tools --sdk`
-# (installed on first use). The SDK's own log lines go to stderr; they are shown only on failure.
+# CASE is a script tests/fidelity/sdk/CASE.py. The SDK venvs come from `scripts/tools --sdk`
+# and `scripts/tools --sdk3` (installed on first use). The SDK's own log lines go to stderr; they are shown only on failure.
 # Nothing is written into the repository: the SDK output is the oracle, rebuilt every run.
 set -euo pipefail
 
@@ -23,8 +24,13 @@ case_name="${1:?usage: run_sdk.sh CASE [OUT_FILE] (or --list)}"
 script="$HERE/sdk/$case_name.py"
 [[ "$case_name" != _* && -f "$script" ]] || { echo "run_sdk.sh: no such case: $case_name (see --list)" >&2; exit 2; }
 
-"$ROOT/scripts/tools" --sdk
-py="$ROOT/.tools/sdk-venv/bin/python"
+if grep -q '^SDK_MAJOR = 3$' "$script"; then
+  "$ROOT/scripts/tools" --sdk3
+  py="$ROOT/.tools/sdk3-venv/bin/python"
+else
+  "$ROOT/scripts/tools" --sdk
+  py="$ROOT/.tools/sdk-venv/bin/python"
+fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -48,11 +48,6 @@ const fn unmodelled(step_type: &'static str) -> GenericOnly {
     GenericOnly { step_type, properties: PropertyTree::Unmodelled }
 }
 
-pub static AUTOML: GenericOnly = GenericOnly {
-    step_type: "AutoML",
-    properties: PropertyTree::Modelled(&properties::AUTOML_TREE),
-};
-pub static EMR_SERVERLESS: GenericOnly = unmodelled("EMRServerless");
 pub static ENDPOINT_CONFIG: GenericOnly = unmodelled("EndpointConfig");
 pub static ENDPOINT: GenericOnly = unmodelled("Endpoint");
 pub static INFERENCE_COMPONENT: GenericOnly = unmodelled("InferenceComponent");
@@ -63,53 +58,3 @@ pub static BEDROCK_MODEL_IMPORT: GenericOnly = unmodelled("BedrockModelImport");
 pub static BEDROCK_PROVISIONED_MODEL_THROUGHPUT: GenericOnly =
     unmodelled("BedrockProvisionedModelThroughput");
 pub static LINEAGE: GenericOnly = unmodelled("Lineage");
-
-/// What `{{ Steps.<name>.<path> }}` may reference on the generic-only types that have a tree.
-pub mod properties {
-    use crate::compiler::properties::shapes::*;
-
-    /// DescribeAutoMLJob, plus the SDK's synthetic BestCandidateProperties.
-    pub static AUTOML_TREE: StepProperties = StepProperties {
-        source: "the DescribeAutoMLJob response",
-        root: Struct(&[
-            ("AutoMLJobName", Leaf),
-            ("AutoMLJobArn", Leaf),
-            ("InputDataConfig", Any),
-            ("OutputDataConfig", Struct(&[("KmsKeyId", Leaf), ("S3OutputPath", Leaf)])),
-            ("RoleArn", Leaf),
-            ("AutoMLJobObjective", Struct(&[("MetricName", Leaf)])),
-            ("ProblemType", Leaf),
-            ("AutoMLJobConfig", Any),
-            ("CreationTime", Leaf),
-            ("EndTime", Leaf),
-            ("LastModifiedTime", Leaf),
-            ("FailureReason", Leaf),
-            ("PartialFailureReasons", Any),
-            ("BestCandidate", Any),
-            ("AutoMLJobStatus", Leaf),
-            ("AutoMLJobSecondaryStatus", Leaf),
-            ("GenerateCandidateDefinitionsOnly", Leaf),
-            (
-                "AutoMLJobArtifacts",
-                Struct(&[
-                    ("CandidateDefinitionNotebookLocation", Leaf),
-                    ("DataExplorationNotebookLocation", Leaf),
-                ]),
-            ),
-            ("ResolvedAttributes", Any),
-            ("ModelDeployConfig", Any),
-            ("ModelDeployResult", Any),
-            (
-                "BestCandidateProperties",
-                Struct(&[
-                    ("ModelInsightsJsonReportPath", Leaf),
-                    ("ExplainabilityJsonReportPath", Leaf),
-                ]),
-            ),
-        ]),
-        examples: &[
-            "BestCandidate.CandidateName",
-            "BestCandidateProperties.ModelInsightsJsonReportPath",
-        ],
-    };
-}

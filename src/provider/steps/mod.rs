@@ -17,11 +17,13 @@
 //!
 //! Depends on `framework`, `compiler`. Must not call AWS.
 
+pub mod automl;
 pub mod callback;
 pub mod clarify_check;
 pub mod common;
 pub mod condition;
 pub mod emr;
+pub mod emr_serverless;
 pub mod fail;
 pub mod generic;
 pub mod generic_only;
@@ -117,8 +119,8 @@ pub static REGISTRY: &[StepType] = &[
     StepType::Typed(&emr::Emr),
     StepType::Typed(&quality_check::QualityCheck),
     StepType::Typed(&clarify_check::ClarifyCheck),
-    StepType::GenericOnly(&generic_only::AUTOML),
-    StepType::GenericOnly(&generic_only::EMR_SERVERLESS),
+    StepType::Typed(&automl::AutoMl),
+    StepType::Typed(&emr_serverless::EmrServerless),
     StepType::GenericOnly(&generic_only::ENDPOINT_CONFIG),
     StepType::GenericOnly(&generic_only::ENDPOINT),
     StepType::GenericOnly(&generic_only::INFERENCE_COMPONENT),

@@ -30,11 +30,15 @@ _REAL_STDOUT = sys.stdout
 sys.stdout = sys.stderr
 
 os.environ["SAGEMAKER_SUPPRESS_V2_WARNING"] = "1"
+# SDK 3.x checks every role with an IAM call while a step is built unless this is off.
+os.environ["SAGEMAKER_VALIDATE_ROLE"] = "false"
 # Nothing from the caller's AWS environment may leak into the build.
 for _k in list(os.environ):
     if _k.startswith("AWS_"):
         del os.environ[_k]
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+# SDK 3.x creates boto3 clients while it is imported (sagemaker.ai_registry), before any session.
+os.environ["AWS_DEFAULT_REGION"] = REGION
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 # No SDK defaults from admin/user config files (platformdirs reads the XDG variables).
 os.environ["XDG_CONFIG_HOME"] = "/nonexistent/tests-fidelity-config"
