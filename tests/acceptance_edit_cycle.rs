@@ -172,7 +172,8 @@ fn phase_configs_cover_every_optional_attribute_and_block() {
         .filter(|t| t != "sagemaker_ml_pipeline_execution")
         .collect();
     assert_eq!(types, docs, "phase A must hold one resource of every documented type");
-    assert_eq!(docs.len(), 17, "the pipeline and 16 step types");
+    let step_types = sagemaker_provider::provider::steps::kinds().count();
+    assert_eq!(docs.len(), step_types + 1, "the pipeline and every step type of the registry");
 
     // Per type: the union over its resources, per phase.
     let by_type = |s: &Settings, ty: &str| -> BTreeMap<String, Vec<String>> {
