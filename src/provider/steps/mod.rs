@@ -28,6 +28,7 @@ pub mod fail;
 pub mod generic;
 pub mod generic_only;
 pub mod instance_types;
+pub mod job;
 pub mod lambda;
 #[path = "model.rs"]
 pub mod model_step;

@@ -13,8 +13,9 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::common::{network_block, put, string_map, vpc_config, Ctx};
-use super::processing::tags;
+use super::common::{put, string_map, Ctx};
+use super::job::tags;
+use super::job::{network_block, vpc_config};
 use super::{Export, StepKind};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};

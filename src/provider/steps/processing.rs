@@ -6,8 +6,9 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{self, network_block, put, string_list, string_map, Ctx};
+use super::common::{put, string_list, string_map, Ctx};
 use super::instance_types::JobKind;
+use super::job;
 use super::{Export, StepKind};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
@@ -169,7 +170,7 @@ impl StepKind for Processing {
             .block(NestedBlock::list("input", input_block()))
             .block(NestedBlock::list("output", output_block()))
             .block(NestedBlock::list("property_file", property_file_block()))
-            .block(network_block())
+            .block(job::network_block())
     }
 
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
@@ -308,8 +309,8 @@ impl StepKind for Processing {
             "Environment",
             ctx.string_map(cfg, "environment", &root, true).map(Json::Object),
         );
-        put(&mut args, "NetworkConfig", common::network_config(cfg, ctx));
-        put(&mut args, "Tags", tags(cfg));
+        put(&mut args, "NetworkConfig", job::network_config(cfg, ctx));
+        put(&mut args, "Tags", job::tags(cfg));
         step.insert("Arguments".into(), Json::Object(args));
 
         let mut files = Vec::new();
@@ -386,12 +387,6 @@ fn s3_input(
             "S3CompressionType": "None",
         }
     })
-}
-
-/// A step's own `tags` as the API's `[{Key, Value}]` list (sorted by key for a stable form).
-pub fn tags(cfg: &Value) -> Option<Json> {
-    let t = model::string_map(cfg, "tags").value().filter(|t| !t.is_empty())?;
-    Some(Json::Array(t.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()))
 }
 
 /// What `{{ Steps.<name>.<path> }}` may reference on a Processing step.

@@ -20,8 +20,9 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{self, network_block, put, Ctx};
+use super::common::{put, Ctx};
 use super::instance_types::JobKind;
+use super::job;
 use super::{Export, StepKind};
 use crate::compiler::expr::{self, Scalar};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
@@ -328,7 +329,7 @@ pub(super) fn check_job_block(b: Block, image: &str) -> Block {
         .attr(Attribute::optional("fail_on_violation", Type::String, "Fail the step when the check finds a violation (default true), e.g. `false`, or a reference to a Boolean parameter."))
         .attr(Attribute::optional("register_new_baseline", Type::String, "Make this run's result the baseline registered with the model (`BaselineUsedForDriftCheck*`) (default false), e.g. `true`, or a reference to a Boolean parameter."))
         .attr(Attribute::optional("supplied_baseline_constraints", Type::String, "S3 URI of a constraints JSON file to check against instead of the registered baseline, e.g. `s3://my-bucket/baseline/constraints.json`, or a reference."))
-        .block(network_block())
+        .block(job::network_block())
 }
 
 /// `check_type`, which must be one of `allowed`; `None` (after a diagnostic) otherwise.
@@ -436,7 +437,7 @@ pub(super) fn check_job_arguments(
     if let Some(max) = ctx.count(cfg, "max_runtime_in_seconds", &root, 1, None) {
         args.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max }));
     }
-    put(&mut args, "NetworkConfig", common::network_config(cfg, ctx));
+    put(&mut args, "NetworkConfig", job::network_config(cfg, ctx));
     args
 }
 
