@@ -32,6 +32,7 @@ pub mod job;
 pub mod lambda;
 #[path = "model.rs"]
 pub mod model_step;
+pub mod outputs;
 pub mod processing;
 pub mod quality_check;
 pub mod register_model;

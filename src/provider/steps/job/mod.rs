@@ -5,8 +5,12 @@
 //! `OutputDataConfig` / `ResourceConfig` / `StoppingCondition`, the `network` block (processing's
 //! `NetworkConfig` and the training-style `VpcConfig` / `EnableNetworkIsolation`) and `Tags`.
 //!
+//! [`check`] holds what the two check steps (quality and clarify) share on top of that.
+//!
 //! Schema texts stay with each step (each resource's reference docs say what its job does);
 //! the blocks here take them as [`ChannelDocs`] / [`MetricDocs`].
+
+pub mod check;
 
 use std::collections::BTreeSet;
 
