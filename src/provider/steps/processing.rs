@@ -7,7 +7,6 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::common::{put, string_list, string_map, Ctx};
-use super::instance_types::JobKind;
 use super::job;
 use super::{Export, StepKind};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
@@ -177,20 +176,7 @@ impl StepKind for Processing {
         let root = AttrPath::default();
         let mut args = Map::new();
 
-        let mut cluster = Map::new();
-        put(
-            &mut cluster,
-            "InstanceType",
-            ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing),
-        );
-        put(&mut cluster, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-        put(
-            &mut cluster,
-            "VolumeSizeInGB",
-            ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)),
-        );
-        put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
-        args.insert("ProcessingResources".into(), json!({ "ClusterConfig": cluster }));
+        args.insert("ProcessingResources".into(), job::processing_resources(ctx, cfg, None));
 
         let mut app = Map::new();
         put(&mut app, "ImageUri", ctx.string(cfg, "image_uri", &root));
@@ -234,7 +220,7 @@ impl StepKind for Processing {
                     "Give each input a unique name.",
                 );
             }
-            inputs.push(s3_input(
+            inputs.push(job::processing_s3_input(
                 &name,
                 ctx.s3_uri(b, "source", &path),
                 model::string(b, "destination").value(),
@@ -252,7 +238,7 @@ impl StepKind for Processing {
                 );
             }
             // The SDK appends the code input after the step's own inputs.
-            inputs.push(s3_input(
+            inputs.push(job::processing_s3_input(
                 "code",
                 Some(Json::String(code)),
                 Some(CODE_DIR.into()),
@@ -364,29 +350,6 @@ impl StepKind for Processing {
             },
         }]
     }
-}
-
-/// A processing input with the SDK's defaults.
-fn s3_input(
-    name: &str,
-    uri: Option<Json>,
-    local: Option<String>,
-    data_type: Option<String>,
-    mode: Option<String>,
-    distribution: Option<String>,
-) -> Json {
-    json!({
-        "InputName": name,
-        "AppManaged": false,
-        "S3Input": {
-            "S3Uri": uri.unwrap_or(Json::Null),
-            "LocalPath": local.unwrap_or_default(),
-            "S3DataType": data_type.unwrap_or_else(|| "S3Prefix".into()),
-            "S3InputMode": mode.unwrap_or_else(|| "File".into()),
-            "S3DataDistributionType": distribution.unwrap_or_else(|| "FullyReplicated".into()),
-            "S3CompressionType": "None",
-        }
-    })
 }
 
 /// What `{{ Steps.<name>.<path> }}` may reference on a Processing step.

@@ -8,7 +8,6 @@ use crate::compiler::expr::Scalar;
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
 use crate::provider::steps::common::{put, Ctx};
-use crate::provider::steps::instance_types::JobKind;
 use crate::tfvalue::{Type, Value};
 
 /// Where a check job writes its results (the SDK's `/opt/ml/processing/output`).
@@ -71,18 +70,14 @@ pub fn s3_uri(ctx: &mut Ctx, cfg: &Value, attr: &str, required: bool) -> Option<
 
 /// A processing input with the SDK's defaults (`S3Prefix`, `File`, no compression).
 pub fn s3_input(name: &str, uri: Json, local: &str, distribution: Option<&str>) -> Json {
-    json!({
-        "InputName": name,
-        "AppManaged": false,
-        "S3Input": {
-            "S3Uri": uri,
-            "LocalPath": local,
-            "S3DataType": "S3Prefix",
-            "S3InputMode": "File",
-            "S3DataDistributionType": distribution.unwrap_or("FullyReplicated"),
-            "S3CompressionType": "None",
-        }
-    })
+    super::processing_s3_input(
+        name,
+        Some(uri),
+        Some(local.to_string()),
+        None,
+        None,
+        distribution.map(String::from),
+    )
 }
 
 /// The processing request of a check job (`Environment` aside): resources with the SDK's
@@ -97,16 +92,10 @@ pub fn check_job_arguments(
 ) -> Map<String, Json> {
     let root = AttrPath::default();
     let mut args = Map::new();
-    let mut cluster = Map::new();
-    cluster.insert(
-        "InstanceType".into(),
-        ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing)
-            .unwrap_or_else(|| json!("ml.m5.xlarge")),
+    args.insert(
+        "ProcessingResources".into(),
+        super::processing_resources(ctx, cfg, Some("ml.m5.xlarge")),
     );
-    put(&mut cluster, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-    put(&mut cluster, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
-    put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
-    args.insert("ProcessingResources".into(), json!({ "ClusterConfig": cluster }));
 
     let mut app = Map::new();
     match ctx.string(cfg, "image_uri", &root) {

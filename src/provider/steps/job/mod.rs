@@ -2,7 +2,8 @@
 //! quality check, clarify check, model) have in common, so that no step file serves as a helper
 //! library for its siblings. Training input channels (schema, compilation, the duplicate-channel
 //! check), metric definitions, enumerated fields and their allowed values, the training
-//! `OutputDataConfig` / `ResourceConfig` / `StoppingCondition`, the `network` block (processing's
+//! `OutputDataConfig` / `ResourceConfig` / `StoppingCondition`, a processing job's
+//! `ProcessingResources` and S3 inputs, the `network` block (processing's
 //! `NetworkConfig` and the training-style `VpcConfig` / `EnableNetworkIsolation`) and `Tags`.
 //!
 //! [`check`] holds what the two check steps (quality and clarify) share on top of that.
@@ -240,6 +241,52 @@ pub fn training_resource_config(ctx: &mut Ctx, cfg: &Value) -> Json {
 /// (one day, as the SDK).
 pub fn max_runtime(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
     ctx.count(cfg, "max_runtime_in_seconds", &AttrPath::default(), 1, Some(86_400))
+}
+
+/// A processing job's `ProcessingResources` (processing and check steps): instance type (or
+/// `default_instance_type` when unset, as the SDK's `CheckJobConfig`), count (default 1),
+/// volume size (default 30 GB) and volume KMS key.
+pub fn processing_resources(
+    ctx: &mut Ctx,
+    cfg: &Value,
+    default_instance_type: Option<&str>,
+) -> Json {
+    let root = AttrPath::default();
+    let mut cluster = Map::new();
+    put(
+        &mut cluster,
+        "InstanceType",
+        ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing)
+            .or_else(|| default_instance_type.map(|t| json!(t))),
+    );
+    put(&mut cluster, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
+    put(&mut cluster, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
+    put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
+    json!({ "ClusterConfig": cluster })
+}
+
+/// A processing input (`ProcessingInputs[]`) with the SDK's defaults: `S3Prefix`, `File`,
+/// `FullyReplicated`, no compression.
+pub fn processing_s3_input(
+    name: &str,
+    uri: Option<Json>,
+    local: Option<String>,
+    data_type: Option<String>,
+    mode: Option<String>,
+    distribution: Option<String>,
+) -> Json {
+    json!({
+        "InputName": name,
+        "AppManaged": false,
+        "S3Input": {
+            "S3Uri": uri.unwrap_or(Json::Null),
+            "LocalPath": local.unwrap_or_default(),
+            "S3DataType": data_type.unwrap_or_else(|| "S3Prefix".into()),
+            "S3InputMode": mode.unwrap_or_else(|| "File".into()),
+            "S3DataDistributionType": distribution.unwrap_or_else(|| "FullyReplicated".into()),
+            "S3CompressionType": "None",
+        }
+    })
 }
 
 // ---- network ------------------------------------------------------------------------------
