@@ -97,7 +97,7 @@ pub(crate) fn step_defaults_block() -> Block {
         .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for job storage volumes (processing, training, tuning, transform, AutoML)."))
         .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for job outputs (processing, training, tuning, transform, AutoML)."))
         .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Job tags for per-run cost tracking, added to processing, training, transform, tuning, model, register-model and AutoML steps; a step's own tags win per key."))
-        .block(super::steps::common::network_block())
+        .block(super::steps::job::network_block())
 }
 
 /// Version 1 replaced the `definition` text with `definition_parts` and `definition_sha256`

@@ -23,8 +23,8 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::common::{put, string_list, string_map, Ctx};
-use super::processing::tags;
-use super::training::one_of;
+use super::job::one_of;
+use super::job::tags;
 use super::{Export, StepKind};
 use crate::compiler::expr::Scalar;
 use crate::compiler::step_type::{self, NamedList};

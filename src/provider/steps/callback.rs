@@ -14,7 +14,7 @@
 use serde_json::{Map, Value as Json};
 
 use super::common::Ctx;
-use super::lambda::{
+use super::outputs::{
     compile_inputs, compile_outputs, inputs_attribute, output_block, outputs_export,
 };
 use super::{Export, StepKind};

@@ -19,7 +19,7 @@
 use serde_json::{Map, Value as Json};
 
 use super::common::Ctx;
-use super::quality_check::{
+use super::job::check::{
     baseline_keys, check_job_arguments, check_job_block, check_type, s3_input, s3_uri,
 };
 use super::{Export, StepKind};

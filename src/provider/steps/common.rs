@@ -63,33 +63,6 @@ pub fn common_block(description: &str, cacheable: bool, retryable: bool) -> Bloc
     b
 }
 
-/// The `network` block of processing, training, tuning and model steps (and `step_defaults`).
-pub fn network_block() -> NestedBlock {
-    NestedBlock::single(
-        "network",
-        Block::new("Network settings of the job: isolation and the VPC it runs in.")
-            .attr(Attribute::optional(
-                "enable_network_isolation",
-                Type::Bool,
-                "Run the container without network access.",
-            ))
-            .block(NestedBlock::single(
-                "vpc_config",
-                Block::new("The VPC the job's containers attach to.")
-                    .attr(Attribute::required(
-                        "subnets",
-                        string_list(),
-                        "Subnet IDs, e.g. `aws_subnet.private[*].id`.",
-                    ))
-                    .attr(Attribute::required(
-                        "security_group_ids",
-                        string_list(),
-                        "Security group IDs.",
-                    )),
-            )),
-    )
-}
-
 /// Compiles attribute values, collecting problems with their attribute paths.
 ///
 /// In `partial` mode (`terraform validate` with values that are not known yet, such as other
@@ -593,35 +566,6 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         policies.push(Json::Object(p));
     }
     step.insert("RetryPolicies".into(), Json::Array(policies));
-}
-
-/// Compiles a `network` block into the `NetworkConfig` shape of processing jobs.
-pub fn network_config(cfg: &Value, ctx: &mut Ctx) -> Option<Json> {
-    let n = cfg.get("network").filter(|n| !n.is_null())?;
-    let mut out = Map::new();
-    if let Some(b) = n.get("enable_network_isolation").and_then(Value::as_bool) {
-        out.insert("EnableNetworkIsolation".into(), Json::Bool(b));
-    }
-    if let Some(v) = vpc_config(n, ctx) {
-        out.insert("VpcConfig".into(), v);
-    }
-    Some(Json::Object(out))
-}
-
-/// `{SecurityGroupIds, Subnets}` from a block holding `vpc_config`.
-pub fn vpc_config(network: &Value, ctx: &mut Ctx) -> Option<Json> {
-    let v = network.get("vpc_config").filter(|v| !v.is_null())?;
-    let path = AttrPath::root("network").attr("vpc_config");
-    let subnets = ctx.string_list(v, "subnets", &path).unwrap_or_default();
-    let sgs = ctx.string_list(v, "security_group_ids", &path).unwrap_or_default();
-    if subnets.is_empty() || sgs.is_empty() {
-        ctx.error(
-            path,
-            "Incomplete VPC configuration",
-            "Give at least one subnet and one security group.",
-        );
-    }
-    Some(json!({"SecurityGroupIds": sgs, "Subnets": subnets}))
 }
 
 #[cfg(test)]

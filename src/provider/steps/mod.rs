@@ -28,9 +28,11 @@ pub mod fail;
 pub mod generic;
 pub mod generic_only;
 pub mod instance_types;
+pub mod job;
 pub mod lambda;
 #[path = "model.rs"]
 pub mod model_step;
+pub mod outputs;
 pub mod processing;
 pub mod quality_check;
 pub mod register_model;

@@ -13,8 +13,9 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::common::{network_block, put, string_map, vpc_config, Ctx};
-use super::processing::tags;
+use super::common::{put, string_map, Ctx};
+
+use super::job::{self, network_block};
 use super::{Export, StepKind};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
@@ -78,13 +79,8 @@ impl StepKind for ModelStep {
         let mut args = Map::new();
         put(&mut args, "ExecutionRoleArn", ctx.string(cfg, "role_arn", &root));
         args.insert("PrimaryContainer".into(), container(cfg, ctx));
-        if let Some(n) = cfg.get("network").filter(|n| !n.is_null()) {
-            put(&mut args, "VpcConfig", vpc_config(n, ctx));
-            if n.get("enable_network_isolation").and_then(Value::as_bool) == Some(true) {
-                args.insert("EnableNetworkIsolation".into(), Json::Bool(true));
-            }
-        }
-        put(&mut args, "Tags", tags(cfg));
+        job::training_network(ctx, cfg, &mut args);
+        put(&mut args, "Tags", job::tags(cfg));
         step.insert("Arguments".into(), Json::Object(args));
     }
 

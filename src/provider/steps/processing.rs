@@ -6,8 +6,8 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{self, network_block, put, string_list, string_map, Ctx};
-use super::instance_types::JobKind;
+use super::common::{put, string_list, string_map, Ctx};
+use super::job;
 use super::{Export, StepKind};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
@@ -169,27 +169,14 @@ impl StepKind for Processing {
             .block(NestedBlock::list("input", input_block()))
             .block(NestedBlock::list("output", output_block()))
             .block(NestedBlock::list("property_file", property_file_block()))
-            .block(network_block())
+            .block(job::network_block())
     }
 
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         let root = AttrPath::default();
         let mut args = Map::new();
 
-        let mut cluster = Map::new();
-        put(
-            &mut cluster,
-            "InstanceType",
-            ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing),
-        );
-        put(&mut cluster, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-        put(
-            &mut cluster,
-            "VolumeSizeInGB",
-            ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)),
-        );
-        put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
-        args.insert("ProcessingResources".into(), json!({ "ClusterConfig": cluster }));
+        args.insert("ProcessingResources".into(), job::processing_resources(ctx, cfg, None));
 
         let mut app = Map::new();
         put(&mut app, "ImageUri", ctx.string(cfg, "image_uri", &root));
@@ -233,7 +220,7 @@ impl StepKind for Processing {
                     "Give each input a unique name.",
                 );
             }
-            inputs.push(s3_input(
+            inputs.push(job::processing_s3_input(
                 &name,
                 ctx.s3_uri(b, "source", &path),
                 model::string(b, "destination").value(),
@@ -251,7 +238,7 @@ impl StepKind for Processing {
                 );
             }
             // The SDK appends the code input after the step's own inputs.
-            inputs.push(s3_input(
+            inputs.push(job::processing_s3_input(
                 "code",
                 Some(Json::String(code)),
                 Some(CODE_DIR.into()),
@@ -308,8 +295,8 @@ impl StepKind for Processing {
             "Environment",
             ctx.string_map(cfg, "environment", &root, true).map(Json::Object),
         );
-        put(&mut args, "NetworkConfig", common::network_config(cfg, ctx));
-        put(&mut args, "Tags", tags(cfg));
+        put(&mut args, "NetworkConfig", job::network_config(cfg, ctx));
+        put(&mut args, "Tags", job::tags(cfg));
         step.insert("Arguments".into(), Json::Object(args));
 
         let mut files = Vec::new();
@@ -363,35 +350,6 @@ impl StepKind for Processing {
             },
         }]
     }
-}
-
-/// A processing input with the SDK's defaults.
-fn s3_input(
-    name: &str,
-    uri: Option<Json>,
-    local: Option<String>,
-    data_type: Option<String>,
-    mode: Option<String>,
-    distribution: Option<String>,
-) -> Json {
-    json!({
-        "InputName": name,
-        "AppManaged": false,
-        "S3Input": {
-            "S3Uri": uri.unwrap_or(Json::Null),
-            "LocalPath": local.unwrap_or_default(),
-            "S3DataType": data_type.unwrap_or_else(|| "S3Prefix".into()),
-            "S3InputMode": mode.unwrap_or_else(|| "File".into()),
-            "S3DataDistributionType": distribution.unwrap_or_else(|| "FullyReplicated".into()),
-            "S3CompressionType": "None",
-        }
-    })
-}
-
-/// A step's own `tags` as the API's `[{Key, Value}]` list (sorted by key for a stable form).
-pub fn tags(cfg: &Value) -> Option<Json> {
-    let t = model::string_map(cfg, "tags").value().filter(|t| !t.is_empty())?;
-    Some(Json::Array(t.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()))
 }
 
 /// What `{{ Steps.<name>.<path> }}` may reference on a Processing step.

@@ -16,14 +16,19 @@
 //!
 //! The check-job helpers here are shared with `clarify_check`.
 //!
-//! Layout: schema, compile, shared check-job helpers, tests.
+//! The check-job attributes and request it shares with the clarify check step are in
+//! [`super::job::check`].
+//!
+//! Layout: schema, compile, tests.
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{self, network_block, put, Ctx};
-use super::instance_types::JobKind;
+use super::common::{put, Ctx};
+use super::job::check::{
+    baseline_keys, check_job_arguments, check_job_block, check_type, s3_input, s3_uri, OUTPUT_DIR,
+};
 use super::{Export, StepKind};
-use crate::compiler::expr::{self, Scalar};
+use crate::compiler::expr;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -45,7 +50,6 @@ const MODEL_QUALITY_ATTRS: [&str; 5] = [
 
 /// Container paths of the Model Monitor analyzer, as the SDK mounts them.
 const INPUT_DIR: &str = "/opt/ml/processing/input";
-pub(super) const OUTPUT_DIR: &str = "/opt/ml/processing/output";
 
 // ---- schema -------------------------------------------------------------------------------
 
@@ -308,162 +312,6 @@ fn script_file(ctx: &mut Ctx, attr: &str, uri: &str) -> String {
         );
     }
     file
-}
-
-// ---- shared check-job helpers (also used by clarify_check) ---------------------------------
-
-/// The attributes every check step shares: the processing job settings and the baseline
-/// step-level keys. `image` describes `image_uri`.
-pub(super) fn check_job_block(b: Block, image: &str) -> Block {
-    b.attr(Attribute::required("image_uri", Type::String, image))
-        .attr(Attribute::optional("role_arn", Type::String, "IAM role of the check job, e.g. `aws_iam_role.sagemaker.arn`. Defaults to the pipeline's `step_defaults.role_arn`."))
-        .attr(Attribute::optional("instance_type", Type::String, "Instance type of the check job (default `ml.m5.xlarge`), e.g. `ml.m5.2xlarge`, or a reference to a String parameter."))
-        .attr(Attribute::optional("instance_count", Type::String, "Number of instances (default 1), e.g. `2`, or a reference to an Integer parameter."))
-        .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB (default 30), e.g. `60`."))
-        .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the storage volume, e.g. `aws_kms_key.ml.arn`. Defaults to `step_defaults.volume_kms_key_id`."))
-        .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the results, e.g. `aws_kms_key.ml.arn`."))
-        .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of the check job in seconds, e.g. `1800`."))
-        .attr(Attribute::optional("model_package_group_name", Type::String, "Model package group whose latest approved model's baseline the check compares against, e.g. `churn-models`, or a reference."))
-        .attr(Attribute::optional("skip_check", Type::String, "Skip the drift check and only compute (and maybe register) the baseline (default false), e.g. `true` for the first run, or a reference to a Boolean parameter."))
-        .attr(Attribute::optional("fail_on_violation", Type::String, "Fail the step when the check finds a violation (default true), e.g. `false`, or a reference to a Boolean parameter."))
-        .attr(Attribute::optional("register_new_baseline", Type::String, "Make this run's result the baseline registered with the model (`BaselineUsedForDriftCheck*`) (default false), e.g. `true`, or a reference to a Boolean parameter."))
-        .attr(Attribute::optional("supplied_baseline_constraints", Type::String, "S3 URI of a constraints JSON file to check against instead of the registered baseline, e.g. `s3://my-bucket/baseline/constraints.json`, or a reference."))
-        .block(network_block())
-}
-
-/// `check_type`, which must be one of `allowed`; `None` (after a diagnostic) otherwise.
-pub(super) fn check_type(ctx: &mut Ctx, cfg: &Value, allowed: &[&str]) -> Option<String> {
-    match model::string(cfg, "check_type").value() {
-        Some(t) if allowed.contains(&t.as_str()) => Some(t),
-        Some(t) => {
-            ctx.error(
-                AttrPath::root("check_type"),
-                format!("Unknown check_type {t:?}"),
-                format!("Use one of {allowed:?}."),
-            );
-            None
-        }
-        None => {
-            ctx.error(
-                AttrPath::root("check_type"),
-                "Missing check_type",
-                format!("Use one of {allowed:?}."),
-            );
-            None
-        }
-    }
-}
-
-/// A top-level S3 location attribute ([`Ctx::s3_uri`]), reported as missing when `required`.
-pub(super) fn s3_uri(ctx: &mut Ctx, cfg: &Value, attr: &str, required: bool) -> Option<Json> {
-    if required && cfg.get(attr).is_none_or(Value::is_null) {
-        ctx.error(
-            AttrPath::root(attr),
-            format!("Missing {attr}"),
-            "Give an S3 URI such as \"s3://my-bucket/prefix\", or a reference.",
-        );
-        return None;
-    }
-    ctx.s3_uri(cfg, attr, &AttrPath::default())
-}
-
-/// A processing input with the SDK's defaults (`S3Prefix`, `File`, no compression).
-pub(super) fn s3_input(name: &str, uri: Json, local: &str, distribution: Option<&str>) -> Json {
-    json!({
-        "InputName": name,
-        "AppManaged": false,
-        "S3Input": {
-            "S3Uri": uri,
-            "LocalPath": local,
-            "S3DataType": "S3Prefix",
-            "S3InputMode": "File",
-            "S3DataDistributionType": distribution.unwrap_or("FullyReplicated"),
-            "S3CompressionType": "None",
-        }
-    })
-}
-
-/// The processing request of a check job (`Environment` aside): resources with the SDK's
-/// `CheckJobConfig` defaults, image, role, the given inputs, one output from
-/// `/opt/ml/processing/output`, stopping condition and network.
-pub(super) fn check_job_arguments(
-    cfg: &Value,
-    ctx: &mut Ctx,
-    inputs: Vec<Json>,
-    output_name: &str,
-    output_uri: Option<Json>,
-) -> Map<String, Json> {
-    let root = AttrPath::default();
-    let mut args = Map::new();
-    let mut cluster = Map::new();
-    cluster.insert(
-        "InstanceType".into(),
-        ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing)
-            .unwrap_or_else(|| json!("ml.m5.xlarge")),
-    );
-    put(&mut cluster, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-    put(&mut cluster, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
-    put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
-    args.insert("ProcessingResources".into(), json!({ "ClusterConfig": cluster }));
-
-    let mut app = Map::new();
-    match ctx.string(cfg, "image_uri", &root) {
-        Some(i) => {
-            app.insert("ImageUri".into(), i);
-        }
-        None => ctx.error(
-            AttrPath::root("image_uri"),
-            "Missing image_uri",
-            "Give the image URI of the check container for your region.",
-        ),
-    }
-    args.insert("AppSpecification".into(), Json::Object(app));
-    put(&mut args, "RoleArn", ctx.string(cfg, "role_arn", &root));
-    args.insert("ProcessingInputs".into(), Json::Array(inputs));
-
-    let mut s3 = Map::new();
-    put(&mut s3, "S3Uri", output_uri);
-    s3.insert("LocalPath".into(), json!(OUTPUT_DIR));
-    s3.insert("S3UploadMode".into(), json!("EndOfJob"));
-    let mut out_cfg = Map::new();
-    out_cfg.insert(
-        "Outputs".into(),
-        json!([{"OutputName": output_name, "AppManaged": false, "S3Output": s3}]),
-    );
-    put(&mut out_cfg, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
-    args.insert("ProcessingOutputConfig".into(), Json::Object(out_cfg));
-
-    if let Some(max) = ctx.count(cfg, "max_runtime_in_seconds", &root, 1, None) {
-        args.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max }));
-    }
-    put(&mut args, "NetworkConfig", common::network_config(cfg, ctx));
-    args
-}
-
-/// The step-level keys both check types always emit: `ModelPackageGroupName`, `SkipCheck`,
-/// `FailOnViolation`, `RegisterNewBaseline`, `SuppliedBaselineConstraints`.
-pub(super) fn baseline_keys(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
-    let root = AttrPath::default();
-    step.insert(
-        "ModelPackageGroupName".into(),
-        ctx.string(cfg, "model_package_group_name", &root).unwrap_or(Json::Null),
-    );
-    step.insert(
-        "SkipCheck".into(),
-        ctx.typed(cfg, "skip_check", &root, Scalar::Boolean).unwrap_or(json!(false)),
-    );
-    step.insert(
-        "FailOnViolation".into(),
-        ctx.typed(cfg, "fail_on_violation", &root, Scalar::Boolean).unwrap_or(json!(true)),
-    );
-    step.insert(
-        "RegisterNewBaseline".into(),
-        ctx.typed(cfg, "register_new_baseline", &root, Scalar::Boolean).unwrap_or(json!(false)),
-    );
-    step.insert(
-        "SuppliedBaselineConstraints".into(),
-        s3_uri(ctx, cfg, "supplied_baseline_constraints", false).unwrap_or(Json::Null),
-    );
 }
 
 /// What `{{ Steps.<name>.<path> }}` may reference on a QualityCheck step.

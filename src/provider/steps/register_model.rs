@@ -23,9 +23,9 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::{put, string_list, string_map, Ctx};
 use super::instance_types::JobKind;
+use super::job::one_of;
+use super::job::tags;
 use super::model_step::container;
-use super::processing::tags;
-use super::training::one_of;
 use super::{Export, StepKind};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};

@@ -10,18 +10,18 @@
 //! `ProfilerConfig{S3OutputPath: <output_path>, DisableProfiler: false}`), as the SDK's
 //! `_prepare_debugger_for_training` / `_prepare_profiler_for_training` derive them.
 //!
-//! Also home of [`one_of`] (enumerations), which the model, register-model and transform
-//! steps share; counts, S3 locations and instance types are checked by [`Ctx`].
+//! Channels, metric definitions, the output/resource configuration and the network come from
+//! the shared job layer ([`super::job`]); counts, S3 locations and instance types are checked
+//! by [`Ctx`].
 //!
-//! Layout: shared helpers, schema, compile, exports, tests.
+//! Layout: schema, compile, exports, tests.
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Map, Value as Json};
+use serde_json::{Map, Value as Json};
 
-use super::common::{network_block, put, string_map, vpc_config, Ctx};
-use super::instance_types::JobKind;
-use super::processing::tags;
+use super::common::{put, string_map, Ctx};
+use super::job::{self, input_block, metric_definition_block, ChannelDocs, MetricDocs};
 use super::{Export, StepKind};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
@@ -30,57 +30,22 @@ use crate::tfvalue::{Type, Value};
 
 pub struct Training;
 
-// ---- shared helpers -----------------------------------------------------------------------
-
-/// An enumerated string field: a literal must be one of `allowed`; a `{{ }}` reference is
-/// passed through (SageMaker checks it at run time). `None` when the attribute is null.
-pub(super) fn one_of(
-    ctx: &mut Ctx,
-    obj: &Value,
-    attr: &str,
-    path: &AttrPath,
-    allowed: &[&str],
-) -> Option<Json> {
-    let s = model::string(obj, attr).value()?;
-    if !crate::compiler::expr::has_expression(&s) && !allowed.contains(&s.as_str()) {
-        ctx.local_error(
-            path.clone().attr(attr),
-            format!("Invalid {attr} {s:?}"),
-            format!("Use one of {} (spelled exactly so), or a {{{{ }}}} reference to a String parameter.", allowed.join(", ")),
-        );
-        return None;
-    }
-    ctx.string(obj, attr, path)
-}
-
-/// Channel names: 1-64 of `[A-Za-z0-9._-]`, starting with a letter or digit (CreateTrainingJob).
-fn valid_channel_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && s.len() <= 64
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-}
-
 // ---- schema -------------------------------------------------------------------------------
 
-/// The SDK's channel name when one input is given without a name.
-pub const DEFAULT_CHANNEL: &str = "training";
+const CHANNEL_DOCS: ChannelDocs = ChannelDocs {
+    block: "A training input channel: S3 data the algorithm reads as `/opt/ml/input/data/<channel>` (`InputDataConfig`).",
+    channel: "Channel name, e.g. `train` or `validation` (1-64 letters, digits, `.`, `-`, `_`). Defaults to `training`, the SDK's name for a single unnamed input.",
+    s3_uri: "S3 URI of the data or a reference, e.g. `{{ Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri }}` (or `sagemaker_processing_step.prep.outputs[\"train\"]`).",
+    s3_data_distribution_type: "`FullyReplicated` (default: every instance gets all data) or `ShardedByS3Key`.",
+    input_mode: "`File`, `Pipe` or `FastFile`; overrides the job's `input_mode` for this channel.",
+    compression_type: "`None` or `Gzip`.",
+};
 
-const INPUT_MODES: [&str; 3] = ["File", "Pipe", "FastFile"];
-const S3_DATA_TYPES: [&str; 4] = ["S3Prefix", "ManifestFile", "AugmentedManifestFile", "Converse"];
-const DISTRIBUTION_TYPES: [&str; 2] = ["FullyReplicated", "ShardedByS3Key"];
-const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
-
-fn input_block() -> Block {
-    Block::new("A training input channel: S3 data the algorithm reads as `/opt/ml/input/data/<channel>` (`InputDataConfig`).")
-        .attr(Attribute::optional("channel", Type::String, "Channel name, e.g. `train` or `validation` (1-64 letters, digits, `.`, `-`, `_`). Defaults to `training`, the SDK's name for a single unnamed input."))
-        .attr(Attribute::required("s3_uri", Type::String, "S3 URI of the data or a reference, e.g. `{{ Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri }}` (or `sagemaker_processing_step.prep.outputs[\"train\"]`)."))
-        .attr(Attribute::optional("content_type", Type::String, "MIME type of the data, e.g. `text/csv`."))
-        .attr(Attribute::optional("s3_data_type", Type::String, "`S3Prefix` (default), `ManifestFile`, `AugmentedManifestFile` or `Converse`."))
-        .attr(Attribute::optional("s3_data_distribution_type", Type::String, "`FullyReplicated` (default: every instance gets all data) or `ShardedByS3Key`."))
-        .attr(Attribute::optional("input_mode", Type::String, "`File`, `Pipe` or `FastFile`; overrides the job's `input_mode` for this channel."))
-        .attr(Attribute::optional("compression_type", Type::String, "`None` or `Gzip`."))
-}
+const METRIC_DOCS: MetricDocs = MetricDocs {
+    block: "A metric SageMaker extracts from the training logs (`AlgorithmSpecification.MetricDefinitions`); later steps can read it as `{{ Steps.<name>.FinalMetricDataList['<name>'].Value }}`.",
+    name: "Metric name, e.g. `validation:rmse`.",
+    regex: "Regular expression whose first group is the value, e.g. `.*\\[[0-9]+\\].*#011validation-rmse:([-+]?[0-9]*\\.?[0-9]+)`.",
+};
 
 fn debug_hook_config_block() -> Block {
     Block::new("SageMaker Debugger's tensor collection (`DebugHookConfig`, the SDK's `DebuggerHookConfig`). An empty `debug_hook_config {}` is exactly what an SDK 2.x estimator adds by default: `{S3OutputPath: <output_path>, CollectionConfigurations: []}`.")
@@ -108,12 +73,6 @@ fn profiler_config_block() -> Block {
         .attr(Attribute::optional("disable_profiler", Type::Bool, "Turn the profiler off (`DisableProfiler`, default false; always sent, as the SDK does)."))
         .attr(Attribute::optional("profiling_interval_in_milliseconds", Type::String, "How often system metrics are sampled (`ProfilingIntervalInMilliseconds`): 100, 200, 500, 1000, 5000 or 60000."))
         .attr(Attribute::optional("profiling_parameters", string_map(), "Framework profiling options (`ProfilingParameters`), e.g. `{ DataloaderProfilingConfig = \"{\\\"StartStep\\\": 5, \\\"NumSteps\\\": 3}\" }`."))
-}
-
-fn metric_definition_block() -> Block {
-    Block::new("A metric SageMaker extracts from the training logs (`AlgorithmSpecification.MetricDefinitions`); later steps can read it as `{{ Steps.<name>.FinalMetricDataList['<name>'].Value }}`.")
-        .attr(Attribute::required("name", Type::String, "Metric name, e.g. `validation:rmse`."))
-        .attr(Attribute::required("regex", Type::String, "Regular expression whose first group is the value, e.g. `.*\\[[0-9]+\\].*#011validation-rmse:([-+]?[0-9]*\\.?[0-9]+)`."))
 }
 
 /// SageMaker's built-in algorithm images (the ECR repository name), which publish their own
@@ -221,9 +180,9 @@ impl StepKind for Training {
             .attr(Attribute::optional("use_spot_instances", Type::Bool, "Use managed spot training (`EnableManagedSpotTraining`). Needs `max_wait_time_in_seconds`."))
             .attr(Attribute::optional("max_wait_time_in_seconds", Type::String, "With spot training: how long to wait for spot capacity plus the run, in seconds; at least `max_runtime_in_seconds` (`StoppingCondition.MaxWaitTimeInSeconds`)."))
             .attr(Attribute::optional("tags", string_map(), "Tags of the training job, merged over `step_defaults.tags`."))
-            .block(NestedBlock::list("input", input_block()).max_items(20))
-            .block(NestedBlock::list("metric_definition", metric_definition_block()).max_items(40))
-            .block(network_block())
+            .block(input_block(&CHANNEL_DOCS))
+            .block(metric_definition_block(&METRIC_DOCS))
+            .block(job::network_block())
             .block(NestedBlock::single("debug_hook_config", debug_hook_config_block()))
             .block(NestedBlock::single("profiler_config", profiler_config_block()))
     }
@@ -234,27 +193,21 @@ impl StepKind for Training {
 
         // AlgorithmSpecification
         let mut algo = Map::new();
-        algo.insert(
-            "TrainingInputMode".into(),
-            one_of(ctx, cfg, "input_mode", &root, &INPUT_MODES).unwrap_or_else(|| json!("File")),
-        );
+        algo.insert("TrainingInputMode".into(), job::training_input_mode(ctx, cfg));
         put(&mut algo, "TrainingImage", ctx.string(cfg, "image_uri", &root));
-        let metrics = metric_definitions(cfg, ctx);
+        let metrics = job::metric_definitions(ctx, cfg);
         if !metrics.is_empty() {
             algo.insert("MetricDefinitions".into(), Json::Array(metrics));
         }
         args.insert("AlgorithmSpecification".into(), Json::Object(algo));
 
         // OutputDataConfig
-        let mut output = Map::new();
-        let output_path = ctx.s3_uri(cfg, "output_path", &root);
-        put(&mut output, "S3OutputPath", output_path.clone());
-        put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
-        args.insert("OutputDataConfig".into(), Json::Object(output));
+        let (output, output_path) = job::training_output_data_config(ctx, cfg);
+        args.insert("OutputDataConfig".into(), output);
 
         // StoppingCondition
         let mut stop = Map::new();
-        let max_run = ctx.count(cfg, "max_runtime_in_seconds", &root, 1, Some(86_400));
+        let max_run = job::max_runtime(ctx, cfg);
         put(&mut stop, "MaxRuntimeInSeconds", max_run.clone());
         let spot = ctx.bool(cfg, "use_spot_instances").unwrap_or(false);
         let max_wait = ctx.count(cfg, "max_wait_time_in_seconds", &root, 1, None);
@@ -288,24 +241,11 @@ impl StepKind for Training {
         args.insert("StoppingCondition".into(), Json::Object(stop));
 
         // ResourceConfig
-        let mut resources = Map::new();
-        put(
-            &mut resources,
-            "VolumeSizeInGB",
-            ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)),
-        );
-        put(&mut resources, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-        put(
-            &mut resources,
-            "InstanceType",
-            ctx.instance_type(cfg, "instance_type", &root, JobKind::Training),
-        );
-        put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
-        args.insert("ResourceConfig".into(), Json::Object(resources));
+        args.insert("ResourceConfig".into(), job::training_resource_config(ctx, cfg));
 
         put(&mut args, "RoleArn", ctx.string(cfg, "role_arn", &root));
 
-        let channels = input_data_config(cfg, ctx);
+        let channels = job::input_data_config(ctx, cfg);
         if !channels.is_empty() {
             args.insert("InputDataConfig".into(), Json::Array(channels));
         }
@@ -328,15 +268,9 @@ impl StepKind for Training {
             "Environment",
             ctx.string_map(cfg, "environment", &root, true).map(Json::Object),
         );
-        put(&mut args, "Tags", tags(cfg));
+        put(&mut args, "Tags", job::tags(cfg));
 
-        if let Some(n) = cfg.get("network").filter(|n| !n.is_null()) {
-            put(&mut args, "VpcConfig", vpc_config(n, ctx));
-            // As the SDK: only an enabled isolation is sent.
-            if n.get("enable_network_isolation").and_then(Value::as_bool) == Some(true) {
-                args.insert("EnableNetworkIsolation".into(), Json::Bool(true));
-            }
-        }
+        job::training_network(ctx, cfg, &mut args);
         if spot {
             args.insert("EnableManagedSpotTraining".into(), Json::Bool(true));
         }
@@ -375,58 +309,6 @@ impl StepKind for Training {
 }
 
 // ---- compile helpers ----------------------------------------------------------------------
-
-/// `InputDataConfig`: one channel per `input` block, in the SDK's shape.
-fn input_data_config(cfg: &Value, ctx: &mut Ctx) -> Vec<Json> {
-    let blocks = model::blocks(cfg, "input");
-    let mut names = BTreeSet::new();
-    let mut channels = Vec::new();
-    for (i, b) in blocks.iter().enumerate() {
-        let path = AttrPath::root("input").index(i);
-        let name =
-            model::string(b, "channel").value().unwrap_or_else(|| DEFAULT_CHANNEL.to_string());
-        if !valid_channel_name(&name) {
-            ctx.error(
-                path.clone().attr("channel"),
-                format!("Invalid channel name {name:?}"),
-                "Channel names are 1-64 letters, digits, `.`, `-` and `_`, starting with a letter or digit, e.g. \"train\".",
-            );
-        }
-        if !names.insert(name.clone()) {
-            let detail = if model::string(b, "channel").value().is_none() {
-                format!("Inputs without a channel are named {DEFAULT_CHANNEL:?}; give each input its own channel name.")
-            } else {
-                "Give each input its own channel name, e.g. \"train\" and \"validation\"."
-                    .to_string()
-            };
-            ctx.error(path.clone().attr("channel"), format!("Duplicate channel {name:?}"), detail);
-        }
-        let mut s3 = Map::new();
-        s3.insert(
-            "S3DataType".into(),
-            one_of(ctx, b, "s3_data_type", &path, &S3_DATA_TYPES)
-                .unwrap_or_else(|| json!("S3Prefix")),
-        );
-        put(&mut s3, "S3Uri", ctx.s3_uri(b, "s3_uri", &path));
-        s3.insert(
-            "S3DataDistributionType".into(),
-            one_of(ctx, b, "s3_data_distribution_type", &path, &DISTRIBUTION_TYPES)
-                .unwrap_or_else(|| json!("FullyReplicated")),
-        );
-        let mut channel = Map::new();
-        channel.insert("DataSource".into(), json!({ "S3DataSource": s3 }));
-        put(&mut channel, "ContentType", ctx.string(b, "content_type", &path));
-        put(
-            &mut channel,
-            "CompressionType",
-            one_of(ctx, b, "compression_type", &path, &COMPRESSION_TYPES),
-        );
-        put(&mut channel, "InputMode", one_of(ctx, b, "input_mode", &path, &INPUT_MODES));
-        channel.insert("ChannelName".into(), Json::String(name));
-        channels.push(Json::Object(channel));
-    }
-    channels
-}
 
 /// `DebugHookConfig` when the block is declared, as the SDK's `DebuggerHookConfig._to_request_dict`
 /// writes it: the S3 prefix (the output path unless set), `CollectionConfigurations` always.
@@ -509,35 +391,6 @@ fn profiler_config(cfg: &Value, ctx: &mut Ctx, output_path: Option<&Json>) -> Op
         ctx.string_map(p, "profiling_parameters", &path, false).map(Json::Object),
     );
     Some(Json::Object(out))
-}
-
-/// `AlgorithmSpecification.MetricDefinitions`: `[{Name, Regex}]`, names unique.
-fn metric_definitions(cfg: &Value, ctx: &mut Ctx) -> Vec<Json> {
-    let mut names = BTreeSet::new();
-    let mut out = Vec::new();
-    for (i, b) in model::blocks(cfg, "metric_definition").iter().enumerate() {
-        let path = AttrPath::root("metric_definition").index(i);
-        let name = model::string(b, "name").value().unwrap_or_default();
-        let regex = model::string(b, "regex").value().unwrap_or_default();
-        if name.is_empty() || name.chars().count() > 255 {
-            ctx.error(
-                path.clone().attr("name"),
-                "Invalid metric name",
-                "Metric names are 1-255 characters, e.g. \"validation:rmse\".",
-            );
-        } else if !names.insert(name.clone()) {
-            ctx.error(
-                path.clone().attr("name"),
-                format!("Duplicate metric {name:?}"),
-                "Give each metric_definition its own name.",
-            );
-        }
-        if regex.is_empty() || regex.chars().count() > 500 {
-            ctx.error(path.clone().attr("regex"), "Invalid metric regex", "Give a regular expression of 1-500 characters whose first group captures the value.");
-        }
-        out.push(json!({ "Name": name, "Regex": regex }));
-    }
-    out
 }
 
 /// What `{{ Steps.<name>.<path> }}` may reference on a Training step.
@@ -691,6 +544,7 @@ pub mod properties {
 mod tests {
     use super::super::StepResource;
     use super::*;
+    use serde_json::json;
 
     fn cfg(extra: Vec<(&str, Value)>) -> Value {
         let mut attrs = vec![

@@ -15,8 +15,8 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::{put, string_map, Ctx};
 use super::instance_types::JobKind;
-use super::processing::tags;
-use super::training::one_of;
+use super::job::one_of;
+use super::job::tags;
 use super::{Export, StepKind};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};

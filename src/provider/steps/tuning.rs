@@ -22,10 +22,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{self, network_block, put, string_list, string_map, Ctx};
-use super::instance_types::JobKind;
-use super::processing;
-use super::training::{self, DEFAULT_CHANNEL};
+use super::common::{put, string_list, string_map, Ctx};
+use super::job::{self, input_block, metric_definition_block, ChannelDocs, MetricDocs};
 use super::{Export, StepKind};
 use crate::compiler::expr;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
@@ -39,31 +37,25 @@ const STRATEGIES: [&str; 4] = ["Bayesian", "Random", "Hyperband", "Grid"];
 const OBJECTIVE_TYPES: [&str; 2] = ["Maximize", "Minimize"];
 const EARLY_STOPPING: [&str; 2] = ["Off", "Auto"];
 const SCALING_TYPES: [&str; 4] = ["Auto", "Linear", "Logarithmic", "ReverseLogarithmic"];
-const INPUT_MODES: [&str; 3] = ["File", "Pipe", "FastFile"];
-const S3_DATA_TYPES: [&str; 4] = ["S3Prefix", "ManifestFile", "AugmentedManifestFile", "Converse"];
-const DISTRIBUTION_TYPES: [&str; 2] = ["FullyReplicated", "ShardedByS3Key"];
-const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
 /// SageMaker tunes at most this many hyperparameters in one job.
 const MAX_RANGES: usize = 30;
 
 // ---- schema -------------------------------------------------------------------------------
 
-fn input_block() -> Block {
-    Block::new("A training channel: S3 data every training job of the tuning job reads.")
-        .attr(Attribute::optional("channel", Type::String, "Channel name, e.g. `train` or `validation`; defaults to `training`, as the SDK names a single input."))
-        .attr(Attribute::required("s3_uri", Type::String, "S3 URI or a reference, e.g. `{{ Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri }}`."))
-        .attr(Attribute::optional("content_type", Type::String, "MIME type of the data, e.g. `text/csv`."))
-        .attr(Attribute::optional("s3_data_type", Type::String, "`S3Prefix` (default), `ManifestFile`, `AugmentedManifestFile` or `Converse`."))
-        .attr(Attribute::optional("s3_data_distribution_type", Type::String, "`FullyReplicated` (default) or `ShardedByS3Key`."))
-        .attr(Attribute::optional("input_mode", Type::String, "Per-channel input mode: `File`, `Pipe` or `FastFile`, e.g. `Pipe`."))
-        .attr(Attribute::optional("compression_type", Type::String, "`None` or `Gzip`, e.g. `Gzip`."))
-}
+const CHANNEL_DOCS: ChannelDocs = ChannelDocs {
+    block: "A training channel: S3 data every training job of the tuning job reads.",
+    channel: "Channel name, e.g. `train` or `validation`; defaults to `training`, as the SDK names a single input.",
+    s3_uri: "S3 URI or a reference, e.g. `{{ Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri }}`.",
+    s3_data_distribution_type: "`FullyReplicated` (default) or `ShardedByS3Key`.",
+    input_mode: "Per-channel input mode: `File`, `Pipe` or `FastFile`, e.g. `Pipe`.",
+    compression_type: "`None` or `Gzip`, e.g. `Gzip`.",
+};
 
-fn metric_definition_block() -> Block {
-    Block::new("A metric the training jobs log, found with a regular expression; the objective must be one of them when any are given.")
-        .attr(Attribute::required("name", Type::String, "Metric name, e.g. `validation:accuracy`."))
-        .attr(Attribute::required("regex", Type::String, "Regular expression whose first group is the value, e.g. `val_acc=([0-9\\\\.]+)`."))
-}
+const METRIC_DOCS: MetricDocs = MetricDocs {
+    block: "A metric the training jobs log, found with a regular expression; the objective must be one of them when any are given.",
+    name: "Metric name, e.g. `validation:accuracy`.",
+    regex: "Regular expression whose first group is the value, e.g. `val_acc=([0-9\\\\.]+)`.",
+};
 
 fn objective_block() -> Block {
     Block::new("What the tuning job optimises (required).")
@@ -171,13 +163,13 @@ impl StepKind for Tuning {
             .attr(Attribute::optional("max_parallel_training_jobs", Type::String, "Training jobs run at the same time (default 1), e.g. `4`, or a reference to an Integer parameter."))
             .attr(Attribute::optional("early_stopping_type", Type::String, "`Off` (default) or `Auto`: whether SageMaker may stop unpromising training jobs early, e.g. `Auto`."))
             .attr(Attribute::optional("tags", string_map(), "Tags of the tuning job, e.g. `{ project = \"churn\" }`, merged over `step_defaults.tags`."))
-            .block(NestedBlock::list("input", input_block()).max_items(20))
-            .block(NestedBlock::list("metric_definition", metric_definition_block()).max_items(40))
+            .block(input_block(&CHANNEL_DOCS))
+            .block(metric_definition_block(&METRIC_DOCS))
             .block(NestedBlock::single("objective", objective_block()))
             .block(NestedBlock::list("continuous_parameter_range", numeric_range_block(false)))
             .block(NestedBlock::list("integer_parameter_range", numeric_range_block(true)))
             .block(NestedBlock::list("categorical_parameter_range", categorical_range_block()))
-            .block(network_block())
+            .block(job::network_block())
     }
 
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
@@ -289,12 +281,8 @@ impl StepKind for Tuning {
         let mut def = Map::new();
         let mut algo = Map::new();
         put(&mut algo, "TrainingImage", ctx.string(cfg, "image_uri", &root));
-        algo.insert(
-            "TrainingInputMode".into(),
-            training::one_of(ctx, cfg, "input_mode", &root, &INPUT_MODES)
-                .unwrap_or_else(|| json!("File")),
-        );
-        let metrics = metric_definitions(ctx, cfg);
+        algo.insert("TrainingInputMode".into(), job::training_input_mode(ctx, cfg));
+        let metrics = job::metric_definitions(ctx, cfg);
         if !metrics.is_empty() {
             algo.insert("MetricDefinitions".into(), Json::Array(metrics));
         }
@@ -314,47 +302,23 @@ impl StepKind for Tuning {
         }
         def.insert("StaticHyperParameters".into(), Json::Object(statics));
 
-        let channels = channels(ctx, cfg);
+        let channels = job::input_data_config(ctx, cfg);
         if !channels.is_empty() {
             def.insert("InputDataConfig".into(), Json::Array(channels));
         }
-        let mut output = Map::new();
-        put(&mut output, "S3OutputPath", ctx.s3_uri(cfg, "output_path", &root));
-        put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
-        def.insert("OutputDataConfig".into(), Json::Object(output));
-
-        let mut resources = Map::new();
-        put(
-            &mut resources,
-            "InstanceType",
-            ctx.instance_type(cfg, "instance_type", &root, JobKind::Training),
-        );
-        put(&mut resources, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-        put(
-            &mut resources,
-            "VolumeSizeInGB",
-            ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)),
-        );
-        put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
+        def.insert("OutputDataConfig".into(), job::training_output_data_config(ctx, cfg).0);
         // SDK 2.x's `_map_training_config` sends the tuning variant of the resource config.
-        def.insert("HyperParameterTuningResourceConfig".into(), Json::Object(resources));
-        let mut stop = Map::new();
-        put(
-            &mut stop,
-            "MaxRuntimeInSeconds",
-            ctx.count(cfg, "max_runtime_in_seconds", &root, 1, Some(86_400)),
+        def.insert(
+            "HyperParameterTuningResourceConfig".into(),
+            job::training_resource_config(ctx, cfg),
         );
+        let mut stop = Map::new();
+        put(&mut stop, "MaxRuntimeInSeconds", job::max_runtime(ctx, cfg));
         def.insert("StoppingCondition".into(), Json::Object(stop));
 
-        if let Some(n) = cfg.get("network").filter(|n| !n.is_null()) {
-            // As the SDK does: the flag only when true, the VPC when given.
-            if n.get("enable_network_isolation").and_then(Value::as_bool) == Some(true) {
-                def.insert("EnableNetworkIsolation".into(), Json::Bool(true));
-            }
-            put(&mut def, "VpcConfig", common::vpc_config(n, ctx));
-        }
+        job::training_network(ctx, cfg, &mut def);
         args.insert("TrainingJobDefinition".into(), Json::Object(def));
-        put(&mut args, "Tags", processing::tags(cfg));
+        put(&mut args, "Tags", job::tags(cfg));
         step.insert("Arguments".into(), Json::Object(args));
     }
 
@@ -535,88 +499,6 @@ fn categorical_ranges(ctx: &mut Ctx, cfg: &Value, names: &mut BTreeSet<String>) 
     out
 }
 
-fn metric_definitions(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for (i, b) in model::blocks(cfg, "metric_definition").iter().enumerate() {
-        let path = AttrPath::root("metric_definition").index(i);
-        let name = model::string(b, "name").value().unwrap_or_default();
-        if name.is_empty() || name.chars().count() > 255 {
-            ctx.error(
-                path.clone().attr("name"),
-                "Invalid metric name",
-                "Metric names are 1-255 characters, e.g. \"validation:auc\".",
-            );
-        } else if !seen.insert(name.clone()) {
-            ctx.error(
-                path.clone().attr("name"),
-                format!("Duplicate metric {name:?}"),
-                "Define each metric once.",
-            );
-        }
-        let regex = model::string(b, "regex").value().unwrap_or_default();
-        if regex.is_empty() || regex.chars().count() > 500 {
-            ctx.error(path.clone().attr("regex"), "Invalid metric regex", "Give a regular expression of 1-500 characters whose first group captures the value, e.g. \"auc=([0-9.]+)\".");
-        }
-        out.push(json!({"Name": name, "Regex": regex}));
-    }
-    out
-}
-
-/// Training channels with the SDK's defaults (`TrainingInput`).
-fn channels(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for (i, b) in model::blocks(cfg, "input").iter().enumerate() {
-        let path = AttrPath::root("input").index(i);
-        let channel = model::string(b, "channel").value().unwrap_or_else(|| DEFAULT_CHANNEL.into());
-        if !valid_channel_name(&channel) {
-            ctx.error(
-                path.clone().attr("channel"),
-                format!("Invalid channel name {channel:?}"),
-                "Channel names are 1-64 letters, digits, `.`, `-` and `_`, starting with a letter or digit, e.g. \"train\".",
-            );
-        } else if !seen.insert(channel.clone()) {
-            ctx.error(
-                path.clone().attr("channel"),
-                format!("Duplicate channel {channel:?}"),
-                "Give each input its own channel name (an input without one is named \"training\").",
-            );
-        }
-        let mut s3 = Map::new();
-        s3.insert(
-            "S3DataType".into(),
-            training::one_of(ctx, b, "s3_data_type", &path, &S3_DATA_TYPES)
-                .unwrap_or_else(|| json!("S3Prefix")),
-        );
-        put(&mut s3, "S3Uri", ctx.s3_uri(b, "s3_uri", &path));
-        s3.insert(
-            "S3DataDistributionType".into(),
-            training::one_of(ctx, b, "s3_data_distribution_type", &path, &DISTRIBUTION_TYPES)
-                .unwrap_or_else(|| json!("FullyReplicated")),
-        );
-        let mut c = Map::new();
-        c.insert("ChannelName".into(), json!(channel));
-        c.insert("DataSource".into(), json!({ "S3DataSource": s3 }));
-        put(&mut c, "ContentType", ctx.string(b, "content_type", &path));
-        put(
-            &mut c,
-            "CompressionType",
-            training::one_of(ctx, b, "compression_type", &path, &COMPRESSION_TYPES),
-        );
-        put(&mut c, "InputMode", training::one_of(ctx, b, "input_mode", &path, &INPUT_MODES));
-        out.push(Json::Object(c));
-    }
-    out
-}
-
-/// Channel names: 1-64 of `[A-Za-z0-9._-]`, starting with a letter or digit.
-fn valid_channel_name(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && s.len() <= 64
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-}
-
 /// What `{{ Steps.<name>.<path> }}` may reference on a Tuning step.
 pub mod properties {
     use crate::compiler::properties::shapes::*;
@@ -744,6 +626,36 @@ mod tests {
         assert_eq!(
             args["TrainingJobDefinition"]["StoppingCondition"],
             json!({"MaxRuntimeInSeconds": 86400})
+        );
+    }
+
+    /// The tuning step's channels are the training step's (the shared job layer): a repeated
+    /// invalid name is reported as invalid and as a duplicate, as the training step always did.
+    #[test]
+    fn channels_are_checked_as_the_training_step_checks_them() {
+        let input = |channel: &str| {
+            Value::object([
+                ("channel", Value::string(channel)),
+                ("s3_uri", Value::string("s3://b/a")),
+            ])
+        };
+        let range = Value::object([
+            ("name", Value::string("eta")),
+            ("min_value", Value::string("0.1")),
+            ("max_value", Value::string("0.5")),
+            ("scaling_type", Value::Null),
+        ]);
+        let (_, msgs) = compile(vec![
+            ("continuous_parameter_range", Value::list([range])),
+            ("input", Value::list([input("bad name"), input("bad name")])),
+        ]);
+        assert_eq!(
+            msgs,
+            vec![
+                "input[0].channel: Invalid channel name \"bad name\"".to_string(),
+                "input[1].channel: Invalid channel name \"bad name\"".to_string(),
+                "input[1].channel: Duplicate channel \"bad name\"".to_string(),
+            ]
         );
     }
 

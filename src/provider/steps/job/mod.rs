@@ -1,0 +1,367 @@
+//! The shared job layer: what the SageMaker job steps (processing, training, tuning, transform,
+//! quality check, clarify check, model) have in common, so that no step file serves as a helper
+//! library for its siblings. Training input channels (schema, compilation, the duplicate-channel
+//! check), metric definitions, enumerated fields and their allowed values, the training
+//! `OutputDataConfig` / `ResourceConfig` / `StoppingCondition`, a processing job's
+//! `ProcessingResources` and S3 inputs, the `network` block (processing's
+//! `NetworkConfig` and the training-style `VpcConfig` / `EnableNetworkIsolation`) and `Tags`.
+//!
+//! [`check`] holds what the two check steps (quality and clarify) share on top of that.
+//!
+//! Schema texts stay with each step (each resource's reference docs say what its job does);
+//! the blocks here take them as [`ChannelDocs`] / [`MetricDocs`].
+
+pub mod check;
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Map, Value as Json};
+
+use super::common::{put, string_list, Ctx};
+use super::instance_types::JobKind;
+use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
+use crate::provider::model;
+use crate::tfvalue::{Type, Value};
+
+// ---- enumerated fields --------------------------------------------------------------------
+
+/// `TrainingInputMode` / a channel's `InputMode`.
+pub const INPUT_MODES: [&str; 3] = ["File", "Pipe", "FastFile"];
+/// `S3DataSource.S3DataType` of a training channel.
+pub const S3_DATA_TYPES: [&str; 4] =
+    ["S3Prefix", "ManifestFile", "AugmentedManifestFile", "Converse"];
+/// `S3DataSource.S3DataDistributionType`.
+pub const DISTRIBUTION_TYPES: [&str; 2] = ["FullyReplicated", "ShardedByS3Key"];
+/// A channel's `CompressionType`.
+pub const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
+
+/// An enumerated string field: a literal must be one of `allowed`; a `{{ }}` reference is
+/// passed through (SageMaker checks it at run time). `None` when the attribute is null.
+pub fn one_of(
+    ctx: &mut Ctx,
+    obj: &Value,
+    attr: &str,
+    path: &AttrPath,
+    allowed: &[&str],
+) -> Option<Json> {
+    let s = model::string(obj, attr).value()?;
+    if !crate::compiler::expr::has_expression(&s) && !allowed.contains(&s.as_str()) {
+        ctx.local_error(
+            path.clone().attr(attr),
+            format!("Invalid {attr} {s:?}"),
+            format!("Use one of {} (spelled exactly so), or a {{{{ }}}} reference to a String parameter.", allowed.join(", ")),
+        );
+        return None;
+    }
+    ctx.string(obj, attr, path)
+}
+
+/// `AlgorithmSpecification.TrainingInputMode`: the step's `input_mode`, `File` by default.
+pub fn training_input_mode(ctx: &mut Ctx, cfg: &Value) -> Json {
+    one_of(ctx, cfg, "input_mode", &AttrPath::default(), &INPUT_MODES)
+        .unwrap_or_else(|| json!("File"))
+}
+
+// ---- training input channels --------------------------------------------------------------
+
+/// The SDK's channel name when one input is given without a name.
+pub const DEFAULT_CHANNEL: &str = "training";
+
+/// Channel names: 1-64 of `[A-Za-z0-9._-]`, starting with a letter or digit (CreateTrainingJob).
+fn valid_channel_name(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.len() <= 64
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
+/// The descriptions of an `input` (training channel) block that differ between steps.
+pub struct ChannelDocs {
+    pub block: &'static str,
+    pub channel: &'static str,
+    pub s3_uri: &'static str,
+    pub s3_data_distribution_type: &'static str,
+    pub input_mode: &'static str,
+    pub compression_type: &'static str,
+}
+
+/// The `input` block: one training channel (`InputDataConfig[]`), at most 20.
+pub fn input_block(d: &ChannelDocs) -> NestedBlock {
+    let b = Block::new(d.block)
+        .attr(Attribute::optional("channel", Type::String, d.channel))
+        .attr(Attribute::required("s3_uri", Type::String, d.s3_uri))
+        .attr(Attribute::optional(
+            "content_type",
+            Type::String,
+            "MIME type of the data, e.g. `text/csv`.",
+        ))
+        .attr(Attribute::optional(
+            "s3_data_type",
+            Type::String,
+            "`S3Prefix` (default), `ManifestFile`, `AugmentedManifestFile` or `Converse`.",
+        ))
+        .attr(Attribute::optional(
+            "s3_data_distribution_type",
+            Type::String,
+            d.s3_data_distribution_type,
+        ))
+        .attr(Attribute::optional("input_mode", Type::String, d.input_mode))
+        .attr(Attribute::optional("compression_type", Type::String, d.compression_type));
+    NestedBlock::list("input", b).max_items(20)
+}
+
+/// `InputDataConfig`: one channel per `input` block, in the SDK's shape (`TrainingInput`).
+/// Every channel name must be valid and unique; an input without a name is `training`.
+pub fn input_data_config(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
+    let mut names = BTreeSet::new();
+    let mut channels = Vec::new();
+    for (i, b) in model::blocks(cfg, "input").iter().enumerate() {
+        let path = AttrPath::root("input").index(i);
+        let name =
+            model::string(b, "channel").value().unwrap_or_else(|| DEFAULT_CHANNEL.to_string());
+        if !valid_channel_name(&name) {
+            ctx.error(
+                path.clone().attr("channel"),
+                format!("Invalid channel name {name:?}"),
+                "Channel names are 1-64 letters, digits, `.`, `-` and `_`, starting with a letter or digit, e.g. \"train\".",
+            );
+        }
+        if !names.insert(name.clone()) {
+            let detail = if model::string(b, "channel").value().is_none() {
+                format!("Inputs without a channel are named {DEFAULT_CHANNEL:?}; give each input its own channel name.")
+            } else {
+                "Give each input its own channel name, e.g. \"train\" and \"validation\"."
+                    .to_string()
+            };
+            ctx.error(path.clone().attr("channel"), format!("Duplicate channel {name:?}"), detail);
+        }
+        let mut s3 = Map::new();
+        s3.insert(
+            "S3DataType".into(),
+            one_of(ctx, b, "s3_data_type", &path, &S3_DATA_TYPES)
+                .unwrap_or_else(|| json!("S3Prefix")),
+        );
+        put(&mut s3, "S3Uri", ctx.s3_uri(b, "s3_uri", &path));
+        s3.insert(
+            "S3DataDistributionType".into(),
+            one_of(ctx, b, "s3_data_distribution_type", &path, &DISTRIBUTION_TYPES)
+                .unwrap_or_else(|| json!("FullyReplicated")),
+        );
+        let mut channel = Map::new();
+        channel.insert("DataSource".into(), json!({ "S3DataSource": s3 }));
+        put(&mut channel, "ContentType", ctx.string(b, "content_type", &path));
+        put(
+            &mut channel,
+            "CompressionType",
+            one_of(ctx, b, "compression_type", &path, &COMPRESSION_TYPES),
+        );
+        put(&mut channel, "InputMode", one_of(ctx, b, "input_mode", &path, &INPUT_MODES));
+        channel.insert("ChannelName".into(), Json::String(name));
+        channels.push(Json::Object(channel));
+    }
+    channels
+}
+
+// ---- metric definitions -------------------------------------------------------------------
+
+/// The descriptions of a `metric_definition` block that differ between steps.
+pub struct MetricDocs {
+    pub block: &'static str,
+    pub name: &'static str,
+    pub regex: &'static str,
+}
+
+/// The `metric_definition` block (`AlgorithmSpecification.MetricDefinitions[]`), at most 40.
+pub fn metric_definition_block(d: &MetricDocs) -> NestedBlock {
+    let b = Block::new(d.block)
+        .attr(Attribute::required("name", Type::String, d.name))
+        .attr(Attribute::required("regex", Type::String, d.regex));
+    NestedBlock::list("metric_definition", b).max_items(40)
+}
+
+/// `AlgorithmSpecification.MetricDefinitions`: `[{Name, Regex}]`, names 1-255 characters and
+/// unique, regular expressions 1-500 characters.
+pub fn metric_definitions(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
+    let mut names = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, b) in model::blocks(cfg, "metric_definition").iter().enumerate() {
+        let path = AttrPath::root("metric_definition").index(i);
+        let name = model::string(b, "name").value().unwrap_or_default();
+        let regex = model::string(b, "regex").value().unwrap_or_default();
+        if name.is_empty() || name.chars().count() > 255 {
+            ctx.error(
+                path.clone().attr("name"),
+                "Invalid metric name",
+                "Metric names are 1-255 characters, e.g. \"validation:rmse\".",
+            );
+        } else if !names.insert(name.clone()) {
+            ctx.error(
+                path.clone().attr("name"),
+                format!("Duplicate metric {name:?}"),
+                "Give each metric_definition its own name.",
+            );
+        }
+        if regex.is_empty() || regex.chars().count() > 500 {
+            ctx.error(path.clone().attr("regex"), "Invalid metric regex", "Give a regular expression of 1-500 characters whose first group captures the value, e.g. \"auc=([0-9.]+)\".");
+        }
+        out.push(json!({ "Name": name, "Regex": regex }));
+    }
+    out
+}
+
+// ---- output, resources, stopping condition ------------------------------------------------
+
+/// A training job's `OutputDataConfig` (`output_path`, `output_kms_key_id`) and the compiled
+/// output path, which the Debugger and Profiler configurations default to.
+pub fn training_output_data_config(ctx: &mut Ctx, cfg: &Value) -> (Json, Option<Json>) {
+    let root = AttrPath::default();
+    let mut output = Map::new();
+    let output_path = ctx.s3_uri(cfg, "output_path", &root);
+    put(&mut output, "S3OutputPath", output_path.clone());
+    put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
+    (Json::Object(output), output_path)
+}
+
+/// A training job's `ResourceConfig` (the tuning job's `HyperParameterTuningResourceConfig`):
+/// instance type and count (default 1), volume size (default 30 GB, as the SDK) and KMS key.
+pub fn training_resource_config(ctx: &mut Ctx, cfg: &Value) -> Json {
+    let root = AttrPath::default();
+    let mut resources = Map::new();
+    put(&mut resources, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
+    put(&mut resources, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
+    put(
+        &mut resources,
+        "InstanceType",
+        ctx.instance_type(cfg, "instance_type", &root, JobKind::Training),
+    );
+    put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
+    Json::Object(resources)
+}
+
+/// `StoppingCondition.MaxRuntimeInSeconds`: the step's `max_runtime_in_seconds`, default 86400
+/// (one day, as the SDK).
+pub fn max_runtime(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
+    ctx.count(cfg, "max_runtime_in_seconds", &AttrPath::default(), 1, Some(86_400))
+}
+
+/// A processing job's `ProcessingResources` (processing and check steps): instance type (or
+/// `default_instance_type` when unset, as the SDK's `CheckJobConfig`), count (default 1),
+/// volume size (default 30 GB) and volume KMS key.
+pub fn processing_resources(
+    ctx: &mut Ctx,
+    cfg: &Value,
+    default_instance_type: Option<&str>,
+) -> Json {
+    let root = AttrPath::default();
+    let mut cluster = Map::new();
+    put(
+        &mut cluster,
+        "InstanceType",
+        ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing)
+            .or_else(|| default_instance_type.map(|t| json!(t))),
+    );
+    put(&mut cluster, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
+    put(&mut cluster, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
+    put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
+    json!({ "ClusterConfig": cluster })
+}
+
+/// A processing input (`ProcessingInputs[]`) with the SDK's defaults: `S3Prefix`, `File`,
+/// `FullyReplicated`, no compression.
+pub fn processing_s3_input(
+    name: &str,
+    uri: Option<Json>,
+    local: Option<String>,
+    data_type: Option<String>,
+    mode: Option<String>,
+    distribution: Option<String>,
+) -> Json {
+    json!({
+        "InputName": name,
+        "AppManaged": false,
+        "S3Input": {
+            "S3Uri": uri.unwrap_or(Json::Null),
+            "LocalPath": local.unwrap_or_default(),
+            "S3DataType": data_type.unwrap_or_else(|| "S3Prefix".into()),
+            "S3InputMode": mode.unwrap_or_else(|| "File".into()),
+            "S3DataDistributionType": distribution.unwrap_or_else(|| "FullyReplicated".into()),
+            "S3CompressionType": "None",
+        }
+    })
+}
+
+// ---- network ------------------------------------------------------------------------------
+
+/// The `network` block of processing, training, tuning and model steps (and `step_defaults`).
+pub fn network_block() -> NestedBlock {
+    NestedBlock::single(
+        "network",
+        Block::new("Network settings of the job: isolation and the VPC it runs in.")
+            .attr(Attribute::optional(
+                "enable_network_isolation",
+                Type::Bool,
+                "Run the container without network access.",
+            ))
+            .block(NestedBlock::single(
+                "vpc_config",
+                Block::new("The VPC the job's containers attach to.")
+                    .attr(Attribute::required(
+                        "subnets",
+                        string_list(),
+                        "Subnet IDs, e.g. `aws_subnet.private[*].id`.",
+                    ))
+                    .attr(Attribute::required(
+                        "security_group_ids",
+                        string_list(),
+                        "Security group IDs.",
+                    )),
+            )),
+    )
+}
+
+/// Compiles a `network` block into the `NetworkConfig` shape of processing jobs.
+pub fn network_config(cfg: &Value, ctx: &mut Ctx) -> Option<Json> {
+    let n = cfg.get("network").filter(|n| !n.is_null())?;
+    let mut out = Map::new();
+    if let Some(b) = n.get("enable_network_isolation").and_then(Value::as_bool) {
+        out.insert("EnableNetworkIsolation".into(), Json::Bool(b));
+    }
+    if let Some(v) = vpc_config(n, ctx) {
+        out.insert("VpcConfig".into(), v);
+    }
+    Some(Json::Object(out))
+}
+
+/// `{SecurityGroupIds, Subnets}` from a block holding `vpc_config`.
+pub fn vpc_config(network: &Value, ctx: &mut Ctx) -> Option<Json> {
+    let v = network.get("vpc_config").filter(|v| !v.is_null())?;
+    let path = AttrPath::root("network").attr("vpc_config");
+    let subnets = ctx.string_list(v, "subnets", &path).unwrap_or_default();
+    let sgs = ctx.string_list(v, "security_group_ids", &path).unwrap_or_default();
+    if subnets.is_empty() || sgs.is_empty() {
+        ctx.error(
+            path,
+            "Incomplete VPC configuration",
+            "Give at least one subnet and one security group.",
+        );
+    }
+    Some(json!({"SecurityGroupIds": sgs, "Subnets": subnets}))
+}
+
+/// A training-style job's network settings (training, tuning's training job definition,
+/// model): `VpcConfig` when given and, as the SDK, `EnableNetworkIsolation` only when true.
+pub fn training_network(ctx: &mut Ctx, cfg: &Value, args: &mut Map<String, Json>) {
+    if let Some(n) = cfg.get("network").filter(|n| !n.is_null()) {
+        put(args, "VpcConfig", vpc_config(n, ctx));
+        if n.get("enable_network_isolation").and_then(Value::as_bool) == Some(true) {
+            args.insert("EnableNetworkIsolation".into(), Json::Bool(true));
+        }
+    }
+}
+
+// ---- tags ---------------------------------------------------------------------------------
+
+/// A step's own `tags` as the API's `[{Key, Value}]` list (sorted by key for a stable form).
+pub fn tags(cfg: &Value) -> Option<Json> {
+    let t = model::string_map(cfg, "tags").value().filter(|t| !t.is_empty())?;
+    Some(Json::Array(t.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()))
+}
