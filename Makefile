@@ -36,7 +36,7 @@ test: export CLIPPY_ARGS := -D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
 test: tools
 	scripts/tools --sdk --sdk3
 	CARGO=$(CARGO) scripts/gates
-	$(CARGO) test --release
+	$(CARGO) test --release --no-fail-fast
 
 demo:
 	scripts/demo
