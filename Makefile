@@ -5,13 +5,14 @@ SHELL := bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 
-.PHONY: help tools build test demo bench fmt clean
+.PHONY: help tools build dist test demo bench fmt clean
 
 help:
 	@echo "make demo   build the provider and deploy examples/quickstart to a local SageMaker endpoint, then destroy it"
 	@echo "make test   run the gates (fmt, clippy, no artefacts in git) and every test (unit, golden, protocol, acceptance with the real Terraform CLI)"
 	@echo "make tools  install Terraform 1.0.3, the moto server and hashicorp/null into .tools/"
 	@echo "make build  cargo build --release"
+	@echo "make dist   the binary to ship: cargo build --profile dist (LTO; slow, not used by the tests)"
 	@echo "make fmt    cargo fmt, terraform fmt of examples/"
 	@echo "make bench  run scripts/bench, if present"
 	@echo "make clean  remove .tools/ and target/"
@@ -21,6 +22,10 @@ tools:
 
 build:
 	$(CARGO) build --release
+
+# The shipped binary (Cargo.toml, [profile.dist]): target/dist/terraform-provider-sagemaker.
+dist:
+	$(CARGO) build --profile dist --bin terraform-provider-sagemaker
 
 # The acceptance tests start their own local SageMaker endpoint per test (tests/support), so
 # only the tools must be installed first, with the SageMaker Python SDK venv that
