@@ -29,6 +29,8 @@ struct Example {
     /// Module name in the generated root, e.g. `resource_sagemaker_training_step`.
     module: String,
     text: String,
+    /// `import.sh`, for resources that can be imported.
+    import: Option<String>,
 }
 
 fn examples() -> Vec<Example> {
@@ -51,6 +53,7 @@ fn examples() -> Vec<Example> {
                 folder: format!("{folder}/{name}"),
                 module: format!("{kind}_{name}"),
                 text,
+                import: std::fs::read_to_string(path.join("import.sh")).ok(),
             });
         }
     }
@@ -122,9 +125,54 @@ fn every_registry_example_applies_and_replans_empty() {
         deployed.sort();
         assert_eq!(deployed, expected, "[{v}] every example's pipeline is deployed");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan right after apply must be empty");
+        import_as_the_scripts_say(&ws, &examples);
         ws.destroy();
         assert!(sm.pipeline_names().is_empty(), "[{v}] destroy removed every pipeline");
     }
+}
+
+/// The `id` a resource has in the state (`terraform state show`).
+fn state_id(ws: &Workspace, address: &str) -> String {
+    let shown = ws.state_show(address);
+    shown
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("id ")?.trim_start().strip_prefix("= \""))
+        .map(|id| id.trim_end_matches('"').to_string())
+        .unwrap_or_else(|| panic!("no id in the state of {address}:\n{shown}"))
+}
+
+/// Each `import.sh` command works on what its example deployed: the resource is forgotten and
+/// imported again at the script's address, by an ID of the script's form (a pipeline by its
+/// name; a run by its execution ARN, whose last part the script cannot know). Import does not
+/// read back what only the configuration holds (a pipeline's `step_defaults`, a run's
+/// `triggers`), so the next plan may update the pipeline in place and replace the run, but
+/// must not change the deployed definition; after that apply the plan is empty.
+fn import_as_the_scripts_say(ws: &Workspace, examples: &[Example]) {
+    let v = &ws.terraform.version;
+    let mut imported = Vec::new();
+    for example in examples {
+        let Some(script) = &example.import else { continue };
+        for command in script.lines().filter_map(|l| l.strip_prefix("terraform import ")) {
+            let mut words = command.split_whitespace();
+            let (address, id) = (words.next().expect("address"), words.next().expect("id"));
+            let full = format!("module.{}.{address}", example.module);
+            let deployed_id = state_id(ws, &full);
+            let form = |id: &str| id.split("/execution/").next().unwrap_or(id).to_string();
+            assert_eq!(form(id), form(&deployed_id), "[{v}] {}/import.sh's ID", example.folder);
+            ws.tf_ok(&["state", "rm", "-no-color", &full]);
+            ws.tf_ok(&["import", "-input=false", "-no-color", &full, &deployed_id]);
+            assert_eq!(state_id(ws, &full), deployed_id, "[{v}] {full} imported");
+            imported.push(full);
+        }
+    }
+    assert!(!imported.is_empty(), "[{v}] some example has an import.sh");
+    let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+    for address in imported.iter().filter(|a| a.contains(".sagemaker_ml_pipeline.")) {
+        assert!(!plan.contains(&format!("{address} must be replaced")), "[{v}] {plan}");
+    }
+    assert!(!plan.contains("definition_parts"), "[{v}] import changed no definition: {plan}");
+    ws.apply();
+    assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan after importing and applying");
 }
 
 fn fmt_check(terraform: &Path, dir: &Path) -> std::process::Output {
