@@ -251,7 +251,7 @@ fn render_type(kind: Kind, type_name: &str, schema: &Schema) -> String {
     if kind == Kind::Resource {
         if let Some(script) = read(&import_script_path(type_name)) {
             out.push_str(&format!(
-                "\n## Import\n\nImport with `terraform import` (or an `import` block):\n\n```shell\n{}\n```\n",
+                "\n## Import\n\nImport an existing one with `terraform import`:\n\n```shell\n{}\n```\n",
                 script.trim_end()
             ));
             if let Some(notes) = import_notes(type_name) {
