@@ -134,7 +134,8 @@ fn settings(hcl: &str) -> Settings {
     out
 }
 
-/// One documented attribute or block path of a resource type, from `docs/resources/<type>.md`.
+/// One documented attribute or block path of a resource type, from its reference page
+/// `docs/resources/<type without sagemaker_>.md`.
 struct DocPath {
     path: String,
     /// `Required`, `Optional` or `block`.
@@ -142,10 +143,12 @@ struct DocPath {
 }
 
 fn documented_paths(type_name: &str) -> Vec<DocPath> {
-    let doc = std::fs::read_to_string(
-        project_root().join("docs/resources").join(format!("{type_name}.md")),
-    )
-    .expect("resource doc");
+    let doc =
+        std::fs::read_to_string(project_root().join("docs/resources").join(format!(
+            "{}.md",
+            type_name.strip_prefix("sagemaker_").expect("a sagemaker_ type")
+        )))
+        .expect("resource doc");
     doc.lines()
         .filter_map(|l| l.strip_prefix("- `"))
         .filter_map(|l| {
@@ -166,7 +169,9 @@ fn phase_configs_cover_every_optional_attribute_and_block() {
     let docs: BTreeSet<String> = std::fs::read_dir(project_root().join("docs/resources"))
         .expect("docs/resources")
         .flatten()
-        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".md").map(str::to_string))
+        .filter_map(|e| {
+            e.file_name().to_str()?.strip_suffix(".md").map(|t| format!("sagemaker_{t}"))
+        })
         // A run is not part of the pipeline and every change of it replaces it: its optional
         // attributes are added and removed in tests/acceptance_execution.rs.
         .filter(|t| t != "sagemaker_ml_pipeline_execution")

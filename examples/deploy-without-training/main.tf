@@ -20,10 +20,10 @@ resource "sagemaker_model_step" "model" {
 }
 
 resource "sagemaker_processing_step" "package" {
-  name          = "Package"
-  image_uri     = local.sklearn
-  instance_type = "ml.m5.large"
-  code          = "s3://${local.bucket}/code/package.py"
+  name                = "Package"
+  image_uri           = local.sklearn
+  instance_type       = "ml.m5.large"
+  code                = "s3://${local.bucket}/code/package.py"
   container_arguments = ["--model-name", "{{ Steps.CreateModel.ModelName }}"]
 
   input {

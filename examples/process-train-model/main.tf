@@ -6,8 +6,8 @@ terraform {
 }
 
 locals {
-  role   = "arn:aws:iam::123456789012:role/sagemaker-pipeline"
-  bucket = "sagemaker-us-east-1-123456789012"
+  role    = "arn:aws:iam::123456789012:role/sagemaker-pipeline"
+  bucket  = "sagemaker-us-east-1-123456789012"
   sklearn = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
   xgboost = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 }

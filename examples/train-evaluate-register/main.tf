@@ -32,10 +32,10 @@ resource "sagemaker_training_step" "train" {
 }
 
 resource "sagemaker_processing_step" "evaluate" {
-  name               = "Evaluate"
-  image_uri          = local.xgboost
-  instance_type      = "ml.m5.xlarge"
-  code               = "s3://${local.bucket}/code/evaluate.py"
+  name                 = "Evaluate"
+  image_uri            = local.xgboost
+  instance_type        = "ml.m5.xlarge"
+  code                 = "s3://${local.bucket}/code/evaluate.py"
   container_entrypoint = ["python3"]
 
   input {

@@ -255,12 +255,10 @@ fn split_or_whole(text: &str) -> BTreeMap<String, String> {
 }
 
 /// The `Import` section of the resource's documentation (rendered by tests/docs.rs into
-/// `docs/resources/sagemaker_ml_pipeline.md`): how to adopt a pipeline created elsewhere.
+/// `docs/resources/ml_pipeline.md` after the command in
+/// `examples/resources/sagemaker_ml_pipeline/import.sh`): how to adopt a pipeline created
+/// elsewhere.
 pub const IMPORT_DOC: &str = r#"A pipeline is imported by its name (an ARN works too). Import reads everything back from SageMaker: the role, display name, description, parallelism, tags, the `parameter` blocks, `experiment_config`, and each deployed step object into `steps`.
-
-```sh
-terraform import sagemaker_ml_pipeline.training churn-training
-```
 
 With Terraform 1.5 or newer, an `import` block does the same as part of a plan, and Terraform can write the resource's configuration for you:
 

@@ -63,12 +63,9 @@ const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
 
 // ---- schema -------------------------------------------------------------------------------
 
-/// The `## Import` section of the reference page.
+/// The `## Import` section of the reference page (`docs/resources/ml_pipeline_execution.md`),
+/// after the command in `examples/resources/sagemaker_ml_pipeline_execution/import.sh`.
 pub const IMPORT_DOC: &str = r#"A run is imported by its execution ARN. Import reads the start arguments back from SageMaker (the pipeline, parameters, display name, description, version, parallelism and selective execution) with the run's status; `triggers`, `wait_for_completion` and `wait_timeout` stay unset. A configuration that states the same start arguments then plans no change.
-
-```sh
-terraform import sagemaker_ml_pipeline_execution.nightly arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/abc123
-```
 
 SageMaker reports the values a run was started with as text; where a parameter took its default, some endpoints list it too: state such parameters in `parameters` (or the next plan replaces the run)."#;
 

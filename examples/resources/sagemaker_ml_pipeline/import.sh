@@ -1,0 +1,1 @@
+terraform import sagemaker_ml_pipeline.training churn-training
