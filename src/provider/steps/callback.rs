@@ -16,6 +16,7 @@ use serde_json::{Map, Value as Json};
 use super::common::Ctx;
 use super::outputs::{
     compile_inputs, compile_outputs, inputs_attribute, output_block, outputs_export,
+    OUTPUT_PARAMETERS,
 };
 use super::{Export, StepKind};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
@@ -73,14 +74,7 @@ impl StepTypeFacts for Callback {
         None
     }
     fn named_lists(&self) -> &'static [step_type::NamedList] {
-        &[step_type::NamedList {
-            property: &["OutputParameters"],
-            declared_at: &["OutputParameters"],
-            key: "OutputName",
-            what: "output",
-            fix: "Add an output { name = \"...\" } block to step {step}, or use one it has",
-            unchecked_when_none: None,
-        }]
+        OUTPUT_PARAMETERS
     }
     fn property_files(&self) -> bool {
         false
