@@ -85,19 +85,12 @@ impl StepKind for Emr {
 
         let cluster_id = ctx.string(cfg, "cluster_id", &root);
         let cluster_config = model::string(cfg, "cluster_config").value();
-        match (&cluster_id, &cluster_config) {
-            (Some(_), Some(_)) => ctx.error(
-                AttrPath::root("cluster_config"),
-                "Both cluster_id and cluster_config are set",
-                "Give cluster_id to run on an existing cluster, or cluster_config to have SageMaker create one, not both.",
-            ),
-            (None, None) => ctx.error(
-                AttrPath::root("cluster_id"),
-                "No cluster",
-                "Set cluster_id (a running EMR cluster, e.g. \"j-1ABCDEFGHIJKL\") or cluster_config (a RunJobFlow request as JSON).",
-            ),
-            _ => {}
-        }
+        ctx.exactly_one(
+            ("cluster_id", cluster_id.is_some()),
+            ("cluster_config", cluster_config.is_some()),
+            "Give cluster_id to run on an existing cluster, or cluster_config to have SageMaker create one, not both.",
+            ("No cluster", "Set cluster_id (a running EMR cluster, e.g. \"j-1ABCDEFGHIJKL\") or cluster_config (a RunJobFlow request as JSON)."),
+        );
         if let Some(id) = cluster_id {
             if id.as_str().is_some_and(|s| s.trim().is_empty()) {
                 ctx.error(
