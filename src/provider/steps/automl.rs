@@ -26,7 +26,7 @@ use super::common::{put, string_list, string_map, Ctx};
 use super::job::one_of;
 use super::job::tags;
 use super::{Export, StepKind};
-use crate::compiler::expr::Scalar;
+use crate::compiler::expr::{self, Scalar};
 use crate::compiler::step_type::{self, NamedList};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
@@ -203,7 +203,7 @@ impl StepKind for AutoMl {
             if !matches!(
                 pair,
                 (Some("training"), Some("validation")) | (Some("validation"), Some("training"))
-            ) && [a, b].iter().all(|t| t.as_deref().is_none_or(|t| !t.contains("{{")))
+            ) && [a, b].iter().all(|t| t.as_deref().is_none_or(|t| !expr::has_expression(t)))
             {
                 ctx.error(
                     AttrPath::root("input"),
