@@ -316,9 +316,9 @@ impl StepKind for Tuning {
             "HyperParameterTuningResourceConfig".into(),
             job::training_resource_config(ctx, cfg),
         );
-        let mut stop = Map::new();
-        put(&mut stop, "MaxRuntimeInSeconds", job::max_runtime(ctx, cfg));
-        def.insert("StoppingCondition".into(), Json::Object(stop));
+        // The training step's stopping condition; the schema has no spot training (yet), so
+        // it is `MaxRuntimeInSeconds` alone.
+        def.insert("StoppingCondition".into(), job::training_stopping_condition(ctx, cfg).0);
 
         job::training_network(ctx, cfg, &mut def);
         args.insert("TrainingJobDefinition".into(), Json::Object(def));

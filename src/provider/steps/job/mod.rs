@@ -243,6 +243,85 @@ pub fn max_runtime(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
     ctx.count(cfg, "max_runtime_in_seconds", &AttrPath::default(), 1, Some(86_400))
 }
 
+/// The attributes of managed spot training and checkpoints ([`training_stopping_condition`],
+/// [`spot_and_checkpoint`]).
+pub fn spot_and_checkpoint_attributes(b: Block) -> Block {
+    b
+        .attr(Attribute::optional("checkpoint_s3_uri", Type::String, "S3 URI where the job syncs checkpoints (`CheckpointConfig.S3Uri`), e.g. `s3://my-bucket/checkpoints`. Recommended with spot training."))
+        .attr(Attribute::optional("checkpoint_local_path", Type::String, "Container path of the checkpoints (default `/opt/ml/checkpoints`). Needs `checkpoint_s3_uri`."))
+        .attr(Attribute::optional("use_spot_instances", Type::Bool, "Use managed spot training (`EnableManagedSpotTraining`). Needs `max_wait_time_in_seconds`."))
+        .attr(Attribute::optional("max_wait_time_in_seconds", Type::String, "With spot training: how long to wait for spot capacity plus the run, in seconds; at least `max_runtime_in_seconds` (`StoppingCondition.MaxWaitTimeInSeconds`)."))
+}
+
+/// A training job's `StoppingCondition` (the training step, tuning's training job
+/// definition): `MaxRuntimeInSeconds` ([`max_runtime`]) and, with managed spot training,
+/// `MaxWaitTimeInSeconds`: `max_wait_time_in_seconds` is needed with `use_spot_instances`,
+/// only with it, and at least the runtime. Returns the condition and whether spot training is
+/// on. A step whose schema has no spot attributes (tuning) reads them as unset.
+pub fn training_stopping_condition(ctx: &mut Ctx, cfg: &Value) -> (Json, bool) {
+    let root = AttrPath::default();
+    let mut stop = Map::new();
+    let max_run = max_runtime(ctx, cfg);
+    put(&mut stop, "MaxRuntimeInSeconds", max_run.clone());
+    let spot = ctx.bool(cfg, "use_spot_instances").unwrap_or(false);
+    let max_wait = ctx.count(cfg, "max_wait_time_in_seconds", &root, 1, None);
+    let max_wait_set = cfg.get("max_wait_time_in_seconds").is_some_and(|v| !v.is_null());
+    if spot && !max_wait_set {
+        ctx.error(
+            AttrPath::root("use_spot_instances"),
+            "Spot training needs max_wait_time_in_seconds",
+            "Set max_wait_time_in_seconds (at least max_runtime_in_seconds, e.g. \"172800\") to say how long to wait for spot capacity.",
+        );
+    }
+    if max_wait_set && !spot {
+        ctx.error(
+            AttrPath::root("max_wait_time_in_seconds"),
+            "max_wait_time_in_seconds without spot training",
+            "It only applies to managed spot training: set use_spot_instances = true, or remove max_wait_time_in_seconds.",
+        );
+    }
+    if let (Some(w), Some(r)) =
+        (max_wait.as_ref().and_then(Json::as_i64), max_run.as_ref().and_then(Json::as_i64))
+    {
+        if w < r {
+            ctx.error(
+                AttrPath::root("max_wait_time_in_seconds"),
+                "max_wait_time_in_seconds is below max_runtime_in_seconds",
+                format!("The wait time includes the run: use at least {r} seconds, or lower max_runtime_in_seconds."),
+            );
+        }
+    }
+    put(&mut stop, "MaxWaitTimeInSeconds", max_wait);
+    (Json::Object(stop), spot)
+}
+
+/// Managed spot training and checkpoints of a training job: `EnableManagedSpotTraining` when
+/// `spot` ([`training_stopping_condition`]; only when on, as the SDK) and `CheckpointConfig`
+/// from `checkpoint_s3_uri` and `checkpoint_local_path` (which needs the S3 URI).
+pub fn spot_and_checkpoint(ctx: &mut Ctx, cfg: &Value, spot: bool, args: &mut Map<String, Json>) {
+    let root = AttrPath::default();
+    if spot {
+        args.insert("EnableManagedSpotTraining".into(), Json::Bool(true));
+    }
+
+    let checkpoint = ctx.s3_uri(cfg, "checkpoint_s3_uri", &root);
+    let local = ctx.string(cfg, "checkpoint_local_path", &root);
+    match (checkpoint, local) {
+        (Some(uri), local) => {
+            let mut c = Map::new();
+            c.insert("S3Uri".into(), uri);
+            put(&mut c, "LocalPath", local);
+            args.insert("CheckpointConfig".into(), Json::Object(c));
+        }
+        (None, Some(_)) if model::string(cfg, "checkpoint_s3_uri").value().is_none() => ctx.error(
+            AttrPath::root("checkpoint_local_path"),
+            "checkpoint_local_path without checkpoint_s3_uri",
+            "Checkpoints are synced to S3: set checkpoint_s3_uri too, or remove checkpoint_local_path.",
+        ),
+        _ => {}
+    }
+}
+
 /// A processing job's `ProcessingResources` (processing and check steps): instance type (or
 /// `default_instance_type` when unset, as the SDK's `CheckJobConfig`), count (default 1),
 /// volume size (default 30 GB) and volume KMS key.
