@@ -263,22 +263,21 @@ impl StepKind for Processing {
                     "Give each output a unique name.",
                 );
             }
-            let mut s3 = Map::new();
-            put(&mut s3, "S3Uri", ctx.s3_uri(b, "destination", &path));
-            put(&mut s3, "LocalPath", model::string(b, "source").value().map(Json::String));
-            s3.insert(
-                "S3UploadMode".into(),
-                Json::String(
-                    model::string(b, "s3_upload_mode").value().unwrap_or_else(|| "EndOfJob".into()),
-                ),
-            );
-            outputs.push(json!({"OutputName": name, "AppManaged": false, "S3Output": s3}));
+            let uri = ctx.s3_uri(b, "destination", &path);
+            let mode =
+                model::string(b, "s3_upload_mode").value().unwrap_or_else(|| "EndOfJob".into());
+            outputs.push(job::processing_s3_output(
+                &name,
+                uri,
+                model::string(b, "source").value().map(Json::String),
+                Json::String(mode),
+            ));
         }
         if !outputs.is_empty() {
-            let mut out_cfg = Map::new();
-            out_cfg.insert("Outputs".into(), Json::Array(outputs));
-            put(&mut out_cfg, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
-            args.insert("ProcessingOutputConfig".into(), Json::Object(out_cfg));
+            args.insert(
+                "ProcessingOutputConfig".into(),
+                job::processing_output_config(ctx, cfg, outputs),
+            );
         } else if model::string(cfg, "output_kms_key_id").value().is_some() {
             ctx.error(
                 AttrPath::root("output_kms_key_id"),
@@ -287,9 +286,7 @@ impl StepKind for Processing {
             );
         }
 
-        if let Some(max) = ctx.count(cfg, "max_runtime_in_seconds", &root, 1, None) {
-            args.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max }));
-        }
+        put(&mut args, "StoppingCondition", job::processing_stopping_condition(ctx, cfg));
         put(
             &mut args,
             "Environment",

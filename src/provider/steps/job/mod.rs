@@ -208,6 +208,37 @@ pub fn metric_definitions(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
     out
 }
 
+// ---- instances, volumes, KMS keys ---------------------------------------------------------
+
+/// `InstanceType` of a job of `kind` from the step's `instance_type` ([`Ctx::instance_type`]:
+/// a known type of that job kind, or a reference).
+pub fn instance_type(ctx: &mut Ctx, cfg: &Value, kind: JobKind) -> Option<Json> {
+    ctx.instance_type(cfg, "instance_type", &AttrPath::default(), kind)
+}
+
+/// `InstanceCount` from the step's `instance_count`: a whole number of at least 1 or a
+/// reference, 1 when unset (as the SDK).
+pub fn instance_count(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
+    ctx.count(cfg, "instance_count", &AttrPath::default(), 1, Some(1))
+}
+
+/// `VolumeSizeInGB` from the step's `volume_size_in_gb`, 30 when unset (as the SDK).
+pub fn volume_size(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
+    ctx.count(cfg, "volume_size_in_gb", &AttrPath::default(), 1, Some(30))
+}
+
+/// `VolumeKmsKeyId` from the step's `volume_kms_key_id` (`step_defaults.volume_kms_key_id`
+/// fills it in the pipeline when unset).
+pub fn volume_kms_key(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
+    ctx.string(cfg, "volume_kms_key_id", &AttrPath::default())
+}
+
+/// The output's `KmsKeyId` from the step's `output_kms_key_id` (`step_defaults.output_kms_key_id`
+/// fills it in the pipeline when unset).
+pub fn output_kms_key(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
+    ctx.string(cfg, "output_kms_key_id", &AttrPath::default())
+}
+
 // ---- output, resources, stopping condition ------------------------------------------------
 
 /// A training job's `OutputDataConfig` (`output_path`, `output_kms_key_id`) and the compiled
@@ -217,23 +248,18 @@ pub fn training_output_data_config(ctx: &mut Ctx, cfg: &Value) -> (Json, Option<
     let mut output = Map::new();
     let output_path = ctx.s3_uri(cfg, "output_path", &root);
     put(&mut output, "S3OutputPath", output_path.clone());
-    put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
+    put(&mut output, "KmsKeyId", output_kms_key(ctx, cfg));
     (Json::Object(output), output_path)
 }
 
 /// A training job's `ResourceConfig` (the tuning job's `HyperParameterTuningResourceConfig`):
 /// instance type and count (default 1), volume size (default 30 GB, as the SDK) and KMS key.
 pub fn training_resource_config(ctx: &mut Ctx, cfg: &Value) -> Json {
-    let root = AttrPath::default();
     let mut resources = Map::new();
-    put(&mut resources, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
-    put(&mut resources, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-    put(
-        &mut resources,
-        "InstanceType",
-        ctx.instance_type(cfg, "instance_type", &root, JobKind::Training),
-    );
-    put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
+    put(&mut resources, "VolumeSizeInGB", volume_size(ctx, cfg));
+    put(&mut resources, "InstanceCount", instance_count(ctx, cfg));
+    put(&mut resources, "InstanceType", instance_type(ctx, cfg, JobKind::Training));
+    put(&mut resources, "VolumeKmsKeyId", volume_kms_key(ctx, cfg));
     Json::Object(resources)
 }
 
@@ -330,18 +356,26 @@ pub fn processing_resources(
     cfg: &Value,
     default_instance_type: Option<&str>,
 ) -> Json {
-    let root = AttrPath::default();
     let mut cluster = Map::new();
     put(
         &mut cluster,
         "InstanceType",
-        ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing)
+        instance_type(ctx, cfg, JobKind::Processing)
             .or_else(|| default_instance_type.map(|t| json!(t))),
     );
-    put(&mut cluster, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-    put(&mut cluster, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
-    put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
+    put(&mut cluster, "InstanceCount", instance_count(ctx, cfg));
+    put(&mut cluster, "VolumeSizeInGB", volume_size(ctx, cfg));
+    put(&mut cluster, "VolumeKmsKeyId", volume_kms_key(ctx, cfg));
     json!({ "ClusterConfig": cluster })
+}
+
+/// A transform job's `TransformResources`: instance count (default 1), type and volume KMS key.
+pub fn transform_resources(ctx: &mut Ctx, cfg: &Value) -> Json {
+    let mut resources = Map::new();
+    put(&mut resources, "InstanceCount", instance_count(ctx, cfg));
+    put(&mut resources, "InstanceType", instance_type(ctx, cfg, JobKind::Transform));
+    put(&mut resources, "VolumeKmsKeyId", volume_kms_key(ctx, cfg));
+    Json::Object(resources)
 }
 
 /// A processing input (`ProcessingInputs[]`) with the SDK's defaults: `S3Prefix`, `File`,
@@ -366,6 +400,37 @@ pub fn processing_s3_input(
             "S3CompressionType": "None",
         }
     })
+}
+
+/// A processing output (`ProcessingOutputConfig.Outputs[]`): the container's `local` directory
+/// uploaded to `uri` in `upload_mode` (`EndOfJob` or `Continuous`).
+pub fn processing_s3_output(
+    name: &str,
+    uri: Option<Json>,
+    local: Option<Json>,
+    upload_mode: Json,
+) -> Json {
+    let mut s3 = Map::new();
+    put(&mut s3, "S3Uri", uri);
+    put(&mut s3, "LocalPath", local);
+    s3.insert("S3UploadMode".into(), upload_mode);
+    json!({"OutputName": name, "AppManaged": false, "S3Output": s3})
+}
+
+/// `ProcessingOutputConfig` (processing and check steps): the outputs and the step's
+/// `output_kms_key_id`.
+pub fn processing_output_config(ctx: &mut Ctx, cfg: &Value, outputs: Vec<Json>) -> Json {
+    let mut out_cfg = Map::new();
+    out_cfg.insert("Outputs".into(), Json::Array(outputs));
+    put(&mut out_cfg, "KmsKeyId", output_kms_key(ctx, cfg));
+    Json::Object(out_cfg)
+}
+
+/// A processing job's `StoppingCondition`, only when `max_runtime_in_seconds` is set (no
+/// default, as the SDK's processors and `CheckJobConfig`).
+pub fn processing_stopping_condition(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
+    let max = ctx.count(cfg, "max_runtime_in_seconds", &AttrPath::default(), 1, None)?;
+    Some(json!({ "MaxRuntimeInSeconds": max }))
 }
 
 // ---- network ------------------------------------------------------------------------------
