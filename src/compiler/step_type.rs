@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::dag::StepDefaults;
 use super::expr;
+pub use super::policy::Permission;
 use super::properties::PropertyTree;
 
 /// One step type, as the pipeline compiler sees it. Every method is required: a step type
@@ -43,6 +44,11 @@ pub trait StepTypeFacts: Send + Sync {
     /// Whether steps of this type declare property files (`PropertyFiles`) others can read
     /// with `{{ Steps.<name>.PropertyFiles.<file>.<json path> }}`.
     fn property_files(&self) -> bool;
+    /// What the pipeline's role must be allowed for a step of this type to run, besides what
+    /// its `Arguments` name (roles, S3 locations, KMS keys, images): the SageMaker jobs it
+    /// starts, a Lambda function, a queue, EMR work (`sagemaker_ml_pipeline_policy`). Empty
+    /// for a type that needs nothing more.
+    fn permissions(&self) -> &'static [Permission];
 }
 
 /// A list a step declares by name, selected by references with `['name']` or `[i]`.
@@ -205,13 +211,24 @@ pub(crate) fn test_types(ty: &str) -> Option<&'static dyn StepTypeFacts> {
         fn property_files(&self) -> bool {
             self.0 == "Processing"
         }
+        fn permissions(&self) -> &'static [Permission] {
+            use super::policy::{PROCESSING_JOB, TRAINING_JOB};
+            match self.0 {
+                "Processing" => &[Permission::SageMakerJob(&PROCESSING_JOB)],
+                "Training" => &[Permission::SageMakerJob(&TRAINING_JOB)],
+                "Lambda" => &[Permission::InvokeFunction],
+                "Callback" => &[Permission::SendMessage],
+                _ => &[],
+            }
+        }
     }
-    static FACTS: [Facts; 5] = [
+    static FACTS: [Facts; 6] = [
         Facts("Processing", PropertyTree::Unmodelled, &["Environment"]),
         Facts("Training", PropertyTree::Unmodelled, &["HyperParameters", "Environment"]),
         Facts("Fail", PropertyTree::NotReferable, &[]),
         Facts("Lambda", PropertyTree::Unmodelled, &[]),
         Facts("Condition", PropertyTree::Unmodelled, &[]),
+        Facts("Callback", PropertyTree::Unmodelled, &[]),
     ];
     FACTS.iter().find(|f| f.0 == ty).map(|f| f as &dyn StepTypeFacts)
 }

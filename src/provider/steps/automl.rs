@@ -27,6 +27,7 @@ use super::job::one_of;
 use super::job::tags;
 use super::{Export, StepKind};
 use crate::compiler::expr::{self, Scalar};
+use crate::compiler::policy::{self, Permission};
 use crate::compiler::step_type::{self, NamedList};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
@@ -120,6 +121,14 @@ impl StepTypeFacts for AutoMl {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[
+            Permission::SageMakerJob(&policy::AUTOML_JOB),
+            Permission::SageMakerJob(&policy::TRAINING_JOB),
+            Permission::SageMakerJob(&policy::PROCESSING_JOB),
+            Permission::SageMakerJob(&policy::TRANSFORM_JOB),
+        ]
     }
 }
 

@@ -19,6 +19,7 @@ use super::outputs::{
     OUTPUT_PARAMETERS,
 };
 use super::{Export, StepKind};
+use crate::compiler::policy::Permission;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -78,6 +79,9 @@ impl StepTypeFacts for Callback {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SendMessage]
     }
 }
 

@@ -23,6 +23,7 @@ use super::job::check::{
     baseline_keys, check_job_arguments, check_job_block, check_type, s3_input, s3_uri,
 };
 use super::{Export, StepKind};
+use crate::compiler::policy::{self, Permission};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -58,6 +59,9 @@ impl StepTypeFacts for ClarifyCheck {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SageMakerJob(&policy::PROCESSING_JOB)]
     }
 }
 

@@ -21,6 +21,7 @@ use super::common::{string_list, Ctx};
 use super::{Export, StepKind};
 use crate::compiler::condition::compile_condition;
 use crate::compiler::definition::valid_entity_name;
+use crate::compiler::policy::Permission;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -122,6 +123,9 @@ impl StepTypeFacts for Condition {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[]
     }
 }
 

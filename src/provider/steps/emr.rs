@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{put, string_list, string_map, Ctx};
 use super::StepKind;
 use crate::compiler::expr;
+use crate::compiler::policy::Permission;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -51,6 +52,9 @@ impl StepTypeFacts for Emr {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::EmrSteps]
     }
 }
 

@@ -18,6 +18,7 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{put, string_list, string_map, Ctx};
 use super::{Export, StepKind};
 use crate::compiler::expr;
+use crate::compiler::policy::Permission;
 use crate::compiler::step_type::NamedList;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
@@ -77,6 +78,9 @@ impl StepTypeFacts for EmrServerless {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::EmrServerlessJobRuns]
     }
 }
 

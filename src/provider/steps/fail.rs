@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::Ctx;
 use super::StepKind;
+use crate::compiler::policy::Permission;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::tfvalue::{Type, Value};
@@ -32,6 +33,9 @@ impl StepTypeFacts for Fail {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[]
     }
 }
 

@@ -18,6 +18,7 @@ use super::common::Ctx;
 use super::{Export, StepKind};
 use crate::compiler::dag::StepDefaults;
 use crate::compiler::expr;
+use crate::compiler::policy::Permission;
 use crate::compiler::properties::PropertyTree;
 use crate::compiler::step_type;
 use crate::compiler::StepTypeFacts;
@@ -123,6 +124,9 @@ impl StepTypeFacts for Generic {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[]
     }
 }
 

@@ -10,6 +10,7 @@
 use serde_json::{Map, Value as Json};
 
 use crate::compiler::dag::StepDefaults;
+use crate::compiler::policy::Permission;
 use crate::compiler::properties::PropertyTree;
 use crate::compiler::step_type;
 use crate::compiler::StepTypeFacts;
@@ -41,6 +42,9 @@ impl StepTypeFacts for GenericOnly {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[]
     }
 }
 

@@ -203,6 +203,9 @@ impl<K: StepTypeFacts + ?Sized> StepTypeFacts for &'static K {
     fn property_files(&self) -> bool {
         (**self).property_files()
     }
+    fn permissions(&self) -> &'static [crate::compiler::policy::Permission] {
+        (**self).permissions()
+    }
 }
 
 impl<K: StepKind + ?Sized> StepKind for &'static K {

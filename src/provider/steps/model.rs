@@ -17,6 +17,7 @@ use super::common::{put, string_map, Ctx};
 
 use super::job::{self, network_block};
 use super::{Export, StepKind};
+use crate::compiler::policy::{self, Permission};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::tfvalue::{Type, Value};
@@ -51,6 +52,9 @@ impl StepTypeFacts for ModelStep {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SageMakerJob(&policy::MODEL)]
     }
 }
 

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{put, string_list, string_map, Ctx};
 use super::job;
 use super::{Export, StepKind};
+use crate::compiler::policy::{self, Permission};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -135,6 +136,9 @@ impl StepTypeFacts for Processing {
     }
     fn property_files(&self) -> bool {
         true
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SageMakerJob(&policy::PROCESSING_JOB)]
     }
 }
 

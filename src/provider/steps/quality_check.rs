@@ -29,6 +29,7 @@ use super::job::check::{
 };
 use super::{Export, StepKind};
 use crate::compiler::expr;
+use crate::compiler::policy::{self, Permission};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -75,6 +76,9 @@ impl StepTypeFacts for QualityCheck {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SageMakerJob(&policy::PROCESSING_JOB)]
     }
 }
 

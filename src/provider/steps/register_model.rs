@@ -27,6 +27,7 @@ use super::job::one_of;
 use super::job::tags;
 use super::model_step::container;
 use super::{Export, StepKind};
+use crate::compiler::policy::{self, Permission};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -174,6 +175,12 @@ impl StepTypeFacts for RegisterModel {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[
+            Permission::SageMakerJob(&policy::MODEL_PACKAGE),
+            Permission::SageMakerJob(&policy::MODEL_PACKAGE_GROUP),
+        ]
     }
 }
 

@@ -23,6 +23,7 @@ use serde_json::{Map, Value as Json};
 use super::common::{put, string_map, Ctx};
 use super::job::{self, input_block, metric_definition_block, ChannelDocs, MetricDocs};
 use super::{Export, StepKind};
+use crate::compiler::policy::{self, Permission};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -145,6 +146,9 @@ impl StepTypeFacts for Training {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SageMakerJob(&policy::TRAINING_JOB)]
     }
 }
 

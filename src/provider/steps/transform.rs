@@ -17,6 +17,7 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{put, string_map, Ctx};
 use super::job::{self, one_of, tags};
 use super::{Export, StepKind};
+use crate::compiler::policy::{self, Permission};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::tfvalue::{Type, Value};
@@ -75,6 +76,9 @@ impl StepTypeFacts for Transform {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SageMakerJob(&policy::TRANSFORM_JOB)]
     }
 }
 

@@ -26,6 +26,7 @@ use super::common::{put, string_list, string_map, Ctx};
 use super::job::{self, input_block, metric_definition_block, ChannelDocs, MetricDocs};
 use super::{Export, StepKind};
 use crate::compiler::expr;
+use crate::compiler::policy::{self, Permission};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model::{self, Known};
@@ -129,6 +130,12 @@ impl StepTypeFacts for Tuning {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[
+            Permission::SageMakerJob(&policy::TUNING_JOB),
+            Permission::SageMakerJob(&policy::TRAINING_JOB),
+        ]
     }
 }
 
