@@ -26,6 +26,9 @@ pub trait StepTypeFacts: Send + Sync {
     fn step_type(&self) -> &'static str;
     /// What `{{ Steps.<name>.<path> }}` may reference on a step of this type.
     fn property_tree(&self) -> PropertyTree;
+    /// Which settings of the pipeline's `step_defaults` [`Self::apply_step_defaults`] fills in
+    /// (the pipeline's reference docs list the types per setting from this).
+    fn step_defaults_taken(&self) -> &'static [StepDefault];
     /// Fills the pipeline's `step_defaults` (role, network isolation, VPC, KMS keys, tags) into
     /// the step's `Arguments` where the type's API request takes them and the step sets none.
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, defaults: &StepDefaults);
@@ -49,6 +52,21 @@ pub trait StepTypeFacts: Send + Sync {
     /// starts, a Lambda function, a queue, EMR work (`sagemaker_ml_pipeline_policy`). Empty
     /// for a type that needs nothing more.
     fn permissions(&self) -> &'static [Permission];
+}
+
+/// A setting of the pipeline's `step_defaults` block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepDefault {
+    /// `role_arn`: the role the job runs as.
+    Role,
+    /// `network`: network isolation and the VPC.
+    Network,
+    /// `volume_kms_key_id`: the job's storage volumes.
+    VolumeKmsKey,
+    /// `output_kms_key_id`: the job's outputs.
+    OutputKmsKey,
+    /// `tags`: merged into the job's tags.
+    Tags,
 }
 
 /// A list a step declares by name, selected by references with `['name']` or `[i]`.
@@ -153,6 +171,13 @@ pub(crate) fn test_types(ty: &str) -> Option<&'static dyn StepTypeFacts> {
         }
         fn property_tree(&self) -> PropertyTree {
             self.1
+        }
+        fn step_defaults_taken(&self) -> &'static [StepDefault] {
+            if self.0 == "Processing" {
+                &[StepDefault::Role]
+            } else {
+                &[]
+            }
         }
         fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
             if self.0 == "Processing" {

@@ -28,6 +28,7 @@ use super::job::tags;
 use super::{Export, StepKind};
 use crate::compiler::expr::{self, Scalar};
 use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::step_type::{self, NamedList};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
@@ -94,6 +95,15 @@ impl StepTypeFacts for AutoMl {
     }
     /// CreateAutoMLJob takes a role, both KMS keys, a VPC (in `AutoMLJobConfig.SecurityConfig`)
     /// and tags; no network isolation.
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[
+            StepDefault::Role,
+            StepDefault::Network,
+            StepDefault::VolumeKmsKey,
+            StepDefault::OutputKmsKey,
+            StepDefault::Tags,
+        ]
+    }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         step_type::set_default(args, "RoleArn", &d.role_arn);
         step_type::set_default(

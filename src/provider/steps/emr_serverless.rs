@@ -20,6 +20,7 @@ use super::{Export, StepKind};
 use crate::compiler::expr;
 use crate::compiler::policy::Permission;
 use crate::compiler::step_type::NamedList;
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -63,6 +64,9 @@ impl StepTypeFacts for EmrServerless {
     }
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
+    }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[]
     }
     fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
     /// The job run's `tags`: user-named keys.

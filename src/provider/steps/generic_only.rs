@@ -13,6 +13,7 @@ use crate::compiler::dag::StepDefaults;
 use crate::compiler::policy::Permission;
 use crate::compiler::properties::PropertyTree;
 use crate::compiler::step_type;
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::StepTypeFacts;
 
 /// A step type without a typed resource.
@@ -29,6 +30,9 @@ impl StepTypeFacts for GenericOnly {
     }
     fn property_tree(&self) -> PropertyTree {
         self.properties
+    }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[]
     }
     fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
     fn string_maps(&self) -> &'static [&'static str] {

@@ -22,6 +22,7 @@ use super::outputs::{
 };
 use super::{Export, StepKind};
 use crate::compiler::policy::Permission;
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -88,6 +89,9 @@ impl StepTypeFacts for Lambda {
     }
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
+    }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[]
     }
     fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
     fn string_maps(&self) -> &'static [&'static str] {

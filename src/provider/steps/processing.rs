@@ -10,6 +10,7 @@ use super::common::{put, string_list, string_map, Ctx};
 use super::job;
 use super::{Export, StepKind};
 use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -89,6 +90,15 @@ impl StepTypeFacts for Processing {
     }
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
+    }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[
+            StepDefault::Role,
+            StepDefault::Network,
+            StepDefault::VolumeKmsKey,
+            StepDefault::OutputKmsKey,
+            StepDefault::Tags,
+        ]
     }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         step_type::set_default(args, "RoleArn", &d.role_arn);

@@ -18,6 +18,7 @@ use super::common::{put, string_map, Ctx};
 use super::job::{self, one_of, tags};
 use super::{Export, StepKind};
 use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::tfvalue::{Type, Value};
@@ -55,6 +56,9 @@ impl StepTypeFacts for Transform {
     }
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
+    }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[StepDefault::VolumeKmsKey, StepDefault::OutputKmsKey, StepDefault::Tags]
     }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         if let Some(r) = args.get_mut("TransformResources").and_then(Json::as_object_mut) {

@@ -27,6 +27,7 @@ use super::job::{self, input_block, metric_definition_block, ChannelDocs, Metric
 use super::{Export, StepKind};
 use crate::compiler::expr;
 use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model::{self, Known};
@@ -104,6 +105,15 @@ impl StepTypeFacts for Tuning {
     }
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
+    }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[
+            StepDefault::Role,
+            StepDefault::Network,
+            StepDefault::VolumeKmsKey,
+            StepDefault::OutputKmsKey,
+            StepDefault::Tags,
+        ]
     }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         if let Some(t) = args.get_mut("TrainingJobDefinition").and_then(Json::as_object_mut) {
