@@ -1,10 +1,17 @@
 //! The shared job layer: what the SageMaker job steps (processing, training, tuning, transform,
-//! quality check, clarify check, model) have in common, so that no step file serves as a helper
-//! library for its siblings. Training input channels (schema, compilation, the duplicate-channel
-//! check), metric definitions, enumerated fields and their allowed values, the training
-//! `OutputDataConfig` / `ResourceConfig` / `StoppingCondition`, a processing job's
-//! `ProcessingResources` and S3 inputs, the `network` block (processing's
-//! `NetworkConfig` and the training-style `VpcConfig` / `EnableNetworkIsolation`) and `Tags`.
+//! quality check, clarify check, model, AutoML) have in common, so that no step file serves as
+//! a helper library for its siblings (ARCHITECTURE.md, "The job layer", lists who uses what):
+//! - enumerated fields ([`one_of`]: a literal must be allowed; whether a string is a `{{ }}`
+//!   reference is decided by `expr::has_expression` alone) and their allowed values;
+//! - training input channels (schema, compilation, the duplicate-channel check) and metric
+//!   definitions;
+//! - instance type and count, volume size and the volume/output KMS keys, one check each;
+//! - a training job's `OutputDataConfig`, `ResourceConfig`, `StoppingCondition` (with managed
+//!   spot training's wait time), `EnableManagedSpotTraining` and `CheckpointConfig`;
+//! - a processing job's `ProcessingResources`, S3 inputs and outputs, `ProcessingOutputConfig`
+//!   and stopping condition; a transform job's `TransformResources`;
+//! - the `network` block (processing's `NetworkConfig` and the training-style `VpcConfig` /
+//!   `EnableNetworkIsolation`) and `Tags`.
 //!
 //! [`check`] holds what the two check steps (quality and clarify) share on top of that.
 //!
