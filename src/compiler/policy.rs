@@ -4,9 +4,10 @@
 //! What the definition says, statement by statement (each with a fixed `Sid`, present only when
 //! some step needs it):
 //! - `SageMakerJobs`: the SageMaker actions that start, describe and stop exactly the job types
-//!   its steps run (processing for processing and check steps, training, tuning, transform,
-//!   AutoML, model, model package), on those job types' ARNs; `sagemaker:AddTags` for the tags
-//!   SageMaker puts on the jobs a pipeline starts.
+//!   its steps run, on those job types' ARNs; `sagemaker:AddTags` for the tags SageMaker puts
+//!   on the jobs a pipeline starts. Which jobs a step `Type` runs (and whether it invokes a
+//!   Lambda function, sends to a queue or runs EMR work) is a fact of that type
+//!   ([`Permission`], through `StepTypeFacts::permissions`): this module lists no step types.
 //! - `PassRoles`: `iam:PassRole` on every role the steps hand to a job (`RoleArn`,
 //!   `ExecutionRoleArn`, EMR's job flow and service roles, EMR Serverless' `executionRoleArn`).
 //! - `S3Read` / `S3Write` / `S3ListBuckets`: `s3:GetObject` on what steps read, `s3:PutObject`
@@ -35,11 +36,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value as Json};
 
-/// The IAM policy document for a compiled definition, as canonical JSON text.
-pub fn document(definition: &Json) -> Json {
+use super::StepTypes;
+
+/// The IAM policy document for a compiled definition, as canonical JSON text. `types` tells
+/// what each step `Type` needs ([`Permission`]); a type it does not know needs nothing beyond
+/// what its `Arguments` name.
+pub fn document(definition: &Json, types: StepTypes) -> Json {
     let mut found = Found::default();
     for step in all_steps(definition) {
-        found.step(step);
+        found.step(step, types);
     }
     found.statements()
 }
@@ -60,53 +65,88 @@ struct Found {
     repositories: BTreeSet<String>,
 }
 
-/// SageMaker job kinds: (actions, resource pattern).
-const PROCESSING: (&[&str], &str) = (
-    &[
+/// What a step type needs its pipeline's role to be allowed, besides what this module finds
+/// in every step's `Arguments` (roles, S3 locations, KMS keys, images): each step type
+/// declares its own ([`super::StepTypeFacts::permissions`]), so this module lists no types.
+#[derive(Debug)]
+pub enum Permission {
+    /// Start, describe and stop one kind of SageMaker job (the `SageMakerJobs` statement).
+    SageMakerJob(&'static SageMakerJob),
+    /// `lambda:InvokeFunction` on the step's `FunctionArn`.
+    InvokeFunction,
+    /// `sqs:SendMessage` on the step's `SqsQueueUrl`.
+    SendMessage,
+    /// Adding and watching EMR steps on the step's `ClusterId`, or, with `ClusterConfig`,
+    /// on a cluster the step creates and terminates.
+    EmrSteps,
+    /// Starting, watching and cancelling EMR Serverless job runs.
+    EmrServerlessJobRuns,
+}
+
+/// A kind of SageMaker job: the actions that run it and the ARN pattern of its jobs.
+#[derive(Debug)]
+pub struct SageMakerJob {
+    pub actions: &'static [&'static str],
+    pub resource: &'static str,
+}
+
+pub const PROCESSING_JOB: SageMakerJob = SageMakerJob {
+    actions: &[
         "sagemaker:CreateProcessingJob",
         "sagemaker:DescribeProcessingJob",
         "sagemaker:StopProcessingJob",
     ],
-    "arn:aws:sagemaker:*:*:processing-job/*",
-);
-const TRAINING: (&[&str], &str) = (
-    &["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob"],
-    "arn:aws:sagemaker:*:*:training-job/*",
-);
-const TUNING: (&[&str], &str) = (
-    &[
+    resource: "arn:aws:sagemaker:*:*:processing-job/*",
+};
+pub const TRAINING_JOB: SageMakerJob = SageMakerJob {
+    actions: &[
+        "sagemaker:CreateTrainingJob",
+        "sagemaker:DescribeTrainingJob",
+        "sagemaker:StopTrainingJob",
+    ],
+    resource: "arn:aws:sagemaker:*:*:training-job/*",
+};
+pub const TUNING_JOB: SageMakerJob = SageMakerJob {
+    actions: &[
         "sagemaker:CreateHyperParameterTuningJob",
         "sagemaker:DescribeHyperParameterTuningJob",
         "sagemaker:ListTrainingJobsForHyperParameterTuningJob",
         "sagemaker:StopHyperParameterTuningJob",
     ],
-    "arn:aws:sagemaker:*:*:hyper-parameter-tuning-job/*",
-);
-const TRANSFORM: (&[&str], &str) = (
-    &[
+    resource: "arn:aws:sagemaker:*:*:hyper-parameter-tuning-job/*",
+};
+pub const TRANSFORM_JOB: SageMakerJob = SageMakerJob {
+    actions: &[
         "sagemaker:CreateTransformJob",
         "sagemaker:DescribeTransformJob",
         "sagemaker:StopTransformJob",
     ],
-    "arn:aws:sagemaker:*:*:transform-job/*",
-);
-const AUTOML: (&[&str], &str) = (
-    &[
+    resource: "arn:aws:sagemaker:*:*:transform-job/*",
+};
+pub const AUTOML_JOB: SageMakerJob = SageMakerJob {
+    actions: &[
         "sagemaker:CreateAutoMLJob",
         "sagemaker:DescribeAutoMLJob",
         "sagemaker:ListCandidatesForAutoMLJob",
         "sagemaker:StopAutoMLJob",
     ],
-    "arn:aws:sagemaker:*:*:automl-job/*",
-);
-const MODEL: (&[&str], &str) =
-    (&["sagemaker:CreateModel", "sagemaker:DescribeModel"], "arn:aws:sagemaker:*:*:model/*");
-const MODEL_PACKAGE: (&[&str], &str) = (
-    &["sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage"],
-    "arn:aws:sagemaker:*:*:model-package/*",
-);
-const MODEL_PACKAGE_GROUP: (&[&str], &str) =
-    (&["sagemaker:DescribeModelPackageGroup"], "arn:aws:sagemaker:*:*:model-package-group/*");
+    resource: "arn:aws:sagemaker:*:*:automl-job/*",
+};
+pub const MODEL: SageMakerJob = SageMakerJob {
+    actions: &["sagemaker:CreateModel", "sagemaker:DescribeModel"],
+    resource: "arn:aws:sagemaker:*:*:model/*",
+};
+pub const MODEL_PACKAGE: SageMakerJob = SageMakerJob {
+    actions: &["sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage"],
+    resource: "arn:aws:sagemaker:*:*:model-package/*",
+};
+pub const MODEL_PACKAGE_GROUP: SageMakerJob = SageMakerJob {
+    actions: &["sagemaker:DescribeModelPackageGroup"],
+    resource: "arn:aws:sagemaker:*:*:model-package-group/*",
+};
+
+/// The keys of `Arguments` that hold steps (a condition's branches).
+const BRANCH_KEYS: [&str; 2] = ["IfSteps", "ElseSteps"];
 
 /// Keys under which a location is written (everything else with an S3 location is read).
 const WRITTEN_UNDER: [&str; 6] = [
@@ -133,67 +173,52 @@ const KMS_KEYS: [&str; 3] = ["KmsKeyId", "VolumeKmsKeyId", "kmsKeyId"];
 const IMAGE_KEYS: [&str; 3] = ["ImageUri", "TrainingImage", "Image"];
 
 impl Found {
-    fn job(&mut self, kind: (&'static [&'static str], &'static str)) {
-        self.job_actions.extend(kind.0.iter().copied());
-        self.job_resources.insert(kind.1);
-    }
-
-    fn step(&mut self, step: &Json) {
+    fn step(&mut self, step: &Json, types: StepTypes) {
         let args = step.get("Arguments").unwrap_or(&Json::Null);
-        match step.get("Type").and_then(Json::as_str).unwrap_or("") {
-            "Processing" | "QualityCheck" | "ClarifyCheck" => self.job(PROCESSING),
-            "Training" => self.job(TRAINING),
-            "Tuning" => {
-                self.job(TUNING);
-                self.job(TRAINING);
-            }
-            "Transform" => self.job(TRANSFORM),
-            "AutoML" => {
-                self.job(AUTOML);
-                self.job(TRAINING);
-                self.job(PROCESSING);
-                self.job(TRANSFORM);
-            }
-            "Model" => self.job(MODEL),
-            "RegisterModel" => {
-                self.job(MODEL_PACKAGE);
-                self.job(MODEL_PACKAGE_GROUP);
-            }
-            "Lambda" => {
-                let f = step.get("FunctionArn").map(literal_or_wild).unwrap_or_default();
-                self.lambdas.insert(if f.is_empty() { "*".into() } else { f });
-            }
-            "Callback" => {
-                let q = step.get("SqsQueueUrl").map(literal_or_wild).unwrap_or_default();
-                self.queues.insert(queue_arn(&q));
-            }
-            "EMR" => {
-                let cluster = args.get("ClusterId").map(literal_or_wild);
-                let on_cluster = self.emr.entry("steps").or_default();
-                match cluster {
-                    Some(id) if !id.is_empty() => {
-                        on_cluster.insert(format!("arn:aws:elasticmapreduce:*:*:cluster/{id}"))
-                    }
-                    _ => on_cluster.insert("arn:aws:elasticmapreduce:*:*:cluster/*".into()),
-                };
-                if args.get("ClusterConfig").is_some() {
-                    self.emr.entry("new_cluster").or_default().insert("*".into());
+        let ty = step.get("Type").and_then(Json::as_str).unwrap_or("");
+        for p in types(ty).map(|t| t.permissions()).unwrap_or_default() {
+            match p {
+                Permission::SageMakerJob(job) => {
+                    self.job_actions.extend(job.actions.iter().copied());
+                    self.job_resources.insert(job.resource);
                 }
+                Permission::InvokeFunction => {
+                    let f = step.get("FunctionArn").map(literal_or_wild).unwrap_or_default();
+                    self.lambdas.insert(if f.is_empty() { "*".into() } else { f });
+                }
+                Permission::SendMessage => {
+                    let q = step.get("SqsQueueUrl").map(literal_or_wild).unwrap_or_default();
+                    self.queues.insert(queue_arn(&q));
+                }
+                Permission::EmrSteps => {
+                    let cluster = args.get("ClusterId").map(literal_or_wild);
+                    let on_cluster = self.emr.entry("steps").or_default();
+                    match cluster {
+                        Some(id) if !id.is_empty() => {
+                            on_cluster.insert(format!("arn:aws:elasticmapreduce:*:*:cluster/{id}"))
+                        }
+                        _ => on_cluster.insert("arn:aws:elasticmapreduce:*:*:cluster/*".into()),
+                    };
+                    if args.get("ClusterConfig").is_some() {
+                        self.emr.entry("new_cluster").or_default().insert("*".into());
+                    }
+                }
+                Permission::EmrServerlessJobRuns => self.emr_serverless = true,
             }
-            "EMRServerless" => self.emr_serverless = true,
-            _ => {}
         }
-        if step.get("Type").and_then(Json::as_str) != Some("Condition") {
-            self.walk(args, false, None);
-        }
+        self.walk(args, false, None);
     }
 
     /// Collects locations, roles, keys and images anywhere in `v`; `written` once under an
-    /// output key; `key` is the key `v` sits under.
+    /// output key; `key` is the key `v` sits under (`None` for a step's `Arguments`, whose
+    /// branch steps are steps of their own, visited by `all_steps`).
     fn walk(&mut self, v: &Json, written: bool, key: Option<&str>) {
         match v {
             Json::Object(map) => {
                 for (k, child) in map {
+                    if key.is_none() && BRANCH_KEYS.contains(&k.as_str()) {
+                        continue;
+                    }
                     let w = written || WRITTEN_UNDER.contains(&k.as_str());
                     let k = k.as_str();
                     if S3_KEYS.contains(&k) && !child.is_object_with_key("S3Uri") {
@@ -348,7 +373,7 @@ impl ObjectWithKey for Json {
 fn all_steps(definition: &Json) -> Vec<&Json> {
     fn go<'a>(step: &'a Json, out: &mut Vec<&'a Json>) {
         out.push(step);
-        for key in ["IfSteps", "ElseSteps"] {
+        for key in BRANCH_KEYS {
             let list = step.get("Arguments").and_then(|a| a.get(key)).and_then(Json::as_array);
             for s in list.into_iter().flatten() {
                 go(s, out);
@@ -492,6 +517,7 @@ fn ecr_repository(image: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compiler::step_type::test_types;
 
     fn statement<'a>(doc: &'a Json, sid: &str) -> &'a Json {
         doc["Statement"]
@@ -508,7 +534,7 @@ mod tests {
             "ProcessingInputs": [{"S3Input": {"S3Uri": "s3://in/data/train.csv"}}, {"S3Input": {"S3Uri": {"Get": "Parameters.Input"}}}],
             "ProcessingOutputConfig": {"KmsKeyId": "alias/ml", "Outputs": [{"S3Output": {"S3Uri": join}}]},
             "AppSpecification": {"ImageUri": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1"}}}]});
-        let doc = document(&def);
+        let doc = document(&def, test_types);
         assert_eq!(
             statement(&doc, "S3Read")["Resource"],
             json!(["arn:aws:s3:::*"]),
@@ -537,7 +563,7 @@ mod tests {
             {"Name": "P", "Type": "Processing", "Arguments": {"ProcessingOutputConfig": {"Outputs": [{"S3Output": {"S3Uri": "s3://b/out"}}]}}},
             {"Name": "T", "Type": "Training", "Arguments": {"InputDataConfig": [{"DataSource": {"S3DataSource": {"S3Uri": {"Get": "Steps.P.ProcessingOutputConfig.Outputs['o'].S3Output.S3Uri"}}}}],
                 "OutputDataConfig": {"S3OutputPath": "s3://b/models"}}}]});
-        let doc = document(&def);
+        let doc = document(&def, test_types);
         assert_eq!(
             statement(&doc, "S3Write")["Resource"],
             json!(["arn:aws:s3:::b/models*", "arn:aws:s3:::b/out*"])
@@ -555,7 +581,7 @@ mod tests {
             {"Name": "C", "Type": "Condition", "Arguments": {"Conditions": [], "IfSteps": [
                 {"Name": "L", "Type": "Lambda", "FunctionArn": "arn:aws:lambda:eu-west-1:1:function:f", "Arguments": {}}],
                 "ElseSteps": [{"Name": "Q", "Type": "Callback", "SqsQueueUrl": "https://sqs.eu-west-1.amazonaws.com/1/q", "Arguments": {}}]}}]});
-        let doc = document(&def);
+        let doc = document(&def, test_types);
         assert_eq!(
             statement(&doc, "InvokeLambdas")["Resource"],
             json!(["arn:aws:lambda:eu-west-1:1:function:f"])
@@ -581,7 +607,7 @@ mod tests {
             json!({"Steps": 3}),
             json!({"Steps": [1, {"Type": "Lambda"}, {"Type": "Callback", "SqsQueueUrl": 5}]}),
         ] {
-            let _ = document(&def);
+            let _ = document(&def, test_types);
         }
     }
 }

@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::dag::StepDefaults;
 use super::expr;
+pub use super::policy::Permission;
 use super::properties::PropertyTree;
 
 /// One step type, as the pipeline compiler sees it. Every method is required: a step type
@@ -25,6 +26,9 @@ pub trait StepTypeFacts: Send + Sync {
     fn step_type(&self) -> &'static str;
     /// What `{{ Steps.<name>.<path> }}` may reference on a step of this type.
     fn property_tree(&self) -> PropertyTree;
+    /// Which settings of the pipeline's `step_defaults` [`Self::apply_step_defaults`] fills in
+    /// (the pipeline's reference docs list the types per setting from this).
+    fn step_defaults_taken(&self) -> &'static [StepDefault];
     /// Fills the pipeline's `step_defaults` (role, network isolation, VPC, KMS keys, tags) into
     /// the step's `Arguments` where the type's API request takes them and the step sets none.
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, defaults: &StepDefaults);
@@ -43,6 +47,26 @@ pub trait StepTypeFacts: Send + Sync {
     /// Whether steps of this type declare property files (`PropertyFiles`) others can read
     /// with `{{ Steps.<name>.PropertyFiles.<file>.<json path> }}`.
     fn property_files(&self) -> bool;
+    /// What the pipeline's role must be allowed for a step of this type to run, besides what
+    /// its `Arguments` name (roles, S3 locations, KMS keys, images): the SageMaker jobs it
+    /// starts, a Lambda function, a queue, EMR work (`sagemaker_ml_pipeline_policy`). Empty
+    /// for a type that needs nothing more.
+    fn permissions(&self) -> &'static [Permission];
+}
+
+/// A setting of the pipeline's `step_defaults` block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepDefault {
+    /// `role_arn`: the role the job runs as.
+    Role,
+    /// `network`: network isolation and the VPC.
+    Network,
+    /// `volume_kms_key_id`: the job's storage volumes.
+    VolumeKmsKey,
+    /// `output_kms_key_id`: the job's outputs.
+    OutputKmsKey,
+    /// `tags`: merged into the job's tags.
+    Tags,
 }
 
 /// A list a step declares by name, selected by references with `['name']` or `[i]`.
@@ -148,6 +172,13 @@ pub(crate) fn test_types(ty: &str) -> Option<&'static dyn StepTypeFacts> {
         fn property_tree(&self) -> PropertyTree {
             self.1
         }
+        fn step_defaults_taken(&self) -> &'static [StepDefault] {
+            if self.0 == "Processing" {
+                &[StepDefault::Role]
+            } else {
+                &[]
+            }
+        }
         fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
             if self.0 == "Processing" {
                 set_default(args, "RoleArn", &d.role_arn);
@@ -205,13 +236,24 @@ pub(crate) fn test_types(ty: &str) -> Option<&'static dyn StepTypeFacts> {
         fn property_files(&self) -> bool {
             self.0 == "Processing"
         }
+        fn permissions(&self) -> &'static [Permission] {
+            use super::policy::{PROCESSING_JOB, TRAINING_JOB};
+            match self.0 {
+                "Processing" => &[Permission::SageMakerJob(&PROCESSING_JOB)],
+                "Training" => &[Permission::SageMakerJob(&TRAINING_JOB)],
+                "Lambda" => &[Permission::InvokeFunction],
+                "Callback" => &[Permission::SendMessage],
+                _ => &[],
+            }
+        }
     }
-    static FACTS: [Facts; 5] = [
+    static FACTS: [Facts; 6] = [
         Facts("Processing", PropertyTree::Unmodelled, &["Environment"]),
         Facts("Training", PropertyTree::Unmodelled, &["HyperParameters", "Environment"]),
         Facts("Fail", PropertyTree::NotReferable, &[]),
         Facts("Lambda", PropertyTree::Unmodelled, &[]),
         Facts("Condition", PropertyTree::Unmodelled, &[]),
+        Facts("Callback", PropertyTree::Unmodelled, &[]),
     ];
     FACTS.iter().find(|f| f.0 == ty).map(|f| f as &dyn StepTypeFacts)
 }

@@ -42,6 +42,7 @@ use super::{aws_diag, ProviderData};
 use crate::aws::{AwsError, DeployedPipeline, ErrorKind, PipelineSpec, SageMaker};
 use crate::compiler::dag::StepDefaults;
 use crate::compiler::definition::{self, ParamType, ParameterInput, PipelineInput};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{canonical, expr, mermaid, parts, review, semantic};
 use crate::framework::{
     validators, AttrPath, Attribute, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock,
@@ -93,11 +94,27 @@ pub(crate) fn dependencies_attribute() -> Attribute {
 
 pub(crate) fn step_defaults_block() -> Block {
     Block::new("Settings filled into every step whose API request accepts them and that does not set its own: one place for the role, network isolation, VPC, KMS keys and cost tags.")
-        .attr(Attribute::optional("role_arn", Type::String, "IAM role of processing, training, tuning, check, model and AutoML steps."))
-        .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for job storage volumes (processing, training, tuning, transform, AutoML)."))
-        .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for job outputs (processing, training, tuning, transform, AutoML)."))
-        .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Job tags for per-run cost tracking, added to processing, training, transform, tuning, model, register-model and AutoML steps; a step's own tags win per key."))
+        .attr(Attribute::optional("role_arn", Type::String, &format!("IAM role of the jobs of {} steps.", types_taking(StepDefault::Role))))
+        .attr(Attribute::optional("volume_kms_key_id", Type::String, &format!("KMS key for job storage volumes ({} steps).", types_taking(StepDefault::VolumeKmsKey))))
+        .attr(Attribute::optional("output_kms_key_id", Type::String, &format!("KMS key for job outputs ({} steps).", types_taking(StepDefault::OutputKmsKey))))
+        .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), &format!("Job tags for per-run cost tracking, added to {} steps; a step's own tags win per key.", types_taking(StepDefault::Tags))))
         .block(super::steps::job::network_block())
+}
+
+/// The step types that take `setting` from `step_defaults`, in registry order, as the
+/// registry says ([`crate::compiler::StepTypeFacts::step_defaults_taken`]): "`A`, `B` and `C`".
+fn types_taking(setting: StepDefault) -> String {
+    let types: Vec<String> = super::steps::REGISTRY
+        .iter()
+        .map(|e| e.facts())
+        .filter(|f| f.step_defaults_taken().contains(&setting))
+        .map(|f| format!("`{}`", f.step_type()))
+        .collect();
+    match types.split_last() {
+        None => "no".into(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// Version 1 replaced the `definition` text with `definition_parts` and `definition_sha256`

@@ -9,7 +9,7 @@
 
 use async_trait::async_trait;
 
-use super::{model, ProviderData};
+use super::{model, steps, ProviderData};
 use crate::compiler::{canonical, parts, policy};
 use crate::framework::{AttrPath, Attribute, Block, DataSource, Diagnostics, Schema};
 use crate::tfvalue::{Type, Value};
@@ -81,7 +81,7 @@ impl DataSource<ProviderData> for MlPipelinePolicy {
         let mut state = config.clone();
         match definition(config) {
             Ok(Some(def)) => {
-                let doc = canonical::to_string(&policy::document(&def));
+                let doc = canonical::to_string(&policy::document(&def, steps::step_type_facts));
                 model::set(&mut state, "json", Value::string(doc));
                 (state, Diagnostics::new())
             }

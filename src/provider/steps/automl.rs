@@ -26,7 +26,9 @@ use super::common::{put, string_list, string_map, Ctx};
 use super::job::one_of;
 use super::job::tags;
 use super::{Export, StepKind};
-use crate::compiler::expr::Scalar;
+use crate::compiler::expr::{self, Scalar};
+use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::step_type::{self, NamedList};
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
@@ -93,6 +95,15 @@ impl StepTypeFacts for AutoMl {
     }
     /// CreateAutoMLJob takes a role, both KMS keys, a VPC (in `AutoMLJobConfig.SecurityConfig`)
     /// and tags; no network isolation.
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[
+            StepDefault::Role,
+            StepDefault::Network,
+            StepDefault::VolumeKmsKey,
+            StepDefault::OutputKmsKey,
+            StepDefault::Tags,
+        ]
+    }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         step_type::set_default(args, "RoleArn", &d.role_arn);
         step_type::set_default(
@@ -120,6 +131,14 @@ impl StepTypeFacts for AutoMl {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[
+            Permission::SageMakerJob(&policy::AUTOML_JOB),
+            Permission::SageMakerJob(&policy::TRAINING_JOB),
+            Permission::SageMakerJob(&policy::PROCESSING_JOB),
+            Permission::SageMakerJob(&policy::TRANSFORM_JOB),
+        ]
     }
 }
 
@@ -203,7 +222,7 @@ impl StepKind for AutoMl {
             if !matches!(
                 pair,
                 (Some("training"), Some("validation")) | (Some("validation"), Some("training"))
-            ) && [a, b].iter().all(|t| t.as_deref().is_none_or(|t| !t.contains("{{")))
+            ) && [a, b].iter().all(|t| t.as_deref().is_none_or(|t| !expr::has_expression(t)))
             {
                 ctx.error(
                     AttrPath::root("input"),

@@ -16,8 +16,11 @@ use serde_json::{Map, Value as Json};
 use super::common::Ctx;
 use super::outputs::{
     compile_inputs, compile_outputs, inputs_attribute, output_block, outputs_export,
+    OUTPUT_PARAMETERS,
 };
 use super::{Export, StepKind};
+use crate::compiler::policy::Permission;
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -65,6 +68,9 @@ impl StepTypeFacts for Callback {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[]
+    }
     fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
     fn string_maps(&self) -> &'static [&'static str] {
         &[]
@@ -73,17 +79,13 @@ impl StepTypeFacts for Callback {
         None
     }
     fn named_lists(&self) -> &'static [step_type::NamedList] {
-        &[step_type::NamedList {
-            property: &["OutputParameters"],
-            declared_at: &["OutputParameters"],
-            key: "OutputName",
-            what: "output",
-            fix: "Add an output { name = \"...\" } block to step {step}, or use one it has",
-            unchecked_when_none: None,
-        }]
+        OUTPUT_PARAMETERS
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SendMessage]
     }
 }
 

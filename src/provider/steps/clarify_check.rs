@@ -23,6 +23,8 @@ use super::job::check::{
     baseline_keys, check_job_arguments, check_job_block, check_type, s3_input, s3_uri,
 };
 use super::{Export, StepKind};
+use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -43,6 +45,9 @@ impl StepTypeFacts for ClarifyCheck {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[StepDefault::Role, StepDefault::VolumeKmsKey]
+    }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         step_type::set_default(args, "RoleArn", &d.role_arn);
         step_type::processing_volume_key(args, d);
@@ -58,6 +63,9 @@ impl StepTypeFacts for ClarifyCheck {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SageMakerJob(&policy::PROCESSING_JOB)]
     }
 }
 

@@ -3,7 +3,8 @@
 //! `RetryPolicies`), and [`Ctx`], which compiles attribute values holding `{{ }}` references
 //! while collecting every problem with its attribute path. `Ctx` is also the one home of the
 //! checks every step type shares: S3 locations ([`Ctx::s3_uri`], used by every S3 field),
-//! instance types per job kind, whole-number counts, and null list elements.
+//! instance types per job kind, whole-number counts, null list elements, and pairs of
+//! alternative attributes of which exactly one is given ([`Ctx::exactly_one`]).
 //!
 //! Depends on `framework`, `compiler`. Pure: no IO.
 
@@ -169,6 +170,28 @@ impl Ctx {
             }
         }
         Some(out)
+    }
+
+    /// Two alternatives of which exactly one must be given (`first` / `second`: the attribute
+    /// and whether it is set). Both set is an error on the second ("Both <first> and <second>
+    /// are set", `both` saying how to fix it); neither is an error on the first (`neither`:
+    /// summary and detail).
+    pub fn exactly_one(
+        &mut self,
+        first: (&str, bool),
+        second: (&str, bool),
+        both: &str,
+        neither: (&str, &str),
+    ) {
+        match (first.1, second.1) {
+            (true, true) => self.error(
+                AttrPath::root(second.0),
+                format!("Both {} and {} are set", first.0, second.0),
+                both,
+            ),
+            (false, false) => self.error(AttrPath::root(first.0), neither.0, neither.1),
+            _ => {}
+        }
     }
 
     pub fn bool(&self, obj: &Value, attr: &str) -> Option<bool> {

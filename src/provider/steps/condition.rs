@@ -21,6 +21,8 @@ use super::common::{string_list, Ctx};
 use super::{Export, StepKind};
 use crate::compiler::condition::compile_condition;
 use crate::compiler::definition::valid_entity_name;
+use crate::compiler::policy::Permission;
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -110,6 +112,9 @@ impl StepTypeFacts for Condition {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[]
+    }
     fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
     fn string_maps(&self) -> &'static [&'static str] {
         &[]
@@ -122,6 +127,9 @@ impl StepTypeFacts for Condition {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[]
     }
 }
 

@@ -12,6 +12,8 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{put, string_list, string_map, Ctx};
 use super::StepKind;
 use crate::compiler::expr;
+use crate::compiler::policy::Permission;
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -39,6 +41,9 @@ impl StepTypeFacts for Emr {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[]
+    }
     fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
     fn string_maps(&self) -> &'static [&'static str] {
         &[]
@@ -51,6 +56,9 @@ impl StepTypeFacts for Emr {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::EmrSteps]
     }
 }
 
@@ -85,19 +93,12 @@ impl StepKind for Emr {
 
         let cluster_id = ctx.string(cfg, "cluster_id", &root);
         let cluster_config = model::string(cfg, "cluster_config").value();
-        match (&cluster_id, &cluster_config) {
-            (Some(_), Some(_)) => ctx.error(
-                AttrPath::root("cluster_config"),
-                "Both cluster_id and cluster_config are set",
-                "Give cluster_id to run on an existing cluster, or cluster_config to have SageMaker create one, not both.",
-            ),
-            (None, None) => ctx.error(
-                AttrPath::root("cluster_id"),
-                "No cluster",
-                "Set cluster_id (a running EMR cluster, e.g. \"j-1ABCDEFGHIJKL\") or cluster_config (a RunJobFlow request as JSON).",
-            ),
-            _ => {}
-        }
+        ctx.exactly_one(
+            ("cluster_id", cluster_id.is_some()),
+            ("cluster_config", cluster_config.is_some()),
+            "Give cluster_id to run on an existing cluster, or cluster_config to have SageMaker create one, not both.",
+            ("No cluster", "Set cluster_id (a running EMR cluster, e.g. \"j-1ABCDEFGHIJKL\") or cluster_config (a RunJobFlow request as JSON)."),
+        );
         if let Some(id) = cluster_id {
             if id.as_str().is_some_and(|s| s.trim().is_empty()) {
                 ctx.error(

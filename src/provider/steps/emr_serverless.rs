@@ -18,7 +18,9 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{put, string_list, string_map, Ctx};
 use super::{Export, StepKind};
 use crate::compiler::expr;
+use crate::compiler::policy::Permission;
 use crate::compiler::step_type::NamedList;
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -63,6 +65,9 @@ impl StepTypeFacts for EmrServerless {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[]
+    }
     fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
     /// The job run's `tags`: user-named keys.
     fn string_maps(&self) -> &'static [&'static str] {
@@ -77,6 +82,9 @@ impl StepTypeFacts for EmrServerless {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::EmrServerlessJobRuns]
     }
 }
 
@@ -121,19 +129,12 @@ impl StepKind for EmrServerless {
 
         let app_id = ctx.string(cfg, "application_id", &root);
         let app_config = model::string(cfg, "application_config").value();
-        match (&app_id, &app_config) {
-            (Some(_), Some(_)) => ctx.error(
-                AttrPath::root("application_config"),
-                "Both application_id and application_config are set",
-                "Give application_id to run on an existing EMR Serverless application, or application_config to have SageMaker create one, not both.",
-            ),
-            (None, None) => ctx.error(
-                AttrPath::root("application_id"),
-                "No application",
-                "Set application_id (an existing EMR Serverless application, e.g. \"00f1abcdefgh2345\") or application_config (a CreateApplication request as JSON).",
-            ),
-            _ => {}
-        }
+        ctx.exactly_one(
+            ("application_id", app_id.is_some()),
+            ("application_config", app_config.is_some()),
+            "Give application_id to run on an existing EMR Serverless application, or application_config to have SageMaker create one, not both.",
+            ("No application", "Set application_id (an existing EMR Serverless application, e.g. \"00f1abcdefgh2345\") or application_config (a CreateApplication request as JSON)."),
+        );
         if let Some(id) = app_id {
             if id.as_str().is_some_and(|s| s.trim().is_empty()) {
                 ctx.error(
@@ -166,19 +167,12 @@ impl StepKind for EmrServerless {
 
         let spark = cfg.get("spark_submit").filter(|s| !s.is_null());
         let hive = cfg.get("hive").filter(|s| !s.is_null());
-        match (spark, hive) {
-            (Some(_), Some(_)) => ctx.error(
-                AttrPath::root("hive"),
-                "Both spark_submit and hive are set",
-                "A job run is either a Spark job (spark_submit) or a Hive job (hive): remove one block.",
-            ),
-            (None, None) => ctx.error(
-                AttrPath::root("spark_submit"),
-                "No job driver",
-                "Add spark_submit { entry_point = \"s3://my-bucket/jobs/etl.py\" } (or a hive block): the job to run.",
-            ),
-            _ => {}
-        }
+        ctx.exactly_one(
+            ("spark_submit", spark.is_some()),
+            ("hive", hive.is_some()),
+            "A job run is either a Spark job (spark_submit) or a Hive job (hive): remove one block.",
+            ("No job driver", "Add spark_submit { entry_point = \"s3://my-bucket/jobs/etl.py\" } (or a hive block): the job to run."),
+        );
         if let Some(s) = spark {
             let path = AttrPath::root("spark_submit");
             let mut d = Map::new();

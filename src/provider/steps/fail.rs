@@ -7,6 +7,8 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::Ctx;
 use super::StepKind;
+use crate::compiler::policy::Permission;
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::tfvalue::{Type, Value};
@@ -20,6 +22,9 @@ impl StepTypeFacts for Fail {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::NotReferable
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[]
+    }
     fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
     fn string_maps(&self) -> &'static [&'static str] {
         &[]
@@ -32,6 +37,9 @@ impl StepTypeFacts for Fail {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[]
     }
 }
 

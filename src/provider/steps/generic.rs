@@ -18,8 +18,10 @@ use super::common::Ctx;
 use super::{Export, StepKind};
 use crate::compiler::dag::StepDefaults;
 use crate::compiler::expr;
+use crate::compiler::policy::Permission;
 use crate::compiler::properties::PropertyTree;
 use crate::compiler::step_type;
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::StepTypeFacts;
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -111,6 +113,9 @@ impl StepTypeFacts for Generic {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Unmodelled
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[]
+    }
     fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
     fn string_maps(&self) -> &'static [&'static str] {
         &[]
@@ -123,6 +128,9 @@ impl StepTypeFacts for Generic {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[]
     }
 }
 

@@ -10,8 +10,10 @@
 use serde_json::{Map, Value as Json};
 
 use crate::compiler::dag::StepDefaults;
+use crate::compiler::policy::Permission;
 use crate::compiler::properties::PropertyTree;
 use crate::compiler::step_type;
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::StepTypeFacts;
 
 /// A step type without a typed resource.
@@ -29,6 +31,9 @@ impl StepTypeFacts for GenericOnly {
     fn property_tree(&self) -> PropertyTree {
         self.properties
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[]
+    }
     fn apply_step_defaults(&self, _args: &mut Map<String, Json>, _defaults: &StepDefaults) {}
     fn string_maps(&self) -> &'static [&'static str] {
         &[]
@@ -41,6 +46,9 @@ impl StepTypeFacts for GenericOnly {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[]
     }
 }
 

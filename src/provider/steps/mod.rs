@@ -188,6 +188,9 @@ impl<K: StepTypeFacts + ?Sized> StepTypeFacts for &'static K {
     fn property_tree(&self) -> PropertyTree {
         (**self).property_tree()
     }
+    fn step_defaults_taken(&self) -> &'static [crate::compiler::step_type::StepDefault] {
+        (**self).step_defaults_taken()
+    }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, defaults: &StepDefaults) {
         (**self).apply_step_defaults(args, defaults)
     }
@@ -202,6 +205,9 @@ impl<K: StepTypeFacts + ?Sized> StepTypeFacts for &'static K {
     }
     fn property_files(&self) -> bool {
         (**self).property_files()
+    }
+    fn permissions(&self) -> &'static [crate::compiler::policy::Permission] {
+        (**self).permissions()
     }
 }
 
@@ -340,6 +346,65 @@ impl<K: StepKind> Resource<ProviderData> for StepResource<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What each type declares it takes from `step_defaults` (the pipeline's docs list types
+    /// from it) is what its `apply_step_defaults` fills in: probed one setting at a time on
+    /// `Arguments` holding every object a job type fills defaults into (so that a mistake in
+    /// either fails here).
+    #[test]
+    fn step_defaults_taken_is_what_apply_step_defaults_fills_in() {
+        use crate::compiler::step_type::StepDefault;
+        let skeleton = serde_json::json!({
+            "ProcessingResources": {"ClusterConfig": {}},
+            "ProcessingOutputConfig": {},
+            "TransformResources": {},
+            "TransformOutput": {},
+            "TrainingJobDefinition": {},
+        });
+        let probes: [(StepDefault, StepDefaults); 5] = [
+            (StepDefault::Role, StepDefaults { role_arn: Some("r".into()), ..Default::default() }),
+            (
+                StepDefault::Network,
+                StepDefaults {
+                    enable_network_isolation: Some(true),
+                    subnets: vec!["s".into()],
+                    security_group_ids: vec!["g".into()],
+                    ..Default::default()
+                },
+            ),
+            (
+                StepDefault::VolumeKmsKey,
+                StepDefaults { volume_kms_key_id: Some("k".into()), ..Default::default() },
+            ),
+            (
+                StepDefault::OutputKmsKey,
+                StepDefaults { output_kms_key_id: Some("k".into()), ..Default::default() },
+            ),
+            (
+                StepDefault::Tags,
+                StepDefaults {
+                    tags: [("t".to_string(), "v".to_string())].into(),
+                    ..Default::default()
+                },
+            ),
+        ];
+        for facts in REGISTRY.iter().map(StepType::facts) {
+            // Some types make empty objects for defaults whether or not any is set.
+            let mut unset = skeleton.as_object().unwrap().clone();
+            facts.apply_step_defaults(&mut unset, &StepDefaults::default());
+            for (setting, d) in &probes {
+                let mut args = skeleton.as_object().unwrap().clone();
+                facts.apply_step_defaults(&mut args, d);
+                let fills = args != unset;
+                assert_eq!(
+                    fills,
+                    facts.step_defaults_taken().contains(setting),
+                    "{}: {setting:?}",
+                    facts.step_type()
+                );
+            }
+        }
+    }
 
     fn processing(attrs: Vec<(&str, Value)>) -> Value {
         let mut m: std::collections::BTreeMap<String, Value> = [

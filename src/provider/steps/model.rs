@@ -17,6 +17,8 @@ use super::common::{put, string_map, Ctx};
 
 use super::job::{self, network_block};
 use super::{Export, StepKind};
+use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::tfvalue::{Type, Value};
@@ -29,6 +31,9 @@ impl StepTypeFacts for ModelStep {
     }
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
+    }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[StepDefault::Role, StepDefault::Network, StepDefault::Tags]
     }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         step_type::set_default(args, "ExecutionRoleArn", &d.role_arn);
@@ -51,6 +56,9 @@ impl StepTypeFacts for ModelStep {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SageMakerJob(&policy::MODEL)]
     }
 }
 

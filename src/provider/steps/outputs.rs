@@ -1,5 +1,6 @@
 //! The `inputs` map and the `output` blocks (`Arguments` and `OutputParameters`) that
-//! `sagemaker_lambda_step` and `sagemaker_callback_step` share, and their `outputs` export.
+//! `sagemaker_lambda_step` and `sagemaker_callback_step` share, the `OutputParameters` named
+//! list their references select from, and their `outputs` export.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,9 +8,21 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::{string_map, Ctx};
 use super::Export;
+use crate::compiler::step_type::NamedList;
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
+
+/// `OutputParameters` as a list references select from by `output` name
+/// (`{{ Steps.X.OutputParameters['<name>'] }}`): the `named_lists` of both step types.
+pub const OUTPUT_PARAMETERS: &[NamedList] = &[NamedList {
+    property: &["OutputParameters"],
+    declared_at: &["OutputParameters"],
+    key: "OutputName",
+    what: "output",
+    fix: "Add an output { name = \"...\" } block to step {step}, or use one it has",
+    unchecked_when_none: None,
+}];
 
 /// The `OutputType`s SageMaker accepts for Lambda and Callback outputs.
 pub const OUTPUT_TYPES: [&str; 4] = ["String", "Integer", "Boolean", "Float"];

@@ -9,6 +9,8 @@ use serde_json::{json, Map, Value as Json};
 use super::common::{put, string_list, string_map, Ctx};
 use super::job;
 use super::{Export, StepKind};
+use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -89,6 +91,15 @@ impl StepTypeFacts for Processing {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[
+            StepDefault::Role,
+            StepDefault::Network,
+            StepDefault::VolumeKmsKey,
+            StepDefault::OutputKmsKey,
+            StepDefault::Tags,
+        ]
+    }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         step_type::set_default(args, "RoleArn", &d.role_arn);
         let net = step_type::child(args, "NetworkConfig");
@@ -135,6 +146,9 @@ impl StepTypeFacts for Processing {
     }
     fn property_files(&self) -> bool {
         true
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SageMakerJob(&policy::PROCESSING_JOB)]
     }
 }
 
@@ -263,22 +277,21 @@ impl StepKind for Processing {
                     "Give each output a unique name.",
                 );
             }
-            let mut s3 = Map::new();
-            put(&mut s3, "S3Uri", ctx.s3_uri(b, "destination", &path));
-            put(&mut s3, "LocalPath", model::string(b, "source").value().map(Json::String));
-            s3.insert(
-                "S3UploadMode".into(),
-                Json::String(
-                    model::string(b, "s3_upload_mode").value().unwrap_or_else(|| "EndOfJob".into()),
-                ),
-            );
-            outputs.push(json!({"OutputName": name, "AppManaged": false, "S3Output": s3}));
+            let uri = ctx.s3_uri(b, "destination", &path);
+            let mode =
+                model::string(b, "s3_upload_mode").value().unwrap_or_else(|| "EndOfJob".into());
+            outputs.push(job::processing_s3_output(
+                &name,
+                uri,
+                model::string(b, "source").value().map(Json::String),
+                Json::String(mode),
+            ));
         }
         if !outputs.is_empty() {
-            let mut out_cfg = Map::new();
-            out_cfg.insert("Outputs".into(), Json::Array(outputs));
-            put(&mut out_cfg, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
-            args.insert("ProcessingOutputConfig".into(), Json::Object(out_cfg));
+            args.insert(
+                "ProcessingOutputConfig".into(),
+                job::processing_output_config(ctx, cfg, outputs),
+            );
         } else if model::string(cfg, "output_kms_key_id").value().is_some() {
             ctx.error(
                 AttrPath::root("output_kms_key_id"),
@@ -287,9 +300,7 @@ impl StepKind for Processing {
             );
         }
 
-        if let Some(max) = ctx.count(cfg, "max_runtime_in_seconds", &root, 1, None) {
-            args.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max }));
-        }
+        put(&mut args, "StoppingCondition", job::processing_stopping_condition(ctx, cfg));
         put(
             &mut args,
             "Environment",

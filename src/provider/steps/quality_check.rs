@@ -29,6 +29,8 @@ use super::job::check::{
 };
 use super::{Export, StepKind};
 use crate::compiler::expr;
+use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block};
 use crate::provider::model;
@@ -60,6 +62,9 @@ impl StepTypeFacts for QualityCheck {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[StepDefault::Role, StepDefault::VolumeKmsKey]
+    }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         step_type::set_default(args, "RoleArn", &d.role_arn);
         step_type::processing_volume_key(args, d);
@@ -75,6 +80,9 @@ impl StepTypeFacts for QualityCheck {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SageMakerJob(&policy::PROCESSING_JOB)]
     }
 }
 

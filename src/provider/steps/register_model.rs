@@ -27,6 +27,8 @@ use super::job::one_of;
 use super::job::tags;
 use super::model_step::container;
 use super::{Export, StepKind};
+use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -160,6 +162,9 @@ impl StepTypeFacts for RegisterModel {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[StepDefault::Tags]
+    }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         step_type::merge_tags(args, d);
     }
@@ -174,6 +179,12 @@ impl StepTypeFacts for RegisterModel {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[
+            Permission::SageMakerJob(&policy::MODEL_PACKAGE),
+            Permission::SageMakerJob(&policy::MODEL_PACKAGE_GROUP),
+        ]
     }
 }
 

@@ -23,6 +23,8 @@ use serde_json::{Map, Value as Json};
 use super::common::{put, string_map, Ctx};
 use super::job::{self, input_block, metric_definition_block, ChannelDocs, MetricDocs};
 use super::{Export, StepKind};
+use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -123,6 +125,15 @@ impl StepTypeFacts for Training {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[
+            StepDefault::Role,
+            StepDefault::Network,
+            StepDefault::VolumeKmsKey,
+            StepDefault::OutputKmsKey,
+            StepDefault::Tags,
+        ]
+    }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         step_type::training_job_defaults(args, "ResourceConfig", d);
         step_type::merge_tags(args, d);
@@ -146,6 +157,9 @@ impl StepTypeFacts for Training {
     fn property_files(&self) -> bool {
         false
     }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SageMakerJob(&policy::TRAINING_JOB)]
+    }
 }
 
 impl StepKind for Training {
@@ -163,7 +177,7 @@ impl StepKind for Training {
     }
 
     fn block(&self, b: Block) -> Block {
-        b.attr(Attribute::required("image_uri", Type::String, "Training image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`."))
+        let b = b.attr(Attribute::required("image_uri", Type::String, "Training image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`."))
             .attr(Attribute::optional("role_arn", Type::String, "IAM role of the job. Defaults to the pipeline's `step_defaults.role_arn`."))
             .attr(Attribute::required("instance_type", Type::String, "Instance type, e.g. `ml.m5.xlarge`, or a reference to a String parameter such as `{{ Parameters.TrainingInstanceType }}`."))
             .attr(Attribute::optional("instance_count", Type::String, "Number of instances (default 1), or a reference to an Integer parameter, e.g. `{{ Parameters.TrainingInstanceCount }}`."))
@@ -174,12 +188,13 @@ impl StepKind for Training {
             .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the model artifacts (`OutputDataConfig.KmsKeyId`). Defaults to `step_defaults.output_kms_key_id`."))
             .attr(Attribute::optional("input_mode", Type::String, "How channels are read by default: `File` (default), `Pipe` or `FastFile` (`AlgorithmSpecification.TrainingInputMode`)."))
             .attr(Attribute::optional("hyperparameters", string_map(), "Hyperparameters, e.g. `{ objective = \"reg:squarederror\", num_round = \"50\" }`. Values may hold references; a reference to a non-String parameter is converted to a string as the SDK does (a one-value `Std:Join`)."))
-            .attr(Attribute::optional("environment", string_map(), "Environment variables of the training container; values may hold references."))
-            .attr(Attribute::optional("checkpoint_s3_uri", Type::String, "S3 URI where the job syncs checkpoints (`CheckpointConfig.S3Uri`), e.g. `s3://my-bucket/checkpoints`. Recommended with spot training."))
-            .attr(Attribute::optional("checkpoint_local_path", Type::String, "Container path of the checkpoints (default `/opt/ml/checkpoints`). Needs `checkpoint_s3_uri`."))
-            .attr(Attribute::optional("use_spot_instances", Type::Bool, "Use managed spot training (`EnableManagedSpotTraining`). Needs `max_wait_time_in_seconds`."))
-            .attr(Attribute::optional("max_wait_time_in_seconds", Type::String, "With spot training: how long to wait for spot capacity plus the run, in seconds; at least `max_runtime_in_seconds` (`StoppingCondition.MaxWaitTimeInSeconds`)."))
-            .attr(Attribute::optional("tags", string_map(), "Tags of the training job, merged over `step_defaults.tags`."))
+            .attr(Attribute::optional("environment", string_map(), "Environment variables of the training container; values may hold references."));
+        job::spot_and_checkpoint_attributes(b)
+            .attr(Attribute::optional(
+                "tags",
+                string_map(),
+                "Tags of the training job, merged over `step_defaults.tags`.",
+            ))
             .block(input_block(&CHANNEL_DOCS))
             .block(metric_definition_block(&METRIC_DOCS))
             .block(job::network_block())
@@ -206,39 +221,8 @@ impl StepKind for Training {
         args.insert("OutputDataConfig".into(), output);
 
         // StoppingCondition
-        let mut stop = Map::new();
-        let max_run = job::max_runtime(ctx, cfg);
-        put(&mut stop, "MaxRuntimeInSeconds", max_run.clone());
-        let spot = ctx.bool(cfg, "use_spot_instances").unwrap_or(false);
-        let max_wait = ctx.count(cfg, "max_wait_time_in_seconds", &root, 1, None);
-        let max_wait_set = cfg.get("max_wait_time_in_seconds").is_some_and(|v| !v.is_null());
-        if spot && !max_wait_set {
-            ctx.error(
-                AttrPath::root("use_spot_instances"),
-                "Spot training needs max_wait_time_in_seconds",
-                "Set max_wait_time_in_seconds (at least max_runtime_in_seconds, e.g. \"172800\") to say how long to wait for spot capacity.",
-            );
-        }
-        if max_wait_set && !spot {
-            ctx.error(
-                AttrPath::root("max_wait_time_in_seconds"),
-                "max_wait_time_in_seconds without spot training",
-                "It only applies to managed spot training: set use_spot_instances = true, or remove max_wait_time_in_seconds.",
-            );
-        }
-        if let (Some(w), Some(r)) =
-            (max_wait.as_ref().and_then(Json::as_i64), max_run.as_ref().and_then(Json::as_i64))
-        {
-            if w < r {
-                ctx.error(
-                    AttrPath::root("max_wait_time_in_seconds"),
-                    "max_wait_time_in_seconds is below max_runtime_in_seconds",
-                    format!("The wait time includes the run: use at least {r} seconds, or lower max_runtime_in_seconds."),
-                );
-            }
-        }
-        put(&mut stop, "MaxWaitTimeInSeconds", max_wait);
-        args.insert("StoppingCondition".into(), Json::Object(stop));
+        let (stop, spot) = job::training_stopping_condition(ctx, cfg);
+        args.insert("StoppingCondition".into(), stop);
 
         // ResourceConfig
         args.insert("ResourceConfig".into(), job::training_resource_config(ctx, cfg));
@@ -271,26 +255,7 @@ impl StepKind for Training {
         put(&mut args, "Tags", job::tags(cfg));
 
         job::training_network(ctx, cfg, &mut args);
-        if spot {
-            args.insert("EnableManagedSpotTraining".into(), Json::Bool(true));
-        }
-
-        let checkpoint = ctx.s3_uri(cfg, "checkpoint_s3_uri", &root);
-        let local = ctx.string(cfg, "checkpoint_local_path", &root);
-        match (checkpoint, local) {
-            (Some(uri), local) => {
-                let mut c = Map::new();
-                c.insert("S3Uri".into(), uri);
-                put(&mut c, "LocalPath", local);
-                args.insert("CheckpointConfig".into(), Json::Object(c));
-            }
-            (None, Some(_)) if model::string(cfg, "checkpoint_s3_uri").value().is_none() => ctx.error(
-                AttrPath::root("checkpoint_local_path"),
-                "checkpoint_local_path without checkpoint_s3_uri",
-                "Checkpoints are synced to S3: set checkpoint_s3_uri too, or remove checkpoint_local_path.",
-            ),
-            _ => {}
-        }
+        job::spot_and_checkpoint(ctx, cfg, spot, &mut args);
 
         put(&mut args, "DebugHookConfig", debug_hook_config(cfg, ctx, output_path.as_ref()));
         put(&mut args, "ProfilerConfig", profiler_config(cfg, ctx, output_path.as_ref()));

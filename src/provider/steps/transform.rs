@@ -8,16 +8,17 @@
 //! VolumeKmsKeyId?}`, with `S3DataType: S3Prefix` and `InstanceCount: 1` by default, and
 //! `DataProcessing{InputFilter?, OutputFilter?, JoinSource?}` only when set (the SDK's
 //! `_prepare_data_processing`). The job name is left out (SageMaker generates it per run).
+//! `TransformResources` and the KMS keys come from the shared job layer ([`super::job`]).
 //!
 //! Layout: schema, compile, exports, tests.
 
 use serde_json::{json, Map, Value as Json};
 
 use super::common::{put, string_map, Ctx};
-use super::instance_types::JobKind;
-use super::job::one_of;
-use super::job::tags;
+use super::job::{self, one_of, tags};
 use super::{Export, StepKind};
+use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::tfvalue::{Type, Value};
@@ -56,6 +57,9 @@ impl StepTypeFacts for Transform {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[StepDefault::VolumeKmsKey, StepDefault::OutputKmsKey, StepDefault::Tags]
+    }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         if let Some(r) = args.get_mut("TransformResources").and_then(Json::as_object_mut) {
             step_type::set_default(r, "VolumeKmsKeyId", &d.volume_kms_key_id);
@@ -76,6 +80,9 @@ impl StepTypeFacts for Transform {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[Permission::SageMakerJob(&policy::TRANSFORM_JOB)]
     }
 }
 
@@ -140,18 +147,10 @@ impl StepKind for Transform {
         put(&mut output, "S3OutputPath", ctx.s3_uri(cfg, "output_path", &root));
         put(&mut output, "Accept", ctx.string(cfg, "accept", &root));
         put(&mut output, "AssembleWith", one_of(ctx, cfg, "assemble_with", &root, &ASSEMBLE_WITH));
-        put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
+        put(&mut output, "KmsKeyId", job::output_kms_key(ctx, cfg));
         args.insert("TransformOutput".into(), Json::Object(output));
 
-        let mut resources = Map::new();
-        put(&mut resources, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-        put(
-            &mut resources,
-            "InstanceType",
-            ctx.instance_type(cfg, "instance_type", &root, JobKind::Transform),
-        );
-        put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
-        args.insert("TransformResources".into(), Json::Object(resources));
+        args.insert("TransformResources".into(), job::transform_resources(ctx, cfg));
 
         put(
             &mut args,

@@ -26,6 +26,8 @@ use super::common::{put, string_list, string_map, Ctx};
 use super::job::{self, input_block, metric_definition_block, ChannelDocs, MetricDocs};
 use super::{Export, StepKind};
 use crate::compiler::expr;
+use crate::compiler::policy::{self, Permission};
+use crate::compiler::step_type::StepDefault;
 use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model::{self, Known};
@@ -104,6 +106,15 @@ impl StepTypeFacts for Tuning {
     fn property_tree(&self) -> PropertyTree {
         PropertyTree::Modelled(&properties::TREE)
     }
+    fn step_defaults_taken(&self) -> &'static [StepDefault] {
+        &[
+            StepDefault::Role,
+            StepDefault::Network,
+            StepDefault::VolumeKmsKey,
+            StepDefault::OutputKmsKey,
+            StepDefault::Tags,
+        ]
+    }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
         if let Some(t) = args.get_mut("TrainingJobDefinition").and_then(Json::as_object_mut) {
             // The SDK 2.x shape; a definition written by hand may still use `ResourceConfig`.
@@ -129,6 +140,12 @@ impl StepTypeFacts for Tuning {
     }
     fn property_files(&self) -> bool {
         false
+    }
+    fn permissions(&self) -> &'static [Permission] {
+        &[
+            Permission::SageMakerJob(&policy::TUNING_JOB),
+            Permission::SageMakerJob(&policy::TRAINING_JOB),
+        ]
     }
 }
 
@@ -178,12 +195,15 @@ impl StepKind for Tuning {
 
         // --- HyperParameterTuningJobConfig -------------------------------------------------
         let mut tuning = Map::new();
-        let strategy = one_of(ctx, cfg, "strategy", &STRATEGIES, "Bayesian");
-        tuning.insert("Strategy".into(), json!(strategy));
+        let strategy = job::one_of(ctx, cfg, "strategy", &root, &STRATEGIES)
+            .unwrap_or_else(|| json!("Bayesian"));
+        // A reference is decided at run time: only a literal `Grid` changes the defaults here.
+        let grid = strategy.as_str() == Some("Grid");
+        tuning.insert("Strategy".into(), strategy);
 
         let mut limits = Map::new();
         // Grid search runs every combination: the SDK leaves the total out unless it is given.
-        let total_default = if strategy == "Grid" { None } else { Some(1) };
+        let total_default = if grid { None } else { Some(1) };
         put(
             &mut limits,
             "MaxNumberOfTrainingJobs",
@@ -197,7 +217,8 @@ impl StepKind for Tuning {
         tuning.insert("ResourceLimits".into(), Json::Object(limits));
         tuning.insert(
             "TrainingJobEarlyStoppingType".into(),
-            json!(one_of(ctx, cfg, "early_stopping_type", &EARLY_STOPPING, "Off")),
+            job::one_of(ctx, cfg, "early_stopping_type", &root, &EARLY_STOPPING)
+                .unwrap_or_else(|| json!("Off")),
         );
 
         let metric_names: Vec<String> = model::blocks(cfg, "metric_definition")
@@ -254,7 +275,7 @@ impl StepKind for Tuning {
                 ),
             );
         }
-        if strategy == "Grid" && !(continuous.is_empty() && integer.is_empty()) {
+        if grid && !(continuous.is_empty() && integer.is_empty()) {
             let attr = if continuous.is_empty() {
                 "integer_parameter_range"
             } else {
@@ -312,9 +333,9 @@ impl StepKind for Tuning {
             "HyperParameterTuningResourceConfig".into(),
             job::training_resource_config(ctx, cfg),
         );
-        let mut stop = Map::new();
-        put(&mut stop, "MaxRuntimeInSeconds", job::max_runtime(ctx, cfg));
-        def.insert("StoppingCondition".into(), Json::Object(stop));
+        // The training step's stopping condition; the schema has no spot training (yet), so
+        // it is `MaxRuntimeInSeconds` alone.
+        def.insert("StoppingCondition".into(), job::training_stopping_condition(ctx, cfg).0);
 
         job::training_network(ctx, cfg, &mut def);
         args.insert("TrainingJobDefinition".into(), Json::Object(def));
@@ -356,23 +377,6 @@ pub fn best_model_artifacts(step: &str, output_path: &str) -> String {
         "{}/{{{{ Steps.{step}.TrainingJobSummaries[0].TrainingJobName }}}}/output/model.tar.gz",
         output_path.trim_end_matches('/')
     )
-}
-
-/// An enumerated string attribute with a default; an unknown value is reported and the
-/// default is used so that compilation can go on.
-fn one_of(ctx: &mut Ctx, cfg: &Value, attr: &str, allowed: &[&str], default: &str) -> String {
-    match model::string(cfg, attr).value() {
-        None => default.to_string(),
-        Some(v) if allowed.contains(&v.as_str()) => v,
-        Some(v) => {
-            ctx.error(
-                AttrPath::root(attr),
-                format!("Invalid {attr} {v:?}"),
-                format!("Use one of {allowed:?}."),
-            );
-            default.to_string()
-        }
-    }
 }
 
 /// A range bound: the API takes a string. A literal must be a number of the range's kind; a

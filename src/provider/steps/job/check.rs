@@ -112,21 +112,17 @@ pub fn check_job_arguments(
     put(&mut args, "RoleArn", ctx.string(cfg, "role_arn", &root));
     args.insert("ProcessingInputs".into(), Json::Array(inputs));
 
-    let mut s3 = Map::new();
-    put(&mut s3, "S3Uri", output_uri);
-    s3.insert("LocalPath".into(), json!(OUTPUT_DIR));
-    s3.insert("S3UploadMode".into(), json!("EndOfJob"));
-    let mut out_cfg = Map::new();
-    out_cfg.insert(
-        "Outputs".into(),
-        json!([{"OutputName": output_name, "AppManaged": false, "S3Output": s3}]),
+    let output = super::processing_s3_output(
+        output_name,
+        output_uri,
+        Some(json!(OUTPUT_DIR)),
+        json!("EndOfJob"),
     );
-    put(&mut out_cfg, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
-    args.insert("ProcessingOutputConfig".into(), Json::Object(out_cfg));
-
-    if let Some(max) = ctx.count(cfg, "max_runtime_in_seconds", &root, 1, None) {
-        args.insert("StoppingCondition".into(), json!({ "MaxRuntimeInSeconds": max }));
-    }
+    args.insert(
+        "ProcessingOutputConfig".into(),
+        super::processing_output_config(ctx, cfg, vec![output]),
+    );
+    put(&mut args, "StoppingCondition", super::processing_stopping_condition(ctx, cfg));
     put(&mut args, "NetworkConfig", super::network_config(cfg, ctx));
     args
 }

@@ -1,10 +1,17 @@
 //! The shared job layer: what the SageMaker job steps (processing, training, tuning, transform,
-//! quality check, clarify check, model) have in common, so that no step file serves as a helper
-//! library for its siblings. Training input channels (schema, compilation, the duplicate-channel
-//! check), metric definitions, enumerated fields and their allowed values, the training
-//! `OutputDataConfig` / `ResourceConfig` / `StoppingCondition`, a processing job's
-//! `ProcessingResources` and S3 inputs, the `network` block (processing's
-//! `NetworkConfig` and the training-style `VpcConfig` / `EnableNetworkIsolation`) and `Tags`.
+//! quality check, clarify check, model, AutoML) have in common, so that no step file serves as
+//! a helper library for its siblings (ARCHITECTURE.md, "The job layer", lists who uses what):
+//! - enumerated fields ([`one_of`]: a literal must be allowed; whether a string is a `{{ }}`
+//!   reference is decided by `expr::has_expression` alone) and their allowed values;
+//! - training input channels (schema, compilation, the duplicate-channel check) and metric
+//!   definitions;
+//! - instance type and count, volume size and the volume/output KMS keys, one check each;
+//! - a training job's `OutputDataConfig`, `ResourceConfig`, `StoppingCondition` (with managed
+//!   spot training's wait time), `EnableManagedSpotTraining` and `CheckpointConfig`;
+//! - a processing job's `ProcessingResources`, S3 inputs and outputs, `ProcessingOutputConfig`
+//!   and stopping condition; a transform job's `TransformResources`;
+//! - the `network` block (processing's `NetworkConfig` and the training-style `VpcConfig` /
+//!   `EnableNetworkIsolation`) and `Tags`.
 //!
 //! [`check`] holds what the two check steps (quality and clarify) share on top of that.
 //!
@@ -208,6 +215,37 @@ pub fn metric_definitions(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
     out
 }
 
+// ---- instances, volumes, KMS keys ---------------------------------------------------------
+
+/// `InstanceType` of a job of `kind` from the step's `instance_type` ([`Ctx::instance_type`]:
+/// a known type of that job kind, or a reference).
+pub fn instance_type(ctx: &mut Ctx, cfg: &Value, kind: JobKind) -> Option<Json> {
+    ctx.instance_type(cfg, "instance_type", &AttrPath::default(), kind)
+}
+
+/// `InstanceCount` from the step's `instance_count`: a whole number of at least 1 or a
+/// reference, 1 when unset (as the SDK).
+pub fn instance_count(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
+    ctx.count(cfg, "instance_count", &AttrPath::default(), 1, Some(1))
+}
+
+/// `VolumeSizeInGB` from the step's `volume_size_in_gb`, 30 when unset (as the SDK).
+pub fn volume_size(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
+    ctx.count(cfg, "volume_size_in_gb", &AttrPath::default(), 1, Some(30))
+}
+
+/// `VolumeKmsKeyId` from the step's `volume_kms_key_id` (`step_defaults.volume_kms_key_id`
+/// fills it in the pipeline when unset).
+pub fn volume_kms_key(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
+    ctx.string(cfg, "volume_kms_key_id", &AttrPath::default())
+}
+
+/// The output's `KmsKeyId` from the step's `output_kms_key_id` (`step_defaults.output_kms_key_id`
+/// fills it in the pipeline when unset).
+pub fn output_kms_key(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
+    ctx.string(cfg, "output_kms_key_id", &AttrPath::default())
+}
+
 // ---- output, resources, stopping condition ------------------------------------------------
 
 /// A training job's `OutputDataConfig` (`output_path`, `output_kms_key_id`) and the compiled
@@ -217,23 +255,18 @@ pub fn training_output_data_config(ctx: &mut Ctx, cfg: &Value) -> (Json, Option<
     let mut output = Map::new();
     let output_path = ctx.s3_uri(cfg, "output_path", &root);
     put(&mut output, "S3OutputPath", output_path.clone());
-    put(&mut output, "KmsKeyId", ctx.string(cfg, "output_kms_key_id", &root));
+    put(&mut output, "KmsKeyId", output_kms_key(ctx, cfg));
     (Json::Object(output), output_path)
 }
 
 /// A training job's `ResourceConfig` (the tuning job's `HyperParameterTuningResourceConfig`):
 /// instance type and count (default 1), volume size (default 30 GB, as the SDK) and KMS key.
 pub fn training_resource_config(ctx: &mut Ctx, cfg: &Value) -> Json {
-    let root = AttrPath::default();
     let mut resources = Map::new();
-    put(&mut resources, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
-    put(&mut resources, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-    put(
-        &mut resources,
-        "InstanceType",
-        ctx.instance_type(cfg, "instance_type", &root, JobKind::Training),
-    );
-    put(&mut resources, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
+    put(&mut resources, "VolumeSizeInGB", volume_size(ctx, cfg));
+    put(&mut resources, "InstanceCount", instance_count(ctx, cfg));
+    put(&mut resources, "InstanceType", instance_type(ctx, cfg, JobKind::Training));
+    put(&mut resources, "VolumeKmsKeyId", volume_kms_key(ctx, cfg));
     Json::Object(resources)
 }
 
@@ -241,6 +274,85 @@ pub fn training_resource_config(ctx: &mut Ctx, cfg: &Value) -> Json {
 /// (one day, as the SDK).
 pub fn max_runtime(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
     ctx.count(cfg, "max_runtime_in_seconds", &AttrPath::default(), 1, Some(86_400))
+}
+
+/// The attributes of managed spot training and checkpoints ([`training_stopping_condition`],
+/// [`spot_and_checkpoint`]).
+pub fn spot_and_checkpoint_attributes(b: Block) -> Block {
+    b
+        .attr(Attribute::optional("checkpoint_s3_uri", Type::String, "S3 URI where the job syncs checkpoints (`CheckpointConfig.S3Uri`), e.g. `s3://my-bucket/checkpoints`. Recommended with spot training."))
+        .attr(Attribute::optional("checkpoint_local_path", Type::String, "Container path of the checkpoints (default `/opt/ml/checkpoints`). Needs `checkpoint_s3_uri`."))
+        .attr(Attribute::optional("use_spot_instances", Type::Bool, "Use managed spot training (`EnableManagedSpotTraining`). Needs `max_wait_time_in_seconds`."))
+        .attr(Attribute::optional("max_wait_time_in_seconds", Type::String, "With spot training: how long to wait for spot capacity plus the run, in seconds; at least `max_runtime_in_seconds` (`StoppingCondition.MaxWaitTimeInSeconds`)."))
+}
+
+/// A training job's `StoppingCondition` (the training step, tuning's training job
+/// definition): `MaxRuntimeInSeconds` ([`max_runtime`]) and, with managed spot training,
+/// `MaxWaitTimeInSeconds`: `max_wait_time_in_seconds` is needed with `use_spot_instances`,
+/// only with it, and at least the runtime. Returns the condition and whether spot training is
+/// on. A step whose schema has no spot attributes (tuning) reads them as unset.
+pub fn training_stopping_condition(ctx: &mut Ctx, cfg: &Value) -> (Json, bool) {
+    let root = AttrPath::default();
+    let mut stop = Map::new();
+    let max_run = max_runtime(ctx, cfg);
+    put(&mut stop, "MaxRuntimeInSeconds", max_run.clone());
+    let spot = ctx.bool(cfg, "use_spot_instances").unwrap_or(false);
+    let max_wait = ctx.count(cfg, "max_wait_time_in_seconds", &root, 1, None);
+    let max_wait_set = cfg.get("max_wait_time_in_seconds").is_some_and(|v| !v.is_null());
+    if spot && !max_wait_set {
+        ctx.error(
+            AttrPath::root("use_spot_instances"),
+            "Spot training needs max_wait_time_in_seconds",
+            "Set max_wait_time_in_seconds (at least max_runtime_in_seconds, e.g. \"172800\") to say how long to wait for spot capacity.",
+        );
+    }
+    if max_wait_set && !spot {
+        ctx.error(
+            AttrPath::root("max_wait_time_in_seconds"),
+            "max_wait_time_in_seconds without spot training",
+            "It only applies to managed spot training: set use_spot_instances = true, or remove max_wait_time_in_seconds.",
+        );
+    }
+    if let (Some(w), Some(r)) =
+        (max_wait.as_ref().and_then(Json::as_i64), max_run.as_ref().and_then(Json::as_i64))
+    {
+        if w < r {
+            ctx.error(
+                AttrPath::root("max_wait_time_in_seconds"),
+                "max_wait_time_in_seconds is below max_runtime_in_seconds",
+                format!("The wait time includes the run: use at least {r} seconds, or lower max_runtime_in_seconds."),
+            );
+        }
+    }
+    put(&mut stop, "MaxWaitTimeInSeconds", max_wait);
+    (Json::Object(stop), spot)
+}
+
+/// Managed spot training and checkpoints of a training job: `EnableManagedSpotTraining` when
+/// `spot` ([`training_stopping_condition`]; only when on, as the SDK) and `CheckpointConfig`
+/// from `checkpoint_s3_uri` and `checkpoint_local_path` (which needs the S3 URI).
+pub fn spot_and_checkpoint(ctx: &mut Ctx, cfg: &Value, spot: bool, args: &mut Map<String, Json>) {
+    let root = AttrPath::default();
+    if spot {
+        args.insert("EnableManagedSpotTraining".into(), Json::Bool(true));
+    }
+
+    let checkpoint = ctx.s3_uri(cfg, "checkpoint_s3_uri", &root);
+    let local = ctx.string(cfg, "checkpoint_local_path", &root);
+    match (checkpoint, local) {
+        (Some(uri), local) => {
+            let mut c = Map::new();
+            c.insert("S3Uri".into(), uri);
+            put(&mut c, "LocalPath", local);
+            args.insert("CheckpointConfig".into(), Json::Object(c));
+        }
+        (None, Some(_)) if model::string(cfg, "checkpoint_s3_uri").value().is_none() => ctx.error(
+            AttrPath::root("checkpoint_local_path"),
+            "checkpoint_local_path without checkpoint_s3_uri",
+            "Checkpoints are synced to S3: set checkpoint_s3_uri too, or remove checkpoint_local_path.",
+        ),
+        _ => {}
+    }
 }
 
 /// A processing job's `ProcessingResources` (processing and check steps): instance type (or
@@ -251,18 +363,26 @@ pub fn processing_resources(
     cfg: &Value,
     default_instance_type: Option<&str>,
 ) -> Json {
-    let root = AttrPath::default();
     let mut cluster = Map::new();
     put(
         &mut cluster,
         "InstanceType",
-        ctx.instance_type(cfg, "instance_type", &root, JobKind::Processing)
+        instance_type(ctx, cfg, JobKind::Processing)
             .or_else(|| default_instance_type.map(|t| json!(t))),
     );
-    put(&mut cluster, "InstanceCount", ctx.count(cfg, "instance_count", &root, 1, Some(1)));
-    put(&mut cluster, "VolumeSizeInGB", ctx.count(cfg, "volume_size_in_gb", &root, 1, Some(30)));
-    put(&mut cluster, "VolumeKmsKeyId", ctx.string(cfg, "volume_kms_key_id", &root));
+    put(&mut cluster, "InstanceCount", instance_count(ctx, cfg));
+    put(&mut cluster, "VolumeSizeInGB", volume_size(ctx, cfg));
+    put(&mut cluster, "VolumeKmsKeyId", volume_kms_key(ctx, cfg));
     json!({ "ClusterConfig": cluster })
+}
+
+/// A transform job's `TransformResources`: instance count (default 1), type and volume KMS key.
+pub fn transform_resources(ctx: &mut Ctx, cfg: &Value) -> Json {
+    let mut resources = Map::new();
+    put(&mut resources, "InstanceCount", instance_count(ctx, cfg));
+    put(&mut resources, "InstanceType", instance_type(ctx, cfg, JobKind::Transform));
+    put(&mut resources, "VolumeKmsKeyId", volume_kms_key(ctx, cfg));
+    Json::Object(resources)
 }
 
 /// A processing input (`ProcessingInputs[]`) with the SDK's defaults: `S3Prefix`, `File`,
@@ -287,6 +407,37 @@ pub fn processing_s3_input(
             "S3CompressionType": "None",
         }
     })
+}
+
+/// A processing output (`ProcessingOutputConfig.Outputs[]`): the container's `local` directory
+/// uploaded to `uri` in `upload_mode` (`EndOfJob` or `Continuous`).
+pub fn processing_s3_output(
+    name: &str,
+    uri: Option<Json>,
+    local: Option<Json>,
+    upload_mode: Json,
+) -> Json {
+    let mut s3 = Map::new();
+    put(&mut s3, "S3Uri", uri);
+    put(&mut s3, "LocalPath", local);
+    s3.insert("S3UploadMode".into(), upload_mode);
+    json!({"OutputName": name, "AppManaged": false, "S3Output": s3})
+}
+
+/// `ProcessingOutputConfig` (processing and check steps): the outputs and the step's
+/// `output_kms_key_id`.
+pub fn processing_output_config(ctx: &mut Ctx, cfg: &Value, outputs: Vec<Json>) -> Json {
+    let mut out_cfg = Map::new();
+    out_cfg.insert("Outputs".into(), Json::Array(outputs));
+    put(&mut out_cfg, "KmsKeyId", output_kms_key(ctx, cfg));
+    Json::Object(out_cfg)
+}
+
+/// A processing job's `StoppingCondition`, only when `max_runtime_in_seconds` is set (no
+/// default, as the SDK's processors and `CheckJobConfig`).
+pub fn processing_stopping_condition(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
+    let max = ctx.count(cfg, "max_runtime_in_seconds", &AttrPath::default(), 1, None)?;
+    Some(json!({ "MaxRuntimeInSeconds": max }))
 }
 
 // ---- network ------------------------------------------------------------------------------
