@@ -232,10 +232,8 @@ pub async fn load(s: &AwsSettings) -> SdkConfig {
     let mut credentials = base.credentials_provider();
     if let Some(w) = &s.web_identity {
         let sts = sts_client(&base, s.sts_endpoint.as_deref());
-        credentials = Some(SharedCredentialsProvider::new(WebIdentityProvider {
-            sts,
-            role: w.clone(),
-        }));
+        credentials =
+            Some(SharedCredentialsProvider::new(WebIdentityProvider { sts, role: w.clone() }));
     }
     if let Some(r) = &s.assume_role {
         let mut with_base = base.to_builder();
@@ -616,9 +614,15 @@ mod tests {
 
     #[test]
     fn sts_endpoint_named_in_messages_follows_the_settings() {
-        assert_eq!(sts_endpoint(Some("http://127.0.0.1:5000"), None, "us-east-1"), "http://127.0.0.1:5000");
+        assert_eq!(
+            sts_endpoint(Some("http://127.0.0.1:5000"), None, "us-east-1"),
+            "http://127.0.0.1:5000"
+        );
         if std::env::var_os("AWS_ENDPOINT_URL_STS").is_none() {
-            assert_eq!(sts_endpoint(None, None, "eu-west-1"), "https://sts.eu-west-1.amazonaws.com");
+            assert_eq!(
+                sts_endpoint(None, None, "eu-west-1"),
+                "https://sts.eu-west-1.amazonaws.com"
+            );
         }
     }
 }

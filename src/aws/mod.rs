@@ -613,6 +613,11 @@ impl SageMaker {
         self.settings.limits()
     }
 
+    /// The settings the clients are built with.
+    pub fn settings(&self) -> &AwsSettings {
+        &self.settings
+    }
+
     async fn ready(&self) -> &Ready {
         self.ready
             .get_or_init(|| async {

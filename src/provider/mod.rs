@@ -245,7 +245,9 @@ impl ProviderHooks<ProviderData> for Hooks {
         let default_tags = model::string_map(config, "default_tags");
         // Everything but the tags must be known to build a client; default_tags may stay unknown.
         let known = match config.as_map() {
-            Some(m) => m.iter().filter(|(k, _)| k.as_str() != "default_tags").all(|(_, v)| v.is_known()),
+            Some(m) => {
+                m.iter().filter(|(k, _)| k.as_str() != "default_tags").all(|(_, v)| v.is_known())
+            }
             None => true,
         };
         if !known {
@@ -253,7 +255,8 @@ impl ProviderHooks<ProviderData> for Hooks {
         }
         let env = |k: &str| std::env::var(k).ok();
         let settings = settings_from(config, &env)?;
-        let skip = config.get("skip_credentials_validation").and_then(|v| v.as_bool()) == Some(true);
+        let skip =
+            config.get("skip_credentials_validation").and_then(|v| v.as_bool()) == Some(true);
         let sagemaker = SageMaker::new(settings);
         if !skip {
             if let Err(e) = sagemaker.caller_identity().await {
@@ -388,25 +391,31 @@ fn settings_from(
         model::string(config, "retry_mode").value().and_then(|m| awsconf::RetryMode::parse(&m)),
         env,
     );
-    let assume_role = config.get("assume_role").filter(|r| !r.is_null()).map(|r| awsconf::AssumeRole {
-        role_arn: model::string(r, "role_arn").value().unwrap_or_default(),
-        session_name: model::string(r, "session_name").value(),
-        external_id: model::string(r, "external_id").value(),
-        duration: duration_of(r, "duration"),
-        policy: model::string(r, "policy").value(),
-        policy_arns: strings(r, "policy_arns"),
-        tags: model::string_map(r, "tags").value().unwrap_or_default(),
-        transitive_tag_keys: strings(r, "transitive_tag_keys"),
-        source_identity: model::string(r, "source_identity").value(),
-    });
+    let assume_role =
+        config.get("assume_role").filter(|r| !r.is_null()).map(|r| awsconf::AssumeRole {
+            role_arn: model::string(r, "role_arn").value().unwrap_or_default(),
+            session_name: model::string(r, "session_name").value(),
+            external_id: model::string(r, "external_id").value(),
+            duration: duration_of(r, "duration"),
+            policy: model::string(r, "policy").value(),
+            policy_arns: strings(r, "policy_arns"),
+            tags: model::string_map(r, "tags").value().unwrap_or_default(),
+            transitive_tag_keys: strings(r, "transitive_tag_keys"),
+            source_identity: model::string(r, "source_identity").value(),
+        });
     let web_identity = match config.get("assume_role_with_web_identity").filter(|w| !w.is_null()) {
         None => None,
         Some(w) => {
             let at = AttrPath::root("assume_role_with_web_identity");
-            let role_arn = block_or_env(model::string(w, "role_arn").value(), env, &["AWS_ROLE_ARN"]);
+            let role_arn =
+                block_or_env(model::string(w, "role_arn").value(), env, &["AWS_ROLE_ARN"]);
             let token = match (
                 secret(w, "web_identity_token"),
-                block_or_env(model::string(w, "web_identity_token_file").value(), env, &["AWS_WEB_IDENTITY_TOKEN_FILE"]),
+                block_or_env(
+                    model::string(w, "web_identity_token_file").value(),
+                    env,
+                    &["AWS_WEB_IDENTITY_TOKEN_FILE"],
+                ),
             ) {
                 (Some(t), _) => Some(awsconf::WebToken::Inline(t)),
                 (None, Some(f)) => Some(awsconf::WebToken::File(f)),
@@ -429,7 +438,11 @@ fn settings_from(
             match (role_arn, token) {
                 (Some(role_arn), Some(token)) => Some(awsconf::WebIdentity {
                     role_arn,
-                    session_name: block_or_env(model::string(w, "session_name").value(), env, &["AWS_ROLE_SESSION_NAME"]),
+                    session_name: block_or_env(
+                        model::string(w, "session_name").value(),
+                        env,
+                        &["AWS_ROLE_SESSION_NAME"],
+                    ),
                     token,
                     duration: duration_of(w, "duration"),
                     policy: model::string(w, "policy").value(),
@@ -700,12 +713,219 @@ mod tests {
 
     #[tokio::test]
     async fn configure_passes_limits_to_the_aws_client() {
-        let cfg = provider_config(Value::from(7i64), Value::string("5s"));
+        let mut cfg = provider_config(Value::from(7i64), Value::string("5s"));
+        model::set(&mut cfg, "skip_credentials_validation", Value::from(true));
         let data =
             Hooks.configure("1.0.3", &cfg).await.map_err(|d| format!("{d:?}")).expect("configures");
         let limits = data.sagemaker.as_ref().expect("client").limits();
         assert_eq!((limits.max_attempts, limits.call_timeout), (7, Duration::from_secs(5)));
         assert_eq!(limits.operation_timeout, crate::aws::DEFAULT_OPERATION_TIMEOUT);
+    }
+
+    fn paths(d: &Diagnostics) -> Vec<String> {
+        d.iter().map(|d| d.path.clone().map(|p| p.to_string()).unwrap_or_default()).collect()
+    }
+
+    /// Issue 8: settings are checked declaratively, each mistake at its attribute path.
+    #[test]
+    fn credential_settings_are_validated_at_their_paths() {
+        let p = new();
+        let cfg = Value::object([
+            ("access_key", Value::string("AKIAEXAMPLE")),
+            ("token", Value::string("t")),
+            ("retry_mode", Value::string("legacy")),
+            ("https_proxy", Value::string("proxy:3128")),
+            (
+                "assume_role",
+                Value::object([
+                    ("role_arn", Value::string("my-role")),
+                    ("duration", Value::string("5m")),
+                ]),
+            ),
+            (
+                "assume_role_with_web_identity",
+                Value::object([
+                    ("web_identity_token", Value::string("x")),
+                    ("web_identity_token_file", Value::string("/t")),
+                    ("duration", Value::string("an hour")),
+                ]),
+            ),
+        ]);
+        let d = p.validate_provider(&cfg);
+        let mut got = paths(&d);
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                "assume_role.duration",
+                "assume_role.role_arn",
+                "assume_role_with_web_identity.duration",
+                "assume_role_with_web_identity.web_identity_token_file",
+                "https_proxy",
+                "retry_mode",
+                "secret_key",
+            ],
+            "{d:?}"
+        );
+        // The secrets are not repeated in any message.
+        for diag in d.iter() {
+            assert!(!diag.summary.contains("AKIAEXAMPLE") && !diag.detail.contains("AKIAEXAMPLE"));
+        }
+        let ok = Value::object([
+            ("access_key", Value::string("AKIAEXAMPLE")),
+            ("secret_key", Value::string("s")),
+            ("retry_mode", Value::string("standard")),
+            (
+                "assume_role",
+                Value::object([
+                    ("role_arn", Value::string("arn:aws:iam::123456789012:role/deploy")),
+                    ("duration", Value::string("1h30m")),
+                ]),
+            ),
+        ]);
+        assert!(!p.validate_provider(&ok).has_errors(), "{:?}", p.validate_provider(&ok));
+        let secret_only = Value::object([("secret_key", Value::string("s"))]);
+        assert_eq!(paths(&p.validate_provider(&secret_only)), vec!["access_key"]);
+    }
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn settings_take_the_block_over_the_environment() {
+        let env = |k: &str| {
+            match k {
+                "HTTPS_PROXY" => Some("http://env-proxy:3128"),
+                "AWS_RETRY_MODE" => Some("standard"),
+                "AWS_ROLE_ARN" => Some("arn:aws:iam::123456789012:role/from-env"),
+                "AWS_WEB_IDENTITY_TOKEN_FILE" => Some("/var/run/token"),
+                "AWS_ROLE_SESSION_NAME" => Some("env-session"),
+                _ => None,
+            }
+            .map(str::to_string)
+        };
+        let cfg = Value::object([
+            ("access_key", Value::string("AKIAEXAMPLE")),
+            ("secret_key", Value::string("secret")),
+            ("https_proxy", Value::string("http://block-proxy:8080")),
+            ("shared_config_files", Value::list([Value::string("/a/config")])),
+            (
+                "endpoints",
+                Value::object([
+                    ("sts", Value::string("http://127.0.0.1:1")),
+                    ("sagemaker", Value::Null),
+                ]),
+            ),
+            (
+                "assume_role",
+                Value::object([
+                    ("role_arn", Value::string("arn:aws:iam::123456789012:role/deploy")),
+                    ("duration", Value::string("2h")),
+                    ("tags", Value::map([("team".to_string(), Value::string("ml"))])),
+                    ("transitive_tag_keys", Value::Set(vec![Value::string("team")])),
+                ]),
+            ),
+            ("assume_role_with_web_identity", Value::object([("role_arn", Value::Null)])),
+        ]);
+        let s = settings_from(&cfg, &env).map_err(|d| format!("{d:?}")).expect("settings");
+        assert_eq!(s.proxies.https.as_deref(), Some("http://block-proxy:8080"));
+        assert_eq!(s.retry_mode, crate::aws::config::RetryMode::Standard);
+        assert_eq!(s.access_key.as_ref().map(|k| k.expose()), Some("AKIAEXAMPLE"));
+        assert_eq!(s.shared_config_files, Some(vec!["/a/config".to_string()]));
+        assert_eq!(s.shared_credentials_files, None);
+        assert_eq!(s.sts_endpoint.as_deref(), Some("http://127.0.0.1:1"));
+        let r = s.assume_role.expect("assume_role");
+        assert_eq!(r.duration, Some(Duration::from_secs(7200)));
+        assert_eq!(r.transitive_tag_keys, vec!["team".to_string()]);
+        assert_eq!(r.tags.get("team").map(String::as_str), Some("ml"));
+        let w = s.web_identity.expect("web identity from the environment");
+        assert_eq!(w.role_arn, "arn:aws:iam::123456789012:role/from-env");
+        assert_eq!(w.session_name.as_deref(), Some("env-session"));
+        assert_eq!(w.token, crate::aws::config::WebToken::File("/var/run/token".into()));
+        // Nothing in Debug output gives the secret away.
+        let shown = format!("{:?}", settings_from(&cfg, &env).ok());
+        assert!(!shown.contains("secret\"") && shown.contains("AwsSettings"), "{shown}");
+
+        // Without the block, retry mode is adaptive and no proxy is used.
+        let s =
+            settings_from(&Value::object([("region", Value::Null)]), &no_env).expect("settings");
+        assert_eq!(s.retry_mode, crate::aws::config::RetryMode::Adaptive);
+        assert!(s.proxies.is_empty() && s.assume_role.is_none() && s.web_identity.is_none());
+    }
+
+    #[test]
+    fn settings_report_what_only_the_environment_or_files_can_break() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = dir.path().join("ca.pem").to_string_lossy().into_owned();
+        let cfg = Value::object([
+            ("custom_ca_bundle", Value::string(missing.clone())),
+            (
+                "assume_role_with_web_identity",
+                Value::object([("session_name", Value::string("s"))]),
+            ),
+        ]);
+        let d = settings_from(&cfg, &no_env).expect_err("errors");
+        assert_eq!(
+            paths(&d),
+            vec![
+                "custom_ca_bundle",
+                "assume_role_with_web_identity.role_arn",
+                "assume_role_with_web_identity.web_identity_token_file"
+            ]
+        );
+        let ca = d.iter().next().expect("ca");
+        assert!(ca.detail.contains("cannot read") && ca.detail.contains("ca.pem"), "{}", ca.detail);
+        // From AWS_CA_BUNDLE: named as such, no attribute path.
+        let env = move |k: &str| (k == "AWS_CA_BUNDLE").then(|| missing.clone());
+        let d = settings_from(&Value::object([("region", Value::Null)]), &env).expect_err("error");
+        assert_eq!(d.iter().count(), 1);
+        let diag = d.iter().next().expect("one");
+        assert!(diag.path.is_none() && diag.summary.contains("AWS_CA_BUNDLE"), "{diag:?}");
+        // A bad proxy from the environment is reported too.
+        let env = |k: &str| (k == "HTTP_PROXY").then(|| "http://[::1".to_string());
+        let d = settings_from(&Value::object([("region", Value::Null)]), &env).expect_err("error");
+        assert_eq!(paths(&d), vec!["http_proxy"]);
+    }
+
+    /// With validation on (the default), configure asks STS who the credentials are and stops
+    /// with a clear diagnostic when it cannot; with skip_credentials_validation it asks nothing.
+    #[tokio::test]
+    async fn configure_validates_credentials_unless_told_to_skip() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", closed.local_addr().expect("addr"));
+        drop(closed);
+        let cfg = |skip: bool| {
+            Value::object([
+                ("region", Value::string("us-east-1")),
+                ("access_key", Value::string("AKIAEXAMPLE")),
+                ("secret_key", Value::string("secret")),
+                ("max_retries", Value::from(1i64)),
+                ("skip_credentials_validation", Value::from(skip)),
+                (
+                    "endpoints",
+                    Value::object([
+                        ("sts", Value::string(url.clone())),
+                        ("sagemaker", Value::string(url.clone())),
+                    ]),
+                ),
+            ])
+        };
+        let d = match Hooks.configure("1.0.3", &cfg(false)).await {
+            Ok(_) => panic!("configured although STS cannot be reached"),
+            Err(d) => d,
+        };
+        let diag = d.iter().next().expect("one");
+        assert_eq!(diag.summary, "The provider's AWS credentials could not be validated");
+        assert!(
+            diag.detail.starts_with("GetCallerIdentity failed")
+                && diag.detail.contains(&url)
+                && diag.detail.contains("skip_credentials_validation"),
+            "{}",
+            diag.detail
+        );
+        assert!(!diag.detail.contains("AKIAEXAMPLE"), "{}", diag.detail);
+        assert!(Hooks.configure("1.0.3", &cfg(true)).await.is_ok());
     }
 
     fn failure(kind: crate::aws::ErrorKind, code: Option<&str>, message: &str) -> AwsError {
