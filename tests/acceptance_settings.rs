@@ -41,6 +41,8 @@ struct Record {
     requests: Vec<Seen>,
     /// AccessKeyId and SecretAccessKey of every AssumeRole answer.
     assumed: Vec<(String, String)>,
+    /// AccessKeyId of every AssumeRoleWithWebIdentity answer.
+    web_assumed: Vec<String>,
 }
 
 struct Recorder {
@@ -75,6 +77,10 @@ impl Recorder {
 
     fn assumed(&self) -> Vec<(String, String)> {
         self.record.lock().expect("record").assumed.clone()
+    }
+
+    fn web_assumed(&self) -> Vec<String> {
+        self.record.lock().expect("record").web_assumed.clone()
     }
 }
 
@@ -125,8 +131,11 @@ fn serve(conn: TcpStream, upstream_port: u16, record: &Mutex<Record>) {
         let Some(answer) = forward(upstream_port, &request) else { return };
         {
             let mut r = record.lock().expect("record");
+            let text = String::from_utf8_lossy(&answer.body);
+            if operation == "AssumeRoleWithWebIdentity" {
+                r.web_assumed.extend(xml(&text, "AccessKeyId"));
+            }
             if operation == "AssumeRole" {
-                let text = String::from_utf8_lossy(&answer.body);
                 if let (Some(k), Some(s)) =
                     (xml(&text, "AccessKeyId"), xml(&text, "SecretAccessKey"))
                 {
@@ -326,5 +335,73 @@ fn credentials_are_validated_at_configure_unless_skipped() {
         );
         ws.write("main.tf", &config(true));
         assert_eq!(ws.plan_exit_code(), 2, "[{v}] with the check skipped, the plan works");
+    }
+}
+
+const WEB_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.webIdentityTokenNeverLogged.c2lnbmF0dXJl";
+
+/// `assume_role_with_web_identity` gives the base session (AssumeRoleWithWebIdentity, unsigned,
+/// with the token), and `assume_role` is assumed with it: AssumeRole is signed with the web
+/// identity session's key, every SageMaker call with the assumed role's. The token is not logged.
+#[test]
+fn web_identity_session_is_the_base_of_assume_role() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let rec = Recorder::start(sm.port);
+        let mut ws = Workspace::new(&terraform, &sm);
+        let v = terraform.version.clone();
+        let log = ws.dir.join("provider.log");
+        ws.set_env("TF_LOG_PROVIDER", "TRACE");
+        ws.set_env("TF_LOG_PATH", &log);
+        ws.write(
+            "main.tf",
+            &format!(
+                r#"{header}
+provider "sagemaker" {{
+  endpoints {{
+    sagemaker = "{proxy}"
+    sts       = "{proxy}"
+  }}
+  assume_role_with_web_identity {{
+    role_arn           = "arn:aws:iam::123456789012:role/ci"
+    session_name       = "ci-job"
+    web_identity_token = "{WEB_TOKEN}"
+  }}
+  assume_role {{
+    role_arn = "arn:aws:iam::123456789012:role/deployer"
+  }}
+}}
+{pipeline}"#,
+                header = header(),
+                proxy = rec.url,
+                pipeline = pipeline()
+            ),
+        );
+        ws.init();
+        ws.apply();
+        assert!(sm.describe_pipeline("assumed").is_some(), "[{v}] created");
+
+        let seen = rec.seen();
+        let web_keys = rec.web_assumed();
+        let role_keys: Vec<String> = rec.assumed().into_iter().map(|(k, _)| k).collect();
+        assert!(!web_keys.is_empty() && !role_keys.is_empty(), "[{v}] {seen:?}");
+        for s in seen.iter().filter(|s| s.operation == "AssumeRoleWithWebIdentity") {
+            assert_eq!(s.key, "-", "[{v}] AssumeRoleWithWebIdentity is unsigned");
+            assert_eq!(form_value(&s.body, "WebIdentityToken").as_deref(), Some(WEB_TOKEN));
+            assert_eq!(form_value(&s.body, "RoleSessionName").as_deref(), Some("ci-job"));
+        }
+        for s in seen.iter().filter(|s| s.operation == "AssumeRole") {
+            assert!(web_keys.contains(&s.key), "[{v}] AssumeRole signed with {}", s.key);
+        }
+        let sagemaker: Vec<&Seen> = seen.iter().filter(|s| s.service == "sagemaker").collect();
+        assert!(!sagemaker.is_empty(), "[{v}]");
+        for s in sagemaker {
+            assert!(role_keys.contains(&s.key), "[{v}] {} signed with {}", s.operation, s.key);
+        }
+        ws.destroy();
+        let text = std::fs::read_to_string(&log).expect("the provider log");
+        assert!(text.contains("AWS call"), "[{v}] the log captured the provider's calls");
+        assert!(!text.contains("webIdentityTokenNeverLogged"), "[{v}] the token reached the log");
     }
 }

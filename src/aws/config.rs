@@ -612,6 +612,47 @@ mod tests {
         assert!(read_ca_bundle(good.to_str().expect("utf-8")).is_ok());
     }
 
+    async fn access_key_of(s: &AwsSettings) -> String {
+        let cfg = load(s).await;
+        let provider = cfg.credentials_provider().expect("a credentials provider");
+        provider.provide_credentials().await.expect("credentials").access_key_id().to_string()
+    }
+
+    /// Static keys win over everything; the block's shared files replace the default ones (and
+    /// their profile is found there).
+    #[tokio::test]
+    async fn static_keys_and_shared_files_are_what_the_sdk_config_resolves() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let creds = dir.path().join("credentials");
+        std::fs::write(
+            &creds,
+            "[team]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = s\n",
+        )
+        .expect("write");
+        let config = dir.path().join("config");
+        std::fs::write(&config, "[profile team]\nregion = eu-west-3\n").expect("write");
+        let files = AwsSettings {
+            profile: Some("team".into()),
+            shared_credentials_files: Some(vec![creds.to_string_lossy().into_owned()]),
+            shared_config_files: Some(vec![config.to_string_lossy().into_owned()]),
+            ..Default::default()
+        };
+        if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+            assert_eq!(access_key_of(&files).await, "AKIAFROMFILE");
+        }
+        assert_eq!(
+            load(&files).await.region().map(|r| r.to_string()).as_deref(),
+            Some("eu-west-3"),
+            "the region comes from the block's config file"
+        );
+        let keys = AwsSettings {
+            access_key: Some(Secret::new("AKIAFROMBLOCK")),
+            secret_key: Some(Secret::new("s")),
+            ..files
+        };
+        assert_eq!(access_key_of(&keys).await, "AKIAFROMBLOCK");
+    }
+
     #[test]
     fn sts_endpoint_named_in_messages_follows_the_settings() {
         assert_eq!(

@@ -1,12 +1,18 @@
 //! The SageMaker Pipelines provider: its configuration, and the list of resources and data
 //! sources it serves.
 //!
-//! Configuration is the standard AWS chain (`aws-config`) plus the provider block's overrides,
-//! including the limits every AWS call runs with (`max_retries`, `call_timeout`,
-//! `operation_timeout`; validated strictly, never coerced or echoed in full). Nothing heavy
-//! happens here: the AWS client is created on first use, so the many short-lived provider
-//! processes Terraform starts (schema loads, validation) stay cheap. [`aws_diag`] is the one way
-//! an AWS failure becomes a diagnostic, for resources and data sources alike.
+//! Configuration follows the AWS provider's arguments and precedence (provider block, then the
+//! environment, then the shared files): credentials (static keys, shared files, `assume_role`,
+//! `assume_role_with_web_identity`), endpoints, CA bundle, proxies, and the limits every AWS
+//! call runs with (`max_retries`, `retry_mode`, `call_timeout`, `operation_timeout`; validated
+//! strictly, never coerced or echoed in full). Checks of one attribute are declared on it;
+//! checks across attributes are in `validate`; what needs the environment or a file (the CA
+//! bundle, web identity fallbacks, proxies from the environment) in `configure`
+//! ([`settings_from`]). Unless `skip_credentials_validation` is set, `configure` checks the
+//! credentials with STS GetCallerIdentity, as the AWS provider does; otherwise the AWS client
+//! is only created on first use, so processes that never call AWS (schema loads, validation)
+//! stay cheap. [`aws_diag`] is the one way an AWS failure becomes a diagnostic, for resources
+//! and data sources alike.
 //!
 //! Depends on `framework`, `compiler`, `aws`. Must not know about gRPC or msgpack.
 
@@ -103,7 +109,7 @@ fn string_set() -> Type {
 pub fn provider_schema() -> Schema {
     use framework::validators::{one_of, string_check, string_length};
     Schema::new(
-        Block::new("The SageMaker Pipelines provider. Its arguments follow the AWS provider's names and meanings. Credentials come, first found wins, from the provider block (`access_key`/`secret_key`/`token`), the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_PROFILE`, `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN`), the shared credentials and config files (profile, SSO, `credential_process`), then container and instance roles; `assume_role_with_web_identity` replaces those base credentials and `assume_role` assumes a role with them. Every other argument, too, wins over its environment variable, which wins over the shared config file.")
+        Block::new("The SageMaker Pipelines provider. Its arguments follow the AWS provider's names and meanings. Credentials come, first found wins, from the provider block (`access_key`/`secret_key`/`token`), the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), the shared credentials and config files (the `profile` or `AWS_PROFILE`: keys, SSO, `credential_process`, `role_arn` chains), `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN`, then container and instance roles; `assume_role_with_web_identity` replaces those base credentials and `assume_role` assumes a role with them. Every other argument, too, wins over its environment variable, which wins over the shared config file.")
             .attr(Attribute::optional("region", Type::String, "AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the profile's region."))
             .attr(Attribute::optional("profile", Type::String, "Named profile from the shared AWS config and credentials files. Defaults to `AWS_PROFILE`, else `default`."))
             .attr(Attribute::optional("access_key", Type::String, "AWS access key id, with `secret_key` (and `token` for temporary credentials). Wins over `AWS_ACCESS_KEY_ID` and the shared files. Prefer the environment or a profile to keeping keys in configuration.").sensitive())
