@@ -405,3 +405,41 @@ provider "sagemaker" {{
         assert!(!text.contains("webIdentityTokenNeverLogged"), "[{v}] the token reached the log");
     }
 }
+
+/// `http_proxy` carries the calls to an `http://` endpoint (SageMaker and the STS check: both go
+/// through the recorder, acting as the proxy, while the endpoints name moto itself), and
+/// `no_proxy` exempts the endpoint's host again.
+#[test]
+fn http_proxy_carries_the_calls_unless_no_proxy_names_the_host() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let rec = Recorder::start(sm.port);
+        let ws = Workspace::new(&terraform, &sm);
+        let v = &terraform.version;
+        let config = |no_proxy: &str| {
+            format!(
+                "{}\nprovider \"sagemaker\" {{\n  http_proxy = \"{}\"\n  {no_proxy}\n  endpoints {{\n    sagemaker = \"{}\"\n    sts       = \"{}\"\n  }}\n}}\n{}",
+                header(),
+                rec.url,
+                sm.url,
+                sm.url,
+                pipeline()
+            )
+        };
+        ws.write("main.tf", &config(""));
+        ws.init();
+        ws.apply();
+        let seen = rec.seen();
+        assert!(
+            seen.iter().any(|s| s.operation == "CreatePipeline")
+                && seen.iter().any(|s| s.operation == "GetCallerIdentity"),
+            "[{v}] the calls went through the proxy: {seen:?}"
+        );
+        let before = rec.seen().len();
+        ws.write("main.tf", &config("no_proxy = \"127.0.0.1,localhost\""));
+        ws.destroy();
+        assert!(sm.describe_pipeline("assumed").is_none(), "[{v}] destroyed");
+        assert_eq!(rec.seen().len(), before, "[{v}] no_proxy: nothing went through the proxy");
+    }
+}
