@@ -97,16 +97,11 @@ pub struct WebIdentity {
 }
 
 /// The SDK's retry modes; the provider's default is adaptive (throttling slows the client).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RetryMode {
     Standard,
+    #[default]
     Adaptive,
-}
-
-impl Default for RetryMode {
-    fn default() -> Self {
-        RetryMode::Adaptive
-    }
 }
 
 impl RetryMode {
