@@ -607,6 +607,58 @@ mod tests {
         assert!(read_ca_bundle(good.to_str().expect("utf-8")).is_ok());
     }
 
+    /// The CA bundle is the trust store of the HTTP client: an HTTPS endpoint whose certificate
+    /// only the bundle vouches for answers GetCallerIdentity with it, and fails without it.
+    #[tokio::test]
+    async fn the_ca_bundle_is_what_https_trusts() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).expect("cert");
+        let pem = cert.cert.pem();
+        let key = rustls_pki_types::PrivateKeyDer::Pkcs8(
+            rustls_pki_types::PrivatePkcs8KeyDer::from(cert.signing_key.serialize_der()),
+        );
+        let server = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+            rustls::crypto::aws_lc_rs::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.cert.der().clone()], key)
+        .expect("server config");
+        let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(server));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                    let mut buf = vec![0u8; 65536];
+                    let _ = tls.read(&mut buf).await;
+                    let body = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/ca</Arn><UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+                    let answer = format!("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+                    let _ = tls.write_all(answer.as_bytes()).await;
+                    let _ = tls.shutdown().await;
+                });
+            }
+        });
+        let settings = |ca_bundle: Option<Vec<u8>>| AwsSettings {
+            region: Some("us-east-1".into()),
+            access_key: Some(Secret::new("AKIAEXAMPLE")),
+            secret_key: Some(Secret::new("s")),
+            sts_endpoint: Some(format!("https://localhost:{port}")),
+            max_attempts: Some(1),
+            ca_bundle,
+            ..Default::default()
+        };
+        let trusted = crate::aws::SageMaker::new(settings(Some(pem.into_bytes())));
+        let who = trusted.caller_identity().await.map_err(|e| e.to_string()).expect("trusted");
+        assert_eq!(who.account, "123456789012");
+        let untrusted = crate::aws::SageMaker::new(settings(None));
+        let e = untrusted.caller_identity().await.expect_err("the system roots do not know it");
+        assert_eq!(e.kind, crate::aws::ErrorKind::Connection, "{e}");
+    }
+
     async fn access_key_of(s: &AwsSettings) -> String {
         let cfg = load(s).await;
         let provider = cfg.credentials_provider().expect("a credentials provider");
