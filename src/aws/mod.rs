@@ -34,6 +34,7 @@
 //!
 //! Must not know about Terraform values, schemas or diagnostics, and never logs a credential.
 
+pub mod config;
 pub mod executions;
 
 use std::collections::BTreeMap;
@@ -58,16 +59,33 @@ pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(180);
 /// Longest wait for a TCP/TLS connection (capped by the per-attempt timeout).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Settings from the provider block; `None` means "use the standard AWS chain" or the default.
+/// Settings from the provider block (environment fallbacks of the settings aws-config does not
+/// read itself already resolved); `None` means "use the standard AWS chain" or the default.
+/// `Debug` prints no credential ([`config::Secret`]).
 #[derive(Clone, Debug, Default)]
 pub struct AwsSettings {
     pub region: Option<String>,
     pub profile: Option<String>,
     pub sagemaker_endpoint: Option<String>,
+    /// `endpoints.sts`: AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity.
+    pub sts_endpoint: Option<String>,
     /// Attempts per call (the provider block's `max_retries`); at least 1.
     pub max_attempts: Option<u32>,
     pub call_timeout: Option<Duration>,
     pub operation_timeout: Option<Duration>,
+    pub retry_mode: config::RetryMode,
+    /// Static credentials from the block (both keys, or neither).
+    pub access_key: Option<config::Secret>,
+    pub secret_key: Option<config::Secret>,
+    pub token: Option<config::Secret>,
+    /// Replace the default shared config / credentials file when set.
+    pub shared_config_files: Option<Vec<String>>,
+    pub shared_credentials_files: Option<Vec<String>>,
+    pub assume_role: Option<config::AssumeRole>,
+    pub web_identity: Option<config::WebIdentity>,
+    /// PEM certificates (already read and checked) that replace the system's trusted roots.
+    pub ca_bundle: Option<Vec<u8>>,
+    pub proxies: config::Proxies,
 }
 
 /// The retry and timeout limits in force.
@@ -534,9 +552,18 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
 
 /// A built client and what error messages and logs say about where it sends.
 struct Ready {
+    /// What every client of the provider is built from ([`config::load`]).
+    sdk: aws_config::SdkConfig,
     client: Client,
     endpoint: String,
     region: String,
+}
+
+/// Who the configured credentials are (STS GetCallerIdentity).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallerIdentity {
+    pub account: String,
+    pub arn: String,
 }
 
 /// The endpoint a SageMaker client sends to: the provider block's, else the environment's,
@@ -586,30 +613,16 @@ impl SageMaker {
         self.settings.limits()
     }
 
+    /// The settings the clients are built with.
+    pub fn settings(&self) -> &AwsSettings {
+        &self.settings
+    }
+
     async fn ready(&self) -> &Ready {
         self.ready
             .get_or_init(|| async {
                 let s = &self.settings;
-                let limits = s.limits();
-                let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-                    .retry_config(
-                        aws_config::retry::RetryConfig::adaptive()
-                            .with_max_attempts(limits.max_attempts),
-                    )
-                    .timeout_config(
-                        aws_config::timeout::TimeoutConfig::builder()
-                            .connect_timeout(CONNECT_TIMEOUT.min(limits.call_timeout))
-                            .operation_attempt_timeout(limits.call_timeout)
-                            .operation_timeout(limits.operation_timeout)
-                            .build(),
-                    );
-                if let Some(r) = &s.region {
-                    loader = loader.region(aws_config::Region::new(r.clone()));
-                }
-                if let Some(p) = &s.profile {
-                    loader = loader.profile_name(p);
-                }
-                let shared = loader.load().await;
+                let shared = config::load(s).await;
                 let region = shared.region().map(|r| r.to_string()).unwrap_or_default();
                 let endpoint = effective_endpoint(
                     s.sagemaker_endpoint.as_deref(),
@@ -624,13 +637,85 @@ impl SageMaker {
                 if let Some(ep) = &s.sagemaker_endpoint {
                     builder = builder.endpoint_url(ep);
                 }
-                Ready { client: Client::from_conf(builder.build()), endpoint, region }
+                Ready { client: Client::from_conf(builder.build()), endpoint, region, sdk: shared }
             })
             .await
     }
 
     async fn client(&self) -> &Client {
         &self.ready().await.client
+    }
+
+    /// The AWS configuration every client of the provider is built from (loaded once, on first
+    /// use): region, credentials (assumed roles included), retries, timeouts, HTTP client.
+    pub async fn sdk_config(&self) -> &aws_config::SdkConfig {
+        &self.ready().await.sdk
+    }
+
+    /// STS GetCallerIdentity with the credentials every call uses (assumed roles included): the
+    /// provider's credential validation. The error names the STS endpoint.
+    pub async fn caller_identity(&self) -> Result<CallerIdentity, AwsError> {
+        let ready = self.ready().await;
+        let sts = config::sts_client(&ready.sdk, self.settings.sts_endpoint.as_deref());
+        let endpoint = config::sts_endpoint(
+            self.settings.sts_endpoint.as_deref(),
+            ready.sdk.endpoint_url(),
+            &ready.region,
+        );
+        let started = Instant::now();
+        let result = tokio::select! {
+            r = sts.get_caller_identity().send() => Some(r),
+            _ = crate::stop::wait() => None,
+        };
+        let ms = started.elapsed().as_millis().to_string();
+        let failure = match result {
+            Some(Ok(out)) => {
+                let id = out.request_id().unwrap_or("-").to_string();
+                crate::logging::debug(
+                    "AWS call",
+                    &[
+                        ("operation", "GetCallerIdentity"),
+                        ("endpoint", &endpoint),
+                        ("region", &ready.region),
+                        ("request_id", &id),
+                        ("duration_ms", &ms),
+                        ("outcome", "ok"),
+                    ],
+                );
+                return Ok(CallerIdentity {
+                    account: out.account().unwrap_or_default().to_string(),
+                    arn: out.arn().unwrap_or_default().to_string(),
+                });
+            }
+            Some(Err(e)) => classify(&e),
+            None => Failure {
+                kind: ErrorKind::Interrupted,
+                code: None,
+                message: "Terraform asked the provider to stop before the answer arrived".into(),
+                request_id: None,
+            },
+        };
+        crate::logging::debug(
+            "AWS call",
+            &[
+                ("operation", "GetCallerIdentity"),
+                ("endpoint", &endpoint),
+                ("region", &ready.region),
+                ("duration_ms", &ms),
+                ("outcome", &failure.code.clone().unwrap_or_else(|| format!("{:?}", failure.kind))),
+            ],
+        );
+        Err(AwsError {
+            operation: "GetCallerIdentity",
+            pipeline: String::new(),
+            endpoint,
+            region: ready.region.clone(),
+            kind: failure.kind,
+            code: failure.code,
+            message: failure.message,
+            request_id: failure.request_id,
+            limits: self.limits(),
+        })
     }
 
     /// The region calls go to, when one is configured anywhere.

@@ -1,12 +1,18 @@
 //! The SageMaker Pipelines provider: its configuration, and the list of resources and data
 //! sources it serves.
 //!
-//! Configuration is the standard AWS chain (`aws-config`) plus the provider block's overrides,
-//! including the limits every AWS call runs with (`max_retries`, `call_timeout`,
-//! `operation_timeout`; validated strictly, never coerced or echoed in full). Nothing heavy
-//! happens here: the AWS client is created on first use, so the many short-lived provider
-//! processes Terraform starts (schema loads, validation) stay cheap. [`aws_diag`] is the one way
-//! an AWS failure becomes a diagnostic, for resources and data sources alike.
+//! Configuration follows the AWS provider's arguments and precedence (provider block, then the
+//! environment, then the shared files): credentials (static keys, shared files, `assume_role`,
+//! `assume_role_with_web_identity`), endpoints, CA bundle, proxies, and the limits every AWS
+//! call runs with (`max_retries`, `retry_mode`, `call_timeout`, `operation_timeout`; validated
+//! strictly, never coerced or echoed in full). Checks of one attribute are declared on it;
+//! checks across attributes are in `validate`; what needs the environment or a file (the CA
+//! bundle, web identity fallbacks, proxies from the environment) in `configure`
+//! ([`settings_from`]). Unless `skip_credentials_validation` is set, `configure` checks the
+//! credentials with STS GetCallerIdentity, as the AWS provider does; otherwise the AWS client
+//! is only created on first use, so processes that never call AWS (schema loads, validation)
+//! stay cheap. [`aws_diag`] is the one way an AWS failure becomes a diagnostic, for resources
+//! and data sources alike.
 //!
 //! Depends on `framework`, `compiler`, `aws`. Must not know about gRPC or msgpack.
 
@@ -25,6 +31,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::aws::config::Secret;
 use crate::aws::{AwsError, AwsSettings, SageMaker};
 use crate::framework::{
     self, AttrPath, Attribute, Block, Diagnostic, Diagnostics, NestedBlock, ProviderHooks, Schema,
@@ -76,21 +83,80 @@ pub fn new() -> Arc<dyn framework::Provider> {
 
 struct Hooks;
 
+/// Durations STS takes for a role session: 15 minutes to 12 hours.
+fn session_duration(text: &str) -> bool {
+    parse_duration(text)
+        .is_some_and(|d| d >= Duration::from_secs(900) && d <= Duration::from_secs(12 * 3600))
+}
+
+fn url_with_scheme(text: &str) -> bool {
+    (text.starts_with("http://") || text.starts_with("https://")) && text.len() > "https://".len()
+}
+
+fn role_arn(text: &str) -> bool {
+    regex_lite::Regex::new(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/\S+$")
+        .is_ok_and(|re| re.is_match(text))
+}
+
+const ROLE_ARN_DETAIL: &str =
+    "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/terraform\".";
+const DURATION_DETAIL: &str = "Write a duration from 15m to 12h with units m or h (s and ms are accepted too), e.g. \"1h\" or \"1h30m\".";
+
+fn string_set() -> Type {
+    Type::Set(Box::new(Type::String))
+}
+
 pub fn provider_schema() -> Schema {
+    use framework::validators::{one_of, string_check, string_length};
     Schema::new(
-        Block::new("The SageMaker Pipelines provider. Credentials and region come from the standard AWS chain (environment, shared config and credentials files, SSO, container and instance roles); the arguments below override it.")
+        Block::new("The SageMaker Pipelines provider. Its arguments follow the AWS provider's names and meanings. Credentials come, first found wins, from the provider block (`access_key`/`secret_key`/`token`), the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), the shared credentials and config files (the `profile` or `AWS_PROFILE`: keys, SSO, `credential_process`, `role_arn` chains), `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN`, then container and instance roles; `assume_role_with_web_identity` replaces those base credentials and `assume_role` assumes a role with them. Every other argument, too, wins over its environment variable, which wins over the shared config file.")
             .attr(Attribute::optional("region", Type::String, "AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the profile's region."))
-            .attr(Attribute::optional("profile", Type::String, "Named profile from the shared AWS config and credentials files. Defaults to `AWS_PROFILE`."))
+            .attr(Attribute::optional("profile", Type::String, "Named profile from the shared AWS config and credentials files. Defaults to `AWS_PROFILE`, else `default`."))
+            .attr(Attribute::optional("access_key", Type::String, "AWS access key id, with `secret_key` (and `token` for temporary credentials). Wins over `AWS_ACCESS_KEY_ID` and the shared files. Prefer the environment or a profile to keeping keys in configuration.").sensitive())
+            .attr(Attribute::optional("secret_key", Type::String, "AWS secret access key, with `access_key`. Wins over `AWS_SECRET_ACCESS_KEY`.").sensitive())
+            .attr(Attribute::optional("token", Type::String, "Session token of temporary credentials, with `access_key` and `secret_key`. Wins over `AWS_SESSION_TOKEN`.").sensitive())
+            .attr(Attribute::optional("shared_config_files", Type::List(Box::new(Type::String)), "Paths of the shared config files to read, instead of the default (`AWS_CONFIG_FILE`, else `~/.aws/config`). `~` is the home folder."))
+            .attr(Attribute::optional("shared_credentials_files", Type::List(Box::new(Type::String)), "Paths of the shared credentials files to read, instead of the default (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`)."))
             .attr(Attribute::optional("default_tags", Type::Map(Box::new(Type::String)), "Tags merged into every pipeline's `tags_all`; a pipeline's own `tags` win per key."))
-            .attr(Attribute::optional("max_retries", Type::Number, "Maximum attempts per AWS call, the first included, for calls that are throttled or fail on the way (connection errors, timeouts, HTTP 5xx); a whole number from 0 to 100 (0 and 1 both mean a single attempt). Retries use the SDK's adaptive mode: throttling also slows the client down. Defaults to 25, as in the AWS provider."))
+            .attr(Attribute::optional("max_retries", Type::Number, "Maximum attempts per AWS call, the first included, for calls that are throttled or fail on the way (connection errors, timeouts, HTTP 5xx); a whole number from 0 to 100 (0 and 1 both mean a single attempt). Defaults to 25, as in the AWS provider."))
+            .attr(Attribute::optional("retry_mode", Type::String, "How the SDK retries: `adaptive` (retries with backoff, and throttling also slows the client down, so a throttled `apply` of many pipelines eases off) or `standard` (retries with backoff only). Defaults to `AWS_RETRY_MODE`, else `adaptive` (the AWS provider's default is `standard`; this provider keeps `adaptive`, what it has always used). The shared config file's `retry_mode` is not read.").validate(one_of(&["standard", "adaptive"])))
             .attr(Attribute::optional("call_timeout", Type::String, "Longest wait for the answer to one attempt of an AWS call (the connection included), as a duration such as `30s`, `2m` or `1m30s` (units `ms`, `s`, `m`, `h`). An attempt that times out is retried. Defaults to `30s`."))
             .attr(Attribute::optional("operation_timeout", Type::String, "Longest time for a whole AWS call, every attempt and backoff wait included, as a duration such as `3m`. When it passes, the call fails with a timeout error, so an endpoint that accepts connections but never answers ends `plan` and `apply` within this time (per call). Defaults to `3m`."))
+            .attr(Attribute::optional("skip_credentials_validation", Type::Bool, "Skip checking the credentials with STS GetCallerIdentity when the provider is configured. Defaults to `false`: as in the AWS provider, every Terraform command that configures the provider (plan, apply, refresh, import, destroy; not validate) makes one GetCallerIdentity call (to `endpoints.sts`) with the credentials every call will use (assumed roles included), and stops with a clear error when they do not work. Set `true` for endpoints without STS (some local emulators) or to save that call; bad credentials then fail at the first SageMaker call."))
+            .attr(Attribute::optional("custom_ca_bundle", Type::String, "Path of a PEM file of CA certificates to trust for HTTPS instead of the system's (for TLS-intercepting proxies or private endpoints). Defaults to `AWS_CA_BUNDLE`. Checked when the provider is configured: the file must be readable and hold at least one valid certificate.").validate(string_length(1, 4096)))
+            .attr(Attribute::optional("http_proxy", Type::String, "URL of the proxy for `http://` endpoints, e.g. `http://proxy.internal:3128` (user and password may be in the URL). Defaults to `HTTP_PROXY` / `http_proxy`.").validate(string_check(url_with_scheme, "Invalid http_proxy", "Use a proxy URL with its scheme, e.g. \"http://proxy.internal:3128\".")))
+            .attr(Attribute::optional("https_proxy", Type::String, "URL of the proxy for `https://` endpoints (every AWS endpoint), e.g. `http://proxy.internal:3128`. Defaults to `HTTPS_PROXY` / `https_proxy`. Unlike old AWS provider versions, `http_proxy` is not used for HTTPS.").validate(string_check(url_with_scheme, "Invalid https_proxy", "Use a proxy URL with its scheme, e.g. \"http://proxy.internal:3128\".")))
+            .attr(Attribute::optional("no_proxy", Type::String, "Comma-separated hosts, domains (`.internal`), IP addresses and CIDR blocks reached without the proxies, e.g. `localhost,127.0.0.1,.internal`. Defaults to `NO_PROXY` / `no_proxy`."))
+            .block(NestedBlock::single(
+                "assume_role",
+                Block::new("Assume this IAM role (STS AssumeRole) with the base credentials, or with `assume_role_with_web_identity`'s session when that is set too; every AWS call then uses the role's session, refreshed before it expires. As in the AWS provider.")
+                    .attr(Attribute::required("role_arn", Type::String, "ARN of the role to assume.").validate(string_check(role_arn, "Invalid assume_role.role_arn", ROLE_ARN_DETAIL)))
+                    .attr(Attribute::optional("session_name", Type::String, "Name of the role session, seen in CloudTrail. Defaults to `terraform-provider-sagemaker-<unix time in ms>`.").validate(string_length(2, 64)))
+                    .attr(Attribute::optional("external_id", Type::String, "External id the role's trust policy requires, if any.").validate(string_length(2, 1224)))
+                    .attr(Attribute::optional("duration", Type::String, "Lifetime of the role session, from `15m` to `12h` (at most the role's maximum session duration). Defaults to `1h`.").validate(string_check(session_duration, "Invalid assume_role.duration", DURATION_DETAIL)))
+                    .attr(Attribute::optional("policy", Type::String, "IAM policy JSON further restricting the session (a session policy)."))
+                    .attr(Attribute::optional("policy_arns", string_set(), "ARNs of managed IAM policies further restricting the session."))
+                    .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Session tags."))
+                    .attr(Attribute::optional("transitive_tag_keys", string_set(), "Keys of session `tags` that stay with the session through later role chaining."))
+                    .attr(Attribute::optional("source_identity", Type::String, "Source identity of the session (the human or application behind it), kept through role chaining.").validate(string_length(2, 64))),
+            ))
+            .block(NestedBlock::single(
+                "assume_role_with_web_identity",
+                Block::new("Get the base credentials by assuming a role with an OIDC web identity token (STS AssumeRoleWithWebIdentity, e.g. a CI job's token), instead of the chain described above. As in the AWS provider.")
+                    .attr(Attribute::optional("role_arn", Type::String, "ARN of the role to assume. Defaults to `AWS_ROLE_ARN`.").validate(string_check(role_arn, "Invalid assume_role_with_web_identity.role_arn", ROLE_ARN_DETAIL)))
+                    .attr(Attribute::optional("session_name", Type::String, "Name of the role session. Defaults to `AWS_ROLE_SESSION_NAME`, else `terraform-provider-sagemaker-<unix time in ms>`.").validate(string_length(2, 64)))
+                    .attr(Attribute::optional("web_identity_token", Type::String, "The OIDC token itself. Conflicts with `web_identity_token_file`.").sensitive())
+                    .attr(Attribute::optional("web_identity_token_file", Type::String, "Path of a file holding the OIDC token, read again whenever the session is renewed. Defaults to `AWS_WEB_IDENTITY_TOKEN_FILE` when `web_identity_token` is not set."))
+                    .attr(Attribute::optional("duration", Type::String, "Lifetime of the role session, from `15m` to `12h`. Defaults to `1h`.").validate(string_check(session_duration, "Invalid assume_role_with_web_identity.duration", DURATION_DETAIL)))
+                    .attr(Attribute::optional("policy", Type::String, "IAM policy JSON further restricting the session."))
+                    .attr(Attribute::optional("policy_arns", string_set(), "ARNs of managed IAM policies further restricting the session.")),
+            ))
             .block(NestedBlock::single(
                 "endpoints",
-                Block::new("Custom service endpoints, e.g. a local SageMaker endpoint for testing. `AWS_ENDPOINT_URL_SAGEMAKER` and `AWS_ENDPOINT_URL` work too.")
+                Block::new("Custom service endpoints, e.g. a local SageMaker endpoint for testing. Each wins over `AWS_ENDPOINT_URL_<SERVICE>` (e.g. `AWS_ENDPOINT_URL_SAGEMAKER`), which wins over `AWS_ENDPOINT_URL` and the shared config file.")
                     .attr(Attribute::optional("sagemaker", Type::String, "SageMaker API endpoint URL, e.g. `http://127.0.0.1:5000`."))
                     .attr(Attribute::optional("s3", Type::String, "S3 endpoint URL. Accepted for compatibility with the AWS provider's `endpoints` block; this provider makes no S3 calls yet."))
-                    .attr(Attribute::optional("sts", Type::String, "STS endpoint URL. Accepted for compatibility with the AWS provider's `endpoints` block; this provider makes no STS calls of its own yet.")),
+                    .attr(Attribute::optional("sts", Type::String, "STS endpoint URL, for `assume_role`, `assume_role_with_web_identity` and the credential validation (GetCallerIdentity); defaults to `AWS_ENDPOINT_URL_STS`, else the region's STS endpoint.")),
             )),
     )
 }
@@ -169,6 +235,7 @@ impl ProviderHooks<ProviderData> for Hooks {
             }
         }
         check_url(config, &mut diags);
+        check_credentials(config, &mut diags);
         diags
     }
 
@@ -182,43 +249,239 @@ impl ProviderHooks<ProviderData> for Hooks {
             return Err(diags);
         }
         let default_tags = model::string_map(config, "default_tags");
-        let endpoints = config.get("endpoints").cloned().unwrap_or(Value::Null);
-        let duration = |attr: &str| {
-            model::string(config, attr).known().map(|t| t.and_then(|t| parse_duration(&t)))
+        // Everything but the tags must be known to build a client; default_tags may stay unknown.
+        let known = match config.as_map() {
+            Some(m) => {
+                m.iter().filter(|(k, _)| k.as_str() != "default_tags").all(|(_, v)| v.is_known())
+            }
+            None => true,
         };
-        let pieces = (
-            model::string(config, "region").known(),
-            model::string(config, "profile").known(),
-            // validate() above accepted it: a whole number from 0 to 100, or null.
-            model::int(config, "max_retries").known(),
-            if endpoints.is_unknown() {
-                None
-            } else {
-                model::string(&endpoints, "sagemaker").known()
-            },
-            duration("call_timeout"),
-            duration("operation_timeout"),
-        );
-        let sagemaker = match pieces {
-            (
-                Some(region),
-                Some(profile),
-                Some(max_retries),
-                Some(sagemaker_endpoint),
-                Some(call_timeout),
-                Some(operation_timeout),
-            ) => Some(SageMaker::new(AwsSettings {
-                region,
-                profile,
-                sagemaker_endpoint,
-                max_attempts: max_retries.and_then(|n| u32::try_from(n).ok()),
-                call_timeout,
-                operation_timeout,
-            })),
-            _ => None,
-        };
-        Ok(ProviderData { sagemaker, default_tags })
+        if !known {
+            return Ok(ProviderData { sagemaker: None, default_tags });
+        }
+        let env = |k: &str| std::env::var(k).ok();
+        let settings = settings_from(config, &env)?;
+        let skip =
+            config.get("skip_credentials_validation").and_then(|v| v.as_bool()) == Some(true);
+        let sagemaker = SageMaker::new(settings);
+        if !skip {
+            if let Err(e) = sagemaker.caller_identity().await {
+                let mut d = Diagnostics::new();
+                d.push(credentials_diag(&e));
+                return Err(d);
+            }
+        }
+        Ok(ProviderData { sagemaker: Some(sagemaker), default_tags })
     }
+}
+
+/// Cross-attribute checks of the credential settings (each at the attribute to fix).
+fn check_credentials(config: &Value, diags: &mut Diagnostics) {
+    let set = |attr: &str| matches!(model::string(config, attr), Known::Value(_));
+    let unknown = |attr: &str| matches!(model::string(config, attr), Known::Unknown);
+    if set("access_key") && !set("secret_key") && !unknown("secret_key") {
+        diags.error_at(
+            AttrPath::root("secret_key"),
+            "access_key is set without secret_key",
+            "Static credentials need both access_key and secret_key (and token for temporary credentials). Set secret_key, or remove access_key to use the environment or a profile.",
+        );
+    }
+    if set("secret_key") && !set("access_key") && !unknown("access_key") {
+        diags.error_at(
+            AttrPath::root("access_key"),
+            "secret_key is set without access_key",
+            "Static credentials need both access_key and secret_key. Set access_key, or remove secret_key.",
+        );
+    }
+    if set("token") && !set("access_key") && !unknown("access_key") {
+        diags.error_at(
+            AttrPath::root("token"),
+            "token is set without access_key and secret_key",
+            "A session token belongs to temporary credentials: set access_key and secret_key too, or remove token.",
+        );
+    }
+    if let Some(w) = config.get("assume_role_with_web_identity").filter(|w| !w.is_null()) {
+        if matches!(model::string(w, "web_identity_token"), Known::Value(_))
+            && matches!(model::string(w, "web_identity_token_file"), Known::Value(_))
+        {
+            diags.error_at(
+                AttrPath::root("assume_role_with_web_identity").attr("web_identity_token_file"),
+                "Both web_identity_token and web_identity_token_file are set",
+                "Give the token one way: the token itself in web_identity_token, or the path of a file holding it in web_identity_token_file.",
+            );
+        }
+    }
+}
+
+/// The diagnostic of a failed credential validation (STS GetCallerIdentity).
+fn credentials_diag(e: &AwsError) -> Diagnostic {
+    let cause = e.cause();
+    Diagnostic::error(
+        "The provider's AWS credentials could not be validated",
+        format!(
+            "{}{}\n({})\n\nThe provider checks its credentials with STS GetCallerIdentity when it is configured. Check which credentials it uses (access_key/secret_key, AWS_ACCESS_KEY_ID, AWS_PROFILE, the profile's SSO login, assume_role) and that they have not expired; check endpoints.sts / AWS_ENDPOINT_URL_STS and the region. For an endpoint without STS (some local emulators), set skip_credentials_validation = true.",
+            cause,
+            if cause.ends_with('.') { "" } else { "." },
+            e.location()
+        ),
+    )
+}
+
+fn duration_of(obj: &Value, attr: &str) -> Option<Duration> {
+    model::string(obj, attr).value().and_then(|t| parse_duration(&t))
+}
+
+fn strings(obj: &Value, attr: &str) -> Vec<String> {
+    model::string_list(obj, attr).value().unwrap_or_default()
+}
+
+fn secret(obj: &Value, attr: &str) -> Option<Secret> {
+    model::string(obj, attr).value().map(Secret::new)
+}
+
+/// The AWS settings of a wholly known, validated provider configuration, with the environment
+/// fallbacks aws-config does not apply itself (`AWS_CA_BUNDLE`, `AWS_RETRY_MODE`, the proxy
+/// variables, `AWS_ROLE_ARN`, `AWS_ROLE_SESSION_NAME`, `AWS_WEB_IDENTITY_TOKEN_FILE`) read
+/// through `env`. Files named in it are checked here, so a mistake is a diagnostic now.
+fn settings_from(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<AwsSettings, Diagnostics> {
+    use crate::aws::config::{self as awsconf, block_or_env};
+    let mut diags = Diagnostics::new();
+    let endpoints = config.get("endpoints").cloned().unwrap_or(Value::Null);
+    let ca_path = model::string(config, "custom_ca_bundle").value();
+    let from_block = ca_path.is_some();
+    let ca_bundle = match block_or_env(ca_path, env, &["AWS_CA_BUNDLE"]) {
+        None => None,
+        Some(path) => match awsconf::read_ca_bundle(&path) {
+            Ok(pem) => Some(pem),
+            Err(why) => {
+                let (path, source) = if from_block {
+                    (Some(AttrPath::root("custom_ca_bundle")), "custom_ca_bundle")
+                } else {
+                    (None, "AWS_CA_BUNDLE")
+                };
+                let d = Diagnostic::error(
+                    format!("The CA bundle in {source} cannot be used"),
+                    format!("{why}. Give the path of a readable PEM file of CA certificates (-----BEGIN CERTIFICATE----- blocks), or remove {source}."),
+                );
+                diags.push(match path {
+                    Some(p) => d.at(p),
+                    None => d,
+                });
+                None
+            }
+        },
+    };
+    let proxies = awsconf::resolve_proxies(
+        awsconf::Proxies {
+            http: model::string(config, "http_proxy").value(),
+            https: model::string(config, "https_proxy").value(),
+            no_proxy: model::string(config, "no_proxy").value(),
+        },
+        env,
+    );
+    for (attr, url) in [("http_proxy", &proxies.http), ("https_proxy", &proxies.https)] {
+        if let Some(url) = url {
+            if aws_smithy_http_client::proxy::ProxyConfig::all(url.as_str()).is_err() {
+                diags.error_at(
+                    AttrPath::root(attr),
+                    format!("Invalid {attr}"),
+                    format!("The {attr} setting (or its environment variable, {}) is not a proxy URL. Use a URL with its scheme, e.g. \"http://proxy.internal:3128\".", attr.to_ascii_uppercase()),
+                );
+            }
+        }
+    }
+    let retry_mode = awsconf::resolve_retry_mode(
+        model::string(config, "retry_mode").value().and_then(|m| awsconf::RetryMode::parse(&m)),
+        env,
+    );
+    let assume_role =
+        config.get("assume_role").filter(|r| !r.is_null()).map(|r| awsconf::AssumeRole {
+            role_arn: model::string(r, "role_arn").value().unwrap_or_default(),
+            session_name: model::string(r, "session_name").value(),
+            external_id: model::string(r, "external_id").value(),
+            duration: duration_of(r, "duration"),
+            policy: model::string(r, "policy").value(),
+            policy_arns: strings(r, "policy_arns"),
+            tags: model::string_map(r, "tags").value().unwrap_or_default(),
+            transitive_tag_keys: strings(r, "transitive_tag_keys"),
+            source_identity: model::string(r, "source_identity").value(),
+        });
+    let web_identity = match config.get("assume_role_with_web_identity").filter(|w| !w.is_null()) {
+        None => None,
+        Some(w) => {
+            let at = AttrPath::root("assume_role_with_web_identity");
+            let role_arn =
+                block_or_env(model::string(w, "role_arn").value(), env, &["AWS_ROLE_ARN"]);
+            let token = match (
+                secret(w, "web_identity_token"),
+                block_or_env(
+                    model::string(w, "web_identity_token_file").value(),
+                    env,
+                    &["AWS_WEB_IDENTITY_TOKEN_FILE"],
+                ),
+            ) {
+                (Some(t), _) => Some(awsconf::WebToken::Inline(t)),
+                (None, Some(f)) => Some(awsconf::WebToken::File(f)),
+                (None, None) => None,
+            };
+            if role_arn.is_none() {
+                diags.error_at(
+                    at.clone().attr("role_arn"),
+                    "assume_role_with_web_identity has no role_arn",
+                    "Set role_arn in the block, or the AWS_ROLE_ARN environment variable.",
+                );
+            }
+            if token.is_none() {
+                diags.error_at(
+                    at.clone().attr("web_identity_token_file"),
+                    "assume_role_with_web_identity has no token",
+                    "Set web_identity_token (the token) or web_identity_token_file (a file holding it) in the block, or the AWS_WEB_IDENTITY_TOKEN_FILE environment variable.",
+                );
+            }
+            match (role_arn, token) {
+                (Some(role_arn), Some(token)) => Some(awsconf::WebIdentity {
+                    role_arn,
+                    session_name: block_or_env(
+                        model::string(w, "session_name").value(),
+                        env,
+                        &["AWS_ROLE_SESSION_NAME"],
+                    ),
+                    token,
+                    duration: duration_of(w, "duration"),
+                    policy: model::string(w, "policy").value(),
+                    policy_arns: strings(w, "policy_arns"),
+                }),
+                _ => None,
+            }
+        }
+    };
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let list = |attr: &str| model::string_list(config, attr).value();
+    Ok(AwsSettings {
+        region: model::string(config, "region").value(),
+        profile: model::string(config, "profile").value(),
+        sagemaker_endpoint: model::string(&endpoints, "sagemaker").value(),
+        sts_endpoint: model::string(&endpoints, "sts").value(),
+        // validate() accepted it: a whole number from 0 to 100, or null.
+        max_attempts: model::int(config, "max_retries").value().and_then(|n| u32::try_from(n).ok()),
+        call_timeout: duration_of(config, "call_timeout"),
+        operation_timeout: duration_of(config, "operation_timeout"),
+        retry_mode,
+        access_key: secret(config, "access_key"),
+        secret_key: secret(config, "secret_key"),
+        token: secret(config, "token"),
+        shared_config_files: list("shared_config_files"),
+        shared_credentials_files: list("shared_credentials_files"),
+        assume_role,
+        web_identity,
+        ca_bundle,
+        proxies,
+    })
 }
 
 fn default_duration(attr: &str) -> String {
@@ -456,12 +719,219 @@ mod tests {
 
     #[tokio::test]
     async fn configure_passes_limits_to_the_aws_client() {
-        let cfg = provider_config(Value::from(7i64), Value::string("5s"));
+        let mut cfg = provider_config(Value::from(7i64), Value::string("5s"));
+        model::set(&mut cfg, "skip_credentials_validation", Value::from(true));
         let data =
             Hooks.configure("1.0.3", &cfg).await.map_err(|d| format!("{d:?}")).expect("configures");
         let limits = data.sagemaker.as_ref().expect("client").limits();
         assert_eq!((limits.max_attempts, limits.call_timeout), (7, Duration::from_secs(5)));
         assert_eq!(limits.operation_timeout, crate::aws::DEFAULT_OPERATION_TIMEOUT);
+    }
+
+    fn paths(d: &Diagnostics) -> Vec<String> {
+        d.iter().map(|d| d.path.clone().map(|p| p.to_string()).unwrap_or_default()).collect()
+    }
+
+    /// Issue 8: settings are checked declaratively, each mistake at its attribute path.
+    #[test]
+    fn credential_settings_are_validated_at_their_paths() {
+        let p = new();
+        let cfg = Value::object([
+            ("access_key", Value::string("AKIAEXAMPLE")),
+            ("token", Value::string("t")),
+            ("retry_mode", Value::string("legacy")),
+            ("https_proxy", Value::string("proxy:3128")),
+            (
+                "assume_role",
+                Value::object([
+                    ("role_arn", Value::string("my-role")),
+                    ("duration", Value::string("5m")),
+                ]),
+            ),
+            (
+                "assume_role_with_web_identity",
+                Value::object([
+                    ("web_identity_token", Value::string("x")),
+                    ("web_identity_token_file", Value::string("/t")),
+                    ("duration", Value::string("an hour")),
+                ]),
+            ),
+        ]);
+        let d = p.validate_provider(&cfg);
+        let mut got = paths(&d);
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                "assume_role.duration",
+                "assume_role.role_arn",
+                "assume_role_with_web_identity.duration",
+                "assume_role_with_web_identity.web_identity_token_file",
+                "https_proxy",
+                "retry_mode",
+                "secret_key",
+            ],
+            "{d:?}"
+        );
+        // The secrets are not repeated in any message.
+        for diag in d.iter() {
+            assert!(!diag.summary.contains("AKIAEXAMPLE") && !diag.detail.contains("AKIAEXAMPLE"));
+        }
+        let ok = Value::object([
+            ("access_key", Value::string("AKIAEXAMPLE")),
+            ("secret_key", Value::string("s")),
+            ("retry_mode", Value::string("standard")),
+            (
+                "assume_role",
+                Value::object([
+                    ("role_arn", Value::string("arn:aws:iam::123456789012:role/deploy")),
+                    ("duration", Value::string("1h30m")),
+                ]),
+            ),
+        ]);
+        assert!(!p.validate_provider(&ok).has_errors(), "{:?}", p.validate_provider(&ok));
+        let secret_only = Value::object([("secret_key", Value::string("s"))]);
+        assert_eq!(paths(&p.validate_provider(&secret_only)), vec!["access_key"]);
+    }
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn settings_take_the_block_over_the_environment() {
+        let env = |k: &str| {
+            match k {
+                "HTTPS_PROXY" => Some("http://env-proxy:3128"),
+                "AWS_RETRY_MODE" => Some("standard"),
+                "AWS_ROLE_ARN" => Some("arn:aws:iam::123456789012:role/from-env"),
+                "AWS_WEB_IDENTITY_TOKEN_FILE" => Some("/var/run/token"),
+                "AWS_ROLE_SESSION_NAME" => Some("env-session"),
+                _ => None,
+            }
+            .map(str::to_string)
+        };
+        let cfg = Value::object([
+            ("access_key", Value::string("AKIAEXAMPLE")),
+            ("secret_key", Value::string("secret")),
+            ("https_proxy", Value::string("http://block-proxy:8080")),
+            ("shared_config_files", Value::list([Value::string("/a/config")])),
+            (
+                "endpoints",
+                Value::object([
+                    ("sts", Value::string("http://127.0.0.1:1")),
+                    ("sagemaker", Value::Null),
+                ]),
+            ),
+            (
+                "assume_role",
+                Value::object([
+                    ("role_arn", Value::string("arn:aws:iam::123456789012:role/deploy")),
+                    ("duration", Value::string("2h")),
+                    ("tags", Value::map([("team".to_string(), Value::string("ml"))])),
+                    ("transitive_tag_keys", Value::Set(vec![Value::string("team")])),
+                ]),
+            ),
+            ("assume_role_with_web_identity", Value::object([("role_arn", Value::Null)])),
+        ]);
+        let s = settings_from(&cfg, &env).map_err(|d| format!("{d:?}")).expect("settings");
+        assert_eq!(s.proxies.https.as_deref(), Some("http://block-proxy:8080"));
+        assert_eq!(s.retry_mode, crate::aws::config::RetryMode::Standard);
+        assert_eq!(s.access_key.as_ref().map(|k| k.expose()), Some("AKIAEXAMPLE"));
+        assert_eq!(s.shared_config_files, Some(vec!["/a/config".to_string()]));
+        assert_eq!(s.shared_credentials_files, None);
+        assert_eq!(s.sts_endpoint.as_deref(), Some("http://127.0.0.1:1"));
+        let r = s.assume_role.expect("assume_role");
+        assert_eq!(r.duration, Some(Duration::from_secs(7200)));
+        assert_eq!(r.transitive_tag_keys, vec!["team".to_string()]);
+        assert_eq!(r.tags.get("team").map(String::as_str), Some("ml"));
+        let w = s.web_identity.expect("web identity from the environment");
+        assert_eq!(w.role_arn, "arn:aws:iam::123456789012:role/from-env");
+        assert_eq!(w.session_name.as_deref(), Some("env-session"));
+        assert_eq!(w.token, crate::aws::config::WebToken::File("/var/run/token".into()));
+        // Nothing in Debug output gives the secret away.
+        let shown = format!("{:?}", settings_from(&cfg, &env).ok());
+        assert!(!shown.contains("secret\"") && shown.contains("AwsSettings"), "{shown}");
+
+        // Without the block, retry mode is adaptive and no proxy is used.
+        let s =
+            settings_from(&Value::object([("region", Value::Null)]), &no_env).expect("settings");
+        assert_eq!(s.retry_mode, crate::aws::config::RetryMode::Adaptive);
+        assert!(s.proxies.is_empty() && s.assume_role.is_none() && s.web_identity.is_none());
+    }
+
+    #[test]
+    fn settings_report_what_only_the_environment_or_files_can_break() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = dir.path().join("ca.pem").to_string_lossy().into_owned();
+        let cfg = Value::object([
+            ("custom_ca_bundle", Value::string(missing.clone())),
+            (
+                "assume_role_with_web_identity",
+                Value::object([("session_name", Value::string("s"))]),
+            ),
+        ]);
+        let d = settings_from(&cfg, &no_env).expect_err("errors");
+        assert_eq!(
+            paths(&d),
+            vec![
+                "custom_ca_bundle",
+                "assume_role_with_web_identity.role_arn",
+                "assume_role_with_web_identity.web_identity_token_file"
+            ]
+        );
+        let ca = d.iter().next().expect("ca");
+        assert!(ca.detail.contains("cannot read") && ca.detail.contains("ca.pem"), "{}", ca.detail);
+        // From AWS_CA_BUNDLE: named as such, no attribute path.
+        let env = move |k: &str| (k == "AWS_CA_BUNDLE").then(|| missing.clone());
+        let d = settings_from(&Value::object([("region", Value::Null)]), &env).expect_err("error");
+        assert_eq!(d.iter().count(), 1);
+        let diag = d.iter().next().expect("one");
+        assert!(diag.path.is_none() && diag.summary.contains("AWS_CA_BUNDLE"), "{diag:?}");
+        // A bad proxy from the environment is reported too.
+        let env = |k: &str| (k == "HTTP_PROXY").then(|| "http://[::1".to_string());
+        let d = settings_from(&Value::object([("region", Value::Null)]), &env).expect_err("error");
+        assert_eq!(paths(&d), vec!["http_proxy"]);
+    }
+
+    /// With validation on (the default), configure asks STS who the credentials are and stops
+    /// with a clear diagnostic when it cannot; with skip_credentials_validation it asks nothing.
+    #[tokio::test]
+    async fn configure_validates_credentials_unless_told_to_skip() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", closed.local_addr().expect("addr"));
+        drop(closed);
+        let cfg = |skip: bool| {
+            Value::object([
+                ("region", Value::string("us-east-1")),
+                ("access_key", Value::string("AKIAEXAMPLE")),
+                ("secret_key", Value::string("secret")),
+                ("max_retries", Value::from(1i64)),
+                ("skip_credentials_validation", Value::from(skip)),
+                (
+                    "endpoints",
+                    Value::object([
+                        ("sts", Value::string(url.clone())),
+                        ("sagemaker", Value::string(url.clone())),
+                    ]),
+                ),
+            ])
+        };
+        let d = match Hooks.configure("1.0.3", &cfg(false)).await {
+            Ok(_) => panic!("configured although STS cannot be reached"),
+            Err(d) => d,
+        };
+        let diag = d.iter().next().expect("one");
+        assert_eq!(diag.summary, "The provider's AWS credentials could not be validated");
+        assert!(
+            diag.detail.starts_with("GetCallerIdentity failed")
+                && diag.detail.contains(&url)
+                && diag.detail.contains("skip_credentials_validation"),
+            "{}",
+            diag.detail
+        );
+        assert!(!diag.detail.contains("AKIAEXAMPLE"), "{}", diag.detail);
+        assert!(Hooks.configure("1.0.3", &cfg(true)).await.is_ok());
     }
 
     fn failure(kind: crate::aws::ErrorKind, code: Option<&str>, message: &str) -> AwsError {

@@ -471,6 +471,10 @@ impl Workspace {
             .env("SAGEMAKER_PROVIDER_DIR", provider_dir())
             .env("TMPDIR", root.join("tmp"))
             .env("AWS_ENDPOINT_URL_SAGEMAKER", &self.endpoint)
+            // The provider checks its credentials with STS GetCallerIdentity when configured;
+            // moto serves STS on the same port (a scripted endpoint must answer it too, or the
+            // test sets skip_credentials_validation).
+            .env("AWS_ENDPOINT_URL_STS", &self.endpoint)
             .env("AWS_REGION", "us-east-1")
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")

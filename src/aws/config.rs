@@ -1,0 +1,716 @@
+//! Loading the AWS configuration every client is built from: [`load`] turns [`AwsSettings`]
+//! into one `aws_config::SdkConfig` (region, credentials, retries, timeouts, HTTP client), and
+//! [`sts_client`] is the STS client for AssumeRole, AssumeRoleWithWebIdentity and
+//! GetCallerIdentity. The SageMaker client (and any other service's) is built from that one
+//! `SdkConfig`, so every service uses the same credentials, proxy and CA bundle.
+//!
+//! Credentials, in the AWS provider's order:
+//! 1. base credentials: the provider block's `access_key`/`secret_key`/`token`; else the
+//!    standard chain (environment, shared credentials and config files, from the block's
+//!    `shared_credentials_files`/`shared_config_files` when set, SSO, container and instance
+//!    roles);
+//! 2. `assume_role_with_web_identity`, when set, replaces the base credentials with the role it
+//!    assumes (AssumeRoleWithWebIdentity needs no credentials of its own);
+//! 3. `assume_role`, when set, assumes its role with the credentials of 1-2 and the session is
+//!    what every call uses.
+//!
+//! Assumed sessions are fetched on first use and refreshed before they expire by the SDK's
+//! identity cache. The STS calls go to `endpoints.sts`, else `AWS_ENDPOINT_URL_STS`, else the
+//! regional STS endpoint. Both role providers are ours (on `aws-sdk-sts`) rather than
+//! `aws_config::sts::AssumeRoleProvider` / `WebIdentityTokenCredentialsProvider`, which have no
+//! transitive tag keys, source identity, inline web identity token or web identity duration.
+//!
+//! Must not log or print a credential: secrets are [`Secret`]s, whose `Debug` prints nothing.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use aws_config::SdkConfig;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::Credentials;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+use aws_smithy_http_client::Connector;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+
+use super::{AwsSettings, CONNECT_TIMEOUT};
+
+/// A credential or token: compared and cloned like a string, never printed.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The value, for the one place that hands it to the SDK.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(redacted)")
+    }
+}
+
+/// The provider block's `assume_role`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
+    pub duration: Option<Duration>,
+    pub policy: Option<String>,
+    pub policy_arns: Vec<String>,
+    pub tags: BTreeMap<String, String>,
+    pub transitive_tag_keys: Vec<String>,
+    pub source_identity: Option<String>,
+}
+
+/// Where a web identity token comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WebToken {
+    Inline(Secret),
+    /// Read again for every AssumeRoleWithWebIdentity (such files are rotated).
+    File(String),
+}
+
+/// The provider block's `assume_role_with_web_identity`, environment fallbacks resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebIdentity {
+    pub role_arn: String,
+    pub session_name: Option<String>,
+    pub token: WebToken,
+    pub duration: Option<Duration>,
+    pub policy: Option<String>,
+    pub policy_arns: Vec<String>,
+}
+
+/// The SDK's retry modes; the provider's default is adaptive (throttling slows the client).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RetryMode {
+    Standard,
+    #[default]
+    Adaptive,
+}
+
+impl RetryMode {
+    pub fn parse(text: &str) -> Option<RetryMode> {
+        match text {
+            "standard" => Some(RetryMode::Standard),
+            "adaptive" => Some(RetryMode::Adaptive),
+            _ => None,
+        }
+    }
+}
+
+/// Proxies for the AWS API, environment fallbacks resolved.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Proxies {
+    /// For `http://` endpoints.
+    pub http: Option<String>,
+    /// For `https://` endpoints (every AWS endpoint).
+    pub https: Option<String>,
+    /// Comma-separated hosts, domains (`.example.com`), IPs and CIDR blocks that bypass them.
+    pub no_proxy: Option<String>,
+}
+
+impl Proxies {
+    pub fn is_empty(&self) -> bool {
+        self.http.is_none() && self.https.is_none()
+    }
+}
+
+/// A value from the provider block, else from the first environment variable set (non-empty).
+pub fn block_or_env(
+    block: Option<String>,
+    env: &dyn Fn(&str) -> Option<String>,
+    names: &[&str],
+) -> Option<String> {
+    block.or_else(|| names.iter().find_map(|n| env(n).filter(|v| !v.is_empty())))
+}
+
+/// The proxies the provider uses: each of `http_proxy`, `https_proxy`, `no_proxy` from the
+/// block, else from `HTTP_PROXY`/`http_proxy`, `HTTPS_PROXY`/`https_proxy`,
+/// `NO_PROXY`/`no_proxy`.
+pub fn resolve_proxies(block: Proxies, env: &dyn Fn(&str) -> Option<String>) -> Proxies {
+    Proxies {
+        http: block_or_env(block.http, env, &["HTTP_PROXY", "http_proxy"]),
+        https: block_or_env(block.https, env, &["HTTPS_PROXY", "https_proxy"]),
+        no_proxy: block_or_env(block.no_proxy, env, &["NO_PROXY", "no_proxy"]),
+    }
+}
+
+/// The retry mode: the block's `retry_mode`, else `AWS_RETRY_MODE` when it names a mode, else
+/// adaptive.
+pub fn resolve_retry_mode(
+    block: Option<RetryMode>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> RetryMode {
+    block
+        .or_else(|| env("AWS_RETRY_MODE").and_then(|m| RetryMode::parse(m.trim())))
+        .unwrap_or(RetryMode::Adaptive)
+}
+
+/// Reads a PEM CA bundle and checks that every certificate in it can be a trust anchor (the
+/// SDK's TLS layer would panic on one that cannot). The error says what is wrong, in words.
+pub fn read_ca_bundle(path: &str) -> Result<Vec<u8>, String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::CertificateDer;
+    let pem = std::fs::read(path).map_err(|e| format!("cannot read {path:?}: {e}"))?;
+    let certs = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("{path:?} is not a valid PEM file ({e})"))?;
+    if certs.is_empty() {
+        return Err(format!("{path:?} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"));
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    for (i, cert) in certs.into_iter().enumerate() {
+        roots
+            .add(cert)
+            .map_err(|e| format!("certificate {} in {path:?} cannot be used ({e})", i + 1))?;
+    }
+    Ok(pem)
+}
+
+/// The AWS configuration for `s`: every client of the provider is built from it.
+pub async fn load(s: &AwsSettings) -> SdkConfig {
+    let limits = s.limits();
+    let retry = match s.retry_mode {
+        RetryMode::Standard => aws_config::retry::RetryConfig::standard(),
+        RetryMode::Adaptive => aws_config::retry::RetryConfig::adaptive(),
+    };
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .retry_config(retry.with_max_attempts(limits.max_attempts))
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT.min(limits.call_timeout))
+                .operation_attempt_timeout(limits.call_timeout)
+                .operation_timeout(limits.operation_timeout)
+                .build(),
+        );
+    if s.ca_bundle.is_some() || !s.proxies.is_empty() {
+        loader = loader.http_client(http_client(s.ca_bundle.clone(), s.proxies.clone()));
+    }
+    if let Some(r) = &s.region {
+        loader = loader.region(aws_config::Region::new(r.clone()));
+    }
+    if let Some(p) = &s.profile {
+        loader = loader.profile_name(p);
+    }
+    if s.shared_config_files.is_some() || s.shared_credentials_files.is_some() {
+        loader = loader.profile_files(profile_files(
+            s.shared_config_files.as_deref(),
+            s.shared_credentials_files.as_deref(),
+        ));
+    }
+    if let (Some(ak), Some(sk)) = (&s.access_key, &s.secret_key) {
+        loader = loader.credentials_provider(Credentials::new(
+            ak.expose(),
+            sk.expose(),
+            s.token.as_ref().map(|t| t.expose().to_string()),
+            None,
+            "provider block",
+        ));
+    }
+    let base = loader.load().await;
+    let mut credentials = base.credentials_provider();
+    if let Some(w) = &s.web_identity {
+        let sts = sts_client(&base, s.sts_endpoint.as_deref());
+        credentials =
+            Some(SharedCredentialsProvider::new(WebIdentityProvider { sts, role: w.clone() }));
+    }
+    if let Some(r) = &s.assume_role {
+        let mut with_base = base.to_builder();
+        with_base.set_credentials_provider(credentials);
+        let with_base = with_base.build();
+        let sts = sts_client(&with_base, s.sts_endpoint.as_deref());
+        credentials =
+            Some(SharedCredentialsProvider::new(AssumeRoleProvider { sts, role: r.clone() }));
+    }
+    let mut out = base.into_builder();
+    out.set_credentials_provider(credentials);
+    out.build()
+}
+
+/// Shared config/credentials files: the block's lists replace the default files
+/// (`AWS_CONFIG_FILE` or `~/.aws/config`, `AWS_SHARED_CREDENTIALS_FILE` or
+/// `~/.aws/credentials`) of their kind.
+fn profile_files(config: Option<&[String]>, credentials: Option<&[String]>) -> EnvConfigFiles {
+    let mut b = EnvConfigFiles::builder()
+        .include_default_config_file(config.is_none())
+        .include_default_credentials_file(credentials.is_none());
+    for f in config.unwrap_or_default() {
+        b = b.with_file(EnvConfigFileKind::Config, f);
+    }
+    for f in credentials.unwrap_or_default() {
+        b = b.with_file(EnvConfigFileKind::Credentials, f);
+    }
+    b.build()
+}
+
+/// An STS client on `config` (its credentials sign AssumeRole and GetCallerIdentity), sending
+/// to `endpoint` when given (else `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`, else regional).
+pub fn sts_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_sts::Client {
+    let mut b = aws_sdk_sts::config::Builder::from(config);
+    if let Some(ep) = endpoint {
+        b = b.endpoint_url(ep);
+    }
+    aws_sdk_sts::Client::from_conf(b.build())
+}
+
+/// The endpoint an STS client sends to, for messages: the block's, else the environment's,
+/// else the regional one.
+pub fn sts_endpoint(configured: Option<&str>, shared: Option<&str>, region: &str) -> String {
+    let env = std::env::var("AWS_ENDPOINT_URL_STS").ok().filter(|e| !e.is_empty());
+    match (configured, env, shared) {
+        (Some(ep), _, _) => ep.to_string(),
+        (None, Some(ep), _) => ep,
+        (None, None, Some(ep)) => ep.to_string(),
+        (None, None, None) if region.is_empty() => {
+            "(no region, so no default endpoint)".to_string()
+        }
+        (None, None, None) if region.starts_with("cn-") => {
+            format!("https://sts.{region}.amazonaws.com.cn")
+        }
+        (None, None, None) => format!("https://sts.{region}.amazonaws.com"),
+    }
+}
+
+/// A role session name when the block gives none: `terraform-provider-sagemaker-<unix ms>`.
+fn default_session_name() -> String {
+    let ms = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    format!("terraform-provider-sagemaker-{}", ms.as_millis())
+}
+
+fn session_credentials(
+    creds: Option<&aws_sdk_sts::types::Credentials>,
+    provider: &'static str,
+) -> Result<Credentials, CredentialsError> {
+    let c = creds.ok_or_else(|| {
+        CredentialsError::unhandled(format!("{provider}: STS answered without credentials"))
+    })?;
+    let expiry = SystemTime::try_from(*c.expiration()).ok();
+    Ok(Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        expiry,
+        provider,
+    ))
+}
+
+/// The words of an STS failure (service code and message, or what went wrong on the way).
+fn sts_failure<E>(
+    what: &str,
+    role: &str,
+    e: &aws_sdk_sts::error::SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+) -> CredentialsError
+where
+    E: aws_sdk_sts::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let f = super::classify(e);
+    let code = f.code.map(|c| format!("{c}: ")).unwrap_or_default();
+    CredentialsError::provider_error(format!("{what} for {role} failed: {code}{}", f.message))
+}
+
+/// `assume_role`: AssumeRole with the base credentials.
+#[derive(Debug)]
+struct AssumeRoleProvider {
+    sts: aws_sdk_sts::Client,
+    role: AssumeRole,
+}
+
+impl AssumeRoleProvider {
+    async fn fetch(&self) -> Result<Credentials, CredentialsError> {
+        let r = &self.role;
+        let tags: Vec<aws_sdk_sts::types::Tag> = r
+            .tags
+            .iter()
+            .filter_map(|(k, v)| aws_sdk_sts::types::Tag::builder().key(k).value(v).build().ok())
+            .collect();
+        let req = self
+            .sts
+            .assume_role()
+            .role_arn(&r.role_arn)
+            .role_session_name(r.session_name.clone().unwrap_or_else(default_session_name))
+            .set_external_id(r.external_id.clone())
+            .set_duration_seconds(r.duration.map(|d| d.as_secs() as i32))
+            .set_policy(r.policy.clone())
+            .set_policy_arns(policy_arns(&r.policy_arns))
+            .set_tags(if tags.is_empty() { None } else { Some(tags) })
+            .set_transitive_tag_keys(if r.transitive_tag_keys.is_empty() {
+                None
+            } else {
+                Some(r.transitive_tag_keys.clone())
+            })
+            .set_source_identity(r.source_identity.clone());
+        let out = req.send().await.map_err(|e| sts_failure("AssumeRole", &r.role_arn, &e))?;
+        session_credentials(out.credentials(), "assume_role")
+    }
+}
+
+impl ProvideCredentials for AssumeRoleProvider {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(self.fetch())
+    }
+}
+
+/// `assume_role_with_web_identity`: AssumeRoleWithWebIdentity (unsigned) with the token.
+#[derive(Debug)]
+struct WebIdentityProvider {
+    sts: aws_sdk_sts::Client,
+    role: WebIdentity,
+}
+
+impl WebIdentityProvider {
+    async fn fetch(&self) -> Result<Credentials, CredentialsError> {
+        let r = &self.role;
+        let token = match &r.token {
+            WebToken::Inline(t) => t.expose().to_string(),
+            WebToken::File(path) => std::fs::read_to_string(path)
+                .map_err(|e| {
+                    CredentialsError::invalid_configuration(format!(
+                        "cannot read the web identity token file {path:?}: {e}"
+                    ))
+                })?
+                .trim()
+                .to_string(),
+        };
+        let req = self
+            .sts
+            .assume_role_with_web_identity()
+            .role_arn(&r.role_arn)
+            .role_session_name(r.session_name.clone().unwrap_or_else(default_session_name))
+            .web_identity_token(token)
+            .set_duration_seconds(r.duration.map(|d| d.as_secs() as i32))
+            .set_policy(r.policy.clone())
+            .set_policy_arns(policy_arns(&r.policy_arns));
+        let out = req
+            .send()
+            .await
+            .map_err(|e| sts_failure("AssumeRoleWithWebIdentity", &r.role_arn, &e))?;
+        session_credentials(out.credentials(), "assume_role_with_web_identity")
+    }
+}
+
+impl ProvideCredentials for WebIdentityProvider {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(self.fetch())
+    }
+}
+
+fn policy_arns(arns: &[String]) -> Option<Vec<aws_sdk_sts::types::PolicyDescriptorType>> {
+    (!arns.is_empty()).then(|| {
+        arns.iter()
+            .map(|a| aws_sdk_sts::types::PolicyDescriptorType::builder().arn(a).build())
+            .collect()
+    })
+}
+
+/// The HTTP client when the block (or environment) sets a CA bundle or proxies: the SDK's own
+/// hyper/rustls connector with that trust store, and for each URL scheme the proxy configured
+/// for it.
+fn http_client(ca_bundle: Option<Vec<u8>>, proxies: Proxies) -> SharedHttpClient {
+    SharedHttpClient::new(ProxiedClient {
+        ca_bundle,
+        proxies,
+        connectors: Arc::new(Mutex::new(Vec::new())),
+    })
+}
+
+#[derive(Debug)]
+struct ProxiedClient {
+    ca_bundle: Option<Vec<u8>>,
+    proxies: Proxies,
+    /// One connector per distinct connector settings (the SDK asks for one per attempt; a
+    /// connector owns a connection pool, so it is built once).
+    connectors: Arc<Mutex<Vec<(String, SharedHttpConnector)>>>,
+}
+
+impl ProxiedClient {
+    fn connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+        proxy: Option<ProxyConfig>,
+    ) -> Connector {
+        let mut b = Connector::builder().connector_settings(settings.clone());
+        if let Some(sleep) = components.sleep_impl() {
+            b = b.sleep_impl(sleep);
+        }
+        if let Some(p) = proxy {
+            b = b.proxy_config(p);
+        }
+        let trust = match &self.ca_bundle {
+            // Like AWS_CA_BUNDLE in the AWS CLI and SDKs: the bundle replaces the system roots.
+            Some(pem) => TrustStore::empty().with_pem_certificate(pem.clone()),
+            None => TrustStore::default(),
+        };
+        b.tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
+            .tls_context(TlsContext::builder().with_trust_store(trust).build().unwrap_or_default())
+            .build()
+    }
+
+    fn proxy(&self, url: &Option<String>, https: bool) -> Option<ProxyConfig> {
+        let url = url.as_deref()?;
+        let p = if https { ProxyConfig::https(url) } else { ProxyConfig::http(url) };
+        // The provider validated the URLs; one that still fails means no proxy for that scheme.
+        let p = p.ok()?;
+        Some(match &self.proxies.no_proxy {
+            Some(rules) => p.no_proxy(rules),
+            None => p,
+        })
+    }
+}
+
+impl HttpClient for ProxiedClient {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        let key = format!("{settings:?}");
+        let mut cache = self.connectors.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, c)) = cache.iter().find(|(k, _)| *k == key) {
+            return c.clone();
+        }
+        let c = SharedHttpConnector::new(BySchemeConnector {
+            http: SharedHttpConnector::new(self.connector(
+                settings,
+                components,
+                self.proxy(&self.proxies.http, false),
+            )),
+            https: SharedHttpConnector::new(self.connector(
+                settings,
+                components,
+                self.proxy(&self.proxies.https, true),
+            )),
+        });
+        cache.push((key, c.clone()));
+        c
+    }
+}
+
+/// Sends `http://` requests through one connector and `https://` ones through the other, so
+/// `http_proxy` and `https_proxy` can differ.
+#[derive(Debug)]
+struct BySchemeConnector {
+    http: SharedHttpConnector,
+    https: SharedHttpConnector,
+}
+
+impl HttpConnector for BySchemeConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        if request.uri().starts_with("http://") {
+            self.http.call(request)
+        } else {
+            self.https.call(request)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn the_block_wins_over_the_environment_and_empty_variables_do_not_count() {
+        let e = env(&[("HTTPS_PROXY", "http://env:3128"), ("http_proxy", ""), ("NO_PROXY", "x")]);
+        let p = resolve_proxies(
+            Proxies { http: Some("http://block:8080".into()), ..Default::default() },
+            &e,
+        );
+        assert_eq!(
+            p,
+            Proxies {
+                http: Some("http://block:8080".into()),
+                https: Some("http://env:3128".into()),
+                no_proxy: Some("x".into())
+            }
+        );
+        let p = resolve_proxies(
+            Proxies { https: Some("http://b:1".into()), no_proxy: Some("y".into()), http: None },
+            &env(&[("http_proxy", "http://lower:1")]),
+        );
+        assert_eq!(p.https.as_deref(), Some("http://b:1"));
+        assert_eq!(p.http.as_deref(), Some("http://lower:1"));
+        assert_eq!(p.no_proxy.as_deref(), Some("y"));
+        assert!(resolve_proxies(Proxies::default(), &env(&[])).is_empty());
+    }
+
+    #[test]
+    fn retry_mode_is_block_then_aws_retry_mode_then_adaptive() {
+        let standard = env(&[("AWS_RETRY_MODE", "standard")]);
+        assert_eq!(resolve_retry_mode(None, &standard), RetryMode::Standard);
+        assert_eq!(resolve_retry_mode(Some(RetryMode::Adaptive), &standard), RetryMode::Adaptive);
+        assert_eq!(resolve_retry_mode(None, &env(&[])), RetryMode::Adaptive);
+        // `legacy` is not a mode this provider offers: the default stands.
+        assert_eq!(
+            resolve_retry_mode(None, &env(&[("AWS_RETRY_MODE", "legacy")])),
+            RetryMode::Adaptive
+        );
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("wJalrXUtnFEMI/K7MDENG");
+        assert!(!format!("{s:?}").contains("wJalr"));
+        let w = WebIdentity {
+            role_arn: "arn:aws:iam::123456789012:role/r".into(),
+            session_name: None,
+            token: WebToken::Inline(Secret::new("eyJhbGciOi")),
+            duration: None,
+            policy: None,
+            policy_arns: vec![],
+        };
+        assert!(!format!("{w:?}").contains("eyJ"));
+    }
+
+    #[test]
+    fn ca_bundles_are_checked_before_the_tls_layer_sees_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = dir.path().join("missing.pem");
+        let e = read_ca_bundle(missing.to_str().expect("utf-8")).expect_err("missing");
+        assert!(e.starts_with("cannot read") && e.contains("missing.pem"), "{e}");
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "not a certificate\n").expect("write");
+        let e = read_ca_bundle(empty.to_str().expect("utf-8")).expect_err("empty");
+        assert!(e.contains("no PEM certificate"), "{e}");
+        let bad = dir.path().join("bad.pem");
+        std::fs::write(&bad, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+            .expect("write");
+        assert!(read_ca_bundle(bad.to_str().expect("utf-8")).is_err());
+        let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).expect("cert");
+        let good = dir.path().join("good.pem");
+        std::fs::write(&good, cert.cert.pem()).expect("write");
+        assert!(read_ca_bundle(good.to_str().expect("utf-8")).is_ok());
+    }
+
+    /// The CA bundle is the trust store of the HTTP client: an HTTPS endpoint whose certificate
+    /// only the bundle vouches for answers GetCallerIdentity with it, and fails without it.
+    #[tokio::test]
+    async fn the_ca_bundle_is_what_https_trusts() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).expect("cert");
+        let pem = cert.cert.pem();
+        let key = rustls_pki_types::PrivateKeyDer::Pkcs8(
+            rustls_pki_types::PrivatePkcs8KeyDer::from(cert.signing_key.serialize_der()),
+        );
+        let server = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+            rustls::crypto::aws_lc_rs::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.cert.der().clone()], key)
+        .expect("server config");
+        let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(server));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                    let mut buf = vec![0u8; 65536];
+                    let _ = tls.read(&mut buf).await;
+                    let body = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/ca</Arn><UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+                    let answer = format!("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+                    let _ = tls.write_all(answer.as_bytes()).await;
+                    let _ = tls.shutdown().await;
+                });
+            }
+        });
+        let settings = |ca_bundle: Option<Vec<u8>>| AwsSettings {
+            region: Some("us-east-1".into()),
+            access_key: Some(Secret::new("AKIAEXAMPLE")),
+            secret_key: Some(Secret::new("s")),
+            sts_endpoint: Some(format!("https://localhost:{port}")),
+            max_attempts: Some(1),
+            ca_bundle,
+            ..Default::default()
+        };
+        let trusted = crate::aws::SageMaker::new(settings(Some(pem.into_bytes())));
+        let who = trusted.caller_identity().await.map_err(|e| e.to_string()).expect("trusted");
+        assert_eq!(who.account, "123456789012");
+        let untrusted = crate::aws::SageMaker::new(settings(None));
+        let e = untrusted.caller_identity().await.expect_err("the system roots do not know it");
+        assert_eq!(e.kind, crate::aws::ErrorKind::Connection, "{e}");
+    }
+
+    async fn access_key_of(s: &AwsSettings) -> String {
+        let cfg = load(s).await;
+        let provider = cfg.credentials_provider().expect("a credentials provider");
+        provider.provide_credentials().await.expect("credentials").access_key_id().to_string()
+    }
+
+    /// Static keys win over everything; the block's shared files replace the default ones (and
+    /// their profile is found there).
+    #[tokio::test]
+    async fn static_keys_and_shared_files_are_what_the_sdk_config_resolves() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let creds = dir.path().join("credentials");
+        std::fs::write(
+            &creds,
+            "[team]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = s\n",
+        )
+        .expect("write");
+        let config = dir.path().join("config");
+        std::fs::write(&config, "[profile team]\nregion = eu-west-3\n").expect("write");
+        let files = AwsSettings {
+            profile: Some("team".into()),
+            shared_credentials_files: Some(vec![creds.to_string_lossy().into_owned()]),
+            shared_config_files: Some(vec![config.to_string_lossy().into_owned()]),
+            ..Default::default()
+        };
+        if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+            assert_eq!(access_key_of(&files).await, "AKIAFROMFILE");
+        }
+        assert_eq!(
+            load(&files).await.region().map(|r| r.to_string()).as_deref(),
+            Some("eu-west-3"),
+            "the region comes from the block's config file"
+        );
+        let keys = AwsSettings {
+            access_key: Some(Secret::new("AKIAFROMBLOCK")),
+            secret_key: Some(Secret::new("s")),
+            ..files
+        };
+        assert_eq!(access_key_of(&keys).await, "AKIAFROMBLOCK");
+    }
+
+    #[test]
+    fn sts_endpoint_named_in_messages_follows_the_settings() {
+        assert_eq!(
+            sts_endpoint(Some("http://127.0.0.1:5000"), None, "us-east-1"),
+            "http://127.0.0.1:5000"
+        );
+        if std::env::var_os("AWS_ENDPOINT_URL_STS").is_none() {
+            assert_eq!(
+                sts_endpoint(None, None, "eu-west-1"),
+                "https://sts.eu-west-1.amazonaws.com"
+            );
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! Acceptance tests of the provider block's AWS settings through the real Terraform CLI: static
+//! keys, `assume_role` against the local endpoint's STS, credential validation, and that no
+//! credential reaches the provider's log.
+//!
+//! [`Recorder`] sits between the provider and moto (which serves SageMaker and STS on one port)
+//! and records, for every request, the service and access key id of its SigV4 `Authorization`
+//! header, and the `AccessKeyId` of every AssumeRole answer. So the test sees which credentials
+//! actually signed each SageMaker call.
+
+mod support;
+
+use std::io::{BufReader, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use support::http::Message;
+use support::{terraform_binaries, LocalSageMaker, Workspace};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/sagemaker-pipeline";
+const BASE_KEY: &str = "AKIABASEKEYFORTESTS1";
+const BASE_SECRET: &str = "baseSecretNeverLogged0123456789abcdefXYZ";
+const BASE_TOKEN: &str = "baseSessionTokenNeverLogged9876543210";
+
+/// One request as the recorder saw it.
+#[derive(Clone, Debug)]
+struct Seen {
+    /// The credential scope's service: `sagemaker`, `sts`.
+    service: String,
+    /// `X-Amz-Target` without the prefix, or the query protocol's `Action`.
+    operation: String,
+    /// The access key id that signed it (`-` when unsigned).
+    key: String,
+    body: String,
+}
+
+#[derive(Default)]
+struct Record {
+    requests: Vec<Seen>,
+    /// AccessKeyId and SecretAccessKey of every AssumeRole answer.
+    assumed: Vec<(String, String)>,
+    /// AccessKeyId of every AssumeRoleWithWebIdentity answer.
+    web_assumed: Vec<String>,
+}
+
+struct Recorder {
+    url: String,
+    record: Arc<Mutex<Record>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Recorder {
+    fn start(upstream_port: u16) -> Recorder {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind the recorder");
+        let url = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
+        let record = Arc::new(Mutex::new(Record::default()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (record2, stop2) = (record.clone(), stop.clone());
+        thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stop2.load(Ordering::Relaxed) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let record = record2.clone();
+                thread::spawn(move || serve(conn, upstream_port, &record));
+            }
+        });
+        Recorder { url, record, stop }
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.record.lock().expect("record").requests.clone()
+    }
+
+    fn assumed(&self) -> Vec<(String, String)> {
+        self.record.lock().expect("record").assumed.clone()
+    }
+
+    fn web_assumed(&self) -> Vec<String> {
+        self.record.lock().expect("record").web_assumed.clone()
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
+    }
+}
+
+/// `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sts/aws4_request, ...` -> (AKID, sts)
+fn signer(authorization: Option<&str>) -> (String, String) {
+    let Some(cred) = authorization.and_then(|a| a.split("Credential=").nth(1)) else {
+        return ("-".into(), "?".into());
+    };
+    let parts: Vec<&str> = cred.split(',').next().unwrap_or_default().split('/').collect();
+    (
+        parts.first().copied().unwrap_or("-").to_string(),
+        parts.get(3).copied().unwrap_or("?").to_string(),
+    )
+}
+
+/// The text between `<tag>` and `</tag>`, first occurrence.
+fn xml(body: &str, tag: &str) -> Option<String> {
+    let start = body.find(&format!("<{tag}>"))? + tag.len() + 2;
+    let end = body[start..].find(&format!("</{tag}>"))? + start;
+    Some(body[start..end].trim().to_string())
+}
+
+fn form_value(body: &str, key: &str) -> Option<String> {
+    body.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == key).then(|| v.to_string())
+    })
+}
+
+fn serve(conn: TcpStream, upstream_port: u16, record: &Mutex<Record>) {
+    let Ok(read_half) = conn.try_clone() else { return };
+    let mut reader = BufReader::new(read_half);
+    let mut conn = conn;
+    while let Some(request) = Message::read(&mut reader) {
+        let (key, service) = signer(request.header("authorization"));
+        let body = String::from_utf8_lossy(&request.body).into_owned();
+        let operation = match request.header("x-amz-target") {
+            Some(t) => t.rsplit('.').next().unwrap_or(t).to_string(),
+            None => form_value(&body, "Action").unwrap_or_else(|| "?".into()),
+        };
+        let Some(answer) = forward(upstream_port, &request) else { return };
+        {
+            let mut r = record.lock().expect("record");
+            let text = String::from_utf8_lossy(&answer.body);
+            if operation == "AssumeRoleWithWebIdentity" {
+                r.web_assumed.extend(xml(&text, "AccessKeyId"));
+            }
+            if operation == "AssumeRole" {
+                if let (Some(k), Some(s)) =
+                    (xml(&text, "AccessKeyId"), xml(&text, "SecretAccessKey"))
+                {
+                    r.assumed.push((k, s));
+                }
+            }
+            r.requests.push(Seen { service, operation, key, body });
+        }
+        if conn.write_all(&answer.bytes("keep-alive")).is_err() {
+            return;
+        }
+    }
+    let _ = conn.shutdown(Shutdown::Both);
+}
+
+fn forward(upstream_port: u16, request: &Message) -> Option<Message> {
+    let mut upstream = TcpStream::connect(("127.0.0.1", upstream_port)).ok()?;
+    upstream.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
+    upstream.write_all(&request.bytes("close")).ok()?;
+    Message::read(&mut BufReader::new(upstream))
+}
+
+fn header() -> &'static str {
+    r#"
+terraform {
+  required_providers {
+    sagemaker = { source = "sagemaker-pipelines/sagemaker" }
+  }
+}
+"#
+}
+
+fn pipeline() -> String {
+    format!(
+        r#"
+resource "sagemaker_ml_pipeline" "p" {{
+  name     = "assumed"
+  role_arn = "{ROLE}"
+  steps    = [jsonencode({{ Name = "Stop", Type = "Fail", Arguments = {{ ErrorMessage = "x" }} }})]
+}}
+"#
+    )
+}
+
+fn assume_role_config(proxy: &str) -> String {
+    format!(
+        r#"{header}
+provider "sagemaker" {{
+  access_key = "{BASE_KEY}"
+  secret_key = "{BASE_SECRET}"
+  token      = "{BASE_TOKEN}"
+  endpoints {{
+    sagemaker = "{proxy}"
+    sts       = "{proxy}"
+  }}
+  assume_role {{
+    role_arn            = "arn:aws:iam::123456789012:role/deployer"
+    session_name        = "tf-acceptance"
+    external_id         = "ext-1234"
+    duration            = "15m"
+    tags                = {{ team = "ml" }}
+    transitive_tag_keys = ["team"]
+    source_identity     = "ci-runner"
+  }}
+}}
+{pipeline}"#,
+        header = header(),
+        pipeline = pipeline()
+    )
+}
+
+/// Issue 8: "with assume_role against the local STS, apply works and the assumed session is the
+/// one used". Every SageMaker request (and the credential check) is signed with a key that an
+/// AssumeRole answer handed out, never with the base key; AssumeRole itself is signed with the
+/// base key and carries the block's settings. The provider's log at TRACE holds none of the
+/// secrets (base secret, base token, the assumed secret).
+#[test]
+fn assume_role_session_signs_every_call_and_no_secret_is_logged() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let rec = Recorder::start(sm.port);
+        let mut ws = Workspace::new(&terraform, &sm);
+        let v = terraform.version.clone();
+        let log = ws.dir.join("provider.log");
+        ws.set_env("TF_LOG_PROVIDER", "TRACE");
+        ws.set_env("TF_LOG_PATH", &log);
+        ws.write("main.tf", &assume_role_config(&rec.url));
+        ws.init();
+        ws.apply();
+        assert!(sm.describe_pipeline("assumed").is_some(), "[{v}] the pipeline was created");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] no diff after apply");
+
+        let seen = rec.seen();
+        let assumed = rec.assumed();
+        assert!(!assumed.is_empty(), "[{v}] AssumeRole answered: {seen:?}");
+        let assumed_keys: Vec<&str> = assumed.iter().map(|(k, _)| k.as_str()).collect();
+        assert!(
+            assumed_keys.iter().all(|k| *k != BASE_KEY && *k != "test"),
+            "[{v}] {assumed_keys:?}"
+        );
+
+        let assume_calls: Vec<&Seen> =
+            seen.iter().filter(|s| s.operation == "AssumeRole").collect();
+        for call in &assume_calls {
+            assert_eq!(call.key, BASE_KEY, "[{v}] AssumeRole is signed with the base credentials");
+            for (k, want) in [
+                ("RoleArn", "arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdeployer"),
+                ("RoleSessionName", "tf-acceptance"),
+                ("ExternalId", "ext-1234"),
+                ("DurationSeconds", "900"),
+                ("SourceIdentity", "ci-runner"),
+                ("Tags.member.1.Key", "team"),
+                ("Tags.member.1.Value", "ml"),
+                ("TransitiveTagKeys.member.1", "team"),
+            ] {
+                assert_eq!(
+                    form_value(&call.body, k).as_deref(),
+                    Some(want),
+                    "[{v}] {k} in {}",
+                    call.body
+                );
+            }
+        }
+
+        let sagemaker: Vec<&Seen> = seen.iter().filter(|s| s.service == "sagemaker").collect();
+        assert!(
+            sagemaker.iter().any(|s| s.operation == "CreatePipeline"),
+            "[{v}] CreatePipeline went through the recorder: {seen:?}"
+        );
+        for s in &sagemaker {
+            assert!(
+                assumed_keys.contains(&s.key.as_str()),
+                "[{v}] {} was signed with {}, not an assumed session's key {assumed_keys:?}",
+                s.operation,
+                s.key
+            );
+        }
+        let checks: Vec<&Seen> =
+            seen.iter().filter(|s| s.operation == "GetCallerIdentity").collect();
+        assert!(!checks.is_empty(), "[{v}] the credentials were validated: {seen:?}");
+        for c in &checks {
+            assert!(assumed_keys.contains(&c.key.as_str()), "[{v}] validated the assumed session");
+        }
+
+        ws.destroy();
+        assert!(sm.describe_pipeline("assumed").is_none(), "[{v}] destroyed");
+
+        let text = std::fs::read_to_string(&log).expect("the provider log");
+        assert!(
+            text.contains("@module=sagemaker") && text.contains("AWS call"),
+            "[{v}] the log captured the provider's calls: {}",
+            &text[..text.len().min(2000)]
+        );
+        let mut secrets = vec![BASE_SECRET.to_string(), BASE_TOKEN.to_string()];
+        secrets.extend(rec.assumed().into_iter().map(|(_, secret)| secret));
+        for secret in secrets {
+            assert!(!text.contains(&secret), "[{v}] a secret reached the provider log");
+        }
+    }
+}
+
+/// By default the provider checks its credentials with STS when configured: an unreachable STS
+/// endpoint stops the plan with a diagnostic that names GetCallerIdentity, the endpoint and the
+/// way out; with `skip_credentials_validation = true` the same plan works.
+#[test]
+fn credentials_are_validated_at_configure_unless_skipped() {
+    let sm = LocalSageMaker::start();
+    let closed = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let dead = format!("http://{}", closed.local_addr().expect("addr"));
+    drop(closed);
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let ws = Workspace::new(&terraform, &sm);
+        let v = &terraform.version;
+        let config = |skip: bool| {
+            format!(
+                "{}\nprovider \"sagemaker\" {{\n  max_retries = 1\n  skip_credentials_validation = {skip}\n  endpoints {{ sts = \"{dead}\" }}\n}}\n{}",
+                header(),
+                pipeline()
+            )
+        };
+        ws.write("main.tf", &config(false));
+        ws.init();
+        let err = ws.tf_err(&["plan", "-no-color", "-input=false"]);
+        let flat = err
+            .split_whitespace()
+            .filter(|w| !matches!(*w, "│" | "╷" | "╵"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            flat.contains("The provider's AWS credentials could not be validated")
+                && flat.contains("GetCallerIdentity failed")
+                && flat.contains(&dead)
+                && flat.contains("skip_credentials_validation = true"),
+            "[{v}] {flat}"
+        );
+        ws.write("main.tf", &config(true));
+        assert_eq!(ws.plan_exit_code(), 2, "[{v}] with the check skipped, the plan works");
+    }
+}
+
+const WEB_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.webIdentityTokenNeverLogged.c2lnbmF0dXJl";
+
+/// `assume_role_with_web_identity` gives the base session (AssumeRoleWithWebIdentity, unsigned,
+/// with the token), and `assume_role` is assumed with it: AssumeRole is signed with the web
+/// identity session's key, every SageMaker call with the assumed role's. The token is not logged.
+#[test]
+fn web_identity_session_is_the_base_of_assume_role() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let rec = Recorder::start(sm.port);
+        let mut ws = Workspace::new(&terraform, &sm);
+        let v = terraform.version.clone();
+        let log = ws.dir.join("provider.log");
+        ws.set_env("TF_LOG_PROVIDER", "TRACE");
+        ws.set_env("TF_LOG_PATH", &log);
+        ws.write(
+            "main.tf",
+            &format!(
+                r#"{header}
+provider "sagemaker" {{
+  endpoints {{
+    sagemaker = "{proxy}"
+    sts       = "{proxy}"
+  }}
+  assume_role_with_web_identity {{
+    role_arn           = "arn:aws:iam::123456789012:role/ci"
+    session_name       = "ci-job"
+    web_identity_token = "{WEB_TOKEN}"
+  }}
+  assume_role {{
+    role_arn = "arn:aws:iam::123456789012:role/deployer"
+  }}
+}}
+{pipeline}"#,
+                header = header(),
+                proxy = rec.url,
+                pipeline = pipeline()
+            ),
+        );
+        ws.init();
+        ws.apply();
+        assert!(sm.describe_pipeline("assumed").is_some(), "[{v}] created");
+
+        let seen = rec.seen();
+        let web_keys = rec.web_assumed();
+        let role_keys: Vec<String> = rec.assumed().into_iter().map(|(k, _)| k).collect();
+        assert!(!web_keys.is_empty() && !role_keys.is_empty(), "[{v}] {seen:?}");
+        for s in seen.iter().filter(|s| s.operation == "AssumeRoleWithWebIdentity") {
+            assert_eq!(s.key, "-", "[{v}] AssumeRoleWithWebIdentity is unsigned");
+            assert_eq!(form_value(&s.body, "WebIdentityToken").as_deref(), Some(WEB_TOKEN));
+            assert_eq!(form_value(&s.body, "RoleSessionName").as_deref(), Some("ci-job"));
+        }
+        for s in seen.iter().filter(|s| s.operation == "AssumeRole") {
+            assert!(web_keys.contains(&s.key), "[{v}] AssumeRole signed with {}", s.key);
+        }
+        let sagemaker: Vec<&Seen> = seen.iter().filter(|s| s.service == "sagemaker").collect();
+        assert!(!sagemaker.is_empty(), "[{v}]");
+        for s in sagemaker {
+            assert!(role_keys.contains(&s.key), "[{v}] {} signed with {}", s.operation, s.key);
+        }
+        ws.destroy();
+        let text = std::fs::read_to_string(&log).expect("the provider log");
+        assert!(text.contains("AWS call"), "[{v}] the log captured the provider's calls");
+        assert!(!text.contains("webIdentityTokenNeverLogged"), "[{v}] the token reached the log");
+    }
+}
+
+/// `http_proxy` carries the calls to an `http://` endpoint (SageMaker and the STS check: both go
+/// through the recorder, acting as the proxy, while the endpoints name moto itself), and
+/// `no_proxy` exempts the endpoint's host again.
+#[test]
+fn http_proxy_carries_the_calls_unless_no_proxy_names_the_host() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let rec = Recorder::start(sm.port);
+        let ws = Workspace::new(&terraform, &sm);
+        let v = &terraform.version;
+        let config = |no_proxy: &str| {
+            format!(
+                "{}\nprovider \"sagemaker\" {{\n  http_proxy = \"{}\"\n  {no_proxy}\n  endpoints {{\n    sagemaker = \"{}\"\n    sts       = \"{}\"\n  }}\n}}\n{}",
+                header(),
+                rec.url,
+                sm.url,
+                sm.url,
+                pipeline()
+            )
+        };
+        ws.write("main.tf", &config(""));
+        ws.init();
+        ws.apply();
+        let seen = rec.seen();
+        assert!(
+            seen.iter().any(|s| s.operation == "CreatePipeline")
+                && seen.iter().any(|s| s.operation == "GetCallerIdentity"),
+            "[{v}] the calls went through the proxy: {seen:?}"
+        );
+        let before = rec.seen().len();
+        ws.write("main.tf", &config("no_proxy = \"127.0.0.1,localhost\""));
+        ws.destroy();
+        assert!(sm.describe_pipeline("assumed").is_none(), "[{v}] destroyed");
+        assert_eq!(rec.seen().len(), before, "[{v}] no_proxy: nothing went through the proxy");
+    }
+}
