@@ -172,7 +172,23 @@ impl Parser<'_> {
     /// Parses a string starting at the opening quote.
     fn string(&mut self) -> Result<String, CodecError> {
         self.pos += 1;
-        let mut out = Vec::new();
+        // The common string has no escape: copy it in one piece. The run ends at the first
+        // quote, backslash or control character; everything before it is plain text.
+        let start = self.pos;
+        let run = self.s[start..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+        let Some(run) = run else {
+            self.pos = self.s.len();
+            return Err(self.err("unterminated string"));
+        };
+        self.pos += run;
+        if self.s[self.pos] == b'"' {
+            self.pos += 1;
+            // The input is UTF-8 and the run ends before an ASCII byte: a whole-character slice.
+            return std::str::from_utf8(&self.s[start..start + run])
+                .map(str::to_owned)
+                .map_err(|_| self.err("invalid UTF-8 in string"));
+        }
+        let mut out = self.s[start..self.pos].to_vec();
         loop {
             let Some(&b) = self.s.get(self.pos) else {
                 return Err(self.err("unterminated string"));
