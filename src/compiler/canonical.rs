@@ -97,18 +97,19 @@ fn write_str(s: &str, out: &mut String) {
     out.reserve(s.len() + 2);
     out.push('"');
     // Copy runs that need no escaping in one go; only the rare special characters are written
-    // one by one. Every character that needs escaping starts with a byte `needs_escape` flags
+    // one by one. Every character that needs escaping starts with a byte `NEEDS_ESCAPE` flags
     // (U+2028 and U+2029 with their lead byte 0xE2, checked in full below), so the scan looks
     // at bytes, not characters.
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if !needs_escape(b) {
-            i += 1;
-            continue;
+    loop {
+        // Skip to the next flagged byte (a table lookup per byte).
+        match bytes[i..].iter().position(|&b| NEEDS_ESCAPE[b as usize]) {
+            Some(n) => i += n,
+            None => break,
         }
+        let b = bytes[i];
         let escaped: &str = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -145,11 +146,23 @@ fn write_str(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// Whether byte `b` may start a character [`write_str`] escapes: `"`, a backslash, a control
+/// The bytes that may start a character [`write_str`] escapes: `"`, a backslash, a control
 /// character, `<`, `>`, `&`, or 0xE2 (the lead byte of U+2028 and U+2029, among others).
-fn needs_escape(b: u8) -> bool {
-    b < 0x20 || matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xE2)
-}
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0xE2] = true;
+    t
+};
 
 /// Rewrites a JSON number literal as its shortest exact plain decimal: `1.0` -> `1`,
 /// `1.50` -> `1.5`, `1e3` -> `1000`, `-0` -> `0`, `2.5E-3` -> `0.0025`.

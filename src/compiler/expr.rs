@@ -822,8 +822,7 @@ fn scan(
         Json::Array(items) => {
             for (i, x) in items.iter().enumerate() {
                 let len = path.len();
-                use std::fmt::Write;
-                let _ = write!(path, "[{i}]");
+                push_index(path, i);
                 scan(x, path, refs, bad);
                 path.truncate(len);
             }
@@ -885,6 +884,24 @@ fn scan(
         }
         _ => {}
     }
+}
+
+/// Appends `[i]` to `path` without the formatting machinery (`scan` does it for every array
+/// element of a definition).
+fn push_index(path: &mut String, i: usize) {
+    let mut digits = [0u8; 20];
+    let (mut n, mut k) = (i, digits.len());
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    path.push_str(std::str::from_utf8(&digits[k..]).unwrap_or_default());
+    path.push(']');
 }
 
 /// The inverse of [`compile_string`] for what it can produce: a string, a `Get`/`Std:JsonGet`
@@ -1385,6 +1402,15 @@ mod tests {
         assert_eq!(found, vec![(step("E", "PropertyFiles.R"), "h".into())]);
         let bad: Vec<String> = malformed_expressions(&v).into_iter().map(|(w, _)| w).collect();
         assert_eq!(bad, vec!["a", "b", "c", "d.Std:JsonGet.PropertyFile", "e", "f"]);
+    }
+
+    #[test]
+    fn push_index_writes_decimal_positions() {
+        for i in [0, 7, 10, 99, 1234, usize::MAX] {
+            let mut p = String::from("Steps");
+            push_index(&mut p, i);
+            assert_eq!(p, format!("Steps[{i}]"));
+        }
     }
 
     #[test]

@@ -55,17 +55,32 @@ fn from_tree(j: Json, ty: &Type) -> Result<Value, CodecError> {
                 .map(|(i, (x, t))| from_tree(x, t).map_err(|e| e.in_index(i)));
             Value::Tuple(elems.collect::<Result<_, _>>()?)
         }
-        (Type::Map(t), Json::Object(members)) => {
-            Value::Map(entries(members, false, |_| Some(&**t))?)
-        }
+        (Type::Map(t), Json::Object(members)) => Value::Map(entries(members, t)?),
         (Type::Object(attrs), Json::Object(members)) => {
-            let mut m = entries(members, true, |k| attrs.get(k))?;
-            for name in attrs.keys() {
-                if !m.contains_key(name) {
-                    m.insert(name.clone(), Value::Null);
+            // Checked in document order (the first problem is the one reported), then merged
+            // with the attributes in their sorted order, the missing ones null: the map is
+            // built from a sorted sequence in one go instead of by one search per insert.
+            let mut given: Vec<(String, Value)> = Vec::with_capacity(members.len());
+            for (k, x) in members {
+                let t = attrs
+                    .get(&k)
+                    .ok_or_else(|| CodecError::new(format!("unsupported attribute {k:?}")))?;
+                let v = from_tree(x, t).map_err(|e| e.in_attr(&k))?;
+                if given.iter().any(|(g, _)| *g == k) {
+                    return Err(CodecError::new(format!("duplicate key {k:?}")));
                 }
+                given.push((k, v));
             }
-            Value::Object(m)
+            given.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut given = given.into_iter().peekable();
+            let all: Vec<(String, Value)> = attrs
+                .keys()
+                .map(|name| match given.next_if(|(k, _)| k == name) {
+                    Some(member) => member,
+                    None => (name.clone(), Value::Null),
+                })
+                .collect();
+            Value::Object(all.into_iter().collect())
         }
         (Type::Dynamic, Json::Object(members)) => {
             let (mut value, mut t) = (None, None);
@@ -90,17 +105,11 @@ fn from_tree(j: Json, ty: &Type) -> Result<Value, CodecError> {
     })
 }
 
-fn entries<'t>(
-    members: Vec<(String, Json)>,
-    is_object: bool,
-    value_type: impl Fn(&str) -> Option<&'t Type>,
-) -> Result<BTreeMap<String, Value>, CodecError> {
+/// The entries of a map whose values are of type `t`.
+fn entries(members: Vec<(String, Json)>, t: &Type) -> Result<BTreeMap<String, Value>, CodecError> {
     let mut m = BTreeMap::new();
     for (k, x) in members {
-        let t = value_type(&k)
-            .ok_or_else(|| CodecError::new(format!("unsupported attribute {k:?}")))?;
-        let v =
-            from_tree(x, t).map_err(|e| if is_object { e.in_attr(&k) } else { e.in_key(&k) })?;
+        let v = from_tree(x, t).map_err(|e| e.in_key(&k))?;
         match m.entry(k) {
             Entry::Occupied(o) => {
                 return Err(CodecError::new(format!("duplicate key {:?}", o.key())))

@@ -36,7 +36,7 @@ impl Json {
 pub(crate) fn parse(text: &[u8]) -> Result<Json, CodecError> {
     let text = std::str::from_utf8(text)
         .map_err(|e| CodecError::new(format!("invalid JSON: not UTF-8 ({e})")))?;
-    let mut p = Parser { s: text.as_bytes(), pos: 0 };
+    let mut p = Parser { text, s: text.as_bytes(), pos: 0 };
     let v = p.value(0)?;
     p.ws();
     if p.pos != p.s.len() {
@@ -46,6 +46,8 @@ pub(crate) fn parse(text: &[u8]) -> Result<Json, CodecError> {
 }
 
 struct Parser<'a> {
+    /// The document, and the same as bytes.
+    text: &'a str,
     s: &'a [u8],
     pos: usize,
 }
@@ -183,10 +185,12 @@ impl Parser<'_> {
         self.pos += run;
         if self.s[self.pos] == b'"' {
             self.pos += 1;
-            // The input is UTF-8 and the run ends before an ASCII byte: a whole-character slice.
-            return std::str::from_utf8(&self.s[start..start + run])
+            // The run starts after and ends before an ASCII byte: whole characters.
+            return self
+                .text
+                .get(start..start + run)
                 .map(str::to_owned)
-                .map_err(|_| self.err("invalid UTF-8 in string"));
+                .ok_or_else(|| self.err("invalid UTF-8 in string"));
         }
         let mut out = self.s[start..self.pos].to_vec();
         loop {

@@ -97,8 +97,9 @@ impl Ctx {
 
     /// A string attribute that may hold `{{ }}` references; `None` when null.
     pub fn string(&mut self, obj: &Value, attr: &str, path: &AttrPath) -> Option<Json> {
-        let s = model::string(obj, attr).value()?;
-        self.compile_lazy(&s, || path.clone().attr(attr))
+        // Borrowed, not `model::string`: the compiled value makes the one copy.
+        let s = obj.get(attr).and_then(Value::as_str)?;
+        self.compile_lazy(s, || path.clone().attr(attr))
     }
 
     pub fn compile_str(&mut self, s: &str, path: AttrPath) -> Option<Json> {
@@ -253,9 +254,9 @@ impl Ctx {
     /// `s3://bucket/key`, a reference, or text starting with `s3://` around references, e.g.
     /// `s3://acme/{{ Execution.PipelineExecutionId }}/model`. `None` when null or invalid.
     pub fn s3_uri(&mut self, obj: &Value, attr: &str, path: &AttrPath) -> Option<Json> {
-        let s = model::string(obj, attr).value()?;
+        let s = obj.get(attr).and_then(Value::as_str)?;
         // Parsed once for both the location check and the compilation.
-        let segments = match expr::parse_template(&s) {
+        let segments = match expr::parse_template(s) {
             Ok(segments) => segments,
             Err(e) => {
                 self.local_error(path.clone().attr(attr), "Invalid {{ }} reference", e.to_string());
@@ -265,7 +266,7 @@ impl Ctx {
         if let Err(why) = check_s3_segments(&segments) {
             self.local_error(
                 path.clone().attr(attr),
-                format!("Invalid S3 URI {}", expr::shown(&s)),
+                format!("Invalid S3 URI {}", expr::shown(s)),
                 why,
             );
             return None;
