@@ -103,12 +103,9 @@ fn write_str(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
-    loop {
-        // Skip to the next flagged byte (a table lookup per byte).
-        match bytes[i..].iter().position(|&b| NEEDS_ESCAPE[b as usize]) {
-            Some(n) => i += n,
-            None => break,
-        }
+    // Skip to the next flagged byte (a table lookup per byte).
+    while let Some(n) = bytes[i..].iter().position(|&b| NEEDS_ESCAPE[b as usize]) {
+        i += n;
         let b = bytes[i];
         let escaped: &str = match b {
             b'"' => "\\\"",
