@@ -94,36 +94,72 @@ fn write_number(n: &serde_json::Number, out: &mut String) {
 }
 
 fn write_str(s: &str, out: &mut String) {
+    out.reserve(s.len() + 2);
     out.push('"');
     // Copy runs that need no escaping in one go; only the rare special characters are written
-    // one by one.
+    // one by one. Every character that needs escaping starts with a byte `NEEDS_ESCAPE` flags
+    // (U+2028 and U+2029 with their lead byte 0xE2, checked in full below), so the scan looks
+    // at bytes, not characters.
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let escaped: Option<&str> = match c {
-            '"' => Some("\\\""),
-            '\\' => Some("\\\\"),
-            '\n' => Some("\\n"),
-            '\r' => Some("\\r"),
-            '\t' => Some("\\t"),
-            _ => None,
-        };
-        let needs_hex = matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') || (c as u32) < 0x20;
-        if escaped.is_none() && !needs_hex {
-            continue;
-        }
-        out.push_str(&s[start..i]);
-        match escaped {
-            Some(e) => out.push_str(e),
-            None => {
+    let mut i = 0;
+    // Skip to the next flagged byte (a table lookup per byte).
+    while let Some(n) = bytes[i..].iter().position(|&b| NEEDS_ESCAPE[b as usize]) {
+        i += n;
+        let b = bytes[i];
+        let escaped: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            0xE2 => match &bytes[i..] {
+                [_, 0x80, 0xA8, ..] => "\\u2028",
+                [_, 0x80, 0xA9, ..] => "\\u2029",
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            },
+            _ => {
+                // The other control characters (below 0x20).
+                out.push_str(&s[start..i]);
                 use std::fmt::Write;
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                let _ = write!(out, "\\u{:04x}", b);
+                i += 1;
+                start = i;
+                continue;
             }
-        }
-        start = i + c.len_utf8();
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(escaped);
+        i += if b == 0xE2 { 3 } else { 1 };
+        start = i;
     }
     out.push_str(&s[start..]);
     out.push('"');
 }
+
+/// The bytes that may start a character [`write_str`] escapes: `"`, a backslash, a control
+/// character, `<`, `>`, `&`, or 0xE2 (the lead byte of U+2028 and U+2029, among others).
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0xE2] = true;
+    t
+};
 
 /// Rewrites a JSON number literal as its shortest exact plain decimal: `1.0` -> `1`,
 /// `1.50` -> `1.5`, `1e3` -> `1000`, `-0` -> `0`, `2.5E-3` -> `0.0025`.
@@ -197,6 +233,44 @@ mod tests {
             ("1e-9223372036854775809", "1e-9223372036854775809"),
         ] {
             assert_eq!(canonical_number(input), want, "{input}");
+        }
+    }
+
+    /// The byte scan escapes exactly what the character-by-character definition does: other
+    /// characters with lead byte 0xE2 (`€`, `—`, U+2027, U+202A) stay as they are.
+    #[test]
+    fn strings_escape_exactly_the_special_characters() {
+        let reference = |s: &str| {
+            let mut out = String::from('"');
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                        out.push_str(&format!("\\u{:04x}", c as u32))
+                    }
+                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        };
+        for s in [
+            "",
+            "plain s3://bucket/key",
+            "a\"b\\c\nd\re\tf\u{1}g\u{1f}h\u{7f}",
+            "<a href=\"x\">&amp;</a>",
+            "\u{2028}\u{2029}\u{2027}\u{202a}€—é😀",
+            "end\u{2029}",
+            "\u{e2}",
+        ] {
+            let mut out = String::new();
+            write_str(s, &mut out);
+            assert_eq!(out, reference(s), "{s:?}");
         }
     }
 

@@ -330,9 +330,60 @@ fn check_required(f: &Found, types: StepTypes, diags: &mut Diagnostics) {
     }
 }
 
+/// The references in each step's own fields (see `own_references`), for every step found
+/// anywhere in the definition, in the order `collect` finds them. [`validate`] and
+/// [`check_types`] both need them; [`validate_with`] and [`check_types_with`] share one walk.
+pub struct StepReferences(Vec<Vec<(Reference, String)>>);
+
+impl StepReferences {
+    pub fn of(steps: &[Json]) -> StepReferences {
+        let mut found = Vec::new();
+        for (i, s) in steps.iter().enumerate() {
+            collect(s, i, None, &mut found);
+        }
+        StepReferences(
+            found
+                .iter()
+                .map(|f| {
+                    let mut refs = Vec::new();
+                    own_references(f.step, &mut refs);
+                    refs
+                })
+                .collect(),
+        )
+    }
+}
+
+/// How a step is named in messages: `step "Train"`, or `step "Train" (in condition "Check")`
+/// for a branch step. Formatted only when a message needs it.
+struct StepLabel<'a> {
+    name: &'a str,
+    parent: Option<&'a str>,
+}
+
+impl std::fmt::Display for StepLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.parent {
+            Some(cond) => write!(f, "step {:?} (in condition {cond:?})", self.name),
+            None => write!(f, "step {:?}", self.name),
+        }
+    }
+}
+
 /// Validates the whole DAG. `parameters` are the declared parameter names.
 pub fn validate(
     steps: &[Json],
+    parameters: &BTreeSet<String>,
+    types: StepTypes,
+    diags: &mut Diagnostics,
+) {
+    validate_with(steps, &StepReferences::of(steps), parameters, types, diags)
+}
+
+/// [`validate`] with the steps' references already collected (`refs` must be of `steps`).
+pub fn validate_with(
+    steps: &[Json],
+    refs: &StepReferences,
     parameters: &BTreeSet<String>,
     types: StepTypes,
     diags: &mut Diagnostics,
@@ -367,14 +418,10 @@ pub fn validate(
 
     // References and explicit dependencies.
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for f in &found {
+    for (f, refs) in found.iter().zip(&refs.0) {
         let me = name_of(f.step).to_string();
         let at = steps_path(f.top);
-        let ctx = if f.parent.is_some() {
-            format!("step {me:?} (in condition {:?})", f.parent.as_deref().unwrap_or(""))
-        } else {
-            format!("step {me:?}")
-        };
+        let ctx = StepLabel { name: &me, parent: f.parent.as_deref() };
         if let Some(deps) = f.step.get("DependsOn").and_then(Json::as_array) {
             for d in deps.iter().filter_map(Json::as_str) {
                 match by_name.get(d) {
@@ -395,8 +442,6 @@ pub fn validate(
             }
         }
         // Only this step's own arguments: nested branch steps are checked as steps themselves.
-        let mut refs = Vec::new();
-        own_references(f.step, &mut refs);
         if type_of(f.step) == "Condition" {
             for child in branches(f.step) {
                 edges.entry(name_of(child).to_string()).or_default().insert(me.clone());
@@ -404,7 +449,7 @@ pub fn validate(
         }
         for (r, field) in refs {
             check_reference(
-                &r, &field, &ctx, &at, &me, &by_name, parameters, types, &mut edges, diags,
+                r, field, &ctx, &at, &me, &by_name, parameters, types, &mut edges, diags,
             );
         }
     }
@@ -421,7 +466,7 @@ pub fn validate(
 fn check_reference(
     r: &Reference,
     field: &str,
-    ctx: &str,
+    ctx: &StepLabel,
     at: &AttrPath,
     me: &str,
     by_name: &BTreeMap<&str, &Found>,
@@ -676,6 +721,17 @@ pub fn check_types(
     step_types: StepTypes,
     diags: &mut Diagnostics,
 ) {
+    check_types_with(steps, &StepReferences::of(steps), param_types, step_types, diags)
+}
+
+/// [`check_types`] with the steps' references already collected (`refs` must be of `steps`).
+pub fn check_types_with(
+    steps: &[Json],
+    refs: &StepReferences,
+    param_types: &BTreeMap<String, String>,
+    step_types: StepTypes,
+    diags: &mut Diagnostics,
+) {
     let mut found = Vec::new();
     for (i, s) in steps.iter().enumerate() {
         collect(s, i, None, &mut found);
@@ -690,11 +746,9 @@ pub fn check_types(
             }
         }
     }
-    for f in &found {
+    for (f, refs) in found.iter().zip(&refs.0) {
         let me = name_of(f.step);
-        let mut refs = Vec::new();
-        own_references(f.step, &mut refs);
-        for (r, field) in &refs {
+        for (r, field) in refs {
             let Some(key) = field.rsplit('.').next() else { continue };
             // User-named keys of string maps are not API fields.
             if string_maps(type_of(f.step), step_types)

@@ -113,13 +113,16 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
         }
         dag::apply_defaults(&mut steps, d, types);
     }
-    dag::validate(&steps, &declared, types, &mut diags);
+    // One walk for the references both whole-DAG checks read.
+    let refs = dag::StepReferences::of(&steps);
+    dag::validate_with(&steps, &refs, &declared, types, &mut diags);
     let param_types: BTreeMap<String, String> = input
         .parameters
         .iter()
         .map(|p| (p.name.clone(), p.type_name.clone().unwrap_or_else(|| "String".into())))
         .collect();
-    dag::check_types(&steps, &param_types, types, &mut diags);
+    dag::check_types_with(&steps, &refs, &param_types, types, &mut diags);
+    drop(refs);
     // Built by moving the steps in: `json!` would deep-copy every step.
     let mut top = serde_json::Map::new();
     top.insert("Version".into(), Json::String(DEFINITION_VERSION.into()));

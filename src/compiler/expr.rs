@@ -290,8 +290,25 @@ pub fn parse_get(get: &str) -> Result<Reference, ExprError> {
     parse_ref(get, false).map_err(ExprError::new)
 }
 
+/// A reference as the user wrote it, for messages: `{{ body }}` in a template, the quoted
+/// string in a `Get`. Formatted only when a message needs it.
+struct Written<'a> {
+    body: &'a str,
+    template: bool,
+}
+
+impl fmt::Display for Written<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.template {
+            write!(f, "{{{{ {} }}}}", self.body)
+        } else {
+            write!(f, "{:?}", self.body)
+        }
+    }
+}
+
 fn parse_ref(body: &str, template: bool) -> Result<Reference, String> {
-    let shown = if template { format!("{{{{ {body} }}}}") } else { format!("{body:?}") };
+    let shown = Written { body, template };
     if body.is_empty() {
         return Err(format!(
             "empty reference `{{{{ }}}}`: write a reference such as {{{{ Parameters.InputData }}}}, or {ESCAPE_HINT}"
@@ -381,7 +398,7 @@ fn parse_ref(body: &str, template: bool) -> Result<Reference, String> {
     }
 }
 
-fn parse_property_file(shown: &str, step: &str, rest: &str) -> Result<Reference, String> {
+fn parse_property_file(shown: &Written, step: &str, rest: &str) -> Result<Reference, String> {
     let (file, json_path) = rest.split_once('.').unwrap_or((rest, ""));
     if file.is_empty() {
         return Err(format!(
@@ -541,13 +558,11 @@ pub fn parse_template(s: &str) -> Result<Vec<Segment>, ExprError> {
             i = body_start + len + 2;
             continue;
         }
-        match s[i..].chars().next() {
-            Some(c) => {
-                text.push(c);
-                i += c.len_utf8();
-            }
-            None => break,
-        }
+        // Plain text up to the next backslash or `{` (both ASCII, so a character boundary).
+        let run =
+            b[i + 1..].iter().position(|&c| c == b'\\' || c == b'{').map_or(b.len(), |n| i + 1 + n);
+        text.push_str(&s[i..run]);
+        i = run;
     }
     if !text.is_empty() {
         segments.push(Segment::Text(text));
@@ -575,21 +590,33 @@ pub fn compile_string(s: &str) -> Result<Json, ExprError> {
     if !s.contains("{{") {
         return Ok(Json::String(s.to_string()));
     }
-    let segments = parse_template(s)?;
-    Ok(match segments.as_slice() {
+    Ok(compile_segments(parse_template(s)?))
+}
+
+/// [`compile_string`] of a string already split by [`parse_template`].
+pub fn compile_segments(mut segments: Vec<Segment>) -> Json {
+    match segments.as_mut_slice() {
         [] => Json::String(String::new()),
-        [Segment::Text(t)] => Json::String(t.clone()),
+        [Segment::Text(t)] => Json::String(std::mem::take(t)),
         [Segment::Ref(r)] => r.to_json(),
-        many => json!({
-            "Std:Join": {
-                "On": "",
-                "Values": many.iter().map(|seg| match seg {
-                    Segment::Text(t) => Json::String(t.clone()),
+        _ => {
+            // `{"Std:Join": {"On": "", "Values": [...]}}`, the values moved in (`json!` would
+            // copy them).
+            let values = segments
+                .into_iter()
+                .map(|seg| match seg {
+                    Segment::Text(t) => Json::String(t),
                     Segment::Ref(r) => r.to_json(),
-                }).collect::<Vec<_>>(),
-            }
-        }),
-    })
+                })
+                .collect();
+            let mut join = serde_json::Map::new();
+            join.insert("On".into(), Json::String(String::new()));
+            join.insert("Values".into(), Json::Array(values));
+            let mut expr = serde_json::Map::new();
+            expr.insert("Std:Join".into(), Json::Object(join));
+            Json::Object(expr)
+        }
+    }
 }
 
 /// The JSON type a string attribute stands for.
@@ -795,8 +822,7 @@ fn scan(
         Json::Array(items) => {
             for (i, x) in items.iter().enumerate() {
                 let len = path.len();
-                use std::fmt::Write;
-                let _ = write!(path, "[{i}]");
+                push_index(path, i);
                 scan(x, path, refs, bad);
                 path.truncate(len);
             }
@@ -858,6 +884,24 @@ fn scan(
         }
         _ => {}
     }
+}
+
+/// Appends `[i]` to `path` without the formatting machinery (`scan` does it for every array
+/// element of a definition).
+fn push_index(path: &mut String, i: usize) {
+    let mut digits = [0u8; 20];
+    let (mut n, mut k) = (i, digits.len());
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    path.push_str(std::str::from_utf8(&digits[k..]).unwrap_or_default());
+    path.push(']');
 }
 
 /// The inverse of [`compile_string`] for what it can produce: a string, a `Get`/`Std:JsonGet`
@@ -1358,6 +1402,15 @@ mod tests {
         assert_eq!(found, vec![(step("E", "PropertyFiles.R"), "h".into())]);
         let bad: Vec<String> = malformed_expressions(&v).into_iter().map(|(w, _)| w).collect();
         assert_eq!(bad, vec!["a", "b", "c", "d.Std:JsonGet.PropertyFile", "e", "f"]);
+    }
+
+    #[test]
+    fn push_index_writes_decimal_positions() {
+        for i in [0, 7, 10, 99, 1234, usize::MAX] {
+            let mut p = String::from("Steps");
+            push_index(&mut p, i);
+            assert_eq!(p, format!("Steps[{i}]"));
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Depends on: `jsontext` (strict hand-written JSON reader), `value`, `types`, `number`, `error`.
 //! Must NOT: represent unknowns (JSON cannot carry them) or lose number precision.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use super::error::CodecError;
@@ -15,23 +16,27 @@ use super::value::Value;
 /// null, unknown attributes are an error, and primitives convert leniently (`"5"` for a number,
 /// `true` for a string, `"false"` for a bool) as stored states may hold them.
 pub fn decode_json(text: &[u8], ty: &Type) -> Result<Value, CodecError> {
-    from_tree(&jsontext::parse(text)?, ty)
+    from_tree(jsontext::parse(text)?, ty)
 }
 
-fn from_tree(j: &Json, ty: &Type) -> Result<Value, CodecError> {
-    let items = |xs: &[Json], t: &Type| -> Result<Vec<Value>, CodecError> {
-        xs.iter().enumerate().map(|(i, x)| from_tree(x, t).map_err(|e| e.in_index(i))).collect()
+/// Consumes the parsed tree, so strings move into the value instead of being copied.
+fn from_tree(j: Json, ty: &Type) -> Result<Value, CodecError> {
+    let items = |xs: Vec<Json>, t: &Type| -> Result<Vec<Value>, CodecError> {
+        xs.into_iter()
+            .enumerate()
+            .map(|(i, x)| from_tree(x, t).map_err(|e| e.in_index(i)))
+            .collect()
     };
     let number = |text: &str| {
         Number::parse(text).ok_or_else(|| CodecError::new(format!("invalid number {text:?}")))
     };
     Ok(match (ty, j) {
         (_, Json::Null) => Value::Null,
-        (Type::String, Json::String(s)) => Value::String(s.clone()),
-        (Type::String, Json::Number(text)) => Value::String(number(text)?.to_string()),
+        (Type::String, Json::String(s)) => Value::String(s),
+        (Type::String, Json::Number(text)) => Value::String(number(&text)?.to_string()),
         (Type::String, Json::Bool(b)) => Value::String(b.to_string()),
-        (Type::Number, Json::Number(text) | Json::String(text)) => Value::Number(number(text)?),
-        (Type::Bool, Json::Bool(b)) => Value::Bool(*b),
+        (Type::Number, Json::Number(text) | Json::String(text)) => Value::Number(number(&text)?),
+        (Type::Bool, Json::Bool(b)) => Value::Bool(b),
         (Type::Bool, Json::String(s)) if s == "true" || s == "false" => Value::Bool(s == "true"),
         (Type::List(t), Json::Array(xs)) => Value::List(items(xs, t)?),
         (Type::Set(t), Json::Array(xs)) => Value::Set(items(xs, t)?),
@@ -44,28 +49,45 @@ fn from_tree(j: &Json, ty: &Type) -> Result<Value, CodecError> {
                 )));
             }
             let elems = xs
-                .iter()
+                .into_iter()
                 .zip(ts)
                 .enumerate()
                 .map(|(i, (x, t))| from_tree(x, t).map_err(|e| e.in_index(i)));
             Value::Tuple(elems.collect::<Result<_, _>>()?)
         }
-        (Type::Map(t), Json::Object(members)) => {
-            Value::Map(entries(members, false, |_| Some(&**t))?)
-        }
+        (Type::Map(t), Json::Object(members)) => Value::Map(entries(members, t)?),
         (Type::Object(attrs), Json::Object(members)) => {
-            let mut m = entries(members, true, |k| attrs.get(k))?;
-            for name in attrs.keys() {
-                m.entry(name.clone()).or_insert(Value::Null);
+            // Checked in document order (the first problem is the one reported), then merged
+            // with the attributes in their sorted order, the missing ones null: the map is
+            // built from a sorted sequence in one go instead of by one search per insert.
+            let mut given: Vec<(String, Value)> = Vec::with_capacity(members.len());
+            for (k, x) in members {
+                let t = attrs
+                    .get(&k)
+                    .ok_or_else(|| CodecError::new(format!("unsupported attribute {k:?}")))?;
+                let v = from_tree(x, t).map_err(|e| e.in_attr(&k))?;
+                if given.iter().any(|(g, _)| *g == k) {
+                    return Err(CodecError::new(format!("duplicate key {k:?}")));
+                }
+                given.push((k, v));
             }
-            Value::Object(m)
+            given.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut given = given.into_iter().peekable();
+            let all: Vec<(String, Value)> = attrs
+                .keys()
+                .map(|name| match given.next_if(|(k, _)| k == name) {
+                    Some(member) => member,
+                    None => (name.clone(), Value::Null),
+                })
+                .collect();
+            Value::Object(all.into_iter().collect())
         }
         (Type::Dynamic, Json::Object(members)) => {
             let (mut value, mut t) = (None, None);
             for (k, x) in members {
                 match k.as_str() {
                     "value" if value.is_none() => value = Some(x),
-                    "type" if t.is_none() => t = Some(Type::from_json_tree(x)?),
+                    "type" if t.is_none() => t = Some(Type::from_json_tree(&x)?),
                     _ => {
                         return Err(CodecError::new(format!(
                             "unexpected key {k:?} in dynamic value"
@@ -83,18 +105,18 @@ fn from_tree(j: &Json, ty: &Type) -> Result<Value, CodecError> {
     })
 }
 
-fn entries<'t>(
-    members: &[(String, Json)],
-    is_object: bool,
-    value_type: impl Fn(&str) -> Option<&'t Type>,
-) -> Result<BTreeMap<String, Value>, CodecError> {
+/// The entries of a map whose values are of type `t`.
+fn entries(members: Vec<(String, Json)>, t: &Type) -> Result<BTreeMap<String, Value>, CodecError> {
     let mut m = BTreeMap::new();
     for (k, x) in members {
-        let t =
-            value_type(k).ok_or_else(|| CodecError::new(format!("unsupported attribute {k:?}")))?;
-        let v = from_tree(x, t).map_err(|e| if is_object { e.in_attr(k) } else { e.in_key(k) })?;
-        if m.insert(k.clone(), v).is_some() {
-            return Err(CodecError::new(format!("duplicate key {k:?}")));
+        let v = from_tree(x, t).map_err(|e| e.in_key(&k))?;
+        match m.entry(k) {
+            Entry::Occupied(o) => {
+                return Err(CodecError::new(format!("duplicate key {:?}", o.key())))
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(v);
+            }
         }
     }
     Ok(m)

@@ -36,7 +36,7 @@ impl Json {
 pub(crate) fn parse(text: &[u8]) -> Result<Json, CodecError> {
     let text = std::str::from_utf8(text)
         .map_err(|e| CodecError::new(format!("invalid JSON: not UTF-8 ({e})")))?;
-    let mut p = Parser { s: text.as_bytes(), pos: 0 };
+    let mut p = Parser { text, s: text.as_bytes(), pos: 0 };
     let v = p.value(0)?;
     p.ws();
     if p.pos != p.s.len() {
@@ -46,6 +46,8 @@ pub(crate) fn parse(text: &[u8]) -> Result<Json, CodecError> {
 }
 
 struct Parser<'a> {
+    /// The document, and the same as bytes.
+    text: &'a str,
     s: &'a [u8],
     pos: usize,
 }
@@ -172,7 +174,25 @@ impl Parser<'_> {
     /// Parses a string starting at the opening quote.
     fn string(&mut self) -> Result<String, CodecError> {
         self.pos += 1;
-        let mut out = Vec::new();
+        // The common string has no escape: copy it in one piece. The run ends at the first
+        // quote, backslash or control character; everything before it is plain text.
+        let start = self.pos;
+        let run = self.s[start..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+        let Some(run) = run else {
+            self.pos = self.s.len();
+            return Err(self.err("unterminated string"));
+        };
+        self.pos += run;
+        if self.s[self.pos] == b'"' {
+            self.pos += 1;
+            // The run starts after and ends before an ASCII byte: whole characters.
+            return self
+                .text
+                .get(start..start + run)
+                .map(str::to_owned)
+                .ok_or_else(|| self.err("invalid UTF-8 in string"));
+        }
+        let mut out = self.s[start..self.pos].to_vec();
         loop {
             let Some(&b) = self.s.get(self.pos) else {
                 return Err(self.err("unterminated string"));

@@ -98,15 +98,22 @@ impl Ctx {
 
     /// A string attribute that may hold `{{ }}` references; `None` when null.
     pub fn string(&mut self, obj: &Value, attr: &str, path: &AttrPath) -> Option<Json> {
-        let s = model::string(obj, attr).value()?;
-        self.compile_str(&s, path.clone().attr(attr))
+        // Borrowed, not `model::string`: the compiled value makes the one copy.
+        let s = obj.get(attr).and_then(Value::as_str)?;
+        self.compile_lazy(s, || path.clone().attr(attr))
     }
 
     pub fn compile_str(&mut self, s: &str, path: AttrPath) -> Option<Json> {
+        self.compile_lazy(s, || path)
+    }
+
+    /// [`Ctx::compile_str`] building the attribute path only for a value that does not compile:
+    /// most values do, and a path is a few allocations.
+    fn compile_lazy(&mut self, s: &str, path: impl FnOnce() -> AttrPath) -> Option<Json> {
         match expr::compile_string(s) {
             Ok(j) => Some(j),
             Err(e) => {
-                self.local_error(path, "Invalid {{ }} reference", e.to_string());
+                self.local_error(path(), "Invalid {{ }} reference", e.to_string());
                 None
             }
         }
@@ -148,7 +155,7 @@ impl Ctx {
             items
                 .iter()
                 .enumerate()
-                .filter_map(|(i, s)| self.compile_str(s, path.clone().attr(attr).index(i)))
+                .filter_map(|(i, s)| self.compile_lazy(s, || path.clone().attr(attr).index(i)))
                 .collect(),
         )
     }
@@ -165,7 +172,7 @@ impl Ctx {
         let m = model::string_map(obj, attr).value()?;
         let mut out = Map::new();
         for (k, v) in m {
-            if let Some(j) = self.compile_str(&v, path.clone().attr(attr).key(&k)) {
+            if let Some(j) = self.compile_lazy(&v, || path.clone().attr(attr).key(&k)) {
                 out.insert(k, if stringify { expr::to_string_expr(j) } else { j });
             }
         }
@@ -228,11 +235,13 @@ impl Ctx {
         min: i64,
         default: Option<i64>,
     ) -> Option<Json> {
-        let at = path.clone().attr(attr);
-        let what = if min >= 1 {
-            "a positive whole number".to_string()
-        } else {
-            format!("a whole number of at least {min}")
+        let at = || path.clone().attr(attr);
+        let what = || {
+            if min >= 1 {
+                "a positive whole number".to_string()
+            } else {
+                format!("a whole number of at least {min}")
+            }
         };
         let literal = match obj.get(attr) {
             None | Some(Value::Null) => return default.map(Json::from),
@@ -243,8 +252,8 @@ impl Ctx {
         if let Some(text) = &literal {
             if text.starts_with('-') || text.starts_with('+') {
                 self.local_error(
-                    at,
-                    format!("{attr} must be {what}"),
+                    at(),
+                    format!("{attr} must be {}", what()),
                     format!(
                         "{} has a sign: write the number alone, e.g. \"{}\".",
                         expr::shown(text),
@@ -257,7 +266,7 @@ impl Ctx {
         let v = self.typed(obj, attr, path, Scalar::Integer)?;
         if let Some(n) = v.as_i64() {
             if n < min {
-                self.local_error(at, format!("{attr} must be {what}"), format!("{n} is too small: use a whole number of at least {min}, or a reference to an Integer parameter."));
+                self.local_error(at(), format!("{attr} must be {}", what()), format!("{n} is too small: use a whole number of at least {min}, or a reference to an Integer parameter."));
                 return None;
             }
         }
@@ -268,16 +277,24 @@ impl Ctx {
     /// `s3://bucket/key`, a reference, or text starting with `s3://` around references, e.g.
     /// `s3://acme/{{ Execution.PipelineExecutionId }}/model`. `None` when null or invalid.
     pub fn s3_uri(&mut self, obj: &Value, attr: &str, path: &AttrPath) -> Option<Json> {
-        let s = model::string(obj, attr).value()?;
-        if let Err(why) = check_s3_location(&s) {
+        let s = obj.get(attr).and_then(Value::as_str)?;
+        // Parsed once for both the location check and the compilation.
+        let segments = match expr::parse_template(s) {
+            Ok(segments) => segments,
+            Err(e) => {
+                self.local_error(path.clone().attr(attr), "Invalid {{ }} reference", e.to_string());
+                return None;
+            }
+        };
+        if let Err(why) = check_s3_segments(&segments) {
             self.local_error(
                 path.clone().attr(attr),
-                format!("Invalid S3 URI {}", expr::shown(&s)),
+                format!("Invalid S3 URI {}", expr::shown(s)),
                 why,
             );
             return None;
         }
-        self.compile_str(&s, path.clone().attr(attr))
+        Some(expr::compile_segments(segments))
     }
 
     /// An instance type for `kind` of job: a literal must be one SageMaker has for that kind;
@@ -314,9 +331,14 @@ impl Ctx {
 /// references. Text before a reference must itself start with the scheme:
 /// `acme-ml/{{ Execution.PipelineExecutionId }}/model` is an error.
 pub fn check_s3_location(s: &str) -> Result<(), String> {
-    const FIX: &str = "Give an S3 URI such as \"s3://my-bucket/prefix\", a reference such as \"{{ Parameters.InputData }}\", or both, e.g. \"s3://my-bucket/{{ Execution.PipelineExecutionId }}/out\".";
     // A malformed reference is reported by the compilation of the value itself.
     let Ok(segments) = expr::parse_template(s) else { return Ok(()) };
+    check_s3_segments(&segments)
+}
+
+/// [`check_s3_location`] of a value already split into text and references.
+fn check_s3_segments(segments: &[expr::Segment]) -> Result<(), String> {
+    const FIX: &str = "Give an S3 URI such as \"s3://my-bucket/prefix\", a reference such as \"{{ Parameters.InputData }}\", or both, e.g. \"s3://my-bucket/{{ Execution.PipelineExecutionId }}/out\".";
     let (text, more) = match segments.first() {
         None => return Err(format!("The value is empty. {FIX}")),
         Some(expr::Segment::Ref(_)) => return Ok(()),
@@ -347,29 +369,49 @@ pub fn check_s3_location(s: &str) -> Result<(), String> {
 /// accepts `["a", null]`, SageMaker has nothing to put there, and dropping it silently would
 /// hide a mistake (often a variable that was not set).
 pub fn null_elements(cfg: &Value) -> Diagnostics {
-    fn walk(v: &Value, path: &AttrPath, d: &mut Diagnostics) {
+    /// Where the walk is, as borrowed steps: an `AttrPath` is built only for a problem found.
+    enum Step<'a> {
+        Attr(&'a str),
+        Index(usize),
+        Key(&'a str),
+    }
+    fn path_of(steps: &[Step]) -> AttrPath {
+        let mut p = AttrPath::default();
+        for s in steps {
+            p = match *s {
+                Step::Attr(a) => p.attr(a),
+                Step::Index(i) => p.index(i),
+                Step::Key(k) => p.key(k),
+            };
+        }
+        p
+    }
+    fn walk<'a>(v: &'a Value, path: &mut Vec<Step<'a>>, d: &mut Diagnostics) {
         match v {
             Value::Object(m) => {
                 for (k, x) in m {
-                    walk(x, &path.clone().attr(k), d);
+                    path.push(Step::Attr(k));
+                    walk(x, path, d);
+                    path.pop();
                 }
             }
             Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
                 for (i, x) in items.iter().enumerate() {
-                    let at = path.clone().index(i);
+                    path.push(Step::Index(i));
                     if x.is_null() {
-                        d.error_at(at, "Null element in a list", format!("Element {i} is null. Remove it, or give it a value (a null often means a variable that was not set)."));
+                        d.error_at(path_of(path), "Null element in a list", format!("Element {i} is null. Remove it, or give it a value (a null often means a variable that was not set)."));
                     } else {
-                        walk(x, &at, d);
+                        walk(x, path, d);
                     }
+                    path.pop();
                 }
             }
             Value::Map(m) => {
                 for (k, x) in m {
-                    let at = path.clone().key(k);
+                    path.push(Step::Key(k));
                     if x.is_null() {
                         d.error_at(
-                            at,
+                            path_of(path),
                             "Null value in a map",
                             format!(
                                 "The value for {} is null. Remove the entry, or give it a value.",
@@ -377,8 +419,9 @@ pub fn null_elements(cfg: &Value) -> Diagnostics {
                             ),
                         );
                     } else {
-                        walk(x, &at, d);
+                        walk(x, path, d);
                     }
+                    path.pop();
                 }
             }
             Value::Dynamic(_, inner) => walk(inner, path, d),
@@ -386,7 +429,7 @@ pub fn null_elements(cfg: &Value) -> Diagnostics {
         }
     }
     let mut d = Diagnostics::new();
-    walk(cfg, &AttrPath::default(), &mut d);
+    walk(cfg, &mut Vec::new(), &mut d);
     d
 }
 
