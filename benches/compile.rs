@@ -122,6 +122,7 @@ fn pipeline_input(steps: Vec<String>) -> PipelineInput {
         dependencies: vec![],
         step_defaults: Some(StepDefaults { role_arn: Some(ROLE.into()), ..Default::default() }),
         experiment_config: None,
+        delivery: Default::default(),
     }
 }
 

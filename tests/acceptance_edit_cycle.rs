@@ -159,6 +159,13 @@ fn documented_paths(type_name: &str) -> Vec<DocPath> {
         .collect()
 }
 
+/// Pipeline settings this cycle leaves out, with where they are added, changed and removed
+/// instead: `definition_s3` (tests/acceptance_definition_s3.rs). The local endpoint describes a
+/// pipeline deployed from S3 with a Python rendering of its definition, not JSON, which the
+/// checks of this cycle (the deployed definition read as JSON) and its re-imports cannot read.
+const ADDED_AND_REMOVED_ELSEWHERE: [&str; 3] =
+    ["definition_s3", "definition_s3.bucket", "definition_s3.key_prefix"];
+
 /// Which phase files set what, and whether C changes every value B sets.
 #[test]
 fn phase_configs_cover_every_optional_attribute_and_block() {
@@ -198,6 +205,11 @@ fn phase_configs_cover_every_optional_attribute_and_block() {
     for ty in &docs {
         let (in_a, in_b, in_c) = (by_type(&a, ty), by_type(&b, ty), by_type(&c, ty));
         for doc in documented_paths(ty) {
+            if ty == "sagemaker_ml_pipeline"
+                && ADDED_AND_REMOVED_ELSEWHERE.contains(&doc.path.as_str())
+            {
+                continue;
+            }
             let top_level = !doc.path.contains('.');
             let (pb, pc) = (in_b.get(&doc.path), in_c.get(&doc.path));
             if top_level && doc.kind == "Required" {

@@ -389,6 +389,7 @@ mod tests {
 
     fn err(kind: ErrorKind, code: Option<&str>, message: &str) -> AwsError {
         AwsError {
+            service: crate::aws::Service::SageMaker,
             operation: "ListPipelineExecutionSteps",
             pipeline: "p".into(),
             endpoint: "http://127.0.0.1:1".into(),

@@ -1,4 +1,5 @@
-//! The AWS adapter: SageMaker pipeline calls through `aws-sdk-sagemaker`.
+//! The AWS adapter: SageMaker pipeline calls through `aws-sdk-sagemaker` (and the S3 objects of
+//! definitions too large to send inline, through `aws-sdk-s3`).
 //!
 //! It knows SageMaker, not Terraform: inputs and outputs are plain Rust structs, failures are
 //! [`AwsError`] values that say which operation failed for which pipeline, on which endpoint and
@@ -30,12 +31,15 @@
 //! [`SageMaker::describe_settling`].
 //!
 //! Pipeline executions (start, describe, list, steps, stop) are in [`executions`], on the same
-//! machinery.
+//! machinery; so are the S3 calls for definitions passed as `PipelineDefinitionS3Location`
+//! ([`s3`]: its client is built from the same loaded configuration, next to SageMaker's, and its
+//! errors name the S3 endpoint and [`Service::S3`]).
 //!
 //! Must not know about Terraform values, schemas or diagnostics, and never logs a credential.
 
 pub mod config;
 pub mod executions;
+pub mod s3;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -44,9 +48,11 @@ use std::time::{Duration, Instant};
 use aws_sdk_sagemaker::config::http::HttpResponse;
 use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sagemaker::operation::RequestId;
-use aws_sdk_sagemaker::types::{ParallelismConfiguration, Tag};
+use aws_sdk_sagemaker::types::{ParallelismConfiguration, PipelineDefinitionS3Location, Tag};
 use aws_sdk_sagemaker::Client;
 use tokio::sync::OnceCell;
+
+pub use s3::S3Object;
 
 /// Attempts per call unless `max_retries` says otherwise (the AWS provider's default).
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 25;
@@ -69,6 +75,8 @@ pub struct AwsSettings {
     pub sagemaker_endpoint: Option<String>,
     /// `endpoints.sts`: AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity.
     pub sts_endpoint: Option<String>,
+    /// The provider block's `endpoints.s3` (definitions uploaded with `definition_s3`).
+    pub s3_endpoint: Option<String>,
     /// Attempts per call (the provider block's `max_retries`); at least 1.
     pub max_attempts: Option<u32>,
     pub call_timeout: Option<Duration>,
@@ -148,6 +156,9 @@ pub struct PipelineSpec {
     pub name: String,
     pub role_arn: String,
     pub definition: String,
+    /// Send the definition as `PipelineDefinitionS3Location` pointing at this object instead of
+    /// inline; the caller has put `definition` there first ([`SageMaker::put_definition`]).
+    pub definition_s3: Option<S3Object>,
     pub display_name: Option<String>,
     pub description: Option<String>,
     pub max_parallel_execution_steps: Option<i32>,
@@ -212,8 +223,49 @@ impl ErrorKind {
     }
 }
 
+/// The services the adapter calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    SageMaker,
+    /// Definitions stored in S3 (`s3`).
+    S3,
+    /// The credential check and role sessions (`config`).
+    Sts,
+}
+
+impl Service {
+    /// The prefix of the service's IAM actions, e.g. `sagemaker` in `sagemaker:CreatePipeline`.
+    pub fn iam_prefix(self) -> &'static str {
+        match self {
+            Service::SageMaker => "sagemaker",
+            Service::S3 => "s3",
+            Service::Sts => "sts",
+        }
+    }
+
+    /// The service's name, also the SDK's service id (as in `AWS_ENDPOINT_URL_<ID>`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::SageMaker => "SageMaker",
+            Service::S3 => "S3",
+            Service::Sts => "STS",
+        }
+    }
+
+    /// The regional endpoint's host without the region: `api.sagemaker`, `s3`.
+    fn default_host(self) -> &'static str {
+        match self {
+            Service::SageMaker => "api.sagemaker",
+            Service::S3 => "s3",
+            Service::Sts => "sts",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct AwsError {
+    /// The service called.
+    pub service: Service,
     /// The API operation, e.g. `CreatePipeline`.
     pub operation: &'static str,
     pub pipeline: String,
@@ -507,8 +559,16 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
         cfg: &mut aws_sdk_sagemaker::config::ConfigBag,
     ) -> Result<(), aws_sdk_sagemaker::error::BoxError> {
         if crate::logging::enabled(crate::logging::Level::Debug) {
-            let target = ctx.request().headers().get("x-amz-target").unwrap_or("?");
-            let operation = target.trim_start_matches("SageMaker.").to_string();
+            // Every SDK operation stores its name in the call's config bag (S3 requests carry no
+            // `x-amz-target`).
+            let operation =
+                match cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>() {
+                    Some(m) => m.name().to_string(),
+                    None => {
+                        let target = ctx.request().headers().get("x-amz-target").unwrap_or("?");
+                        target.trim_start_matches("SageMaker.").to_string()
+                    }
+                };
             cfg.interceptor_state().store_put(AttemptStart(operation, Instant::now()));
         }
         Ok(())
@@ -550,13 +610,16 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
     }
 }
 
-/// A built client and what error messages and logs say about where it sends.
+/// The built clients and what error messages and logs say about where they send.
 struct Ready {
     /// What every client of the provider is built from ([`config::load`]).
     sdk: aws_config::SdkConfig,
     client: Client,
     endpoint: String,
     region: String,
+    /// For definitions in S3 (`s3.rs`).
+    s3: aws_sdk_s3::Client,
+    s3_endpoint: String,
 }
 
 /// Who the configured credentials are (STS GetCallerIdentity).
@@ -566,27 +629,53 @@ pub struct CallerIdentity {
     pub arn: String,
 }
 
-/// The endpoint a SageMaker client sends to: the provider block's, else the environment's,
-/// else the regional default.
-fn effective_endpoint(configured: Option<&str>, shared: Option<&str>, region: &str) -> String {
-    let env = std::env::var("AWS_ENDPOINT_URL_SAGEMAKER").ok().filter(|e| !e.is_empty());
-    match (configured, env, shared) {
-        (Some(ep), _, _) => ep.to_string(),
-        (None, Some(ep), _) => ep,
-        (None, None, Some(ep)) => ep.to_string(),
-        (None, None, None) if region.is_empty() => {
-            "(no region, so no default endpoint)".to_string()
+impl Ready {
+    fn endpoint(&self, service: Service) -> &str {
+        match service {
+            Service::SageMaker => &self.endpoint,
+            Service::S3 => &self.s3_endpoint,
+            // The credential check names its endpoint itself (`caller_identity`).
+            Service::Sts => "",
         }
-        (None, None, None) if region.starts_with("cn-") => {
-            format!("https://api.sagemaker.{region}.amazonaws.com.cn")
-        }
-        (None, None, None) => format!("https://api.sagemaker.{region}.amazonaws.com"),
+    }
+}
+
+/// The endpoint the environment or shared config gives a service, resolved as the SDK's clients
+/// do: `AWS_ENDPOINT_URL_<SERVICE>` (or the profile's `services` section), else
+/// `AWS_ENDPOINT_URL` (or the profile's `endpoint_url`).
+fn environment_endpoint(shared: &aws_types::SdkConfig, service: Service) -> Option<String> {
+    use aws_types::service_config::ServiceConfigKey;
+    let specific = ServiceConfigKey::builder()
+        .service_id(service.name())
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
+        .build()
+        .ok()
+        .and_then(|key| shared.service_config().and_then(|c| c.load_config(key)));
+    specific.or_else(|| shared.endpoint_url().map(str::to_string)).filter(|e| !e.is_empty())
+}
+
+/// The endpoint a client sends to: the provider block's, else the environment's, else the
+/// regional default.
+fn effective_endpoint(
+    service: Service,
+    configured: Option<&str>,
+    from_environment: Option<&str>,
+    region: &str,
+) -> String {
+    let host = service.default_host();
+    match configured.or(from_environment) {
+        Some(ep) => ep.to_string(),
+        None if region.is_empty() => "(no region, so no default endpoint)".to_string(),
+        None if region.starts_with("cn-") => format!("https://{host}.{region}.amazonaws.com.cn"),
+        None => format!("https://{host}.{region}.amazonaws.com"),
     }
 }
 
 /// Which call, for which pipeline: what logs and errors name.
 #[derive(Clone, Copy)]
 struct Call<'a> {
+    service: Service,
     operation: &'static str,
     pipeline: &'a str,
     /// False only for the describe that settles an interrupted create.
@@ -595,7 +684,12 @@ struct Call<'a> {
 
 impl<'a> Call<'a> {
     fn new(operation: &'static str, pipeline: &'a str) -> Self {
-        Call { operation, pipeline, stoppable: true }
+        Call { service: Service::SageMaker, operation, pipeline, stoppable: true }
+    }
+
+    /// An S3 call made for `pipeline` (its definition object).
+    fn s3(operation: &'static str, pipeline: &'a str) -> Self {
+        Call { service: Service::S3, ..Call::new(operation, pipeline) }
     }
 }
 
@@ -625,10 +719,12 @@ impl SageMaker {
                 let shared = config::load(s).await;
                 let region = shared.region().map(|r| r.to_string()).unwrap_or_default();
                 let endpoint = effective_endpoint(
+                    Service::SageMaker,
                     s.sagemaker_endpoint.as_deref(),
-                    shared.endpoint_url(),
+                    environment_endpoint(&shared, Service::SageMaker).as_deref(),
                     &region,
                 );
+                let s3_environment = environment_endpoint(&shared, Service::S3);
                 let mut builder = aws_sdk_sagemaker::config::Builder::from(&shared)
                     .interceptor(AttemptLog)
                     .retry_classifier(OperationMissing);
@@ -637,7 +733,15 @@ impl SageMaker {
                 if let Some(ep) = &s.sagemaker_endpoint {
                     builder = builder.endpoint_url(ep);
                 }
-                Ready { client: Client::from_conf(builder.build()), endpoint, region, sdk: shared }
+                let configured_s3 = s.s3_endpoint.as_deref();
+                Ready {
+                    client: Client::from_conf(builder.build()),
+                    endpoint,
+                    s3: s3::client(&shared, configured_s3, s3_environment.as_deref()),
+                    s3_endpoint: s3::endpoint(configured_s3, s3_environment.as_deref(), &region),
+                    region,
+                    sdk: shared,
+                }
             })
             .await
     }
@@ -706,6 +810,7 @@ impl SageMaker {
             ],
         );
         Err(AwsError {
+            service: Service::Sts,
             operation: "GetCallerIdentity",
             pipeline: String::new(),
             endpoint,
@@ -761,17 +866,31 @@ impl SageMaker {
         };
         let outcome = failure.code.clone().unwrap_or_else(|| format!("{:?}", failure.kind));
         self.log(call, ready, failure.request_id.as_deref().unwrap_or("-"), &ms, &outcome);
-        Err(AwsError {
+        Err(self.failure(call, failure.kind, failure.code, failure.message, failure.request_id))
+    }
+
+    /// The error of a failed call (once the client is ready: it names the endpoint).
+    fn failure(
+        &self,
+        call: Call<'_>,
+        kind: ErrorKind,
+        code: Option<String>,
+        message: String,
+        request_id: Option<String>,
+    ) -> AwsError {
+        let ready = self.ready.get();
+        AwsError {
+            service: call.service,
             operation: call.operation,
             pipeline: call.pipeline.to_string(),
-            endpoint: ready.endpoint.clone(),
-            region: ready.region.clone(),
-            kind: failure.kind,
-            code: failure.code,
-            message: failure.message,
-            request_id: failure.request_id,
+            endpoint: ready.map(|r| r.endpoint(call.service).to_string()).unwrap_or_default(),
+            region: ready.map(|r| r.region.clone()).unwrap_or_default(),
+            kind,
+            code,
+            message,
+            request_id,
             limits: self.limits(),
-        })
+        }
     }
 
     fn log(&self, call: Call<'_>, ready: &Ready, request_id: &str, ms: &str, outcome: &str) {
@@ -780,7 +899,7 @@ impl SageMaker {
             &[
                 ("operation", call.operation),
                 ("pipeline", call.pipeline),
-                ("endpoint", &ready.endpoint),
+                ("endpoint", ready.endpoint(call.service)),
                 ("region", &ready.region),
                 ("request_id", request_id),
                 ("duration_ms", ms),
@@ -798,7 +917,8 @@ impl SageMaker {
             .create_pipeline()
             .pipeline_name(&spec.name)
             .role_arn(&spec.role_arn)
-            .pipeline_definition(&spec.definition)
+            .set_pipeline_definition(inline_definition(spec))
+            .set_pipeline_definition_s3_location(s3_location(spec))
             .set_pipeline_display_name(spec.display_name.clone())
             .set_pipeline_description(spec.description.clone())
             .set_parallelism_configuration(parallelism(spec.max_parallel_execution_steps))
@@ -816,7 +936,8 @@ impl SageMaker {
             .update_pipeline()
             .pipeline_name(&spec.name)
             .role_arn(&spec.role_arn)
-            .pipeline_definition(&spec.definition)
+            .set_pipeline_definition(inline_definition(spec))
+            .set_pipeline_definition_s3_location(s3_location(spec))
             .set_pipeline_display_name(spec.display_name.clone())
             .set_pipeline_description(spec.description.clone())
             .set_parallelism_configuration(parallelism(spec.max_parallel_execution_steps));
@@ -966,6 +1087,18 @@ impl SageMaker {
         }
         Ok(())
     }
+}
+
+/// `PipelineDefinition`, unless the definition is sent as an S3 location.
+fn inline_definition(spec: &PipelineSpec) -> Option<String> {
+    spec.definition_s3.is_none().then(|| spec.definition.clone())
+}
+
+/// `PipelineDefinitionS3Location`, when the definition is sent that way.
+fn s3_location(spec: &PipelineSpec) -> Option<PipelineDefinitionS3Location> {
+    spec.definition_s3.as_ref().map(|o| {
+        PipelineDefinitionS3Location::builder().bucket(&o.bucket).object_key(&o.key).build()
+    })
 }
 
 fn parallelism(n: Option<i32>) -> Option<ParallelismConfiguration> {
@@ -1134,25 +1267,60 @@ mod tests {
 
     #[test]
     fn endpoint_named_in_errors_follows_the_settings() {
+        let sm = Service::SageMaker;
         assert_eq!(
-            effective_endpoint(Some("http://127.0.0.1:5000"), Some("http://other"), "us-east-1"),
+            effective_endpoint(
+                sm,
+                Some("http://127.0.0.1:5000"),
+                Some("http://other"),
+                "us-east-1"
+            ),
             "http://127.0.0.1:5000"
         );
-        if std::env::var_os("AWS_ENDPOINT_URL_SAGEMAKER").is_none() {
-            assert_eq!(
-                effective_endpoint(None, None, "eu-west-1"),
-                "https://api.sagemaker.eu-west-1.amazonaws.com"
-            );
-            assert_eq!(
-                effective_endpoint(None, Some("http://shared"), "eu-west-1"),
-                "http://shared"
-            );
+        assert_eq!(
+            effective_endpoint(sm, None, None, "eu-west-1"),
+            "https://api.sagemaker.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(effective_endpoint(sm, None, Some("http://env"), "eu-west-1"), "http://env");
+        assert_eq!(
+            effective_endpoint(Service::S3, None, None, "cn-north-1"),
+            "https://s3.cn-north-1.amazonaws.com.cn"
+        );
+    }
+
+    /// The endpoint the environment names is the one the SDK clients use:
+    /// `AWS_ENDPOINT_URL_<SERVICE>` before `AWS_ENDPOINT_URL`, each service its own.
+    #[test]
+    fn environment_endpoints_are_per_service() {
+        use aws_types::os_shim_internal::Env;
+        use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
+        #[derive(Debug)]
+        struct Vars(Env);
+        impl LoadServiceConfig for Vars {
+            fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
+                let name = format!("{}_{}", key.env(), key.service_id().to_ascii_uppercase());
+                self.0.get(&name).ok()
+            }
         }
+        let shared = |vars: &[(&str, &str)], general: Option<&str>| {
+            let mut b = aws_types::SdkConfig::builder().service_config(Vars(Env::from_slice(vars)));
+            if let Some(g) = general {
+                b = b.endpoint_url(g);
+            }
+            b.build()
+        };
+        let c = shared(&[("AWS_ENDPOINT_URL_S3", "http://s3.local")], Some("http://all"));
+        assert_eq!(environment_endpoint(&c, Service::S3).as_deref(), Some("http://s3.local"));
+        assert_eq!(environment_endpoint(&c, Service::SageMaker).as_deref(), Some("http://all"));
+        let c = shared(&[("AWS_ENDPOINT_URL_SAGEMAKER", "http://sm")], None);
+        assert_eq!(environment_endpoint(&c, Service::SageMaker).as_deref(), Some("http://sm"));
+        assert_eq!(environment_endpoint(&c, Service::S3), None);
     }
 
     #[test]
     fn error_text_names_operation_pipeline_endpoint_region_code_and_message() {
         let e = AwsError {
+            service: Service::SageMaker,
             operation: "CreatePipeline",
             pipeline: "churn".into(),
             endpoint: "https://api.sagemaker.us-east-1.amazonaws.com".into(),

@@ -16,8 +16,19 @@ use super::step_type::StepTypes;
 use super::{canonical, expr};
 use crate::framework::{AttrPath, Diagnostics};
 
-/// SageMaker's inline definition limit, in characters.
+/// SageMaker's inline definition limit (`PipelineDefinition`), in characters.
 pub const MAX_DEFINITION_CHARS: usize = 1_048_576;
+
+/// How the definition reaches SageMaker, which decides whether the inline limit applies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Delivery {
+    /// In the request (`PipelineDefinition`): at most [`MAX_DEFINITION_CHARS`].
+    #[default]
+    Inline,
+    /// As an S3 object (`PipelineDefinitionS3Location`, the pipeline's `definition_s3` block):
+    /// the inline limit does not apply.
+    S3,
+}
 
 /// The schema version every definition declares.
 pub const DEFINITION_VERSION: &str = "2020-12-01";
@@ -72,6 +83,7 @@ pub struct PipelineInput {
     pub step_defaults: Option<StepDefaults>,
     /// `(experiment_name, trial_name)`, each possibly holding `{{ }}` references.
     pub experiment_config: Option<(Option<String>, Option<String>)>,
+    pub delivery: Delivery,
 }
 
 /// The compiled definition, or `None` when there were errors (all of them in `Diagnostics`).
@@ -153,12 +165,12 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
     }
     let text = canonical::to_string(&definition);
     let chars = text.chars().count();
-    if chars > MAX_DEFINITION_CHARS {
+    if input.delivery == Delivery::Inline && chars > MAX_DEFINITION_CHARS {
         diags.error_at(
             AttrPath::root("steps"),
             "Pipeline definition is too large",
             format!(
-                "The compiled definition has {chars} characters; SageMaker accepts at most {MAX_DEFINITION_CHARS}. Split the pipeline, or move large literals (scripts, long argument lists) to S3 and reference them."
+                "The compiled definition has {chars} characters; SageMaker accepts at most {MAX_DEFINITION_CHARS} inline. Add a `definition_s3 {{ bucket = \"...\" }}` block to the sagemaker_ml_pipeline resource, which uploads the definition to S3 and passes its location instead; or split the pipeline, or move large literals (scripts, long argument lists) to S3 and reference them."
             ),
         );
         return (None, diags);
@@ -551,5 +563,45 @@ mod tests {
         let (_, diags) =
             compile(&PipelineInput { parameters: vec![param], ..Default::default() }, test_types);
         assert!(diags.has_errors());
+    }
+
+    /// Issue 8: over the inline limit is an error that points at `definition_s3`, unless the
+    /// definition goes to S3; just under it compiles either way.
+    #[test]
+    fn the_inline_limit_applies_only_to_inline_definitions() {
+        let with_message = |chars: usize| {
+            // A definition of exactly `chars` characters: the message's `x`s add one each.
+            let step = |m: &str| {
+                format!(r#"{{"Type":"Fail","Name":"Stop","Arguments":{{"ErrorMessage":"{m}"}}}}"#)
+            };
+            let base =
+                compile(&PipelineInput { steps: vec![step("")], ..Default::default() }, test_types)
+                    .0
+                    .expect("compiles")
+                    .len();
+            step(&"x".repeat(chars - base))
+        };
+        let at_limit = with_message(MAX_DEFINITION_CHARS);
+        let over = with_message(MAX_DEFINITION_CHARS + 1);
+        for (steps, delivery, ok) in [
+            (&at_limit, Delivery::Inline, true),
+            (&over, Delivery::Inline, false),
+            (&over, Delivery::S3, true),
+        ] {
+            let input =
+                PipelineInput { steps: vec![steps.clone()], delivery, ..Default::default() };
+            let (def, diags) = compile(&input, test_types);
+            assert_eq!(def.is_some(), ok, "{delivery:?} {}", steps.len());
+            if ok {
+                assert!(diags.is_empty(), "{diags:?}");
+                assert!(def.is_some_and(|d| d.chars().count() >= MAX_DEFINITION_CHARS));
+            } else {
+                let d = &diags.0[0];
+                assert_eq!(d.summary, "Pipeline definition is too large");
+                assert_eq!(d.path.as_ref().map(|p| p.to_string()).as_deref(), Some("steps"));
+                assert!(d.detail.contains("definition_s3"), "{}", d.detail);
+                assert!(d.detail.contains(&(MAX_DEFINITION_CHARS + 1).to_string()), "{}", d.detail);
+            }
+        }
     }
 }

@@ -29,6 +29,23 @@
 //! an error that points at `terraform import`. AWS failures become diagnostics through
 //! `provider::aws_diag` (operation, endpoint, region, the service's code and message).
 //!
+//! Large definitions (`definition_s3`): the canonical definition text, the same text that is
+//! otherwise sent inline, is put in S3 at `<key_prefix>/<definition_sha256>.json` before every
+//! CreatePipeline/UpdatePipeline, which then carry `PipelineDefinitionS3Location` instead of
+//! `PipelineDefinition`. The key is content-addressed, so the put is idempotent (a retry, or a
+//! re-apply after a lost answer, writes the same bytes) and the plan knows it: the computed
+//! `definition_s3_uri` is planned with the definition. Objects are never deleted. Where the
+//! definition lives is not part of what it means: `definition_parts` and `definition_sha256`
+//! are the same inline or in S3, Read compares the described definition as always, and moving
+//! it (adding or removing the block, another bucket or prefix) is an in-place update that puts
+//! the object at its new place and calls UpdatePipeline, so SageMaker reads it from where the
+//! state says (a bucket it cannot read fails that apply, not a later one). The inline size limit is checked at plan
+//! time only without the block. One endpoint quirk is handled, and only where it shows: the
+//! local moto endpoint describes a pipeline deployed from S3 with a Python dict rendering
+//! instead of JSON, so when DescribePipeline's text is not JSON and the state records a
+//! `definition_s3_uri`, Read compares the object there (GetObject), logging why
+//! (`readback_object`).
+//!
 //! Layout: schema, typed model, validate, plan, create, read, update, delete, import, mapping,
 //! tests.
 
@@ -39,9 +56,9 @@ use serde_json::Value as Json;
 
 use super::model::{self, Known};
 use super::{aws_diag, ProviderData};
-use crate::aws::{AwsError, DeployedPipeline, ErrorKind, PipelineSpec, SageMaker};
+use crate::aws::{AwsError, DeployedPipeline, ErrorKind, PipelineSpec, S3Object, SageMaker};
 use crate::compiler::dag::StepDefaults;
-use crate::compiler::definition::{self, ParamType, ParameterInput, PipelineInput};
+use crate::compiler::definition::{self, Delivery, ParamType, ParameterInput, PipelineInput};
 use crate::compiler::step_type::StepDefault;
 use crate::compiler::{canonical, expr, mermaid, parts, review, semantic};
 use crate::framework::{
@@ -117,6 +134,96 @@ fn types_taking(setting: StepDefault) -> String {
     }
 }
 
+fn definition_s3_block() -> NestedBlock {
+    NestedBlock::single(
+        "definition_s3",
+        Block::new("Upload the definition to S3 and pass SageMaker its location (`PipelineDefinitionS3Location`) instead of the text: for definitions over SageMaker's inline limit of 1,048,576 characters. Before every CreatePipeline or UpdatePipeline the canonical definition (the text `definition_parts` holds, whose SHA-256 is `definition_sha256`) is put at `<key_prefix>/<definition_sha256>.json`, shown in `definition_s3_uri`: content-addressed, so putting it again is harmless and every changed definition gets a new object. Old objects are never deleted: expire them with an S3 lifecycle rule on the prefix (SageMaker reads the object during the CreatePipeline or UpdatePipeline call). Adding or removing the block, or changing the bucket or prefix, is an in-place update: the definition is uploaded to its new place and UpdatePipeline reads it from there (without the block: sends it inline), which makes a new pipeline version with the same definition. The provider's credentials need `s3:PutObject` there, and `s3:GetObject` where DescribePipeline does not return the definition as JSON (the local moto endpoint, which returns a Python rendering of a definition read from S3: Read then compares the object at `definition_s3_uri`). The S3 endpoint is the provider's `endpoints.s3`, `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`.")
+            .attr(Attribute::required("bucket", Type::String, "Name of an existing bucket, e.g. `ml-pipeline-definitions` (for example `aws_s3_bucket.ml.id`).").validate(validators::string_check(valid_bucket_name, "Invalid S3 bucket name", "SageMaker takes bucket names of 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, e.g. \"ml-pipeline-definitions\".")))
+            .attr(Attribute::optional("key_prefix", Type::String, "Folder for the objects, e.g. `pipelines/churn-training`: objects are `<key_prefix>/<sha256>.json`. Leading and trailing slashes are ignored (`pipelines/x/` is `pipelines/x`); without a prefix, objects are at the top of the bucket.").validate(validators::string_check(valid_key_prefix, "S3 key prefix too long", "The object key is the prefix, a slash and 69 characters of file name, and S3 keys are at most 1,024 bytes: use a key prefix of at most 954 bytes."))),
+    )
+}
+
+/// SageMaker's `PipelineDefinitionS3Location.Bucket` pattern:
+/// `[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]`.
+fn valid_bucket_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    (3..=63).contains(&b.len())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'.' || *c == b'-')
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+}
+
+/// Length of the file name of a definition object: 64 hex digits and `.json`.
+const DEFINITION_FILE_NAME_LEN: usize = 64 + ".json".len();
+
+/// A key prefix leaves room for the file name within S3's 1,024-byte keys.
+fn valid_key_prefix(s: &str) -> bool {
+    let p = trimmed_prefix(s);
+    p.is_empty() || p.len() + 1 + DEFINITION_FILE_NAME_LEN <= 1024
+}
+
+fn trimmed_prefix(prefix: &str) -> &str {
+    prefix.trim_matches('/')
+}
+
+/// The key of a definition object: `<key_prefix>/<sha256>.json`, with the prefix's leading and
+/// trailing slashes dropped (so `pipelines/`, `/pipelines` and `pipelines` are one prefix, and no
+/// key starts with a slash or holds `//` at the join), or `<sha256>.json` without a prefix.
+fn definition_key(key_prefix: Option<&str>, sha256: &str) -> String {
+    match key_prefix.map(trimmed_prefix).filter(|p| !p.is_empty()) {
+        Some(p) => format!("{p}/{sha256}.json"),
+        None => format!("{sha256}.json"),
+    }
+}
+
+/// The S3 object a plan or state puts its definition in: `Known::Null` without a
+/// `definition_s3` block, `Known::Unknown` while the block, its settings or the definition are.
+fn definition_object(v: &Value) -> Known<S3Object> {
+    let block = match v.get("definition_s3") {
+        None | Some(Value::Null) => return Known::Null,
+        Some(b) if b.is_unknown() => return Known::Unknown,
+        Some(b) => b,
+    };
+    match (
+        model::string(block, "bucket"),
+        model::string(block, "key_prefix").known(),
+        definition_text(v),
+    ) {
+        (Known::Value(bucket), Some(prefix), Some(text)) => Known::Value(S3Object {
+            bucket,
+            key: definition_key(prefix.as_deref(), &parts::sha256_hex(&text)),
+        }),
+        _ => Known::Unknown,
+    }
+}
+
+/// `definition_s3_uri` of a plan.
+fn definition_s3_uri(v: &Value) -> Value {
+    match definition_object(v) {
+        Known::Value(o) => Value::string(o.uri()),
+        Known::Null => Value::Null,
+        Known::Unknown => Value::Unknown,
+    }
+}
+
+/// The object Read takes the deployed definition from instead of DescribePipeline's text: only
+/// when that text is not JSON and the state records where this provider put the definition.
+///
+/// Why: the local moto endpoint reads a `PipelineDefinitionS3Location` object with Python's
+/// `json.loads` and answers DescribePipeline with that dict's Python rendering
+/// (`{'Version': '2020-12-01', ..., 'DefaultValue': True}`), not the JSON it read
+/// (`moto/sagemaker/utils.py`, `load_pipeline_definition_from_s3`). Taken as the deployed text,
+/// it would plan the definition back on every run. The object at the recorded key is the JSON
+/// that endpoint read (the key is content-addressed, and it is put before every create and
+/// update). SageMaker itself answers with the JSON definition, which is used as always.
+fn readback_object(state: &Value, described: &str) -> Option<S3Object> {
+    if serde_json::from_str::<Json>(described).is_ok() {
+        return None;
+    }
+    S3Object::from_uri(&model::string(state, "definition_s3_uri").value()?)
+}
+
 /// Version 1 replaced the `definition` text with `definition_parts` and `definition_sha256`
 /// (see `upgrade_v0`).
 const SCHEMA_VERSION: i64 = 1;
@@ -138,9 +245,11 @@ fn pipeline_schema() -> Schema {
             .attr(mermaid_attribute())
             .attr(Attribute::computed("version_id", Type::Number, "The pipeline version SageMaker made of the last create or update (`UpdatePipeline`'s `PipelineVersionId`, otherwise the newest of `ListPipelineVersions`); pin an execution to it with `sagemaker_ml_pipeline_execution.pipeline_version_id`. Known after apply whenever the apply calls UpdatePipeline (a change of the definition, role, display name, description or parallelism; tags alone make no version). Null where the endpoint has no pipeline versions (the local endpoint), and nothing fails then."))
             .attr(dependencies_attribute())
+            .attr(Attribute::computed("definition_s3_uri", Type::String, "Where the `definition_s3` block put the definition: `s3://<bucket>/<key_prefix>/<definition_sha256>.json`. Null without the block. Known at plan time whenever the definition is, and changes with it (a new object per definition)."))
             .block(NestedBlock::list("parameter", parameter_block()))
             .block(NestedBlock::single("step_defaults", step_defaults_block()))
             .block(experiment_config_block())
+            .block(definition_s3_block())
             .block(
                 NestedBlock::single(
                     "parallelism_config",
@@ -376,7 +485,20 @@ pub(crate) fn definition_input(v: &Value) -> Option<PipelineInput> {
             model::string(e, "trial_name").known()?,
         )),
     };
-    Some(PipelineInput { parameters, steps, dependencies, step_defaults, experiment_config })
+    // The inline limit applies only without a `definition_s3` block; while the block is unknown
+    // (a `dynamic` block), the plan Terraform repeats at apply time, with it known, decides.
+    let delivery = match v.get("definition_s3") {
+        None | Some(Value::Null) => Delivery::Inline,
+        Some(_) => Delivery::S3,
+    };
+    Some(PipelineInput {
+        parameters,
+        steps,
+        dependencies,
+        step_defaults,
+        experiment_config,
+        delivery,
+    })
 }
 
 fn spec(v: &Value, tags: BTreeMap<String, String>) -> PipelineSpec {
@@ -384,6 +506,7 @@ fn spec(v: &Value, tags: BTreeMap<String, String>) -> PipelineSpec {
         name: model::string(v, "name").value().unwrap_or_default(),
         role_arn: model::string(v, "role_arn").value().unwrap_or_default(),
         definition: definition_text(v).unwrap_or_default(),
+        definition_s3: definition_object(v).value(),
         display_name: model::string(v, "display_name").value(),
         description: model::string(v, "description").value(),
         max_parallel_execution_steps: v
@@ -395,20 +518,23 @@ fn spec(v: &Value, tags: BTreeMap<String, String>) -> PipelineSpec {
 }
 
 /// Whether applying `planned` over `prior` calls UpdatePipeline (and so makes a pipeline
-/// version): a create does; an update does when the definition means something else or the
-/// role, display name, description or parallelism differ (tags have their own calls). `None`
-/// while the planned values are not known yet.
+/// version): a create does; an update does when the definition means something else, when it
+/// is sent from elsewhere (`definition_s3` added, removed or moved: SageMaker then reads it from
+/// there, so a bucket it cannot read fails this apply rather than the next change of the
+/// definition), or the role, display name, description or parallelism differ (tags have their
+/// own calls). `None` while the planned values are not known yet.
 fn calls_update_pipeline(prior: &Value, planned: &Value) -> Option<bool> {
     if prior.is_null() {
         return Some(true);
     }
-    const SENT: [&str; 6] = [
+    const SENT: [&str; 7] = [
         "name",
         "role_arn",
         "display_name",
         "description",
         "parallelism_config",
         "definition_parts",
+        "definition_s3_uri",
     ];
     if SENT.iter().any(|k| planned.get(k).is_some_and(|v| !v.is_known())) {
         return None;
@@ -748,6 +874,7 @@ impl Resource<ProviderData> for MlPipeline {
             }
         }
         set_definition(planned, parts);
+        model::set(planned, "definition_s3_uri", definition_s3_uri(planned));
         let version = match calls_update_pipeline(&req.prior, planned) {
             Some(false) => req.prior.get("version_id").cloned().unwrap_or(Value::Null),
             _ => Value::Unknown,
@@ -800,6 +927,9 @@ impl Resource<ProviderData> for MlPipeline {
         };
         let tags = model::string_map(planned, "tags_all").value().unwrap_or_default();
         let spec = spec(planned, tags);
+        if let Err(d) = upload_definition(sm, &spec).await {
+            return Outcome { state: Value::Null, diagnostics: d.into() };
+        }
         // One token for this planned create, sent by every attempt (see `aws::request_token`).
         let token = crate::aws::request_token();
         let (arn, remote) = match sm.create(&spec, &token).await {
@@ -870,7 +1000,10 @@ impl Resource<ProviderData> for MlPipeline {
                 diags.push(aws_diag(format!("Failed to read SageMaker pipeline {name:?}"), &e));
                 (state.clone(), diags)
             }
-            Ok(Some(remote)) => {
+            Ok(Some(mut remote)) => {
+                if let Some(object) = readback_object(state, &remote.definition) {
+                    definition_from_s3(sm, &mut remote, &object, &mut diags).await;
+                }
                 let mut s = refreshed(state, &remote, &data.default_tags);
                 // Imported, or created where versions were not known: ask once more, quietly.
                 if state.get("version_id").is_none_or(Value::is_null) && !crate::stop::requested() {
@@ -898,6 +1031,11 @@ impl Resource<ProviderData> for MlPipeline {
         }
         let mut version = prior.get("version_id").cloned().unwrap_or(Value::Null);
         if calls_update_pipeline(prior, planned) != Some(false) {
+            // Put the object before SageMaker reads it.
+            if let Err(d) = upload_definition(sm, &after).await {
+                diags.push(d);
+                return Outcome { state: prior.clone(), diagnostics: diags };
+            }
             match sm.update(&after).await {
                 Ok(v) => version = version_after(sm, &after.name, v, &mut diags).await,
                 Err(e) => {
@@ -990,6 +1128,63 @@ fn upgrade_v0(json: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 // ---- mapping to and from the API ----------------------------------------------------------
+
+/// Puts the definition where `spec` sends SageMaker to read it (nothing to do for an inline
+/// definition). The key is content-addressed, so a repeated put (a retry, a re-apply after a
+/// lost answer) writes the same bytes again.
+async fn upload_definition(sm: &SageMaker, spec: &PipelineSpec) -> Result<(), Diagnostic> {
+    let Some(object) = &spec.definition_s3 else { return Ok(()) };
+    match sm.put_definition(&spec.name, object, &spec.definition).await {
+        Ok(()) => {
+            crate::logging::info(
+                "uploaded pipeline definition",
+                &[("pipeline", &spec.name), ("uri", &object.uri())],
+            );
+            Ok(())
+        }
+        Err(e) => Err(aws_diag(
+            format!(
+                "Failed to upload the definition of SageMaker pipeline {:?} to {}",
+                spec.name,
+                object.uri()
+            ),
+            &e,
+        )
+        .at(AttrPath::root("definition_s3"))),
+    }
+}
+
+/// Replaces a described definition that is not JSON with the object this provider put it in
+/// (see [`readback_object`] for when and why). When the object cannot be read, the described
+/// text stays, so the plan shows the definition replaced, and a warning says why.
+async fn definition_from_s3(
+    sm: &SageMaker,
+    remote: &mut DeployedPipeline,
+    object: &S3Object,
+    diags: &mut Diagnostics,
+) {
+    let uri = object.uri();
+    let why = "DescribePipeline returned a definition that is not JSON (the local moto endpoint renders a definition read from S3 as a Python dict)";
+    match sm.get_definition(&remote.name, object).await {
+        Ok(text) if serde_json::from_str::<Json>(&text).is_ok() => {
+            crate::logging::info(
+                "comparing the definition object in S3, not DescribePipeline's text",
+                &[("pipeline", &remote.name), ("uri", &uri), ("why", why)],
+            );
+            remote.definition = text;
+        }
+        outcome => {
+            let cause = match outcome {
+                Ok(_) => "the object is not JSON either".to_string(),
+                Err(e) => e.cause(),
+            };
+            diags.push(Diagnostic::warning(
+                format!("Could not read the deployed definition of SageMaker pipeline {:?}", remote.name),
+                format!("{why}, and reading the uploaded definition at {uri} failed: {cause}. The plan compares DescribePipeline's text, so it may show the definition replaced; applying uploads and deploys it again."),
+            ));
+        }
+    }
+}
 
 /// Decides what a failed CreatePipeline left behind. When the outcome is unknown (no answer,
 /// interrupted) or the name is taken, DescribePipeline says whether a pipeline of that name
@@ -1604,6 +1799,7 @@ mod tests {
             name: "p".into(),
             role_arn: "arn:aws:iam::123456789012:role/r".into(),
             definition: definition.into(),
+            definition_s3: None,
             display_name: None,
             description: Some("planned".into()),
             max_parallel_execution_steps: None,
@@ -1635,5 +1831,131 @@ mod tests {
                 .map(|(_, n)| n)
                 .unwrap_or("")
         ));
+    }
+    const SHA: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    /// Issue 8: content-addressed keys, slashes around the prefix trimmed.
+    #[test]
+    fn definition_keys_are_the_prefix_and_the_sha256() {
+        assert_eq!(definition_key(None, SHA), format!("{SHA}.json"));
+        for prefix in ["pipelines/p", "/pipelines/p", "pipelines/p/", "//pipelines/p//"] {
+            assert_eq!(
+                definition_key(Some(prefix), SHA),
+                format!("pipelines/p/{SHA}.json"),
+                "{prefix}"
+            );
+        }
+        for empty in ["", "/", "///"] {
+            assert_eq!(definition_key(Some(empty), SHA), format!("{SHA}.json"), "{empty:?}");
+        }
+        assert_eq!(DEFINITION_FILE_NAME_LEN, format!("{SHA}.json").len());
+        assert!(valid_key_prefix(&"a".repeat(954)));
+        assert!(!valid_key_prefix(&"a".repeat(955)));
+        assert!(valid_key_prefix(&format!("/{}/", "a".repeat(954))));
+        assert_eq!(definition_key(Some(&"a".repeat(954)), SHA).len(), 1024);
+    }
+
+    #[test]
+    fn bucket_names_follow_sagemakers_pattern() {
+        for ok in ["abc", "ml-defs", "ml.defs.2026", &"a".repeat(63)] {
+            assert!(valid_bucket_name(ok), "{ok}");
+        }
+        for bad in ["ab", "-abc", "abc-", "ML-defs", "my_bucket", "s3://b", &"a".repeat(64)] {
+            assert!(!valid_bucket_name(bad), "{bad}");
+        }
+    }
+
+    fn with_definition_s3(mut v: Value, bucket: Value, prefix: Value) -> Value {
+        model::set(
+            &mut v,
+            "definition_s3",
+            Value::object([("bucket", bucket), ("key_prefix", prefix)]),
+        );
+        v
+    }
+
+    /// The object and `definition_s3_uri` follow the definition's SHA-256, known once the
+    /// definition, bucket and prefix are; null without the block.
+    #[test]
+    fn the_object_follows_the_definition() {
+        let def = r#"{"Steps":[],"Version":"2020-12-01"}"#;
+        let inline = state_with(def, Value::Null);
+        assert_eq!(definition_object(&inline), Known::Null);
+        assert_eq!(definition_s3_uri(&inline), Value::Null);
+        let s3 = with_definition_s3(inline.clone(), Value::string("defs"), Value::string("p/"));
+        let want = format!("s3://defs/p/{}.json", parts::sha256_hex(def));
+        assert_eq!(definition_s3_uri(&s3), Value::string(want.clone()));
+        assert_eq!(spec(&s3, BTreeMap::new()).definition_s3.map(|o| o.uri()), Some(want));
+        assert_eq!(spec(&inline, BTreeMap::new()).definition_s3, None);
+        let other = state_with(r#"{"Steps":[],"Version":"2020-12-02"}"#, Value::Null);
+        let other = with_definition_s3(other, Value::string("defs"), Value::string("p/"));
+        assert_ne!(
+            definition_s3_uri(&other),
+            definition_s3_uri(&s3),
+            "a new object per definition"
+        );
+        let unknown_bucket = with_definition_s3(inline.clone(), Value::Unknown, Value::Null);
+        assert_eq!(definition_s3_uri(&unknown_bucket), Value::Unknown);
+        let mut unknown_block = inline.clone();
+        model::set(&mut unknown_block, "definition_s3", Value::Unknown);
+        assert_eq!(definition_s3_uri(&unknown_block), Value::Unknown);
+        assert!(s3.conforms(&pipeline_schema().block.value_type()).is_ok());
+    }
+
+    /// Issue 8: SageMaker reads the definition from where the state says: adding, moving or
+    /// removing `definition_s3` calls UpdatePipeline; a prefix spelt differently, same key, not.
+    #[test]
+    fn moving_the_definition_calls_update_pipeline() {
+        let def = r#"{"Steps":[],"Version":"2020-12-01"}"#;
+        let inline = state_with(def, Value::Null);
+        let here = with_definition_s3(inline.clone(), Value::string("defs"), Value::Null);
+        let there = with_definition_s3(inline.clone(), Value::string("other"), Value::string("x"));
+        for (a, b) in [(&inline, &here), (&here, &there), (&there, &inline)] {
+            assert_eq!(calls_update_pipeline(a, b), Some(true));
+        }
+        let slashed =
+            with_definition_s3(inline.clone(), Value::string("other"), Value::string("/x/"));
+        assert_eq!(calls_update_pipeline(&there, &slashed), Some(false));
+        assert_eq!(calls_update_pipeline(&here, &here.clone()), Some(false));
+        let changed = with_definition_s3(
+            state_with(r#"{"Steps":[],"Version":"2020-12-02"}"#, Value::Null),
+            Value::string("defs"),
+            Value::Null,
+        );
+        assert_eq!(calls_update_pipeline(&here, &changed), Some(true));
+    }
+
+    /// Without the block, the inline limit applies (`compiler::definition` tests the limit).
+    #[test]
+    fn only_a_definition_s3_block_lifts_the_inline_limit() {
+        let mut cfg = import_stub("p");
+        model::set(&mut cfg, "steps", Value::list([]));
+        assert_eq!(definition_input(&cfg).map(|i| i.delivery), Some(Delivery::Inline));
+        let s3 = with_definition_s3(cfg.clone(), Value::Unknown, Value::Null);
+        assert_eq!(definition_input(&s3).map(|i| i.delivery), Some(Delivery::S3));
+    }
+
+    /// The local moto endpoint's rendering of a definition it read from S3 (checked against
+    /// moto 5.2 in tests/acceptance_definition_s3.rs): not JSON, so Read takes the object at the
+    /// recorded URI instead; JSON (SageMaker, and moto for inline definitions) is used as is.
+    #[test]
+    fn only_a_non_json_description_with_a_recorded_object_is_read_from_s3() {
+        let python = r#"{'Version': '2020-12-01', 'Metadata': {}, 'Parameters': [{'Name': 'x', 'Type': 'Boolean', 'DefaultValue': True}], 'Steps': []}"#;
+        let json = r#"{"Version": "2020-12-01", "Steps": []}"#;
+        let uri = format!("s3://defs/p/{SHA}.json");
+        let mut state = state_with(json, Value::Null);
+        assert_eq!(readback_object(&state, python), None, "nothing recorded: inline");
+        model::set(&mut state, "definition_s3_uri", Value::string(uri.clone()));
+        assert_eq!(readback_object(&state, json), None, "JSON is used as described");
+        assert_eq!(
+            readback_object(&state, python),
+            Some(S3Object { bucket: "defs".into(), key: format!("p/{SHA}.json") })
+        );
+        // Read keeps the state when the object means what the state holds.
+        let mut remote = deployed(json, &[]);
+        remote.definition = json.replace(": ", ":");
+        let r = refreshed(&state, &remote, &Known::Null);
+        assert_eq!(r.get_str("definition_s3_uri"), Some(uri.as_str()));
+        assert_eq!(definition_text(&r), definition_text(&state));
     }
 }

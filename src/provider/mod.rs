@@ -32,7 +32,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::aws::config::Secret;
-use crate::aws::{AwsError, AwsSettings, SageMaker};
+use crate::aws::{AwsError, AwsSettings, SageMaker, Service};
 use crate::framework::{
     self, AttrPath, Attribute, Block, Diagnostic, Diagnostics, NestedBlock, ProviderHooks, Schema,
 };
@@ -155,7 +155,7 @@ pub fn provider_schema() -> Schema {
                 "endpoints",
                 Block::new("Custom service endpoints, e.g. a local SageMaker endpoint for testing. Each wins over `AWS_ENDPOINT_URL_<SERVICE>` (e.g. `AWS_ENDPOINT_URL_SAGEMAKER`), which wins over `AWS_ENDPOINT_URL` and the shared config file.")
                     .attr(Attribute::optional("sagemaker", Type::String, "SageMaker API endpoint URL, e.g. `http://127.0.0.1:5000`."))
-                    .attr(Attribute::optional("s3", Type::String, "S3 endpoint URL. Accepted for compatibility with the AWS provider's `endpoints` block; this provider makes no S3 calls yet."))
+                    .attr(Attribute::optional("s3", Type::String, "S3 endpoint URL, for the definitions a pipeline's `definition_s3` block uploads, e.g. `http://127.0.0.1:5000` or an S3 VPC endpoint. With a custom S3 endpoint (here or from `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`) requests use path-style addressing (`<endpoint>/<bucket>/<key>`), which S3 emulators need."))
                     .attr(Attribute::optional("sts", Type::String, "STS endpoint URL, for `assume_role`, `assume_role_with_web_identity` and the credential validation (GetCallerIdentity); defaults to `AWS_ENDPOINT_URL_STS`, else the region's STS endpoint.")),
             )),
     )
@@ -467,6 +467,7 @@ fn settings_from(
         profile: model::string(config, "profile").value(),
         sagemaker_endpoint: model::string(&endpoints, "sagemaker").value(),
         sts_endpoint: model::string(&endpoints, "sts").value(),
+        s3_endpoint: model::string(&endpoints, "s3").value(),
         // validate() accepted it: a whole number from 0 to 100, or null.
         max_attempts: model::int(config, "max_retries").value().and_then(|n| u32::try_from(n).ok()),
         call_timeout: duration_of(config, "call_timeout"),
@@ -544,25 +545,42 @@ pub(crate) fn aws_diag(summary: impl Into<String>, e: &AwsError) -> Diagnostic {
     Diagnostic::error(summary, detail)
 }
 
+/// The settings that choose a service's endpoint, for advice.
+fn endpoint_settings(service: Service) -> &'static str {
+    match service {
+        Service::SageMaker => "endpoints.sagemaker, AWS_ENDPOINT_URL_SAGEMAKER or AWS_ENDPOINT_URL",
+        Service::S3 => "endpoints.s3, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL",
+        Service::Sts => "endpoints.sts, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL",
+    }
+}
+
 fn aws_advice(e: &AwsError) -> Option<String> {
     use crate::aws::{format_duration, ErrorKind};
     let l = e.limits;
     Some(match e.kind {
         ErrorKind::Auth => format!(
-            "AWS refused the credentials or their permissions. Check which credentials the provider uses (its profile, AWS_PROFILE, AWS_ACCESS_KEY_ID, an SSO login), that they have not expired, and that they allow sagemaker:{} on pipeline {:?}.",
-            e.operation, e.pipeline
+            "AWS refused the credentials or their permissions. Check which credentials the provider uses (its profile, AWS_PROFILE, AWS_ACCESS_KEY_ID, an SSO login), that they have not expired, and that they allow {}:{} {}.",
+            e.service.iam_prefix(),
+            e.operation,
+            match e.service {
+                Service::SageMaker => format!("on pipeline {:?}", e.pipeline),
+                Service::S3 => "on the definition_s3 bucket and key prefix".to_string(),
+                Service::Sts => "for the provider's own identity".to_string(),
+            }
         ),
-        ErrorKind::Connection => "Check the endpoint (the provider's endpoints.sagemaker, AWS_ENDPOINT_URL_SAGEMAKER or AWS_ENDPOINT_URL) and the region, and that the network (proxy, firewall, VPC endpoint) lets the provider reach it.".to_string(),
+        ErrorKind::Connection => format!("Check the endpoint (the provider's {}) and the region, and that the network (proxy, firewall, VPC endpoint) lets the provider reach it.", endpoint_settings(e.service)),
         ErrorKind::Timeout => format!(
-            "The endpoint did not answer within call_timeout ({}) per attempt or operation_timeout ({}) in all. Check the endpoint (endpoints.sagemaker, AWS_ENDPOINT_URL_SAGEMAKER) and the network; if the service is only slow, raise these settings in the provider block.",
+            "The endpoint did not answer within call_timeout ({}) per attempt or operation_timeout ({}) in all. Check the endpoint ({}) and the network; if the service is only slow, raise these settings in the provider block.",
             format_duration(l.call_timeout),
-            format_duration(l.operation_timeout)
+            format_duration(l.operation_timeout),
+            endpoint_settings(e.service),
         ),
         ErrorKind::Throttled => format!(
-            "SageMaker was still throttling when the retries (up to {} attempts) ran out. Re-run later, or raise max_retries in the provider block.",
+            "{} was still throttling when the retries (up to {} attempts) ran out. Re-run later, or raise max_retries in the provider block.",
+            e.service.name(),
             l.max_attempts
         ),
-        ErrorKind::ServerError => format!("SageMaker was still failing when the retries (up to {} attempts) ran out; this is usually temporary. Re-run the command.", l.max_attempts),
+        ErrorKind::ServerError => format!("{} was still failing when the retries (up to {} attempts) ran out; this is usually temporary. Re-run the command.", e.service.name(), l.max_attempts),
         ErrorKind::Interrupted => "Terraform asked the provider to stop. Re-run the command to finish; the next plan reconciles whatever was applied.".to_string(),
         ErrorKind::Setup => "Check the provider's region and credentials settings (region, profile, AWS_REGION, AWS_PROFILE).".to_string(),
         ErrorKind::NotFound | ErrorKind::AlreadyExists | ErrorKind::BadResponse | ErrorKind::Rejected => return None,
@@ -936,6 +954,7 @@ mod tests {
 
     fn failure(kind: crate::aws::ErrorKind, code: Option<&str>, message: &str) -> AwsError {
         AwsError {
+            service: crate::aws::Service::SageMaker,
             operation: "DescribePipeline",
             pipeline: "churn".into(),
             endpoint: "http://127.0.0.1:9".into(),

@@ -189,6 +189,23 @@ impl LocalSageMaker {
         http_request(self.port, "POST", "/", &headers, body)
     }
 
+    /// One S3 request to the same server (moto serves S3 on the SageMaker port, path-style:
+    /// `PUT /<bucket>` creates a bucket, `GET /<bucket>/<key>` reads an object), unsigned like
+    /// [`request_sagemaker`](Self::request_sagemaker). Returns the status code and the body.
+    pub fn request_s3(
+        &self,
+        method: &str,
+        path: &str,
+        body: &str,
+    ) -> Result<(u16, String), String> {
+        let headers = [(
+            "Authorization",
+            "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/s3/aws4_request, \
+             SignedHeaders=host, Signature=0",
+        )];
+        http_request(self.port, method, path, &headers, body)
+    }
+
     /// Names of the pipelines the endpoint holds (ListPipelines).
     pub fn pipeline_names(&self) -> Vec<String> {
         let (_, body) =
