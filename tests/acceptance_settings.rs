@@ -298,11 +298,13 @@ fn assume_role_session_signs_every_call_and_no_secret_is_logged() {
     }
 }
 
-/// By default the provider checks its credentials with STS when configured: an unreachable STS
-/// endpoint stops the plan with a diagnostic that names GetCallerIdentity, the endpoint and the
-/// way out; with `skip_credentials_validation = true` the same plan works.
+/// By default the provider checks its credentials with STS before its first AWS call: an
+/// unreachable STS endpoint stops the apply (CreatePipeline is its first call) with a diagnostic
+/// that names GetCallerIdentity, the endpoint and the way out; with
+/// `skip_credentials_validation = true` the same configuration plans. (A configuration that makes
+/// no AWS call needs no credentials at all: `acceptance_steps`' offline data source test.)
 #[test]
-fn credentials_are_validated_at_configure_unless_skipped() {
+fn credentials_are_validated_before_the_first_call_unless_skipped() {
     let sm = LocalSageMaker::start();
     let closed = TcpListener::bind("127.0.0.1:0").expect("bind");
     let dead = format!("http://{}", closed.local_addr().expect("addr"));
@@ -320,7 +322,7 @@ fn credentials_are_validated_at_configure_unless_skipped() {
         };
         ws.write("main.tf", &config(false));
         ws.init();
-        let err = ws.tf_err(&["plan", "-no-color", "-input=false"]);
+        let err = ws.tf_err(&["apply", "-auto-approve", "-no-color", "-input=false"]);
         let flat = err
             .split_whitespace()
             .filter(|w| !matches!(*w, "│" | "╷" | "╵"))

@@ -94,6 +94,9 @@ pub struct AwsSettings {
     /// PEM certificates (already read and checked) that replace the system's trusted roots.
     pub ca_bundle: Option<Vec<u8>>,
     pub proxies: config::Proxies,
+    /// Check the credentials with STS GetCallerIdentity before the first SageMaker or S3 call
+    /// of this process (the provider's `skip_credentials_validation = false`).
+    pub validate_credentials: bool,
 }
 
 /// The retry and timeout limits in force.
@@ -696,11 +699,13 @@ impl<'a> Call<'a> {
 pub struct SageMaker {
     settings: AwsSettings,
     ready: OnceCell<Ready>,
+    /// The outcome of the credential check, made once, before the first call that needs it.
+    checked: OnceCell<Result<(), AwsError>>,
 }
 
 impl SageMaker {
     pub fn new(settings: AwsSettings) -> Self {
-        SageMaker { settings, ready: OnceCell::new() }
+        SageMaker { settings, ready: OnceCell::new(), checked: OnceCell::new() }
     }
 
     pub fn limits(&self) -> Limits {
@@ -836,6 +841,12 @@ impl SageMaker {
         T: RequestId,
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
+        if self.settings.validate_credentials {
+            self.checked
+                .get_or_init(|| async { self.caller_identity().await.map(|_| ()) })
+                .await
+                .clone()?;
+        }
         let ready = self.ready().await;
         let started = Instant::now();
         let result = if call.stoppable {

@@ -8,10 +8,11 @@
 //! strictly, never coerced or echoed in full). Checks of one attribute are declared on it;
 //! checks across attributes are in `validate`; what needs the environment or a file (the CA
 //! bundle, web identity fallbacks, proxies from the environment) in `configure`
-//! ([`settings_from`]). Unless `skip_credentials_validation` is set, `configure` checks the
-//! credentials with STS GetCallerIdentity, as the AWS provider does; otherwise the AWS client
-//! is only created on first use, so processes that never call AWS (schema loads, validation)
-//! stay cheap. [`aws_diag`] is the one way an AWS failure becomes a diagnostic, for resources
+//! ([`settings_from`]). Unless `skip_credentials_validation` is set, the credentials are checked
+//! with STS GetCallerIdentity, as the AWS provider does, but lazily: before the first SageMaker
+//! or S3 call of the process, not in `configure`. So a configuration that makes no AWS call
+//! (step resources and the offline definition and policy data sources) needs no credentials,
+//! and processes that never call AWS (schema loads, validation) stay cheap. [`aws_diag`] is the one way an AWS failure becomes a diagnostic, for resources
 //! and data sources alike.
 //!
 //! Depends on `framework`, `compiler`, `aws`. Must not know about gRPC or msgpack.
@@ -122,7 +123,7 @@ pub fn provider_schema() -> Schema {
             .attr(Attribute::optional("retry_mode", Type::String, "How the SDK retries: `adaptive` (retries with backoff, and throttling also slows the client down, so a throttled `apply` of many pipelines eases off) or `standard` (retries with backoff only). Defaults to `AWS_RETRY_MODE`, else `adaptive` (the AWS provider's default is `standard`; this provider keeps `adaptive`, what it has always used). The shared config file's `retry_mode` is not read.").validate(one_of(&["standard", "adaptive"])))
             .attr(Attribute::optional("call_timeout", Type::String, "Longest wait for the answer to one attempt of an AWS call (the connection included), as a duration such as `30s`, `2m` or `1m30s` (units `ms`, `s`, `m`, `h`). An attempt that times out is retried. Defaults to `30s`."))
             .attr(Attribute::optional("operation_timeout", Type::String, "Longest time for a whole AWS call, every attempt and backoff wait included, as a duration such as `3m`. When it passes, the call fails with a timeout error, so an endpoint that accepts connections but never answers ends `plan` and `apply` within this time (per call). Defaults to `3m`."))
-            .attr(Attribute::optional("skip_credentials_validation", Type::Bool, "Skip checking the credentials with STS GetCallerIdentity when the provider is configured. Defaults to `false`: as in the AWS provider, every Terraform command that configures the provider (plan, apply, refresh, import, destroy; not validate) makes one GetCallerIdentity call (to `endpoints.sts`) with the credentials every call will use (assumed roles included), and stops with a clear error when they do not work. Set `true` for endpoints without STS (some local emulators) or to save that call; bad credentials then fail at the first SageMaker call."))
+            .attr(Attribute::optional("skip_credentials_validation", Type::Bool, "Skip checking the credentials with STS GetCallerIdentity. Defaults to `false`: as in the AWS provider, the credentials every call will use (assumed roles included) are checked with one GetCallerIdentity call (to `endpoints.sts`), and a clear error says when they do not work. Unlike the AWS provider, the check runs before the provider's first SageMaker or S3 call in a Terraform command, not when the provider is configured: a configuration that calls no AWS API (step resources and the offline `sagemaker_ml_pipeline_definition` and `sagemaker_ml_pipeline_policy` data sources) needs no credentials. Set `true` for endpoints without STS (some local emulators) or to save that call; bad credentials then fail at the first SageMaker call."))
             .attr(Attribute::optional("custom_ca_bundle", Type::String, "Path of a PEM file of CA certificates to trust for HTTPS instead of the system's (for TLS-intercepting proxies or private endpoints). Defaults to `AWS_CA_BUNDLE`. Checked when the provider is configured: the file must be readable and hold at least one valid certificate.").validate(string_length(1, 4096)))
             .attr(Attribute::optional("http_proxy", Type::String, "URL of the proxy for `http://` endpoints, e.g. `http://proxy.internal:3128` (user and password may be in the URL). Defaults to `HTTP_PROXY` / `http_proxy`.").validate(string_check(url_with_scheme, "Invalid http_proxy", "Use a proxy URL with its scheme, e.g. \"http://proxy.internal:3128\".")))
             .attr(Attribute::optional("https_proxy", Type::String, "URL of the proxy for `https://` endpoints (every AWS endpoint), e.g. `http://proxy.internal:3128`. Defaults to `HTTPS_PROXY` / `https_proxy`. Unlike old AWS provider versions, `http_proxy` is not used for HTTPS.").validate(string_check(url_with_scheme, "Invalid https_proxy", "Use a proxy URL with its scheme, e.g. \"http://proxy.internal:3128\".")))
@@ -261,16 +262,7 @@ impl ProviderHooks<ProviderData> for Hooks {
         }
         let env = |k: &str| std::env::var(k).ok();
         let settings = settings_from(config, &env)?;
-        let skip =
-            config.get("skip_credentials_validation").and_then(|v| v.as_bool()) == Some(true);
         let sagemaker = SageMaker::new(settings);
-        if !skip {
-            if let Err(e) = sagemaker.caller_identity().await {
-                let mut d = Diagnostics::new();
-                d.push(credentials_diag(&e));
-                return Err(d);
-            }
-        }
         Ok(ProviderData { sagemaker: Some(sagemaker), default_tags })
     }
 }
@@ -319,7 +311,7 @@ fn credentials_diag(e: &AwsError) -> Diagnostic {
     Diagnostic::error(
         "The provider's AWS credentials could not be validated",
         format!(
-            "{}{}\n({})\n\nThe provider checks its credentials with STS GetCallerIdentity when it is configured. Check which credentials it uses (access_key/secret_key, AWS_ACCESS_KEY_ID, AWS_PROFILE, the profile's SSO login, assume_role) and that they have not expired; check endpoints.sts / AWS_ENDPOINT_URL_STS and the region. For an endpoint without STS (some local emulators), set skip_credentials_validation = true.",
+            "{}{}\n({})\n\nThe provider checks its credentials with STS GetCallerIdentity before its first SageMaker or S3 call. Check which credentials it uses (access_key/secret_key, AWS_ACCESS_KEY_ID, AWS_PROFILE, the profile's SSO login, assume_role) and that they have not expired; check endpoints.sts / AWS_ENDPOINT_URL_STS and the region. For an endpoint without STS (some local emulators), set skip_credentials_validation = true.",
             cause,
             if cause.ends_with('.') { "" } else { "." },
             e.location()
@@ -467,6 +459,8 @@ fn settings_from(
         profile: model::string(config, "profile").value(),
         sagemaker_endpoint: model::string(&endpoints, "sagemaker").value(),
         sts_endpoint: model::string(&endpoints, "sts").value(),
+        validate_credentials: config.get("skip_credentials_validation").and_then(|v| v.as_bool())
+            != Some(true),
         s3_endpoint: model::string(&endpoints, "s3").value(),
         // validate() accepted it: a whole number from 0 to 100, or null.
         max_attempts: model::int(config, "max_retries").value().and_then(|n| u32::try_from(n).ok()),
@@ -535,6 +529,10 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 /// permissions for auth errors, the endpoint for connection errors and timeouts, the retry
 /// budget for throttling; nothing generic otherwise.
 pub(crate) fn aws_diag(summary: impl Into<String>, e: &AwsError) -> Diagnostic {
+    // The credential check that runs before the first call failed, not the call itself.
+    if e.service == Service::Sts {
+        return credentials_diag(e);
+    }
     let cause = e.cause();
     let mut detail =
         format!("{}{}\n({})", cause, if cause.ends_with('.') { "" } else { "." }, e.location());
@@ -912,10 +910,12 @@ mod tests {
         assert_eq!(paths(&d), vec!["http_proxy"]);
     }
 
-    /// With validation on (the default), configure asks STS who the credentials are and stops
-    /// with a clear diagnostic when it cannot; with skip_credentials_validation it asks nothing.
+    /// With validation on (the default), the first AWS call asks STS who the credentials are
+    /// and fails with the credentials diagnostic when it cannot; configure itself calls nothing
+    /// (offline configurations need no credentials). With skip_credentials_validation the call
+    /// goes straight to SageMaker.
     #[tokio::test]
-    async fn configure_validates_credentials_unless_told_to_skip() {
+    async fn the_first_call_validates_credentials_unless_told_to_skip() {
         let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!("http://{}", closed.local_addr().expect("addr"));
         drop(closed);
@@ -935,11 +935,17 @@ mod tests {
                 ),
             ])
         };
-        let d = match Hooks.configure("1.0.3", &cfg(false)).await {
-            Ok(_) => panic!("configured although STS cannot be reached"),
-            Err(d) => d,
+        let first_call = |data: ProviderData| async move {
+            let sm = data.sagemaker.expect("a client");
+            let e = sm.describe("churn").await.expect_err("nothing listens");
+            aws_diag("Failed to read SageMaker pipeline \"churn\"", &e)
         };
-        let diag = d.iter().next().expect("one");
+        let data = Hooks
+            .configure("1.0.3", &cfg(false))
+            .await
+            .map_err(|d| format!("{d:?}"))
+            .expect("no call");
+        let diag = first_call(data).await;
         assert_eq!(diag.summary, "The provider's AWS credentials could not be validated");
         assert!(
             diag.detail.starts_with("GetCallerIdentity failed")
@@ -949,7 +955,16 @@ mod tests {
             diag.detail
         );
         assert!(!diag.detail.contains("AKIAEXAMPLE"), "{}", diag.detail);
-        assert!(Hooks.configure("1.0.3", &cfg(true)).await.is_ok());
+        let data = Hooks
+            .configure("1.0.3", &cfg(true))
+            .await
+            .map_err(|d| format!("{d:?}"))
+            .expect("configure");
+        let diag = first_call(data).await;
+        assert!(
+            diag.summary.contains("churn") && diag.detail.contains("DescribePipeline"),
+            "{diag:?}"
+        );
     }
 
     fn failure(kind: crate::aws::ErrorKind, code: Option<&str>, message: &str) -> AwsError {
