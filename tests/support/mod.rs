@@ -488,7 +488,7 @@ impl Workspace {
             .env("SAGEMAKER_PROVIDER_DIR", provider_dir())
             .env("TMPDIR", root.join("tmp"))
             .env("AWS_ENDPOINT_URL_SAGEMAKER", &self.endpoint)
-            // The provider checks its credentials with STS GetCallerIdentity when configured;
+            // The provider checks its credentials with STS GetCallerIdentity before its first call;
             // moto serves STS on the same port (a scripted endpoint must answer it too, or the
             // test sets skip_credentials_validation).
             .env("AWS_ENDPOINT_URL_STS", &self.endpoint)
