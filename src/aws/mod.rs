@@ -623,6 +623,8 @@ struct Ready {
     /// For definitions in S3 (`s3.rs`).
     s3: aws_sdk_s3::Client,
     s3_endpoint: String,
+    /// Where the credential check and role sessions go (`config::sts_endpoint`).
+    sts_endpoint: String,
 }
 
 /// Who the configured credentials are (STS GetCallerIdentity).
@@ -637,8 +639,7 @@ impl Ready {
         match service {
             Service::SageMaker => &self.endpoint,
             Service::S3 => &self.s3_endpoint,
-            // The credential check names its endpoint itself (`caller_identity`).
-            Service::Sts => "",
+            Service::Sts => &self.sts_endpoint,
         }
     }
 }
@@ -744,6 +745,11 @@ impl SageMaker {
                     endpoint,
                     s3: s3::client(&shared, configured_s3, s3_environment.as_deref()),
                     s3_endpoint: s3::endpoint(configured_s3, s3_environment.as_deref(), &region),
+                    sts_endpoint: config::sts_endpoint(
+                        s.sts_endpoint.as_deref(),
+                        shared.endpoint_url(),
+                        &region,
+                    ),
                     region,
                     sdk: shared,
                 }
@@ -766,65 +772,11 @@ impl SageMaker {
     pub async fn caller_identity(&self) -> Result<CallerIdentity, AwsError> {
         let ready = self.ready().await;
         let sts = config::sts_client(&ready.sdk, self.settings.sts_endpoint.as_deref());
-        let endpoint = config::sts_endpoint(
-            self.settings.sts_endpoint.as_deref(),
-            ready.sdk.endpoint_url(),
-            &ready.region,
-        );
-        let started = Instant::now();
-        let result = tokio::select! {
-            r = sts.get_caller_identity().send() => Some(r),
-            _ = crate::stop::wait() => None,
-        };
-        let ms = started.elapsed().as_millis().to_string();
-        let failure = match result {
-            Some(Ok(out)) => {
-                let id = out.request_id().unwrap_or("-").to_string();
-                crate::logging::debug(
-                    "AWS call",
-                    &[
-                        ("operation", "GetCallerIdentity"),
-                        ("endpoint", &endpoint),
-                        ("region", &ready.region),
-                        ("request_id", &id),
-                        ("duration_ms", &ms),
-                        ("outcome", "ok"),
-                    ],
-                );
-                return Ok(CallerIdentity {
-                    account: out.account().unwrap_or_default().to_string(),
-                    arn: out.arn().unwrap_or_default().to_string(),
-                });
-            }
-            Some(Err(e)) => classify(&e),
-            None => Failure {
-                kind: ErrorKind::Interrupted,
-                code: None,
-                message: "Terraform asked the provider to stop before the answer arrived".into(),
-                request_id: None,
-            },
-        };
-        crate::logging::debug(
-            "AWS call",
-            &[
-                ("operation", "GetCallerIdentity"),
-                ("endpoint", &endpoint),
-                ("region", &ready.region),
-                ("duration_ms", &ms),
-                ("outcome", &failure.code.clone().unwrap_or_else(|| format!("{:?}", failure.kind))),
-            ],
-        );
-        Err(AwsError {
-            service: Service::Sts,
-            operation: "GetCallerIdentity",
-            pipeline: String::new(),
-            endpoint,
-            region: ready.region.clone(),
-            kind: failure.kind,
-            code: failure.code,
-            message: failure.message,
-            request_id: failure.request_id,
-            limits: self.limits(),
+        let call = Call { service: Service::Sts, ..Call::new("GetCallerIdentity", "") };
+        let out = self.attempt(call, sts.get_caller_identity().send()).await?;
+        Ok(CallerIdentity {
+            account: out.account().unwrap_or_default().to_string(),
+            arn: out.arn().unwrap_or_default().to_string(),
         })
     }
 
@@ -847,6 +799,17 @@ impl SageMaker {
                 .await
                 .clone()?;
         }
+        self.attempt(call, fut).await
+    }
+
+    /// One call with its retries, stop handling, log line and error: [`Self::send`] without the
+    /// credential check (which is itself such a call).
+    async fn attempt<T, E, F>(&self, call: Call<'_>, fut: F) -> Result<T, AwsError>
+    where
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        T: RequestId,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
         let ready = self.ready().await;
         let started = Instant::now();
         let result = if call.stoppable {
