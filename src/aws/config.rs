@@ -23,7 +23,7 @@
 //! Must not log or print a credential: secrets are [`Secret`]s, whose `Debug` prints nothing.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use aws_config::SdkConfig;
@@ -162,9 +162,15 @@ pub fn resolve_retry_mode(
         .unwrap_or(RetryMode::Adaptive)
 }
 
-/// Reads a PEM CA bundle and checks that every certificate in it can be a trust anchor (the
-/// SDK's TLS layer would panic on one that cannot). The error says what is wrong, in words.
-pub fn read_ca_bundle(path: &str) -> Result<Vec<u8>, String> {
+/// Checks that a PEM CA bundle can be read and that every certificate in it can be a trust
+/// anchor (the SDK's TLS layer would panic on one that cannot). The error says what is wrong,
+/// in words. Nothing is kept: the HTTP client reads the file again when it needs it.
+pub fn check_ca_bundle(path: &str) -> Result<(), String> {
+    read_ca_bundle(path).map(drop)
+}
+
+/// The PEM text of a CA bundle, checked as [`check_ca_bundle`] says.
+fn read_ca_bundle(path: &str) -> Result<Vec<u8>, String> {
     use rustls_pki_types::pem::PemObject;
     use rustls_pki_types::CertificateDer;
     let pem = std::fs::read(path).map_err(|e| format!("cannot read {path:?}: {e}"))?;
@@ -199,9 +205,7 @@ pub async fn load(s: &AwsSettings) -> SdkConfig {
                 .operation_timeout(limits.operation_timeout)
                 .build(),
         );
-    if s.ca_bundle.is_some() || !s.proxies.is_empty() {
-        loader = loader.http_client(http_client(s.ca_bundle.clone(), s.proxies.clone()));
-    }
+    loader = loader.http_client(http_client(s.ca_bundle.clone(), s.proxies.clone()));
     if let Some(r) = &s.region {
         loader = loader.region(aws_config::Region::new(r.clone()));
     }
@@ -424,10 +428,16 @@ fn policy_arns(arns: &[String]) -> Option<Vec<aws_sdk_sts::types::PolicyDescript
     })
 }
 
-/// The HTTP client when the block (or environment) sets a CA bundle or proxies: the SDK's own
-/// hyper/rustls connector with that trust store, and for each URL scheme the proxy configured
-/// for it.
-fn http_client(ca_bundle: Option<Vec<u8>>, proxies: Proxies) -> SharedHttpClient {
+/// The HTTP client of every AWS call: the SDK's hyper/rustls connector, with the trust store of
+/// the CA bundle when one is set (else the system's roots), and for each URL scheme the proxy
+/// configured for it.
+///
+/// Each scheme's connector is built on its first request, and the `http://` one has no TLS
+/// layer (unless its proxy is itself `https://`): a rustls configuration means parsing every
+/// trusted root (a system bundle holds ~150, some 0.5 MiB of heap while it is built), and a
+/// provider process that only talks to `http://` endpoints, or only to `https://` ones, should
+/// not pay for the other.
+fn http_client(ca_bundle: Option<String>, proxies: Proxies) -> SharedHttpClient {
     SharedHttpClient::new(ProxiedClient {
         ca_bundle,
         proxies,
@@ -437,30 +447,53 @@ fn http_client(ca_bundle: Option<Vec<u8>>, proxies: Proxies) -> SharedHttpClient
 
 #[derive(Debug)]
 struct ProxiedClient {
-    ca_bundle: Option<Vec<u8>>,
+    /// The CA bundle's path.
+    ca_bundle: Option<String>,
     proxies: Proxies,
     /// One connector per distinct connector settings (the SDK asks for one per attempt; a
     /// connector owns a connection pool, so it is built once).
     connectors: Arc<Mutex<Vec<(String, SharedHttpConnector)>>>,
 }
 
-impl ProxiedClient {
-    fn connector(
-        &self,
-        settings: &HttpConnectorSettings,
-        components: &RuntimeComponents,
-        proxy: Option<ProxyConfig>,
-    ) -> Connector {
-        let mut b = Connector::builder().connector_settings(settings.clone());
-        if let Some(sleep) = components.sleep_impl() {
+/// What building one scheme's connector needs, kept until that scheme's first request.
+#[derive(Debug, Clone)]
+struct ConnectorRecipe {
+    ca_bundle: Option<String>,
+    proxies: Proxies,
+    settings: HttpConnectorSettings,
+    components: RuntimeComponents,
+}
+
+impl ConnectorRecipe {
+    fn build(&self, https: bool) -> Connector {
+        let proxy = if https { &self.proxies.https } else { &self.proxies.http };
+        let proxy = self.proxy(proxy, https);
+        let mut b = Connector::builder().connector_settings(self.settings.clone());
+        if let Some(sleep) = self.components.sleep_impl() {
             b = b.sleep_impl(sleep);
         }
         if let Some(p) = proxy {
             b = b.proxy_config(p);
         }
+        let proxy_is_https = |p: &Option<String>| {
+            p.as_deref()
+                .is_some_and(|u| u.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")))
+        };
+        if !https && !proxy_is_https(&self.proxies.http) {
+            // Plain HTTP to the endpoint and to any proxy: no TLS configuration to build.
+            return b.build_http();
+        }
         let trust = match &self.ca_bundle {
             // Like AWS_CA_BUNDLE in the AWS CLI and SDKs: the bundle replaces the system roots.
-            Some(pem) => TrustStore::empty().with_pem_certificate(pem.clone()),
+            Some(path) => match read_ca_bundle(path) {
+                Ok(pem) => TrustStore::empty().with_pem_certificate(pem),
+                Err(why) => {
+                    // Checked at configure, unreadable now: trust nothing rather than the
+                    // system roots the user replaced; every HTTPS call fails as untrusted.
+                    crate::logging::warn("CA bundle no longer usable", &[("reason", &why)]);
+                    TrustStore::empty()
+                }
+            },
             None => TrustStore::default(),
         };
         b.tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
@@ -492,16 +525,14 @@ impl HttpClient for ProxiedClient {
             return c.clone();
         }
         let c = SharedHttpConnector::new(BySchemeConnector {
-            http: SharedHttpConnector::new(self.connector(
-                settings,
-                components,
-                self.proxy(&self.proxies.http, false),
-            )),
-            https: SharedHttpConnector::new(self.connector(
-                settings,
-                components,
-                self.proxy(&self.proxies.https, true),
-            )),
+            recipe: ConnectorRecipe {
+                ca_bundle: self.ca_bundle.clone(),
+                proxies: self.proxies.clone(),
+                settings: settings.clone(),
+                components: components.clone(),
+            },
+            http: OnceLock::new(),
+            https: OnceLock::new(),
         });
         cache.push((key, c.clone()));
         c
@@ -509,20 +540,19 @@ impl HttpClient for ProxiedClient {
 }
 
 /// Sends `http://` requests through one connector and `https://` ones through the other, so
-/// `http_proxy` and `https_proxy` can differ.
+/// `http_proxy` and `https_proxy` can differ; each is built on its scheme's first request.
 #[derive(Debug)]
 struct BySchemeConnector {
-    http: SharedHttpConnector,
-    https: SharedHttpConnector,
+    recipe: ConnectorRecipe,
+    http: OnceLock<SharedHttpConnector>,
+    https: OnceLock<SharedHttpConnector>,
 }
 
 impl HttpConnector for BySchemeConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        if request.uri().starts_with("http://") {
-            self.http.call(request)
-        } else {
-            self.https.call(request)
-        }
+        let https = !request.uri().starts_with("http://");
+        let cell = if https { &self.https } else { &self.http };
+        cell.get_or_init(|| SharedHttpConnector::new(self.recipe.build(https))).call(request)
     }
 }
 
@@ -642,7 +672,10 @@ mod tests {
                 });
             }
         });
-        let settings = |ca_bundle: Option<Vec<u8>>| AwsSettings {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bundle = dir.path().join("ca.pem");
+        std::fs::write(&bundle, &pem).expect("write");
+        let settings = |ca_bundle: Option<String>| AwsSettings {
             region: Some("us-east-1".into()),
             access_key: Some(Secret::new("AKIAEXAMPLE")),
             secret_key: Some(Secret::new("s")),
@@ -651,7 +684,8 @@ mod tests {
             ca_bundle,
             ..Default::default()
         };
-        let trusted = crate::aws::SageMaker::new(settings(Some(pem.into_bytes())));
+        let trusted =
+            crate::aws::SageMaker::new(settings(Some(bundle.to_string_lossy().into_owned())));
         let who = trusted.caller_identity().await.map_err(|e| e.to_string()).expect("trusted");
         assert_eq!(who.account, "123456789012");
         let untrusted = crate::aws::SageMaker::new(settings(None));

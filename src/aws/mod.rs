@@ -32,7 +32,7 @@
 //!
 //! Pipeline executions (start, describe, list, steps, stop) are in [`executions`], on the same
 //! machinery; so are the S3 calls for definitions passed as `PipelineDefinitionS3Location`
-//! ([`s3`]: its client is built from the same loaded configuration, next to SageMaker's, and its
+//! ([`s3`]: its client is built from the same loaded configuration, on the first S3 call, and its
 //! errors name the S3 endpoint and [`Service::S3`]).
 //!
 //! Must not know about Terraform values, schemas or diagnostics, and never logs a credential.
@@ -91,8 +91,10 @@ pub struct AwsSettings {
     pub shared_credentials_files: Option<Vec<String>>,
     pub assume_role: Option<config::AssumeRole>,
     pub web_identity: Option<config::WebIdentity>,
-    /// PEM certificates (already read and checked) that replace the system's trusted roots.
-    pub ca_bundle: Option<Vec<u8>>,
+    /// Path of a PEM file of certificates (checked when the provider was configured,
+    /// [`config::check_ca_bundle`]) that replace the system's trusted roots. The HTTP client
+    /// reads it when it builds its TLS layer, on the first `https://` request.
+    pub ca_bundle: Option<String>,
     pub proxies: config::Proxies,
     /// Check the credentials with STS GetCallerIdentity before the first SageMaker or S3 call
     /// of this process (the provider's `skip_credentials_validation = false`).
@@ -620,8 +622,12 @@ struct Ready {
     client: Client,
     endpoint: String,
     region: String,
-    /// For definitions in S3 (`s3.rs`).
-    s3: aws_sdk_s3::Client,
+    /// For definitions in S3 (`s3.rs`), built on first use: a pipeline without `definition_s3`
+    /// never builds it, so the provider processes of most plans never touch the S3 client's code.
+    s3: std::sync::OnceLock<aws_sdk_s3::Client>,
+    /// `endpoints.s3`, and the environment's S3 endpoint, for building `s3`.
+    s3_configured: Option<String>,
+    s3_environment: Option<String>,
     s3_endpoint: String,
     /// Where the credential check and role sessions go (`config::sts_endpoint`).
     sts_endpoint: String,
@@ -635,6 +641,12 @@ pub struct CallerIdentity {
 }
 
 impl Ready {
+    fn s3(&self) -> &aws_sdk_s3::Client {
+        self.s3.get_or_init(|| {
+            s3::client(&self.sdk, self.s3_configured.as_deref(), self.s3_environment.as_deref())
+        })
+    }
+
     fn endpoint(&self, service: Service) -> &str {
         match service {
             Service::SageMaker => &self.endpoint,
@@ -739,12 +751,17 @@ impl SageMaker {
                 if let Some(ep) = &s.sagemaker_endpoint {
                     builder = builder.endpoint_url(ep);
                 }
-                let configured_s3 = s.s3_endpoint.as_deref();
                 Ready {
                     client: Client::from_conf(builder.build()),
                     endpoint,
-                    s3: s3::client(&shared, configured_s3, s3_environment.as_deref()),
-                    s3_endpoint: s3::endpoint(configured_s3, s3_environment.as_deref(), &region),
+                    s3: std::sync::OnceLock::new(),
+                    s3_endpoint: s3::endpoint(
+                        s.s3_endpoint.as_deref(),
+                        s3_environment.as_deref(),
+                        &region,
+                    ),
+                    s3_configured: s.s3_endpoint.clone(),
+                    s3_environment,
                     sts_endpoint: config::sts_endpoint(
                         s.sts_endpoint.as_deref(),
                         shared.endpoint_url(),

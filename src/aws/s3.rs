@@ -79,7 +79,7 @@ impl SageMaker {
         let req = self
             .ready()
             .await
-            .s3
+            .s3()
             .put_object()
             .bucket(&object.bucket)
             .key(&object.key)
@@ -96,7 +96,7 @@ impl SageMaker {
         object: &S3Object,
     ) -> Result<String, AwsError> {
         let call = Call::s3("GetObject", pipeline);
-        let req = self.ready().await.s3.get_object().bucket(&object.bucket).key(&object.key);
+        let req = self.ready().await.s3().get_object().bucket(&object.bucket).key(&object.key);
         let out = self.send(call, req.send()).await?;
         // The body streams after the answer's head: bound it by one attempt's time too.
         let body = tokio::time::timeout(self.limits().call_timeout, out.body.collect()).await;

@@ -17,7 +17,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use tokio::sync::watch;
 use tonic::{Request, Response, Status};
@@ -32,13 +32,12 @@ use crate::tfvalue::{json as tfjson, msgpack, Type, Value};
 pub struct ProviderService {
     provider: Arc<dyn framework::Provider>,
     stop_tx: watch::Sender<bool>,
-    schema_cache: OnceLock<pb::get_provider_schema::Response>,
 }
 
 impl ProviderService {
     pub fn new(provider: Arc<dyn framework::Provider>) -> Self {
         let (stop_tx, _) = watch::channel(false);
-        ProviderService { provider, stop_tx, schema_cache: OnceLock::new() }
+        ProviderService { provider, stop_tx }
     }
 
     /// The one path of every RPC that carries values: decode the request's values with the
@@ -661,7 +660,10 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _req: Request<pb::get_provider_schema::Request>,
     ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
-        let resp = self.schema_cache.get_or_init(|| pb::get_provider_schema::Response {
+        // Built for each call and moved into the answer, not cached: Terraform asks once per
+        // provider process, and a cached copy would be cloned for the answer, holding the whole
+        // schema twice (plus its encoding) at the process's peak memory.
+        let resp = pb::get_provider_schema::Response {
             provider: Some(schema_to_proto(self.provider.provider_schema())),
             resource_schemas: self
                 .provider
@@ -677,8 +679,8 @@ impl pb::provider_server::Provider for ProviderService {
                 .collect(),
             server_capabilities: Some(server_capabilities()),
             ..Default::default()
-        });
-        Ok(Response::new(resp.clone()))
+        };
+        Ok(Response::new(resp))
     }
 
     async fn validate_provider_config(

@@ -346,8 +346,8 @@ fn settings_from(
     let from_block = ca_path.is_some();
     let ca_bundle = match block_or_env(ca_path, env, &["AWS_CA_BUNDLE"]) {
         None => None,
-        Some(path) => match awsconf::read_ca_bundle(&path) {
-            Ok(pem) => Some(pem),
+        Some(path) => match awsconf::check_ca_bundle(&path) {
+            Ok(()) => Some(path),
             Err(why) => {
                 let (path, source) = if from_block {
                     (Some(AttrPath::root("custom_ca_bundle")), "custom_ca_bundle")
