@@ -164,29 +164,30 @@ pub fn resolve_retry_mode(
 
 /// Checks that a PEM CA bundle can be read and that every certificate in it can be a trust
 /// anchor (the SDK's TLS layer would panic on one that cannot). The error says what is wrong,
-/// in words. Nothing is kept: the HTTP client reads the file again when it needs it.
+/// in words. The file is read as a stream, one certificate at a time, and nothing is kept: the
+/// HTTP client reads it again when it builds its TLS layer.
 pub fn check_ca_bundle(path: &str) -> Result<(), String> {
-    read_ca_bundle(path).map(drop)
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::CertificateDer;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path:?}: {e}"))?;
+    let mut count = 0;
+    for cert in CertificateDer::pem_reader_iter(file) {
+        let cert = cert.map_err(|e| format!("{path:?} is not a valid PEM file ({e})"))?;
+        count += 1;
+        rustls::RootCertStore::empty()
+            .add(cert)
+            .map_err(|e| format!("certificate {count} in {path:?} cannot be used ({e})"))?;
+    }
+    if count == 0 {
+        return Err(format!("{path:?} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"));
+    }
+    Ok(())
 }
 
 /// The PEM text of a CA bundle, checked as [`check_ca_bundle`] says.
 fn read_ca_bundle(path: &str) -> Result<Vec<u8>, String> {
-    use rustls_pki_types::pem::PemObject;
-    use rustls_pki_types::CertificateDer;
-    let pem = std::fs::read(path).map_err(|e| format!("cannot read {path:?}: {e}"))?;
-    let certs = CertificateDer::pem_slice_iter(&pem)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("{path:?} is not a valid PEM file ({e})"))?;
-    if certs.is_empty() {
-        return Err(format!("{path:?} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"));
-    }
-    let mut roots = rustls::RootCertStore::empty();
-    for (i, cert) in certs.into_iter().enumerate() {
-        roots
-            .add(cert)
-            .map_err(|e| format!("certificate {} in {path:?} cannot be used ({e})", i + 1))?;
-    }
-    Ok(pem)
+    check_ca_bundle(path)?;
+    std::fs::read(path).map_err(|e| format!("cannot read {path:?}: {e}"))
 }
 
 /// The AWS configuration for `s`: every client of the provider is built from it.
@@ -621,20 +622,20 @@ mod tests {
     fn ca_bundles_are_checked_before_the_tls_layer_sees_them() {
         let dir = tempfile::tempdir().expect("tempdir");
         let missing = dir.path().join("missing.pem");
-        let e = read_ca_bundle(missing.to_str().expect("utf-8")).expect_err("missing");
+        let e = check_ca_bundle(missing.to_str().expect("utf-8")).expect_err("missing");
         assert!(e.starts_with("cannot read") && e.contains("missing.pem"), "{e}");
         let empty = dir.path().join("empty.pem");
         std::fs::write(&empty, "not a certificate\n").expect("write");
-        let e = read_ca_bundle(empty.to_str().expect("utf-8")).expect_err("empty");
+        let e = check_ca_bundle(empty.to_str().expect("utf-8")).expect_err("empty");
         assert!(e.contains("no PEM certificate"), "{e}");
         let bad = dir.path().join("bad.pem");
         std::fs::write(&bad, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
             .expect("write");
-        assert!(read_ca_bundle(bad.to_str().expect("utf-8")).is_err());
+        assert!(check_ca_bundle(bad.to_str().expect("utf-8")).is_err());
         let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).expect("cert");
         let good = dir.path().join("good.pem");
         std::fs::write(&good, cert.cert.pem()).expect("write");
-        assert!(read_ca_bundle(good.to_str().expect("utf-8")).is_ok());
+        assert!(check_ca_bundle(good.to_str().expect("utf-8")).is_ok());
     }
 
     /// The CA bundle is the trust store of the HTTP client: an HTTPS endpoint whose certificate
