@@ -23,9 +23,9 @@ tools:
 build:
 	$(CARGO) build --release
 
-# The shipped binary (Cargo.toml, [profile.dist]; package dist/): target/dist/terraform-provider-sagemaker.
+# The shipped binary (Cargo.toml, [profile.dist]): target/dist/terraform-provider-sagemaker.
 dist:
-	$(CARGO) build --profile dist -p terraform-provider-sagemaker-dist
+	$(CARGO) build --profile dist --bin terraform-provider-sagemaker
 
 # The acceptance tests start their own local SageMaker endpoint per test (tests/support), so
 # only the tools must be installed first, with the SageMaker Python SDK venv that
