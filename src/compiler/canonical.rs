@@ -14,7 +14,13 @@ use serde_json::Value as Json;
 
 /// Serialises `v` canonically.
 pub fn to_string(v: &Json) -> String {
-    let mut out = String::new();
+    to_string_with_capacity(v, 0)
+}
+
+/// [`to_string`] into a buffer of `capacity` bytes to start with: a good estimate of the
+/// text's length saves growing (and copying) the buffer as it fills.
+pub fn to_string_with_capacity(v: &Json, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     write(v, &mut out);
     out
 }

@@ -163,7 +163,9 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
     if diags.has_errors() {
         return (None, diags);
     }
-    let text = canonical::to_string(&definition);
+    // The step texts are most of the definition: its length is close to theirs.
+    let estimate = input.steps.iter().map(|s| s.len() + 1).sum::<usize>() + 1024;
+    let text = canonical::to_string_with_capacity(&definition, estimate);
     let chars = text.chars().count();
     if input.delivery == Delivery::Inline && chars > MAX_DEFINITION_CHARS {
         diags.error_at(

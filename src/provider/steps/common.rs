@@ -434,6 +434,12 @@ pub fn null_elements(cfg: &Value) -> Diagnostics {
 }
 
 /// Inserts `v` under `key` when present.
+/// A JSON object of `members`, moved in. (`json!` interpolates a `Json` or `Map` value through
+/// `serde_json::to_value`: a deep copy of it.)
+pub fn object<const N: usize>(members: [(&str, Json); N]) -> Json {
+    Json::Object(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
 pub fn put(obj: &mut Map<String, Json>, key: &str, v: Option<Json>) {
     if let Some(v) = v {
         obj.insert(key.to_string(), v);
@@ -452,7 +458,7 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
     }
     step.insert("Name".into(), Json::String(name));
     step.insert("Type".into(), Json::String(step_type.into()));
-    step.insert("Arguments".into(), json!({}));
+    step.insert("Arguments".into(), Json::Object(Map::new()));
     if let Some(deps) =
         model::string_list(cfg, "depends_on_steps").value().filter(|d| !d.is_empty())
     {
@@ -465,7 +471,7 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
                 );
             }
         }
-        step.insert("DependsOn".into(), json!(deps));
+        step.insert("DependsOn".into(), Json::Array(deps.into_iter().map(Json::String).collect()));
     }
     // The lengths of `display_name` and `description` are declared on the attributes
     // (`common_block`) and checked by the framework.
