@@ -166,8 +166,10 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
     // The step texts are most of the definition: its length is close to theirs.
     let estimate = input.steps.iter().map(|s| s.len() + 1).sum::<usize>() + 1024;
     let text = canonical::to_string_with_capacity(&definition, estimate);
-    let chars = text.chars().count();
-    if input.delivery == Delivery::Inline && chars > MAX_DEFINITION_CHARS {
+    // A text has at most as many characters as bytes: counted only when it could be too long.
+    let too_long = text.len() > MAX_DEFINITION_CHARS && text.chars().count() > MAX_DEFINITION_CHARS;
+    if input.delivery == Delivery::Inline && too_long {
+        let chars = text.chars().count();
         diags.error_at(
             AttrPath::root("steps"),
             "Pipeline definition is too large",

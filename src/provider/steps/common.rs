@@ -128,11 +128,11 @@ impl Ctx {
         path: &AttrPath,
         kind: Scalar,
     ) -> Option<Json> {
-        let v = obj.get(attr)?;
-        let text = match v {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
+        // A string (the usual case) is read in place; a number or bool is written out first.
+        let text: std::borrow::Cow<str> = match obj.get(attr)? {
+            Value::String(s) => s.as_str().into(),
+            Value::Number(n) => n.to_string().into(),
+            Value::Bool(b) => b.to_string().into(),
             _ => return None,
         };
         match expr::compile_typed(&text, kind) {
@@ -245,8 +245,8 @@ impl Ctx {
         };
         let literal = match obj.get(attr) {
             None | Some(Value::Null) => return default.map(Json::from),
-            Some(Value::String(s)) if !expr::has_expression(s) => Some(s.trim().to_string()),
-            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Value::String(s)) if !expr::has_expression(s) => Some(s.trim().into()),
+            Some(Value::Number(n)) => Some(std::borrow::Cow::Owned(n.to_string())),
             _ => None,
         };
         if let Some(text) = &literal {
@@ -306,20 +306,30 @@ impl Ctx {
         path: &AttrPath,
         kind: JobKind,
     ) -> Option<Json> {
-        let s = model::string(obj, attr).value()?;
-        self.check_instance_type(&s, kind, path.clone().attr(attr))?;
-        self.compile_str(&s, path.clone().attr(attr))
+        let s = obj.get(attr).and_then(Value::as_str)?;
+        self.check_instance_type_lazy(s, kind, || path.clone().attr(attr))?;
+        self.compile_lazy(s, || path.clone().attr(attr))
     }
 
     /// The check of [`Ctx::instance_type`] for a value already read; `None` when invalid.
     pub fn check_instance_type(&mut self, s: &str, kind: JobKind, at: AttrPath) -> Option<()> {
+        self.check_instance_type_lazy(s, kind, || at)
+    }
+
+    /// [`Ctx::check_instance_type`] building the path only for an invalid value.
+    fn check_instance_type_lazy(
+        &mut self,
+        s: &str,
+        kind: JobKind,
+        at: impl FnOnce() -> AttrPath,
+    ) -> Option<()> {
         if expr::has_expression(s) {
             return Some(());
         }
         match instance_types::check_for(kind, s) {
             Ok(()) => Some(()),
             Err(why) => {
-                self.local_error(at, format!("Invalid instance type {}", expr::shown(s)), why);
+                self.local_error(at(), format!("Invalid instance type {}", expr::shown(s)), why);
                 None
             }
         }
