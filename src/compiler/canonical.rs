@@ -44,7 +44,8 @@ fn maps_are_sorted() -> bool {
     })
 }
 
-fn write(v: &Json, out: &mut String) {
+/// Appends `v`'s canonical text to `out`.
+pub fn write(v: &Json, out: &mut String) {
     match v {
         Json::Null => out.push_str("null"),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -99,7 +100,8 @@ fn write_number(n: &serde_json::Number, out: &mut String) {
     }
 }
 
-fn write_str(s: &str, out: &mut String) {
+/// Appends `s` as a canonical JSON string (quoted, escaped) to `out`.
+pub fn write_str(s: &str, out: &mut String) {
     out.reserve(s.len() + 2);
     out.push('"');
     // Copy runs that need no escaping in one go; only the rare special characters are written

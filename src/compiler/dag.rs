@@ -250,24 +250,46 @@ fn unwrap_in(v: &mut Json, maps: &[&str], string_params: &BTreeSet<String>) {
 /// is a string already, and the SDK leaves it bare (`AutoMLStep.get_best_auto_ml_model`): undo
 /// the wrapping for those, branch steps included.
 pub fn unwrap_string_properties(steps: &mut [Json], types: StepTypes) {
-    let mut found = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        collect(s, i, None, &mut found);
+    let by_name = StepTypesByName::of(steps);
+    for s in steps.iter_mut() {
+        unwrap_string_properties_in(s, &by_name, types);
     }
-    let by_name: BTreeMap<String, String> =
-        found.iter().map(|f| (name_of(f.step).to_string(), type_of(f.step).to_string())).collect();
+}
+
+/// The type of every step found anywhere in a definition, by name: what
+/// [`unwrap_string_properties_in`] needs to know of the other steps. Owned, so the steps can be
+/// rewritten one at a time afterwards (the rewrites change neither names nor types).
+pub struct StepTypesByName(BTreeMap<String, String>);
+
+impl StepTypesByName {
+    pub fn of(steps: &[Json]) -> StepTypesByName {
+        let mut found = Vec::new();
+        for (i, s) in steps.iter().enumerate() {
+            collect(s, i, None, &mut found);
+        }
+        StepTypesByName(
+            found
+                .iter()
+                .map(|f| (name_of(f.step).to_string(), type_of(f.step).to_string()))
+                .collect(),
+        )
+    }
+}
+
+/// [`unwrap_string_properties`] for one top-level step (and its branch steps), with the types
+/// of all steps collected beforehand.
+pub fn unwrap_string_properties_in(step: &mut Json, by_name: &StepTypesByName, types: StepTypes) {
     let is_string = |get: &str| {
         let Some((step, path)) = get.strip_prefix("Steps.").and_then(|r| r.split_once('.')) else {
             return false;
         };
         by_name
+            .0
             .get(step)
             .and_then(|ty| types(ty))
             .is_some_and(|f| properties::is_string_map_entry(f.property_tree(), path))
     };
-    for s in steps.iter_mut() {
-        unwrap_environment(s, &is_string);
-    }
+    unwrap_environment(step, &is_string);
 }
 
 fn unwrap_environment(v: &mut Json, is_string: &dyn Fn(&str) -> bool) {
@@ -337,20 +359,34 @@ pub struct StepReferences(Vec<Vec<(Reference, String)>>);
 
 impl StepReferences {
     pub fn of(steps: &[Json]) -> StepReferences {
-        let mut found = Vec::new();
+        let mut refs = StepReferences::new();
         for (i, s) in steps.iter().enumerate() {
-            collect(s, i, None, &mut found);
+            refs.add(s, i);
         }
-        StepReferences(
-            found
-                .iter()
-                .map(|f| {
-                    let mut refs = Vec::new();
-                    own_references(f.step, &mut refs);
-                    refs
-                })
-                .collect(),
-        )
+        refs
+    }
+
+    /// No steps yet; [`StepReferences::add`] them in order.
+    pub fn new() -> StepReferences {
+        StepReferences(Vec::new())
+    }
+
+    /// Adds the references of top-level step `top` and of its branch steps. Adding every step
+    /// in order gives [`StepReferences::of`] the steps.
+    pub fn add(&mut self, step: &Json, top: usize) {
+        let mut found = Vec::new();
+        collect(step, top, None, &mut found);
+        for f in found {
+            let mut refs = Vec::new();
+            own_references(f.step, &mut refs);
+            self.0.push(refs);
+        }
+    }
+}
+
+impl Default for StepReferences {
+    fn default() -> Self {
+        StepReferences::new()
     }
 }
 
