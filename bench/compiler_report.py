@@ -61,7 +61,7 @@ def main():
                   f"{sdk[big]['definition_ms'] / big * 1000:.0f} at {big:,} ({rs:.2f}×).")
     bd = o.get("breakdown_ms", {})
     if bd:
-        parts = ", ".join(f"{k} {bd[k]:.1f}" for k in ("decode", "step_compile", "parse", "unwrap", "defaults", "validate", "assemble", "canonical", "drop") if k in bd)
+        parts = ", ".join(f"{k} {bd[k]:.1f}" for k in ("decode", "step_compile", "parse", "per_step", "validate", "assemble", "drop") if k in bd)
         print(f"- Where the {big:,}-step time goes (ms, medians of a separate loop over the public pieces): {parts} "
               f"(decode + step_compile = step plan path; parse … drop = pipeline).")
     if "golden_steps_ms" in o:
