@@ -1231,7 +1231,7 @@ mod tests {
         let c = find_cycle(&e).expect("cycle");
         assert_eq!(c.first(), c.last());
         assert_eq!(c.len(), 4);
-        e.entry("C".into()).or_default().remove("A");
+        e.entry("C").or_default().remove("A");
         assert!(find_cycle(&e).is_none());
     }
 
