@@ -8,7 +8,7 @@ cargo build check. Standard library only.
 import argparse
 import json
 
-TARGET_MS = 15.0  # 1,000 steps, compile + validate
+TARGET_MS = 15.0  # issue 7: 1,000 steps, the step plan path and the pipeline compile each
 
 
 def main():
@@ -29,7 +29,7 @@ def main():
           f"Load average before/after: {meta['load_before']} / {meta['load_after']}; "
           f"other cargo/rustc/terraform processes before/after: {meta['others']}.")
     print()
-    print("| steps | ours: compile + validate, median | of which steps | of which pipeline | µs per step | "
+    print("| steps | ours: plan path + pipeline, median | of which step plan path (decode + compile) | of which pipeline compile | µs per step | "
           "SDK `definition()`, median | SDK construction + `definition()` | SDK `definition()` / ours | definition size ours / SDK |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
@@ -42,9 +42,15 @@ def main():
     big = max(sizes)
     o = ours[big]
     if big >= 1000:
-        result = "**met**" if o["total_ms"] <= TARGET_MS else "**missed**"
-        print(f"- Target: 1,000 steps compiled and validated in ≤ {TARGET_MS:.0f} ms: {o['total_ms']:.1f} ms median "
-              f"(fastest iteration {o['total_min_ms']:.1f} ms) — {result}.")
+        def verdict(ms):
+            return "**met**" if ms <= TARGET_MS else "**missed**"
+        print(f"- Target (issue 7): at 1,000 steps, the step plan path and the pipeline compile each in ≤ {TARGET_MS:.0f} ms. "
+              f"Step plan path (1,000 × decode + compile, what the step resources' PlanResourceChange calls run): "
+              f"{o['steps_ms']:.1f} ms median (fastest iteration {o['steps_min_ms']:.1f} ms) — {verdict(o['steps_ms'])}; "
+              f"pipeline compile (`definition::compile` of the 1,000-step definition, the pipeline's PlanResourceChange): "
+              f"{o['pipeline_ms']:.1f} ms median (fastest {o['pipeline_min_ms']:.1f} ms) — {verdict(o['pipeline_ms'])}; "
+              f"both together (what one `terraform plan` spends in the compiler): {o['total_ms']:.1f} ms median "
+              f"(fastest {o['total_min_ms']:.1f} ms).")
     if 100 in ours and big > 100:
         r = ours[big]["us_per_step"] / ours[100]["us_per_step"]
         print(f"- Linearity: µs per step {ours[100]['us_per_step']:.1f} at 100 steps, {ours[big]['us_per_step']:.1f} at "
@@ -55,12 +61,12 @@ def main():
                   f"{sdk[big]['definition_ms'] / big * 1000:.0f} at {big:,} ({rs:.2f}×).")
     bd = o.get("breakdown_ms", {})
     if bd:
-        parts = ", ".join(f"{k} {bd[k]:.1f}" for k in ("decode", "step_compile", "parse", "unwrap", "defaults", "validate", "assemble", "canonical", "drop") if k in bd)
-        print(f"- Where the {big:,}-step time goes (ms, medians of a separate loop over the public pieces): "
-              f"steps: `golden::compile` {o['steps_ms']:.1f} in all, but decoding the JSON config against the schema and "
-              f"compiling once (what one PlanResourceChange does per step) only {o['plan_path_steps_ms']:.1f}; pieces: {parts} "
-              f"(decode + step_compile = steps; parse … drop = pipeline). "
-              f"`golden::compile` builds all step schemas and compiles each step twice (validate, then compile).")
+        parts = ", ".join(f"{k} {bd[k]:.1f}" for k in ("decode", "step_compile", "parse", "per_step", "validate", "assemble", "drop") if k in bd)
+        print(f"- Where the {big:,}-step time goes (ms, medians of a separate loop over the public pieces): {parts} "
+              f"(decode + step_compile = step plan path; parse … drop = pipeline).")
+    if "golden_steps_ms" in o:
+        print(f"- Not on the plan path: the {big:,} steps through `golden::compile` (the golden tests' entry point: builds the "
+              f"schemas, decodes, validates and plans, compiling each step twice) take {o['golden_steps_ms']:.1f} ms.")
     it_ours = ", ".join("%d at %s" % (ours[n]["iters"], f"{n:,}") for n in sizes)
     it_sdk = ", ".join("%d at %s" % (sdk[n]["runs"], f"{n:,}") for n in sizes if n in sdk)
     print(f"- Iterations: ours {it_ours} (after {ours[sizes[0]]['warmup']} warm-up each); "

@@ -9,26 +9,32 @@
 //! `ModelArtifacts.S3ModelArtifacts`; the first reads `{{ Parameters.InputData }}` — and one
 //! output `out` under `{{ Execution.PipelineExecutionId }}`); `step_defaults.role_arn` set.
 //!
-//! Timed per iteration, on a monotonic clock:
-//! - `steps`: every step resource configuration (JSON text, the shape of `*.tf.json`) through
-//!   `sagemaker_provider::provider::golden::compile` — the public entry point; it looks the type
-//!   up, decodes the JSON against the schema, validates (which compiles) and plans a create
-//!   (which compiles again) — and the result back to the step's JSON text;
-//! - `pipeline`: `compiler::definition::compile` with the step registry's facts
-//!   (`steps::step_type_facts`: parse, dependencies, defaults, whole-DAG
-//!   validation of names/references/cycles, canonical JSON of the definition, size check);
-//! - `total`: both, back to back (separately timed, so total = steps + pipeline per iteration);
-//! - `steps_plan_path` (reported for reference): decode + `steps::compile_any` once per step,
-//!   what one PlanResourceChange of a step costs without golden::compile's extra schema
-//!   building and second compile.
+//! Timed per iteration, on a monotonic clock — what `terraform plan` runs in the compiler:
+//! - `steps`: the step plan path, what one PlanResourceChange of a step resource does, for
+//!   every step: decode its configuration (JSON text, the shape of `*.tf.json`) against the
+//!   resource's schema type (`tfvalue::json::decode_json`, the type built once, as the provider
+//!   holds its schemas) and compile it once (`steps::compile_any`) to the step's JSON text;
+//! - `pipeline`: the pipeline's PlanResourceChange, `compiler::definition::compile` of those
+//!   texts with the step registry's facts (`steps::step_type_facts`: parse, dependencies,
+//!   defaults, whole-DAG validation of names/references/cycles, canonical JSON of the
+//!   definition, size check);
+//! - `total`: both, back to back (separately timed, so total = steps + pipeline per iteration).
 //!
-//! - a breakdown (separate loop) into the public pieces: decode, step compile, parse, unwrap
-//!   (String parameters), defaults, validate, assembling the definition with `json!`,
-//!   canonical serialisation, freeing the JSON tree.
+//! Not on the plan path, reported apart: `golden_steps`, every step through
+//! `sagemaker_provider::provider::golden::compile` (the golden tests' entry point: it builds the
+//! schemas, decodes, validates — which compiles — and plans a create, which compiles again), in
+//! its own loop; and a breakdown (separate loop) into the public pieces: decode, step compile,
+//! parse, the pass per step (rewrites, references, canonical text), validate, assembling the
+//! definition's text, freeing the JSON trees.
 //!
 //! Output: one JSON object per size on stdout with `--json`, a table otherwise.
 //! Options: `--sizes 10,100,1000`, `--iters N` (per size; default 200/60/20 by size),
 //! `--warmup N` (default 3). Unknown arguments (cargo passes `--bench`) are ignored.
+//!
+//! Instruction counts (no hardware counters on a VM): `valgrind --tool=callgrind` on the
+//! executable with `--sizes 1000 --iters 1 --warmup 0`, then `callgrind_annotate
+//! --inclusive=yes`; per 1,000 steps, `decode_json` and `compile_any` are called 3 times each
+//! (check, timed loop, breakdown) and `definition::compile` twice (check, timed loop).
 
 use std::time::Instant;
 
@@ -210,7 +216,7 @@ fn main() {
             "steps ms",
             "pipeline ms",
             "µs/step",
-            "plan-path ms",
+            "golden ms",
             "def bytes"
         );
     }
@@ -250,33 +256,37 @@ fn main() {
             "plan path and golden::compile disagree"
         );
 
-        let (mut t_steps, mut t_pipe, mut t_total, mut t_plan) = (vec![], vec![], vec![], vec![]);
+        let (mut t_steps, mut t_pipe, mut t_total) = (vec![], vec![], vec![]);
         for it in 0..warmup + iters {
             let t0 = Instant::now();
-            let texts = compile_steps(&configs);
+            let texts = compile_steps_plan_path(&configs, &types);
             let t1 = Instant::now();
             let (def, _) = compile_pipeline(&pipeline_input(texts), steps::step_type_facts);
             let t2 = Instant::now();
             assert!(def.is_some());
             std::hint::black_box(def);
-            let t3 = Instant::now();
-            std::hint::black_box(compile_steps_plan_path(&configs, &types));
-            let t4 = Instant::now();
             if it >= warmup {
                 t_steps.push(ms(t1 - t0));
                 t_pipe.push(ms(t2 - t1));
                 t_total.push(ms(t2 - t0));
-                t_plan.push(ms(t4 - t3));
+            }
+        }
+        // Not the plan path: golden::compile (schemas built per call, two compiles per step).
+        let mut t_golden = vec![];
+        for it in 0..warmup + iters {
+            let t0 = Instant::now();
+            std::hint::black_box(compile_steps(&configs));
+            if it >= warmup {
+                t_golden.push(ms(t0.elapsed()));
             }
         }
         // Breakdown (separate loop, medians), from the public pieces compile() is made of:
         // decode = tfjson::decode_json of every configuration; step_compile = steps::compile_any;
-        // parse = serde_json::from_str of every step text; unwrap = dag::unwrap_string_parameters;
-        // defaults = dag::apply_defaults;
-        // validate = dag::validate; canonical = canonical::to_string of the whole definition;
-        // assemble = `json!({.., "Steps": steps})` as definition::compile builds the definition
-        // (json! interpolates through serde_json::to_value: a deep copy of every step);
-        // drop = freeing the definition's JSON tree (compile() pays it on return).
+        // parse = serde_json::from_str of every step text; per_step = the one pass per step of
+        // definition::compile (dag::unwrap_string_parameters, dag::unwrap_string_properties_in,
+        // dag::apply_defaults, dag::StepReferences::add, the step's canonical text);
+        // validate = dag::validate_with; assemble = the definition's text from the step texts;
+        // drop = freeing the steps' JSON trees (compile() pays it before it returns).
         let mut bd: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
         let declared: std::collections::BTreeSet<String> =
             ["InputData".to_string(), "NumRound".to_string()].into();
@@ -304,22 +314,27 @@ fn main() {
             let mut parsed: Vec<Json> =
                 compiled.iter().map(|t| serde_json::from_str(t).expect("parse")).collect();
             let t3 = Instant::now();
-            for step in parsed.iter_mut() {
+            let by_type = dag::StepTypesByName::of(&parsed);
+            let mut refs = dag::StepReferences::new();
+            let mut texts = Vec::with_capacity(parsed.len());
+            for (i, step) in parsed.iter_mut().enumerate() {
                 dag::unwrap_string_parameters(step, &string_params, steps::step_type_facts);
+                dag::unwrap_string_properties_in(step, &by_type, steps::step_type_facts);
+                dag::apply_defaults(std::slice::from_mut(step), &defaults, steps::step_type_facts);
+                refs.add(step, i);
+                texts.push(canonical::to_string_with_capacity(step, 2048));
             }
-            let t3b = Instant::now();
-            dag::apply_defaults(&mut parsed, &defaults, steps::step_type_facts);
             let t4 = Instant::now();
             let mut d = sagemaker_provider::framework::Diagnostics::new();
-            dag::validate(&parsed, &declared, steps::step_type_facts, &mut d);
+            dag::validate_with(&parsed, &refs, &declared, steps::step_type_facts, &mut d);
             assert!(!d.has_errors());
             let t5 = Instant::now();
-            let definition =
-                json!({"Version": "2020-12-01", "Metadata": {}, "Parameters": [], "Steps": parsed});
-            let t5b = Instant::now();
-            let text = canonical::to_string(&definition);
+            let text = format!(
+                "{{\"Metadata\":{{}},\"Parameters\":[],\"Steps\":[{}],\"Version\":\"2020-12-01\"}}",
+                texts.join(",")
+            );
             let t6 = Instant::now();
-            drop(definition);
+            drop(parsed);
             let t7 = Instant::now();
             std::hint::black_box(text);
             if it >= warmup {
@@ -327,11 +342,9 @@ fn main() {
                     ("decode", t1 - t0),
                     ("step_compile", t2 - t1),
                     ("parse", t3 - t2),
-                    ("unwrap", t3b - t3),
-                    ("defaults", t4 - t3b),
+                    ("per_step", t4 - t3),
                     ("validate", t5 - t4),
-                    ("assemble", t5b - t5),
-                    ("canonical", t6 - t5b),
+                    ("assemble", t6 - t5),
                     ("drop", t7 - t6),
                 ] {
                     bd.entry(k).or_default().push(ms(v));
@@ -340,22 +353,30 @@ fn main() {
         }
         let breakdown: serde_json::Map<String, Json> =
             bd.iter_mut().map(|(k, v)| (k.to_string(), json!(median(v)))).collect();
-        let min_total = t_total.iter().cloned().fold(f64::INFINITY, f64::min);
-        let (steps_ms, pipe_ms, total_ms, plan_ms) =
-            (median(&mut t_steps), median(&mut t_pipe), median(&mut t_total), median(&mut t_plan));
+        let fastest = |v: &[f64]| v.iter().cloned().fold(f64::INFINITY, f64::min);
+        let (min_total, min_steps, min_pipe) =
+            (fastest(&t_total), fastest(&t_steps), fastest(&t_pipe));
+        let (steps_ms, pipe_ms, total_ms, golden_ms) = (
+            median(&mut t_steps),
+            median(&mut t_pipe),
+            median(&mut t_total),
+            median(&mut t_golden),
+        );
         if as_json {
             println!(
                 "{}",
                 json!({
                     "steps": n, "iters": iters, "warmup": warmup,
-                    "total_ms": total_ms, "total_min_ms": min_total, "steps_ms": steps_ms, "pipeline_ms": pipe_ms,
-                    "plan_path_steps_ms": plan_ms, "us_per_step": total_ms * 1000.0 / n as f64,
+                    "total_ms": total_ms, "total_min_ms": min_total,
+                    "steps_ms": steps_ms, "steps_min_ms": min_steps,
+                    "pipeline_ms": pipe_ms, "pipeline_min_ms": min_pipe,
+                    "golden_steps_ms": golden_ms, "us_per_step": total_ms * 1000.0 / n as f64,
                     "definition_bytes": def.len(), "breakdown_ms": breakdown,
                 })
             );
         } else {
             println!(
-                "{n:>6} {iters:>6} {total_ms:>12.3} {steps_ms:>12.3} {pipe_ms:>12.3} {:>10.1} {plan_ms:>14.3} {:>10}   {}",
+                "{n:>6} {iters:>6} {total_ms:>12.3} {steps_ms:>12.3} {pipe_ms:>12.3} {:>10.1} {golden_ms:>14.3} {:>10}   {}",
                 total_ms * 1000.0 / n as f64,
                 def.len(),
                 breakdown.iter().map(|(k, v)| format!("{k} {:.2}", v.as_f64().unwrap_or(0.0))).collect::<Vec<_>>().join(", ")

@@ -14,7 +14,13 @@ use serde_json::Value as Json;
 
 /// Serialises `v` canonically.
 pub fn to_string(v: &Json) -> String {
-    let mut out = String::new();
+    to_string_with_capacity(v, 0)
+}
+
+/// [`to_string`] into a buffer of `capacity` bytes to start with: a good estimate of the
+/// text's length saves growing (and copying) the buffer as it fills.
+pub fn to_string_with_capacity(v: &Json, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     write(v, &mut out);
     out
 }
@@ -38,7 +44,8 @@ fn maps_are_sorted() -> bool {
     })
 }
 
-fn write(v: &Json, out: &mut String) {
+/// Appends `v`'s canonical text to `out`.
+pub fn write(v: &Json, out: &mut String) {
     match v {
         Json::Null => out.push_str("null"),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -93,7 +100,8 @@ fn write_number(n: &serde_json::Number, out: &mut String) {
     }
 }
 
-fn write_str(s: &str, out: &mut String) {
+/// Appends `s` as a canonical JSON string (quoted, escaped) to `out`.
+pub fn write_str(s: &str, out: &mut String) {
     out.reserve(s.len() + 2);
     out.push('"');
     // Copy runs that need no escaping in one go; only the rare special characters are written

@@ -16,7 +16,7 @@
 //! element the problem is in) or `dependencies[i]`, with a detail naming the nested step and
 //! the JSON field.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{json, Value as Json};
 
@@ -250,24 +250,46 @@ fn unwrap_in(v: &mut Json, maps: &[&str], string_params: &BTreeSet<String>) {
 /// is a string already, and the SDK leaves it bare (`AutoMLStep.get_best_auto_ml_model`): undo
 /// the wrapping for those, branch steps included.
 pub fn unwrap_string_properties(steps: &mut [Json], types: StepTypes) {
-    let mut found = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        collect(s, i, None, &mut found);
+    let by_name = StepTypesByName::of(steps);
+    for s in steps.iter_mut() {
+        unwrap_string_properties_in(s, &by_name, types);
     }
-    let by_name: BTreeMap<String, String> =
-        found.iter().map(|f| (name_of(f.step).to_string(), type_of(f.step).to_string())).collect();
+}
+
+/// The type of every step found anywhere in a definition, by name: what
+/// [`unwrap_string_properties_in`] needs to know of the other steps. Owned, so the steps can be
+/// rewritten one at a time afterwards (the rewrites change neither names nor types).
+pub struct StepTypesByName(BTreeMap<String, String>);
+
+impl StepTypesByName {
+    pub fn of(steps: &[Json]) -> StepTypesByName {
+        let mut found = Vec::new();
+        for (i, s) in steps.iter().enumerate() {
+            collect(s, i, None, &mut found);
+        }
+        StepTypesByName(
+            found
+                .iter()
+                .map(|f| (name_of(f.step).to_string(), type_of(f.step).to_string()))
+                .collect(),
+        )
+    }
+}
+
+/// [`unwrap_string_properties`] for one top-level step (and its branch steps), with the types
+/// of all steps collected beforehand.
+pub fn unwrap_string_properties_in(step: &mut Json, by_name: &StepTypesByName, types: StepTypes) {
     let is_string = |get: &str| {
         let Some((step, path)) = get.strip_prefix("Steps.").and_then(|r| r.split_once('.')) else {
             return false;
         };
         by_name
+            .0
             .get(step)
             .and_then(|ty| types(ty))
             .is_some_and(|f| properties::is_string_map_entry(f.property_tree(), path))
     };
-    for s in steps.iter_mut() {
-        unwrap_environment(s, &is_string);
-    }
+    unwrap_environment(step, &is_string);
 }
 
 fn unwrap_environment(v: &mut Json, is_string: &dyn Fn(&str) -> bool) {
@@ -337,20 +359,34 @@ pub struct StepReferences(Vec<Vec<(Reference, String)>>);
 
 impl StepReferences {
     pub fn of(steps: &[Json]) -> StepReferences {
-        let mut found = Vec::new();
+        let mut refs = StepReferences::new();
         for (i, s) in steps.iter().enumerate() {
-            collect(s, i, None, &mut found);
+            refs.add(s, i);
         }
-        StepReferences(
-            found
-                .iter()
-                .map(|f| {
-                    let mut refs = Vec::new();
-                    own_references(f.step, &mut refs);
-                    refs
-                })
-                .collect(),
-        )
+        refs
+    }
+
+    /// No steps yet; [`StepReferences::add`] them in order.
+    pub fn new() -> StepReferences {
+        StepReferences(Vec::new())
+    }
+
+    /// Adds the references of top-level step `top` and of its branch steps. Adding every step
+    /// in order gives [`StepReferences::of`] the steps.
+    pub fn add(&mut self, step: &Json, top: usize) {
+        let mut found = Vec::new();
+        collect(step, top, None, &mut found);
+        for f in found {
+            let mut refs = Vec::new();
+            own_references(f.step, &mut refs);
+            self.0.push(refs);
+        }
+    }
+}
+
+impl Default for StepReferences {
+    fn default() -> Self {
+        StepReferences::new()
     }
 }
 
@@ -393,10 +429,10 @@ pub fn validate_with(
         collect(s, i, None, &mut found);
     }
     // Names: unique everywhere; a branch step must not also be top-level.
-    let mut by_name: BTreeMap<&str, &Found> = BTreeMap::new();
+    let mut by_name = ByName::default();
     for f in &found {
         let name = name_of(f.step);
-        if let Some(first) = by_name.get(name) {
+        if let Some(first) = by_name.0.get(name) {
             let (summary, detail) = match (&first.parent, &f.parent) {
                 (None, Some(cond)) | (Some(cond), None) => (
                     format!("Step {name:?} is listed both top-level and in condition {cond:?}"),
@@ -411,32 +447,32 @@ pub fn validate_with(
             };
             diags.error_at(steps_path(f.top), summary, detail);
         } else {
-            by_name.insert(name, f);
+            by_name.0.insert(name, f);
         }
         check_required(f, types, diags);
     }
 
     // References and explicit dependencies.
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut edges: Edges = BTreeMap::new();
     for (f, refs) in found.iter().zip(&refs.0) {
-        let me = name_of(f.step).to_string();
-        let at = steps_path(f.top);
-        let ctx = StepLabel { name: &me, parent: f.parent.as_deref() };
+        let me = name_of(f.step);
+        let at = || steps_path(f.top);
+        let ctx = StepLabel { name: me, parent: f.parent.as_deref() };
         if let Some(deps) = f.step.get("DependsOn").and_then(Json::as_array) {
             for d in deps.iter().filter_map(Json::as_str) {
-                match by_name.get(d) {
+                match by_name.0.get(d) {
                     None => diags.error_at(
-                        at.clone(),
+                        at(),
                         format!("{ctx} depends on unknown step {d:?}"),
-                        format!("{}Add {d:?} to the pipeline's steps, or remove it from depends_on_steps/dependencies.", lead_hint(d, by_name.keys().copied())),
+                        format!("{}Add {d:?} to the pipeline's steps, or remove it from depends_on_steps/dependencies.", lead_hint(d, by_name.sorted())),
                     ),
                     Some(t) if !referable(type_of(t.step), types) => diags.error_at(
-                        at.clone(),
+                        at(),
                         format!("{ctx} depends on {} step {d:?}", type_of(t.step)),
                         format!("A {} step ends the execution; nothing can run after it. Remove the dependency.", type_of(t.step)),
                     ),
                     Some(_) => {
-                        edges.entry(me.clone()).or_default().insert(d.to_string());
+                        edges.entry(me).or_default().insert(d);
                     }
                 }
             }
@@ -444,12 +480,12 @@ pub fn validate_with(
         // Only this step's own arguments: nested branch steps are checked as steps themselves.
         if type_of(f.step) == "Condition" {
             for child in branches(f.step) {
-                edges.entry(name_of(child).to_string()).or_default().insert(me.clone());
+                edges.entry(name_of(child)).or_default().insert(me);
             }
         }
         for (r, field) in refs {
             check_reference(
-                r, field, &ctx, &at, &me, &by_name, parameters, types, &mut edges, diags,
+                r, field, &ctx, &at, me, &by_name, parameters, types, &mut edges, diags,
             );
         }
     }
@@ -462,22 +498,39 @@ pub fn validate_with(
     }
 }
 
+/// Step name -> the names of the steps it waits for. Borrowed from the steps and their
+/// references, so building it allocates only the sets.
+type Edges<'a> = BTreeMap<&'a str, BTreeSet<&'a str>>;
+
+/// The steps by name: hashed for the lookups (one per step, dependency and reference), sorted
+/// only for a message's "did you mean", so messages never depend on the hash order.
+#[derive(Default)]
+struct ByName<'a>(HashMap<&'a str, &'a Found<'a>>);
+
+impl<'a> ByName<'a> {
+    fn sorted(&self) -> Vec<&'a str> {
+        let mut names: Vec<&str> = self.0.keys().copied().collect();
+        names.sort_unstable();
+        names
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
-fn check_reference(
-    r: &Reference,
+fn check_reference<'a>(
+    r: &'a Reference,
     field: &str,
     ctx: &StepLabel,
-    at: &AttrPath,
-    me: &str,
-    by_name: &BTreeMap<&str, &Found>,
+    at: &dyn Fn() -> AttrPath,
+    me: &'a str,
+    by_name: &ByName,
     parameters: &BTreeSet<String>,
     types: StepTypes,
-    edges: &mut BTreeMap<String, BTreeSet<String>>,
+    edges: &mut Edges<'a>,
     diags: &mut Diagnostics,
 ) {
     match r {
         Reference::Parameter(p) if !parameters.contains(p) => diags.error_at(
-            at.clone(),
+            at(),
             format!("{ctx} references undeclared parameter {p:?}"),
             format!(
                 "{field} uses {{{{ Parameters.{p} }}}}.{} Declare it with a parameter {{ name = \"{p}\" ... }} block on the pipeline, or fix the name. Declared: {}.",
@@ -486,13 +539,13 @@ fn check_reference(
             ),
         ),
         Reference::Step { step, path } | Reference::PropertyFile { step, file: path, .. } => {
-            let Some(target) = by_name.get(step.as_str()) else {
+            let Some(target) = by_name.0.get(step.as_str()) else {
                 diags.error_at(
-                    at.clone(),
+                    at(),
                     format!("{ctx} references unknown step {step:?}"),
                     format!(
                         "{field} refers to Steps.{step}, which is not in this pipeline.{} Add that step to steps (or a condition branch), or fix the name.",
-                        hint(step, by_name.keys().copied())
+                        hint(step, by_name.sorted())
                     ),
                 );
                 return;
@@ -500,11 +553,11 @@ fn check_reference(
             let ty = type_of(target.step);
             let tree = property_tree(ty, types);
             if matches!(tree, PropertyTree::NotReferable) {
-                diags.error_at(at.clone(), format!("{ctx} references {ty} step {step:?}"), format!("A {ty} step has no properties and ends the execution; it cannot be referenced."));
+                diags.error_at(at(), format!("{ctx} references {ty} step {step:?}"), format!("A {ty} step has no properties and ends the execution; it cannot be referenced."));
                 return;
             }
             if step == me {
-                diags.error_at(at.clone(), format!("{ctx} references itself"), format!("{field} refers to the step's own properties, which do not exist until it has run."));
+                diags.error_at(at(), format!("{ctx} references itself"), format!("{field} refers to the step's own properties, which do not exist until it has run."));
                 return;
             }
             if let Reference::PropertyFile { file, .. } = r {
@@ -528,14 +581,14 @@ fn check_reference(
                             listing(declared.iter().copied())
                         )
                     };
-                    diags.error_at(at.clone(), format!("{ctx} reads property file {file:?}, which step {step:?} does not declare"), format!("{field}: {fix}"));
+                    diags.error_at(at(), format!("{ctx} reads property file {file:?}, which step {step:?} does not declare"), format!("{field}: {fix}"));
                 }
             } else if let Err(why) = properties::check_property_path(ty, tree, path) {
-                diags.error_at(at.clone(), format!("{ctx} references a property {ty} steps do not have"), format!("{field}: Steps.{step}.{path}: {why}"));
+                diags.error_at(at(), format!("{ctx} references a property {ty} steps do not have"), format!("{field}: Steps.{step}.{path}: {why}"));
             } else if let Some((summary, detail)) = check_declared_names(target.step, types(ty), step, path) {
-                diags.error_at(at.clone(), format!("{ctx} {summary}"), format!("{field}: {detail}"));
+                diags.error_at(at(), format!("{ctx} {summary}"), format!("{field}: {detail}"));
             }
-            edges.entry(me.to_string()).or_default().insert(step.clone());
+            edges.entry(me).or_default().insert(step);
         }
         _ => {}
     }
@@ -889,7 +942,7 @@ fn join_location(key: &str, at: &str) -> String {
 }
 
 /// A cycle in `edges` (step -> the steps it waits for), as a closed path of names.
-fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+fn find_cycle(edges: &Edges) -> Option<Vec<String>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         Active,
@@ -897,12 +950,12 @@ fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
     }
     let mut marks: BTreeMap<&str, Mark> = BTreeMap::new();
     for start in edges.keys() {
-        if marks.contains_key(start.as_str()) {
+        if marks.contains_key(start) {
             continue;
         }
         // Iterative DFS: (node, iterator over its successors), plus the active path.
         let mut stack: Vec<(&str, Vec<&str>)> =
-            vec![(start, edges[start].iter().map(String::as_str).collect())];
+            vec![(start, edges[start].iter().copied().collect())];
         marks.insert(start, Mark::Active);
         while let Some((node, next)) = stack.last_mut() {
             match next.pop() {
@@ -920,7 +973,7 @@ fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
                         marks.insert(succ, Mark::Active);
                         let succs = edges
                             .get(succ)
-                            .map(|s| s.iter().map(String::as_str).collect())
+                            .map(|s| s.iter().copied().collect())
                             .unwrap_or_default();
                         stack.push((succ, succs));
                     }
@@ -1171,14 +1224,14 @@ mod tests {
 
     #[test]
     fn cycle_is_printed() {
-        let mut e: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        e.entry("A".into()).or_default().insert("B".into());
-        e.entry("B".into()).or_default().insert("C".into());
-        e.entry("C".into()).or_default().insert("A".into());
+        let mut e: Edges = BTreeMap::new();
+        e.entry("A").or_default().insert("B");
+        e.entry("B").or_default().insert("C");
+        e.entry("C").or_default().insert("A");
         let c = find_cycle(&e).expect("cycle");
         assert_eq!(c.first(), c.last());
         assert_eq!(c.len(), 4);
-        e.entry("C".into()).or_default().remove("A");
+        e.entry("C").or_default().remove("A");
         assert!(find_cycle(&e).is_none());
     }
 

@@ -102,10 +102,9 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
         .filter(|p| p.type_name.as_deref().unwrap_or("String") == "String")
         .map(|p| p.name.clone())
         .collect();
-    for s in steps.iter_mut() {
-        dag::unwrap_string_parameters(s, &string_params, types);
-    }
-    dag::unwrap_string_properties(&mut steps, types);
+    // The types of all steps, for unwrapping references to string properties; the rewrites
+    // below change neither names nor types.
+    let step_types = dag::StepTypesByName::of(&steps);
     dag::apply_dependencies(&mut steps, &input.dependencies, &mut diags);
     let declared: BTreeSet<String> = input.parameters.iter().map(|p| p.name.clone()).collect();
     if let Some(d) = &input.step_defaults {
@@ -123,10 +122,22 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
                 }
             }
         }
-        dag::apply_defaults(&mut steps, d, types);
     }
-    // One walk for the references both whole-DAG checks read.
-    let refs = dag::StepReferences::of(&steps);
+    // Every per-step rewrite, the references the whole-DAG checks read, and the step's final
+    // canonical text, one step at a time: each step's tree is walked while it is in the cache,
+    // instead of once per pass over the whole (megabytes of) definition.
+    let mut refs = dag::StepReferences::new();
+    let mut step_texts = Vec::with_capacity(steps.len());
+    for (i, s) in steps.iter_mut().enumerate() {
+        dag::unwrap_string_parameters(s, &string_params, types);
+        dag::unwrap_string_properties_in(s, &step_types, types);
+        if let Some(d) = &input.step_defaults {
+            dag::apply_defaults(std::slice::from_mut(s), d, types);
+        }
+        refs.add(s, i);
+        step_texts.push(canonical::to_string_with_capacity(s, 2048));
+    }
+    drop(step_types);
     dag::validate_with(&steps, &refs, &declared, types, &mut diags);
     let param_types: BTreeMap<String, String> = input
         .parameters
@@ -135,13 +146,12 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
         .collect();
     dag::check_types_with(&steps, &refs, &param_types, types, &mut diags);
     drop(refs);
-    // Built by moving the steps in: `json!` would deep-copy every step.
-    let mut top = serde_json::Map::new();
-    top.insert("Version".into(), Json::String(DEFINITION_VERSION.into()));
-    top.insert("Metadata".into(), Json::Object(serde_json::Map::new()));
-    top.insert("Parameters".into(), Json::Array(parameters));
-    top.insert("Steps".into(), Json::Array(steps));
-    let mut definition = Json::Object(top);
+    drop(steps);
+    // Everything but the steps, whose texts are spliced in by `assemble`.
+    let mut definition = Map::new();
+    definition.insert("Version".into(), Json::String(DEFINITION_VERSION.into()));
+    definition.insert("Metadata".into(), Json::Object(Map::new()));
+    definition.insert("Parameters".into(), Json::Array(parameters));
     if let Some((experiment, trial)) = &input.experiment_config {
         let mut cfg = serde_json::Map::new();
         for (key, attr, v) in
@@ -158,14 +168,16 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
                 }
             }
         }
-        definition["PipelineExperimentConfig"] = Json::Object(cfg);
+        definition.insert("PipelineExperimentConfig".into(), Json::Object(cfg));
     }
     if diags.has_errors() {
         return (None, diags);
     }
-    let text = canonical::to_string(&definition);
-    let chars = text.chars().count();
-    if input.delivery == Delivery::Inline && chars > MAX_DEFINITION_CHARS {
+    let text = assemble(&definition, &step_texts);
+    // A text has at most as many characters as bytes: counted only when it could be too long.
+    let too_long = text.len() > MAX_DEFINITION_CHARS && text.chars().count() > MAX_DEFINITION_CHARS;
+    if input.delivery == Delivery::Inline && too_long {
+        let chars = text.chars().count();
         diags.error_at(
             AttrPath::root("steps"),
             "Pipeline definition is too large",
@@ -176,6 +188,43 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
         return (None, diags);
     }
     (Some(text), diags)
+}
+
+/// The definition's canonical text: the members of `top` and `"Steps"`, an array of
+/// `step_texts` (each a step's canonical text), keys in canonical (sorted) order. The same bytes
+/// as `canonical::to_string` of the whole tree, since an array's canonical text is its
+/// elements' texts between brackets, comma-separated.
+fn assemble(top: &Map<String, Json>, step_texts: &[String]) -> String {
+    let mut members: Vec<(&str, Option<&Json>)> =
+        top.iter().map(|(k, v)| (k.as_str(), Some(v))).collect();
+    members.push(("Steps", None));
+    members.sort_by(|a, b| a.0.cmp(b.0));
+    // The step texts are most of the definition.
+    let estimate = step_texts.iter().map(|s| s.len() + 1).sum::<usize>() + 1024;
+    let mut out = String::with_capacity(estimate);
+    out.push('{');
+    for (i, (key, value)) in members.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        canonical::write_str(key, &mut out);
+        out.push(':');
+        match value {
+            Some(v) => canonical::write(v, &mut out),
+            None => {
+                out.push('[');
+                for (j, step) in step_texts.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(step);
+                }
+                out.push(']');
+            }
+        }
+    }
+    out.push('}');
+    out
 }
 
 /// Pipeline-level settings (experiment config, step defaults) may use parameters and execution

@@ -128,11 +128,11 @@ impl Ctx {
         path: &AttrPath,
         kind: Scalar,
     ) -> Option<Json> {
-        let v = obj.get(attr)?;
-        let text = match v {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
+        // A string (the usual case) is read in place; a number or bool is written out first.
+        let text: std::borrow::Cow<str> = match obj.get(attr)? {
+            Value::String(s) => s.as_str().into(),
+            Value::Number(n) => n.to_string().into(),
+            Value::Bool(b) => b.to_string().into(),
             _ => return None,
         };
         match expr::compile_typed(&text, kind) {
@@ -245,8 +245,8 @@ impl Ctx {
         };
         let literal = match obj.get(attr) {
             None | Some(Value::Null) => return default.map(Json::from),
-            Some(Value::String(s)) if !expr::has_expression(s) => Some(s.trim().to_string()),
-            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Value::String(s)) if !expr::has_expression(s) => Some(s.trim().into()),
+            Some(Value::Number(n)) => Some(std::borrow::Cow::Owned(n.to_string())),
             _ => None,
         };
         if let Some(text) = &literal {
@@ -306,20 +306,30 @@ impl Ctx {
         path: &AttrPath,
         kind: JobKind,
     ) -> Option<Json> {
-        let s = model::string(obj, attr).value()?;
-        self.check_instance_type(&s, kind, path.clone().attr(attr))?;
-        self.compile_str(&s, path.clone().attr(attr))
+        let s = obj.get(attr).and_then(Value::as_str)?;
+        self.check_instance_type_lazy(s, kind, || path.clone().attr(attr))?;
+        self.compile_lazy(s, || path.clone().attr(attr))
     }
 
     /// The check of [`Ctx::instance_type`] for a value already read; `None` when invalid.
     pub fn check_instance_type(&mut self, s: &str, kind: JobKind, at: AttrPath) -> Option<()> {
+        self.check_instance_type_lazy(s, kind, || at)
+    }
+
+    /// [`Ctx::check_instance_type`] building the path only for an invalid value.
+    fn check_instance_type_lazy(
+        &mut self,
+        s: &str,
+        kind: JobKind,
+        at: impl FnOnce() -> AttrPath,
+    ) -> Option<()> {
         if expr::has_expression(s) {
             return Some(());
         }
         match instance_types::check_for(kind, s) {
             Ok(()) => Some(()),
             Err(why) => {
-                self.local_error(at, format!("Invalid instance type {}", expr::shown(s)), why);
+                self.local_error(at(), format!("Invalid instance type {}", expr::shown(s)), why);
                 None
             }
         }
@@ -434,6 +444,12 @@ pub fn null_elements(cfg: &Value) -> Diagnostics {
 }
 
 /// Inserts `v` under `key` when present.
+/// A JSON object of `members`, moved in. (`json!` interpolates a `Json` or `Map` value through
+/// `serde_json::to_value`: a deep copy of it.)
+pub fn object<const N: usize>(members: [(&str, Json); N]) -> Json {
+    Json::Object(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
 pub fn put(obj: &mut Map<String, Json>, key: &str, v: Option<Json>) {
     if let Some(v) = v {
         obj.insert(key.to_string(), v);
@@ -452,7 +468,7 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
     }
     step.insert("Name".into(), Json::String(name));
     step.insert("Type".into(), Json::String(step_type.into()));
-    step.insert("Arguments".into(), json!({}));
+    step.insert("Arguments".into(), Json::Object(Map::new()));
     if let Some(deps) =
         model::string_list(cfg, "depends_on_steps").value().filter(|d| !d.is_empty())
     {
@@ -465,7 +481,7 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
                 );
             }
         }
-        step.insert("DependsOn".into(), json!(deps));
+        step.insert("DependsOn".into(), Json::Array(deps.into_iter().map(Json::String).collect()));
     }
     // The lengths of `display_name` and `description` are declared on the attributes
     // (`common_block`) and checked by the framework.

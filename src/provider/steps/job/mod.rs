@@ -24,7 +24,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{put, string_list, Ctx};
+use super::common::{object, put, string_list, Ctx};
 use super::instance_types::JobKind;
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -154,7 +154,7 @@ pub fn input_data_config(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
                 .unwrap_or_else(|| json!("FullyReplicated")),
         );
         let mut channel = Map::new();
-        channel.insert("DataSource".into(), json!({ "S3DataSource": s3 }));
+        channel.insert("DataSource".into(), object([("S3DataSource", Json::Object(s3))]));
         put(&mut channel, "ContentType", ctx.string(b, "content_type", &path));
         put(
             &mut channel,
@@ -210,7 +210,7 @@ pub fn metric_definitions(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
         if regex.is_empty() || regex.chars().count() > 500 {
             ctx.error(path.clone().attr("regex"), "Invalid metric regex", "Give a regular expression of 1-500 characters whose first group captures the value, e.g. \"auc=([0-9.]+)\".");
         }
-        out.push(json!({ "Name": name, "Regex": regex }));
+        out.push(object([("Name", Json::String(name)), ("Regex", Json::String(regex))]));
     }
     out
 }
@@ -373,7 +373,7 @@ pub fn processing_resources(
     put(&mut cluster, "InstanceCount", instance_count(ctx, cfg));
     put(&mut cluster, "VolumeSizeInGB", volume_size(ctx, cfg));
     put(&mut cluster, "VolumeKmsKeyId", volume_kms_key(ctx, cfg));
-    json!({ "ClusterConfig": cluster })
+    object([("ClusterConfig", Json::Object(cluster))])
 }
 
 /// A transform job's `TransformResources`: instance count (default 1), type and volume KMS key.
@@ -395,18 +395,22 @@ pub fn processing_s3_input(
     mode: Option<String>,
     distribution: Option<String>,
 ) -> Json {
-    json!({
-        "InputName": name,
-        "AppManaged": false,
-        "S3Input": {
-            "S3Uri": uri.unwrap_or(Json::Null),
-            "LocalPath": local.unwrap_or_default(),
-            "S3DataType": data_type.unwrap_or_else(|| "S3Prefix".into()),
-            "S3InputMode": mode.unwrap_or_else(|| "File".into()),
-            "S3DataDistributionType": distribution.unwrap_or_else(|| "FullyReplicated".into()),
-            "S3CompressionType": "None",
-        }
-    })
+    let s3 = object([
+        ("S3Uri", uri.unwrap_or(Json::Null)),
+        ("LocalPath", Json::String(local.unwrap_or_default())),
+        ("S3DataType", Json::String(data_type.unwrap_or_else(|| "S3Prefix".into()))),
+        ("S3InputMode", Json::String(mode.unwrap_or_else(|| "File".into()))),
+        (
+            "S3DataDistributionType",
+            Json::String(distribution.unwrap_or_else(|| "FullyReplicated".into())),
+        ),
+        ("S3CompressionType", Json::String("None".into())),
+    ]);
+    object([
+        ("InputName", Json::String(name.into())),
+        ("AppManaged", Json::Bool(false)),
+        ("S3Input", s3),
+    ])
 }
 
 /// A processing output (`ProcessingOutputConfig.Outputs[]`): the container's `local` directory
@@ -421,7 +425,11 @@ pub fn processing_s3_output(
     put(&mut s3, "S3Uri", uri);
     put(&mut s3, "LocalPath", local);
     s3.insert("S3UploadMode".into(), upload_mode);
-    json!({"OutputName": name, "AppManaged": false, "S3Output": s3})
+    object([
+        ("OutputName", Json::String(name.into())),
+        ("AppManaged", Json::Bool(false)),
+        ("S3Output", Json::Object(s3)),
+    ])
 }
 
 /// `ProcessingOutputConfig` (processing and check steps): the outputs and the step's
@@ -437,7 +445,7 @@ pub fn processing_output_config(ctx: &mut Ctx, cfg: &Value, outputs: Vec<Json>) 
 /// default, as the SDK's processors and `CheckJobConfig`).
 pub fn processing_stopping_condition(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
     let max = ctx.count(cfg, "max_runtime_in_seconds", &AttrPath::default(), 1, None)?;
-    Some(json!({ "MaxRuntimeInSeconds": max }))
+    Some(object([("MaxRuntimeInSeconds", max)]))
 }
 
 // ---- network ------------------------------------------------------------------------------
@@ -495,7 +503,7 @@ pub fn vpc_config(network: &Value, ctx: &mut Ctx) -> Option<Json> {
             "Give at least one subnet and one security group.",
         );
     }
-    Some(json!({"SecurityGroupIds": sgs, "Subnets": subnets}))
+    Some(object([("SecurityGroupIds", Json::Array(sgs)), ("Subnets", Json::Array(subnets))]))
 }
 
 /// A training-style job's network settings (training, tuning's training job definition,
@@ -514,5 +522,9 @@ pub fn training_network(ctx: &mut Ctx, cfg: &Value, args: &mut Map<String, Json>
 /// A step's own `tags` as the API's `[{Key, Value}]` list (sorted by key for a stable form).
 pub fn tags(cfg: &Value) -> Option<Json> {
     let t = model::string_map(cfg, "tags").value().filter(|t| !t.is_empty())?;
-    Some(Json::Array(t.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()))
+    Some(Json::Array(
+        t.into_iter()
+            .map(|(k, v)| object([("Key", Json::String(k)), ("Value", Json::String(v))]))
+            .collect(),
+    ))
 }
