@@ -12,7 +12,7 @@ help:
 	@echo "make test   run the gates (fmt, clippy, no artefacts in git) and every test (unit, golden, protocol, acceptance with the real Terraform CLI)"
 	@echo "make tools  install Terraform 1.0.3, the moto server and hashicorp/null into .tools/"
 	@echo "make build  cargo build --release"
-	@echo "make dist   the binary to ship: cargo build --profile dist (LTO; slow, not used by the tests)"
+	@echo "make dist   the binary to ship: cargo build --profile dist (LTO, opt-level s; slow, not used by the tests)"
 	@echo "make fmt    cargo fmt, terraform fmt of examples/"
 	@echo "make bench  run scripts/bench, if present"
 	@echo "make clean  remove .tools/ and target/"
