@@ -31,6 +31,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+use aws_sdk_sts::config::SharedAsyncSleep;
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 use aws_smithy_http_client::Connector;
@@ -39,7 +40,9 @@ use aws_smithy_runtime_api::client::http::{
     SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use rustls_pki_types::CertificateDer;
 
 use super::{AwsSettings, CONNECT_TIMEOUT};
 
@@ -142,11 +145,20 @@ pub fn block_or_env(
 
 /// The proxies the provider uses: each of `http_proxy`, `https_proxy`, `no_proxy` from the
 /// block, else from `HTTP_PROXY`/`http_proxy`, `HTTPS_PROXY`/`https_proxy`,
-/// `NO_PROXY`/`no_proxy`.
+/// `NO_PROXY`/`no_proxy`; `ALL_PROXY`/`all_proxy` is the last fallback of both schemes (as in
+/// the AWS SDK's own client, which honours it).
 pub fn resolve_proxies(block: Proxies, env: &dyn Fn(&str) -> Option<String>) -> Proxies {
     Proxies {
-        http: block_or_env(block.http, env, &["HTTP_PROXY", "http_proxy"]),
-        https: block_or_env(block.https, env, &["HTTPS_PROXY", "https_proxy"]),
+        http: block_or_env(
+            block.http,
+            env,
+            &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"],
+        ),
+        https: block_or_env(
+            block.https,
+            env,
+            &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"],
+        ),
         no_proxy: block_or_env(block.no_proxy, env, &["NO_PROXY", "no_proxy"]),
     }
 }
@@ -165,14 +177,32 @@ pub fn resolve_retry_mode(
 /// Checks that a PEM CA bundle can be read and that every certificate in it can be a trust
 /// anchor (the SDK's TLS layer would panic on one that cannot). The error says what is wrong,
 /// in words. The file is read as a stream, one certificate at a time, and nothing is kept: the
-/// HTTP client reads it again when it builds its TLS layer.
+/// HTTP client reads it again (and checks what it read) when it builds its TLS layer.
 pub fn check_ca_bundle(path: &str) -> Result<(), String> {
     use rustls_pki_types::pem::PemObject;
-    use rustls_pki_types::CertificateDer;
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path:?}: {e}"))?;
+    check_certificates(path, CertificateDer::pem_reader_iter(file))
+}
+
+/// The PEM text of a CA bundle, read once and checked as [`check_ca_bundle`] says: these bytes
+/// are what the TLS layer gets.
+fn read_ca_bundle(path: &str) -> Result<Vec<u8>, String> {
+    use rustls_pki_types::pem::PemObject;
+    let pem = std::fs::read(path).map_err(|e| format!("cannot read {path:?}: {e}"))?;
+    check_certificates(path, CertificateDer::pem_slice_iter(&pem))?;
+    Ok(pem)
+}
+
+fn check_certificates<'a>(
+    path: &str,
+    certs: impl Iterator<Item = Result<CertificateDer<'a>, rustls_pki_types::pem::Error>>,
+) -> Result<(), String> {
     let mut count = 0;
-    for cert in CertificateDer::pem_reader_iter(file) {
-        let cert = cert.map_err(|e| format!("{path:?} is not a valid PEM file ({e})"))?;
+    for cert in certs {
+        let cert = cert.map_err(|e| match e {
+            rustls_pki_types::pem::Error::Io(e) => format!("cannot read {path:?}: {e}"),
+            e => format!("{path:?} is not a valid PEM file ({e})"),
+        })?;
         count += 1;
         rustls::RootCertStore::empty()
             .add(cert)
@@ -182,12 +212,6 @@ pub fn check_ca_bundle(path: &str) -> Result<(), String> {
         return Err(format!("{path:?} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"));
     }
     Ok(())
-}
-
-/// The PEM text of a CA bundle, checked as [`check_ca_bundle`] says.
-fn read_ca_bundle(path: &str) -> Result<Vec<u8>, String> {
-    check_ca_bundle(path)?;
-    std::fs::read(path).map_err(|e| format!("cannot read {path:?}: {e}"))
 }
 
 /// The AWS configuration for `s`: every client of the provider is built from it.
@@ -456,22 +480,27 @@ struct ProxiedClient {
     connectors: Arc<Mutex<Vec<(String, SharedHttpConnector)>>>,
 }
 
-/// What building one scheme's connector needs, kept until that scheme's first request.
-#[derive(Debug, Clone)]
+/// What building one scheme's connector needs, kept until that scheme's first request. Only
+/// the sleep of the runtime components is kept: the components hold the HTTP client, which
+/// holds this.
+#[derive(Debug)]
 struct ConnectorRecipe {
     ca_bundle: Option<String>,
     proxies: Proxies,
     settings: HttpConnectorSettings,
-    components: RuntimeComponents,
+    sleep: Option<SharedAsyncSleep>,
 }
 
 impl ConnectorRecipe {
-    fn build(&self, https: bool) -> Connector {
+    /// The connector for one scheme. Fails only when the CA bundle, checked at configure, can
+    /// no longer be read or parsed: the error names the file, and nothing is cached, so a later
+    /// call tries again.
+    fn build(&self, https: bool) -> Result<Connector, String> {
         let proxy = if https { &self.proxies.https } else { &self.proxies.http };
         let proxy = self.proxy(proxy, https);
         let mut b = Connector::builder().connector_settings(self.settings.clone());
-        if let Some(sleep) = self.components.sleep_impl() {
-            b = b.sleep_impl(sleep);
+        if let Some(sleep) = &self.sleep {
+            b = b.sleep_impl(sleep.clone());
         }
         if let Some(p) = proxy {
             b = b.proxy_config(p);
@@ -482,24 +511,19 @@ impl ConnectorRecipe {
         };
         if !https && !proxy_is_https(&self.proxies.http) {
             // Plain HTTP to the endpoint and to any proxy: no TLS configuration to build.
-            return b.build_http();
+            // (`build_http` is public but hidden in aws-smithy-http-client; Cargo.lock pins the
+            // version it was checked against, and acceptance_settings' proxy test goes through
+            // it.)
+            return Ok(b.build_http());
         }
         let trust = match &self.ca_bundle {
             // Like AWS_CA_BUNDLE in the AWS CLI and SDKs: the bundle replaces the system roots.
-            Some(path) => match read_ca_bundle(path) {
-                Ok(pem) => TrustStore::empty().with_pem_certificate(pem),
-                Err(why) => {
-                    // Checked at configure, unreadable now: trust nothing rather than the
-                    // system roots the user replaced; every HTTPS call fails as untrusted.
-                    crate::logging::warn("CA bundle no longer usable", &[("reason", &why)]);
-                    TrustStore::empty()
-                }
-            },
+            Some(path) => TrustStore::empty().with_pem_certificate(read_ca_bundle(path)?),
             None => TrustStore::default(),
         };
-        b.tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
+        Ok(b.tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
             .tls_context(TlsContext::builder().with_trust_store(trust).build().unwrap_or_default())
-            .build()
+            .build())
     }
 
     fn proxy(&self, url: &Option<String>, https: bool) -> Option<ProxyConfig> {
@@ -530,7 +554,7 @@ impl HttpClient for ProxiedClient {
                 ca_bundle: self.ca_bundle.clone(),
                 proxies: self.proxies.clone(),
                 settings: settings.clone(),
-                components: components.clone(),
+                sleep: components.sleep_impl(),
             },
             http: OnceLock::new(),
             https: OnceLock::new(),
@@ -553,7 +577,15 @@ impl HttpConnector for BySchemeConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let https = !request.uri().starts_with("http://");
         let cell = if https { &self.https } else { &self.http };
-        cell.get_or_init(|| SharedHttpConnector::new(self.recipe.build(https))).call(request)
+        if let Some(c) = cell.get() {
+            return c.call(request);
+        }
+        match self.recipe.build(https) {
+            Ok(c) => cell.get_or_init(|| SharedHttpConnector::new(c)).call(request),
+            Err(why) => HttpConnectorFuture::ready(Err(ConnectorError::user(
+                format!("the CA bundle is no longer usable: {why}").into(),
+            ))),
+        }
     }
 }
 
@@ -588,6 +620,12 @@ mod tests {
         assert_eq!(p.http.as_deref(), Some("http://lower:1"));
         assert_eq!(p.no_proxy.as_deref(), Some("y"));
         assert!(resolve_proxies(Proxies::default(), &env(&[])).is_empty());
+        let all = resolve_proxies(
+            Proxies::default(),
+            &env(&[("all_proxy", "http://all:1"), ("HTTPS_PROXY", "http://s:2")]),
+        );
+        assert_eq!(all.http.as_deref(), Some("http://all:1"), "ALL_PROXY is the last fallback");
+        assert_eq!(all.https.as_deref(), Some("http://s:2"), "HTTPS_PROXY wins over it");
     }
 
     #[test]
@@ -636,6 +674,8 @@ mod tests {
         let good = dir.path().join("good.pem");
         std::fs::write(&good, cert.cert.pem()).expect("write");
         assert!(check_ca_bundle(good.to_str().expect("utf-8")).is_ok());
+        let e = check_ca_bundle(dir.path().to_str().expect("utf-8")).expect_err("a directory");
+        assert!(e.starts_with("cannot read"), "{e}");
     }
 
     /// The CA bundle is the trust store of the HTTP client: an HTTPS endpoint whose certificate
@@ -692,6 +732,16 @@ mod tests {
         let untrusted = crate::aws::SageMaker::new(settings(None));
         let e = untrusted.caller_identity().await.expect_err("the system roots do not know it");
         assert_eq!(e.kind, crate::aws::ErrorKind::Connection, "{e}");
+        // A bundle that is gone when the TLS layer is built: the error names it, and once the
+        // file is back a later call builds the connector (nothing broken was cached).
+        let moved = dir.path().join("moved.pem");
+        let gone = crate::aws::SageMaker::new(settings(Some(moved.to_string_lossy().into_owned())));
+        let e = gone.caller_identity().await.expect_err("no bundle");
+        assert!(e.to_string().contains("CA bundle is no longer usable"), "{e}");
+        assert!(e.to_string().contains("moved.pem"), "{e}");
+        std::fs::write(&moved, &pem).expect("write");
+        let who = gone.caller_identity().await.map_err(|e| e.to_string()).expect("bundle back");
+        assert_eq!(who.account, "123456789012");
     }
 
     async fn access_key_of(s: &AwsSettings) -> String {

@@ -244,18 +244,6 @@ fn unwrap_in(v: &mut Json, maps: &[&str], string_params: &BTreeSet<String>) {
     }
 }
 
-/// In an `Environment`, a step compiler also wraps a reference to another step's property into
-/// a one-value `Std:Join`. When that property is an entry of one of the step's string maps (the
-/// best AutoML candidate's `BestCandidate.InferenceContainers[0].Environment['MODEL_NAME']`), it
-/// is a string already, and the SDK leaves it bare (`AutoMLStep.get_best_auto_ml_model`): undo
-/// the wrapping for those, branch steps included.
-pub fn unwrap_string_properties(steps: &mut [Json], types: StepTypes) {
-    let by_name = StepTypesByName::of(steps);
-    for s in steps.iter_mut() {
-        unwrap_string_properties_in(s, &by_name, types);
-    }
-}
-
 /// The type of every step found anywhere in a definition, by name: what
 /// [`unwrap_string_properties_in`] needs to know of the other steps. Owned, so the steps can be
 /// rewritten one at a time afterwards (the rewrites change neither names nor types).
@@ -276,8 +264,12 @@ impl StepTypesByName {
     }
 }
 
-/// [`unwrap_string_properties`] for one top-level step (and its branch steps), with the types
-/// of all steps collected beforehand.
+/// In an `Environment`, a step compiler also wraps a reference to another step's property into
+/// a one-value `Std:Join`. When that property is an entry of one of the step's string maps (the
+/// best AutoML candidate's `BestCandidate.InferenceContainers[0].Environment['MODEL_NAME']`), it
+/// is a string already, and the SDK leaves it bare (`AutoMLStep.get_best_auto_ml_model`): undo
+/// the wrapping for those, in one top-level step and its branch steps, with the types of all
+/// steps collected beforehand ([`StepTypesByName`]).
 pub fn unwrap_string_properties_in(step: &mut Json, by_name: &StepTypesByName, types: StepTypes) {
     let is_string = |get: &str| {
         let Some((step, path)) = get.strip_prefix("Steps.").and_then(|r| r.split_once('.')) else {

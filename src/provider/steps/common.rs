@@ -443,13 +443,13 @@ pub fn null_elements(cfg: &Value) -> Diagnostics {
     d
 }
 
-/// Inserts `v` under `key` when present.
 /// A JSON object of `members`, moved in. (`json!` interpolates a `Json` or `Map` value through
 /// `serde_json::to_value`: a deep copy of it.)
 pub fn object<const N: usize>(members: [(&str, Json); N]) -> Json {
     Json::Object(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
+/// Inserts `v` under `key` when present.
 pub fn put(obj: &mut Map<String, Json>, key: &str, v: Option<Json>) {
     if let Some(v) = v {
         obj.insert(key.to_string(), v);
