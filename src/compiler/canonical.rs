@@ -10,7 +10,7 @@
 //!
 //! Pure: no IO. Depends on serde_json only.
 
-use serde_json::Value as Json;
+use serde_json::{Map, Value as Json};
 
 /// Serialises `v` canonically.
 pub fn to_string(v: &Json) -> String {
@@ -61,32 +61,68 @@ pub fn write(v: &Json, out: &mut String) {
             }
             out.push(']');
         }
-        Json::Object(map) => {
-            out.push('{');
-            let mut first = true;
-            let mut member = |k: &String, v: &Json, out: &mut String| {
-                if !first {
-                    out.push(',');
-                }
-                first = false;
-                write_str(k, out);
-                out.push(':');
-                write(v, out);
-            };
-            if maps_are_sorted() {
-                for (k, v) in map {
-                    member(k, v, out);
-                }
-            } else {
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
-                for k in keys {
-                    member(k, &map[k], out);
-                }
-            }
-            out.push('}');
+        Json::Object(map) => write_object(map, None, out),
+    }
+}
+
+/// A member whose value is already canonical text, written by the closure.
+type Spliced<'a> = (&'a str, &'a dyn Fn(&mut String));
+
+/// Appends the canonical text of an object made of `map`'s members and, when given, one more
+/// member whose value the closure writes (its key must not be one of `map`'s), every key in
+/// canonical (sorted) order.
+fn write_object(map: &Map<String, Json>, mut spliced: Option<Spliced>, out: &mut String) {
+    out.push('{');
+    let mut first = true;
+    let mut key = |k: &str, out: &mut String| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        write_str(k, out);
+        out.push(':');
+    };
+    let mut member = |k: &str, v: &Json, out: &mut String| {
+        if let Some((sk, write_value)) = spliced.filter(|(sk, _)| *sk < k) {
+            key(sk, out);
+            write_value(out);
+            spliced = None;
+        }
+        key(k, out);
+        write(v, out);
+    };
+    if maps_are_sorted() {
+        for (k, v) in map {
+            member(k, v, out);
+        }
+    } else {
+        let mut keys: Vec<&String> = map.keys().collect();
+        keys.sort();
+        for k in keys {
+            member(k, &map[k], out);
         }
     }
+    if let Some((sk, write_value)) = spliced {
+        key(sk, out);
+        write_value(out);
+    }
+    out.push('}');
+}
+
+/// The canonical text of an object with `map`'s members and one more, `key` (not a key of
+/// `map`), whose value is an array given as `elements`: the canonical texts of its elements,
+/// comma-separated. An array's canonical text is its elements' texts between brackets,
+/// comma-separated, so a large array written element by element is spliced in as it is,
+/// without being parsed again.
+pub fn object_with_array_text(map: &Map<String, Json>, key: &str, elements: &str) -> String {
+    let mut out = String::with_capacity(elements.len() + 1024);
+    let array = |out: &mut String| {
+        out.push('[');
+        out.push_str(elements);
+        out.push(']');
+    };
+    write_object(map, Some((key, &array)), &mut out);
+    out
 }
 
 fn write_number(n: &serde_json::Number, out: &mut String) {
@@ -101,7 +137,7 @@ fn write_number(n: &serde_json::Number, out: &mut String) {
 }
 
 /// Appends `s` as a canonical JSON string (quoted, escaped) to `out`.
-pub fn write_str(s: &str, out: &mut String) {
+fn write_str(s: &str, out: &mut String) {
     out.reserve(s.len() + 2);
     out.push('"');
     // Copy runs that need no escaping in one go; only the rare special characters are written
@@ -220,6 +256,23 @@ pub fn canonical_number(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_spliced_array_is_the_same_text_as_the_whole_tree() {
+        let elements = [json!({"b": 1, "a": "<x>"}), json!([]), json!("s")];
+        let texts: Vec<String> = elements.iter().map(to_string).collect();
+        // The spliced key sorts first, between, and last among the other members.
+        for key in ["A", "Middle", "z"] {
+            let mut map = Map::new();
+            map.insert("Version".into(), json!("2020-12-01"));
+            map.insert("Metadata".into(), json!({}));
+            let spliced = object_with_array_text(&map, key, &texts.join(","));
+            map.insert(key.into(), Json::Array(elements.to_vec()));
+            assert_eq!(spliced, to_string(&Json::Object(map)), "{key}");
+        }
+        assert_eq!(object_with_array_text(&Map::new(), "Steps", ""), r#"{"Steps":[]}"#);
+    }
 
     #[test]
     fn numbers_take_their_shortest_exact_form() {

@@ -195,57 +195,8 @@ fn string_maps(ty: &str, types: StepTypes) -> &'static [&'static str] {
     types(ty).map_or(&[], |f| f.string_maps())
 }
 
-/// Step compilers wrap every parameter reference in a string map into a one-value `Std:Join`
-/// (the SDK's `to_string`), since a step does not know parameter types. A String parameter
-/// needs no conversion, and the SDK leaves it bare: undo the wrapping for those, in `step` and
-/// the steps of its condition branches, each in the string maps its type declares.
-pub fn unwrap_string_parameters(
-    step: &mut Json,
-    string_params: &BTreeSet<String>,
-    types: StepTypes,
-) {
-    let ty = type_of(step).to_string();
-    if ty == "Condition" {
-        if let Some(args) = step.get_mut("Arguments").and_then(Json::as_object_mut) {
-            for k in ["IfSteps", "ElseSteps"] {
-                if let Some(Json::Array(children)) = args.get_mut(k) {
-                    for c in children {
-                        unwrap_string_parameters(c, string_params, types);
-                    }
-                }
-            }
-        }
-        return;
-    }
-    let maps = string_maps(&ty, types);
-    if !maps.is_empty() {
-        unwrap_in(step, maps, string_params);
-    }
-}
-
-fn unwrap_in(v: &mut Json, maps: &[&str], string_params: &BTreeSet<String>) {
-    match v {
-        Json::Object(obj) => {
-            for (k, child) in obj.iter_mut() {
-                if maps.contains(&k.as_str()) {
-                    if let Json::Object(map) = child {
-                        for value in map.values_mut() {
-                            if let Some(inner) = single_parameter_join(value, string_params) {
-                                *value = inner;
-                            }
-                        }
-                    }
-                }
-                unwrap_in(child, maps, string_params);
-            }
-        }
-        Json::Array(items) => items.iter_mut().for_each(|i| unwrap_in(i, maps, string_params)),
-        _ => {}
-    }
-}
-
 /// The type of every step found anywhere in a definition, by name: what
-/// [`unwrap_string_properties_in`] needs to know of the other steps. Owned, so the steps can be
+/// [`unwrap_single_joins`] needs to know of the other steps. Owned, so the steps can be
 /// rewritten one at a time afterwards (the rewrites change neither names nor types).
 pub struct StepTypesByName(BTreeMap<String, String>);
 
@@ -264,14 +215,25 @@ impl StepTypesByName {
     }
 }
 
-/// In an `Environment`, a step compiler also wraps a reference to another step's property into
-/// a one-value `Std:Join`. When that property is an entry of one of the step's string maps (the
-/// best AutoML candidate's `BestCandidate.InferenceContainers[0].Environment['MODEL_NAME']`), it
-/// is a string already, and the SDK leaves it bare (`AutoMLStep.get_best_auto_ml_model`): undo
-/// the wrapping for those, in one top-level step and its branch steps, with the types of all
-/// steps collected beforehand ([`StepTypesByName`]).
-pub fn unwrap_string_properties_in(step: &mut Json, by_name: &StepTypesByName, types: StepTypes) {
-    let is_string = |get: &str| {
+/// Undoes the one-value `Std:Join`s (the SDK's `to_string`) a step compiler wraps around a
+/// reference that is a string already, which the SDK leaves bare, in one top-level step and
+/// its branch steps:
+/// - a String parameter in one of the string maps the step's type declares (a step compiler
+///   wraps every parameter there, not knowing parameter types);
+/// - in an `Environment`, another step's property that is an entry of one of that step's
+///   string maps (the best AutoML candidate's
+///   `BestCandidate.InferenceContainers[0].Environment['MODEL_NAME']`,
+///   `AutoMLStep.get_best_auto_ml_model`), with the types of all steps collected beforehand
+///   ([`StepTypesByName`]).
+///
+/// One walk of the step's tree does both.
+pub fn unwrap_single_joins(
+    step: &mut Json,
+    string_params: &BTreeSet<String>,
+    by_name: &StepTypesByName,
+    types: StepTypes,
+) {
+    let is_string_property = |get: &str| {
         let Some((step, path)) = get.strip_prefix("Steps.").and_then(|r| r.split_once('.')) else {
             return false;
         };
@@ -281,50 +243,85 @@ pub fn unwrap_string_properties_in(step: &mut Json, by_name: &StepTypesByName, t
             .and_then(|ty| types(ty))
             .is_some_and(|f| properties::is_string_map_entry(f.property_tree(), path))
     };
-    unwrap_environment(step, &is_string);
+    let unwrap = Unwrap { string_params, is_string_property: &is_string_property, types };
+    unwrap.step(step);
 }
 
-fn unwrap_environment(v: &mut Json, is_string: &dyn Fn(&str) -> bool) {
-    match v {
-        Json::Object(obj) => {
-            for (k, child) in obj.iter_mut() {
-                if k == "Environment" {
-                    if let Json::Object(map) = child {
-                        for value in map.values_mut() {
-                            if let Some(inner) = single_join(value).filter(|g| {
-                                g.get("Get").and_then(Json::as_str).is_some_and(is_string)
-                            }) {
-                                *value = inner;
+struct Unwrap<'a> {
+    string_params: &'a BTreeSet<String>,
+    is_string_property: &'a dyn Fn(&str) -> bool,
+    types: StepTypes,
+}
+
+impl Unwrap<'_> {
+    /// A step: a condition's own fields have no string maps, its branch steps are steps.
+    fn step(&self, step: &mut Json) {
+        let ty = type_of(step).to_string();
+        if ty != "Condition" {
+            self.walk(step, string_maps(&ty, self.types));
+            return;
+        }
+        let Some(args) = step.as_object_mut() else { return };
+        for (k, v) in args.iter_mut() {
+            match (k.as_str(), v) {
+                ("Arguments", Json::Object(args)) => {
+                    for (ak, av) in args.iter_mut() {
+                        match (ak.as_str(), av) {
+                            ("IfSteps" | "ElseSteps", Json::Array(children)) => {
+                                children.iter_mut().for_each(|c| self.step(c))
                             }
+                            (_, av) => self.walk(av, &[]),
                         }
                     }
                 }
-                unwrap_environment(child, is_string);
+                (_, v) => self.walk(v, &[]),
             }
         }
-        Json::Array(items) => items.iter_mut().for_each(|i| unwrap_environment(i, is_string)),
-        _ => {}
+    }
+
+    /// Any value of a step of a type whose string maps are `maps`.
+    fn walk(&self, v: &mut Json, maps: &[&str]) {
+        match v {
+            Json::Object(obj) => {
+                for (k, child) in obj.iter_mut() {
+                    if let Json::Object(map) = child {
+                        let parameters = maps.contains(&k.as_str());
+                        let environment = k == "Environment";
+                        if parameters || environment {
+                            for value in map.values_mut() {
+                                let Some(inner) = single_join(value) else { continue };
+                                let Some(get) = inner.get("Get").and_then(Json::as_str) else {
+                                    continue;
+                                };
+                                let unwrap = match get.strip_prefix("Parameters.") {
+                                    Some(name) => parameters && self.string_params.contains(name),
+                                    None => environment && (self.is_string_property)(get),
+                                };
+                                if unwrap {
+                                    *value = inner.clone();
+                                }
+                            }
+                        }
+                    }
+                    if matches!(child, Json::Object(_) | Json::Array(_)) {
+                        self.walk(child, maps);
+                    }
+                }
+            }
+            Json::Array(items) => items.iter_mut().for_each(|i| self.walk(i, maps)),
+            _ => {}
+        }
     }
 }
 
 /// The one value of a `{"Std:Join": {"On": "", "Values": [v]}}`.
-fn single_join(v: &Json) -> Option<Json> {
+fn single_join(v: &Json) -> Option<&Json> {
     let join = v.get("Std:Join")?;
     if join.get("On").and_then(Json::as_str) != Some("") {
         return None;
     }
     let [only] = join.get("Values")?.as_array()?.as_slice() else { return None };
-    Some(only.clone())
-}
-
-fn single_parameter_join(v: &Json, string_params: &BTreeSet<String>) -> Option<Json> {
-    let join = v.get("Std:Join")?;
-    if join.get("On").and_then(Json::as_str) != Some("") {
-        return None;
-    }
-    let [only] = join.get("Values")?.as_array()?.as_slice() else { return None };
-    let name = only.get("Get")?.as_str()?.strip_prefix("Parameters.")?;
-    string_params.contains(name).then(|| only.clone())
+    Some(only)
 }
 
 /// Required-by-the-API settings that may come from `step_defaults`, checked after defaults are
@@ -361,6 +358,12 @@ impl StepReferences {
     /// No steps yet; [`StepReferences::add`] them in order.
     pub fn new() -> StepReferences {
         StepReferences(Vec::new())
+    }
+
+    /// Appends `later`, the references of the steps that follow this one's (chunks of the
+    /// steps collected apart, joined in order).
+    pub fn append(&mut self, mut later: StepReferences) {
+        self.0.append(&mut later.0);
     }
 
     /// Adds the references of top-level step `top` and of its branch steps. Adding every step
@@ -445,7 +448,7 @@ pub fn validate_with(
     }
 
     // References and explicit dependencies.
-    let mut edges: Edges = BTreeMap::new();
+    let mut edges = Edges::default();
     for (f, refs) in found.iter().zip(&refs.0) {
         let me = name_of(f.step);
         let at = || steps_path(f.top);
@@ -464,7 +467,7 @@ pub fn validate_with(
                         format!("A {} step ends the execution; nothing can run after it. Remove the dependency.", type_of(t.step)),
                     ),
                     Some(_) => {
-                        edges.entry(me).or_default().insert(d);
+                        edges.add(me, d);
                     }
                 }
             }
@@ -472,7 +475,7 @@ pub fn validate_with(
         // Only this step's own arguments: nested branch steps are checked as steps themselves.
         if type_of(f.step) == "Condition" {
             for child in branches(f.step) {
-                edges.entry(name_of(child)).or_default().insert(me);
+                edges.add(name_of(child), me);
             }
         }
         for (r, field) in refs {
@@ -490,9 +493,33 @@ pub fn validate_with(
     }
 }
 
-/// Step name -> the names of the steps it waits for. Borrowed from the steps and their
-/// references, so building it allocates only the sets.
-type Edges<'a> = BTreeMap<&'a str, BTreeSet<&'a str>>;
+/// Step -> the steps it waits for. Names are borrowed from the steps and their references and
+/// numbered as they come, so adding an edge is two hash lookups, not two searches of a sorted
+/// map comparing names.
+#[derive(Default)]
+struct Edges<'a> {
+    ids: HashMap<&'a str, usize>,
+    names: Vec<&'a str>,
+    waits_for: Vec<Vec<usize>>,
+}
+
+impl<'a> Edges<'a> {
+    fn id(&mut self, name: &'a str) -> usize {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        self.ids.insert(name, self.names.len());
+        self.names.push(name);
+        self.waits_for.push(Vec::new());
+        self.names.len() - 1
+    }
+
+    /// `step` waits for `upstream`.
+    fn add(&mut self, step: &'a str, upstream: &'a str) {
+        let (from, to) = (self.id(step), self.id(upstream));
+        self.waits_for[from].push(to);
+    }
+}
 
 /// The steps by name: hashed for the lookups (one per step, dependency and reference), sorted
 /// only for a message's "did you mean", so messages never depend on the hash order.
@@ -580,7 +607,7 @@ fn check_reference<'a>(
             } else if let Some((summary, detail)) = check_declared_names(target.step, types(ty), step, path) {
                 diags.error_at(at(), format!("{ctx} {summary}"), format!("{field}: {detail}"));
             }
-            edges.entry(me).or_default().insert(step);
+            edges.add(me, step);
         }
         _ => {}
     }
@@ -661,14 +688,14 @@ fn check_declared_names(
         return None;
     }
     let what = list.what;
-    let fix = list.fix.replace("{step}", &format!("{step:?}"));
     match seg.indexes.first()? {
-        expr::Index::Key(k) if !names.contains(&k.as_str()) => Some((
+        expr::Index::Key(k) if !names.contains(k) => Some((
             format!("references {what} '{k}', which step {step:?} does not declare"),
             format!(
-                "Steps.{step}.{path}:{} Step {step:?} declares {what}s: {}. {fix}.",
+                "Steps.{step}.{path}:{} Step {step:?} declares {what}s: {}. {}.",
                 hint(k, names.iter().copied()),
-                listing(names.iter().copied())
+                listing(names.iter().copied()),
+                list.fix.replace("{step}", &format!("{step:?}"))
             ),
         )),
         expr::Index::Position(n) if *n >= names.len() as u64 => Some((
@@ -727,7 +754,7 @@ fn reference_type<'a>(r: &Reference, types: &Types<'a>) -> Option<&'a str> {
                     if let (true, [expr::Index::Key(k)]) =
                         (only.name == "OutputParameters", only.indexes.as_slice())
                     {
-                        return types.outputs.get(&(step.as_str(), k.as_str())).copied();
+                        return types.outputs.get(&(step.as_str(), *k)).copied();
                     }
                 }
             }
@@ -796,9 +823,7 @@ pub fn check_types_with(
         for (r, field) in refs {
             let Some(key) = field.rsplit('.').next() else { continue };
             // User-named keys of string maps are not API fields.
-            if string_maps(type_of(f.step), step_types)
-                .iter()
-                .any(|m| field.contains(&format!(".{m}.")))
+            if string_maps(type_of(f.step), step_types).iter().any(|m| has_member(field, m))
                 || field.contains(".Tags[")
             {
                 continue;
@@ -840,6 +865,13 @@ pub fn check_types_with(
             }
         }
     }
+}
+
+/// Whether the location `field` passes through member `name`: `….{name}.…`.
+fn has_member(field: &str, name: &str) -> bool {
+    field
+        .match_indices(name)
+        .any(|(i, _)| field[..i].ends_with('.') && field[i + name.len()..].starts_with('.'))
 }
 
 const NUMERIC_COMPARISONS: [(&str, &str); 4] = [
@@ -933,45 +965,61 @@ fn join_location(key: &str, at: &str) -> String {
     }
 }
 
-/// A cycle in `edges` (step -> the steps it waits for), as a closed path of names.
+/// A cycle in `edges` (step -> the steps it waits for), as a closed path of names. Steps are
+/// visited in name order and their successors in reverse name order, so the cycle reported
+/// never depends on the order the edges were added in.
 fn find_cycle(edges: &Edges) -> Option<Vec<String>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
+        New,
         Active,
         Done,
     }
-    let mut marks: BTreeMap<&str, Mark> = BTreeMap::new();
-    for start in edges.keys() {
-        if marks.contains_key(start) {
+    let by_name = |ids: &mut Vec<usize>| {
+        ids.sort_unstable_by_key(|&i| edges.names[i]);
+        ids.dedup();
+    };
+    // Each step's successors, sorted by name: popped from the end, the last name first.
+    let successors: Vec<Vec<usize>> = edges
+        .waits_for
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            by_name(&mut s);
+            s
+        })
+        .collect();
+    let mut starts: Vec<usize> =
+        (0..edges.names.len()).filter(|&i| !successors[i].is_empty()).collect();
+    by_name(&mut starts);
+    let mut marks = vec![Mark::New; edges.names.len()];
+    for start in starts {
+        if marks[start] != Mark::New {
             continue;
         }
-        // Iterative DFS: (node, iterator over its successors), plus the active path.
-        let mut stack: Vec<(&str, Vec<&str>)> =
-            vec![(start, edges[start].iter().copied().collect())];
-        marks.insert(start, Mark::Active);
+        // Iterative DFS: (node, its successors not visited yet), the stack being the active path.
+        let mut stack: Vec<(usize, Vec<usize>)> = vec![(start, successors[start].clone())];
+        marks[start] = Mark::Active;
         while let Some((node, next)) = stack.last_mut() {
             match next.pop() {
-                Some(succ) => match marks.get(succ) {
-                    Some(Mark::Active) => {
-                        let mut cycle: Vec<String> =
-                            stack.iter().map(|(n, _)| n.to_string()).collect();
-                        let from = cycle.iter().position(|n| n == succ).unwrap_or(0);
-                        cycle.drain(..from);
-                        cycle.push(succ.to_string());
+                Some(succ) => match marks[succ] {
+                    Mark::Active => {
+                        let from = stack.iter().position(|(n, _)| *n == succ).unwrap_or(0);
+                        let mut cycle: Vec<String> = stack[from..]
+                            .iter()
+                            .map(|(n, _)| edges.names[*n].to_string())
+                            .collect();
+                        cycle.push(edges.names[succ].to_string());
                         return Some(cycle);
                     }
-                    Some(Mark::Done) => {}
-                    None => {
-                        marks.insert(succ, Mark::Active);
-                        let succs = edges
-                            .get(succ)
-                            .map(|s| s.iter().copied().collect())
-                            .unwrap_or_default();
-                        stack.push((succ, succs));
+                    Mark::Done => {}
+                    Mark::New => {
+                        marks[succ] = Mark::Active;
+                        stack.push((succ, successors[succ].clone()));
                     }
                 },
                 None => {
-                    marks.insert(node, Mark::Done);
+                    marks[*node] = Mark::Done;
                     stack.pop();
                 }
             }
@@ -1216,15 +1264,24 @@ mod tests {
 
     #[test]
     fn cycle_is_printed() {
-        let mut e: Edges = BTreeMap::new();
-        e.entry("A").or_default().insert("B");
-        e.entry("B").or_default().insert("C");
-        e.entry("C").or_default().insert("A");
+        let mut e = Edges::default();
+        e.add("A", "B");
+        e.add("B", "C");
+        e.add("C", "D");
+        let mut no_cycle = Edges::default();
+        for (a, b) in [("A", "B"), ("B", "C"), ("C", "D"), ("A", "C"), ("A", "B")] {
+            no_cycle.add(a, b);
+        }
+        assert!(find_cycle(&no_cycle).is_none());
+        e.add("C", "A");
         let c = find_cycle(&e).expect("cycle");
-        assert_eq!(c.first(), c.last());
-        assert_eq!(c.len(), 4);
-        e.entry("C").or_default().remove("A");
-        assert!(find_cycle(&e).is_none());
+        assert_eq!(c, ["A", "B", "C", "A"]);
+        // Added in another order, the same cycle is reported.
+        let mut f = Edges::default();
+        for (a, b) in [("C", "A"), ("C", "D"), ("B", "C"), ("A", "B")] {
+            f.add(a, b);
+        }
+        assert_eq!(find_cycle(&f).expect("cycle"), c);
     }
 
     /// Fresh-eyes finding: a reference in a condition was located as `Arguments.Conditions.[0]`.

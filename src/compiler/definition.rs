@@ -125,17 +125,22 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
     }
     // Every per-step rewrite, the references the whole-DAG checks read, and the step's final
     // canonical text, one step at a time: each step's tree is walked while it is in the cache,
-    // instead of once per pass over the whole (megabytes of) definition.
+    // instead of once per pass over the whole (megabytes of) definition. The texts go into one
+    // buffer, comma-separated, as they appear in the definition's `Steps`.
     let mut refs = dag::StepReferences::new();
-    let mut step_texts = Vec::with_capacity(steps.len());
+    // The canonical text of a compiled step is about as long as its input text.
+    let mut step_texts =
+        String::with_capacity(input.steps.iter().map(|t| t.len() + 64).sum::<usize>());
     for (i, s) in steps.iter_mut().enumerate() {
-        dag::unwrap_string_parameters(s, &string_params, types);
-        dag::unwrap_string_properties_in(s, &step_types, types);
+        dag::unwrap_single_joins(s, &string_params, &step_types, types);
         if let Some(d) = &input.step_defaults {
             dag::apply_defaults(std::slice::from_mut(s), d, types);
         }
         refs.add(s, i);
-        step_texts.push(canonical::to_string_with_capacity(s, 2048));
+        if i > 0 {
+            step_texts.push(',');
+        }
+        canonical::write(s, &mut step_texts);
     }
     drop(step_types);
     dag::validate_with(&steps, &refs, &declared, types, &mut diags);
@@ -147,7 +152,7 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
     dag::check_types_with(&steps, &refs, &param_types, types, &mut diags);
     drop(refs);
     drop(steps);
-    // Everything but the steps, whose texts are spliced in by `assemble`.
+    // Everything but the steps, whose texts are spliced in (`canonical::object_with_array_text`).
     let mut definition = Map::new();
     definition.insert("Version".into(), Json::String(DEFINITION_VERSION.into()));
     definition.insert("Metadata".into(), Json::Object(Map::new()));
@@ -173,7 +178,7 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
     if diags.has_errors() {
         return (None, diags);
     }
-    let text = assemble(&definition, &step_texts);
+    let text = canonical::object_with_array_text(&definition, "Steps", &step_texts);
     // A text has at most as many characters as bytes: counted only when it could be too long.
     let too_long = text.len() > MAX_DEFINITION_CHARS && text.chars().count() > MAX_DEFINITION_CHARS;
     if input.delivery == Delivery::Inline && too_long {
@@ -188,43 +193,6 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
         return (None, diags);
     }
     (Some(text), diags)
-}
-
-/// The definition's canonical text: the members of `top` and `"Steps"`, an array of
-/// `step_texts` (each a step's canonical text), keys in canonical (sorted) order. The same bytes
-/// as `canonical::to_string` of the whole tree, since an array's canonical text is its
-/// elements' texts between brackets, comma-separated.
-fn assemble(top: &Map<String, Json>, step_texts: &[String]) -> String {
-    let mut members: Vec<(&str, Option<&Json>)> =
-        top.iter().map(|(k, v)| (k.as_str(), Some(v))).collect();
-    members.push(("Steps", None));
-    members.sort_by(|a, b| a.0.cmp(b.0));
-    // The step texts are most of the definition.
-    let estimate = step_texts.iter().map(|s| s.len() + 1).sum::<usize>() + 1024;
-    let mut out = String::with_capacity(estimate);
-    out.push('{');
-    for (i, (key, value)) in members.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        canonical::write_str(key, &mut out);
-        out.push(':');
-        match value {
-            Some(v) => canonical::write(v, &mut out),
-            None => {
-                out.push('[');
-                for (j, step) in step_texts.iter().enumerate() {
-                    if j > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(step);
-                }
-                out.push(']');
-            }
-        }
-    }
-    out.push('}');
-    out
 }
 
 /// Pipeline-level settings (experiment config, step defaults) may use parameters and execution
@@ -392,9 +360,11 @@ pub fn default_to_text(v: &Json) -> Option<String> {
     }
 }
 
+/// The steps' JSON trees, in order; what is wrong with one (not JSON, no object, a bad or
+/// duplicate `Name`, no `Type`) is a diagnostic, and such a step is left out.
 fn parse_steps(steps: &[String], diags: &mut Diagnostics) -> Vec<Json> {
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(steps.len());
     for (i, text) in steps.iter().enumerate() {
         let path = AttrPath::root("steps").index(i);
         let v: Json = match serde_json::from_str(text) {

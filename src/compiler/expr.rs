@@ -159,23 +159,42 @@ pub enum Segment {
     Ref(Reference),
 }
 
-/// One index of a path name: `[0]` or `['train']`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Index {
+/// One index of a path name: `[0]` or `['train']`, borrowed from the path's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Index<'a> {
     Position(u64),
-    Key(String),
+    Key(&'a str),
 }
 
 /// One `.`-separated piece of a path: `Outputs['train']` is name `Outputs`, one key index.
+/// Borrowed from the path's text: splitting a path allocates only the lists.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PathSegment {
-    pub name: String,
-    pub indexes: Vec<Index>,
+pub struct PathSegment<'a> {
+    pub name: &'a str,
+    pub indexes: Vec<Index<'a>>,
+}
+
+impl fmt::Display for PathSegment<'_> {
+    /// The segment as written in a path: `Outputs['train'][0]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)?;
+        self.indexes.iter().try_for_each(|i| write!(f, "{i}"))
+    }
+}
+
+impl fmt::Display for Index<'_> {
+    /// `[0]` or `['train']`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Index::Position(n) => write!(f, "[{n}]"),
+            Index::Key(k) => write!(f, "['{k}']"),
+        }
+    }
 }
 
 /// Splits a property or JSON path (`ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri`)
 /// into segments. The error says what is wrong, for use inside a larger message.
-pub fn parse_path(path: &str) -> Result<Vec<PathSegment>, String> {
+pub fn parse_path(path: &str) -> Result<Vec<PathSegment<'_>>, String> {
     if path.is_empty() {
         return Err("the path is empty".into());
     }
@@ -199,7 +218,7 @@ pub fn parse_path(path: &str) -> Result<Vec<PathSegment>, String> {
                 ),
             });
         }
-        let name = path[start..i].to_string();
+        let name = &path[start..i];
         let mut indexes = Vec::new();
         while b.get(i) == Some(&b'[') {
             i += 1;
@@ -222,7 +241,7 @@ pub fn parse_path(path: &str) -> Result<Vec<PathSegment>, String> {
                         return Err(format!("expected `]` after the key '{key}' (keys cannot contain a single quote)"));
                     }
                     i += 1;
-                    indexes.push(Index::Key(key.to_string()));
+                    indexes.push(Index::Key(key));
                 }
                 Some(b'"') => {
                     return Err(format!(
@@ -258,7 +277,7 @@ pub fn parse_path(path: &str) -> Result<Vec<PathSegment>, String> {
             None => return Ok(segments),
             Some(b'.') => i += 1,
             Some(_) => {
-                let prev = segments.last().map(|s| s.name.as_str()).unwrap_or("");
+                let prev = segments.last().map_or("", |s| s.name);
                 return Err(format!(
                     "unexpected {:?} after `{prev}`; separate names with `.` and write other keys as ['key']",
                     char_at(i)
@@ -826,7 +845,8 @@ fn scan(
 ) {
     match v {
         Json::Array(items) => {
-            for (i, x) in items.iter().enumerate() {
+            // Only objects and arrays hold expressions: a scalar needs no location.
+            for (i, x) in items.iter().enumerate().filter(|(_, x)| holds_values(x)) {
                 let len = path.len();
                 push_index(path, i);
                 scan(x, path, refs, bad);
@@ -878,7 +898,7 @@ fn scan(
             }
         }
         Json::Object(m) => {
-            for (k, x) in m {
+            for (k, x) in m.iter().filter(|(_, x)| holds_values(x)) {
                 let len = path.len();
                 if !path.is_empty() {
                     path.push('.');
@@ -890,6 +910,11 @@ fn scan(
         }
         _ => {}
     }
+}
+
+/// Whether `v` is an object or an array, the only values that may hold expressions.
+fn holds_values(v: &Json) -> bool {
+    matches!(v, Json::Object(_) | Json::Array(_))
 }
 
 /// Appends `[i]` to `path` without the formatting machinery (`scan` does it for every array
@@ -1425,10 +1450,10 @@ mod tests {
             parse_path("Outputs['a.b'][0].S3Uri"),
             Ok(vec![
                 PathSegment {
-                    name: "Outputs".into(),
-                    indexes: vec![Index::Key("a.b".into()), Index::Position(0)]
+                    name: "Outputs",
+                    indexes: vec![Index::Key("a.b"), Index::Position(0)]
                 },
-                PathSegment { name: "S3Uri".into(), indexes: vec![] },
+                PathSegment { name: "S3Uri", indexes: vec![] },
             ])
         );
         for bad in [

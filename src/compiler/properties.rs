@@ -144,7 +144,6 @@ pub const CONTAINER: Shape = Struct(&[
     ("MultiModelConfig", Any),
 ]);
 
-/// Checks `path` (what follows `Steps.<name>.`) against `tree`, the properties of
 /// Whether `path` ends at an entry of a string map in `tree` (`Environment['X']`,
 /// `HyperParameters['epochs']`): a string at run time, whatever the key. An unmodelled tree
 /// knows nothing, so never.
@@ -173,6 +172,7 @@ pub fn is_string_map_entry(tree: PropertyTree, path: &str) -> bool {
     entry && matches!(shape, Leaf)
 }
 
+/// Checks `path` (what follows `Steps.<name>.`) against `tree`, the properties of
 /// `step_type`. The error says what is wrong and how to write a valid path, with examples.
 pub fn check_property_path(step_type: &str, tree: PropertyTree, path: &str) -> Result<(), String> {
     let props = match tree {
@@ -197,82 +197,107 @@ pub fn check_property_path(step_type: &str, tree: PropertyTree, path: &str) -> R
         )
     };
     let mut shape = &props.root;
-    // `done` is the path checked so far, for messages.
-    let mut done = String::new();
-    for seg in &segments {
+    // How far the check is: the segment, and how many of its indexes. Shown in messages as the
+    // path checked so far (`done`), which only a message needs.
+    let mut at: Option<(usize, usize)> = None;
+    let done = |at: Option<(usize, usize)>| {
+        at.map_or_else(String::new, |(s, n)| shown_prefix(&segments, s, n))
+    };
+    for (si, seg) in segments.iter().enumerate() {
         if matches!(shape, Any) {
             return Ok(());
         }
         let Struct(members) = shape else {
             return Err(format!(
-                "`{done}` is a value and has no property `{}`. {}",
+                "`{}` is a value and has no property `{}`. {}",
+                done(at),
                 seg.name,
                 examples()
             ));
         };
         let Some((_, member)) = members.iter().find(|(n, _)| *n == seg.name) else {
             let names = members.iter().map(|(n, _)| *n);
-            let hint = match expr::did_you_mean(&seg.name, names) {
+            let hint = match expr::did_you_mean(seg.name, names) {
                 Some(c) => format!(" Did you mean `{c}`?"),
                 None => String::new(),
             };
-            let whose =
-                if done.is_empty() { format!("a {step_type} step") } else { format!("`{done}`") };
-            if done.is_empty() && seg.name == "PropertyFiles" {
+            let whose = if at.is_none() {
+                format!("a {step_type} step")
+            } else {
+                format!("`{}`", done(at))
+            };
+            if at.is_none() && seg.name == "PropertyFiles" {
                 return Err(format!(
                     "a property file is read with {{{{ Steps.<name>.PropertyFiles.<file>.<json path> }}}} (a Std:JsonGet), not as a property. {}",
                     examples()
                 ));
             }
-            let listing = if done.is_empty() || members.len() > 12 {
+            let listing = if at.is_none() || members.len() > 12 {
                 examples()
             } else {
                 format!(
-                    "`{done}` has {}.",
+                    "`{}` has {}.",
+                    done(at),
                     members.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
                 )
             };
             return Err(format!("`{}` is not a property of {whose}.{hint} {listing}", seg.name));
         };
-        if !done.is_empty() {
-            done.push('.');
-        }
-        done.push_str(&seg.name);
+        at = Some((si, 0));
         shape = member;
-        for index in &seg.indexes {
+        for (ii, index) in seg.indexes.iter().enumerate() {
             shape = match (shape, index) {
                 (Any, _) => return Ok(()),
                 (List(element), _) => element,
                 (Map, Index::Key(_)) => &Leaf,
                 (Map, Index::Position(_)) => {
+                    let done = done(at);
                     return Err(format!(
                         "`{done}` is a map: select an entry by key, e.g. {done}['name']"
                     ));
                 }
                 _ => {
                     return Err(format!(
-                        "`{done}` is not a list or map, so it cannot be indexed; remove the [...]"
+                        "`{}` is not a list or map, so it cannot be indexed; remove the [...]",
+                        done(at)
                     ))
                 }
             };
-            match index {
-                Index::Position(n) => done.push_str(&format!("[{n}]")),
-                Index::Key(k) => done.push_str(&format!("['{k}']")),
-            }
+            at = Some((si, ii + 1));
         }
     }
-    match shape {
-        Leaf | Any | List(Leaf) => Ok(()),
-        Struct(members) => Err(format!(
+    if matches!(shape, Leaf | Any | List(Leaf)) {
+        return Ok(());
+    }
+    let done = done(at);
+    Err(match shape {
+        Struct(members) => format!(
             "`{done}` is an object, not a value: continue with one of {}, e.g. {done}.{}",
             members.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
             members.first().map_or("", |(n, _)| *n)
-        )),
-        List(_) => Err(format!(
+        ),
+        List(_) => format!(
             "`{done}` is a list: select an element by position or name and continue, e.g. {done}[0] or {done}['name']"
-        )),
-        Map => Err(format!("`{done}` is a map: select an entry by key, e.g. {done}['name']")),
+        ),
+        _ => format!("`{done}` is a map: select an entry by key, e.g. {done}['name']"),
+    })
+}
+
+/// The path up to segment `last` and `indexes` of its indexes, as messages show it.
+fn shown_prefix(segments: &[expr::PathSegment], last: usize, indexes: usize) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for (i, seg) in segments.iter().take(last + 1).enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(seg.name);
+        let n = if i == last { indexes } else { seg.indexes.len() };
+        for index in seg.indexes.iter().take(n) {
+            let _ = write!(out, "{index}");
+        }
     }
+    out
 }
 
 #[cfg(test)]
@@ -329,6 +354,17 @@ mod tests {
         ] {
             let e = check_property_path("T", t, bad).expect_err(bad);
             assert!(e.contains(needle), "{bad}: {e}");
+        }
+        // The path checked so far, as messages show it.
+        for (bad, start) in [
+            ("Outputs[0]", "`Outputs[0]` is an object, not a value: continue with one of Uri, e.g. Outputs[0].Uri"),
+            ("Env[0]", "`Env` is a map: select an entry by key, e.g. Env['name']"),
+            ("Outputs['o'].Uri.X", "`Outputs['o'].Uri` is a value and has no property `X`."),
+            ("Outputs[3].Uri[1]", "`Outputs[3].Uri` is not a list or map"),
+            ("Outputs['o'].Url", "`Url` is not a property of `Outputs['o']`. Did you mean `Uri`? `Outputs['o']` has Uri."),
+        ] {
+            let e = check_property_path("T", t, bad).expect_err(bad);
+            assert!(e.starts_with(start), "{bad}: {e}");
         }
         assert_eq!(
             check_property_path("X", PropertyTree::Unmodelled, "Anything['x'][0].Goes"),

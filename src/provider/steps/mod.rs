@@ -656,6 +656,49 @@ mod tests {
         }
     }
 
+    /// The one-value joins a step compiler wraps around references that are strings already
+    /// come off (String parameters in a type's string maps, string-map properties of other
+    /// steps in an `Environment`, also in condition branches); the others stay.
+    #[test]
+    fn single_joins_of_strings_come_off_in_one_walk() {
+        use crate::compiler::dag;
+        use serde_json::json;
+        let join = |get: &str| json!({"Std:Join": {"On": "", "Values": [{"Get": get}]}});
+        let mut steps = vec![
+            json!({"Name": "Train", "Type": "Training", "Arguments": {
+                "Environment": {"S": join("Parameters.S"), "N": join("Parameters.N")},
+                "HyperParameters": {"h": join("Parameters.S")}}}),
+            json!({"Name": "Prep", "Type": "Processing", "Arguments": {"Environment": {
+                "FROM_TRAIN": join("Steps.Train.HyperParameters['x']"),
+                "ART": join("Steps.Train.ModelArtifacts.S3ModelArtifacts")}}}),
+            json!({"Name": "Check", "Type": "Condition", "Arguments": {
+                "Conditions": [{"Type": "Equals", "LeftValue": join("Parameters.S"), "RightValue": "x"}],
+                "IfSteps": [{"Name": "Inner", "Type": "Processing", "Arguments": {
+                    "Environment": {"X": join("Parameters.S")}}}],
+                "ElseSteps": []}}),
+        ];
+        let string_params = ["S".to_string()].into();
+        let by_name = dag::StepTypesByName::of(&steps);
+        for s in &mut steps {
+            dag::unwrap_single_joins(s, &string_params, &by_name, step_type_facts);
+        }
+        let get = |g: &str| json!({"Get": g});
+        assert_eq!(steps[0]["Arguments"]["Environment"]["S"], get("Parameters.S"));
+        assert_eq!(steps[0]["Arguments"]["Environment"]["N"], join("Parameters.N"));
+        assert_eq!(steps[0]["Arguments"]["HyperParameters"]["h"], get("Parameters.S"));
+        assert_eq!(
+            steps[1]["Arguments"]["Environment"]["FROM_TRAIN"],
+            get("Steps.Train.HyperParameters['x']")
+        );
+        assert_eq!(
+            steps[1]["Arguments"]["Environment"]["ART"],
+            join("Steps.Train.ModelArtifacts.S3ModelArtifacts")
+        );
+        let cond = &steps[2]["Arguments"];
+        assert_eq!(cond["IfSteps"][0]["Arguments"]["Environment"]["X"], get("Parameters.S"));
+        assert_eq!(cond["Conditions"][0]["LeftValue"], join("Parameters.S"), "not a string map");
+    }
+
     #[test]
     fn invalid_paths_explain_themselves() {
         let cases: &[(&str, &str, &str)] = &[
