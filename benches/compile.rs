@@ -290,6 +290,8 @@ fn main() {
         // parse = serde_json::from_str of every step text; per_step = the one pass per step of
         // definition::compile (dag::unwrap_single_joins, dag::apply_defaults,
         // dag::StepReferences::add, the step's canonical text);
+        // (compile() runs each step's pass right after parsing it when no step needs the
+        // others, as here; the pieces are timed apart);
         // validate = dag::validate_with; assemble = the definition's text from the step texts;
         // drop = freeing the steps' JSON trees (compile() pays it before it returns).
         let mut bd: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();

@@ -197,7 +197,9 @@ fn string_maps(ty: &str, types: StepTypes) -> &'static [&'static str] {
 
 /// The type of every step found anywhere in a definition, by name: what
 /// [`unwrap_single_joins`] needs to know of the other steps. Owned, so the steps can be
-/// rewritten one at a time afterwards (the rewrites change neither names nor types).
+/// rewritten one at a time afterwards (the rewrites change neither names nor types). The
+/// default knows no step.
+#[derive(Default)]
 pub struct StepTypesByName(BTreeMap<String, String>);
 
 impl StepTypesByName {
@@ -254,18 +256,21 @@ struct Unwrap<'a> {
 }
 
 impl Unwrap<'_> {
-    /// A step: a condition's own fields have no string maps, its branch steps are steps.
+    /// A step. A condition's own fields, its `Arguments` included, have no string maps (an
+    /// `Environment` among them is still one); its branch steps are steps.
     fn step(&self, step: &mut Json) {
-        let ty = type_of(step).to_string();
-        if ty != "Condition" {
-            self.walk(step, string_maps(&ty, self.types));
+        let maps = string_maps(type_of(step), self.types);
+        if type_of(step) != "Condition" {
+            self.walk(step, maps);
             return;
         }
-        let Some(args) = step.as_object_mut() else { return };
-        for (k, v) in args.iter_mut() {
+        let Some(fields) = step.as_object_mut() else { return };
+        for (k, v) in fields.iter_mut() {
+            self.entries(k, v, &[]);
             match (k.as_str(), v) {
                 ("Arguments", Json::Object(args)) => {
                     for (ak, av) in args.iter_mut() {
+                        self.entries(ak, av, &[]);
                         match (ak.as_str(), av) {
                             ("IfSteps" | "ElseSteps", Json::Array(children)) => {
                                 children.iter_mut().for_each(|c| self.step(c))
@@ -284,25 +289,7 @@ impl Unwrap<'_> {
         match v {
             Json::Object(obj) => {
                 for (k, child) in obj.iter_mut() {
-                    if let Json::Object(map) = child {
-                        let parameters = maps.contains(&k.as_str());
-                        let environment = k == "Environment";
-                        if parameters || environment {
-                            for value in map.values_mut() {
-                                let Some(inner) = single_join(value) else { continue };
-                                let Some(get) = inner.get("Get").and_then(Json::as_str) else {
-                                    continue;
-                                };
-                                let unwrap = match get.strip_prefix("Parameters.") {
-                                    Some(name) => parameters && self.string_params.contains(name),
-                                    None => environment && (self.is_string_property)(get),
-                                };
-                                if unwrap {
-                                    *value = inner.clone();
-                                }
-                            }
-                        }
-                    }
+                    self.entries(k, child, maps);
                     if matches!(child, Json::Object(_) | Json::Array(_)) {
                         self.walk(child, maps);
                     }
@@ -310,6 +297,45 @@ impl Unwrap<'_> {
             }
             Json::Array(items) => items.iter_mut().for_each(|i| self.walk(i, maps)),
             _ => {}
+        }
+    }
+
+    /// The entries of `child`, the value of member `key`, when it is a map whose one-value
+    /// joins may come off: one of `maps` (String parameters), or an `Environment` (string
+    /// properties). As when these were two passes over the whole step, parameters first, an
+    /// entry unwrapped as a parameter may then be unwrapped once more as a property.
+    fn entries(&self, key: &str, child: &mut Json, maps: &[&str]) {
+        let Json::Object(map) = child else { return };
+        let parameters = maps.contains(&key);
+        let environment = key == "Environment";
+        if !parameters && !environment {
+            return;
+        }
+        let property = |v: &Json| {
+            single_join(v)
+                .filter(|inner| {
+                    inner.get("Get").and_then(Json::as_str).is_some_and(|g| {
+                        !g.starts_with("Parameters.") && (self.is_string_property)(g)
+                    })
+                })
+                .cloned()
+        };
+        for value in map.values_mut() {
+            let parameter = single_join(value).filter(|inner| {
+                inner
+                    .get("Get")
+                    .and_then(Json::as_str)
+                    .and_then(|g| g.strip_prefix("Parameters."))
+                    .is_some_and(|name| self.string_params.contains(name))
+            });
+            if let Some(inner) = parameter.filter(|_| parameters).cloned() {
+                *value = inner;
+            }
+            if environment {
+                if let Some(inner) = property(value) {
+                    *value = inner;
+                }
+            }
         }
     }
 }
@@ -358,12 +384,6 @@ impl StepReferences {
     /// No steps yet; [`StepReferences::add`] them in order.
     pub fn new() -> StepReferences {
         StepReferences(Vec::new())
-    }
-
-    /// Appends `later`, the references of the steps that follow this one's (chunks of the
-    /// steps collected apart, joined in order).
-    pub fn append(&mut self, mut later: StepReferences) {
-        self.0.append(&mut later.0);
     }
 
     /// Adds the references of top-level step `top` and of its branch steps. Adding every step
@@ -997,11 +1017,16 @@ fn find_cycle(edges: &Edges) -> Option<Vec<String>> {
         if marks[start] != Mark::New {
             continue;
         }
-        // Iterative DFS: (node, its successors not visited yet), the stack being the active path.
-        let mut stack: Vec<(usize, Vec<usize>)> = vec![(start, successors[start].clone())];
+        // Iterative DFS: (node, how many of its successors are not visited yet: the first
+        // ones, so the last name goes first), the stack being the active path.
+        let mut stack: Vec<(usize, usize)> = vec![(start, successors[start].len())];
         marks[start] = Mark::Active;
-        while let Some((node, next)) = stack.last_mut() {
-            match next.pop() {
+        while let Some((node, left)) = stack.last_mut() {
+            let next = left.checked_sub(1).map(|i| {
+                *left = i;
+                successors[*node][i]
+            });
+            match next {
                 Some(succ) => match marks[succ] {
                     Mark::Active => {
                         let from = stack.iter().position(|(n, _)| *n == succ).unwrap_or(0);
@@ -1015,7 +1040,7 @@ fn find_cycle(edges: &Edges) -> Option<Vec<String>> {
                     Mark::Done => {}
                     Mark::New => {
                         marks[succ] = Mark::Active;
-                        stack.push((succ, successors[succ].clone()));
+                        stack.push((succ, successors[succ].len()));
                     }
                 },
                 None => {

@@ -90,21 +90,62 @@ pub struct PipelineInput {
 /// `types` says what each step type takes from `step_defaults` and what it exposes to
 /// references (the provider's step registry).
 pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diagnostics) {
+    compile_in(input, types, !needs_other_steps(input))
+}
+
+/// [`compile`], with each step's pass right after it is parsed (`one_pass`) or after all steps
+/// are parsed; the result is the same, `one_pass` is only faster, and only allowed when no
+/// step needs the others ([`needs_other_steps`]).
+fn compile_in(
+    input: &PipelineInput,
+    types: StepTypes,
+    one_pass: bool,
+) -> (Option<String>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let parameters = compile_parameters(&input.parameters, &mut diags);
-    let mut steps = parse_steps(&input.steps, &mut diags);
-    if diags.has_errors() {
-        return (None, diags);
-    }
     let string_params: BTreeSet<String> = input
         .parameters
         .iter()
         .filter(|p| p.type_name.as_deref().unwrap_or("String") == "String")
         .map(|p| p.name.clone())
         .collect();
+    // Every per-step rewrite, the references the whole-DAG checks read, and the step's final
+    // canonical text, one step at a time: each step's tree is walked while it is in the cache,
+    // instead of once per pass over the whole (megabytes of) definition. The texts go into one
+    // buffer, comma-separated, as they appear in the definition's `Steps`.
+    let mut refs = dag::StepReferences::new();
+    // The canonical text of a compiled step is about as long as its input text.
+    let mut step_texts =
+        String::with_capacity(input.steps.iter().map(|t| t.len() + 64).sum::<usize>());
+    let mut step_pass = |s: &mut Json, i: usize, step_types: &dag::StepTypesByName| {
+        dag::unwrap_single_joins(s, &string_params, step_types, types);
+        if let Some(d) = &input.step_defaults {
+            dag::apply_defaults(std::slice::from_mut(s), d, types);
+        }
+        refs.add(s, i);
+        if i > 0 {
+            step_texts.push(',');
+        }
+        canonical::write(s, &mut step_texts);
+    };
+    // Most steps need nothing from the others: their pass runs right after each is parsed,
+    // while its tree is still in the cache. Only when a step may need the others (see
+    // `needs_other_steps`) are all steps parsed first, as the pass then needs every step's type
+    // and the dependency chains applied. The rewrites, the chains and the pass commute, so the
+    // result is the same either way.
+    let mut steps = if one_pass {
+        let none = dag::StepTypesByName::default();
+        parse_steps(&input.steps, &mut diags, |i, s| step_pass(s, i, &none))
+    } else {
+        parse_steps(&input.steps, &mut diags, |_, _| {})
+    };
+    if diags.has_errors() {
+        return (None, diags);
+    }
     // The types of all steps, for unwrapping references to string properties; the rewrites
     // below change neither names nor types.
-    let step_types = dag::StepTypesByName::of(&steps);
+    let step_types =
+        if one_pass { dag::StepTypesByName::default() } else { dag::StepTypesByName::of(&steps) };
     dag::apply_dependencies(&mut steps, &input.dependencies, &mut diags);
     let declared: BTreeSet<String> = input.parameters.iter().map(|p| p.name.clone()).collect();
     if let Some(d) = &input.step_defaults {
@@ -123,24 +164,10 @@ pub fn compile(input: &PipelineInput, types: StepTypes) -> (Option<String>, Diag
             }
         }
     }
-    // Every per-step rewrite, the references the whole-DAG checks read, and the step's final
-    // canonical text, one step at a time: each step's tree is walked while it is in the cache,
-    // instead of once per pass over the whole (megabytes of) definition. The texts go into one
-    // buffer, comma-separated, as they appear in the definition's `Steps`.
-    let mut refs = dag::StepReferences::new();
-    // The canonical text of a compiled step is about as long as its input text.
-    let mut step_texts =
-        String::with_capacity(input.steps.iter().map(|t| t.len() + 64).sum::<usize>());
-    for (i, s) in steps.iter_mut().enumerate() {
-        dag::unwrap_single_joins(s, &string_params, &step_types, types);
-        if let Some(d) = &input.step_defaults {
-            dag::apply_defaults(std::slice::from_mut(s), d, types);
+    if !one_pass {
+        for (i, s) in steps.iter_mut().enumerate() {
+            step_pass(s, i, &step_types);
         }
-        refs.add(s, i);
-        if i > 0 {
-            step_texts.push(',');
-        }
-        canonical::write(s, &mut step_texts);
     }
     drop(step_types);
     dag::validate_with(&steps, &refs, &declared, types, &mut diags);
@@ -360,9 +387,33 @@ pub fn default_to_text(v: &Json) -> Option<String> {
     }
 }
 
+/// Whether a step's pass may need the other steps, judged from the step texts alone and erring
+/// towards yes: the step is downstream in a dependency chain (its `DependsOn` grows), or has
+/// an `Environment` and a reference to a step (unwrapping a string property needs that step's
+/// type), or has an escape sequence (which could spell either).
+fn needs_other_steps(input: &PipelineInput) -> bool {
+    let downstream: Vec<String> = input
+        .dependencies
+        .iter()
+        .filter_map(|chain| dag::parse_chain(chain).ok())
+        .flatten()
+        .map(|(_, down)| format!("{down:?}"))
+        .collect();
+    input.steps.iter().any(|text| {
+        text.contains('\\')
+            || (text.contains("Environment") && text.contains("Steps."))
+            || downstream.iter().any(|quoted| text.contains(quoted.as_str()))
+    })
+}
+
 /// The steps' JSON trees, in order; what is wrong with one (not JSON, no object, a bad or
-/// duplicate `Name`, no `Type`) is a diagnostic, and such a step is left out.
-fn parse_steps(steps: &[String], diags: &mut Diagnostics) -> Vec<Json> {
+/// duplicate `Name`, no `Type`) is a diagnostic, and such a step is left out. `each` is given
+/// every tree kept, with its position, right after it is parsed.
+fn parse_steps(
+    steps: &[String],
+    diags: &mut Diagnostics,
+    mut each: impl FnMut(usize, &mut Json),
+) -> Vec<Json> {
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = Vec::with_capacity(steps.len());
     for (i, text) in steps.iter().enumerate() {
@@ -414,6 +465,8 @@ fn parse_steps(steps: &[String], diags: &mut Diagnostics) -> Vec<Json> {
                 "Add a string \"Type\" to the step object, e.g. \"Processing\" or \"Fail\".",
             );
         }
+        let mut v = v;
+        each(out.len(), &mut v);
         out.push(v);
     }
     out
@@ -430,6 +483,43 @@ mod tests {
             type_name: ty.map(Into::into),
             default: default.map(Into::into),
             enum_values: vec![],
+        }
+    }
+
+    /// The step pass right after each parse, or after all of them, gives the same definition
+    /// and the same diagnostics in the same order.
+    #[test]
+    fn one_pass_and_two_passes_agree() {
+        let step = |name: &str, extra: &str| {
+            format!(
+                r#"{{"Name":"{name}","Type":"Processing","Arguments":{{"Environment":{{"P":{{"Std:Join":{{"On":"","Values":[{{"Get":"Parameters.S"}}]}}}}}}{extra}}}}}"#
+            )
+        };
+        let inputs = [
+            vec![step("A", ""), step("B", r#","X":{"Get":"Steps.A.ProcessingJobName"}"#)],
+            vec![
+                step("A", r#","X":{"Get":"Steps.Nope.ProcessingJobName"}"#),
+                step("B", r#","Y":{"Get":"Parameters.Undeclared"}"#),
+            ],
+            vec![step("A", ""), step("A", "")],
+            vec![step("A", ""), "{not json".to_string()],
+        ];
+        for steps in inputs {
+            let input = PipelineInput {
+                parameters: vec![p("S", None, Some("x"))],
+                steps,
+                step_defaults: Some(StepDefaults {
+                    role_arn: Some("arn:aws:iam::1:role/r".into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+            let shown = |(def, diags): (Option<String>, Diagnostics)| {
+                (def, diags.iter().map(|d| format!("{d:?}")).collect::<Vec<_>>())
+            };
+            let one = shown(compile_in(&input, test_types, true));
+            let two = shown(compile_in(&input, test_types, false));
+            assert_eq!(one, two, "{:?}", input.steps);
         }
     }
 

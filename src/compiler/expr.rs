@@ -174,14 +174,6 @@ pub struct PathSegment<'a> {
     pub indexes: Vec<Index<'a>>,
 }
 
-impl fmt::Display for PathSegment<'_> {
-    /// The segment as written in a path: `Outputs['train'][0]`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name)?;
-        self.indexes.iter().try_for_each(|i| write!(f, "{i}"))
-    }
-}
-
 impl fmt::Display for Index<'_> {
     /// `[0]` or `['train']`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

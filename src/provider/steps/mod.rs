@@ -675,7 +675,13 @@ mod tests {
                 "Conditions": [{"Type": "Equals", "LeftValue": join("Parameters.S"), "RightValue": "x"}],
                 "IfSteps": [{"Name": "Inner", "Type": "Processing", "Arguments": {
                     "Environment": {"X": join("Parameters.S")}}}],
-                "ElseSteps": []}}),
+                "ElseSteps": [],
+                "Environment": {"K": join("Steps.Train.HyperParameters['x']")}},
+                "Environment": {"K": join("Steps.Train.HyperParameters['x']")}}),
+            // Unwrapped as a String parameter, then once more as a string property.
+            json!({"Name": "Twice", "Type": "Training", "Arguments": {"Environment": {"K":
+                {"Std:Join": {"On": "", "Values": [{"Get": "Parameters.S",
+                    "Std:Join": {"On": "", "Values": [{"Get": "Steps.Train.HyperParameters['x']"}]}}]}}}}}),
         ];
         let string_params = ["S".to_string()].into();
         let by_name = dag::StepTypesByName::of(&steps);
@@ -697,6 +703,11 @@ mod tests {
         let cond = &steps[2]["Arguments"];
         assert_eq!(cond["IfSteps"][0]["Arguments"]["Environment"]["X"], get("Parameters.S"));
         assert_eq!(cond["Conditions"][0]["LeftValue"], join("Parameters.S"), "not a string map");
+        // A condition's own `Environment`s, in its fields and in its `Arguments`.
+        let train_x = get("Steps.Train.HyperParameters['x']");
+        assert_eq!(cond["Environment"]["K"], train_x);
+        assert_eq!(steps[2]["Environment"]["K"], train_x);
+        assert_eq!(steps[3]["Arguments"]["Environment"]["K"], train_x);
     }
 
     #[test]
