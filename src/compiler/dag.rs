@@ -311,28 +311,23 @@ impl Unwrap<'_> {
         if !parameters && !environment {
             return;
         }
-        let property = |v: &Json| {
+        // The one value of `v`'s one-value join, when its `Get` passes `keep`.
+        let unwrapped = |v: &Json, keep: &dyn Fn(&str) -> bool| {
             single_join(v)
-                .filter(|inner| {
-                    inner.get("Get").and_then(Json::as_str).is_some_and(|g| {
-                        !g.starts_with("Parameters.") && (self.is_string_property)(g)
-                    })
-                })
+                .filter(|inner| inner.get("Get").and_then(Json::as_str).is_some_and(keep))
                 .cloned()
         };
+        let string_parameter = |g: &str| {
+            g.strip_prefix("Parameters.").is_some_and(|name| self.string_params.contains(name))
+        };
         for value in map.values_mut() {
-            let parameter = single_join(value).filter(|inner| {
-                inner
-                    .get("Get")
-                    .and_then(Json::as_str)
-                    .and_then(|g| g.strip_prefix("Parameters."))
-                    .is_some_and(|name| self.string_params.contains(name))
-            });
-            if let Some(inner) = parameter.filter(|_| parameters).cloned() {
-                *value = inner;
+            if parameters {
+                if let Some(inner) = unwrapped(value, &string_parameter) {
+                    *value = inner;
+                }
             }
             if environment {
-                if let Some(inner) = property(value) {
+                if let Some(inner) = unwrapped(value, self.is_string_property) {
                     *value = inner;
                 }
             }

@@ -142,10 +142,6 @@ fn compile_in(
     if diags.has_errors() {
         return (None, diags);
     }
-    // The types of all steps, for unwrapping references to string properties; the rewrites
-    // below change neither names nor types.
-    let step_types =
-        if one_pass { dag::StepTypesByName::default() } else { dag::StepTypesByName::of(&steps) };
     dag::apply_dependencies(&mut steps, &input.dependencies, &mut diags);
     let declared: BTreeSet<String> = input.parameters.iter().map(|p| p.name.clone()).collect();
     if let Some(d) = &input.step_defaults {
@@ -165,11 +161,13 @@ fn compile_in(
         }
     }
     if !one_pass {
+        // The types of all steps, for unwrapping references to string properties; neither the
+        // chains nor the rewrites change names or types.
+        let step_types = dag::StepTypesByName::of(&steps);
         for (i, s) in steps.iter_mut().enumerate() {
             step_pass(s, i, &step_types);
         }
     }
-    drop(step_types);
     dag::validate_with(&steps, &refs, &declared, types, &mut diags);
     let param_types: BTreeMap<String, String> = input
         .parameters
@@ -418,7 +416,7 @@ fn parse_steps(
     let mut out = Vec::with_capacity(steps.len());
     for (i, text) in steps.iter().enumerate() {
         let path = AttrPath::root("steps").index(i);
-        let v: Json = match serde_json::from_str(text) {
+        let mut v: Json = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
                 diags.error_at(
@@ -465,7 +463,6 @@ fn parse_steps(
                 "Add a string \"Type\" to the step object, e.g. \"Processing\" or \"Fail\".",
             );
         }
-        let mut v = v;
         each(out.len(), &mut v);
         out.push(v);
     }
