@@ -205,9 +205,12 @@ fn compile_in(
     }
     let text = canonical::object_with_array_text(&definition, "Steps", &step_texts);
     // A text has at most as many characters as bytes: counted only when it could be too long.
-    let too_long = text.len() > MAX_DEFINITION_CHARS && text.chars().count() > MAX_DEFINITION_CHARS;
-    if input.delivery == Delivery::Inline && too_long {
-        let chars = text.chars().count();
+    let chars = if input.delivery == Delivery::Inline && text.len() > MAX_DEFINITION_CHARS {
+        text.chars().count()
+    } else {
+        0
+    };
+    if chars > MAX_DEFINITION_CHARS {
         diags.error_at(
             AttrPath::root("steps"),
             "Pipeline definition is too large",
@@ -675,8 +678,8 @@ mod tests {
     /// definition goes to S3; just under it compiles either way.
     #[test]
     fn the_inline_limit_applies_only_to_inline_definitions() {
-        let with_message = |chars: usize| {
-            // A definition of exactly `chars` characters: the message's `x`s add one each.
+        let with_message = |chars: usize, filler: &str| {
+            // A definition of exactly `chars` characters: each filler adds one (`é` adds two bytes).
             let step = |m: &str| {
                 format!(r#"{{"Type":"Fail","Name":"Stop","Arguments":{{"ErrorMessage":"{m}"}}}}"#)
             };
@@ -685,12 +688,15 @@ mod tests {
                     .0
                     .expect("compiles")
                     .len();
-            step(&"x".repeat(chars - base))
+            step(&filler.repeat(chars - base))
         };
-        let at_limit = with_message(MAX_DEFINITION_CHARS);
-        let over = with_message(MAX_DEFINITION_CHARS + 1);
+        let at_limit = with_message(MAX_DEFINITION_CHARS, "x");
+        let over = with_message(MAX_DEFINITION_CHARS + 1, "x");
+        // Characters, not bytes: over the limit in bytes, at it in characters.
+        let wide = with_message(MAX_DEFINITION_CHARS, "é");
         for (steps, delivery, ok) in [
             (&at_limit, Delivery::Inline, true),
+            (&wide, Delivery::Inline, true),
             (&over, Delivery::Inline, false),
             (&over, Delivery::S3, true),
         ] {
