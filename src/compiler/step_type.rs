@@ -129,14 +129,31 @@ pub fn training_job_defaults(t: &mut Map<String, Json>, resources_key: &str, d: 
     set_default(child(t, "OutputDataConfig"), "KmsKeyId", &d.output_kms_key_id);
 }
 
-/// Sets the default volume KMS key of `ProcessingResources.ClusterConfig`, when present.
-pub fn processing_volume_key(args: &mut Map<String, Json>, d: &StepDefaults) {
+/// Sets the default `RoleArn`, `NetworkConfig` (isolation, VPC), the volume KMS key of
+/// `ProcessingResources.ClusterConfig` and the output KMS key of `ProcessingOutputConfig` in a
+/// CreateProcessingJob-shaped `Arguments`: a processing step's, or a check step's, whose job is a
+/// processing job.
+pub fn processing_job_defaults(args: &mut Map<String, Json>, d: &StepDefaults) {
+    set_default(args, "RoleArn", &d.role_arn);
+    let net = child(args, "NetworkConfig");
+    if let Some(b) = d.enable_network_isolation {
+        net.entry("EnableNetworkIsolation").or_insert(Json::Bool(b));
+    }
+    if let Some(v) = vpc(d) {
+        net.entry("VpcConfig").or_insert(v);
+    }
+    if net.is_empty() {
+        args.remove("NetworkConfig");
+    }
     if let Some(cluster) = args
         .get_mut("ProcessingResources")
         .and_then(|r| r.get_mut("ClusterConfig"))
         .and_then(Json::as_object_mut)
     {
         set_default(cluster, "VolumeKmsKeyId", &d.volume_kms_key_id);
+    }
+    if let Some(out) = args.get_mut("ProcessingOutputConfig").and_then(Json::as_object_mut) {
+        set_default(out, "KmsKeyId", &d.output_kms_key_id);
     }
 }
 

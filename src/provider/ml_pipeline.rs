@@ -115,7 +115,17 @@ pub(crate) fn step_defaults_block() -> Block {
         .attr(Attribute::optional("volume_kms_key_id", Type::String, &format!("KMS key for job storage volumes ({} steps).", types_taking(StepDefault::VolumeKmsKey))))
         .attr(Attribute::optional("output_kms_key_id", Type::String, &format!("KMS key for job outputs ({} steps).", types_taking(StepDefault::OutputKmsKey))))
         .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), &format!("Job tags for per-run cost tracking, added to {} steps; a step's own tags win per key.", types_taking(StepDefault::Tags))))
-        .block(super::steps::job::network_block())
+        .block(step_defaults_network_block())
+}
+
+/// The `network` block of `step_defaults`: the steps' block, saying which step types take it.
+fn step_defaults_network_block() -> NestedBlock {
+    let mut b = super::steps::job::network_block();
+    b.block.description = format!(
+        "Network isolation and the VPC of the jobs of {} steps.",
+        types_taking(StepDefault::Network)
+    );
+    b
 }
 
 /// The step types that take `setting` from `step_defaults`, in registry order, as the

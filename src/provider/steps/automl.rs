@@ -38,20 +38,31 @@ use crate::tfvalue::{Type, Value};
 pub struct AutoMl;
 
 const PROBLEM_TYPES: [&str; 3] = ["BinaryClassification", "MulticlassClassification", "Regression"];
-/// `AutoMLJobObjective.MetricName` (AutoMLMetricEnum) for tabular jobs.
-const METRICS: [&str; 12] = [
+/// `AutoMLJobObjective.MetricName` (AutoMLMetricEnum) for tabular jobs, per problem type, as
+/// the API reference lists them.
+const METRICS_BY_PROBLEM: [(&str, &[&str]); 3] = [
+    ("BinaryClassification", &["Accuracy", "AUC", "BalancedAccuracy", "F1", "Precision", "Recall"]),
+    (
+        "MulticlassClassification",
+        &["Accuracy", "BalancedAccuracy", "F1macro", "PrecisionMacro", "RecallMacro"],
+    ),
+    ("Regression", &["MAE", "MSE", "R2", "RMSE"]),
+];
+/// Every tabular metric, in the order of [`METRICS_BY_PROBLEM`].
+const METRICS: [&str; 13] = [
     "Accuracy",
-    "MSE",
-    "F1",
-    "F1macro",
     "AUC",
-    "RMSE",
     "BalancedAccuracy",
-    "R2",
-    "Recall",
-    "RecallMacro",
+    "F1",
     "Precision",
+    "Recall",
+    "F1macro",
     "PrecisionMacro",
+    "RecallMacro",
+    "MAE",
+    "MSE",
+    "R2",
+    "RMSE",
 ];
 const CHANNEL_TYPES: [&str; 2] = ["training", "validation"];
 const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
@@ -165,7 +176,7 @@ impl StepKind for AutoMl {
             .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the job's storage volumes (`SecurityConfig.VolumeKmsKeyId`). Defaults to `step_defaults.volume_kms_key_id`."))
             .attr(Attribute::optional("enable_inter_container_traffic_encryption", Type::Bool, "Encrypt traffic between the job's containers (`SecurityConfig.EnableInterContainerTrafficEncryption`, default `false`)."))
             .attr(Attribute::optional("problem_type", Type::String, "`BinaryClassification`, `MulticlassClassification` or `Regression` (`ProblemType`); inferred when unset. Set together with `objective_metric`, or neither."))
-            .attr(Attribute::optional("objective_metric", Type::String, "Metric the job optimises (`AutoMLJobObjective.MetricName`), e.g. `F1`, `AUC`, `Accuracy`, `MSE`, `RMSE`, `R2`. Set together with `problem_type`, or neither."))
+            .attr(Attribute::optional("objective_metric", Type::String, "Metric the job optimises (`AutoMLJobObjective.MetricName`): for `BinaryClassification` `Accuracy`, `AUC`, `BalancedAccuracy`, `F1`, `Precision` or `Recall`; for `MulticlassClassification` `Accuracy`, `BalancedAccuracy`, `F1macro`, `PrecisionMacro` or `RecallMacro`; for `Regression` `MAE`, `MSE`, `R2` or `RMSE`. Set together with `problem_type`, or neither."))
             .attr(Attribute::optional("max_candidates", Type::String, "Maximum number of candidates (`CompletionCriteria.MaxCandidates`), or a reference to an Integer parameter."))
             .attr(Attribute::optional("max_runtime_per_training_job_in_seconds", Type::String, "Time limit of each training job (`CompletionCriteria.MaxRuntimePerTrainingJobInSeconds`)."))
             .attr(Attribute::optional("max_automl_job_runtime_in_seconds", Type::String, "Time limit of the whole job (`CompletionCriteria.MaxAutoMLJobRuntimeInSeconds`)."))
@@ -310,6 +321,20 @@ impl StepKind for AutoMl {
                 format!("Missing {missing}"),
                 "CreateAutoMLJob takes ProblemType and AutoMLJobObjective together or not at all: set both problem_type and objective_metric, or neither (then the job infers them).",
             );
+        }
+        // Literals only: a reference is decided at run time.
+        if let (Some(Json::String(p)), Some(Json::String(m))) = (&problem, &metric) {
+            let fits = METRICS_BY_PROBLEM.iter().find(|(q, _)| q == p).map(|(_, ms)| *ms);
+            if let Some(fits) = fits.filter(|fits| !fits.contains(&m.as_str())) {
+                ctx.error(
+                    AttrPath::root("objective_metric"),
+                    format!("{m} is not a metric of {p} jobs"),
+                    format!(
+                        "AutoML jobs of problem type {p} optimise {}: use one of them, or change problem_type.",
+                        fits.join(", ")
+                    ),
+                );
+            }
         }
         if let Some(m) = metric {
             args.insert("AutoMLJobObjective".into(), json!({ "MetricName": m }));
@@ -602,6 +627,29 @@ mod tests {
         );
         let err = compile(vec![("input", Value::list([]))]).unwrap_err();
         assert_eq!(err[0].1, "An AutoML step needs one or two input blocks, not 0");
+    }
+
+    /// The metric must be one of the problem type's; every listed pair compiles.
+    #[test]
+    fn the_objective_metric_fits_the_problem_type() {
+        let with = |p: &str, m: &str| {
+            compile(vec![
+                ("problem_type", Value::string(p)),
+                ("objective_metric", Value::string(m)),
+            ])
+        };
+        let err = with("BinaryClassification", "MSE").unwrap_err();
+        assert_eq!(err.len(), 1, "{err:?}");
+        assert_eq!(err[0].0, "objective_metric");
+        assert_eq!(err[0].1, "MSE is not a metric of BinaryClassification jobs");
+        assert!(with("Regression", "F1macro").is_err());
+        for (p, metrics) in METRICS_BY_PROBLEM {
+            for m in metrics {
+                assert!(METRICS.contains(m), "{m}");
+                assert!(with(p, m).is_ok(), "{p} {m}");
+            }
+        }
+        assert_eq!(METRICS_BY_PROBLEM.iter().map(|(_, ms)| ms.len()).sum::<usize>(), 15);
     }
 
     #[test]

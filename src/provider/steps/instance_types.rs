@@ -30,6 +30,9 @@ pub enum JobKind {
 }
 
 impl JobKind {
+    const ALL: [JobKind; 4] =
+        [JobKind::Processing, JobKind::Training, JobKind::Transform, JobKind::Hosting];
+
     /// SageMaker's instance types for this kind of job, e.g. `ml.m5.xlarge`.
     pub fn instance_types(self) -> &'static [&'static str] {
         match self {
@@ -65,29 +68,54 @@ pub fn check(s: &str, what: &str, allowed: &[&str]) -> Result<(), String> {
             many.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(" or ")
         ),
     };
-    let family = s.rsplit_once('.').map(|(f, _)| f).filter(|f| f.starts_with("ml.") && f.len() > 3);
-    let same_family: Vec<&str> = family
-        .map(|f| {
-            allowed
-                .iter()
-                .copied()
-                .filter(|t| t.rsplit_once('.').is_some_and(|(g, _)| g == f))
-                .collect()
-        })
-        .unwrap_or_default();
-    let listing = if same_family.is_empty() {
+    let listing = family_listing(s, what, allowed).unwrap_or_else(|| {
         format!("SageMaker instance types for {what} look like \"ml.m5.xlarge\"")
-    } else {
-        format!("{} types for {what}: {}", family.unwrap_or_default(), same_family.join(", "))
-    };
-    Err(format!(
-        "{hint}{listing}. To use a type this provider does not know yet, pass it through a String parameter, e.g. {{{{ Parameters.InstanceType }}}}."
-    ))
+    });
+    Err(format!("{hint}{listing}. {UNKNOWN_TYPES}"))
 }
 
-/// Checks a literal instance type for `kind`.
+const UNKNOWN_TYPES: &str = "To use a type this provider does not know yet, pass it through a String parameter, e.g. {{ Parameters.InstanceType }}.";
+
+/// `s`'s family (`ml.m5` of `ml.m5.xlarge`) when it has one.
+fn family(s: &str) -> Option<&str> {
+    s.rsplit_once('.').map(|(f, _)| f).filter(|f| f.starts_with("ml.") && f.len() > 3)
+}
+
+/// "ml.m5 types for training jobs: ml.m5.large, ...", when `allowed` has types of `s`'s family.
+fn family_listing(s: &str, what: &str, allowed: &[&str]) -> Option<String> {
+    let f = family(s)?;
+    let same: Vec<&str> = allowed.iter().copied().filter(|t| family(t) == Some(f)).collect();
+    (!same.is_empty()).then(|| format!("{f} types for {what}: {}", same.join(", ")))
+}
+
+/// Checks a literal instance type for `kind`. A type of another job kind (`ml.inf1.xlarge`, an
+/// inference type, as a training type) is said to be one, without unrelated suggestions.
 pub fn check_for(kind: JobKind, s: &str) -> Result<(), String> {
-    check(s, kind.describe(), kind.instance_types())
+    let (what, allowed) = (kind.describe(), kind.instance_types());
+    check(s, what, allowed).map_err(|e| {
+        let elsewhere: Vec<&str> = JobKind::ALL
+            .iter()
+            .filter(|k| **k != kind && k.instance_types().contains(&s))
+            .map(|k| k.describe())
+            .collect();
+        let Some((last, rest)) = elsewhere.split_last() else {
+            return e;
+        };
+        let kinds = if rest.is_empty() {
+            last.to_string()
+        } else {
+            format!("{} and {last}", rest.join(", "))
+        };
+        let listing = family_listing(s, what, allowed).unwrap_or_else(|| {
+            format!(
+                "There are no {} types for {what}; use one such as \"ml.m5.xlarge\"",
+                family(s).unwrap_or(s)
+            )
+        });
+        format!(
+            "\"{s}\" is an instance type for {kinds}, not for {what}. {listing}. {UNKNOWN_TYPES}"
+        )
+    })
 }
 
 #[cfg(test)]
@@ -119,6 +147,37 @@ mod tests {
         assert!(e.starts_with("Did you mean 'ml.g5.2xlarge'?"), "{e}");
         let e = check_for(JobKind::Transform, "large").expect_err("garbage");
         assert!(e.contains("look like \"ml.m5.xlarge\""), "{e}");
+    }
+
+    /// A real type of another job kind is named as such, with no unrelated suggestions.
+    #[test]
+    fn a_type_of_another_job_kind_says_so() {
+        let e = check_for(JobKind::Training, "ml.inf1.xlarge").expect_err("inference type");
+        assert!(
+            e.starts_with("\"ml.inf1.xlarge\" is an instance type for real-time inference, not for training jobs. There are no ml.inf1 types for training jobs; use one such as \"ml.m5.xlarge\""),
+            "{e}"
+        );
+        assert!(!e.contains("Did you mean"), "{e}");
+        let e = check_for(JobKind::Processing, "ml.inf2.xlarge").expect_err("inference type");
+        assert!(
+            e.contains("for batch transform jobs and real-time inference, not for processing jobs"),
+            "{e}"
+        );
+        // A family the kind has in other sizes lists them.
+        let other = JobKind::ALL
+            .iter()
+            .flat_map(|k| k.instance_types().iter().map(move |t| (*k, *t)))
+            .find(|(k, t)| {
+                *k != JobKind::Transform
+                    && !JobKind::Transform.instance_types().contains(t)
+                    && family_listing(t, "", JobKind::Transform.instance_types()).is_some()
+            })
+            .map(|(_, t)| t)
+            .expect("a type of another kind in a family batch transform has");
+        let e = check_for(JobKind::Transform, other).expect_err(other);
+        assert!(e.contains("not for batch transform jobs"), "{e}");
+        let f = family(other).expect("family");
+        assert!(e.contains(&format!("{f} types for batch transform jobs: ")), "{e}");
     }
 
     #[test]

@@ -101,21 +101,7 @@ impl StepTypeFacts for Processing {
         ]
     }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
-        step_type::set_default(args, "RoleArn", &d.role_arn);
-        let net = step_type::child(args, "NetworkConfig");
-        if let Some(b) = d.enable_network_isolation {
-            net.entry("EnableNetworkIsolation").or_insert(Json::Bool(b));
-        }
-        if let Some(v) = step_type::vpc(d) {
-            net.entry("VpcConfig").or_insert(v);
-        }
-        if net.is_empty() {
-            args.remove("NetworkConfig");
-        }
-        step_type::processing_volume_key(args, d);
-        if let Some(out) = args.get_mut("ProcessingOutputConfig").and_then(Json::as_object_mut) {
-            step_type::set_default(out, "KmsKeyId", &d.output_kms_key_id);
-        }
+        step_type::processing_job_defaults(args, d);
         step_type::merge_tags(args, d);
     }
     fn string_maps(&self) -> &'static [&'static str] {

@@ -63,11 +63,16 @@ impl StepTypeFacts for QualityCheck {
         PropertyTree::Modelled(&properties::TREE)
     }
     fn step_defaults_taken(&self) -> &'static [StepDefault] {
-        &[StepDefault::Role, StepDefault::VolumeKmsKey]
+        &[
+            StepDefault::Role,
+            StepDefault::Network,
+            StepDefault::VolumeKmsKey,
+            StepDefault::OutputKmsKey,
+        ]
     }
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, d: &StepDefaults) {
-        step_type::set_default(args, "RoleArn", &d.role_arn);
-        step_type::processing_volume_key(args, d);
+        // A check job is a processing job: the same defaults (it takes no tags).
+        step_type::processing_job_defaults(args, d);
     }
     fn string_maps(&self) -> &'static [&'static str] {
         &["Environment"]

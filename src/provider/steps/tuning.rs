@@ -178,7 +178,7 @@ impl StepKind for Tuning {
             .attr(Attribute::optional("strategy", Type::String, "Search strategy: `Bayesian` (default), `Random`, `Hyperband` or `Grid` (categorical ranges only), e.g. `Random`."))
             .attr(Attribute::optional("max_number_of_training_jobs", Type::String, "Total training jobs (default 1; left out for `Grid` when unset), e.g. `20`, or a reference to an Integer parameter."))
             .attr(Attribute::optional("max_parallel_training_jobs", Type::String, "Training jobs run at the same time (default 1), e.g. `4`, or a reference to an Integer parameter."))
-            .attr(Attribute::optional("early_stopping_type", Type::String, "`Off` (default) or `Auto`: whether SageMaker may stop unpromising training jobs early, e.g. `Auto`."))
+            .attr(Attribute::optional("early_stopping_type", Type::String, "`Off` (default) or `Auto`: whether SageMaker may stop unpromising training jobs early, e.g. `Auto`. `Hyperband` stops them by itself and takes only `Off`."))
             .attr(Attribute::optional("tags", string_map(), "Tags of the tuning job, e.g. `{ project = \"churn\" }`, merged over `step_defaults.tags`."))
             .block(input_block(&CHANNEL_DOCS))
             .block(metric_definition_block(&METRIC_DOCS))
@@ -199,6 +199,7 @@ impl StepKind for Tuning {
             .unwrap_or_else(|| json!("Bayesian"));
         // A reference is decided at run time: only a literal `Grid` changes the defaults here.
         let grid = strategy.as_str() == Some("Grid");
+        let hyperband = strategy.as_str() == Some("Hyperband");
         tuning.insert("Strategy".into(), strategy);
 
         let mut limits = Map::new();
@@ -215,11 +216,16 @@ impl StepKind for Tuning {
             ctx.count(cfg, "max_parallel_training_jobs", &root, 1, Some(1)),
         );
         tuning.insert("ResourceLimits".into(), Json::Object(limits));
-        tuning.insert(
-            "TrainingJobEarlyStoppingType".into(),
-            job::one_of(ctx, cfg, "early_stopping_type", &root, &EARLY_STOPPING)
-                .unwrap_or_else(|| json!("Off")),
-        );
+        let early_stopping = job::one_of(ctx, cfg, "early_stopping_type", &root, &EARLY_STOPPING)
+            .unwrap_or_else(|| json!("Off"));
+        if hyperband && early_stopping.as_str() == Some("Auto") {
+            ctx.error(
+                AttrPath::root("early_stopping_type"),
+                "Hyperband stops training jobs early by itself",
+                "SageMaker takes strategy = \"Hyperband\" only with early_stopping_type = \"Off\": its own early stopping replaces it. Remove early_stopping_type, or choose another strategy.",
+            );
+        }
+        tuning.insert("TrainingJobEarlyStoppingType".into(), early_stopping);
 
         let metric_names: Vec<String> = model::blocks(cfg, "metric_definition")
             .iter()
@@ -685,6 +691,43 @@ mod tests {
             "{msgs:?}"
         );
         assert!(msgs.iter().any(|m| m.contains("Grid")), "{msgs:?}");
+    }
+
+    /// Hyperband has its own early stopping: SageMaker rejects it with `Auto`, the default
+    /// `Off` (and a reference, decided at run time) compile.
+    #[test]
+    fn hyperband_takes_no_early_stopping() {
+        let range = Value::object([
+            ("name", Value::string("eta")),
+            ("min_value", Value::string("0.1")),
+            ("max_value", Value::string("0.5")),
+            ("scaling_type", Value::Null),
+        ]);
+        let with = |strategy: &str, early: Option<&str>| {
+            let mut attrs = vec![
+                ("continuous_parameter_range", Value::list([range.clone()])),
+                ("strategy", Value::string(strategy)),
+            ];
+            if let Some(e) = early {
+                attrs.push(("early_stopping_type", Value::string(e)));
+            }
+            compile(attrs)
+        };
+        let (json, msgs) = with("Hyperband", Some("Auto"));
+        assert!(json.is_none());
+        assert_eq!(
+            msgs,
+            vec!["early_stopping_type: Hyperband stops training jobs early by itself".to_string()]
+        );
+        for (strategy, early) in [
+            ("Hyperband", None),
+            ("Hyperband", Some("Off")),
+            ("Bayesian", Some("Auto")),
+            ("Hyperband", Some("{{ Parameters.EarlyStopping }}")),
+        ] {
+            let (json, msgs) = with(strategy, early);
+            assert!(json.is_some(), "{strategy} {early:?}: {msgs:?}");
+        }
     }
 
     #[test]
