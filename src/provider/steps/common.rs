@@ -639,10 +639,16 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
                 }
                 p.insert("ExpireAfterMin".into(), json!(e));
             }
-            _ => ctx.error(
-                path.clone(),
-                "Retry policy needs exactly one limit",
-                "Set either max_attempts (1-20) or expire_after_minutes (0-14400), not both and not neither.",
+            // Pointed at an attribute: Terraform shows a path to a block at the resource's header.
+            (Some(_), Some(_)) => ctx.error(
+                path.clone().attr("expire_after_minutes"),
+                "Retry policy has two limits",
+                "Set either max_attempts (1-20) or expire_after_minutes (0-14400), not both: remove one.",
+            ),
+            (None, None) => ctx.error(
+                path.clone().attr("max_attempts"),
+                "Retry policy needs a limit",
+                "Set max_attempts (1-20) or expire_after_minutes (0-14400) in this retry block.",
             ),
         }
         policies.push(Json::Object(p));

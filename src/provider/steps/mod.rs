@@ -566,6 +566,32 @@ mod tests {
         }
     }
 
+    /// A retry block with both limits or none: the diagnostic is at an attribute of that block,
+    /// which Terraform shows (a path to the block itself, it shows at the resource's header).
+    #[test]
+    fn retry_limits_are_reported_at_an_attribute() {
+        let retry = |max: Option<i64>, expire: Option<i64>| {
+            Value::object([
+                ("exception_types", Value::list([Value::string("Step.THROTTLING")])),
+                ("max_attempts", max.map_or(Value::Null, Value::number)),
+                ("expire_after_minutes", expire.map_or(Value::Null, Value::number)),
+                ("interval_seconds", Value::Null),
+                ("backoff_rate", Value::Null),
+            ])
+        };
+        let cfg = processing(vec![(
+            "retry",
+            Value::list([retry(Some(3), None), retry(Some(3), Some(10)), retry(None, None)]),
+        )]);
+        assert_eq!(
+            validate(&cfg),
+            vec![
+                "retry[1].expire_after_minutes: Retry policy has two limits",
+                "retry[2].max_attempts: Retry policy needs a limit",
+            ]
+        );
+    }
+
     /// An escaped `\{{` is text, not a reference: a literal's checks still apply to it.
     #[test]
     fn escaped_braces_are_checked_as_literals() {

@@ -287,8 +287,9 @@ impl StepKind for Tuning {
             } else {
                 "continuous_parameter_range"
             };
+            // At the first such range's name: Terraform shows a block path at the resource.
             ctx.error(
-                AttrPath::root(attr),
+                AttrPath::root(attr).index(0).attr("name"),
                 "Grid search takes only categorical ranges",
                 "With strategy = \"Grid\" every range must be a categorical_parameter_range; list the values to try, or use another strategy.",
             );
@@ -690,7 +691,11 @@ mod tests {
             msgs.iter().any(|m| m.starts_with("integer_parameter_range[0].scaling_type")),
             "{msgs:?}"
         );
-        assert!(msgs.iter().any(|m| m.contains("Grid")), "{msgs:?}");
+        assert!(
+            msgs.iter().any(|m| m
+                == "integer_parameter_range[0].name: Grid search takes only categorical ranges"),
+            "{msgs:?}"
+        );
     }
 
     /// Hyperband has its own early stopping: SageMaker rejects it with `Auto`, the default
