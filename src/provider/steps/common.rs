@@ -624,32 +624,42 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
             );
         }
         p.insert("BackoffRate".into(), json!(rate));
-        let max = ctx.int(r, "max_attempts", &path);
-        let expire = ctx.int(r, "expire_after_minutes", &path);
-        match (max, expire) {
-            (Some(m), None) => {
-                if !(1..=20).contains(&m) {
-                    ctx.local_error(path.clone().attr("max_attempts"), "max_attempts out of range", "Use 1 to 20 attempts.");
-                }
-                p.insert("MaxAttempts".into(), json!(m));
-            }
-            (None, Some(e)) => {
-                if !(0..=14_400).contains(&e) {
-                    ctx.local_error(path.clone().attr("expire_after_minutes"), "expire_after_minutes out of range", "Use 0 to 14400 minutes.");
-                }
-                p.insert("ExpireAfterMin".into(), json!(e));
-            }
+        // Which limits are set is judged by presence (a value that is not a whole number, or
+        // not known yet, is still set); the values are only range-checked.
+        let set = |a: &str| r.get(a).is_some_and(|v| !v.is_null());
+        match (set("max_attempts"), set("expire_after_minutes")) {
             // Pointed at an attribute: Terraform shows a path to a block at the resource's header.
-            (Some(_), Some(_)) => ctx.error(
+            (true, true) => ctx.error(
                 path.clone().attr("expire_after_minutes"),
                 "Retry policy has two limits",
                 "Set either max_attempts (1-20) or expire_after_minutes (0-14400), not both: remove one.",
             ),
-            (None, None) => ctx.error(
+            (false, false) => ctx.error(
                 path.clone().attr("max_attempts"),
                 "Retry policy needs a limit",
                 "Set max_attempts (1-20) or expire_after_minutes (0-14400) in this retry block.",
             ),
+            _ => {}
+        }
+        if let Some(m) = ctx.int(r, "max_attempts", &path) {
+            if !(1..=20).contains(&m) {
+                ctx.local_error(
+                    path.clone().attr("max_attempts"),
+                    "max_attempts out of range",
+                    "Use 1 to 20 attempts.",
+                );
+            }
+            p.insert("MaxAttempts".into(), json!(m));
+        }
+        if let Some(e) = ctx.int(r, "expire_after_minutes", &path) {
+            if !(0..=14_400).contains(&e) {
+                ctx.local_error(
+                    path.clone().attr("expire_after_minutes"),
+                    "expire_after_minutes out of range",
+                    "Use 0 to 14400 minutes.",
+                );
+            }
+            p.insert("ExpireAfterMin".into(), json!(e));
         }
         policies.push(Json::Object(p));
     }

@@ -113,7 +113,7 @@ pub fn check_for(kind: JobKind, s: &str) -> Result<(), String> {
             )
         });
         format!(
-            "\"{s}\" is an instance type for {kinds}, not for {what}. {listing}. {UNKNOWN_TYPES}"
+            "\"{s}\" is an instance type for {kinds}, not for {what}. {listing}. If SageMaker now offers it for {what}, pass it through a String parameter, e.g. {{{{ Parameters.InstanceType }}}}."
         )
     })
 }

@@ -590,6 +590,18 @@ mod tests {
                 "retry[2].max_attempts: Retry policy needs a limit",
             ]
         );
+        // A limit that is set but not a whole number is that error alone, not "needs a limit".
+        let half = Value::object([
+            ("exception_types", Value::list([Value::string("Step.THROTTLING")])),
+            ("max_attempts", Value::number(crate::tfvalue::Number::parse("2.5").expect("2.5"))),
+            ("expire_after_minutes", Value::Null),
+            ("interval_seconds", Value::Null),
+            ("backoff_rate", Value::Null),
+        ]);
+        let msgs = validate(&processing(vec![("retry", Value::list([half]))]));
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(msgs[0].starts_with("retry[0].max_attempts: "), "{msgs:?}");
+        assert!(!msgs[0].contains("needs a limit"), "{msgs:?}");
     }
 
     /// An escaped `\{{` is text, not a reference: a literal's checks still apply to it.

@@ -22,7 +22,7 @@ pub fn check_job_block(b: Block, image: &str) -> Block {
         .attr(Attribute::optional("instance_count", Type::String, "Number of instances (default 1), e.g. `2`, or a reference to an Integer parameter."))
         .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB (default 30), e.g. `60`."))
         .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the storage volume, e.g. `aws_kms_key.ml.arn`. Defaults to `step_defaults.volume_kms_key_id`."))
-        .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the results, e.g. `aws_kms_key.ml.arn`."))
+        .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the results, e.g. `aws_kms_key.ml.arn`. Defaults to `step_defaults.output_kms_key_id`."))
         .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of the check job in seconds, e.g. `1800`."))
         .attr(Attribute::optional("model_package_group_name", Type::String, "Model package group whose latest approved model's baseline the check compares against, e.g. `churn-models`, or a reference."))
         .attr(Attribute::optional("skip_check", Type::String, "Skip the drift check and only compute (and maybe register) the baseline (default false), e.g. `true` for the first run, or a reference to a Boolean parameter."))
