@@ -205,12 +205,10 @@ fn compile_in(
     }
     let text = canonical::object_with_array_text(&definition, "Steps", &step_texts);
     // A text has at most as many characters as bytes: counted only when it could be too long.
-    let chars = if input.delivery == Delivery::Inline && text.len() > MAX_DEFINITION_CHARS {
-        text.chars().count()
-    } else {
-        0
-    };
-    if chars > MAX_DEFINITION_CHARS {
+    let too_long = (input.delivery == Delivery::Inline && text.len() > MAX_DEFINITION_CHARS)
+        .then(|| text.chars().count())
+        .filter(|&chars| chars > MAX_DEFINITION_CHARS);
+    if let Some(chars) = too_long {
         diags.error_at(
             AttrPath::root("steps"),
             "Pipeline definition is too large",

@@ -137,10 +137,10 @@ fn types_taking(setting: StepDefault) -> String {
         .filter(|f| f.step_defaults_taken().contains(&setting))
         .map(|f| format!("`{}`", f.step_type()))
         .collect();
-    match types.split_last() {
-        None => "no".into(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    if types.is_empty() {
+        "no".into()
+    } else {
+        super::steps::common::and_list(&types)
     }
 }
 

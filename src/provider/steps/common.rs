@@ -64,6 +64,18 @@ pub fn common_block(description: &str, cacheable: bool, retryable: bool) -> Bloc
     b
 }
 
+/// Items joined for a message: "a", "a and b", "a, b and c"; "" for none.
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.as_ref().to_string(),
+        Some((last, rest)) => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
+    }
+}
+
 /// Compiles attribute values, collecting problems with their attribute paths.
 ///
 /// In `partial` mode (`terraform validate` with values that are not known yet, such as other
@@ -641,25 +653,16 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
             ),
             _ => {}
         }
-        if let Some(m) = ctx.int(r, "max_attempts", &path) {
-            if !(1..=20).contains(&m) {
-                ctx.local_error(
-                    path.clone().attr("max_attempts"),
-                    "max_attempts out of range",
-                    "Use 1 to 20 attempts.",
-                );
+        for (attr, key, range, fix) in [
+            ("max_attempts", "MaxAttempts", 1..=20, "Use 1 to 20 attempts."),
+            ("expire_after_minutes", "ExpireAfterMin", 0..=14_400, "Use 0 to 14400 minutes."),
+        ] {
+            if let Some(n) = ctx.int(r, attr, &path) {
+                if !range.contains(&n) {
+                    ctx.local_error(path.clone().attr(attr), format!("{attr} out of range"), fix);
+                }
+                p.insert(key.into(), json!(n));
             }
-            p.insert("MaxAttempts".into(), json!(m));
-        }
-        if let Some(e) = ctx.int(r, "expire_after_minutes", &path) {
-            if !(0..=14_400).contains(&e) {
-                ctx.local_error(
-                    path.clone().attr("expire_after_minutes"),
-                    "expire_after_minutes out of range",
-                    "Use 0 to 14400 minutes.",
-                );
-            }
-            p.insert("ExpireAfterMin".into(), json!(e));
         }
         policies.push(Json::Object(p));
     }

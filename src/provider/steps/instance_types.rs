@@ -98,14 +98,10 @@ pub fn check_for(kind: JobKind, s: &str) -> Result<(), String> {
             .filter(|k| **k != kind && k.instance_types().contains(&s))
             .map(|k| k.describe())
             .collect();
-        let Some((last, rest)) = elsewhere.split_last() else {
+        if elsewhere.is_empty() {
             return e;
-        };
-        let kinds = if rest.is_empty() {
-            last.to_string()
-        } else {
-            format!("{} and {last}", rest.join(", "))
-        };
+        }
+        let kinds = super::common::and_list(&elsewhere);
         let listing = family_listing(s, what, allowed).unwrap_or_else(|| {
             format!(
                 "There are no {} types for {what}; use one such as \"ml.m5.xlarge\"",

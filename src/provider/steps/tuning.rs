@@ -610,14 +610,19 @@ mod tests {
         (json.map(|j| serde_json::from_str(&j).unwrap_or(Json::Null)), msgs)
     }
 
-    #[test]
-    fn defaults_and_ranges() {
-        let range = Value::object([
+    /// A continuous range of `eta` from 0.1 to `max`.
+    fn eta_range(max: &str) -> Value {
+        Value::object([
             ("name", Value::string("eta")),
             ("min_value", Value::string("0.1")),
-            ("max_value", Value::string("{{ Parameters.MaxEta }}")),
+            ("max_value", Value::string(max)),
             ("scaling_type", Value::Null),
-        ]);
+        ])
+    }
+
+    #[test]
+    fn defaults_and_ranges() {
+        let range = eta_range("{{ Parameters.MaxEta }}");
         let (json, msgs) = compile(vec![("continuous_parameter_range", Value::list([range]))]);
         assert!(msgs.is_empty(), "{msgs:?}");
         let args = &json.expect("compiled")["Arguments"];
@@ -650,12 +655,7 @@ mod tests {
                 ("s3_uri", Value::string("s3://b/a")),
             ])
         };
-        let range = Value::object([
-            ("name", Value::string("eta")),
-            ("min_value", Value::string("0.1")),
-            ("max_value", Value::string("0.5")),
-            ("scaling_type", Value::Null),
-        ]);
+        let range = eta_range("0.5");
         let (_, msgs) = compile(vec![
             ("continuous_parameter_range", Value::list([range])),
             ("input", Value::list([input("bad name"), input("bad name")])),
@@ -702,12 +702,7 @@ mod tests {
     /// `Off` (and a reference, decided at run time) compile.
     #[test]
     fn hyperband_takes_no_early_stopping() {
-        let range = Value::object([
-            ("name", Value::string("eta")),
-            ("min_value", Value::string("0.1")),
-            ("max_value", Value::string("0.5")),
-            ("scaling_type", Value::Null),
-        ]);
+        let range = eta_range("0.5");
         let with = |strategy: &str, early: Option<&str>| {
             let mut attrs = vec![
                 ("continuous_parameter_range", Value::list([range.clone()])),
@@ -749,12 +744,7 @@ mod tests {
         use crate::provider::steps::{
             clarify_check::ClarifyCheck, emr::Emr, quality_check::QualityCheck,
         };
-        let range = Value::object([
-            ("name", Value::string("eta")),
-            ("min_value", Value::string("0.1")),
-            ("max_value", Value::string("0.5")),
-            ("scaling_type", Value::Null),
-        ]);
+        let range = eta_range("0.5");
         let mut attrs = base();
         attrs.push(("continuous_parameter_range", Value::list([range])));
         let tune = StepResource(Tuning).compile(&Value::object(attrs)).0.expect("tuning compiles");
