@@ -9,12 +9,14 @@
 //! inputs, a training step's metrics, a Lambda or callback step's outputs), property files not
 //! declared by a Processing step, Fail steps referenced or depended upon, and cycles (the
 //! message prints the cycle). [`check_types`] then checks that each reference's type fits the
-//! field it fills (a String parameter cannot be an `InstanceCount`, nor an operand of `>`).
+//! field it fills (a String parameter cannot be an `InstanceCount`, nor an operand of `>`), and
+//! that a String parameter filling an S3 field has S3 locations as its default and enum values.
 //! Misspelt names get a "did you mean", and lists of names are printed as plain text.
 //!
 //! Pure: no IO, never sees unknown values. Diagnostics point at `steps[i]` (the top-level
-//! element the problem is in) or `dependencies[i]`, with a detail naming the nested step and
-//! the JSON field.
+//! element the problem is in), `dependencies[i]` or, for a parameter's values,
+//! `parameter[i].default` / `.enum_values`, with a detail naming the nested step and the JSON
+//! field.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -22,6 +24,7 @@ use serde_json::{json, Value as Json};
 
 use super::expr::{self, Reference};
 use super::properties::{self, PropertyTree};
+use super::s3;
 use super::step_type::StepTypeFacts;
 use super::step_type::StepTypes;
 use crate::framework::{AttrPath, Diagnostics};
@@ -747,10 +750,37 @@ const BOOLEAN_FIELDS: [&str; 4] = [
     "EnableSageMakerMetricsTimeSeries",
 ];
 
+/// API fields that take an S3 location, by their key: every field the step types fill from
+/// an S3 attribute, and the same keys in hand-written steps.
+const S3_FIELDS: [&str; 8] = [
+    "S3Uri",
+    "S3OutputPath",
+    "ModelDataUrl",
+    "FeatureSpecificationS3Uri",
+    "SuppliedBaselineStatistics",
+    "SuppliedBaselineConstraints",
+    // EMR Serverless' Hive job driver.
+    "query",
+    "initQueryFile",
+];
+
+/// What the checks know of a declared parameter.
+#[derive(Clone, Debug)]
+pub struct ParamFacts {
+    /// Its position in the pipeline's `parameter` blocks, for diagnostics.
+    pub index: usize,
+    /// `String`, `Integer`, `Float` or `Boolean`.
+    pub type_name: String,
+    /// The values an execution takes when it does not pass one: the default.
+    pub default: Option<String>,
+    /// The values it may be given, when the parameter lists them.
+    pub enum_values: Vec<String>,
+}
+
 /// What is known offline about the types of references: each parameter's declared type, and
 /// the declared `OutputType` of each Lambda or callback step output.
 struct Types<'a> {
-    params: &'a BTreeMap<String, String>,
+    params: &'a BTreeMap<String, ParamFacts>,
     /// (step, output name) -> `String` | `Integer` | `Float` | `Boolean`.
     outputs: BTreeMap<(&'a str, &'a str), &'a str>,
 }
@@ -761,7 +791,7 @@ struct Types<'a> {
 /// for other step properties and for property files (not typed offline).
 fn reference_type<'a>(r: &Reference, types: &Types<'a>) -> Option<&'a str> {
     match r {
-        Reference::Parameter(p) => types.params.get(p).map(String::as_str),
+        Reference::Parameter(p) => types.params.get(p).map(|f| f.type_name.as_str()),
         Reference::Execution(_) | Reference::PipelineExperimentConfig(_) => Some("String"),
         Reference::Step { step, path } => {
             if let Ok(segments) = expr::parse_path(path) {
@@ -799,23 +829,25 @@ const STRING_PROPERTY_SUFFIXES: [&str; 11] = [
 ];
 
 /// Checks that every reference fills its field with a value of the right type: a whole-number
-/// field (`instance_count`) needs an Integer parameter, a boolean field a Boolean one, and a
-/// numeric comparison in a condition (`>`, `>=`, `<`, `<=`) needs numbers on both sides.
-/// `param_types` maps each declared parameter to its type (`String`, `Integer`, `Float`, `Boolean`).
+/// field (`instance_count`) needs an Integer parameter, a boolean field a Boolean one, an S3
+/// field a String, and a numeric comparison in a condition (`>`, `>=`, `<`, `<=`) needs numbers
+/// on both sides. A parameter that fills an S3 field, or starts one (the first value of its
+/// `Std:Join`), must have a default and enum values that are S3 locations: an execution that
+/// takes them would fail.
 pub fn check_types(
     steps: &[Json],
-    param_types: &BTreeMap<String, String>,
+    params: &BTreeMap<String, ParamFacts>,
     step_types: StepTypes,
     diags: &mut Diagnostics,
 ) {
-    check_types_with(steps, &StepReferences::of(steps), param_types, step_types, diags)
+    check_types_with(steps, &StepReferences::of(steps), params, step_types, diags)
 }
 
 /// [`check_types`] with the steps' references already collected (`refs` must be of `steps`).
 pub fn check_types_with(
     steps: &[Json],
     refs: &StepReferences,
-    param_types: &BTreeMap<String, String>,
+    params: &BTreeMap<String, ParamFacts>,
     step_types: StepTypes,
     diags: &mut Diagnostics,
 ) {
@@ -823,7 +855,7 @@ pub fn check_types_with(
     for (i, s) in steps.iter().enumerate() {
         collect(s, i, None, &mut found);
     }
-    let mut types = Types { params: param_types, outputs: BTreeMap::new() };
+    let mut types = Types { params, outputs: BTreeMap::new() };
     // Steps with typed outputs (Lambda, callback) declare them in `OutputParameters`.
     for f in &found {
         for o in f.step.get("OutputParameters").and_then(Json::as_array).into_iter().flatten() {
@@ -833,21 +865,32 @@ pub fn check_types_with(
             }
         }
     }
+    // String parameters in S3 fields: (step, field, whole) of each one's first use, a use as
+    // the whole value winning over one that starts a field (it is the stricter).
+    let mut s3_uses: BTreeMap<&str, (&str, &str, bool)> = BTreeMap::new();
     for (f, refs) in found.iter().zip(&refs.0) {
         let me = name_of(f.step);
         for (r, field) in refs {
-            let Some(key) = field.rsplit('.').next() else { continue };
             // User-named keys of string maps are not API fields.
             if string_maps(type_of(f.step), step_types).iter().any(|m| has_member(field, m))
                 || field.contains(".Tags[")
             {
                 continue;
             }
+            if let (Reference::Parameter(p), Some((whole, s3_field))) = (r, s3_field_of(field)) {
+                let e = s3_uses.entry(p.as_str()).or_insert((me, s3_field, whole));
+                if whole && !e.2 {
+                    *e = (me, s3_field, whole);
+                }
+            }
             // Only a reference that is the whole value: inside a Std:Join it is text.
+            let Some(key) = field.rsplit('.').next() else { continue };
             let (needed, example) = if INTEGER_FIELDS.contains(&key) {
                 ("Integer", "3")
             } else if BOOLEAN_FIELDS.contains(&key) {
                 ("Boolean", "true")
+            } else if S3_FIELDS.contains(&key) {
+                ("String", "\"s3://my-bucket/prefix\"")
             } else {
                 continue;
             };
@@ -855,10 +898,11 @@ pub fn check_types_with(
             if actual != needed {
                 diags.error_at(
                     steps_path(f.top),
-                    format!("Step {me:?} fills {key} with a {actual} value"),
+                    format!("Step {me:?} fills {key} with {} {actual} value", article(actual)),
                     format!(
-                        "{field} takes {} {needed}, but {{{{ {r} }}}} is a {actual}. Use a literal such as {example}, or a parameter declared with type = \"{needed}\".",
-                        if needed == "Integer" { "an" } else { "a" }
+                        "{field} takes {} {needed}, but {{{{ {r} }}}} is {} {actual}. Use a literal such as {example}, or a parameter declared with type = \"{needed}\".",
+                        article(needed),
+                        article(actual)
                     ),
                 );
             }
@@ -879,6 +923,68 @@ pub fn check_types_with(
                 }
             }
         }
+    }
+    for (name, (step, field, whole)) in s3_uses {
+        if let Some(facts) = params.get(name).filter(|f| f.type_name == "String") {
+            check_s3_parameter(name, facts, step, field, whole, diags);
+        }
+    }
+}
+
+/// "an Integer", "a String".
+fn article(type_name: &str) -> &'static str {
+    if type_name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// The S3 field a reference at `location` fills: `(true, field)` when it is the field's whole
+/// value, `(false, field)` when it starts the field's `Std:Join` (so its value starts the
+/// URI); `None` otherwise.
+fn s3_field_of(location: &str) -> Option<(bool, &str)> {
+    let (whole, field) = match location.strip_suffix(".Std:Join.Values[0]") {
+        Some(field) => (false, field),
+        None => (true, location),
+    };
+    let key = field.rsplit('.').next()?;
+    S3_FIELDS.contains(&key).then_some((whole, field))
+}
+
+/// The default and enum values of String parameter `name`, which fills (`whole`) or starts
+/// S3 field `field` of step `step`, must be S3 locations (or their start).
+fn check_s3_parameter(
+    name: &str,
+    facts: &ParamFacts,
+    step: &str,
+    field: &str,
+    whole: bool,
+    diags: &mut Diagnostics,
+) {
+    let role = if whole { "as" } else { "at the start of" };
+    let at = AttrPath::root("parameter").index(facts.index);
+    // An empty default is left alone: it reads as "always pass a value".
+    let values = facts
+        .default
+        .iter()
+        .filter(|d| !d.is_empty())
+        .map(|d| (d, at.clone().attr("default"), "Default"))
+        .chain(facts.enum_values.iter().map(|v| (v, at.clone().attr("enum_values"), "Value")));
+    for (value, path, what) in values {
+        let Err(why) = s3::check_text(value, !whole) else { continue };
+        let example = if value.contains("://") || value.is_empty() {
+            "\"s3://my-bucket/prefix\"".to_string()
+        } else {
+            format!("{:?}", format!("s3://{}", value.trim_start_matches('/')))
+        };
+        diags.error_at(
+            path,
+            format!("{what} {} of parameter {name:?} is not an S3 location", expr::shown(value)),
+            format!(
+                "Step {step:?} uses {{{{ Parameters.{name} }}}} {role} {field}, which takes an S3 URI, so an execution that takes this value fails. {why} Use a value such as {example}."
+            ),
+        );
     }
 }
 
@@ -1213,12 +1319,16 @@ mod tests {
 
     fn types(steps: &[Json], params: &[(&str, &str)]) -> Vec<(String, String)> {
         let mut d = Diagnostics::new();
-        check_types(
-            steps,
-            &params.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
-            test_types,
-            &mut d,
-        );
+        let facts = params.iter().enumerate().map(|(index, (n, t))| {
+            let facts = ParamFacts {
+                index,
+                type_name: t.to_string(),
+                default: None,
+                enum_values: Vec::new(),
+            };
+            (n.to_string(), facts)
+        });
+        check_types(steps, &facts.collect(), test_types, &mut d);
         d.iter().map(|d| (d.summary.clone(), d.detail.clone())).collect()
     }
 
@@ -1279,6 +1389,84 @@ mod tests {
             types(&[cond("GreaterThan", "Parameters.Ratio")], &params).len(),
             1,
             "> on a Float is fine"
+        );
+    }
+
+    /// A String parameter that fills or starts an S3 field: its default and enum values must
+    /// be S3 locations (an execution that takes them fails); a number in an S3 field is a type
+    /// error. Parameters elsewhere, and empty defaults, are left alone.
+    #[test]
+    fn parameters_in_s3_fields_hold_s3_locations() {
+        let run = |steps: &[Json], params: &[(&str, &str, Option<&str>, &[&str])]| {
+            let facts = params.iter().enumerate().map(|(index, (n, t, d, e))| {
+                let facts = ParamFacts {
+                    index,
+                    type_name: t.to_string(),
+                    default: d.map(str::to_string),
+                    enum_values: e.iter().map(|v| v.to_string()).collect(),
+                };
+                (n.to_string(), facts)
+            });
+            let mut d = Diagnostics::new();
+            check_types(steps, &facts.collect(), test_types, &mut d);
+            d.iter()
+                .map(|d| {
+                    (
+                        d.path.as_ref().map(ToString::to_string).unwrap_or_default(),
+                        d.summary.clone(),
+                        d.detail.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let input = |uri: Json| json!({"Name": "Prep", "Type": "Processing", "Arguments": {"ProcessingInputs": [{"InputName": "in", "S3Input": {"S3Uri": uri}}], "Environment": {"S3Uri": {"Get": "Parameters.Raw"}}}});
+        let whole = json!({"Get": "Parameters.Raw"});
+        let start = json!({"Std:Join": {"On": "", "Values": [{"Get": "Parameters.Raw"}, "/x"]}});
+        let inside =
+            json!({"Std:Join": {"On": "", "Values": ["s3://acme/", {"Get": "Parameters.Raw"}]}});
+
+        let p = run(&[input(whole.clone())], &[("Raw", "String", Some("acme-ml/raw"), &[])]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, "parameter[0].default");
+        assert_eq!(p[0].1, "Default \"acme-ml/raw\" of parameter \"Raw\" is not an S3 location");
+        assert!(
+            p[0].2.starts_with("Step \"Prep\" uses {{ Parameters.Raw }} as Arguments.ProcessingInputs[0].S3Input.S3Uri, which takes an S3 URI")
+                && p[0].2.contains("does not start with s3://")
+                && p[0].2.ends_with("Use a value such as \"s3://acme-ml/raw\"."),
+            "{p:?}"
+        );
+        // At the start of a Join, "s3://acme" is a complete start; in the middle, anything goes.
+        assert!(
+            run(&[input(start.clone())], &[("Raw", "String", Some("s3://acme"), &[])]).is_empty()
+        );
+        let p = run(&[input(start)], &[("Raw", "String", Some("acme"), &[])]);
+        assert!(
+            p.len() == 1
+                && p[0].2.contains(" at the start of Arguments.ProcessingInputs[0].S3Input.S3Uri,"),
+            "{p:?}"
+        );
+        assert!(run(&[input(inside)], &[("Raw", "String", Some("raw"), &[])]).is_empty());
+        // Enum values too, each at enum_values; an empty default and a valid one pass.
+        let p = run(&[input(whole.clone())], &[("Raw", "String", Some(""), &["s3://a/b", "b/c"])]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(
+            (p[0].0.as_str(), p[0].1.as_str()),
+            (
+                "parameter[0].enum_values",
+                "Value \"b/c\" of parameter \"Raw\" is not an S3 location"
+            )
+        );
+        assert!(
+            run(&[input(whole.clone())], &[("Raw", "String", Some("s3://a/b"), &[])]).is_empty()
+        );
+        // Judged once, however many fields the parameter fills.
+        let two = json!({"Name": "Prep", "Type": "Processing", "Arguments": {"ProcessingInputs": [{"S3Input": {"S3Uri": whole.clone()}}, {"S3Input": {"S3Uri": whole.clone()}}]}});
+        assert_eq!(run(&[two], &[("Raw", "String", Some("raw"), &[])]).len(), 1);
+        // A number in an S3 field is a type error, whatever its default.
+        let p = run(&[input(whole)], &[("Raw", "Integer", Some("3"), &[])]);
+        assert!(
+            p.len() == 1 && p[0].1 == "Step \"Prep\" fills S3Uri with an Integer value",
+            "{p:?}"
         );
     }
 

@@ -169,12 +169,21 @@ fn compile_in(
         }
     }
     dag::validate_with(&steps, &refs, &declared, types, &mut diags);
-    let param_types: BTreeMap<String, String> = input
+    let params: BTreeMap<String, dag::ParamFacts> = input
         .parameters
         .iter()
-        .map(|p| (p.name.clone(), p.type_name.clone().unwrap_or_else(|| "String".into())))
+        .enumerate()
+        .map(|(index, p)| {
+            let facts = dag::ParamFacts {
+                index,
+                type_name: p.type_name.clone().unwrap_or_else(|| "String".into()),
+                default: p.default.clone(),
+                enum_values: p.enum_values.clone(),
+            };
+            (p.name.clone(), facts)
+        })
         .collect();
-    dag::check_types_with(&steps, &refs, &param_types, types, &mut diags);
+    dag::check_types_with(&steps, &refs, &params, types, &mut diags);
     drop(refs);
     drop(steps);
     // Everything but the steps, whose texts are spliced in (`canonical::object_with_array_text`).

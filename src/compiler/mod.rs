@@ -15,6 +15,7 @@ pub mod parts;
 pub mod policy;
 pub mod properties;
 pub mod review;
+pub mod s3;
 pub mod semantic;
 pub mod step_type;
 

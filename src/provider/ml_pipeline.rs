@@ -78,7 +78,7 @@ pub(crate) fn parameter_block() -> Block {
     Block::new("A pipeline parameter: a value chosen per execution (`StartPipelineExecution`) and referenced from steps.")
         .attr(Attribute::required("name", Type::String, "Parameter name, 1-64 letters, digits, `-` or `_`, e.g. `InputData`."))
         .attr(Attribute::optional_computed("type", Type::String, "`String` (default), `Integer`, `Float` or `Boolean`."))
-        .attr(Attribute::optional("default", Type::String, "Default value, written as text and converted to the parameter's type: `\"3\"` for an Integer, `\"0.5\"` for a Float, `\"true\"` for a Boolean. Without a default, every execution must supply the value.").semantic_equality(same_parameter_default))
+        .attr(Attribute::optional("default", Type::String, "Default value, written as text and converted to the parameter's type: `\"3\"` for an Integer, `\"0.5\"` for a Float, `\"true\"` for a Boolean. Without a default, every execution must supply the value. A String parameter that fills an S3 field, or starts one (e.g. a processing input's `source = \"{{ Parameters.InputData }}\"`), must default to an S3 URI such as `\"s3://my-bucket/raw\"`, and so must each of its `enum_values`: plan checks both.").semantic_equality(same_parameter_default))
         .attr(Attribute::optional("enum_values", Type::List(Box::new(Type::String)), "For String parameters: the only values an execution may pass."))
 }
 

@@ -2,7 +2,8 @@
 //! step keys (`Name`, `Type`, `DependsOn`, `DisplayName`, `Description`, `CacheConfig`,
 //! `RetryPolicies`), and [`Ctx`], which compiles attribute values holding `{{ }}` references
 //! while collecting every problem with its attribute path. `Ctx` is also the one home of the
-//! checks every step type shares: S3 locations ([`Ctx::s3_uri`], used by every S3 field),
+//! checks every step type shares: S3 locations ([`Ctx::s3_uri`], used by every S3 field; the
+//! rule itself is `compiler::s3`'s),
 //! instance types per job kind, whole-number counts, null list elements, and pairs of
 //! alternative attributes of which exactly one is given ([`Ctx::exactly_one`]).
 //!
@@ -13,6 +14,7 @@ use serde_json::{json, Map, Value as Json};
 use super::instance_types::{self, JobKind};
 use crate::compiler::definition::valid_entity_name;
 use crate::compiler::expr::{self, Scalar};
+use crate::compiler::s3;
 use crate::framework::{validators, AttrPath, Attribute, Block, Diagnostics, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -298,11 +300,11 @@ impl Ctx {
                 return None;
             }
         };
-        if let Err(why) = check_s3_segments(&segments) {
+        if let Err(why) = s3::check_segments(&segments) {
             self.local_error(
                 path.clone().attr(attr),
                 format!("Invalid S3 URI {}", expr::shown(s)),
-                why,
+                format!("{why} {}", s3::ATTRIBUTE_FIX),
             );
             return None;
         }
@@ -346,45 +348,6 @@ impl Ctx {
             }
         }
     }
-}
-
-/// Whether `s` can be an S3 location: `s3://bucket[/key]` (or `https://`, which SageMaker's
-/// S3 URI pattern also accepts), a reference, or text that starts with `s3://` followed by
-/// references. Text before a reference must itself start with the scheme:
-/// `acme-ml/{{ Execution.PipelineExecutionId }}/model` is an error.
-pub fn check_s3_location(s: &str) -> Result<(), String> {
-    // A malformed reference is reported by the compilation of the value itself.
-    let Ok(segments) = expr::parse_template(s) else { return Ok(()) };
-    check_s3_segments(&segments)
-}
-
-/// [`check_s3_location`] of a value already split into text and references.
-fn check_s3_segments(segments: &[expr::Segment]) -> Result<(), String> {
-    const FIX: &str = "Give an S3 URI such as \"s3://my-bucket/prefix\", a reference such as \"{{ Parameters.InputData }}\", or both, e.g. \"s3://my-bucket/{{ Execution.PipelineExecutionId }}/out\".";
-    let (text, more) = match segments.first() {
-        None => return Err(format!("The value is empty. {FIX}")),
-        Some(expr::Segment::Ref(_)) => return Ok(()),
-        Some(expr::Segment::Text(t)) => (t.as_str(), segments.len() > 1),
-    };
-    let Some(rest) = text.strip_prefix("s3://").or_else(|| text.strip_prefix("https://")) else {
-        let lower = text.to_ascii_lowercase();
-        let why = if lower.starts_with("s3://") || lower.starts_with("https://") {
-            "the scheme is lowercase: write s3://".to_string()
-        } else if more {
-            format!("the text before the reference, {}, must start with s3://", expr::shown(text))
-        } else {
-            "it does not start with s3://".to_string()
-        };
-        return Err(format!("Not an S3 location: {why}. {FIX}"));
-    };
-    let bucket = rest.split('/').next().unwrap_or("");
-    if bucket.is_empty() && !(more && rest.is_empty()) {
-        return Err(format!("The bucket name is missing after s3://. {FIX}"));
-    }
-    if bucket.chars().any(char::is_whitespace) {
-        return Err(format!("The bucket name {} contains a space. {FIX}", expr::shown(bucket)));
-    }
-    Ok(())
 }
 
 /// Null elements of lists, sets and maps anywhere in a configuration, as diagnostics: Terraform
@@ -672,39 +635,6 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Issue 6: S3 fields checked in some places and not others, and not at all once a
-    /// reference was inside.
-    #[test]
-    fn s3_locations() {
-        for ok in [
-            "s3://acme/raw",
-            "s3://acme",
-            "https://acme.s3.amazonaws.com/raw",
-            "{{ Parameters.Input }}",
-            "{{ Parameters.Input }}/sub",
-            "s3://acme/{{ Execution.PipelineExecutionId }}/model",
-            "s3://{{ Parameters.Bucket }}/x",
-            "{{ Steps.Prep.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri }}",
-        ] {
-            assert_eq!(check_s3_location(ok), Ok(()), "{ok}");
-        }
-        for (bad, needle) in [
-            ("acme-ml/raw", "does not start with s3://"),
-            (
-                "acme-ml/{{ Execution.PipelineExecutionId }}/model",
-                "the text before the reference, \"acme-ml/\", must start with s3://",
-            ),
-            ("S3://acme/raw", "lowercase"),
-            ("s3:///raw", "bucket name is missing"),
-            ("s3://", "bucket name is missing"),
-            ("", "empty"),
-            ("s3://my bucket/x", "contains a space"),
-        ] {
-            let e = check_s3_location(bad).expect_err(bad);
-            assert!(e.contains(needle), "{bad}: {e}");
-        }
-    }
 
     fn obj(attrs: Vec<(&str, Value)>) -> Value {
         Value::object(attrs)
