@@ -542,6 +542,13 @@ resource "sagemaker_fail_step" "f" {{
             Validate,
         ),
         (
+            "String parameter whose default is not an S3 URI, as a processing input",
+            processing("instance_type = \"ml.m5.xlarge\"\n  input {\n    source      = \"{{ Parameters.Mode }}\"\n    destination = \"/opt/ml/processing/input\"\n  }")
+                + &pipeline("sagemaker_processing_step.bad.json", ""),
+            vec!["Default \"full\" of parameter \"Mode\" is not an S3 location", "Arguments.ProcessingInputs[0].S3Input.S3Uri", "default = \"full\""],
+            PlanOnly,
+        ),
+        (
             "negative zero instance count",
             processing("instance_type = \"ml.m5.xlarge\"\n  instance_count = \"-0\""),
             vec!["instance_count must be a positive whole number"],
