@@ -81,6 +81,24 @@ resource "sagemaker_ml_pipeline" "p" {{
       Type      = "Fail"
       Arguments = {{ ErrorMessage = "not yet" }}
     }}),
+    jsonencode({{
+      Name = "Prep"
+      Type = "Processing"
+      Arguments = {{
+        RoleArn          = "{ROLE}"
+        AppSpecification = {{ ImageUri = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3" }}
+        ProcessingResources = {{ ClusterConfig = {{ InstanceCount = 1, InstanceType = "ml.m5.xlarge", VolumeSizeInGB = 30 }} }}
+        ProcessingInputs = [{{
+          InputName = "raw"
+          S3Input = {{
+            S3Uri       = {{ Get = "Parameters.InputData" }}
+            LocalPath   = "/opt/ml/processing/input"
+            S3DataType  = "S3Prefix"
+            S3InputMode = "File"
+          }}
+        }}]
+      }}
+    }}),
   ]
 }}
 
@@ -212,6 +230,18 @@ fn execution_lifecycle_against_moto() {
         let err = flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
         assert!(
             err.contains(r#"Parameter "Epochs" is an Integer: "abc" is not a valid value"#),
+            "[{v}] {err}"
+        );
+        // A value that is not an S3 URI, for a parameter a step uses as one, fails at plan.
+        ws.write(
+            "main.tf",
+            &moto_config(r#"{ InputData = "bucket/in" }"#, r#"{ round = "1" }"#, "30m"),
+        );
+        let err = flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
+        assert!(
+            err.contains(r#"Value "bucket/in" of parameter "InputData" is not an S3 location"#)
+                && err.contains("Arguments.ProcessingInputs[0].S3Input.S3Uri")
+                && err.contains(r#"Use a value such as "s3://bucket/in"."#),
             "[{v}] {err}"
         );
         assert_eq!(executions(&sm, "exec-a").len(), 1, "[{v}] a failed plan starts nothing");

@@ -865,24 +865,15 @@ pub fn check_types_with(
             }
         }
     }
-    // String parameters in S3 fields: (step, field, whole) of each one's first use, a use as
-    // the whole value winning over one that starts a field (it is the stricter).
-    let mut s3_uses: BTreeMap<&str, (&str, &str, bool)> = BTreeMap::new();
+    let mut s3_uses = BTreeMap::new();
     for (f, refs) in found.iter().zip(&refs.0) {
         let me = name_of(f.step);
         for (r, field) in refs {
             // User-named keys of string maps are not API fields.
-            if string_maps(type_of(f.step), step_types).iter().any(|m| has_member(field, m))
-                || field.contains(".Tags[")
-            {
+            if in_string_map(f.step, field, step_types) {
                 continue;
             }
-            if let (Reference::Parameter(p), Some((whole, s3_field))) = (r, s3_field_of(field)) {
-                let e = s3_uses.entry(p.as_str()).or_insert((me, s3_field, whole));
-                if whole && !e.2 {
-                    *e = (me, s3_field, whole);
-                }
-            }
+            note_s3_use(&mut s3_uses, r, me, field);
             // Only a reference that is the whole value: inside a Std:Join it is text.
             let Some(key) = field.rsplit('.').next() else { continue };
             let (needed, example) = if INTEGER_FIELDS.contains(&key) {
@@ -924,11 +915,83 @@ pub fn check_types_with(
             }
         }
     }
-    for (name, (step, field, whole)) in s3_uses {
+    for (name, used) in s3_uses {
         if let Some(facts) = params.get(name).filter(|f| f.type_name == "String") {
-            check_s3_parameter(name, facts, step, field, whole, diags);
+            check_s3_parameter(name, facts, &used, diags);
         }
     }
+}
+
+/// Where a parameter first fills an S3 field, or starts one (the first value of the field's
+/// `Std:Join`, so its value starts the URI).
+#[derive(Clone, Debug, PartialEq)]
+pub struct S3Use {
+    pub step: String,
+    /// The field's location in the step, e.g. `Arguments.ProcessingInputs[0].S3Input.S3Uri`.
+    pub field: String,
+    /// The whole value (`true`), or its start.
+    pub whole: bool,
+}
+
+impl S3Use {
+    /// Why value `value` of parameter `name` cannot be used here, as a diagnostic's detail;
+    /// `None` when it can.
+    pub fn problem(&self, name: &str, value: &str) -> Option<String> {
+        let why = s3::check_text(value, !self.whole).err()?;
+        let example = if value.contains("://") || value.is_empty() {
+            "\"s3://my-bucket/prefix\"".to_string()
+        } else {
+            format!("{:?}", format!("s3://{}", value.trim_start_matches('/')))
+        };
+        Some(format!(
+            "Step {:?} uses {{{{ Parameters.{name} }}}} {} {}, which takes an S3 URI, so an execution that takes this value fails. {why} Use a value such as {example}.",
+            self.step,
+            if self.whole { "as" } else { "at the start of" },
+            self.field
+        ))
+    }
+}
+
+/// Records `r` at `field` of step `step` in `uses` when it is a parameter that fills or
+/// starts an S3 field: each parameter's first use, one as the whole value winning over one
+/// that starts a field (it is the stricter). `field` must not be inside a string map.
+fn note_s3_use<'a>(uses: &mut BTreeMap<&'a str, S3Use>, r: &'a Reference, step: &str, field: &str) {
+    let (Reference::Parameter(p), Some((whole, field))) = (r, s3_field_of(field)) else { return };
+    let used = || S3Use { step: step.to_string(), field: field.to_string(), whole };
+    match uses.get_mut(p.as_str()) {
+        Some(e) if whole && !e.whole => *e = used(),
+        Some(_) => {}
+        None => {
+            uses.insert(p, used());
+        }
+    }
+}
+
+/// Every parameter that fills or starts an S3 field of `steps` (a definition's `Steps`), with
+/// its first such use: for checking the values a run is started with.
+pub fn parameters_in_s3_fields(steps: &[Json], step_types: StepTypes) -> BTreeMap<String, S3Use> {
+    let refs = StepReferences::of(steps);
+    let mut found = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        collect(s, i, None, &mut found);
+    }
+    let mut uses = BTreeMap::new();
+    for (f, refs) in found.iter().zip(&refs.0) {
+        let me = name_of(f.step);
+        for (r, field) in refs {
+            if !in_string_map(f.step, field, step_types) {
+                note_s3_use(&mut uses, r, me, field);
+            }
+        }
+    }
+    uses.into_iter().map(|(p, used)| (p.to_string(), used)).collect()
+}
+
+/// Whether `field` of `step` is inside one of its string maps (or tags), whose keys are the
+/// user's, not API fields.
+fn in_string_map(step: &Json, field: &str, step_types: StepTypes) -> bool {
+    string_maps(type_of(step), step_types).iter().any(|m| has_member(field, m))
+        || field.contains(".Tags[")
 }
 
 /// "an Integer", "a String".
@@ -952,17 +1015,9 @@ fn s3_field_of(location: &str) -> Option<(bool, &str)> {
     S3_FIELDS.contains(&key).then_some((whole, field))
 }
 
-/// The default and enum values of String parameter `name`, which fills (`whole`) or starts
-/// S3 field `field` of step `step`, must be S3 locations (or their start).
-fn check_s3_parameter(
-    name: &str,
-    facts: &ParamFacts,
-    step: &str,
-    field: &str,
-    whole: bool,
-    diags: &mut Diagnostics,
-) {
-    let role = if whole { "as" } else { "at the start of" };
+/// The default and enum values of String parameter `name`, used in an S3 field as `used`
+/// says, must be S3 locations (or their start).
+fn check_s3_parameter(name: &str, facts: &ParamFacts, used: &S3Use, diags: &mut Diagnostics) {
     let at = AttrPath::root("parameter").index(facts.index);
     // An empty default is left alone: it reads as "always pass a value".
     let values = facts
@@ -972,19 +1027,16 @@ fn check_s3_parameter(
         .map(|d| (d, at.clone().attr("default"), "Default"))
         .chain(facts.enum_values.iter().map(|v| (v, at.clone().attr("enum_values"), "Value")));
     for (value, path, what) in values {
-        let Err(why) = s3::check_text(value, !whole) else { continue };
-        let example = if value.contains("://") || value.is_empty() {
-            "\"s3://my-bucket/prefix\"".to_string()
-        } else {
-            format!("{:?}", format!("s3://{}", value.trim_start_matches('/')))
-        };
-        diags.error_at(
-            path,
-            format!("{what} {} of parameter {name:?} is not an S3 location", expr::shown(value)),
-            format!(
-                "Step {step:?} uses {{{{ Parameters.{name} }}}} {role} {field}, which takes an S3 URI, so an execution that takes this value fails. {why} Use a value such as {example}."
-            ),
-        );
+        if let Some(detail) = used.problem(name, value) {
+            diags.error_at(
+                path,
+                format!(
+                    "{what} {} of parameter {name:?} is not an S3 location",
+                    expr::shown(value)
+                ),
+                detail,
+            );
+        }
     }
 }
 

@@ -12,8 +12,10 @@
 //! Parameters are text, checked against the deployed pipeline's declared `Parameters`
 //! (DescribePipeline) at plan time when the pipeline exists, and again at apply time before the
 //! start (the pipeline may be created by the same apply): an undeclared name, a value the
-//! declared type does not accept, a value outside `EnumValues`, or a parameter without default
-//! left out, is an error at `parameters["X"]` (did-you-mean, the declared list). Values are sent
+//! declared type does not accept, a value outside `EnumValues`, a value that is not an S3 URI
+//! for a String parameter the steps use as one (`compiler::dag::parameters_in_s3_fields`), or a
+//! parameter without default left out, is an error at `parameters["X"]` (did-you-mean, the
+//! declared list). Values are sent
 //! in the declared type's canonical text (`"05"` -> `"5"`, `"1.50"` -> `"1.5"`).
 //!
 //! Nothing started is lost or started twice: the start sends one `ClientRequestToken` for every
@@ -44,12 +46,14 @@ use crate::aws::executions::{
     self, is_terminal, pipeline_of_execution_arn, Execution, ExecutionSpec, StepState, StopOutcome,
 };
 use crate::aws::{AwsError, SageMaker};
+use crate::compiler::dag::{self, S3Use};
 use crate::compiler::definition::{convert_default, default_to_text, ParamType};
 use crate::compiler::{canonical, expr, parts};
 use crate::framework::{
     AttrPath, Attribute, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock, Outcome,
     PlanRequest, Resource, Schema,
 };
+use crate::provider::steps::step_type_facts;
 use crate::tfvalue::{Number, Type, Value};
 
 pub struct MlPipelineExecution;
@@ -75,7 +79,7 @@ fn execution_schema() -> Schema {
         Block::new("One run (execution) of a SageMaker pipeline, started with typed parameter values. A run cannot be changed: a change of any start argument or of `triggers` starts a new run (Terraform plans a replacement); `wait_for_completion` and `wait_timeout` change in place. Destroy stops a run that is still going (StopPipelineExecution) and otherwise only forgets it. Import by execution ARN.\n\nTested against the local moto endpoint (start, parameter checks at plan, triggers, no-op re-apply, in-place wait settings, destroy) and, for what moto cannot do (runs that take time or fail, step statuses, StopPipelineExecution), against a scripted SageMaker endpoint in `tests/acceptance_execution.rs`: waiting with progress logs, a failed run reported with its failed step and reason, a wait that times out, and stop on destroy are exercised only there.")
             .attr(Attribute::computed("id", Type::String, "The execution ARN."))
             .attr(Attribute::required("pipeline_name", Type::String, "Name of the pipeline to run, e.g. `sagemaker_ml_pipeline.training.name`. Its deployed definition's parameters are what `parameters` is checked against.").force_new())
-            .attr(Attribute::optional("parameters", string_map(), "Parameter values by name, as text converted to each parameter's declared type: `\"5\"` for an Integer, `\"0.5\"` for a Float, `\"true\"` for a Boolean. Checked at plan time against the parameters the deployed pipeline declares (an undeclared name, a value its type does not accept, or a parameter with no default left out is an error); when the pipeline does not exist yet (created by the same apply) the check happens at apply time, before the run is started. The check uses the deployed definition: when one apply both adds a parameter to the pipeline and passes it here, apply the pipeline first (`-target`). Parameters not given take their defaults.").force_new())
+            .attr(Attribute::optional("parameters", string_map(), "Parameter values by name, as text converted to each parameter's declared type: `\"5\"` for an Integer, `\"0.5\"` for a Float, `\"true\"` for a Boolean. Checked at plan time against the parameters the deployed pipeline declares (an undeclared name, a value its type does not accept, a value that is not an S3 URI for a parameter the steps use as one, or a parameter with no default left out is an error); when the pipeline does not exist yet (created by the same apply) the check happens at apply time, before the run is started. The check uses the deployed definition: when one apply both adds a parameter to the pipeline and passes it here, apply the pipeline first (`-target`). Parameters not given take their defaults.").force_new())
             .attr(Attribute::optional("display_name", Type::String, "Display name of the run: 1-82 letters, digits and hyphens, starting with a letter or digit.").force_new())
             .attr(Attribute::optional("description", Type::String, "Description of the run, up to 3072 characters.").force_new())
             .attr(Attribute::optional("triggers", string_map(), "Arbitrary values whose change starts a new run (like `replace_triggered_by`), e.g. `{ definition = sagemaker_ml_pipeline.training.definition_sha256 }`. Not sent to SageMaker.").force_new())
@@ -223,11 +227,16 @@ struct Declared {
     ty: ParamType,
     default: Option<String>,
     enum_values: Vec<String>,
+    /// Where the definition's steps first use a String parameter as, or at the start of, an
+    /// S3 location: its values must be S3 URIs.
+    s3: Option<S3Use>,
 }
 
 /// The `Parameters` of a deployed definition (`None` when the text is not a definition).
 fn declared_parameters(definition: &str) -> Option<Vec<Declared>> {
     let d: Json = serde_json::from_str(definition).ok()?;
+    let steps = d.get("Steps").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
+    let mut s3_uses = dag::parameters_in_s3_fields(steps, step_type_facts);
     let params = match d.get("Parameters") {
         None | Some(Json::Null) => return Some(Vec::new()),
         Some(Json::Array(a)) => a,
@@ -249,7 +258,8 @@ fn declared_parameters(definition: &str) -> Option<Vec<Declared>> {
                     .and_then(Json::as_array)
                     .map(|a| a.iter().filter_map(default_to_text).collect())
                     .unwrap_or_default();
-                Some(Declared { name, ty, default, enum_values })
+                let s3 = if ty == ParamType::String { s3_uses.remove(&name) } else { None };
+                Some(Declared { name, ty, default, enum_values, s3 })
             })
             .collect(),
     )
@@ -320,6 +330,14 @@ fn check_parameters(
                 path,
                 format!("{} is not one of parameter {name:?}'s allowed values", expr::shown(value)),
                 format!("The pipeline allows only: {}.", d.enum_values.join(", ")),
+            );
+            continue;
+        }
+        if let Some(detail) = d.s3.as_ref().and_then(|u| u.problem(name, &converted)) {
+            diags.error_at(
+                path,
+                format!("Value {} of parameter {name:?} is not an S3 location", expr::shown(value)),
+                detail,
             );
             continue;
         }
@@ -993,6 +1011,35 @@ mod tests {
             .iter()
             .any(|d| d.summary.contains("InputData") && d.summary.contains("no default")));
         assert!(d.iter().any(|d| d.summary.contains("medium") && d.detail.contains("fast, slow")));
+    }
+
+    /// A run started with a value that is not an S3 URI for a parameter a step uses as one
+    /// would fail in that step: it is an error at plan, like a mistyped value.
+    #[test]
+    fn values_of_parameters_in_s3_fields_are_s3_uris() {
+        let definition = r#"{"Version":"2020-12-01","Parameters":[{"Name":"InputData","Type":"String"},{"Name":"Mode","Type":"String","DefaultValue":"fast"}],"Steps":[{"Name":"Prep","Type":"Processing","Arguments":{"ProcessingInputs":[{"InputName":"in","S3Input":{"S3Uri":{"Get":"Parameters.InputData"}}}],"Environment":{"MODE":{"Get":"Parameters.Mode"}}}}]}"#;
+        let declared = declared_parameters(definition).expect("definition");
+        let check = |pairs: &[(&str, &str)]| {
+            let mut d = Diagnostics::new();
+            let out = check_parameters("p", &given(pairs), &declared, &mut d);
+            (out.is_some(), d)
+        };
+        let (ok, d) = check(&[("InputData", "acme-ml/raw"), ("Mode", "anything")]);
+        assert!(!ok);
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].path, Some(AttrPath::root("parameters").key("InputData")));
+        assert_eq!(
+            d.0[0].summary,
+            "Value \"acme-ml/raw\" of parameter \"InputData\" is not an S3 location"
+        );
+        assert!(
+            d.0[0].detail.contains("as Arguments.ProcessingInputs[0].S3Input.S3Uri")
+                && d.0[0].detail.contains("\"s3://acme-ml/raw\""),
+            "{}",
+            d.0[0].detail
+        );
+        let (ok, d) = check(&[("InputData", "s3://acme-ml/raw")]);
+        assert!(ok && d.is_empty(), "{d:?}");
     }
 
     #[test]
