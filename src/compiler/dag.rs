@@ -870,7 +870,7 @@ pub fn check_types_with(
         let me = name_of(f.step);
         for (r, field) in refs {
             // User-named keys of string maps are not API fields.
-            if in_string_map(f.step, field, step_types) {
+            if user_named(f.step, field, step_types) {
                 continue;
             }
             note_s3_use(&mut s3_uses, r, me, field);
@@ -979,7 +979,7 @@ pub fn parameters_in_s3_fields(steps: &[Json], step_types: StepTypes) -> BTreeMa
     for (f, refs) in found.iter().zip(&refs.0) {
         let me = name_of(f.step);
         for (r, field) in refs {
-            if !in_string_map(f.step, field, step_types) {
+            if !user_named(f.step, field, step_types) {
                 note_s3_use(&mut uses, r, me, field);
             }
         }
@@ -987,11 +987,15 @@ pub fn parameters_in_s3_fields(steps: &[Json], step_types: StepTypes) -> BTreeMa
     uses.into_iter().map(|(p, used)| (p.to_string(), used)).collect()
 }
 
-/// Whether `field` of `step` is inside one of its string maps (or tags), whose keys are the
-/// user's, not API fields.
-fn in_string_map(step: &Json, field: &str, step_types: StepTypes) -> bool {
-    string_maps(type_of(step), step_types).iter().any(|m| has_member(field, m))
+/// Whether `field` of `step` is under a key the user named, not an API field: in one of its
+/// string maps, its tags, or the `Arguments` of a type whose arguments are the user's (a
+/// Lambda function's inputs).
+fn user_named(step: &Json, field: &str, step_types: StepTypes) -> bool {
+    let ty = type_of(step);
+    string_maps(ty, step_types).iter().any(|m| has_member(field, m))
         || field.contains(".Tags[")
+        || (field.starts_with("Arguments.")
+            && step_types(ty).is_some_and(|t| t.arguments_are_user_named()))
 }
 
 /// "an Integer", "a String".
@@ -1511,6 +1515,10 @@ mod tests {
         assert!(
             run(&[input(whole.clone())], &[("Raw", "String", Some("s3://a/b"), &[])]).is_empty()
         );
+        // A Lambda function's inputs are named by the user: an input called S3Uri (or
+        // InstanceCount) is not the API field.
+        let lambda = json!({"Name": "L", "Type": "Lambda", "Arguments": {"S3Uri": whole.clone(), "InstanceCount": whole.clone()}});
+        assert!(run(&[lambda], &[("Raw", "String", Some("raw"), &[])]).is_empty());
         // Judged once, however many fields the parameter fills.
         let two = json!({"Name": "Prep", "Type": "Processing", "Arguments": {"ProcessingInputs": [{"S3Input": {"S3Uri": whole.clone()}}, {"S3Input": {"S3Uri": whole.clone()}}]}});
         assert_eq!(run(&[two], &[("Raw", "String", Some("raw"), &[])]).len(), 1);

@@ -37,6 +37,10 @@ pub trait StepTypeFacts: Send + Sync {
     /// `to_string`), which the pipeline undoes for String parameters, and their keys are
     /// user-named, not API fields.
     fn string_maps(&self) -> &'static [&'static str];
+    /// Whether the keys of the step's `Arguments` are the user's (a Lambda function's or a
+    /// callback's inputs) rather than API fields: the checks that know API fields by their key
+    /// (whole-number, boolean and S3 fields) leave them alone.
+    fn arguments_are_user_named(&self) -> bool;
     /// Where the IAM role the job runs as sits in `Arguments` (`["RoleArn"]`,
     /// `["TrainingJobDefinition", "RoleArn"]`), for step types that cannot run without one;
     /// checked after `step_defaults` are applied. `None` when the type takes no role.
@@ -203,6 +207,9 @@ pub(crate) fn test_types(ty: &str) -> Option<&'static dyn StepTypeFacts> {
         }
         fn string_maps(&self) -> &'static [&'static str] {
             self.2
+        }
+        fn arguments_are_user_named(&self) -> bool {
+            matches!(self.0, "Lambda" | "Callback")
         }
         fn role_path(&self) -> Option<&'static [&'static str]> {
             matches!(self.0, "Processing" | "Training").then_some(&["RoleArn"])

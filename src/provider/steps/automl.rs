@@ -133,6 +133,9 @@ impl StepTypeFacts for AutoMl {
     fn string_maps(&self) -> &'static [&'static str] {
         &[]
     }
+    fn arguments_are_user_named(&self) -> bool {
+        false
+    }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         Some(&["RoleArn"])
     }

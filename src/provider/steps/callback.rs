@@ -75,6 +75,9 @@ impl StepTypeFacts for Callback {
     fn string_maps(&self) -> &'static [&'static str] {
         &[]
     }
+    fn arguments_are_user_named(&self) -> bool {
+        true
+    }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
     }

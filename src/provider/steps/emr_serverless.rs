@@ -73,6 +73,9 @@ impl StepTypeFacts for EmrServerless {
     fn string_maps(&self) -> &'static [&'static str] {
         &["tags"]
     }
+    fn arguments_are_user_named(&self) -> bool {
+        false
+    }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
     }

@@ -29,6 +29,9 @@ impl StepTypeFacts for Fail {
     fn string_maps(&self) -> &'static [&'static str] {
         &[]
     }
+    fn arguments_are_user_named(&self) -> bool {
+        false
+    }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
     }

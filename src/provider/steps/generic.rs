@@ -120,6 +120,10 @@ impl StepTypeFacts for Generic {
     fn string_maps(&self) -> &'static [&'static str] {
         &[]
     }
+    /// The real type's answer is used; see [`StepKind::compile`].
+    fn arguments_are_user_named(&self) -> bool {
+        false
+    }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
     }

@@ -97,6 +97,9 @@ impl StepTypeFacts for Lambda {
     fn string_maps(&self) -> &'static [&'static str] {
         &[]
     }
+    fn arguments_are_user_named(&self) -> bool {
+        true
+    }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
     }

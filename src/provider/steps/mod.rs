@@ -197,6 +197,9 @@ impl<K: StepTypeFacts + ?Sized> StepTypeFacts for &'static K {
     fn string_maps(&self) -> &'static [&'static str] {
         (**self).string_maps()
     }
+    fn arguments_are_user_named(&self) -> bool {
+        (**self).arguments_are_user_named()
+    }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         (**self).role_path()
     }

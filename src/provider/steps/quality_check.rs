@@ -77,6 +77,9 @@ impl StepTypeFacts for QualityCheck {
     fn string_maps(&self) -> &'static [&'static str] {
         &["Environment"]
     }
+    fn arguments_are_user_named(&self) -> bool {
+        false
+    }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         Some(&["RoleArn"])
     }

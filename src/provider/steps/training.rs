@@ -141,6 +141,9 @@ impl StepTypeFacts for Training {
     fn string_maps(&self) -> &'static [&'static str] {
         &["HyperParameters", "Environment"]
     }
+    fn arguments_are_user_named(&self) -> bool {
+        false
+    }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         Some(&["RoleArn"])
     }

@@ -72,6 +72,9 @@ impl StepTypeFacts for Transform {
     fn string_maps(&self) -> &'static [&'static str] {
         &["Environment"]
     }
+    fn arguments_are_user_named(&self) -> bool {
+        false
+    }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         None
     }

@@ -132,6 +132,9 @@ impl StepTypeFacts for Tuning {
     fn string_maps(&self) -> &'static [&'static str] {
         &["StaticHyperParameters", "Environment"]
     }
+    fn arguments_are_user_named(&self) -> bool {
+        false
+    }
     fn role_path(&self) -> Option<&'static [&'static str]> {
         Some(&["TrainingJobDefinition", "RoleArn"])
     }
