@@ -752,17 +752,25 @@ const BOOLEAN_FIELDS: [&str; 4] = [
 
 /// API fields that take an S3 location, by their key: every field the step types fill from
 /// an S3 attribute, and the same keys in hand-written steps.
-const S3_FIELDS: [&str; 8] = [
+const S3_FIELDS: [&str; 6] = [
     "S3Uri",
     "S3OutputPath",
     "ModelDataUrl",
     "FeatureSpecificationS3Uri",
     "SuppliedBaselineStatistics",
     "SuppliedBaselineConstraints",
-    // EMR Serverless' Hive job driver.
-    "query",
-    "initQueryFile",
 ];
+
+/// S3 fields whose key alone says too little, by how their location ends: EMR Serverless'
+/// Hive job driver (`query` is a common name elsewhere).
+const S3_FIELD_ENDINGS: [&str; 2] = [".jobDriver.hive.query", ".jobDriver.hive.initQueryFile"];
+
+/// Whether the field at `location` (in a step, outside its user-named maps) takes an S3
+/// location.
+fn is_s3_field(location: &str) -> bool {
+    let key = location.rsplit('.').next().unwrap_or(location);
+    S3_FIELDS.contains(&key) || S3_FIELD_ENDINGS.iter().any(|e| location.ends_with(e))
+}
 
 /// What the checks know of a declared parameter.
 #[derive(Clone, Debug)]
@@ -831,9 +839,9 @@ const STRING_PROPERTY_SUFFIXES: [&str; 11] = [
 /// Checks that every reference fills its field with a value of the right type: a whole-number
 /// field (`instance_count`) needs an Integer parameter, a boolean field a Boolean one, an S3
 /// field a String, and a numeric comparison in a condition (`>`, `>=`, `<`, `<=`) needs numbers
-/// on both sides. A parameter that fills an S3 field, or starts one (the first value of its
-/// `Std:Join`), must have a default and enum values that are S3 locations: an execution that
-/// takes them would fail.
+/// on both sides. A String parameter that fills an S3 field, or starts one (the first value of
+/// its `Std:Join`), must have S3 locations as its default (when it has one) and its enum values:
+/// an execution that takes them would fail.
 pub fn check_types(
     steps: &[Json],
     params: &BTreeMap<String, ParamFacts>,
@@ -865,7 +873,6 @@ pub fn check_types_with(
             }
         }
     }
-    let mut s3_uses = BTreeMap::new();
     for (f, refs) in found.iter().zip(&refs.0) {
         let me = name_of(f.step);
         for (r, field) in refs {
@@ -873,14 +880,13 @@ pub fn check_types_with(
             if user_named(f.step, field, step_types) {
                 continue;
             }
-            note_s3_use(&mut s3_uses, r, me, field);
             // Only a reference that is the whole value: inside a Std:Join it is text.
             let Some(key) = field.rsplit('.').next() else { continue };
             let (needed, example) = if INTEGER_FIELDS.contains(&key) {
                 ("Integer", "3")
             } else if BOOLEAN_FIELDS.contains(&key) {
                 ("Boolean", "true")
-            } else if S3_FIELDS.contains(&key) {
+            } else if is_s3_field(field) {
                 ("String", "\"s3://my-bucket/prefix\"")
             } else {
                 continue;
@@ -915,10 +921,15 @@ pub fn check_types_with(
             }
         }
     }
-    for (name, used) in s3_uses {
-        if let Some(facts) = params.get(name).filter(|f| f.type_name == "String") {
-            check_s3_parameter(name, facts, &used, diags);
-        }
+    let mut s3_params: Vec<_> = s3_uses(&found, refs, step_types)
+        .into_iter()
+        .filter_map(|(name, used)| {
+            params.get(name).filter(|f| f.type_name == "String").map(|f| (name, f, used))
+        })
+        .collect();
+    s3_params.sort_by_key(|(_, facts, _)| facts.index);
+    for (name, facts, used) in s3_params {
+        check_s3_parameter(name, facts, &used, diags);
     }
 }
 
@@ -927,44 +938,74 @@ pub fn check_types_with(
 #[derive(Clone, Debug, PartialEq)]
 pub struct S3Use {
     pub step: String,
+    /// The condition whose branch the step is in.
+    pub condition: Option<String>,
     /// The field's location in the step, e.g. `Arguments.ProcessingInputs[0].S3Input.S3Uri`.
     pub field: String,
-    /// The whole value (`true`), or its start.
-    pub whole: bool,
+    /// `None`: the parameter is the field's whole value. `Some((text, more))`: it starts the
+    /// field's `Std:Join`, and `text` follows its value (the separator, and the next value
+    /// when that is text); `more` says whether a reference comes after that.
+    pub after: Option<(String, bool)>,
 }
 
 impl S3Use {
     /// Why value `value` of parameter `name` cannot be used here, as a diagnostic's detail;
     /// `None` when it can.
     pub fn problem(&self, name: &str, value: &str) -> Option<String> {
-        let why = s3::check_text(value, !self.whole).err()?;
-        let example = if value.contains("://") || value.is_empty() {
+        let (text, more) = match &self.after {
+            None => (value.to_string(), false),
+            Some((after, more)) => (format!("{value}{after}"), *more),
+        };
+        let problem = s3::judge(&text, more).err()?;
+        let example = if value.contains(':') || value.is_empty() {
             "\"s3://my-bucket/prefix\"".to_string()
         } else {
             format!("{:?}", format!("s3://{}", value.trim_start_matches('/')))
         };
+        let step = StepLabel { name: &self.step, parent: self.condition.as_deref() };
+        let how = match self.after {
+            None => format!("as {}, which takes an S3 URI:", self.field),
+            Some(_) => format!(
+                "at the start of {}, which takes an S3 URI, so the URI begins with this value:",
+                self.field
+            ),
+        };
         Some(format!(
-            "Step {:?} uses {{{{ Parameters.{name} }}}} {} {}, which takes an S3 URI, so an execution that takes this value fails. {why} Use a value such as {example}.",
-            self.step,
-            if self.whole { "as" } else { "at the start of" },
-            self.field
+            "The {step} uses {{{{ Parameters.{name} }}}} {how} {}. An execution that takes this value fails. Use a value such as {example}.",
+            problem.of(&text)
         ))
     }
 }
 
-/// Records `r` at `field` of step `step` in `uses` when it is a parameter that fills or
-/// starts an S3 field: each parameter's first use, one as the whole value winning over one
-/// that starts a field (it is the stricter). `field` must not be inside a string map.
-fn note_s3_use<'a>(uses: &mut BTreeMap<&'a str, S3Use>, r: &'a Reference, step: &str, field: &str) {
-    let (Reference::Parameter(p), Some((whole, field))) = (r, s3_field_of(field)) else { return };
-    let used = || S3Use { step: step.to_string(), field: field.to_string(), whole };
-    match uses.get_mut(p.as_str()) {
-        Some(e) if whole && !e.whole => *e = used(),
-        Some(_) => {}
-        None => {
-            uses.insert(p, used());
+/// The String-able parameters that fill or start an S3 field in `found` (`refs` are theirs),
+/// each with its first such use; a use as the whole value wins over one that starts a field
+/// (it is the stricter). User-named keys (string maps, a Lambda's inputs) are not fields.
+fn s3_uses<'a>(
+    found: &[Found],
+    refs: &'a StepReferences,
+    step_types: StepTypes,
+) -> BTreeMap<&'a str, S3Use> {
+    let mut uses: BTreeMap<&str, S3Use> = BTreeMap::new();
+    for (f, refs) in found.iter().zip(&refs.0) {
+        for (r, location) in refs {
+            let Reference::Parameter(p) = r else { continue };
+            if user_named(f.step, location, step_types) {
+                continue;
+            }
+            let Some((field, after)) = s3_field_of(f.step, location) else { continue };
+            if uses.get(p.as_str()).is_some_and(|e| e.after.is_none() || after.is_some()) {
+                continue;
+            }
+            let used = S3Use {
+                step: name_of(f.step).to_string(),
+                condition: f.parent.clone(),
+                field: field.to_string(),
+                after,
+            };
+            uses.insert(p, used);
         }
     }
+    uses
 }
 
 /// Every parameter that fills or starts an S3 field of `steps` (a definition's `Steps`), with
@@ -975,15 +1016,7 @@ pub fn parameters_in_s3_fields(steps: &[Json], step_types: StepTypes) -> BTreeMa
     for (i, s) in steps.iter().enumerate() {
         collect(s, i, None, &mut found);
     }
-    let mut uses = BTreeMap::new();
-    for (f, refs) in found.iter().zip(&refs.0) {
-        let me = name_of(f.step);
-        for (r, field) in refs {
-            if !user_named(f.step, field, step_types) {
-                note_s3_use(&mut uses, r, me, field);
-            }
-        }
-    }
+    let uses = s3_uses(&found, &refs, step_types);
     uses.into_iter().map(|(p, used)| (p.to_string(), used)).collect()
 }
 
@@ -999,7 +1032,7 @@ fn user_named(step: &Json, field: &str, step_types: StepTypes) -> bool {
 }
 
 /// "an Integer", "a String".
-fn article(type_name: &str) -> &'static str {
+pub(crate) fn article(type_name: &str) -> &'static str {
     if type_name.starts_with(['A', 'E', 'I', 'O', 'U']) {
         "an"
     } else {
@@ -1007,16 +1040,43 @@ fn article(type_name: &str) -> &'static str {
     }
 }
 
-/// The S3 field a reference at `location` fills: `(true, field)` when it is the field's whole
-/// value, `(false, field)` when it starts the field's `Std:Join` (so its value starts the
-/// URI); `None` otherwise.
-fn s3_field_of(location: &str) -> Option<(bool, &str)> {
-    let (whole, field) = match location.strip_suffix(".Std:Join.Values[0]") {
-        Some(field) => (false, field),
-        None => (true, location),
+/// The S3 field of `step` that a reference at `location` fills or starts, with what follows
+/// it (see [`S3Use::after`]); `None` when it is neither the field's whole value nor the first
+/// value of its `Std:Join`. A one-value `Std:Join` (the SDK's text conversion) is the whole
+/// value.
+fn s3_field_of<'l>(step: &Json, location: &'l str) -> Option<(&'l str, Option<(String, bool)>)> {
+    let Some(field) = location.strip_suffix(".Std:Join.Values[0]") else {
+        return is_s3_field(location).then_some((location, None));
     };
-    let key = field.rsplit('.').next()?;
-    S3_FIELDS.contains(&key).then_some((whole, field))
+    if !is_s3_field(field) {
+        return None;
+    }
+    let join = at_location(step, field)?.get("Std:Join")?;
+    let on = join.get("On").and_then(Json::as_str).unwrap_or("");
+    let values = join.get("Values").and_then(Json::as_array)?;
+    let after = match values.get(1) {
+        None => None,
+        Some(Json::String(next)) => Some((format!("{on}{next}"), values.len() > 2)),
+        Some(_) => Some((on.to_string(), true)),
+    };
+    Some((field, after))
+}
+
+/// The value at `location` in `v`: keys joined with `.`, positions as `[i]`, as
+/// `expr::collect_references` writes them (API keys hold neither).
+fn at_location<'j>(mut v: &'j Json, location: &str) -> Option<&'j Json> {
+    for part in location.split('.') {
+        let (key, mut indexes) = part.split_at(part.find('[').unwrap_or(part.len()));
+        if !key.is_empty() {
+            v = v.get(key)?;
+        }
+        while let Some(rest) = indexes.strip_prefix('[') {
+            let (i, tail) = rest.split_once(']')?;
+            v = v.get(i.parse::<usize>().ok()?)?;
+            indexes = tail;
+        }
+    }
+    Some(v)
 }
 
 /// The default and enum values of String parameter `name`, used in an S3 field as `used`
@@ -1485,23 +1545,43 @@ mod tests {
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].0, "parameter[0].default");
         assert_eq!(p[0].1, "Default \"acme-ml/raw\" of parameter \"Raw\" is not an S3 location");
+        assert_eq!(
+            p[0].2,
+            "The step \"Prep\" uses {{ Parameters.Raw }} as Arguments.ProcessingInputs[0].S3Input.S3Uri, which takes an S3 URI: \"acme-ml/raw\" does not start with s3://. An execution that takes this value fails. Use a value such as \"s3://acme-ml/raw\"."
+        );
+        // At the start of a Join, the value is judged with what follows it; in the middle,
+        // anything goes.
+        let raw = |d: &'static str| [("Raw", "String", Some(d), &[] as &[&str])];
+        assert!(run(&[input(start.clone())], &raw("s3://acme")).is_empty());
+        let p = run(&[input(start.clone())], &raw("acme"));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].2.contains(" at the start of Arguments.ProcessingInputs[0].S3Input.S3Uri, which takes an S3 URI, so the URI begins with this value: \"acme/x\" does not start with s3://."), "{p:?}");
+        assert_eq!(run(&[input(start)], &raw("s3://")).len(), 1, "s3:///x has no bucket");
+        assert!(run(&[input(inside)], &raw("raw")).is_empty());
+        // The SDK's Join(on="/", ...): the separator is part of what follows.
+        let slash = |rest: Json| json!({"Std:Join": {"On": "/", "Values": [{"Get": "Parameters.Raw"}, rest]}});
+        assert!(run(&[input(slash(json!("x")))], &raw("s3:/")).is_empty(), "s3://x");
+        assert!(run(
+            &[input(slash(json!({"Get": "Execution.PipelineExecutionId"})))],
+            &raw("s3://acme")
+        )
+        .is_empty());
+        assert_eq!(run(&[input(slash(json!("x")))], &raw("acme")).len(), 1);
+        // A one-value Join (the SDK's text conversion) is the whole value.
+        let one = json!({"Std:Join": {"On": "", "Values": [{"Get": "Parameters.Raw"}]}});
+        let p = run(&[input(one)], &raw("s3://"));
+        assert!(p.len() == 1 && p[0].2.contains(" as Arguments."), "{p:?}");
+        // A branch step is named with its condition.
+        let cond = json!({"Name": "Check", "Type": "Condition", "Arguments": {"Conditions": [], "IfSteps": [input(whole.clone())], "ElseSteps": []}});
+        let p = run(&[cond], &raw("raw"));
         assert!(
-            p[0].2.starts_with("Step \"Prep\" uses {{ Parameters.Raw }} as Arguments.ProcessingInputs[0].S3Input.S3Uri, which takes an S3 URI")
-                && p[0].2.contains("does not start with s3://")
-                && p[0].2.ends_with("Use a value such as \"s3://acme-ml/raw\"."),
+            p.len() == 1 && p[0].2.starts_with("The step \"Prep\" (in condition \"Check\") uses"),
             "{p:?}"
         );
-        // At the start of a Join, "s3://acme" is a complete start; in the middle, anything goes.
-        assert!(
-            run(&[input(start.clone())], &[("Raw", "String", Some("s3://acme"), &[])]).is_empty()
-        );
-        let p = run(&[input(start)], &[("Raw", "String", Some("acme"), &[])]);
-        assert!(
-            p.len() == 1
-                && p[0].2.contains(" at the start of Arguments.ProcessingInputs[0].S3Input.S3Uri,"),
-            "{p:?}"
-        );
-        assert!(run(&[input(inside)], &[("Raw", "String", Some("raw"), &[])]).is_empty());
+        // `query` is an S3 field only in EMR Serverless' Hive job driver.
+        let job = |at: &str| json!({"Name": "E", "Type": "EMRServerless", "Arguments": {"JobConfig": {"jobDriver": {at: {"query": whole.clone()}}}, "Other": {"query": whole.clone()}}});
+        assert_eq!(run(&[job("hive")], &raw("SELECT 1")).len(), 1);
+        assert!(run(&[job("sparkSubmit")], &raw("SELECT 1")).is_empty());
         // Enum values too, each at enum_values; an empty default and a valid one pass.
         let p = run(&[input(whole.clone())], &[("Raw", "String", Some(""), &["s3://a/b", "b/c"])]);
         assert_eq!(p.len(), 1, "{p:?}");

@@ -316,7 +316,7 @@ fn check_parameters(
                     path,
                     format!(
                         "Parameter {name:?} is {} {}: {} is not a valid value",
-                        if d.ty == ParamType::Integer { "an" } else { "a" },
+                        dag::article(d.ty.as_str()),
                         d.ty.as_str(),
                         expr::shown(value)
                     ),
@@ -344,7 +344,23 @@ fn check_parameters(
         out.push((name.clone(), converted));
     }
     for d in declared {
-        if d.default.is_none() && !given.contains_key(&d.name) {
+        if given.contains_key(&d.name) {
+            continue;
+        }
+        // An empty default reads as "always pass a value", which a step using it as an S3 URI
+        // needs.
+        if let (Some(""), Some(used)) = (d.default.as_deref(), &d.s3) {
+            let detail = used.problem(&d.name, "").unwrap_or_default();
+            diags.error_at(
+                AttrPath::root("parameters"),
+                format!(
+                    "Parameter {:?} of pipeline {pipeline:?} needs a value: its default is empty",
+                    d.name
+                ),
+                format!("{detail} Add {} = \"s3://...\" to parameters.", d.name),
+            );
+        }
+        if d.default.is_none() {
             diags.error_at(
                 AttrPath::root("parameters"),
                 format!(
@@ -1034,12 +1050,23 @@ mod tests {
         );
         assert!(
             d.0[0].detail.contains("as Arguments.ProcessingInputs[0].S3Input.S3Uri")
-                && d.0[0].detail.contains("\"s3://acme-ml/raw\""),
+                && d.0[0].detail.contains("\"s3://acme-ml/raw\"")
+                && d.0[0].detail.starts_with("The step \"Prep\" uses {{ Parameters.InputData }}"),
             "{}",
             d.0[0].detail
         );
         let (ok, d) = check(&[("InputData", "s3://acme-ml/raw")]);
         assert!(ok && d.is_empty(), "{d:?}");
+        // An empty default of such a parameter means a run must pass a value.
+        let empty = definition.replace(
+            r#"{"Name":"InputData","Type":"String"}"#,
+            r#"{"Name":"InputData","Type":"String","DefaultValue":""}"#,
+        );
+        let declared = declared_parameters(&empty).expect("definition");
+        let mut d = Diagnostics::new();
+        assert!(check_parameters("p", &given(&[]), &declared, &mut d).is_none());
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert!(d.0[0].summary.contains("\"InputData\" of pipeline \"p\" needs a value"), "{d:?}");
     }
 
     #[test]
