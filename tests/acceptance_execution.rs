@@ -303,7 +303,7 @@ fn execution_lifecycle_against_moto() {
 }
 
 /// A run started outside Terraform is imported by its ARN and plans empty against a matching
-/// configuration.
+/// configuration, also when SageMaker reports the pipeline's parallelism limit as the run's.
 #[test]
 fn a_run_is_imported_by_its_arn() {
     let sm = LocalSageMaker::start();
@@ -316,6 +316,11 @@ fn a_run_is_imported_by_its_arn() {
 resource "sagemaker_ml_pipeline" "p" {{
   name     = "exec-i"
   role_arn = "{ROLE}"
+  # A run started without a limit takes this one, and SageMaker reports it as the run's: the
+  # import must not read it as the run's own (a configuration without it would start a new run).
+  parallelism_config {{
+    max_parallel_execution_steps = 2
+  }}
   parameter {{
     name    = "Epochs"
     type    = "Integer"
@@ -368,6 +373,7 @@ resource "sagemaker_ml_pipeline_execution" "run" {{
         let run = resource_values(&ws, "sagemaker_ml_pipeline_execution.run").expect("in state");
         assert_eq!(run["status"], "Succeeded", "[{v}] {run}");
         assert_eq!(run["parameters"], json!({ "Epochs": "4" }), "[{v}] {run}");
+        assert_eq!(run["parallelism_config"], Json::Null, "[{v}] the pipeline's limit: {run}");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] an imported run plans empty");
 
         // A run deleted with its pipeline leaves the state; the next apply starts a new one.

@@ -69,7 +69,7 @@ const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
 
 /// The `## Import` section of the reference page (`docs/resources/ml_pipeline_execution.md`),
 /// after the command in `examples/resources/sagemaker_ml_pipeline_execution/import.sh`.
-pub const IMPORT_DOC: &str = r#"A run is imported by its execution ARN. Import reads the start arguments back from SageMaker (the pipeline, parameters, display name, description, version, parallelism and selective execution) with the run's status; `triggers`, `wait_for_completion` and `wait_timeout` stay unset. A configuration that states the same start arguments then plans no change.
+pub const IMPORT_DOC: &str = r#"A run is imported by its execution ARN. Import reads the start arguments back from SageMaker (the pipeline, parameters, display name, description, version, parallelism and selective execution) with the run's status; `triggers`, `wait_for_completion` and `wait_timeout` stay unset (SageMaker does not hold them: a configuration that sets `triggers` plans a new run after the import). SageMaker reports a version and a parallelism limit also for a run started without them; when they are the pipeline's own (its latest version, its `parallelism_config`), they are read as not given. A configuration that states the same start arguments then plans no change.
 
 SageMaker reports the values a run was started with as text; where a parameter took its default, some endpoints list it too: state such parameters in `parameters` (or the next plan replaces the run)."#;
 
@@ -751,15 +751,26 @@ async fn read_start_arguments(
     );
     model::set(state, "display_name", model::opt_string(x.display_name.clone()));
     model::set(state, "description", model::opt_string(x.description.clone()));
+    // SageMaker reports the version that ran and the parallelism in effect also for a run
+    // started without them, which took the pipeline's. A value equal to the pipeline's own is
+    // read as not given, so that a configuration without it plans no new run; a run of an
+    // older version, or with its own limit, keeps it.
+    let pipeline = model::string(state, "pipeline_name").value().unwrap_or_default();
+    let (latest, inherited_parallelism) = match sm.describe(&pipeline).await? {
+        Some(p) => (sm.latest_version(&pipeline).await?, p.max_parallel_execution_steps),
+        None => (None, None),
+    };
+    let version = x.pipeline_version_id.filter(|v| Some(*v) != latest);
     model::set(
         state,
         "pipeline_version_id",
-        x.pipeline_version_id.map(|n| Value::Number(Number::from(n))).unwrap_or(Value::Null),
+        version.map(|n| Value::Number(Number::from(n))).unwrap_or(Value::Null),
     );
+    let parallelism = x.max_parallel_execution_steps.filter(|n| Some(*n) != inherited_parallelism);
     model::set(
         state,
         "parallelism_config",
-        x.max_parallel_execution_steps
+        parallelism
             .map(|n| {
                 Value::object([("max_parallel_execution_steps", Value::Number(Number::from(n)))])
             })
