@@ -27,7 +27,7 @@ use super::properties::{self, PropertyTree};
 use super::s3;
 use super::step_type::StepTypeFacts;
 use super::step_type::StepTypes;
-use crate::framework::{AttrPath, Diagnostics};
+use crate::framework::{AttrPath, Diagnostic, Diagnostics};
 
 /// `step_defaults`: filled into every step whose API request accepts the setting and that does
 /// not set its own.
@@ -1104,6 +1104,47 @@ fn check_s3_parameter(name: &str, facts: &ParamFacts, used: &S3Use, diags: &mut 
     }
 }
 
+/// `==` and `in` between a reference of a known type and a literal of another (a Boolean
+/// parameter and the text "true", an Integer and "3", a String and 3): SageMaker compares the
+/// values with their types, so such a condition is most likely never true. A warning at the
+/// literal (`literal_at`), as the intent is clear but the run would take the other branch.
+fn check_literal_types(
+    reference: Option<&Json>,
+    literal: Option<&Json>,
+    literal_at: &str,
+    me: &str,
+    top: usize,
+    types: &Types,
+    diags: &mut Diagnostics,
+) {
+    let Some(Json::String(get)) = reference.and_then(|v| v.get("Get")) else { return };
+    let Ok(r) = expr::parse_get(get) else { return };
+    let Some(actual) = reference_type(&r, types) else { return };
+    let literal_type = match literal {
+        Some(Json::String(_)) if actual != "String" => "text",
+        Some(Json::Number(_)) if actual == "String" || actual == "Boolean" => "a number",
+        Some(Json::Bool(_)) if actual != "Boolean" => "a boolean",
+        _ => return,
+    };
+    let Some(shown) = literal.map(Json::to_string) else { return };
+    let fix = match actual {
+        "Boolean" => "write true or false, without quotes".to_string(),
+        "String" => format!("quote the value, e.g. {:?}", shown.trim_matches('"')),
+        _ => "write a number, without quotes".to_string(),
+    };
+    diags.push(
+        Diagnostic::warning(
+            format!("Condition {me:?} compares {} {actual} with {literal_type}", article(actual)),
+            format!(
+                "{literal_at}: {{{{ {r} }}}} is {} {actual} and {shown} is {literal_type}; SageMaker compares values with their types, so they are never equal. To compare with {} {actual}, {fix}.",
+                article(actual),
+                article(actual)
+            ),
+        )
+        .at(steps_path(top)),
+    );
+}
+
 /// Whether the location `field` passes through member `name`: `….{name}.…`.
 fn has_member(field: &str, name: &str) -> bool {
     field
@@ -1145,6 +1186,19 @@ fn check_comparison_types(
         "Not" => {
             if let Some(inner) = c.get("Condition") {
                 check_comparison_types(inner, &format!("{at}.Condition"), me, top, types, diags);
+            }
+        }
+        "Equals" => {
+            let (l, r) = (c.get("LeftValue"), c.get("RightValue"));
+            check_literal_types(l, r, &format!("{at}.RightValue"), me, top, types, diags);
+            check_literal_types(r, l, &format!("{at}.LeftValue"), me, top, types, diags);
+        }
+        "In" => {
+            let query = c.get("QueryValue");
+            for (i, v) in c.get("Values").and_then(Json::as_array).into_iter().flatten().enumerate()
+            {
+                let at = format!("{at}.Values[{i}]");
+                check_literal_types(query, Some(v), &at, me, top, types, diags);
             }
         }
         _ => {
@@ -1496,16 +1550,72 @@ mod tests {
         assert!(types(&[cond("LessThan", "Parameters.Flag")], &params)
             .iter()
             .any(|(s, _)| s.contains("compares a Boolean with <")));
-        assert_eq!(
-            types(&[cond("Equals", "Parameters.Name")], &params).len(),
-            1,
-            "== on a string is fine"
-        );
+        // == on a string is fine (against the number 1 it only warns, see below).
+        let p = types(&[cond("Equals", "Parameters.Name")], &params);
+        assert_eq!(p.iter().filter(|(s, _)| !s.ends_with("with a number")).count(), 1, "{p:?}");
         assert_eq!(
             types(&[cond("GreaterThan", "Parameters.Ratio")], &params).len(),
             1,
             "> on a Float is fine"
         );
+    }
+
+    /// Trial finding: `{{ Parameters.Register }} == "true"` on a Boolean parameter passed, and
+    /// is never true. `==` and `in` between a typed reference and a literal of another type
+    /// warn; matching types, and untyped references (step properties), do not.
+    #[test]
+    fn equality_with_a_literal_of_another_type_warns() {
+        let params = [("Flag", "Boolean"), ("Count", "Integer"), ("Mode", "String")];
+        let cond = |c: Json| json!({"Name": "C", "Type": "Condition", "Arguments": {"Conditions": [c], "IfSteps": [], "ElseSteps": []}});
+        let eq =
+            |l: Json, r: Json| cond(json!({"Type": "Equals", "LeftValue": l, "RightValue": r}));
+        let get = |p: &str| json!({"Get": p});
+        let warned = |steps: &[Json]| {
+            let mut d = Diagnostics::new();
+            let facts = params.iter().enumerate().map(|(index, (n, t))| {
+                let facts = ParamFacts {
+                    index,
+                    type_name: t.to_string(),
+                    default: None,
+                    enum_values: Vec::new(),
+                };
+                (n.to_string(), facts)
+            });
+            check_types(steps, &facts.collect(), test_types, &mut d);
+            assert!(!d.has_errors(), "warnings only: {d:?}");
+            d.iter().map(|d| (d.summary.clone(), d.detail.clone())).collect::<Vec<_>>()
+        };
+        let w = warned(&[eq(get("Parameters.Flag"), json!("true"))]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].0, "Condition \"C\" compares a Boolean with text");
+        assert!(
+            w[0].1.starts_with("Arguments.Conditions[0].RightValue: {{ Parameters.Flag }} is a Boolean and \"true\" is text")
+                && w[0].1.ends_with("To compare with a Boolean, write true or false, without quotes."),
+            "{w:?}"
+        );
+        let w = warned(&[eq(json!(3), get("Parameters.Mode"))]);
+        assert!(
+            w.len() == 1
+                && w[0].1.starts_with("Arguments.Conditions[0].LeftValue:")
+                && w[0].1.contains("quote the value, e.g. \"3\""),
+            "{w:?}"
+        );
+        let w = warned(&[cond(
+            json!({"Type": "In", "QueryValue": get("Parameters.Count"), "Values": [1, "2"]}),
+        )]);
+        assert!(w.len() == 1 && w[0].1.starts_with("Arguments.Conditions[0].Values[1]:"), "{w:?}");
+        for fine in [
+            eq(get("Parameters.Flag"), json!(true)),
+            eq(get("Parameters.Count"), json!(3)),
+            eq(get("Parameters.Mode"), json!("3")),
+            eq(get("Steps.X.ProcessingJobStatus"), json!("Completed")),
+            eq(
+                json!({"Std:JsonGet": {"PropertyFile": get("Steps.E.PropertyFiles.R"), "Path": "a"}}),
+                json!("x"),
+            ),
+        ] {
+            assert!(warned(&[fine.clone()]).is_empty(), "{fine}");
+        }
     }
 
     /// A String parameter that fills or starts an S3 field: its default and enum values must

@@ -79,8 +79,25 @@ pub fn summarize(
     Some(lines.join("\n"))
 }
 
-/// Dotted paths of the leaves that differ (`Arguments.HyperParameters.max_depth`); array
-/// elements are `[i]`. A path whose value changed type is reported as a whole.
+/// The keys that name the elements of a list in a definition: parameters and steps (`Name`),
+/// training channels, processing inputs and outputs, property files.
+const NAME_KEYS: [&str; 5] = ["Name", "ChannelName", "InputName", "OutputName", "PropertyFileName"];
+
+/// The name of each element of `items` under the first of [`NAME_KEYS`] that every element
+/// has, when those names are distinct; `None` otherwise.
+fn element_names(items: &[Json]) -> Option<Vec<&str>> {
+    NAME_KEYS.iter().find_map(|key| {
+        let names: Vec<&str> =
+            items.iter().map(|x| x.get(key).and_then(Json::as_str)).collect::<Option<_>>()?;
+        let distinct: BTreeSet<&str> = names.iter().copied().collect();
+        (distinct.len() == names.len()).then_some(names)
+    })
+}
+
+/// Dotted paths of the leaves that differ (`Arguments.HyperParameters.max_depth`). Elements of
+/// a list whose elements are named on both sides (see [`NAME_KEYS`]) are matched and shown by
+/// name (`Parameters['Epochs']`, `IfSteps['Register']`), others by position (`[i]`). A path
+/// whose value changed type is reported as a whole.
 fn changed_paths(before: &Json, after: &Json, path: String, whole: &str, out: &mut Vec<String>) {
     if before == after {
         return;
@@ -102,11 +119,26 @@ fn changed_paths(before: &Json, after: &Json, path: String, whole: &str, out: &m
                 }
             }
         }
-        (Json::Array(b), Json::Array(a)) if b.len() == a.len() => {
-            for (i, (x, y)) in b.iter().zip(a).enumerate() {
-                changed_paths(x, y, format!("{path}[{i}]"), whole, out);
+        (Json::Array(b), Json::Array(a)) => match (element_names(b), element_names(a)) {
+            (Some(bn), Some(an)) => {
+                let before: BTreeMap<&str, &Json> = bn.into_iter().zip(b).collect();
+                let after: BTreeMap<&str, &Json> = an.into_iter().zip(a).collect();
+                let names: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
+                for name in names {
+                    let at = format!("{path}['{name}']");
+                    match (before.get(name), after.get(name)) {
+                        (Some(x), Some(y)) => changed_paths(x, y, at, whole, out),
+                        _ => out.push(at),
+                    }
+                }
             }
-        }
+            _ if b.len() == a.len() => {
+                for (i, (x, y)) in b.iter().zip(a).enumerate() {
+                    changed_paths(x, y, format!("{path}[{i}]"), whole, out);
+                }
+            }
+            _ => out.push(if path.is_empty() { whole.to_string() } else { path }),
+        },
         _ => out.push(if path.is_empty() { whole.to_string() } else { path }),
     }
 }
@@ -249,7 +281,7 @@ mod tests {
         let prior = parts(&[("Check", &check("5"))]);
         let planned = parts(&[("Check", &check("6"))]);
         let s = summarize(&prior, &planned).expect("a change");
-        assert!(s.contains("- step Check: Arguments.IfSteps[0].Arguments.d"), "{s}");
+        assert!(s.contains("- step Check: Arguments.IfSteps['Inner'].Arguments.d"), "{s}");
         assert!(s.ends_with("changed): Inner."), "{s}");
         let one = |v: &str| -> BTreeMap<String, String> {
             [("Version".to_string(), v.to_string())].into()
@@ -266,6 +298,27 @@ mod tests {
         planned.insert("Parameters".into(), "[]".into());
         let s = summarize(&prior, &planned).expect("a change");
         assert!(s.contains("- Parameters: added") && s.contains("- step B: added"), "{s}");
+    }
+
+    /// Trial finding: `Parameters: [2].DefaultValue` named no parameter. Named elements are
+    /// matched by name, so an insertion is one added element, not every later one changed.
+    #[test]
+    fn named_list_elements_are_shown_by_name() {
+        let params = |v: &str| -> BTreeMap<String, String> {
+            [("Parameters".to_string(), v.to_string())].into()
+        };
+        let prior = params(r#"[{"Name":"A","DefaultValue":1},{"Name":"Rounds","DefaultValue":5}]"#);
+        let planned = params(
+            r#"[{"Name":"A","DefaultValue":1},{"Name":"New"},{"Name":"Rounds","DefaultValue":6}]"#,
+        );
+        assert_eq!(
+            summarize(&prior, &planned).as_deref(),
+            Some("- Parameters: ['New'], ['Rounds'].DefaultValue")
+        );
+        // Unnamed or duplicate names: by position.
+        let prior = params(r#"[{"Name":"A","x":1},{"Name":"A","x":1}]"#);
+        let planned = params(r#"[{"Name":"A","x":1},{"Name":"A","x":2}]"#);
+        assert_eq!(summarize(&prior, &planned).as_deref(), Some("- Parameters: [1].x"));
     }
 
     #[test]
