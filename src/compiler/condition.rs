@@ -222,9 +222,22 @@ fn lex(s: &str) -> Result<Vec<Token>, ExprError> {
                         return err(format!("operators are lowercase: write {}", w.to_lowercase()))
                     }
                     w => {
+                        // A reference written without its braces: `Parameters.Flag == true`.
+                        let path: String = cs[i..]
+                            .iter()
+                            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '\'' | '-' | ':'))
+                            .collect();
+                        if ["Parameters.", "Steps.", "Execution.", "PipelineExperimentConfig."]
+                            .iter()
+                            .any(|p| path.starts_with(p) && path.len() > p.len())
+                        {
+                            return err(format!(
+                                "`{path}` is a reference without its braces: write {{{{ {path} }}}}"
+                            ));
+                        }
                         return err(format!(
                             "unexpected word `{w}`: quote text as a string, e.g. \"{w}\", or write a reference such as {{{{ Parameters.{w} }}}}"
-                        ))
+                        ));
                     }
                 };
                 (tok, len)
@@ -694,6 +707,13 @@ mod tests {
             ("{{ Parameters.A ", "not closed", 1),
             ("{{ Parameter.A }} == 1", "unknown root", 1),
             ("x == 1", "unexpected word `x`", 1),
+            (
+                "Parameters.Register == true",
+                "`Parameters.Register` is a reference without its braces: write {{ Parameters.Register }}",
+                1,
+            ),
+            ("1 == Steps.E.PropertyFiles.R['a']", "write {{ Steps.E.PropertyFiles.R['a'] }}", 6),
+            ("Parameters == 1", "unexpected word `Parameters`", 1),
             ("{{ Parameters.A }} == \"{{ Bad }}\"", "in the string starting here", 23),
             ("== 1", "expected a condition", 1),
             ("not", "expected a condition", 4),

@@ -303,7 +303,7 @@ fn check_parameters(
                 path,
                 format!("Pipeline {pipeline:?} has no parameter {name:?}"),
                 format!(
-                    "{hint}{} Remove this value, or declare the parameter in the pipeline's parameter blocks (and apply the pipeline first).",
+                    "{hint}{} Remove this value, or declare the parameter in the pipeline's parameter blocks. The check reads the deployed pipeline: when this change also adds the parameter, apply the pipeline first, e.g. terraform apply -target=sagemaker_ml_pipeline.<name>.",
                     declared_list(declared)
                 ),
             );

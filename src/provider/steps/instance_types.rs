@@ -59,6 +59,11 @@ pub fn check(s: &str, what: &str, allowed: &[&str]) -> Result<(), String> {
     if allowed.contains(&s) {
         return Ok(());
     }
+    // A type written without its `ml.` prefix (`m5.xlarge`): that is the one meant.
+    let prefixed = format!("ml.{s}");
+    if allowed.contains(&prefixed.as_str()) {
+        return Err(format!("SageMaker instance types start with \"ml.\": write '{prefixed}'."));
+    }
     let close = expr::closest_matches(s, allowed.iter().copied(), 3);
     let hint = match close.as_slice() {
         [] => String::new(),
@@ -139,6 +144,11 @@ mod tests {
         let e = check_for(JobKind::Training, "ml.m5.xxlarge").expect_err("xxlarge");
         assert!(e.contains("'ml.m5.xlarge'") && e.contains("Did you mean"), "{e}");
         assert!(e.contains("ml.m5 types for training jobs: "), "{e}");
+        let e = check_for(JobKind::Training, "m5.xlarge").expect_err("no ml.");
+        assert!(
+            e.starts_with("SageMaker instance types start with \"ml.\": write 'ml.m5.xlarge'."),
+            "{e}"
+        );
         let e = check_for(JobKind::Processing, "ml.g5.2xlarg").expect_err("2xlarg");
         assert!(e.starts_with("Did you mean 'ml.g5.2xlarge'?"), "{e}");
         let e = check_for(JobKind::Transform, "large").expect_err("garbage");
