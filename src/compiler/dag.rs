@@ -1614,7 +1614,7 @@ mod tests {
                 json!("x"),
             ),
         ] {
-            assert!(warned(&[fine.clone()]).is_empty(), "{fine}");
+            assert!(warned(std::slice::from_ref(&fine)).is_empty(), "{fine}");
         }
     }
 
