@@ -406,6 +406,21 @@ fn sdk_upserted_pipeline_imports_and_plans_empty() {
         ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", name]);
         assert_plan(&ws, 0, "import of the SDK's pipeline, then the same pipeline in typed steps");
 
+        // A step_defaults block that fills in what the steps already set: an update of the
+        // state alone, which the plan says, and which leaves the SDK's definition deployed.
+        let with_defaults = sdk_config(name, "batch").replacen(
+            "  experiment_config {",
+            "  step_defaults {\n    role_arn = local.role\n  }\n\n  experiment_config {",
+            1,
+        );
+        ws.write("main.tf", &with_defaults);
+        let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        assert!(plan.contains("Pipeline adopt-sdk: nothing changes in SageMaker"), "[{v}] {plan}");
+        assert!(plan.contains("0 to add, 1 to change, 0 to destroy"), "[{v}] {plan}");
+        ws.apply();
+        assert_eq!(sm.deployed_definition(name), deployed, "[{v}] no UpdatePipeline call");
+        assert_plan(&ws, 0, "after the state-only update");
+
         ws.write("main.tf", &sdk_config(name, "full"));
         assert_plan(&ws, 2, "a changed Lambda input after import");
         ws.apply();

@@ -885,7 +885,8 @@ impl Resource<ProviderData> for MlPipeline {
         }
         set_definition(planned, parts);
         model::set(planned, "definition_s3_uri", definition_s3_uri(planned));
-        let version = match calls_update_pipeline(&req.prior, planned) {
+        let calls_update = calls_update_pipeline(&req.prior, planned);
+        let version = match calls_update {
             Some(false) => req.prior.get("version_id").cloned().unwrap_or(Value::Null),
             _ => Value::Unknown,
         };
@@ -926,6 +927,20 @@ impl Resource<ProviderData> for MlPipeline {
                 )
                 .at(AttrPath::root("parallelism_config")),
             );
+        }
+        // An update that changes nothing SageMaker holds makes no call. Say so: the plan itself
+        // may show only `~ steps = (sensitive value)` (e.g. a `step_defaults` block added after
+        // an import, filling in the values the steps already had).
+        if !req.prior.is_null()
+            && *planned != req.prior
+            && calls_update == Some(false)
+            && planned.get("tags_all") == req.prior.get("tags_all")
+        {
+            let name = model::string(planned, "name").value().unwrap_or_default();
+            diags.push(Diagnostic::warning(
+                format!("Pipeline {name}: nothing changes in SageMaker"),
+                "The compiled definition and the pipeline's settings are as deployed, so applying this update makes no SageMaker call: it only records the new configuration in the state (for example steps or step_defaults that compile to the definition already deployed).",
+            ));
         }
     }
 
