@@ -83,15 +83,16 @@ pub fn summarize(
 /// training channels, processing inputs and outputs, property files.
 const NAME_KEYS: [&str; 5] = ["Name", "ChannelName", "InputName", "OutputName", "PropertyFileName"];
 
-/// The name of each element of `items` under the first of [`NAME_KEYS`] that every element
-/// has, when those names are distinct; `None` otherwise.
-fn element_names(items: &[Json]) -> Option<Vec<&str>> {
-    NAME_KEYS.iter().find_map(|key| {
+/// The names of the elements of two versions of a list under the first of [`NAME_KEYS`] that
+/// every element of both has, distinct within each version; `None` otherwise.
+fn element_names<'a>(b: &'a [Json], a: &'a [Json]) -> Option<(Vec<&'a str>, Vec<&'a str>)> {
+    let names = |items: &'a [Json], key: &str| -> Option<Vec<&'a str>> {
         let names: Vec<&str> =
             items.iter().map(|x| x.get(key).and_then(Json::as_str)).collect::<Option<_>>()?;
         let distinct: BTreeSet<&str> = names.iter().copied().collect();
         (distinct.len() == names.len()).then_some(names)
-    })
+    };
+    NAME_KEYS.iter().find_map(|key| Some((names(b, key)?, names(a, key)?)))
 }
 
 /// Dotted paths of the leaves that differ (`Arguments.HyperParameters.max_depth`). Elements of
@@ -119,17 +120,28 @@ fn changed_paths(before: &Json, after: &Json, path: String, whole: &str, out: &m
                 }
             }
         }
-        (Json::Array(b), Json::Array(a)) => match (element_names(b), element_names(a)) {
-            (Some(bn), Some(an)) => {
-                let before: BTreeMap<&str, &Json> = bn.into_iter().zip(b).collect();
-                let after: BTreeMap<&str, &Json> = an.into_iter().zip(a).collect();
+        (Json::Array(b), Json::Array(a)) => match element_names(b, a) {
+            Some((bn, an)) => {
+                let before: BTreeMap<&str, &Json> = bn.iter().copied().zip(b).collect();
+                let after: BTreeMap<&str, &Json> = an.iter().copied().zip(a).collect();
                 let names: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
                 for name in names {
                     let at = format!("{path}['{name}']");
                     match (before.get(name), after.get(name)) {
                         (Some(x), Some(y)) => changed_paths(x, y, at, whole, out),
-                        _ => out.push(at),
+                        (Some(_), None) => out.push(format!("{at} (removed)")),
+                        _ => out.push(format!("{at} (added)")),
                     }
+                }
+                // The same elements in another order: the order is what changed.
+                let common_b = bn.iter().filter(|x| after.contains_key(*x));
+                let common_a = an.iter().filter(|x| before.contains_key(*x));
+                if !common_b.eq(common_a) {
+                    out.push(if path.is_empty() {
+                        "(order)".into()
+                    } else {
+                        format!("{path} (order)")
+                    });
                 }
             }
             _ if b.len() == a.len() => {
@@ -313,8 +325,14 @@ mod tests {
         );
         assert_eq!(
             summarize(&prior, &planned).as_deref(),
-            Some("- Parameters: ['New'], ['Rounds'].DefaultValue")
+            Some("- Parameters: ['New'] (added), ['Rounds'].DefaultValue")
         );
+        // Review finding: a reordering alone printed an empty list of fields.
+        let swapped =
+            params(r#"[{"Name":"Rounds","DefaultValue":5},{"Name":"A","DefaultValue":1}]"#);
+        assert_eq!(summarize(&prior, &swapped).as_deref(), Some("- Parameters: (order)"));
+        let gone = params(r#"[{"Name":"Rounds","DefaultValue":5}]"#);
+        assert_eq!(summarize(&prior, &gone).as_deref(), Some("- Parameters: ['A'] (removed)"));
         // Unnamed or duplicate names: by position.
         let prior = params(r#"[{"Name":"A","x":1},{"Name":"A","x":1}]"#);
         let planned = params(r#"[{"Name":"A","x":1},{"Name":"A","x":2}]"#);

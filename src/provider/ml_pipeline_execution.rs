@@ -69,7 +69,7 @@ const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
 
 /// The `## Import` section of the reference page (`docs/resources/ml_pipeline_execution.md`),
 /// after the command in `examples/resources/sagemaker_ml_pipeline_execution/import.sh`.
-pub const IMPORT_DOC: &str = r#"A run is imported by its execution ARN. Import reads the start arguments back from SageMaker (the pipeline, parameters, display name, description, version, parallelism and selective execution) with the run's status; `triggers`, `wait_for_completion` and `wait_timeout` stay unset (SageMaker does not hold them: a configuration that sets `triggers` plans a new run after the import). SageMaker reports a version and a parallelism limit also for a run started without them; when they are the pipeline's own (its latest version, its `parallelism_config`), they are read as not given. A configuration that states the same start arguments then plans no change.
+pub const IMPORT_DOC: &str = r#"A run is imported by its execution ARN. Import reads the start arguments back from SageMaker (the pipeline, parameters, display name, description, version, parallelism and selective execution) with the run's status; `triggers`, `wait_for_completion` and `wait_timeout` stay unset (SageMaker does not hold them: a configuration that sets `triggers` plans a new run after the import). SageMaker reports a version and a parallelism limit also for a run started without them; when they are the pipeline's own (its latest version, its `parallelism_config`), they are read as not given, so the configuration leaves them out too (also for a run that was started with those same values). A configuration that states the same start arguments then plans no change.
 
 SageMaker reports the values a run was started with as text; where a parameter took its default, some endpoints list it too: state such parameters in `parameters` (or the next plan replaces the run)."#;
 
@@ -755,10 +755,28 @@ async fn read_start_arguments(
     // started without them, which took the pipeline's. A value equal to the pipeline's own is
     // read as not given, so that a configuration without it plans no new run; a run of an
     // older version, or with its own limit, keeps it.
+    // Best effort: without these lookups (no permission, the pipeline gone) the values are
+    // kept as SageMaker reports them.
     let pipeline = model::string(state, "pipeline_name").value().unwrap_or_default();
-    let (latest, inherited_parallelism) = match sm.describe(&pipeline).await? {
-        Some(p) => (sm.latest_version(&pipeline).await?, p.max_parallel_execution_steps),
-        None => (None, None),
+    let inherited_parallelism = match sm.describe(&pipeline).await {
+        Ok(p) => p.and_then(|p| p.max_parallel_execution_steps),
+        Err(e) => {
+            crate::logging::warn(
+                "could not read the pipeline's parallelism limit; the run's is kept as reported",
+                &[("pipeline", &pipeline), ("error", &e.to_string())],
+            );
+            None
+        }
+    };
+    let latest = match sm.latest_version(&pipeline).await {
+        Ok(v) => v,
+        Err(e) => {
+            crate::logging::warn(
+                "could not read the pipeline's latest version; the run's is kept as reported",
+                &[("pipeline", &pipeline), ("error", &e.to_string())],
+            );
+            None
+        }
     };
     let version = x.pipeline_version_id.filter(|v| Some(*v) != latest);
     model::set(
