@@ -875,9 +875,10 @@ pub fn check_types_with(
     }
     for (f, refs) in found.iter().zip(&refs.0) {
         let me = name_of(f.step);
+        let facts = step_types(type_of(f.step));
         for (r, field) in refs {
             // User-named keys of string maps are not API fields.
-            if user_named(f.step, field, step_types) {
+            if user_named(facts, field) {
                 continue;
             }
             // Only a reference that is the whole value: inside a Std:Join it is text.
@@ -987,9 +988,10 @@ fn s3_uses<'a>(
 ) -> BTreeMap<&'a str, S3Use> {
     let mut uses: BTreeMap<&str, S3Use> = BTreeMap::new();
     for (f, refs) in found.iter().zip(&refs.0) {
+        let facts = step_types(type_of(f.step));
         for (r, location) in refs {
             let Reference::Parameter(p) = r else { continue };
-            if user_named(f.step, location, step_types) {
+            if user_named(facts, location) {
                 continue;
             }
             let Some((field, after)) = s3_field_of(f.step, location) else { continue };
@@ -1020,15 +1022,14 @@ pub fn parameters_in_s3_fields(steps: &[Json], step_types: StepTypes) -> BTreeMa
     uses.into_iter().map(|(p, used)| (p.to_string(), used)).collect()
 }
 
-/// Whether `field` of `step` is under a key the user named, not an API field: in one of its
-/// string maps, its tags, or the `Arguments` of a type whose arguments are the user's (a
-/// Lambda function's inputs).
-fn user_named(step: &Json, field: &str, step_types: StepTypes) -> bool {
-    let ty = type_of(step);
-    string_maps(ty, step_types).iter().any(|m| has_member(field, m))
-        || field.contains(".Tags[")
-        || (field.starts_with("Arguments.")
-            && step_types(ty).is_some_and(|t| t.arguments_are_user_named()))
+/// Whether `field` of a step of the type `facts` describe is under a key the user named, not
+/// an API field: in one of its string maps, its tags, or the `Arguments` of a type whose
+/// arguments are the user's (a Lambda function's inputs).
+fn user_named(facts: Option<&dyn StepTypeFacts>, field: &str) -> bool {
+    facts.is_some_and(|t| {
+        t.string_maps().iter().any(|m| has_member(field, m))
+            || (t.arguments_are_user_named() && field.starts_with("Arguments."))
+    }) || field.contains(".Tags[")
 }
 
 /// "an Integer", "a String".
