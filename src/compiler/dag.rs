@@ -978,7 +978,7 @@ impl S3Use {
     }
 }
 
-/// The String-able parameters that fill or start an S3 field in `found` (`refs` are theirs),
+/// The parameters that fill or start an S3 field in `found` (`refs` are theirs),
 /// each with its first such use; a use as the whole value wins over one that starts a field
 /// (it is the stricter). User-named keys (string maps, a Lambda's inputs) are not fields.
 fn s3_uses<'a>(
@@ -1107,8 +1107,9 @@ fn check_s3_parameter(name: &str, facts: &ParamFacts, used: &S3Use, diags: &mut 
 
 /// `==` and `in` between a reference of a known type and a literal of another (a Boolean
 /// parameter and the text "true", an Integer and "3", a String and 3): SageMaker compares the
-/// values with their types, so such a condition is most likely never true. A warning at the
-/// literal (`literal_at`), as the intent is clear but the run would take the other branch.
+/// values with their types, so such a condition is most likely never true. A warning, not an
+/// error (those semantics could not be confirmed offline); the detail names the literal's
+/// location, `literal_at`.
 fn check_literal_types(
     reference: Option<&Json>,
     literal: Option<&Json>,
@@ -1137,7 +1138,7 @@ fn check_literal_types(
         Diagnostic::warning(
             format!("Condition {me:?} compares {} {actual} with {literal_type}", article(actual)),
             format!(
-                "{literal_at}: {{{{ {r} }}}} is {} {actual} and {shown} is {literal_type}; SageMaker compares values with their types, so they are never equal. To compare with {} {actual}, {fix}.",
+                "{literal_at}: {{{{ {r} }}}} is {} {actual} and {shown} is {literal_type}; SageMaker compares values with their types, so they are most likely never equal. To compare with {} {actual}, {fix}.",
                 article(actual),
                 article(actual)
             ),

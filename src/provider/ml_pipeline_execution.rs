@@ -15,8 +15,8 @@
 //! declared type does not accept, a value outside `EnumValues`, a value that is not an S3 URI
 //! for a String parameter the steps use as one (`compiler::dag::parameters_in_s3_fields`), or a
 //! parameter without default left out, is an error at `parameters["X"]` (did-you-mean, the
-//! declared list). Values are sent
-//! in the declared type's canonical text (`"05"` -> `"5"`, `"1.50"` -> `"1.5"`).
+//! declared list). Values are sent in the declared type's canonical text (`"05"` -> `"5"`,
+//! `"1.50"` -> `"1.5"`).
 //!
 //! Nothing started is lost or started twice: the start sends one `ClientRequestToken` for every
 //! attempt (`tf-` + the start arguments' fingerprint + a random part, fresh per create so that an
