@@ -1489,8 +1489,8 @@ mod tests {
         assert!(detail.contains("Steps: Prep.") && !detail.contains("{\""), "{detail}");
     }
 
-    fn types(steps: &[Json], params: &[(&str, &str)]) -> Vec<(String, String)> {
-        let mut d = Diagnostics::new();
+    /// Declared parameters (name, type), without defaults.
+    fn typed(params: &[(&str, &str)]) -> BTreeMap<String, ParamFacts> {
         let facts = params.iter().enumerate().map(|(index, (n, t))| {
             let facts = ParamFacts {
                 index,
@@ -1500,7 +1500,12 @@ mod tests {
             };
             (n.to_string(), facts)
         });
-        check_types(steps, &facts.collect(), test_types, &mut d);
+        facts.collect()
+    }
+
+    fn types(steps: &[Json], params: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut d = Diagnostics::new();
+        check_types(steps, &typed(params), test_types, &mut d);
         d.iter().map(|d| (d.summary.clone(), d.detail.clone())).collect()
     }
 
@@ -1574,16 +1579,7 @@ mod tests {
         let get = |p: &str| json!({"Get": p});
         let warned = |steps: &[Json]| {
             let mut d = Diagnostics::new();
-            let facts = params.iter().enumerate().map(|(index, (n, t))| {
-                let facts = ParamFacts {
-                    index,
-                    type_name: t.to_string(),
-                    default: None,
-                    enum_values: Vec::new(),
-                };
-                (n.to_string(), facts)
-            });
-            check_types(steps, &facts.collect(), test_types, &mut d);
+            check_types(steps, &typed(&params), test_types, &mut d);
             assert!(!d.has_errors(), "warnings only: {d:?}");
             d.iter().map(|d| (d.summary.clone(), d.detail.clone())).collect::<Vec<_>>()
         };

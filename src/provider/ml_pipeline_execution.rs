@@ -626,16 +626,11 @@ impl Resource<ProviderData> for MlPipelineExecution {
         let steps = if settled {
             None
         } else {
-            match sm.execution_steps(&arn).await {
-                Ok(s) => s,
-                Err(e) => {
-                    crate::logging::warn(
-                        "could not list the steps of a pipeline execution",
-                        &[("execution", &arn), ("error", &e.to_string())],
-                    );
-                    None
-                }
-            }
+            best_effort(
+                sm.execution_steps(&arn).await,
+                "could not list the steps of a pipeline execution",
+                ("execution", &arn),
+            )
         };
         apply_status(&mut new, &x, steps.as_deref());
         if model::string(state, "start_arguments_sha256") == Known::Null {
@@ -736,6 +731,15 @@ fn apply_status(state: &mut Value, x: &Execution, steps: Option<&[StepState]>) {
     }
 }
 
+/// The answer of a lookup that may fail without failing the operation: `None`, with a warning
+/// log saying what could not be done, on an error.
+fn best_effort<T>(answer: Result<Option<T>, AwsError>, what: &str, of: (&str, &str)) -> Option<T> {
+    answer.unwrap_or_else(|e| {
+        crate::logging::warn(what, &[of, ("error", &e.to_string())]);
+        None
+    })
+}
+
 /// After an import: the start arguments as SageMaker holds them, and their fingerprint.
 async fn read_start_arguments(
     sm: &SageMaker,
@@ -758,26 +762,17 @@ async fn read_start_arguments(
     // Best effort: without these lookups (no permission, the pipeline gone) the values are
     // kept as SageMaker reports them.
     let pipeline = model::string(state, "pipeline_name").value().unwrap_or_default();
-    let inherited_parallelism = match sm.describe(&pipeline).await {
-        Ok(p) => p.and_then(|p| p.max_parallel_execution_steps),
-        Err(e) => {
-            crate::logging::warn(
-                "could not read the pipeline's parallelism limit; the run's is kept as reported",
-                &[("pipeline", &pipeline), ("error", &e.to_string())],
-            );
-            None
-        }
-    };
-    let latest = match sm.latest_version(&pipeline).await {
-        Ok(v) => v,
-        Err(e) => {
-            crate::logging::warn(
-                "could not read the pipeline's latest version; the run's is kept as reported",
-                &[("pipeline", &pipeline), ("error", &e.to_string())],
-            );
-            None
-        }
-    };
+    let inherited_parallelism = best_effort(
+        sm.describe(&pipeline).await,
+        "could not read the pipeline's parallelism limit; the run's is kept as reported",
+        ("pipeline", &pipeline),
+    )
+    .and_then(|p| p.max_parallel_execution_steps);
+    let latest = best_effort(
+        sm.latest_version(&pipeline).await,
+        "could not read the pipeline's latest version; the run's is kept as reported",
+        ("pipeline", &pipeline),
+    );
     let version = x.pipeline_version_id.filter(|v| Some(*v) != latest);
     model::set(
         state,
