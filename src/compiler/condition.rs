@@ -227,10 +227,7 @@ fn lex(s: &str) -> Result<Vec<Token>, ExprError> {
                             .iter()
                             .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '\'' | '-' | ':'))
                             .collect();
-                        if ["Parameters.", "Steps.", "Execution.", "PipelineExperimentConfig."]
-                            .iter()
-                            .any(|p| path.starts_with(p) && path.len() > p.len())
-                        {
+                        if path.contains('.') && expr::parse_get(&path).is_ok() {
                             return err(format!(
                                 "`{path}` is a reference without its braces: write {{{{ {path} }}}}"
                             ));

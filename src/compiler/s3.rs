@@ -44,13 +44,6 @@ impl Problem {
     }
 }
 
-/// [`check_segments`] of a `{{ }}` template. A malformed reference passes: it is reported by
-/// the compilation of the value itself.
-pub fn check_location(s: &str) -> Result<(), String> {
-    let Ok(segments) = expr::parse_template(s) else { return Ok(()) };
-    check_segments(&segments)
-}
-
 /// Whether a value written in an attribute, split into text and references, can be an S3
 /// location; `Err` is the reason (no advice).
 pub fn check_segments(segments: &[expr::Segment]) -> Result<(), String> {
@@ -95,6 +88,11 @@ pub fn judge(text: &str, followed: bool) -> Result<(), Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`check_segments`] of a `{{ }}` template, as `Ctx::s3_uri` calls it.
+    fn check_location(s: &str) -> Result<(), String> {
+        check_segments(&expr::parse_template(s).expect("a valid template"))
+    }
 
     /// Issue 6: S3 fields checked in some places and not others, and not at all once a
     /// reference was inside.
