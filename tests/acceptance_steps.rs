@@ -187,6 +187,7 @@ const HEADER: &str = r#"
 terraform {
   required_providers {
     sagemaker = { source = "sagemaker-pipelines/sagemaker" }
+    null      = { source = "hashicorp/null", version = "2.1.2" }
   }
 }
 locals {
@@ -565,6 +566,51 @@ resource "sagemaker_fail_step" "f" {{
             "null element in the pipeline's steps",
             pipeline("sagemaker_fail_step.stop.json, null", ""),
             vec!["Null element in a list", "Element 1 is null"],
+            Validate,
+        ),
+        (
+            // Its input comes from another step (unknown to validate) and its role from a
+            // resource not created yet (unknown to the first plan too: `null_resource` stands
+            // for an `aws_iam_role`), which does not hide mistakes judged from known values.
+            "mistakes among known values of a step that reads values not known yet",
+            r#"resource "null_resource" "role" {}
+"#
+            .to_string()
+                + &processing(
+                    r#"instance_type = "ml.m5.xlarge"
+  role_arn      = "arn:aws:iam::123456789012:role/${null_resource.role.id}"
+  input {
+    name        = "data"
+    source      = sagemaker_processing_step.prep.outputs["train"]
+    destination = "/opt/ml/processing/input"
+  }
+  input {
+    name        = "data"
+    source      = "s3://bucket/other"
+    destination = "/opt/ml/processing/other"
+  }
+  output {
+    name        = "report"
+    source      = "/opt/ml/processing/report"
+    destination = "s3://bucket/report"
+  }
+  property_file {
+    name        = "Metrics"
+    output_name = "reprot"
+    path        = "metrics.json"
+  }
+  retry {
+    exception_types      = ["Step.SERVICE_FAULT"]
+    max_attempts         = 3
+    expire_after_minutes = 10
+  }"#,
+            ),
+            vec![
+                "Duplicate input name \"data\"",
+                "names output \"reprot\", which this step does not have",
+                "Did you mean 'report'?",
+                "Retry policy has two limits",
+            ],
             Validate,
         ),
         (

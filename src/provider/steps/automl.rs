@@ -22,7 +22,7 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{put, string_list, string_map, Ctx};
+use super::common::{every, put, string_list, string_map, Ctx};
 use super::job::one_of;
 use super::job::tags;
 use super::{Export, StepKind};
@@ -198,7 +198,7 @@ impl StepKind for AutoMl {
         let weight = ctx.string(cfg, "sample_weight_attribute_name", &root);
         let inputs = model::blocks(cfg, "input");
         if inputs.is_empty() || inputs.len() > 2 {
-            ctx.error(
+            ctx.error_of(
                 AttrPath::root("input"),
                 format!("An AutoML step needs one or two input blocks, not {}", inputs.len()),
                 "Add input { s3_uri = \"s3://my-bucket/train.csv\" } for the training data, and optionally a second one with channel_type = \"validation\".",
@@ -238,14 +238,14 @@ impl StepKind for AutoMl {
                 (Some("training"), Some("validation")) | (Some("validation"), Some("training"))
             ) && [a, b].iter().all(|t| t.as_deref().is_none_or(|t| !expr::has_expression(t)))
             {
-                ctx.error(
+                ctx.error_from(&[every(AttrPath::root("input"), "channel_type")], 
                     AttrPath::root("input"),
                     "Two AutoML inputs need channel types training and validation",
                     "Set channel_type = \"training\" on one input and channel_type = \"validation\" on the other.",
                 );
             }
             if cfg.get("validation_fraction").is_some_and(|v| !v.is_null()) {
-                ctx.error(
+                ctx.error_from(&[AttrPath::root("validation_fraction"), every(AttrPath::root("input"), "channel_type")], 
                     AttrPath::root("validation_fraction"),
                     "validation_fraction with a validation input",
                     "The job either splits the training data (validation_fraction) or reads a validation channel, not both: remove one.",
@@ -284,7 +284,7 @@ impl StepKind for AutoMl {
             let subnets = ctx.string_list(v, "subnets", &path).unwrap_or_default();
             let sgs = ctx.string_list(v, "security_group_ids", &path).unwrap_or_default();
             if subnets.is_empty() || sgs.is_empty() {
-                ctx.error(
+                ctx.error_of(
                     path,
                     "Incomplete VPC configuration",
                     "Give at least one subnet and one security group.",
@@ -319,7 +319,7 @@ impl StepKind for AutoMl {
         let set = |a: &str| cfg.get(a).is_some_and(|v| !v.is_null());
         if set("objective_metric") != set("problem_type") {
             let missing = if set("objective_metric") { "problem_type" } else { "objective_metric" };
-            ctx.error(
+            ctx.error_from(&[AttrPath::root("problem_type"), AttrPath::root("objective_metric")], 
                 AttrPath::root(missing),
                 format!("Missing {missing}"),
                 "CreateAutoMLJob takes ProblemType and AutoMLJobObjective together or not at all: set both problem_type and objective_metric, or neither (then the job infers them).",
@@ -329,7 +329,7 @@ impl StepKind for AutoMl {
         if let (Some(Json::String(p)), Some(Json::String(m))) = (&problem, &metric) {
             let fits = METRICS_BY_PROBLEM.iter().find(|(q, _)| q == p).map(|(_, ms)| *ms);
             if let Some(fits) = fits.filter(|fits| !fits.contains(&m.as_str())) {
-                ctx.error(
+                ctx.error_from(&[AttrPath::root("problem_type"), AttrPath::root("objective_metric")], 
                     AttrPath::root("objective_metric"),
                     format!("{m} is not a metric of {p} jobs"),
                     format!(

@@ -117,7 +117,7 @@ impl StepKind for Callback {
         compile_inputs(cfg, ctx, step);
         let url = model::string(cfg, "sqs_queue_url").value().unwrap_or_default();
         if let Err(why) = check_queue_url(&url) {
-            ctx.error(
+            ctx.error_of(
                 AttrPath::root("sqs_queue_url"),
                 format!("Invalid SQS queue URL {url:?}"),
                 format!("{why}. Pass the queue's URL, e.g. aws_sqs_queue.review.url."),

@@ -111,7 +111,7 @@ impl StepKind for ClarifyCheck {
         if let Some(uri) = s3_uri(ctx, cfg, "analysis_config_s3_uri", true) {
             if let Json::String(lit) = &uri {
                 if !lit.ends_with(&format!("/{CONFIG_FILE}")) {
-                    ctx.error(
+                    ctx.error_of(
                         AttrPath::root("analysis_config_s3_uri"),
                         format!("The analysis configuration must be a file named {CONFIG_FILE}"),
                         format!("The Clarify container reads /opt/ml/processing/input/config/{CONFIG_FILE}; upload the configuration under that name, e.g. \"s3://my-bucket/clarify/{CONFIG_FILE}\"."),
@@ -123,7 +123,7 @@ impl StepKind for ClarifyCheck {
         let distribution = model::string(cfg, "data_input_s3_data_distribution_type").value();
         if let Some(d) = &distribution {
             if d != "FullyReplicated" && d != "ShardedByS3Key" {
-                ctx.error(
+                ctx.error_of(
                     AttrPath::root("data_input_s3_data_distribution_type"),
                     format!("Invalid distribution type {d:?}"),
                     "Use \"FullyReplicated\" or \"ShardedByS3Key\".",
@@ -148,17 +148,17 @@ impl StepKind for ClarifyCheck {
         match (check_type.as_deref(), model_name) {
             (Some("MODEL_BIAS" | "MODEL_EXPLAINABILITY"), Some(m)) => {
                 if m.as_str().is_some_and(|s| s.trim().is_empty()) {
-                    ctx.error(AttrPath::root("model_name"), "Empty model_name", "Name the SageMaker model to analyse, e.g. {{ Steps.CreateModel.ModelName }}.");
+                    ctx.error_of(AttrPath::root("model_name"), "Empty model_name", "Name the SageMaker model to analyse, e.g. {{ Steps.CreateModel.ModelName }}.");
                 }
                 step.insert("ModelName".into(), m);
             }
-            (Some(t @ ("MODEL_BIAS" | "MODEL_EXPLAINABILITY")), None) => ctx.error(
+            (Some(t @ ("MODEL_BIAS" | "MODEL_EXPLAINABILITY")), None) => ctx.error_from(&[AttrPath::root("check_type"), AttrPath::root("model_name")], 
                 AttrPath::root("model_name"),
                 format!("{t} needs model_name"),
                 "Name the SageMaker model Clarify queries, e.g. model_name = \"{{ Steps.CreateModel.ModelName }}\".",
             ),
             (Some(_), Some(_)) => {
-                ctx.error(AttrPath::root("model_name"), "model_name is for model checks", "A DATA_BIAS check uses no model: remove model_name, or use check_type = \"MODEL_BIAS\".");
+                ctx.error_from(&[AttrPath::root("check_type"), AttrPath::root("model_name")], AttrPath::root("model_name"), "model_name is for model checks", "A DATA_BIAS check uses no model: remove model_name, or use check_type = \"MODEL_BIAS\".");
             }
             _ => {}
         }

@@ -15,7 +15,9 @@ use super::instance_types::{self, JobKind};
 use crate::compiler::definition::valid_entity_name;
 use crate::compiler::expr::{self, Scalar};
 use crate::compiler::s3;
-use crate::framework::{validators, AttrPath, Attribute, Block, Diagnostics, NestedBlock};
+use crate::framework::{
+    validators, AttrPath, Attribute, Block, Diagnostics, NestedBlock, PathStep,
+};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
 
@@ -80,22 +82,69 @@ pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
 
 /// Compiles attribute values, collecting problems with their attribute paths.
 ///
-/// In `partial` mode (`terraform validate` with values that are not known yet, such as other
-/// resources' attributes) a step is compiled with its unknown values left out, and only the
-/// checks of one known value count ([`Ctx::local_error`]: syntax of references and conditions,
-/// S3 locations, instance types, numbers, names); checks that relate several values
-/// ([`Ctx::error`]) wait for plan, where everything is known, so validate never reports a
-/// mistake that a value not yet known would have avoided.
+/// In *partial* mode (`terraform validate` with values that are not known yet, such as other
+/// resources' attributes or variables) a step is compiled with its unknown values left out, and
+/// a problem counts only when every value it was judged from is known, so validate never
+/// reports a mistake that a value not yet known would have avoided:
+/// - [`Ctx::local_error`]: a problem of the one known value at its path (syntax of references
+///   and conditions, S3 locations, instance types, numbers, names);
+/// - [`Ctx::error_of`]: a problem of the value at its path, which may be absent because it is
+///   unknown ("Missing image_uri");
+/// - [`Ctx::error_from`]: a problem judged from several values (`reads`: a retry policy's two
+///   limits, the names of every output for a property file's `output_name`): reported when
+///   none of them is, holds or lies in an unknown value.
+///
+/// `reads` must name every value the check looked at, including those whose absence it judged
+/// (a missing limit, an unnamed input): an unknown value is absent in partial mode. Naming more
+/// than it read only makes validate report less; plan, where everything is known, reports all.
 #[derive(Default)]
 pub struct Ctx {
     pub diags: Diagnostics,
-    pub partial: bool,
+    /// `Some` in partial mode: where the configuration holds unknown values.
+    unknown: Option<Vec<AttrPath>>,
 }
 
 impl Ctx {
-    /// A problem that may depend on more than the value at `path` (dropped in partial mode).
-    pub fn error(&mut self, path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) {
-        if !self.partial {
+    /// A context compiling `cfg`, in partial mode when `partial` (validate with unknown values;
+    /// plan compiles only wholly known configurations).
+    pub fn new(cfg: &Value, partial: bool) -> Ctx {
+        Ctx { diags: null_elements(cfg), unknown: partial.then(|| unknown_paths(cfg)) }
+    }
+
+    /// Whether the value at `path`, everything under it and everything holding it are known.
+    /// `path` may step into every element of a list ([`every`]).
+    pub fn known(&self, path: &AttrPath) -> bool {
+        let Some(unknown) = &self.unknown else { return true };
+        let same = |r: &PathStep, u: &PathStep| {
+            r == u || (*r == PathStep::Index(EVERY) && matches!(u, PathStep::Index(_)))
+        };
+        // Overlapping: one path is the start of the other.
+        unknown.iter().all(|u| !path.0.iter().zip(&u.0).all(|(r, u)| same(r, u)))
+    }
+
+    /// A problem judged from the values under `reads` alone (attributes, blocks, or elements of
+    /// them): reported in partial mode too when they are all [`Ctx::known`].
+    pub fn error_from(
+        &mut self,
+        reads: &[AttrPath],
+        path: AttrPath,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
+        if reads.iter().all(|r| self.known(r)) {
+            self.diags.error_at(path, summary, detail);
+        }
+    }
+
+    /// [`Ctx::error_from`] for a problem of the value at `path` alone, which may be a value
+    /// left out because it is unknown (a "missing" attribute).
+    pub fn error_of(
+        &mut self,
+        path: AttrPath,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
+        if self.known(&path) {
             self.diags.error_at(path, summary, detail);
         }
     }
@@ -204,13 +253,17 @@ impl Ctx {
         both: &str,
         neither: (&str, &str),
     ) {
+        let reads = [AttrPath::root(first.0), AttrPath::root(second.0)];
         match (first.1, second.1) {
-            (true, true) => self.error(
+            (true, true) => self.error_from(
+                &reads,
                 AttrPath::root(second.0),
                 format!("Both {} and {} are set", first.0, second.0),
                 both,
             ),
-            (false, false) => self.error(AttrPath::root(first.0), neither.0, neither.1),
+            (false, false) => {
+                self.error_from(&reads, AttrPath::root(first.0), neither.0, neither.1)
+            }
             _ => {}
         }
     }
@@ -348,6 +401,51 @@ impl Ctx {
             }
         }
     }
+}
+
+/// The index of [`every`]: no element has it.
+const EVERY: i64 = -1;
+
+/// A read of `field` in every element of the list (of blocks) at `list`, for
+/// [`Ctx::error_from`]: e.g. the names of all inputs, for a duplicate name.
+pub fn every(mut list: AttrPath, field: &str) -> AttrPath {
+    list.0.push(PathStep::Index(EVERY));
+    list.attr(field)
+}
+
+/// The paths of the unknown values in a configuration (not below them: an unknown value has no
+/// parts). A set's element has no path of its own: an unknown inside a set marks the set.
+fn unknown_paths(cfg: &Value) -> Vec<AttrPath> {
+    fn walk(v: &Value, path: &mut AttrPath, out: &mut Vec<AttrPath>) {
+        match v {
+            Value::Unknown => out.push(path.clone()),
+            Value::Object(m) | Value::Map(m) => {
+                let object = matches!(v, Value::Object(_));
+                for (k, x) in m {
+                    path.0.push(if object {
+                        PathStep::Attr(k.clone())
+                    } else {
+                        PathStep::Key(k.clone())
+                    });
+                    walk(x, path, out);
+                    path.0.pop();
+                }
+            }
+            Value::List(items) | Value::Tuple(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    path.0.push(PathStep::Index(i as i64));
+                    walk(x, path, out);
+                    path.0.pop();
+                }
+            }
+            Value::Set(_) if !v.is_known() => out.push(path.clone()),
+            Value::Dynamic(_, inner) => walk(inner, path, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(cfg, &mut AttrPath::default(), &mut out);
+    out
 }
 
 /// Null elements of lists, sets and maps anywhere in a configuration, as diagnostics: Terraform
@@ -550,7 +648,7 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         let path = AttrPath::root("retry").index(i);
         let types = model::string_list(r, "exception_types").value().unwrap_or_default();
         if types.is_empty() {
-            ctx.error(
+            ctx.error_of(
                 path.clone().attr("exception_types"),
                 "No exception types",
                 format!("List at least one of {}.", RETRY_EXCEPTION_TYPES.join(", ")),
@@ -604,12 +702,14 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         let set = |a: &str| r.get(a).is_some_and(|v| !v.is_null());
         match (set("max_attempts"), set("expire_after_minutes")) {
             // Pointed at an attribute: Terraform shows a path to a block at the resource's header.
-            (true, true) => ctx.error(
+            (true, true) => ctx.error_from(
+                &[path.clone()],
                 path.clone().attr("expire_after_minutes"),
                 "Retry policy has two limits",
                 "Set either max_attempts (1-20) or expire_after_minutes (0-14400), not both: remove one.",
             ),
-            (false, false) => ctx.error(
+            (false, false) => ctx.error_from(
+                &[path.clone()],
                 path.clone().attr("max_attempts"),
                 "Retry policy needs a limit",
                 "Set max_attempts (1-20) or expire_after_minutes (0-14400) in this retry block.",
@@ -635,6 +735,39 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A value is known when nothing under it, nor anything holding it, is unknown; `every`
+    /// steps into each element of a list.
+    #[test]
+    fn known_looks_under_and_above_a_path() {
+        let cfg = Value::object([
+            ("a", Value::Unknown),
+            ("b", Value::string("x")),
+            (
+                "input",
+                Value::list([
+                    Value::object([("name", Value::string("n")), ("source", Value::Unknown)]),
+                    Value::object([("name", Value::Unknown)]),
+                ]),
+            ),
+        ]);
+        let ctx = Ctx::new(&cfg, true);
+        let input = || AttrPath::root("input");
+        assert!(!ctx.known(&AttrPath::root("a")));
+        assert!(!ctx.known(&AttrPath::root("a").attr("deeper")), "inside an unknown value");
+        assert!(ctx.known(&AttrPath::root("b")));
+        assert!(!ctx.known(&input()), "holds an unknown value");
+        assert!(ctx.known(&input().index(0).attr("name")));
+        assert!(!ctx.known(&input().index(0)));
+        assert!(!ctx.known(&every(input(), "name")), "input[1].name is unknown");
+        assert!(!ctx.known(&every(input(), "source")));
+        assert!(ctx.known(&every(input(), "destination")));
+        // Outside partial mode everything counts as known.
+        assert!(Ctx::new(&cfg, false).known(&AttrPath::root("a")));
+        // A wholly unknown list of blocks (a `dynamic` block): none of its fields is known.
+        let cfg = Value::object([("output", Value::Unknown)]);
+        assert!(!Ctx::new(&cfg, true).known(&every(AttrPath::root("output"), "name")));
+    }
 
     fn obj(attrs: Vec<(&str, Value)>) -> Value {
         Value::object(attrs)

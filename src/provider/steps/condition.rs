@@ -40,12 +40,12 @@ fn branch_step(text: &str, path: AttrPath, ctx: &mut Ctx, seen: &mut Seen) -> Op
     let v: Json = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            ctx.error(path, "Branch step is not valid JSON", format!("{e}. {hint}"));
+            ctx.error_of(path, "Branch step is not valid JSON", format!("{e}. {hint}"));
             return None;
         }
     };
     let Json::Object(obj) = &v else {
-        ctx.error(
+        ctx.error_of(
             path,
             "Branch step is not a step object",
             format!("Expected a JSON object with Name, Type and Arguments. {hint}"),
@@ -57,7 +57,7 @@ fn branch_step(text: &str, path: AttrPath, ctx: &mut Ctx, seen: &mut Seen) -> Op
         Some(name) if valid_entity_name(name, 64) => {
             let here = path.to_string();
             if let Some(first) = seen.get(name) {
-                ctx.error(
+                ctx.error_of(
                     path.clone(),
                     format!("Duplicate step name {name:?}"),
                     format!("{first} already uses the name {name:?}. Step names must be unique across the whole pipeline, including both branches; a step cannot be in both branches (make a second step resource with another name)."),
@@ -68,7 +68,7 @@ fn branch_step(text: &str, path: AttrPath, ctx: &mut Ctx, seen: &mut Seen) -> Op
             }
         }
         Some(name) => {
-            ctx.error(
+            ctx.error_of(
                 path.clone(),
                 format!("Invalid step name {name:?} in branch step"),
                 "Step names are 1 to 64 letters, digits, hyphens and underscores.",
@@ -76,7 +76,7 @@ fn branch_step(text: &str, path: AttrPath, ctx: &mut Ctx, seen: &mut Seen) -> Op
             ok = false;
         }
         None => {
-            ctx.error(
+            ctx.error_of(
                 path.clone(),
                 "Branch step has no Name",
                 format!("A step object has a string \"Name\". {hint}"),
@@ -85,7 +85,7 @@ fn branch_step(text: &str, path: AttrPath, ctx: &mut Ctx, seen: &mut Seen) -> Op
         }
     }
     if obj.get("Type").and_then(Json::as_str).is_none_or(str::is_empty) {
-        ctx.error(
+        ctx.error_of(
             path.clone(),
             "Branch step has no Type",
             format!(
@@ -95,7 +95,7 @@ fn branch_step(text: &str, path: AttrPath, ctx: &mut Ctx, seen: &mut Seen) -> Op
         ok = false;
     }
     if obj.get("Arguments").is_some_and(|a| !a.is_object()) {
-        ctx.error(
+        ctx.error_of(
             path,
             "Branch step's Arguments is not an object",
             format!("\"Arguments\" must be a JSON object. {hint}"),
@@ -165,7 +165,7 @@ impl StepKind for Condition {
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         let texts = model::string_list(cfg, "conditions").value().unwrap_or_default();
         if texts.is_empty() {
-            ctx.error(
+            ctx.error_of(
                 AttrPath::root("conditions"),
                 "A condition step needs at least one condition",
                 "Add a condition expression, e.g. conditions = [\"{{ Steps.Evaluate.PropertyFiles.Report.metrics.mse.value }} <= 6.0\"].",

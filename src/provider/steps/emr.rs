@@ -104,7 +104,7 @@ impl StepKind for Emr {
         );
         if let Some(id) = cluster_id {
             if id.as_str().is_some_and(|s| s.trim().is_empty()) {
-                ctx.error(
+                ctx.error_of(
                     AttrPath::root("cluster_id"),
                     "Empty cluster_id",
                     "Give the ID of a running EMR cluster, e.g. \"j-1ABCDEFGHIJKL\".",
@@ -117,7 +117,7 @@ impl StepKind for Emr {
         }
         if let Some(role) = ctx.string(cfg, "execution_role_arn", &root) {
             if !args.contains_key("ClusterId") {
-                ctx.error(
+                ctx.error_from(&[AttrPath::root("execution_role_arn"), AttrPath::root("cluster_id"), AttrPath::root("cluster_config")], 
                     AttrPath::root("execution_role_arn"),
                     "execution_role_arn needs cluster_id",
                     "A runtime role applies only to a step on an existing cluster (cluster_id); for cluster_config set the roles inside it (JobFlowRole, ServiceRole).",
@@ -132,12 +132,12 @@ impl StepKind for Emr {
                 let mut jar = Map::new();
                 match ctx.string(s, "jar", &path) {
                     Some(j) if j.as_str().is_some_and(|t| t.trim().is_empty()) => {
-                        ctx.error(path.clone().attr("jar"), "Empty jar", "Give the JAR path, e.g. \"command-runner.jar\" or \"s3://my-bucket/jobs/etl.jar\".");
+                        ctx.error_of(path.clone().attr("jar"), "Empty jar", "Give the JAR path, e.g. \"command-runner.jar\" or \"s3://my-bucket/jobs/etl.jar\".");
                     }
                     Some(j) => {
                         jar.insert("Jar".into(), j);
                     }
-                    None => ctx.error(path.clone().attr("jar"), "Missing jar", "Give the JAR path, e.g. \"command-runner.jar\"."),
+                    None => ctx.error_of(path.clone().attr("jar"), "Missing jar", "Give the JAR path, e.g. \"command-runner.jar\"."),
                 }
                 put(&mut jar, "Args", ctx.string_list(s, "args", &path).filter(|a| !a.is_empty()).map(Json::Array));
                 put(&mut jar, "MainClass", ctx.string(s, "main_class", &path));
@@ -148,7 +148,7 @@ impl StepKind for Emr {
                 }
                 args.insert("StepConfig".into(), json!({ "HadoopJarStep": jar }));
             }
-            None => ctx.error(
+            None => ctx.error_of(
                 AttrPath::root("step_config"),
                 "Missing step_config",
                 "Add step_config { jar = \"command-runner.jar\", args = [...] }: the Hadoop JAR step to run.",
@@ -165,7 +165,7 @@ impl StepKind for Emr {
                 .enumerate()
             {
                 if t.starts_with("SageMaker.") {
-                    ctx.error(
+                    ctx.error_of(
                         AttrPath::root("retry").index(i).attr("exception_types").index(j),
                         format!("{t} does not apply to EMR steps"),
                         format!(
@@ -185,7 +185,7 @@ fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
     let v: Json = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            ctx.error(
+            ctx.error_of(
                 path,
                 "cluster_config is not valid JSON",
                 format!("{e}. Write it with jsonencode({{ ... }})."),
@@ -194,7 +194,7 @@ fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
         }
     };
     let Some(obj) = v.as_object() else {
-        ctx.error(path, "cluster_config must be a JSON object", "Give a RunJobFlow request, e.g. jsonencode({ ReleaseLabel = \"emr-6.15.0\", Instances = { ... } }).");
+        ctx.error_of(path, "cluster_config must be a JSON object", "Give a RunJobFlow request, e.g. jsonencode({ ReleaseLabel = \"emr-6.15.0\", Instances = { ... } }).");
         return None;
     };
     let forbidden: Vec<&str> = ["Name", "Steps", "AutoTerminationPolicy"]
@@ -202,7 +202,7 @@ fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
         .filter(|k| obj.contains_key(*k))
         .collect();
     if !forbidden.is_empty() {
-        ctx.error(
+        ctx.error_of(
             path.clone(),
             format!("cluster_config must not set {}", forbidden.join(", ")),
             "SageMaker names the cluster, adds this step as its only step and terminates it afterwards: remove Name, Steps and AutoTerminationPolicy.",
@@ -211,7 +211,7 @@ fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
     match obj.get("Instances") {
         Some(Json::Object(inst)) => {
             if inst.contains_key("InstanceGroups") == inst.contains_key("InstanceFleets") {
-                ctx.error(
+                ctx.error_of(
                     path.clone(),
                     "cluster_config.Instances needs exactly one of InstanceGroups and InstanceFleets",
                     "Describe the cluster's instances either as InstanceGroups (uniform groups) or as InstanceFleets, not both and not neither.",
@@ -220,15 +220,15 @@ fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
             let kept: Vec<&str> =
                 ["KeepJobFlowAliveWhenNoSteps", "TerminationProtected"].into_iter().filter(|k| inst.contains_key(*k)).collect();
             if !kept.is_empty() {
-                ctx.error(
+                ctx.error_of(
                     path.clone(),
                     format!("cluster_config.Instances must not set {}", kept.join(", ")),
                     "The cluster lives only for this step, so SageMaker controls its termination: remove these keys.",
                 );
             }
         }
-        Some(_) => ctx.error(path.clone(), "cluster_config.Instances must be an object", "Give Instances = { InstanceGroups = [...] } (or InstanceFleets)."),
-        None => ctx.error(
+        Some(_) => ctx.error_of(path.clone(), "cluster_config.Instances must be an object", "Give Instances = { InstanceGroups = [...] } (or InstanceFleets)."),
+        None => ctx.error_of(
             path.clone(),
             "cluster_config has no Instances",
             "Add Instances = { InstanceGroups = [...] } (or InstanceFleets): the instances of the cluster to create.",
@@ -238,7 +238,7 @@ fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
         Ok(j) => Some(j),
         Err(errors) => {
             for (at, e) in errors {
-                ctx.error(
+                ctx.error_of(
                     path.clone(),
                     format!("Invalid {{{{ }}}} reference in cluster_config at {at}"),
                     e.to_string(),

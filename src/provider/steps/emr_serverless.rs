@@ -140,7 +140,7 @@ impl StepKind for EmrServerless {
         );
         if let Some(id) = app_id {
             if id.as_str().is_some_and(|s| s.trim().is_empty()) {
-                ctx.error(
+                ctx.error_of(
                     AttrPath::root("application_id"),
                     "Empty application_id",
                     "Give the ID of an EMR Serverless application, e.g. \"00f1abcdefgh2345\".",
@@ -155,7 +155,7 @@ impl StepKind for EmrServerless {
                 let missing: Vec<&str> =
                     ["releaseLabel", "type"].into_iter().filter(|k| !c.contains_key(*k)).collect();
                 if !missing.is_empty() {
-                    ctx.error(
+                    ctx.error_of(
                         AttrPath::root("application_config"),
                         format!("application_config has no {}", missing.join(" and ")),
                         "CreateApplication needs the EMR release and the application type, e.g. jsonencode({ releaseLabel = \"emr-7.1.0\", type = \"SPARK\" }).",
@@ -220,7 +220,7 @@ impl StepKind for EmrServerless {
             let types = model::string_list(r, "exception_types").value().unwrap_or_default();
             for (j, t) in types.iter().enumerate() {
                 if t.starts_with("SageMaker.") {
-                    ctx.error(
+                    ctx.error_of(
                         AttrPath::root("retry").index(i).attr("exception_types").index(j),
                         format!("{t} does not apply to EMR Serverless steps"),
                         "An EMR Serverless step runs no SageMaker job; retry on Step.SERVICE_FAULT and Step.THROTTLING only.",
@@ -256,7 +256,7 @@ fn json_object(text: &str, attr: &str, ctx: &mut Ctx) -> Option<Json> {
     let v: Json = match serde_json::from_str(text) {
         Ok(v @ Json::Object(_)) => v,
         Ok(_) => {
-            ctx.error(
+            ctx.error_of(
                 path,
                 format!("{attr} must be a JSON object"),
                 "Write it with jsonencode({ ... }).",
@@ -264,7 +264,7 @@ fn json_object(text: &str, attr: &str, ctx: &mut Ctx) -> Option<Json> {
             return None;
         }
         Err(e) => {
-            ctx.error(
+            ctx.error_of(
                 path,
                 format!("{attr} is not valid JSON"),
                 format!("{e}. Write it with jsonencode({{ ... }})."),
@@ -276,7 +276,7 @@ fn json_object(text: &str, attr: &str, ctx: &mut Ctx) -> Option<Json> {
         Ok(j) => Some(j),
         Err(errors) => {
             for (at, e) in errors {
-                ctx.error(
+                ctx.error_of(
                     path.clone(),
                     format!("Invalid {{{{ }}}} reference in {attr} at {at}"),
                     e.to_string(),

@@ -71,7 +71,7 @@ fn json_object(cfg: &Value, attr: &str, example: &str, ctx: &mut Ctx) -> Option<
     let v: Json = match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(e) => {
-            ctx.error(
+            ctx.error_of(
                 path,
                 format!("{attr} is not valid JSON"),
                 format!("{e}. Build it with jsonencode, e.g. {example}."),
@@ -80,7 +80,7 @@ fn json_object(cfg: &Value, attr: &str, example: &str, ctx: &mut Ctx) -> Option<
         }
     };
     if !v.is_object() {
-        ctx.error(
+        ctx.error_of(
             path,
             format!("{attr} is not a JSON object"),
             format!("Expected an object, e.g. {example}."),
@@ -92,7 +92,7 @@ fn json_object(cfg: &Value, attr: &str, example: &str, ctx: &mut Ctx) -> Option<
         Ok(_) => None,
         Err(errors) => {
             for (at, e) in errors {
-                ctx.error(
+                ctx.error_of(
                     path.clone(),
                     format!("Invalid {{{{ }}}} reference in {attr}"),
                     format!("At {at}: {e}"),
@@ -173,7 +173,7 @@ impl StepKind for Generic {
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         let ty = model::string(cfg, "type").value().unwrap_or_default();
         if let Err(why) = check_type(&ty) {
-            ctx.error(
+            ctx.error_of(
                 AttrPath::root("type"),
                 format!("Invalid step type {ty:?}"),
                 format!("{why}."),
@@ -192,7 +192,7 @@ impl StepKind for Generic {
         };
         for (key, attr) in OWNED_KEYS {
             if extra.contains_key(*key) {
-                ctx.error(
+                ctx.error_of(
                     AttrPath::root("extra"),
                     format!("extra sets {key}"),
                     format!("{key} comes from the `{attr}` attribute; remove it from extra."),
@@ -205,7 +205,8 @@ impl StepKind for Generic {
                 a => cfg.get(a).is_some_and(|v| !v.is_null()),
             };
             if set && extra.contains_key(*key) {
-                ctx.error(
+                ctx.error_from(
+                    &[AttrPath::root("extra"), AttrPath::root(attr)],
                     AttrPath::root("extra"),
                     format!("extra sets {key}, and so does `{attr}`"),
                     format!("Set {key} in one place: remove it from extra, or remove `{attr}`."),

@@ -139,7 +139,7 @@ impl StepKind for Lambda {
         compile_inputs(cfg, ctx, step);
         let arn = model::string(cfg, "function_arn").value().unwrap_or_default();
         if let Err(why) = check_function_arn(&arn) {
-            ctx.error(
+            ctx.error_of(
                 AttrPath::root("function_arn"),
                 format!("Invalid Lambda function ARN {arn:?}"),
                 format!("{why}. Pass the function's ARN, e.g. aws_lambda_function.notify.arn."),

@@ -263,7 +263,7 @@ impl<K: StepKind> StepResource<K> {
     }
 
     fn compile_with(&self, cfg: &Value, partial: bool) -> (Option<String>, Diagnostics) {
-        let mut ctx = Ctx { diags: common::null_elements(cfg), partial };
+        let mut ctx = Ctx::new(cfg, partial);
         let mut step = Map::new();
         common::compile_common(cfg, self.0.step_type(), &mut ctx, &mut step);
         self.0.compile(cfg, &mut ctx, &mut step);
@@ -494,6 +494,67 @@ mod tests {
             ),
         ]);
         assert_eq!(validate(&cfg), vec!["property_file[0].output_name: Property file \"R\" names output \"o\", which this step does not have"]);
+    }
+
+    /// Checks that relate several values run at validate when those values are known, whatever
+    /// else is unknown, and wait when one of them is unknown (it might make them right).
+    #[test]
+    fn validate_judges_related_values_when_they_are_known() {
+        let input = |name: Value, source: Value, dest: &str| {
+            Value::object([
+                ("name", name),
+                ("source", source),
+                ("destination", Value::string(dest)),
+            ])
+        };
+        let cfg = |second_input_name: Value, outputs: Value, max_attempts: Value| {
+            processing(vec![
+                ("role_arn", Value::Unknown),
+                (
+                    "input",
+                    Value::list([
+                        input(Value::string("d"), Value::Unknown, "/opt/ml/processing/a"),
+                        input(second_input_name, Value::string("s3://b/x"), "/opt/ml/processing/b"),
+                    ]),
+                ),
+                ("output", outputs),
+                (
+                    "property_file",
+                    Value::list([Value::object([
+                        ("name", Value::string("M")),
+                        ("output_name", Value::string("reprot")),
+                        ("path", Value::string("m.json")),
+                    ])]),
+                ),
+                (
+                    "retry",
+                    Value::list([Value::object([
+                        ("exception_types", Value::list([Value::string("Step.THROTTLING")])),
+                        ("max_attempts", max_attempts),
+                        ("expire_after_minutes", Value::number(10)),
+                    ])]),
+                ),
+            ])
+        };
+        let outputs = Value::list([Value::object([
+            ("name", Value::string("report")),
+            ("source", Value::string("/opt/ml/processing/report")),
+            ("destination", Value::Unknown),
+        ])]);
+        assert_eq!(
+            validate(&cfg(Value::string("d"), outputs.clone(), Value::number(3))),
+            vec![
+                "input[1].name: Duplicate input name \"d\"",
+                "property_file[0].output_name: Property file \"M\" names output \"reprot\", which this step does not have",
+                "retry[0].expire_after_minutes: Retry policy has two limits",
+            ]
+        );
+        // Each check waits for its own unknown value: an input name, the outputs (a `dynamic`
+        // block whose `for_each` is unknown), a limit that may turn out null.
+        assert_eq!(
+            validate(&cfg(Value::Unknown, Value::Unknown, Value::Unknown)),
+            Vec::<String>::new()
+        );
     }
 
     /// The registry is the one list: every entry has its own `Type`, every resource its own

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{string_map, Ctx};
+use super::common::{every, string_map, Ctx};
 use super::Export;
 use crate::compiler::step_type::NamedList;
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
@@ -88,9 +88,10 @@ pub fn compile_outputs(
         let path = AttrPath::root("output").index(i);
         let name = model::string(b, "name").value().unwrap_or_default();
         if let Err(why) = check_output_name(&name) {
-            ctx.error(path.clone().attr("name"), format!("Invalid output name {name:?}"), why);
+            ctx.error_of(path.clone().attr("name"), format!("Invalid output name {name:?}"), why);
         } else if !seen.insert(name.clone()) {
-            ctx.error(
+            ctx.error_from(
+                &[every(AttrPath::root("output"), "name")],
                 path.clone().attr("name"),
                 format!("Duplicate output name {name:?}"),
                 "Each output block needs its own name: references select an output by name (`OutputParameters['<name>']`).",
@@ -103,7 +104,7 @@ pub fn compile_outputs(
                 .find(|t| t.eq_ignore_ascii_case(&ty))
                 .map(|t| format!(" Types are case-sensitive: write {t:?}."))
                 .unwrap_or_default();
-            ctx.error(
+            ctx.error_of(
                 path.clone().attr("type"),
                 format!("Invalid output type {ty:?}"),
                 format!("Use one of {OUTPUT_TYPES:?}.{hint}"),
@@ -112,7 +113,7 @@ pub fn compile_outputs(
         out.push(json!({"OutputName": name, "OutputType": ty}));
     }
     if let Some(max) = max.filter(|m| blocks.len() > *m) {
-        ctx.error(
+        ctx.error_of(
             AttrPath::root("output"),
             format!("Too many outputs ({})", blocks.len()),
             format!("SageMaker accepts at most {max} output parameters for this step type."),

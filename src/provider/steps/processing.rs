@@ -6,7 +6,7 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{put, string_list, string_map, Ctx};
+use super::common::{every, put, string_list, string_map, Ctx};
 use super::job;
 use super::{Export, StepKind};
 use crate::compiler::policy::{self, Permission};
@@ -217,7 +217,8 @@ impl StepKind for Processing {
             let name =
                 model::string(b, "name").value().unwrap_or_else(|| format!("input-{}", i + 1));
             if !input_names.insert(name.clone()) {
-                ctx.error(
+                ctx.error_from(
+                    &[every(AttrPath::root("input"), "name")],
                     path.clone().attr("name"),
                     format!("Duplicate input name {name:?}"),
                     "Give each input a unique name.",
@@ -234,7 +235,8 @@ impl StepKind for Processing {
         }
         if let Some(code) = code {
             if !input_names.insert("code".into()) {
-                ctx.error(
+                ctx.error_from(
+                    &[AttrPath::root("code"), AttrPath::root("input")],
                     AttrPath::root("input"),
                     "An input is named \"code\"",
                     "The `code` attribute adds an input named \"code\"; rename your input.",
@@ -260,7 +262,8 @@ impl StepKind for Processing {
             let path = AttrPath::root("output").index(i);
             let name = model::string(b, "name").value().unwrap_or_default();
             if !output_names.insert(name.clone()) {
-                ctx.error(
+                ctx.error_from(
+                    &[every(AttrPath::root("output"), "name")],
                     path.clone().attr("name"),
                     format!("Duplicate output name {name:?}"),
                     "Give each output a unique name.",
@@ -282,7 +285,8 @@ impl StepKind for Processing {
                 job::processing_output_config(ctx, cfg, outputs),
             );
         } else if model::string(cfg, "output_kms_key_id").value().is_some() {
-            ctx.error(
+            ctx.error_from(
+                &[AttrPath::root("output")],
                 AttrPath::root("output_kms_key_id"),
                 "output_kms_key_id without outputs",
                 "Add an output block, or remove output_kms_key_id.",
@@ -306,14 +310,16 @@ impl StepKind for Processing {
             let name = model::string(b, "name").value().unwrap_or_default();
             let output = model::string(b, "output_name").value().unwrap_or_default();
             if !file_names.insert(name.clone()) {
-                ctx.error(
+                ctx.error_from(
+                    &[every(AttrPath::root("property_file"), "name")],
                     path.clone().attr("name"),
                     format!("Duplicate property file {name:?}"),
                     "Give each property file a unique name.",
                 );
             }
             if !output_names.contains(&output) {
-                ctx.error(
+                ctx.error_from(
+                    &[every(AttrPath::root("output"), "name"), path.clone().attr("output_name")],
                     path.clone().attr("output_name"),
                     format!("Property file {name:?} names output {output:?}, which this step does not have"),
                     format!(

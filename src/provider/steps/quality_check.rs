@@ -155,7 +155,8 @@ impl StepKind for QualityCheck {
         ] {
             let Some(uri) = model::string(cfg, attr).value() else { continue };
             if attr == "record_preprocessor_script" && model_quality {
-                ctx.error(
+                ctx.error_from(
+                    &[AttrPath::root("check_type"), AttrPath::root(attr)],
                     AttrPath::root(attr),
                     "record_preprocessor_script is for DATA_QUALITY checks",
                     "Remove it, or use check_type = \"DATA_QUALITY\".",
@@ -170,13 +171,14 @@ impl StepKind for QualityCheck {
         if model_quality {
             env.insert("analysis_type".into(), json!("MODEL_QUALITY"));
             match model::string(cfg, "problem_type").value() {
-                None => ctx.error(
+                None => ctx.error_from(
+                    &[AttrPath::root("check_type"), AttrPath::root("problem_type")],
                     AttrPath::root("problem_type"),
                     "MODEL_QUALITY needs problem_type",
                     format!("Set problem_type to one of {PROBLEM_TYPES:?}."),
                 ),
                 Some(p) if !expr::has_expression(&p) && !PROBLEM_TYPES.contains(&p.as_str()) => {
-                    ctx.error(
+                    ctx.error_of(
                         AttrPath::root("problem_type"),
                         format!("Unknown problem_type {p:?}"),
                         format!("Use one of {PROBLEM_TYPES:?}, or a reference."),
@@ -186,7 +188,7 @@ impl StepKind for QualityCheck {
             }
             if let Some(t) = model::string(cfg, "probability_threshold_attribute").value() {
                 if !expr::has_expression(&t) && t.trim().parse::<f64>().is_err() {
-                    ctx.error(
+                    ctx.error_of(
                         AttrPath::root("probability_threshold_attribute"),
                         format!("Invalid threshold {t:?}"),
                         "Write a number such as \"0.5\", or a reference.",
@@ -201,7 +203,8 @@ impl StepKind for QualityCheck {
         } else if check_type.is_some() {
             for attr in MODEL_QUALITY_ATTRS {
                 if model::string(cfg, attr).value().is_some() {
-                    ctx.error(
+                    ctx.error_from(
+                        &[AttrPath::root("check_type"), AttrPath::root(attr)],
                         AttrPath::root(attr),
                         format!("{attr} is for MODEL_QUALITY checks"),
                         "Remove it, or use check_type = \"MODEL_QUALITY\".",
@@ -261,7 +264,8 @@ fn dataset_format(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
     let position = model::string(cfg, "csv_output_columns_position").value();
     let lines = cfg.get("json_lines").and_then(Value::as_bool);
     let misplaced = |ctx: &mut Ctx, attr: &str, want: &str| {
-        ctx.error(
+        ctx.error_from(
+            &[AttrPath::root("dataset_format"), AttrPath::root(attr)],
             AttrPath::root(attr),
             format!("{attr} applies to {want} datasets"),
             format!("Remove it, or set dataset_format = \"{want}\"."),
@@ -282,7 +286,7 @@ fn dataset_format(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
         Some("csv") => {
             let position = position.unwrap_or_else(|| "START".into());
             if position != "START" && position != "END" {
-                ctx.error(
+                ctx.error_of(
                     AttrPath::root("csv_output_columns_position"),
                     format!("Invalid position {position:?}"),
                     "Use \"START\" or \"END\".",
@@ -298,7 +302,7 @@ fn dataset_format(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
         }
         Some("parquet") => Some(json!("{\"parquet\": {}}")),
         Some(other) => {
-            ctx.error(
+            ctx.error_of(
                 AttrPath::root("dataset_format"),
                 format!("Unknown dataset_format {other:?}"),
                 format!("Use one of {DATASET_FORMATS:?}."),
@@ -306,7 +310,7 @@ fn dataset_format(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
             None
         }
         None => {
-            ctx.error(
+            ctx.error_of(
                 AttrPath::root("dataset_format"),
                 "Missing dataset_format",
                 format!("Use one of {DATASET_FORMATS:?}."),
@@ -321,7 +325,7 @@ fn dataset_format(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
 fn script_file(ctx: &mut Ctx, attr: &str, uri: &str) -> String {
     let file = uri.rsplit('/').next().unwrap_or_default().to_string();
     if !uri.starts_with("s3://") || file.is_empty() || expr::has_expression(uri) {
-        ctx.error(
+        ctx.error_of(
             AttrPath::root(attr),
             format!("Invalid script location {uri:?}"),
             "Give the S3 URI of the script file itself, without references, e.g. \"s3://my-bucket/monitoring/preprocessor.py\".",

@@ -229,7 +229,7 @@ impl StepKind for RegisterModel {
                 && !g.starts_with("arn:")
                 && !valid_group_name(&g)
             {
-                ctx.error(
+                ctx.error_of(
                     AttrPath::root("model_package_group_name"),
                     format!("Invalid model package group name {g:?}"),
                     "Use the group's name (1-63 letters, digits and hyphens, starting with a letter or digit, e.g. \"AbaloneModels\") or its ARN.",
@@ -270,7 +270,7 @@ impl StepKind for RegisterModel {
 
         if let Some(d) = model::string(cfg, "model_package_description").value() {
             if d.chars().count() > 1024 {
-                ctx.error(
+                ctx.error_of(
                     AttrPath::root("model_package_description"),
                     "model_package_description is too long",
                     "SageMaker accepts at most 1024 characters.",
@@ -295,7 +295,7 @@ impl StepKind for RegisterModel {
 
         if let Some(m) = ctx.string_map(cfg, "customer_metadata", &root, false) {
             if m.len() > 50 {
-                ctx.error(
+                ctx.error_of(
                     AttrPath::root("customer_metadata"),
                     "Too many customer_metadata entries",
                     format!("SageMaker accepts at most 50; this step has {}.", m.len()),
@@ -303,7 +303,7 @@ impl StepKind for RegisterModel {
             }
             for k in m.keys() {
                 if k.is_empty() || k.chars().count() > 128 {
-                    ctx.error(
+                    ctx.error_of(
                         AttrPath::root("customer_metadata").key(k),
                         "Invalid customer_metadata key",
                         "Keys are 1-128 characters.",
@@ -379,7 +379,7 @@ fn metric_sections(
         }
         if obj.is_empty() {
             let names: Vec<&str> = sources.iter().map(|(s, _, _)| *s).collect();
-            ctx.error(
+            ctx.error_of(
                 path,
                 format!("Empty {block} block"),
                 format!("Add at least one of: {}.", names.join(", ")),
@@ -390,7 +390,7 @@ fn metric_sections(
     }
     if !present {
         let names: BTreeSet<&str> = sections.iter().map(|s| s.0).collect();
-        ctx.error(
+        ctx.error_of(
             root,
             format!("Empty {attr} block"),
             format!(

@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value as Json};
 
-use super::common::{put, string_map, Ctx};
+use super::common::{every, put, string_map, Ctx};
 use super::job::{self, input_block, metric_definition_block, ChannelDocs, MetricDocs};
 use super::{Export, StepKind};
 use crate::compiler::policy::{self, Permission};
@@ -240,7 +240,7 @@ impl StepKind for Training {
         // The SDK leaves HyperParameters out when there are none, and sends Environment when set.
         if let Some(h) = ctx.string_map(cfg, "hyperparameters", &root, true) {
             if h.len() > 100 {
-                ctx.error(
+                ctx.error_of(
                     AttrPath::root("hyperparameters"),
                     "Too many hyperparameters",
                     format!("SageMaker accepts at most 100; this step has {}.", h.len()),
@@ -301,7 +301,8 @@ fn debug_hook_config(cfg: &Value, ctx: &mut Ctx, output_path: Option<&Json>) -> 
         let p = path.clone().attr("collection").index(i);
         if let Some(name) = model::string(c, "name").value() {
             if !names.insert(name.clone()) {
-                ctx.error(
+                ctx.error_from(
+                    &[every(path.clone().attr("collection"), "name")],
                     p.clone().attr("name"),
                     format!("Duplicate collection {name:?}"),
                     "Give each collection its own name, or merge their parameters.",
@@ -331,7 +332,8 @@ fn profiler_config(cfg: &Value, ctx: &mut Ctx, output_path: Option<&Json>) -> Op
     let disabled = p.get("disable_profiler").and_then(Value::as_bool).unwrap_or(false);
     let s3_set = p.get("s3_output_path").is_some_and(|v| !v.is_null());
     if disabled && s3_set {
-        ctx.error(
+        ctx.error_from(
+            &[path.clone().attr("disable_profiler"), path.clone().attr("s3_output_path")],
             path.clone().attr("s3_output_path"),
             "s3_output_path with a disabled profiler",
             "A disabled profiler writes nothing (the SDK leaves the path out): remove s3_output_path, or set disable_profiler = false.",
@@ -345,7 +347,7 @@ fn profiler_config(cfg: &Value, ctx: &mut Ctx, output_path: Option<&Json>) -> Op
     let interval = ctx.count(p, "profiling_interval_in_milliseconds", &path, 1, None);
     if let Some(i) = interval.as_ref().and_then(Json::as_i64) {
         if ![100, 200, 500, 1000, 5000, 60000].contains(&i) {
-            ctx.error(
+            ctx.error_of(
                 path.clone().attr("profiling_interval_in_milliseconds"),
                 format!("Invalid profiling interval {i}"),
                 "SageMaker samples every 100, 200, 500, 1000, 5000 or 60000 milliseconds.",

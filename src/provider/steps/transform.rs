@@ -139,7 +139,7 @@ impl StepKind for Transform {
                 put(&mut t, "CompressionType", one_of(ctx, input, "compression_type", &path, &COMPRESSION_TYPES));
                 args.insert("TransformInput".into(), Json::Object(t));
             }
-            None => ctx.error(
+            None => ctx.error_of(
                 AttrPath::root("input"),
                 "Missing input block",
                 "A transform step needs the data to transform: add input { s3_uri = \"s3://my-bucket/batch\" }.",
@@ -167,7 +167,7 @@ impl StepKind for Transform {
         );
         let payload = ctx.count(cfg, "max_payload_in_mb", &root, 0, None);
         if payload.as_ref().and_then(Json::as_i64).is_some_and(|p| p > 100) {
-            ctx.error(
+            ctx.error_of(
                 AttrPath::root("max_payload_in_mb"),
                 "max_payload_in_mb is too large",
                 "SageMaker accepts at most 100 MB per request.",
@@ -176,7 +176,7 @@ impl StepKind for Transform {
         put(&mut args, "MaxPayloadInMB", payload);
         if let Some(env) = ctx.string_map(cfg, "environment", &root, true) {
             if env.len() > 16 {
-                ctx.error(
+                ctx.error_of(
                     AttrPath::root("environment"),
                     "Too many environment variables",
                     format!("A transform job accepts at most 16; this step has {}.", env.len()),
@@ -194,7 +194,7 @@ impl StepKind for Transform {
                 .iter()
                 .all(|a| dp.get(a).is_none_or(Value::is_null));
             if all_null {
-                ctx.error(
+                ctx.error_of(
                     path,
                     "Empty data_processing block",
                     "Set at least one of input_filter, output_filter, join_source; or remove the block.",

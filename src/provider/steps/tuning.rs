@@ -22,7 +22,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{put, string_list, string_map, Ctx};
+use super::common::{every, put, string_list, string_map, Ctx};
 use super::job::{self, input_block, metric_definition_block, ChannelDocs, MetricDocs};
 use super::{Export, StepKind};
 use crate::compiler::expr;
@@ -222,7 +222,8 @@ impl StepKind for Tuning {
         let early_stopping = job::one_of(ctx, cfg, "early_stopping_type", &root, &EARLY_STOPPING)
             .unwrap_or_else(|| json!("Off"));
         if hyperband && early_stopping.as_str() == Some("Auto") {
-            ctx.error(
+            ctx.error_from(
+                &[AttrPath::root("strategy"), AttrPath::root("early_stopping_type")],
                 AttrPath::root("early_stopping_type"),
                 "Hyperband stops training jobs early by itself",
                 "SageMaker takes strategy = \"Hyperband\" only with early_stopping_type = \"Off\": its own early stopping replaces it. Remove early_stopping_type, or choose another strategy.",
@@ -239,17 +240,18 @@ impl StepKind for Tuning {
                 let path = AttrPath::root("objective");
                 let ty = model::string(o, "type").value().unwrap_or_default();
                 if !OBJECTIVE_TYPES.contains(&ty.as_str()) {
-                    ctx.error(path.clone().attr("type"), format!("Unknown objective type {ty:?}"), "Use \"Maximize\" or \"Minimize\".");
+                    ctx.error_of(path.clone().attr("type"), format!("Unknown objective type {ty:?}"), "Use \"Maximize\" or \"Minimize\".");
                 }
                 let metric = model::string(o, "metric_name").value().unwrap_or_default();
                 if metric.trim().is_empty() {
-                    ctx.error(path.clone().attr("metric_name"), "Empty objective metric", "Name the metric to optimise, e.g. \"validation:auc\".");
+                    ctx.error_of(path.clone().attr("metric_name"), "Empty objective metric", "Name the metric to optimise, e.g. \"validation:auc\".");
                 } else if !metric_names.is_empty() && !metric_names.contains(&metric) && !crate::compiler::expr::has_expression(&metric) {
                     // Metric definitions mean a custom algorithm, which reports only these.
                     let hint = crate::compiler::expr::did_you_mean(&metric, metric_names.iter().map(String::as_str))
                         .map(|c| format!("Did you mean '{c}'? "))
                         .unwrap_or_default();
-                    ctx.error(
+                    ctx.error_from(
+                        &[path.clone().attr("metric_name"), every(AttrPath::root("metric_definition"), "name")],
                         path.attr("metric_name"),
                         format!("Objective metric {metric:?} is not among the metric definitions"),
                         format!("{hint}The training jobs report only {}; use one of them, or add a metric_definition named {metric:?}.", metric_names.join(", ")),
@@ -257,7 +259,7 @@ impl StepKind for Tuning {
                 }
                 tuning.insert("HyperParameterTuningJobObjective".into(), json!({"Type": ty, "MetricName": metric}));
             }
-            None => ctx.error(
+            None => ctx.error_of(
                 AttrPath::root("objective"),
                 "Missing objective",
                 "Add objective { type = \"Maximize\", metric_name = \"validation:auc\" }: the metric the tuning job optimises.",
@@ -268,14 +270,17 @@ impl StepKind for Tuning {
         let continuous = numeric_ranges(ctx, cfg, "continuous_parameter_range", false, &mut names);
         let integer = numeric_ranges(ctx, cfg, "integer_parameter_range", true, &mut names);
         let categorical = categorical_ranges(ctx, cfg, &mut names);
+        let range_names = RANGE_BLOCKS.map(|b| every(AttrPath::root(b), "name"));
         if names.is_empty() {
-            ctx.error(
+            ctx.error_from(
+                &range_names,
                 AttrPath::default(),
                 "No hyperparameter ranges",
                 "Add at least one continuous_parameter_range, integer_parameter_range or categorical_parameter_range block.",
             );
         } else if names.len() > MAX_RANGES {
-            ctx.error(
+            ctx.error_from(
+                &range_names,
                 AttrPath::default(),
                 "Too many hyperparameter ranges",
                 format!(
@@ -291,7 +296,8 @@ impl StepKind for Tuning {
                 "continuous_parameter_range"
             };
             // At the first such range's name: Terraform shows a block path at the resource.
-            ctx.error(
+            ctx.error_from(
+                &[AttrPath::root("strategy"), range_names[0].clone(), range_names[1].clone()],
                 AttrPath::root(attr).index(0).attr("name"),
                 "Grid search takes only categorical ranges",
                 "With strategy = \"Grid\" every range must be a categorical_parameter_range; list the values to try, or use another strategy.",
@@ -324,7 +330,8 @@ impl StepKind for Tuning {
             ctx.string_map(cfg, "static_hyperparameters", &root, true).unwrap_or_default();
         for n in &names {
             if statics.remove(n).is_some() {
-                ctx.error(
+                ctx.error_from(
+                    &range_names,
                     AttrPath::root("static_hyperparameters").key(n),
                     format!("Hyperparameter {n:?} is both static and tuned"),
                     "Remove it from static_hyperparameters, or remove its range.",
@@ -409,7 +416,7 @@ fn bound(
     };
     if parsed.is_none() {
         let (kind, example) = if integer { ("a whole number", "10") } else { ("a number", "0.01") };
-        ctx.error(
+        ctx.error_of(
             path.clone().attr(attr),
             format!("Invalid {attr} {text:?}"),
             format!("Write {kind}, e.g. \"{example}\", or a reference to a numeric parameter."),
@@ -418,16 +425,21 @@ fn bound(
     (Json::String(t.to_string()), parsed)
 }
 
+/// The three kinds of hyperparameter range, in the order of `ParameterRanges`' lists.
+const RANGE_BLOCKS: [&str; 3] =
+    ["continuous_parameter_range", "integer_parameter_range", "categorical_parameter_range"];
+
 fn check_name(ctx: &mut Ctx, b: &Value, path: &AttrPath, names: &mut BTreeSet<String>) -> String {
     let name = model::string(b, "name").value().unwrap_or_default();
     if name.trim().is_empty() {
-        ctx.error(
+        ctx.error_of(
             path.clone().attr("name"),
             "Empty hyperparameter name",
             "Name the hyperparameter the range is for, e.g. \"eta\".",
         );
     } else if !names.insert(name.clone()) {
-        ctx.error(
+        ctx.error_from(
+            &RANGE_BLOCKS.map(|b| every(AttrPath::root(b), "name")),
             path.clone().attr("name"),
             format!("Hyperparameter {name:?} has more than one range"),
             "Give each hyperparameter one range block.",
@@ -451,7 +463,8 @@ fn numeric_ranges(
         let (max, hi) = bound(ctx, b, "max_value", &path, integer);
         if let (Some(lo), Some(hi)) = (lo, hi) {
             if lo > hi {
-                ctx.error(
+                ctx.error_from(
+                    &[path.clone().attr("min_value"), path.clone().attr("max_value")],
                     path.clone().attr("min_value"),
                     "min_value is above max_value",
                     format!("{lo} > {hi}: swap the bounds."),
@@ -464,13 +477,14 @@ fn numeric_ranges(
             || (integer && scaling == "ReverseLogarithmic")
         {
             let allowed: &[&str] = if integer { &SCALING_TYPES[..3] } else { &SCALING_TYPES };
-            ctx.error(
+            ctx.error_of(
                 scaling_path,
                 format!("Invalid scaling_type {scaling:?}"),
                 format!("Use one of {allowed:?}."),
             );
         } else if scaling == "Logarithmic" && lo.is_some_and(|lo| lo <= 0.0) {
-            ctx.error(
+            ctx.error_from(
+                &[scaling_path.clone(), path.clone().attr("min_value")],
                 scaling_path,
                 "Logarithmic scaling needs positive bounds",
                 "Use bounds above 0, or scaling_type = \"Linear\".",
@@ -478,7 +492,12 @@ fn numeric_ranges(
         } else if scaling == "ReverseLogarithmic"
             && (lo.is_some_and(|lo| lo < 0.0) || hi.is_some_and(|hi| hi >= 1.0))
         {
-            ctx.error(
+            ctx.error_from(
+                &[
+                    scaling_path.clone(),
+                    path.clone().attr("min_value"),
+                    path.clone().attr("max_value"),
+                ],
                 scaling_path,
                 "ReverseLogarithmic scaling needs bounds in [0, 1)",
                 "Use bounds from 0 up to but excluding 1, or another scaling type.",
@@ -502,7 +521,7 @@ fn categorical_ranges(ctx: &mut Ctx, cfg: &Value, names: &mut BTreeSet<String>) 
             .map(expr::to_string_expr)
             .collect();
         if values.is_empty() {
-            ctx.error(
+            ctx.error_of(
                 path.clone().attr("values"),
                 "No values",
                 "List at least one value to try, e.g. [\"sgd\", \"adam\"].",

@@ -37,7 +37,7 @@ pub fn check_type(ctx: &mut Ctx, cfg: &Value, allowed: &[&str]) -> Option<String
     match model::string(cfg, "check_type").value() {
         Some(t) if allowed.contains(&t.as_str()) => Some(t),
         Some(t) => {
-            ctx.error(
+            ctx.error_of(
                 AttrPath::root("check_type"),
                 format!("Unknown check_type {t:?}"),
                 format!("Use one of {allowed:?}."),
@@ -45,7 +45,7 @@ pub fn check_type(ctx: &mut Ctx, cfg: &Value, allowed: &[&str]) -> Option<String
             None
         }
         None => {
-            ctx.error(
+            ctx.error_of(
                 AttrPath::root("check_type"),
                 "Missing check_type",
                 format!("Use one of {allowed:?}."),
@@ -58,7 +58,7 @@ pub fn check_type(ctx: &mut Ctx, cfg: &Value, allowed: &[&str]) -> Option<String
 /// A top-level S3 location attribute ([`Ctx::s3_uri`]), reported as missing when `required`.
 pub fn s3_uri(ctx: &mut Ctx, cfg: &Value, attr: &str, required: bool) -> Option<Json> {
     if required && cfg.get(attr).is_none_or(Value::is_null) {
-        ctx.error(
+        ctx.error_of(
             AttrPath::root(attr),
             format!("Missing {attr}"),
             "Give an S3 URI such as \"s3://my-bucket/prefix\", or a reference.",
@@ -102,7 +102,7 @@ pub fn check_job_arguments(
         Some(i) => {
             app.insert("ImageUri".into(), i);
         }
-        None => ctx.error(
+        None => ctx.error_of(
             AttrPath::root("image_uri"),
             "Missing image_uri",
             "Give the image URI of the check container for your region.",

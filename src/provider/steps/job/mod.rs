@@ -24,7 +24,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{object, put, string_list, Ctx};
+use super::common::{every, object, put, string_list, Ctx};
 use super::instance_types::JobKind;
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -126,7 +126,7 @@ pub fn input_data_config(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
         let name =
             model::string(b, "channel").value().unwrap_or_else(|| DEFAULT_CHANNEL.to_string());
         if !valid_channel_name(&name) {
-            ctx.error(
+            ctx.error_of(
                 path.clone().attr("channel"),
                 format!("Invalid channel name {name:?}"),
                 "Channel names are 1-64 letters, digits, `.`, `-` and `_`, starting with a letter or digit, e.g. \"train\".",
@@ -139,7 +139,12 @@ pub fn input_data_config(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
                 "Give each input its own channel name, e.g. \"train\" and \"validation\"."
                     .to_string()
             };
-            ctx.error(path.clone().attr("channel"), format!("Duplicate channel {name:?}"), detail);
+            ctx.error_from(
+                &[every(AttrPath::root("input"), "channel")],
+                path.clone().attr("channel"),
+                format!("Duplicate channel {name:?}"),
+                detail,
+            );
         }
         let mut s3 = Map::new();
         s3.insert(
@@ -195,20 +200,21 @@ pub fn metric_definitions(ctx: &mut Ctx, cfg: &Value) -> Vec<Json> {
         let name = model::string(b, "name").value().unwrap_or_default();
         let regex = model::string(b, "regex").value().unwrap_or_default();
         if name.is_empty() || name.chars().count() > 255 {
-            ctx.error(
+            ctx.error_of(
                 path.clone().attr("name"),
                 "Invalid metric name",
                 "Metric names are 1-255 characters, e.g. \"validation:rmse\".",
             );
         } else if !names.insert(name.clone()) {
-            ctx.error(
+            ctx.error_from(
+                &[every(AttrPath::root("metric_definition"), "name")],
                 path.clone().attr("name"),
                 format!("Duplicate metric {name:?}"),
                 "Give each metric_definition its own name.",
             );
         }
         if regex.is_empty() || regex.chars().count() > 500 {
-            ctx.error(path.clone().attr("regex"), "Invalid metric regex", "Give a regular expression of 1-500 characters whose first group captures the value, e.g. \"auc=([0-9.]+)\".");
+            ctx.error_of(path.clone().attr("regex"), "Invalid metric regex", "Give a regular expression of 1-500 characters whose first group captures the value, e.g. \"auc=([0-9.]+)\".");
         }
         out.push(object([("Name", Json::String(name)), ("Regex", Json::String(regex))]));
     }
@@ -299,15 +305,19 @@ pub fn training_stopping_condition(ctx: &mut Ctx, cfg: &Value) -> (Json, bool) {
     let spot = ctx.bool(cfg, "use_spot_instances").unwrap_or(false);
     let max_wait = ctx.count(cfg, "max_wait_time_in_seconds", &root, 1, None);
     let max_wait_set = cfg.get("max_wait_time_in_seconds").is_some_and(|v| !v.is_null());
+    let spot_reads =
+        [AttrPath::root("use_spot_instances"), AttrPath::root("max_wait_time_in_seconds")];
     if spot && !max_wait_set {
-        ctx.error(
+        ctx.error_from(
+            &spot_reads,
             AttrPath::root("use_spot_instances"),
             "Spot training needs max_wait_time_in_seconds",
             "Set max_wait_time_in_seconds (at least max_runtime_in_seconds, e.g. \"172800\") to say how long to wait for spot capacity.",
         );
     }
     if max_wait_set && !spot {
-        ctx.error(
+        ctx.error_from(
+            &spot_reads,
             AttrPath::root("max_wait_time_in_seconds"),
             "max_wait_time_in_seconds without spot training",
             "It only applies to managed spot training: set use_spot_instances = true, or remove max_wait_time_in_seconds.",
@@ -317,7 +327,8 @@ pub fn training_stopping_condition(ctx: &mut Ctx, cfg: &Value) -> (Json, bool) {
         (max_wait.as_ref().and_then(Json::as_i64), max_run.as_ref().and_then(Json::as_i64))
     {
         if w < r {
-            ctx.error(
+            ctx.error_from(
+                &[AttrPath::root("max_wait_time_in_seconds"), AttrPath::root("max_runtime_in_seconds")],
                 AttrPath::root("max_wait_time_in_seconds"),
                 "max_wait_time_in_seconds is below max_runtime_in_seconds",
                 format!("The wait time includes the run: use at least {r} seconds, or lower max_runtime_in_seconds."),
@@ -346,7 +357,8 @@ pub fn spot_and_checkpoint(ctx: &mut Ctx, cfg: &Value, spot: bool, args: &mut Ma
             put(&mut c, "LocalPath", local);
             args.insert("CheckpointConfig".into(), Json::Object(c));
         }
-        (None, Some(_)) if model::string(cfg, "checkpoint_s3_uri").value().is_none() => ctx.error(
+        (None, Some(_)) if model::string(cfg, "checkpoint_s3_uri").value().is_none() => ctx.error_from(
+            &[AttrPath::root("checkpoint_s3_uri")],
             AttrPath::root("checkpoint_local_path"),
             "checkpoint_local_path without checkpoint_s3_uri",
             "Checkpoints are synced to S3: set checkpoint_s3_uri too, or remove checkpoint_local_path.",
@@ -497,7 +509,7 @@ pub fn vpc_config(network: &Value, ctx: &mut Ctx) -> Option<Json> {
     let subnets = ctx.string_list(v, "subnets", &path).unwrap_or_default();
     let sgs = ctx.string_list(v, "security_group_ids", &path).unwrap_or_default();
     if subnets.is_empty() || sgs.is_empty() {
-        ctx.error(
+        ctx.error_of(
             path,
             "Incomplete VPC configuration",
             "Give at least one subnet and one security group.",
