@@ -703,13 +703,13 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         match (set("max_attempts"), set("expire_after_minutes")) {
             // Pointed at an attribute: Terraform shows a path to a block at the resource's header.
             (true, true) => ctx.error_from(
-                &[path.clone()],
+                std::slice::from_ref(&path),
                 path.clone().attr("expire_after_minutes"),
                 "Retry policy has two limits",
                 "Set either max_attempts (1-20) or expire_after_minutes (0-14400), not both: remove one.",
             ),
             (false, false) => ctx.error_from(
-                &[path.clone()],
+                std::slice::from_ref(&path),
                 path.clone().attr("max_attempts"),
                 "Retry policy needs a limit",
                 "Set max_attempts (1-20) or expire_after_minutes (0-14400) in this retry block.",
