@@ -238,14 +238,14 @@ impl StepKind for AutoMl {
                 (Some("training"), Some("validation")) | (Some("validation"), Some("training"))
             ) && [a, b].iter().all(|t| t.as_deref().is_none_or(|t| !expr::has_expression(t)))
             {
-                ctx.error_from(&[every(AttrPath::root("input"), "channel_type")], 
+                ctx.error_from(&[every(AttrPath::root("input"), "channel_type")],
                     AttrPath::root("input"),
                     "Two AutoML inputs need channel types training and validation",
                     "Set channel_type = \"training\" on one input and channel_type = \"validation\" on the other.",
                 );
             }
             if cfg.get("validation_fraction").is_some_and(|v| !v.is_null()) {
-                ctx.error_from(&[AttrPath::root("validation_fraction"), every(AttrPath::root("input"), "channel_type")], 
+                ctx.error_from(&[AttrPath::root("validation_fraction"), every(AttrPath::root("input"), "channel_type")],
                     AttrPath::root("validation_fraction"),
                     "validation_fraction with a validation input",
                     "The job either splits the training data (validation_fraction) or reads a validation channel, not both: remove one.",
@@ -319,7 +319,7 @@ impl StepKind for AutoMl {
         let set = |a: &str| cfg.get(a).is_some_and(|v| !v.is_null());
         if set("objective_metric") != set("problem_type") {
             let missing = if set("objective_metric") { "problem_type" } else { "objective_metric" };
-            ctx.error_from(&[AttrPath::root("problem_type"), AttrPath::root("objective_metric")], 
+            ctx.error_from(&[AttrPath::root("problem_type"), AttrPath::root("objective_metric")],
                 AttrPath::root(missing),
                 format!("Missing {missing}"),
                 "CreateAutoMLJob takes ProblemType and AutoMLJobObjective together or not at all: set both problem_type and objective_metric, or neither (then the job infers them).",
@@ -329,7 +329,7 @@ impl StepKind for AutoMl {
         if let (Some(Json::String(p)), Some(Json::String(m))) = (&problem, &metric) {
             let fits = METRICS_BY_PROBLEM.iter().find(|(q, _)| q == p).map(|(_, ms)| *ms);
             if let Some(fits) = fits.filter(|fits| !fits.contains(&m.as_str())) {
-                ctx.error_from(&[AttrPath::root("problem_type"), AttrPath::root("objective_metric")], 
+                ctx.error_from(&[AttrPath::root("problem_type"), AttrPath::root("objective_metric")],
                     AttrPath::root("objective_metric"),
                     format!("{m} is not a metric of {p} jobs"),
                     format!(

@@ -18,7 +18,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::common::Ctx;
+use super::common::{given, Ctx};
 use super::job::check::{
     baseline_keys, check_job_arguments, check_job_block, check_type, s3_input, s3_uri,
 };
@@ -152,7 +152,8 @@ impl StepKind for ClarifyCheck {
                 }
                 step.insert("ModelName".into(), m);
             }
-            (Some(t @ ("MODEL_BIAS" | "MODEL_EXPLAINABILITY")), None) => ctx.error_from(&[AttrPath::root("check_type"), AttrPath::root("model_name")], 
+            // Not given (an invalid reference is reported as such).
+            (Some(t @ ("MODEL_BIAS" | "MODEL_EXPLAINABILITY")), None) if !given(cfg, "model_name") => ctx.error_from(&[AttrPath::root("check_type"), AttrPath::root("model_name")],
                 AttrPath::root("model_name"),
                 format!("{t} needs model_name"),
                 "Name the SageMaker model Clarify queries, e.g. model_name = \"{{ Steps.CreateModel.ModelName }}\".",

@@ -68,6 +68,13 @@ pub fn common_block(description: &str, cacheable: bool, retryable: bool) -> Bloc
     b
 }
 
+/// Whether `attr` is given: present and not null. An unknown value is given (its value is not
+/// known yet), and so is a string whose `{{ }}` reference is invalid (that is its own error, not a
+/// missing value).
+pub fn given(obj: &Value, attr: &str) -> bool {
+    obj.get(attr).is_some_and(|v| !v.is_null())
+}
+
 /// Items joined for a message: "a", "a and b", "a, b and c"; "" for none.
 pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     match items.split_last() {

@@ -9,7 +9,7 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{put, string_list, string_map, Ctx};
+use super::common::{given, put, string_list, string_map, Ctx};
 use super::StepKind;
 use crate::compiler::expr;
 use crate::compiler::policy::Permission;
@@ -97,8 +97,8 @@ impl StepKind for Emr {
         let cluster_id = ctx.string(cfg, "cluster_id", &root);
         let cluster_config = model::string(cfg, "cluster_config").value();
         ctx.exactly_one(
-            ("cluster_id", cluster_id.is_some()),
-            ("cluster_config", cluster_config.is_some()),
+            ("cluster_id", given(cfg, "cluster_id")),
+            ("cluster_config", given(cfg, "cluster_config")),
             "Give cluster_id to run on an existing cluster, or cluster_config to have SageMaker create one, not both.",
             ("No cluster", "Set cluster_id (a running EMR cluster, e.g. \"j-1ABCDEFGHIJKL\") or cluster_config (a RunJobFlow request as JSON)."),
         );
@@ -116,8 +116,8 @@ impl StepKind for Emr {
             put(&mut args, "ClusterConfig", compile_cluster_config(&text, ctx));
         }
         if let Some(role) = ctx.string(cfg, "execution_role_arn", &root) {
-            if !args.contains_key("ClusterId") {
-                ctx.error_from(&[AttrPath::root("execution_role_arn"), AttrPath::root("cluster_id"), AttrPath::root("cluster_config")], 
+            if !given(cfg, "cluster_id") {
+                ctx.error_from(&[AttrPath::root("execution_role_arn"), AttrPath::root("cluster_id"), AttrPath::root("cluster_config")],
                     AttrPath::root("execution_role_arn"),
                     "execution_role_arn needs cluster_id",
                     "A runtime role applies only to a step on an existing cluster (cluster_id); for cluster_config set the roles inside it (JobFlowRole, ServiceRole).",
@@ -137,6 +137,7 @@ impl StepKind for Emr {
                     Some(j) => {
                         jar.insert("Jar".into(), j);
                     }
+                    None if given(s, "jar") => {} // an invalid reference, reported
                     None => ctx.error_of(path.clone().attr("jar"), "Missing jar", "Give the JAR path, e.g. \"command-runner.jar\"."),
                 }
                 put(&mut jar, "Args", ctx.string_list(s, "args", &path).filter(|a| !a.is_empty()).map(Json::Array));
@@ -313,6 +314,20 @@ mod tests {
             .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
             .collect();
         (json.map(|j| serde_json::from_str(&j).unwrap_or(Json::Null)), msgs)
+    }
+
+    /// A value whose `{{ }}` reference is invalid is reported as that, not also as missing.
+    #[test]
+    fn an_invalid_reference_is_not_also_a_missing_value() {
+        let (_, msgs) = compile(vec![
+            ("cluster_id", Value::string("{{ Parameters.Cluster")),
+            ("execution_role_arn", Value::string("arn:aws:iam::1:role/r")),
+            ("step_config", Value::object([("jar", Value::string("{{ Parameters.Jar"))])),
+        ]);
+        assert_eq!(
+            msgs,
+            vec!["cluster_id: Invalid {{ }} reference", "step_config.jar: Invalid {{ }} reference",]
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{put, string_list, string_map, Ctx};
+use super::common::{given, put, string_list, string_map, Ctx};
 use super::{Export, StepKind};
 use crate::compiler::expr;
 use crate::compiler::policy::Permission;
@@ -133,8 +133,8 @@ impl StepKind for EmrServerless {
         let app_id = ctx.string(cfg, "application_id", &root);
         let app_config = model::string(cfg, "application_config").value();
         ctx.exactly_one(
-            ("application_id", app_id.is_some()),
-            ("application_config", app_config.is_some()),
+            ("application_id", given(cfg, "application_id")),
+            ("application_config", given(cfg, "application_config")),
             "Give application_id to run on an existing EMR Serverless application, or application_config to have SageMaker create one, not both.",
             ("No application", "Set application_id (an existing EMR Serverless application, e.g. \"00f1abcdefgh2345\") or application_config (a CreateApplication request as JSON)."),
         );

@@ -319,7 +319,11 @@ impl StepKind for Processing {
             }
             if !output_names.contains(&output) {
                 ctx.error_from(
-                    &[every(AttrPath::root("output"), "name"), path.clone().attr("output_name")],
+                    &[
+                        every(AttrPath::root("output"), "name"),
+                        path.clone().attr("output_name"),
+                        path.clone().attr("name"),
+                    ],
                     path.clone().attr("output_name"),
                     format!("Property file {name:?} names output {output:?}, which this step does not have"),
                     format!(

@@ -102,6 +102,8 @@ pub fn check_job_arguments(
         Some(i) => {
             app.insert("ImageUri".into(), i);
         }
+        // An invalid reference is reported as such, not as a missing image.
+        None if super::super::common::given(cfg, "image_uri") => {}
         None => ctx.error_of(
             AttrPath::root("image_uri"),
             "Missing image_uri",
