@@ -22,7 +22,7 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{every, put, string_list, string_map, Ctx};
+use super::common::{every, given, put, string_list, string_map, Ctx};
 use super::job::one_of;
 use super::job::tags;
 use super::{Export, StepKind};
@@ -244,7 +244,7 @@ impl StepKind for AutoMl {
                     "Set channel_type = \"training\" on one input and channel_type = \"validation\" on the other.",
                 );
             }
-            if cfg.get("validation_fraction").is_some_and(|v| !v.is_null()) {
+            if given(cfg, "validation_fraction") {
                 ctx.error_from(&[AttrPath::root("validation_fraction"), every(AttrPath::root("input"), "channel_type")],
                     AttrPath::root("validation_fraction"),
                     "validation_fraction with a validation input",
@@ -316,9 +316,9 @@ impl StepKind for AutoMl {
         put(&mut args, "RoleArn", ctx.string(cfg, "role_arn", &root));
         let metric = one_of(ctx, cfg, "objective_metric", &root, &METRICS);
         let problem = one_of(ctx, cfg, "problem_type", &root, &PROBLEM_TYPES);
-        let set = |a: &str| cfg.get(a).is_some_and(|v| !v.is_null());
-        if set("objective_metric") != set("problem_type") {
-            let missing = if set("objective_metric") { "problem_type" } else { "objective_metric" };
+        if given(cfg, "objective_metric") != given(cfg, "problem_type") {
+            let missing =
+                if given(cfg, "objective_metric") { "problem_type" } else { "objective_metric" };
             ctx.error_from(&[AttrPath::root("problem_type"), AttrPath::root("objective_metric")],
                 AttrPath::root(missing),
                 format!("Missing {missing}"),

@@ -704,10 +704,9 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
             );
         }
         p.insert("BackoffRate".into(), json!(rate));
-        // Which limits are set is judged by presence (a value that is not a whole number, or
-        // not known yet, is still set); the values are only range-checked.
-        let set = |a: &str| r.get(a).is_some_and(|v| !v.is_null());
-        match (set("max_attempts"), set("expire_after_minutes")) {
+        // Which limits are set is judged by presence (`given`: a value that is not a whole
+        // number, or not known yet, is still set); the values are only range-checked.
+        match (given(r, "max_attempts"), given(r, "expire_after_minutes")) {
             // Pointed at an attribute: Terraform shows a path to a block at the resource's header.
             (true, true) => ctx.error_from(
                 std::slice::from_ref(&path),

@@ -14,7 +14,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::common::Ctx;
+use super::common::{given, Ctx};
 use super::{Export, StepKind};
 use crate::compiler::dag::StepDefaults;
 use crate::compiler::expr;
@@ -202,7 +202,7 @@ impl StepKind for Generic {
         for (key, attr) in SHARED_KEYS {
             let set = match *attr {
                 "retry" => !model::blocks(cfg, "retry").is_empty(),
-                a => cfg.get(a).is_some_and(|v| !v.is_null()),
+                a => given(cfg, a),
             };
             if set && extra.contains_key(*key) {
                 ctx.error_from(

@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value as Json};
 
-use super::common::{every, put, string_map, Ctx};
+use super::common::{every, given, put, string_map, Ctx};
 use super::job::{self, input_block, metric_definition_block, ChannelDocs, MetricDocs};
 use super::{Export, StepKind};
 use crate::compiler::policy::{self, Permission};
@@ -330,7 +330,7 @@ fn profiler_config(cfg: &Value, ctx: &mut Ctx, output_path: Option<&Json>) -> Op
     let path = AttrPath::root("profiler_config");
     let mut out = Map::new();
     let disabled = p.get("disable_profiler").and_then(Value::as_bool).unwrap_or(false);
-    let s3_set = p.get("s3_output_path").is_some_and(|v| !v.is_null());
+    let s3_set = given(p, "s3_output_path");
     if disabled && s3_set {
         ctx.error_from(
             &[path.clone().attr("disable_profiler"), path.clone().attr("s3_output_path")],

@@ -14,7 +14,7 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{put, string_map, Ctx};
+use super::common::{given, put, string_map, Ctx};
 use super::job::{self, one_of, tags};
 use super::{Export, StepKind};
 use crate::compiler::policy::{self, Permission};
@@ -190,9 +190,8 @@ impl StepKind for Transform {
             put(&mut d, "InputFilter", ctx.string(dp, "input_filter", &path));
             put(&mut d, "OutputFilter", ctx.string(dp, "output_filter", &path));
             put(&mut d, "JoinSource", one_of(ctx, dp, "join_source", &path, &JOIN_SOURCES));
-            let all_null = ["input_filter", "output_filter", "join_source"]
-                .iter()
-                .all(|a| dp.get(a).is_none_or(Value::is_null));
+            let all_null =
+                ["input_filter", "output_filter", "join_source"].iter().all(|a| !given(dp, a));
             if all_null {
                 ctx.error_of(
                     path,

@@ -57,7 +57,7 @@ pub fn check_type(ctx: &mut Ctx, cfg: &Value, allowed: &[&str]) -> Option<String
 
 /// A top-level S3 location attribute ([`Ctx::s3_uri`]), reported as missing when `required`.
 pub fn s3_uri(ctx: &mut Ctx, cfg: &Value, attr: &str, required: bool) -> Option<Json> {
-    if required && cfg.get(attr).is_none_or(Value::is_null) {
+    if required && !super::super::common::given(cfg, attr) {
         ctx.error_of(
             AttrPath::root(attr),
             format!("Missing {attr}"),

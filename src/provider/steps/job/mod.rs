@@ -24,7 +24,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value as Json};
 
-use super::common::{every, object, put, string_list, Ctx};
+use super::common::{every, given, object, put, string_list, Ctx};
 use super::instance_types::JobKind;
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -304,7 +304,7 @@ pub fn training_stopping_condition(ctx: &mut Ctx, cfg: &Value) -> (Json, bool) {
     put(&mut stop, "MaxRuntimeInSeconds", max_run.clone());
     let spot = ctx.bool(cfg, "use_spot_instances").unwrap_or(false);
     let max_wait = ctx.count(cfg, "max_wait_time_in_seconds", &root, 1, None);
-    let max_wait_set = cfg.get("max_wait_time_in_seconds").is_some_and(|v| !v.is_null());
+    let max_wait_set = given(cfg, "max_wait_time_in_seconds");
     let spot_reads =
         [AttrPath::root("use_spot_instances"), AttrPath::root("max_wait_time_in_seconds")];
     if spot && !max_wait_set {
