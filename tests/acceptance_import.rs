@@ -181,6 +181,8 @@ fn import_block_generates_a_configuration_that_plans_empty() {
             // the plan must stop rather than deploy a pipeline without steps.
             let refused = ws.tf_err(&["plan", "-no-color", "-input=false"]);
             assert!(refused.contains("The pipeline's steps are not configured"), "[{v}] {refused}");
+            // A failed plan shows no diff, so no summary of one either.
+            assert!(!refused.contains("what this plan changes"), "[{v}] {refused}");
             // The documented way to start from the deployed steps.
             let filled = generated.replace(
                 "= null # sensitive",

@@ -374,7 +374,12 @@ resource "sagemaker_processing_step" "b" {
                 "sagemaker_fail_step.stop.json, sagemaker_processing_step.prep.json",
                 r#"dependencies = ["Stop >> Prep"]"#,
             ),
-            vec!["depends on Fail step \"Stop\""],
+            // Reported once, at the chain (fresh-eyes finding: also at the pipeline's steps).
+            vec![
+                "Dependency on Fail step \"Stop\"",
+                "\"Stop >> Prep\" runs steps after",
+                "!depends on Fail step",
+            ],
             PlanOnly,
         ),
         (
@@ -610,6 +615,78 @@ resource "sagemaker_fail_step" "f" {{
                 "names output \"reprot\", which this step does not have",
                 "Did you mean 'report'?",
                 "Retry policy has two limits",
+            ],
+            Validate,
+        ),
+        (
+            // The README's pattern: the steps' role comes from an `aws_iam_role` created by the
+            // same apply (`null_resource` stands for it), and one step's `json` waits for it too.
+            // The first plan still judges what the known values decide (fresh-eyes finding:
+            // it used to check nothing until apply, after the role had been created).
+            "pipeline mistakes among known values while the role is not created yet",
+            r#"resource "null_resource" "role" {}
+resource "sagemaker_fail_step" "later" {
+  name          = "Later"
+  error_message = "built by ${null_resource.role.id}"
+}
+resource "sagemaker_fail_step" "f" {
+  name          = "F"
+  error_message = "{{ Parameters.Treshold }}"
+}
+resource "sagemaker_ml_pipeline" "p" {
+  name     = "mistakes"
+  role_arn = local.role
+  parameter {
+    name    = "Threshold"
+    type    = "Float"
+    default = "0.5"
+  }
+  steps = [sagemaker_fail_step.later.json, sagemaker_fail_step.f.json]
+  step_defaults {
+    role_arn = "arn:aws:iam::123456789012:role/${null_resource.role.id}"
+  }
+}"#
+            .to_string(),
+            vec![
+                "step \"F\" references undeclared parameter \"Treshold\"",
+                "Did you mean 'Threshold'?",
+                "sagemaker_fail_step.f.json]",
+                "!no IAM role",
+            ],
+            PlanOnly,
+        ),
+        (
+            // Fresh-eyes findings: the processing step passed its S3 options and container
+            // paths through unchecked, and step roles and job tags were not checked at all.
+            "processing input and output options and paths, step role and job tags",
+            processing(
+                r#"instance_type = "ml.m5.xlarge"
+  role_arn      = "SageMakerRole"
+  tags          = { "aws:team" = "ml" }
+  input {
+    name                      = "data"
+    source                    = "s3://bucket/data"
+    destination               = "/data/input"
+    s3_input_mode             = "file"
+    s3_data_distribution_type = "Sharded"
+  }
+  output {
+    name           = "out"
+    source         = "train"
+    destination    = "s3://bucket/out"
+    s3_upload_mode = "Continous"
+  }"#,
+            ),
+            vec![
+                "Invalid input destination \"/data/input\"",
+                "under /opt/ml/processing/",
+                "Invalid s3_input_mode \"file\"",
+                "Invalid s3_data_distribution_type \"Sharded\"",
+                "Invalid output source \"train\"",
+                "Invalid s3_upload_mode \"Continous\"",
+                "Invalid role ARN \"SageMakerRole\"",
+                "does not expand a role name",
+                "Reserved tag key \"aws:team\"",
             ],
             Validate,
         ),

@@ -110,8 +110,17 @@ pub fn parse_chain(chain: &str) -> Result<Vec<(String, String)>, String> {
     Ok(edges)
 }
 
-/// Adds `dependencies` chains to the steps' `DependsOn`.
-pub fn apply_dependencies(steps: &mut [Json], chains: &[String], diags: &mut Diagnostics) {
+/// Adds `dependencies` chains to the steps' `DependsOn`. A link whose step is not in the
+/// pipeline, or whose earlier step ends the execution (Fail), is reported here, at the chain,
+/// and not added: the whole-DAG check would otherwise report it again, at the step. `open`:
+/// some steps are not known yet, so a name not among `steps` is not judged (nor linked).
+pub fn apply_dependencies(
+    steps: &mut [Json],
+    chains: &[String],
+    types: StepTypes,
+    open: bool,
+    diags: &mut Diagnostics,
+) {
     for (i, chain) in chains.iter().enumerate() {
         let path = AttrPath::root("dependencies").index(i);
         let edges = match parse_chain(chain) {
@@ -121,28 +130,46 @@ pub fn apply_dependencies(steps: &mut [Json], chains: &[String], diags: &mut Dia
                 continue;
             }
         };
-        let known: BTreeSet<String> = all_names(steps);
+        let known = step_types_of(steps);
+        let mut reported = BTreeSet::new();
         for (up, down) in edges {
+            let mut linkable = true;
             for n in [&up, &down] {
-                if !known.contains(n.as_str()) {
+                if !known.contains_key(n.as_str()) {
+                    linkable = false;
+                    if !open && reported.insert(n.clone()) {
+                        diags.error_at(
+                            path.clone(),
+                            format!("Dependency on unknown step {n:?}"),
+                            format!("{chain:?} names {n:?}, which is not a step of this pipeline.{} Steps: {}.", hint(n, known.keys().map(String::as_str)), listing(known.keys().map(String::as_str))),
+                        );
+                    }
+                }
+            }
+            if let Some(ty) = known.get(up.as_str()).filter(|ty| !referable(ty, types)) {
+                linkable = false;
+                if reported.insert(up.clone()) {
                     diags.error_at(
                         path.clone(),
-                        format!("Dependency on unknown step {n:?}"),
-                        format!("{chain:?} names {n:?}, which is not a step of this pipeline.{} Steps: {}.", hint(n, known.iter().map(String::as_str)), listing(known.iter().map(String::as_str))),
+                        format!("Dependency on {ty} step {up:?}"),
+                        format!("{chain:?} runs steps after {up:?}, a {ty} step, which ends the execution: nothing can run after it. Put {up:?} last in the chain, or remove it."),
                     );
                 }
             }
-            add_dependency(steps, &down, &up);
+            if linkable {
+                add_dependency(steps, &down, &up);
+            }
         }
     }
 }
 
-fn all_names(steps: &[Json]) -> BTreeSet<String> {
+/// Every step's name (condition branches included) and type.
+fn step_types_of(steps: &[Json]) -> BTreeMap<String, String> {
     let mut found = Vec::new();
     for (i, s) in steps.iter().enumerate() {
         collect(s, i, None, &mut found);
     }
-    found.iter().map(|f| name_of(f.step).to_string()).collect()
+    found.iter().map(|f| (name_of(f.step).to_string(), type_of(f.step).to_string())).collect()
 }
 
 /// Adds `up` to the `DependsOn` of the step named `down`, wherever it is. False if not found.
@@ -426,15 +453,18 @@ pub fn validate(
     types: StepTypes,
     diags: &mut Diagnostics,
 ) {
-    validate_with(steps, &StepReferences::of(steps), parameters, types, diags)
+    validate_with(steps, &StepReferences::of(steps), parameters, types, false, diags)
 }
 
 /// [`validate`] with the steps' references already collected (`refs` must be of `steps`).
+/// `open`: some steps are not known yet, so a reference to, or dependency on, a step not among
+/// `steps` is not judged.
 pub fn validate_with(
     steps: &[Json],
     refs: &StepReferences,
     parameters: &BTreeSet<String>,
     types: StepTypes,
+    open: bool,
     diags: &mut Diagnostics,
 ) {
     let mut found = Vec::new();
@@ -474,6 +504,7 @@ pub fn validate_with(
         if let Some(deps) = f.step.get("DependsOn").and_then(Json::as_array) {
             for d in deps.iter().filter_map(Json::as_str) {
                 match by_name.0.get(d) {
+                    None if open => {}
                     None => diags.error_at(
                         at(),
                         format!("{ctx} depends on unknown step {d:?}"),
@@ -498,7 +529,7 @@ pub fn validate_with(
         }
         for (r, field) in refs {
             check_reference(
-                r, field, &ctx, &at, me, &by_name, parameters, types, &mut edges, diags,
+                r, field, &ctx, &at, me, &by_name, parameters, types, open, &mut edges, diags,
             );
         }
     }
@@ -562,6 +593,7 @@ fn check_reference<'a>(
     by_name: &ByName,
     parameters: &BTreeSet<String>,
     types: StepTypes,
+    open: bool,
     edges: &mut Edges<'a>,
     diags: &mut Diagnostics,
 ) {
@@ -577,6 +609,9 @@ fn check_reference<'a>(
         ),
         Reference::Step { step, path } | Reference::PropertyFile { step, file: path, .. } => {
             let Some(target) = by_name.0.get(step.as_str()) else {
+                if open {
+                    return;
+                }
                 diags.error_at(
                     at(),
                     format!("{ctx} references unknown step {step:?}"),
@@ -1484,9 +1519,31 @@ mod tests {
         assert!(detail.starts_with("Did you mean 'Prep'?"), "{detail}");
         let mut steps = vec![prep()];
         let mut d = Diagnostics::new();
-        apply_dependencies(&mut steps, &["Prep >> Trian".to_string()], &mut d);
+        apply_dependencies(&mut steps, &["Prep >> Trian".to_string()], test_types, false, &mut d);
         let detail = d.iter().map(|d| d.detail.clone()).collect::<String>();
         assert!(detail.contains("Steps: Prep.") && !detail.contains("{\""), "{detail}");
+    }
+
+    /// A chain naming a missing step, or running steps after a Fail step, is one error at the
+    /// chain: the link is not added, so the whole-DAG check does not report it again at a step.
+    #[test]
+    fn a_broken_dependency_chain_is_reported_once_at_the_chain() {
+        let chains = ["Prep >> Evaluate >> F".to_string(), "F >> [Prep]".to_string()];
+        let mut steps = vec![prep(), fail(json!("x"))];
+        let mut d = Diagnostics::new();
+        apply_dependencies(&mut steps, &chains, test_types, false, &mut d);
+        validate(&steps, &BTreeSet::new(), test_types, &mut d);
+        let got: Vec<(String, Option<AttrPath>)> =
+            d.iter().map(|d| (d.summary.clone(), d.path.clone())).collect();
+        let at = |i| Some(AttrPath::root("dependencies").index(i));
+        assert_eq!(
+            got,
+            [
+                ("Dependency on unknown step \"Evaluate\"".to_string(), at(0)),
+                ("Dependency on Fail step \"F\"".to_string(), at(1)),
+            ]
+        );
+        assert!(steps.iter().all(|s| s.get("DependsOn").is_none()), "{steps:?}");
     }
 
     /// Declared parameters (name, type), without defaults.

@@ -1,8 +1,9 @@
 //! Pipeline definition assembly: parameters and step objects in, the SageMaker pipeline
 //! definition (canonical JSON) out, with every problem found collected as a diagnostic.
 //!
-//! Pure: no IO, no async, and it never sees an unknown value — the caller only compiles once
-//! every input is known. Problems carry attribute paths relative to the pipeline resource
+//! Pure: no IO, no async, and it never sees an unknown value: the caller compiles once every
+//! input is known, or, to report problems early, a `partial` input where the unknown values are
+//! left out or stood in for (no text is produced then). Problems carry attribute paths relative to the pipeline resource
 //! (`parameter[1].default`, `steps[0]`), so the provider can hand them to Terraform unchanged.
 
 use std::collections::BTreeMap;
@@ -14,7 +15,7 @@ use std::collections::BTreeSet;
 use super::dag::{self, StepDefaults};
 use super::step_type::StepTypes;
 use super::{canonical, expr};
-use crate::framework::{AttrPath, Diagnostics};
+use crate::framework::{AttrPath, Diagnostics, Severity};
 
 /// SageMaker's inline definition limit (`PipelineDefinition`), in characters.
 pub const MAX_DEFINITION_CHARS: usize = 1_048_576;
@@ -84,6 +85,13 @@ pub struct PipelineInput {
     /// `(experiment_name, trial_name)`, each possibly holding `{{ }}` references.
     pub experiment_config: Option<(Option<String>, Option<String>)>,
     pub delivery: Delivery,
+    /// Built to check a configuration while some of its values are unknown: placeholders
+    /// stand in for some settings (see the provider's `input_for_checks`), so [`compile`]
+    /// reports problems but produces no text.
+    pub partial: bool,
+    /// Some steps are not known yet and missing from `steps`: a reference to, or a dependency
+    /// on, a step not among them is not judged (it may be one of those).
+    pub open: bool,
 }
 
 /// The compiled definition, or `None` when there were errors (all of them in `Diagnostics`).
@@ -133,16 +141,19 @@ fn compile_in(
     // `needs_other_steps`) are all steps parsed first, as the pass then needs every step's type
     // and the dependency chains applied. The rewrites, the chains and the pass commute, so the
     // result is the same either way.
+    // Parameter problems are reported and the steps still checked; steps that do not parse
+    // cannot be.
+    let before_steps = diags.0.len();
     let mut steps = if one_pass {
         let none = dag::StepTypesByName::default();
         parse_steps(&input.steps, &mut diags, |i, s| step_pass(s, i, &none))
     } else {
         parse_steps(&input.steps, &mut diags, |_, _| {})
     };
-    if diags.has_errors() {
+    if diags.0[before_steps..].iter().any(|d| d.severity == Severity::Error) {
         return (None, diags);
     }
-    dag::apply_dependencies(&mut steps, &input.dependencies, &mut diags);
+    dag::apply_dependencies(&mut steps, &input.dependencies, types, input.open, &mut diags);
     let declared: BTreeSet<String> = input.parameters.iter().map(|p| p.name.clone()).collect();
     if let Some(d) = &input.step_defaults {
         let strings = [
@@ -168,11 +179,13 @@ fn compile_in(
             step_pass(s, i, &step_types);
         }
     }
-    dag::validate_with(&steps, &refs, &declared, types, &mut diags);
+    dag::validate_with(&steps, &refs, &declared, types, input.open, &mut diags);
+    // A parameter of an invalid type (reported above) has no type to check references with.
     let params: BTreeMap<String, dag::ParamFacts> = input
         .parameters
         .iter()
         .enumerate()
+        .filter(|(_, p)| ParamType::parse(p.type_name.as_deref().unwrap_or("String")).is_some())
         .map(|(index, p)| {
             let facts = dag::ParamFacts {
                 index,
@@ -209,7 +222,7 @@ fn compile_in(
         }
         definition.insert("PipelineExperimentConfig".into(), Json::Object(cfg));
     }
-    if diags.has_errors() {
+    if diags.has_errors() || input.partial {
         return (None, diags);
     }
     let text = canonical::object_with_array_text(&definition, "Steps", &step_texts);

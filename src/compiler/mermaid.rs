@@ -12,7 +12,8 @@
 //!
 //! Invariants: the same definition always gives the same text (nodes in definition order,
 //! edges sorted by target then source); node ids are the step names where Mermaid takes them
-//! as they are (letters, digits, `_`, not a keyword), otherwise `step_<n>`; labels are quoted
+//! as they are (letters, digits, `_`, not a keyword), otherwise the name respelt after `step_`
+//! (see `node_id`): an id never depends on the other steps; labels are quoted
 //! with `"` written as `#quot;`. An edge that is both a data dependency and a `DependsOn` entry
 //! is drawn once, as the data dependency. Names that are not steps of the definition (a
 //! mistake the DAG check reports) draw no edge. Pure: no IO, never panics.
@@ -197,26 +198,36 @@ const KEYWORDS: [&str; 12] = [
 ];
 
 fn node_ids(nodes: &[(Node, &Json)]) -> Vec<String> {
-    let plain = |s: &str| {
-        let mut chars = s.chars();
-        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !KEYWORDS.contains(&s.to_ascii_lowercase().as_str())
-            && !s.starts_with("step_")
-    };
-    nodes
-        .iter()
-        .enumerate()
-        .map(
-            |(i, (n, _))| {
-                if plain(n.name) {
-                    n.name.to_string()
-                } else {
-                    format!("step_{}", i + 1)
-                }
-            },
-        )
-        .collect()
+    nodes.iter().map(|(n, _)| node_id(n.name)).collect()
+}
+
+/// A step's node id: its name where Mermaid takes it as it is (letters, digits, `_`, starting
+/// with a letter, not a keyword), otherwise `step_` and the name spelt in letters, digits and
+/// `_` (`_` as `__`, `-` as `_h`, anything else as `_x<hex>_`). An id depends on the name alone,
+/// so adding, removing or reordering steps changes no other step's lines in a plan's diff; and
+/// no two names share an id (plain ids never start with `step_`, and the spelling is
+/// reversible).
+fn node_id(name: &str) -> String {
+    let mut chars = name.chars();
+    let plain = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !KEYWORDS.contains(&name.to_ascii_lowercase().as_str())
+        && !name.starts_with("step_");
+    if plain {
+        return name.to_string();
+    }
+    let mut id = String::from("step_");
+    for c in name.chars() {
+        match c {
+            c if c.is_ascii_alphanumeric() => id.push(c),
+            '_' => id.push_str("__"),
+            '-' => id.push_str("_h"),
+            c => {
+                let _ = write!(id, "_x{:x}_", u32::from(c));
+            }
+        }
+    }
+    id
 }
 
 /// Text safe inside a quoted Mermaid label.
@@ -252,19 +263,49 @@ mod tests {
   Eval[\"Eval<br/>Processing\"]
   Check{\"Check<br/>Condition\"}
   Register[\"Register<br/>RegisterModel\"]
-  step_6([\"end<br/>Fail\"])
-  step_7[\"Cleanup-1<br/>Lambda\"]
+  step_end([\"end<br/>Fail\"])
+  step_Cleanup_h1[\"Cleanup-1<br/>Lambda\"]
   Prep --> Train
   Prep -.-> Eval
   Train --> Eval
   Eval --> Check
   Train --> Register
   Check -- \"true\" --> Register
-  Check -- \"false\" --> step_6
-  Train -. \"on Failed\" .-> step_7
-  Eval -.-> step_7
+  Check -- \"false\" --> step_end
+  Train -. \"on Failed\" .-> step_Cleanup_h1
+  Eval -.-> step_Cleanup_h1
 ";
         assert_eq!(got, want, "\n{got}");
+    }
+
+    #[test]
+    fn node_ids_follow_the_name_alone_and_never_collide() {
+        let names = ["a-b", "a_b", "a__b", "a_hb", "step_x", "step__x", "1st", "end", "a.b", "a b"];
+        let ids: Vec<String> = names.iter().map(|n| node_id(n)).collect();
+        assert_eq!(
+            ids,
+            [
+                "step_a_hb",
+                "a_b",
+                "a__b",
+                "a_hb",
+                "step_step__x",
+                "step_step____x",
+                "step_1st",
+                "step_end",
+                "step_a_x2e_b",
+                "step_a_x20_b"
+            ]
+        );
+        let distinct: BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len(), "{ids:?}");
+        // Removing a step changes no other step's line.
+        let def = |names: &[&str]| json!({"Steps": names.iter().map(|n| json!({"Name": n, "Type": "Processing"})).collect::<Vec<_>>()});
+        let before = flowchart(&def(&["Prep-us", "Train-large", "Train-small"]));
+        let after = flowchart(&def(&["Prep-us", "Train-small"]));
+        let removed: Vec<&str> =
+            before.lines().filter(|l| !after.lines().any(|a| a == *l)).collect();
+        assert_eq!(removed, ["  step_Train_hlarge[\"Train-large<br/>Processing\"]"]);
     }
 
     #[test]

@@ -63,7 +63,7 @@ use crate::compiler::step_type::StepDefault;
 use crate::compiler::{canonical, expr, mermaid, parts, review, semantic};
 use crate::framework::{
     validators, AttrPath, Attribute, Block, Diagnostic, Diagnostics, ImportResponse, NestedBlock,
-    Outcome, PlanRequest, Resource, Schema,
+    Outcome, PathStep, PlanRequest, Resource, Schema,
 };
 use crate::provider::steps::step_type_facts;
 use crate::tfvalue::{Number, Type, Value};
@@ -111,10 +111,10 @@ pub(crate) fn dependencies_attribute() -> Attribute {
 
 pub(crate) fn step_defaults_block() -> Block {
     Block::new("Settings filled into every step whose API request accepts them and that does not set its own: one place for the role, network isolation, VPC, KMS keys and cost tags.")
-        .attr(Attribute::optional("role_arn", Type::String, &format!("IAM role of the jobs of {} steps.", types_taking(StepDefault::Role))))
+        .attr(Attribute::optional("role_arn", Type::String, &format!("IAM role of the jobs of {} steps.", types_taking(StepDefault::Role))).validate(crate::provider::steps::common::role_arn_validator()))
         .attr(Attribute::optional("volume_kms_key_id", Type::String, &format!("KMS key for job storage volumes ({} steps).", types_taking(StepDefault::VolumeKmsKey))))
         .attr(Attribute::optional("output_kms_key_id", Type::String, &format!("KMS key for job outputs ({} steps).", types_taking(StepDefault::OutputKmsKey))))
-        .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), &format!("Job tags for per-run cost tracking, added to {} steps; a step's own tags win per key.", types_taking(StepDefault::Tags))))
+        .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), &format!("Job tags for per-run cost tracking, added to {} steps; a step's own tags win per key.", types_taking(StepDefault::Tags))).validate(crate::provider::steps::common::tags_validator("job")))
         .block(step_defaults_network_block())
 }
 
@@ -244,14 +244,14 @@ fn pipeline_schema() -> Schema {
             .attr(Attribute::computed("id", Type::String, "The pipeline name."))
             .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline.").force_new().validate(validators::string_check(valid_pipeline_name, "Invalid pipeline name", "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".")))
             .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
-            .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`.").validate(validators::string_check(valid_role_arn, "Invalid role ARN", "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/sagemaker-pipeline\" (for example aws_iam_role.pipeline.arn).")))
+            .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`.").validate(validators::string_check(super::steps::common::valid_role_arn, "Invalid role ARN", "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/sagemaker-pipeline\" (for example aws_iam_role.pipeline.arn).")))
             .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name.").validate(validators::string_check(valid_pipeline_name, "Invalid display name", "SageMaker display names follow the same pattern as names: letters, digits and hyphens, starting and ending with a letter or digit.")))
             .attr(Attribute::optional("description", Type::String, "Description, up to 3072 characters.").validate(validators::string_length(0, 3072)))
             .attr(pipeline_steps_attribute())
             .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Tags of the pipeline (at most 50 together with `default_tags`)."))
             .attr(Attribute::computed("tags_all", Type::Map(Box::new(Type::String)), "All tags of the pipeline: the provider's `default_tags` merged with `tags`."))
             .attr(Attribute::computed("definition_parts", Type::Map(Box::new(Type::String)), "The compiled definition, one canonical JSON text per part, so that a plan names only the parts that change: `Steps.<name>` for each top-level step (a condition's branch steps inside it), `Steps` for the step names in order, and `Version`, `Metadata`, `Parameters`, `PipelineExperimentConfig`. The whole definition as one canonical JSON text is the `json` of the `sagemaker_ml_pipeline_definition` data source given the same inputs (or the `definition` of the `sagemaker_ml_pipeline` data source, as deployed)."))
-            .attr(Attribute::computed("definition_sha256", Type::String, "SHA-256 (lowercase hex) of the whole definition as canonical JSON, as held in `definition_parts`: equal to `sha256(data.sagemaker_ml_pipeline_definition.x.json)` for the same inputs once this provider has deployed them (right after an import it is the deployed spelling's, kept while the configuration means the same). Changes when the definition changes; useful as a trigger."))
+            .attr(Attribute::computed("definition_sha256", Type::String, "SHA-256 (lowercase hex) of the whole definition as canonical JSON, as held in `definition_parts`. Changes when the definition changes; useful as a trigger. A part of the definition that means what is deployed keeps its deployed text (a step as imported, or the step order when only the order of `steps` changed: order carries no meaning), also when other parts change, and the hash is that of the text held: it equals `sha256(data.sagemaker_ml_pipeline_definition.x.json)` for the same inputs when every part was compiled from this configuration."))
             .attr(mermaid_attribute())
             .attr(Attribute::computed("version_id", Type::Number, "The pipeline version SageMaker made of the last create or update (`UpdatePipeline`'s `PipelineVersionId`, otherwise the newest of `ListPipelineVersions`); pin an execution to it with `sagemaker_ml_pipeline_execution.pipeline_version_id`. Known after apply whenever the apply calls UpdatePipeline (a change of the definition, role, display name, description or parallelism; tags alone make no version). Null where the endpoint has no pipeline versions (the local endpoint), and nothing fails then."))
             .attr(dependencies_attribute())
@@ -426,7 +426,7 @@ It then plans empty (1 imported, 0 changed). Replace that expression with typed 
 
 Read and plan compare definitions by meaning, not by text, so a configuration that declares the deployed pipeline plans empty even where SageMaker's copy is spelt differently: key order and whitespace; `1` vs `1.0`; no `Metadata` or `Parameters` vs empty ones; `DependsOn` order, or `[]` vs none; `Environment = {}` vs none in job arguments; step order; empty `RetryPolicies`, `PropertyFiles` or `OutputParameters` vs none; a `null` setting vs none; and the SageMaker Python SDK's `Join(on="/", values=["s3:/", "bucket", ExecutionVariables.PIPELINE_EXECUTION_ID])` vs the same text written as `"s3://bucket/{{ Execution.PipelineExecutionId }}"`. A one-value `Std:Join` of a number (how a number is turned into text) is not the number. Every rule and why SageMaker cannot tell the two spellings apart is written in `src/compiler/semantic.rs`. A parameter's `default` is compared as a value of its type (`"6.0"` and `"6"` are the same Float).
 
-While the configuration means what is deployed, the state keeps the deployed text in `definition_parts` and `steps`; the first real change replaces them with the compiled configuration.
+The state keeps the deployed text of every part of `definition_parts` (a step, the step order, the parameters) that means what the configuration compiles to, and the deployed `steps` while all of them do; a real change replaces only the parts it changes, so a plan shows only those. `definition_sha256` is the hash of the text held.
 
 ### From imported JSON to typed step resources
 
@@ -443,56 +443,124 @@ Pipelines built by the SageMaker Python SDK 2.x: keep the SDK's default experime
 
 /// The definition inputs of a configuration, or `None` while any of them is unknown.
 pub(crate) fn definition_input(v: &Value) -> Option<PipelineInput> {
-    // A `dynamic` block whose for_each is unknown arrives as one wholly unknown value.
+    read_input(v, false).map(|(input, _)| input)
+}
+
+/// The role ARN checks assume while `step_defaults.role_arn` is unknown: it will be a role.
+const ROLE_NOT_KNOWN_YET: &str = "arn:aws:iam::000000000000:role/not-known-yet";
+
+/// The definition inputs to check while some of them are unknown (`terraform validate`, and the
+/// plan of a configuration that uses resources not created yet), as a `partial` input, and for
+/// each of its steps the index of the element of `steps` it is.
+///
+/// Invariant: nothing stands in for an unknown value that could make a check fail which the
+/// real value would pass. Steps whose `json` is unknown are left out (the input is then `open`:
+/// references to steps it lacks are not judged); an unknown `step_defaults.role_arn` is a role
+/// ARN; an unknown network, KMS key, tag map, parameter default, enum list, experiment setting
+/// or dependency chain is left out (every check of them is one that an absent value passes).
+/// `None` when not even that can be judged: `steps` itself, a parameter's name or type, or a
+/// whole block is unknown.
+pub(crate) fn input_for_checks(v: &Value) -> Option<(PipelineInput, Vec<usize>)> {
+    read_input(v, true)
+}
+
+/// [`definition_input`] (`partial` false: any unknown gives `None`) and [`input_for_checks`].
+fn read_input(v: &Value, partial: bool) -> Option<(PipelineInput, Vec<usize>)> {
+    // A `dynamic` block whose for_each is unknown arrives as one wholly unknown value (or, in a
+    // list of blocks, one unknown element).
+    let unknown = |x: &Value| if partial { x.is_unknown() } else { !x.is_known() };
     if ["parameter", "step_defaults", "experiment_config"]
         .iter()
-        .any(|b| v.get(b).is_some_and(|x| !x.is_known()))
+        .any(|b| v.get(b).is_some_and(unknown))
+        || model::blocks(v, "parameter").iter().any(Value::is_unknown)
     {
         return None;
     }
-    let steps = model::string_list(v, "steps").known()?.unwrap_or_default();
+    // An unknown value read as absent, in `partial` mode only.
+    let leaf = |k: Known<String>| match k {
+        Known::Unknown if partial => Some(None),
+        k => k.known(),
+    };
+    let list = |v: &Value, attr: &str| -> Option<Vec<String>> {
+        match v.get(attr) {
+            Some(Value::List(items)) if partial => {
+                Some(items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
+            }
+            _ => match model::string_list(v, attr) {
+                Known::Unknown if partial => Some(Vec::new()),
+                k => k.known().map(Option::unwrap_or_default),
+            },
+        }
+    };
+    let (mut steps, mut indexes, mut open) = (Vec::new(), Vec::new(), false);
+    match v.get("steps") {
+        None | Some(Value::Null) => {}
+        Some(Value::List(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                match item {
+                    Value::String(s) => {
+                        steps.push(s.clone());
+                        indexes.push(i);
+                    }
+                    Value::Unknown if partial => open = true,
+                    Value::Unknown => return None,
+                    // A null element is reported by `null_elements`.
+                    _ => {}
+                }
+            }
+        }
+        Some(_) => return None,
+    }
     let mut parameters = Vec::new();
     for p in model::blocks(v, "parameter") {
         parameters.push(ParameterInput {
             name: model::string(p, "name").known()?.unwrap_or_default(),
             type_name: model::string(p, "type").known()?,
-            default: model::string(p, "default").known()?,
-            enum_values: model::string_list(p, "enum_values").known()?.unwrap_or_default(),
+            default: leaf(model::string(p, "default"))?,
+            enum_values: list(p, "enum_values")?,
         });
     }
-    let dependencies = model::string_list(v, "dependencies").known()?.unwrap_or_default();
+    let dependencies = list(v, "dependencies")?;
     let step_defaults = match v.get("step_defaults") {
         None | Some(Value::Null) => None,
         Some(d) => {
+            let role_arn = match model::string(d, "role_arn") {
+                Known::Unknown if partial => Some(ROLE_NOT_KNOWN_YET.to_string()),
+                k => k.known()?,
+            };
             let network = d.get("network").filter(|n| !n.is_null());
             let vpc = network.and_then(|n| n.get("vpc_config")).filter(|n| !n.is_null());
+            let network_known = network.is_none_or(Value::is_known);
+            if !network_known && !partial {
+                return None;
+            }
+            let network = network.filter(|_| network_known);
+            let vpc = vpc.filter(|_| network_known);
             Some(StepDefaults {
-                role_arn: model::string(d, "role_arn").known()?,
-                enable_network_isolation: match network
+                role_arn,
+                enable_network_isolation: network
                     .and_then(|n| n.get("enable_network_isolation"))
-                {
-                    Some(Value::Unknown) => return None,
-                    other => other.and_then(Value::as_bool),
-                },
+                    .and_then(Value::as_bool),
                 subnets: vpc
-                    .map(|v| model::string_list(v, "subnets").known())
-                    .unwrap_or(Some(None))?
+                    .and_then(|v| model::string_list(v, "subnets").value())
                     .unwrap_or_default(),
                 security_group_ids: vpc
-                    .map(|v| model::string_list(v, "security_group_ids").known())
-                    .unwrap_or(Some(None))?
+                    .and_then(|v| model::string_list(v, "security_group_ids").value())
                     .unwrap_or_default(),
-                volume_kms_key_id: model::string(d, "volume_kms_key_id").known()?,
-                output_kms_key_id: model::string(d, "output_kms_key_id").known()?,
-                tags: model::string_map(d, "tags").known()?.unwrap_or_default(),
+                volume_kms_key_id: leaf(model::string(d, "volume_kms_key_id"))?,
+                output_kms_key_id: leaf(model::string(d, "output_kms_key_id"))?,
+                tags: match model::string_map(d, "tags") {
+                    Known::Unknown if partial => BTreeMap::new(),
+                    k => k.known()?.unwrap_or_default(),
+                },
             })
         }
     };
     let experiment_config = match v.get("experiment_config") {
         None | Some(Value::Null) => None,
         Some(e) => Some((
-            model::string(e, "experiment_name").known()?,
-            model::string(e, "trial_name").known()?,
+            leaf(model::string(e, "experiment_name"))?,
+            leaf(model::string(e, "trial_name"))?,
         )),
     };
     // The inline limit applies only without a `definition_s3` block; while the block is unknown
@@ -501,14 +569,35 @@ pub(crate) fn definition_input(v: &Value) -> Option<PipelineInput> {
         None | Some(Value::Null) => Delivery::Inline,
         Some(_) => Delivery::S3,
     };
-    Some(PipelineInput {
+    let input = PipelineInput {
         parameters,
         steps,
         dependencies,
         step_defaults,
         experiment_config,
         delivery,
-    })
+        partial,
+        open,
+    };
+    Some((input, indexes))
+}
+
+/// Diagnostics of an input from [`input_for_checks`], with `steps[k]` pointing at the element of
+/// the configuration's `steps` that step `k` of the input is.
+pub(crate) fn at_configured_steps(diags: Diagnostics, indexes: &[usize]) -> Diagnostics {
+    let mut diags = diags;
+    for d in &mut diags.0 {
+        if let Some(AttrPath(steps)) = &mut d.path {
+            if let [PathStep::Attr(a), PathStep::Index(k), ..] = steps.as_mut_slice() {
+                if a == "steps" {
+                    if let Some(&i) = usize::try_from(*k).ok().and_then(|k| indexes.get(k)) {
+                        *k = i as i64;
+                    }
+                }
+            }
+        }
+    }
+    diags
 }
 
 fn spec(v: &Value, tags: BTreeMap<String, String>) -> PipelineSpec {
@@ -607,52 +696,9 @@ pub fn valid_pipeline_name(s: &str) -> bool {
         && b[b.len() - 1].is_ascii_alphanumeric()
 }
 
-fn valid_role_arn(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("arn:aws") else { return false };
-    let Some((partition_tail, rest)) = rest.split_once(":iam::") else { return false };
-    if !partition_tail.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
-        return false;
-    }
-    let Some((account, role)) = rest.split_once(":role") else { return false };
-    let role = role.strip_prefix('/').unwrap_or(role);
-    (20..=2048).contains(&s.len())
-        && account.len() == 12
-        && account.chars().all(|c| c.is_ascii_digit())
-        && !role.is_empty()
-        && role.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_/".contains(c))
-}
-
-fn valid_tag_text(s: &str) -> bool {
-    s.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
-}
-
+/// The pipeline's own tags (`tags` or what `default_tags` adds) against SageMaker's rules.
 pub fn validate_tags(tags: &BTreeMap<String, String>, attr: &str, diags: &mut Diagnostics) {
-    if tags.len() > 50 {
-        diags.error_at(
-            AttrPath::root(attr),
-            "Too many tags",
-            format!("{} tags given; SageMaker allows at most 50 per pipeline.", tags.len()),
-        );
-    }
-    for (k, v) in tags {
-        let path = AttrPath::root(attr).key(k);
-        if k.is_empty() || k.chars().count() > 128 || !valid_tag_text(k) {
-            diags.error_at(
-                path.clone(),
-                format!("Invalid tag key {k:?}"),
-                "Tag keys are 1-128 characters of letters, digits, spaces and _ . : / = + - @.",
-            );
-        } else if k.to_ascii_lowercase().starts_with("aws:") {
-            diags.error_at(
-                path.clone(),
-                format!("Reserved tag key {k:?}"),
-                "Keys starting with \"aws:\" are reserved for AWS; choose another key.",
-            );
-        }
-        if v.chars().count() > 256 || !valid_tag_text(v) {
-            diags.error_at(path, format!("Invalid value for tag {k:?}"), "Tag values are at most 256 characters of letters, digits, spaces and _ . : / = + - @.");
-        }
-    }
+    super::steps::common::check_tags(tags, &AttrPath::root(attr), "pipeline", diags);
 }
 
 fn validate_config(config: &Value) -> Diagnostics {
@@ -663,11 +709,19 @@ fn validate_config(config: &Value) -> Diagnostics {
     if let Known::Value(tags) = model::string_map(config, "tags") {
         validate_tags(&tags, "tags", &mut diags);
     }
+    // Warnings only with errors: without any, the plan compiles the same definition and reports
+    // them (Terraform validates during `plan` too, and would print each warning twice); with
+    // errors, Terraform stops before the plan.
+    let errors = |d: Diagnostics| if d.has_errors() { d.0 } else { Vec::new() };
     if let Some(input) = definition_input(config) {
-        diags.extend(definition::compile(&input, step_type_facts).1);
-    } else {
+        diags.0.extend(errors(definition::compile(&input, step_type_facts).1));
+    } else if let Some((input, indexes)) = input_for_checks(config) {
         // `terraform validate` hands over other resources' attributes (the steps' `json`) as
-        // unknown: check what is known on its own.
+        // unknown, and so does the validation of a plan while they are not created yet: check
+        // what the known values decide.
+        let problems = definition::compile(&input, step_type_facts).1;
+        diags.0.extend(errors(at_configured_steps(problems, &indexes)));
+    } else {
         diags.extend(validate_known_definition_parts(config));
     }
     diags
@@ -856,7 +910,17 @@ impl Resource<ProviderData> for MlPipeline {
             }
         }
         let parts = match definition_input(planned) {
-            None => None,
+            None => {
+                // Some inputs are not known until other resources are created (a role, a step
+                // whose `json` waits for one): the definition is planned unknown, and the
+                // problems the known inputs already decide are reported now, not at apply time
+                // after those resources were created.
+                if let Some((input, indexes)) = input_for_checks(planned) {
+                    let problems = definition::compile(&input, step_type_facts).1;
+                    diags.extend(at_configured_steps(problems, &indexes));
+                }
+                None
+            }
             Some(input) => {
                 let (compiled, problems) = definition::compile(&input, step_type_facts);
                 diags.extend(problems);
@@ -869,8 +933,9 @@ impl Resource<ProviderData> for MlPipeline {
             }
         };
         keep_prior_steps(&req.prior, planned);
-        if let (Some(new), Known::Value(old)) =
-            (&parts, model::string_map(&req.prior, "definition_parts"))
+        // A plan that fails has no diff for the summary to point at.
+        if let (false, Some(new), Known::Value(old)) =
+            (diags.has_errors(), &parts, model::string_map(&req.prior, "definition_parts"))
         {
             if let Some(summary) = review::summarize(&old, new) {
                 let name = model::string(planned, "name").value().unwrap_or_default();
@@ -1471,15 +1536,6 @@ mod tests {
     }
 
     #[test]
-    fn role_arns() {
-        assert!(valid_role_arn("arn:aws:iam::123456789012:role/sagemaker-pipeline"));
-        assert!(valid_role_arn("arn:aws-cn:iam::123456789012:role/path/x"));
-        assert!(!valid_role_arn("arn:aws:iam::12345:role/x"));
-        assert!(!valid_role_arn("arn:aws:s3:::bucket"));
-        assert!(!valid_role_arn("role/x"));
-    }
-
-    #[test]
     fn tags_checked_against_sagemaker_limits() {
         let mut d = Diagnostics::new();
         let tags: BTreeMap<String, String> =
@@ -1616,6 +1672,78 @@ mod tests {
             .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
             .collect();
         assert_eq!(d, vec!["steps[1]: Null element in a list".to_string()]);
+    }
+
+    /// Issue 6 (fresh-eyes finding): a role from an `aws_iam_role` created by the same apply, or
+    /// one step whose `json` waits for another resource, turned off every pipeline check until
+    /// apply. The known values are checked now, with paths to the configured elements, and
+    /// nothing the unknown values could still make right is reported.
+    #[test]
+    fn plan_checks_what_the_known_values_decide() {
+        let processing = |name: &str, arg: &str| {
+            Value::string(format!(
+                r#"{{"Name":"{name}","Type":"Processing","Arguments":{{"AppSpecification":{{"ImageUri":"i"}},"ProcessingResources":{{"ClusterConfig":{{"InstanceCount":1,"InstanceType":"ml.m5.xlarge","VolumeSizeInGB":30}}}},"Environment":{{"X":{arg}}}}}}}"#
+            ))
+        };
+        let mut cfg = import_stub("p");
+        let defaults = Value::object([
+            ("role_arn", Value::Unknown),
+            ("network", Value::Unknown),
+            ("tags", Value::Unknown),
+            ("volume_kms_key_id", Value::Unknown),
+            ("output_kms_key_id", Value::Null),
+        ]);
+        model::set(&mut cfg, "step_defaults", defaults);
+        let param = Value::object([
+            ("name", Value::string("Threshold")),
+            ("type", Value::string("Float")),
+            ("default", Value::Unknown),
+            ("enum_values", Value::Null),
+        ]);
+        model::set(&mut cfg, "parameter", Value::list([param]));
+        let steps = [
+            Value::Unknown,
+            processing("Prep", r#"{"Get":"Parameters.Treshold"}"#),
+            processing("Eval", r#"{"Get":"Steps.Train.TrainingJobName"}"#),
+        ];
+        model::set(&mut cfg, "steps", Value::list(steps));
+        assert!(definition_input(&cfg).is_none());
+        let (input, indexes) = input_for_checks(&cfg).expect("checkable");
+        assert!(input.partial && input.open);
+        assert_eq!(indexes, [1, 2]);
+        let problems = |cfg: &Value| -> Vec<String> {
+            let (input, indexes) = input_for_checks(cfg).expect("checkable");
+            let (text, d) = definition::compile(&input, step_type_facts);
+            assert!(text.is_none(), "a partial input compiles to no text");
+            at_configured_steps(d, &indexes)
+                .iter()
+                .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+                .collect()
+        };
+        // The misspelt parameter, at the element it is in; not "no IAM role" (the role is
+        // unknown), not the reference to Train (it may be the unknown step).
+        assert_eq!(
+            problems(&cfg),
+            ["steps[1]: step \"Prep\" references undeclared parameter \"Treshold\""]
+        );
+        assert_eq!(validate_config(&cfg).0.len(), 1, "validate reports it too");
+        // Once every step is known, a step that is not there is judged.
+        model::set(
+            &mut cfg,
+            "steps",
+            Value::list([processing("Eval", r#"{"Get":"Steps.Train.TrainingJobName"}"#)]),
+        );
+        assert_eq!(problems(&cfg), ["steps[0]: step \"Eval\" references unknown step \"Train\""]);
+        // Not judged at all: an unknown parameter name.
+        let mut unknown_name = cfg.clone();
+        let param = Value::object([
+            ("name", Value::Unknown),
+            ("type", Value::string("Float")),
+            ("default", Value::Null),
+            ("enum_values", Value::Null),
+        ]);
+        model::set(&mut unknown_name, "parameter", Value::list([param]));
+        assert!(input_for_checks(&unknown_name).is_none());
     }
 
     /// Review finding: a `dynamic "parameter"` with an unknown for_each arrives as one unknown

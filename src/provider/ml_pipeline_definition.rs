@@ -41,8 +41,16 @@ impl DataSource<ProviderData> for MlPipelineDefinition {
 
     fn validate(&self, config: &Value) -> Diagnostics {
         let mut diags = super::steps::common::null_elements(config);
+        // Warnings only with errors: without any, the read compiles the same definition and
+        // reports them; with errors, Terraform does not read.
+        let errors = |d: Diagnostics| if d.has_errors() { d.0 } else { Vec::new() };
         if let Some(input) = definition_input(config) {
-            diags.extend(definition::compile(&input, step_type_facts).1);
+            diags.0.extend(errors(definition::compile(&input, step_type_facts).1));
+        } else if let Some((input, indexes)) = ml_pipeline::input_for_checks(config) {
+            // Terraform reads this data source during apply when its steps are planned there;
+            // what the known values decide fails the plan instead.
+            let problems = definition::compile(&input, step_type_facts).1;
+            diags.0.extend(errors(ml_pipeline::at_configured_steps(problems, &indexes)));
         }
         diags
     }

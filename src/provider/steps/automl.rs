@@ -171,7 +171,7 @@ impl StepKind for AutoMl {
     }
 
     fn block(&self, b: Block) -> Block {
-        b.attr(Attribute::optional("role_arn", Type::String, "IAM role of the job (`RoleArn`). Defaults to the pipeline's `step_defaults.role_arn`."))
+        b.attr(Attribute::optional("role_arn", Type::String, "IAM role of the job (`RoleArn`). Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
             .attr(Attribute::required("target_attribute_name", Type::String, "Name of the column to predict (`TargetAttributeName` of every input), e.g. `churn`."))
             .attr(Attribute::optional("sample_weight_attribute_name", Type::String, "Name of the column holding per-row sample weights (`SampleWeightAttributeName` of every input)."))
             .attr(Attribute::required("output_path", Type::String, "S3 prefix for the job's artifacts (`OutputDataConfig.S3OutputPath`), e.g. `s3://my-bucket/automl`."))
@@ -185,7 +185,7 @@ impl StepKind for AutoMl {
             .attr(Attribute::optional("max_automl_job_runtime_in_seconds", Type::String, "Time limit of the whole job (`CompletionCriteria.MaxAutoMLJobRuntimeInSeconds`)."))
             .attr(Attribute::optional("feature_specification_s3_uri", Type::String, "S3 URI of a JSON file naming the features to use (`CandidateGenerationConfig.FeatureSpecificationS3Uri`)."))
             .attr(Attribute::optional("validation_fraction", Type::String, "Fraction of the training data held out for validation, between 0 and 1 (`DataSplitConfig.ValidationFraction`), e.g. `0.2`; not with a `validation` input."))
-            .attr(Attribute::optional("tags", string_map(), "Tags of the AutoML job, merged over `step_defaults.tags`."))
+            .attr(Attribute::optional("tags", string_map(), "Tags of the AutoML job, merged over `step_defaults.tags`.").validate(crate::provider::steps::common::tags_validator("job")))
             .block(NestedBlock::list("input", input_block()))
             .block(NestedBlock::single("vpc_config", vpc_block()))
     }

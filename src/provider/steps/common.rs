@@ -5,9 +5,12 @@
 //! checks every step type shares: S3 locations ([`Ctx::s3_uri`], used by every S3 field; the
 //! rule itself is `compiler::s3`'s),
 //! instance types per job kind, whole-number counts, null list elements, and pairs of
-//! alternative attributes of which exactly one is given ([`Ctx::exactly_one`]).
+//! alternative attributes of which exactly one is given ([`Ctx::exactly_one`]); and of the
+//! rules of the values SageMaker takes in many places: role ARNs and tags.
 //!
 //! Depends on `framework`, `compiler`. Pure: no IO.
+
+use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as Json};
 
@@ -66,6 +69,86 @@ pub fn common_block(description: &str, cacheable: bool, retryable: bool) -> Bloc
         ));
     }
     b
+}
+
+/// An IAM role ARN (`arn:<partition>:iam::<12-digit account>:role/<path and name>`, 20 to
+/// 2048 characters): what SageMaker takes wherever it assumes a role. The one test of role ARNs
+/// in the provider (the pipeline's, the steps', the provider's `assume_role`).
+pub fn valid_role_arn(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix("arn:aws") else { return false };
+    let Some((partition_tail, rest)) = rest.split_once(":iam::") else { return false };
+    if !partition_tail.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+        return false;
+    }
+    let Some((account, role)) = rest.split_once(":role/") else { return false };
+    (20..=2048).contains(&s.len())
+        && account.len() == 12
+        && account.chars().all(|c| c.is_ascii_digit())
+        && !role.is_empty()
+        && role.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_/".contains(c))
+}
+
+/// The validator of a job's role: an IAM role ARN, or text with a `{{ }}` reference (a String
+/// parameter holding the ARN), checked when the pipeline is compiled.
+pub fn role_arn_validator() -> crate::framework::Validator {
+    crate::framework::validators::string_check(
+        |s| expr::has_expression(s) || valid_role_arn(s),
+        "Invalid role ARN",
+        "Use the ARN of an IAM role, such as \"arn:aws:iam::123456789012:role/sagemaker-jobs\" (for example aws_iam_role.sagemaker.arn). SageMaker needs the whole ARN: unlike the SageMaker Python SDK, Terraform does not expand a role name into one.",
+    )
+}
+
+fn valid_tag_text(s: &str) -> bool {
+    s.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
+}
+
+/// SageMaker's tag rules (`Tag`: keys 1-128 characters, values at most 256, both of letters,
+/// digits, spaces and `_ . : / = + - @`, keys not starting with `aws:`; at most 50 per
+/// resource), for the tags at `path` of one `what` (pipeline, job, model).
+pub fn check_tags(
+    tags: &BTreeMap<String, String>,
+    path: &AttrPath,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
+    if tags.len() > 50 {
+        diags.error_at(
+            path.clone(),
+            "Too many tags",
+            format!("{} tags given; SageMaker allows at most 50 per {what}.", tags.len()),
+        );
+    }
+    for (k, v) in tags {
+        let at = path.clone().key(k);
+        if k.is_empty() || k.chars().count() > 128 || !valid_tag_text(k) {
+            diags.error_at(
+                at.clone(),
+                format!("Invalid tag key {k:?}"),
+                "Tag keys are 1-128 characters of letters, digits, spaces and _ . : / = + - @.",
+            );
+        } else if k.to_ascii_lowercase().starts_with("aws:") {
+            diags.error_at(
+                at.clone(),
+                format!("Reserved tag key {k:?}"),
+                "Keys starting with \"aws:\" are reserved for AWS; choose another key.",
+            );
+        }
+        if v.chars().count() > 256 || !valid_tag_text(v) {
+            diags.error_at(at, format!("Invalid value for tag {k:?}"), "Tag values are at most 256 characters of letters, digits, spaces and _ . : / = + - @.");
+        }
+    }
+}
+
+/// The validator of a SageMaker job's (or model's) `tags`: [`check_tags`] on the known entries.
+pub fn tags_validator(what: &'static str) -> crate::framework::Validator {
+    crate::framework::Validator::new(move |v, path, diags| {
+        let Some(map) = v.as_map() else { return };
+        let tags: BTreeMap<String, String> = map
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+            .collect();
+        check_tags(&tags, path, what, diags);
+    })
 }
 
 /// Whether `attr` is given: present and not null. An unknown value is given (its value is not
@@ -741,6 +824,18 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn role_arns() {
+        assert!(valid_role_arn("arn:aws:iam::123456789012:role/sagemaker-pipeline"));
+        assert!(valid_role_arn("arn:aws-cn:iam::123456789012:role/path/x"));
+        assert!(!valid_role_arn("arn:aws:iam::12345:role/x"));
+        assert!(!valid_role_arn("arn:aws:s3:::bucket"));
+        assert!(!valid_role_arn("role/x"));
+        assert!(!valid_role_arn("SageMakerRole"));
+        assert!(!valid_role_arn("arn:aws:iam::123456789012:user/x"));
+        assert!(!valid_role_arn("arn:aws:iam::123456789012:role/"));
+    }
 
     /// A value is known when nothing under it, nor anything holding it, is unknown; `every`
     /// steps into each element of a list.

@@ -11,7 +11,9 @@ use super::job;
 use super::{Export, StepKind};
 use crate::compiler::policy::{self, Permission};
 use crate::compiler::step_type::StepDefault;
-use crate::compiler::{dag::StepDefaults, properties::PropertyTree, step_type, StepTypeFacts};
+use crate::compiler::{
+    dag::StepDefaults, expr, properties::PropertyTree, step_type, StepTypeFacts,
+};
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
 use crate::tfvalue::{Type, Value};
@@ -157,7 +159,7 @@ impl StepKind for Processing {
 
     fn block(&self, b: Block) -> Block {
         b.attr(Attribute::required("image_uri", Type::String, "Container image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3`."))
-            .attr(Attribute::optional("role_arn", Type::String, "IAM role of the job. Defaults to the pipeline's `step_defaults.role_arn`."))
+            .attr(Attribute::optional("role_arn", Type::String, "IAM role of the job. Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
             .attr(Attribute::required("instance_type", Type::String, "Instance type, e.g. `ml.m5.xlarge`, or a reference to a String parameter."))
             .attr(Attribute::optional("instance_count", Type::String, "Number of instances (default 1), or a reference to an Integer parameter."))
             .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB (default 30)."))
@@ -168,7 +170,7 @@ impl StepKind for Processing {
             .attr(Attribute::optional("container_entrypoint", string_list(), "Entrypoint, e.g. `[\"python3\"]` (the default when `code` is set)."))
             .attr(Attribute::optional("container_arguments", string_list(), "Arguments passed to the entrypoint; may hold references."))
             .attr(Attribute::optional("code", Type::String, "S3 URI of a script, e.g. `s3://bucket/code/preprocess.py`: mounted at `/opt/ml/processing/input/code` and appended to the entrypoint, as the SDK's ScriptProcessor does."))
-            .attr(Attribute::optional("tags", string_map(), "Tags of the processing job, merged over `step_defaults.tags`."))
+            .attr(Attribute::optional("tags", string_map(), "Tags of the processing job, merged over `step_defaults.tags`.").validate(crate::provider::steps::common::tags_validator("job")))
             .block(NestedBlock::list("input", input_block()))
             .block(NestedBlock::list("output", output_block()))
             .block(NestedBlock::list("property_file", property_file_block()))
@@ -224,20 +226,49 @@ impl StepKind for Processing {
                     "Give each input a unique name.",
                 );
             }
+            let destination = model::string(b, "destination").value();
+            if let Some(d) = &destination {
+                if code.is_some() && d.trim_end_matches('/') == CODE_DIR {
+                    ctx.error_from(
+                        &[AttrPath::root("code"), path.clone().attr("destination")],
+                        path.clone().attr("destination"),
+                        format!("Input {name:?} goes where the code goes"),
+                        format!("The `code` attribute puts the script in {CODE_DIR}; give this input another folder under {}.", job::PROCESSING_DIR),
+                    );
+                } else if !expr::has_expression(d)
+                    && (!d.starts_with(job::PROCESSING_DIR) || d.len() > 256)
+                {
+                    ctx.local_error(
+                        path.clone().attr("destination"),
+                        format!("Invalid input destination {}", expr::shown(d)),
+                        format!("SageMaker writes a processing input to a folder under {} in the container (at most 256 characters), e.g. \"/opt/ml/processing/input\"; the script reads it from there.", job::PROCESSING_DIR),
+                    );
+                }
+            }
+            let data_type =
+                job::one_of(ctx, b, "s3_data_type", &path, &job::PROCESSING_S3_DATA_TYPES);
+            let mode = job::one_of(ctx, b, "s3_input_mode", &path, &job::PROCESSING_INPUT_MODES);
+            let distribution =
+                job::one_of(ctx, b, "s3_data_distribution_type", &path, &job::DISTRIBUTION_TYPES);
             inputs.push(job::processing_s3_input(
                 &name,
                 ctx.s3_uri(b, "source", &path),
-                model::string(b, "destination").value(),
-                model::string(b, "s3_data_type").value(),
-                model::string(b, "s3_input_mode").value(),
-                model::string(b, "s3_data_distribution_type").value(),
+                destination,
+                data_type,
+                mode,
+                distribution,
             ));
         }
         if let Some(code) = code {
             if !input_names.insert("code".into()) {
+                let named_code = model::blocks(cfg, "input")
+                    .iter()
+                    .position(|b| b.get_str("name") == Some("code"))
+                    .map(|i| AttrPath::root("input").index(i).attr("name"))
+                    .unwrap_or_else(|| AttrPath::root("input"));
                 ctx.error_from(
                     &[AttrPath::root("code"), AttrPath::root("input")],
-                    AttrPath::root("input"),
+                    named_code,
                     "An input is named \"code\"",
                     "The `code` attribute adds an input named \"code\"; rename your input.",
                 );
@@ -270,14 +301,19 @@ impl StepKind for Processing {
                 );
             }
             let uri = ctx.s3_uri(b, "destination", &path);
-            let mode =
-                model::string(b, "s3_upload_mode").value().unwrap_or_else(|| "EndOfJob".into());
-            outputs.push(job::processing_s3_output(
-                &name,
-                uri,
-                model::string(b, "source").value().map(Json::String),
-                Json::String(mode),
-            ));
+            let mode = job::one_of(ctx, b, "s3_upload_mode", &path, &job::UPLOAD_MODES)
+                .unwrap_or_else(|| json!("EndOfJob"));
+            let source = model::string(b, "source").value();
+            let invalid =
+                |s: &&str| !expr::has_expression(s) && (!s.starts_with('/') || s.len() > 256);
+            if let Some(s) = source.as_deref().filter(invalid) {
+                ctx.local_error(
+                    path.clone().attr("source"),
+                    format!("Invalid output source {}", expr::shown(s)),
+                    "Give the absolute path of the container folder the job writes this output to (at most 256 characters), e.g. \"/opt/ml/processing/train\"; SageMaker uploads its contents when the job ends.",
+                );
+            }
+            outputs.push(job::processing_s3_output(&name, uri, source.map(Json::String), mode));
         }
         if !outputs.is_empty() {
             args.insert(

@@ -215,7 +215,7 @@ impl StepKind for RegisterModel {
             .attr(Attribute::optional("model_package_description", Type::String, "Description of the model version (up to 1024 characters)."))
             .attr(Attribute::optional("customer_metadata", string_map(), "Your own key-value metadata of the model version (`CustomerMetadataProperties`, up to 50 entries)."))
             .attr(Attribute::optional("skip_model_validation", Type::String, "`None` or `All`. Sent only when set (SageMaker's default is `None`)."))
-            .attr(Attribute::optional("tags", string_map(), "Tags of the model package, merged over `step_defaults.tags`."))
+            .attr(Attribute::optional("tags", string_map(), "Tags of the model package, merged over `step_defaults.tags`.").validate(crate::provider::steps::common::tags_validator("model package")))
             .block(NestedBlock::single("model_metrics", model_metrics_block()))
             .block(NestedBlock::single("drift_check_baselines", drift_check_baselines_block()))
     }

@@ -181,7 +181,7 @@ impl StepKind for Training {
 
     fn block(&self, b: Block) -> Block {
         let b = b.attr(Attribute::required("image_uri", Type::String, "Training image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`."))
-            .attr(Attribute::optional("role_arn", Type::String, "IAM role of the job. Defaults to the pipeline's `step_defaults.role_arn`."))
+            .attr(Attribute::optional("role_arn", Type::String, "IAM role of the job. Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
             .attr(Attribute::required("instance_type", Type::String, "Instance type, e.g. `ml.m5.xlarge`, or a reference to a String parameter such as `{{ Parameters.TrainingInstanceType }}`."))
             .attr(Attribute::optional("instance_count", Type::String, "Number of instances (default 1), or a reference to an Integer parameter, e.g. `{{ Parameters.TrainingInstanceCount }}`."))
             .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size per instance in GB (default 30, as the SDK)."))
@@ -193,11 +193,14 @@ impl StepKind for Training {
             .attr(Attribute::optional("hyperparameters", string_map(), "Hyperparameters, e.g. `{ objective = \"reg:squarederror\", num_round = \"50\" }`. Values may hold references; a reference to a non-String parameter is converted to a string as the SDK does (a one-value `Std:Join`)."))
             .attr(Attribute::optional("environment", string_map(), "Environment variables of the training container; values may hold references."));
         job::spot_and_checkpoint_attributes(b)
-            .attr(Attribute::optional(
-                "tags",
-                string_map(),
-                "Tags of the training job, merged over `step_defaults.tags`.",
-            ))
+            .attr(
+                Attribute::optional(
+                    "tags",
+                    string_map(),
+                    "Tags of the training job, merged over `step_defaults.tags`.",
+                )
+                .validate(crate::provider::steps::common::tags_validator("job")),
+            )
             .block(input_block(&CHANNEL_DOCS))
             .block(metric_definition_block(&METRIC_DOCS))
             .block(job::network_block())

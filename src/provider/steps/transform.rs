@@ -116,7 +116,7 @@ impl StepKind for Transform {
             .attr(Attribute::optional("batch_strategy", Type::String, "`MultiRecord` or `SingleRecord` records per request."))
             .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the instances' storage volume (`TransformResources.VolumeKmsKeyId`). Defaults to `step_defaults.volume_kms_key_id`."))
             .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the results (`TransformOutput.KmsKeyId`). Defaults to `step_defaults.output_kms_key_id`."))
-            .attr(Attribute::optional("tags", string_map(), "Tags of the transform job, merged over `step_defaults.tags`."))
+            .attr(Attribute::optional("tags", string_map(), "Tags of the transform job, merged over `step_defaults.tags`.").validate(crate::provider::steps::common::tags_validator("job")))
             .block(NestedBlock::single("input", input_block()))
             .block(NestedBlock::single("data_processing", data_processing_block()))
     }

@@ -168,7 +168,7 @@ impl StepKind for Tuning {
 
     fn block(&self, b: Block) -> Block {
         b.attr(Attribute::required("image_uri", Type::String, "Training image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`."))
-            .attr(Attribute::optional("role_arn", Type::String, "IAM role of the training jobs, e.g. `aws_iam_role.sagemaker.arn`. Defaults to the pipeline's `step_defaults.role_arn`."))
+            .attr(Attribute::optional("role_arn", Type::String, "IAM role of the training jobs, e.g. `aws_iam_role.sagemaker.arn`. Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
             .attr(Attribute::required("instance_type", Type::String, "Instance type of each training job, e.g. `ml.m5.xlarge`, or a reference to a String parameter."))
             .attr(Attribute::optional("instance_count", Type::String, "Instances per training job (default 1), e.g. `2`, or a reference to an Integer parameter."))
             .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB (default 30), e.g. `50`."))
@@ -182,7 +182,7 @@ impl StepKind for Tuning {
             .attr(Attribute::optional("max_number_of_training_jobs", Type::String, "Total training jobs (default 1; left out for `Grid` when unset), e.g. `20`, or a reference to an Integer parameter."))
             .attr(Attribute::optional("max_parallel_training_jobs", Type::String, "Training jobs run at the same time (default 1), e.g. `4`, or a reference to an Integer parameter."))
             .attr(Attribute::optional("early_stopping_type", Type::String, "`Off` (default) or `Auto`: whether SageMaker may stop unpromising training jobs early, e.g. `Auto`. `Hyperband` stops them by itself and takes only `Off`."))
-            .attr(Attribute::optional("tags", string_map(), "Tags of the tuning job, e.g. `{ project = \"churn\" }`, merged over `step_defaults.tags`."))
+            .attr(Attribute::optional("tags", string_map(), "Tags of the tuning job, e.g. `{ project = \"churn\" }`, merged over `step_defaults.tags`.").validate(crate::provider::steps::common::tags_validator("job")))
             .block(input_block(&CHANNEL_DOCS))
             .block(metric_definition_block(&METRIC_DOCS))
             .block(NestedBlock::single("objective", objective_block()))

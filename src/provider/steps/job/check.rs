@@ -17,7 +17,7 @@ pub const OUTPUT_DIR: &str = "/opt/ml/processing/output";
 /// step-level keys. `image` describes `image_uri`.
 pub fn check_job_block(b: Block, image: &str) -> Block {
     b.attr(Attribute::required("image_uri", Type::String, image))
-        .attr(Attribute::optional("role_arn", Type::String, "IAM role of the check job, e.g. `aws_iam_role.sagemaker.arn`. Defaults to the pipeline's `step_defaults.role_arn`."))
+        .attr(Attribute::optional("role_arn", Type::String, "IAM role of the check job, e.g. `aws_iam_role.sagemaker.arn`. Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
         .attr(Attribute::optional("instance_type", Type::String, "Instance type of the check job (default `ml.m5.xlarge`), e.g. `ml.m5.2xlarge`, or a reference to a String parameter."))
         .attr(Attribute::optional("instance_count", Type::String, "Number of instances (default 1), e.g. `2`, or a reference to an Integer parameter."))
         .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB (default 30), e.g. `60`."))
@@ -76,7 +76,7 @@ pub fn s3_input(name: &str, uri: Json, local: &str, distribution: Option<&str>) 
         Some(local.to_string()),
         None,
         None,
-        distribution.map(String::from),
+        distribution.map(|d| json!(d)),
     )
 }
 

@@ -37,6 +37,15 @@ pub const INPUT_MODES: [&str; 3] = ["File", "Pipe", "FastFile"];
 /// `S3DataSource.S3DataType` of a training channel.
 pub const S3_DATA_TYPES: [&str; 4] =
     ["S3Prefix", "ManifestFile", "AugmentedManifestFile", "Converse"];
+/// `ProcessingS3Input.S3DataType`.
+pub const PROCESSING_S3_DATA_TYPES: [&str; 2] = ["S3Prefix", "ManifestFile"];
+/// `ProcessingS3Input.S3InputMode`.
+pub const PROCESSING_INPUT_MODES: [&str; 2] = ["File", "Pipe"];
+/// `ProcessingS3Output.S3UploadMode`.
+pub const UPLOAD_MODES: [&str; 2] = ["EndOfJob", "Continuous"];
+/// Where a processing job's inputs go in the container (`ProcessingS3Input.LocalPath` must
+/// begin with it).
+pub const PROCESSING_DIR: &str = "/opt/ml/processing/";
 /// `S3DataSource.S3DataDistributionType`.
 pub const DISTRIBUTION_TYPES: [&str; 2] = ["FullyReplicated", "ShardedByS3Key"];
 /// A channel's `CompressionType`.
@@ -403,19 +412,16 @@ pub fn processing_s3_input(
     name: &str,
     uri: Option<Json>,
     local: Option<String>,
-    data_type: Option<String>,
-    mode: Option<String>,
-    distribution: Option<String>,
+    data_type: Option<Json>,
+    mode: Option<Json>,
+    distribution: Option<Json>,
 ) -> Json {
     let s3 = object([
         ("S3Uri", uri.unwrap_or(Json::Null)),
         ("LocalPath", Json::String(local.unwrap_or_default())),
-        ("S3DataType", Json::String(data_type.unwrap_or_else(|| "S3Prefix".into()))),
-        ("S3InputMode", Json::String(mode.unwrap_or_else(|| "File".into()))),
-        (
-            "S3DataDistributionType",
-            Json::String(distribution.unwrap_or_else(|| "FullyReplicated".into())),
-        ),
+        ("S3DataType", data_type.unwrap_or_else(|| json!("S3Prefix"))),
+        ("S3InputMode", mode.unwrap_or_else(|| json!("File"))),
+        ("S3DataDistributionType", distribution.unwrap_or_else(|| json!("FullyReplicated"))),
         ("S3CompressionType", Json::String("None".into())),
     ]);
     object([
