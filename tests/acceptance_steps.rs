@@ -691,6 +691,35 @@ resource "sagemaker_ml_pipeline" "p" {
             Validate,
         ),
         (
+            "property file path outside its output, a dependency listed twice, a null condition",
+            processing(
+                r#"instance_type    = "ml.m5.xlarge"
+  depends_on_steps = ["Prep", "Prep"]
+  output {
+    name        = "evaluation"
+    source      = "/opt/ml/processing/evaluation"
+    destination = "s3://bucket/evaluation"
+  }
+  property_file {
+    name        = "Report"
+    output_name = "evaluation"
+    path        = "/opt/ml/processing/evaluation/evaluation.json"
+  }"#,
+            ) + r#"
+resource "sagemaker_condition_step" "c" {
+  name       = "Check"
+  conditions = [null]
+}"#,
+            vec![
+                "Invalid property file path \"/opt/ml/processing/evaluation/evaluation.json\"",
+                "relative to the output",
+                "Step \"Prep\" is listed twice",
+                "Null element in a list",
+                "!needs at least one condition",
+            ],
+            Validate,
+        ),
+        (
             "null cache.enabled",
             processing("instance_type = \"ml.m5.xlarge\"\n  cache {\n    enabled = null\n  }"),
             vec!["cache.enabled is null", "enabled = false to turn caching off"],

@@ -98,6 +98,21 @@ pub fn role_arn_validator() -> crate::framework::Validator {
     )
 }
 
+/// The fix for a value that is not one of `allowed`: "Did you mean 'X'? " when `given` is
+/// close to one of them (case included), then "Use one of A, B or C."
+pub fn use_one_of(given: Option<&str>, allowed: &[&str]) -> String {
+    let hint = given
+        .and_then(|g| expr::did_you_mean(g, allowed.iter().copied()))
+        .map(|c| format!("Did you mean '{c}'? "))
+        .unwrap_or_default();
+    let list = match allowed {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    };
+    format!("{hint}Use one of {list}.")
+}
+
 fn valid_tag_text(s: &str) -> bool {
     s.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
 }
@@ -642,6 +657,12 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
                     format!("Invalid step name {}", expr::shown(d)),
                     "List step names, e.g. \"Preprocess\".",
                 );
+            } else if deps[..i].contains(d) {
+                ctx.local_error(
+                    AttrPath::root("depends_on_steps").index(i),
+                    format!("Step {d:?} is listed twice"),
+                    "List each step once; remove this entry.",
+                );
             }
         }
         step.insert("DependsOn".into(), Json::Array(deps.into_iter().map(Json::String).collect()));
@@ -824,6 +845,19 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn choices_are_listed_with_the_closest_first() {
+        assert_eq!(
+            use_one_of(Some("data_quality"), &["DATA_QUALITY", "MODEL_QUALITY"]),
+            "Did you mean 'DATA_QUALITY'? Use one of DATA_QUALITY or MODEL_QUALITY."
+        );
+        assert_eq!(
+            use_one_of(None, &["csv", "json", "parquet"]),
+            "Use one of csv, json or parquet."
+        );
+        assert_eq!(use_one_of(Some("zzzzzz"), &["File"]), "Use one of File.");
+    }
 
     #[test]
     fn role_arns() {

@@ -164,7 +164,9 @@ impl StepKind for Condition {
 
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         let texts = model::string_list(cfg, "conditions").value().unwrap_or_default();
-        if texts.is_empty() {
+        // A null element is its own error (`null_elements`), not a missing condition.
+        let listed = cfg.get("conditions").and_then(Value::as_list).map_or(0, <[Value]>::len);
+        if listed == 0 {
             ctx.error_of(
                 AttrPath::root("conditions"),
                 "A condition step needs at least one condition",

@@ -99,15 +99,13 @@ pub fn compile_outputs(
         }
         let ty = model::string(b, "type").value().unwrap_or_else(|| "String".into());
         if !OUTPUT_TYPES.contains(&ty.as_str()) {
-            let hint = OUTPUT_TYPES
-                .iter()
-                .find(|t| t.eq_ignore_ascii_case(&ty))
-                .map(|t| format!(" Types are case-sensitive: write {t:?}."))
-                .unwrap_or_default();
             ctx.error_of(
                 path.clone().attr("type"),
                 format!("Invalid output type {ty:?}"),
-                format!("Use one of {OUTPUT_TYPES:?}.{hint}"),
+                format!(
+                    "{} Types are case-sensitive.",
+                    super::common::use_one_of(Some(&ty), &OUTPUT_TYPES)
+                ),
             );
         }
         out.push(json!({"OutputName": name, "OutputType": ty}));

@@ -15,7 +15,7 @@ use crate::compiler::{
     dag::StepDefaults, expr, properties::PropertyTree, step_type, StepTypeFacts,
 };
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
-use crate::provider::model;
+use crate::provider::model::{self, Known};
 use crate::tfvalue::{Type, Value};
 
 pub struct Processing;
@@ -369,7 +369,19 @@ impl StepKind for Processing {
                     ),
                 );
             }
-            files.push(json!({"PropertyFileName": name, "OutputName": output, "FilePath": model::string(b, "path").value().unwrap_or_default()}));
+            let file = model::string(b, "path").value().unwrap_or_default();
+            let inside_output = !file.trim().is_empty()
+                && !file.starts_with('/')
+                && !file.contains("://")
+                && !file.split('/').any(|part| part == "..");
+            if !inside_output && model::string(b, "path") != Known::Unknown {
+                ctx.local_error(
+                    path.clone().attr("path"),
+                    format!("Invalid property file path {}", expr::shown(&file)),
+                    "Give the file's path relative to the output named by output_name, e.g. \"evaluation.json\" for a file the script writes to <the output's source>/evaluation.json. SageMaker reads it from the output's S3 location after the job.",
+                );
+            }
+            files.push(json!({"PropertyFileName": name, "OutputName": output, "FilePath": file}));
         }
         if !files.is_empty() {
             step.insert("PropertyFiles".into(), Json::Array(files));

@@ -175,13 +175,19 @@ impl StepKind for QualityCheck {
                     &[AttrPath::root("check_type"), AttrPath::root("problem_type")],
                     AttrPath::root("problem_type"),
                     "MODEL_QUALITY needs problem_type",
-                    format!("Set problem_type to one of {PROBLEM_TYPES:?}."),
+                    format!(
+                        "Set problem_type. {}",
+                        super::common::use_one_of(None, &PROBLEM_TYPES)
+                    ),
                 ),
                 Some(p) if !expr::has_expression(&p) && !PROBLEM_TYPES.contains(&p.as_str()) => {
                     ctx.error_of(
                         AttrPath::root("problem_type"),
                         format!("Unknown problem_type {p:?}"),
-                        format!("Use one of {PROBLEM_TYPES:?}, or a reference."),
+                        format!(
+                            "{} Or a reference.",
+                            super::common::use_one_of(Some(&p), &PROBLEM_TYPES)
+                        ),
                     );
                 }
                 _ => {}
@@ -305,7 +311,7 @@ fn dataset_format(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
             ctx.error_of(
                 AttrPath::root("dataset_format"),
                 format!("Unknown dataset_format {other:?}"),
-                format!("Use one of {DATASET_FORMATS:?}."),
+                super::common::use_one_of(Some(other), &DATASET_FORMATS),
             );
             None
         }
@@ -313,7 +319,7 @@ fn dataset_format(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
             ctx.error_of(
                 AttrPath::root("dataset_format"),
                 "Missing dataset_format",
-                format!("Use one of {DATASET_FORMATS:?}."),
+                super::common::use_one_of(None, &DATASET_FORMATS),
             );
             None
         }

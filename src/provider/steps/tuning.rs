@@ -480,7 +480,7 @@ fn numeric_ranges(
             ctx.error_of(
                 scaling_path,
                 format!("Invalid scaling_type {scaling:?}"),
-                format!("Use one of {allowed:?}."),
+                super::common::use_one_of(Some(&scaling), allowed),
             );
         } else if scaling == "Logarithmic" && lo.is_some_and(|lo| lo <= 0.0) {
             ctx.error_from(

@@ -40,7 +40,7 @@ pub fn check_type(ctx: &mut Ctx, cfg: &Value, allowed: &[&str]) -> Option<String
             ctx.error_of(
                 AttrPath::root("check_type"),
                 format!("Unknown check_type {t:?}"),
-                format!("Use one of {allowed:?}."),
+                super::super::common::use_one_of(Some(&t), allowed),
             );
             None
         }
@@ -48,7 +48,7 @@ pub fn check_type(ctx: &mut Ctx, cfg: &Value, allowed: &[&str]) -> Option<String
             ctx.error_of(
                 AttrPath::root("check_type"),
                 "Missing check_type",
-                format!("Use one of {allowed:?}."),
+                super::super::common::use_one_of(None, allowed),
             );
             None
         }

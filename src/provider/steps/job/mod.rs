@@ -65,7 +65,10 @@ pub fn one_of(
         ctx.local_error(
             path.clone().attr(attr),
             format!("Invalid {attr} {s:?}"),
-            format!("Use one of {} (spelled exactly so), or a {{{{ }}}} reference to a String parameter.", allowed.join(", ")),
+            format!(
+                "{} Or a {{{{ }}}} reference to a String parameter.",
+                super::common::use_one_of(Some(&s), allowed)
+            ),
         );
         return None;
     }
