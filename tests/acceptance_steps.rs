@@ -560,7 +560,7 @@ resource "sagemaker_fail_step" "f" {{
             vec!["instance_count must be a positive whole number"],
             Validate,
         ),
-        ("a 400-digit instance count", processing(&huge_count), vec!["(400 characters)", not_huge.as_str()], Validate),
+        ("a 400-digit instance count", processing(&huge_count), vec!["instance_count is too large", "at most 100", not_huge.as_str()], Validate),
         (
             "null list element",
             processing("instance_type = \"ml.m5.xlarge\"\n  container_arguments = [\"a\", null]"),

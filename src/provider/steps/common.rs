@@ -398,7 +398,8 @@ impl Ctx {
 
     /// A whole-number field declared as a string so it can hold a reference (`instance_count`,
     /// `volume_size_in_gb`, ...): a literal becomes a JSON number and must be at least `min`
-    /// (written without a sign: `"-0"` is not a count); `default` when the attribute is null.
+    /// (written without a sign: `"-0"` is not a count) and fit SageMaker's 32-bit integers;
+    /// `default` when the attribute is null.
     pub fn count(
         &mut self,
         obj: &Value,
@@ -407,6 +408,20 @@ impl Ctx {
         min: i64,
         default: Option<i64>,
     ) -> Option<Json> {
+        self.count_in(obj, attr, path, min..=i64::from(i32::MAX), default)
+    }
+
+    /// [`Ctx::count`] with the API's own range for the field (e.g. a processing job's
+    /// `InstanceCount`, 1 to 100). A literal is written as digits alone: no sign, no spaces.
+    pub fn count_in(
+        &mut self,
+        obj: &Value,
+        attr: &str,
+        path: &AttrPath,
+        range: std::ops::RangeInclusive<i64>,
+        default: Option<i64>,
+    ) -> Option<Json> {
+        let (min, max) = (*range.start(), *range.end());
         let at = || path.clone().attr(attr);
         let what = || {
             if min >= 1 {
@@ -417,10 +432,36 @@ impl Ctx {
         };
         let literal = match obj.get(attr) {
             None | Some(Value::Null) => return default.map(Json::from),
-            Some(Value::String(s)) if !expr::has_expression(s) => Some(s.trim().into()),
+            Some(Value::String(s)) if !expr::has_expression(s) => Some(s.as_str().into()),
             Some(Value::Number(n)) => Some(std::borrow::Cow::Owned(n.to_string())),
             _ => None,
         };
+        if let Some(text) = literal.as_deref().filter(|t| t.trim() != *t) {
+            self.local_error(
+                at(),
+                format!("{attr} must be {}", what()),
+                format!(
+                    "{} has spaces around it: write the number alone, e.g. \"{}\".",
+                    expr::shown(text),
+                    text.trim()
+                ),
+            );
+            return None;
+        }
+        if let Some(text) = &literal {
+            // Digits alone, so neither echoed nor parsed when absurdly long.
+            let digits = text.bytes().all(|b| b.is_ascii_digit());
+            let too_large = digits && text.trim_start_matches('0').len() > 18
+                || text.parse::<i64>().is_ok_and(|n| n > max);
+            if too_large {
+                self.local_error(
+                    at(),
+                    format!("{attr} is too large"),
+                    format!("SageMaker takes at most {max} here: use a whole number from {min} to {max}, or a reference to an Integer parameter."),
+                );
+                return None;
+            }
+        }
         if let Some(text) = &literal {
             if text.starts_with('-') || text.starts_with('+') {
                 self.local_error(
@@ -937,10 +978,26 @@ mod tests {
                 assert!(d[0].starts_with("n must be a positive whole number"), "{bad}: {d:?}");
             }
         }
+        // Said, not coerced: spaces are not trimmed away.
+        for spaced in [" 3600", "3600 "] {
+            let (out, d) = count(Value::string(spaced));
+            assert_eq!(out, None, "{spaced:?}");
+            assert!(d[0].contains("has spaces around it"), "{d:?}");
+        }
+        // Beyond SageMaker's 32-bit integers: too large, and never echoed.
         let huge = "9".repeat(400);
-        let (out, d) = count(Value::string(huge.clone()));
+        for big in ["2147483648", "99999999999", huge.as_str()] {
+            let (out, d) = count(Value::string(big));
+            assert_eq!(out, None);
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert!(d[0].starts_with("n is too large") && !d[0].contains(big), "{d:?}");
+        }
+        assert_eq!(count(Value::string("2147483647")).0, Some(json!(2147483647)));
+        // A field's own range.
+        let mut ctx = Ctx::default();
+        let out = ctx.count_in(&obj(vec![("n", Value::string("101"))]), "n", &path, 1..=100, None);
         assert_eq!(out, None);
-        assert!(d[0].contains("(400 characters)") && !d[0].contains(&huge[..100]), "{d:?}");
+        assert!(ctx.diags.iter().any(|d| d.detail.contains("at most 100")), "{:?}", ctx.diags);
         let mut ctx = Ctx::default();
         let n = crate::tfvalue::Number::parse(&huge).map(Value::Number).unwrap_or(Value::Null);
         assert_eq!(ctx.int(&obj(vec![("n", n)]), "n", &path), None);

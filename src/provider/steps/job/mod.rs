@@ -394,8 +394,18 @@ pub fn processing_resources(
         instance_type(ctx, cfg, JobKind::Processing)
             .or_else(|| default_instance_type.map(|t| json!(t))),
     );
-    put(&mut cluster, "InstanceCount", instance_count(ctx, cfg));
-    put(&mut cluster, "VolumeSizeInGB", volume_size(ctx, cfg));
+    // ProcessingClusterConfig's ranges.
+    let root = AttrPath::default();
+    put(
+        &mut cluster,
+        "InstanceCount",
+        ctx.count_in(cfg, "instance_count", &root, 1..=100, Some(1)),
+    );
+    put(
+        &mut cluster,
+        "VolumeSizeInGB",
+        ctx.count_in(cfg, "volume_size_in_gb", &root, 1..=16_384, Some(30)),
+    );
     put(&mut cluster, "VolumeKmsKeyId", volume_kms_key(ctx, cfg));
     object([("ClusterConfig", Json::Object(cluster))])
 }
@@ -465,7 +475,9 @@ pub fn processing_output_config(ctx: &mut Ctx, cfg: &Value, outputs: Vec<Json>) 
 /// A processing job's `StoppingCondition`, only when `max_runtime_in_seconds` is set (no
 /// default, as the SDK's processors and `CheckJobConfig`).
 pub fn processing_stopping_condition(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
-    let max = ctx.count(cfg, "max_runtime_in_seconds", &AttrPath::default(), 1, None)?;
+    // ProcessingStoppingCondition's range: at most 9 days.
+    let max =
+        ctx.count_in(cfg, "max_runtime_in_seconds", &AttrPath::default(), 1..=777_600, None)?;
     Some(object([("MaxRuntimeInSeconds", max)]))
 }
 
