@@ -778,12 +778,41 @@ const INTEGER_FIELDS: [&str; 14] = [
 ];
 
 /// API fields that take a boolean, by their key.
-const BOOLEAN_FIELDS: [&str; 4] = [
+const BOOLEAN_FIELDS: [&str; 7] = [
     "EnableNetworkIsolation",
     "EnableManagedSpotTraining",
     "EnableInterContainerTrafficEncryption",
     "EnableSageMakerMetricsTimeSeries",
+    // Quality and Clarify check steps.
+    "SkipCheck",
+    "RegisterNewBaseline",
+    "FailOnViolation",
 ];
+
+/// API fields that take text a number or a boolean cannot be, by their key.
+const TEXT_FIELDS: [&str; 1] = ["InstanceType"];
+
+/// Why a reference that is the whole value of an S3 field cannot hold an S3 location, when
+/// that is known offline: an execution variable or the experiment's names, a metric's value,
+/// or a step property that is a name, ARN, id, status, message or image.
+fn not_an_s3_location(r: &Reference) -> Option<&'static str> {
+    match r {
+        Reference::Execution(_) => Some("an execution variable, which is a name, ARN, id or time"),
+        Reference::PipelineExperimentConfig(_) => Some("a name of the experiment configuration"),
+        Reference::Step { path, .. } => {
+            if path.starts_with("FinalMetricDataList") {
+                return Some("a metric, a number");
+            }
+            let last = path.rsplit('.').next().unwrap_or("");
+            let last = last.split('[').next().unwrap_or("");
+            ["Name", "Arn", "Id", "Status", "Message", "Reason", "Image"]
+                .iter()
+                .any(|s| last.ends_with(s))
+                .then_some("a step property that is a name, ARN, id, status or message")
+        }
+        Reference::Parameter(_) | Reference::PropertyFile { .. } => None,
+    }
+}
 
 /// API fields that take an S3 location, by their key: every field the step types fill from
 /// an S3 attribute, and the same keys in hand-written steps.
@@ -922,7 +951,17 @@ pub fn check_types_with(
                 ("Integer", "3")
             } else if BOOLEAN_FIELDS.contains(&key) {
                 ("Boolean", "true")
+            } else if TEXT_FIELDS.contains(&key) {
+                ("String", "\"ml.m5.xlarge\"")
             } else if is_s3_field(field) {
+                if let Some(why) = not_an_s3_location(r) {
+                    diags.error_at(
+                        steps_path(f.top),
+                        format!("Step {me:?} fills {key} with {{{{ {r} }}}}, which is not an S3 location"),
+                        format!("{field} takes an S3 location, but {{{{ {r} }}}} is {why}. Use an S3 URI such as \"s3://my-bucket/prefix\", a String parameter holding one, or write the reference inside one, e.g. \"s3://my-bucket/{{{{ {r} }}}}/out\"."),
+                    );
+                    continue;
+                }
                 ("String", "\"s3://my-bucket/prefix\"")
             } else {
                 continue;
@@ -1585,6 +1624,39 @@ mod tests {
             1,
             "a step property that is a string"
         );
+        // Fresh-eyes findings: an instance type, a check step's switches, and S3 fields filled
+        // with references that cannot be what the field takes.
+        let typed_job = |ty: Json, s3: Json| json!({"Name": "P", "Type": "Processing", "SkipCheck": {"Get": "Parameters.Name"}, "Arguments": {"ProcessingResources": {"ClusterConfig": {"InstanceType": ty}}, "ProcessingInputs": [{"S3Input": {"S3Uri": s3}}]}});
+        let p = types(
+            &[typed_job(json!({"Get": "Parameters.Count"}), json!({"Get": "Parameters.Name"}))],
+            &params,
+        );
+        let summaries: Vec<&str> = p.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            summaries,
+            [
+                "Step \"P\" fills InstanceType with an Integer value",
+                "Step \"P\" fills SkipCheck with a String value",
+            ],
+            "{p:?}"
+        );
+        for bad in [
+            "Execution.PipelineName",
+            "Steps.T.TrainingJobName",
+            "Steps.T.FinalMetricDataList['validation:rmse'].Value",
+        ] {
+            let p = types(&[typed_job(json!("ml.m5.xlarge"), json!({"Get": bad}))], &params);
+            assert!(
+                p.iter().any(|(s, _)| s.ends_with("which is not an S3 location")),
+                "{bad}: {p:?}"
+            );
+        }
+        for ok in
+            ["Steps.T.ModelArtifacts.S3ModelArtifacts", "Steps.T.OutputDataConfig.S3OutputPath"]
+        {
+            let p = types(&[typed_job(json!("ml.m5.xlarge"), json!({"Get": ok}))], &params);
+            assert!(!p.iter().any(|(s, _)| s.contains("S3 location")), "{ok}: {p:?}");
+        }
         let lambda = json!({"Name": "L", "Type": "Lambda", "Arguments": {}, "OutputParameters": [{"OutputName": "n", "OutputType": "Integer"}, {"OutputName": "s", "OutputType": "String"}]});
         assert!(types(
             &[lambda.clone(), job(json!({"Get": "Steps.L.OutputParameters['n']"}))],
