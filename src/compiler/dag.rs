@@ -937,6 +937,9 @@ pub fn check_types_with(
             }
         }
     }
+    // A String parameter filling an instance type: the first step it does so in, and the types
+    // that step's jobs take.
+    let mut instance_type_params: BTreeMap<&str, (&str, &'static [&'static str])> = BTreeMap::new();
     for (f, refs) in found.iter().zip(&refs.0) {
         let me = name_of(f.step);
         let facts = step_types(type_of(f.step));
@@ -947,6 +950,12 @@ pub fn check_types_with(
             }
             // Only a reference that is the whole value: inside a Std:Join it is text.
             let Some(key) = field.rsplit('.').next() else { continue };
+            if let (true, Reference::Parameter(p), Some(facts)) = (key == "InstanceType", r, facts)
+            {
+                if !facts.instance_types().is_empty() {
+                    instance_type_params.entry(p.as_str()).or_insert((me, facts.instance_types()));
+                }
+            }
             let (needed, example) = if INTEGER_FIELDS.contains(&key) {
                 ("Integer", "3")
             } else if BOOLEAN_FIELDS.contains(&key) {
@@ -1005,6 +1014,52 @@ pub fn check_types_with(
     s3_params.sort_by_key(|(_, facts, _)| facts.index);
     for (name, facts, used) in s3_params {
         check_s3_parameter(name, facts, &used, diags);
+    }
+    let mut typed: Vec<_> = instance_type_params
+        .into_iter()
+        .filter_map(|(name, (step, allowed))| {
+            params.get(name).filter(|f| f.type_name == "String").map(|f| (name, f, step, allowed))
+        })
+        .collect();
+    typed.sort_by_key(|(_, facts, _, _)| facts.index);
+    for (name, facts, step, allowed) in typed {
+        check_instance_type_parameter(name, facts, step, allowed, diags);
+    }
+}
+
+/// The default and enum values of String parameter `name`, which fills the instance type of
+/// `step`'s job, must be instance types that kind of job takes: an execution that takes a
+/// mistyped one fails when the job starts.
+fn check_instance_type_parameter(
+    name: &str,
+    facts: &ParamFacts,
+    step: &str,
+    allowed: &[&str],
+    diags: &mut Diagnostics,
+) {
+    let at = AttrPath::root("parameter").index(facts.index);
+    let values = facts
+        .default
+        .iter()
+        .filter(|d| !d.is_empty())
+        .map(|d| (d, at.clone().attr("default"), "Default"))
+        .chain(facts.enum_values.iter().map(|v| (v, at.clone().attr("enum_values"), "Value")));
+    for (value, path, what) in values {
+        if allowed.contains(&value.as_str()) {
+            continue;
+        }
+        let fix = match expr::did_you_mean(value, allowed.iter().copied()) {
+            Some(c) => format!("Did you mean '{c}'? "),
+            None if !value.starts_with("ml.") => {
+                format!("SageMaker instance types start with \"ml.\", e.g. 'ml.{value}'. ")
+            }
+            None => String::new(),
+        };
+        diags.error_at(
+            path,
+            format!("{what} {} of parameter {name:?} is not an instance type", expr::shown(value)),
+            format!("{name} fills the instance type of step {step:?}, whose jobs run on SageMaker instance types such as ml.m5.xlarge. {fix}An execution that takes this value fails when the job starts."),
+        );
     }
 }
 
@@ -1583,6 +1638,35 @@ mod tests {
             ]
         );
         assert!(steps.iter().all(|s| s.get("DependsOn").is_none()), "{steps:?}");
+    }
+
+    /// Fresh-eyes finding: `TrainingInstanceType` defaulting to "ml.m5.xlarg" passed plan,
+    /// although the same literal in `instance_type` is an error.
+    #[test]
+    fn an_instance_type_parameter_defaults_to_an_instance_type() {
+        let job = json!({"Name": "P", "Type": "Processing", "Arguments": {"ProcessingResources": {"ClusterConfig": {"InstanceType": {"Get": "Parameters.Kind"}}}}});
+        let problems = |default: &str, enum_values: &[&str]| {
+            let facts = ParamFacts {
+                index: 0,
+                type_name: "String".into(),
+                default: Some(default.into()),
+                enum_values: enum_values.iter().map(|v| v.to_string()).collect(),
+            };
+            let mut d = Diagnostics::new();
+            check_types(&[job.clone()], &[("Kind".to_string(), facts)].into(), test_types, &mut d);
+            d.iter()
+                .map(|d| (d.summary.clone(), d.detail.clone(), d.path.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert!(problems("ml.m5.xlarge", &["ml.m5.2xlarge"]).is_empty());
+        let p = problems("ml.m5.xlarg", &[]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, "Default \"ml.m5.xlarg\" of parameter \"Kind\" is not an instance type");
+        assert!(p[0].1.contains("Did you mean 'ml.m5.xlarge'?"), "{p:?}");
+        assert_eq!(p[0].2, Some(AttrPath::root("parameter").index(0).attr("default")));
+        let p = problems("ml.m5.xlarge", &["ml.m5.xlarge", "m5.2xlarge"]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].2, Some(AttrPath::root("parameter").index(0).attr("enum_values")));
     }
 
     /// Declared parameters (name, type), without defaults.

@@ -51,6 +51,10 @@ pub trait StepTypeFacts: Send + Sync {
     /// Whether steps of this type declare property files (`PropertyFiles`) others can read
     /// with `{{ Steps.<name>.PropertyFiles.<file>.<json path> }}`.
     fn property_files(&self) -> bool;
+    /// SageMaker's instance types for the `InstanceType` fields of this type's `Arguments`
+    /// (a processing, training or transform job's): a String parameter that fills one must
+    /// default to one of them. Empty for a type with no such field.
+    fn instance_types(&self) -> &'static [&'static str];
     /// What the pipeline's role must be allowed for a step of this type to run, besides what
     /// its `Arguments` name (roles, S3 locations, KMS keys, images): the SageMaker jobs it
     /// starts, a Lambda function, a queue, EMR work (`sagemaker_ml_pipeline_policy`). Empty
@@ -210,6 +214,12 @@ pub(crate) fn test_types(ty: &str) -> Option<&'static dyn StepTypeFacts> {
         }
         fn arguments_are_user_named(&self) -> bool {
             matches!(self.0, "Lambda" | "Callback")
+        }
+        fn instance_types(&self) -> &'static [&'static str] {
+            match self.0 {
+                "Processing" => &["ml.m5.xlarge", "ml.m5.2xlarge"],
+                _ => &[],
+            }
         }
         fn role_path(&self) -> Option<&'static [&'static str]> {
             matches!(self.0, "Processing" | "Training").then_some(&["RoleArn"])

@@ -146,6 +146,9 @@ impl StepTypeFacts for AutoMl {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[
             Permission::SageMakerJob(&policy::AUTOML_JOB),

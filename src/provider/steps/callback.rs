@@ -87,6 +87,9 @@ impl StepTypeFacts for Callback {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SendMessage]
     }

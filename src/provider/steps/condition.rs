@@ -131,6 +131,9 @@ impl StepTypeFacts for Condition {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[]
     }

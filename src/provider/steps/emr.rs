@@ -60,6 +60,9 @@ impl StepTypeFacts for Emr {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::EmrSteps]
     }

@@ -86,6 +86,9 @@ impl StepTypeFacts for EmrServerless {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::EmrServerlessJobRuns]
     }

@@ -41,6 +41,9 @@ impl StepTypeFacts for Fail {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[]
     }

@@ -133,6 +133,9 @@ impl StepTypeFacts for Generic {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[]
     }

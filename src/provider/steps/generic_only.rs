@@ -50,6 +50,9 @@ impl StepTypeFacts for GenericOnly {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[]
     }

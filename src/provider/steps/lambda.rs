@@ -109,6 +109,9 @@ impl StepTypeFacts for Lambda {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::InvokeFunction]
     }

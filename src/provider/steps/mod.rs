@@ -209,6 +209,9 @@ impl<K: StepTypeFacts + ?Sized> StepTypeFacts for &'static K {
     fn property_files(&self) -> bool {
         (**self).property_files()
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        (**self).instance_types()
+    }
     fn permissions(&self) -> &'static [crate::compiler::policy::Permission] {
         (**self).permissions()
     }

@@ -60,6 +60,9 @@ impl StepTypeFacts for ModelStep {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SageMakerJob(&policy::MODEL)]
     }

@@ -138,6 +138,9 @@ impl StepTypeFacts for Processing {
     fn property_files(&self) -> bool {
         true
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        super::instance_types::JobKind::Processing.instance_types()
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SageMakerJob(&policy::PROCESSING_JOB)]
     }

@@ -89,6 +89,9 @@ impl StepTypeFacts for QualityCheck {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        super::instance_types::JobKind::Processing.instance_types()
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SageMakerJob(&policy::PROCESSING_JOB)]
     }

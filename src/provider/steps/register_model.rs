@@ -183,6 +183,9 @@ impl StepTypeFacts for RegisterModel {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[
             Permission::SageMakerJob(&policy::MODEL_PACKAGE),

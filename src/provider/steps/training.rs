@@ -160,6 +160,9 @@ impl StepTypeFacts for Training {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        super::instance_types::JobKind::Training.instance_types()
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SageMakerJob(&policy::TRAINING_JOB)]
     }

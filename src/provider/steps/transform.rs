@@ -84,6 +84,9 @@ impl StepTypeFacts for Transform {
     fn property_files(&self) -> bool {
         false
     }
+    fn instance_types(&self) -> &'static [&'static str] {
+        super::instance_types::JobKind::Transform.instance_types()
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SageMakerJob(&policy::TRANSFORM_JOB)]
     }
