@@ -1344,7 +1344,7 @@ fn check_comparison_types(
                         steps_path(top),
                         format!("Condition {me:?} compares a {actual} with {op}"),
                         format!(
-                            "{at}.{side}: {{{{ {r} }}}} is a {actual}, and {op} compares numbers. Compare it with == (or in [...]), or use an Integer or Float parameter."
+                            "{at}.{side}: {{{{ {r} }}}} is a {actual}, and {op} compares numbers. Compare it with == (or in [...]), or compare a number: an Integer or Float parameter, a numeric step property or property-file value."
                         ),
                     );
                 }

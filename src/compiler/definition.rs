@@ -461,11 +461,21 @@ fn parse_steps(
         match obj.get("Name").and_then(Json::as_str) {
             Some(name) if valid_entity_name(name, 64) => {
                 if let Some(first) = names.insert(name.to_string(), i) {
-                    diags.error_at(
-                        path.clone(),
-                        format!("Duplicate step name {name:?}"),
-                        format!("steps[{first}] already uses the name {name:?}. Step names must be unique within a pipeline."),
-                    );
+                    // The detail names no index: checks of a partial input number only the
+                    // known steps (the path is mapped back to the configuration, a text is not).
+                    if steps[first] == *text {
+                        diags.error_at(
+                            path.clone(),
+                            format!("Step {name:?} is listed twice"),
+                            "An earlier element of steps is the same step. List each step once: remove this element.",
+                        );
+                    } else {
+                        diags.error_at(
+                            path.clone(),
+                            format!("Duplicate step name {name:?}"),
+                            format!("An earlier element of steps also uses the name {name:?}. Step names must be unique within a pipeline: rename one of them."),
+                        );
+                    }
                 }
             }
             Some(name) => diags.error_at(
@@ -692,6 +702,20 @@ mod tests {
         let (_, diags) =
             compile(&PipelineInput { parameters: vec![param], ..Default::default() }, test_types);
         assert!(diags.has_errors());
+    }
+
+    /// Fresh-eyes finding: the same step resource listed twice was reported as two steps that
+    /// share a name.
+    #[test]
+    fn a_step_listed_twice_is_said_so() {
+        let stop = r#"{"Type":"Fail","Name":"Stop","Arguments":{"ErrorMessage":"x"}}"#.to_string();
+        let other = r#"{"Type":"Fail","Name":"Stop","Arguments":{"ErrorMessage":"y"}}"#.to_string();
+        let summaries = |steps: Vec<String>| {
+            let d = compile(&PipelineInput { steps, ..Default::default() }, test_types).1;
+            d.iter().map(|d| d.summary.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(summaries(vec![stop.clone(), stop.clone()]), ["Step \"Stop\" is listed twice"]);
+        assert_eq!(summaries(vec![stop, other]), ["Duplicate step name \"Stop\""]);
     }
 
     /// Issue 8: over the inline limit is an error that points at `definition_s3`, unless the

@@ -350,6 +350,12 @@ fn parse_ref(body: &str, template: bool) -> Result<Reference, String> {
             if EXECUTION_VARIABLES.contains(&name) {
                 return Ok(Reference::Execution(name.to_string()));
             }
+            if name.is_empty() {
+                return Err(format!(
+                    "{shown} names no execution variable: write {{{{ Execution.<variable> }}}}, e.g. {{{{ Execution.PipelineExecutionId }}}}. Execution variables are {}",
+                    EXECUTION_VARIABLES.join(", ")
+                ));
+            }
             Err(format!(
                 "{shown}: unknown execution variable {name:?}{}. Execution variables are {}",
                 suggestion(name, EXECUTION_VARIABLES.iter().copied()),
