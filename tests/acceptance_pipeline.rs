@@ -240,7 +240,7 @@ resource "sagemaker_ml_pipeline" "bad" {
             "Invalid role ARN \"not-an-arn\"",
             "Default of parameter \"Epochs\" is not a valid Integer",
             "Step is not valid JSON",
-            "Duplicate step name \"A\"",
+            "Step \"A\" is listed twice",
             "Reserved tag key \"aws:reserved\"",
             // Terraform quotes the offending line: the diagnostics carry attribute paths.
             "name     = \"bad_name\"",
