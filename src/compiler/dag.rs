@@ -1028,8 +1028,9 @@ pub fn check_types_with(
 }
 
 /// The default and enum values of String parameter `name`, which fills the instance type of
-/// `step`'s job, must be instance types that kind of job takes: an execution that takes a
-/// mistyped one fails when the job starts.
+/// `step`'s job, should be instance types that kind of job takes: an execution that takes a
+/// mistyped one fails when the job starts. A warning, not an error: a parameter is also how a
+/// type newer than the provider's lists is used.
 fn check_instance_type_parameter(
     name: &str,
     facts: &ParamFacts,
@@ -1055,10 +1056,12 @@ fn check_instance_type_parameter(
             }
             None => String::new(),
         };
-        diags.error_at(
-            path,
-            format!("{what} {} of parameter {name:?} is not an instance type", expr::shown(value)),
-            format!("{name} fills the instance type of step {step:?}, whose jobs run on SageMaker instance types such as ml.m5.xlarge. {fix}An execution that takes this value fails when the job starts."),
+        diags.push(
+            crate::framework::Diagnostic::warning(
+                format!("{what} {} of parameter {name:?} is not a known instance type", expr::shown(value)),
+                format!("{name} fills the instance type of step {step:?}, and {} is not among the instance types that kind of job takes in the SageMaker API model this provider was built with. {fix}If it is a type SageMaker added since, ignore this warning; otherwise an execution that takes this value fails when the job starts.", expr::shown(value)),
+            )
+            .at(path),
         );
     }
 }
@@ -1661,7 +1664,10 @@ mod tests {
         assert!(problems("ml.m5.xlarge", &["ml.m5.2xlarge"]).is_empty());
         let p = problems("ml.m5.xlarg", &[]);
         assert_eq!(p.len(), 1, "{p:?}");
-        assert_eq!(p[0].0, "Default \"ml.m5.xlarg\" of parameter \"Kind\" is not an instance type");
+        assert_eq!(
+            p[0].0,
+            "Default \"ml.m5.xlarg\" of parameter \"Kind\" is not a known instance type"
+        );
         assert!(p[0].1.contains("Did you mean 'ml.m5.xlarge'?"), "{p:?}");
         assert_eq!(p[0].2, Some(AttrPath::root("parameter").index(0).attr("default")));
         let p = problems("ml.m5.xlarge", &["ml.m5.xlarge", "m5.2xlarge"]);

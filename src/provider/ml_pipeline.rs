@@ -456,8 +456,9 @@ const ROLE_NOT_KNOWN_YET: &str = "arn:aws:iam::000000000000:role/not-known-yet";
 /// Invariant: nothing stands in for an unknown value that could make a check fail which the
 /// real value would pass. Steps whose `json` is unknown are left out (the input is then `open`:
 /// references to steps it lacks are not judged); an unknown `step_defaults.role_arn` is a role
-/// ARN; an unknown network, KMS key, tag map, parameter default, enum list, experiment setting
-/// or dependency chain is left out (every check of them is one that an absent value passes).
+/// ARN; an unknown network, KMS key, tag map, parameter default, enum list (all of it when one
+/// element is unknown), experiment setting or dependency chain is left out (every check of them
+/// is one that an absent value passes).
 /// `None` when not even that can be judged: `steps` itself, a parameter's name or type, or a
 /// whole block is unknown.
 pub(crate) fn input_for_checks(v: &Value) -> Option<(PipelineInput, Vec<usize>)> {
@@ -517,7 +518,11 @@ fn read_input(v: &Value, partial: bool) -> Option<(PipelineInput, Vec<usize>)> {
             name: model::string(p, "name").known()?.unwrap_or_default(),
             type_name: model::string(p, "type").known()?,
             default: leaf(model::string(p, "default"))?,
-            enum_values: list(p, "enum_values")?,
+            // All or nothing: a default is checked against the whole list.
+            enum_values: match model::string_list(p, "enum_values") {
+                Known::Unknown if partial => Vec::new(),
+                k => k.known()?.unwrap_or_default(),
+            },
         });
     }
     let dependencies = list(v, "dependencies")?;
@@ -676,11 +681,33 @@ async fn version_after(
     }
 }
 
+/// How a configuration compiles: `Known` with the definition when every input is known,
+/// `Partial` with only the problems the known inputs decide (see [`input_for_checks`]),
+/// `Unjudged` when not even those can be told. Diagnostics point at the configured elements
+/// of `steps` (null elements, reported by `null_elements`, are not compiled).
+pub(crate) enum Compiled {
+    Known(Option<String>, Diagnostics),
+    Partial(Diagnostics),
+    Unjudged,
+}
+
+pub(crate) fn compile_configuration(cfg: &Value) -> Compiled {
+    if let Some((input, indexes)) = read_input(cfg, false) {
+        let (text, problems) = definition::compile(&input, step_type_facts);
+        Compiled::Known(text, at_configured_steps(problems, &indexes))
+    } else if let Some((input, indexes)) = input_for_checks(cfg) {
+        let problems = definition::compile(&input, step_type_facts).1;
+        Compiled::Partial(at_configured_steps(problems, &indexes))
+    } else {
+        Compiled::Unjudged
+    }
+}
+
 /// The definition a configuration compiles to (used by the data source and golden tests).
 pub fn compile_definition(cfg: &Value) -> (Option<String>, Diagnostics) {
-    match definition_input(cfg) {
-        Some(input) => definition::compile(&input, step_type_facts),
-        None => (None, Diagnostics::new()),
+    match compile_configuration(cfg) {
+        Compiled::Known(text, diags) => (text, diags),
+        _ => (None, Diagnostics::new()),
     }
 }
 
@@ -713,16 +740,13 @@ fn validate_config(config: &Value) -> Diagnostics {
     // them (Terraform validates during `plan` too, and would print each warning twice); with
     // errors, Terraform stops before the plan.
     let errors = |d: Diagnostics| if d.has_errors() { d.0 } else { Vec::new() };
-    if let Some(input) = definition_input(config) {
-        diags.0.extend(errors(definition::compile(&input, step_type_facts).1));
-    } else if let Some((input, indexes)) = input_for_checks(config) {
+    match compile_configuration(config) {
+        Compiled::Known(_, problems) => diags.0.extend(errors(problems)),
         // `terraform validate` hands over other resources' attributes (the steps' `json`) as
         // unknown, and so does the validation of a plan while they are not created yet: check
         // what the known values decide.
-        let problems = definition::compile(&input, step_type_facts).1;
-        diags.0.extend(errors(at_configured_steps(problems, &indexes)));
-    } else {
-        diags.extend(validate_known_definition_parts(config));
+        Compiled::Partial(problems) => diags.0.extend(errors(problems)),
+        Compiled::Unjudged => diags.extend(validate_known_definition_parts(config)),
     }
     diags
 }
@@ -909,20 +933,17 @@ impl Resource<ProviderData> for MlPipeline {
                 }
             }
         }
-        let parts = match definition_input(planned) {
-            None => {
-                // Some inputs are not known until other resources are created (a role, a step
-                // whose `json` waits for one): the definition is planned unknown, and the
-                // problems the known inputs already decide are reported now, not at apply time
-                // after those resources were created.
-                if let Some((input, indexes)) = input_for_checks(planned) {
-                    let problems = definition::compile(&input, step_type_facts).1;
-                    diags.extend(at_configured_steps(problems, &indexes));
-                }
+        let parts = match compile_configuration(planned) {
+            // Some inputs are not known until other resources are created (a role, a step
+            // whose `json` waits for one): the definition is planned unknown, and the problems
+            // the known inputs already decide are reported now, not at apply time after those
+            // resources were created.
+            Compiled::Partial(problems) => {
+                diags.extend(problems);
                 None
             }
-            Some(input) => {
-                let (compiled, problems) = definition::compile(&input, step_type_facts);
+            Compiled::Unjudged => None,
+            Compiled::Known(compiled, problems) => {
                 diags.extend(problems);
                 compiled.map(|text| {
                     let prior = model::string_map(&req.prior, "definition_parts")
@@ -1734,6 +1755,41 @@ mod tests {
             Value::list([processing("Eval", r#"{"Get":"Steps.Train.TrainingJobName"}"#)]),
         );
         assert_eq!(problems(&cfg), ["steps[0]: step \"Eval\" references unknown step \"Train\""]);
+        // Review finding: a default is not judged against a list with an unknown element.
+        let mut unknown_enum = cfg.clone();
+        let param = Value::object([
+            ("name", Value::string("Env")),
+            ("type", Value::Null),
+            ("default", Value::string("prod")),
+            ("enum_values", Value::list([Value::Unknown, Value::string("dev")])),
+        ]);
+        model::set(&mut unknown_enum, "parameter", Value::list([param]));
+        model::set(&mut unknown_enum, "steps", Value::list([]));
+        assert!(
+            validate_config(&unknown_enum).0.is_empty(),
+            "{:?}",
+            validate_config(&unknown_enum)
+        );
+        // Review finding: with every input known, a null element before a step does not shift
+        // the step's diagnostics onto it.
+        let mut after_null = cfg.clone();
+        let steps = [Value::Null, processing("Prep", r#"{"Get":"Parameters.Treshold"}"#)];
+        model::set(&mut after_null, "steps", Value::list(steps));
+        model::set(&mut after_null, "step_defaults", Value::Null);
+        let param = Value::object([
+            ("name", Value::string("Threshold")),
+            ("type", Value::string("Float")),
+            ("default", Value::string("0.5")),
+            ("enum_values", Value::Null),
+        ]);
+        model::set(&mut after_null, "parameter", Value::list([param]));
+        let Compiled::Known(_, d) = compile_configuration(&after_null) else {
+            panic!("every input is known")
+        };
+        let paths: Vec<String> =
+            d.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
+        assert!(paths.iter().all(|p| p == "steps[1]"), "{paths:?}");
+        assert!(!paths.is_empty());
         // Not judged at all: an unknown parameter name.
         let mut unknown_name = cfg.clone();
         let param = Value::object([

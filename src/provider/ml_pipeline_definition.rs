@@ -7,11 +7,9 @@
 
 use async_trait::async_trait;
 
-use super::ml_pipeline::{self, definition_input};
+use super::ml_pipeline::{self, Compiled};
 use super::{model, ProviderData};
-use crate::compiler::definition;
 use crate::framework::{Attribute, Block, DataSource, Diagnostics, NestedBlock, Schema};
-use crate::provider::steps::step_type_facts;
 use crate::tfvalue::{Type, Value};
 
 pub struct MlPipelineDefinition;
@@ -44,25 +42,23 @@ impl DataSource<ProviderData> for MlPipelineDefinition {
         // Warnings only with errors: without any, the read compiles the same definition and
         // reports them; with errors, Terraform does not read.
         let errors = |d: Diagnostics| if d.has_errors() { d.0 } else { Vec::new() };
-        if let Some(input) = definition_input(config) {
-            diags.0.extend(errors(definition::compile(&input, step_type_facts).1));
-        } else if let Some((input, indexes)) = ml_pipeline::input_for_checks(config) {
+        match ml_pipeline::compile_configuration(config) {
+            Compiled::Known(_, problems) => diags.0.extend(errors(problems)),
             // Terraform reads this data source during apply when its steps are planned there;
             // what the known values decide fails the plan instead.
-            let problems = definition::compile(&input, step_type_facts).1;
-            diags.0.extend(errors(ml_pipeline::at_configured_steps(problems, &indexes)));
+            Compiled::Partial(problems) => diags.0.extend(errors(problems)),
+            Compiled::Unjudged => {}
         }
         diags
     }
 
     async fn read(&self, _data: &ProviderData, config: &Value) -> (Value, Diagnostics) {
-        let Some(input) = definition_input(config) else {
+        let Compiled::Known(json, diags) = ml_pipeline::compile_configuration(config) else {
             // Terraform defers reads until the configuration is known; this is a safety net.
             let mut d = Diagnostics::new();
             d.error("Definition inputs are not known yet", "Terraform read this data source before its inputs were known. Please report this as a bug.");
             return (config.clone(), d);
         };
-        let (json, diags) = definition::compile(&input, step_type_facts);
         let mut state = config.clone();
         let mermaid = json.as_deref().map(ml_pipeline::mermaid_of).unwrap_or(Value::Null);
         model::set(&mut state, "json", json.map(Value::string).unwrap_or(Value::Null));
@@ -91,8 +87,9 @@ mod tests {
             ("step_defaults", Value::Null),
             ("experiment_config", Value::Null),
         ]);
-        let input = definition_input(&cfg).expect("known");
-        let (json, d) = definition::compile(&input, step_type_facts);
+        let Compiled::Known(json, d) = ml_pipeline::compile_configuration(&cfg) else {
+            panic!("every input is known")
+        };
         assert!(d.is_empty(), "{d:?}");
         assert!(json.expect("json").contains("\"Steps\":[{"));
     }

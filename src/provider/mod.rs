@@ -90,6 +90,14 @@ fn session_duration(text: &str) -> bool {
         .is_some_and(|d| d >= Duration::from_secs(900) && d <= Duration::from_secs(12 * 3600))
 }
 
+/// A role ARN as STS takes it (`AssumeRole`, `AssumeRoleWithWebIdentity`): IAM role paths may
+/// hold any printable character, so this is looser than SageMaker's `RoleArn` pattern
+/// (`steps::common::valid_role_arn`).
+fn sts_role_arn(text: &str) -> bool {
+    regex_lite::Regex::new(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/\S+$")
+        .is_ok_and(|re| re.is_match(text))
+}
+
 fn url_with_scheme(text: &str) -> bool {
     (text.starts_with("http://") || text.starts_with("https://")) && text.len() > "https://".len()
 }
@@ -126,7 +134,7 @@ pub fn provider_schema() -> Schema {
             .block(NestedBlock::single(
                 "assume_role",
                 Block::new("Assume this IAM role (STS AssumeRole) with the base credentials, or with `assume_role_with_web_identity`'s session when that is set too; every AWS call then uses the role's session, refreshed before it expires. As in the AWS provider.")
-                    .attr(Attribute::required("role_arn", Type::String, "ARN of the role to assume.").validate(string_check(steps::common::valid_role_arn, "Invalid assume_role.role_arn", ROLE_ARN_DETAIL)))
+                    .attr(Attribute::required("role_arn", Type::String, "ARN of the role to assume.").validate(string_check(sts_role_arn, "Invalid assume_role.role_arn", ROLE_ARN_DETAIL)))
                     .attr(Attribute::optional("session_name", Type::String, "Name of the role session, seen in CloudTrail. Defaults to `terraform-provider-sagemaker-<unix time in ms>`.").validate(string_length(2, 64)))
                     .attr(Attribute::optional("external_id", Type::String, "External id the role's trust policy requires, if any.").validate(string_length(2, 1224)))
                     .attr(Attribute::optional("duration", Type::String, "Lifetime of the role session, from `15m` to `12h` (at most the role's maximum session duration). Defaults to `1h`.").validate(string_check(session_duration, "Invalid assume_role.duration", DURATION_DETAIL)))
@@ -139,7 +147,7 @@ pub fn provider_schema() -> Schema {
             .block(NestedBlock::single(
                 "assume_role_with_web_identity",
                 Block::new("Get the base credentials by assuming a role with an OIDC web identity token (STS AssumeRoleWithWebIdentity, e.g. a CI job's token), instead of the chain described above. As in the AWS provider.")
-                    .attr(Attribute::optional("role_arn", Type::String, "ARN of the role to assume. Defaults to `AWS_ROLE_ARN`.").validate(string_check(steps::common::valid_role_arn, "Invalid assume_role_with_web_identity.role_arn", ROLE_ARN_DETAIL)))
+                    .attr(Attribute::optional("role_arn", Type::String, "ARN of the role to assume. Defaults to `AWS_ROLE_ARN`.").validate(string_check(sts_role_arn, "Invalid assume_role_with_web_identity.role_arn", ROLE_ARN_DETAIL)))
                     .attr(Attribute::optional("session_name", Type::String, "Name of the role session. Defaults to `AWS_ROLE_SESSION_NAME`, else `terraform-provider-sagemaker-<unix time in ms>`.").validate(string_length(2, 64)))
                     .attr(Attribute::optional("web_identity_token", Type::String, "The OIDC token itself. Conflicts with `web_identity_token_file`.").sensitive())
                     .attr(Attribute::optional("web_identity_token_file", Type::String, "Path of a file holding the OIDC token, read again whenever the session is renewed. Defaults to `AWS_WEB_IDENTITY_TOKEN_FILE` when `web_identity_token` is not set."))

@@ -47,7 +47,7 @@ pub fn common_block(description: &str, cacheable: bool, retryable: bool) -> Bloc
         .attr(Attribute::required("name", Type::String, "Step name, unique within the pipeline: 1-64 letters, digits, `-` or `_`. Other steps refer to it as `{{ Steps.<name>... }}`."))
         .attr(Attribute::optional("display_name", Type::String, "Display name shown in SageMaker Studio (up to 256 characters).").validate(validators::string_length(0, 256)))
         .attr(Attribute::optional("description", Type::String, "Description of the step (up to 3072 characters).").validate(validators::string_length(0, 3072)))
-        .attr(Attribute::optional("depends_on_steps", string_list(), "Names of steps that must finish before this one starts (`DependsOn`). Data dependencies through `{{ Steps.X... }}` references need no entry here."))
+        .attr(Attribute::optional("depends_on_steps", string_list(), "Names of steps that must finish before this one starts (`DependsOn`, each name once, in the order first listed). Data dependencies through `{{ Steps.X... }}` references need no entry here."))
         .attr(Attribute::computed("json", Type::String, "The compiled step object as canonical JSON; list it in a pipeline's `steps`."));
     if cacheable {
         b = b.block(NestedBlock::single(
@@ -71,9 +71,10 @@ pub fn common_block(description: &str, cacheable: bool, retryable: bool) -> Bloc
     b
 }
 
-/// An IAM role ARN (`arn:<partition>:iam::<12-digit account>:role/<path and name>`, 20 to
-/// 2048 characters): what SageMaker takes wherever it assumes a role. The one test of role ARNs
-/// in the provider (the pipeline's, the steps', the provider's `assume_role`).
+/// An IAM role ARN as SageMaker's `RoleArn` fields take it (the API's pattern
+/// `arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`, 20 to 2048 characters): the
+/// pipeline's role and every SageMaker job's. (EMR's and STS's role fields take more, and are
+/// not held to it.)
 pub fn valid_role_arn(s: &str) -> bool {
     let Some(rest) = s.strip_prefix("arn:aws") else { return false };
     let Some((partition_tail, rest)) = rest.split_once(":iam::") else { return false };
@@ -698,15 +699,13 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
                     format!("Invalid step name {}", expr::shown(d)),
                     "List step names, e.g. \"Preprocess\".",
                 );
-            } else if deps[..i].contains(d) {
-                ctx.local_error(
-                    AttrPath::root("depends_on_steps").index(i),
-                    format!("Step {d:?} is listed twice"),
-                    "List each step once; remove this entry.",
-                );
             }
         }
-        step.insert("DependsOn".into(), Json::Array(deps.into_iter().map(Json::String).collect()));
+        // Each step once, in the order first listed, as the SageMaker Python SDK writes
+        // `DependsOn` (`concat()` of overlapping lists is common in Terraform).
+        let mut seen = std::collections::BTreeSet::new();
+        let deps = deps.into_iter().filter(|d| seen.insert(d.clone()));
+        step.insert("DependsOn".into(), Json::Array(deps.map(Json::String).collect()));
     }
     // The lengths of `display_name` and `description` are declared on the attributes
     // (`common_block`) and checked by the framework.
@@ -898,6 +897,21 @@ mod tests {
             "Use one of csv, json or parquet."
         );
         assert_eq!(use_one_of(Some("zzzzzz"), &["File"]), "Use one of File.");
+    }
+
+    /// Review finding: `concat()` of overlapping lists is common; `DependsOn` lists each step
+    /// once, as the SageMaker Python SDK writes it.
+    #[test]
+    fn depends_on_lists_each_step_once() {
+        let cfg = obj(vec![
+            ("name", Value::string("S")),
+            ("depends_on_steps", Value::list(["B", "A", "B"].map(Value::string))),
+        ]);
+        let mut ctx = Ctx::default();
+        let mut step = Map::new();
+        compile_common(&cfg, "Fail", &mut ctx, &mut step);
+        assert!(ctx.diags.is_empty(), "{:?}", ctx.diags);
+        assert_eq!(step["DependsOn"], json!(["B", "A"]));
     }
 
     #[test]

@@ -89,7 +89,7 @@ impl StepKind for Emr {
                 Type::String,
                 "A RunJobFlow request as JSON for a cluster SageMaker creates for this step and terminates after it, e.g. `jsonencode({ ReleaseLabel = \"emr-6.15.0\", Instances = { InstanceGroups = [...] }, JobFlowRole = \"EMR_EC2_DefaultRole\", ServiceRole = \"EMR_DefaultRole\" })`. Without `Name`, `Steps` and `AutoTerminationPolicy`; `Instances` with exactly one of `InstanceGroups` and `InstanceFleets` and without `KeepJobFlowAliveWhenNoSteps` and `TerminationProtected`. String values may hold references.",
             ))
-            .attr(Attribute::optional("execution_role_arn", Type::String, "Runtime role of the step on a `cluster_id` cluster, e.g. `aws_iam_role.emr_runtime.arn` (only with `cluster_id`).").validate(crate::provider::steps::common::role_arn_validator()))
+            .attr(Attribute::optional("execution_role_arn", Type::String, "Runtime role of the step on a `cluster_id` cluster, e.g. `aws_iam_role.emr_runtime.arn` (only with `cluster_id`)."))
             .block(NestedBlock::single("step_config", step_config_block()))
     }
 

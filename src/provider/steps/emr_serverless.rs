@@ -115,7 +115,7 @@ impl StepKind for EmrServerless {
                 Type::String,
                 "A CreateApplication request as JSON for an application SageMaker creates for this step, e.g. `jsonencode({ name = \"etl\", releaseLabel = \"emr-7.1.0\", type = \"SPARK\" })`. Needs `releaseLabel` and `type`. String values may hold references.",
             ))
-            .attr(Attribute::required("execution_role_arn", Type::String, "Runtime role of the job run (`executionRoleArn`), e.g. `aws_iam_role.emr_serverless.arn`: a role EMR Serverless can assume.").validate(crate::provider::steps::common::role_arn_validator()))
+            .attr(Attribute::required("execution_role_arn", Type::String, "Runtime role of the job run (`executionRoleArn`), e.g. `aws_iam_role.emr_serverless.arn`: a role EMR Serverless can assume."))
             .attr(Attribute::optional(
                 "configuration_overrides",
                 Type::String,
