@@ -129,6 +129,8 @@ fn pipeline_input(steps: Vec<String>) -> PipelineInput {
         step_defaults: Some(StepDefaults { role_arn: Some(ROLE.into()), ..Default::default() }),
         experiment_config: None,
         delivery: Default::default(),
+        partial: false,
+        open: false,
     }
 }
 
@@ -335,7 +337,7 @@ fn main() {
             }
             let t4 = Instant::now();
             let mut d = sagemaker_provider::framework::Diagnostics::new();
-            dag::validate_with(&parsed, &refs, &declared, steps::step_type_facts, &mut d);
+            dag::validate_with(&parsed, &refs, &declared, steps::step_type_facts, false, &mut d);
             assert!(!d.has_errors());
             let t5 = Instant::now();
             let mut top = serde_json::Map::new();

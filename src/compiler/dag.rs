@@ -1656,7 +1656,12 @@ mod tests {
                 enum_values: enum_values.iter().map(|v| v.to_string()).collect(),
             };
             let mut d = Diagnostics::new();
-            check_types(&[job.clone()], &[("Kind".to_string(), facts)].into(), test_types, &mut d);
+            check_types(
+                std::slice::from_ref(&job),
+                &[("Kind".to_string(), facts)].into(),
+                test_types,
+                &mut d,
+            );
             d.iter()
                 .map(|d| (d.summary.clone(), d.detail.clone(), d.path.clone()))
                 .collect::<Vec<_>>()
