@@ -127,7 +127,28 @@ impl StepKind for Transform {
     fn compile(&self, cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
         let root = AttrPath::default();
         let mut args = Map::new();
-        put(&mut args, "ModelName", ctx.string(cfg, "model_name", &root));
+        let model = ctx.string(cfg, "model_name", &root);
+        // A literal name (a reference compiles to an object): CreateTransformJob's ModelName
+        // pattern, 1-63 letters, digits and inner hyphens; an ARN is the usual slip.
+        if let Some(name) = model.as_ref().and_then(Json::as_str) {
+            let valid = (1..=63).contains(&name.len())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !name.starts_with('-')
+                && !name.ends_with('-');
+            if !valid {
+                let fix = if name.starts_with("arn:") {
+                    "Give the model's name, not its ARN: the part after \"model/\", or sagemaker_model_step.x.model_name."
+                } else {
+                    "Model names are 1-63 letters, digits and hyphens, not starting or ending with a hyphen, e.g. sagemaker_model_step.x.model_name."
+                };
+                ctx.local_error(
+                    AttrPath::root("model_name"),
+                    format!("Invalid model_name {}", crate::compiler::expr::shown(name)),
+                    fix,
+                );
+            }
+        }
+        put(&mut args, "ModelName", model);
 
         match cfg.get("input").filter(|i| !i.is_null()) {
             Some(input) => {
@@ -360,6 +381,22 @@ mod tests {
             err,
             vec![("input.split_type".to_string(), "Invalid split_type \"Lines\"".to_string())]
         );
+    }
+
+    /// Fresh-eyes finding: a model ARN where the model's name goes passed plan.
+    #[test]
+    fn model_name_is_a_name() {
+        let with = |name: &str| {
+            let mut cfg = base(input(None), vec![]);
+            crate::provider::model::set(&mut cfg, "model_name", Value::string(name));
+            compile(&cfg)
+        };
+        let err = with("arn:aws:sagemaker:us-east-1:123456789012:model/my-model").unwrap_err();
+        assert_eq!(err.len(), 1, "{err:?}");
+        assert_eq!(err[0].0, "model_name");
+        assert!(err[0].1.starts_with("Invalid model_name"), "{err:?}");
+        assert!(with("my-model-2").is_ok());
+        assert!(with("-bad").is_err());
     }
 
     #[test]
