@@ -849,6 +849,21 @@ pub struct ParamFacts {
     pub enum_values: Vec<String>,
 }
 
+impl ParamFacts {
+    /// The values an execution may take without passing one, or be given from a list: the
+    /// default (an empty default is left alone: it reads as "always pass a value") and the
+    /// enum values, each with its attribute path and what to call it in a message.
+    fn values_taken(&self) -> impl Iterator<Item = (&String, AttrPath, &'static str)> {
+        let at = AttrPath::root("parameter").index(self.index);
+        let enum_at = at.clone().attr("enum_values");
+        self.default
+            .iter()
+            .filter(|d| !d.is_empty())
+            .map(move |d| (d, at.clone().attr("default"), "Default"))
+            .chain(self.enum_values.iter().map(move |v| (v, enum_at.clone(), "Value")))
+    }
+}
+
 /// What is known offline about the types of references: each parameter's declared type, and
 /// the declared `OutputType` of each Lambda or callback step output.
 struct Types<'a> {
@@ -1038,14 +1053,7 @@ fn check_instance_type_parameter(
     allowed: &[&str],
     diags: &mut Diagnostics,
 ) {
-    let at = AttrPath::root("parameter").index(facts.index);
-    let values = facts
-        .default
-        .iter()
-        .filter(|d| !d.is_empty())
-        .map(|d| (d, at.clone().attr("default"), "Default"))
-        .chain(facts.enum_values.iter().map(|v| (v, at.clone().attr("enum_values"), "Value")));
-    for (value, path, what) in values {
+    for (value, path, what) in facts.values_taken() {
         if allowed.contains(&value.as_str()) {
             continue;
         }
@@ -1215,15 +1223,7 @@ fn at_location<'j>(mut v: &'j Json, location: &str) -> Option<&'j Json> {
 /// The default and enum values of String parameter `name`, used in an S3 field as `used`
 /// says, must be S3 locations (or their start).
 fn check_s3_parameter(name: &str, facts: &ParamFacts, used: &S3Use, diags: &mut Diagnostics) {
-    let at = AttrPath::root("parameter").index(facts.index);
-    // An empty default is left alone: it reads as "always pass a value".
-    let values = facts
-        .default
-        .iter()
-        .filter(|d| !d.is_empty())
-        .map(|d| (d, at.clone().attr("default"), "Default"))
-        .chain(facts.enum_values.iter().map(|v| (v, at.clone().attr("enum_values"), "Value")));
-    for (value, path, what) in values {
+    for (value, path, what) in facts.values_taken() {
         if let Some(detail) = used.problem(name, value) {
             diags.error_at(
                 path,
