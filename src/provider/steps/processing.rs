@@ -40,7 +40,7 @@ fn input_block() -> Block {
         .attr(Attribute::required(
             "destination",
             Type::String,
-            "Container path, e.g. `/opt/ml/processing/input`.",
+            "Container folder SageMaker puts the input in: under `/opt/ml/processing/`, e.g. `/opt/ml/processing/input`.",
         ))
         .attr(Attribute::optional(
             "s3_data_type",
@@ -65,7 +65,7 @@ fn output_block() -> Block {
         .attr(Attribute::required(
             "source",
             Type::String,
-            "Container path, e.g. `/opt/ml/processing/train`.",
+            "Absolute path of the container folder the job writes this output to, e.g. `/opt/ml/processing/train`.",
         ))
         .attr(Attribute::required(
             "destination",
@@ -164,11 +164,11 @@ impl StepKind for Processing {
         b.attr(Attribute::required("image_uri", Type::String, "Container image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3`."))
             .attr(Attribute::optional("role_arn", Type::String, "IAM role of the job. Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
             .attr(Attribute::required("instance_type", Type::String, "Instance type, e.g. `ml.m5.xlarge`, or a reference to a String parameter."))
-            .attr(Attribute::optional("instance_count", Type::String, "Number of instances (default 1), or a reference to an Integer parameter."))
-            .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB (default 30)."))
+            .attr(Attribute::optional("instance_count", Type::String, "Number of instances, 1 to 100 (default 1), or a reference to an Integer parameter."))
+            .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB, 1 to 16384 (default 30)."))
             .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the storage volume. Defaults to `step_defaults.volume_kms_key_id`."))
             .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the outputs. Defaults to `step_defaults.output_kms_key_id`."))
-            .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of the job in seconds."))
+            .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of the job in seconds, 1 to 777600 (9 days)."))
             .attr(Attribute::optional("environment", string_map(), "Environment variables of the container; values may hold references."))
             .attr(Attribute::optional("container_entrypoint", string_list(), "Entrypoint, e.g. `[\"python3\"]` (the default when `code` is set)."))
             .attr(Attribute::optional("container_arguments", string_list(), "Arguments passed to the entrypoint; may hold references."))
