@@ -121,6 +121,8 @@ pub fn apply_dependencies(
     open: bool,
     diags: &mut Diagnostics,
 ) {
+    // Chains add dependencies, not steps: the names and types are the same for every chain.
+    let known = step_types_of(steps);
     for (i, chain) in chains.iter().enumerate() {
         let path = AttrPath::root("dependencies").index(i);
         let edges = match parse_chain(chain) {
@@ -130,7 +132,6 @@ pub fn apply_dependencies(
                 continue;
             }
         };
-        let known = step_types_of(steps);
         let mut reported = BTreeSet::new();
         for (up, down) in edges {
             let mut linkable = true;
@@ -792,6 +793,13 @@ const BOOLEAN_FIELDS: [&str; 7] = [
 /// API fields that take text a number or a boolean cannot be, by their key.
 const TEXT_FIELDS: [&str; 1] = ["InstanceType"];
 
+/// The name of the property a step property path ends at, without its indexes:
+/// `ModelName` for `ModelName`, `S3Uri` for `Outputs['x'].S3Output.S3Uri`.
+fn property_name(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or("");
+    last.split('[').next().unwrap_or("")
+}
+
 /// Why a reference that is the whole value of an S3 field cannot hold an S3 location, when
 /// that is known offline: an execution variable or the experiment's names, a metric's value,
 /// or a step property that is a name, ARN, id, status, message or image.
@@ -803,8 +811,7 @@ fn not_an_s3_location(r: &Reference) -> Option<&'static str> {
             if path.starts_with("FinalMetricDataList") {
                 return Some("a metric, a number");
             }
-            let last = path.rsplit('.').next().unwrap_or("");
-            let last = last.split('[').next().unwrap_or("");
+            let last = property_name(path);
             ["Name", "Arn", "Id", "Status", "Message", "Reason", "Image"]
                 .iter()
                 .any(|s| last.ends_with(s))
@@ -891,9 +898,10 @@ fn reference_type<'a>(r: &Reference, types: &Types<'a>) -> Option<&'a str> {
                 }
             }
             // The Describe responses' names, ARNs, URIs, statuses and messages are strings.
-            let last = path.rsplit('.').next().unwrap_or("");
-            let last = last.split('[').next().unwrap_or("");
-            STRING_PROPERTY_SUFFIXES.iter().any(|s| last.ends_with(s)).then_some("String")
+            STRING_PROPERTY_SUFFIXES
+                .iter()
+                .any(|s| property_name(path).ends_with(s))
+                .then_some("String")
         }
         Reference::PropertyFile { .. } => None,
     }

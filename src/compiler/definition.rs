@@ -3,8 +3,9 @@
 //!
 //! Pure: no IO, no async, and it never sees an unknown value: the caller compiles once every
 //! input is known, or, to report problems early, a `partial` input where the unknown values are
-//! left out or stood in for (no text is produced then). Problems carry attribute paths relative to the pipeline resource
-//! (`parameter[1].default`, `steps[0]`), so the provider can hand them to Terraform unchanged.
+//! left out or stood in for (no text is produced then). Problems carry attribute paths relative
+//! to the pipeline resource (`parameter[1].default`, `steps[0]`), so the provider can hand them
+//! to Terraform unchanged.
 
 use std::collections::BTreeMap;
 

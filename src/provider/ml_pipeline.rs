@@ -461,7 +461,7 @@ const ROLE_NOT_KNOWN_YET: &str = "arn:aws:iam::000000000000:role/not-known-yet";
 /// is one that an absent value passes).
 /// `None` when not even that can be judged: `steps` itself, a parameter's name or type, or a
 /// whole block is unknown.
-pub(crate) fn input_for_checks(v: &Value) -> Option<(PipelineInput, Vec<usize>)> {
+fn input_for_checks(v: &Value) -> Option<(PipelineInput, Vec<usize>)> {
     read_input(v, true)
 }
 
@@ -477,22 +477,13 @@ fn read_input(v: &Value, partial: bool) -> Option<(PipelineInput, Vec<usize>)> {
     {
         return None;
     }
-    // An unknown value read as absent, in `partial` mode only.
-    let leaf = |k: Known<String>| match k {
-        Known::Unknown if partial => Some(None),
-        k => k.known(),
-    };
-    let list = |v: &Value, attr: &str| -> Option<Vec<String>> {
-        match v.get(attr) {
-            Some(Value::List(items)) if partial => {
-                Some(items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
-            }
-            _ => match model::string_list(v, attr) {
-                Known::Unknown if partial => Some(Vec::new()),
-                k => k.known().map(Option::unwrap_or_default),
-            },
+    // `Known::known`, except that in partial mode an unknown value reads as `absent`.
+    fn read<T>(k: Known<T>, partial: bool, absent: Option<T>) -> Option<Option<T>> {
+        match k {
+            Known::Unknown if partial => Some(absent),
+            k => k.known(),
         }
-    };
+    }
     let (mut steps, mut indexes, mut open) = (Vec::new(), Vec::new(), false);
     match v.get("steps") {
         None | Some(Value::Null) => {}
@@ -517,22 +508,24 @@ fn read_input(v: &Value, partial: bool) -> Option<(PipelineInput, Vec<usize>)> {
         parameters.push(ParameterInput {
             name: model::string(p, "name").known()?.unwrap_or_default(),
             type_name: model::string(p, "type").known()?,
-            default: leaf(model::string(p, "default"))?,
+            default: read(model::string(p, "default"), partial, None)?,
             // All or nothing: a default is checked against the whole list.
-            enum_values: match model::string_list(p, "enum_values") {
-                Known::Unknown if partial => Vec::new(),
-                k => k.known()?.unwrap_or_default(),
-            },
+            enum_values: read(model::string_list(p, "enum_values"), partial, None)?
+                .unwrap_or_default(),
         });
     }
-    let dependencies = list(v, "dependencies")?;
+    // An unknown chain is left out, the known ones kept.
+    let dependencies = match v.get("dependencies") {
+        Some(Value::List(items)) if partial => {
+            items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect()
+        }
+        _ => read(model::string_list(v, "dependencies"), partial, None)?.unwrap_or_default(),
+    };
     let step_defaults = match v.get("step_defaults") {
         None | Some(Value::Null) => None,
         Some(d) => {
-            let role_arn = match model::string(d, "role_arn") {
-                Known::Unknown if partial => Some(ROLE_NOT_KNOWN_YET.to_string()),
-                k => k.known()?,
-            };
+            let role_arn =
+                read(model::string(d, "role_arn"), partial, Some(ROLE_NOT_KNOWN_YET.into()))?;
             let network = d.get("network").filter(|n| !n.is_null());
             let vpc = network.and_then(|n| n.get("vpc_config")).filter(|n| !n.is_null());
             let network_known = network.is_none_or(Value::is_known);
@@ -552,20 +545,17 @@ fn read_input(v: &Value, partial: bool) -> Option<(PipelineInput, Vec<usize>)> {
                 security_group_ids: vpc
                     .and_then(|v| model::string_list(v, "security_group_ids").value())
                     .unwrap_or_default(),
-                volume_kms_key_id: leaf(model::string(d, "volume_kms_key_id"))?,
-                output_kms_key_id: leaf(model::string(d, "output_kms_key_id"))?,
-                tags: match model::string_map(d, "tags") {
-                    Known::Unknown if partial => BTreeMap::new(),
-                    k => k.known()?.unwrap_or_default(),
-                },
+                volume_kms_key_id: read(model::string(d, "volume_kms_key_id"), partial, None)?,
+                output_kms_key_id: read(model::string(d, "output_kms_key_id"), partial, None)?,
+                tags: read(model::string_map(d, "tags"), partial, None)?.unwrap_or_default(),
             })
         }
     };
     let experiment_config = match v.get("experiment_config") {
         None | Some(Value::Null) => None,
         Some(e) => Some((
-            leaf(model::string(e, "experiment_name"))?,
-            leaf(model::string(e, "trial_name"))?,
+            read(model::string(e, "experiment_name"), partial, None)?,
+            read(model::string(e, "trial_name"), partial, None)?,
         )),
     };
     // The inline limit applies only without a `definition_s3` block; while the block is unknown
@@ -589,8 +579,7 @@ fn read_input(v: &Value, partial: bool) -> Option<(PipelineInput, Vec<usize>)> {
 
 /// Diagnostics of an input from [`input_for_checks`], with `steps[k]` pointing at the element of
 /// the configuration's `steps` that step `k` of the input is.
-pub(crate) fn at_configured_steps(diags: Diagnostics, indexes: &[usize]) -> Diagnostics {
-    let mut diags = diags;
+fn at_configured_steps(mut diags: Diagnostics, indexes: &[usize]) -> Diagnostics {
     for d in &mut diags.0 {
         if let Some(AttrPath(steps)) = &mut d.path {
             if let [PathStep::Attr(a), PathStep::Index(k), ..] = steps.as_mut_slice() {
@@ -715,12 +704,7 @@ pub fn compile_definition(cfg: &Value) -> (Option<String>, Diagnostics) {
 
 /// SageMaker's pipeline (display) name pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}`.
 pub fn valid_pipeline_name(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 256
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-        && b[0].is_ascii_alphanumeric()
-        && b[b.len() - 1].is_ascii_alphanumeric()
+    super::steps::common::valid_sagemaker_name(s, 256)
 }
 
 /// The pipeline's own tags (`tags` or what `default_tags` adds) against SageMaker's rules.
@@ -741,11 +725,12 @@ fn validate_config(config: &Value) -> Diagnostics {
     // errors, Terraform stops before the plan.
     let errors = |d: Diagnostics| if d.has_errors() { d.0 } else { Vec::new() };
     match compile_configuration(config) {
-        Compiled::Known(_, problems) => diags.0.extend(errors(problems)),
-        // `terraform validate` hands over other resources' attributes (the steps' `json`) as
-        // unknown, and so does the validation of a plan while they are not created yet: check
-        // what the known values decide.
-        Compiled::Partial(problems) => diags.0.extend(errors(problems)),
+        // Partial: `terraform validate` hands over other resources' attributes (the steps'
+        // `json`) as unknown, and so does the validation of a plan while they are not created
+        // yet; check what the known values decide.
+        Compiled::Known(_, problems) | Compiled::Partial(problems) => {
+            diags.0.extend(errors(problems))
+        }
         Compiled::Unjudged => diags.extend(validate_known_definition_parts(config)),
     }
     diags

@@ -43,10 +43,11 @@ impl DataSource<ProviderData> for MlPipelineDefinition {
         // reports them; with errors, Terraform does not read.
         let errors = |d: Diagnostics| if d.has_errors() { d.0 } else { Vec::new() };
         match ml_pipeline::compile_configuration(config) {
-            Compiled::Known(_, problems) => diags.0.extend(errors(problems)),
-            // Terraform reads this data source during apply when its steps are planned there;
-            // what the known values decide fails the plan instead.
-            Compiled::Partial(problems) => diags.0.extend(errors(problems)),
+            // Partial: Terraform reads this data source during apply when its steps are planned
+            // there; what the known values decide fails the plan instead.
+            Compiled::Known(_, problems) | Compiled::Partial(problems) => {
+                diags.0.extend(errors(problems))
+            }
             Compiled::Unjudged => {}
         }
         diags

@@ -89,6 +89,18 @@ pub fn valid_role_arn(s: &str) -> bool {
         && role.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_/".contains(c))
 }
 
+/// A SageMaker resource name of at most `max` characters: letters, digits and hyphens,
+/// starting and ending with a letter or digit (pipelines: 256; models and model package
+/// groups: 63).
+pub fn valid_sagemaker_name(s: &str, max: usize) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= max
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+}
+
 /// The validator of a job's role: an IAM role ARN, or text with a `{{ }}` reference (a String
 /// parameter holding the ARN), checked when the pipeline is compiled.
 pub fn role_arn_validator() -> crate::framework::Validator {

@@ -338,11 +338,7 @@ impl StepKind for RegisterModel {
 
 /// A model package group name: 1-63 of `[A-Za-z0-9-]`, alphanumeric first and last.
 fn valid_group_name(s: &str) -> bool {
-    let ok_edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    s.len() <= 63
-        && ok_edge(s.chars().next())
-        && ok_edge(s.chars().last())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    super::common::valid_sagemaker_name(s, 63)
 }
 
 /// A list of instance types, each a SageMaker instance type for `kind` or a reference.

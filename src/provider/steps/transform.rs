@@ -131,11 +131,7 @@ impl StepKind for Transform {
         // A literal name (a reference compiles to an object): CreateTransformJob's ModelName
         // pattern, 1-63 letters, digits and inner hyphens; an ARN is the usual slip.
         if let Some(name) = model.as_ref().and_then(Json::as_str) {
-            let valid = (1..=63).contains(&name.len())
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && !name.starts_with('-')
-                && !name.ends_with('-');
-            if !valid {
+            if !super::common::valid_sagemaker_name(name, 63) {
                 let fix = if name.starts_with("arn:") {
                     "Give the model's name, not its ARN: the part after \"model/\", or sagemaker_model_step.x.model_name."
                 } else {
