@@ -30,10 +30,20 @@ pub fn summarize(
         .cloned()
         .collect();
     let keys: BTreeSet<&String> = prior.keys().chain(planned.keys()).collect();
+    let renamed = renamed_steps(prior, planned);
     for key in keys {
         let (before, after) = (prior.get(key), planned.get(key));
         if before == after || key.as_str() == "Steps" {
             continue;
+        }
+        if let Some(new_name) = renamed.get(key.as_str()) {
+            let old_name = &key[STEP_PREFIX.len()..];
+            changed_steps.insert(old_name.to_string());
+            lines.push(format!("- step {old_name}: renamed to {new_name}"));
+            continue;
+        }
+        if renamed.values().any(|n| key.strip_prefix(STEP_PREFIX) == Some(*n)) {
+            continue; // shown as the rename of the step it was
         }
         let label = match key.strip_prefix(STEP_PREFIX) {
             Some(name) => {
@@ -77,6 +87,36 @@ pub fn summarize(
         ));
     }
     Some(lines.join("\n"))
+}
+
+/// Top-level steps that only changed their name: the removed step's part key
+/// (`Steps.<old>`) -> the new name, for each removed step whose object equals an added one's but
+/// for `Name` (each added step pairs with one removed step, in name order). Other steps'
+/// references to the old name are changes of those steps.
+fn renamed_steps<'a>(
+    prior: &'a BTreeMap<String, String>,
+    planned: &'a BTreeMap<String, String>,
+) -> BTreeMap<&'a str, &'a str> {
+    let nameless = |text: &str| {
+        let mut step = serde_json::from_str::<Json>(text).ok()?;
+        step.as_object_mut()?.remove("Name")?;
+        Some(step)
+    };
+    let only_in = |a: &'a BTreeMap<String, String>, b: &BTreeMap<String, String>| {
+        a.iter()
+            .filter(|(k, _)| k.starts_with(STEP_PREFIX) && !b.contains_key(*k))
+            .filter_map(|(k, t)| Some((k.as_str(), nameless(t)?)))
+            .collect::<Vec<_>>()
+    };
+    let mut added = only_in(planned, prior);
+    let mut renamed = BTreeMap::new();
+    for (old_key, step) in only_in(prior, planned) {
+        if let Some(i) = added.iter().position(|(_, s)| *s == step) {
+            let (new_key, _) = added.remove(i);
+            renamed.insert(old_key, &new_key[STEP_PREFIX.len()..]);
+        }
+    }
+    renamed
 }
 
 /// The keys that name the elements of a list in a definition: parameters and steps (`Name`),
@@ -337,6 +377,28 @@ mod tests {
         let prior = params(r#"[{"Name":"A","x":1},{"Name":"A","x":1}]"#);
         let planned = params(r#"[{"Name":"A","x":1},{"Name":"A","x":2}]"#);
         assert_eq!(summarize(&prior, &planned).as_deref(), Some("- Parameters: [1].x"));
+    }
+
+    /// Fresh-eyes finding: a renamed step read as one step removed and another added.
+    #[test]
+    fn a_renamed_step_is_named_as_renamed() {
+        let step = |name: &str, depth: &str| {
+            format!(r#"{{"Name":"{name}","Type":"Training","Arguments":{{"d":"{depth}"}}}}"#)
+        };
+        let prior = parts(&[("Train", &step("Train", "5")), ("Keep", &step("Keep", "1"))]);
+        let planned =
+            parts(&[("TrainModel", &step("TrainModel", "5")), ("Keep", &step("Keep", "1"))]);
+        assert_eq!(
+            summarize(&prior, &planned).as_deref(),
+            Some("- step Train: renamed to TrainModel")
+        );
+        // Renamed and changed: not the same step by its content, so removed and added.
+        let planned =
+            parts(&[("TrainModel", &step("TrainModel", "6")), ("Keep", &step("Keep", "1"))]);
+        assert_eq!(
+            summarize(&prior, &planned).as_deref(),
+            Some("- step Train: removed\n- step TrainModel: added")
+        );
     }
 
     #[test]

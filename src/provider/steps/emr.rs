@@ -230,6 +230,16 @@ fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
                     "The cluster lives only for this step, so SageMaker controls its termination: remove these keys.",
                 );
             }
+            for (at, ty) in sagemaker_instance_types(inst) {
+                ctx.error_of(
+                    path.clone(),
+                    format!("cluster_config.{at} is a SageMaker instance type"),
+                    format!(
+                        "EMR runs EC2 instances, named without SageMaker's \"ml.\" prefix: write {:?}, not {ty:?}.",
+                        &ty["ml.".len()..]
+                    ),
+                );
+            }
         }
         Some(_) => ctx.error_of(path.clone(), "cluster_config.Instances must be an object", "Give Instances = { InstanceGroups = [...] } (or InstanceFleets)."),
         None => ctx.error_of(
@@ -251,6 +261,41 @@ fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
             None
         }
     }
+}
+
+/// The instance types of `Instances` (RunJobFlow's `JobFlowInstancesConfig`) written as SageMaker
+/// instance types (`ml.` prefix), which EMR rejects when it creates the cluster: each with its
+/// place in `cluster_config` (`Instances.InstanceGroups[0].InstanceType`).
+fn sagemaker_instance_types(instances: &Map<String, Json>) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut check = |at: String, v: Option<&Json>| {
+        if let Some(ty) = v.and_then(Json::as_str).filter(|t| t.starts_with("ml.")) {
+            found.push((at, ty.to_string()));
+        }
+    };
+    for key in ["MasterInstanceType", "SlaveInstanceType"] {
+        check(format!("Instances.{key}"), instances.get(key));
+    }
+    let list = |key: &str| {
+        instances.get(key).and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default()
+    };
+    for (i, group) in list("InstanceGroups").iter().enumerate() {
+        check(format!("Instances.InstanceGroups[{i}].InstanceType"), group.get("InstanceType"));
+    }
+    for (i, fleet) in list("InstanceFleets").iter().enumerate() {
+        let configs = fleet
+            .get("InstanceTypeConfigs")
+            .and_then(Json::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for (j, config) in configs.iter().enumerate() {
+            check(
+                format!("Instances.InstanceFleets[{i}].InstanceTypeConfigs[{j}].InstanceType"),
+                config.get("InstanceType"),
+            );
+        }
+    }
+    found
 }
 
 /// What `{{ Steps.<name>.<path> }}` may reference on a EMR step.
@@ -359,5 +404,31 @@ mod tests {
         assert!(msgs.iter().any(|m| m.starts_with("execution_role_arn")), "{msgs:?}");
         let (_, msgs) = compile(vec![("cluster_config", Value::string("[1"))]);
         assert!(msgs.iter().any(|m| m.contains("not valid JSON")), "{msgs:?}");
+    }
+
+    /// EMR instance types are EC2's: a SageMaker `ml.` type is named where it is, each place once.
+    #[test]
+    fn sagemaker_instance_types_in_a_cluster_config() {
+        let groups = r#"{"Instances":{"MasterInstanceType":"ml.m5.xlarge","InstanceGroups":[
+            {"InstanceRole":"MASTER","InstanceType":"m5.xlarge","InstanceCount":1},
+            {"InstanceRole":"CORE","InstanceType":"ml.r5.2xlarge","InstanceCount":2}]}}"#;
+        let (_, msgs) = compile(vec![("cluster_config", Value::string(groups))]);
+        assert_eq!(
+            msgs,
+            vec![
+                "cluster_config: cluster_config.Instances.MasterInstanceType is a SageMaker instance type",
+                "cluster_config: cluster_config.Instances.InstanceGroups[1].InstanceType is a SageMaker instance type",
+            ]
+        );
+        let fleets = r#"{"Instances":{"InstanceFleets":[{"InstanceFleetType":"MASTER",
+            "InstanceTypeConfigs":[{"InstanceType":"m5.xlarge"},{"InstanceType":"ml.m5.xlarge"}]}]}}"#;
+        let (_, msgs) = compile(vec![("cluster_config", Value::string(fleets))]);
+        assert_eq!(
+            msgs,
+            vec!["cluster_config: cluster_config.Instances.InstanceFleets[0].InstanceTypeConfigs[1].InstanceType is a SageMaker instance type"]
+        );
+        let fine =
+            r#"{"Instances":{"InstanceGroups":[{"InstanceType":"m5.xlarge","InstanceCount":1}]}}"#;
+        assert_eq!(compile(vec![("cluster_config", Value::string(fine))]).1, Vec::<String>::new());
     }
 }
