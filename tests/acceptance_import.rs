@@ -425,6 +425,17 @@ fn sdk_upserted_pipeline_imports_and_plans_empty() {
 
         ws.write("main.tf", &sdk_config(name, "full"));
         assert_plan(&ws, 2, "a changed Lambda input after import");
+        // Only the changed input shows: the step's SDK `Join(on="-")`, which the compiler spells
+        // with `On: ""`, keeps its deployed text in the pipeline's diff and its summary.
+        let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        let summary = plan.split("Warning:").nth(1).unwrap_or_default();
+        assert!(
+            plan.contains(r#""batch" -> "full""#)
+                && !plan.lines().any(|l| l.trim_start().starts_with("~ On "))
+                && summary.contains("- step Notify: Arguments.mode")
+                && !summary.contains("Std:Join"),
+            "[{v}] the diff and summary show only the changed input:\n{plan}"
+        );
         ws.apply();
         let steps = sm.deployed_definition(name)["Steps"].clone();
         let notify = steps

@@ -336,7 +336,12 @@ impl Unwrap<'_> {
     /// properties). As when these were two passes over the whole step, parameters first, an
     /// entry unwrapped as a parameter may then be unwrapped once more as a property.
     fn entries(&self, key: &str, child: &mut Json, maps: &[&str]) {
-        let Json::Object(map) = child else { return };
+        let values: Vec<&mut Json> = match child {
+            Json::Object(map) => map.values_mut().collect(),
+            // A string list (`ContainerArguments`): String parameters only.
+            Json::Array(items) if maps.contains(&key) => items.iter_mut().collect(),
+            _ => return,
+        };
         let parameters = maps.contains(&key);
         let environment = key == "Environment";
         if !parameters && !environment {
@@ -351,7 +356,7 @@ impl Unwrap<'_> {
         let string_parameter = |g: &str| {
             g.strip_prefix("Parameters.").is_some_and(|name| self.string_params.contains(name))
         };
-        for value in map.values_mut() {
+        for value in values {
             if parameters {
                 if let Some(inner) = unwrapped(value, &string_parameter) {
                     *value = inner;

@@ -24,6 +24,7 @@
 //! | N10 | `{"Std:Join": {"On": sep, "Values": [a, b, c]}}` vs the same string built with `On: ""`: `[a, sep, b, sep, c]`, adjacent string literals merged, empty string literals dropped, nested joins spliced in | `Std:Join` is string concatenation with `sep` between the values, and concatenation is associative: `Join("/", ["s3:/", "b", x])` and `Join("", ["s3://b/", x])` evaluate to the same text for every `x`. Number and boolean literals stay separate values (how the service prints `6.0` is not documented) |
 //! | N11 | a join that is only string literals vs that string | concatenating literals is a constant |
 //! | N12 | a one-value join of a reference whose value is a string (a `String` parameter, an execution variable) vs the reference | joining one string gives that string. Any other one-value join is kept: it is how a number or boolean (an `Integer` parameter, a step property) is turned into a string (the SDK's `to_string`), and the field then receives a string, not a number |
+//! | N13 | in job arguments: `OutputDataConfig.CompressionType: "GZIP"` vs none (SDK 3's `ModelTrainer` writes it) | GZIP is the documented default of a training job's model output compression (CreateTrainingJob `OutputDataConfig.CompressionType`: "Defaults to gzip"); the other job types' `OutputDataConfig` has no such member |
 //!
 //! Pure: no IO. Depends on serde_json and `canonical`.
 
@@ -105,6 +106,106 @@ pub fn step_lists_equal(a: &[Json], b: &[Json], ctx: &Context) -> bool {
         };
         normal(a) == normal(b)
     }
+}
+
+/// `step` spelt like `prior` wherever the two mean the same: each member or element of `step`
+/// whose value means what `prior`'s value at the same place means (matched by `Name` in lists
+/// of named objects, such as a condition's branch steps) takes `prior`'s text, and a member
+/// only `prior` has is kept when it is empty (`null`, `{}`, `[]`). So a changed step differs
+/// from its deployed text only in the fields that changed, not in every field the compiler
+/// spells differently (an imported `Join(on="/")` against `On: ""`). The result always means
+/// what `step` means: it is checked against `step` with [`steps_equal`], and a respelling that
+/// fails the check is dropped (first the reordering of named lists, then the kept members, then
+/// all of it).
+pub fn respelt_like(prior: &Json, step: &Json, ctx: &Context) -> Json {
+    for (reorder, keep_empty) in [(true, true), (false, true), (false, false)] {
+        let respelt = respell(prior, step, ctx, Respell { reorder, keep_empty });
+        if steps_equal(&respelt, step, ctx) {
+            return respelt;
+        }
+    }
+    step.clone()
+}
+
+#[derive(Clone, Copy)]
+struct Respell {
+    /// A named list whose names are the same on both sides keeps `prior`'s order.
+    reorder: bool,
+    /// A member only `prior` has is kept when it is empty.
+    keep_empty: bool,
+}
+
+fn respell(prior: &Json, new: &Json, ctx: &Context, how: Respell) -> Json {
+    if prior == new
+        || canonical::to_string(&normal_value(prior, ctx, false))
+            == canonical::to_string(&normal_value(new, ctx, false))
+    {
+        return prior.clone();
+    }
+    match (prior, new) {
+        (Json::Object(p), Json::Object(n)) => {
+            let mut out = Map::new();
+            for (k, v) in n {
+                let v = match p.get(k) {
+                    Some(old) => respell(old, v, ctx, how),
+                    None => v.clone(),
+                };
+                out.insert(k.clone(), v);
+            }
+            if how.keep_empty {
+                for (k, v) in p {
+                    let empty = v.is_null()
+                        || v.as_object().is_some_and(Map::is_empty)
+                        || v.as_array().is_some_and(Vec::is_empty);
+                    if empty && !n.contains_key(k) {
+                        out.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            Json::Object(out)
+        }
+        (Json::Array(p), Json::Array(n)) => match (names(p), names(n)) {
+            (Some(pn), Some(nn)) => {
+                let by_name = |items: &[Json], names: &[String], name: &str| {
+                    names.iter().position(|x| x == name).map(|i| items[i].clone())
+                };
+                let same_names = {
+                    let (mut a, mut b) = (pn.clone(), nn.clone());
+                    a.sort();
+                    b.sort();
+                    a == b
+                };
+                let order = if how.reorder && same_names { &pn } else { &nn };
+                Json::Array(
+                    order
+                        .iter()
+                        .filter_map(|name| {
+                            let item = by_name(n, &nn, name)?;
+                            Some(match by_name(p, &pn, name) {
+                                Some(old) => respell(&old, &item, ctx, how),
+                                None => item,
+                            })
+                        })
+                        .collect(),
+                )
+            }
+            _ if p.len() == n.len() => {
+                Json::Array(p.iter().zip(n).map(|(old, v)| respell(old, v, ctx, how)).collect())
+            }
+            _ => new.clone(),
+        },
+        _ => new.clone(),
+    }
+}
+
+/// The `Name`s of a list of objects when every element has a distinct string `Name`.
+fn names(items: &[Json]) -> Option<Vec<String>> {
+    let names: Vec<String> = items
+        .iter()
+        .map(|x| x.get("Name").and_then(Json::as_str).map(str::to_string))
+        .collect::<Option<_>>()?;
+    let distinct: BTreeSet<&String> = names.iter().collect();
+    (distinct.len() == names.len() && !names.is_empty()).then_some(names)
 }
 
 /// The normal form of a whole definition.
@@ -235,6 +336,15 @@ fn normal_value(v: &Json, ctx: &Context, job_arguments: bool) -> Json {
                     // N8
                     if k == "Environment" && child.as_object().is_some_and(Map::is_empty) {
                         continue;
+                    }
+                    // N13
+                    if k == "OutputDataConfig" {
+                        if let Json::Object(config) = &mut child {
+                            if config.get("CompressionType").and_then(Json::as_str) == Some("GZIP")
+                            {
+                                config.remove("CompressionType");
+                            }
+                        }
                     }
                     // N9
                     if k == "ModelMetrics" || k == "DriftCheckBaselines" {
@@ -565,5 +675,64 @@ mod tests {
             json!({"Parameters": params, "Steps": [env(join(epochs.clone()))]}),
             json!({"Parameters": params, "Steps": [env(epochs)]})
         ));
+    }
+
+    /// Fresh-eyes finding: after an import, changing one field of an SDK-made step replaced the
+    /// step's whole text, so every `Join(on="/")` in it showed as a change too.
+    #[test]
+    fn a_changed_step_keeps_the_prior_spelling_of_its_unchanged_fields() {
+        let ctx = Context::new(["Mode".to_string()]);
+        let sdk_uri = json!({"Std:Join": {"On": "/", "Values": ["s3:/", "bucket", {"Get": "Execution.PipelineExecutionId"}, "out"]}});
+        let our_uri = json!({"Std:Join": {"On": "", "Values": ["s3://bucket/", {"Get": "Execution.PipelineExecutionId"}, "/out"]}});
+        let step = |uri: &Json, ty: &str, extra: Json| {
+            let mut s = json!({"Name": "Eval", "Type": "Processing", "Arguments": {
+                "ProcessingResources": {"ClusterConfig": {"InstanceType": ty, "InstanceCount": 1}},
+                "ProcessingOutputConfig": {"Outputs": [{"OutputName": "o", "S3Output": {"S3Uri": uri}}]}}});
+            s.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
+            s
+        };
+        let prior = step(&sdk_uri, "ml.m5.xlarge", json!({"DependsOn": [], "Arguments2": null}));
+        let planned = step(&our_uri, "ml.m5.2xlarge", json!({}));
+        let respelt = respelt_like(&prior, &planned, &ctx);
+        // The one real change is the only difference from the prior text.
+        let mut want = prior.clone();
+        want["Arguments"]["ProcessingResources"]["ClusterConfig"]["InstanceType"] =
+            json!("ml.m5.2xlarge");
+        assert_eq!(respelt, want);
+        assert!(steps_equal(&respelt, &planned, &ctx));
+
+        // Branch steps are matched by name, in the prior's order when the names are the same.
+        let cond = |steps: Vec<Json>| json!({"Name": "C", "Type": "Condition", "Arguments": {"Conditions": [], "IfSteps": steps, "ElseSteps": []}});
+        let fail = |name: &str, msg: Json| json!({"Name": name, "Type": "Fail", "Arguments": {"ErrorMessage": msg}});
+        let sdk_msg = json!({"Std:Join": {"On": " ", "Values": ["too", "high"]}});
+        let prior = cond(vec![fail("B", sdk_msg.clone()), fail("A", json!("x"))]);
+        let planned = cond(vec![fail("A", json!("y")), fail("B", json!("too high"))]);
+        assert_eq!(
+            respelt_like(&prior, &planned, &ctx),
+            cond(vec![fail("B", sdk_msg), fail("A", json!("y"))])
+        );
+
+        // Nothing that changes the meaning is kept: a prior member that is not empty is dropped,
+        // and an element list of another length is the planned one.
+        let prior = json!({"Name": "S", "Type": "Fail", "Arguments": {"ErrorMessage": "a"}, "DependsOn": ["X"]});
+        let planned = json!({"Name": "S", "Type": "Fail", "Arguments": {"ErrorMessage": "b"}});
+        assert_eq!(respelt_like(&prior, &planned, &ctx), planned);
+    }
+
+    /// Fresh-eyes finding: SDK 3's `ModelTrainer` writes the default compression.
+    #[test]
+    fn n13_gzip_is_the_default_output_compression() {
+        let train = |config: Json| json!({"Name": "T", "Type": "Training", "Arguments": {"OutputDataConfig": config}});
+        assert!(step_eq(
+            train(json!({"S3OutputPath": "s3://b/m", "CompressionType": "GZIP"})),
+            train(json!({"S3OutputPath": "s3://b/m"}))
+        ));
+        assert!(!step_eq(
+            train(json!({"S3OutputPath": "s3://b/m", "CompressionType": "NONE"})),
+            train(json!({"S3OutputPath": "s3://b/m"}))
+        ));
+        // A Lambda's own payload is not a job's arguments.
+        let lambda = |config: Json| json!({"Name": "L", "Type": "Lambda", "Arguments": {"OutputDataConfig": config}});
+        assert!(!step_eq(lambda(json!({"CompressionType": "GZIP"})), lambda(json!({}))));
     }
 }

@@ -32,9 +32,10 @@ pub trait StepTypeFacts: Send + Sync {
     /// Fills the pipeline's `step_defaults` (role, network isolation, VPC, KMS keys, tags) into
     /// the step's `Arguments` where the type's API request takes them and the step sets none.
     fn apply_step_defaults(&self, args: &mut Map<String, Json>, defaults: &StepDefaults);
-    /// The keys of string maps in the step (`Environment`, `HyperParameters`, ...): the
-    /// step compilers wrap a parameter reference there into a one-value `Std:Join` (the SDK's
-    /// `to_string`), which the pipeline undoes for String parameters, and their keys are
+    /// The keys of string maps in the step (`Environment`, `HyperParameters`, ...), and of
+    /// string lists that take parameters (a processing job's `ContainerArguments`): the step
+    /// compilers wrap a parameter reference there into a one-value `Std:Join` (the SDK's
+    /// `to_string`), which the pipeline undoes for String parameters; a map's keys are
     /// user-named, not API fields.
     fn string_maps(&self) -> &'static [&'static str];
     /// Whether the keys of the step's `Arguments` are the user's (a Lambda function's or a

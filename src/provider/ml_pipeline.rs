@@ -251,7 +251,7 @@ fn pipeline_schema() -> Schema {
             .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Tags of the pipeline (at most 50 together with `default_tags`)."))
             .attr(Attribute::computed("tags_all", Type::Map(Box::new(Type::String)), "All tags of the pipeline: the provider's `default_tags` merged with `tags`."))
             .attr(Attribute::computed("definition_parts", Type::Map(Box::new(Type::String)), "The compiled definition, one canonical JSON text per part, so that a plan names only the parts that change: `Steps.<name>` for each top-level step (a condition's branch steps inside it), `Steps` for the step names in order, and `Version`, `Metadata`, `Parameters`, `PipelineExperimentConfig`. The whole definition as one canonical JSON text is the `json` of the `sagemaker_ml_pipeline_definition` data source given the same inputs (or the `definition` of the `sagemaker_ml_pipeline` data source, as deployed)."))
-            .attr(Attribute::computed("definition_sha256", Type::String, "SHA-256 (lowercase hex) of the whole definition as canonical JSON, as held in `definition_parts`. Changes when the definition changes; useful as a trigger. A part of the definition that means what is deployed keeps its deployed text (a step as imported, or the step order when only the order of `steps` changed: order carries no meaning), also when other parts change, and the hash is that of the text held: it equals `sha256(data.sagemaker_ml_pipeline_definition.x.json)` for the same inputs when every part was compiled from this configuration."))
+            .attr(Attribute::computed("definition_sha256", Type::String, "SHA-256 (lowercase hex) of the whole definition as canonical JSON, as held in `definition_parts`. Changes when the definition changes; useful as a trigger. A part of the definition that means what is deployed keeps its deployed text (a step as imported, or the step order when only the order of `steps` changed: order carries no meaning), also when other parts change, and so does each field of a changed step that did not change, and the hash is that of the text held: it equals `sha256(data.sagemaker_ml_pipeline_definition.x.json)` for the same inputs when every part was compiled from this configuration."))
             .attr(mermaid_attribute())
             .attr(Attribute::computed("version_id", Type::Number, "The pipeline version SageMaker made of the last create or update (`UpdatePipeline`'s `PipelineVersionId`, otherwise the newest of `ListPipelineVersions`); pin an execution to it with `sagemaker_ml_pipeline_execution.pipeline_version_id`. Known after apply whenever the apply calls UpdatePipeline (a change of the definition, role, display name, description or parallelism; tags alone make no version). Null where the endpoint has no pipeline versions (the local endpoint), and nothing fails then."))
             .attr(dependencies_attribute())
@@ -357,7 +357,7 @@ fn parts_keeping_equal(text: &str, prior: &BTreeMap<String, String>) -> BTreeMap
             }
         }
     }
-    parts::keep_equal(new, prior, |key, a, b| {
+    let kept = parts::keep_equal(new, prior, |key, a, b| {
         let (Ok(a), Ok(b)) = (serde_json::from_str::<Json>(a), serde_json::from_str::<Json>(b))
         else {
             return a == b;
@@ -381,7 +381,22 @@ fn parts_keeping_equal(text: &str, prior: &BTreeMap<String, String>) -> BTreeMap
             };
             semantic::definitions_equal(&wrap(a), &wrap(b))
         }
-    })
+    });
+    // A step that changed keeps the prior spelling of the fields that did not, so the plan and
+    // its summary show only what changes (an imported SDK step's joins stay as deployed).
+    kept.into_iter()
+        .map(|(key, text)| match prior.get(&key) {
+            Some(old) if key.starts_with("Steps.") && *old != text => {
+                match (serde_json::from_str::<Json>(old), serde_json::from_str::<Json>(&text)) {
+                    (Ok(old), Ok(step)) => {
+                        (key, canonical::to_string(&semantic::respelt_like(&old, &step, &ctx)))
+                    }
+                    _ => (key, text),
+                }
+            }
+            _ => (key, text),
+        })
+        .collect()
 }
 
 /// The parts of a definition text; a text that cannot be split (a deployed definition that is not
@@ -426,7 +441,7 @@ It then plans empty (1 imported, 0 changed). Replace that expression with typed 
 
 Read and plan compare definitions by meaning, not by text, so a configuration that declares the deployed pipeline plans empty even where SageMaker's copy is spelt differently: key order and whitespace; `1` vs `1.0`; no `Metadata` or `Parameters` vs empty ones; `DependsOn` order, or `[]` vs none; `Environment = {}` vs none in job arguments; step order; empty `RetryPolicies`, `PropertyFiles` or `OutputParameters` vs none; a `null` setting vs none; and the SageMaker Python SDK's `Join(on="/", values=["s3:/", "bucket", ExecutionVariables.PIPELINE_EXECUTION_ID])` vs the same text written as `"s3://bucket/{{ Execution.PipelineExecutionId }}"`. A one-value `Std:Join` of a number (how a number is turned into text) is not the number. Every rule and why SageMaker cannot tell the two spellings apart is written in `src/compiler/semantic.rs`. A parameter's `default` is compared as a value of its type (`"6.0"` and `"6"` are the same Float).
 
-The state keeps the deployed text of every part of `definition_parts` (a step, the step order, the parameters) that means what the configuration compiles to, and the deployed `steps` while all of them do; a real change replaces only the parts it changes, so a plan shows only those. `definition_sha256` is the hash of the text held.
+The state keeps the deployed text of every part of `definition_parts` (a step, the step order, the parameters) that means what the configuration compiles to, and the deployed `steps` while all of them do; a real change replaces only the parts it changes, and within a changed step only the fields that change (the others keep their deployed spelling, such as the SDK's `Join(on="/")`s), so a plan shows only those. `definition_sha256` is the hash of the text held.
 
 ### From imported JSON to typed step resources
 
@@ -437,7 +452,7 @@ The state keeps the deployed text of every part of `definition_parts` (a step, t
    `terraform apply -target=sagemaker_processing_step.prep -target=sagemaker_condition_step.check ...`
 5. `terraform plan` says "No changes". If it does not, the plan shows which step's JSON differs from the deployed one; correct that resource and plan again.
 
-Pipelines built by the SageMaker Python SDK 2.x: keep the SDK's default experiment configuration as `experiment_config { experiment_name = "{{ Execution.PipelineName }}"  trial_name = "{{ Execution.PipelineExecutionId }}" }`, declare the SDK's `SkipModelValidation: "None"` of register-model steps as `skip_model_validation = "None"`, and write output locations the SDK derived (`s3://<bucket>/<pipeline>/<execution id>/<step>/output/<output>`) as that string with `{{ Execution.PipelineExecutionId }}` in it."#;
+Pipelines built by the SageMaker Python SDK 2.x: keep the SDK's default experiment configuration as `experiment_config { experiment_name = "{{ Execution.PipelineName }}"  trial_name = "{{ Execution.PipelineExecutionId }}" }`, declare the SDK's `SkipModelValidation: "None"` of register-model steps as `skip_model_validation = "None"`, and write output locations the SDK derived (`s3://<bucket>/<pipeline>/<execution id>/<step>/output/<output>`) as that string with `{{ Execution.PipelineExecutionId }}` in it. The SDK's `ModelStep` names its deployed steps `<name>-RegisterModel` and `<name>-CreateModel`: use those names. Where the SDK passed an Integer, Float or Boolean parameter without `.to_string()` into a field that takes text (processing `arguments`, an estimator's `environment`; SDK 3.x's `ModelTrainer` does so in hyperparameters), the plan shows that value changing to its `to_string()` form, which is what the provider compiles `"{{ Parameters.X }}"` to there: apply it. A Lambda step whose inputs hold JSON numbers or booleans cannot be written with `sagemaker_lambda_step` (its `inputs` are strings): declare it with `sagemaker_step` and the deployed `Arguments`."#;
 
 // ---- typed model --------------------------------------------------------------------------
 

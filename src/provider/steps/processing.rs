@@ -107,7 +107,7 @@ impl StepTypeFacts for Processing {
         step_type::merge_tags(args, d);
     }
     fn string_maps(&self) -> &'static [&'static str] {
-        &["Environment"]
+        &["Environment", "ContainerArguments"]
     }
     fn arguments_are_user_named(&self) -> bool {
         false
@@ -171,7 +171,7 @@ impl StepKind for Processing {
             .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of the job in seconds, 1 to 777600 (9 days)."))
             .attr(Attribute::optional("environment", string_map(), "Environment variables of the container; values may hold references."))
             .attr(Attribute::optional("container_entrypoint", string_list(), "Entrypoint, e.g. `[\"python3\"]` (the default when `code` is set)."))
-            .attr(Attribute::optional("container_arguments", string_list(), "Arguments passed to the entrypoint; may hold references."))
+            .attr(Attribute::optional("container_arguments", string_list(), "Arguments passed to the entrypoint; may hold references. An Integer, Float or Boolean parameter as a whole argument (`\"{{ Parameters.Epochs }}\"`) is passed as text, as the SDK's `to_string()` writes it."))
             .attr(Attribute::optional("code", Type::String, "S3 URI of a script, e.g. `s3://bucket/code/preprocess.py`: mounted at `/opt/ml/processing/input/code` and appended to the entrypoint, as the SDK's ScriptProcessor does."))
             .attr(Attribute::optional("tags", string_map(), "Tags of the processing job, merged over `step_defaults.tags`.").validate(crate::provider::steps::common::tags_validator("job")))
             .block(NestedBlock::list("input", input_block()))
@@ -207,11 +207,18 @@ impl StepKind for Processing {
             entrypoint = Some(e);
         }
         put(&mut app, "ContainerEntrypoint", entrypoint.map(Json::Array));
-        put(
-            &mut app,
-            "ContainerArguments",
-            ctx.string_list(cfg, "container_arguments", &root).map(Json::Array),
-        );
+        // A parameter as a whole argument is turned into text as the SDK's `to_string` does
+        // (`["--epochs", epochs.to_string()]`): the job takes strings, and an Integer, Float or
+        // Boolean parameter is not one. The pipeline undoes it for String parameters, which the
+        // SDK passes bare. Step properties and execution variables stay bare, as the SDK
+        // writes them.
+        let arguments = ctx.string_list(cfg, "container_arguments", &root).map(|items| {
+            items
+                .into_iter()
+                .map(|a| if is_parameter(&a) { expr::to_string_expr(a) } else { a })
+                .collect()
+        });
+        put(&mut app, "ContainerArguments", arguments.map(Json::Array));
         args.insert("AppSpecification".into(), Json::Object(app));
         put(&mut args, "RoleArn", ctx.string(cfg, "role_arn", &root));
 
@@ -414,6 +421,14 @@ impl StepKind for Processing {
 }
 
 /// What `{{ Steps.<name>.<path> }}` may reference on a Processing step.
+/// Whether a compiled value is a bare parameter reference, `{"Get": "Parameters.X"}`.
+fn is_parameter(v: &Json) -> bool {
+    v.as_object().is_some_and(|o| {
+        o.len() == 1
+            && o.get("Get").and_then(Json::as_str).is_some_and(|g| g.starts_with("Parameters."))
+    })
+}
+
 pub mod properties {
     use crate::compiler::properties::shapes::*;
 
@@ -514,4 +529,64 @@ pub mod properties {
             "ProcessingJobStatus",
         ],
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compiler::definition::{self, ParameterInput, PipelineInput};
+    use crate::provider::steps::{step_type_facts, StepResource};
+
+    /// Fresh-eyes finding: `"{{ Parameters.Count }}"` as an argument compiled to the bare
+    /// Integer; the job takes strings. Non-String parameters become text as the SDK's
+    /// `to_string` writes it; a String parameter, a step property and an execution variable stay
+    /// bare, as the SDK writes them.
+    #[test]
+    fn parameters_as_container_arguments_are_text() {
+        let args = [
+            "{{ Parameters.Count }}",
+            "{{ Parameters.Flag }}",
+            "{{ Parameters.Mode }}",
+            "{{ Execution.PipelineExecutionId }}",
+            "--n={{ Parameters.Count }}",
+        ];
+        let cfg = Value::object([
+            ("name", Value::string("Prep")),
+            ("image_uri", Value::string("1.dkr.ecr.us-east-1.amazonaws.com/i:1")),
+            ("instance_type", Value::string("ml.m5.xlarge")),
+            ("role_arn", Value::string("arn:aws:iam::123456789012:role/r")),
+            ("container_arguments", Value::list(args.iter().map(|a| Value::string(*a)))),
+        ]);
+        let (step, diags) = StepResource(Processing).compile(&cfg);
+        assert!(diags.is_empty(), "{diags:?}");
+        let param = |name: &str, ty: &str| ParameterInput {
+            name: name.into(),
+            type_name: Some(ty.into()),
+            default: None,
+            enum_values: vec![],
+        };
+        let input = PipelineInput {
+            parameters: vec![
+                param("Count", "Integer"),
+                param("Flag", "Boolean"),
+                param("Mode", "String"),
+            ],
+            steps: vec![step.expect("compiled")],
+            ..Default::default()
+        };
+        let (def, diags) = definition::compile(&input, step_type_facts);
+        assert!(diags.is_empty(), "{diags:?}");
+        let def: Json = serde_json::from_str(&def.expect("definition")).expect("json");
+        let text = |p: &str| json!({"Std:Join": {"On": "", "Values": [{"Get": p}]}});
+        assert_eq!(
+            def["Steps"][0]["Arguments"]["AppSpecification"]["ContainerArguments"],
+            json!([
+                text("Parameters.Count"),
+                text("Parameters.Flag"),
+                {"Get": "Parameters.Mode"},
+                {"Get": "Execution.PipelineExecutionId"},
+                {"Std:Join": {"On": "", "Values": ["--n=", {"Get": "Parameters.Count"}]}},
+            ])
+        );
+    }
 }
