@@ -428,7 +428,7 @@ fn sdk_upserted_pipeline_imports_and_plans_empty() {
         // Only the changed input shows: the step's SDK `Join(on="-")`, which the compiler spells
         // with `On: ""`, keeps its deployed text in the pipeline's diff and its summary.
         let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
-        let summary = plan.split("Warning:").nth(1).unwrap_or_default();
+        let summary = plan.split("what this plan changes").nth(1).unwrap_or_default();
         assert!(
             plan.contains(r#""batch" -> "full""#)
                 && !plan.lines().any(|l| l.trim_start().starts_with("~ On "))
