@@ -3,12 +3,14 @@
 //! warning in the plan (docs/design/0003-reviewable-plans.md), so a pull request's plan says in a
 //! few lines what the diff above it shows in detail.
 //!
-//! Pure: works on the named parts of two definitions (`parts`). Never fails: parts that are not
-//! JSON compare as whole texts.
+//! Pure: works on the named parts of two definitions (`parts`), with `semantic` to pair renamed
+//! steps. Never fails: parts that are not JSON compare as whole texts.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
+
+use super::semantic;
 
 const STEP_PREFIX: &str = "Steps.";
 /// At most this many changed fields are listed per step; the rest are counted.
@@ -90,8 +92,8 @@ pub fn summarize(
 }
 
 /// Top-level steps that only changed their name: the removed step's part key
-/// (`Steps.<old>`) -> the new name, for each removed step whose object equals an added one's but
-/// for `Name` (each added step pairs with one removed step, in name order). Other steps'
+/// (`Steps.<old>`) -> the new name, for each removed step whose object means what an added
+/// one's means (`semantic`) but for `Name` (each added step pairs with one removed step, in name order). Other steps'
 /// references to the old name are changes of those steps.
 fn renamed_steps<'a>(
     prior: &'a BTreeMap<String, String>,
@@ -108,10 +110,13 @@ fn renamed_steps<'a>(
             .filter_map(|(k, t)| Some((k.as_str(), nameless(t)?)))
             .collect::<Vec<_>>()
     };
+    // Equal by meaning, so an imported step spelt the SDK's way still pairs with its rename.
+    let parameters = planned.get("Parameters").and_then(|t| serde_json::from_str::<Json>(t).ok());
+    let ctx = semantic::Context::of_definition(&serde_json::json!({ "Parameters": parameters }));
     let mut added = only_in(planned, prior);
     let mut renamed = BTreeMap::new();
     for (old_key, step) in only_in(prior, planned) {
-        if let Some(i) = added.iter().position(|(_, s)| *s == step) {
+        if let Some(i) = added.iter().position(|(_, s)| semantic::steps_equal(s, &step, &ctx)) {
             let (new_key, _) = added.remove(i);
             renamed.insert(old_key, &new_key[STEP_PREFIX.len()..]);
         }
@@ -391,6 +396,13 @@ mod tests {
         assert_eq!(
             summarize(&prior, &planned).as_deref(),
             Some("- step Train: renamed to TrainModel")
+        );
+        // Spelt differently (an imported SDK join) but the same: still a rename.
+        let sdk = r#"{"Name":"Train","Type":"Training","Arguments":{"d":{"Std:Join":{"On":"/","Values":["a","b"]}}}}"#;
+        let ours = r#"{"Name":"Fit","Type":"Training","Arguments":{"d":"a/b"}}"#;
+        assert_eq!(
+            summarize(&parts(&[("Train", sdk)]), &parts(&[("Fit", ours)])).as_deref(),
+            Some("- step Train: renamed to Fit")
         );
         // Renamed and changed: not the same step by its content, so removed and added.
         let planned =
