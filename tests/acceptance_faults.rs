@@ -672,6 +672,8 @@ resource "sagemaker_ml_pipeline" "p" {{
         proxy.hang_creates.store(false, Ordering::Relaxed);
         let out = ws.apply();
         assert!(out.contains("1 added"), "{out}");
+        // Adopting after "already exists" says so: another state may declare the same pipeline.
+        assert!(flat(&out).contains("already existed and is now managed here"), "{out}");
         assert_state_matches_endpoint(&ws, &sagemaker, 1);
         assert_eq!(ws.plan_exit_code(), 0, "the next plan must be empty");
 
@@ -695,7 +697,7 @@ resource "sagemaker_ml_pipeline" "p" {{
                 && err.contains("terraform import sagemaker_ml_pipeline.<resource name> killed"),
             "{err}"
         );
-        assert!(err.contains("definition"), "{err}");
+        assert!(err.contains("(its definition differs)"), "{err}");
         assert_eq!(sagemaker.pipeline_names(), vec!["killed".to_string()]);
         sagemaker.request_sagemaker("DeletePipeline", r#"{"PipelineName":"killed","ClientRequestToken":"cleanup-0000000000000000000000000000"}"#).expect("delete");
         assert!(sagemaker.pipeline_names().is_empty());

@@ -1061,6 +1061,14 @@ impl Resource<ProviderData> for MlPipeline {
                             ("after", e.code.as_deref().unwrap_or(&format!("{:?}", e.kind))),
                         ],
                     );
+                    if e.kind == ErrorKind::AlreadyExists {
+                        // Fresh-eyes finding: a second state declaring the same pipeline took it
+                        // over without a word, and its destroy deleted the first state's pipeline.
+                        diags.push(Diagnostic::warning(
+                            format!("SageMaker pipeline {:?} already existed and is now managed here", spec.name),
+                            "CreatePipeline answered that the name is taken, and the pipeline of that name has the definition, role and tags this apply creates, so it was taken as the one an earlier, interrupted apply of this resource created (a provider that was killed, or an answer that was lost) and recorded in the state. If another Terraform state or workspace manages it, both now change and destroy the same pipeline: keep one owner (`terraform state rm` in the other) or give this one another name.",
+                        ));
+                    }
                     if e.kind == ErrorKind::Interrupted {
                         // A warning, not an error: Terraform taints an object created with an
                         // error and would replace this complete, correct pipeline next time.
@@ -1334,12 +1342,13 @@ async fn settle_create(
     let differences = creation_differences(spec, &remote);
     if !differences.is_empty() {
         let mut detail = format!(
-            "A pipeline of that name exists in {} and is not the one this configuration describes (it has another {}). To manage it with Terraform, import it: `terraform import sagemaker_ml_pipeline.<resource name> {}` (or an `import` block on Terraform 1.5 and later), then plan; or choose another name.",
+            "A pipeline of that name exists in {} and is not the one this configuration describes (its {} {}). To manage it with Terraform, import it: `terraform import sagemaker_ml_pipeline.<resource name> {}` (or an `import` block on Terraform 1.5 and later), then plan; or choose another name.",
             if e.region.is_empty() { "this account".to_string() } else { format!("region {}", e.region) },
             match differences.as_slice() {
                 [.., last] if differences.len() > 1 => format!("{} and {last}", differences[..differences.len() - 1].join(", ")),
                 _ => differences.join(""),
             },
+            if differences.len() > 1 || differences == ["tags"] { "differ" } else { "differs" },
             spec.name,
         );
         if e.kind != ErrorKind::AlreadyExists {
