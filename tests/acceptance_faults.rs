@@ -727,3 +727,82 @@ fn definition_from_parts(parts: &Json) -> Json {
     }
     Json::Object(whole)
 }
+
+/// The provider processes running in `dir` (their working directory), by PID.
+fn providers_in(dir: &std::path::Path) -> Vec<i32> {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            comm.starts_with("terraform-provi")
+                && std::fs::read_link(format!("/proc/{pid}/cwd")).is_ok_and(|cwd| cwd == dir)
+        })
+        .collect()
+}
+
+/// Fresh-eyes finding: Terraform killed during an apply (SIGKILL, so no Shutdown call) left
+/// the provider re-parented and alive, retrying its AWS call for a minute and idle for longer.
+/// It now notices within about a second that Terraform is gone and exits.
+#[test]
+fn the_provider_exits_when_terraform_is_killed() {
+    let hang = hanging_endpoint();
+    let sagemaker = LocalSageMaker::start();
+    let terraform = terraform_binaries().remove(0);
+    let ws = Workspace::new(&terraform, &sagemaker);
+    ws.write(
+        "main.tf",
+        &format!(
+            r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+provider "sagemaker" {{
+  call_timeout      = "60s"
+  operation_timeout = "10m"
+  endpoints {{
+    sagemaker = "{}"
+  }}
+}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  name     = "orphan"
+  role_arn = "{ROLE}"
+  steps    = [jsonencode({{ Name = "F", Type = "Fail", Arguments = {{ ErrorMessage = "x" }} }})]
+}}
+"#,
+            hang.url
+        ),
+    );
+    ws.init();
+    let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    cmd.process_group(0).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    let mut child = cmd.spawn().expect("start terraform apply");
+    let pid = child.id() as i32;
+    // The apply's provider is waiting on the hanging endpoint once it has been running a while.
+    let waited = Instant::now();
+    while providers_in(&ws.dir).is_empty() {
+        assert!(waited.elapsed() < Duration::from_secs(60), "no provider process started");
+        thread::sleep(Duration::from_millis(200));
+    }
+    thread::sleep(Duration::from_secs(3));
+    let running = providers_in(&ws.dir);
+    assert!(!running.is_empty(), "the provider ended before Terraform was killed");
+    // SAFETY: killing the Terraform process this test started, and only it.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    let _ = child.wait();
+    let killed = Instant::now();
+    while !providers_in(&ws.dir).is_empty() && killed.elapsed() < Duration::from_secs(15) {
+        thread::sleep(Duration::from_millis(200));
+    }
+    let left = providers_in(&ws.dir);
+    // SAFETY: the test's own process group: whatever is left of it, so nothing outlives the test.
+    unsafe { libc::kill(-pid, libc::SIGKILL) };
+    assert!(left.is_empty(), "provider processes {left:?} outlived the killed Terraform by 15 s");
+}

@@ -7,7 +7,8 @@
 //!
 //! Invariants: nothing but the handshake line reaches stdout (in `--debug` mode, the reattach
 //! instructions); SIGINT is ignored when launched by Terraform (Terraform sends StopProvider
-//! instead); gRPC messages up to 256 MiB are accepted both ways.
+//! instead); the server ends within about a second of Terraform's death when Terraform could not
+//! call `Shutdown`; gRPC messages up to 256 MiB are accepted both ways.
 //!
 //! Depends on `proto`, `framework`, `logging`. Must not know about AWS or SageMaker.
 
@@ -95,6 +96,7 @@ async fn serve(version: u32, provider: Arc<dyn framework::Provider>) -> Result<(
     }
     ignore_sigint();
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    exit_with_parent(shutdown_tx.clone());
     let incoming = transport::incoming(listener, tls);
     let result = serve_incoming(provider, incoming, shutdown_tx, shutdown_rx).await;
     if let Some(p) = socket {
@@ -182,6 +184,27 @@ async fn serve_debug(provider: Arc<dyn framework::Provider>) -> Result<(), Strin
         let _ = std::fs::remove_file(p);
     }
     result
+}
+
+/// Shuts the server down when Terraform, the process that started it, is gone without having
+/// called `Shutdown` (killed): the provider is then re-parented, and would otherwise stay alive,
+/// retrying AWS calls whose results nobody records (a fresh-eyes finding). Checked once a second.
+fn exit_with_parent(shutdown: watch::Sender<bool>) {
+    let parent = std::os::unix::process::parent_id();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            if std::os::unix::process::parent_id() != parent {
+                crate::logging::warn(
+                    "Terraform exited without shutting the provider down; exiting",
+                    &[("terraform_pid", &parent.to_string())],
+                );
+                shutdown.send_replace(true);
+                return;
+            }
+        }
+    });
 }
 
 /// Terraform handles Ctrl-C itself (it calls StopProvider); the signal also reaches us through the
