@@ -794,9 +794,18 @@ resource "sagemaker_ml_pipeline" "p" {{
     thread::sleep(Duration::from_secs(3));
     let running = providers_in(&ws.dir);
     assert!(!running.is_empty(), "the provider ended before Terraform was killed");
-    // SAFETY: killing the Terraform process this test started, and only it.
-    unsafe { libc::kill(pid, libc::SIGKILL) };
-    let _ = child.wait();
+    // Terraform is the provider's parent (scripts/tf, the child started here, runs it).
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", running[0])).unwrap_or_default();
+    let parent: i32 = stat
+        .rsplit(')')
+        .next()
+        .and_then(|rest| rest.split_whitespace().nth(1))
+        .and_then(|p| p.parse().ok())
+        .expect("the provider's parent");
+    let parent_name = std::fs::read_to_string(format!("/proc/{parent}/comm")).unwrap_or_default();
+    assert_eq!(parent_name.trim(), "terraform", "the provider's parent");
+    // SAFETY: killing the Terraform process this test started (through scripts/tf), and only it.
+    unsafe { libc::kill(parent, libc::SIGKILL) };
     let killed = Instant::now();
     while !providers_in(&ws.dir).is_empty() && killed.elapsed() < Duration::from_secs(15) {
         thread::sleep(Duration::from_millis(200));
@@ -804,5 +813,6 @@ resource "sagemaker_ml_pipeline" "p" {{
     let left = providers_in(&ws.dir);
     // SAFETY: the test's own process group: whatever is left of it, so nothing outlives the test.
     unsafe { libc::kill(-pid, libc::SIGKILL) };
+    let _ = child.wait();
     assert!(left.is_empty(), "provider processes {left:?} outlived the killed Terraform by 15 s");
 }
