@@ -441,6 +441,20 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// Whether sending failed because no credentials could be resolved (a profile, SSO, IMDS, an
+/// assumed role): the SDK reports that as a dispatch failure, before anything is sent.
+fn credentials_failed(d: &aws_smithy_runtime_api::client::result::DispatchFailure) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> =
+        d.as_connector_error().map(|c| c as &(dyn std::error::Error + 'static));
+    while let Some(e) = cause {
+        if e.downcast_ref::<aws_credential_types::provider::error::CredentialsError>().is_some() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
 /// How a failed call failed: kind, service code and message, request id.
 #[derive(Debug, PartialEq)]
 struct Failure {
@@ -477,7 +491,11 @@ where
                 .and_then(|c| std::error::Error::source(c))
                 .map(chain)
                 .unwrap_or_default();
-            if d.is_timeout() {
+            if credentials_failed(d) {
+                // The SDK resolves credentials (profile, SSO, IMDS, an assumed role) as part of
+                // sending: nothing reached the service, and the network is not what to check.
+                (ErrorKind::Setup, None, format!("no usable credentials ({why})"))
+            } else if d.is_timeout() {
                 (ErrorKind::Timeout, None, format!("no connection in time ({why})"))
             } else if d.is_user() {
                 (ErrorKind::Setup, None, format!("the request could not be sent ({why})"))
@@ -1332,6 +1350,26 @@ mod tests {
         aws_sdk_sagemaker::operation::describe_pipeline::DescribePipelineError,
         HttpResponse,
     >;
+
+    /// Fresh-eyes finding: credentials that could not be loaded (no profile, IMDS unreachable, a
+    /// refused AssumeRole) read as "no answer from the endpoint", and a create then said that
+    /// whether the pipeline was created is not known, though nothing had been sent.
+    #[test]
+    fn credentials_that_cannot_be_loaded_are_not_a_network_failure() {
+        let cause = aws_credential_types::provider::error::CredentialsError::provider_error(
+            "failed to load IMDS session token",
+        );
+        let e: DescribeErr = SdkError::dispatch_failure(
+            aws_sdk_sagemaker::error::ConnectorError::other(Box::new(cause), None),
+        );
+        let f = classify(&e);
+        assert_eq!(f.kind, ErrorKind::Setup);
+        assert!(!f.kind.outcome_unknown());
+        assert_eq!(
+            f.message,
+            "no usable credentials (an error occurred while loading credentials: failed to load IMDS session token)"
+        );
+    }
 
     /// Issue 6: a connection failure printed `DispatchFailure(DispatchFailure { source: ...`.
     #[test]
