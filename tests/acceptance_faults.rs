@@ -816,3 +816,67 @@ resource "sagemaker_ml_pipeline" "p" {{
     let _ = child.wait();
     assert!(left.is_empty(), "provider processes {left:?} outlived the killed Terraform by 15 s");
 }
+
+/// Answers every request with `400 ThrottlingException`, forever.
+fn throttling_endpoint() -> String {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    let url = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
+    thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            thread::spawn(move || {
+                let Ok(mut writer) = conn.try_clone() else { return };
+                let mut reader = BufReader::new(conn);
+                while Message::read(&mut reader).is_some() {
+                    let answer = error_answer(400, "Bad Request", Some("ThrottlingException"));
+                    if writer.write_all(&answer).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+/// Fresh-eyes finding: a service that throttles every attempt, with default retries, ended when
+/// `operation_timeout` ran out, as "the endpoint did not answer ... check the network". The error
+/// now names what the service kept answering.
+#[test]
+fn a_call_throttled_until_its_timeout_says_so() {
+    let url = throttling_endpoint();
+    let terraform = terraform_binaries().remove(0);
+    let ws = Workspace::for_endpoint(&terraform, &url);
+    ws.write(
+        "main.tf",
+        &format!(
+            r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+provider "sagemaker" {{
+  skip_credentials_validation = true
+  operation_timeout           = "4s"
+  endpoints {{
+    sagemaker = "{url}"
+  }}
+}}
+
+data "sagemaker_ml_pipeline" "x" {{
+  name = "anything"
+}}
+"#
+        ),
+    );
+    ws.init();
+    let out = flat(&ws.tf_err(&["plan", "-input=false", "-no-color"]));
+    assert!(out.contains("DescribePipeline failed"), "{out}");
+    assert!(
+        out.contains("answered the earlier attempts with ThrottlingException: Rate exceeded")
+            && out.contains("operation_timeout (4s)")
+            && !out.contains("Check the endpoint"),
+        "{out}"
+    );
+}

@@ -399,6 +399,7 @@ mod tests {
             message: message.into(),
             request_id: None,
             limits: super::super::AwsSettings::default().limits(),
+            last_refusal: None,
         }
     }
 

@@ -286,6 +286,10 @@ pub struct AwsError {
     pub request_id: Option<String>,
     /// The limits the call ran with (for advice such as "raise call_timeout").
     pub limits: Limits,
+    /// The last refusal an attempt of this call got (`ThrottlingException: Rate exceeded`,
+    /// `HTTP 503`), when the call then failed in another way: a timeout that ended retries of a
+    /// throttled call is reported with what the service kept answering.
+    pub last_refusal: Option<String>,
 }
 
 impl AwsError {
@@ -525,8 +529,35 @@ where
     Failure { kind, code, message, request_id }
 }
 
+tokio::task_local! {
+    /// The last refusal (an HTTP error answer) among the attempts of the call in flight on this
+    /// task, recorded by [`AttemptLog`], read by [`SageMaker::attempt`].
+    static LAST_REFUSAL: std::cell::RefCell<Option<String>>;
+}
+
+/// `ThrottlingException: Rate exceeded` from an error answer (the JSON protocols' `__type` /
+/// `message`, or the `x-amzn-errortype` header), else `HTTP <status>`.
+fn refusal_text(status: u16, error_type: Option<&str>, body: Option<&[u8]>) -> String {
+    let json = body.and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
+    let field = |k: &str| json.as_ref().and_then(|j| j.get(k)).and_then(|v| v.as_str());
+    let code = field("__type")
+        .or(field("code"))
+        .or(error_type)
+        .map(|c| c.rsplit('#').next().unwrap_or(c).split(':').next().unwrap_or(c).to_string());
+    let message = field("message").or(field("Message")).filter(|m| !m.is_empty());
+    match (code, message) {
+        (Some(c), Some(m)) if m.chars().count() > 300 => {
+            format!("{c}: {}...", m.chars().take(300).collect::<String>())
+        }
+        (Some(c), Some(m)) => format!("{c}: {m}"),
+        (Some(c), None) => c,
+        (None, _) => format!("HTTP {status}"),
+    }
+}
+
 /// Logs every attempt of every call at DEBUG (operation, HTTP status or what went wrong,
 /// request id), so retries and backoff are visible; the per-call line comes from `send`.
+/// Also records each error answer for the call's error ([`LAST_REFUSAL`]).
 /// Headers other than the target and request id are never read: no credential can leak.
 #[derive(Debug)]
 struct AttemptLog;
@@ -603,6 +634,14 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
         _rc: &aws_sdk_sagemaker::config::RuntimeComponents,
         cfg: &mut aws_sdk_sagemaker::config::ConfigBag,
     ) -> Result<(), aws_sdk_sagemaker::error::BoxError> {
+        if let Some(r) = ctx.response().filter(|r| r.status().as_u16() >= 400) {
+            let text = refusal_text(
+                r.status().as_u16(),
+                r.headers().get("x-amzn-errortype"),
+                r.body().bytes(),
+            );
+            let _ = LAST_REFUSAL.try_with(|last| *last.borrow_mut() = Some(text));
+        }
         if !crate::logging::enabled(crate::logging::Level::Debug) {
             return Ok(());
         }
@@ -847,17 +886,21 @@ impl SageMaker {
     {
         let ready = self.ready().await;
         let started = Instant::now();
-        let result = if call.stoppable {
-            tokio::select! {
-                r = fut => Some(r),
-                _ = crate::stop::wait() => None,
-            }
-        } else if crate::stop::requested() {
-            // Settling after a stop: one attempt's worth of waiting, not a whole retry budget.
-            tokio::time::timeout(self.limits().call_timeout, fut).await.ok()
-        } else {
-            Some(fut.await)
+        let run = async {
+            let result = if call.stoppable {
+                tokio::select! {
+                    r = fut => Some(r),
+                    _ = crate::stop::wait() => None,
+                }
+            } else if crate::stop::requested() {
+                // Settling after a stop: one attempt's worth of waiting, not a whole retry budget.
+                tokio::time::timeout(self.limits().call_timeout, fut).await.ok()
+            } else {
+                Some(fut.await)
+            };
+            (result, LAST_REFUSAL.with(|last| last.borrow_mut().take()))
         };
+        let (result, last_refusal) = LAST_REFUSAL.scope(std::cell::RefCell::new(None), run).await;
         let ms = started.elapsed().as_millis().to_string();
         let failure = match result {
             Some(Ok(out)) => {
@@ -875,7 +918,13 @@ impl SageMaker {
         };
         let outcome = failure.code.clone().unwrap_or_else(|| format!("{:?}", failure.kind));
         self.log(call, ready, failure.request_id.as_deref().unwrap_or("-"), &ms, &outcome);
-        Err(self.failure(call, failure.kind, failure.code, failure.message, failure.request_id))
+        let mut error =
+            self.failure(call, failure.kind, failure.code, failure.message, failure.request_id);
+        // Only where the error itself is not the service's answer (a timeout, a lost connection).
+        if error.code.is_none() && error.kind != ErrorKind::BadResponse {
+            error.last_refusal = last_refusal;
+        }
+        Err(error)
     }
 
     /// The error of a failed call (once the client is ready: it names the endpoint).
@@ -899,6 +948,7 @@ impl SageMaker {
             message,
             request_id,
             limits: self.limits(),
+            last_refusal: None,
         }
     }
 
@@ -1339,6 +1389,7 @@ mod tests {
             message: "The account-level service limit was exceeded.".into(),
             request_id: Some("abc-123".into()),
             limits: AwsSettings::default().limits(),
+            last_refusal: None,
         };
         assert_eq!(
             e.to_string(),

@@ -570,6 +570,13 @@ fn aws_advice(e: &AwsError) -> Option<String> {
             }
         ),
         ErrorKind::Connection => format!("Check the endpoint (the provider's {}) and the region, and that the network (proxy, firewall, VPC endpoint) lets the provider reach it.", endpoint_settings(e.service)),
+        ErrorKind::Timeout if e.last_refusal.is_some() => format!(
+            "Before time ran out, {} answered the earlier attempts with {}: it was refusing the call, not silent. The retries (up to {} attempts) did not fit in operation_timeout ({}). Re-run later, or raise operation_timeout in the provider block.",
+            e.service.name(),
+            e.last_refusal.as_deref().unwrap_or_default(),
+            l.max_attempts,
+            format_duration(l.operation_timeout),
+        ),
         ErrorKind::Timeout => format!(
             "The endpoint did not answer within call_timeout ({}) per attempt or operation_timeout ({}) in all. Check the endpoint ({}) and the network; if the service is only slow, raise these settings in the provider block.",
             format_duration(l.call_timeout),
@@ -982,6 +989,7 @@ mod tests {
             message: message.into(),
             request_id: None,
             limits: AwsSettings::default().limits(),
+            last_refusal: None,
         }
     }
 
