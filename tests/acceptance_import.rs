@@ -127,7 +127,16 @@ fn minimal_definition_created_outside_terraform_imports_and_plans_empty() {
             "[{v}] a targeted apply of step resources calls no SageMaker API"
         );
 
-        ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", name]);
+        // An ARN of another region names that region instead of "cannot import non-existent".
+        let other = format!("arn:aws:sagemaker:eu-west-1:123456789012:pipeline/{name}");
+        let err =
+            ws.tf_err(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", &other]);
+        assert!(
+            err.contains("the pipeline is in region eu-west-1") && err.contains("region us-east-1"),
+            "[{v}] {err}"
+        );
+        let arn = format!("arn:aws:sagemaker:us-east-1:123456789012:pipeline/{name}");
+        ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", &arn]);
         assert_plan(&ws, 0, "import of a minimal definition, then a matching configuration");
         let state = ws.state_show("sagemaker_ml_pipeline.p");
         assert!(

@@ -409,7 +409,7 @@ fn split_or_whole(text: &str) -> BTreeMap<String, String> {
 /// `docs/resources/ml_pipeline.md` after the command in
 /// `examples/resources/sagemaker_ml_pipeline/import.sh`): how to adopt a pipeline created
 /// elsewhere.
-pub const IMPORT_DOC: &str = r#"A pipeline is imported by its name (an ARN works too). Import reads everything back from SageMaker: the role, display name, description, parallelism, tags, the `parameter` blocks, `experiment_config`, and each deployed step object into `steps`.
+pub const IMPORT_DOC: &str = r#"A pipeline is imported by its name (its ARN works too, in the provider configuration's region). Import reads everything back from SageMaker: the role, display name, description, parallelism, tags, the `parameter` blocks, `experiment_config`, and each deployed step object into `steps`.
 
 With Terraform 1.5 or newer, an `import` block does the same as part of a plan, and Terraform can write the resource's configuration for you:
 
@@ -1206,10 +1206,26 @@ impl Resource<ProviderData> for MlPipeline {
         diags
     }
 
-    async fn import(&self, _data: &ProviderData, id: &str) -> ImportResponse {
+    async fn import(&self, data: &ProviderData, id: &str) -> ImportResponse {
         let mut diags = Diagnostics::new();
         let name = id.trim();
-        // An ARN is accepted too: its last path segment is the name.
+        // An ARN is accepted too: its last path segment is the name. One of another region would
+        // only be "not found" in this provider's region: say which region it is in.
+        if let Some(arn_region) =
+            name.split(':').nth(3).filter(|r| name.starts_with("arn:") && !r.is_empty())
+        {
+            let ours = match data.sagemaker() {
+                Ok(sm) => sm.region().await,
+                Err(_) => None,
+            };
+            if let Some(ours) = ours.filter(|r| r != arn_region) {
+                diags.error(
+                    format!("Cannot import {id:?}: the pipeline is in region {arn_region}"),
+                    format!("This provider configuration sends to region {ours}, where SageMaker has no such pipeline. Import it through a provider configuration for {arn_region}: add a provider \"sagemaker\" block with an alias and region = \"{arn_region}\", and set provider = sagemaker.<alias> on the resource."),
+                );
+                return ImportResponse { state: None, diagnostics: diags };
+            }
+        }
         let name = name.rsplit_once(":pipeline/").map(|(_, n)| n).unwrap_or(name);
         if !valid_pipeline_name(name) {
             diags.error(
