@@ -530,9 +530,19 @@ where
 }
 
 tokio::task_local! {
-    /// The last refusal (an HTTP error answer) among the attempts of the call in flight on this
-    /// task, recorded by [`AttemptLog`], read by [`SageMaker::attempt`].
-    static LAST_REFUSAL: std::cell::RefCell<Option<String>>;
+    /// What the attempts of the call in flight on this task did, recorded by [`AttemptLog`],
+    /// read by [`SageMaker::attempt`].
+    static TRACE: std::cell::RefCell<CallTrace>;
+}
+
+/// What a call's attempts did, beyond its final error.
+#[derive(Debug, Default)]
+struct CallTrace {
+    /// An attempt got as far as sending its request (its credentials resolved and it was
+    /// signed), so the call may have taken effect even if its final error came earlier.
+    sent: bool,
+    /// The last attempt's refusal (an HTTP error answer); cleared by an attempt with no answer.
+    last_refusal: Option<String>,
 }
 
 /// `ThrottlingException: Rate exceeded` from an error answer (the JSON protocols' `__type` /
@@ -557,7 +567,8 @@ fn refusal_text(status: u16, error_type: Option<&str>, body: Option<&[u8]>) -> S
 
 /// Logs every attempt of every call at DEBUG (operation, HTTP status or what went wrong,
 /// request id), so retries and backoff are visible; the per-call line comes from `send`.
-/// Also records each error answer for the call's error ([`LAST_REFUSAL`]).
+/// Also records, for the call's error, whether an attempt was sent and the last refusal
+/// ([`TRACE`]).
 /// Headers other than the target and request id are never read: no credential can leak.
 #[derive(Debug)]
 struct AttemptLog;
@@ -625,6 +636,7 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
                 };
             cfg.interceptor_state().store_put(AttemptStart(operation, Instant::now()));
         }
+        let _ = TRACE.try_with(|t| t.borrow_mut().sent = true);
         Ok(())
     }
 
@@ -634,13 +646,11 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
         _rc: &aws_sdk_sagemaker::config::RuntimeComponents,
         cfg: &mut aws_sdk_sagemaker::config::ConfigBag,
     ) -> Result<(), aws_sdk_sagemaker::error::BoxError> {
-        if let Some(r) = ctx.response().filter(|r| r.status().as_u16() >= 400) {
-            let text = refusal_text(
-                r.status().as_u16(),
-                r.headers().get("x-amzn-errortype"),
-                r.body().bytes(),
-            );
-            let _ = LAST_REFUSAL.try_with(|last| *last.borrow_mut() = Some(text));
+        let refusal = ctx.response().filter(|r| r.status().as_u16() >= 400).map(|r| {
+            refusal_text(r.status().as_u16(), r.headers().get("x-amzn-errortype"), r.body().bytes())
+        });
+        if refusal.is_some() || ctx.response().is_none() {
+            let _ = TRACE.try_with(|t| t.borrow_mut().last_refusal = refusal);
         }
         if !crate::logging::enabled(crate::logging::Level::Debug) {
             return Ok(());
@@ -845,7 +855,12 @@ impl SageMaker {
     /// provider's credential validation. The error names the STS endpoint.
     pub async fn caller_identity(&self) -> Result<CallerIdentity, AwsError> {
         let ready = self.ready().await;
+        // With the attempt log (the role-assuming STS client, which runs inside other calls'
+        // credential resolution, has none: its attempts are not theirs).
         let sts = config::sts_client(&ready.sdk, self.settings.sts_endpoint.as_deref());
+        let sts = aws_sdk_sts::Client::from_conf(
+            sts.config().to_builder().interceptor(AttemptLog).build(),
+        );
         let call = Call { service: Service::Sts, ..Call::new("GetCallerIdentity", "") };
         let out = self.attempt(call, sts.get_caller_identity().send()).await?;
         Ok(CallerIdentity {
@@ -898,9 +913,9 @@ impl SageMaker {
             } else {
                 Some(fut.await)
             };
-            (result, LAST_REFUSAL.with(|last| last.borrow_mut().take()))
+            (result, TRACE.with(|t| std::mem::take(&mut *t.borrow_mut())))
         };
-        let (result, last_refusal) = LAST_REFUSAL.scope(std::cell::RefCell::new(None), run).await;
+        let (result, trace) = TRACE.scope(Default::default(), run).await;
         let ms = started.elapsed().as_millis().to_string();
         let failure = match result {
             Some(Ok(out)) => {
@@ -908,7 +923,14 @@ impl SageMaker {
                 self.log(call, ready, &id, &ms, "ok");
                 return Ok(out);
             }
-            Some(Err(e)) => classify(&e),
+            Some(Err(e)) => match classify(&e) {
+                // Credentials that failed on a retry, after an earlier attempt was sent: that
+                // attempt's outcome is not known (a lost answer), so this is no setup error.
+                f if f.kind == ErrorKind::Setup && trace.sent => {
+                    Failure { kind: ErrorKind::Connection, ..f }
+                }
+                f => f,
+            },
             None => Failure {
                 kind: ErrorKind::Interrupted,
                 code: None,
@@ -922,7 +944,7 @@ impl SageMaker {
             self.failure(call, failure.kind, failure.code, failure.message, failure.request_id);
         // Only where the error itself is not the service's answer (a timeout, a lost connection).
         if error.code.is_none() && error.kind != ErrorKind::BadResponse {
-            error.last_refusal = last_refusal;
+            error.last_refusal = trace.last_refusal;
         }
         Err(error)
     }

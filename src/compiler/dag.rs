@@ -331,9 +331,9 @@ impl Unwrap<'_> {
         }
     }
 
-    /// The entries of `child`, the value of member `key`, when it is a map whose one-value
-    /// joins may come off: one of `maps` (String parameters), or an `Environment` (string
-    /// properties). As when these were two passes over the whole step, parameters first, an
+    /// The entries of `child`, the value of member `key`, when it is a map or string list whose
+    /// one-value joins may come off: one of `maps` (String parameters), or an `Environment`
+    /// (string properties). As when these were two passes over the whole step, parameters first, an
     /// entry unwrapped as a parameter may then be unwrapped once more as a property.
     fn entries(&self, key: &str, child: &mut Json, maps: &[&str]) {
         let values: Vec<&mut Json> = match child {

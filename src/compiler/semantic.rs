@@ -24,7 +24,7 @@
 //! | N10 | `{"Std:Join": {"On": sep, "Values": [a, b, c]}}` vs the same string built with `On: ""`: `[a, sep, b, sep, c]`, adjacent string literals merged, empty string literals dropped, nested joins spliced in | `Std:Join` is string concatenation with `sep` between the values, and concatenation is associative: `Join("/", ["s3:/", "b", x])` and `Join("", ["s3://b/", x])` evaluate to the same text for every `x`. Number and boolean literals stay separate values (how the service prints `6.0` is not documented) |
 //! | N11 | a join that is only string literals vs that string | concatenating literals is a constant |
 //! | N12 | a one-value join of a reference whose value is a string (a `String` parameter, an execution variable) vs the reference | joining one string gives that string. Any other one-value join is kept: it is how a number or boolean (an `Integer` parameter, a step property) is turned into a string (the SDK's `to_string`), and the field then receives a string, not a number |
-//! | N13 | in job arguments: `OutputDataConfig.CompressionType: "GZIP"` vs none (SDK 3's `ModelTrainer` writes it) | GZIP is the documented default of a training job's model output compression (CreateTrainingJob `OutputDataConfig.CompressionType`: "Defaults to gzip"); the other job types' `OutputDataConfig` has no such member |
+//! | N13 | a training job's `OutputDataConfig.CompressionType: "GZIP"` vs none (Training steps, and each training job definition of a Tuning step; SDK 3's `ModelTrainer` writes it) | GZIP is the documented default of a training job's model output compression (CreateTrainingJob `OutputDataConfig.CompressionType`: "Defaults to gzip"); AutoML's `OutputDataConfig` has no such member, so it is left alone there |
 //!
 //! Pure: no IO. Depends on serde_json and `canonical`.
 
@@ -74,7 +74,7 @@ impl Context {
     }
 }
 
-/// True when two definition texts mean the same pipeline (rules N1-N12). Unparseable texts are
+/// True when two definition texts mean the same pipeline (rules N1-N13). Unparseable texts are
 /// equal only if byte-identical.
 pub fn definitions_equal(a: &str, b: &str) -> bool {
     if a == b {
@@ -118,6 +118,11 @@ pub fn step_lists_equal(a: &[Json], b: &[Json], ctx: &Context) -> bool {
 /// fails the check is dropped (first the reordering of named lists, then the kept members, then
 /// all of it).
 pub fn respelt_like(prior: &Json, step: &Json, ctx: &Context) -> Json {
+    // Another type of step under the same name is another step: nothing of the old one carries
+    // over (its empty members, which its type allowed, may not be allowed in this one).
+    if prior.get("Type") != step.get("Type") {
+        return step.clone();
+    }
     for (reorder, keep_empty) in [(true, true), (false, true), (false, false)] {
         let respelt = respell(prior, step, ctx, Respell { reorder, keep_empty });
         if steps_equal(&respelt, step, ctx) {
@@ -248,12 +253,13 @@ pub fn normal_step(step: &Json, ctx: &Context) -> Json {
                 out.insert(k.clone(), v.clone());
             }
             "Arguments" => {
-                let args = match step_type {
+                let mut args = match step_type {
                     "Condition" => normal_condition_arguments(v, ctx),
                     // The user's own payload: only expressions are normalised (N8 note).
                     "Lambda" | "Callback" => normal_value(v, ctx, false),
                     _ => normal_value(v, ctx, true),
                 };
+                default_compression(step_type, &mut args);
                 out.insert(k.clone(), args);
             }
             // N5
@@ -282,6 +288,36 @@ pub fn normal_step(step: &Json, ctx: &Context) -> Json {
         }
     }
     Json::Object(out)
+}
+
+/// N13: a training job's `OutputDataConfig` (a Training step's, each training job definition of
+/// a Tuning step's) without its default `CompressionType: "GZIP"`. Only there: AutoML's
+/// `OutputDataConfig` has no such member, and one written there must still show.
+fn default_compression(step_type: &str, args: &mut Json) {
+    let mut configs: Vec<&mut Json> = Vec::new();
+    match step_type {
+        "Training" => configs.extend(args.get_mut("OutputDataConfig")),
+        "Tuning" => {
+            let Json::Object(a) = args else { return };
+            for (k, v) in a.iter_mut() {
+                match (k.as_str(), v) {
+                    ("TrainingJobDefinition", d) => configs.extend(d.get_mut("OutputDataConfig")),
+                    ("TrainingJobDefinitions", Json::Array(ds)) => {
+                        configs.extend(ds.iter_mut().filter_map(|d| d.get_mut("OutputDataConfig")))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    for config in configs {
+        if let Json::Object(c) = config {
+            if c.get("CompressionType").and_then(Json::as_str) == Some("GZIP") {
+                c.remove("CompressionType");
+            }
+        }
+    }
 }
 
 /// The normal form of an expression or any other value inside a step: joins rewritten (N10-N12)
@@ -336,15 +372,6 @@ fn normal_value(v: &Json, ctx: &Context, job_arguments: bool) -> Json {
                     // N8
                     if k == "Environment" && child.as_object().is_some_and(Map::is_empty) {
                         continue;
-                    }
-                    // N13
-                    if k == "OutputDataConfig" {
-                        if let Json::Object(config) = &mut child {
-                            if config.get("CompressionType").and_then(Json::as_str) == Some("GZIP")
-                            {
-                                config.remove("CompressionType");
-                            }
-                        }
                     }
                     // N9
                     if k == "ModelMetrics" || k == "DriftCheckBaselines" {
@@ -712,6 +739,11 @@ mod tests {
             cond(vec![fail("B", sdk_msg), fail("A", json!("y"))])
         );
 
+        // A step of another type under the same name keeps nothing of the old one.
+        let prior = json!({"Name": "S", "Type": "Processing", "Arguments": {"Environment": {}}, "PropertyFiles": []});
+        let planned = json!({"Name": "S", "Type": "Fail", "Arguments": {"ErrorMessage": "b"}});
+        assert_eq!(respelt_like(&prior, &planned, &ctx), planned);
+
         // Nothing that changes the meaning is kept: a prior member that is not empty is dropped,
         // and an element list of another length is the planned one.
         let prior = json!({"Name": "S", "Type": "Fail", "Arguments": {"ErrorMessage": "a"}, "DependsOn": ["X"]});
@@ -731,7 +763,11 @@ mod tests {
             train(json!({"S3OutputPath": "s3://b/m", "CompressionType": "NONE"})),
             train(json!({"S3OutputPath": "s3://b/m"}))
         ));
-        // A Lambda's own payload is not a job's arguments.
+        let tuning = |config: Json| json!({"Name": "H", "Type": "Tuning", "Arguments": {"TrainingJobDefinition": {"OutputDataConfig": config}}});
+        assert!(step_eq(tuning(json!({"CompressionType": "GZIP"})), tuning(json!({}))));
+        // Not where no such member exists: AutoML's output, a Lambda's own payload.
+        let automl = |config: Json| json!({"Name": "A", "Type": "AutoML", "Arguments": {"OutputDataConfig": config}});
+        assert!(!step_eq(automl(json!({"CompressionType": "GZIP"})), automl(json!({}))));
         let lambda = |config: Json| json!({"Name": "L", "Type": "Lambda", "Arguments": {"OutputDataConfig": config}});
         assert!(!step_eq(lambda(json!({"CompressionType": "GZIP"})), lambda(json!({}))));
     }

@@ -74,6 +74,8 @@ pub fn run(make_provider: fn() -> Arc<dyn framework::Provider>) -> i32 {
 }
 
 async fn serve(version: u32, provider: Arc<dyn framework::Provider>) -> Result<(), String> {
+    // Before anything that takes time: a Terraform that dies during start-up is noticed too.
+    let terraform = std::os::unix::process::parent_id();
     let client_cert = std::env::var("PLUGIN_CLIENT_CERT").ok().filter(|s| !s.trim().is_empty());
     let (tls, cert_field) = match client_cert {
         Some(pem) => {
@@ -96,7 +98,7 @@ async fn serve(version: u32, provider: Arc<dyn framework::Provider>) -> Result<(
     }
     ignore_sigint();
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    exit_with_parent(shutdown_tx.clone());
+    exit_with_parent(terraform, shutdown_tx.clone());
     let incoming = transport::incoming(listener, tls);
     let result = serve_incoming(provider, incoming, shutdown_tx, shutdown_rx).await;
     if let Some(p) = socket {
@@ -189,8 +191,7 @@ async fn serve_debug(provider: Arc<dyn framework::Provider>) -> Result<(), Strin
 /// Shuts the server down when Terraform, the process that started it, is gone without having
 /// called `Shutdown` (killed): the provider is then re-parented, and would otherwise stay alive,
 /// retrying AWS calls whose results nobody records (a fresh-eyes finding). Checked once a second.
-fn exit_with_parent(shutdown: watch::Sender<bool>) {
-    let parent = std::os::unix::process::parent_id();
+fn exit_with_parent(parent: u32, shutdown: watch::Sender<bool>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {

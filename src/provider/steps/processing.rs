@@ -420,7 +420,6 @@ impl StepKind for Processing {
     }
 }
 
-/// What `{{ Steps.<name>.<path> }}` may reference on a Processing step.
 /// Whether a compiled value is a bare parameter reference, `{"Get": "Parameters.X"}`.
 fn is_parameter(v: &Json) -> bool {
     v.as_object().is_some_and(|o| {
@@ -429,6 +428,7 @@ fn is_parameter(v: &Json) -> bool {
     })
 }
 
+/// What `{{ Steps.<name>.<path> }}` may reference on a Processing step.
 pub mod properties {
     use crate::compiler::properties::shapes::*;
 
