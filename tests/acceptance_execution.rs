@@ -375,6 +375,11 @@ resource "sagemaker_ml_pipeline_execution" "run" {{
         assert_eq!(run["parameters"], json!({ "Epochs": "4" }), "[{v}] {run}");
         assert_eq!(run["parallelism_config"], Json::Null, "[{v}] the pipeline's limit: {run}");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] an imported run plans empty");
+        // The same value spelt otherwise is the same run (fresh-eyes finding: it was replaced).
+        let config = std::fs::read_to_string(ws.dir.join("main.tf")).expect("main.tf");
+        ws.write("main.tf", &config.replace(r#"Epochs = "4""#, r#"Epochs = "04""#));
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] \"04\" is the Integer the run was started with");
+        ws.write("main.tf", &config);
 
         // A run deleted with its pipeline leaves the state; the next apply starts a new one.
         let (status, body) = sm

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use super::dag::{self, StepDefaults};
 use super::step_type::StepTypes;
 use super::{canonical, expr};
-use crate::framework::{AttrPath, Diagnostics, Severity};
+use crate::framework::{AttrPath, Diagnostic, Diagnostics, Severity};
 
 /// SageMaker's inline definition limit (`PipelineDefinition`), in characters.
 pub const MAX_DEFINITION_CHARS: usize = 1_048_576;
@@ -428,6 +428,20 @@ fn needs_other_steps(input: &PipelineInput) -> bool {
     })
 }
 
+/// The first string in a step that holds a well-formed `{{ }}` reference: text the step
+/// compilers would have turned into an expression, left as it is in JSON written by hand.
+fn uncompiled_reference(v: &Json) -> Option<&str> {
+    match v {
+        Json::String(s) => (s.contains("{{")
+            && expr::parse_template(s)
+                .is_ok_and(|segments| segments.iter().any(|x| matches!(x, expr::Segment::Ref(_)))))
+        .then_some(s.as_str()),
+        Json::Array(items) => items.iter().find_map(uncompiled_reference),
+        Json::Object(members) => members.values().find_map(uncompiled_reference),
+        _ => None,
+    }
+}
+
 /// The steps' JSON trees, in order; what is wrong with one (not JSON, no object, a bad or
 /// duplicate `Name`, no `Type`) is a diagnostic, and such a step is left out. `each` is given
 /// every tree kept, with its position, right after it is parsed.
@@ -492,9 +506,23 @@ fn parse_steps(
         }
         if obj.get("Type").and_then(Json::as_str).is_none() {
             diags.error_at(
-                path,
+                path.clone(),
                 "Step has no Type",
                 "Add a string \"Type\" to the step object, e.g. \"Processing\" or \"Fail\".",
+            );
+        }
+        // Fresh-eyes finding: `jsonencode({ ... ErrorMessage = "{{ Parameters.X }}" })` reached
+        // SageMaker as that text, braces and all, and an undeclared X passed unnoticed.
+        if let Some(text) = text.contains("{{").then(|| uncompiled_reference(&v)).flatten() {
+            diags.push(
+                Diagnostic::warning(
+                    "A {{ }} reference in step JSON is passed on as text",
+                    format!(
+                        "The step holds {}. The {{{{ }}}} form is compiled only in step resources' attributes; in step JSON written with jsonencode, a reference is an expression object, e.g. {{ Get = \"Parameters.X\" }} or {{ \"Std:Join\" = {{ On = \"\", Values = [\"s3://bucket/\", {{ Get = \"Execution.PipelineExecutionId\" }}] }} }}, or use a step resource (sagemaker_step for any type).",
+                        expr::shown(text)
+                    ),
+                )
+                .at(path),
             );
         }
         each(out.len(), &mut v);
@@ -654,6 +682,30 @@ mod tests {
         let def = def.expect("definition");
         assert!(def.contains(r#""s":{"Get":"Parameters.S"}"#), "{def}");
         assert!(def.contains(&format!(r#""i":{}"#, join("I"))), "{def}");
+    }
+
+    /// Fresh-eyes finding: a `{{ }}` reference in hand-written step JSON reached SageMaker as text.
+    #[test]
+    fn a_reference_left_as_text_in_step_json_is_a_warning() {
+        let fail = |msg: &str| {
+            format!(r#"{{"Name":"F","Type":"Fail","Arguments":{{"ErrorMessage":"{msg}"}}}}"#)
+        };
+        let warnings = |msg: &str| {
+            let input = PipelineInput { steps: vec![fail(msg)], ..Default::default() };
+            let (def, diags) = compile(&input, test_types);
+            assert!(def.is_some(), "{diags:?}");
+            diags
+                .iter()
+                .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            warnings("bad {{ Parameters.Nope }}"),
+            vec!["steps[0]: A {{ }} reference in step JSON is passed on as text"]
+        );
+        // Braces that are no reference are text anyway.
+        assert!(warnings("{{ not a reference }}").is_empty());
+        assert!(warnings("plain").is_empty());
     }
 
     /// Review finding: pipeline-level settings were compiled but their references not checked.

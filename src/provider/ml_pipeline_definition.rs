@@ -16,7 +16,7 @@ pub struct MlPipelineDefinition;
 
 fn schema() -> Schema {
     Schema::new(
-        Block::new("A SageMaker pipeline definition compiled offline from parameters and steps, validated like `sagemaker_ml_pipeline` does, without any AWS call.")
+        Block::new("A SageMaker pipeline definition compiled offline from parameters and steps, validated like `sagemaker_ml_pipeline` does, without any AWS call. Terraform reads a data source during apply instead of plan when one of its inputs is not known yet, as the `json` of a step resource that is new or changing is not (Terraform 1.0 and newer say \"will be read during apply\"): its checks then run at apply; the `sagemaker_ml_pipeline` resource's plan checks the same definition at plan time.")
             .attr(ml_pipeline::steps_attribute())
             .attr(ml_pipeline::dependencies_attribute())
             .attr(Attribute::computed("json", Type::String, "The pipeline definition as canonical JSON."))

@@ -283,6 +283,38 @@ fn type_hint(ty: &ParamType) -> &'static str {
     }
 }
 
+/// Keeps the prior `parameters` when the configured ones are the same values spelt otherwise
+/// (`"05"` and `"5"` for an Integer, `"1e3"` and `"1000"` for a Float): the run was started with
+/// the converted text, which is what import reads back, so a configuration in another spelling
+/// is the same run, not a new one (fresh-eyes finding). Decided by converting both with the
+/// deployed pipeline's declared types; when the pipeline cannot be read, nothing is kept.
+async fn keep_equal_parameters(data: &ProviderData, prior: &Value, planned: &mut Value) {
+    let (Known::Value(before), Known::Value(after)) =
+        (model::string_map(prior, "parameters"), model::string_map(planned, "parameters"))
+    else {
+        return;
+    };
+    let same_pipeline =
+        model::string(prior, "pipeline_name") == model::string(planned, "pipeline_name");
+    let (true, false, Known::Value(pipeline), Ok(sm)) =
+        (same_pipeline, before == after, model::string(planned, "pipeline_name"), data.sagemaker())
+    else {
+        return;
+    };
+    let Ok(Some(deployed)) = sm.describe(&pipeline).await else { return };
+    let Some(declared) = declared_parameters(&deployed.definition) else { return };
+    let mut scratch = Diagnostics::new();
+    let converted = |values: &BTreeMap<String, String>, d: &mut Diagnostics| {
+        check_parameters(&pipeline, values, &declared, d)
+    };
+    if let (Some(b), Some(a)) = (converted(&before, &mut scratch), converted(&after, &mut scratch))
+    {
+        if b == a {
+            model::set(planned, "parameters", model::string_map_value(&before));
+        }
+    }
+}
+
 /// Checks the given values against the declared parameters; returns them converted to each
 /// declared type's canonical text (sorted by name), or `None` with diagnostics.
 fn check_parameters(
@@ -467,6 +499,7 @@ impl Resource<ProviderData> for MlPipelineExecution {
         planned: &mut Value,
         diags: &mut Diagnostics,
     ) {
+        keep_equal_parameters(data, &req.prior, planned).await;
         let spec = spec_of(planned);
         let sha = spec.as_ref().map(|s| Value::string(fingerprint(s))).unwrap_or(Value::Unknown);
         model::set(planned, "start_arguments_sha256", sha);
