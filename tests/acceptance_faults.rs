@@ -522,6 +522,34 @@ provider "sagemaker" {{
 
 // ---- Ctrl-C during an apply -------------------------------------------------------------------
 
+/// One pipeline `name` (a single Fail step) through `endpoint`, with `call_timeout` per attempt
+/// and 10 minutes per call: an apply that waits on the endpoint long enough to be interrupted.
+fn one_pipeline(endpoint: &str, call_timeout: &str, name: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+provider "sagemaker" {{
+  call_timeout      = "{call_timeout}"
+  operation_timeout = "10m"
+  endpoints {{
+    sagemaker = "{endpoint}"
+  }}
+}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  name     = "{name}"
+  role_arn = "{ROLE}"
+  steps    = [jsonencode({{ Name = "F", Type = "Fail", Arguments = {{ ErrorMessage = "x" }} }})]
+}}
+"#
+    )
+}
+
 /// Issue 6: a Ctrl-C did not end an apply (users pressed it twice and Terraform left an empty
 /// state). Here CreatePipeline takes effect but its answer never comes; a Ctrl-C (SIGINT to
 /// Terraform's process group, as a terminal sends it) must end the apply within seconds, long
@@ -533,33 +561,7 @@ fn ctrl_c_ends_an_apply_at_once_and_keeps_the_created_pipeline() {
     for terraform in terraform_binaries() {
         proxy.hang_creates.store(true, Ordering::Relaxed);
         let ws = Workspace::new(&terraform, &sagemaker);
-        ws.write(
-            "main.tf",
-            &format!(
-                r#"
-terraform {{
-  required_providers {{
-    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
-  }}
-}}
-
-provider "sagemaker" {{
-  call_timeout      = "2m"
-  operation_timeout = "10m"
-  endpoints {{
-    sagemaker = "{}"
-  }}
-}}
-
-resource "sagemaker_ml_pipeline" "p" {{
-  name     = "ctrl-c"
-  role_arn = "{ROLE}"
-  steps    = [jsonencode({{ Name = "F", Type = "Fail", Arguments = {{ ErrorMessage = "x" }} }})]
-}}
-"#,
-                proxy.url
-            ),
-        );
+        ws.write("main.tf", &one_pipeline(&proxy.url, "2m", "ctrl-c"));
         ws.init();
         let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
         cmd.process_group(0)
@@ -753,33 +755,7 @@ fn the_provider_exits_when_terraform_is_killed() {
     let sagemaker = LocalSageMaker::start();
     let terraform = terraform_binaries().remove(0);
     let ws = Workspace::new(&terraform, &sagemaker);
-    ws.write(
-        "main.tf",
-        &format!(
-            r#"
-terraform {{
-  required_providers {{
-    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
-  }}
-}}
-
-provider "sagemaker" {{
-  call_timeout      = "60s"
-  operation_timeout = "10m"
-  endpoints {{
-    sagemaker = "{}"
-  }}
-}}
-
-resource "sagemaker_ml_pipeline" "p" {{
-  name     = "orphan"
-  role_arn = "{ROLE}"
-  steps    = [jsonencode({{ Name = "F", Type = "Fail", Arguments = {{ ErrorMessage = "x" }} }})]
-}}
-"#,
-            hang.url
-        ),
-    );
+    ws.write("main.tf", &one_pipeline(&hang.url, "60s", "orphan"));
     ws.init();
     let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     cmd.process_group(0).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());

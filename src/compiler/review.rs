@@ -93,8 +93,8 @@ pub fn summarize(
 
 /// Top-level steps that only changed their name: the removed step's part key
 /// (`Steps.<old>`) -> the new name, for each removed step whose object means what an added
-/// one's means (`semantic`) but for `Name` (each added step pairs with one removed step, in name order). Other steps'
-/// references to the old name are changes of those steps.
+/// one's means (`semantic`) but for `Name` (each added step pairs with one removed step, in
+/// name order). Other steps' references to the old name are changes of those steps.
 fn renamed_steps<'a>(
     prior: &'a BTreeMap<String, String>,
     planned: &'a BTreeMap<String, String>,

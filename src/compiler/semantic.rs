@@ -171,15 +171,16 @@ fn respell(prior: &Json, new: &Json, ctx: &Context, how: Respell) -> Json {
         }
         (Json::Array(p), Json::Array(n)) => match (names(p), names(n)) {
             (Some(pn), Some(nn)) => {
-                let by_name = |items: &[Json], names: &[String], name: &str| {
-                    names.iter().position(|x| x == name).map(|i| items[i].clone())
-                };
-                let same_names = {
-                    let (mut a, mut b) = (pn.clone(), nn.clone());
-                    a.sort();
-                    b.sort();
-                    a == b
-                };
+                fn by_name<'j>(
+                    items: &'j [Json],
+                    names: &[String],
+                    name: &str,
+                ) -> Option<&'j Json> {
+                    names.iter().position(|x| x == name).map(|i| &items[i])
+                }
+                // Names are distinct within each list, so equal sets are the same names.
+                let same_names =
+                    pn.iter().collect::<BTreeSet<_>>() == nn.iter().collect::<BTreeSet<_>>();
                 let order = if how.reorder && same_names { &pn } else { &nn };
                 Json::Array(
                     order
@@ -187,8 +188,8 @@ fn respell(prior: &Json, new: &Json, ctx: &Context, how: Respell) -> Json {
                         .filter_map(|name| {
                             let item = by_name(n, &nn, name)?;
                             Some(match by_name(p, &pn, name) {
-                                Some(old) => respell(&old, &item, ctx, how),
-                                None => item,
+                                Some(old) => respell(old, item, ctx, how),
+                                None => item.clone(),
                             })
                         })
                         .collect(),

@@ -288,32 +288,47 @@ fn type_hint(ty: &ParamType) -> &'static str {
 /// the converted text, which is what import reads back, so a configuration in another spelling
 /// is the same run, not a new one (fresh-eyes finding). Decided by converting both with the
 /// deployed pipeline's declared types; when the pipeline cannot be read, nothing is kept.
-async fn keep_equal_parameters(data: &ProviderData, prior: &Value, planned: &mut Value) {
+/// Returns the DescribePipeline answer it read, if it read one, for the plan's own check.
+async fn keep_equal_parameters(
+    sm: &SageMaker,
+    prior: &Value,
+    planned: &mut Value,
+) -> Option<Described> {
     let (Known::Value(before), Known::Value(after)) =
         (model::string_map(prior, "parameters"), model::string_map(planned, "parameters"))
     else {
-        return;
+        return None;
     };
     let same_pipeline =
         model::string(prior, "pipeline_name") == model::string(planned, "pipeline_name");
-    let (true, false, Known::Value(pipeline), Ok(sm)) =
-        (same_pipeline, before == after, model::string(planned, "pipeline_name"), data.sagemaker())
+    let (true, false, Known::Value(pipeline)) =
+        (same_pipeline, before == after, model::string(planned, "pipeline_name"))
     else {
-        return;
+        return None;
     };
-    let Ok(Some(deployed)) = sm.describe(&pipeline).await else { return };
-    let Some(declared) = declared_parameters(&deployed.definition) else { return };
-    let mut scratch = Diagnostics::new();
-    let converted = |values: &BTreeMap<String, String>, d: &mut Diagnostics| {
-        check_parameters(&pipeline, values, &declared, d)
+    let described = sm.describe(&pipeline).await;
+    let declared = match &described {
+        Ok(Some(deployed)) => declared_parameters(&deployed.definition),
+        _ => None,
     };
-    if let (Some(b), Some(a)) = (converted(&before, &mut scratch), converted(&after, &mut scratch))
-    {
-        if b == a {
-            model::set(planned, "parameters", model::string_map_value(&before));
+    if let Some(declared) = declared {
+        let mut scratch = Diagnostics::new();
+        let converted = |values: &BTreeMap<String, String>, d: &mut Diagnostics| {
+            check_parameters(&pipeline, values, &declared, d)
+        };
+        if let (Some(b), Some(a)) =
+            (converted(&before, &mut scratch), converted(&after, &mut scratch))
+        {
+            if b == a {
+                model::set(planned, "parameters", model::string_map_value(&before));
+            }
         }
     }
+    Some(described)
 }
+
+/// A DescribePipeline answer.
+type Described = Result<Option<crate::aws::DeployedPipeline>, AwsError>;
 
 /// Checks the given values against the declared parameters; returns them converted to each
 /// declared type's canonical text (sorted by name), or `None` with diagnostics.
@@ -499,7 +514,10 @@ impl Resource<ProviderData> for MlPipelineExecution {
         planned: &mut Value,
         diags: &mut Diagnostics,
     ) {
-        keep_equal_parameters(data, &req.prior, planned).await;
+        let described = match data.sagemaker() {
+            Ok(sm) => keep_equal_parameters(sm, &req.prior, planned).await,
+            Err(_) => None,
+        };
         let spec = spec_of(planned);
         let sha = spec.as_ref().map(|s| Value::string(fingerprint(s))).unwrap_or(Value::Unknown);
         model::set(planned, "start_arguments_sha256", sha);
@@ -507,7 +525,12 @@ impl Resource<ProviderData> for MlPipelineExecution {
         let starts = req.prior.is_null()
             || req.prior.get("start_arguments_sha256") != planned.get("start_arguments_sha256");
         let (Some(spec), true, Ok(sm)) = (spec, starts, data.sagemaker()) else { return };
-        match sm.describe(&spec.pipeline_name).await {
+        // The pipeline as read above (the same name), or read now.
+        let described = match described {
+            Some(d) => d,
+            None => sm.describe(&spec.pipeline_name).await,
+        };
+        match described {
             // Not deployed yet: created by this apply, checked there before the start.
             Ok(None) => {}
             Ok(Some(p)) => {
