@@ -520,6 +520,51 @@ provider "sagemaker" {{
     }
 }
 
+/// An endpoint address nothing listens on: every connection to it is refused.
+fn closed_endpoint() -> String {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// A create whose every attempt failed to connect said that whether the pipeline was created is
+/// not known (and checked with a DescribePipeline that could not connect either): nothing was
+/// sent, so it says so, and the state stays empty. Once when the retries run out, once when
+/// `operation_timeout` ends them while waiting to retry.
+#[test]
+fn a_create_that_never_connected_says_nothing_was_changed() {
+    let sagemaker = LocalSageMaker::start();
+    let closed = closed_endpoint();
+    for terraform in terraform_binaries() {
+        let v = &terraform.version;
+        for (limits, attempts) in [
+            ("max_retries = 3\n  operation_timeout = \"1m\"", "in 3 attempts"),
+            ("operation_timeout = \"4s\"", "attempts (the last: "),
+        ] {
+            let ws = Workspace::new(&terraform, &sagemaker);
+            let config = one_pipeline(&closed, "2s", "never-sent")
+                .replace("operation_timeout = \"10m\"", limits);
+            ws.write("main.tf", &config);
+            ws.init();
+            let out = flat(&ws.tf_err(&["apply", "-auto-approve", "-input=false", "-no-color"]));
+            assert!(
+                out.contains("CreatePipeline failed: could not connect to the endpoint"),
+                "[{v}] {out}"
+            );
+            assert!(out.contains(attempts), "[{v}] {out}");
+            assert!(
+                out.contains("No request reached SageMaker, so nothing was changed there"),
+                "[{v}] {out}"
+            );
+            assert!(!out.contains("not known"), "[{v}] {out}");
+            assert!(!out.contains("DescribePipeline"), "no check is needed: [{v}] {out}");
+            let listed = ws.tf_ok(&["state", "list"]);
+            assert!(listed.trim().is_empty(), "[{v}] state: {listed}");
+        }
+    }
+}
+
 // ---- Ctrl-C during an apply -------------------------------------------------------------------
 
 /// One pipeline `name` (a single Fail step) through `endpoint`, with `call_timeout` per attempt

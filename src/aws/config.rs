@@ -731,7 +731,7 @@ mod tests {
         assert_eq!(who.account, "123456789012");
         let untrusted = crate::aws::SageMaker::new(settings(None));
         let e = untrusted.caller_identity().await.expect_err("the system roots do not know it");
-        assert_eq!(e.kind, crate::aws::ErrorKind::Connection, "{e}");
+        assert_eq!(e.kind, crate::aws::ErrorKind::Unreachable, "{e}");
         // A bundle that is gone when the TLS layer is built: the error names it, and once the
         // file is back a later call builds the connector (nothing broken was cached).
         let moved = dir.path().join("moved.pem");

@@ -198,8 +198,12 @@ pub enum ErrorKind {
     Throttled,
     /// No answer within the per-attempt or overall timeout.
     Timeout,
-    /// The endpoint could not be reached, or the connection broke before an answer arrived.
+    /// The connection broke before an answer arrived (or could not be made on the last attempt,
+    /// after an earlier one may have got through).
     Connection,
+    /// No attempt could connect to the endpoint (DNS, TCP or TLS failed every time): nothing was
+    /// sent, so the call had no effect.
+    Unreachable,
     /// HTTP 5xx after every attempt.
     ServerError,
     /// An answer came but could not be read (not SageMaker's format).
@@ -543,6 +547,37 @@ struct CallTrace {
     sent: bool,
     /// The last attempt's refusal (an HTTP error answer); cleared by an attempt with no answer.
     last_refusal: Option<String>,
+    /// Attempts started (their request was about to go out).
+    attempts: u32,
+    /// Attempts that ended without ever connecting (DNS, TCP connect or TLS handshake failed):
+    /// their request never left the machine. When every started attempt is one of them, the
+    /// call had no effect, whatever its final error says.
+    unconnected: u32,
+    /// The last such attempt's failure, for the message.
+    unconnected_why: Option<String>,
+}
+
+impl CallTrace {
+    /// No attempt's request reached the endpoint: every one started failed to connect (an attempt
+    /// cut off by a timeout or a stop is not counted as failing to connect, so it keeps the
+    /// outcome unknown).
+    fn never_connected(&self) -> bool {
+        self.attempts > 0 && self.unconnected == self.attempts
+    }
+}
+
+/// When an attempt failed while connecting (DNS lookup, TCP connect, TLS handshake; the HTTP
+/// client reports each as a connect error), so its request was never sent: what failed, e.g.
+/// "client error (Connect): tcp connect error: Connection refused (os error 111)".
+fn connect_failure(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if err.downcast_ref::<hyper_util::client::legacy::Error>().is_some_and(|h| h.is_connect()) {
+            return Some(chain(err));
+        }
+        cur = err.source();
+    }
+    None
 }
 
 /// `ThrottlingException: Rate exceeded` from an error answer (the JSON protocols' `__type` /
@@ -636,7 +671,11 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
                 };
             cfg.interceptor_state().store_put(AttemptStart(operation, Instant::now()));
         }
-        let _ = TRACE.try_with(|t| t.borrow_mut().sent = true);
+        let _ = TRACE.try_with(|t| {
+            let mut t = t.borrow_mut();
+            t.sent = true;
+            t.attempts += 1;
+        });
         Ok(())
     }
 
@@ -651,6 +690,15 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
         });
         if refusal.is_some() || ctx.response().is_none() {
             let _ = TRACE.try_with(|t| t.borrow_mut().last_refusal = refusal);
+        }
+        if let (None, Some(Err(e))) = (ctx.response(), ctx.output_or_error()) {
+            if let Some(why) = connect_failure(e) {
+                let _ = TRACE.try_with(|t| {
+                    let mut t = t.borrow_mut();
+                    t.unconnected += 1;
+                    t.unconnected_why = Some(why);
+                });
+            }
         }
         if !crate::logging::enabled(crate::logging::Level::Debug) {
             return Ok(());
@@ -923,14 +971,28 @@ impl SageMaker {
                 self.log(call, ready, &id, &ms, "ok");
                 return Ok(out);
             }
-            Some(Err(e)) => match classify(&e) {
-                // Credentials that failed on a retry, after an earlier attempt was sent: that
-                // attempt's outcome is not known (a lost answer), so this is no setup error.
-                f if f.kind == ErrorKind::Setup && trace.sent => {
-                    Failure { kind: ErrorKind::Connection, ..f }
+            Some(Err(e)) => {
+                match classify(&e) {
+                    // Credentials that failed on a retry, after an earlier attempt was sent: that
+                    // attempt's outcome is not known (a lost answer), so this is no setup error.
+                    f if f.kind == ErrorKind::Setup && trace.sent => {
+                        Failure { kind: ErrorKind::Connection, ..f }
+                    }
+                    // Every attempt failed to connect (the last may have been cut short by the
+                    // overall timeout while waiting to retry): nothing reached the endpoint.
+                    f if trace.never_connected()
+                        && matches!(f.kind, ErrorKind::Connection | ErrorKind::Timeout) =>
+                    {
+                        let why = trace.unconnected_why.clone().unwrap_or_default();
+                        let message = match trace.attempts {
+                        1 => format!("could not connect to the endpoint ({why})"),
+                        n => format!("could not connect to the endpoint in {n} attempts (the last: {why})"),
+                    };
+                        Failure { kind: ErrorKind::Unreachable, message, ..f }
+                    }
+                    f => f,
                 }
-                f => f,
-            },
+            }
             None => Failure {
                 kind: ErrorKind::Interrupted,
                 code: None,
@@ -1309,9 +1371,61 @@ mod tests {
             ErrorKind::Rejected,
             ErrorKind::Setup,
             ErrorKind::AlreadyExists,
+            ErrorKind::Unreachable,
         ] {
             assert!(!k.outcome_unknown(), "{k:?}");
         }
+    }
+
+    /// Only a call whose every started attempt failed to connect is known to have had no
+    /// effect; one attempt that may have been sent (cut off, or failed after connecting) keeps
+    /// the outcome unknown.
+    #[test]
+    fn a_call_never_connected_only_when_every_attempt_failed_to_connect() {
+        let trace =
+            |attempts, unconnected| CallTrace { attempts, unconnected, ..Default::default() };
+        assert!(!trace(0, 0).never_connected(), "no attempt started: nothing is known");
+        assert!(trace(1, 1).never_connected());
+        assert!(trace(25, 25).never_connected());
+        assert!(!trace(3, 2).never_connected());
+    }
+
+    /// Through the real SDK client: a refused connection on every attempt is `Unreachable`
+    /// (nothing sent), a connection that is accepted and then dropped is `Connection` (the
+    /// request went out, the outcome is unknown).
+    #[tokio::test]
+    async fn a_refused_connection_is_told_from_a_dropped_one() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let closed_port = closed.local_addr().expect("addr").port();
+        drop(closed);
+        let dropping = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let dropping_port = dropping.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            while let Ok((mut tcp, _)) = dropping.accept().await {
+                let mut buf = vec![0u8; 65536];
+                let _ = tokio::io::AsyncReadExt::read(&mut tcp, &mut buf).await;
+                drop(tcp);
+            }
+        });
+        let client = |port: u16| {
+            SageMaker::new(AwsSettings {
+                region: Some("us-east-1".into()),
+                access_key: Some(config::Secret::new("AKIAEXAMPLE")),
+                secret_key: Some(config::Secret::new("s")),
+                sagemaker_endpoint: Some(format!("http://127.0.0.1:{port}")),
+                max_attempts: Some(2),
+                ..Default::default()
+            })
+        };
+        let e = client(closed_port).describe("p").await.expect_err("refused");
+        assert_eq!(e.kind, ErrorKind::Unreachable, "{e}");
+        assert!(
+            e.message.starts_with("could not connect to the endpoint in 2 attempts (the last: client error (Connect): tcp connect error"),
+            "{e}"
+        );
+        let e = client(dropping_port).describe("p").await.expect_err("dropped");
+        assert_eq!(e.kind, ErrorKind::Connection, "{e}");
+        assert!(e.kind.outcome_unknown());
     }
 
     #[test]
