@@ -41,7 +41,7 @@ use async_trait::async_trait;
 use serde_json::{json, Value as Json};
 
 use super::model::{self, Known};
-use super::{aws_diag, parse_duration, ProviderData};
+use super::{aws_diag, parse_duration, BadDuration, ProviderData};
 use crate::aws::executions::{
     self, is_terminal, pipeline_of_execution_arn, Execution, ExecutionSpec, StepState, StopOutcome,
 };
@@ -62,6 +62,18 @@ const TYPE_NAME: &str = "sagemaker_ml_pipeline_execution";
 
 /// `wait_timeout` when unset.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(3600);
+/// Longest `wait_timeout`: 30 days, longer than any CI job holds an apply open (a run that may
+/// take longer is started with `wait_for_completion = false`).
+const LONGEST_WAIT: Duration = Duration::from_secs(30 * 24 * 3600);
+
+fn too_long_wait(diags: &mut Diagnostics) {
+    diags.error_at(
+        AttrPath::root("wait_timeout"),
+        "wait_timeout is out of range",
+        "Use a positive duration of at most 720h (30 days), e.g. \"2h\". For a run that may take longer, set wait_for_completion = false.",
+    );
+}
+
 /// Longest pause between two polls of a run being waited for.
 const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
 
@@ -85,7 +97,7 @@ fn execution_schema() -> Schema {
             .attr(Attribute::optional("triggers", string_map(), "Arbitrary values whose change starts a new run (like `replace_triggered_by`), e.g. `{ definition = sagemaker_ml_pipeline.training.definition_sha256 }`. Not sent to SageMaker.").force_new())
             .attr(Attribute::optional("pipeline_version_id", Type::Number, "The pipeline version to run (at least 1), e.g. `sagemaker_ml_pipeline.training.version_id`, which pins the run to the version the same apply deployed; the latest when unset or null (`version_id` is null where the endpoint has no pipeline versions).").force_new())
             .attr(Attribute::optional("wait_for_completion", Type::Bool, "Wait until the run ends (default `false`): progress (the run's and each step's status as they change) is logged at INFO, a run that fails or is stopped is an error naming the failed step and its reason (the run is still recorded in the state, tainted, so the next apply starts a new one). Changing it does not start a new run."))
-            .attr(Attribute::optional("wait_timeout", Type::String, "Longest wait when `wait_for_completion` is true, as a duration such as `2h`, `45m` or `1h30m` (units `ms`, `s`, `m`, `h`). When it passes the apply fails with an error and the run, still going, is recorded in the state. Defaults to `1h`. Changing it does not start a new run."))
+            .attr(Attribute::optional("wait_timeout", Type::String, "Longest wait when `wait_for_completion` is true, as a duration such as `2h`, `45m` or `1h30m` (units `ms`, `s`, `m`, `h`). At most `720h` (30 days). When it passes the apply fails with an error and the run, still going, is recorded in the state. Defaults to `1h`. Changing it does not start a new run."))
             .attr(Attribute::computed("arn", Type::String, "The execution ARN."))
             .attr(Attribute::computed("status", Type::String, "The run's status when last read: `Executing`, `Stopping`, `Stopped`, `Failed` or `Succeeded`."))
             .attr(Attribute::computed("failure_reason", Type::String, "Why the run failed, when it did."))
@@ -162,7 +174,9 @@ fn validate_config(config: &Value) -> Diagnostics {
     }
     if let Known::Value(text) = model::string(config, "wait_timeout") {
         match parse_duration(&text) {
-            Some(d) if !d.is_zero() => {}
+            Ok(d) if !d.is_zero() && d <= LONGEST_WAIT => {}
+            Ok(d) if !d.is_zero() => too_long_wait(&mut diags),
+            Err(BadDuration::TooLong) => too_long_wait(&mut diags),
             _ => diags.error_at(
                 AttrPath::root("wait_timeout"),
                 format!("Invalid wait_timeout {}", expr::shown(&text)),
@@ -483,7 +497,7 @@ fn start_token(fingerprint: &str) -> String {
 fn wait_timeout_of(v: &Value) -> Duration {
     model::string(v, "wait_timeout")
         .value()
-        .and_then(|t| parse_duration(&t))
+        .and_then(|t| parse_duration(&t).ok())
         .unwrap_or(DEFAULT_WAIT_TIMEOUT)
 }
 
@@ -1241,6 +1255,14 @@ mod tests {
             assert!(paths.contains(&p), "{p:?} missing in {paths:?}");
         }
         assert!(validate_config(&planned(&[("wait_timeout", Value::string("1h30m"))])).is_empty());
+        assert!(validate_config(&planned(&[("wait_timeout", Value::string("720h"))])).is_empty());
+        // Too long is out of range, whether it fits the parser or not, and is not echoed.
+        for long in ["721h", "1000000h", "99999999999999999999999999999999999999999999s"] {
+            let d = validate_config(&planned(&[("wait_timeout", Value::string(long))]));
+            assert_eq!(d.0.len(), 1, "{long}: {d:?}");
+            assert_eq!(d.0[0].summary, "wait_timeout is out of range", "{long}");
+            assert!(d.0[0].detail.contains("720h"), "{long}");
+        }
     }
 
     #[tokio::test]

@@ -87,7 +87,7 @@ struct Hooks;
 /// Durations STS takes for a role session: 15 minutes to 12 hours.
 fn session_duration(text: &str) -> bool {
     parse_duration(text)
-        .is_some_and(|d| d >= Duration::from_secs(900) && d <= Duration::from_secs(12 * 3600))
+        .is_ok_and(|d| d >= Duration::from_secs(900) && d <= Duration::from_secs(12 * 3600))
 }
 
 /// A role ARN as STS takes it (`AssumeRole`, `AssumeRoleWithWebIdentity`): IAM role paths may
@@ -213,13 +213,13 @@ impl ProviderHooks<ProviderData> for Hooks {
         ] {
             if let Known::Value(text) = model::string(config, attr) {
                 match parse_duration(&text) {
-                    Some(d) if d >= Duration::from_secs(1) && d <= max => {}
-                    Some(_) => diags.error_at(
+                    Ok(d) if d >= Duration::from_secs(1) && d <= max => {}
+                    Ok(_) | Err(BadDuration::TooLong) => diags.error_at(
                         AttrPath::root(attr),
                         format!("{attr} is out of range"),
                         format!("Use a duration from 1s to {}, e.g. \"{}\".", crate::aws::format_duration(max), default_duration(attr)),
                     ),
-                    None => diags.error_at(
+                    Err(BadDuration::Malformed) => diags.error_at(
                         AttrPath::root(attr),
                         format!("Invalid {attr} {:?}", shorten(&text)),
                         format!("Write a duration as numbers with units ms, s, m or h, e.g. \"{}\" or \"1m30s\".", default_duration(attr)),
@@ -323,7 +323,7 @@ fn credentials_diag(e: &AwsError) -> Diagnostic {
 }
 
 fn duration_of(obj: &Value, attr: &str) -> Option<Duration> {
-    model::string(obj, attr).value().and_then(|t| parse_duration(&t))
+    model::string(obj, attr).value().and_then(|t| parse_duration(&t).ok())
 }
 
 fn strings(obj: &Value, attr: &str) -> Vec<String> {
@@ -499,18 +499,30 @@ fn shorten(text: &str) -> String {
     }
 }
 
+/// Why a duration was not taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadDuration {
+    /// Not a duration: no unit, an unknown unit, a sign, spaces, too long a text.
+    Malformed,
+    /// Well formed, but longer than [`LONGEST_DURATION`]: out of range for every setting.
+    TooLong,
+}
+
+/// Longer than any duration a setting takes (about 31 years).
+pub const LONGEST_DURATION: Duration = Duration::from_secs(1_000_000_000);
+
 /// A Go-style duration as Terraform users write them: `30s`, `2m`, `1m30s`, `1.5h`, `500ms`.
-/// `None` for anything else (no unit, unknown unit, negative, absurdly long).
-pub fn parse_duration(text: &str) -> Option<Duration> {
+pub fn parse_duration(text: &str) -> Result<Duration, BadDuration> {
     let mut rest = text.trim();
-    if rest.is_empty() || rest.len() > 32 {
-        return None;
+    if rest.is_empty() || rest.len() > 64 {
+        return Err(BadDuration::Malformed);
     }
     let mut total = 0f64;
     while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+        let num_len =
+            rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or(BadDuration::Malformed)?;
         let (num, tail) = rest.split_at(num_len);
-        let value: f64 = num.parse().ok()?;
+        let value: f64 = num.parse().map_err(|_| BadDuration::Malformed)?;
         let unit_len = tail.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(tail.len());
         let (unit, tail) = tail.split_at(unit_len);
         let scale = match unit {
@@ -518,12 +530,16 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
             "s" => 1.0,
             "m" => 60.0,
             "h" => 3600.0,
-            _ => return None,
+            _ => return Err(BadDuration::Malformed),
         };
         total += value * scale;
         rest = tail;
     }
-    (total.is_finite() && total < 1e9).then(|| Duration::from_secs_f64(total))
+    if total.is_finite() && total <= LONGEST_DURATION.as_secs_f64() {
+        Ok(Duration::from_secs_f64(total))
+    } else {
+        Err(BadDuration::TooLong)
+    }
 }
 
 /// An AWS failure as a diagnostic. The summary (one sentence) names what failed; the detail
@@ -718,13 +734,18 @@ mod tests {
 
     #[test]
     fn durations_are_go_style() {
-        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
-        assert_eq!(parse_duration("1m30s"), Some(Duration::from_secs(90)));
-        assert_eq!(parse_duration("1.5h"), Some(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
-        for bad in ["", "30", "s", "10 s", "-5s", "1d", "1e400s", "5sm"] {
-            assert_eq!(parse_duration(bad), None, "{bad}");
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1.5h"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        for bad in ["", "30", "s", "10 s", "-5s", "1d", "1e400s", "5sm", &"1".repeat(70)] {
+            assert_eq!(parse_duration(bad), Err(BadDuration::Malformed), "{bad}");
         }
+        // Well formed but absurd: out of range, not malformed.
+        for long in ["1000000h", "99999999999999999999999999999999999999s", "277778h"] {
+            assert_eq!(parse_duration(long), Err(BadDuration::TooLong), "{long}");
+        }
+        assert!(parse_duration("277777h").is_ok());
     }
 
     #[test]
@@ -742,6 +763,12 @@ mod tests {
         let long = "9".repeat(500) + "s";
         let d = Hooks.validate(&provider_config(Value::Null, Value::string(&long)));
         assert!(d.iter().all(|d| !d.summary.contains(&long) && !d.detail.contains(&long)));
+        // A well-formed duration far beyond the limit is out of range, not "invalid".
+        for text in ["2h", "1000000h", "99999999999999999999999999999999999s"] {
+            let d = Hooks.validate(&provider_config(Value::Null, Value::string(text)));
+            let summaries: Vec<_> = d.iter().map(|d| d.summary.as_str()).collect();
+            assert_eq!(summaries, ["call_timeout is out of range"], "{text}");
+        }
     }
 
     #[tokio::test]
