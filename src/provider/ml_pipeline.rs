@@ -112,8 +112,8 @@ pub(crate) fn dependencies_attribute() -> Attribute {
 pub(crate) fn step_defaults_block() -> Block {
     Block::new("Settings filled into every step whose API request accepts them and that does not set its own: one place for the role, network isolation, VPC, KMS keys and cost tags.")
         .attr(Attribute::optional("role_arn", Type::String, &format!("IAM role of the jobs of {} steps.", types_taking(StepDefault::Role))).validate(crate::provider::steps::common::role_arn_validator()))
-        .attr(Attribute::optional("volume_kms_key_id", Type::String, &format!("KMS key for job storage volumes ({} steps).", types_taking(StepDefault::VolumeKmsKey))))
-        .attr(Attribute::optional("output_kms_key_id", Type::String, &format!("KMS key for job outputs ({} steps).", types_taking(StepDefault::OutputKmsKey))))
+        .attr(Attribute::optional("volume_kms_key_id", Type::String, &format!("KMS key for job storage volumes ({} steps).", types_taking(StepDefault::VolumeKmsKey))).validate(crate::provider::steps::common::kms_key_validator()))
+        .attr(Attribute::optional("output_kms_key_id", Type::String, &format!("KMS key for job outputs ({} steps).", types_taking(StepDefault::OutputKmsKey))).validate(crate::provider::steps::common::kms_key_validator()))
         .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), &format!("Job tags for per-run cost tracking, added to {} steps; a step's own tags win per key.", types_taking(StepDefault::Tags))).validate(crate::provider::steps::common::tags_validator("job")))
         .block(step_defaults_network_block())
 }

@@ -89,6 +89,47 @@ pub fn valid_role_arn(s: &str) -> bool {
         && role.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_/".contains(c))
 }
 
+/// A KMS key as SageMaker's `KmsKeyId` fields take it (the API's pattern `[a-zA-Z0-9:/_-]*`,
+/// at most 2048 characters): a key id, an alias (`alias/ml`), or the ARN of a KMS key or alias
+/// (`arn:aws:kms:us-east-1:123456789012:key/...`). Catches what is clearly no KMS key (spaces, an
+/// ARN of another service, an empty key or alias), not every id KMS would not know.
+pub fn valid_kms_key(s: &str) -> bool {
+    let id = |t: &str| {
+        !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c))
+    };
+    let named =
+        |t: &str| t.strip_prefix("key/").or_else(|| t.strip_prefix("alias/")).is_some_and(id);
+    if s.len() > 2048 {
+        return false;
+    }
+    match s.strip_prefix("arn:") {
+        // arn:<partition>:kms:<region>:<account>:key/<id> or :alias/<name>
+        Some(rest) => {
+            let parts: Vec<&str> = rest.splitn(5, ':').collect();
+            parts.len() == 5
+                && parts[0].starts_with("aws")
+                && parts[0].chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                && parts[1] == "kms"
+                && !parts[2].is_empty()
+                && parts[3].len() == 12
+                && parts[3].chars().all(|c| c.is_ascii_digit())
+                && named(parts[4])
+        }
+        None if s.starts_with("alias/") || s.starts_with("key/") => named(s),
+        None => id(s),
+    }
+}
+
+/// The validator of a KMS key attribute: a key id, alias or ARN ([`valid_kms_key`]), or text
+/// with a `{{ }}` reference (a String parameter holding one).
+pub fn kms_key_validator() -> crate::framework::Validator {
+    crate::framework::validators::string_check(
+        |s| expr::has_expression(s) || valid_kms_key(s),
+        "Invalid KMS key",
+        "Use a KMS key's ARN (for example aws_kms_key.ml.arn, \"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"), its key id, or an alias such as \"alias/ml\" or its ARN.",
+    )
+}
+
 /// A SageMaker resource name of at most `max` characters: letters, digits and hyphens,
 /// starting and ending with a letter or digit (pipelines: 256; models and model package
 /// groups: 63).
@@ -936,6 +977,33 @@ mod tests {
         assert!(!valid_role_arn("SageMakerRole"));
         assert!(!valid_role_arn("arn:aws:iam::123456789012:user/x"));
         assert!(!valid_role_arn("arn:aws:iam::123456789012:role/"));
+    }
+
+    /// Fresh-eyes finding: "bad key" and an S3 ARN passed as KMS keys.
+    #[test]
+    fn kms_keys() {
+        for good in [
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+            "mrk-1234abcd12ab34cd56ef1234567890ab",
+            "alias/ml",
+            "alias/aws/s3",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+            "arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/ml-keys",
+        ] {
+            assert!(valid_kms_key(good), "{good}");
+        }
+        for bad in [
+            "",
+            "bad key",
+            "arn:aws:s3:::bucket",
+            "alias/",
+            "arn:aws:kms:us-east-1:123456789012:key/",
+            "arn:aws:kms:us-east-1:12345:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:us-east-1:123456789012:alias/a b",
+        ] {
+            assert!(!valid_kms_key(bad), "{bad}");
+        }
     }
 
     /// A value is known when nothing under it, nor anything holding it, is unknown; `every`

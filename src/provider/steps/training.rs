@@ -188,10 +188,10 @@ impl StepKind for Training {
             .attr(Attribute::required("instance_type", Type::String, "Instance type, e.g. `ml.m5.xlarge`, or a reference to a String parameter such as `{{ Parameters.TrainingInstanceType }}`."))
             .attr(Attribute::optional("instance_count", Type::String, "Number of instances (default 1), or a reference to an Integer parameter, e.g. `{{ Parameters.TrainingInstanceCount }}`."))
             .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size per instance in GB (default 30, as the SDK)."))
-            .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the storage volume (`ResourceConfig.VolumeKmsKeyId`). Defaults to `step_defaults.volume_kms_key_id`."))
+            .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the storage volume (`ResourceConfig.VolumeKmsKeyId`). Defaults to `step_defaults.volume_kms_key_id`.").validate(crate::provider::steps::common::kms_key_validator()))
             .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of the job in seconds (default 86400, one day, as the SDK)."))
             .attr(Attribute::required("output_path", Type::String, "S3 prefix the model artifacts are written to (`OutputDataConfig.S3OutputPath`), e.g. `s3://my-bucket/models` or `s3://my-bucket/{{ Execution.PipelineExecutionId }}/model`."))
-            .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the model artifacts (`OutputDataConfig.KmsKeyId`). Defaults to `step_defaults.output_kms_key_id`."))
+            .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the model artifacts (`OutputDataConfig.KmsKeyId`). Defaults to `step_defaults.output_kms_key_id`.").validate(crate::provider::steps::common::kms_key_validator()))
             .attr(Attribute::optional("input_mode", Type::String, "How channels are read by default: `File` (default), `Pipe` or `FastFile` (`AlgorithmSpecification.TrainingInputMode`)."))
             .attr(Attribute::optional("hyperparameters", string_map(), "Hyperparameters, e.g. `{ objective = \"reg:squarederror\", num_round = \"50\" }`. Values may hold references; a reference to a non-String parameter is converted to a string as the SDK does (a one-value `Std:Join`)."))
             .attr(Attribute::optional("environment", string_map(), "Environment variables of the training container; values may hold references."));
