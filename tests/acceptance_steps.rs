@@ -845,6 +845,34 @@ output "same_definition" {
             ws.tf_ok(&["output", "-raw", "deployed_arn"]).contains(":pipeline/quickstart"),
             "[{v}]"
         );
+        // By an ARN of another region or account: an error, not this account's pipeline of
+        // that name (fresh-eyes: the data source returned it).
+        for (arn, says) in [
+            (
+                "arn:aws:sagemaker:eu-west-1:123456789012:pipeline/quickstart",
+                "is in region eu-west-1",
+            ),
+            (
+                "arn:aws:sagemaker:us-east-1:999999999999:pipeline/quickstart",
+                "is in account 999999999999",
+            ),
+        ] {
+            ws.write(
+                "arn.tf",
+                &format!("data \"sagemaker_ml_pipeline\" \"by_arn\" {{\n  name = \"{arn}\"\n}}\n"),
+            );
+            let out = ws.tf_err(&["plan", "-input=false", "-no-color"]);
+            assert!(
+                out.contains(says) && out.contains("provider = sagemaker.<alias>"),
+                "[{v}] {out}"
+            );
+        }
+        ws.write(
+            "arn.tf",
+            "data \"sagemaker_ml_pipeline\" \"by_arn\" {\n  name = \"arn:aws:sagemaker:us-east-1:123456789012:pipeline/quickstart\"\n}\n",
+        );
+        ws.tf_ok(&["plan", "-input=false", "-no-color"]);
+        ws.remove("arn.tf");
         ws.destroy();
         assert!(deployed(&sm).is_empty(), "[{v}]");
     }

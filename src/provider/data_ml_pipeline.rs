@@ -16,7 +16,11 @@ pub struct DeployedPipeline;
 fn schema() -> Schema {
     Schema::new(
         Block::new("A SageMaker pipeline that already exists, read by name.")
-            .attr(Attribute::required("name", Type::String, "Pipeline name (or ARN)."))
+            .attr(Attribute::required(
+                "name",
+                Type::String,
+                "Pipeline name, or its ARN (of the provider's region and account).",
+            ))
             .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
             .attr(Attribute::computed(
                 "role_arn",
@@ -61,7 +65,28 @@ impl DataSource<ProviderData> for DeployedPipeline {
             Err(d) => return (config.clone(), d),
         };
         let raw = model::string(config, "name").value().unwrap_or_default();
-        let name = raw.rsplit_once(":pipeline/").map(|(_, n)| n.to_string()).unwrap_or(raw);
+        // An ARN names its region and account; SageMaker is asked by name, in this provider's
+        // region and account, so an ARN of another one would read another pipeline (fresh-eyes:
+        // one of the same name was returned).
+        let arn_part = |i: usize| {
+            raw.starts_with("arn:")
+                .then(|| raw.split(':').nth(i))
+                .flatten()
+                .filter(|r| !r.is_empty())
+        };
+        if let (Some(arn_region), Some(ours)) = (arn_part(3), sm.region().await) {
+            if arn_region != ours {
+                diags.push(
+                    Diagnostic::error(
+                        format!("The pipeline {raw:?} is in region {arn_region}"),
+                        format!("This provider configuration reads region {ours}. Read it through a provider configuration for {arn_region}: add a provider \"sagemaker\" block with an alias and region = \"{arn_region}\", and set provider = sagemaker.<alias> on the data source."),
+                    )
+                    .at(AttrPath::root("name")),
+                );
+                return (config.clone(), diags);
+            }
+        }
+        let name = raw.rsplit_once(":pipeline/").map(|(_, n)| n.to_string()).unwrap_or(raw.clone());
         let p = match sm.describe(&name).await {
             Ok(Some(p)) => p,
             Ok(None) => {
@@ -82,16 +107,37 @@ impl DataSource<ProviderData> for DeployedPipeline {
                 return (config.clone(), diags);
             }
         };
+        let account = |arn: &str| arn.split(':').nth(4).map(str::to_string);
+        if let Some(wanted) = arn_part(4) {
+            if account(&p.arn).is_some_and(|found| found != wanted) {
+                diags.push(
+                    Diagnostic::error(
+                        format!("The pipeline {raw:?} is in account {wanted}"),
+                        format!("This provider's credentials are for account {}, which has its own pipeline {name:?}. Read the pipeline with credentials of account {wanted}: add a provider \"sagemaker\" block with an alias and assume_role (or a profile) for that account, and set provider = sagemaker.<alias> on the data source.", account(&p.arn).unwrap_or_default()),
+                    )
+                    .at(AttrPath::root("name")),
+                );
+                return (config.clone(), diags);
+            }
+        }
+        let definition = match canonical::normalize(&p.definition) {
+            Ok(text) => text,
+            Err(_) => {
+                diags.push(
+                    Diagnostic::warning(
+                        format!("The deployed definition of pipeline {name:?} is not JSON"),
+                        "definition holds the text DescribePipeline returned, which is not JSON, so jsondecode and the sagemaker_ml_pipeline_policy data source cannot read it. SageMaker returns JSON; the local moto endpoint returns a Python rendering for a pipeline created with definition_s3 (the sagemaker_ml_pipeline resource reads its own S3 object instead).",
+                    ),
+                );
+                p.definition
+            }
+        };
         let mut s = config.clone();
         model::set(&mut s, "arn", Value::string(p.arn));
         model::set(&mut s, "role_arn", Value::string(p.role_arn));
         model::set(&mut s, "display_name", model::opt_string(p.display_name));
         model::set(&mut s, "description", model::opt_string(p.description));
-        model::set(
-            &mut s,
-            "definition",
-            Value::string(canonical::normalize(&p.definition).unwrap_or(p.definition)),
-        );
+        model::set(&mut s, "definition", Value::string(definition));
         model::set(&mut s, "status", model::opt_string(p.status));
         model::set(
             &mut s,
