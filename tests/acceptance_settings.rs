@@ -300,7 +300,8 @@ fn assume_role_session_signs_every_call_and_no_secret_is_logged() {
 
 /// By default the provider checks its credentials with STS before its first AWS call: an
 /// unreachable STS endpoint stops the apply (CreatePipeline is its first call) with a diagnostic
-/// that names GetCallerIdentity, the endpoint and the way out; with
+/// that says STS was not reached (not that the credentials are wrong) and names
+/// GetCallerIdentity, the endpoint and the way out; with
 /// `skip_credentials_validation = true` the same configuration plans. (A configuration that makes
 /// no AWS call needs no credentials at all: `acceptance_steps`' offline data source test.)
 #[test]
@@ -329,8 +330,8 @@ fn credentials_are_validated_before_the_first_call_unless_skipped() {
             .collect::<Vec<_>>()
             .join(" ");
         assert!(
-            flat.contains("The provider's AWS credentials could not be validated")
-                && flat.contains("GetCallerIdentity failed")
+            flat.contains("The provider could not reach STS to validate its AWS credentials")
+                && flat.contains("GetCallerIdentity failed: could not connect to the endpoint")
                 && flat.contains(&dead)
                 && flat.contains("skip_credentials_validation = true"),
             "[{v}] {flat}"

@@ -33,7 +33,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::aws::config::Secret;
-use crate::aws::{AwsError, AwsSettings, SageMaker, Service};
+use crate::aws::{AwsError, AwsSettings, ErrorKind, SageMaker, Service};
 use crate::framework::{
     self, AttrPath, Attribute, Block, Diagnostic, Diagnostics, NestedBlock, ProviderHooks, Schema,
 };
@@ -311,6 +311,19 @@ fn check_credentials(config: &Value, diags: &mut Diagnostics) {
 /// The diagnostic of a failed credential validation (STS GetCallerIdentity).
 fn credentials_diag(e: &AwsError) -> Diagnostic {
     let cause = e.cause();
+    if matches!(e.kind, ErrorKind::Unreachable | ErrorKind::Connection | ErrorKind::Timeout) {
+        // Nothing says the credentials are wrong: STS was not reached, or did not answer.
+        return Diagnostic::error(
+            "The provider could not reach STS to validate its AWS credentials",
+            format!(
+                "{}{}\n({})\n\nThe provider checks its credentials with STS GetCallerIdentity before its first SageMaker or S3 call. Check the STS endpoint ({}) and the region, and that the network (proxy, firewall, VPC endpoint) lets the provider reach it. For an endpoint without STS (some local emulators), set skip_credentials_validation = true.",
+                cause,
+                if cause.ends_with('.') { "" } else { "." },
+                e.location(),
+                endpoint_settings(Service::Sts),
+            ),
+        );
+    }
     Diagnostic::error(
         "The provider's AWS credentials could not be validated",
         format!(
@@ -984,7 +997,10 @@ mod tests {
             .map_err(|d| format!("{d:?}"))
             .expect("no call");
         let diag = first_call(data).await;
-        assert_eq!(diag.summary, "The provider's AWS credentials could not be validated");
+        assert_eq!(
+            diag.summary,
+            "The provider could not reach STS to validate its AWS credentials"
+        );
         assert!(
             diag.detail.starts_with("GetCallerIdentity failed")
                 && diag.detail.contains(&url)
@@ -1018,6 +1034,33 @@ mod tests {
             request_id: None,
             limits: AwsSettings::default().limits(),
             last_refusal: None,
+        }
+    }
+
+    /// The credential check's failure blames the credentials only when STS answered: an STS
+    /// that could not be reached (fresh-eyes: "credentials could not be validated" for a
+    /// refused connection) says so.
+    #[test]
+    fn the_credential_check_blames_credentials_only_when_sts_answered() {
+        use crate::aws::ErrorKind;
+        let sts = |kind, code: Option<&str>, message: &str| AwsError {
+            service: Service::Sts,
+            operation: "GetCallerIdentity",
+            ..failure(kind, code, message)
+        };
+        let refused = aws_diag(
+            "x",
+            &sts(ErrorKind::Auth, Some("InvalidClientTokenId"), "The security token is invalid."),
+        );
+        assert_eq!(refused.summary, "The provider's AWS credentials could not be validated");
+        assert!(refused.detail.starts_with("GetCallerIdentity failed: InvalidClientTokenId"));
+        for kind in [ErrorKind::Unreachable, ErrorKind::Connection, ErrorKind::Timeout] {
+            let d = aws_diag("x", &sts(kind, None, "could not connect to the endpoint"));
+            assert_eq!(
+                d.summary, "The provider could not reach STS to validate its AWS credentials",
+                "{kind:?}"
+            );
+            assert!(d.detail.contains("endpoints.sts"), "{kind:?}: {}", d.detail);
         }
     }
 

@@ -48,7 +48,7 @@ pub fn common_block(description: &str, cacheable: bool, retryable: bool) -> Bloc
         .attr(Attribute::optional("display_name", Type::String, "Display name shown in SageMaker Studio (up to 256 characters).").validate(validators::string_length(0, 256)))
         .attr(Attribute::optional("description", Type::String, "Description of the step (up to 3072 characters).").validate(validators::string_length(0, 3072)))
         .attr(Attribute::optional("depends_on_steps", string_list(), "Names of steps that must finish before this one starts (`DependsOn`, each name once, in the order first listed). Data dependencies through `{{ Steps.X... }}` references need no entry here."))
-        .attr(Attribute::computed("json", Type::String, "The compiled step object as canonical JSON; list it in a pipeline's `steps`."));
+        .attr(Attribute::computed("json", Type::String, "The compiled step object as canonical JSON; list it in a pipeline's `steps`. It holds every value in clear text, as SageMaker stores the definition: a value marked `sensitive` in Terraform (e.g. an environment variable set from a sensitive variable) is shown here and in the pipeline's `definition_parts` in plans. Keep secrets out of step arguments: pass the name of a Secrets Manager secret or SSM parameter and read it in the job."));
     if cacheable {
         b = b.block(NestedBlock::single(
             "cache",
