@@ -272,6 +272,27 @@ fn execution_lifecycle_against_moto() {
     selected_steps       = ["Stop"]
   }}"#
         );
+        // A misspelt selected step, and a source run of another pipeline, fail plan (fresh-eyes:
+        // both passed until StartPipelineExecution; the second fails validate too when
+        // pipeline_name is a literal).
+        let misspelt = every.replace(r#"["Stop"]"#, r#"["Stpo"]"#);
+        ws.write("main.tf", &moto_config_with(GOOD, r#"{ round = "2" }"#, "30m", &misspelt));
+        let err = flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
+        assert!(
+            err.contains(r#"Pipeline "exec-a" has no step "Stpo""#)
+                && err.contains("Did you mean 'Stop'?")
+                && err.contains("selected_steps"),
+            "[{v}] {err}"
+        );
+        let other = every.replace("pipeline/exec-a/", "pipeline/other/");
+        assert_ne!(other, every, "[{v}] {first}");
+        ws.write("main.tf", &moto_config_with(GOOD, r#"{ round = "2" }"#, "30m", &other));
+        let err = flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
+        assert!(
+            err.contains(r#"The source run is a run of pipeline "other", not "exec-a""#),
+            "[{v}] {err}"
+        );
+        assert_eq!(executions(&sm, "exec-a").len(), 2, "[{v}] failed plans start nothing");
         ws.write("main.tf", &moto_config_with(GOOD, r#"{ round = "2" }"#, "30m", &every));
         let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
         assert!(plan.contains("must be replaced"), "[{v}] {plan}");

@@ -112,7 +112,7 @@ fn execution_schema() -> Schema {
                 "selective_execution",
                 Block::new("Run only some steps again, reusing the outputs of an earlier run for the others.")
                     .attr(Attribute::required("source_execution_arn", Type::String, "ARN of the earlier run of the same pipeline whose outputs the other steps reuse."))
-                    .attr(Attribute::required("selected_steps", Type::List(Box::new(Type::String)), "Names of the steps to run, at least one.")),
+                    .attr(Attribute::required("selected_steps", Type::List(Box::new(Type::String)), "Names of the steps to run, at least one; plan checks them against the pipeline as deployed.")),
             )),
     )
 }
@@ -202,12 +202,24 @@ fn validate_config(config: &Value) -> Diagnostics {
     }
     if let Some(s) = config.get("selective_execution").filter(|s| !s.is_null() && !s.is_unknown()) {
         if let Known::Value(arn) = model::string(s, "source_execution_arn") {
-            if !arn.starts_with("arn:") || pipeline_of_execution_arn(&arn).is_none() {
-                diags.error_at(
+            match pipeline_of_execution_arn(&arn).filter(|_| arn.starts_with("arn:")) {
+                None => diags.error_at(
                     AttrPath::root("selective_execution").attr("source_execution_arn"),
                     format!("{} is not a pipeline execution ARN", expr::shown(&arn)),
                     "Use the ARN of an earlier run of the same pipeline, like arn:aws:sagemaker:us-east-1:123456789012:pipeline/<name>/execution/<id> (e.g. another sagemaker_ml_pipeline_execution's arn).",
-                );
+                ),
+                // SageMaker writes the pipeline's name in lower case in its ARNs.
+                Some(source) => {
+                    if let Known::Value(name) = model::string(config, "pipeline_name") {
+                        if !source.eq_ignore_ascii_case(&name) {
+                            diags.error_at(
+                                AttrPath::root("selective_execution").attr("source_execution_arn"),
+                                format!("The source run is a run of pipeline {source:?}, not {name:?}"),
+                                format!("A selective execution runs steps of an earlier run of the same pipeline again: use the ARN of a run of {name:?}."),
+                            );
+                        }
+                    }
+                }
             }
         }
         if let Known::Value(steps) = model::string_list(s, "selected_steps") {
@@ -343,6 +355,55 @@ async fn keep_equal_parameters(
 
 /// A DescribePipeline answer.
 type Described = Result<Option<crate::aws::DeployedPipeline>, AwsError>;
+
+/// The names of every step of a definition, those in a condition's branches included; `None`
+/// when the text is not a definition.
+fn step_names(definition: &str) -> Option<Vec<String>> {
+    fn walk(steps: &[Json], out: &mut Vec<String>) {
+        for step in steps {
+            if let Some(name) = step.get("Name").and_then(Json::as_str) {
+                out.push(name.to_string());
+            }
+            for branch in ["IfSteps", "ElseSteps"] {
+                if let Some(children) =
+                    step.get("Arguments").and_then(|a| a.get(branch)).and_then(Json::as_array)
+                {
+                    walk(children, out);
+                }
+            }
+        }
+    }
+    let d: Json = serde_json::from_str(definition).ok()?;
+    let mut out = Vec::new();
+    walk(d.get("Steps")?.as_array()?, &mut out);
+    Some(out)
+}
+
+/// Each selected step of a selective execution must be a step of the deployed pipeline.
+fn check_selected_steps(
+    pipeline: &str,
+    selected: &[String],
+    definition: &str,
+    diags: &mut Diagnostics,
+) {
+    let Some(names) = step_names(definition) else { return };
+    for (i, step) in selected.iter().enumerate() {
+        if step.is_empty() || names.contains(step) {
+            continue;
+        }
+        let hint = expr::did_you_mean(step, names.iter().map(String::as_str))
+            .map(|c| format!("Did you mean '{c}'? "))
+            .unwrap_or_default();
+        diags.error_at(
+            AttrPath::root("selective_execution").attr("selected_steps").index(i),
+            format!("Pipeline {pipeline:?} has no step {step:?}"),
+            format!(
+                "{hint}Its steps: {}. Select steps of the pipeline as deployed (the source run must have run them).",
+                crate::provider::steps::common::and_list(&names)
+            ),
+        );
+    }
+}
 
 /// Checks the given values against the declared parameters; returns them converted to each
 /// declared type's canonical text (sorted by name), or `None` with diagnostics.
@@ -552,6 +613,9 @@ impl Resource<ProviderData> for MlPipelineExecution {
                     let given: BTreeMap<String, String> = spec.parameters.into_iter().collect();
                     check_parameters(&spec.pipeline_name, &given, &declared, diags);
                 }
+                if let Some((_, selected)) = &spec.selective {
+                    check_selected_steps(&spec.pipeline_name, selected, &p.definition, diags);
+                }
             }
             Err(e) => {
                 let mut d = aws_diag(
@@ -593,6 +657,12 @@ impl Resource<ProviderData> for MlPipelineExecution {
                     match check_parameters(&spec.pipeline_name, &given, &declared, &mut diags) {
                         Some(converted) => spec.parameters = converted,
                         None => return fail(diags),
+                    }
+                }
+                if let Some((_, selected)) = &spec.selective {
+                    check_selected_steps(&spec.pipeline_name, selected, &p.definition, &mut diags);
+                    if diags.has_errors() {
+                        return fail(diags);
                     }
                 }
             }
@@ -1256,6 +1326,26 @@ mod tests {
         }
         assert!(validate_config(&planned(&[("wait_timeout", Value::string("1h30m"))])).is_empty());
         assert!(validate_config(&planned(&[("wait_timeout", Value::string("720h"))])).is_empty());
+        // The source run must be a run of this pipeline (its ARN holds the name in lower case).
+        let selective = |pipeline: &str, arn: &str| {
+            validate_config(&planned(&[
+                ("pipeline_name", Value::string(pipeline)),
+                (
+                    "selective_execution",
+                    Value::object([
+                        ("source_execution_arn", Value::string(arn)),
+                        ("selected_steps", Value::list([Value::string("Train")])),
+                    ]),
+                ),
+            ]))
+        };
+        let run_of = |p: &str| {
+            format!("arn:aws:sagemaker:us-east-1:123456789012:pipeline/{p}/execution/abc123")
+        };
+        assert!(selective("Churn", &run_of("churn")).is_empty());
+        let d = selective("churn", &run_of("other"));
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].summary, "The source run is a run of pipeline \"other\", not \"churn\"");
         // Too long is out of range, whether it fits the parser or not, and is not echoed.
         for long in ["721h", "1000000h", "99999999999999999999999999999999999999999999s"] {
             let d = validate_config(&planned(&[("wait_timeout", Value::string(long))]));
