@@ -70,6 +70,9 @@ pub fn summarize(
                     }
                     _ => fields.push(String::from("(whole text)")),
                 }
+                // A step's own fields (Type, CheckType, DependsOn) before the deeper ones, so
+                // that the most telling change is not among those only counted.
+                fields.sort_by_key(|f| f.matches(['.', '[']).count());
                 let shown: Vec<&str> = fields.iter().take(MAX_FIELDS).map(String::as_str).collect();
                 let more = fields.len().saturating_sub(MAX_FIELDS);
                 let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
@@ -81,7 +84,7 @@ pub fn summarize(
     if lines.is_empty() {
         return None;
     }
-    let rerun = cache_misses(planned, &changed_steps);
+    let rerun = cache_misses(prior, planned, &changed_steps);
     if !rerun.is_empty() {
         lines.push(format!(
             "Cached results no longer reused (caching is on, and the step or a step it reads from changed): {}.",
@@ -200,13 +203,35 @@ fn changed_paths(before: &Json, after: &Json, path: String, whole: &str, out: &m
     }
 }
 
-/// Steps with caching on that will run again: the changed ones, and every step downstream of a
-/// changed step (its inputs are new results, so its arguments at run time differ).
+/// The fields of a step object outside SageMaker's cache key: a change of only these (caching
+/// itself turned on or off, retries, the names shown, the order given by `DependsOn`) leaves
+/// earlier results reusable. (Within `Arguments` each step type's key is narrower still; every
+/// change there is counted, so the list may name a step whose result would still be reused.)
+const OUTSIDE_CACHE_KEY: [&str; 5] =
+    ["CacheConfig", "RetryPolicies", "DisplayName", "Description", "DependsOn"];
+
+fn cache_enabled(step: Option<&Json>) -> bool {
+    step.and_then(|s| s.get("CacheConfig")).and_then(|c| c.get("Enabled")).and_then(Json::as_bool)
+        == Some(true)
+}
+
+/// Steps whose cached results a run no longer reuses: caching was on before the change and is
+/// on after it, and the step changed in its cache key, or a step upstream of it did (its inputs
+/// are new results, so its arguments at run time differ). A step that is new, or whose caching
+/// is turned on by this change, had no cached result in use.
 fn cache_misses(
+    prior: &BTreeMap<String, String>,
     planned: &BTreeMap<String, String>,
     changed: &BTreeSet<String>,
 ) -> BTreeSet<String> {
+    let before = all_steps(prior);
     let steps = all_steps(planned);
+    fn keyed(step: Option<&Json>) -> Option<BTreeMap<&String, &Json>> {
+        step.and_then(Json::as_object)
+            .map(|o| o.iter().filter(|(k, _)| !OUTSIDE_CACHE_KEY.contains(&k.as_str())).collect())
+    }
+    let changed: BTreeSet<String> =
+        changed.iter().filter(|n| keyed(before.get(*n)) != keyed(steps.get(*n))).cloned().collect();
     // Edges: step -> the steps it reads from or depends on.
     let upstream: BTreeMap<&String, BTreeSet<String>> = steps
         .iter()
@@ -233,14 +258,7 @@ fn cache_misses(
     }
     affected
         .into_iter()
-        .filter(|name| {
-            steps
-                .get(name)
-                .and_then(|s| s.get("CacheConfig"))
-                .and_then(|c| c.get("Enabled"))
-                .and_then(Json::as_bool)
-                == Some(true)
-        })
+        .filter(|name| cache_enabled(before.get(name)) && cache_enabled(steps.get(name)))
         .collect()
 }
 
@@ -325,6 +343,55 @@ mod tests {
         assert!(s.contains("- step Train: Arguments.HyperParameters.max_depth"), "{s}");
         assert!(s.contains("reused (caching is on, and the step or a step it reads from changed): Eval, Train."), "{s}");
         assert!(!s.contains("Other"), "{s}");
+    }
+
+    /// Fresh-eyes finding: turning caching on listed the step as no longer reusing results it
+    /// never had; a change outside the cache key (retries, display name) invalidates nothing.
+    #[test]
+    fn only_results_in_use_are_lost() {
+        let step = |cache: bool, depth: &str, retry: &str| {
+            format!(
+                r#"{{"Name":"Train","Arguments":{{"d":"{depth}"}},"CacheConfig":{{"Enabled":{cache}}},"RetryPolicies":[{{"MaxAttempts":{retry}}}]}}"#
+            )
+        };
+        let eval = r#"{"Name":"Eval","Arguments":{"In":{"Get":"Steps.Train.ModelArtifacts.S3ModelArtifacts"}},"CacheConfig":{"Enabled":true}}"#;
+        let with = |train: &str| parts(&[("Train", train), ("Eval", eval)]);
+        // Caching turned on: nothing lost, the change is still listed.
+        let s = summarize(&with(&step(false, "5", "1")), &with(&step(true, "5", "1")))
+            .expect("a change");
+        assert!(s.contains("- step Train: CacheConfig.Enabled"), "{s}");
+        assert!(!s.contains("no longer reused"), "{s}");
+        // Caching turned on together with a key change: Eval's cached result is lost, Train had none.
+        let s = summarize(&with(&step(false, "5", "1")), &with(&step(true, "6", "1")))
+            .expect("a change");
+        assert!(s.ends_with("changed): Eval."), "{s}");
+        // Only the retries changed: no result is lost.
+        let s = summarize(&with(&step(true, "5", "1")), &with(&step(true, "5", "3")))
+            .expect("a change");
+        assert!(!s.contains("no longer reused"), "{s}");
+        // A new cached step lost nothing either.
+        let s =
+            summarize(&parts(&[("Train", &step(true, "5", "1"))]), &with(&step(true, "5", "1")))
+                .expect("a change");
+        assert!(!s.contains("no longer reused"), "{s}");
+    }
+
+    /// Fresh-eyes finding: a quality check's CheckType change was among the "and 3 more",
+    /// behind four of its environment variables.
+    #[test]
+    fn a_steps_own_fields_come_first() {
+        let check = |t: &str, v: &str| {
+            format!(
+                r#"{{"Name":"Q","CheckType":"{t}","Arguments":{{"Environment":{{"a":"{v}","b":"{v}","c":"{v}","d":"{v}","e":"{v}"}}}}}}"#
+            )
+        };
+        let s = summarize(
+            &parts(&[("Q", &check("MODEL_QUALITY", "1"))]),
+            &parts(&[("Q", &check("DATA_QUALITY", "2"))]),
+        )
+        .expect("a change");
+        assert!(s.starts_with("- step Q: CheckType, Arguments.Environment.a,"), "{s}");
+        assert!(s.ends_with("and 2 more"), "{s}");
     }
 
     /// Review finding: a cached step inside a condition's branch was not reported.
