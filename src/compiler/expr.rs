@@ -683,8 +683,9 @@ pub fn compile_typed(s: &str, kind: Scalar) -> Result<Json, ExprError> {
         [] => literal(s, kind),
         [r] if !text_around => Ok(r.to_json()),
         _ => Err(ExprError::new(format!(
-            "{} mixes text and references, but this field is a {}: write a literal or exactly one reference such as {{{{ Parameters.Name }}}}",
+            "{} mixes text and references, but this field is {} {}: write a literal or exactly one reference such as {{{{ Parameters.Name }}}}",
             shown(s),
+            if kind.as_str().starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) { "an" } else { "a" },
             kind.as_str()
         ))),
     }

@@ -266,7 +266,7 @@ resource "sagemaker_model_step" "model" {
     backoff_rate         = 1.5
   }
   retry {
-    exception_types = ["SageMaker.RESOURCE_LIMIT"]
+    exception_types = ["Step.THROTTLING"]
     max_attempts    = 5
   }
   network {
@@ -349,7 +349,7 @@ resource "sagemaker_register_model_step" "register" {
     backoff_rate         = 1.5
   }
   retry {
-    exception_types = ["SageMaker.RESOURCE_LIMIT"]
+    exception_types = ["Step.THROTTLING"]
     max_attempts    = 5
   }
   # Only model_quality.statistics and model_data_quality kept: bias, explainability and

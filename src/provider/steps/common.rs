@@ -120,6 +120,78 @@ pub fn valid_kms_key(s: &str) -> bool {
     }
 }
 
+/// The validator of a container image attribute: SageMaker takes 1-255 characters without
+/// white space (an unset variable often leaves "" here, which SageMaker rejects only when the
+/// job or model is created).
+pub fn image_uri_validator() -> crate::framework::Validator {
+    crate::framework::validators::string_check(
+        |s| !s.is_empty() && s.len() <= 255 && !s.chars().any(char::is_whitespace),
+        "Invalid image URI",
+        "Use a container image URI of 1-255 characters without spaces, e.g. \"683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1\".",
+    )
+}
+
+/// The validator of a container's `environment`: SageMaker takes variable names of letters,
+/// digits and `_`, not starting with a digit (`[a-zA-Z_][a-zA-Z0-9_]*`); one error per bad name,
+/// at its key.
+pub fn environment_validator() -> crate::framework::Validator {
+    crate::framework::Validator::new(|v, path, diags| {
+        let Value::Map(m) = v else { return };
+        for name in m.keys() {
+            let ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !ok {
+                diags.error_at(
+                    path.clone().key(name),
+                    format!("Invalid environment variable name {}", expr::shown(name)),
+                    "SageMaker takes names of letters, digits and _, not starting with a digit, e.g. LOG_LEVEL.",
+                );
+            }
+        }
+    })
+}
+
+/// For a step that runs no SageMaker job (EMR, EMR Serverless, a model step, a register-model
+/// step): its retry policies may name only the step's own exception types, as the SDK's
+/// `StepRetryPolicy`; a `SageMaker.` type is an error at its element.
+pub fn step_retry_types_only(cfg: &Value, ctx: &mut Ctx, step_kind: &str) {
+    let article = if step_kind.starts_with(['A', 'E', 'I', 'O', 'U']) { "An" } else { "A" };
+    for (i, r) in model::blocks(cfg, "retry").iter().enumerate() {
+        let types = model::string_list(r, "exception_types").value().unwrap_or_default();
+        for (j, t) in types.iter().enumerate() {
+            if t.starts_with("SageMaker.") {
+                ctx.error_of(
+                    AttrPath::root("retry").index(i).attr("exception_types").index(j),
+                    format!("{t} does not apply to {step_kind}s"),
+                    format!("{article} {step_kind} runs no SageMaker job; retry on Step.SERVICE_FAULT or Step.THROTTLING only."),
+                );
+            }
+        }
+    }
+}
+
+/// The validator of an EMR runtime role (EMR's `ExecutionRoleArn`, EMR Serverless'
+/// `executionRoleArn`): an IAM role ARN, held to less than SageMaker's pattern (EMR takes longer
+/// role paths), or text with a `{{ }}` reference. A bare role name is the usual slip.
+pub fn emr_role_arn_validator() -> crate::framework::Validator {
+    crate::framework::validators::string_check(
+        |s| {
+            expr::has_expression(s)
+                || (s.starts_with("arn:aws")
+                    && s.split_once(":iam::").is_some_and(|(_, r)| {
+                        r.split_once(":role/").is_some_and(|(account, role)| {
+                            !account.is_empty()
+                                && account.chars().all(|c| c.is_ascii_digit())
+                                && !role.is_empty()
+                                && !role.chars().any(char::is_whitespace)
+                        })
+                    }))
+        },
+        "Invalid role ARN",
+        "Use the ARN of an IAM role, such as \"arn:aws:iam::123456789012:role/emr-runtime\" (for example aws_iam_role.emr_runtime.arn); a role name alone is not taken.",
+    )
+}
+
 /// The validator of a KMS key attribute: a key id, alias or ARN ([`valid_kms_key`]), or text
 /// with a `{{ }}` reference (a String parameter holding one).
 pub fn kms_key_validator() -> crate::framework::Validator {
@@ -977,6 +1049,42 @@ mod tests {
         assert!(!valid_role_arn("SageMakerRole"));
         assert!(!valid_role_arn("arn:aws:iam::123456789012:user/x"));
         assert!(!valid_role_arn("arn:aws:iam::123456789012:role/"));
+    }
+
+    /// Fresh-eyes findings: an empty image URI, environment variable names SageMaker refuses
+    /// and an EMR role given by name passed validate.
+    #[test]
+    fn image_environment_and_emr_role_validators() {
+        let errors = |v: crate::framework::Validator, value: Value| {
+            let mut d = Diagnostics::new();
+            v.check(&value, &AttrPath::root("x"), &mut d);
+            d.0.iter().map(|d| (d.summary.clone(), d.path.clone())).collect::<Vec<_>>()
+        };
+        assert!(errors(
+            image_uri_validator(),
+            Value::string("1.dkr.ecr.us-east-1.amazonaws.com/i:1")
+        )
+        .is_empty());
+        for bad in ["", "not an image", &"x".repeat(256)] {
+            assert_eq!(errors(image_uri_validator(), Value::string(bad)).len(), 1, "{bad}");
+        }
+        let env = Value::Map(
+            [("LOG_LEVEL", "1"), ("_x1", "2"), ("", "3"), ("A B", "4"), ("1X", "5")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), Value::string(v)))
+                .collect(),
+        );
+        let bad: Vec<_> =
+            errors(environment_validator(), env).into_iter().map(|(_, p)| p).collect();
+        assert_eq!(bad, ["", "1X", "A B"].map(|k| Some(AttrPath::root("x").key(k))).to_vec());
+        for good in ["arn:aws:iam::123456789012:role/emr", "{{ Parameters.EmrRole }}"] {
+            assert!(errors(emr_role_arn_validator(), Value::string(good)).is_empty(), "{good}");
+        }
+        for bad in
+            ["emr-runtime", "arn:aws:iam::123456789012:user/x", "arn:aws:iam::123456789012:role/"]
+        {
+            assert_eq!(errors(emr_role_arn_validator(), Value::string(bad)).len(), 1, "{bad}");
+        }
     }
 
     /// Fresh-eyes finding: "bad key" and an S3 ARN passed as KMS keys.

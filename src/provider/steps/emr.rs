@@ -21,9 +21,6 @@ use crate::tfvalue::{Type, Value};
 
 pub struct Emr;
 
-/// The retry exception types an EMR step accepts (the SDK's `StepRetryPolicy`).
-const EMR_RETRY_TYPES: [&str; 2] = ["Step.SERVICE_FAULT", "Step.THROTTLING"];
-
 // ---- schema -------------------------------------------------------------------------------
 
 fn step_config_block() -> Block {
@@ -89,7 +86,7 @@ impl StepKind for Emr {
                 Type::String,
                 "A RunJobFlow request as JSON for a cluster SageMaker creates for this step and terminates after it, e.g. `jsonencode({ ReleaseLabel = \"emr-6.15.0\", Instances = { InstanceGroups = [...] }, JobFlowRole = \"EMR_EC2_DefaultRole\", ServiceRole = \"EMR_DefaultRole\" })`. Without `Name`, `Steps` and `AutoTerminationPolicy`; `Instances` with exactly one of `InstanceGroups` and `InstanceFleets` and without `KeepJobFlowAliveWhenNoSteps` and `TerminationProtected`. String values may hold references.",
             ))
-            .attr(Attribute::optional("execution_role_arn", Type::String, "Runtime role of the step on a `cluster_id` cluster, e.g. `aws_iam_role.emr_runtime.arn` (only with `cluster_id`)."))
+            .attr(Attribute::optional("execution_role_arn", Type::String, "Runtime role of the step on a `cluster_id` cluster, e.g. `aws_iam_role.emr_runtime.arn` (only with `cluster_id`).").validate(crate::provider::steps::common::emr_role_arn_validator()))
             .block(NestedBlock::single("step_config", step_config_block()))
     }
 
@@ -161,24 +158,7 @@ impl StepKind for Emr {
         step.insert("Arguments".into(), Json::Object(args));
 
         // EMR steps take the step retry types only (the SDK's StepRetryPolicy).
-        for (i, r) in model::blocks(cfg, "retry").iter().enumerate() {
-            for (j, t) in model::string_list(r, "exception_types")
-                .value()
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-            {
-                if t.starts_with("SageMaker.") {
-                    ctx.error_of(
-                        AttrPath::root("retry").index(i).attr("exception_types").index(j),
-                        format!("{t} does not apply to EMR steps"),
-                        format!(
-                            "An EMR step runs no SageMaker job; retry on {EMR_RETRY_TYPES:?} only."
-                        ),
-                    );
-                }
-            }
-        }
+        super::common::step_retry_types_only(cfg, ctx, "EMR step");
     }
 }
 

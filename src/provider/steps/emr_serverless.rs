@@ -115,7 +115,7 @@ impl StepKind for EmrServerless {
                 Type::String,
                 "A CreateApplication request as JSON for an application SageMaker creates for this step, e.g. `jsonencode({ name = \"etl\", releaseLabel = \"emr-7.1.0\", type = \"SPARK\" })`. Needs `releaseLabel` and `type`. String values may hold references.",
             ))
-            .attr(Attribute::required("execution_role_arn", Type::String, "Runtime role of the job run (`executionRoleArn`), e.g. `aws_iam_role.emr_serverless.arn`: a role EMR Serverless can assume."))
+            .attr(Attribute::required("execution_role_arn", Type::String, "Runtime role of the job run (`executionRoleArn`), e.g. `aws_iam_role.emr_serverless.arn`: a role EMR Serverless can assume.").validate(crate::provider::steps::common::emr_role_arn_validator()))
             .attr(Attribute::optional(
                 "configuration_overrides",
                 Type::String,
@@ -219,18 +219,7 @@ impl StepKind for EmrServerless {
         step.insert("Arguments".into(), Json::Object(args));
 
         // The SDK's EMRServerlessStep takes StepRetryPolicy: no SageMaker job to retry.
-        for (i, r) in model::blocks(cfg, "retry").iter().enumerate() {
-            let types = model::string_list(r, "exception_types").value().unwrap_or_default();
-            for (j, t) in types.iter().enumerate() {
-                if t.starts_with("SageMaker.") {
-                    ctx.error_of(
-                        AttrPath::root("retry").index(i).attr("exception_types").index(j),
-                        format!("{t} does not apply to EMR Serverless steps"),
-                        "An EMR Serverless step runs no SageMaker job; retry on Step.SERVICE_FAULT and Step.THROTTLING only.",
-                    );
-                }
-            }
-        }
+        super::common::step_retry_types_only(cfg, ctx, "EMR Serverless step");
     }
 
     fn exports(&self) -> Vec<Export> {

@@ -80,9 +80,9 @@ impl StepKind for ModelStep {
     }
 
     fn block(&self, b: Block) -> Block {
-        b.attr(Attribute::required("image_uri", Type::String, "Inference image URI (`PrimaryContainer.Image`), e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`."))
+        b.attr(Attribute::required("image_uri", Type::String, "Inference image URI (`PrimaryContainer.Image`), e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`.").validate(crate::provider::steps::common::image_uri_validator()))
             .attr(Attribute::optional("model_data_url", Type::String, "S3 URI of the model artifacts (`model.tar.gz`), typically `sagemaker_training_step.train.model_artifacts` (`{{ Steps.Train.ModelArtifacts.S3ModelArtifacts }}`). Leave it out for images that carry their model."))
-            .attr(Attribute::optional("environment", string_map(), "Environment variables of the inference container; values may hold references. Sent as `{}` when empty, as the SDK does."))
+            .attr(Attribute::optional("environment", string_map(), "Environment variables of the inference container; values may hold references. Sent as `{}` when empty, as the SDK does.").validate(crate::provider::steps::common::environment_validator()))
             .attr(Attribute::optional("role_arn", Type::String, "IAM role SageMaker assumes to pull the image and artifacts (`ExecutionRoleArn`). Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
             .attr(Attribute::optional("tags", string_map(), "Tags of the model, merged over `step_defaults.tags`.").validate(crate::provider::steps::common::tags_validator("model")))
             .block(network_block())
@@ -96,6 +96,8 @@ impl StepKind for ModelStep {
         job::training_network(ctx, cfg, &mut args);
         put(&mut args, "Tags", job::tags(cfg));
         step.insert("Arguments".into(), Json::Object(args));
+        // The SDK's ModelStep refuses SageMakerJobStepRetryPolicy: creating a model is no job.
+        super::common::step_retry_types_only(cfg, ctx, "model step");
     }
 
     fn exports(&self) -> Vec<Export> {
@@ -184,6 +186,30 @@ mod tests {
         ]);
         let j = compile(&base(vec![("network", on)])).expect("compiles");
         assert_eq!(j["Arguments"]["EnableNetworkIsolation"], true);
+    }
+
+    /// Fresh-eyes finding (the SDK's ModelStep refuses SageMakerJobStepRetryPolicy): a
+    /// SageMaker job's retry type on a model step is an error at its element.
+    #[test]
+    fn retries_take_the_steps_own_exception_types_only() {
+        let retry = |t: &str| {
+            Value::list([Value::object([
+                (
+                    "exception_types",
+                    Value::list([Value::string("Step.THROTTLING"), Value::string(t)]),
+                ),
+                ("max_attempts", Value::from(2i64)),
+            ])])
+        };
+        assert!(compile(&base(vec![("retry", retry("Step.SERVICE_FAULT"))])).is_ok());
+        let err = compile(&base(vec![("retry", retry("SageMaker.CAPACITY_ERROR"))])).unwrap_err();
+        assert_eq!(
+            err,
+            [(
+                "retry[0].exception_types[1]".to_string(),
+                "SageMaker.CAPACITY_ERROR does not apply to model steps".to_string()
+            )]
+        );
     }
 
     #[test]

@@ -161,7 +161,7 @@ impl StepKind for Processing {
     }
 
     fn block(&self, b: Block) -> Block {
-        b.attr(Attribute::required("image_uri", Type::String, "Container image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3`."))
+        b.attr(Attribute::required("image_uri", Type::String, "Container image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3`.").validate(crate::provider::steps::common::image_uri_validator()))
             .attr(Attribute::optional("role_arn", Type::String, "IAM role of the job. Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
             .attr(Attribute::required("instance_type", Type::String, "Instance type, e.g. `ml.m5.xlarge`, or a reference to a String parameter."))
             .attr(Attribute::optional("instance_count", Type::String, "Number of instances, 1 to 100 (default 1), or a reference to an Integer parameter."))
@@ -169,7 +169,7 @@ impl StepKind for Processing {
             .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the storage volume. Defaults to `step_defaults.volume_kms_key_id`.").validate(crate::provider::steps::common::kms_key_validator()))
             .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the outputs. Defaults to `step_defaults.output_kms_key_id`.").validate(crate::provider::steps::common::kms_key_validator()))
             .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of the job in seconds, 1 to 777600 (9 days)."))
-            .attr(Attribute::optional("environment", string_map(), "Environment variables of the container; values may hold references."))
+            .attr(Attribute::optional("environment", string_map(), "Environment variables of the container; values may hold references.").validate(crate::provider::steps::common::environment_validator()))
             .attr(Attribute::optional("container_entrypoint", string_list(), "Entrypoint, e.g. `[\"python3\"]` (the default when `code` is set)."))
             .attr(Attribute::optional("container_arguments", string_list(), "Arguments passed to the entrypoint; may hold references. An Integer, Float or Boolean parameter as a whole argument (`\"{{ Parameters.Epochs }}\"`) is passed as text, as the SDK's `to_string()` writes it."))
             .attr(Attribute::optional("code", Type::String, "S3 URI of a script, e.g. `s3://bucket/code/preprocess.py`: mounted at `/opt/ml/processing/input/code` and appended to the entrypoint, as the SDK's ScriptProcessor does."))

@@ -183,7 +183,7 @@ impl StepKind for Training {
     }
 
     fn block(&self, b: Block) -> Block {
-        let b = b.attr(Attribute::required("image_uri", Type::String, "Training image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`."))
+        let b = b.attr(Attribute::required("image_uri", Type::String, "Training image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`.").validate(crate::provider::steps::common::image_uri_validator()))
             .attr(Attribute::optional("role_arn", Type::String, "IAM role of the job. Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
             .attr(Attribute::required("instance_type", Type::String, "Instance type, e.g. `ml.m5.xlarge`, or a reference to a String parameter such as `{{ Parameters.TrainingInstanceType }}`."))
             .attr(Attribute::optional("instance_count", Type::String, "Number of instances (default 1), or a reference to an Integer parameter, e.g. `{{ Parameters.TrainingInstanceCount }}`."))
@@ -194,7 +194,7 @@ impl StepKind for Training {
             .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the model artifacts (`OutputDataConfig.KmsKeyId`). Defaults to `step_defaults.output_kms_key_id`.").validate(crate::provider::steps::common::kms_key_validator()))
             .attr(Attribute::optional("input_mode", Type::String, "How channels are read by default: `File` (default), `Pipe` or `FastFile` (`AlgorithmSpecification.TrainingInputMode`)."))
             .attr(Attribute::optional("hyperparameters", string_map(), "Hyperparameters, e.g. `{ objective = \"reg:squarederror\", num_round = \"50\" }`. Values may hold references; a reference to a non-String parameter is converted to a string as the SDK does (a one-value `Std:Join`)."))
-            .attr(Attribute::optional("environment", string_map(), "Environment variables of the training container; values may hold references."));
+            .attr(Attribute::optional("environment", string_map(), "Environment variables of the training container; values may hold references.").validate(crate::provider::steps::common::environment_validator()));
         job::spot_and_checkpoint_attributes(b)
             .attr(
                 Attribute::optional(
