@@ -1070,7 +1070,13 @@ fn check_instance_type_parameter(
         if allowed.contains(&value.as_str()) {
             continue;
         }
+        // The prefix left out is the likeliest slip (fresh-eyes: "m5.xlarge" was taken for
+        // "ml.c5.xlarge", one letter away).
+        let prefixed = format!("ml.{value}");
         let fix = match expr::did_you_mean(value, allowed.iter().copied()) {
+            _ if !value.starts_with("ml.") && allowed.contains(&prefixed.as_str()) => {
+                format!("SageMaker instance types start with \"ml.\": write '{prefixed}'. ")
+            }
             Some(c) => format!("Did you mean '{c}'? "),
             None if !value.starts_with("ml.") => {
                 format!("SageMaker instance types start with \"ml.\", e.g. 'ml.{value}'. ")
@@ -1688,6 +1694,9 @@ mod tests {
         );
         assert!(p[0].1.contains("Did you mean 'ml.m5.xlarge'?"), "{p:?}");
         assert_eq!(p[0].2, Some(AttrPath::root("parameter").index(0).attr("default")));
+        // Without the prefix: the prefixed type, not the nearest other one ("ml.c5.xlarge").
+        let p = problems("m5.xlarge", &[]);
+        assert!(p[0].1.contains("write 'ml.m5.xlarge'"), "{p:?}");
         let p = problems("ml.m5.xlarge", &["ml.m5.xlarge", "m5.2xlarge"]);
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].2, Some(AttrPath::root("parameter").index(0).attr("enum_values")));

@@ -735,6 +735,22 @@ fn validate_config(config: &Value) -> Diagnostics {
     if let Known::Value(tags) = model::string_map(config, "tags") {
         validate_tags(&tags, "tags", &mut diags);
     }
+    // As on a step (`job::vpc_config`): a VPC needs a subnet and a security group.
+    let vpc = config
+        .get("step_defaults")
+        .and_then(|d| d.get("network"))
+        .and_then(|n| n.get("vpc_config"))
+        .filter(|v| !v.is_null() && !v.is_unknown());
+    if let Some(v) = vpc {
+        let empty = |attr| matches!(model::string_list(v, attr), Known::Value(l) if l.is_empty());
+        if empty("subnets") || empty("security_group_ids") {
+            diags.error_at(
+                AttrPath::root("step_defaults").attr("network").attr("vpc_config"),
+                "Incomplete VPC configuration",
+                "Give at least one subnet and one security group.",
+            );
+        }
+    }
     // Warnings only with errors: without any, the plan compiles the same definition and reports
     // them (Terraform validates during `plan` too, and would print each warning twice); with
     // errors, Terraform stops before the plan.
@@ -1680,6 +1696,39 @@ mod tests {
         model::set(&mut s, "description", Value::string(""));
         let r = refreshed(&s, &deployed("{}", &[]), &Known::Null);
         assert_eq!(r.get_str("description"), Some(""));
+    }
+
+    /// Fresh-eyes finding: an empty security group list in step_defaults passed, while the same
+    /// block on a step is an error.
+    #[test]
+    fn step_defaults_vpc_needs_a_subnet_and_a_security_group() {
+        let mut cfg = import_stub("p");
+        model::set(&mut cfg, "steps", Value::list([Value::Unknown]));
+        let vpc = |sgs: Vec<Value>| {
+            Value::object([(
+                "network",
+                Value::object([
+                    ("enable_network_isolation", Value::Null),
+                    (
+                        "vpc_config",
+                        Value::object([
+                            ("subnets", Value::list([Value::string("subnet-1")])),
+                            ("security_group_ids", Value::list(sgs)),
+                        ]),
+                    ),
+                ]),
+            )])
+        };
+        model::set(&mut cfg, "step_defaults", vpc(vec![]));
+        let d = validate_config(&cfg);
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].summary, "Incomplete VPC configuration");
+        assert_eq!(
+            d.0[0].path,
+            Some(AttrPath::root("step_defaults").attr("network").attr("vpc_config"))
+        );
+        model::set(&mut cfg, "step_defaults", vpc(vec![Value::string("sg-1")]));
+        assert!(validate_config(&cfg).is_empty());
     }
 
     /// Issue 6: `terraform validate` checks what it can while the steps' `json` is unknown.

@@ -32,12 +32,22 @@ const ASSEMBLE_WITH: [&str; 2] = ["None", "Line"];
 const BATCH_STRATEGIES: [&str; 2] = ["MultiRecord", "SingleRecord"];
 const JOIN_SOURCES: [&str; 2] = ["Input", "None"];
 
+/// A `DataProcessing` filter: a JSONPath expression, which starts at the record (`$`), or a
+/// `{{ }}` reference (SageMaker's pattern allows at most 63 characters).
+fn jsonpath_validator() -> crate::framework::Validator {
+    crate::framework::validators::string_check(
+        |s| crate::compiler::expr::has_expression(s) || (s.starts_with('$') && s.chars().count() <= 63),
+        "Invalid JSONPath filter",
+        "Write a JSONPath expression of at most 63 characters starting at the record with $, e.g. \"$[1:]\" (every CSV column but the first) or \"$.features\".",
+    )
+}
+
 // ---- schema -------------------------------------------------------------------------------
 
 fn data_processing_block() -> Block {
     Block::new("Filters and joins of the records around the model (`DataProcessing`, the SDK's `input_filter`, `output_filter` and `join_source` of `Transformer.transform`). Only the attributes set are sent.")
-        .attr(Attribute::optional("input_filter", Type::String, "JSONPath selecting the part of each input record sent to the model (`InputFilter`), e.g. `$[1:]` (drop the first CSV column)."))
-        .attr(Attribute::optional("output_filter", Type::String, "JSONPath selecting the part of each (joined) result written (`OutputFilter`), e.g. `$[0,-1]`."))
+        .attr(Attribute::optional("input_filter", Type::String, "JSONPath selecting the part of each input record sent to the model (`InputFilter`), e.g. `$[1:]` (drop the first CSV column).").validate(jsonpath_validator()))
+        .attr(Attribute::optional("output_filter", Type::String, "JSONPath selecting the part of each (joined) result written (`OutputFilter`), e.g. `$[0,-1]`.").validate(jsonpath_validator()))
         .attr(Attribute::optional("join_source", Type::String, "`Input` (join each result with its input record) or `None` (`JoinSource`)."))
 }
 
@@ -317,6 +327,22 @@ pub mod properties {
 mod tests {
     use super::super::StepResource;
     use super::*;
+
+    /// Fresh-eyes finding: filters that are no JSONPath ("[1:]", "0,-1") passed plan.
+    #[test]
+    fn filters_are_jsonpath() {
+        let problems = |text: &str| {
+            let mut d = crate::framework::Diagnostics::new();
+            jsonpath_validator().check(&Value::string(text), &AttrPath::root("f"), &mut d);
+            d.0.len()
+        };
+        for good in ["$", "$[1:]", "$['id','SageMakerOutput']", "{{ Parameters.Filter }}"] {
+            assert_eq!(problems(good), 0, "{good}");
+        }
+        for bad in ["[1:]", "0,-1", "", &format!("${}", "x".repeat(63))] {
+            assert_eq!(problems(bad), 1, "{bad}");
+        }
+    }
 
     fn compile(v: &Value) -> Result<Json, Vec<(String, String)>> {
         match StepResource(Transform).compile(v) {
