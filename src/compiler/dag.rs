@@ -7,7 +7,8 @@
 //! parameters, property paths that do not exist on the referenced step's type, names a
 //! reference selects that the referenced step does not declare (a processing step's outputs and
 //! inputs, a training step's metrics, a Lambda or callback step's outputs), property files not
-//! declared by a Processing step, Fail steps referenced or depended upon, and cycles (the
+//! declared by a Processing step, Fail steps referenced or depended upon, a step in one branch
+//! of a condition waiting for a step in the other (it would never start), and cycles (the
 //! message prints the cycle). [`check_types`] then checks that each reference's type fits the
 //! field it fills (a String parameter cannot be an `InstanceCount`, nor an operand of `>`), and
 //! that a String parameter filling an S3 field has S3 locations as its default and enum values.
@@ -539,12 +540,70 @@ pub fn validate_with(
             );
         }
     }
+    check_across_branches(steps, &found, &edges, diags);
     if let Some(cycle) = find_cycle(&edges) {
         diags.error_at(
             AttrPath::root("steps"),
             "The pipeline's steps form a cycle",
             format!("{} — each step waits for the next one. Remove one of these dependencies or references.", cycle.join(" -> ")),
         );
+    }
+}
+
+/// Where a step sits among conditions: for each condition around it, outermost first, the
+/// condition's name and whether the step is in its if branch.
+fn branch_paths(steps: &[Json]) -> HashMap<&str, Vec<(&str, bool)>> {
+    fn walk<'a>(
+        steps: &'a [Json],
+        path: &mut Vec<(&'a str, bool)>,
+        out: &mut HashMap<&'a str, Vec<(&'a str, bool)>>,
+    ) {
+        for step in steps {
+            out.entry(name_of(step)).or_insert_with(|| path.clone());
+            if type_of(step) != "Condition" {
+                continue;
+            }
+            for (key, is_if) in [("IfSteps", true), ("ElseSteps", false)] {
+                if let Some(children) =
+                    step.get("Arguments").and_then(|a| a.get(key)).and_then(Json::as_array)
+                {
+                    path.push((name_of(step), is_if));
+                    walk(children, path, out);
+                    path.pop();
+                }
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    walk(steps, &mut Vec::new(), &mut out);
+    out
+}
+
+/// A step in one branch of a condition cannot wait for a step in the other: only one branch
+/// runs, so it would never start.
+fn check_across_branches(steps: &[Json], found: &[Found], edges: &Edges, diags: &mut Diagnostics) {
+    let paths = branch_paths(steps);
+    let branch = |is_if: bool| if is_if { "if" } else { "else" };
+    let mut reported = BTreeSet::new();
+    for f in found {
+        let me = name_of(f.step);
+        let Some(&id) = edges.ids.get(me) else { continue };
+        let mine = paths.get(me).map(Vec::as_slice).unwrap_or_default();
+        for &up in &edges.waits_for[id] {
+            let up = edges.names[up];
+            let theirs = paths.get(up).map(Vec::as_slice).unwrap_or_default();
+            let split =
+                mine.iter().zip(theirs).take_while(|(a, b)| a.0 == b.0).find(|(a, b)| a.1 != b.1);
+            if let Some(((cond, is_if), _)) = split {
+                if reported.insert((me, up)) {
+                    diags.error_at(
+                        steps_path(f.top),
+                        format!("Step {me:?} in the {} branch of condition {cond:?} waits for step {up:?} in its {} branch", branch(*is_if), branch(!*is_if)),
+                        format!("Only one branch of a condition runs, so {me:?} would never start. Move one of the two steps out of the condition (before it, if {me:?} needs its results), or into the same branch."),
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -1516,6 +1575,30 @@ mod tests {
         let p = problems(steps, params);
         assert_eq!(p.len(), 1, "{p:?}");
         p.into_iter().next().unwrap_or_default()
+    }
+
+    /// Fresh-eyes finding: an else-branch step waiting for an if-branch step (by a reference or
+    /// DependsOn) passed plan; it can never run. Steps of the same branch, and a branch step
+    /// waiting for a step before the condition, are fine.
+    #[test]
+    fn a_step_cannot_wait_for_the_other_branch() {
+        let lambda = |name: &str| json!({"Name": name, "Type": "Lambda", "Arguments": {}, "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f"});
+        let cond = |if_steps: Vec<Json>, else_steps: Vec<Json>| json!({"Name": "Check", "Type": "Condition", "Arguments": {"Conditions": [{"Type": "Equals", "LeftValue": 1, "RightValue": 1}], "IfSteps": if_steps, "ElseSteps": else_steps}});
+        let waiting = |waits_for: &str| json!({"Name": "Late", "Type": "Lambda", "Arguments": {}, "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f", "DependsOn": [waits_for]});
+        let (summary, detail) =
+            one(&[cond(vec![lambda("Register")], vec![waiting("Register")])], &[]);
+        assert_eq!(
+            summary,
+            "Step \"Late\" in the else branch of condition \"Check\" waits for step \"Register\" in its if branch"
+        );
+        assert!(detail.starts_with("Only one branch of a condition runs"), "{detail}");
+        assert!(problems(&[cond(vec![lambda("Register"), waiting("Register")], vec![])], &[])
+            .is_empty());
+        assert!(problems(&[lambda("Prep"), cond(vec![], vec![waiting("Prep")])], &[]).is_empty());
+        // Nested: the split is at the outer condition.
+        let inner = json!({"Name": "Inner", "Type": "Condition", "Arguments": {"Conditions": [{"Type": "Equals", "LeftValue": 1, "RightValue": 1}], "IfSteps": [waiting("Register")], "ElseSteps": []}});
+        let (summary, _) = one(&[cond(vec![lambda("Register")], vec![inner])], &[]);
+        assert!(summary.contains("in the else branch of condition \"Check\""), "{summary}");
     }
 
     /// Issue 6: `Outputs['valdation']` passed plan when Prep declares no such output.

@@ -122,10 +122,13 @@ pub fn valid_kms_key(s: &str) -> bool {
 
 /// The validator of a container image attribute: SageMaker takes 1-255 characters without
 /// white space (an unset variable often leaves "" here, which SageMaker rejects only when the
-/// job or model is created).
+/// job or model is created), or text with a `{{ }}` reference (another step's image).
 pub fn image_uri_validator() -> crate::framework::Validator {
     crate::framework::validators::string_check(
-        |s| !s.is_empty() && s.len() <= 255 && !s.chars().any(char::is_whitespace),
+        |s| {
+            expr::has_expression(s)
+                || (!s.is_empty() && s.len() <= 255 && !s.chars().any(char::is_whitespace))
+        },
         "Invalid image URI",
         "Use a container image URI of 1-255 characters without spaces, e.g. \"683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1\".",
     )
@@ -1060,11 +1063,12 @@ mod tests {
             v.check(&value, &AttrPath::root("x"), &mut d);
             d.0.iter().map(|d| (d.summary.clone(), d.path.clone())).collect::<Vec<_>>()
         };
-        assert!(errors(
-            image_uri_validator(),
-            Value::string("1.dkr.ecr.us-east-1.amazonaws.com/i:1")
-        )
-        .is_empty());
+        for good in [
+            "1.dkr.ecr.us-east-1.amazonaws.com/i:1",
+            "{{ Steps.AutoML.BestCandidate.InferenceContainers[0].Image }}",
+        ] {
+            assert!(errors(image_uri_validator(), Value::string(good)).is_empty(), "{good}");
+        }
         for bad in ["", "not an image", &"x".repeat(256)] {
             assert_eq!(errors(image_uri_validator(), Value::string(bad)).len(), 1, "{bad}");
         }
