@@ -275,7 +275,9 @@ fn execution_lifecycle_against_moto() {
         // A misspelt selected step, and a source run of another pipeline, fail plan (fresh-eyes:
         // both passed until StartPipelineExecution; the second fails validate too when
         // pipeline_name is a literal).
-        let misspelt = every.replace(r#"["Stop"]"#, r#"["Stpo"]"#);
+        // (Checked against the latest version: without pipeline_version_id.)
+        let misspelt =
+            every.replace(r#"["Stop"]"#, r#"["Stpo"]"#).replace("pipeline_version_id = 1", "");
         ws.write("main.tf", &moto_config_with(GOOD, r#"{ round = "2" }"#, "30m", &misspelt));
         let err = flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
         assert!(

@@ -538,9 +538,9 @@ fn a_create_that_never_connected_says_nothing_was_changed() {
     let closed = closed_endpoint();
     for terraform in terraform_binaries() {
         let v = &terraform.version;
-        for (limits, attempts) in [
-            ("max_retries = 3\n  operation_timeout = \"1m\"", "in 3 attempts"),
-            ("operation_timeout = \"4s\"", "attempts (the last: "),
+        for (limits, attempts, timed_out) in [
+            ("max_retries = 3\n  operation_timeout = \"1m\"", "in 3 attempts (the last: ", false),
+            ("operation_timeout = \"4s\"", "attempts (the last: client error (Connect)", true),
         ] {
             let ws = Workspace::new(&terraform, &sagemaker);
             let config = one_pipeline(&closed, "2s", "never-sent")
@@ -553,6 +553,11 @@ fn a_create_that_never_connected_says_nothing_was_changed() {
                 "[{v}] {out}"
             );
             assert!(out.contains(attempts), "[{v}] {out}");
+            assert_eq!(
+                out.contains("operation_timeout ended the retries"),
+                timed_out,
+                "[{v}] {out}"
+            );
             assert!(
                 out.contains("No request reached SageMaker, so nothing was changed there"),
                 "[{v}] {out}"

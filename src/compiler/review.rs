@@ -226,9 +226,18 @@ fn cache_misses(
 ) -> BTreeSet<String> {
     let before = all_steps(prior);
     let steps = all_steps(planned);
-    fn keyed(step: Option<&Json>) -> Option<BTreeMap<&String, &Json>> {
-        step.and_then(Json::as_object)
-            .map(|o| o.iter().filter(|(k, _)| !OUTSIDE_CACHE_KEY.contains(&k.as_str())).collect())
+    // A condition's branch steps are steps of their own here (`all_steps`): their changes are
+    // judged on them, not as changes of the condition.
+    fn keyed(step: Option<&Json>) -> Option<Json> {
+        let mut o = step?.as_object()?.clone();
+        o.retain(|k, _| !OUTSIDE_CACHE_KEY.contains(&k.as_str()));
+        if o.get("Type").and_then(Json::as_str) == Some("Condition") {
+            if let Some(args) = o.get_mut("Arguments").and_then(Json::as_object_mut) {
+                args.remove("IfSteps");
+                args.remove("ElseSteps");
+            }
+        }
+        Some(Json::Object(o))
     }
     let changed: BTreeSet<String> =
         changed.iter().filter(|n| keyed(before.get(*n)) != keyed(steps.get(*n))).cloned().collect();
@@ -368,6 +377,21 @@ mod tests {
         // Only the retries changed: no result is lost.
         let s = summarize(&with(&step(true, "5", "1")), &with(&step(true, "5", "3")))
             .expect("a change");
+        assert!(!s.contains("no longer reused"), "{s}");
+        // Only a branch step's retries changed: its condition's key did not change either, so
+        // a cached step after the condition keeps its result.
+        let cond = |retry: &str| {
+            format!(
+                r#"{{"Name":"Check","Type":"Condition","Arguments":{{"IfSteps":[{}]}}}}"#,
+                step(true, "5", retry).replace("Train", "Inner")
+            )
+        };
+        let after = r#"{"Name":"After","Arguments":{},"DependsOn":["Check"],"CacheConfig":{"Enabled":true}}"#;
+        let s = summarize(
+            &parts(&[("Check", &cond("1")), ("After", after)]),
+            &parts(&[("Check", &cond("3")), ("After", after)]),
+        )
+        .expect("a change");
         assert!(!s.contains("no longer reused"), "{s}");
         // A new cached step lost nothing either.
         let s =

@@ -93,7 +93,10 @@ impl DataSource<ProviderData> for DeployedPipeline {
                 diags.push(
                     Diagnostic::error(
                         format!("No SageMaker pipeline named {name:?}"),
-                        "Check the name and that the provider points at the right account and region.",
+                        match arn_part(4) {
+                            Some(account) => format!("The ARN names account {account}; this provider reads the account of its credentials. Check the name, and that the provider points at the right account and region (for another account, a provider block with an alias and assume_role or a profile for it)."),
+                            None => "Check the name and that the provider points at the right account and region.".to_string(),
+                        },
                     )
                     .at(AttrPath::root("name")),
                 );

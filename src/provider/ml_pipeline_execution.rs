@@ -112,7 +112,7 @@ fn execution_schema() -> Schema {
                 "selective_execution",
                 Block::new("Run only some steps again, reusing the outputs of an earlier run for the others.")
                     .attr(Attribute::required("source_execution_arn", Type::String, "ARN of the earlier run of the same pipeline whose outputs the other steps reuse."))
-                    .attr(Attribute::required("selected_steps", Type::List(Box::new(Type::String)), "Names of the steps to run, at least one; plan checks them against the pipeline as deployed.")),
+                    .attr(Attribute::required("selected_steps", Type::List(Box::new(Type::String)), "Names of the steps to run, at least one; unless `pipeline_version_id` pins a version, plan checks them against the pipeline as deployed.")),
             )),
     )
 }
@@ -613,7 +613,9 @@ impl Resource<ProviderData> for MlPipelineExecution {
                     let given: BTreeMap<String, String> = spec.parameters.into_iter().collect();
                     check_parameters(&spec.pipeline_name, &given, &declared, diags);
                 }
-                if let Some((_, selected)) = &spec.selective {
+                // Against the latest version only: a run pinned to another version may select
+                // steps that the latest no longer has.
+                if let (Some((_, selected)), None) = (&spec.selective, spec.pipeline_version_id) {
                     check_selected_steps(&spec.pipeline_name, selected, &p.definition, diags);
                 }
             }
@@ -659,7 +661,7 @@ impl Resource<ProviderData> for MlPipelineExecution {
                         None => return fail(diags),
                     }
                 }
-                if let Some((_, selected)) = &spec.selective {
+                if let (Some((_, selected)), None) = (&spec.selective, spec.pipeline_version_id) {
                     check_selected_steps(&spec.pipeline_name, selected, &p.definition, &mut diags);
                     if diags.has_errors() {
                         return fail(diags);

@@ -314,7 +314,11 @@ fn credentials_diag(e: &AwsError) -> Diagnostic {
     if matches!(e.kind, ErrorKind::Unreachable | ErrorKind::Connection | ErrorKind::Timeout) {
         // Nothing says the credentials are wrong: STS was not reached, or did not answer.
         return Diagnostic::error(
-            "The provider could not reach STS to validate its AWS credentials",
+            if e.kind == ErrorKind::Unreachable {
+                "The provider could not reach STS to validate its AWS credentials"
+            } else {
+                "The provider got no answer from STS to validate its AWS credentials"
+            },
             format!(
                 "{}{}\n({})\n\nThe provider checks its credentials with STS GetCallerIdentity before its first SageMaker or S3 call. Check the STS endpoint ({}) and the region, and that the network (proxy, firewall, VPC endpoint) lets the provider reach it. For an endpoint without STS (some local emulators), set skip_credentials_validation = true.",
                 cause,
@@ -1054,10 +1058,15 @@ mod tests {
         );
         assert_eq!(refused.summary, "The provider's AWS credentials could not be validated");
         assert!(refused.detail.starts_with("GetCallerIdentity failed: InvalidClientTokenId"));
-        for kind in [ErrorKind::Unreachable, ErrorKind::Connection, ErrorKind::Timeout] {
+        for (kind, summary) in [
+            (ErrorKind::Unreachable, "could not reach STS"),
+            (ErrorKind::Connection, "got no answer from STS"),
+            (ErrorKind::Timeout, "got no answer from STS"),
+        ] {
             let d = aws_diag("x", &sts(kind, None, "could not connect to the endpoint"));
             assert_eq!(
-                d.summary, "The provider could not reach STS to validate its AWS credentials",
+                d.summary,
+                format!("The provider {summary} to validate its AWS credentials"),
                 "{kind:?}"
             );
             assert!(d.detail.contains("endpoints.sts"), "{kind:?}: {}", d.detail);
