@@ -54,6 +54,26 @@ pub fn summarize(
             }
             None => key.clone(),
         };
+        // A top-level step moved into a condition's branch, or out of one, is still there.
+        let step_name = key.strip_prefix(STEP_PREFIX);
+        let moved = match (before, after, step_name) {
+            (Some(_), None, Some(name)) => branch_of(planned, name)
+                .map(|(c, b)| (name, format!("moved into the {b} branch of condition {c}"))),
+            (None, Some(_), Some(name)) => branch_of(prior, name)
+                .map(|(c, b)| (name, format!("moved out of the {b} branch of condition {c}"))),
+            _ => None,
+        };
+        if let Some((name, how)) = moved {
+            let mut fields = Vec::new();
+            if let (Some(b), Some(a)) = (before_steps.get(name), after_steps.get(name)) {
+                changed_paths(b, a, String::new(), "(whole step)", &mut fields);
+            }
+            lines.push(match fields.as_slice() {
+                [] => format!("- {label}: {how}, unchanged"),
+                _ => format!("- {label}: {how}, and changed: {}", shown_fields(&mut fields)),
+            });
+            continue;
+        }
         match (before, after) {
             (None, Some(_)) => lines.push(format!("- {label}: added")),
             (Some(_), None) => lines.push(format!("- {label}: removed")),
@@ -70,13 +90,7 @@ pub fn summarize(
                     }
                     _ => fields.push(String::from("(whole text)")),
                 }
-                // A step's own fields (Type, CheckType, DependsOn) before the deeper ones, so
-                // that the most telling change is not among those only counted.
-                fields.sort_by_key(|f| f.matches(['.', '[']).count());
-                let shown: Vec<&str> = fields.iter().take(MAX_FIELDS).map(String::as_str).collect();
-                let more = fields.len().saturating_sub(MAX_FIELDS);
-                let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
-                lines.push(format!("- {label}: {}{tail}", shown.join(", ")));
+                lines.push(format!("- {label}: {}", shown_fields(&mut fields)));
             }
             (None, None) => {}
         }
@@ -92,6 +106,41 @@ pub fn summarize(
         ));
     }
     Some(lines.join("\n"))
+}
+
+/// The changed fields as listed: a step's own fields (Type, CheckType, DependsOn) before the
+/// deeper ones, so that the most telling change is not among those only counted; at most
+/// [`MAX_FIELDS`], then how many more.
+fn shown_fields(fields: &mut [String]) -> String {
+    fields.sort_by_key(|f| f.matches(['.', '[']).count());
+    let shown: Vec<&str> = fields.iter().take(MAX_FIELDS).map(String::as_str).collect();
+    let more = fields.len().saturating_sub(MAX_FIELDS);
+    let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+    format!("{}{tail}", shown.join(", "))
+}
+
+/// The condition (nearest around it) and branch (`if` or `else`) holding branch step `name`.
+fn branch_of(parts: &BTreeMap<String, String>, name: &str) -> Option<(String, &'static str)> {
+    fn find(step: &Json, name: &str) -> Option<(String, &'static str)> {
+        for (key, branch) in [("IfSteps", "if"), ("ElseSteps", "else")] {
+            let inner = step.get("Arguments").and_then(|a| a.get(key)).and_then(Json::as_array);
+            for child in inner.into_iter().flatten() {
+                if child.get("Name").and_then(Json::as_str) == Some(name) {
+                    let cond = step.get("Name").and_then(Json::as_str).unwrap_or_default();
+                    return Some((cond.to_string(), branch));
+                }
+                if let Some(found) = find(child, name) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+    parts
+        .iter()
+        .filter(|(k, _)| k.starts_with(STEP_PREFIX))
+        .filter_map(|(_, t)| serde_json::from_str::<Json>(t).ok())
+        .find_map(|step| find(&step, name))
 }
 
 /// Top-level steps that only changed their name: the removed step's part key
@@ -398,6 +447,45 @@ mod tests {
             summarize(&parts(&[("Train", &step(true, "5", "1"))]), &with(&step(true, "5", "1")))
                 .expect("a change");
         assert!(!s.contains("no longer reused"), "{s}");
+    }
+
+    /// Fresh-eyes finding: wrapping a step in a new condition read as "RegisterModel: removed".
+    #[test]
+    fn a_step_moved_into_or_out_of_a_branch_says_so() {
+        let register = |status: &str| {
+            format!(
+                r#"{{"Name":"Register","Type":"RegisterModel","Arguments":{{"ModelApprovalStatus":"{status}"}}}}"#
+            )
+        };
+        let cond = |inner: &str| {
+            format!(
+                r#"{{"Name":"GoodEnough","Type":"Condition","Arguments":{{"IfSteps":[{inner}],"ElseSteps":[]}}}}"#
+            )
+        };
+        let flat = parts(&[("Register", &register("Approved"))]);
+        let wrapped = parts(&[("GoodEnough", &cond(&register("Approved")))]);
+        let s = summarize(&flat, &wrapped).expect("a change");
+        assert!(s.contains("- step GoodEnough: added"), "{s}");
+        assert!(
+            s.contains(
+                "- step Register: moved into the if branch of condition GoodEnough, unchanged"
+            ),
+            "{s}"
+        );
+        assert!(!s.contains("removed"), "{s}");
+        let s = summarize(&wrapped, &flat).expect("a change");
+        assert!(
+            s.contains(
+                "- step Register: moved out of the if branch of condition GoodEnough, unchanged"
+            ),
+            "{s}"
+        );
+        let changed = parts(&[("GoodEnough", &cond(&register("PendingManualApproval")))]);
+        let s = summarize(&flat, &changed).expect("a change");
+        assert!(
+            s.contains("- step Register: moved into the if branch of condition GoodEnough, and changed: Arguments.ModelApprovalStatus"),
+            "{s}"
+        );
     }
 
     /// Fresh-eyes finding: a quality check's CheckType change was among the "and 3 more",
