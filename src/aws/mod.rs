@@ -984,14 +984,12 @@ impl SageMaker {
                         && matches!(f.kind, ErrorKind::Connection | ErrorKind::Timeout) =>
                     {
                         let why = trace.unconnected_why.clone().unwrap_or_default();
-                        let n = trace.attempts;
-                        let mut message = match n {
+                        let mut message = match trace.attempts {
                             1 => format!("could not connect to the endpoint ({why})"),
-                            _ => format!("could not connect to the endpoint in {n} attempts"),
+                            n => format!(
+                                "could not connect to the endpoint in {n} attempts (the last: {why})"
+                            ),
                         };
-                        if n > 1 {
-                            message.push_str(&format!(" (the last: {why})"));
-                        }
                         if f.kind == ErrorKind::Timeout {
                             message.push_str("; operation_timeout ended the retries");
                         }

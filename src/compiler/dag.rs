@@ -48,8 +48,16 @@ struct Found<'a> {
     step: &'a Json,
     /// Index of the top-level element it is in.
     top: usize,
-    /// `Some(condition name)` for branch steps.
-    parent: Option<String>,
+    /// The conditions around it, outermost first, each with whether the step is in its if
+    /// branch; empty for a top-level step.
+    branches: Vec<(&'a str, bool)>,
+}
+
+impl<'a> Found<'a> {
+    /// The condition whose branch holds the step.
+    fn parent(&self) -> Option<&'a str> {
+        self.branches.last().map(|(c, _)| *c)
+    }
 }
 
 fn name_of(step: &Json) -> &str {
@@ -67,12 +75,26 @@ fn branches(step: &Json) -> impl Iterator<Item = &Json> {
         .flatten()
 }
 
-fn collect<'a>(step: &'a Json, top: usize, parent: Option<String>, out: &mut Vec<Found<'a>>) {
-    out.push(Found { step, top, parent });
+/// `step` and, for a condition, the steps of its branches, depth first.
+fn collect<'a>(step: &'a Json, top: usize, out: &mut Vec<Found<'a>>) {
+    collect_in(step, top, &mut Vec::new(), out);
+}
+
+fn collect_in<'a>(
+    step: &'a Json,
+    top: usize,
+    around: &mut Vec<(&'a str, bool)>,
+    out: &mut Vec<Found<'a>>,
+) {
+    out.push(Found { step, top, branches: around.clone() });
     if type_of(step) == "Condition" {
-        let me = name_of(step).to_string();
-        for child in branches(step) {
-            collect(child, top, Some(me.clone()), out);
+        for (key, is_if) in [("IfSteps", true), ("ElseSteps", false)] {
+            let children = step.get("Arguments").and_then(|a| a.get(key)).and_then(Json::as_array);
+            for child in children.into_iter().flatten() {
+                around.push((name_of(step), is_if));
+                collect_in(child, top, around, out);
+                around.pop();
+            }
         }
     }
 }
@@ -165,11 +187,16 @@ pub fn apply_dependencies(
     }
 }
 
+/// Every step's name, condition branches included, in name order.
+pub fn step_names(steps: &[Json]) -> Vec<String> {
+    step_types_of(steps).into_keys().collect()
+}
+
 /// Every step's name (condition branches included) and type.
 fn step_types_of(steps: &[Json]) -> BTreeMap<String, String> {
     let mut found = Vec::new();
     for (i, s) in steps.iter().enumerate() {
-        collect(s, i, None, &mut found);
+        collect(s, i, &mut found);
     }
     found.iter().map(|f| (name_of(f.step).to_string(), type_of(f.step).to_string())).collect()
 }
@@ -238,7 +265,7 @@ impl StepTypesByName {
     pub fn of(steps: &[Json]) -> StepTypesByName {
         let mut found = Vec::new();
         for (i, s) in steps.iter().enumerate() {
-            collect(s, i, None, &mut found);
+            collect(s, i, &mut found);
         }
         StepTypesByName(
             found
@@ -422,7 +449,7 @@ impl StepReferences {
     /// in order gives [`StepReferences::of`] the steps.
     pub fn add(&mut self, step: &Json, top: usize) {
         let mut found = Vec::new();
-        collect(step, top, None, &mut found);
+        collect(step, top, &mut found);
         for f in found {
             let mut refs = Vec::new();
             own_references(f.step, &mut refs);
@@ -476,14 +503,14 @@ pub fn validate_with(
 ) {
     let mut found = Vec::new();
     for (i, s) in steps.iter().enumerate() {
-        collect(s, i, None, &mut found);
+        collect(s, i, &mut found);
     }
     // Names: unique everywhere; a branch step must not also be top-level.
     let mut by_name = ByName::default();
     for f in &found {
         let name = name_of(f.step);
         if let Some(first) = by_name.0.get(name) {
-            let (summary, detail) = match (&first.parent, &f.parent) {
+            let (summary, detail) = match (first.parent(), f.parent()) {
                 (None, Some(cond)) | (Some(cond), None) => (
                     format!("Step {name:?} is listed both top-level and in condition {cond:?}"),
                     format!("A step inside a condition's if_steps/else_steps runs only through that condition; remove {name:?} from the pipeline's steps."),
@@ -507,7 +534,7 @@ pub fn validate_with(
     for (f, refs) in found.iter().zip(&refs.0) {
         let me = name_of(f.step);
         let at = || steps_path(f.top);
-        let ctx = StepLabel { name: me, parent: f.parent.as_deref() };
+        let ctx = StepLabel { name: me, parent: f.parent() };
         if let Some(deps) = f.step.get("DependsOn").and_then(Json::as_array) {
             for d in deps.iter().filter_map(Json::as_str) {
                 match by_name.0.get(d) {
@@ -540,7 +567,7 @@ pub fn validate_with(
             );
         }
     }
-    check_across_branches(steps, &found, &edges, diags);
+    check_across_branches(&found, &edges, diags);
     if let Some(cycle) = find_cycle(&edges) {
         diags.error_at(
             AttrPath::root("steps"),
@@ -550,48 +577,23 @@ pub fn validate_with(
     }
 }
 
-/// Where a step sits among conditions: for each condition around it, outermost first, the
-/// condition's name and whether the step is in its if branch.
-fn branch_paths(steps: &[Json]) -> HashMap<&str, Vec<(&str, bool)>> {
-    fn walk<'a>(
-        steps: &'a [Json],
-        path: &mut Vec<(&'a str, bool)>,
-        out: &mut HashMap<&'a str, Vec<(&'a str, bool)>>,
-    ) {
-        for step in steps {
-            out.entry(name_of(step)).or_insert_with(|| path.clone());
-            if type_of(step) != "Condition" {
-                continue;
-            }
-            for (key, is_if) in [("IfSteps", true), ("ElseSteps", false)] {
-                if let Some(children) =
-                    step.get("Arguments").and_then(|a| a.get(key)).and_then(Json::as_array)
-                {
-                    path.push((name_of(step), is_if));
-                    walk(children, path, out);
-                    path.pop();
-                }
-            }
-        }
-    }
-    let mut out = HashMap::new();
-    walk(steps, &mut Vec::new(), &mut out);
-    out
-}
-
 /// A step in one branch of a condition cannot wait for a step in the other: only one branch
 /// runs, so it would never start.
-fn check_across_branches(steps: &[Json], found: &[Found], edges: &Edges, diags: &mut Diagnostics) {
-    let paths = branch_paths(steps);
+fn check_across_branches(found: &[Found], edges: &Edges, diags: &mut Diagnostics) {
+    // By name, the first step of a name (duplicates are reported on their own).
+    let mut paths: HashMap<&str, &[(&str, bool)]> = HashMap::new();
+    for f in found {
+        paths.entry(name_of(f.step)).or_insert(f.branches.as_slice());
+    }
     let branch = |is_if: bool| if is_if { "if" } else { "else" };
     let mut reported = BTreeSet::new();
     for f in found {
         let me = name_of(f.step);
         let Some(&id) = edges.ids.get(me) else { continue };
-        let mine = paths.get(me).map(Vec::as_slice).unwrap_or_default();
+        let mine = paths.get(me).copied().unwrap_or_default();
         for &up in &edges.waits_for[id] {
             let up = edges.names[up];
-            let theirs = paths.get(up).map(Vec::as_slice).unwrap_or_default();
+            let theirs = paths.get(up).copied().unwrap_or_default();
             let split =
                 mine.iter().zip(theirs).take_while(|(a, b)| a.0 == b.0).find(|(a, b)| a.1 != b.1);
             if let Some(((cond, is_if), _)) = split {
@@ -1012,7 +1014,7 @@ pub fn check_types_with(
 ) {
     let mut found = Vec::new();
     for (i, s) in steps.iter().enumerate() {
-        collect(s, i, None, &mut found);
+        collect(s, i, &mut found);
     }
     let mut types = Types { params, outputs: BTreeMap::new() };
     // Steps with typed outputs (Lambda, callback) declare them in `OutputParameters`.
@@ -1218,7 +1220,7 @@ fn s3_uses<'a>(
             }
             let used = S3Use {
                 step: name_of(f.step).to_string(),
-                condition: f.parent.clone(),
+                condition: f.parent().map(str::to_string),
                 field: field.to_string(),
                 after,
             };
@@ -1234,7 +1236,7 @@ pub fn parameters_in_s3_fields(steps: &[Json], step_types: StepTypes) -> BTreeMa
     let refs = StepReferences::of(steps);
     let mut found = Vec::new();
     for (i, s) in steps.iter().enumerate() {
-        collect(s, i, None, &mut found);
+        collect(s, i, &mut found);
     }
     let uses = s3_uses(&found, &refs, step_types);
     uses.into_iter().map(|(p, used)| (p.to_string(), used)).collect()

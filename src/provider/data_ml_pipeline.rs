@@ -74,17 +74,15 @@ impl DataSource<ProviderData> for DeployedPipeline {
                 .flatten()
                 .filter(|r| !r.is_empty())
         };
-        if let (Some(arn_region), Some(ours)) = (arn_part(3), sm.region().await) {
-            if arn_region != ours {
-                diags.push(
-                    Diagnostic::error(
-                        format!("The pipeline {raw:?} is in region {arn_region}"),
-                        format!("This provider configuration reads region {ours}. Read it through a provider configuration for {arn_region}: add a provider \"sagemaker\" block with an alias and region = \"{arn_region}\", and set provider = sagemaker.<alias> on the data source."),
-                    )
-                    .at(AttrPath::root("name")),
-                );
-                return (config.clone(), diags);
-            }
+        if let Some((arn_region, ours)) = super::arn_in_other_region(sm, &raw).await {
+            diags.push(
+                Diagnostic::error(
+                    format!("The pipeline {raw:?} is in region {arn_region}"),
+                    format!("This provider configuration reads region {ours}. Read it through a provider configuration for {arn_region}: add a provider \"sagemaker\" block with an alias and region = \"{arn_region}\", and set provider = sagemaker.<alias> on the data source."),
+                )
+                .at(AttrPath::root("name")),
+            );
+            return (config.clone(), diags);
         }
         let name = raw.rsplit_once(":pipeline/").map(|(_, n)| n.to_string()).unwrap_or(raw.clone());
         let p = match sm.describe(&name).await {

@@ -1227,14 +1227,8 @@ impl Resource<ProviderData> for MlPipeline {
         let name = id.trim();
         // An ARN is accepted too: its last path segment is the name. One of another region would
         // only be "not found" in this provider's region: say which region it is in.
-        if let Some(arn_region) =
-            name.split(':').nth(3).filter(|r| name.starts_with("arn:") && !r.is_empty())
-        {
-            let ours = match data.sagemaker() {
-                Ok(sm) => sm.region().await,
-                Err(_) => None,
-            };
-            if let Some(ours) = ours.filter(|r| r != arn_region) {
+        if let Ok(sm) = data.sagemaker() {
+            if let Some((arn_region, ours)) = super::arn_in_other_region(sm, name).await {
                 diags.error(
                     format!("Cannot import {id:?}: the pipeline is in region {arn_region}"),
                     format!("This provider configuration sends to region {ours}, where SageMaker has no such pipeline. Import it through a provider configuration for {arn_region}: add a provider \"sagemaker\" block with an alias and region = \"{arn_region}\", and set provider = sagemaker.<alias> on the resource."),

@@ -356,29 +356,6 @@ async fn keep_equal_parameters(
 /// A DescribePipeline answer.
 type Described = Result<Option<crate::aws::DeployedPipeline>, AwsError>;
 
-/// The names of every step of a definition, those in a condition's branches included; `None`
-/// when the text is not a definition.
-fn step_names(definition: &str) -> Option<Vec<String>> {
-    fn walk(steps: &[Json], out: &mut Vec<String>) {
-        for step in steps {
-            if let Some(name) = step.get("Name").and_then(Json::as_str) {
-                out.push(name.to_string());
-            }
-            for branch in ["IfSteps", "ElseSteps"] {
-                if let Some(children) =
-                    step.get("Arguments").and_then(|a| a.get(branch)).and_then(Json::as_array)
-                {
-                    walk(children, out);
-                }
-            }
-        }
-    }
-    let d: Json = serde_json::from_str(definition).ok()?;
-    let mut out = Vec::new();
-    walk(d.get("Steps")?.as_array()?, &mut out);
-    Some(out)
-}
-
 /// Each selected step of a selective execution must be a step of the deployed pipeline.
 fn check_selected_steps(
     pipeline: &str,
@@ -386,7 +363,12 @@ fn check_selected_steps(
     definition: &str,
     diags: &mut Diagnostics,
 ) {
-    let Some(names) = step_names(definition) else { return };
+    let d: Json = match serde_json::from_str(definition) {
+        Ok(d) => d,
+        Err(_) => return,
+    };
+    let Some(steps) = d.get("Steps").and_then(Json::as_array) else { return };
+    let names = dag::step_names(steps);
     for (i, step) in selected.iter().enumerate() {
         if step.is_empty() || names.contains(step) {
             continue;

@@ -308,6 +308,14 @@ fn check_credentials(config: &Value, diags: &mut Diagnostics) {
     }
 }
 
+/// `(the ARN's region, the provider's)` when `id` is an ARN of another region than the one `sm`
+/// sends to: SageMaker is asked by name there, so it would find another pipeline, or none.
+pub(crate) async fn arn_in_other_region(sm: &SageMaker, id: &str) -> Option<(String, String)> {
+    let arn_region = id.split(':').nth(3).filter(|r| id.starts_with("arn:") && !r.is_empty())?;
+    let ours = sm.region().await?;
+    (ours != arn_region).then(|| (arn_region.to_string(), ours))
+}
+
 /// The diagnostic of a failed credential validation (STS GetCallerIdentity).
 fn credentials_diag(e: &AwsError) -> Diagnostic {
     let cause = e.cause();
