@@ -87,7 +87,7 @@ resource "sagemaker_ml_pipeline" "p" {{
       Arguments = {{
         RoleArn          = "{ROLE}"
         AppSpecification = {{ ImageUri = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3" }}
-        ProcessingResources = {{ ClusterConfig = {{ InstanceCount = 1, InstanceType = "ml.m5.xlarge", VolumeSizeInGB = 30 }} }}
+        ProcessingResources = {{ ClusterConfig = {{ InstanceCount = {{ Get = "Parameters.Epochs" }}, InstanceType = "ml.m5.xlarge", VolumeSizeInGB = 30 }} }}
         ProcessingInputs = [{{
           InputName = "raw"
           S3Input = {{
@@ -242,6 +242,22 @@ fn execution_lifecycle_against_moto() {
             err.contains(r#"Value "bucket/in" of parameter "InputData" is not an S3 location"#)
                 && err.contains("Arguments.ProcessingInputs[0].S3Input.S3Uri")
                 && err.contains(r#"Use a value such as "s3://bucket/in"."#),
+            "[{v}] {err}"
+        );
+        // So does a value the field the parameter fills cannot take (Epochs is the cluster's
+        // instance count, 1 to 100).
+        ws.write(
+            "main.tf",
+            &moto_config(
+                r#"{ InputData = "s3://bucket/in", Epochs = "0" }"#,
+                r#"{ round = "1" }"#,
+                "30m",
+            ),
+        );
+        let err = flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
+        assert!(
+            err.contains(r#"Value "0" of parameter "Epochs" is out of range for InstanceCount"#)
+                && err.contains("which takes a whole number from 1 to 100"),
             "[{v}] {err}"
         );
         assert_eq!(executions(&sm, "exec-a").len(), 1, "[{v}] a failed plan starts nothing");

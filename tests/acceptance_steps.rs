@@ -555,6 +555,63 @@ resource "sagemaker_fail_step" "f" {{
             PlanOnly,
         ),
         (
+            // Session 13: a parameter's default must be a value the field it fills takes.
+            "String parameter whose default is not an approval status",
+            r#"resource "sagemaker_register_model_step" "reg" {
+  name                     = "Register"
+  model_package_group_name = "models"
+  image_uri                = local.img
+  model_data_url           = "s3://bucket/model.tar.gz"
+  content_types            = ["text/csv"]
+  response_types           = ["text/csv"]
+  approval_status          = "{{ Parameters.Status }}"
+}"#
+            .to_string()
+                + &pipeline(
+                    "sagemaker_register_model_step.reg.json",
+                    "parameter {\n    name    = \"Status\"\n    type    = \"String\"\n    default = \"Aproved\"\n  }",
+                ),
+            vec!["Default \"Aproved\" of parameter \"Status\" is not a valid ModelApprovalStatus", "Did you mean 'Approved'?", "default = \"Aproved\""],
+            PlanOnly,
+        ),
+        (
+            "Integer parameter defaulting to 0 as instance_count",
+            processing("instance_type = \"ml.m5.xlarge\"\n  instance_count = \"{{ Parameters.Count }}\"")
+                + &pipeline(
+                    "sagemaker_processing_step.bad.json",
+                    "parameter {\n    name    = \"Count\"\n    type    = \"Integer\"\n    default = \"0\"\n  }",
+                ),
+            vec!["Default \"0\" of parameter \"Count\" is out of range for InstanceCount", "from 1 to", "default = \"0\""],
+            PlanOnly,
+        ),
+        (
+            "Float parameter as the bound of a tuning step's integer range",
+            r#"resource "sagemaker_tuning_step" "tune" {
+  name                        = "Tune"
+  image_uri                   = local.img
+  instance_type               = "ml.m5.xlarge"
+  output_path                 = "s3://bucket/tuning"
+  max_number_of_training_jobs = "4"
+  input {
+    channel = "train"
+    s3_uri  = "s3://bucket/train"
+  }
+  objective {
+    type        = "Maximize"
+    metric_name = "validation:auc"
+  }
+  integer_parameter_range {
+    name      = "max_depth"
+    min_value = "3"
+    max_value = "{{ Parameters.Threshold }}"
+  }
+}"#
+            .to_string()
+                + &pipeline("sagemaker_tuning_step.tune.json", ""),
+            vec!["Step \"Tune\" fills MaxValue with a Float value", "bound of an integer range"],
+            PlanOnly,
+        ),
+        (
             "negative zero instance count",
             processing("instance_type = \"ml.m5.xlarge\"\n  instance_count = \"-0\""),
             vec!["instance_count must be a positive whole number"],

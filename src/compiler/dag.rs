@@ -844,6 +844,73 @@ const INTEGER_FIELDS: [&str; 14] = [
     "MaxNumberOfTrainingJobsNotImproving",
 ];
 
+/// The smallest value SageMaker takes in a whole-number field, by its key (the API model's
+/// minimums; 1 where the key is not listed). An Integer parameter that fills the field must
+/// not default to less.
+const INTEGER_MINIMUMS: [(&str, i64); 6] = [
+    ("MaxConcurrentTransforms", 0),
+    ("MaxPayloadInMB", 0),
+    ("KeepAlivePeriodInSeconds", 0),
+    ("InvocationsMaxRetries", 0),
+    ("MaxNumberOfTrainingJobsNotImproving", 3),
+    ("MaxPendingTimeInSeconds", 7200),
+];
+
+/// The smallest value the whole-number field `key` takes.
+fn integer_minimum(key: &str) -> i64 {
+    INTEGER_MINIMUMS.iter().find(|(k, _)| *k == key).map_or(1, |(_, min)| *min)
+}
+
+/// `ModelApprovalStatus` of a model package (register-model steps).
+pub const APPROVAL_STATUSES: [&str; 3] = ["PendingManualApproval", "Approved", "Rejected"];
+/// A training job's `TrainingInputMode` and a channel's `InputMode`.
+pub const INPUT_MODES: [&str; 3] = ["File", "Pipe", "FastFile"];
+/// A processing input's `S3InputMode` (no `FastFile`).
+pub const PROCESSING_INPUT_MODES: [&str; 2] = ["File", "Pipe"];
+/// A processing output's `S3UploadMode`.
+pub const UPLOAD_MODES: [&str; 2] = ["EndOfJob", "Continuous"];
+/// `S3DataDistributionType` of job inputs.
+pub const DISTRIBUTION_TYPES: [&str; 2] = ["FullyReplicated", "ShardedByS3Key"];
+/// `CompressionType` of training channels, transform and AutoML inputs.
+pub const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
+
+/// API fields that take one of a fixed list of words, by their key: a String parameter that
+/// fills one must default to one of them (the step attributes that fill them check literals
+/// against the same lists).
+const ENUM_FIELDS: [(&str, &[&str]); 7] = [
+    ("ModelApprovalStatus", &APPROVAL_STATUSES),
+    ("TrainingInputMode", &INPUT_MODES),
+    ("InputMode", &INPUT_MODES),
+    ("S3InputMode", &PROCESSING_INPUT_MODES),
+    ("S3UploadMode", &UPLOAD_MODES),
+    ("S3DataDistributionType", &DISTRIBUTION_TYPES),
+    ("CompressionType", &COMPRESSION_TYPES),
+];
+
+/// A tuning job's range bound (`MinValue`, `MaxValue` of an integer or continuous range) that
+/// the reference at `field` fills alone (the step wraps a lone reference into a one-value
+/// `Std:Join`, as the SDK): the bound's location and the type it needs (`Float` takes an
+/// Integer too). `None` for any other field, and for a reference with text around it.
+fn range_bound<'f>(step: &Json, field: &'f str) -> Option<(&'f str, &'static str)> {
+    let bound = field.strip_suffix(".Std:Join.Values[0]").unwrap_or(field);
+    if !(bound.ends_with(".MinValue") || bound.ends_with(".MaxValue")) {
+        return None;
+    }
+    if bound != field {
+        let values = at_location(step, &format!("{bound}.Std:Join.Values"))?;
+        if values.as_array()?.len() != 1 {
+            return None;
+        }
+    }
+    if bound.contains(".IntegerParameterRanges[") {
+        Some((bound, "Integer"))
+    } else if bound.contains(".ContinuousParameterRanges[") {
+        Some((bound, "Float"))
+    } else {
+        None
+    }
+}
+
 /// API fields that take a boolean, by their key.
 const BOOLEAN_FIELDS: [&str; 7] = [
     "EnableNetworkIsolation",
@@ -1026,9 +1093,7 @@ pub fn check_types_with(
             }
         }
     }
-    // A String parameter filling an instance type: the first step it does so in, and the types
-    // that step's jobs take.
-    let mut instance_type_params: BTreeMap<&str, (&str, &'static [&'static str])> = BTreeMap::new();
+
     for (f, refs) in found.iter().zip(&refs.0) {
         let me = name_of(f.step);
         let facts = step_types(type_of(f.step));
@@ -1039,18 +1104,30 @@ pub fn check_types_with(
             }
             // Only a reference that is the whole value: inside a Std:Join it is text.
             let Some(key) = field.rsplit('.').next() else { continue };
-            if let (true, Reference::Parameter(p), Some(facts)) = (key == "InstanceType", r, facts)
-            {
-                if !facts.instance_types().is_empty() {
-                    instance_type_params.entry(p.as_str()).or_insert((me, facts.instance_types()));
+            if let Some((bound, needed)) = range_bound(f.step, field) {
+                let Some(actual) = reference_type(r, &types) else { continue };
+                if actual != needed && !(needed == "Float" && actual == "Integer") {
+                    let key = bound.rsplit('.').next().unwrap_or(bound);
+                    let range =
+                        if needed == "Integer" { "an integer range" } else { "a continuous range" };
+                    let types =
+                        if needed == "Integer" { "an Integer" } else { "an Integer or Float" };
+                    diags.error_at(
+                        steps_path(f.top),
+                        format!("Step {me:?} fills {key} with {} {actual} value", article(actual)),
+                        format!("{bound} is a bound of {range}, which takes {types}, but {{{{ {r} }}}} is {} {actual}; an execution that takes it fails when the tuning job starts. Use a literal number, or a parameter declared with type = \"{needed}\".", article(actual)),
+                    );
                 }
+                continue;
             }
             let (needed, example) = if INTEGER_FIELDS.contains(&key) {
-                ("Integer", "3")
+                ("Integer", "3".to_string())
             } else if BOOLEAN_FIELDS.contains(&key) {
-                ("Boolean", "true")
+                ("Boolean", "true".to_string())
             } else if TEXT_FIELDS.contains(&key) {
-                ("String", "\"ml.m5.xlarge\"")
+                ("String", "\"ml.m5.xlarge\"".to_string())
+            } else if let Some((_, words)) = ENUM_FIELDS.iter().find(|(k, _)| *k == key) {
+                ("String", format!("{:?}", words[0]))
             } else if is_s3_field(field) {
                 if let Some(why) = not_an_s3_location(r) {
                     diags.error_at(
@@ -1060,7 +1137,7 @@ pub fn check_types_with(
                     );
                     continue;
                 }
-                ("String", "\"s3://my-bucket/prefix\"")
+                ("String", "\"s3://my-bucket/prefix\"".to_string())
             } else {
                 continue;
             };
@@ -1104,54 +1181,184 @@ pub fn check_types_with(
     for (name, facts, used) in s3_params {
         check_s3_parameter(name, facts, &used, diags);
     }
-    let mut typed: Vec<_> = instance_type_params
+    let mut valued: Vec<_> = value_uses(&found, refs, step_types)
         .into_iter()
-        .filter_map(|(name, (step, allowed))| {
-            params.get(name).filter(|f| f.type_name == "String").map(|f| (name, f, step, allowed))
-        })
+        .filter_map(|(name, uses)| params.get(name).map(|f| (name, f, uses)))
         .collect();
-    typed.sort_by_key(|(_, facts, _, _)| facts.index);
-    for (name, facts, step, allowed) in typed {
-        check_instance_type_parameter(name, facts, step, allowed, diags);
+    valued.sort_by_key(|(_, facts, _)| facts.index);
+    for (name, facts, uses) in valued {
+        for used in uses {
+            for (value, path, what) in facts.values_taken() {
+                if let Some(d) = used.problem(what, name, &facts.type_name, value) {
+                    diags.push(d.at(path));
+                }
+            }
+        }
     }
 }
 
-/// The default and enum values of String parameter `name`, which fills the instance type of
-/// `step`'s job, should be instance types that kind of job takes: an execution that takes a
-/// mistyped one fails when the job starts. A warning, not an error: a parameter is also how a
-/// type newer than the provider's lists is used.
-fn check_instance_type_parameter(
-    name: &str,
-    facts: &ParamFacts,
-    step: &str,
-    allowed: &[&str],
-    diags: &mut Diagnostics,
-) {
-    for (value, path, what) in facts.values_taken() {
-        if allowed.contains(&value.as_str()) {
-            continue;
-        }
-        // The prefix left out is the likeliest slip (fresh-eyes: "m5.xlarge" was taken for
-        // "ml.c5.xlarge", one letter away).
-        let prefixed = format!("ml.{value}");
-        let fix = match expr::did_you_mean(value, allowed.iter().copied()) {
-            _ if !value.starts_with("ml.") && allowed.contains(&prefixed.as_str()) => {
-                format!("SageMaker instance types start with \"ml.\": write '{prefixed}'. ")
-            }
-            Some(c) => format!("Did you mean '{c}'? "),
-            None if !value.starts_with("ml.") => {
-                format!("SageMaker instance types start with \"ml.\", e.g. 'ml.{value}'. ")
-            }
-            None => String::new(),
+/// Where a parameter is the whole value of a field that takes only some values: a fixed list
+/// of words (`ModelApprovalStatus`), a whole number in a range (`InstanceCount`), an instance
+/// type (`InstanceType`). The first step that uses it so, per field key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueUse {
+    pub step: String,
+    /// The field's key, e.g. `InstanceCount`.
+    pub key: &'static str,
+    pub takes: Takes,
+}
+
+/// The values a field takes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Takes {
+    Words(&'static [&'static str]),
+    /// A whole number from the first to the second, both included.
+    Range(i64, i64),
+    /// The instance types that kind of job takes in the API model this provider was built with.
+    InstanceType(&'static [&'static str]),
+}
+
+/// The range SageMaker takes in the whole-number field `key` of a step of type `step_type`
+/// (the API model's bounds: a processing job's cluster and stopping condition have their own).
+fn integer_range(step_type: &str, key: &str) -> (i64, i64) {
+    const PROCESSING: [(&str, i64); 3] =
+        [("InstanceCount", 100), ("VolumeSizeInGB", 16_384), ("MaxRuntimeInSeconds", 777_600)];
+    let max = PROCESSING
+        .iter()
+        .find(|(k, _)| step_type == "Processing" && *k == key)
+        .map_or(i64::from(i32::MAX), |(_, max)| *max);
+    (integer_minimum(key), max)
+}
+
+impl ValueUse {
+    /// The diagnostic (without its path) for value `value` of parameter `name`, of type
+    /// `type_name`, when the field cannot take it; `what` is how the value is named ("Default",
+    /// "Value"). `None` when it can, and for a parameter of another type than the field's
+    /// (that is a type error of its own). An unknown instance type that starts with `ml.` is a
+    /// warning (a type SageMaker added since is used through a parameter); the rest are errors:
+    /// an execution that takes the value fails when the step starts.
+    pub fn problem(
+        &self,
+        what: &str,
+        name: &str,
+        type_name: &str,
+        value: &str,
+    ) -> Option<Diagnostic> {
+        let (key, step, shown) = (self.key, &self.step, expr::shown(value));
+        let head = format!("{what} {shown} of parameter {name:?}");
+        let did_you_mean = |words: &[&str]| {
+            expr::did_you_mean(value, words.iter().copied())
+                .map(|c| format!("Did you mean '{c}'? "))
+                .unwrap_or_default()
         };
-        diags.push(
-            crate::framework::Diagnostic::warning(
-                format!("{what} {} of parameter {name:?} is not a known instance type", expr::shown(value)),
-                format!("{name} fills the instance type of step {step:?}, and {} is not among the instance types that kind of job takes in the SageMaker API model this provider was built with. {fix}If it is a type SageMaker added since, ignore this warning; otherwise an execution that takes this value fails when the job starts.", expr::shown(value)),
-            )
-            .at(path),
-        );
+        match &self.takes {
+            Takes::Words(words) => {
+                if type_name != "String" || words.contains(&value) {
+                    return None;
+                }
+                Some(Diagnostic::error(
+                    format!("{head} is not a valid {key}"),
+                    format!("{name} fills {key} of step {step:?}, which takes {}; an execution that takes {shown} fails when the step runs. {}Use one of them.", listing(words.iter().copied()), did_you_mean(words)),
+                ))
+            }
+            Takes::Range(min, max) => {
+                if type_name != "Integer" {
+                    return None;
+                }
+                // What does not parse as a 64-bit number is absurdly large, or negative.
+                let text = value.trim();
+                let inside = text.parse::<i64>().map_or(false, |n| (*min..=*max).contains(&n));
+                if inside {
+                    return None;
+                }
+                let range = if *max == i64::from(i32::MAX) {
+                    format!("a whole number of at least {min}")
+                } else {
+                    format!("a whole number from {min} to {max}")
+                };
+                Some(Diagnostic::error(
+                    format!("{head} is out of range for {key}"),
+                    format!("{name} fills {key} of step {step:?}, which takes {range}; an execution that takes {shown} fails when the step starts."),
+                ))
+            }
+            Takes::InstanceType(allowed) => {
+                if type_name != "String" || allowed.contains(&value) {
+                    return None;
+                }
+                // The prefix left out is the likeliest slip (fresh-eyes: "m5.xlarge" was taken
+                // for "ml.c5.xlarge", one letter away).
+                if !value.starts_with("ml.") {
+                    let prefixed = format!("ml.{value}");
+                    let fix = if allowed.contains(&prefixed.as_str()) {
+                        format!("write '{prefixed}'")
+                    } else {
+                        format!("e.g. 'ml.{value}'")
+                    };
+                    return Some(Diagnostic::error(
+                        format!("{head} is not an instance type"),
+                        format!("{name} fills the instance type of step {step:?}, and SageMaker instance types start with \"ml.\": {fix}. An execution that takes {shown} fails when the job starts."),
+                    ));
+                }
+                Some(Diagnostic::warning(
+                    format!("{head} is not a known instance type"),
+                    format!("{name} fills the instance type of step {step:?}, and {shown} is not among the instance types that kind of job takes in the SageMaker API model this provider was built with. {}If it is a type SageMaker added since, ignore this warning; otherwise an execution that takes this value fails when the job starts.", did_you_mean(allowed)),
+                ))
+            }
+        }
     }
+}
+
+/// Every parameter that is the whole value of a field that takes only some values (see
+/// [`ValueUse`]), with where: one use per field key, the first.
+fn value_uses<'a>(
+    found: &[Found<'a>],
+    refs: &'a StepReferences,
+    step_types: StepTypes,
+) -> BTreeMap<&'a str, Vec<ValueUse>> {
+    let mut out: BTreeMap<&str, Vec<ValueUse>> = BTreeMap::new();
+    for (f, refs) in found.iter().zip(&refs.0) {
+        let facts = step_types(type_of(f.step));
+        for (r, field) in refs {
+            let Reference::Parameter(p) = r else { continue };
+            if user_named(facts, field) {
+                continue;
+            }
+            let Some(key) = field.rsplit('.').next() else { continue };
+            let takes = if let Some(k) = INTEGER_FIELDS.iter().find(|k| **k == key) {
+                let (min, max) = integer_range(type_of(f.step), key);
+                Some((*k, Takes::Range(min, max)))
+            } else if let Some((k, words)) = ENUM_FIELDS.iter().find(|(k, _)| *k == key) {
+                Some((*k, Takes::Words(words)))
+            } else if key == "InstanceType" {
+                facts
+                    .map(|t| t.instance_types())
+                    .filter(|types| !types.is_empty())
+                    .map(|types| ("InstanceType", Takes::InstanceType(types)))
+            } else {
+                None
+            };
+            let Some((key, takes)) = takes else { continue };
+            let uses = out.entry(p.as_str()).or_default();
+            if !uses.iter().any(|u| u.key == key) {
+                uses.push(ValueUse { step: name_of(f.step).to_string(), key, takes });
+            }
+        }
+    }
+    out
+}
+
+/// [`ValueUse`]s of every parameter of `steps` (a definition's `Steps`), by parameter.
+pub fn parameter_value_uses(
+    steps: &[Json],
+    step_types: StepTypes,
+) -> BTreeMap<String, Vec<ValueUse>> {
+    let refs = StepReferences::of(steps);
+    let mut found = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        collect(s, i, &mut found);
+    }
+    let uses = value_uses(&found, &refs, step_types);
+    uses.into_iter().map(|(p, u)| (p.to_string(), u)).collect()
 }
 
 /// Where a parameter first fills an S3 field, or starts one (the first value of the field's
@@ -1785,6 +1992,113 @@ mod tests {
         let p = problems("ml.m5.xlarge", &["ml.m5.xlarge", "m5.2xlarge"]);
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].2, Some(AttrPath::root("parameter").index(0).attr("enum_values")));
+    }
+
+    /// Helper finding (session 13): a `ModelApprovalStatus` parameter defaulting to "Aproved",
+    /// or an instance-count parameter defaulting to 0, passed plan; every execution that takes
+    /// the default then fails when the step runs.
+    #[test]
+    fn a_parameter_defaults_to_a_value_its_field_takes() {
+        let register = json!({"Name": "R", "Type": "RegisterModel", "Arguments": {"ModelApprovalStatus": {"Get": "Parameters.Status"}}});
+        let job = json!({"Name": "P", "Type": "Processing", "Arguments": {"ProcessingResources": {"ClusterConfig": {"InstanceCount": {"Get": "Parameters.Count"}, "VolumeSizeInGB": {"Get": "Parameters.Count"}}}}});
+        let problems = |step: &Json, name: &str, ty: &str, default: &str, enum_values: &[&str]| {
+            let facts = ParamFacts {
+                index: 0,
+                type_name: ty.into(),
+                default: Some(default.into()),
+                enum_values: enum_values.iter().map(|v| v.to_string()).collect(),
+            };
+            let mut d = Diagnostics::new();
+            check_types(
+                std::slice::from_ref(step),
+                &[(name.to_string(), facts)].into(),
+                test_types,
+                &mut d,
+            );
+            d.iter()
+                .map(|d| (d.summary.clone(), d.detail.clone(), d.path.clone(), d.severity))
+                .collect::<Vec<_>>()
+        };
+        assert!(problems(&register, "Status", "String", "PendingManualApproval", &["Approved"])
+            .is_empty());
+        let p = problems(&register, "Status", "String", "Aproved", &[]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(
+            p[0].0,
+            "Default \"Aproved\" of parameter \"Status\" is not a valid ModelApprovalStatus"
+        );
+        assert!(p[0].1.contains("Did you mean 'Approved'?"), "{p:?}");
+        assert!(p[0].1.contains("PendingManualApproval, Approved, Rejected"), "{p:?}");
+        assert_eq!(p[0].2, Some(AttrPath::root("parameter").index(0).attr("default")));
+        assert_eq!(p[0].3, crate::framework::Severity::Error);
+        let p = problems(&register, "Status", "String", "Approved", &["Approved", "Maybe"]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].2, Some(AttrPath::root("parameter").index(0).attr("enum_values")));
+        // A parameter of another type in an enum field is a type error, judged once.
+        let p = problems(&register, "Status", "Integer", "1", &[]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, "Step \"R\" fills ModelApprovalStatus with an Integer value");
+        assert!(p[0].1.contains("Use a literal such as \"PendingManualApproval\""), "{p:?}");
+
+        assert!(problems(&job, "Count", "Integer", "1", &["2"]).is_empty());
+        // One diagnostic per field the parameter fills.
+        let p = problems(&job, "Count", "Integer", "0", &[]);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(
+            p[0].0,
+            "Default \"0\" of parameter \"Count\" is out of range for InstanceCount"
+        );
+        assert!(p[0].1.contains("a whole number from 1 to 100"), "{p:?}");
+        assert_eq!(
+            p[1].0,
+            "Default \"0\" of parameter \"Count\" is out of range for VolumeSizeInGB"
+        );
+        assert_eq!(problems(&job, "Count", "Integer", "-3", &[]).len(), 2);
+        // A processing cluster takes at most 100 instances; its volume up to 16384 GB.
+        let p = problems(&job, "Count", "Integer", "101", &[]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].0.ends_with("InstanceCount"), "{p:?}");
+        // A training job has no such bound; at least 1 still holds.
+        let train = json!({"Name": "T", "Type": "Training", "Arguments": {"ResourceConfig": {"InstanceCount": {"Get": "Parameters.Count"}}}});
+        assert!(problems(&train, "Count", "Integer", "101", &[]).is_empty());
+        let p = problems(&train, "Count", "Integer", "0", &[]);
+        assert!(p[0].1.contains("a whole number of at least 1;"), "{p:?}");
+        // An instance type without its `ml.` prefix is no instance type (an error); one with it
+        // that the provider does not know may be newer than the provider (a warning).
+        let kind = json!({"Name": "P", "Type": "Processing", "Arguments": {"ProcessingResources": {"ClusterConfig": {"InstanceType": {"Get": "Parameters.Kind"}}}}});
+        let p = problems(&kind, "Kind", "String", "m5.xlarge", &[]);
+        assert_eq!(p[0].0, "Default \"m5.xlarge\" of parameter \"Kind\" is not an instance type");
+        assert_eq!(p[0].3, crate::framework::Severity::Error);
+        let p = problems(&kind, "Kind", "String", "ml.m5.xlarg", &[]);
+        assert_eq!(p[0].3, crate::framework::Severity::Warning);
+        // A field that takes 0.
+        let transform = json!({"Name": "T", "Type": "Transform", "Arguments": {"MaxConcurrentTransforms": {"Get": "Parameters.Count"}}});
+        assert!(problems(&transform, "Count", "Integer", "0", &[]).is_empty());
+    }
+
+    /// Helper finding (session 13): a Float parameter as the bound of an integer range of a
+    /// tuning step passed plan; the job would get "5.5".
+    #[test]
+    fn tuning_range_bounds_take_numbers_of_their_kind() {
+        let tuning = |range: &str, bound: Json| json!({"Name": "Tune", "Type": "Tuning", "Arguments": {"HyperParameterTuningJobConfig": {"ParameterRanges": {range: [{"Name": "x", "MinValue": "1", "MaxValue": bound}]}}}});
+        let lone = |p: &str| json!({"Std:Join": {"On": "", "Values": [{"Get": format!("Parameters.{p}")}]}});
+        let params = typed(&[("I", "Integer"), ("F", "Float"), ("S", "String")]);
+        let problems = |step: Json| {
+            let mut d = Diagnostics::new();
+            check_types(&[step], &params, test_types, &mut d);
+            d.iter().map(|d| (d.summary.clone(), d.detail.clone())).collect::<Vec<_>>()
+        };
+        assert!(problems(tuning("IntegerParameterRanges", lone("I"))).is_empty());
+        let p = problems(tuning("IntegerParameterRanges", lone("F")));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, "Step \"Tune\" fills MaxValue with a Float value");
+        assert!(p[0].1.contains("IntegerParameterRanges[0].MaxValue is a bound of an integer range, which takes an Integer"), "{p:?}");
+        assert!(problems(tuning("ContinuousParameterRanges", lone("I"))).is_empty());
+        assert!(problems(tuning("ContinuousParameterRanges", lone("F"))).is_empty());
+        assert_eq!(problems(tuning("ContinuousParameterRanges", lone("S"))).len(), 1);
+        // Text around the reference: not judged here.
+        let joined = json!({"Std:Join": {"On": "", "Values": [{"Get": "Parameters.F"}, "0"]}});
+        assert!(problems(tuning("IntegerParameterRanges", joined)).is_empty());
     }
 
     /// Declared parameters (name, type), without defaults.

@@ -46,7 +46,7 @@ use crate::aws::executions::{
     self, is_terminal, pipeline_of_execution_arn, Execution, ExecutionSpec, StepState, StopOutcome,
 };
 use crate::aws::{AwsError, SageMaker};
-use crate::compiler::dag::{self, S3Use};
+use crate::compiler::dag::{self, S3Use, ValueUse};
 use crate::compiler::definition::{convert_default, default_to_text, ParamType};
 use crate::compiler::{canonical, expr, parts};
 use crate::framework::{
@@ -256,6 +256,9 @@ struct Declared {
     /// Where the definition's steps first use a String parameter as, or at the start of, an
     /// S3 location: its values must be S3 URIs.
     s3: Option<S3Use>,
+    /// Where the steps use it as the whole value of a field that takes only some values (an
+    /// approval status, an instance count, an instance type).
+    uses: Vec<ValueUse>,
 }
 
 /// The `Parameters` of a deployed definition (`None` when the text is not a definition).
@@ -263,6 +266,7 @@ fn declared_parameters(definition: &str) -> Option<Vec<Declared>> {
     let d: Json = serde_json::from_str(definition).ok()?;
     let steps = d.get("Steps").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
     let mut s3_uses = dag::parameters_in_s3_fields(steps, step_type_facts);
+    let mut value_uses = dag::parameter_value_uses(steps, step_type_facts);
     let params = match d.get("Parameters") {
         None | Some(Json::Null) => return Some(Vec::new()),
         Some(Json::Array(a)) => a,
@@ -285,7 +289,8 @@ fn declared_parameters(definition: &str) -> Option<Vec<Declared>> {
                     .map(|a| a.iter().filter_map(default_to_text).collect())
                     .unwrap_or_default();
                 let s3 = if ty == ParamType::String { s3_uses.remove(&name) } else { None };
-                Some(Declared { name, ty, default, enum_values, s3 })
+                let uses = value_uses.remove(&name).unwrap_or_default();
+                Some(Declared { name, ty, default, enum_values, s3, uses })
             })
             .collect(),
     )
@@ -445,6 +450,18 @@ fn check_parameters(
             );
             continue;
         }
+        let problems: Vec<_> = d
+            .uses
+            .iter()
+            .filter_map(|u| u.problem("Value", name, d.ty.as_str(), &converted))
+            .collect();
+        let failed = problems.iter().any(|p| p.severity == crate::framework::Severity::Error);
+        for p in problems {
+            diags.push(p.at(path.clone()));
+        }
+        if failed {
+            continue;
+        }
         out.push((name.clone(), converted));
     }
     for d in declared {
@@ -480,7 +497,9 @@ fn check_parameters(
             );
         }
     }
-    (diags.0.len() == before).then_some(out)
+    // Warnings (an instance type the provider does not know) leave the values usable.
+    let errors = diags.0[before..].iter().any(|d| d.severity == crate::framework::Severity::Error);
+    (!errors).then_some(out)
 }
 
 // ---- the start arguments ------------------------------------------------------------------
@@ -1215,6 +1234,44 @@ mod tests {
         assert!(check_parameters("p", &given(&[]), &declared, &mut d).is_none());
         assert_eq!(d.0.len(), 1, "{d:?}");
         assert!(d.0[0].summary.contains("\"InputData\" of pipeline \"p\" needs a value"), "{d:?}");
+    }
+
+    /// Helper finding (session 13): a run overriding an approval status with "Aproved", or an
+    /// instance count with 0, planned fine and failed when the step ran.
+    #[test]
+    fn values_must_be_values_their_fields_take() {
+        let definition = r#"{"Version":"2020-12-01","Parameters":[{"Name":"Status","Type":"String","DefaultValue":"PendingManualApproval"},{"Name":"Count","Type":"Integer","DefaultValue":1},{"Name":"Kind","Type":"String","DefaultValue":"ml.m5.xlarge"}],"Steps":[{"Name":"Prep","Type":"Processing","Arguments":{"ProcessingResources":{"ClusterConfig":{"InstanceCount":{"Get":"Parameters.Count"},"InstanceType":{"Get":"Parameters.Kind"}}}}},{"Name":"Reg","Type":"RegisterModel","Arguments":{"ModelApprovalStatus":{"Get":"Parameters.Status"}}}]}"#;
+        let declared = declared_parameters(definition).expect("definition");
+        let check = |pairs: &[(&str, &str)]| {
+            let mut d = Diagnostics::new();
+            let out = check_parameters("p", &given(pairs), &declared, &mut d);
+            (out.is_some(), d)
+        };
+        let (ok, d) = check(&[("Status", "Approved"), ("Count", "100"), ("Kind", "ml.c5.xlarge")]);
+        assert!(ok && d.is_empty(), "{d:?}");
+        let (ok, d) = check(&[("Status", "Aproved"), ("Count", "0"), ("Kind", "m5.large")]);
+        assert!(!ok);
+        let summaries: Vec<_> = d.0.iter().map(|d| (d.summary.as_str(), d.path.clone())).collect();
+        let at = |name: &str| Some(AttrPath::root("parameters").key(name));
+        assert_eq!(
+            summaries,
+            vec![
+                (
+                    "Value \"0\" of parameter \"Count\" is out of range for InstanceCount",
+                    at("Count")
+                ),
+                ("Value \"m5.large\" of parameter \"Kind\" is not an instance type", at("Kind")),
+                (
+                    "Value \"Aproved\" of parameter \"Status\" is not a valid ModelApprovalStatus",
+                    at("Status")
+                ),
+            ]
+        );
+        // An instance type the provider does not know is a warning; the run can start.
+        let (ok, d) = check(&[("Kind", "ml.m9.huge")]);
+        assert!(ok, "{d:?}");
+        assert_eq!(d.0.len(), 1);
+        assert_eq!(d.0[0].severity, crate::framework::Severity::Warning);
     }
 
     #[test]

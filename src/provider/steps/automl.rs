@@ -65,7 +65,7 @@ const METRICS: [&str; 13] = [
     "RMSE",
 ];
 const CHANNEL_TYPES: [&str; 2] = ["training", "validation"];
-const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
+use crate::compiler::dag::COMPRESSION_TYPES;
 const DATA_TYPES: [&str; 3] = ["S3Prefix", "ManifestFile", "AugmentedManifestFile"];
 const CONTENT_TYPES: [&str; 2] = ["text/csv;header=present", "x-application/vnd.amazon+parquet"];
 

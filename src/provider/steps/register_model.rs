@@ -36,7 +36,7 @@ use crate::tfvalue::{Type, Value};
 
 pub struct RegisterModel;
 
-pub const APPROVAL_STATUSES: [&str; 3] = ["PendingManualApproval", "Approved", "Rejected"];
+pub use crate::compiler::dag::APPROVAL_STATUSES;
 const SKIP_MODEL_VALIDATION: [&str; 2] = ["None", "All"];
 
 /// One source of a section: (block, API key, whether it is a `FileSource` (content type

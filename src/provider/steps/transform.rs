@@ -27,7 +27,7 @@ pub struct Transform;
 
 const DATA_TYPES: [&str; 3] = ["S3Prefix", "ManifestFile", "AugmentedManifestFile"];
 const SPLIT_TYPES: [&str; 4] = ["None", "Line", "RecordIO", "TFRecord"];
-const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
+use crate::compiler::dag::COMPRESSION_TYPES;
 const ASSEMBLE_WITH: [&str; 2] = ["None", "Line"];
 const BATCH_STRATEGIES: [&str; 2] = ["MultiRecord", "SingleRecord"];
 const JOIN_SOURCES: [&str; 2] = ["Input", "None"];

@@ -33,23 +33,23 @@ use crate::tfvalue::{Type, Value};
 // ---- enumerated fields --------------------------------------------------------------------
 
 /// `TrainingInputMode` / a channel's `InputMode`.
-pub const INPUT_MODES: [&str; 3] = ["File", "Pipe", "FastFile"];
+pub use crate::compiler::dag::INPUT_MODES;
 /// `S3DataSource.S3DataType` of a training channel.
 pub const S3_DATA_TYPES: [&str; 4] =
     ["S3Prefix", "ManifestFile", "AugmentedManifestFile", "Converse"];
 /// `ProcessingS3Input.S3DataType`.
 pub const PROCESSING_S3_DATA_TYPES: [&str; 2] = ["S3Prefix", "ManifestFile"];
 /// `ProcessingS3Input.S3InputMode`.
-pub const PROCESSING_INPUT_MODES: [&str; 2] = ["File", "Pipe"];
+pub use crate::compiler::dag::PROCESSING_INPUT_MODES;
 /// `ProcessingS3Output.S3UploadMode`.
-pub const UPLOAD_MODES: [&str; 2] = ["EndOfJob", "Continuous"];
+pub use crate::compiler::dag::UPLOAD_MODES;
 /// Where a processing job's inputs go in the container (`ProcessingS3Input.LocalPath` must
 /// begin with it).
 pub const PROCESSING_DIR: &str = "/opt/ml/processing/";
-/// `S3DataSource.S3DataDistributionType`.
-pub const DISTRIBUTION_TYPES: [&str; 2] = ["FullyReplicated", "ShardedByS3Key"];
 /// A channel's `CompressionType`.
-pub const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
+pub use crate::compiler::dag::COMPRESSION_TYPES;
+/// `S3DataSource.S3DataDistributionType`.
+pub use crate::compiler::dag::DISTRIBUTION_TYPES;
 
 /// An enumerated string field: a literal must be one of `allowed`; a `{{ }}` reference is
 /// passed through (SageMaker checks it at run time). `None` when the attribute is null.
