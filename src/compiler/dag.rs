@@ -1267,7 +1267,7 @@ impl ValueUse {
                 }
                 // What does not parse as a 64-bit number is absurdly large, or negative.
                 let text = value.trim();
-                let inside = text.parse::<i64>().map_or(false, |n| (*min..=*max).contains(&n));
+                let inside = text.parse::<i64>().is_ok_and(|n| (*min..=*max).contains(&n));
                 if inside {
                     return None;
                 }
