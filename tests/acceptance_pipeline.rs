@@ -131,6 +131,40 @@ fn pipeline_lifecycle_with_every_terraform() {
         );
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan after update must be empty");
 
+        // A default tag's value changes, and back: only tags_all changes, and no tag reads as
+        // changed outside Terraform (helper finding: `tags` showed the old default tag added
+        // outside Terraform, then removed).
+        let updated = config("accept-a", "second", r#"{ owner = "ml", cost = "42" }"#, "");
+        for team in ["platform", "ml"] {
+            let with_team = updated.replace(r#"team = "ml" }"#, &format!(r#"team = "{team}" }}"#));
+            ws.write("main.tf", &with_team);
+            let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+            assert!(!plan.contains("outside of Terraform"), "[{v}] {plan}");
+            let changed: Vec<&str> = plan
+                .lines()
+                .map(str::trim_start)
+                .filter(|l| l.starts_with("~ ") && !l.starts_with("~ update in-place"))
+                .collect();
+            let old = if team == "ml" { "platform" } else { "ml" };
+            let team_line = format!(r#"~ "team"  = "{old}" -> "{team}""#);
+            assert_eq!(
+                changed,
+                vec![
+                    r#"~ resource "sagemaker_ml_pipeline" "p" {"#,
+                    "~ tags_all          = {",
+                    team_line.as_str(),
+                ],
+                "[{v}] only tags_all changes: {plan}"
+            );
+            ws.apply();
+            assert!(tags(&sm, "accept-a").contains(&pair("team", team)), "[{v}]");
+            assert_eq!(
+                ws.plan_exit_code(),
+                0,
+                "[{v}] plan after a default_tags change must be empty"
+            );
+        }
+
         // Drift: someone edits the definition through the API; plan shows it, apply restores it.
         let before = sm.deployed_definition("accept-a");
         let drifted = r#"{"Version":"2020-12-01","Metadata":{},"Parameters":[],"Steps":[{"Name":"Hacked","Type":"Fail","Arguments":{"ErrorMessage":"x"}}]}"#;

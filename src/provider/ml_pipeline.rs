@@ -1494,10 +1494,17 @@ fn refreshed(
         }
     };
     let declared = model::string_map(state, "tags").value().unwrap_or_default();
+    // What the last apply deployed: a tag it deployed from default_tags is not drift after
+    // default_tags changed (helper finding: changing a default tag's value read as that tag
+    // added to `tags` outside Terraform, and then removed by the plan).
+    let applied = model::string_map(state, "tags_all").value().unwrap_or_default();
     let tags: BTreeMap<String, String> = remote
         .tags
         .iter()
-        .filter(|(k, v)| declared.contains_key(*k) || defaults.get(*k) != Some(*v))
+        .filter(|(k, v)| {
+            declared.contains_key(*k)
+                || (defaults.get(*k) != Some(*v) && applied.get(*k) != Some(*v))
+        })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let tags_value = if tags.is_empty() && model::string_map(state, "tags") == Known::Null {
@@ -1681,6 +1688,32 @@ mod tests {
         let tags = model::string_map(&r, "tags").value().expect("tags");
         assert_eq!(tags.keys().collect::<Vec<_>>(), vec!["owner", "sneaky"]);
         assert_eq!(model::string_map(&r, "tags_all").value().map(|t| t.len()), Some(3));
+    }
+
+    /// Helper finding (session 13): after default_tags changed a tag's value (or dropped it),
+    /// the refresh took the deployed old value for a tag added outside Terraform.
+    #[test]
+    fn a_tag_the_last_apply_deployed_from_default_tags_is_not_drift() {
+        let mut s = state_with(
+            "{}",
+            model::string_map_value(&[("team".to_string(), "ml".to_string())].into()),
+        );
+        let applied = [("team", "ml"), ("managed-by", "terraform")];
+        let all: BTreeMap<String, String> =
+            applied.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        model::set(&mut s, "tags_all", model::string_map_value(&all));
+        let now = Known::Value([("managed-by".to_string(), "tf".to_string())].into());
+        let remote = deployed("{}", &[("team", "ml"), ("managed-by", "terraform"), ("added", "1")]);
+        for defaults in [now, Known::Null] {
+            let r = refreshed(&s, &remote, &defaults);
+            let tags = model::string_map(&r, "tags").value().expect("tags");
+            assert_eq!(tags.keys().collect::<Vec<_>>(), vec!["added", "team"], "{defaults:?}");
+        }
+        // A default tag changed outside Terraform is drift.
+        let remote = deployed("{}", &[("team", "ml"), ("managed-by", "someone")]);
+        let r = refreshed(&s, &remote, &Known::Null);
+        let tags = model::string_map(&r, "tags").value().expect("tags");
+        assert_eq!(tags.keys().collect::<Vec<_>>(), vec!["managed-by", "team"]);
     }
 
     /// Review finding: `description = ""` read back as null made every plan show a change.
