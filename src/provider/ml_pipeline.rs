@@ -246,7 +246,7 @@ fn pipeline_schema() -> Schema {
             .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
             .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`.").validate(validators::string_check(super::steps::common::valid_role_arn, "Invalid role ARN", "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/sagemaker-pipeline\" (for example aws_iam_role.pipeline.arn).")))
             .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name.").validate(validators::string_check(valid_pipeline_name, "Invalid display name", "SageMaker display names follow the same pattern as names: letters, digits and hyphens, starting and ending with a letter or digit.")))
-            .attr(Attribute::optional("description", Type::String, "Description, up to 3072 characters.").validate(validators::string_length(0, 3072)))
+            .attr(Attribute::optional("description", Type::String, "Description, up to 3072 characters. Left out, Terraform does not manage it: a description set outside Terraform (the console, the SDK) stays, and plans do not show it. To clear one, set `description = \"\"` and apply. After an import, it is read back.").validate(validators::string_length(0, 3072)))
             .attr(pipeline_steps_attribute())
             .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Tags of the pipeline (at most 50 together with `default_tags`)."))
             .attr(Attribute::computed("tags_all", Type::Map(Box::new(Type::String)), "All tags of the pipeline: the provider's `default_tags` merged with `tags`."))
@@ -263,7 +263,7 @@ fn pipeline_schema() -> Schema {
             .block(
                 NestedBlock::single(
                     "parallelism_config",
-                    Block::new("How many steps of one execution may run at once. SageMaker cannot remove a limit once set (UpdatePipeline has no way to): removing this block leaves the deployed limit as it is (the plan warns); set a new value to change it.")
+                    Block::new("How many steps of one execution may run at once. SageMaker cannot remove a limit once set (UpdatePipeline has no way to): removing this block leaves the deployed limit as it is (the plan warns); set a new value to change it. Without this block, Terraform does not manage the limit: one set outside Terraform stays, and plans do not show it.")
                         .attr(Attribute::required("max_parallel_execution_steps", Type::Number, "Maximum number of steps that run in parallel, at least 1.").validate(validators::number_range(1.0, i32::MAX as f64, true))),
                 ),
             ),
