@@ -135,7 +135,20 @@ fn whole_number_at_least_1(v: Option<&Value>) -> Option<bool> {
 fn validate_config(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
     if let Known::Value(name) = model::string(config, "pipeline_name") {
-        if !super::ml_pipeline::valid_pipeline_name(&name) {
+        if name.starts_with("arn:") {
+            // Helper finding: an ARN got the generic message, its end cut off.
+            let last = name.rsplit_once(":pipeline/").map(|(_, n)| n).unwrap_or_default();
+            let example = if super::ml_pipeline::valid_pipeline_name(last) {
+                format!("\"{last}\"")
+            } else {
+                "the pipeline's name".to_string()
+            };
+            diags.error_at(
+                AttrPath::root("pipeline_name"),
+                "pipeline_name takes a name, not an ARN",
+                format!("Use the pipeline's name: {example} (the part of the ARN after \"pipeline/\"), or a reference such as sagemaker_ml_pipeline.training.name. A pipeline of another region or account is run through a provider configured for that region and account."),
+            );
+        } else if !super::ml_pipeline::valid_pipeline_name(&name) {
             diags.error_at(
                 AttrPath::root("pipeline_name"),
                 format!("Invalid pipeline name {}", expr::shown(&name)),
@@ -1272,6 +1285,19 @@ mod tests {
         assert!(ok, "{d:?}");
         assert_eq!(d.0.len(), 1);
         assert_eq!(d.0[0].severity, crate::framework::Severity::Warning);
+    }
+
+    /// Helper finding (session 13): a pipeline ARN got "Invalid pipeline name", cut off.
+    #[test]
+    fn an_arn_as_pipeline_name_says_to_use_the_name() {
+        let cfg = planned(&[(
+            "pipeline_name",
+            Value::string("arn:aws:sagemaker:us-east-1:123456789012:pipeline/params-pipeline"),
+        )]);
+        let d = validate_config(&cfg);
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].summary, "pipeline_name takes a name, not an ARN");
+        assert!(d.0[0].detail.starts_with("Use the pipeline's name: \"params-pipeline\""), "{d:?}");
     }
 
     #[test]
