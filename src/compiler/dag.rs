@@ -1545,19 +1545,28 @@ fn check_literal_types(
         Some(Json::String(_)) if actual != "String" => "text",
         Some(Json::Number(_)) if actual == "String" || actual == "Boolean" => "a number",
         Some(Json::Bool(_)) if actual != "Boolean" => "a boolean",
+        // An Integer is never equal to 1.5 (helper finding).
+        Some(Json::Number(n))
+            if actual == "Integer" && n.as_f64().is_some_and(|f| f.fract() != 0.0) =>
+        {
+            "a number with a fraction"
+        }
         _ => return,
     };
     let Some(shown) = literal.map(Json::to_string) else { return };
     let fix = match actual {
         "Boolean" => "write true or false, without quotes".to_string(),
         "String" => format!("quote the value, e.g. {:?}", shown.trim_matches('"')),
+        _ if literal_type == "a number with a fraction" => {
+            "write a whole number, or declare the parameter with type = \"Float\"".to_string()
+        }
         _ => "write a number, without quotes".to_string(),
     };
     diags.push(
         Diagnostic::warning(
             format!("Condition {me:?} compares {} {actual} with {literal_type}", article(actual)),
             format!(
-                "{literal_at}: {{{{ {r} }}}} is {} {actual} and {shown} is {literal_type}; SageMaker compares values with their types, so they are most likely never equal. To compare with {} {actual}, {fix}.",
+                "{literal_at} is {shown}, {literal_type}, and the value it is compared with, {{{{ {r} }}}}, is {} {actual}; SageMaker compares values with their types, so they are most likely never equal. To compare with {} {actual}, {fix}.",
                 article(actual),
                 article(actual)
             ),
@@ -2232,21 +2241,28 @@ mod tests {
         assert_eq!(w.len(), 1, "{w:?}");
         assert_eq!(w[0].0, "Condition \"C\" compares a Boolean with text");
         assert!(
-            w[0].1.starts_with("Arguments.Conditions[0].RightValue: {{ Parameters.Flag }} is a Boolean and \"true\" is text")
+            w[0].1.starts_with("Arguments.Conditions[0].RightValue is \"true\", text, and the value it is compared with, {{ Parameters.Flag }}, is a Boolean")
                 && w[0].1.ends_with("To compare with a Boolean, write true or false, without quotes."),
             "{w:?}"
         );
         let w = warned(&[eq(json!(3), get("Parameters.Mode"))]);
         assert!(
             w.len() == 1
-                && w[0].1.starts_with("Arguments.Conditions[0].LeftValue:")
+                && w[0].1.starts_with("Arguments.Conditions[0].LeftValue is 3,")
                 && w[0].1.contains("quote the value, e.g. \"3\""),
             "{w:?}"
         );
         let w = warned(&[cond(
             json!({"Type": "In", "QueryValue": get("Parameters.Count"), "Values": [1, "2"]}),
         )]);
-        assert!(w.len() == 1 && w[0].1.starts_with("Arguments.Conditions[0].Values[1]:"), "{w:?}");
+        assert!(
+            w.len() == 1 && w[0].1.starts_with("Arguments.Conditions[0].Values[1] is"),
+            "{w:?}"
+        );
+        let w = warned(&[eq(get("Parameters.Count"), json!(1.5))]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].0, "Condition \"C\" compares an Integer with a number with a fraction");
+        assert!(w[0].1.contains("declare the parameter with type = \"Float\""), "{w:?}");
         for fine in [
             eq(get("Parameters.Flag"), json!(true)),
             eq(get("Parameters.Count"), json!(3)),

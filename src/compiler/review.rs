@@ -90,7 +90,12 @@ pub fn summarize(
                     }
                     _ => fields.push(String::from("(whole text)")),
                 }
-                lines.push(format!("- {label}: {}", shown_fields(&mut fields)));
+                let readers = if key.as_str() == "Parameters" {
+                    parameter_readers(&fields, &after_steps)
+                } else {
+                    String::new()
+                };
+                lines.push(format!("- {label}: {}{readers}", shown_fields(&mut fields)));
             }
             (None, None) => {}
         }
@@ -117,6 +122,44 @@ fn shown_fields(fields: &mut [String]) -> String {
     let more = fields.len().saturating_sub(MAX_FIELDS);
     let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
     format!("{}{tail}", shown.join(", "))
+}
+
+/// For parameters whose declaration changed (a default, a type, allowed values; not added or
+/// removed ones, which the steps' own changes show), the steps that read them:
+/// ` (Rounds is read by Check, Train)`. A reviewer of a new default or type sees which steps
+/// take it (helper finding: nothing pointed at the steps a type change reaches).
+fn parameter_readers(fields: &[String], steps: &BTreeMap<String, Json>) -> String {
+    let mut names: Vec<&str> = fields
+        .iter()
+        .filter(|f| !f.ends_with("(added)") && !f.ends_with("(removed)"))
+        .filter_map(|f| f.strip_prefix("['")?.split_once("']").map(|(n, _)| n))
+        .collect();
+    names.dedup();
+    let read: Vec<String> = names
+        .iter()
+        .filter_map(|name| {
+            let get = Json::String(format!("Parameters.{name}")).to_string();
+            let by: Vec<&str> = steps
+                .iter()
+                .filter(|(_, step)| {
+                    // The step's own fields, not its branch steps' (listed on their own).
+                    let mut own = (*step).clone();
+                    if let Some(args) = own.get_mut("Arguments").and_then(Json::as_object_mut) {
+                        args.remove("IfSteps");
+                        args.remove("ElseSteps");
+                    }
+                    own.to_string().contains(&get)
+                })
+                .map(|(n, _)| n.as_str())
+                .collect();
+            (!by.is_empty()).then(|| format!("{name} is read by {}", by.join(", ")))
+        })
+        .collect();
+    if read.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", read.join("; "))
+    }
 }
 
 /// The condition (nearest around it) and branch (`if` or `else`) holding branch step `name`.
@@ -561,6 +604,25 @@ mod tests {
         let prior = params(r#"[{"Name":"A","x":1},{"Name":"A","x":1}]"#);
         let planned = params(r#"[{"Name":"A","x":1},{"Name":"A","x":2}]"#);
         assert_eq!(summarize(&prior, &planned).as_deref(), Some("- Parameters: [1].x"));
+    }
+
+    /// Helper finding (session 13): a parameter's new default or type did not say which steps
+    /// read it.
+    #[test]
+    fn a_changed_parameter_names_the_steps_that_read_it() {
+        let parts = |default: u32, ty: &str| -> BTreeMap<String, String> {
+            [
+                ("Parameters".to_string(), format!(r#"[{{"Name":"Rounds","Type":"{ty}","DefaultValue":{default}}},{{"Name":"Rounds2","Type":"Integer"}}]"#)),
+                ("Steps.Train".to_string(), r#"{"Name":"Train","Arguments":{"HyperParameters":{"n":{"Std:Join":{"On":"","Values":[{"Get":"Parameters.Rounds"}]}}}}}"#.to_string()),
+                ("Steps.Check".to_string(), r#"{"Name":"Check","Type":"Condition","Arguments":{"Conditions":[{"Type":"GreaterThan","LeftValue":{"Get":"Parameters.Rounds"},"RightValue":3}],"IfSteps":[{"Name":"Inner","Arguments":{"x":{"Get":"Parameters.Rounds2"}}}]}}"#.to_string()),
+                ("Steps.Other".to_string(), r#"{"Name":"Other","Arguments":{"x":{"Get":"Parameters.Rounds2"}}}"#.to_string()),
+            ]
+            .into()
+        };
+        assert_eq!(
+            summarize(&parts(5, "Integer"), &parts(6, "Float")).as_deref(),
+            Some("- Parameters: ['Rounds'].DefaultValue, ['Rounds'].Type (Rounds is read by Check, Train)")
+        );
     }
 
     /// Fresh-eyes finding: a renamed step read as one step removed and another added.
