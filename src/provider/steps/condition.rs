@@ -156,12 +156,12 @@ impl StepKind for Condition {
         .attr(Attribute::optional(
             "if_steps",
             string_list(),
-            "Steps run when the conditions hold: other step resources' `json`, e.g. `[sagemaker_register_model_step.register.json]`. Do not also list them in the pipeline's `steps`. Sensitive, so plans print it as one line: a branch step's change shows in its own `json` and in the pipeline's `definition_parts`.",
+            "Steps run when the conditions hold: other step resources' `json`, e.g. `[sagemaker_register_model_step.register.json]`. Do not also list them in the pipeline's `steps`. Sensitive, so plans print it as one line: a branch step's change shows in its own `json` and in the pipeline's `definition_parts`. After an apply by a newer Terraform, Terraform 1.0 plans `~ if_steps = (sensitive value)` with the value unchanged, as it does for the pipeline's `steps`; nothing changes in SageMaker.",
         ).sensitive())
         .attr(Attribute::optional(
             "else_steps",
             string_list(),
-            "Steps run when a condition does not hold: other step resources' `json`, e.g. `[sagemaker_fail_step.too_high.json]`. Do not also list them in the pipeline's `steps`. Sensitive, so plans print it as one line: a branch step's change shows in its own `json` and in the pipeline's `definition_parts`.",
+            "Steps run when a condition does not hold: other step resources' `json`, e.g. `[sagemaker_fail_step.too_high.json]`. Do not also list them in the pipeline's `steps`. Sensitive, so plans print it as one line: a branch step's change shows in its own `json` and in the pipeline's `definition_parts`. After an apply by a newer Terraform, Terraform 1.0 plans `~ else_steps = (sensitive value)` with the value unchanged, as it does for the pipeline's `steps`; nothing changes in SageMaker.",
         ).sensitive())
     }
 
