@@ -844,22 +844,21 @@ const INTEGER_FIELDS: [&str; 14] = [
     "MaxNumberOfTrainingJobsNotImproving",
 ];
 
-/// The smallest value SageMaker takes in a whole-number field, by its key (the API model's
-/// minimums; 1 where the key is not listed). An Integer parameter that fills the field must
-/// not default to less.
-const INTEGER_MINIMUMS: [(&str, i64); 6] = [
+/// The smallest value SageMaker takes in a whole-number field, by its key, where it is not 1:
+/// the lowest of the API model's minimums for that key in any request (a training job's
+/// `ResourceConfig` takes 0 instances and a volume of 0 GB; the processing and transform
+/// limits are in [`integer_range`]). Judging a parameter, a value the model might take is
+/// never an error.
+const INTEGER_MINIMUMS: [(&str, i64); 8] = [
+    ("InstanceCount", 0),
+    ("VolumeSizeInGB", 0),
     ("MaxConcurrentTransforms", 0),
     ("MaxPayloadInMB", 0),
     ("KeepAlivePeriodInSeconds", 0),
     ("InvocationsMaxRetries", 0),
     ("MaxNumberOfTrainingJobsNotImproving", 3),
-    ("MaxPendingTimeInSeconds", 7200),
+    ("MaxPendingTimeInSeconds", 1800),
 ];
-
-/// The smallest value the whole-number field `key` takes.
-fn integer_minimum(key: &str) -> i64 {
-    INTEGER_MINIMUMS.iter().find(|(k, _)| *k == key).map_or(1, |(_, min)| *min)
-}
 
 /// `ModelApprovalStatus` of a model package (register-model steps).
 pub const APPROVAL_STATUSES: [&str; 3] = ["PendingManualApproval", "Approved", "Rejected"];
@@ -871,13 +870,15 @@ pub const PROCESSING_INPUT_MODES: [&str; 2] = ["File", "Pipe"];
 pub const UPLOAD_MODES: [&str; 2] = ["EndOfJob", "Continuous"];
 /// `S3DataDistributionType` of job inputs.
 pub const DISTRIBUTION_TYPES: [&str; 2] = ["FullyReplicated", "ShardedByS3Key"];
-/// `CompressionType` of training channels, transform and AutoML inputs.
+/// `CompressionType` of training channels, transform and AutoML inputs, and a processing
+/// input's `S3CompressionType` (a job output's `OutputDataConfig.CompressionType` takes
+/// `GZIP` / `NONE` instead, and is not judged).
 pub const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
 
 /// API fields that take one of a fixed list of words, by their key: a String parameter that
 /// fills one must default to one of them (the step attributes that fill them check literals
 /// against the same lists).
-const ENUM_FIELDS: [(&str, &[&str]); 7] = [
+const ENUM_FIELDS: [(&str, &[&str]); 8] = [
     ("ModelApprovalStatus", &APPROVAL_STATUSES),
     ("TrainingInputMode", &INPUT_MODES),
     ("InputMode", &INPUT_MODES),
@@ -885,12 +886,30 @@ const ENUM_FIELDS: [(&str, &[&str]); 7] = [
     ("S3UploadMode", &UPLOAD_MODES),
     ("S3DataDistributionType", &DISTRIBUTION_TYPES),
     ("CompressionType", &COMPRESSION_TYPES),
+    ("S3CompressionType", &COMPRESSION_TYPES),
 ];
+
+/// The words the field at `location` (its key `key`, from [`ENUM_FIELDS`]) takes, where its
+/// request structure narrows or changes the key's list; `None` where the field is not judged.
+fn enum_words(
+    location: &str,
+    key: &str,
+    words: &'static [&'static str],
+) -> Option<&'static [&'static str]> {
+    match key {
+        // A job output's compression: GZIP / NONE, in capitals.
+        "CompressionType" if location.contains("OutputDataConfig.") => None,
+        // A processing input's dataset definition (Athena, Redshift): File or Pipe.
+        "InputMode" if location.contains("DatasetDefinition.") => Some(&PROCESSING_INPUT_MODES),
+        _ => Some(words),
+    }
+}
 
 /// A tuning job's range bound (`MinValue`, `MaxValue` of an integer or continuous range) that
 /// the reference at `field` fills alone (the step wraps a lone reference into a one-value
-/// `Std:Join`, as the SDK): the bound's location and the type it needs (`Float` takes an
-/// Integer too). `None` for any other field, and for a reference with text around it.
+/// `Std:Join`, as the SDK): the bound's location and the type of number it needs (`Float` takes
+/// an Integer too; text, which the API takes, is judged at run time). `None` for any other
+/// field, and for a reference with text around it.
 fn range_bound<'f>(step: &Json, field: &'f str) -> Option<(&'f str, &'static str)> {
     let bound = field.strip_suffix(".Std:Join.Values[0]").unwrap_or(field);
     if !(bound.ends_with(".MinValue") || bound.ends_with(".MaxValue")) {
@@ -1106,7 +1125,12 @@ pub fn check_types_with(
             let Some(key) = field.rsplit('.').next() else { continue };
             if let Some((bound, needed)) = range_bound(f.step, field) {
                 let Some(actual) = reference_type(r, &types) else { continue };
-                if actual != needed && !(needed == "Float" && actual == "Integer") {
+                // The API takes the bounds as text, so a String fits; a Float cannot bound an
+                // integer range, and a Boolean bounds nothing.
+                let fits = actual == needed
+                    || actual == "String"
+                    || (needed == "Float" && actual == "Integer");
+                if !fits {
                     let key = bound.rsplit('.').next().unwrap_or(bound);
                     let range =
                         if needed == "Integer" { "an integer range" } else { "a continuous range" };
@@ -1199,7 +1223,7 @@ pub fn check_types_with(
 
 /// Where a parameter is the whole value of a field that takes only some values: a fixed list
 /// of words (`ModelApprovalStatus`), a whole number in a range (`InstanceCount`), an instance
-/// type (`InstanceType`). The first step that uses it so, per field key.
+/// type (`InstanceType`). The first step that uses it so, per field key and range.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValueUse {
     pub step: String,
@@ -1219,15 +1243,29 @@ pub enum Takes {
 }
 
 /// The range SageMaker takes in the whole-number field `key` of a step of type `step_type`
-/// (the API model's bounds: a processing job's cluster and stopping condition have their own).
-fn integer_range(step_type: &str, key: &str) -> (i64, i64) {
-    const PROCESSING: [(&str, i64); 3] =
-        [("InstanceCount", 100), ("VolumeSizeInGB", 16_384), ("MaxRuntimeInSeconds", 777_600)];
-    let max = PROCESSING
-        .iter()
-        .find(|(k, _)| step_type == "Processing" && *k == key)
-        .map_or(i64::from(i32::MAX), |(_, max)| *max);
-    (integer_minimum(key), max)
+/// (the API model's bounds): a processing job's cluster and stopping condition (processing,
+/// quality check and Clarify check steps run processing jobs) and a transform job's resources
+/// have their own; elsewhere the key's lowest minimum ([`INTEGER_MINIMUMS`]) up to SageMaker's
+/// 32-bit integers. `None` for EMR steps, whose cluster fields are EMR's, not SageMaker's.
+fn integer_range(step_type: &str, key: &str) -> Option<(i64, i64)> {
+    const PROCESSING_JOB: [(&str, i64, i64); 3] = [
+        ("InstanceCount", 1, 100),
+        ("VolumeSizeInGB", 1, 16_384),
+        ("MaxRuntimeInSeconds", 1, 777_600),
+    ];
+    if step_type == "EMR" {
+        return None;
+    }
+    if ["Processing", "QualityCheck", "ClarifyCheck"].contains(&step_type) {
+        if let Some((_, min, max)) = PROCESSING_JOB.iter().find(|(k, _, _)| *k == key) {
+            return Some((*min, *max));
+        }
+    }
+    if step_type == "Transform" && key == "InstanceCount" {
+        return Some((1, i64::from(i32::MAX)));
+    }
+    let min = INTEGER_MINIMUMS.iter().find(|(k, _)| *k == key).map_or(1, |(_, min)| *min);
+    Some((min, i64::from(i32::MAX)))
 }
 
 impl ValueUse {
@@ -1265,17 +1303,17 @@ impl ValueUse {
                 if type_name != "Integer" {
                     return None;
                 }
-                // What does not parse as a 64-bit number is absurdly large, or negative.
+                // Only whole numbers: other text is the parameter's own error. What does not
+                // parse as a 64-bit number is absurdly large, or negative.
                 let text = value.trim();
-                let inside = text.parse::<i64>().is_ok_and(|n| (*min..=*max).contains(&n));
-                if inside {
+                let digits = text.strip_prefix('-').unwrap_or(text);
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
                     return None;
                 }
-                let range = if *max == i64::from(i32::MAX) {
-                    format!("a whole number of at least {min}")
-                } else {
-                    format!("a whole number from {min} to {max}")
-                };
+                if text.parse::<i64>().is_ok_and(|n| (*min..=*max).contains(&n)) {
+                    return None;
+                }
+                let range = format!("a whole number from {min} to {max}");
                 Some(Diagnostic::error(
                     format!("{head} is out of range for {key}"),
                     format!("{name} fills {key} of step {step:?}, which takes {range}; an execution that takes {shown} fails when the step starts."),
@@ -1291,8 +1329,10 @@ impl ValueUse {
                     let prefixed = format!("ml.{value}");
                     let fix = if allowed.contains(&prefixed.as_str()) {
                         format!("write '{prefixed}'")
+                    } else if let Some(c) = expr::did_you_mean(&prefixed, allowed.iter().copied()) {
+                        format!("did you mean '{c}'?")
                     } else {
-                        format!("e.g. 'ml.{value}'")
+                        "e.g. 'ml.m5.xlarge'".to_string()
                     };
                     return Some(Diagnostic::error(
                         format!("{head} is not an instance type"),
@@ -1309,7 +1349,7 @@ impl ValueUse {
 }
 
 /// Every parameter that is the whole value of a field that takes only some values (see
-/// [`ValueUse`]), with where: one use per field key, the first.
+/// [`ValueUse`]), with where: one use per field key and range, the first.
 fn value_uses<'a>(
     found: &[Found<'a>],
     refs: &'a StepReferences,
@@ -1325,10 +1365,9 @@ fn value_uses<'a>(
             }
             let Some(key) = field.rsplit('.').next() else { continue };
             let takes = if let Some(k) = INTEGER_FIELDS.iter().find(|k| **k == key) {
-                let (min, max) = integer_range(type_of(f.step), key);
-                Some((*k, Takes::Range(min, max)))
+                integer_range(type_of(f.step), key).map(|(min, max)| (*k, Takes::Range(min, max)))
             } else if let Some((k, words)) = ENUM_FIELDS.iter().find(|(k, _)| *k == key) {
-                Some((*k, Takes::Words(words)))
+                enum_words(field, key, words).map(|w| (*k, Takes::Words(w)))
             } else if key == "InstanceType" {
                 facts
                     .map(|t| t.instance_types())
@@ -1338,8 +1377,10 @@ fn value_uses<'a>(
                 None
             };
             let Some((key, takes)) = takes else { continue };
+            // One use per field and range: a parameter filling a training job's and a
+            // processing job's instance count is judged against both.
             let uses = out.entry(p.as_str()).or_default();
-            if !uses.iter().any(|u| u.key == key) {
+            if !uses.iter().any(|u| u.key == key && u.takes == takes) {
                 uses.push(ValueUse { step: name_of(f.step).to_string(), key, takes });
             }
         }
@@ -1554,12 +1595,19 @@ fn check_literal_types(
         _ => return,
     };
     let Some(shown) = literal.map(Json::to_string) else { return };
+    if literal_type == "a number with a fraction" {
+        diags.push(
+            Diagnostic::warning(
+                format!("Condition {me:?} compares an Integer with {shown}"),
+                format!("{literal_at} is {shown}, and the value it is compared with, {{{{ {r} }}}}, is an Integer, which is never {shown}: the condition never holds. Compare with a whole number, or declare the parameter with type = \"Float\"."),
+            )
+            .at(steps_path(top)),
+        );
+        return;
+    }
     let fix = match actual {
         "Boolean" => "write true or false, without quotes".to_string(),
         "String" => format!("quote the value, e.g. {:?}", shown.trim_matches('"')),
-        _ if literal_type == "a number with a fraction" => {
-            "write a whole number, or declare the parameter with type = \"Float\"".to_string()
-        }
         _ => "write a number, without quotes".to_string(),
     };
     diags.push(
@@ -2067,11 +2115,34 @@ mod tests {
         let p = problems(&job, "Count", "Integer", "101", &[]);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].0.ends_with("InstanceCount"), "{p:?}");
-        // A training job has no such bound; at least 1 still holds.
+        // A training job has no such bound, and takes 0 instances (instance groups) in the API
+        // model: no value the model takes is an error.
         let train = json!({"Name": "T", "Type": "Training", "Arguments": {"ResourceConfig": {"InstanceCount": {"Get": "Parameters.Count"}}}});
         assert!(problems(&train, "Count", "Integer", "101", &[]).is_empty());
-        let p = problems(&train, "Count", "Integer", "0", &[]);
-        assert!(p[0].1.contains("a whole number of at least 1;"), "{p:?}");
+        assert!(problems(&train, "Count", "Integer", "0", &[]).is_empty());
+        let p = problems(&train, "Count", "Integer", "-1", &[]);
+        assert!(p[0].1.contains("a whole number from 0 to 2147483647;"), "{p:?}");
+        // Judged against each range it fills (review finding: only the first was).
+        let both = [train.clone(), job.clone()];
+        let facts = |default: &str| ParamFacts {
+            index: 0,
+            type_name: "Integer".into(),
+            default: Some(default.into()),
+            enum_values: vec![],
+        };
+        let mut d = Diagnostics::new();
+        check_types(&both, &[("Count".to_string(), facts("150"))].into(), test_types, &mut d);
+        assert_eq!(d.iter().count(), 1, "{d:?}");
+        assert!(d.iter().next().is_some_and(|d| d.detail.contains("of step \"P\"")), "{d:?}");
+        // Text that is not a whole number is the parameter's own error, not this one.
+        assert!(problems(&job, "Count", "Integer", "1.5", &[]).is_empty());
+        // EMR's cluster fields are EMR's: a task group of 0 instances is common.
+        let emr = json!({"Name": "E", "Type": "EMR", "Arguments": {"ClusterConfig": {"Instances": {"InstanceGroups": [{"InstanceCount": {"Get": "Parameters.Count"}}]}}}});
+        assert!(problems(&emr, "Count", "Integer", "0", &[]).is_empty());
+        // A job output's compression takes GZIP / NONE (review finding), a channel's None / Gzip.
+        let output = json!({"Name": "T", "Type": "Training", "Arguments": {"OutputDataConfig": {"CompressionType": {"Get": "Parameters.C"}}, "InputDataConfig": [{"CompressionType": {"Get": "Parameters.D"}}]}});
+        assert!(problems(&output, "C", "String", "NONE", &[]).is_empty());
+        assert_eq!(problems(&output, "D", "String", "NONE", &[]).len(), 1);
         // An instance type without its `ml.` prefix is no instance type (an error); one with it
         // that the provider does not know may be newer than the provider (a warning).
         let kind = json!({"Name": "P", "Type": "Processing", "Arguments": {"ProcessingResources": {"ClusterConfig": {"InstanceType": {"Get": "Parameters.Kind"}}}}});
@@ -2080,6 +2151,9 @@ mod tests {
         assert_eq!(p[0].3, crate::framework::Severity::Error);
         let p = problems(&kind, "Kind", "String", "ml.m5.xlarg", &[]);
         assert_eq!(p[0].3, crate::framework::Severity::Warning);
+        // Without the prefix and misspelt: the nearest prefixed type, not 'ml.m5.xlarg'.
+        let p = problems(&kind, "Kind", "String", "m5.xlarg", &[]);
+        assert!(p[0].1.contains("did you mean 'ml.m5.xlarge'?"), "{p:?}");
         // A field that takes 0.
         let transform = json!({"Name": "T", "Type": "Transform", "Arguments": {"MaxConcurrentTransforms": {"Get": "Parameters.Count"}}});
         assert!(problems(&transform, "Count", "Integer", "0", &[]).is_empty());
@@ -2091,7 +2165,7 @@ mod tests {
     fn tuning_range_bounds_take_numbers_of_their_kind() {
         let tuning = |range: &str, bound: Json| json!({"Name": "Tune", "Type": "Tuning", "Arguments": {"HyperParameterTuningJobConfig": {"ParameterRanges": {range: [{"Name": "x", "MinValue": "1", "MaxValue": bound}]}}}});
         let lone = |p: &str| json!({"Std:Join": {"On": "", "Values": [{"Get": format!("Parameters.{p}")}]}});
-        let params = typed(&[("I", "Integer"), ("F", "Float"), ("S", "String")]);
+        let params = typed(&[("I", "Integer"), ("F", "Float"), ("S", "String"), ("B", "Boolean")]);
         let problems = |step: Json| {
             let mut d = Diagnostics::new();
             check_types(&[step], &params, test_types, &mut d);
@@ -2104,7 +2178,10 @@ mod tests {
         assert!(p[0].1.contains("IntegerParameterRanges[0].MaxValue is a bound of an integer range, which takes an Integer"), "{p:?}");
         assert!(problems(tuning("ContinuousParameterRanges", lone("I"))).is_empty());
         assert!(problems(tuning("ContinuousParameterRanges", lone("F"))).is_empty());
-        assert_eq!(problems(tuning("ContinuousParameterRanges", lone("S"))).len(), 1);
+        // The API takes bounds as text: a String (a parameter, a Lambda output) fits.
+        assert!(problems(tuning("IntegerParameterRanges", lone("S"))).is_empty());
+        assert!(problems(tuning("ContinuousParameterRanges", lone("S"))).is_empty());
+        assert_eq!(problems(tuning("ContinuousParameterRanges", lone("B"))).len(), 1);
         // Text around the reference: not judged here.
         let joined = json!({"Std:Join": {"On": "", "Values": [{"Get": "Parameters.F"}, "0"]}});
         assert!(problems(tuning("IntegerParameterRanges", joined)).is_empty());
@@ -2261,7 +2338,7 @@ mod tests {
         );
         let w = warned(&[eq(get("Parameters.Count"), json!(1.5))]);
         assert_eq!(w.len(), 1, "{w:?}");
-        assert_eq!(w[0].0, "Condition \"C\" compares an Integer with a number with a fraction");
+        assert_eq!(w[0].0, "Condition \"C\" compares an Integer with 1.5");
         assert!(w[0].1.contains("declare the parameter with type = \"Float\""), "{w:?}");
         for fine in [
             eq(get("Parameters.Flag"), json!(true)),

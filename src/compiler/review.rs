@@ -135,23 +135,27 @@ fn parameter_readers(fields: &[String], steps: &BTreeMap<String, Json>) -> Strin
         .filter_map(|f| f.strip_prefix("['")?.split_once("']").map(|(n, _)| n))
         .collect();
     names.dedup();
+    if names.is_empty() {
+        return String::new();
+    }
+    // Each step's own fields as text, once (not its branch steps': listed on their own).
+    let texts: Vec<(&str, String)> = steps
+        .iter()
+        .map(|(n, step)| {
+            let mut own = step.clone();
+            if let Some(args) = own.get_mut("Arguments").and_then(Json::as_object_mut) {
+                args.remove("IfSteps");
+                args.remove("ElseSteps");
+            }
+            (n.as_str(), own.to_string())
+        })
+        .collect();
     let read: Vec<String> = names
         .iter()
         .filter_map(|name| {
             let get = Json::String(format!("Parameters.{name}")).to_string();
-            let by: Vec<&str> = steps
-                .iter()
-                .filter(|(_, step)| {
-                    // The step's own fields, not its branch steps' (listed on their own).
-                    let mut own = (*step).clone();
-                    if let Some(args) = own.get_mut("Arguments").and_then(Json::as_object_mut) {
-                        args.remove("IfSteps");
-                        args.remove("ElseSteps");
-                    }
-                    own.to_string().contains(&get)
-                })
-                .map(|(n, _)| n.as_str())
-                .collect();
+            let by: Vec<&str> =
+                texts.iter().filter(|(_, t)| t.contains(&get)).map(|(n, _)| *n).collect();
             (!by.is_empty()).then(|| format!("{name} is read by {}", by.join(", ")))
         })
         .collect();

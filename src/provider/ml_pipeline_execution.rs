@@ -136,17 +136,22 @@ fn validate_config(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
     if let Known::Value(name) = model::string(config, "pipeline_name") {
         if name.starts_with("arn:") {
-            // Helper finding: an ARN got the generic message, its end cut off.
-            let last = name.rsplit_once(":pipeline/").map(|(_, n)| n).unwrap_or_default();
+            // Helper finding: an ARN got the generic message, its end cut off. The name follows
+            // "pipeline/" (an execution's ARN goes on with "/execution/<id>"); ARNs may write
+            // it in lower case.
+            let last = name
+                .split_once(":pipeline/")
+                .map(|(_, rest)| rest.split('/').next().unwrap_or_default())
+                .unwrap_or_default();
             let example = if super::ml_pipeline::valid_pipeline_name(last) {
-                format!("\"{last}\"")
+                format!("the name in this ARN is \"{last}\" (an ARN may write it in lower case: use the name as the pipeline was created)")
             } else {
-                "the pipeline's name".to_string()
+                "e.g. sagemaker_ml_pipeline.training.name".to_string()
             };
             diags.error_at(
                 AttrPath::root("pipeline_name"),
-                "pipeline_name takes a name, not an ARN",
-                format!("Use the pipeline's name: {example} (the part of the ARN after \"pipeline/\"), or a reference such as sagemaker_ml_pipeline.training.name. A pipeline of another region or account is run through a provider configured for that region and account."),
+                "pipeline_name takes the pipeline's name, not an ARN",
+                format!("This resource starts runs by the pipeline's name, in the provider configuration's region and account; {example}. For a pipeline of another region or account, use a provider configured for it (an alias)."),
             );
         } else if !super::ml_pipeline::valid_pipeline_name(&name) {
             diags.error_at(
@@ -1296,8 +1301,15 @@ mod tests {
         )]);
         let d = validate_config(&cfg);
         assert_eq!(d.0.len(), 1, "{d:?}");
-        assert_eq!(d.0[0].summary, "pipeline_name takes a name, not an ARN");
-        assert!(d.0[0].detail.starts_with("Use the pipeline's name: \"params-pipeline\""), "{d:?}");
+        assert_eq!(d.0[0].summary, "pipeline_name takes the pipeline's name, not an ARN");
+        assert!(d.0[0].detail.contains("the name in this ARN is \"params-pipeline\""), "{d:?}");
+        // An execution's ARN names its pipeline before "/execution/".
+        let cfg = planned(&[(
+            "pipeline_name",
+            Value::string("arn:aws:sagemaker:us-east-1:123456789012:pipeline/p1/execution/abc"),
+        )]);
+        let d = validate_config(&cfg);
+        assert!(d.0[0].detail.contains("the name in this ARN is \"p1\""), "{d:?}");
     }
 
     #[test]

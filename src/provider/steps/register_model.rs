@@ -169,7 +169,9 @@ impl StepTypeFacts for RegisterModel {
         step_type::merge_tags(args, d);
     }
     fn string_maps(&self) -> &'static [&'static str] {
-        &["Environment"]
+        // CustomerMetadataProperties: the user's keys (review finding: a key named like an API
+        // field was judged as one).
+        &["Environment", "CustomerMetadataProperties"]
     }
     fn arguments_are_user_named(&self) -> bool {
         false
