@@ -10,9 +10,15 @@
 //! declared by a Processing step, Fail steps referenced or depended upon, a step in one branch
 //! of a condition waiting for a step in the other (it would never start), and cycles (the
 //! message prints the cycle). [`check_types`] then checks that each reference's type fits the
-//! field it fills (a String parameter cannot be an `InstanceCount`, nor an operand of `>`), and
-//! that a String parameter filling an S3 field has S3 locations as its default and enum values.
-//! Misspelt names get a "did you mean", and lists of names are printed as plain text.
+//! field it fills (a String parameter cannot be an `InstanceCount`, nor an operand of `>`, nor
+//! an Integer range's bound a Float), that a String parameter filling an S3 field has S3
+//! locations as its default and enum values, and that a parameter filling a field that takes
+//! only some values ([`ValueUse`]: an approval status, an input mode, a whole number within the
+//! API model's range, an instance type) defaults to one of them. These tables of API fields
+//! (enum words, integer ranges) are the compiler's: the step types' literal checks use the same
+//! word lists, and a run's parameter overrides are judged by the same [`ValueUse`]. A value the
+//! API model takes is never an error. Misspelt names get a "did you mean", and lists of names
+//! are printed as plain text.
 //!
 //! Pure: no IO, never sees unknown values. Diagnostics point at `steps[i]` (the top-level
 //! element the problem is in), `dependencies[i]` or, for a parameter's values,
