@@ -447,7 +447,14 @@ fn check_parameters(
                         d.ty.as_str(),
                         expr::shown(value)
                     ),
-                    format!("{} {}", type_hint(&d.ty), declared_list(declared)),
+                    // The one parameter's type, not every declaration (helper finding: the
+                    // whole list repeated under each error).
+                    format!(
+                        "{} The pipeline as deployed declares {name} as {} {}.",
+                        type_hint(&d.ty),
+                        dag::article(d.ty.as_str()),
+                        d.ty.as_str()
+                    ),
                 );
                 continue;
             }
