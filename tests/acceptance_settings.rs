@@ -341,6 +341,37 @@ fn credentials_are_validated_before_the_first_call_unless_skipped() {
     }
 }
 
+/// The provider block's `profile` wins over the environment's keys (multi-account finding:
+/// with AWS_ACCESS_KEY_ID set, as in CI, `profile = "prodrole"` was ignored and the pipeline
+/// went to the keys' account). The profile assumes a role of account 333333333333 from another
+/// profile's keys; the local endpoint keeps each account's pipelines apart, so the pipeline's
+/// ARN names the account it went to.
+#[test]
+fn the_blocks_profile_wins_over_the_environments_keys() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let ws = Workspace::new(&terraform, &sm);
+        let v = &terraform.version;
+        ws.write(
+            "aws_config",
+            "[profile ci]\naws_access_key_id = AKIAPROFILECI0000000\naws_secret_access_key = profile-secret\n\n[profile prodrole]\nrole_arn = arn:aws:iam::333333333333:role/deployer\nsource_profile = ci\n",
+        );
+        let config = format!(
+            "{}\nprovider \"sagemaker\" {{\n  profile            = \"prodrole\"\n  shared_config_files = [\"${{path.module}}/aws_config\"]\n}}\n{}",
+            header(),
+            pipeline()
+        );
+        ws.write("main.tf", &config);
+        ws.init();
+        ws.apply();
+        let arn = ws.tf_ok(&["state", "show", "-no-color", "sagemaker_ml_pipeline.p"]);
+        assert!(arn.contains(":333333333333:pipeline/"), "[{v}] the profile's account: {arn}");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan after apply must be empty");
+        ws.destroy();
+    }
+}
+
 const WEB_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.webIdentityTokenNeverLogged.c2lnbmF0dXJl";
 
 /// `assume_role_with_web_identity` gives the base session (AssumeRoleWithWebIdentity, unsigned,

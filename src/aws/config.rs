@@ -6,9 +6,11 @@
 //!
 //! Credentials, in the AWS provider's order:
 //! 1. base credentials: the provider block's `access_key`/`secret_key`/`token`; else the
-//!    standard chain (environment, shared credentials and config files, from the block's
-//!    `shared_credentials_files`/`shared_config_files` when set, SSO, container and instance
-//!    roles);
+//!    block's `profile` (from the shared credentials and config files: keys, SSO,
+//!    `credential_process`, `role_arn` chains), which the environment's keys do not override;
+//!    else the standard chain (environment, shared credentials and config files, from the
+//!    block's `shared_credentials_files`/`shared_config_files` when set, SSO, container and
+//!    instance roles);
 //! 2. `assume_role_with_web_identity`, when set, replaces the base credentials with the role it
 //!    assumes (AssumeRoleWithWebIdentity needs no credentials of its own);
 //! 3. `assume_role`, when set, assumes its role with the credentials of 1-2 and the session is
@@ -254,6 +256,26 @@ pub async fn load(s: &AwsSettings) -> SdkConfig {
     }
     let base = loader.load().await;
     let mut credentials = base.credentials_provider();
+    // The block's `profile` is a choice made in the configuration, as its keys are: it wins
+    // over the environment's keys (multi-account finding: with AWS_ACCESS_KEY_ID set, as in
+    // CI, a provider alias with profile = "prod" silently deployed with the CI keys'
+    // account). The standard chain reads the environment first, so the profile's own provider
+    // (its keys, SSO, credential_process, role_arn chain) replaces the chain.
+    if let (None, Some(p)) = (&s.access_key, &s.profile) {
+        let pc = aws_config::provider_config::ProviderConfig::default()
+            .with_http_client(http_client(s.ca_bundle.clone(), s.proxies.clone()))
+            .with_region(base.region().cloned());
+        let mut b = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .configure(&pc)
+            .profile_name(p);
+        if s.shared_config_files.is_some() || s.shared_credentials_files.is_some() {
+            b = b.profile_files(profile_files(
+                s.shared_config_files.as_deref(),
+                s.shared_credentials_files.as_deref(),
+            ));
+        }
+        credentials = Some(SharedCredentialsProvider::new(b.build()));
+    }
     if let Some(w) = &s.web_identity {
         let sts = sts_client(&base, s.sts_endpoint.as_deref());
         credentials =
