@@ -457,3 +457,88 @@ output "data_mermaid" {{
         ws.destroy();
     }
 }
+
+/// The state's ARN says where its pipeline is (multi-account finding): a resource moved to a
+/// provider configuration of another region no longer plans "deleted" and a second pipeline
+/// (leaving the first unmanaged), and an import by an ARN of another account no longer adopts
+/// this account's pipeline of the same name. Both are errors that say what to do.
+#[test]
+fn a_pipeline_stays_in_the_region_and_account_its_arn_names() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let ws = Workspace::new(&terraform, &sm);
+        let v = &terraform.version;
+        let config = |alias: &str| {
+            format!(
+                r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+provider "sagemaker" {{
+  alias  = "us"
+  region = "us-east-1"
+}}
+
+provider "sagemaker" {{
+  alias  = "eu"
+  region = "eu-west-1"
+}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  provider = sagemaker.{alias}
+  name     = "mover"
+  role_arn = "{ROLE}"
+  steps    = [jsonencode({{ Name = "Stop", Type = "Fail", Arguments = {{ ErrorMessage = "x" }} }})]
+}}
+"#
+            )
+        };
+        ws.write("main.tf", &config("us"));
+        ws.init();
+        ws.apply();
+        ws.write("main.tf", &config("eu"));
+        let err = ws
+            .tf_err(&["plan", "-no-color", "-input=false"])
+            .split_whitespace()
+            .filter(|w| !matches!(*w, "│" | "╷" | "╵"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            err.contains(r#"Pipeline "mover" is in region us-east-1, and this provider configuration sends to eu-west-1"#)
+                && err.contains("terraform state rm"),
+            "[{v}] {err}"
+        );
+        ws.write("main.tf", &config("us"));
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] back on its region, nothing to change");
+
+        // Import by the ARN of another account's pipeline of the same name.
+        ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);
+        let other = "arn:aws:sagemaker:us-east-1:222222222222:pipeline/mover";
+        let err = ws
+            .tf_err(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", other])
+            .split_whitespace()
+            .filter(|w| !matches!(*w, "│" | "╷" | "╵"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            err.contains(&format!(
+                r#"Cannot import "{other}": the pipeline is in account 222222222222"#
+            )),
+            "[{v}] {err}"
+        );
+        let listed = ws.tf_ok(&["state", "list"]);
+        assert!(listed.trim().is_empty(), "[{v}] nothing imported: {listed}");
+        // This account's own ARN imports.
+        let own = sm.describe_pipeline("mover").expect("deployed")["PipelineArn"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", &own]);
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] imported by its ARN, nothing to change");
+        ws.destroy();
+    }
+}

@@ -409,7 +409,7 @@ fn split_or_whole(text: &str) -> BTreeMap<String, String> {
 /// `docs/resources/ml_pipeline.md` after the command in
 /// `examples/resources/sagemaker_ml_pipeline/import.sh`): how to adopt a pipeline created
 /// elsewhere.
-pub const IMPORT_DOC: &str = r#"A pipeline is imported by its name (its ARN works too, in the provider configuration's region). Import reads everything back from SageMaker: the role, display name, description, parallelism, tags, the `parameter` blocks, `experiment_config`, and each deployed step object into `steps`.
+pub const IMPORT_DOC: &str = r#"A pipeline is imported by its name (its ARN works too, in the provider configuration's region and account; an ARN of another region or account is refused, with the way to import it through an aliased provider). Once managed, a pipeline stays where its ARN says: pointing the resource at a provider configuration of another region or account is an error at plan that says how to proceed, not a second pipeline. Import reads everything back from SageMaker: the role, display name, description, parallelism, tags, the `parameter` blocks, `experiment_config`, and each deployed step object into `steps`.
 
 With Terraform 1.5 or newer, an `import` block does the same as part of a plan, and Terraform can write the resource's configuration for you:
 
@@ -1123,7 +1123,46 @@ impl Resource<ProviderData> for MlPipeline {
             return (state.clone(), diags);
         };
         let name = model::string(state, "name").value().unwrap_or_default();
+        // The state's ARN says where the pipeline is. A provider configuration of another
+        // region or account (the resource moved to another alias, or the alias changed) would
+        // otherwise find "no such pipeline" and plan a second one, or find another pipeline of
+        // that name and take it over (multi-account finding).
+        let state_arn = model::string(state, "arn").value();
+        if let Some(arn) = &state_arn {
+            if let Some((arn_region, ours)) = super::arn_in_other_region(sm, arn).await {
+                diags.error(
+                    format!("Pipeline {name:?} is in region {arn_region}, and this provider configuration sends to {ours}"),
+                    format!("The state records {arn}. The resource's provider configuration now points at another region; Terraform cannot move a pipeline between regions. To keep managing the pipeline in {arn_region}, point the resource back at a provider configuration for {arn_region}. To manage one in {ours} instead, run terraform state rm on this resource (the pipeline in {arn_region} stays, unmanaged, until you delete it), then import or create it there."),
+                );
+                return (state.clone(), diags);
+            }
+        }
         match sm.describe(&name).await {
+            Ok(Some(remote))
+                if state_arn
+                    .as_deref()
+                    .and_then(arn_account)
+                    .is_some_and(|a| arn_account(&remote.arn).is_some_and(|found| found != a)) =>
+            {
+                let arn = state_arn.clone().unwrap_or_default();
+                let (wanted, found) = (
+                    arn_account(&arn).unwrap_or_default(),
+                    arn_account(&remote.arn).unwrap_or_default(),
+                );
+                let importing = model::string_map(state, "definition_parts") == Known::Null;
+                if importing {
+                    diags.error(
+                        format!("Cannot import {arn:?}: the pipeline is in account {wanted}"),
+                        format!("This provider's credentials are for account {found}, which has its own pipeline {name:?}. Import it through a provider configuration with credentials for account {wanted}: add a provider \"sagemaker\" block with an alias and assume_role (or a profile) for that account, and set provider = sagemaker.<alias> on the resource."),
+                    );
+                } else {
+                    diags.error(
+                        format!("Pipeline {name:?} is in account {wanted}, and this provider configuration's credentials are for account {found}"),
+                        format!("The state records {arn}; account {found} has a pipeline of the same name, which this resource does not manage. The resource's provider configuration (or its credentials) changed; Terraform cannot move a pipeline between accounts. To keep managing the pipeline in account {wanted}, set back the provider configuration. To manage the one in account {found} instead, run terraform state rm on this resource, then terraform import it."),
+                    );
+                }
+                (state.clone(), diags)
+            }
             Ok(None) => {
                 crate::logging::warn(
                     "pipeline no longer exists; removing it from state",
@@ -1244,7 +1283,12 @@ impl Resource<ProviderData> for MlPipeline {
             );
             return ImportResponse { state: None, diagnostics: diags };
         }
-        ImportResponse { state: Some(import_stub(name)), diagnostics: diags }
+        let mut stub = import_stub(name);
+        // An ARN names the account: the read checks that the pipeline found is in it.
+        if id.trim().starts_with("arn:") {
+            model::set(&mut stub, "arn", Value::string(id.trim()));
+        }
+        ImportResponse { state: Some(stub), diagnostics: diags }
     }
 }
 
@@ -1421,6 +1465,11 @@ fn creation_differences(spec: &PipelineSpec, remote: &DeployedPipeline) -> Vec<&
         out.push("tags");
     }
     out
+}
+
+/// The account of an ARN (`arn:aws:sagemaker:<region>:<account>:pipeline/<name>`).
+fn arn_account(arn: &str) -> Option<&str> {
+    arn.strip_prefix("arn:")?.split(':').nth(3).filter(|a| !a.is_empty())
 }
 
 /// A state with only the identity set; `read` fills in the rest from SageMaker.
