@@ -310,6 +310,8 @@ fn credentials_are_validated_before_the_first_call_unless_skipped() {
     let closed = TcpListener::bind("127.0.0.1:0").expect("bind");
     let dead = format!("http://{}", closed.local_addr().expect("addr"));
     drop(closed);
+    // Accepts connections (the kernel's backlog) and never answers.
+    let silent = TcpListener::bind("127.0.0.1:0").expect("bind");
     for terraform in terraform_binaries() {
         sm.reset();
         let ws = Workspace::new(&terraform, &sm);
@@ -338,6 +340,31 @@ fn credentials_are_validated_before_the_first_call_unless_skipped() {
         );
         ws.write("main.tf", &config(true));
         assert_eq!(ws.plan_exit_code(), 2, "[{v}] with the check skipped, the plan works");
+
+        // An STS that accepts connections and never answers: the check ends in the operation
+        // timeout, and nothing suggests the pipeline may have been created (CreatePipeline was
+        // never sent; multi-account finding).
+        ws.write(
+            "main.tf",
+            &format!(
+                "{}\nprovider \"sagemaker\" {{\n  call_timeout      = \"1s\"\n  operation_timeout = \"3s\"\n  endpoints {{ sts = \"http://{}\" }}\n}}\n{}",
+                header(),
+                silent.local_addr().expect("addr"),
+                pipeline()
+            ),
+        );
+        let flat = ws
+            .tf_err(&["apply", "-auto-approve", "-no-color", "-input=false"])
+            .split_whitespace()
+            .filter(|w| !matches!(*w, "│" | "╷" | "╵"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            flat.contains("The provider got no answer from STS to validate its AWS credentials")
+                && !flat.contains("Whether the pipeline was created is not known"),
+            "[{v}] {flat}"
+        );
+        assert!(sm.pipeline_names().is_empty(), "[{v}] nothing created");
     }
 }
 

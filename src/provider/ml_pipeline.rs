@@ -1387,7 +1387,11 @@ async fn settle_create(
     e: &AwsError,
 ) -> Result<DeployedPipeline, Diagnostics> {
     let summary = format!("Failed to create SageMaker pipeline {:?}", spec.name);
-    if e.kind != ErrorKind::AlreadyExists && !e.kind.outcome_unknown() {
+    // The credential check before the first call failed: CreatePipeline was never sent
+    // (multi-account finding: an STS that did not answer read as "whether the pipeline was
+    // created is not known").
+    let never_sent = e.service == crate::aws::Service::Sts;
+    if never_sent || (e.kind != ErrorKind::AlreadyExists && !e.kind.outcome_unknown()) {
         return Err(aws_diag(summary, e).into());
     }
     let remote = match sm.describe_settling(&spec.name).await {

@@ -573,6 +573,18 @@ pub fn parse_duration(text: &str) -> Result<Duration, BadDuration> {
 /// permissions for auth errors, the endpoint for connection errors and timeouts, the retry
 /// budget for throttling; nothing generic otherwise.
 pub(crate) fn aws_diag(summary: impl Into<String>, e: &AwsError) -> Diagnostic {
+    // No region: no call can be signed or sent, whatever the endpoint (multi-account finding:
+    // "no answer from the endpoint (missing signing region)" with network advice).
+    if e.region.is_empty() && e.message.to_ascii_lowercase().contains("region") {
+        return Diagnostic::error(
+            "No AWS region is configured",
+            format!(
+                "{} ({}). The provider needs a region for every AWS call: set region in the provider block, AWS_REGION, or region in the profile it uses.",
+                e.cause(),
+                e.location()
+            ),
+        );
+    }
     // The credential check that runs before the first call failed, not the call itself.
     if e.service == Service::Sts {
         return credentials_diag(e);
@@ -1047,6 +1059,26 @@ mod tests {
             limits: AwsSettings::default().limits(),
             last_refusal: None,
         }
+    }
+
+    /// Multi-account finding: with no region, the credential check read as STS not answering
+    /// ("missing signing region"), with network advice.
+    #[test]
+    fn no_region_says_so() {
+        let e = AwsError {
+            service: Service::Sts,
+            operation: "GetCallerIdentity",
+            region: String::new(),
+            ..failure(
+                crate::aws::ErrorKind::Timeout,
+                None,
+                "no answer from the endpoint (missing signing region)",
+            )
+        };
+        let d = aws_diag("Failed to create SageMaker pipeline \"p\"", &e);
+        assert_eq!(d.summary, "No AWS region is configured");
+        assert!(d.detail.contains("set region in the provider block, AWS_REGION"), "{d:?}");
+        assert!(!d.detail.contains("network"), "{d:?}");
     }
 
     /// The credential check's failure blames the credentials only when STS answered: an STS
