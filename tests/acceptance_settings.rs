@@ -396,6 +396,14 @@ fn the_blocks_profile_wins_over_the_environments_keys() {
         assert!(arn.contains(":333333333333:pipeline/"), "[{v}] the profile's account: {arn}");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan after apply must be empty");
         ws.destroy();
+        // A profile without credentials (a region only) leaves the environment's keys in use,
+        // as before: CI often sets profile = "default" with its keys in the environment.
+        ws.write("main.tf", &config.replace("\"prodrole\"", "\"regiononly\""));
+        ws.write("aws_config", "[profile regiononly]\nregion = us-east-1\n");
+        ws.apply();
+        let arn = ws.tf_ok(&["state", "show", "-no-color", "sagemaker_ml_pipeline.p"]);
+        assert!(arn.contains(":123456789012:pipeline/"), "[{v}] the keys' account: {arn}");
+        ws.destroy();
     }
 }
 

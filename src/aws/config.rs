@@ -260,8 +260,10 @@ pub async fn load(s: &AwsSettings) -> SdkConfig {
     // over the environment's keys (multi-account finding: with AWS_ACCESS_KEY_ID set, as in
     // CI, a provider alias with profile = "prod" silently deployed with the CI keys'
     // account). The standard chain reads the environment first, so the profile's own provider
-    // (its keys, SSO, credential_process, role_arn chain) replaces the chain.
-    if let (None, Some(p)) = (&s.access_key, &s.profile) {
+    // (its keys, SSO, credential_process, role_arn chain) goes before it. A profile that holds
+    // no credentials (only a region), or no shared files at all (CI with keys in the
+    // environment and `profile = "default"`), falls through to the standard chain as before.
+    if let (None, Some(p), Some(chain)) = (&s.access_key, &s.profile, credentials.clone()) {
         let pc = aws_config::provider_config::ProviderConfig::default()
             .with_http_client(http_client(s.ca_bundle.clone(), s.proxies.clone()))
             .with_region(base.region().cloned());
@@ -274,7 +276,13 @@ pub async fn load(s: &AwsSettings) -> SdkConfig {
                 s.shared_credentials_files.as_deref(),
             ));
         }
-        credentials = Some(SharedCredentialsProvider::new(b.build()));
+        credentials = Some(SharedCredentialsProvider::new(
+            aws_config::meta::credentials::CredentialsProviderChain::first_try(
+                "profile",
+                b.build(),
+            )
+            .or_else("the standard chain", chain),
+        ));
     }
     if let Some(w) = &s.web_identity {
         let sts = sts_client(&base, s.sts_endpoint.as_deref());
