@@ -18,7 +18,10 @@
 //! - optional attributes the user left unset (description, parallelism) are not claimed by
 //!   Read, except right after import, where everything is read back;
 //! - `tags_all` is `default_tags` merged with `tags`; tag updates add and remove exactly the
-//!   difference.
+//!   difference; a tag the last apply deployed from `default_tags` is never read as drift;
+//! - a managed pipeline is where its state's `arn` says: Read refuses a provider configuration
+//!   of another region, or credentials of another account that has a pipeline of that name,
+//!   instead of planning a second pipeline or taking over that one (import by ARN likewise).
 //!
 //! Nothing is lost when the network misbehaves: create sends one `ClientRequestToken` for every
 //! attempt (`aws::request_token` says why one per create call); when its outcome is unknown (no
