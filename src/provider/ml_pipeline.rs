@@ -104,7 +104,7 @@ pub(crate) fn steps_attribute() -> Attribute {
 /// twice plus its neighbours in full (docs/design/0003-reviewable-plans.md).
 fn pipeline_steps_attribute() -> Attribute {
     let mut a = steps_attribute().sensitive();
-    a.description.push_str(" Plans show this list as `(sensitive value)`: what changed is shown per step in each step resource's `json` and in `definition_parts`. (That marking is not for secrets, which plans show there in clear text. Terraform 1.0 records it in the state differently from later versions: after an apply with a newer Terraform, a plan of Terraform 1.0 shows `~ steps = (sensitive value)` with a note that the value is unchanged; it changes nothing in SageMaker.)");
+    a.description.push_str(" Plans show this list as `(sensitive value)`: what changed is shown per step in each step resource's `json` and in `definition_parts`. Being sensitive, it needs `sensitive = true` on an output that holds it; outputs and `terraform console` read the same text from `definition_parts` or the data source `sagemaker_ml_pipeline_definition` without it. (That marking is not for secrets, which plans show there in clear text. Terraform 1.0 records it in the state differently from later versions: after an apply with a newer Terraform, a plan of Terraform 1.0 shows `~ steps = (sensitive value)` with a note that the value is unchanged; it changes nothing in SageMaker.)");
     a
 }
 
