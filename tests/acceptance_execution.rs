@@ -23,7 +23,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value as Json};
-use support::{terraform_binaries, LocalSageMaker, Workspace};
+use support::{flat, terraform_binaries, LocalSageMaker, Workspace};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/sagemaker-pipeline";
 
@@ -35,12 +35,6 @@ terraform {
   }
 }
 "#
-}
-
-/// Terraform wraps diagnostics at its own width (and frames them with `│`), which differs
-/// between versions: one line of words.
-fn flat(text: &str) -> String {
-    text.split_whitespace().filter(|w| !matches!(*w, "│" | "╷" | "╵")).collect::<Vec<_>>().join(" ")
 }
 
 /// The value of one resource in `terraform show -json`.

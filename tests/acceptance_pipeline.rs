@@ -7,7 +7,7 @@
 mod support;
 
 use serde_json::Value as Json;
-use support::{terraform_binaries, LocalSageMaker, Workspace};
+use support::{flat, terraform_binaries, LocalSageMaker, Workspace};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/sagemaker-pipeline";
 
@@ -501,12 +501,7 @@ resource "sagemaker_ml_pipeline" "p" {{
         ws.init();
         ws.apply();
         ws.write("main.tf", &config("eu"));
-        let err = ws
-            .tf_err(&["plan", "-no-color", "-input=false"])
-            .split_whitespace()
-            .filter(|w| !matches!(*w, "│" | "╷" | "╵"))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let err = flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
         assert!(
             err.contains(r#"Pipeline "mover" is in region us-east-1, and this provider configuration sends to eu-west-1"#)
                 && err.contains("terraform state rm"),
@@ -518,12 +513,13 @@ resource "sagemaker_ml_pipeline" "p" {{
         // Import by the ARN of another account's pipeline of the same name.
         ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);
         let other = "arn:aws:sagemaker:us-east-1:222222222222:pipeline/mover";
-        let err = ws
-            .tf_err(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", other])
-            .split_whitespace()
-            .filter(|w| !matches!(*w, "│" | "╷" | "╵"))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let err = flat(&ws.tf_err(&[
+            "import",
+            "-no-color",
+            "-input=false",
+            "sagemaker_ml_pipeline.p",
+            other,
+        ]));
         assert!(
             err.contains(&format!(
                 r#"Cannot import "{other}": the pipeline is in account 222222222222"#

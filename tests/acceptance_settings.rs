@@ -326,11 +326,7 @@ fn credentials_are_validated_before_the_first_call_unless_skipped() {
         ws.write("main.tf", &config(false));
         ws.init();
         let err = ws.tf_err(&["apply", "-auto-approve", "-no-color", "-input=false"]);
-        let flat = err
-            .split_whitespace()
-            .filter(|w| !matches!(*w, "│" | "╷" | "╵"))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let flat = support::flat(&err);
         assert!(
             flat.contains("The provider could not reach STS to validate its AWS credentials")
                 && flat.contains("GetCallerIdentity failed: could not connect to the endpoint")
@@ -353,12 +349,8 @@ fn credentials_are_validated_before_the_first_call_unless_skipped() {
                 pipeline()
             ),
         );
-        let flat = ws
-            .tf_err(&["apply", "-auto-approve", "-no-color", "-input=false"])
-            .split_whitespace()
-            .filter(|w| !matches!(*w, "│" | "╷" | "╵"))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let flat =
+            support::flat(&ws.tf_err(&["apply", "-auto-approve", "-no-color", "-input=false"]));
         assert!(
             flat.contains("The provider got no answer from STS to validate its AWS credentials")
                 && !flat.contains("Whether the pipeline was created is not known"),

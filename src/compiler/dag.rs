@@ -82,6 +82,15 @@ fn branches(step: &Json) -> impl Iterator<Item = &Json> {
 }
 
 /// `step` and, for a condition, the steps of its branches, depth first.
+/// Every step of `steps` (a definition's `Steps`), condition branches included.
+fn found_in(steps: &[Json]) -> Vec<Found<'_>> {
+    let mut found = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        collect(s, i, &mut found);
+    }
+    found
+}
+
 fn collect<'a>(step: &'a Json, top: usize, out: &mut Vec<Found<'a>>) {
     collect_in(step, top, &mut Vec::new(), out);
 }
@@ -200,10 +209,7 @@ pub fn step_names(steps: &[Json]) -> Vec<String> {
 
 /// Every step's name (condition branches included) and type.
 fn step_types_of(steps: &[Json]) -> BTreeMap<String, String> {
-    let mut found = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        collect(s, i, &mut found);
-    }
+    let found = found_in(steps);
     found.iter().map(|f| (name_of(f.step).to_string(), type_of(f.step).to_string())).collect()
 }
 
@@ -269,10 +275,7 @@ pub struct StepTypesByName(BTreeMap<String, String>);
 
 impl StepTypesByName {
     pub fn of(steps: &[Json]) -> StepTypesByName {
-        let mut found = Vec::new();
-        for (i, s) in steps.iter().enumerate() {
-            collect(s, i, &mut found);
-        }
+        let found = found_in(steps);
         StepTypesByName(
             found
                 .iter()
@@ -507,10 +510,7 @@ pub fn validate_with(
     open: bool,
     diags: &mut Diagnostics,
 ) {
-    let mut found = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        collect(s, i, &mut found);
-    }
+    let found = found_in(steps);
     // Names: unique everywhere; a branch step must not also be top-level.
     let mut by_name = ByName::default();
     for f in &found {
@@ -1104,10 +1104,7 @@ pub fn check_types_with(
     step_types: StepTypes,
     diags: &mut Diagnostics,
 ) {
-    let mut found = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        collect(s, i, &mut found);
-    }
+    let found = found_in(steps);
     let mut types = Types { params, outputs: BTreeMap::new() };
     // Steps with typed outputs (Lambda, callback) declare them in `OutputParameters`.
     for f in &found {
@@ -1394,20 +1391,6 @@ fn value_uses<'a>(
     out
 }
 
-/// [`ValueUse`]s of every parameter of `steps` (a definition's `Steps`), by parameter.
-pub fn parameter_value_uses(
-    steps: &[Json],
-    step_types: StepTypes,
-) -> BTreeMap<String, Vec<ValueUse>> {
-    let refs = StepReferences::of(steps);
-    let mut found = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        collect(s, i, &mut found);
-    }
-    let uses = value_uses(&found, &refs, step_types);
-    uses.into_iter().map(|(p, u)| (p.to_string(), u)).collect()
-}
-
 /// Where a parameter first fills an S3 field, or starts one (the first value of the field's
 /// `Std:Join`, so its value starts the URI).
 #[derive(Clone, Debug, PartialEq)]
@@ -1484,16 +1467,31 @@ fn s3_uses<'a>(
     uses
 }
 
-/// Every parameter that fills or starts an S3 field of `steps` (a definition's `Steps`), with
-/// its first such use: for checking the values a run is started with.
-pub fn parameters_in_s3_fields(steps: &[Json], step_types: StepTypes) -> BTreeMap<String, S3Use> {
+/// Where the parameters of `steps` (a definition's `Steps`) are used in fields that take only
+/// some values: for checking the values a run is started with. One walk of the steps serves
+/// both kinds.
+#[derive(Debug, Default)]
+pub struct ParameterUses {
+    /// Each parameter that fills or starts an S3 field, with its first such use.
+    pub s3: BTreeMap<String, S3Use>,
+    /// Each parameter that is the whole value of a field taking only some values.
+    pub values: BTreeMap<String, Vec<ValueUse>>,
+}
+
+/// [`ParameterUses`] of `steps`.
+pub fn parameter_uses(steps: &[Json], step_types: StepTypes) -> ParameterUses {
     let refs = StepReferences::of(steps);
-    let mut found = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        collect(s, i, &mut found);
+    let found = found_in(steps);
+    ParameterUses {
+        s3: s3_uses(&found, &refs, step_types)
+            .into_iter()
+            .map(|(p, used)| (p.to_string(), used))
+            .collect(),
+        values: value_uses(&found, &refs, step_types)
+            .into_iter()
+            .map(|(p, u)| (p.to_string(), u))
+            .collect(),
     }
-    let uses = s3_uses(&found, &refs, step_types);
-    uses.into_iter().map(|(p, used)| (p.to_string(), used)).collect()
 }
 
 /// Whether `field` of a step of the type `facts` describe is under a key the user named, not

@@ -139,17 +139,8 @@ fn parameter_readers(fields: &[String], steps: &BTreeMap<String, Json>) -> Strin
         return String::new();
     }
     // Each step's own fields as text, once (not its branch steps': listed on their own).
-    let texts: Vec<(&str, String)> = steps
-        .iter()
-        .map(|(n, step)| {
-            let mut own = step.clone();
-            if let Some(args) = own.get_mut("Arguments").and_then(Json::as_object_mut) {
-                args.remove("IfSteps");
-                args.remove("ElseSteps");
-            }
-            (n.as_str(), own.to_string())
-        })
-        .collect();
+    let texts: Vec<(&str, String)> =
+        steps.iter().map(|(n, step)| (n.as_str(), without_branches(step).to_string())).collect();
     let read: Vec<String> = names
         .iter()
         .filter_map(|name| {
@@ -164,6 +155,16 @@ fn parameter_readers(fields: &[String], steps: &BTreeMap<String, Json>) -> Strin
     } else {
         format!(" ({})", read.join("; "))
     }
+}
+
+/// A step without the steps of its branches (`IfSteps`, `ElseSteps`): its own fields.
+fn without_branches(step: &Json) -> Json {
+    let mut own = step.clone();
+    if let Some(args) = own.get_mut("Arguments").and_then(Json::as_object_mut) {
+        args.remove("IfSteps");
+        args.remove("ElseSteps");
+    }
+    own
 }
 
 /// The condition (nearest around it) and branch (`if` or `else`) holding branch step `name`.
@@ -325,15 +326,14 @@ fn cache_misses(
     // A condition's branch steps are steps of their own here (`all_steps`): their changes are
     // judged on them, not as changes of the condition.
     fn keyed(step: Option<&Json>) -> Option<Json> {
-        let mut o = step?.as_object()?.clone();
-        o.retain(|k, _| !OUTSIDE_CACHE_KEY.contains(&k.as_str()));
-        if o.get("Type").and_then(Json::as_str) == Some("Condition") {
-            if let Some(args) = o.get_mut("Arguments").and_then(Json::as_object_mut) {
-                args.remove("IfSteps");
-                args.remove("ElseSteps");
-            }
-        }
-        Some(Json::Object(o))
+        let step = step?;
+        let mut o = if step.get("Type").and_then(Json::as_str) == Some("Condition") {
+            without_branches(step)
+        } else {
+            step.clone()
+        };
+        o.as_object_mut()?.retain(|k, _| !OUTSIDE_CACHE_KEY.contains(&k.as_str()));
+        Some(o)
     }
     let changed: BTreeSet<String> =
         changed.iter().filter(|n| keyed(before.get(*n)) != keyed(steps.get(*n))).cloned().collect();

@@ -68,12 +68,6 @@ impl DataSource<ProviderData> for DeployedPipeline {
         // An ARN names its region and account; SageMaker is asked by name, in this provider's
         // region and account, so an ARN of another one would read another pipeline (fresh-eyes:
         // one of the same name was returned).
-        let arn_part = |i: usize| {
-            raw.starts_with("arn:")
-                .then(|| raw.split(':').nth(i))
-                .flatten()
-                .filter(|r| !r.is_empty())
-        };
         if let Some((arn_region, ours)) = super::arn_in_other_region(sm, &raw).await {
             diags.push(
                 Diagnostic::error(
@@ -91,7 +85,7 @@ impl DataSource<ProviderData> for DeployedPipeline {
                 diags.push(
                     Diagnostic::error(
                         format!("No SageMaker pipeline named {name:?}"),
-                        match arn_part(4) {
+                        match super::arn_account(&raw) {
                             Some(account) => format!("The ARN names account {account}; this provider reads the account of its credentials. Check the name, and that the provider points at the right account and region (for another account, a provider block with an alias and assume_role or a profile for it)."),
                             None => "Check the name and that the provider points at the right account and region.".to_string(),
                         },
@@ -109,7 +103,7 @@ impl DataSource<ProviderData> for DeployedPipeline {
             }
         };
         let account = |arn: &str| arn.split(':').nth(4).map(str::to_string);
-        if let Some(wanted) = arn_part(4) {
+        if let Some(wanted) = super::arn_account(&raw) {
             if account(&p.arn).is_some_and(|found| found != wanted) {
                 diags.push(
                     Diagnostic::error(

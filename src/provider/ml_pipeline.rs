@@ -1142,15 +1142,14 @@ impl Resource<ProviderData> for MlPipeline {
         }
         match sm.describe(&name).await {
             Ok(Some(remote))
-                if state_arn
-                    .as_deref()
-                    .and_then(arn_account)
-                    .is_some_and(|a| arn_account(&remote.arn).is_some_and(|found| found != a)) =>
+                if state_arn.as_deref().and_then(super::arn_account).is_some_and(|a| {
+                    super::arn_account(&remote.arn).is_some_and(|found| found != a)
+                }) =>
             {
                 let arn = state_arn.clone().unwrap_or_default();
                 let (wanted, found) = (
-                    arn_account(&arn).unwrap_or_default(),
-                    arn_account(&remote.arn).unwrap_or_default(),
+                    super::arn_account(&arn).unwrap_or_default(),
+                    super::arn_account(&remote.arn).unwrap_or_default(),
                 );
                 let importing = model::string_map(state, "definition_parts") == Known::Null;
                 if importing {
@@ -1472,11 +1471,6 @@ fn creation_differences(spec: &PipelineSpec, remote: &DeployedPipeline) -> Vec<&
         out.push("tags");
     }
     out
-}
-
-/// The account of an ARN (`arn:aws:sagemaker:<region>:<account>:pipeline/<name>`).
-fn arn_account(arn: &str) -> Option<&str> {
-    arn.strip_prefix("arn:")?.split(':').nth(3).filter(|a| !a.is_empty())
 }
 
 /// A state with only the identity set; `read` fills in the rest from SageMaker.

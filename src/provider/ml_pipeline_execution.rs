@@ -13,7 +13,7 @@
 //! (DescribePipeline) at plan time when the pipeline exists, and again at apply time before the
 //! start (the pipeline may be created by the same apply): an undeclared name, a value the
 //! declared type does not accept, a value outside `EnumValues`, a value that is not an S3 URI
-//! for a String parameter the steps use as one (`compiler::dag::parameters_in_s3_fields`), or a
+//! for a String parameter the steps use as one (`compiler::dag::parameter_uses`), or a
 //! parameter without default left out, is an error at `parameters["X"]` (did-you-mean, the
 //! declared list). Values are sent in the declared type's canonical text (`"05"` -> `"5"`,
 //! `"1.50"` -> `"1.5"`).
@@ -283,8 +283,8 @@ struct Declared {
 fn declared_parameters(definition: &str) -> Option<Vec<Declared>> {
     let d: Json = serde_json::from_str(definition).ok()?;
     let steps = d.get("Steps").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
-    let mut s3_uses = dag::parameters_in_s3_fields(steps, step_type_facts);
-    let mut value_uses = dag::parameter_value_uses(steps, step_type_facts);
+    let dag::ParameterUses { s3: mut s3_uses, values: mut value_uses } =
+        dag::parameter_uses(steps, step_type_facts);
     let params = match d.get("Parameters") {
         None | Some(Json::Null) => return Some(Vec::new()),
         Some(Json::Array(a)) => a,

@@ -316,6 +316,12 @@ pub(crate) async fn arn_in_other_region(sm: &SageMaker, id: &str) -> Option<(Str
     (ours != arn_region).then(|| (arn_region.to_string(), ours))
 }
 
+/// The account of an ARN (`arn:aws:sagemaker:<region>:<account>:pipeline/<name>`); `None` for
+/// a name, or an ARN without one.
+pub(crate) fn arn_account(arn: &str) -> Option<&str> {
+    arn.strip_prefix("arn:")?.split(':').nth(3).filter(|a| !a.is_empty())
+}
+
 /// The diagnostic of a failed credential validation (STS GetCallerIdentity).
 fn credentials_diag(e: &AwsError) -> Diagnostic {
     let cause = e.cause();

@@ -76,6 +76,12 @@ const MOTO_LIFETIME_SECS: u32 = 1800;
 /// How long to wait for a fresh moto server to answer HTTP.
 const MOTO_READY_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Terraform wraps diagnostics at its own width (and frames them with `│`), which differs
+/// between versions: the text as one line of words, for matching.
+pub fn flat(text: &str) -> String {
+    text.split_whitespace().filter(|w| !matches!(*w, "│" | "╷" | "╵")).collect::<Vec<_>>().join(" ")
+}
+
 /// A moto server on a free 127.0.0.1 port, standing in for the SageMaker API.
 /// Clients use `url` as `AWS_ENDPOINT_URL_SAGEMAKER`, region `us-east-1`, credentials `test`/`test`.
 /// Dropping it stops the server.
