@@ -458,6 +458,61 @@ output "data_mermaid" {{
     }
 }
 
+/// Credentials of another account, where the pipeline's name is unknown: the read does not
+/// drop the pipeline from state (which planned a second one in the new account and forgot the
+/// first), it says where the pipeline is (multi-account finding).
+#[test]
+fn a_pipeline_out_of_sight_in_another_account_is_not_forgotten() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let ws = Workspace::new(&terraform, &sm);
+        let v = &terraform.version;
+        let config = |assume: bool| {
+            format!(
+                r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+provider "sagemaker" {{
+  {assume}
+}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  name     = "hidden"
+  role_arn = "{ROLE}"
+  steps    = [jsonencode({{ Name = "Stop", Type = "Fail", Arguments = {{ ErrorMessage = "x" }} }})]
+}}
+"#,
+                assume = if assume {
+                    "assume_role {\n    role_arn = \"arn:aws:iam::333333333333:role/deployer\"\n  }"
+                } else {
+                    ""
+                }
+            )
+        };
+        ws.write("main.tf", &config(true));
+        ws.init();
+        ws.apply();
+        let arn = ws.state_show("sagemaker_ml_pipeline.p");
+        assert!(arn.contains(":333333333333:pipeline/hidden"), "[{v}] {arn}");
+        ws.write("main.tf", &config(false));
+        let err = flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
+        assert!(
+            err.contains(r#"Pipeline "hidden" is in account 333333333333, and this provider configuration's credentials are for account 123456789012"#)
+                && err.contains("terraform state rm"),
+            "[{v}] {err}"
+        );
+        assert!(sm.pipeline_names().is_empty(), "[{v}] nothing in the default account");
+        ws.write("main.tf", &config(true));
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] back on its account, nothing to change");
+        ws.destroy();
+    }
+}
+
 /// The state's ARN says where its pipeline is (multi-account finding): a resource moved to a
 /// provider configuration of another region no longer plans "deleted" and a second pipeline
 /// (leaving the first unmanaged), and an import by an ARN of another account no longer adopts

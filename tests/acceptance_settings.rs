@@ -290,6 +290,26 @@ fn assume_role_session_signs_every_call_and_no_secret_is_logged() {
             "[{v}] the log captured the provider's calls: {}",
             &text[..text.len().min(2000)]
         );
+        // The role session's own STS calls are logged like every other call: operation, role,
+        // endpoint, region, request id, duration (fresh-eyes finding: they were not).
+        let assume_line = text
+            .lines()
+            .find(|l| l.contains("AWS call") && l.contains("operation=AssumeRole "))
+            .unwrap_or_else(|| panic!("[{v}] no AssumeRole call logged"));
+        for field in [
+            format!("endpoint={}", rec.url),
+            "region=us-east-1".to_string(),
+            "role_arn=arn:aws:iam::123456789012:role/deployer".to_string(),
+            "outcome=ok".to_string(),
+            "duration_ms=".to_string(),
+            "request_id=".to_string(),
+        ] {
+            assert!(assume_line.contains(&field), "[{v}] {field} in {assume_line}");
+        }
+        assert!(
+            text.lines().any(|l| l.contains("AWS attempt") && l.contains("operation=AssumeRole ")),
+            "[{v}] the AssumeRole attempts are logged"
+        );
         let mut secrets = vec![BASE_SECRET.to_string(), BASE_TOKEN.to_string()];
         secrets.extend(rec.assumed().into_iter().map(|(_, secret)| secret));
         for secret in secrets {
@@ -370,7 +390,7 @@ fn the_blocks_profile_wins_over_the_environments_keys() {
     let sm = LocalSageMaker::start();
     for terraform in terraform_binaries() {
         sm.reset();
-        let ws = Workspace::new(&terraform, &sm);
+        let mut ws = Workspace::new(&terraform, &sm);
         let v = &terraform.version;
         ws.write(
             "aws_config",
@@ -396,6 +416,52 @@ fn the_blocks_profile_wins_over_the_environments_keys() {
         let arn = ws.tf_ok(&["state", "show", "-no-color", "sagemaker_ml_pipeline.p"]);
         assert!(arn.contains(":123456789012:pipeline/"), "[{v}] the keys' account: {arn}");
         ws.destroy();
+        // A misspelt profile is an error at the attribute, naming the nearest one, and never a
+        // silent fall back to the environment's keys (another account).
+        ws.write("main.tf", &config.replace("\"prodrole\"", "\"prodrol\""));
+        ws.write(
+            "aws_config",
+            "[profile ci]\nregion = us-east-1\n[profile prodrole]\nregion = us-east-1\n",
+        );
+        let out = support::flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
+        assert!(out.contains("AWS profile \"prodrol\" not found"), "[{v}] {out}");
+        assert!(out.contains("Did you mean \"prodrole\"?"), "[{v}] {out}");
+        assert!(out.contains("profile = \"prodrol\""), "[{v}] the attribute is shown: {out}");
+        // So is an AWS_PROFILE that names no profile, with no profile in the block.
+        ws.write("main.tf", &format!("{}\nprovider \"sagemaker\" {{\n  shared_config_files = [\"${{path.module}}/aws_config\"]\n}}\n{}", header(), pipeline()));
+        ws.set_env("AWS_PROFILE", "team-prod");
+        let out = support::flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
+        assert!(out.contains("AWS_PROFILE names \"team-prod\""), "[{v}] {out}");
+        assert!(out.contains("They define: ci, prodrole."), "[{v}] {out}");
+        assert_eq!(sm.pipeline_names(), Vec::<String>::new(), "[{v}] nothing created");
+    }
+}
+
+/// A misspelt region fails `validate` with the nearest region (fresh-eyes finding: `us-east1`
+/// passed, and every call then failed at an endpoint that does not exist); a well-formed region
+/// the provider does not know (a newer one) only warns.
+#[test]
+fn a_misspelt_region_fails_validate_with_the_nearest_one() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        let ws = Workspace::new(&terraform, &sm);
+        let v = &terraform.version;
+        let config = |region: &str| {
+            format!(
+                "{}\nprovider \"sagemaker\" {{\n  region = \"{region}\"\n}}\n{}",
+                header(),
+                pipeline()
+            )
+        };
+        ws.write("main.tf", &config("us-east1"));
+        ws.init();
+        let out = support::flat(&ws.tf_err(&["validate", "-no-color"]));
+        assert!(out.contains(r#"Invalid region "us-east1""#), "[{v}] {out}");
+        assert!(out.contains(r#"Did you mean "us-east-1"?"#), "[{v}] {out}");
+        assert!(out.contains(r#"region = "us-east1""#), "[{v}] the attribute is shown: {out}");
+        ws.write("main.tf", &config("eu-west-9"));
+        let out = support::flat(&ws.tf_ok(&["validate", "-no-color"]));
+        assert!(out.contains(r#"Warning: Unknown region "eu-west-9""#), "[{v}] {out}");
     }
 }
 

@@ -7,7 +7,9 @@
 //! Credentials, in the AWS provider's order:
 //! 1. base credentials: the provider block's `access_key`/`secret_key`/`token`; else the
 //!    block's `profile` (from the shared credentials and config files: keys, SSO,
-//!    `credential_process`, `role_arn` chains), which the environment's keys do not override;
+//!    `credential_process`, `role_arn` chains), which the environment's keys do not override
+//!    and which must exist ([`check_profile`]: a missing named profile is an error, not a fall
+//!    back to other credentials);
 //!    else the standard chain (environment, shared credentials and config files, from the
 //!    block's `shared_credentials_files`/`shared_config_files` when set, SSO, container and
 //!    instance roles);
@@ -21,6 +23,8 @@
 //! regional STS endpoint. Both role providers are ours (on `aws-sdk-sts`) rather than
 //! `aws_config::sts::AssumeRoleProvider` / `WebIdentityTokenCredentialsProvider`, which have no
 //! transitive tag keys, source identity, inline web identity token or web identity duration.
+//!
+//! The role providers' STS calls are logged at DEBUG like every other AWS call.
 //!
 //! Must not log or print a credential: secrets are [`Secret`]s, whose `Debug` prints nothing.
 
@@ -263,6 +267,8 @@ pub async fn load(s: &AwsSettings) -> SdkConfig {
     // (its keys, SSO, credential_process, role_arn chain) goes before it. A profile that holds
     // no credentials (only a region), or no shared files at all (CI with keys in the
     // environment and `profile = "default"`), falls through to the standard chain as before.
+    // A named profile that no file defines never gets here: configure rejects it
+    // ([`check_profile`]).
     if let (None, Some(p), Some(chain)) = (&s.access_key, &s.profile, credentials.clone()) {
         let pc = aws_config::provider_config::ProviderConfig::default()
             .with_http_client(http_client(s.ca_bundle.clone(), s.proxies.clone()))
@@ -286,20 +292,88 @@ pub async fn load(s: &AwsSettings) -> SdkConfig {
     }
     if let Some(w) = &s.web_identity {
         let sts = sts_client(&base, s.sts_endpoint.as_deref());
+        let at = StsTarget::of(&base, s.sts_endpoint.as_deref());
         credentials =
-            Some(SharedCredentialsProvider::new(WebIdentityProvider { sts, role: w.clone() }));
+            Some(SharedCredentialsProvider::new(WebIdentityProvider { sts, at, role: w.clone() }));
     }
     if let Some(r) = &s.assume_role {
         let mut with_base = base.to_builder();
         with_base.set_credentials_provider(credentials);
         let with_base = with_base.build();
         let sts = sts_client(&with_base, s.sts_endpoint.as_deref());
+        let at = StsTarget::of(&with_base, s.sts_endpoint.as_deref());
         credentials =
-            Some(SharedCredentialsProvider::new(AssumeRoleProvider { sts, role: r.clone() }));
+            Some(SharedCredentialsProvider::new(AssumeRoleProvider { sts, at, role: r.clone() }));
     }
     let mut out = base.into_builder();
     out.set_credentials_provider(credentials);
     out.build()
+}
+
+/// A profile named in the configuration (the block's `profile`, else `AWS_PROFILE`) that is
+/// not in the shared files the provider reads.
+#[derive(Debug, PartialEq)]
+pub enum ProfileProblem {
+    /// No such profile. `files` are the files read, each with whether it exists; `profiles`
+    /// the profiles they define, sorted.
+    Missing { files: Vec<(String, bool)>, profiles: Vec<String> },
+    /// The files could not be read or parsed; the SDK's words.
+    Unreadable(String),
+}
+
+/// Checks that the profile `name` is defined in the shared config or credentials files the
+/// provider reads (`config`/`credentials`: the block's lists, else the defaults). A named
+/// profile that is missing is a mistake, not a reason to fall back to other credentials: the
+/// standard chain would otherwise deploy with whatever the environment holds, into another
+/// account. `default` is exempt: it is what the SDK reads when nothing is named.
+pub async fn check_profile(
+    name: &str,
+    config: Option<&[String]>,
+    credentials: Option<&[String]>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<(), ProfileProblem> {
+    use aws_types::os_shim_internal::{Env, Fs};
+    if name == "default" {
+        return Ok(());
+    }
+    let files = profile_files(config, credentials);
+    let set = aws_config::profile::load(
+        &Fs::real(),
+        &Env::real(),
+        &files,
+        Some(std::borrow::Cow::Owned(name.to_string())),
+    )
+    .await
+    .map_err(|e| ProfileProblem::Unreadable(e.to_string()))?;
+    if set.get_profile(name).is_some() {
+        return Ok(());
+    }
+    let home = env("HOME").unwrap_or_default();
+    let exists = |path: &str| {
+        let full = match path.strip_prefix("~/") {
+            Some(rest) if !home.is_empty() => format!("{home}/{rest}"),
+            _ => path.to_string(),
+        };
+        std::path::Path::new(&full).is_file()
+    };
+    let named = |list: Option<&[String]>, variable: &str, default: &str| match list {
+        Some(list) => list.to_vec(),
+        None => vec![env(variable).filter(|v| !v.is_empty()).unwrap_or_else(|| default.into())],
+    };
+    let mut paths = named(config, "AWS_CONFIG_FILE", "~/.aws/config");
+    paths.extend(named(credentials, "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"));
+    let mut profiles: Vec<String> = set.profiles().map(str::to_string).collect();
+    profiles.sort();
+    Err(ProfileProblem::Missing {
+        files: paths
+            .into_iter()
+            .map(|p| {
+                let found = exists(&p);
+                (p, found)
+            })
+            .collect(),
+        profiles,
+    })
 }
 
 /// Shared config/credentials files: the block's lists replace the default files
@@ -321,7 +395,7 @@ fn profile_files(config: Option<&[String]>, credentials: Option<&[String]>) -> E
 /// An STS client on `config` (its credentials sign AssumeRole and GetCallerIdentity), sending
 /// to `endpoint` when given (else `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`, else regional).
 pub fn sts_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_sts::Client {
-    let mut b = aws_sdk_sts::config::Builder::from(config);
+    let mut b = aws_sdk_sts::config::Builder::from(config).interceptor(super::AttemptLog);
     if let Some(ep) = endpoint {
         b = b.endpoint_url(ep);
     }
@@ -383,10 +457,75 @@ where
     CredentialsError::provider_error(format!("{what} for {role} failed: {code}{}", f.message))
 }
 
+/// Where a role provider's STS calls go, for their log lines.
+#[derive(Debug)]
+struct StsTarget {
+    endpoint: String,
+    region: String,
+}
+
+impl StsTarget {
+    fn of(config: &SdkConfig, configured: Option<&str>) -> Self {
+        let region = config.region().map(|r| r.to_string()).unwrap_or_default();
+        StsTarget { endpoint: sts_endpoint(configured, config.endpoint_url(), &region), region }
+    }
+}
+
+/// One STS call of a role provider, logged at DEBUG as every other AWS call is (operation, role,
+/// endpoint, region, request id, duration, outcome; its attempts by the STS client's
+/// [`super::AttemptLog`]). It runs in an attempt trace of its own: it happens inside another
+/// call's credential resolution, and its attempts are not that call's.
+async fn sts_call<T, E>(
+    operation: &str,
+    role: &str,
+    at: &StsTarget,
+    fut: impl std::future::Future<
+        Output = Result<
+            T,
+            aws_sdk_sts::error::SdkError<
+                E,
+                aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
+        >,
+    >,
+) -> Result<T, CredentialsError>
+where
+    T: aws_types::request_id::RequestId,
+    E: aws_sdk_sts::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let started = std::time::Instant::now();
+    let result = super::TRACE.scope(Default::default(), fut).await;
+    let ms = started.elapsed().as_millis().to_string();
+    let (request_id, outcome) = match &result {
+        Ok(out) => (out.request_id().unwrap_or("-").to_string(), "ok".to_string()),
+        Err(e) => {
+            let f = super::classify(e);
+            (
+                f.request_id.unwrap_or_else(|| "-".into()),
+                f.code.unwrap_or_else(|| format!("{:?}", f.kind)),
+            )
+        }
+    };
+    crate::logging::debug(
+        "AWS call",
+        &[
+            ("operation", operation),
+            ("role_arn", role),
+            ("endpoint", &at.endpoint),
+            ("region", &at.region),
+            ("request_id", &request_id),
+            ("duration_ms", &ms),
+            ("outcome", &outcome),
+        ],
+    );
+    result.map_err(|e| sts_failure(operation, role, &e))
+}
+
 /// `assume_role`: AssumeRole with the base credentials.
 #[derive(Debug)]
 struct AssumeRoleProvider {
     sts: aws_sdk_sts::Client,
+    at: StsTarget,
     role: AssumeRole,
 }
 
@@ -414,7 +553,7 @@ impl AssumeRoleProvider {
                 Some(r.transitive_tag_keys.clone())
             })
             .set_source_identity(r.source_identity.clone());
-        let out = req.send().await.map_err(|e| sts_failure("AssumeRole", &r.role_arn, &e))?;
+        let out = sts_call("AssumeRole", &r.role_arn, &self.at, req.send()).await?;
         session_credentials(out.credentials(), "assume_role")
     }
 }
@@ -432,6 +571,7 @@ impl ProvideCredentials for AssumeRoleProvider {
 #[derive(Debug)]
 struct WebIdentityProvider {
     sts: aws_sdk_sts::Client,
+    at: StsTarget,
     role: WebIdentity,
 }
 
@@ -458,10 +598,7 @@ impl WebIdentityProvider {
             .set_duration_seconds(r.duration.map(|d| d.as_secs() as i32))
             .set_policy(r.policy.clone())
             .set_policy_arns(policy_arns(&r.policy_arns));
-        let out = req
-            .send()
-            .await
-            .map_err(|e| sts_failure("AssumeRoleWithWebIdentity", &r.role_arn, &e))?;
+        let out = sts_call("AssumeRoleWithWebIdentity", &r.role_arn, &self.at, req.send()).await?;
         session_credentials(out.credentials(), "assume_role_with_web_identity")
     }
 }
@@ -813,6 +950,56 @@ mod tests {
             ..files
         };
         assert_eq!(access_key_of(&keys).await, "AKIAFROMBLOCK");
+    }
+
+    /// A named profile is found in either file (`[profile x]` in config, `[x]` in credentials);
+    /// a missing one lists the files read and the profiles they define; `default` is exempt.
+    #[tokio::test]
+    async fn a_named_profile_must_be_in_the_shared_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("config");
+        std::fs::write(
+            &config,
+            "[profile prod]\nregion = eu-west-1\n[default]\nregion = us-east-1\n",
+        )
+        .expect("write");
+        let creds = dir.path().join("credentials");
+        std::fs::write(&creds, "[ci]\naws_access_key_id = A\naws_secret_access_key = s\n")
+            .expect("write");
+        let gone = dir.path().join("gone").to_string_lossy().into_owned();
+        let config = vec![config.to_string_lossy().into_owned()];
+        let creds = vec![creds.to_string_lossy().into_owned()];
+        let no_env = |_: &str| None;
+        let check = |name: &'static str| check_profile(name, Some(&config), Some(&creds), &no_env);
+        assert_eq!(check("prod").await, Ok(()));
+        assert_eq!(check("ci").await, Ok(()));
+        assert_eq!(check("default").await, Ok(()));
+        let Err(ProfileProblem::Missing { files, profiles }) = check("prdo").await else {
+            panic!("prdo is not defined")
+        };
+        assert_eq!(profiles, ["ci", "default", "prod"]);
+        assert_eq!(files, [(config[0].clone(), true), (creds[0].clone(), true)]);
+        // A file the block lists that is not there: the SDK cannot load the profiles at all.
+        let with_gone = vec![creds[0].clone(), gone];
+        let e = check_profile("prod", Some(&config), Some(&with_gone), &no_env).await;
+        assert!(
+            matches!(&e, Err(ProfileProblem::Unreadable(why)) if why.contains("gone")),
+            "{e:?}"
+        );
+        // Without the block's lists, the defaults are named as the environment gives them.
+        let env = |k: &str| (k == "AWS_CONFIG_FILE").then(|| "/nowhere/config".to_string());
+        let Err(ProfileProblem::Missing { files, .. }) =
+            check_profile("prdo", None, Some(&creds), &env).await
+        else {
+            panic!("not in the credentials file")
+        };
+        assert_eq!(files[0], ("/nowhere/config".to_string(), false));
+        // A file the parser rejects is named with the SDK's reason.
+        let bad = dir.path().join("bad");
+        std::fs::write(&bad, "region = us-east-1\n").expect("write");
+        let bad = vec![bad.to_string_lossy().into_owned()];
+        let e = check_profile("prod", Some(&bad), Some(&[]), &no_env).await;
+        assert!(matches!(e, Err(ProfileProblem::Unreadable(_))), "{e:?}");
     }
 
     #[test]

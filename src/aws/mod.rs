@@ -827,8 +827,9 @@ impl<'a> Call<'a> {
 pub struct SageMaker {
     settings: AwsSettings,
     ready: OnceCell<Ready>,
-    /// The outcome of the credential check, made once, before the first call that needs it.
-    checked: OnceCell<Result<(), AwsError>>,
+    /// The outcome of the credential check, made once, before the first call that needs it:
+    /// who the credentials are.
+    checked: OnceCell<Result<CallerIdentity, AwsError>>,
 }
 
 impl SageMaker {
@@ -903,18 +904,22 @@ impl SageMaker {
     /// provider's credential validation. The error names the STS endpoint.
     pub async fn caller_identity(&self) -> Result<CallerIdentity, AwsError> {
         let ready = self.ready().await;
-        // With the attempt log (the role-assuming STS client, which runs inside other calls'
-        // credential resolution, has none: its attempts are not theirs).
         let sts = config::sts_client(&ready.sdk, self.settings.sts_endpoint.as_deref());
-        let sts = aws_sdk_sts::Client::from_conf(
-            sts.config().to_builder().interceptor(AttemptLog).build(),
-        );
         let call = Call { service: Service::Sts, ..Call::new("GetCallerIdentity", "") };
         let out = self.attempt(call, sts.get_caller_identity().send()).await?;
         Ok(CallerIdentity {
             account: out.account().unwrap_or_default().to_string(),
             arn: out.arn().unwrap_or_default().to_string(),
         })
+    }
+
+    /// The account of the credentials, when the credential check has run and passed (it runs
+    /// before the first call unless `skip_credentials_validation` is set): no call of its own.
+    pub fn checked_account(&self) -> Option<String> {
+        match self.checked.get() {
+            Some(Ok(who)) if !who.account.is_empty() => Some(who.account.clone()),
+            _ => None,
+        }
     }
 
     /// The region calls go to, when one is configured anywhere.
@@ -931,10 +936,7 @@ impl SageMaker {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         if self.settings.validate_credentials {
-            self.checked
-                .get_or_init(|| async { self.caller_identity().await.map(|_| ()) })
-                .await
-                .clone()?;
+            self.checked.get_or_init(|| self.caller_identity()).await.clone()?;
         }
         self.attempt(call, fut).await
     }

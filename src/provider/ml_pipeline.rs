@@ -20,8 +20,9 @@
 //! - `tags_all` is `default_tags` merged with `tags`; tag updates add and remove exactly the
 //!   difference; a tag the last apply deployed from `default_tags` is never read as drift;
 //! - a managed pipeline is where its state's `arn` says: Read refuses a provider configuration
-//!   of another region, or credentials of another account that has a pipeline of that name,
-//!   instead of planning a second pipeline or taking over that one (import by ARN likewise).
+//!   of another region, or credentials of another account (that has a pipeline of that name,
+//!   or, when the credential check told the account, that has none), instead of planning a
+//!   second pipeline or taking over that one (import by ARN likewise).
 //!
 //! Nothing is lost when the network misbehaves: create sends one `ClientRequestToken` for every
 //! attempt (`aws::request_token` says why one per create call); when its outcome is unknown (no
@@ -412,7 +413,7 @@ fn split_or_whole(text: &str) -> BTreeMap<String, String> {
 /// `docs/resources/ml_pipeline.md` after the command in
 /// `examples/resources/sagemaker_ml_pipeline/import.sh`): how to adopt a pipeline created
 /// elsewhere.
-pub const IMPORT_DOC: &str = r#"A pipeline is imported by its name (its ARN works too, in the provider configuration's region and account; an ARN of another region or account is refused, with the way to import it through an aliased provider). Once managed, a pipeline stays where its ARN says: pointing the resource at a provider configuration of another region or account is an error at plan that says how to proceed, not a second pipeline. Import reads everything back from SageMaker: the role, display name, description, parallelism, tags, the `parameter` blocks, `experiment_config`, and each deployed step object into `steps`.
+pub const IMPORT_DOC: &str = r#"A pipeline is imported by its name (its ARN works too, in the provider configuration's region and account; an ARN of another region or account is refused, with the way to import it through an aliased provider). Once managed, a pipeline stays where its ARN says: pointing the resource at a provider configuration of another region or account is an error at plan that says how to proceed, not a second pipeline. (The account of the credentials is known from the credential check; with `skip_credentials_validation = true`, a pipeline the other account does not have reads as deleted outside Terraform.) Import reads everything back from SageMaker: the role, display name, description, parallelism, tags, the `parameter` blocks, `experiment_config`, and each deployed step object into `steps`.
 
 With Terraform 1.5 or newer, an `import` block does the same as part of a plan, and Terraform can write the resource's configuration for you:
 
@@ -1163,6 +1164,32 @@ impl Resource<ProviderData> for MlPipeline {
                         format!("The state records {arn}; account {found} has a pipeline of the same name, which this resource does not manage. The resource's provider configuration (or its credentials) changed; Terraform cannot move a pipeline between accounts. To keep managing the pipeline in account {wanted}, set back the provider configuration. To manage the one in account {found} instead, run terraform state rm on this resource, then terraform import it."),
                     );
                 }
+                (state.clone(), diags)
+            }
+            // Not found with credentials of another account than the state's ARN: the pipeline
+            // is not gone, it is out of sight. Dropping it from state would plan a second one
+            // here and forget the first (multi-account finding). Known only when the credential
+            // check ran (it is skipped with skip_credentials_validation).
+            Ok(None)
+                if state_arn
+                    .as_deref()
+                    .and_then(super::arn_account)
+                    .is_some_and(|a| sm.checked_account().is_some_and(|ours| ours != a)) =>
+            {
+                let arn = state_arn.clone().unwrap_or_default();
+                let wanted = super::arn_account(&arn).unwrap_or_default();
+                let ours = sm.checked_account().unwrap_or_default();
+                if model::string_map(state, "definition_parts") == Known::Null {
+                    diags.error(
+                        format!("Cannot import {arn:?}: the pipeline is in account {wanted}"),
+                        format!("This provider's credentials are for account {ours}, where SageMaker has no pipeline {name:?}. Import it through a provider configuration with credentials for account {wanted}: add a provider \"sagemaker\" block with an alias and assume_role (or a profile) for that account, and set provider = sagemaker.<alias> on the resource."),
+                    );
+                    return (state.clone(), diags);
+                }
+                diags.error(
+                    format!("Pipeline {name:?} is in account {wanted}, and this provider configuration's credentials are for account {ours}"),
+                    format!("The state records {arn}. The resource's provider configuration (or its credentials) changed, so the pipeline cannot be seen from here; Terraform cannot move a pipeline between accounts. To keep managing it, set back the provider configuration (or its credentials) for account {wanted}. To create one in account {ours} instead, run terraform state rm on this resource (the pipeline in account {wanted} stays, unmanaged, until you delete it), then apply."),
+                );
                 (state.clone(), diags)
             }
             Ok(None) => {

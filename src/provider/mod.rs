@@ -98,6 +98,15 @@ fn sts_role_arn(text: &str) -> bool {
         .is_ok_and(|re| re.is_match(text))
 }
 
+/// A role session name as STS takes it: 2 to 64 of letters, digits and `_+=,.@-`.
+fn session_name(text: &str) -> bool {
+    (2..=64).contains(&text.len())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
+}
+
+const SESSION_NAME_DETAIL: &str =
+    "Use 2 to 64 letters, digits and the characters _+=,.@- (no spaces), e.g. \"terraform-ci\".";
+
 fn url_with_scheme(text: &str) -> bool {
     (text.starts_with("http://") || text.starts_with("https://")) && text.len() > "https://".len()
 }
@@ -114,8 +123,8 @@ pub fn provider_schema() -> Schema {
     use framework::validators::{one_of, string_check, string_length};
     Schema::new(
         Block::new("The SageMaker Pipelines provider. Its arguments follow the AWS provider's names and meanings. Credentials come, first found wins, from the provider block (`access_key`/`secret_key`/`token`, else its `profile`, which the environment's keys do not override), the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), the shared credentials and config files (the `profile` or `AWS_PROFILE`: keys, SSO, `credential_process`, `role_arn` chains), `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN`, then container and instance roles; `assume_role_with_web_identity` replaces those base credentials and `assume_role` assumes a role with them. Every other argument, too, wins over its environment variable, which wins over the shared config file.")
-            .attr(Attribute::optional("region", Type::String, "AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the profile's region."))
-            .attr(Attribute::optional("profile", Type::String, "Named profile from the shared AWS config and credentials files. Set here, it is what the provider uses even when `AWS_ACCESS_KEY_ID` is set (as in CI), so each aliased provider configuration deploys with its own profile. Unset, the environment's keys come first, then `AWS_PROFILE`, else `default`."))
+            .attr(Attribute::optional("region", Type::String, "AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the profile's region. A malformed name (`us-east1`) is an error with the nearest region; a well-formed one the provider does not know (a region newer than it) is a warning."))
+            .attr(Attribute::optional("profile", Type::String, "Named profile from the shared AWS config and credentials files. Set here, it is what the provider uses even when `AWS_ACCESS_KEY_ID` is set (as in CI), so each aliased provider configuration deploys with its own profile. Unset, the environment's keys come first, then `AWS_PROFILE`, else `default`. A profile named here or in `AWS_PROFILE` that neither file defines is an error naming the profiles they do define; the provider never falls back to other credentials for it (`default` excepted)."))
             .attr(Attribute::optional("access_key", Type::String, "AWS access key id, with `secret_key` (and `token` for temporary credentials). Wins over `AWS_ACCESS_KEY_ID` and the shared files. Prefer the environment or a profile to keeping keys in configuration.").sensitive())
             .attr(Attribute::optional("secret_key", Type::String, "AWS secret access key, with `access_key`. Wins over `AWS_SECRET_ACCESS_KEY`.").sensitive())
             .attr(Attribute::optional("token", Type::String, "Session token of temporary credentials, with `access_key` and `secret_key`. Wins over `AWS_SESSION_TOKEN`.").sensitive())
@@ -135,7 +144,7 @@ pub fn provider_schema() -> Schema {
                 "assume_role",
                 Block::new("Assume this IAM role (STS AssumeRole) with the base credentials, or with `assume_role_with_web_identity`'s session when that is set too; every AWS call then uses the role's session, refreshed before it expires. As in the AWS provider.")
                     .attr(Attribute::required("role_arn", Type::String, "ARN of the role to assume.").validate(string_check(sts_role_arn, "Invalid assume_role.role_arn", ROLE_ARN_DETAIL)))
-                    .attr(Attribute::optional("session_name", Type::String, "Name of the role session, seen in CloudTrail. Defaults to `terraform-provider-sagemaker-<unix time in ms>`.").validate(string_length(2, 64)))
+                    .attr(Attribute::optional("session_name", Type::String, "Name of the role session, seen in CloudTrail. Defaults to `terraform-provider-sagemaker-<unix time in ms>`.").validate(string_check(session_name, "Invalid assume_role.session_name", SESSION_NAME_DETAIL)))
                     .attr(Attribute::optional("external_id", Type::String, "External id the role's trust policy requires, if any.").validate(string_length(2, 1224)))
                     .attr(Attribute::optional("duration", Type::String, "Lifetime of the role session, from `15m` to `12h` (at most the role's maximum session duration). Defaults to `1h`.").validate(string_check(session_duration, "Invalid assume_role.duration", DURATION_DETAIL)))
                     .attr(Attribute::optional("policy", Type::String, "IAM policy JSON further restricting the session (a session policy)."))
@@ -148,7 +157,7 @@ pub fn provider_schema() -> Schema {
                 "assume_role_with_web_identity",
                 Block::new("Get the base credentials by assuming a role with an OIDC web identity token (STS AssumeRoleWithWebIdentity, e.g. a CI job's token), instead of the chain described above. As in the AWS provider.")
                     .attr(Attribute::optional("role_arn", Type::String, "ARN of the role to assume. Defaults to `AWS_ROLE_ARN`.").validate(string_check(sts_role_arn, "Invalid assume_role_with_web_identity.role_arn", ROLE_ARN_DETAIL)))
-                    .attr(Attribute::optional("session_name", Type::String, "Name of the role session. Defaults to `AWS_ROLE_SESSION_NAME`, else `terraform-provider-sagemaker-<unix time in ms>`.").validate(string_length(2, 64)))
+                    .attr(Attribute::optional("session_name", Type::String, "Name of the role session. Defaults to `AWS_ROLE_SESSION_NAME`, else `terraform-provider-sagemaker-<unix time in ms>`.").validate(string_check(session_name, "Invalid assume_role_with_web_identity.session_name", SESSION_NAME_DETAIL)))
                     .attr(Attribute::optional("web_identity_token", Type::String, "The OIDC token itself. Conflicts with `web_identity_token_file`.").sensitive())
                     .attr(Attribute::optional("web_identity_token_file", Type::String, "Path of a file holding the OIDC token, read again whenever the session is renewed. Defaults to `AWS_WEB_IDENTITY_TOKEN_FILE` when `web_identity_token` is not set."))
                     .attr(Attribute::optional("duration", Type::String, "Lifetime of the role session, from `15m` to `12h`. Defaults to `1h`.").validate(string_check(session_duration, "Invalid assume_role_with_web_identity.duration", DURATION_DETAIL)))
@@ -228,15 +237,7 @@ impl ProviderHooks<ProviderData> for Hooks {
             }
         }
         if let Known::Value(r) = model::string(config, "region") {
-            if r.is_empty()
-                || !r.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            {
-                diags.error_at(
-                    AttrPath::root("region"),
-                    format!("Invalid region {r:?}"),
-                    "Use an AWS region name such as \"us-east-1\".",
-                );
-            }
+            check_region(&r, &mut diags);
         }
         check_url(config, &mut diags);
         check_credentials(config, &mut diags);
@@ -265,8 +266,93 @@ impl ProviderHooks<ProviderData> for Hooks {
         }
         let env = |k: &str| std::env::var(k).ok();
         let settings = settings_from(config, &env)?;
+        check_profile(&settings, &env).await?;
         let sagemaker = SageMaker::new(settings);
         Ok(ProviderData { sagemaker: Some(sagemaker), default_tags })
+    }
+}
+
+/// The regions SageMaker runs in, as of this provider's release (AWS's regional services
+/// list): commercial, China, GovCloud, the isolated partitions and the European Sovereign Cloud.
+const KNOWN_REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-north-1",
+    "il-central-1",
+    "me-south-1",
+    "me-central-1",
+    "mx-central-1",
+    "sa-east-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "us-gov-west-1",
+    "us-gov-east-1",
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+    "us-isof-south-1",
+    "us-isof-east-1",
+    "eu-isoe-west-1",
+    "eusc-de-east-1",
+];
+
+/// A region name is `<area>-<words>-<number>` in lower case (`us-east-1`, `us-gov-west-1`):
+/// anything else is an error, with the nearest known region. A well-formed name the provider
+/// does not know is a warning, not an error, so a region newer than the provider still works.
+fn check_region(region: &str, diags: &mut Diagnostics) {
+    let parts: Vec<&str> = region.split('-').collect();
+    let letters = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase());
+    let well_formed = parts.len() >= 3
+        && (2..=4).contains(&parts[0].len())
+        && parts[..parts.len() - 1].iter().all(|p| letters(p))
+        && parts
+            .last()
+            .is_some_and(|n| (1..=2).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit()));
+    if well_formed && KNOWN_REGIONS.contains(&region) {
+        return;
+    }
+    let hint = crate::compiler::expr::did_you_mean(region, KNOWN_REGIONS.iter().copied())
+        .map(|r| format!("Did you mean {r:?}? "))
+        .unwrap_or_default();
+    if well_formed {
+        diags.push(
+            Diagnostic::warning(
+                format!("Unknown region {region:?}"),
+                format!("{hint}{region:?} is not a region this provider knows SageMaker in. If it is a region newer than the provider, ignore this warning; otherwise use a region name such as \"us-east-1\"."),
+            )
+            .at(AttrPath::root("region")),
+        );
+    } else {
+        diags.error_at(
+            AttrPath::root("region"),
+            format!("Invalid region {:?}", shorten(region)),
+            format!("{hint}A region name is lower case, as in \"us-east-1\" or \"us-gov-west-1\"."),
+        );
     }
 }
 
@@ -306,6 +392,62 @@ fn check_credentials(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// The profile the configuration names (the block's `profile`, else `AWS_PROFILE`) must be in
+/// the shared files the provider reads. A missing one is an error rather than a fall back to
+/// whatever other credentials the environment holds (another account), as in the AWS provider.
+async fn check_profile(
+    s: &AwsSettings,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<(), Diagnostics> {
+    use crate::aws::config::{self as awsconf, ProfileProblem};
+    let (name, from_block) = match (&s.profile, env("AWS_PROFILE").filter(|p| !p.is_empty())) {
+        (Some(p), _) => (p.clone(), true),
+        // The block's keys make the environment's profile irrelevant.
+        (None, Some(p)) if s.access_key.is_none() => (p, false),
+        _ => return Ok(()),
+    };
+    let source = if from_block { "The provider block's profile" } else { "AWS_PROFILE" };
+    let problem = match awsconf::check_profile(
+        &name,
+        s.shared_config_files.as_deref(),
+        s.shared_credentials_files.as_deref(),
+        env,
+    )
+    .await
+    {
+        Ok(()) => return Ok(()),
+        Err(p) => p,
+    };
+    let d = match problem {
+        ProfileProblem::Unreadable(why) => Diagnostic::error(
+            format!("The shared AWS config files cannot be read for profile {:?}", shorten(&name)),
+            format!("{why}. Fix the file, or point shared_config_files / shared_credentials_files (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE) at the files that define the profile."),
+        ),
+        ProfileProblem::Missing { files, profiles } => {
+            let read = files
+                .iter()
+                .map(|(f, found)| if *found { f.clone() } else { format!("{f} (not found)") })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let defined = if profiles.is_empty() {
+                "They define no profile.".to_string()
+            } else {
+                let shown = profiles.iter().take(20).cloned().collect::<Vec<_>>().join(", ");
+                let more = if profiles.len() > 20 { ", ..." } else { "" };
+                let hint = crate::compiler::expr::did_you_mean(&name, profiles.iter().map(String::as_str))
+                    .map(|p| format!(" Did you mean {p:?}?"))
+                    .unwrap_or_default();
+                format!("They define: {shown}{more}.{hint}")
+            };
+            Diagnostic::error(
+                format!("AWS profile {:?} not found", shorten(&name)),
+                format!("{source} names {:?}, which no shared config or credentials file the provider reads defines. Files read: {read}. {defined} Fix the name, or add the profile to one of those files (e.g. `aws configure --profile {}`). The provider does not fall back to other credentials when the profile it is told to use is missing.", shorten(&name), shorten(&name)),
+            )
+        }
+    };
+    Err(if from_block { d.at(AttrPath::root("profile")) } else { d }.into())
 }
 
 /// `(the ARN's region, the provider's)` when `id` is an ARN of another region than the one `sm`
@@ -720,6 +862,50 @@ mod tests {
         let paths: Vec<String> =
             d.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
         assert_eq!(paths, vec!["max_retries", "region", "endpoints.sagemaker"]);
+    }
+
+    /// Fresh-eyes finding: `region = "us-east1"` passed validation and every call failed at the
+    /// endpoint; a well-formed unknown region (a new one) only warns.
+    #[test]
+    fn regions_are_checked_with_the_nearest_known_one() {
+        let check = |r: &str| {
+            let mut d = Diagnostics::new();
+            check_region(r, &mut d);
+            d.iter()
+                .map(|d| format!("{:?}|{}|{}", d.severity, d.summary, d.detail))
+                .collect::<Vec<_>>()
+        };
+        for ok in
+            ["us-east-1", "us-gov-west-1", "cn-northwest-1", "eusc-de-east-1", "ap-southeast-7"]
+        {
+            assert_eq!(check(ok), Vec::<String>::new(), "{ok}");
+        }
+        let typo = check("us-east1");
+        assert_eq!(typo.len(), 1);
+        assert!(
+            typo[0].starts_with("Error|Invalid region \"us-east1\"|Did you mean \"us-east-1\"?"),
+            "{typo:?}"
+        );
+        let upper = check("EU-WEST-1");
+        assert!(upper[0].contains("Did you mean \"eu-west-1\"?"), "{upper:?}");
+        let new = check("eu-west-9");
+        assert_eq!(new.len(), 1);
+        assert!(new[0].starts_with("Warning|Unknown region \"eu-west-9\""), "{new:?}");
+        assert!(check("").iter().any(|d| d.starts_with("Error|")));
+        assert!(
+            check("us-east-1a").iter().any(|d| d.starts_with("Error|")),
+            "an availability zone"
+        );
+    }
+
+    #[test]
+    fn session_names_take_what_sts_takes() {
+        for ok in ["ci", "terraform-ci", "a.b@c,d=e+f_g", &"x".repeat(64)] {
+            assert!(session_name(ok), "{ok}");
+        }
+        for bad in ["x", "my session", "ci/job", "caf\u{e9}", &"x".repeat(65)] {
+            assert!(!session_name(bad), "{bad}");
+        }
     }
 
     #[tokio::test]
