@@ -1,7 +1,8 @@
 //! Acceptance test of the `sagemaker_ml_pipeline_policy` data source through the real Terraform
 //! CLI: `examples/least-privilege-role` is applied against the local endpoint, and the policy it
 //! outputs must name exactly the jobs, roles, S3 locations, keys, function, queue and images its
-//! steps use (and nothing for the pipeline's own role, which SageMaker assumes, not passes).
+//! steps use, and the logs and metrics its jobs write (and nothing for the pipeline's own role,
+//! which SageMaker assumes, not passes).
 
 mod support;
 
@@ -44,10 +45,13 @@ fn the_examples_policy_names_exactly_what_its_steps_use() {
                 "S3Write",
                 "S3ListBuckets",
                 "Kms",
+                "KmsByAlias",
                 "InvokeLambdas",
                 "CallbackQueues",
                 "EcrPull",
-                "EcrAuth"
+                "EcrAuth",
+                "JobLogs",
+                "JobMetrics"
             ],
             "[{v}] {doc:#}"
         );
@@ -101,11 +105,20 @@ fn the_examples_policy_names_exactly_what_its_steps_use() {
         );
         assert_eq!(
             statement(&doc, "Kms")["Resource"],
-            json!([
-                "arn:aws:kms:*:*:alias/churn-output",
-                "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee"
-            ]),
+            json!(["arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee"]),
             "[{v}]"
+        );
+        // IAM checks Decrypt and GenerateDataKey against the key's ARN, never an alias ARN: the
+        // alias is a condition on any key.
+        assert_eq!(
+            statement(&doc, "KmsByAlias")["Condition"],
+            json!({"ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/churn-output"]}}),
+            "[{v}]"
+        );
+        assert_eq!(
+            statement(&doc, "JobLogs")["Resource"],
+            json!(["arn:aws:logs:*:*:log-group:/aws/sagemaker/*"]),
+            "[{v}] the jobs' role writes their logs"
         );
         assert_eq!(
             statement(&doc, "InvokeLambdas")["Resource"],
@@ -127,5 +140,50 @@ fn the_examples_policy_names_exactly_what_its_steps_use() {
         );
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan after apply");
         ws.destroy();
+    }
+}
+
+/// Steps of a type the provider does not know, and a definition that needs no permission at
+/// all, are warnings at plan rather than a document that silently lacks what they need (or one
+/// IAM rejects for having no statement).
+#[test]
+fn uncovered_steps_and_empty_documents_are_warnings() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        let v = &terraform.version;
+        let ws = Workspace::new(&terraform, &sm);
+        ws.write(
+            "main.tf",
+            r#"
+terraform {
+  required_providers {
+    sagemaker = { source = "sagemaker-pipelines/sagemaker" }
+  }
+}
+
+data "sagemaker_ml_pipeline_policy" "endpoint" {
+  definition = jsonencode({
+    Version = "2020-12-01"
+    Steps = [{ Name = "Deploy", Type = "Endpoint", Arguments = { EndpointName = "e", EndpointConfigName = "c" } }]
+  })
+}
+
+data "sagemaker_ml_pipeline_policy" "fail" {
+  definition = jsonencode({
+    Version = "2020-12-01"
+    Steps = [{ Name = "Stop", Type = "Fail", Arguments = { ErrorMessage = "x" } }]
+  })
+}
+
+output "endpoint" {
+  value = data.sagemaker_ml_pipeline_policy.endpoint.json
+}
+"#,
+        );
+        ws.init();
+        let out = support::flat(&ws.tf_ok(&["plan", "-no-color", "-input=false"]));
+        assert!(out.contains("Warning: The policy does not cover every step"), "[{v}] {out}");
+        assert!(out.contains("Deploy (Endpoint)"), "[{v}] {out}");
+        assert!(out.contains("Warning: The pipeline's steps need no permissions"), "[{v}] {out}");
     }
 }

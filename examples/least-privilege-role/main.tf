@@ -1,4 +1,5 @@
-# The role policy a pipeline needs, derived from its steps: prepare -> train -> notify -> review.
+# The role policy a pipeline and its jobs need, derived from its steps: prepare -> train ->
+# notify -> review.
 # `data.sagemaker_ml_pipeline_policy` reads the pipeline's compiled definition and grants exactly
 # the jobs, roles, S3 prefixes, KMS keys, function and queue the steps use.
 terraform {
@@ -83,10 +84,12 @@ data "sagemaker_ml_pipeline_policy" "churn" {
   definition_parts = sagemaker_ml_pipeline.churn.definition_parts
 }
 
-# With the AWS provider, attach it to the pipeline's role:
+# With the AWS provider, attach it to the pipeline's role and to the role its jobs run as (the
+# pipeline's role starts the jobs and passes theirs; the jobs' role reads and writes the data):
 #   resource "aws_iam_role_policy" "churn" {
-#     role   = "churn-pipeline"
-#     policy = data.sagemaker_ml_pipeline_policy.churn.json
+#     for_each = toset(["churn-pipeline", "churn-jobs"])
+#     role     = each.key
+#     policy   = data.sagemaker_ml_pipeline_policy.churn.json
 #   }
 output "role_policy" {
   value = data.sagemaker_ml_pipeline_policy.churn.json

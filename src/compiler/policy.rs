@@ -16,17 +16,32 @@
 //!   (`s3://bucket/{{ Execution.PipelineExecutionId }}/out`) widens to its literal part
 //!   (`bucket/*`); one that is wholly a reference (a parameter) widens to every bucket (`*`).
 //!   A location that is another step's output (`{{ Steps.Prep.outputs... }}`) adds nothing:
-//!   the producing step's write statement covers it. Whether a location is read or written
+//!   the producing step's write statement covers it (a Lambda or callback step's
+//!   `OutputParameters` are no such location: they widen like a parameter). Whether a location is read or written
 //!   follows where it sits: outputs
 //!   (`ProcessingOutputConfig`, `OutputDataConfig`, `TransformOutput`, `DebugHookConfig`,
 //!   `ProfilerConfig`, EMR `LogUri`) are written, checkpoints both, everything else read.
 //! - `Kms`: `kms:Decrypt`, `Encrypt`, `GenerateDataKey`, `CreateGrant`, `DescribeKey` on the keys
-//!   the steps name (ARNs as given; key ids and aliases in any region and account).
+//!   the steps name (ARNs as given; key ids in any region and account); `KmsByAlias`: the same
+//!   on any key carrying one of the aliases the steps name (`kms:ResourceAliases`), since IAM
+//!   checks those operations against the key's ARN, never an alias ARN.
 //! - `InvokeLambdas`: `lambda:InvokeFunction` on Lambda steps' functions.
 //! - `CallbackQueues`: `sqs:SendMessage` on callback steps' queues (the queue URL as an ARN).
 //! - `Emr` / `EmrServerless`: the EMR actions of EMR steps (adding and watching steps on a named
 //!   cluster, or running and terminating a new one), the EMR Serverless job-run actions.
-//! - `EcrPull` + `EcrAuth`: pulling the steps' images from their ECR repositories.
+//! - `EcrPull` + `EcrAuth`: pulling the steps' images from their ECR repositories (any
+//!   repository for an image chosen at run time).
+//! - `ModelRegistryBaselines`: reading registered baselines from the model package group a
+//!   check step names.
+//! - `JobLogs`, `JobMetrics`, `JobNetworkInterfaces`: what the role a job runs as needs besides
+//!   its data: CloudWatch Logs and metrics under `/aws/sagemaker/`, and, when a job runs in a
+//!   VPC, its network interfaces.
+//!
+//! The document serves the pipeline's role and the roles its jobs run as alike (attach it to
+//! each, or use one role for both, as the SageMaker SDK's examples do); it is not split per role.
+//! ARNs are written in the partition of the first ARN the definition names (`aws-cn`,
+//! `aws-us-gov`), else `aws`. Steps of a type the provider does not know are not covered
+//! ([`uncovered_steps`]).
 //!
 //! Invariants: the same definition gives the same document (statements in the order above,
 //! actions and resources sorted and unique); a value this module cannot read (not a string, a
@@ -63,6 +78,17 @@ struct Found {
     emr: BTreeMap<&'static str, BTreeSet<String>>,
     emr_serverless: bool,
     repositories: BTreeSet<String>,
+    /// KMS aliases (`alias/name`): IAM matches cryptographic operations against the key's ARN,
+    /// never the alias's, so these are granted through the `kms:ResourceAliases` condition.
+    aliases: BTreeSet<String>,
+    /// Some step runs a SageMaker job: the job's role writes its logs and metrics.
+    runs_jobs: bool,
+    /// Some job runs in a VPC: its role manages the job's network interfaces.
+    in_vpc: bool,
+    /// Registered baselines are read from a model package group (check steps).
+    model_registry_reads: bool,
+    /// The partition of the first ARN the definition names (`aws`, `aws-cn`, `aws-us-gov`...).
+    partition: Option<String>,
 }
 
 /// What a step type needs its pipeline's role to be allowed, besides what this module finds
@@ -81,6 +107,9 @@ pub enum Permission {
     EmrSteps,
     /// Starting, watching and cancelling EMR Serverless job runs.
     EmrServerlessJobRuns,
+    /// What the type needs is not modelled (a type reachable only through the generic step):
+    /// the document grants what its `Arguments` name, and [`uncovered_steps`] names the step.
+    NotModelled,
 }
 
 /// A kind of SageMaker job: the actions that run it and the ARN pattern of its jobs.
@@ -166,6 +195,10 @@ const S3_KEYS: [&str; 6] =
 const ROLE_KEYS: [&str; 5] =
     ["RoleArn", "ExecutionRoleArn", "JobFlowRole", "ServiceRole", "executionRoleArn"];
 
+/// Step-level keys (beside `Arguments`) of check steps that name a baseline read from S3.
+const STEP_LEVEL_BASELINES: [&str; 2] =
+    ["SuppliedBaselineStatistics", "SuppliedBaselineConstraints"];
+
 /// Keys naming a KMS key.
 const KMS_KEYS: [&str; 3] = ["KmsKeyId", "VolumeKmsKeyId", "kmsKeyId"];
 
@@ -181,9 +214,11 @@ impl Found {
                 Permission::SageMakerJob(job) => {
                     self.job_actions.extend(job.actions.iter().copied());
                     self.job_resources.insert(job.resource);
+                    self.runs_jobs = true;
                 }
                 Permission::InvokeFunction => {
                     let f = step.get("FunctionArn").map(literal_or_wild).unwrap_or_default();
+                    self.note_partition(&f);
                     self.lambdas.insert(if f.is_empty() { "*".into() } else { f });
                 }
                 Permission::SendMessage => {
@@ -204,9 +239,30 @@ impl Found {
                     }
                 }
                 Permission::EmrServerlessJobRuns => self.emr_serverless = true,
+                Permission::NotModelled => {}
             }
         }
+        // Check steps name their baselines and model package group beside `Arguments`.
+        for key in STEP_LEVEL_BASELINES {
+            if let Some(v) = step.get(key).filter(|v| !v.is_null()) {
+                self.location(v, false, false);
+            }
+        }
+        if step.get("ModelPackageGroupName").is_some_and(|v| !v.is_null()) {
+            self.model_registry_reads = true;
+        }
         self.walk(args, false, None);
+    }
+
+    /// Takes the partition of the first literal ARN seen, for the ARNs this module writes.
+    fn note_partition(&mut self, text: &str) {
+        if self.partition.is_none() {
+            if let Some(p) = text.strip_prefix("arn:").and_then(|r| r.split(':').next()) {
+                if p.starts_with("aws") && !p.contains('*') {
+                    self.partition = Some(p.to_string());
+                }
+            }
+        }
     }
 
     /// Collects locations, roles, keys and images anywhere in `v`; `written` once under an
@@ -224,13 +280,28 @@ impl Found {
                     if S3_KEYS.contains(&k) && !child.is_object_with_key("S3Uri") {
                         self.location(child, w, k == "S3Uri" && key == Some("CheckpointConfig"));
                     } else if ROLE_KEYS.contains(&k) {
-                        self.roles.insert(role_arn(&literal_or_wild(child)));
+                        let role = literal_or_wild(child);
+                        self.note_partition(&role);
+                        self.roles.insert(role_arn(&role));
                     } else if KMS_KEYS.contains(&k) {
-                        self.keys.insert(key_arn(&literal_or_wild(child)));
+                        let key = literal_or_wild(child);
+                        match alias_name(&key) {
+                            Some(alias) => self.aliases.insert(alias),
+                            None => self.keys.insert(key_arn(&key)),
+                        };
                     } else if IMAGE_KEYS.contains(&k) {
-                        if let Some(repo) = ecr_repository(&literal_or_wild(child)) {
-                            self.repositories.insert(repo);
-                        }
+                        let image = literal_or_wild(child);
+                        match ecr_repository(&image) {
+                            Some(repo) => self.repositories.insert(repo),
+                            // An image chosen at run time (a parameter): any repository.
+                            None if image.contains('*') => {
+                                self.repositories.insert("arn:aws:ecr:*:*:repository/*".into())
+                            }
+                            None => false,
+                        };
+                    } else if k == "VpcConfig" && child.is_object() {
+                        self.in_vpc = true;
+                        self.walk(child, w, Some(k));
                     } else if k == "HyperParameters" || k == "StaticHyperParameters" {
                         // The SDK's `sagemaker_submit_directory` is a quoted S3 URI of the code.
                         for value in child.as_object().into_iter().flat_map(Map::values) {
@@ -310,10 +381,21 @@ impl Found {
             out.push(json!({"Sid": "S3ListBuckets", "Effect": "Allow", "Action": ["s3:ListBucket"],
                 "Resource": sorted(narrowest(self.buckets).into_iter().map(|b| s3_arn(&b)).collect())}));
         }
+        let kms_actions = [
+            "kms:CreateGrant",
+            "kms:Decrypt",
+            "kms:DescribeKey",
+            "kms:Encrypt",
+            "kms:GenerateDataKey",
+        ];
+        let any_key = self.keys.contains("*");
         if !self.keys.is_empty() {
-            out.push(json!({"Sid": "Kms", "Effect": "Allow",
-                "Action": ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+            out.push(json!({"Sid": "Kms", "Effect": "Allow", "Action": kms_actions,
                 "Resource": sorted(narrowest(self.keys))}));
+        }
+        if !self.aliases.is_empty() && !any_key {
+            out.push(json!({"Sid": "KmsByAlias", "Effect": "Allow", "Action": kms_actions, "Resource": ["*"],
+                "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": sorted(self.aliases)}}}));
         }
         if !self.lambdas.is_empty() {
             out.push(json!({"Sid": "InvokeLambdas", "Effect": "Allow", "Action": ["lambda:InvokeFunction"],
@@ -342,6 +424,11 @@ impl Found {
             }
             actions.sort_unstable();
             out.push(json!({"Sid": "Emr", "Effect": "Allow", "Action": actions, "Resource": sorted(resources)}));
+            // SageMaker watches EMR steps and clusters through these EventBridge rules.
+            out.push(json!({"Sid": "EmrStatusRules", "Effect": "Allow",
+                "Action": ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
+                "Resource": ["arn:aws:events:*:*:rule/SageMakerPipelineExecutionEMRClusterStatusUpdateRule",
+                    "arn:aws:events:*:*:rule/SageMakerPipelineExecutionEMRStepStatusUpdateRule"]}));
         }
         if self.emr_serverless {
             out.push(json!({"Sid": "EmrServerless", "Effect": "Allow",
@@ -354,8 +441,62 @@ impl Found {
                 "Resource": sorted(self.repositories)}));
             out.push(json!({"Sid": "EcrAuth", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": ["*"]}));
         }
-        json!({"Version": "2012-10-17", "Statement": out})
+        if self.model_registry_reads {
+            out.push(json!({"Sid": "ModelRegistryBaselines", "Effect": "Allow",
+                "Action": ["sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages"],
+                "Resource": ["arn:aws:sagemaker:*:*:model-package-group/*", "arn:aws:sagemaker:*:*:model-package/*"]}));
+        }
+        if self.runs_jobs {
+            out.push(json!({"Sid": "JobLogs", "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                "Resource": ["arn:aws:logs:*:*:log-group:/aws/sagemaker/*"]}));
+            out.push(json!({"Sid": "JobMetrics", "Effect": "Allow", "Action": ["cloudwatch:PutMetricData"],
+                "Resource": ["*"], "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*"]}}}));
+        }
+        if self.in_vpc {
+            out.push(json!({"Sid": "JobNetworkInterfaces", "Effect": "Allow",
+                "Action": ["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
+                    "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
+                    "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"],
+                "Resource": ["*"]}));
+        }
+        let mut doc = json!({"Version": "2012-10-17", "Statement": out});
+        if let Some(p) = self.partition.filter(|p| p != "aws") {
+            in_partition(&mut doc, &p);
+        }
+        doc
     }
+}
+
+/// Rewrites the `arn:aws:` ARNs this module wrote into partition `p` (`aws-cn`, `aws-us-gov`):
+/// a definition for China or GovCloud names its roles there, and an `arn:aws:` grant would
+/// match nothing.
+fn in_partition(doc: &mut Json, p: &str) {
+    for statement in doc["Statement"].as_array_mut().into_iter().flatten() {
+        for r in statement.get_mut("Resource").and_then(Json::as_array_mut).into_iter().flatten() {
+            if let Some(rest) = r.as_str().and_then(|t| t.strip_prefix("arn:aws:")) {
+                *r = Json::String(format!("arn:{p}:{rest}"));
+            }
+        }
+    }
+}
+
+/// Steps the document does not wholly cover: their type is not one the provider knows, or
+/// what it runs is not modelled ([`Permission::NotModelled`]). `(step name, type)`, in
+/// definition order.
+pub fn uncovered_steps(definition: &Json, types: StepTypes) -> Vec<(String, String)> {
+    all_steps(definition)
+        .into_iter()
+        .filter_map(|step| {
+            let ty = step.get("Type").and_then(Json::as_str).unwrap_or("");
+            let name = step.get("Name").and_then(Json::as_str).unwrap_or("");
+            let covered = types(ty).is_some_and(|t| {
+                !t.permissions().iter().any(|p| matches!(p, Permission::NotModelled))
+            });
+            (!covered).then(|| (name.to_string(), ty.to_string()))
+        })
+        .collect()
 }
 
 trait ObjectWithKey {
@@ -418,7 +559,12 @@ fn from_a_step(v: &Json) -> bool {
         Some(join) => join.get("Values").and_then(Json::as_array).and_then(|a| a.first()),
         None => Some(v),
     };
-    first.and_then(|f| f.get("Get")).and_then(Json::as_str).is_some_and(|g| g.starts_with("Steps."))
+    // A Lambda or callback step's `OutputParameters` are whatever its function or listener
+    // answered, not a location a job wrote: those widen like any other reference.
+    first
+        .and_then(|f| f.get("Get"))
+        .and_then(Json::as_str)
+        .is_some_and(|g| g.starts_with("Steps.") && !g.contains(".OutputParameters["))
 }
 
 /// A literal string as it is, anything resolved at run time as `*` (after its literal part).
@@ -471,15 +617,27 @@ fn role_arn(role: &str) -> String {
     }
 }
 
+/// `alias/name` for a key given as an alias or an alias ARN.
+fn alias_name(key: &str) -> Option<String> {
+    let alias = match key.strip_prefix("arn:") {
+        Some(rest) => rest.split_once(":alias/").map(|(_, a)| a)?,
+        None => key.strip_prefix("alias/")?,
+    };
+    (!alias.is_empty() && !alias.contains('*')).then(|| format!("alias/{alias}"))
+}
+
 fn key_arn(key: &str) -> String {
-    if key.starts_with("arn:") || key.ends_with('*') {
+    if key.contains(":alias/") {
+        "*".into()
+    } else if key.starts_with("arn:") || key.ends_with('*') {
         if key.len() > 1 && key.starts_with("arn:") {
             key.to_string()
         } else {
             "*".into()
         }
-    } else if let Some(alias) = key.strip_prefix("alias/") {
-        format!("arn:aws:kms:*:*:alias/{alias}")
+    } else if key.starts_with("alias/") {
+        // An alias chosen at run time ([`alias_name`] takes the literal ones): any key.
+        "*".into()
     } else {
         format!("arn:aws:kms:*:*:key/{key}")
     }
@@ -542,7 +700,12 @@ mod tests {
         );
         assert_eq!(statement(&doc, "S3Write")["Resource"], json!(["arn:aws:s3:::out/runs/*"]));
         assert_eq!(statement(&doc, "PassRoles")["Resource"], json!(["arn:aws:iam::1:role/r"]));
-        assert_eq!(statement(&doc, "Kms")["Resource"], json!(["arn:aws:kms:*:*:alias/ml"]));
+        assert_eq!(
+            statement(&doc, "KmsByAlias")["Condition"],
+            json!({"ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/ml"]}}),
+            "an alias ARN authorises no cryptographic operation: the alias is a condition"
+        );
+        assert_eq!(statement(&doc, "KmsByAlias")["Resource"], json!(["*"]));
         assert_eq!(
             statement(&doc, "EcrPull")["Resource"],
             json!(["arn:aws:ecr:us-east-1:683313688378:repository/sagemaker-scikit-learn"])
@@ -591,6 +754,59 @@ mod tests {
             json!(["arn:aws:sqs:eu-west-1:1:q"])
         );
         assert_eq!(doc["Statement"].as_array().unwrap().len(), 2, "{doc:#}");
+    }
+
+    /// Fresh-eyes findings on the policy: places where the document granted nothing although
+    /// the run needs something (it must widen, never narrow).
+    #[test]
+    fn what_a_run_needs_is_never_narrowed_away() {
+        let def = json!({"Steps": [
+            {"Name": "L", "Type": "Lambda", "FunctionArn": "arn:aws-cn:lambda:cn-north-1:1:function:f", "Arguments": {}},
+            {"Name": "P", "Type": "Processing", "Arguments": {
+                "RoleArn": "arn:aws-cn:iam::1:role/jobs",
+                "AppSpecification": {"ImageUri": {"Get": "Parameters.Image"}},
+                "NetworkConfig": {"VpcConfig": {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}},
+                "ProcessingInputs": [{"S3Input": {"S3Uri": {"Get": "Steps.L.OutputParameters['uri']"}}}]}},
+            {"Name": "Q", "Type": "QualityCheck", "ModelPackageGroupName": "g",
+                "SuppliedBaselineConstraints": "s3://baselines/c.json", "Arguments": {}},
+            {"Name": "E", "Type": "Endpoint", "Arguments": {"EndpointName": "e"}}]});
+        let doc = document(&def, test_types);
+        assert_eq!(
+            statement(&doc, "S3Read")["Resource"],
+            json!(["arn:aws-cn:s3:::*"]),
+            "a Lambda's output is no job's write: it widens, in the definition's partition"
+        );
+        assert_eq!(
+            statement(&doc, "EcrPull")["Resource"],
+            json!(["arn:aws-cn:ecr:*:*:repository/*"])
+        );
+        assert!(statement(&doc, "JobNetworkInterfaces")["Action"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("ec2:CreateNetworkInterface")));
+        assert!(statement(&doc, "JobLogs")["Resource"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws-cn:logs:"));
+        assert!(statement(&doc, "ModelRegistryBaselines")["Action"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("sagemaker:ListModelPackages")));
+        assert_eq!(
+            statement(&doc, "InvokeLambdas")["Resource"],
+            json!(["arn:aws-cn:lambda:cn-north-1:1:function:f"])
+        );
+        let uncovered = uncovered_steps(&def, test_types);
+        assert_eq!(uncovered.last(), Some(&("E".to_string(), "Endpoint".to_string())));
+        assert!(!uncovered.iter().any(|(n, _)| n == "P" || n == "L"), "{uncovered:?}");
+        // A baseline given beside the Arguments is read (here with the Lambda's wildcard, so
+        // alone): a definition without that wildcard lists its bucket.
+        let only_check = json!({"Steps": [{"Name": "Q", "Type": "QualityCheck",
+            "SuppliedBaselineConstraints": "s3://baselines/c.json", "Arguments": {}}]});
+        assert_eq!(
+            statement(&document(&only_check, test_types), "S3Read")["Resource"],
+            json!(["arn:aws:s3:::baselines/c.json*"])
+        );
     }
 
     #[test]

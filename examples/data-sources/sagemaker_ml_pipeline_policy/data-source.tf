@@ -1,5 +1,5 @@
-# The least-privilege policy of a pipeline's execution role, derived from its steps: the
-# processing job, the role it passes, and the S3 prefixes it reads and writes.
+# The least-privilege policy of a pipeline's roles, derived from its steps: the processing job,
+# the role it passes, and the S3 prefixes it reads and writes.
 resource "sagemaker_processing_step" "prepare" {
   name          = "Prepare"
   image_uri     = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
@@ -31,10 +31,11 @@ data "sagemaker_ml_pipeline_policy" "prepare" {
   definition_parts = sagemaker_ml_pipeline.prepare.definition_parts
 }
 
-# With the AWS provider:
+# With the AWS provider, on the pipeline's role and the jobs' role:
 #   resource "aws_iam_role_policy" "pipeline" {
-#     role   = "sagemaker-pipeline"
-#     policy = data.sagemaker_ml_pipeline_policy.prepare.json
+#     for_each = toset(["sagemaker-pipeline", "sagemaker-jobs"])
+#     role     = each.key
+#     policy   = data.sagemaker_ml_pipeline_policy.prepare.json
 #   }
 output "pipeline_role_policy" {
   value = data.sagemaker_ml_pipeline_policy.prepare.json

@@ -54,7 +54,9 @@ impl StepTypeFacts for GenericOnly {
         &[]
     }
     fn permissions(&self) -> &'static [Permission] {
-        &[]
+        // What these types run (endpoints, Bedrock models, ...) is not modelled: the policy
+        // data source names such steps in a warning.
+        &[Permission::NotModelled]
     }
 }
 
