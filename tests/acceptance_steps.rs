@@ -929,6 +929,30 @@ output "same_definition" {
             "data \"sagemaker_ml_pipeline\" \"by_arn\" {\n  name = \"arn:aws:sagemaker:us-east-1:123456789012:pipeline/quickstart\"\n}\n",
         );
         ws.tf_ok(&["plan", "-input=false", "-no-color"]);
+        // Not a pipeline at all: `validate` says so (fresh-eyes: a model ARN, an empty name and
+        // "bad name!" reached SageMaker and came back as "no pipeline named ...", with advice
+        // about other accounts). A same-account ARN of no pipeline gets no such advice.
+        for (name, says) in [
+            (
+                "arn:aws:sagemaker:us-east-1:123456789012:model/quickstart",
+                "Not a pipeline name or ARN",
+            ),
+            ("bad name!", "Not a pipeline name or ARN"),
+        ] {
+            ws.write(
+                "arn.tf",
+                &format!("data \"sagemaker_ml_pipeline\" \"by_arn\" {{\n  name = \"{name}\"\n}}\n"),
+            );
+            let out = support::flat(&ws.tf_err(&["validate", "-no-color"]));
+            assert!(out.contains(says) && out.contains("name = "), "[{v}] {out}");
+        }
+        ws.write(
+            "arn.tf",
+            "data \"sagemaker_ml_pipeline\" \"by_arn\" {\n  name = \"arn:aws:sagemaker:us-east-1:123456789012:pipeline/nosuch\"\n}\n",
+        );
+        let out = support::flat(&ws.tf_err(&["plan", "-input=false", "-no-color"]));
+        assert!(out.contains(r#"No SageMaker pipeline named "nosuch""#), "[{v}] {out}");
+        assert!(!out.contains("assume_role"), "[{v}] no other-account advice: {out}");
         ws.remove("arn.tf");
         ws.destroy();
         assert!(deployed(&sm).is_empty(), "[{v}]");

@@ -58,6 +58,19 @@ impl DataSource<ProviderData> for DeployedPipeline {
         schema()
     }
 
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        if let model::Known::Value(raw) = model::string(config, "name") {
+            if let Some(why) = not_a_pipeline(&raw) {
+                diags.push(
+                    Diagnostic::error(format!("Not a pipeline name or ARN: {}", short(&raw)), why)
+                        .at(AttrPath::root("name")),
+                );
+            }
+        }
+        diags
+    }
+
     async fn read(&self, data: &ProviderData, config: &Value) -> (Value, Diagnostics) {
         let mut diags = Diagnostics::new();
         let sm = match data.sagemaker() {
@@ -82,15 +95,17 @@ impl DataSource<ProviderData> for DeployedPipeline {
         let p = match sm.describe(&name).await {
             Ok(Some(p)) => p,
             Ok(None) => {
+                let ours = sm.checked_account();
+                let detail = match (super::arn_account(&raw), ours) {
+                    (Some(wanted), Some(ours)) if wanted != ours => format!("The ARN names account {wanted}, and this provider's credentials are for account {ours}. Read the pipeline with credentials of account {wanted}: add a provider \"sagemaker\" block with an alias and assume_role (or a profile) for that account, and set provider = sagemaker.<alias> on the data source."),
+                    // SageMaker writes pipeline ARNs in lower case: the name in one may not be
+                    // the pipeline's own spelling.
+                    (Some(_), _) => "Check the name and the provider's region. A pipeline's ARN spells its name in lower case: if the name has capitals (Churn-Training), give the name itself rather than the ARN.".to_string(),
+                    _ => "Check the name and that the provider points at the right account and region.".to_string(),
+                };
                 diags.push(
-                    Diagnostic::error(
-                        format!("No SageMaker pipeline named {name:?}"),
-                        match super::arn_account(&raw) {
-                            Some(account) => format!("The ARN names account {account}; this provider reads the account of its credentials. Check the name, and that the provider points at the right account and region (for another account, a provider block with an alias and assume_role or a profile for it)."),
-                            None => "Check the name and that the provider points at the right account and region.".to_string(),
-                        },
-                    )
-                    .at(AttrPath::root("name")),
+                    Diagnostic::error(format!("No SageMaker pipeline named {name:?}"), detail)
+                        .at(AttrPath::root("name")),
                 );
                 return (config.clone(), diags);
             }
@@ -143,5 +158,59 @@ impl DataSource<ProviderData> for DeployedPipeline {
         );
         model::set(&mut s, "tags", model::string_map_value(&p.tags));
         (s, diags)
+    }
+}
+
+/// At most 60 characters of user text for a message.
+fn short(text: &str) -> String {
+    if text.chars().count() <= 60 {
+        format!("{text:?}")
+    } else {
+        format!("{:?}...", text.chars().take(57).collect::<String>())
+    }
+}
+
+/// Why `raw` is neither a pipeline name nor a pipeline ARN; `None` when it is one.
+fn not_a_pipeline(raw: &str) -> Option<String> {
+    if let Some(rest) = raw.strip_prefix("arn:") {
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        let resource = parts.get(4).copied().unwrap_or("");
+        return match resource.strip_prefix("pipeline/") {
+            Some(name) if parts.get(1) == Some(&"sagemaker") && super::ml_pipeline::valid_pipeline_name(name) => None,
+            _ => Some("An ARN here must be a SageMaker pipeline's, arn:aws:sagemaker:<region>:<account>:pipeline/<name>. Give the pipeline's name, or its ARN as DescribePipeline or the console shows it.".into()),
+        };
+    }
+    (!super::ml_pipeline::valid_pipeline_name(raw)).then(|| {
+        "A pipeline name is 1 to 256 letters, digits and hyphens, starting with a letter or digit, e.g. \"churn-training\".".into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_pipeline_arns_pass_anything_else_is_named() {
+        for ok in [
+            "churn-training",
+            "A1",
+            "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-training",
+            "arn:aws-cn:sagemaker:cn-north-1:123456789012:pipeline/p",
+        ] {
+            assert_eq!(not_a_pipeline(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "bad name!",
+            "-x",
+            "arn:aws:sagemaker:us-east-1:123456789012:model/churn",
+            "arn:aws:s3:::bucket",
+        ] {
+            assert!(not_a_pipeline(bad).is_some(), "{bad}");
+        }
+        let cfg = |name: &str| Value::object([("name", Value::string(name))]);
+        let d = DeployedPipeline.validate(&cfg("arn:aws:sagemaker:us-east-1:1:model/x"));
+        assert_eq!(d.0[0].path, Some(AttrPath::root("name")));
+        assert!(d.0[0].summary.starts_with("Not a pipeline name or ARN"), "{:?}", d.0[0]);
     }
 }
