@@ -408,14 +408,23 @@ fn the_blocks_profile_wins_over_the_environments_keys() {
         assert!(arn.contains(":333333333333:pipeline/"), "[{v}] the profile's account: {arn}");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan after apply must be empty");
         ws.destroy();
-        // A profile without credentials (a region only) leaves the environment's keys in use,
-        // as before: CI often sets profile = "default" with its keys in the environment.
-        ws.write("main.tf", &config.replace("\"prodrole\"", "\"regiononly\""));
-        ws.write("aws_config", "[profile regiononly]\nregion = us-east-1\n");
+        // `default` without credentials (a region only) leaves the environment's keys in use:
+        // CI often sets profile = "default" with its keys in the environment.
+        ws.write("main.tf", &config.replace("\"prodrole\"", "\"default\""));
+        ws.write(
+            "aws_config",
+            "[default]\nregion = us-east-1\n[profile regiononly]\nregion = us-east-1\n",
+        );
         ws.apply();
         let arn = ws.tf_ok(&["state", "show", "-no-color", "sagemaker_ml_pipeline.p"]);
         assert!(arn.contains(":123456789012:pipeline/"), "[{v}] the keys' account: {arn}");
         ws.destroy();
+        // Any other profile without credentials is an error, not the environment's keys
+        // (fresh-eyes finding: the keys had been filed under a misspelt section).
+        ws.write("main.tf", &config.replace("\"prodrole\"", "\"regiononly\""));
+        let out = support::flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
+        assert!(out.contains(r#"AWS profile "regiononly" holds no credentials"#), "[{v}] {out}");
+        assert!(sm.pipeline_names().is_empty(), "[{v}] nothing created");
         // A misspelt profile is an error at the attribute, naming the nearest one, and never a
         // silent fall back to the environment's keys (another account).
         ws.write("main.tf", &config.replace("\"prodrole\"", "\"prodrol\""));
@@ -465,7 +474,101 @@ fn a_misspelt_region_fails_validate_with_the_nearest_one() {
     }
 }
 
+/// Settings no call could be sent with fail before any call, at the attribute or naming the
+/// variable (fresh-eyes findings: each passed, then every call failed after its retries and the
+/// apply said it was not known whether the pipeline had been created).
+#[test]
+fn malformed_endpoints_and_environment_settings_fail_before_any_call() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        let mut ws = Workspace::new(&terraform, &sm);
+        let v = terraform.version.clone();
+        ws.write(
+            "main.tf",
+            &format!(
+                "{}\nprovider \"sagemaker\" {{\n  endpoints {{\n    sagemaker = \"http://127.0.0.1:5611 \"\n  }}\n}}\n{}",
+                header(),
+                pipeline()
+            ),
+        );
+        ws.init();
+        let out = support::flat(&ws.tf_err(&["validate", "-no-color"]));
+        assert!(out.contains("Invalid sagemaker endpoint") && out.contains("space"), "[{v}] {out}");
+        ws.write("main.tf", &format!("{}\n{}", header(), pipeline()));
+        for (var, value, says) in [
+            (
+                "AWS_ENDPOINT_URL_SAGEMAKER",
+                "localhost:5611",
+                "AWS_ENDPOINT_URL_SAGEMAKER is not an endpoint URL",
+            ),
+            ("AWS_REGION", "us-east1", r#"AWS_REGION is not a region: "us-east1""#),
+            ("AWS_MAX_ATTEMPTS", "lots", "AWS_MAX_ATTEMPTS is not a number of attempts"),
+        ] {
+            ws.set_env(var, value);
+            let out = support::flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
+            assert!(out.contains(says), "[{v}] {var}: {out}");
+            if var == "AWS_ENDPOINT_URL_SAGEMAKER" {
+                ws.set_env(var, &sm.url);
+            } else {
+                ws.remove_env(var);
+            }
+        }
+        assert!(sm.pipeline_names().is_empty(), "[{v}] nothing created");
+    }
+}
+
 const WEB_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.webIdentityTokenNeverLogged.c2lnbmF0dXJl";
+
+/// The environment's web identity (AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE, as on EKS or
+/// in CI) goes to the block's `endpoints.sts` (fresh-eyes finding: the SDK's chain sent it to
+/// the regional STS whatever the block said, and a run hung for minutes); a token file that is
+/// not there is an error at plan naming it.
+#[test]
+fn the_environments_web_identity_uses_the_blocks_sts_endpoint() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let rec = Recorder::start(sm.port);
+        let mut ws = Workspace::new(&terraform, &sm);
+        let v = terraform.version.clone();
+        let token = ws.dir.join("token");
+        std::fs::write(&token, WEB_TOKEN).expect("token");
+        ws.remove_env("AWS_ACCESS_KEY_ID");
+        ws.remove_env("AWS_SECRET_ACCESS_KEY");
+        ws.set_env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/ci");
+        ws.set_env("AWS_WEB_IDENTITY_TOKEN_FILE", &token);
+        ws.write(
+            "main.tf",
+            &format!(
+                "{}\nprovider \"sagemaker\" {{\n  endpoints {{\n    sagemaker = \"{proxy}\"\n    sts       = \"{proxy}\"\n  }}\n}}\n{}",
+                header(),
+                pipeline(),
+                proxy = rec.url
+            ),
+        );
+        ws.init();
+        ws.apply();
+        assert!(sm.describe_pipeline("assumed").is_some(), "[{v}] created");
+        let seen = rec.seen();
+        assert!(
+            seen.iter().any(|s| s.operation == "AssumeRoleWithWebIdentity"),
+            "[{v}] the web identity call went to endpoints.sts: {seen:?}"
+        );
+        let web_keys = rec.web_assumed();
+        for s in seen.iter().filter(|s| s.service == "sagemaker") {
+            assert!(web_keys.contains(&s.key), "[{v}] {} signed with {}", s.operation, s.key);
+        }
+        ws.destroy();
+        std::fs::remove_file(&token).expect("remove");
+        let out = support::flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
+        assert!(
+            out.contains(
+                "The web identity token file in AWS_WEB_IDENTITY_TOKEN_FILE cannot be read"
+            ) && out.contains("token"),
+            "[{v}] {out}"
+        );
+    }
+}
 
 /// `assume_role_with_web_identity` gives the base session (AssumeRoleWithWebIdentity, unsigned,
 /// with the token), and `assume_role` is assumed with it: AssumeRole is signed with the web

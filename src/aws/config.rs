@@ -264,10 +264,10 @@ pub async fn load(s: &AwsSettings) -> SdkConfig {
     // over the environment's keys (multi-account finding: with AWS_ACCESS_KEY_ID set, as in
     // CI, a provider alias with profile = "prod" silently deployed with the CI keys'
     // account). The standard chain reads the environment first, so the profile's own provider
-    // (its keys, SSO, credential_process, role_arn chain) goes before it. A profile that holds
-    // no credentials (only a region), or no shared files at all (CI with keys in the
-    // environment and `profile = "default"`), falls through to the standard chain as before.
-    // A named profile that no file defines never gets here: configure rejects it
+    // (its keys, SSO, credential_process, role_arn chain) goes before it. Only `default`
+    // without credentials (or without shared files: CI with keys in the environment and
+    // `profile = "default"`) falls through to the standard chain; any other named profile that
+    // no file defines, or that holds no credentials, never gets here: configure rejects it
     // ([`check_profile`]).
     if let (None, Some(p), Some(chain)) = (&s.access_key, &s.profile, credentials.clone()) {
         let pc = aws_config::provider_config::ProviderConfig::default()
@@ -319,13 +319,30 @@ pub enum ProfileProblem {
     Missing { files: Vec<(String, bool)>, profiles: Vec<String> },
     /// The files could not be read or parsed; the SDK's words.
     Unreadable(String),
+    /// The profile is defined but names no credentials (no keys, role, SSO, process or web
+    /// identity): the standard chain would take whatever the environment holds instead.
+    NoCredentials,
 }
 
+/// Profile keys that give credentials, one of which a named profile must have.
+const CREDENTIAL_KEYS: [&str; 8] = [
+    "aws_access_key_id",
+    "role_arn",
+    "credential_process",
+    "sso_session",
+    "sso_start_url",
+    "sso_account_id",
+    "web_identity_token_file",
+    "credential_source",
+];
+
 /// Checks that the profile `name` is defined in the shared config or credentials files the
-/// provider reads (`config`/`credentials`: the block's lists, else the defaults). A named
-/// profile that is missing is a mistake, not a reason to fall back to other credentials: the
-/// standard chain would otherwise deploy with whatever the environment holds, into another
-/// account. `default` is exempt: it is what the SDK reads when nothing is named.
+/// provider reads (`config`/`credentials`: the block's lists, else the defaults), with
+/// credentials of its own. A named profile that is missing, or holds only settings such as a
+/// region, is a mistake, not a reason to fall back to other credentials: the standard chain
+/// would otherwise deploy with whatever the environment holds, into another account. `default`
+/// is exempt: it is what the SDK reads when nothing is named (CI sets `profile = "default"`
+/// with its keys in the environment).
 pub async fn check_profile(
     name: &str,
     config: Option<&[String]>,
@@ -345,8 +362,12 @@ pub async fn check_profile(
     )
     .await
     .map_err(|e| ProfileProblem::Unreadable(e.to_string()))?;
-    if set.get_profile(name).is_some() {
-        return Ok(());
+    if let Some(profile) = set.get_profile(name) {
+        return if CREDENTIAL_KEYS.iter().any(|k| profile.get(k).is_some()) {
+            Ok(())
+        } else {
+            Err(ProfileProblem::NoCredentials)
+        };
     }
     let home = env("HOME").unwrap_or_default();
     let exists = |path: &str| {
@@ -971,7 +992,7 @@ mod tests {
         let creds = vec![creds.to_string_lossy().into_owned()];
         let no_env = |_: &str| None;
         let check = |name: &'static str| check_profile(name, Some(&config), Some(&creds), &no_env);
-        assert_eq!(check("prod").await, Ok(()));
+        assert_eq!(check("prod").await, Err(ProfileProblem::NoCredentials), "a region only");
         assert_eq!(check("ci").await, Ok(()));
         assert_eq!(check("default").await, Ok(()));
         let Err(ProfileProblem::Missing { files, profiles }) = check("prdo").await else {
@@ -981,7 +1002,7 @@ mod tests {
         assert_eq!(files, [(config[0].clone(), true), (creds[0].clone(), true)]);
         // A file the block lists that is not there: the SDK cannot load the profiles at all.
         let with_gone = vec![creds[0].clone(), gone];
-        let e = check_profile("prod", Some(&config), Some(&with_gone), &no_env).await;
+        let e = check_profile("ci", Some(&config), Some(&with_gone), &no_env).await;
         assert!(
             matches!(&e, Err(ProfileProblem::Unreadable(why)) if why.contains("gone")),
             "{e:?}"
@@ -998,7 +1019,7 @@ mod tests {
         let bad = dir.path().join("bad");
         std::fs::write(&bad, "region = us-east-1\n").expect("write");
         let bad = vec![bad.to_string_lossy().into_owned()];
-        let e = check_profile("prod", Some(&bad), Some(&[]), &no_env).await;
+        let e = check_profile("ci", Some(&bad), Some(&[]), &no_env).await;
         assert!(matches!(e, Err(ProfileProblem::Unreadable(_))), "{e:?}");
     }
 

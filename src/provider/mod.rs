@@ -107,6 +107,13 @@ fn session_name(text: &str) -> bool {
 const SESSION_NAME_DETAIL: &str =
     "Use 2 to 64 letters, digits and the characters _+=,.@- (no spaces), e.g. \"terraform-ci\".";
 
+/// A session policy: a JSON object (IAM checks the rest).
+fn json_object(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.is_object())
+}
+
+const POLICY_DETAIL: &str = "A session policy is an IAM policy document as JSON, e.g. jsonencode({ Version = \"2012-10-17\", Statement = [...] }) or data.aws_iam_policy_document.x.json.";
+
 fn url_with_scheme(text: &str) -> bool {
     (text.starts_with("http://") || text.starts_with("https://")) && text.len() > "https://".len()
 }
@@ -124,14 +131,14 @@ pub fn provider_schema() -> Schema {
     Schema::new(
         Block::new("The SageMaker Pipelines provider. Its arguments follow the AWS provider's names and meanings. Credentials come, first found wins, from the provider block (`access_key`/`secret_key`/`token`, else its `profile`, which the environment's keys do not override), the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), the shared credentials and config files (the `profile` or `AWS_PROFILE`: keys, SSO, `credential_process`, `role_arn` chains), `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN`, then container and instance roles; `assume_role_with_web_identity` replaces those base credentials and `assume_role` assumes a role with them. Every other argument, too, wins over its environment variable, which wins over the shared config file.")
             .attr(Attribute::optional("region", Type::String, "AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the profile's region. A malformed name (`us-east1`) is an error with the nearest region; a well-formed one the provider does not know (a region newer than it) is a warning."))
-            .attr(Attribute::optional("profile", Type::String, "Named profile from the shared AWS config and credentials files. Set here, it is what the provider uses even when `AWS_ACCESS_KEY_ID` is set (as in CI), so each aliased provider configuration deploys with its own profile. Unset, the environment's keys come first, then `AWS_PROFILE`, else `default`. A profile named here or in `AWS_PROFILE` that neither file defines is an error naming the profiles they do define; the provider never falls back to other credentials for it (`default` excepted)."))
+            .attr(Attribute::optional("profile", Type::String, "Named profile from the shared AWS config and credentials files. Set here, it is what the provider uses even when `AWS_ACCESS_KEY_ID` is set (as in CI), so each aliased provider configuration deploys with its own profile. Unset, the environment's keys come first, then `AWS_PROFILE`, else `default`. A profile named here or in `AWS_PROFILE` that neither file defines, or that holds no credentials, is an error (naming the profiles the files do define); the provider never falls back to other credentials for it (`default` excepted)."))
             .attr(Attribute::optional("access_key", Type::String, "AWS access key id, with `secret_key` (and `token` for temporary credentials). Wins over `AWS_ACCESS_KEY_ID` and the shared files. Prefer the environment or a profile to keeping keys in configuration.").sensitive())
             .attr(Attribute::optional("secret_key", Type::String, "AWS secret access key, with `access_key`. Wins over `AWS_SECRET_ACCESS_KEY`.").sensitive())
             .attr(Attribute::optional("token", Type::String, "Session token of temporary credentials, with `access_key` and `secret_key`. Wins over `AWS_SESSION_TOKEN`.").sensitive())
             .attr(Attribute::optional("shared_config_files", Type::List(Box::new(Type::String)), "Paths of the shared config files to read, instead of the default (`AWS_CONFIG_FILE`, else `~/.aws/config`). `~` is the home folder."))
             .attr(Attribute::optional("shared_credentials_files", Type::List(Box::new(Type::String)), "Paths of the shared credentials files to read, instead of the default (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`)."))
             .attr(Attribute::optional("default_tags", Type::Map(Box::new(Type::String)), "Tags merged into every pipeline's `tags_all`; a pipeline's own `tags` win per key."))
-            .attr(Attribute::optional("max_retries", Type::Number, "Maximum attempts per AWS call, the first included, for calls that are throttled or fail on the way (connection errors, timeouts, HTTP 5xx); a whole number from 0 to 100 (0 and 1 both mean a single attempt). Defaults to 25, as in the AWS provider."))
+            .attr(Attribute::optional("max_retries", Type::Number, "Maximum attempts per AWS call, the first included, for calls that are throttled or fail on the way (connection errors, timeouts, HTTP 5xx); a whole number from 0 to 100 (0 and 1 both mean a single attempt). Defaults to `AWS_MAX_ATTEMPTS`, else 25, as in the AWS provider."))
             .attr(Attribute::optional("retry_mode", Type::String, "How the SDK retries: `adaptive` (retries with backoff, and throttling also slows the client down, so a throttled `apply` of many pipelines eases off) or `standard` (retries with backoff only). Defaults to `AWS_RETRY_MODE`, else `adaptive` (the AWS provider's default is `standard`; this provider keeps `adaptive`, what it has always used). The shared config file's `retry_mode` is not read.").validate(one_of(&["standard", "adaptive"])))
             .attr(Attribute::optional("call_timeout", Type::String, "Longest wait for the answer to one attempt of an AWS call (the connection included), as a duration such as `30s`, `2m` or `1m30s` (units `ms`, `s`, `m`, `h`). An attempt that times out is retried. From `1s` to `1h`; defaults to `30s`."))
             .attr(Attribute::optional("operation_timeout", Type::String, "Longest time for a whole AWS call, every attempt and backoff wait included, as a duration such as `3m`. When it passes, the call fails with a timeout error, so an endpoint that accepts connections but never answers ends `plan` and `apply` within this time per call (a create whose answer did not come is then checked with one more call, so it can take twice as long; a call that never connected sent nothing and is not checked). From `1s` to `24h`; defaults to `3m`."))
@@ -147,11 +154,11 @@ pub fn provider_schema() -> Schema {
                     .attr(Attribute::optional("session_name", Type::String, "Name of the role session, seen in CloudTrail. Defaults to `terraform-provider-sagemaker-<unix time in ms>`.").validate(string_check(session_name, "Invalid assume_role.session_name", SESSION_NAME_DETAIL)))
                     .attr(Attribute::optional("external_id", Type::String, "External id the role's trust policy requires, if any.").validate(string_length(2, 1224)))
                     .attr(Attribute::optional("duration", Type::String, "Lifetime of the role session, from `15m` to `12h` (at most the role's maximum session duration). Defaults to `1h`.").validate(string_check(session_duration, "Invalid assume_role.duration", DURATION_DETAIL)))
-                    .attr(Attribute::optional("policy", Type::String, "IAM policy JSON further restricting the session (a session policy)."))
+                    .attr(Attribute::optional("policy", Type::String, "IAM policy JSON further restricting the session (a session policy).").validate(string_check(json_object, "Invalid assume_role.policy", POLICY_DETAIL)))
                     .attr(Attribute::optional("policy_arns", string_set(), "ARNs of managed IAM policies further restricting the session."))
                     .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Session tags."))
                     .attr(Attribute::optional("transitive_tag_keys", string_set(), "Keys of session `tags` that stay with the session through later role chaining."))
-                    .attr(Attribute::optional("source_identity", Type::String, "Source identity of the session (the human or application behind it), kept through role chaining.").validate(string_length(2, 64))),
+                    .attr(Attribute::optional("source_identity", Type::String, "Source identity of the session (the human or application behind it), kept through role chaining.").validate(string_check(session_name, "Invalid assume_role.source_identity", SESSION_NAME_DETAIL))),
             ))
             .block(NestedBlock::single(
                 "assume_role_with_web_identity",
@@ -161,7 +168,7 @@ pub fn provider_schema() -> Schema {
                     .attr(Attribute::optional("web_identity_token", Type::String, "The OIDC token itself. Conflicts with `web_identity_token_file`.").sensitive())
                     .attr(Attribute::optional("web_identity_token_file", Type::String, "Path of a file holding the OIDC token, read again whenever the session is renewed. Defaults to `AWS_WEB_IDENTITY_TOKEN_FILE` when `web_identity_token` is not set."))
                     .attr(Attribute::optional("duration", Type::String, "Lifetime of the role session, from `15m` to `12h`. Defaults to `1h`.").validate(string_check(session_duration, "Invalid assume_role_with_web_identity.duration", DURATION_DETAIL)))
-                    .attr(Attribute::optional("policy", Type::String, "IAM policy JSON further restricting the session."))
+                    .attr(Attribute::optional("policy", Type::String, "IAM policy JSON further restricting the session.").validate(string_check(json_object, "Invalid assume_role_with_web_identity.policy", POLICY_DETAIL)))
                     .attr(Attribute::optional("policy_arns", string_set(), "ARNs of managed IAM policies further restricting the session.")),
             ))
             .block(NestedBlock::single(
@@ -169,7 +176,7 @@ pub fn provider_schema() -> Schema {
                 Block::new("Custom service endpoints, e.g. a local SageMaker endpoint for testing. Each wins over `AWS_ENDPOINT_URL_<SERVICE>` (e.g. `AWS_ENDPOINT_URL_SAGEMAKER`), which wins over `AWS_ENDPOINT_URL` and the shared config file.")
                     .attr(Attribute::optional("sagemaker", Type::String, "SageMaker API endpoint URL, e.g. `http://127.0.0.1:5000`."))
                     .attr(Attribute::optional("s3", Type::String, "S3 endpoint URL, for the definitions a pipeline's `definition_s3` block uploads, e.g. `http://127.0.0.1:5000` or an S3 VPC endpoint. With a custom S3 endpoint (here or from `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`) requests use path-style addressing (`<endpoint>/<bucket>/<key>`), which S3 emulators need."))
-                    .attr(Attribute::optional("sts", Type::String, "STS endpoint URL, for `assume_role`, `assume_role_with_web_identity` and the credential validation (GetCallerIdentity); defaults to `AWS_ENDPOINT_URL_STS`, else the region's STS endpoint.")),
+                    .attr(Attribute::optional("sts", Type::String, "STS endpoint URL, for `assume_role`, `assume_role_with_web_identity` (or `AWS_ROLE_ARN` with `AWS_WEB_IDENTITY_TOKEN_FILE`) and the credential validation (GetCallerIdentity); defaults to `AWS_ENDPOINT_URL_STS`, else the region's STS endpoint. A profile's own `role_arn` chain calls STS where `AWS_ENDPOINT_URL_STS` or the profile's `services` section says.")),
             )),
     )
 }
@@ -180,15 +187,48 @@ fn check_url(config: &Value, diags: &mut Diagnostics) {
     };
     for svc in ["sagemaker", "s3", "sts"] {
         if let Known::Value(url) = model::string(ep, svc) {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
+            if let Some(why) = endpoint_problem(&url) {
                 diags.error_at(
                     AttrPath::root("endpoints").attr(svc),
-                    format!("Invalid {svc} endpoint {url:?}"),
-                    "Endpoints are absolute URLs with a scheme, e.g. \"http://127.0.0.1:5000\" or \"https://api.sagemaker.us-east-1.amazonaws.com\".",
+                    format!("Invalid {svc} endpoint {:?}", shorten(&url)),
+                    format!("{why}. {ENDPOINT_DETAIL}"),
                 );
             }
         }
     }
+}
+
+const ENDPOINT_DETAIL: &str = "Endpoints are absolute URLs with a scheme and a host, e.g. \"http://127.0.0.1:5000\" or \"https://api.sagemaker.us-east-1.amazonaws.com\".";
+
+/// Why `url` cannot be an endpoint (the SDK would fail every call with "not a valid URI", after
+/// retries, as if the endpoint had not answered); `None` when it can.
+fn endpoint_problem(url: &str) -> Option<&'static str> {
+    let Some(rest) = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")) else {
+        return Some("It has no http:// or https:// scheme");
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("It holds a space or a control character");
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((h, tail)) => (h, tail.strip_prefix(':')),
+            None => return Some("Its IPv6 host has no closing ]"),
+        },
+        None => match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        },
+    };
+    if host.is_empty() {
+        return Some("It has no host");
+    }
+    if let Some(p) = port {
+        if p.is_empty() || p.parse::<u16>().map_or(true, |n| n == 0) {
+            return Some("Its port is not a number from 1 to 65535");
+        }
+    }
+    None
 }
 
 #[async_trait]
@@ -238,6 +278,18 @@ impl ProviderHooks<ProviderData> for Hooks {
         }
         if let Known::Value(r) = model::string(config, "region") {
             check_region(&r, &mut diags);
+        }
+        let (call, overall) =
+            (duration_of(config, "call_timeout"), duration_of(config, "operation_timeout"));
+        let overall_or_default = overall.unwrap_or(crate::aws::DEFAULT_OPERATION_TIMEOUT);
+        if call.is_some_and(|c| c > overall_or_default && c <= Duration::from_secs(3600)) {
+            diags.push(
+                Diagnostic::warning(
+                    "call_timeout is longer than operation_timeout",
+                    format!("One attempt may take call_timeout, but every operation, retries included, ends after operation_timeout ({}), so the call timeout is never reached. Make call_timeout shorter than operation_timeout.", crate::aws::format_duration(overall_or_default)),
+                )
+                .at(AttrPath::root("call_timeout")),
+            );
         }
         check_url(config, &mut diags);
         check_credentials(config, &mut diags);
@@ -351,7 +403,7 @@ fn check_region(region: &str, diags: &mut Diagnostics) {
         diags.error_at(
             AttrPath::root("region"),
             format!("Invalid region {:?}", shorten(region)),
-            format!("{hint}A region name is lower case, as in \"us-east-1\" or \"us-gov-west-1\"."),
+            format!("{hint}A region name is an area, a direction and a number, in lower case and joined by hyphens: \"us-east-1\", \"eu-central-2\", \"us-gov-west-1\"."),
         );
     }
 }
@@ -380,6 +432,39 @@ fn check_credentials(config: &Value, diags: &mut Diagnostics) {
             "token is set without access_key and secret_key",
             "A session token belongs to temporary credentials: set access_key and secret_key too, or remove token.",
         );
+    }
+    for block in ["assume_role", "assume_role_with_web_identity"] {
+        let Some(r) = config.get(block).filter(|r| !r.is_null() && !r.is_unknown()) else {
+            continue;
+        };
+        for arn in model::string_list(r, "policy_arns").value().unwrap_or_default() {
+            if !(arn.starts_with("arn:aws") && arn.contains(":iam::") && arn.contains(":policy/")) {
+                diags.error_at(
+                    AttrPath::root(block).attr("policy_arns"),
+                    format!("Not a managed policy ARN: {:?}", shorten(&arn)),
+                    "policy_arns takes ARNs of managed IAM policies, e.g. \"arn:aws:iam::aws:policy/ReadOnlyAccess\" or \"arn:aws:iam::123456789012:policy/ml-deploy\".",
+                );
+            }
+        }
+        if block == "assume_role" {
+            let tags = model::string_map(r, "tags").value().unwrap_or_default();
+            if tags.keys().any(|k| k.is_empty()) {
+                diags.error_at(
+                    AttrPath::root(block).attr("tags"),
+                    "A session tag has an empty key",
+                    "Session tag keys are 1 to 128 characters: give the tag a key, or remove it.",
+                );
+            }
+            for key in model::string_list(r, "transitive_tag_keys").value().unwrap_or_default() {
+                if !tags.contains_key(&key) && model::string_map(r, "tags") != Known::Unknown {
+                    diags.error_at(
+                        AttrPath::root(block).attr("transitive_tag_keys"),
+                        format!("Transitive tag key {:?} is not a session tag", shorten(&key)),
+                        "Each key in transitive_tag_keys must be a key of assume_role.tags: add the tag, or remove the key.",
+                    );
+                }
+            }
+        }
     }
     if let Some(w) = config.get("assume_role_with_web_identity").filter(|w| !w.is_null()) {
         if matches!(model::string(w, "web_identity_token"), Known::Value(_))
@@ -421,6 +506,10 @@ async fn check_profile(
         Err(p) => p,
     };
     let d = match problem {
+        ProfileProblem::NoCredentials => Diagnostic::error(
+            format!("AWS profile {:?} holds no credentials", shorten(&name)),
+            format!("{source} names {:?}, which the shared files define without credentials (no aws_access_key_id, role_arn, credential_process, SSO or web identity settings). Add its credentials to the profile (e.g. `aws configure --profile {}`, or a role_arn with source_profile), or, to take credentials from the environment, remove the profile and set the region in the provider block or AWS_REGION. The provider does not fall back to other credentials for a profile it is told to use.", shorten(&name), shorten(&name)),
+        ),
         ProfileProblem::Unreadable(why) => Diagnostic::error(
             format!("The shared AWS config files cannot be read for profile {:?}", shorten(&name)),
             format!("{why}. Fix the file, or point shared_config_files / shared_credentials_files (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE) at the files that define the profile."),
@@ -520,7 +609,8 @@ fn settings_from(
     let endpoints = config.get("endpoints").cloned().unwrap_or(Value::Null);
     let ca_path = model::string(config, "custom_ca_bundle").value();
     let from_block = ca_path.is_some();
-    let ca_bundle = match block_or_env(ca_path, env, &["AWS_CA_BUNDLE"]) {
+    let home = |p: String| expand_home(p, env);
+    let ca_bundle = match block_or_env(ca_path, env, &["AWS_CA_BUNDLE"]).map(home) {
         None => None,
         Some(path) => match awsconf::check_ca_bundle(&path) {
             Ok(()) => Some(path),
@@ -542,6 +632,56 @@ fn settings_from(
             }
         },
     };
+    // The environment's region, when the block gives none: checked as the block's is (a
+    // well-formed unknown one is let through: configure has no warnings to give).
+    if model::string(config, "region").value().is_none() {
+        if let Some((v, r)) = ["AWS_REGION", "AWS_DEFAULT_REGION"]
+            .into_iter()
+            .find_map(|v| env(v).filter(|r| !r.is_empty()).map(|r| (v, r)))
+        {
+            let mut found = Diagnostics::new();
+            check_region(&r, &mut found);
+            let error = found.iter().find(|d| d.severity == crate::framework::Severity::Error);
+            if let Some(detail) = error.map(|d| d.detail.clone()) {
+                diags.error(format!("{v} is not a region: {:?}", shorten(&r)), detail);
+            }
+        }
+    }
+    // The environment's endpoints, for the services the block gives none (the block's own are
+    // checked at validate).
+    let mut env_attempts = None;
+    if let Some(text) = env("AWS_MAX_ATTEMPTS").filter(|t| !t.trim().is_empty()) {
+        match text.trim().parse::<u32>() {
+            Ok(n) if (1..=100).contains(&n) => env_attempts = Some(n),
+            _ => diags.error(
+                format!("AWS_MAX_ATTEMPTS is not a number of attempts: {:?}", shorten(&text)),
+                "Set AWS_MAX_ATTEMPTS to a whole number from 1 to 100, or unset it (max_retries in the provider block wins over it).",
+            ),
+        }
+    }
+    let mut env_endpoints = BTreeMap::new();
+    for (svc, var) in [
+        ("sagemaker", "AWS_ENDPOINT_URL_SAGEMAKER"),
+        ("s3", "AWS_ENDPOINT_URL_S3"),
+        ("sts", "AWS_ENDPOINT_URL_STS"),
+    ] {
+        if model::string(&endpoints, svc).value().is_none() {
+            if let Some((v, url)) = [var, "AWS_ENDPOINT_URL"]
+                .into_iter()
+                .find_map(|v| env(v).filter(|u| !u.is_empty()).map(|u| (v, u)))
+            {
+                env_endpoints.insert(v, url);
+            }
+        }
+    }
+    for (v, url) in env_endpoints {
+        if let Some(why) = endpoint_problem(&url) {
+            diags.error(
+                format!("{v} is not an endpoint URL: {:?}", shorten(&url)),
+                format!("{why}. {ENDPOINT_DETAIL} Fix the variable, or set the service's URL in the provider block's endpoints."),
+            );
+        }
+    }
     let proxies = awsconf::resolve_proxies(
         awsconf::Proxies {
             http: model::string(config, "http_proxy").value(),
@@ -589,7 +729,8 @@ fn settings_from(
                     model::string(w, "web_identity_token_file").value(),
                     env,
                     &["AWS_WEB_IDENTITY_TOKEN_FILE"],
-                ),
+                )
+                .map(home),
             ) {
                 (Some(t), _) => Some(awsconf::WebToken::Inline(t)),
                 (None, Some(f)) => Some(awsconf::WebToken::File(f)),
@@ -609,6 +750,26 @@ fn settings_from(
                     "Set web_identity_token (the token) or web_identity_token_file (a file holding it) in the block, or the AWS_WEB_IDENTITY_TOKEN_FILE environment variable.",
                 );
             }
+            if let Some(awsconf::WebToken::File(path)) = &token {
+                if let Err(e) = std::fs::metadata(path).and_then(|m| {
+                    if m.is_file() {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::other("not a file"))
+                    }
+                }) {
+                    let from_block = model::string(w, "web_identity_token_file").value().is_some();
+                    let d = Diagnostic::error(
+                        "The web identity token file cannot be read",
+                        format!("{path:?}: {e}. Give the path of the file your CI or cluster writes the OIDC token to{}.", if from_block { "" } else { " (here from AWS_WEB_IDENTITY_TOKEN_FILE)" }),
+                    );
+                    diags.push(if from_block {
+                        d.at(at.clone().attr("web_identity_token_file"))
+                    } else {
+                        d
+                    });
+                }
+            }
             match (role_arn, token) {
                 (Some(role_arn), Some(token)) => Some(awsconf::WebIdentity {
                     role_arn,
@@ -626,10 +787,45 @@ fn settings_from(
             }
         }
     };
+    // The environment's web identity (IRSA, CI OIDC: AWS_ROLE_ARN with
+    // AWS_WEB_IDENTITY_TOKEN_FILE) when nothing else names credentials (no keys in the block or
+    // the environment, no profile in the block or AWS_PROFILE): the AWS provider's order. It
+    // goes through the provider's own web identity provider, so `endpoints.sts` applies to it
+    // (the SDK's chain sent it to the regional STS whatever the block said), and a missing
+    // token file is an error now, naming the file (it surfaced as "No such file or directory"
+    // at the first call).
+    let other_credentials = model::string(config, "access_key").value().is_some()
+        || model::string(config, "profile").value().is_some()
+        || env("AWS_PROFILE").is_some_and(|p| !p.is_empty())
+        || env("AWS_ACCESS_KEY_ID").is_some_and(|k| !k.is_empty());
+    let mut web_identity = web_identity;
+    if !other_credentials && web_identity.is_none() && !diags.has_errors() {
+        if let (Some(role_arn), Some(path)) = (
+            env("AWS_ROLE_ARN").filter(|v| !v.is_empty()),
+            env("AWS_WEB_IDENTITY_TOKEN_FILE").filter(|v| !v.is_empty()).map(home),
+        ) {
+            if !std::path::Path::new(&path).is_file() {
+                diags.error(
+                    "The web identity token file in AWS_WEB_IDENTITY_TOKEN_FILE cannot be read",
+                    format!("{path:?} is not a readable file. With AWS_ROLE_ARN set, the provider assumes that role with the OIDC token in this file: fix the path, or unset AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE to use other credentials."),
+                );
+            }
+            web_identity = Some(awsconf::WebIdentity {
+                role_arn,
+                session_name: env("AWS_ROLE_SESSION_NAME").filter(|v| !v.is_empty()),
+                token: awsconf::WebToken::File(path),
+                duration: None,
+                policy: None,
+                policy_arns: Vec::new(),
+            });
+        }
+    }
     if diags.has_errors() {
         return Err(diags);
     }
-    let list = |attr: &str| model::string_list(config, attr).value();
+    let list = |attr: &str| {
+        model::string_list(config, attr).value().map(|l| l.into_iter().map(home).collect())
+    };
     Ok(AwsSettings {
         region: model::string(config, "region").value(),
         profile: model::string(config, "profile").value(),
@@ -638,8 +834,12 @@ fn settings_from(
         validate_credentials: config.get("skip_credentials_validation").and_then(|v| v.as_bool())
             != Some(true),
         s3_endpoint: model::string(&endpoints, "s3").value(),
-        // validate() accepted it: a whole number from 0 to 100, or null.
-        max_attempts: model::int(config, "max_retries").value().and_then(|n| u32::try_from(n).ok()),
+        // validate() accepted it: a whole number from 0 to 100, or null; else AWS_MAX_ATTEMPTS,
+        // as the AWS provider reads it (one that is not such a number is an error above).
+        max_attempts: model::int(config, "max_retries")
+            .value()
+            .and_then(|n| u32::try_from(n).ok())
+            .or(env_attempts),
         call_timeout: duration_of(config, "call_timeout"),
         operation_timeout: duration_of(config, "operation_timeout"),
         retry_mode,
@@ -653,6 +853,15 @@ fn settings_from(
         ca_bundle,
         proxies,
     })
+}
+
+/// `~/x` as `$HOME/x`, as the docs promise for every path setting (the SDK expands `~` only in
+/// its default file paths, so `shared_config_files = ["~/.aws/other"]` was read literally).
+fn expand_home(path: String, env: &dyn Fn(&str) -> Option<String>) -> String {
+    match (path.strip_prefix("~/"), env("HOME").filter(|h| !h.is_empty())) {
+        (Some(rest), Some(home)) => format!("{}/{rest}", home.trim_end_matches('/')),
+        _ => path,
+    }
 }
 
 fn default_duration(attr: &str) -> String {
@@ -898,6 +1107,32 @@ mod tests {
         );
     }
 
+    /// Fresh-eyes finding: these passed validate, and every call then failed with "not a valid
+    /// URI" after its retries, reported as a lost answer ("not known whether created").
+    #[test]
+    fn endpoints_must_be_urls_the_sdk_can_send_to() {
+        for ok in [
+            "http://127.0.0.1:5000",
+            "https://api.sagemaker.us-east-1.amazonaws.com",
+            "http://[::1]:5000/",
+            "http://[::1]",
+            "https://vpce-1.sts.us-east-1.vpce.amazonaws.com/path",
+        ] {
+            assert_eq!(endpoint_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "localhost:5611",
+            "http://",
+            "http://127.0.0.1:5611 ",
+            "http://exa mple.com",
+            "http://127.0.0.1:99999",
+            "http://127.0.0.1:",
+            "http://[::1",
+        ] {
+            assert!(endpoint_problem(bad).is_some(), "{bad}");
+        }
+    }
+
     #[test]
     fn session_names_take_what_sts_takes() {
         for ok in ["ci", "terraform-ci", "a.b@c,d=e+f_g", &"x".repeat(64)] {
@@ -975,6 +1210,18 @@ mod tests {
             assert_eq!(parse_duration(long), Err(BadDuration::TooLong), "{long}");
         }
         assert!(parse_duration("277777h").is_ok());
+    }
+
+    #[test]
+    fn a_call_timeout_past_the_operation_timeout_warns() {
+        let mut cfg = provider_config(Value::Null, Value::string("10m"));
+        if let Value::Object(m) = &mut cfg {
+            m.insert("operation_timeout".into(), Value::string("1m"));
+        }
+        let d = Hooks.validate(&cfg);
+        assert!(!d.has_errors(), "{d:?}");
+        assert_eq!(d.iter().count(), 1, "{d:?}");
+        assert!(d.0[0].summary.contains("longer than operation_timeout"), "{d:?}");
     }
 
     #[test]
@@ -1083,13 +1330,18 @@ mod tests {
 
     #[test]
     fn settings_take_the_block_over_the_environment() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let token_file = dir.path().join("token");
+        std::fs::write(&token_file, "eyJ").expect("write");
+        let token_path = token_file.to_string_lossy().into_owned();
         let env = |k: &str| {
             match k {
                 "HTTPS_PROXY" => Some("http://env-proxy:3128"),
                 "AWS_RETRY_MODE" => Some("standard"),
                 "AWS_ROLE_ARN" => Some("arn:aws:iam::123456789012:role/from-env"),
-                "AWS_WEB_IDENTITY_TOKEN_FILE" => Some("/var/run/token"),
+                "AWS_WEB_IDENTITY_TOKEN_FILE" => Some(token_path.as_str()),
                 "AWS_ROLE_SESSION_NAME" => Some("env-session"),
+                "HOME" => Some("/home/ml"),
                 _ => None,
             }
             .map(str::to_string)
@@ -1098,7 +1350,10 @@ mod tests {
             ("access_key", Value::string("AKIAEXAMPLE")),
             ("secret_key", Value::string("secret")),
             ("https_proxy", Value::string("http://block-proxy:8080")),
-            ("shared_config_files", Value::list([Value::string("/a/config")])),
+            (
+                "shared_config_files",
+                Value::list([Value::string("/a/config"), Value::string("~/.aws/team")]),
+            ),
             (
                 "endpoints",
                 Value::object([
@@ -1121,7 +1376,11 @@ mod tests {
         assert_eq!(s.proxies.https.as_deref(), Some("http://block-proxy:8080"));
         assert_eq!(s.retry_mode, crate::aws::config::RetryMode::Standard);
         assert_eq!(s.access_key.as_ref().map(|k| k.expose()), Some("AKIAEXAMPLE"));
-        assert_eq!(s.shared_config_files, Some(vec!["/a/config".to_string()]));
+        assert_eq!(
+            s.shared_config_files,
+            Some(vec!["/a/config".to_string(), "/home/ml/.aws/team".to_string()]),
+            "~ is the home folder, as the docs say"
+        );
         assert_eq!(s.shared_credentials_files, None);
         assert_eq!(s.sts_endpoint.as_deref(), Some("http://127.0.0.1:1"));
         let r = s.assume_role.expect("assume_role");
@@ -1131,7 +1390,7 @@ mod tests {
         let w = s.web_identity.expect("web identity from the environment");
         assert_eq!(w.role_arn, "arn:aws:iam::123456789012:role/from-env");
         assert_eq!(w.session_name.as_deref(), Some("env-session"));
-        assert_eq!(w.token, crate::aws::config::WebToken::File("/var/run/token".into()));
+        assert_eq!(w.token, crate::aws::config::WebToken::File(token_path.clone()));
         // Nothing in Debug output gives the secret away.
         let shown = format!("{:?}", settings_from(&cfg, &env).ok());
         assert!(!shown.contains("secret\"") && shown.contains("AwsSettings"), "{shown}");
