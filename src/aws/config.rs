@@ -14,7 +14,9 @@
 //!    block's `shared_credentials_files`/`shared_config_files` when set, SSO, container and
 //!    instance roles);
 //! 2. `assume_role_with_web_identity`, when set, replaces the base credentials with the role it
-//!    assumes (AssumeRoleWithWebIdentity needs no credentials of its own);
+//!    assumes (AssumeRoleWithWebIdentity needs no credentials of its own); so does
+//!    `AWS_ROLE_ARN` with `AWS_WEB_IDENTITY_TOKEN_FILE` when nothing else names credentials (no
+//!    keys, no profile: the AWS provider's order), so that `endpoints.sts` applies to it;
 //! 3. `assume_role`, when set, assumes its role with the credentials of 1-2 and the session is
 //!    what every call uses.
 //!
