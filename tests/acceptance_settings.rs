@@ -436,9 +436,14 @@ fn the_blocks_profile_wins_over_the_environments_keys() {
         assert!(out.contains("AWS profile \"prodrol\" not found"), "[{v}] {out}");
         assert!(out.contains("Did you mean \"prodrole\"?"), "[{v}] {out}");
         assert!(out.contains("profile = \"prodrol\""), "[{v}] the attribute is shown: {out}");
-        // So is an AWS_PROFILE that names no profile, with no profile in the block.
+        // An AWS_PROFILE left over beside the environment's keys is not used for credentials
+        // (the keys win over it), so it is no mistake (review finding: CI broke on it)...
         ws.write("main.tf", &format!("{}\nprovider \"sagemaker\" {{\n  shared_config_files = [\"${{path.module}}/aws_config\"]\n}}\n{}", header(), pipeline()));
         ws.set_env("AWS_PROFILE", "team-prod");
+        assert_eq!(ws.plan_exit_code(), 2, "[{v}] the keys are used, the plan creates");
+        // ...but without keys, an AWS_PROFILE that names no profile is an error.
+        ws.remove_env("AWS_ACCESS_KEY_ID");
+        ws.remove_env("AWS_SECRET_ACCESS_KEY");
         let out = support::flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
         assert!(out.contains("AWS_PROFILE names \"team-prod\""), "[{v}] {out}");
         assert!(out.contains("They define: ci, prodrole."), "[{v}] {out}");

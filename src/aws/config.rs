@@ -327,8 +327,9 @@ pub enum ProfileProblem {
 }
 
 /// Profile keys that give credentials, one of which a named profile must have.
-const CREDENTIAL_KEYS: [&str; 8] = [
+const CREDENTIAL_KEYS: [&str; 9] = [
     "aws_access_key_id",
+    "login_session",
     "role_arn",
     "credential_process",
     "sso_session",
@@ -477,7 +478,8 @@ where
 {
     let f = super::classify(e);
     let code = f.code.map(|c| format!("{c}: ")).unwrap_or_default();
-    CredentialsError::provider_error(format!("{what} for {role} failed: {code}{}", f.message))
+    let id = f.request_id.map(|id| format!(" (request id {id})")).unwrap_or_default();
+    CredentialsError::provider_error(format!("{what} for {role} failed: {code}{}{id}", f.message))
 }
 
 /// Where a role provider's STS calls go, for their log lines.

@@ -704,7 +704,10 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
             return Ok(());
         }
         let start = cfg.load::<AttemptStart>();
-        let operation = start.map(|s| s.0.as_str()).unwrap_or("?");
+        // An attempt that failed before it was sent (its credentials could not be resolved)
+        // has no start: its operation is still in the call's metadata.
+        let metadata = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>();
+        let operation = start.map(|s| s.0.as_str()).or(metadata.map(|m| m.name())).unwrap_or("?");
         let ms = start.map(|s| s.1.elapsed().as_millis().to_string()).unwrap_or_default();
         let status = ctx
             .response()

@@ -38,7 +38,8 @@
 //!   VPC, its network interfaces.
 //!
 //! The document serves the pipeline's role and the roles its jobs run as alike (attach it to
-//! each, or use one role for both, as the SageMaker SDK's examples do); it is not split per role.
+//! each, or use one role for both, as the SageMaker SDK's examples do); it is not split per role,
+//! so a job's role that carries it may start jobs and pass roles too.
 //! ARNs are written in the partition of the first ARN the definition names (`aws-cn`,
 //! `aws-us-gov`), else `aws`. Steps of a type the provider does not know are not covered
 //! ([`uncovered_steps`]).
@@ -223,6 +224,9 @@ impl Found {
                 }
                 Permission::SendMessage => {
                     let q = step.get("SqsQueueUrl").map(literal_or_wild).unwrap_or_default();
+                    if q.split('/').nth(2).is_some_and(|h| h.ends_with(".amazonaws.com.cn")) {
+                        self.note_partition("arn:aws-cn:");
+                    }
                     self.queues.insert(queue_arn(&q));
                 }
                 Permission::EmrSteps => {
@@ -250,6 +254,10 @@ impl Found {
         }
         if step.get("ModelPackageGroupName").is_some_and(|v| !v.is_null()) {
             self.model_registry_reads = true;
+            // The registered baselines' S3 locations come from the registry, not the
+            // definition: any bucket.
+            self.buckets.insert("*".into());
+            self.reads.insert("*".into());
         }
         self.walk(args, false, None);
     }
@@ -285,12 +293,17 @@ impl Found {
                         self.roles.insert(role_arn(&role));
                     } else if KMS_KEYS.contains(&k) {
                         let key = literal_or_wild(child);
+                        self.note_partition(&key);
                         match alias_name(&key) {
                             Some(alias) => self.aliases.insert(alias),
                             None => self.keys.insert(key_arn(&key)),
                         };
                     } else if IMAGE_KEYS.contains(&k) {
                         let image = literal_or_wild(child);
+                        if image.split('/').next().is_some_and(|h| h.ends_with(".amazonaws.com.cn"))
+                        {
+                            self.note_partition("arn:aws-cn:");
+                        }
                         match ecr_repository(&image) {
                             Some(repo) => self.repositories.insert(repo),
                             // An image chosen at run time (a parameter): any repository.
@@ -412,6 +425,7 @@ impl Found {
                 "elasticmapreduce:AddJobFlowSteps",
                 "elasticmapreduce:CancelSteps",
                 "elasticmapreduce:DescribeStep",
+                "elasticmapreduce:ListSteps",
             ];
             let mut resources = narrowest(clusters.clone());
             if self.emr.contains_key("new_cluster") {
@@ -427,8 +441,8 @@ impl Found {
             // SageMaker watches EMR steps and clusters through these EventBridge rules.
             out.push(json!({"Sid": "EmrStatusRules", "Effect": "Allow",
                 "Action": ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
-                "Resource": ["arn:aws:events:*:*:rule/SageMakerPipelineExecutionEMRClusterStatusUpdateRule",
-                    "arn:aws:events:*:*:rule/SageMakerPipelineExecutionEMRStepStatusUpdateRule"]}));
+                // AWS's documents name the cluster rule two ways: any rule of that prefix.
+                "Resource": ["arn:aws:events:*:*:rule/SageMakerPipelineExecutionEMR*"]}));
         }
         if self.emr_serverless {
             out.push(json!({"Sid": "EmrServerless", "Effect": "Allow",
@@ -442,9 +456,12 @@ impl Found {
             out.push(json!({"Sid": "EcrAuth", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": ["*"]}));
         }
         if self.model_registry_reads {
+            // ListModelPackages takes no resource-level scope.
             out.push(json!({"Sid": "ModelRegistryBaselines", "Effect": "Allow",
-                "Action": ["sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages"],
+                "Action": ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup"],
                 "Resource": ["arn:aws:sagemaker:*:*:model-package-group/*", "arn:aws:sagemaker:*:*:model-package/*"]}));
+            out.push(json!({"Sid": "ModelRegistryList", "Effect": "Allow",
+                "Action": ["sagemaker:ListModelPackages"], "Resource": ["*"]}));
         }
         if self.runs_jobs {
             out.push(json!({"Sid": "JobLogs", "Effect": "Allow",
@@ -788,10 +805,15 @@ mod tests {
             .as_str()
             .unwrap()
             .starts_with("arn:aws-cn:logs:"));
-        assert!(statement(&doc, "ModelRegistryBaselines")["Action"]
-            .as_array()
+        assert_eq!(
+            statement(&doc, "ModelRegistryList")["Resource"],
+            json!(["*"]),
+            "ListModelPackages takes no resource scope"
+        );
+        assert!(statement(&doc, "ModelRegistryBaselines")["Resource"][0]
+            .as_str()
             .unwrap()
-            .contains(&json!("sagemaker:ListModelPackages")));
+            .starts_with("arn:aws-cn:sagemaker:"));
         assert_eq!(
             statement(&doc, "InvokeLambdas")["Resource"],
             json!(["arn:aws-cn:lambda:cn-north-1:1:function:f"])

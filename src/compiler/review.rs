@@ -3,6 +3,11 @@
 //! warning in the plan (docs/design/0003-reviewable-plans.md), so a pull request's plan says in a
 //! few lines what the diff above it shows in detail.
 //!
+//! Which cached results are lost follows SageMaker's documented cache key of each step type
+//! (`StepTypeFacts::cache_key`): a change of the role, instance type or tags keeps a result;
+//! a changed parameter default that a key field reads loses it; a miss passes on to the steps
+//! that read the step's properties, not through `DependsOn`.
+//!
 //! Pure: works on the named parts of two definitions (`parts`), with `semantic` to pair renamed
 //! steps. Never fails: parts that are not JSON compare as whole texts.
 
@@ -10,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
 
-use super::semantic;
+use super::{semantic, StepTypes};
 
 const STEP_PREFIX: &str = "Steps.";
 /// At most this many changed fields are listed per step; the rest are counted.
@@ -20,6 +25,7 @@ const MAX_FIELDS: usize = 4;
 pub fn summarize(
     prior: &BTreeMap<String, String>,
     planned: &BTreeMap<String, String>,
+    types: StepTypes,
 ) -> Option<String> {
     let mut lines = Vec::new();
     // Every step by name, branch steps included, on both sides: a change inside a condition's
@@ -103,10 +109,10 @@ pub fn summarize(
     if lines.is_empty() {
         return None;
     }
-    let rerun = cache_misses(prior, planned, &changed_steps);
+    let rerun = cache_misses(prior, planned, &changed_steps, types);
     if !rerun.is_empty() {
         lines.push(format!(
-            "Cached results no longer reused (caching is on, and the step or a step it reads from changed): {}.",
+            "Cached results no longer reused (caching is on, and the step's cache key, a parameter default it reads, or a step it reads from changed): {}.",
             rerun.into_iter().collect::<Vec<_>>().join(", ")
         ));
     }
@@ -300,10 +306,10 @@ fn changed_paths(before: &Json, after: &Json, path: String, whole: &str, out: &m
     }
 }
 
-/// The fields of a step object outside SageMaker's cache key: a change of only these (caching
-/// itself turned on or off, retries, the names shown, the order given by `DependsOn`) leaves
-/// earlier results reusable. (Within `Arguments` each step type's key is narrower still; every
-/// change there is counted, so the list may name a step whose result would still be reused.)
+/// The fields of a step object outside SageMaker's cache key for a type without a documented
+/// key ([`super::StepTypeFacts::cache_key`]): a change of only these (caching itself turned on
+/// or off, retries, the names shown, the order given by `DependsOn`) leaves earlier results
+/// reusable.
 const OUTSIDE_CACHE_KEY: [&str; 5] =
     ["CacheConfig", "RetryPolicies", "DisplayName", "Description", "DependsOn"];
 
@@ -312,40 +318,59 @@ fn cache_enabled(step: Option<&Json>) -> bool {
         == Some(true)
 }
 
+/// The part of a step SageMaker's cache compares: its type's documented key fields, else every
+/// field outside [`OUTSIDE_CACHE_KEY`] (a condition without its branch steps, which are judged
+/// as steps of their own).
+fn cache_key_of(step: Option<&Json>, types: StepTypes) -> Option<Json> {
+    let step = step?;
+    let ty = step.get("Type").and_then(Json::as_str).unwrap_or("");
+    if let Some(paths) = types(ty).and_then(|t| t.cache_key()) {
+        let picked = paths
+            .iter()
+            .map(|path| {
+                let value = path.iter().try_fold(step, |v, k| v.get(*k)).cloned();
+                (path.join("."), value.unwrap_or(Json::Null))
+            })
+            .collect();
+        return Some(Json::Object(picked));
+    }
+    let mut o = if ty == "Condition" { without_branches(step) } else { step.clone() };
+    o.as_object_mut()?.retain(|k, _| !OUTSIDE_CACHE_KEY.contains(&k.as_str()));
+    Some(o)
+}
+
 /// Steps whose cached results a run no longer reuses: caching was on before the change and is
-/// on after it, and the step changed in its cache key, or a step upstream of it did (its inputs
-/// are new results, so its arguments at run time differ). A step that is new, or whose caching
-/// is turned on by this change, had no cached result in use.
+/// on after it, and the step's cache key changed, or a parameter default its key reads changed
+/// (a run that takes the default resolves another value), or a step it reads from
+/// (`{{ Steps.X... }}`) runs again (its results, and so this step's resolved inputs, are new).
+/// `DependsOn` only orders steps: it passes nothing, so it propagates nothing. A step that is
+/// new, or whose caching is turned on by this change, had no cached result in use.
 fn cache_misses(
     prior: &BTreeMap<String, String>,
     planned: &BTreeMap<String, String>,
     changed: &BTreeSet<String>,
+    types: StepTypes,
 ) -> BTreeSet<String> {
     let before = all_steps(prior);
     let steps = all_steps(planned);
-    // A condition's branch steps are steps of their own here (`all_steps`): their changes are
-    // judged on them, not as changes of the condition.
-    fn keyed(step: Option<&Json>) -> Option<Json> {
-        let step = step?;
-        let mut o = if step.get("Type").and_then(Json::as_str) == Some("Condition") {
-            without_branches(step)
-        } else {
-            step.clone()
-        };
-        o.as_object_mut()?.retain(|k, _| !OUTSIDE_CACHE_KEY.contains(&k.as_str()));
-        Some(o)
+    let mut changed: BTreeSet<String> = changed
+        .iter()
+        .filter(|n| cache_key_of(before.get(*n), types) != cache_key_of(steps.get(*n), types))
+        .cloned()
+        .collect();
+    let defaults = changed_parameter_defaults(prior, planned);
+    for (name, step) in &steps {
+        let key = cache_key_of(Some(step), types).unwrap_or(Json::Null);
+        if defaults.iter().any(|p| reads_parameter(&key, p)) {
+            changed.insert(name.clone());
+        }
     }
-    let changed: BTreeSet<String> =
-        changed.iter().filter(|n| keyed(before.get(*n)) != keyed(steps.get(*n))).cloned().collect();
-    // Edges: step -> the steps it reads from or depends on.
+    // Edges: step -> the steps it reads from.
     let upstream: BTreeMap<&String, BTreeSet<String>> = steps
         .iter()
         .map(|(name, step)| {
             let mut refs = BTreeSet::new();
             references(step.get("Arguments").unwrap_or(&Json::Null), &mut refs);
-            if let Some(deps) = step.get("DependsOn").and_then(Json::as_array) {
-                refs.extend(deps.iter().filter_map(Json::as_str).map(str::to_string));
-            }
             (name, refs)
         })
         .collect();
@@ -365,6 +390,40 @@ fn cache_misses(
         .into_iter()
         .filter(|name| cache_enabled(before.get(name)) && cache_enabled(steps.get(name)))
         .collect()
+}
+
+/// Parameters declared on both sides whose default value changed.
+fn changed_parameter_defaults(
+    prior: &BTreeMap<String, String>,
+    planned: &BTreeMap<String, String>,
+) -> BTreeSet<String> {
+    let defaults = |parts: &BTreeMap<String, String>| -> BTreeMap<String, Json> {
+        let list = parts.get("Parameters").and_then(|t| serde_json::from_str::<Json>(t).ok());
+        list.as_ref()
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| {
+                let name = p.get("Name")?.as_str()?.to_string();
+                Some((name, p.get("DefaultValue").cloned().unwrap_or(Json::Null)))
+            })
+            .collect()
+    };
+    let (b, a) = (defaults(prior), defaults(planned));
+    b.iter().filter(|(n, v)| a.get(*n).is_some_and(|w| w != *v)).map(|(n, _)| n.clone()).collect()
+}
+
+/// Whether `v` reads parameter `name` (`{"Get": "Parameters.<name>"}`).
+fn reads_parameter(v: &Json, name: &str) -> bool {
+    match v {
+        Json::Object(m) => {
+            m.get("Get").and_then(Json::as_str).and_then(|g| g.strip_prefix("Parameters."))
+                == Some(name)
+                || m.values().any(|x| reads_parameter(x, name))
+        }
+        Json::Array(xs) => xs.iter().any(|x| reads_parameter(x, name)),
+        _ => false,
+    }
 }
 
 /// Every step of a definition's parts by name, branch steps included.
@@ -421,6 +480,14 @@ fn references(v: &Json, out: &mut BTreeSet<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compiler::step_type::test_types;
+
+    fn summarize(
+        prior: &BTreeMap<String, String>,
+        planned: &BTreeMap<String, String>,
+    ) -> Option<String> {
+        super::summarize(prior, planned, test_types)
+    }
 
     fn parts(steps: &[(&str, &str)]) -> BTreeMap<String, String> {
         steps.iter().map(|(n, t)| (format!("Steps.{n}"), t.to_string())).collect()
@@ -446,7 +513,7 @@ mod tests {
         );
         let s = summarize(&prior, &planned).expect("a change");
         assert!(s.contains("- step Train: Arguments.HyperParameters.max_depth"), "{s}");
-        assert!(s.contains("reused (caching is on, and the step or a step it reads from changed): Eval, Train."), "{s}");
+        assert!(s.ends_with("or a step it reads from changed): Eval, Train."), "{s}");
         assert!(!s.contains("Other"), "{s}");
     }
 
@@ -494,6 +561,45 @@ mod tests {
             summarize(&parts(&[("Train", &step(true, "5", "1"))]), &with(&step(true, "5", "1")))
                 .expect("a change");
         assert!(!s.contains("no longer reused"), "{s}");
+    }
+
+    /// Fresh-eyes findings on the cache line: a role, VPC or tag change named cached steps
+    /// (outside SageMaker's documented key), a new parameter default that a key field reads
+    /// named none, and a `DependsOn` (which passes nothing) propagated a miss.
+    #[test]
+    fn the_cache_line_follows_sagemakers_cache_key() {
+        let prep = |role: &str, input: &str| {
+            format!(
+                r#"{{"Name":"Prep","Type":"Processing","Arguments":{{"RoleArn":"{role}","AppSpecification":{{"ImageUri":"i"}},"ProcessingInputs":[{{"S3Input":{{"S3Uri":{input}}}}}]}},"CacheConfig":{{"Enabled":true}}}}"#
+            )
+        };
+        let report = r#"{"Name":"Report","Type":"Processing","Arguments":{"AppSpecification":{"ImageUri":"r"}},"DependsOn":["Prep"],"CacheConfig":{"Enabled":true}}"#;
+        let with = |prep: &str, default: &str| {
+            let mut p = parts(&[("Prep", prep), ("Report", report)]);
+            p.insert(
+                "Parameters".into(),
+                format!(r#"[{{"Name":"Input","Type":"String","DefaultValue":"{default}"}}]"#),
+            );
+            p
+        };
+        let param = r#"{"Get":"Parameters.Input"}"#;
+        // The role is outside the processing key: listed, no cache line.
+        let s = summarize(&with(&prep("r1", param), "s3://a"), &with(&prep("r2", param), "s3://a"))
+            .expect("a change");
+        assert!(s.contains("- step Prep: Arguments.RoleArn"), "{s}");
+        assert!(!s.contains("no longer reused"), "{s}");
+        // A new default of a parameter an input reads: Prep misses; Report only depends on
+        // Prep's order, so it keeps its result.
+        let s = summarize(&with(&prep("r1", param), "s3://a"), &with(&prep("r1", param), "s3://b"))
+            .expect("a change");
+        assert!(s.ends_with("changed): Prep."), "{s}");
+        // An input (in the key) changed literally: the same.
+        let s = summarize(
+            &with(&prep("r1", r#""s3://x""#), "s3://a"),
+            &with(&prep("r1", r#""s3://y""#), "s3://a"),
+        )
+        .expect("a change");
+        assert!(s.ends_with("changed): Prep."), "{s}");
     }
 
     /// Fresh-eyes finding: wrapping a step in a new condition read as "RegisterModel: removed".

@@ -61,6 +61,73 @@ pub trait StepTypeFacts: Send + Sync {
     /// starts, a Lambda function, a queue, EMR work (`sagemaker_ml_pipeline_policy`). Empty
     /// for a type that needs nothing more.
     fn permissions(&self) -> &'static [Permission];
+    /// The fields of a step of this type that SageMaker's step cache compares (its documented
+    /// default cache key), as paths from the step object (`["Arguments", "HyperParameters"]`,
+    /// `["SkipCheck"]`): a change elsewhere (the role, instance type, tags, outputs) leaves a
+    /// cached result reusable. `None` for a type without a documented key: every field but
+    /// caching, retries, names and `DependsOn` counts.
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]>;
+}
+
+/// SageMaker's documented default cache keys ("Default cache key attributes by pipeline step
+/// type"), as [`StepTypeFacts::cache_key`] paths; each step type returns its own.
+pub mod cache_keys {
+    pub const PROCESSING: &[&[&str]] = &[
+        &["Arguments", "AppSpecification"],
+        &["Arguments", "Environment"],
+        &["Arguments", "ProcessingInputs"],
+    ];
+    pub const TRAINING: &[&[&str]] = &[
+        &["Arguments", "AlgorithmSpecification"],
+        &["Arguments", "CheckpointConfig"],
+        &["Arguments", "DebugHookConfig"],
+        &["Arguments", "DebugRuleConfigurations"],
+        &["Arguments", "Environment"],
+        &["Arguments", "HyperParameters"],
+        &["Arguments", "InputDataConfig"],
+    ];
+    pub const TUNING: &[&[&str]] = &[
+        &["Arguments", "HyperParameterTuningJobConfig"],
+        &["Arguments", "TrainingJobDefinition", "AlgorithmSpecification"],
+        &["Arguments", "TrainingJobDefinition", "HyperParameterRanges"],
+        &["Arguments", "TrainingJobDefinition", "InputDataConfig"],
+        &["Arguments", "TrainingJobDefinition", "StaticHyperParameters"],
+        &["Arguments", "TrainingJobDefinition", "TuningObjective"],
+        &["Arguments", "TrainingJobDefinitions"],
+    ];
+    pub const AUTOML: &[&[&str]] = &[
+        &["Arguments", "AutoMLJobConfig", "CompletionCriteria"],
+        &["Arguments", "AutoMLJobConfig", "CandidateGenerationConfig"],
+        &["Arguments", "AutoMLJobConfig", "DataSplitConfig"],
+        &["Arguments", "AutoMLJobConfig", "Mode"],
+        &["Arguments", "AutoMLJobObjective"],
+        &["Arguments", "InputDataConfig"],
+        &["Arguments", "ProblemType"],
+    ];
+    pub const TRANSFORM: &[&[&str]] = &[
+        &["Arguments", "DataProcessing"],
+        &["Arguments", "Environment"],
+        &["Arguments", "ModelName"],
+        &["Arguments", "TransformInput"],
+    ];
+    /// A check step's `Arguments` are its check job (the key's `CheckJobConfig` and
+    /// `QualityCheckConfig`/`ClarifyCheckConfig`); the rest sit beside them.
+    pub const QUALITY_CHECK: &[&[&str]] = &[
+        &["Arguments"],
+        &["SkipCheck"],
+        &["RegisterNewBaseline"],
+        &["ModelPackageGroupName"],
+        &["SuppliedBaselineConstraints"],
+        &["SuppliedBaselineStatistics"],
+    ];
+    pub const CLARIFY_CHECK: &[&[&str]] = &[
+        &["Arguments"],
+        &["SkipCheck"],
+        &["RegisterNewBaseline"],
+        &["ModelPackageGroupName"],
+        &["SuppliedBaselineConstraints"],
+    ];
+    pub const EMR: &[&[&str]] = &[&["Arguments", "ClusterId"], &["Arguments", "StepConfig"]];
 }
 
 /// A setting of the pipeline's `step_defaults` block.
@@ -270,6 +337,13 @@ pub(crate) fn test_types(ty: &str) -> Option<&'static dyn StepTypeFacts> {
         }
         fn property_files(&self) -> bool {
             self.0 == "Processing"
+        }
+        fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+            match self.0 {
+                "Processing" => Some(crate::compiler::step_type::cache_keys::PROCESSING),
+                "Training" => Some(crate::compiler::step_type::cache_keys::TRAINING),
+                _ => None,
+            }
         }
         fn permissions(&self) -> &'static [Permission] {
             use super::policy::{PROCESSING_JOB, TRAINING_JOB};

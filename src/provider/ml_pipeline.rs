@@ -978,7 +978,7 @@ impl Resource<ProviderData> for MlPipeline {
         if let (false, Some(new), Known::Value(old)) =
             (diags.has_errors(), &parts, model::string_map(&req.prior, "definition_parts"))
         {
-            if let Some(summary) = review::summarize(&old, new) {
+            if let Some(summary) = review::summarize(&old, new, super::steps::step_type_facts) {
                 let name = model::string(planned, "name").value().unwrap_or_default();
                 diags.push(
                     Diagnostic::warning(

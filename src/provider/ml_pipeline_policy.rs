@@ -20,7 +20,7 @@ pub struct MlPipelinePolicy;
 
 fn schema() -> Schema {
     Schema::new(
-        Block::new("The IAM policy document a pipeline's roles need for exactly the steps of its definition, derived offline with no AWS call: the SageMaker actions of the job types its steps start, `iam:PassRole` on the roles its jobs use, `s3:GetObject` / `s3:PutObject` / `s3:ListBucket` scoped to the S3 locations its steps read and write, `kms:` on the keys it names (an alias through the `kms:ResourceAliases` condition), `lambda:InvokeFunction` on its Lambda functions, `sqs:SendMessage` on its callback queues, EMR and EMR Serverless actions for those steps, ECR pulls for its images, and what a job's role needs besides (CloudWatch Logs and metrics under `/aws/sagemaker/`, network interfaces for jobs in a VPC). One document serves the pipeline's role (`role_arn`) and the roles its jobs run as (`step_defaults.role_arn`, a step's own role): attach it to each, or use one role for both. ARNs are in the partition of the ARNs the definition names (`aws-cn`, `aws-us-gov`), else `aws`. Steps of a type the provider does not know are not covered (a warning names them). An S3 location built at run time (`s3://bucket/{{ Execution.PipelineExecutionId }}/out`) widens to its literal part (`bucket/*`); one that is wholly a reference, such as a parameter, widens to every bucket (`arn:aws:s3:::*`); a role, key, function or queue given by a reference widens to `*`. Review the document before use: it grants what the definition needs, which the definition alone cannot always narrow down. Terraform reads a data source whose inputs come from a resource with changes pending during the apply, not the plan: a plan that changes the pipeline shows the policy as `(known after apply)` (the diff of the pipeline's own `definition_parts` shows what changes); the next plan shows it.")
+        Block::new("The IAM policy document a pipeline's roles need for exactly the steps of its definition, derived offline with no AWS call: the SageMaker actions of the job types its steps start, `iam:PassRole` on the roles its jobs use, `s3:GetObject` / `s3:PutObject` / `s3:ListBucket` scoped to the S3 locations its steps read and write, `kms:` on the keys it names (an alias through the `kms:ResourceAliases` condition), `lambda:InvokeFunction` on its Lambda functions, `sqs:SendMessage` on its callback queues, EMR and EMR Serverless actions for those steps, ECR pulls for its images, and what a job's role needs besides (CloudWatch Logs and metrics under `/aws/sagemaker/`, network interfaces for jobs in a VPC). One document serves the pipeline's role (`role_arn`) and the roles its jobs run as (`step_defaults.role_arn`, a step's own role): attach it to each, or use one role for both (a job's role that carries it may then start jobs and pass roles too). ARNs are in the partition of the ARNs the definition names (`aws-cn`, `aws-us-gov`), else `aws`. Steps of a type the provider does not know are not covered (a warning names them). An S3 location built at run time (`s3://bucket/{{ Execution.PipelineExecutionId }}/out`) widens to its literal part (`bucket/*`); one that is wholly a reference, such as a parameter, widens to every bucket (`arn:aws:s3:::*`); a role, key, function or queue given by a reference widens to `*`. Review the document before use: it grants what the definition needs, which the definition alone cannot always narrow down. Terraform reads a data source whose inputs come from a resource with changes pending during the apply, not the plan: a plan that changes the pipeline shows the policy as `(known after apply)` (the diff of the pipeline's own `definition_parts` shows what changes); the next plan shows it.")
             .attr(Attribute::optional("definition", Type::String, "The pipeline definition as JSON: the `json` of the `sagemaker_ml_pipeline_definition` data source, or any definition text. Exactly one of `definition` and `definition_parts`."))
             .attr(Attribute::optional("definition_parts", Type::Map(Box::new(Type::String)), "The `definition_parts` of a `sagemaker_ml_pipeline`: the policy for the pipeline as it is planned. Exactly one of `definition` and `definition_parts`."))
             .attr(Attribute::computed("json", Type::String, "The IAM policy document as canonical JSON, e.g. for `aws_iam_role_policy.policy`.")),
@@ -90,13 +90,19 @@ impl DataSource<ProviderData> for MlPipelinePolicy {
                     let listed = uncovered
                         .iter()
                         .take(10)
-                        .map(|(name, ty)| format!("{name} ({ty})"))
+                        .map(|(name, ty)| {
+                            if ty.is_empty() {
+                                format!("{name} (no Type)")
+                            } else {
+                                format!("{name} ({ty})")
+                            }
+                        })
                         .collect::<Vec<_>>()
                         .join(", ");
                     let more = if uncovered.len() > 10 { ", ..." } else { "" };
                     d.push(Diagnostic::warning(
                         "The policy does not cover every step",
-                        format!("Steps of a type this provider does not know: {listed}{more}. The document grants what their Arguments name (roles, S3 locations, keys, images) but not the actions their type runs (e.g. sagemaker:CreateEndpoint for an Endpoint step): add a statement for those yourself."),
+                        format!("Steps whose permissions this provider does not model: {listed}{more}. The document grants what their Arguments name (roles, S3 locations, keys, images) but not the actions their type runs (e.g. sagemaker:CreateEndpoint for an Endpoint step): add a statement for those yourself."),
                     ));
                 }
                 if doc["Statement"].as_array().is_some_and(Vec::is_empty) {

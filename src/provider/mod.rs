@@ -131,12 +131,12 @@ pub fn provider_schema() -> Schema {
     Schema::new(
         Block::new("The SageMaker Pipelines provider. Its arguments follow the AWS provider's names and meanings. Credentials come, first found wins, from the provider block (`access_key`/`secret_key`/`token`, else its `profile`, which the environment's keys do not override), the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), the shared credentials and config files (the `profile` or `AWS_PROFILE`: keys, SSO, `credential_process`, `role_arn` chains), `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN`, then container and instance roles; `assume_role_with_web_identity` replaces those base credentials and `assume_role` assumes a role with them. Every other argument, too, wins over its environment variable, which wins over the shared config file.")
             .attr(Attribute::optional("region", Type::String, "AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the profile's region. A malformed name (`us-east1`) is an error with the nearest region; a well-formed one the provider does not know (a region newer than it) is a warning."))
-            .attr(Attribute::optional("profile", Type::String, "Named profile from the shared AWS config and credentials files. Set here, it is what the provider uses even when `AWS_ACCESS_KEY_ID` is set (as in CI), so each aliased provider configuration deploys with its own profile. Unset, the environment's keys come first, then `AWS_PROFILE`, else `default`. A profile named here or in `AWS_PROFILE` that neither file defines, or that holds no credentials, is an error (naming the profiles the files do define); the provider never falls back to other credentials for it (`default` excepted)."))
+            .attr(Attribute::optional("profile", Type::String, "Named profile from the shared AWS config and credentials files. Set here, it is what the provider uses even when `AWS_ACCESS_KEY_ID` is set (as in CI), so each aliased provider configuration deploys with its own profile. Unset, the environment's keys come first, then `AWS_PROFILE`, else `default`. A profile named here (or in `AWS_PROFILE`, when no keys are set) that neither file defines is an error naming the profiles they do define, and so is one without credentials while `AWS_ACCESS_KEY_ID` is set: the provider never falls back to the environment's keys for it (`default` excepted)."))
             .attr(Attribute::optional("access_key", Type::String, "AWS access key id, with `secret_key` (and `token` for temporary credentials). Wins over `AWS_ACCESS_KEY_ID` and the shared files. Prefer the environment or a profile to keeping keys in configuration.").sensitive())
             .attr(Attribute::optional("secret_key", Type::String, "AWS secret access key, with `access_key`. Wins over `AWS_SECRET_ACCESS_KEY`.").sensitive())
             .attr(Attribute::optional("token", Type::String, "Session token of temporary credentials, with `access_key` and `secret_key`. Wins over `AWS_SESSION_TOKEN`.").sensitive())
             .attr(Attribute::optional("shared_config_files", Type::List(Box::new(Type::String)), "Paths of the shared config files to read, instead of the default (`AWS_CONFIG_FILE`, else `~/.aws/config`). `~` is the home folder."))
-            .attr(Attribute::optional("shared_credentials_files", Type::List(Box::new(Type::String)), "Paths of the shared credentials files to read, instead of the default (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`)."))
+            .attr(Attribute::optional("shared_credentials_files", Type::List(Box::new(Type::String)), "Paths of the shared credentials files to read, instead of the default (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`). `~` is the home folder."))
             .attr(Attribute::optional("default_tags", Type::Map(Box::new(Type::String)), "Tags merged into every pipeline's `tags_all`; a pipeline's own `tags` win per key."))
             .attr(Attribute::optional("max_retries", Type::Number, "Maximum attempts per AWS call, the first included, for calls that are throttled or fail on the way (connection errors, timeouts, HTTP 5xx); a whole number from 0 to 100 (0 and 1 both mean a single attempt). Defaults to `AWS_MAX_ATTEMPTS`, else 25, as in the AWS provider."))
             .attr(Attribute::optional("retry_mode", Type::String, "How the SDK retries: `adaptive` (retries with backoff, and throttling also slows the client down, so a throttled `apply` of many pipelines eases off) or `standard` (retries with backoff only). Defaults to `AWS_RETRY_MODE`, else `adaptive` (the AWS provider's default is `standard`; this provider keeps `adaptive`, what it has always used). The shared config file's `retry_mode` is not read.").validate(one_of(&["standard", "adaptive"])))
@@ -144,8 +144,8 @@ pub fn provider_schema() -> Schema {
             .attr(Attribute::optional("operation_timeout", Type::String, "Longest time for a whole AWS call, every attempt and backoff wait included, as a duration such as `3m`. When it passes, the call fails with a timeout error, so an endpoint that accepts connections but never answers ends `plan` and `apply` within this time per call (a create whose answer did not come is then checked with one more call, so it can take twice as long; a call that never connected sent nothing and is not checked). From `1s` to `24h`; defaults to `3m`."))
             .attr(Attribute::optional("skip_credentials_validation", Type::Bool, "Skip checking the credentials with STS GetCallerIdentity. Defaults to `false`: as in the AWS provider, the credentials every call will use (assumed roles included) are checked with one GetCallerIdentity call (to `endpoints.sts`), and a clear error says when they do not work. Unlike the AWS provider, the check runs before the provider's first SageMaker or S3 call in a Terraform command, not when the provider is configured: a configuration that calls no AWS API (step resources and the offline `sagemaker_ml_pipeline_definition` and `sagemaker_ml_pipeline_policy` data sources) needs no credentials. Set `true` for endpoints without STS (some local emulators) or to save that call; bad credentials then fail at the first SageMaker call."))
             .attr(Attribute::optional("custom_ca_bundle", Type::String, "Path of a PEM file of CA certificates to trust for HTTPS instead of the system's (for TLS-intercepting proxies or private endpoints). Defaults to `AWS_CA_BUNDLE`. Checked when the provider is configured: the file must be readable and hold at least one valid certificate. It is read again when the first HTTPS connection is made, so it must stay in place.").validate(string_length(1, 4096)))
-            .attr(Attribute::optional("http_proxy", Type::String, "URL of the proxy for `http://` endpoints, e.g. `http://proxy.internal:3128` (user and password may be in the URL). Defaults to `HTTP_PROXY` / `http_proxy`, then `ALL_PROXY` / `all_proxy`.").validate(string_check(url_with_scheme, "Invalid http_proxy", "Use a proxy URL with its scheme, e.g. \"http://proxy.internal:3128\".")))
-            .attr(Attribute::optional("https_proxy", Type::String, "URL of the proxy for `https://` endpoints (every AWS endpoint), e.g. `http://proxy.internal:3128`. Defaults to `HTTPS_PROXY` / `https_proxy`, then `ALL_PROXY` / `all_proxy`. Unlike old AWS provider versions, `http_proxy` is not used for HTTPS.").validate(string_check(url_with_scheme, "Invalid https_proxy", "Use a proxy URL with its scheme, e.g. \"http://proxy.internal:3128\".")))
+            .attr(Attribute::optional("http_proxy", Type::String, "URL of the proxy for `http://` endpoints, e.g. `http://proxy.internal:3128` (user and password may be in the URL). Defaults to `HTTP_PROXY` / `http_proxy`, then `ALL_PROXY` / `all_proxy`.").validate(string_check(url_with_scheme, "Invalid http_proxy", "Use an http:// or https:// proxy URL (SOCKS proxies are not supported), e.g. \"http://proxy.internal:3128\".")))
+            .attr(Attribute::optional("https_proxy", Type::String, "URL of the proxy for `https://` endpoints (every AWS endpoint), e.g. `http://proxy.internal:3128`. Defaults to `HTTPS_PROXY` / `https_proxy`, then `ALL_PROXY` / `all_proxy`. Unlike old AWS provider versions, `http_proxy` is not used for HTTPS.").validate(string_check(url_with_scheme, "Invalid https_proxy", "Use an http:// or https:// proxy URL (SOCKS proxies are not supported), e.g. \"http://proxy.internal:3128\".")))
             .attr(Attribute::optional("no_proxy", Type::String, "Comma-separated hosts, domains (`.internal`), IP addresses and CIDR blocks reached without the proxies, e.g. `localhost,127.0.0.1,.internal`. Defaults to `NO_PROXY` / `no_proxy`."))
             .block(NestedBlock::single(
                 "assume_role",
@@ -456,7 +456,8 @@ fn check_credentials(config: &Value, diags: &mut Diagnostics) {
                 );
             }
             for key in model::string_list(r, "transitive_tag_keys").value().unwrap_or_default() {
-                if !tags.contains_key(&key) && model::string_map(r, "tags") != Known::Unknown {
+                let tagged = tags.keys().any(|t| t.eq_ignore_ascii_case(&key));
+                if !tagged && model::string_map(r, "tags") != Known::Unknown {
                     diags.error_at(
                         AttrPath::root(block).attr("transitive_tag_keys"),
                         format!("Transitive tag key {:?} is not a session tag", shorten(&key)),
@@ -465,6 +466,17 @@ fn check_credentials(config: &Value, diags: &mut Diagnostics) {
                 }
             }
         }
+    }
+    if set("access_key")
+        && config.get("assume_role_with_web_identity").is_some_and(|w| !w.is_null())
+    {
+        diags.push(
+            Diagnostic::warning(
+                "access_key is not used with assume_role_with_web_identity",
+                "AssumeRoleWithWebIdentity takes the OIDC token, not keys, and its session replaces them as the base credentials. Remove access_key and secret_key, or remove assume_role_with_web_identity to use the keys (assume_role then assumes its role with them).",
+            )
+            .at(AttrPath::root("access_key")),
+        );
     }
     if let Some(w) = config.get("assume_role_with_web_identity").filter(|w| !w.is_null()) {
         if matches!(model::string(w, "web_identity_token"), Known::Value(_))
@@ -487,10 +499,12 @@ async fn check_profile(
     env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<(), Diagnostics> {
     use crate::aws::config::{self as awsconf, ProfileProblem};
+    let env_keys = env("AWS_ACCESS_KEY_ID").is_some_and(|k| !k.is_empty());
     let (name, from_block) = match (&s.profile, env("AWS_PROFILE").filter(|p| !p.is_empty())) {
         (Some(p), _) => (p.clone(), true),
-        // The block's keys make the environment's profile irrelevant.
-        (None, Some(p)) if s.access_key.is_none() => (p, false),
+        // Keys in the block or the environment win over AWS_PROFILE: it is not used for
+        // credentials, so a leftover one (CI) is no mistake.
+        (None, Some(p)) if s.access_key.is_none() && !env_keys => (p, false),
         _ => return Ok(()),
     };
     let source = if from_block { "The provider block's profile" } else { "AWS_PROFILE" };
@@ -506,9 +520,18 @@ async fn check_profile(
         Err(p) => p,
     };
     let d = match problem {
+        // A profile without credentials is harmful only where the environment's keys would be
+        // taken instead (another account, silently); with keys in the block or a web identity
+        // session the profile gives no credentials anyway, and without keys anywhere the chain
+        // goes on to container and instance roles, as in the AWS provider.
+        ProfileProblem::NoCredentials
+            if !env_keys || s.access_key.is_some() || s.web_identity.is_some() =>
+        {
+            return Ok(())
+        }
         ProfileProblem::NoCredentials => Diagnostic::error(
             format!("AWS profile {:?} holds no credentials", shorten(&name)),
-            format!("{source} names {:?}, which the shared files define without credentials (no aws_access_key_id, role_arn, credential_process, SSO or web identity settings). Add its credentials to the profile (e.g. `aws configure --profile {}`, or a role_arn with source_profile), or, to take credentials from the environment, remove the profile and set the region in the provider block or AWS_REGION. The provider does not fall back to other credentials for a profile it is told to use.", shorten(&name), shorten(&name)),
+            format!("{source} names {:?}, which the shared files define without credentials (no aws_access_key_id, role_arn, credential_process, SSO or web identity settings), so the provider would sign with AWS_ACCESS_KEY_ID from the environment instead, possibly another account. Add its credentials to the profile (e.g. `aws configure --profile {}`, or a role_arn with source_profile), or, to take credentials from the environment, remove the profile and set the region in the provider block or AWS_REGION. The provider does not fall back to other credentials for a profile it is told to use.", shorten(&name), shorten(&name)),
         ),
         ProfileProblem::Unreadable(why) => Diagnostic::error(
             format!("The shared AWS config files cannot be read for profile {:?}", shorten(&name)),
@@ -576,7 +599,7 @@ fn credentials_diag(e: &AwsError) -> Diagnostic {
     Diagnostic::error(
         "The provider's AWS credentials could not be validated",
         format!(
-            "{}{}\n({})\n\nThe provider checks its credentials with STS GetCallerIdentity before its first SageMaker or S3 call. Check which credentials it uses (access_key/secret_key, AWS_ACCESS_KEY_ID, AWS_PROFILE, the profile's SSO login, assume_role) and that they have not expired; check endpoints.sts / AWS_ENDPOINT_URL_STS and the region. For an endpoint without STS (some local emulators), set skip_credentials_validation = true.",
+            "{}{}\n({})\n\nThe provider checks its credentials with STS GetCallerIdentity before its first SageMaker or S3 call. Check which credentials it uses (access_key/secret_key, AWS_ACCESS_KEY_ID, AWS_PROFILE, the profile's SSO login, assume_role, assume_role_with_web_identity or AWS_ROLE_ARN) and that they have not expired; check endpoints.sts / AWS_ENDPOINT_URL_STS and the region. For an endpoint without STS (some local emulators), set skip_credentials_validation = true.",
             cause,
             if cause.ends_with('.') { "" } else { "." },
             e.location()
@@ -650,12 +673,15 @@ fn settings_from(
     // The environment's endpoints, for the services the block gives none (the block's own are
     // checked at validate).
     let mut env_attempts = None;
-    if let Some(text) = env("AWS_MAX_ATTEMPTS").filter(|t| !t.trim().is_empty()) {
+    let from_env = env("AWS_MAX_ATTEMPTS").filter(|t| !t.trim().is_empty());
+    if let Some(text) = from_env.filter(|_| config.get("max_retries").is_none_or(Value::is_null)) {
         match text.trim().parse::<u32>() {
-            Ok(n) if (1..=100).contains(&n) => env_attempts = Some(n),
+            // 0 means "the default", as in the AWS SDKs.
+            Ok(0) => {}
+            Ok(n) if n <= 100 => env_attempts = Some(n),
             _ => diags.error(
                 format!("AWS_MAX_ATTEMPTS is not a number of attempts: {:?}", shorten(&text)),
-                "Set AWS_MAX_ATTEMPTS to a whole number from 1 to 100, or unset it (max_retries in the provider block wins over it).",
+                "Set AWS_MAX_ATTEMPTS to a whole number from 0 (the default) to 100, or unset it, or set max_retries in the provider block, which wins over it.",
             ),
         }
     }
@@ -696,7 +722,7 @@ fn settings_from(
                 diags.error_at(
                     AttrPath::root(attr),
                     format!("Invalid {attr}"),
-                    format!("The {attr} setting (or its environment variable, {}) is not a proxy URL. Use a URL with its scheme, e.g. \"http://proxy.internal:3128\".", attr.to_ascii_uppercase()),
+                    format!("The {attr} setting (or its environment variable, {}) is not a proxy URL the provider can use. Use an http:// or https:// URL (SOCKS proxies are not supported), e.g. \"http://proxy.internal:3128\".", attr.to_ascii_uppercase()),
                 );
             }
         }
@@ -823,9 +849,25 @@ fn settings_from(
     if diags.has_errors() {
         return Err(diags);
     }
-    let list = |attr: &str| {
+    let list = |attr: &str| -> Option<Vec<String>> {
         model::string_list(config, attr).value().map(|l| l.into_iter().map(home).collect())
     };
+    // A file the block names must be there: the SDK reads every profile setting from these
+    // lists, and fails on a missing one only when it looks a profile up.
+    for attr in ["shared_config_files", "shared_credentials_files"] {
+        for (i, f) in list(attr).unwrap_or_default().iter().enumerate() {
+            if !std::path::Path::new(f).is_file() {
+                diags.error_at(
+                    AttrPath::root(attr).index(i),
+                    format!("{attr} names a file that is not there: {:?}", shorten(f)),
+                    "Give the path of an existing file (~ is the home folder), or remove it from the list.",
+                );
+            }
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
     Ok(AwsSettings {
         region: model::string(config, "region").value(),
         profile: model::string(config, "profile").value(),
@@ -1001,7 +1043,7 @@ fn aws_advice(e: &AwsError) -> Option<String> {
         ),
         ErrorKind::ServerError => format!("{} was still failing when the retries (up to {} attempts) ran out; this is usually temporary. Re-run the command.", e.service.name(), l.max_attempts),
         ErrorKind::Interrupted => "Terraform asked the provider to stop. Re-run the command to finish; the next plan reconciles whatever was applied.".to_string(),
-        ErrorKind::Setup => "Check the provider's region and credentials settings (region, profile, AWS_REGION, AWS_PROFILE).".to_string(),
+        ErrorKind::Setup => "Check the provider's region and credentials settings (region, profile, assume_role, assume_role_with_web_identity, AWS_REGION, AWS_PROFILE).".to_string(),
         ErrorKind::NotFound | ErrorKind::AlreadyExists | ErrorKind::BadResponse | ErrorKind::Rejected => return None,
     })
 }
@@ -1293,6 +1335,7 @@ mod tests {
         assert_eq!(
             got,
             vec![
+                "access_key",
                 "assume_role.duration",
                 "assume_role.role_arn",
                 "assume_role_with_web_identity.duration",
@@ -1334,6 +1377,11 @@ mod tests {
         let token_file = dir.path().join("token");
         std::fs::write(&token_file, "eyJ").expect("write");
         let token_path = token_file.to_string_lossy().into_owned();
+        let home_dir = dir.path().to_string_lossy().into_owned();
+        std::fs::create_dir(dir.path().join(".aws")).expect("mkdir");
+        std::fs::write(dir.path().join(".aws/team"), "[profile team]\n").expect("write");
+        let a_config = dir.path().join("config").to_string_lossy().into_owned();
+        std::fs::write(&a_config, "").expect("write");
         let env = |k: &str| {
             match k {
                 "HTTPS_PROXY" => Some("http://env-proxy:3128"),
@@ -1341,7 +1389,7 @@ mod tests {
                 "AWS_ROLE_ARN" => Some("arn:aws:iam::123456789012:role/from-env"),
                 "AWS_WEB_IDENTITY_TOKEN_FILE" => Some(token_path.as_str()),
                 "AWS_ROLE_SESSION_NAME" => Some("env-session"),
-                "HOME" => Some("/home/ml"),
+                "HOME" => Some(home_dir.as_str()),
                 _ => None,
             }
             .map(str::to_string)
@@ -1352,7 +1400,7 @@ mod tests {
             ("https_proxy", Value::string("http://block-proxy:8080")),
             (
                 "shared_config_files",
-                Value::list([Value::string("/a/config"), Value::string("~/.aws/team")]),
+                Value::list([Value::string(a_config.clone()), Value::string("~/.aws/team")]),
             ),
             (
                 "endpoints",
@@ -1378,7 +1426,7 @@ mod tests {
         assert_eq!(s.access_key.as_ref().map(|k| k.expose()), Some("AKIAEXAMPLE"));
         assert_eq!(
             s.shared_config_files,
-            Some(vec!["/a/config".to_string(), "/home/ml/.aws/team".to_string()]),
+            Some(vec![a_config.clone(), format!("{home_dir}/.aws/team")]),
             "~ is the home folder, as the docs say"
         );
         assert_eq!(s.shared_credentials_files, None);

@@ -149,6 +149,9 @@ impl StepTypeFacts for AutoMl {
     fn instance_types(&self) -> &'static [&'static str] {
         &[]
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        Some(step_type::cache_keys::AUTOML)
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[
             Permission::SageMakerJob(&policy::AUTOML_JOB),

@@ -90,6 +90,9 @@ impl StepTypeFacts for Callback {
     fn instance_types(&self) -> &'static [&'static str] {
         &[]
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        None
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SendMessage]
     }

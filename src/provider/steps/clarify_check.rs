@@ -75,6 +75,9 @@ impl StepTypeFacts for ClarifyCheck {
     fn instance_types(&self) -> &'static [&'static str] {
         super::instance_types::JobKind::Processing.instance_types()
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        Some(step_type::cache_keys::CLARIFY_CHECK)
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SageMakerJob(&policy::PROCESSING_JOB)]
     }

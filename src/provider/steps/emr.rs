@@ -60,6 +60,9 @@ impl StepTypeFacts for Emr {
     fn instance_types(&self) -> &'static [&'static str] {
         &[]
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        Some(step_type::cache_keys::EMR)
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::EmrSteps]
     }

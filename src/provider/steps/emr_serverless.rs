@@ -89,6 +89,9 @@ impl StepTypeFacts for EmrServerless {
     fn instance_types(&self) -> &'static [&'static str] {
         &[]
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        None
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::EmrServerlessJobRuns]
     }

@@ -44,6 +44,9 @@ impl StepTypeFacts for Fail {
     fn instance_types(&self) -> &'static [&'static str] {
         &[]
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        None
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[]
     }

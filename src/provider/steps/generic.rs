@@ -136,6 +136,9 @@ impl StepTypeFacts for Generic {
     fn instance_types(&self) -> &'static [&'static str] {
         &[]
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        None
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[]
     }

@@ -53,6 +53,9 @@ impl StepTypeFacts for GenericOnly {
     fn instance_types(&self) -> &'static [&'static str] {
         &[]
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        None
+    }
     fn permissions(&self) -> &'static [Permission] {
         // What these types run (endpoints, Bedrock models, ...) is not modelled: the policy
         // data source names such steps in a warning.

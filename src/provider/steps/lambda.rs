@@ -112,6 +112,9 @@ impl StepTypeFacts for Lambda {
     fn instance_types(&self) -> &'static [&'static str] {
         &[]
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        None
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::InvokeFunction]
     }

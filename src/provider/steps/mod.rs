@@ -215,6 +215,9 @@ impl<K: StepTypeFacts + ?Sized> StepTypeFacts for &'static K {
     fn permissions(&self) -> &'static [crate::compiler::policy::Permission] {
         (**self).permissions()
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        (**self).cache_key()
+    }
 }
 
 impl<K: StepKind + ?Sized> StepKind for &'static K {

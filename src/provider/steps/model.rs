@@ -63,6 +63,9 @@ impl StepTypeFacts for ModelStep {
     fn instance_types(&self) -> &'static [&'static str] {
         &[]
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        None
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SageMakerJob(&policy::MODEL)]
     }

@@ -141,6 +141,9 @@ impl StepTypeFacts for Processing {
     fn instance_types(&self) -> &'static [&'static str] {
         super::instance_types::JobKind::Processing.instance_types()
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        Some(step_type::cache_keys::PROCESSING)
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SageMakerJob(&policy::PROCESSING_JOB)]
     }

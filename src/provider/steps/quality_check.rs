@@ -92,6 +92,9 @@ impl StepTypeFacts for QualityCheck {
     fn instance_types(&self) -> &'static [&'static str] {
         super::instance_types::JobKind::Processing.instance_types()
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        Some(step_type::cache_keys::QUALITY_CHECK)
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SageMakerJob(&policy::PROCESSING_JOB)]
     }

@@ -188,6 +188,9 @@ impl StepTypeFacts for RegisterModel {
     fn instance_types(&self) -> &'static [&'static str] {
         &[]
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        None
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[
             Permission::SageMakerJob(&policy::MODEL_PACKAGE),

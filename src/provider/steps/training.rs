@@ -163,6 +163,9 @@ impl StepTypeFacts for Training {
     fn instance_types(&self) -> &'static [&'static str] {
         super::instance_types::JobKind::Training.instance_types()
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        Some(step_type::cache_keys::TRAINING)
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SageMakerJob(&policy::TRAINING_JOB)]
     }

@@ -97,6 +97,9 @@ impl StepTypeFacts for Transform {
     fn instance_types(&self) -> &'static [&'static str] {
         super::instance_types::JobKind::Transform.instance_types()
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        Some(step_type::cache_keys::TRANSFORM)
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[Permission::SageMakerJob(&policy::TRANSFORM_JOB)]
     }

@@ -147,6 +147,9 @@ impl StepTypeFacts for Tuning {
     fn instance_types(&self) -> &'static [&'static str] {
         super::instance_types::JobKind::Training.instance_types()
     }
+    fn cache_key(&self) -> Option<&'static [&'static [&'static str]]> {
+        Some(step_type::cache_keys::TUNING)
+    }
     fn permissions(&self) -> &'static [Permission] {
         &[
             Permission::SageMakerJob(&policy::TUNING_JOB),
