@@ -852,22 +852,6 @@ fn settings_from(
     let list = |attr: &str| -> Option<Vec<String>> {
         model::string_list(config, attr).value().map(|l| l.into_iter().map(home).collect())
     };
-    // A file the block names must be there: the SDK reads every profile setting from these
-    // lists, and fails on a missing one only when it looks a profile up.
-    for attr in ["shared_config_files", "shared_credentials_files"] {
-        for (i, f) in list(attr).unwrap_or_default().iter().enumerate() {
-            if !std::path::Path::new(f).is_file() {
-                diags.error_at(
-                    AttrPath::root(attr).index(i),
-                    format!("{attr} names a file that is not there: {:?}", shorten(f)),
-                    "Give the path of an existing file (~ is the home folder), or remove it from the list.",
-                );
-            }
-        }
-    }
-    if diags.has_errors() {
-        return Err(diags);
-    }
     Ok(AwsSettings {
         region: model::string(config, "region").value(),
         profile: model::string(config, "profile").value(),
