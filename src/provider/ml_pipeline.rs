@@ -8,7 +8,9 @@
 //!   whenever the deployed or compiled definition is semantically equal (`compiler::semantic`:
 //!   key order, whitespace, `1` vs `1.0`, empty vs absent where SageMaker treats them alike,
 //!   `Std:Join` separators), and otherwise each part that still means the same, so the next
-//!   plan shows an edit made outside Terraform back, naming the step;
+//!   plan shows an edit made outside Terraform back, naming the step; while only `step_defaults`
+//!   values are unknown, just the parts that use them are planned unknown
+//!   ([`parts_with_unknown_defaults`]);
 //! - `steps` is sensitive: printed as a list, one changed step would cost the whole step twice
 //!   and its neighbours in full; the same change shows per step in `definition_parts`;
 //! - after an import, `steps` and parameter defaults hold what is deployed; plan keeps those
@@ -292,6 +294,121 @@ fn parts_text(parts: &BTreeMap<String, String>) -> Option<String> {
 /// The text of parts in `split_or_whole`'s whole-text form (`{"Definition": text}`), if they are.
 fn whole_text(parts: &BTreeMap<String, String>) -> Option<&String> {
     parts.get(WHOLE).filter(|_| parts.len() == 1)
+}
+
+/// A definition planned while some `step_defaults` values are unknown: each part that uses one
+/// is unknown, the others are known ([`parts_with_unknown_defaults`]).
+struct PartlyKnown {
+    /// `definition_parts`: a known map whose elements that use an unknown value are unknown.
+    parts: Value,
+    /// The parts with a placeholder where the unknown values go, for the review note.
+    with_placeholders: BTreeMap<String, String>,
+    /// The keys of the unknown parts.
+    unknown: Vec<String>,
+    mermaid: Value,
+}
+
+/// Stands for a `step_defaults` value not known yet; never sent anywhere.
+const NOT_KNOWN_YET: &str = "terraform-value-known-after-apply";
+
+/// The definition's parts when the only unknown inputs are `step_defaults` strings (a role,
+/// KMS keys, subnets, security groups, tag values created in the same apply): compiled with a
+/// placeholder for each, the parts that hold none are known, and the plan shows only the parts
+/// that use those values as `(known after apply)` (fresh-eyes finding: a role created in the
+/// same pull request turned the whole definition into 600 lines of removals). `None` when
+/// anything else is unknown. The apply-time plan compiles the real values into the same known
+/// parts, since the placeholders appear in no other part.
+fn parts_with_unknown_defaults(
+    planned: &Value,
+    prior: &BTreeMap<String, String>,
+) -> Option<PartlyKnown> {
+    let defaults = planned.get("step_defaults").filter(|d| !d.is_null())?;
+    if defaults.is_unknown() {
+        return None;
+    }
+    let mut filled = planned.clone();
+    let known_defaults = fill_unknown_strings(defaults, &mut 0)?;
+    model::set(&mut filled, "step_defaults", known_defaults);
+    let Compiled::Known(Some(text), _) = compile_configuration(&filled) else {
+        return None;
+    };
+    let with_placeholders = parts_keeping_equal(&text, prior);
+    let unknown: Vec<String> = with_placeholders
+        .iter()
+        .filter(|(_, t)| t.contains(NOT_KNOWN_YET))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let parts = Value::map(with_placeholders.iter().map(|(k, t)| {
+        let v = if t.contains(NOT_KNOWN_YET) { Value::Unknown } else { Value::string(t.clone()) };
+        (k.clone(), v)
+    }));
+    Some(PartlyKnown { parts, with_placeholders, unknown, mermaid: mermaid_of(&text) })
+}
+
+/// `v` with every unknown string (an attribute, a list or set element, a map value) replaced by
+/// a numbered placeholder; `None` when something else is unknown (a whole block, list or map).
+fn fill_unknown_strings(v: &Value, n: &mut usize) -> Option<Value> {
+    fn placeholder(n: &mut usize, role: bool) -> Value {
+        *n += 1;
+        // A role ARN must look like one for the compiler's checks; the other fields (keys,
+        // subnets, security groups, tag values) take letters, digits and hyphens.
+        if role {
+            Value::string(format!("arn:aws:iam::000000000000:role/{NOT_KNOWN_YET}-{n}"))
+        } else {
+            Value::string(format!("{NOT_KNOWN_YET}-{n}"))
+        }
+    }
+    Some(match v {
+        Value::Unknown => return None,
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| {
+                    let filled = match x {
+                        Value::Unknown
+                            if matches!(
+                                k.as_str(),
+                                "role_arn" | "volume_kms_key_id" | "output_kms_key_id"
+                            ) =>
+                        {
+                            placeholder(n, k == "role_arn")
+                        }
+                        x => fill_unknown_strings(x, n)?,
+                    };
+                    Some((k.clone(), filled))
+                })
+                .collect::<Option<_>>()?,
+        ),
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, x)| {
+                    let filled = if x.is_unknown() {
+                        placeholder(n, false)
+                    } else {
+                        fill_unknown_strings(x, n)?
+                    };
+                    Some((k.clone(), filled))
+                })
+                .collect::<Option<_>>()?,
+        ),
+        Value::List(xs) | Value::Set(xs) => {
+            let filled = xs
+                .iter()
+                .map(|x| {
+                    if x.is_unknown() {
+                        Some(placeholder(n, false))
+                    } else {
+                        fill_unknown_strings(x, n)
+                    }
+                })
+                .collect::<Option<Vec<_>>>()?;
+            if matches!(v, Value::Set(_)) {
+                Value::Set(filled)
+            } else {
+                Value::List(filled)
+            }
+        }
+        other => other.clone(),
+    })
 }
 
 /// The one key of the parts of a definition that could not be split.
@@ -953,13 +1070,18 @@ impl Resource<ProviderData> for MlPipeline {
                 }
             }
         }
+        let prior_parts = model::string_map(&req.prior, "definition_parts").value();
+        let mut partly_known = None;
         let parts = match compile_configuration(planned) {
             // Some inputs are not known until other resources are created (a role, a step
             // whose `json` waits for one): the definition is planned unknown, and the problems
             // the known inputs already decide are reported now, not at apply time after those
-            // resources were created.
+            // resources were created. When only `step_defaults` values are unknown, the parts
+            // that do not use them are planned known (below).
             Compiled::Partial(problems) => {
                 diags.extend(problems);
+                partly_known =
+                    parts_with_unknown_defaults(planned, &prior_parts.unwrap_or_default());
                 None
             }
             Compiled::Unjudged => None,
@@ -989,7 +1111,30 @@ impl Resource<ProviderData> for MlPipeline {
                 );
             }
         }
-        set_definition(planned, parts);
+        match partly_known {
+            Some(p) if parts.is_none() => {
+                if let (false, Known::Value(old)) =
+                    (diags.has_errors(), model::string_map(&req.prior, "definition_parts"))
+                {
+                    if let Some(summary) =
+                        review::summarize(&old, &p.with_placeholders, super::steps::step_type_facts)
+                    {
+                        let name = model::string(planned, "name").value().unwrap_or_default();
+                        diags.push(
+                            Diagnostic::warning(
+                                format!("Pipeline {name}: what this plan changes in the definition"),
+                                format!("{summary}\nKnown after apply (they use step_defaults values not known until other resources are created): {}. The definition_parts diff above shows every other changed field with its old and new value.", p.unknown.join(", ")),
+                            )
+                            .at(AttrPath::root("definition_parts")),
+                        );
+                    }
+                }
+                model::set(planned, "definition_parts", p.parts);
+                model::set(planned, "definition_sha256", Value::Unknown);
+                model::set(planned, "mermaid", p.mermaid);
+            }
+            _ => set_definition(planned, parts),
+        }
         model::set(planned, "definition_s3_uri", definition_s3_uri(planned));
         let calls_update = calls_update_pipeline(&req.prior, planned);
         let version = match calls_update {
