@@ -226,6 +226,14 @@ fn pipeline_lifecycle_with_every_terraform() {
         let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
         assert!(plan.contains("must be replaced"), "[{v}] {plan}");
         assert!(plan.contains("forces replacement"), "[{v}] {plan}");
+        // ...and says what the replacement deletes, and how to keep it.
+        let said = flat(&plan);
+        assert!(
+            said.contains("Warning: Pipeline accept-a is replaced by a new pipeline accept-b")
+                && said.contains("execution history")
+                && said.contains("create_before_destroy"),
+            "[{v}] {plan}"
+        );
         ws.apply();
         assert_eq!(
             sm.pipeline_names(),

@@ -231,8 +231,9 @@ fn renamed_steps<'a>(
 }
 
 /// The keys that name the elements of a list in a definition: parameters and steps (`Name`),
-/// training channels, processing inputs and outputs, property files.
-const NAME_KEYS: [&str; 5] = ["Name", "ChannelName", "InputName", "OutputName", "PropertyFileName"];
+/// training channels, processing inputs and outputs, property files, tags (`Key`).
+const NAME_KEYS: [&str; 6] =
+    ["Name", "ChannelName", "InputName", "OutputName", "PropertyFileName", "Key"];
 
 /// The names of the elements of two versions of a list under the first of [`NAME_KEYS`] that
 /// every element of both has, distinct within each version; `None` otherwise.
@@ -600,6 +601,19 @@ mod tests {
         )
         .expect("a change");
         assert!(s.ends_with("changed): Prep."), "{s}");
+    }
+
+    #[test]
+    fn tags_are_named_by_their_key() {
+        let step = |v: &str| {
+            format!(
+                r#"{{"Name":"P","Arguments":{{"Tags":[{{"Key":"team","Value":"ml"}},{{"Key":"cost-center","Value":"{v}"}}]}}}}"#
+            )
+        };
+        assert_eq!(
+            summarize(&parts(&[("P", &step("a"))]), &parts(&[("P", &step("b"))])).as_deref(),
+            Some("- step P: Arguments.Tags['cost-center'].Value")
+        );
     }
 
     /// Fresh-eyes finding: wrapping a step in a new condition read as "RegisterModel: removed".

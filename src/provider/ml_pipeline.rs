@@ -1096,6 +1096,22 @@ impl Resource<ProviderData> for MlPipeline {
             }
         };
         keep_prior_steps(&req.prior, planned);
+        // A new name replaces the pipeline: Terraform deletes the old one first, and with it
+        // what a reviewer may not expect to lose (fresh-eyes finding: the plan said only
+        // "forces replacement").
+        if let (Known::Value(old), Known::Value(new)) =
+            (model::string(&req.prior, "name"), model::string(planned, "name"))
+        {
+            if old != new {
+                diags.push(
+                    Diagnostic::warning(
+                        format!("Pipeline {old} is replaced by a new pipeline {new}"),
+                        format!("SageMaker pipelines cannot be renamed. Applying deletes {old} (by default before creating {new}), and with it its execution history, its versions and the cached step results later runs would reuse. To keep {old} until {new} exists, add lifecycle {{ create_before_destroy = true }} to the resource; to keep it altogether, change display_name instead of name."),
+                    )
+                    .at(AttrPath::root("name")),
+                );
+            }
+        }
         // A plan that fails has no diff for the summary to point at.
         if let (false, Some(new), Known::Value(old)) =
             (diags.has_errors(), &parts, model::string_map(&req.prior, "definition_parts"))
@@ -1105,7 +1121,14 @@ impl Resource<ProviderData> for MlPipeline {
                 diags.push(
                     Diagnostic::warning(
                         format!("Pipeline {name}: what this plan changes in the definition"),
-                        format!("{summary}\nThe definition_parts diff above shows every changed field with its old and new value."),
+                        format!(
+                            "{summary}\nThe definition_parts diff above shows every changed field with its old and new value.{}",
+                            if summary.contains(": renamed to ") {
+                                " A renamed step is printed whole under its old and its new key; of its fields, only those listed here changed."
+                            } else {
+                                ""
+                            }
+                        ),
                     )
                     .at(AttrPath::root("definition_parts")),
                 );
