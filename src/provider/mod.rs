@@ -130,7 +130,7 @@ pub fn provider_schema() -> Schema {
     use framework::validators::{one_of, string_check, string_length};
     Schema::new(
         Block::new("The SageMaker Pipelines provider. Its arguments follow the AWS provider's names and meanings. Credentials come, first found wins, from the provider block (`access_key`/`secret_key`/`token`, else its `profile`, which the environment's keys do not override), the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), the shared credentials and config files (the `profile` or `AWS_PROFILE`: keys, SSO, `credential_process`, `role_arn` chains), `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN`, then container and instance roles; `assume_role_with_web_identity` replaces those base credentials and `assume_role` assumes a role with them. Every other argument, too, wins over its environment variable, which wins over the shared config file.")
-            .attr(Attribute::optional("region", Type::String, "AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the profile's region. A malformed name (`us-east1`) is an error with the nearest region; a well-formed one the provider does not know (a region newer than it) is a warning."))
+            .attr(Attribute::optional("region", Type::String, "AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the profile's region. A misspelt name (`us-east1`, `US-EAST-1`, an availability zone) is an error with the nearest region; any other name the provider does not know (a region newer than it) is a warning."))
             .attr(Attribute::optional("profile", Type::String, "Named profile from the shared AWS config and credentials files. Set here, it is what the provider uses even when `AWS_ACCESS_KEY_ID` is set (as in CI), so each aliased provider configuration deploys with its own profile. Unset, the environment's keys come first, then `AWS_PROFILE`, else `default`. A profile named here (or in `AWS_PROFILE`, when no keys are set) that neither file defines is an error naming the profiles they do define, and so is one without credentials while `AWS_ACCESS_KEY_ID` is set: the provider never falls back to the environment's keys for it (`default` excepted)."))
             .attr(Attribute::optional("access_key", Type::String, "AWS access key id, with `secret_key` (and `token` for temporary credentials). Wins over `AWS_ACCESS_KEY_ID` and the shared files. Prefer the environment or a profile to keeping keys in configuration.").sensitive())
             .attr(Attribute::optional("secret_key", Type::String, "AWS secret access key, with `access_key`. Wins over `AWS_SECRET_ACCESS_KEY`.").sensitive())
@@ -344,6 +344,7 @@ const KNOWN_REGIONS: &[&str] = &[
     "ap-southeast-3",
     "ap-southeast-4",
     "ap-southeast-5",
+    "ap-southeast-6",
     "ap-southeast-7",
     "ca-central-1",
     "ca-west-1",
@@ -373,9 +374,10 @@ const KNOWN_REGIONS: &[&str] = &[
     "eusc-de-east-1",
 ];
 
-/// A region name is `<area>-<words>-<number>` in lower case (`us-east-1`, `us-gov-west-1`):
-/// anything else is an error, with the nearest known region. A well-formed name the provider
-/// does not know is a warning, not an error, so a region newer than the provider still works.
+/// A region name is `<area>-<words>-<number>` in lower case (`us-east-1`, `us-gov-west-1`).
+/// Capitals, spaces or other characters, or a misspelling of a known region (`us-east1`, an
+/// availability zone `us-east-1a`), are an error with the nearest known region. Any other name
+/// the provider does not know is a warning, so a region newer than the provider still works.
 fn check_region(region: &str, diags: &mut Diagnostics) {
     let parts: Vec<&str> = region.split('-').collect();
     let letters = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase());
@@ -391,7 +393,11 @@ fn check_region(region: &str, diags: &mut Diagnostics) {
     let hint = crate::compiler::expr::did_you_mean(region, KNOWN_REGIONS.iter().copied())
         .map(|r| format!("Did you mean {r:?}? "))
         .unwrap_or_default();
-    if well_formed {
+    let valid_chars = !region.is_empty()
+        && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    // A name that is not a misspelling of a known region (a local emulator's "local", a
+    // region newer than the provider) only warns: an error would block what worked before.
+    if well_formed || (valid_chars && hint.is_empty()) {
         diags.push(
             Diagnostic::warning(
                 format!("Unknown region {region:?}"),
@@ -1130,6 +1136,11 @@ mod tests {
         assert!(
             check("us-east-1a").iter().any(|d| d.starts_with("Error|")),
             "an availability zone"
+        );
+        let local = check("local");
+        assert!(
+            local.len() == 1 && local[0].starts_with("Warning|"),
+            "an emulator's name: {local:?}"
         );
     }
 
