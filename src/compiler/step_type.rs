@@ -114,20 +114,30 @@ pub mod cache_keys {
     /// `QualityCheckConfig`/`ClarifyCheckConfig`); the rest sit beside them.
     pub const QUALITY_CHECK: &[&[&str]] = &[
         &["Arguments"],
+        &["CheckType"],
         &["SkipCheck"],
         &["RegisterNewBaseline"],
         &["ModelPackageGroupName"],
         &["SuppliedBaselineConstraints"],
         &["SuppliedBaselineStatistics"],
     ];
+    /// The model a bias or explainability check reads sits beside `Arguments` (`ModelName`).
     pub const CLARIFY_CHECK: &[&[&str]] = &[
         &["Arguments"],
+        &["CheckType"],
+        &["ModelName"],
         &["SkipCheck"],
         &["RegisterNewBaseline"],
         &["ModelPackageGroupName"],
         &["SuppliedBaselineConstraints"],
     ];
-    pub const EMR: &[&[&str]] = &[&["Arguments", "ClusterId"], &["Arguments", "StepConfig"]];
+    /// The documented key predates clusters SageMaker creates: a new `ClusterConfig` is counted
+    /// too, so a miss is overstated rather than hidden.
+    pub const EMR: &[&[&str]] = &[
+        &["Arguments", "ClusterId"],
+        &["Arguments", "ClusterConfig"],
+        &["Arguments", "StepConfig"],
+    ];
 }
 
 /// A setting of the pipeline's `step_defaults` block.

@@ -333,6 +333,12 @@ fn parts_with_unknown_defaults(
         return None;
     };
     let with_placeholders = parts_keeping_equal(&text, prior);
+    // The apply-time plan keeps every prior text when the whole definition turns out to mean
+    // what is deployed (the unknown value resolves to the deployed one): the known parts
+    // planned here must be those texts then too, which holds when both have the same parts.
+    if !prior.is_empty() && !with_placeholders.keys().eq(prior.keys()) {
+        return None;
+    }
     let unknown: Vec<String> = with_placeholders
         .iter()
         .filter(|(_, t)| t.contains(NOT_KNOWN_YET))
@@ -342,7 +348,10 @@ fn parts_with_unknown_defaults(
         let v = if t.contains(NOT_KNOWN_YET) { Value::Unknown } else { Value::string(t.clone()) };
         (k.clone(), v)
     }));
-    Some(PartlyKnown { parts, with_placeholders, unknown, mermaid: mermaid_of(&text) })
+    // The picture of the text the parts hold (a kept step order, say), as `set_definition`
+    // draws it at apply.
+    let mermaid = mermaid_of(&parts_text(&with_placeholders).unwrap_or(text));
+    Some(PartlyKnown { parts, with_placeholders, unknown, mermaid })
 }
 
 /// `v` with every unknown string (an attribute, a list or set element, a map value) replaced by
@@ -2039,6 +2048,93 @@ mod tests {
             .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
             .collect();
         assert_eq!(d, vec!["steps[1]: Null element in a list".to_string()]);
+    }
+
+    /// A role unknown at plan: the parts that hold it are unknown, the others known and equal
+    /// to what the plan with the real role gives (Terraform requires known values to stay);
+    /// the step order kept from the prior and the picture drawn from it (review finding: the
+    /// picture was drawn from the new order while the parts kept the prior's).
+    #[test]
+    fn an_unknown_role_leaves_the_parts_without_it_known_and_stable() {
+        let step = |name: &str, role: Option<&str>| {
+            let role = role.map(|r| format!(r#","RoleArn":"{r}""#)).unwrap_or_default();
+            Value::string(format!(
+                r#"{{"Name":"{name}","Type":"Processing","Arguments":{{"AppSpecification":{{"ImageUri":"i"}},"ProcessingResources":{{"ClusterConfig":{{"InstanceCount":1,"InstanceType":"ml.m5.xlarge","VolumeSizeInGB":30}}}}{role}}}}}"#
+            ))
+        };
+        let config = |role: Value, order: [&str; 2]| {
+            let mut cfg = import_stub("p");
+            model::set(
+                &mut cfg,
+                "step_defaults",
+                Value::object([("role_arn", role), ("tags", Value::Null)]),
+            );
+            let own_role = Some("arn:aws:iam::123456789012:role/own");
+            let steps = order.map(|n| step(n, if n == "Own" { own_role } else { None }));
+            model::set(&mut cfg, "steps", Value::list(steps));
+            cfg
+        };
+        let old_role = Value::string("arn:aws:iam::123456789012:role/old");
+        let Compiled::Known(Some(prior_text), _) =
+            compile_configuration(&config(old_role, ["Own", "Prep"]))
+        else {
+            panic!("the prior compiles")
+        };
+        let prior = split_or_whole(&prior_text);
+        // The order of `steps` changes too: it carries no meaning, the prior order is kept.
+        let planned = config(Value::Unknown, ["Prep", "Own"]);
+        let p = parts_with_unknown_defaults(&planned, &prior).expect("partly known");
+        assert_eq!(p.unknown, ["Steps.Prep"]);
+        let known: BTreeMap<String, String> = p
+            .parts
+            .as_map()
+            .expect("a map")
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|t| (k.clone(), t.to_string())))
+            .collect();
+        assert!(known.contains_key("Steps.Own") && known.contains_key("Steps"), "{known:?}");
+        // With the real role (a new one, and the deployed one again), every known part is what
+        // the apply-time plan computes, and so is the picture.
+        for real in ["arn:aws:iam::123456789012:role/new", "arn:aws:iam::123456789012:role/old"] {
+            let Compiled::Known(Some(text), _) =
+                compile_configuration(&config(Value::string(real), ["Prep", "Own"]))
+            else {
+                panic!("compiles with {real}")
+            };
+            let final_parts = parts_keeping_equal(&text, &prior);
+            for (k, t) in &known {
+                assert_eq!(final_parts.get(k), Some(t), "{k} with {real}");
+            }
+            let mut applied = Value::object([("definition_parts", Value::Null)]);
+            set_definition(&mut applied, Some(final_parts));
+            assert_eq!(applied.get("mermaid"), Some(&p.mermaid), "the picture with {real}");
+        }
+    }
+
+    #[test]
+    fn only_unknown_strings_are_filled() {
+        let mut n = 0;
+        let filled = fill_unknown_strings(
+            &Value::object([
+                ("role_arn", Value::Unknown),
+                ("tags", Value::map([("team", Value::Unknown)])),
+                ("subnets", Value::Set(vec![Value::string("subnet-1"), Value::Unknown])),
+            ]),
+            &mut n,
+        )
+        .expect("strings only");
+        assert!(filled.is_known() && n == 3, "{filled:?}");
+        assert!(filled
+            .get("role_arn")
+            .and_then(Value::as_str)
+            .is_some_and(|r| r.starts_with("arn:aws:iam::")));
+        for whole in [
+            Value::object([("enable_network_isolation", Value::Unknown)]),
+            Value::object([("tags", Value::Unknown)]),
+            Value::Unknown,
+        ] {
+            assert!(fill_unknown_strings(&whole, &mut n).is_none(), "{whole:?}");
+        }
     }
 
     /// Issue 6 (fresh-eyes finding): a role from an `aws_iam_role` created by the same apply, or
