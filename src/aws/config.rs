@@ -142,6 +142,15 @@ impl Proxies {
     }
 }
 
+/// `~/x` as `$HOME/x`, as the docs promise for every path setting (the SDK expands `~` only in
+/// its default file paths, so `shared_config_files = ["~/.aws/other"]` was read literally).
+pub fn expand_home(path: String, env: &dyn Fn(&str) -> Option<String>) -> String {
+    match (path.strip_prefix("~/"), env("HOME").filter(|h| !h.is_empty())) {
+        (Some(rest), Some(home)) => format!("{}/{rest}", home.trim_end_matches('/')),
+        _ => path,
+    }
+}
+
 /// A value from the provider block, else from the first environment variable set (non-empty).
 pub fn block_or_env(
     block: Option<String>,
@@ -372,14 +381,7 @@ pub async fn check_profile(
             Err(ProfileProblem::NoCredentials)
         };
     }
-    let home = env("HOME").unwrap_or_default();
-    let exists = |path: &str| {
-        let full = match path.strip_prefix("~/") {
-            Some(rest) if !home.is_empty() => format!("{home}/{rest}"),
-            _ => path.to_string(),
-        };
-        std::path::Path::new(&full).is_file()
-    };
+    let exists = |path: &str| std::path::Path::new(&expand_home(path.to_string(), env)).is_file();
     let named = |list: Option<&[String]>, variable: &str, default: &str| match list {
         Some(list) => list.to_vec(),
         None => vec![env(variable).filter(|v| !v.is_empty()).unwrap_or_else(|| default.into())],

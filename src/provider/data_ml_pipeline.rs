@@ -63,8 +63,11 @@ impl DataSource<ProviderData> for DeployedPipeline {
         if let model::Known::Value(raw) = model::string(config, "name") {
             if let Some(why) = not_a_pipeline(&raw) {
                 diags.push(
-                    Diagnostic::error(format!("Not a pipeline name or ARN: {}", short(&raw)), why)
-                        .at(AttrPath::root("name")),
+                    Diagnostic::error(
+                        format!("Not a pipeline name or ARN: {:?}", super::shorten(&raw)),
+                        why,
+                    )
+                    .at(AttrPath::root("name")),
                 );
             }
         }
@@ -158,15 +161,6 @@ impl DataSource<ProviderData> for DeployedPipeline {
         );
         model::set(&mut s, "tags", model::string_map_value(&p.tags));
         (s, diags)
-    }
-}
-
-/// At most 60 characters of user text for a message.
-fn short(text: &str) -> String {
-    if text.chars().count() <= 60 {
-        format!("{text:?}")
-    } else {
-        format!("{:?}...", text.chars().take(57).collect::<String>())
     }
 }
 

@@ -1121,51 +1121,39 @@ impl Resource<ProviderData> for MlPipeline {
                 );
             }
         }
-        // A plan that fails has no diff for the summary to point at.
+        // A plan that fails has no diff for the summary to point at. With parts known only in
+        // part, the note compares those with placeholders and names the unknown ones.
+        let compared = parts.as_ref().or(partly_known.as_ref().map(|p| &p.with_placeholders));
         if let (false, Some(new), Known::Value(old)) =
-            (diags.has_errors(), &parts, model::string_map(&req.prior, "definition_parts"))
+            (diags.has_errors(), compared, model::string_map(&req.prior, "definition_parts"))
         {
             if let Some(summary) = review::summarize(&old, new, super::steps::step_type_facts) {
                 let name = model::string(planned, "name").value().unwrap_or_default();
+                let diff = match &partly_known {
+                    Some(p) => format!("Known after apply (they use step_defaults values not known until other resources are created): {}. The definition_parts diff above shows every other changed field with its old and new value.", p.unknown.join(", ")),
+                    None => "The definition_parts diff above shows every changed field with its old and new value.".to_string(),
+                };
+                let renamed = if summary.contains(": renamed to ") {
+                    " A renamed step is printed whole under its old and its new key; of its fields, only those listed here changed."
+                } else {
+                    ""
+                };
                 diags.push(
                     Diagnostic::warning(
                         format!("Pipeline {name}: what this plan changes in the definition"),
-                        format!(
-                            "{summary}\nThe definition_parts diff above shows every changed field with its old and new value.{}",
-                            if summary.contains(": renamed to ") {
-                                " A renamed step is printed whole under its old and its new key; of its fields, only those listed here changed."
-                            } else {
-                                ""
-                            }
-                        ),
+                        format!("{summary}\n{diff}{renamed}"),
                     )
                     .at(AttrPath::root("definition_parts")),
                 );
             }
         }
         match partly_known {
-            Some(p) if parts.is_none() => {
-                if let (false, Known::Value(old)) =
-                    (diags.has_errors(), model::string_map(&req.prior, "definition_parts"))
-                {
-                    if let Some(summary) =
-                        review::summarize(&old, &p.with_placeholders, super::steps::step_type_facts)
-                    {
-                        let name = model::string(planned, "name").value().unwrap_or_default();
-                        diags.push(
-                            Diagnostic::warning(
-                                format!("Pipeline {name}: what this plan changes in the definition"),
-                                format!("{summary}\nKnown after apply (they use step_defaults values not known until other resources are created): {}. The definition_parts diff above shows every other changed field with its old and new value.", p.unknown.join(", ")),
-                            )
-                            .at(AttrPath::root("definition_parts")),
-                        );
-                    }
-                }
+            Some(p) => {
                 model::set(planned, "definition_parts", p.parts);
                 model::set(planned, "definition_sha256", Value::Unknown);
                 model::set(planned, "mermaid", p.mermaid);
             }
-            _ => set_definition(planned, parts),
+            None => set_definition(planned, parts),
         }
         model::set(planned, "definition_s3_uri", definition_s3_uri(planned));
         let calls_update = calls_update_pipeline(&req.prior, planned);

@@ -638,7 +638,7 @@ fn settings_from(
     let endpoints = config.get("endpoints").cloned().unwrap_or(Value::Null);
     let ca_path = model::string(config, "custom_ca_bundle").value();
     let from_block = ca_path.is_some();
-    let home = |p: String| expand_home(p, env);
+    let home = |p: String| awsconf::expand_home(p, env);
     let ca_bundle = match block_or_env(ca_path, env, &["AWS_CA_BUNDLE"]).map(home) {
         None => None,
         Some(path) => match awsconf::check_ca_bundle(&path) {
@@ -885,15 +885,6 @@ fn settings_from(
         ca_bundle,
         proxies,
     })
-}
-
-/// `~/x` as `$HOME/x`, as the docs promise for every path setting (the SDK expands `~` only in
-/// its default file paths, so `shared_config_files = ["~/.aws/other"]` was read literally).
-fn expand_home(path: String, env: &dyn Fn(&str) -> Option<String>) -> String {
-    match (path.strip_prefix("~/"), env("HOME").filter(|h| !h.is_empty())) {
-        (Some(rest), Some(home)) => format!("{}/{rest}", home.trim_end_matches('/')),
-        _ => path,
-    }
 }
 
 fn default_duration(attr: &str) -> String {
