@@ -601,3 +601,69 @@ resource "sagemaker_ml_pipeline" "p" {{
         ws.destroy();
     }
 }
+
+/// Fresh-eyes finding: with `ignore_changes = [tags]` and a tag added outside Terraform (an
+/// organisation's tagging policy), Terraform 1.0 puts empty maps for the computed
+/// `definition_parts` and `tags_all` into the configuration and accepts no new definition:
+/// "Provider produced invalid plan". The tag drift alone plans cleanly; a definition change is
+/// our error naming the cause and the way out on 1.0, and an ordinary plan on newer versions.
+#[test]
+fn ignore_changes_on_tags_with_a_tag_added_outside_terraform() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        let v = terraform.version.clone();
+        let old = v.starts_with("1.0.");
+        sm.reset();
+        let ws = Workspace::new(&terraform, &sm);
+        let config = |message: &str| {
+            config(
+                "ignored-tags",
+                "d",
+                r#"{ owner = "ml" }"#,
+                "lifecycle {\n    ignore_changes = [tags]\n  }",
+            )
+            .replace("not yet", message)
+        };
+        ws.write("main.tf", &config("not yet"));
+        ws.init();
+        ws.apply();
+        let arn = sm.describe_pipeline("ignored-tags").expect("deployed")["PipelineArn"]
+            .as_str()
+            .expect("arn")
+            .to_string();
+        let body =
+            format!(r#"{{"ResourceArn":"{arn}","Tags":[{{"Key":"cost-center","Value":"42"}}]}}"#);
+        let (status, answer) = sm.request_sagemaker("AddTags", &body).expect("AddTags");
+        assert_eq!(status, 200, "{answer}");
+        ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+
+        ws.write("main.tf", &config("changed"));
+        if old {
+            let err = ws.tf_err(&["plan", "-no-color", "-input=false"]);
+            let err = flat(&err);
+            assert!(
+                err.contains(
+                    "Terraform 1.0 cannot plan this change while ignore_changes has an effect"
+                ) && err.contains("Upgrade Terraform to 1.1 or later")
+                    && !err.contains("Provider produced invalid plan"),
+                "[{v}] {err}"
+            );
+            // The way out the error names: nothing left for ignore_changes to ignore.
+            ws.write(
+                "main.tf",
+                &config("changed")
+                    .replace(r#"{ owner = "ml" }"#, r#"{ owner = "ml", cost-center = "42" }"#),
+            );
+        }
+        ws.apply();
+        assert_eq!(
+            sm.deployed_definition("ignored-tags")["Steps"][0]["Arguments"]["ErrorMessage"],
+            "changed",
+            "[{v}]"
+        );
+        assert!(tags(&sm, "ignored-tags").contains(&pair("cost-center", "42")), "[{v}] tag kept");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] the next plan is empty");
+        ws.destroy();
+        assert!(sm.pipeline_names().is_empty(), "[{v}]");
+    }
+}

@@ -111,7 +111,20 @@ fn one_field_change_is_a_short_plan_that_names_step_field_and_values() {
             plan.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
             "[{v}] only the pipeline changes back:\n{plan}"
         );
+        // Terraform >= 1.2 prints no "changed outside of Terraform" section for an edit the plan
+        // reverts; the review note says it (fresh-eyes finding), on both versions alike.
+        let marked = "- step Train: Arguments.HyperParameters.max_depth (edited outside Terraform since the last apply; applying overwrites that edit)";
+        assert!(plan.replace('\n', " ").contains(marked), "[{v}] drift is named as such:\n{plan}");
         ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=6"]);
+        // Once applied, the finding is gone, also from a plan that does not refresh.
+        for refresh in ["-refresh=true", "-refresh=false"] {
+            let plan =
+                ws.tf_ok(&["plan", "-no-color", "-input=false", refresh, "-var", "max_depth=7"]);
+            assert!(
+                plan.contains(r#""6" -> "7""#) && !plan.contains("outside Terraform since"),
+                "[{v}] {refresh}: a configuration change is not drift:\n{plan}"
+            );
+        }
         assert_eq!(
             sm.deployed_definition(PIPELINE),
             deployed,

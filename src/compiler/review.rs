@@ -119,6 +119,32 @@ pub fn summarize(
     Some(lines.join("\n"))
 }
 
+/// The summary with each line about a part in `edited` (part keys: `Steps.<name>`,
+/// `Parameters`, ...) marked as an edit made outside Terraform that the plan overwrites. On
+/// Terraform >= 1.2 the plan shows such a change only as a diff back to the configuration,
+/// which reads like a configuration change (fresh-eyes finding); the mark tells them apart.
+pub fn mark_edited_outside(summary: &str, edited: &BTreeSet<String>) -> String {
+    summary
+        .lines()
+        .map(|line| {
+            let key = line
+                .strip_prefix("- ")
+                .and_then(|rest| rest.split_once(": "))
+                .map(|(label, _)| match label.strip_prefix("step ") {
+                    Some(name) => format!("{STEP_PREFIX}{name}"),
+                    None => label.to_string(),
+                });
+            match key {
+                Some(k) if edited.contains(&k) => {
+                    format!("{line} (edited outside Terraform since the last apply; applying overwrites that edit)")
+                }
+                _ => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The changed fields as listed: a step's own fields (Type, CheckType, DependsOn) before the
 /// deeper ones, so that the most telling change is not among those only counted; at most
 /// [`MAX_FIELDS`], then how many more.
@@ -674,6 +700,32 @@ mod tests {
         .expect("a change");
         assert!(s.starts_with("- step Q: CheckType, Arguments.Environment.a,"), "{s}");
         assert!(s.ends_with("and 2 more"), "{s}");
+    }
+
+    /// Only the lines of parts edited outside Terraform are marked, also a removed step's.
+    #[test]
+    fn edits_made_outside_terraform_are_marked_per_part() {
+        let step = |v: &str| format!(r#"{{"Name":"N","Arguments":{{"x":"{v}"}}}}"#);
+        let mut prior =
+            parts(&[("Train", &step("9")), ("Prep", &step("1")), ("Extra", &step("1"))]);
+        prior.insert("Parameters".into(), "[]".into());
+        let mut planned = parts(&[("Train", &step("5")), ("Prep", &step("2"))]);
+        planned.insert("Parameters".into(), r#"[{"Name":"P"}]"#.into());
+        let s = summarize(&prior, &planned).expect("a change");
+        let edited: BTreeSet<String> =
+            ["Steps.Train", "Steps.Extra", "Parameters"].map(String::from).into();
+        let marked = mark_edited_outside(&s, &edited);
+        let mark =
+            " (edited outside Terraform since the last apply; applying overwrites that edit)";
+        assert!(marked.contains(&format!("- step Train: Arguments.x{mark}")), "{marked}");
+        assert!(marked.contains(&format!("- step Extra: removed{mark}")), "{marked}");
+        assert!(
+            marked.lines().any(|l| l.starts_with("- Parameters: ") && l.ends_with(mark)),
+            "{marked}"
+        );
+        assert!(marked.lines().any(|l| l == "- step Prep: Arguments.x"), "{marked}");
+        assert_eq!(marked.matches(mark).count(), 3, "{marked}");
+        assert_eq!(mark_edited_outside(&s, &BTreeSet::new()), s);
     }
 
     /// Review finding: a cached step inside a condition's branch was not reported.

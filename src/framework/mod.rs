@@ -14,7 +14,12 @@
 //! - apply dispatches to create, update or delete, and a result that does not conform to the
 //!   schema is turned into an error diagnostic instead of being handed to Terraform (which would
 //!   drop the instance from state);
-//! - a resource RPC before `ConfigureProvider` is a diagnostic, never a panic.
+//! - a computed-only attribute that Terraform < 1.1 put in the configuration (its
+//!   `ignore_changes` handling turns null maps into empty ones) and that the plan must change is
+//!   an error that says so, not Terraform's "Provider produced invalid plan";
+//! - a resource RPC before `ConfigureProvider` is a diagnostic, never a panic;
+//! - private data carries only what a refresh tells the plan after it
+//!   (`Resource::private_after_read`); an apply clears it.
 //!
 //! Depends on `tfvalue` and its own `schema`/`diag`. Must not know about gRPC, protobuf, msgpack
 //! bytes, AWS or SageMaker.
@@ -113,6 +118,14 @@ pub trait Resource<C>: Send + Sync {
     /// does not know are an error, so a version bump that removes one must implement this.
     fn upgrade_json(&self, _from_version: i64, json: &[u8]) -> Result<Vec<u8>, String> {
         Ok(json.to_vec())
+    }
+    /// The private data Terraform keeps with the refreshed object until the plan that follows
+    /// (`PlanRequest::prior_private`): `before` is the object as stored (by the last apply or
+    /// an import), `after` the refreshed one. It is what a plan cannot see otherwise: what
+    /// changed outside Terraform. Private data lives from a refresh to the next plan only: an
+    /// apply clears it, so a plan without a refresh (`-refresh=false`) finds none. Default: none.
+    fn private_after_read(&self, _before: &Value, _after: &Value) -> Vec<u8> {
+        Vec::new()
     }
     /// Turns an import id into a minimal state that `read` then fills in.
     async fn import(&self, _ctx: &C, _id: &str) -> ImportResponse {
@@ -368,6 +381,11 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
             // A failed read must not make Terraform forget the object.
             return ReadResponse { state, private, diagnostics };
         }
+        let private = if new_state.is_null() {
+            Vec::new()
+        } else {
+            e.imp.private_after_read(&state, &new_state)
+        };
         ReadResponse { state: new_state, private, diagnostics }
     }
 
@@ -418,6 +436,15 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
                 &AttrPath::default(),
                 &mut requires_replace,
             );
+            for name in schema::computed_stuck_by_config(block, &req.config, &req.prior, &planned) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "Terraform 1.0 cannot plan this change while ignore_changes has an effect",
+                        format!("An attribute this resource's lifecycle ignore_changes names differs from the configuration (for example tags added outside Terraform). Terraform before 1.1 then hands the provider empty maps for every map the configuration leaves out, computed ones included (hashicorp/terraform issue 29921, fixed in 1.1), and accepts no new value for {name}, which this change needs. Upgrade Terraform to 1.1 or later; or, with this version, make ignore_changes have nothing to ignore (put the values changed outside Terraform, e.g. those tags, into the configuration), and apply."),
+                    )
+                    .at(AttrPath::root(name)),
+                );
+            }
         }
         if let Err(why) = planned.conforms(&e.ty) {
             diagnostics.push(nonconforming(type_name, &why));
@@ -460,7 +487,9 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
                 "This is a bug in the provider: every planned unknown must be known after apply. Please report it.",
             ));
         }
-        ApplyResponse { new_state: state, private: req.private, diagnostics }
+        // Private data is a refresh's message to the plan after it (`private_after_read`);
+        // once applied, it has been read.
+        ApplyResponse { new_state: state, private: Vec::new(), diagnostics }
     }
 
     async fn import(&self, type_name: &str, id: &str) -> ImportResponse {

@@ -447,6 +447,31 @@ pub fn use_state_for_unknown(block: &Block, prior: &Value, planned: &mut Value) 
     }
 }
 
+/// The computed-only attributes (top level) that the configuration sets, and whose planned value
+/// is neither that nor the prior one. A configuration cannot set a computed-only attribute;
+/// Terraform before 1.1 does it itself when `ignore_changes` has an effect: it rebuilds the
+/// configuration with every null map turned into an empty one (hashicorp/terraform#29921, fixed
+/// in 1.1), and its plan check then accepts only the configuration's or the prior value there
+/// ("Provider produced invalid plan"). Only meaningful on update.
+pub fn computed_stuck_by_config(
+    block: &Block,
+    config: &Value,
+    prior: &Value,
+    planned: &Value,
+) -> Vec<&'static str> {
+    block
+        .attributes
+        .iter()
+        .filter(|a| a.computed && !a.optional && !a.required)
+        .filter(|a| {
+            let get = |v: &Value| v.get(a.name).cloned().unwrap_or(Value::Null);
+            let (configured, then, now) = (get(config), get(prior), get(planned));
+            !configured.is_null() && now != configured && now != then
+        })
+        .map(|a| a.name)
+        .collect()
+}
+
 fn has_replacing_attribute(block: &Block) -> bool {
     block.attributes.iter().any(Attribute::forces_replacement)
         || block.blocks.iter().any(|b| has_replacing_attribute(&b.block))
@@ -575,6 +600,29 @@ mod tests {
 
     fn obj(pairs: Vec<(&str, Value)>) -> Value {
         Value::object(pairs)
+    }
+
+    /// Fresh-eyes finding: with `ignore_changes` in effect, Terraform 1.0 sends a computed map as
+    /// `{}` and then accepts only `{}` or the prior value; a plan needing another is named.
+    #[test]
+    fn a_computed_value_terraform_put_in_the_configuration_is_found() {
+        let block = Block::new("r")
+            .attr(Attribute::computed("parts", Type::map(Type::String), "p"))
+            .attr(Attribute::optional("tags", Type::map(Type::String), "t"));
+        let map = |v: &str| Value::map([("k", Value::string(v))]);
+        let state = |parts: Value| obj(vec![("parts", parts), ("tags", Value::Null)]);
+        let config = state(Value::map(Vec::<(&str, Value)>::new()));
+        let stuck = |prior: &Value, planned: &Value| {
+            computed_stuck_by_config(&block, &config, prior, planned)
+        };
+        assert_eq!(stuck(&state(map("a")), &state(map("b"))), vec!["parts"]);
+        assert!(stuck(&state(map("a")), &state(map("a"))).is_empty(), "the prior value");
+        assert!(stuck(&state(map("a")), &config).is_empty(), "the configuration's value");
+        let unset = state(Value::Null);
+        assert!(
+            computed_stuck_by_config(&block, &unset, &state(map("a")), &state(map("b"))).is_empty(),
+            "nothing in the configuration: any value"
+        );
     }
 
     /// Issue 6: Terraform 1.0.3's proposal keeps a removed single block; the plan must not.

@@ -423,6 +423,83 @@ fn fill_unknown_strings(v: &Value, n: &mut usize) -> Option<Value> {
 /// The one key of the parts of a definition that could not be split.
 const WHOLE: &str = "Definition";
 
+/// What a refresh found edited outside Terraform since the last apply (or import), handed to
+/// the plan after it as the object's private data (`Resource::private_after_read`): the
+/// definition parts and the settings whose deployed value differs from the stored one. Valid
+/// only for the refreshed object it was found with (its `definition_sha256`), so private data
+/// kept by a plan without a refresh is never taken for a new finding.
+#[derive(Debug, Default, PartialEq)]
+struct EditedOutside {
+    definition_sha256: String,
+    parts: std::collections::BTreeSet<String>,
+    settings: Vec<String>,
+}
+
+/// The settings whose edits outside Terraform the plan names (the definition is in parts; tags
+/// have their own rules, `plan_tags_all`).
+const WATCHED_SETTINGS: [&str; 4] =
+    ["role_arn", "display_name", "description", "parallelism_config"];
+
+impl EditedOutside {
+    /// `None` when nothing differs, or `before` holds no definition (an import's first read).
+    fn found(before: &Value, after: &Value) -> Option<Self> {
+        let old = model::string_map(before, "definition_parts").value()?;
+        let new = model::string_map(after, "definition_parts").value()?;
+        let sha = model::string(after, "definition_sha256").value()?;
+        let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+        let parts = keys
+            .into_iter()
+            .filter(|k| old.get(*k) != new.get(*k))
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>();
+        let settings: Vec<String> = WATCHED_SETTINGS
+            .iter()
+            .filter(|a| before.get(a) != after.get(a))
+            .map(|a| a.to_string())
+            .collect();
+        (!parts.is_empty() || !settings.is_empty()).then_some(Self {
+            definition_sha256: sha,
+            parts,
+            settings,
+        })
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        serde_json::to_vec(&serde_json::json!({
+            "edited_outside": {
+                "definition_sha256": self.definition_sha256,
+                "parts": self.parts,
+                "settings": self.settings,
+            }
+        }))
+        .unwrap_or_default()
+    }
+
+    /// What `encode` wrote, when it belongs to `prior` (the refreshed object being planned).
+    fn decode(private: &[u8], prior: &Value) -> Option<Self> {
+        let json: Json = serde_json::from_slice(private).ok()?;
+        let e = json.get("edited_outside")?;
+        let sha = e.get("definition_sha256")?.as_str()?;
+        if model::string(prior, "definition_sha256").value().as_deref() != Some(sha) {
+            return None;
+        }
+        let strings = |k: &str| -> Vec<String> {
+            e.get(k)
+                .and_then(Json::as_array)
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .unwrap_or_default()
+        };
+        Some(Self {
+            definition_sha256: sha.to_string(),
+            parts: strings("parts").into_iter().collect(),
+            settings: strings("settings")
+                .into_iter()
+                .filter(|s| WATCHED_SETTINGS.contains(&s.as_str()))
+                .collect(),
+        })
+    }
+}
+
 /// Sets `definition_parts`, `definition_sha256` and `mermaid` from parts (`None`: all unknown).
 fn set_definition(v: &mut Value, parts: Option<BTreeMap<String, String>>) {
     match parts {
@@ -1026,6 +1103,10 @@ impl Resource<ProviderData> for MlPipeline {
         validate_config(config)
     }
 
+    fn private_after_read(&self, before: &Value, after: &Value) -> Vec<u8> {
+        EditedOutside::found(before, after).map(|e| e.encode()).unwrap_or_default()
+    }
+
     fn upgrade_json(&self, from_version: i64, json: &[u8]) -> Result<Vec<u8>, String> {
         if from_version == 0 {
             upgrade_v0(json)
@@ -1121,6 +1202,25 @@ impl Resource<ProviderData> for MlPipeline {
                 );
             }
         }
+        // What the refresh before this plan found edited outside Terraform (Terraform >= 1.2
+        // shows it only as the diff back to the configuration).
+        let edited = EditedOutside::decode(&req.prior_private, &req.prior).unwrap_or_default();
+        let settings: Vec<&str> = edited
+            .settings
+            .iter()
+            .map(String::as_str)
+            .filter(|a| req.prior.get(a) != planned.get(a))
+            .collect();
+        if !settings.is_empty() {
+            let name = model::string(planned, "name").value().unwrap_or_default();
+            diags.push(
+                Diagnostic::warning(
+                    format!("Pipeline {name}: settings edited outside Terraform"),
+                    format!("{} changed outside Terraform since the last apply (the console, the SDK, another tool). Applying sets the configuration's value: the diff above shows the deployed value on the left. To keep the deployed value, put it in the configuration.", settings.join(", ")),
+                )
+                .at(AttrPath::root(settings[0])),
+            );
+        }
         // A plan that fails has no diff for the summary to point at. With parts known only in
         // part, the note compares those with placeholders and names the unknown ones.
         let compared = parts.as_ref().or(partly_known.as_ref().map(|p| &p.with_placeholders));
@@ -1128,6 +1228,7 @@ impl Resource<ProviderData> for MlPipeline {
             (diags.has_errors(), compared, model::string_map(&req.prior, "definition_parts"))
         {
             if let Some(summary) = review::summarize(&old, new, super::steps::step_type_facts) {
+                let summary = review::mark_edited_outside(&summary, &edited.parts);
                 let name = model::string(planned, "name").value().unwrap_or_default();
                 let diff = match &partly_known {
                     Some(p) => format!("Known after apply (they use step_defaults values not known until other resources are created): {}. The definition_parts diff above shows every other changed field with its old and new value.", p.unknown.join(", ")),
@@ -1829,6 +1930,38 @@ fn definition_parts(definition: &str) -> (Vec<Value>, Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stored(parts: &[(&str, &str)], sha: &str, role: &str) -> Value {
+        Value::object([
+            ("definition_parts", Value::map(parts.iter().map(|(k, v)| (*k, Value::string(*v))))),
+            ("definition_sha256", Value::string(sha)),
+            ("role_arn", Value::string(role)),
+            ("display_name", Value::string("p")),
+            ("description", Value::Null),
+            ("parallelism_config", Value::Null),
+        ])
+    }
+
+    /// Fresh-eyes finding: on Terraform >= 1.2 a deployed edit reverted by the plan reads like a
+    /// configuration change. The refresh hands the plan what it found, for that object only.
+    #[test]
+    fn a_refresh_tells_the_plan_what_was_edited_outside_terraform() {
+        let applied = stored(&[("Steps.A", "1"), ("Steps.B", "1")], "old", "r1");
+        let deployed = stored(&[("Steps.A", "2"), ("Steps.B", "1"), ("Steps.C", "1")], "new", "r2");
+        let found = EditedOutside::found(&applied, &deployed).expect("edits");
+        assert_eq!(found.parts, ["Steps.A", "Steps.C"].map(String::from).into());
+        assert_eq!(found.settings, vec!["role_arn".to_string()]);
+        let private = found.encode();
+        assert_eq!(EditedOutside::decode(&private, &deployed), Some(found));
+        // Kept by a plan without a refresh, or after an apply: not this object's finding.
+        assert_eq!(EditedOutside::decode(&private, &applied), None);
+        // Nothing differs, an import's first read (no stored definition), foreign bytes.
+        assert_eq!(EditedOutside::found(&deployed, &deployed), None);
+        let imported = Value::object([("definition_parts", Value::Null)]);
+        assert_eq!(EditedOutside::found(&imported, &deployed), None);
+        assert_eq!(EditedOutside::decode(b"\x01not json", &deployed), None);
+        assert_eq!(EditedOutside::decode(b"", &deployed), None);
+    }
 
     #[test]
     fn pipeline_names_follow_sagemaker_pattern() {
