@@ -591,6 +591,27 @@ resource "sagemaker_ml_pipeline" "p" {{
         );
         let listed = ws.tf_ok(&["state", "list"]);
         assert!(listed.trim().is_empty(), "[{v}] nothing imported: {listed}");
+        // A mistyped ARN, and a run's ARN, say what an import id looks like (helper finding:
+        // "not a pipeline name" for both).
+        for (id, says) in [
+            ("arn:aws:sagemaker:us-east-1:123456789012:pipline/mover", "not a pipeline ARN"),
+            (
+                "arn:aws:sagemaker:us-east-1:123456789012:pipeline/mover/execution/abc123",
+                "sagemaker_ml_pipeline_execution",
+            ),
+        ] {
+            let err = flat(&ws.tf_err(&[
+                "import",
+                "-no-color",
+                "-input=false",
+                "sagemaker_ml_pipeline.p",
+                id,
+            ]));
+            assert!(
+                err.contains(says) && err.contains("by its pipeline name"),
+                "[{v}] {id}: {err}"
+            );
+        }
         // This account's own ARN imports.
         let own = sm.describe_pipeline("mover").expect("deployed")["PipelineArn"]
             .as_str()

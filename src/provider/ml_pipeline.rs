@@ -248,7 +248,7 @@ fn pipeline_schema() -> Schema {
     let mut schema = Schema::new(
         Block::new("A SageMaker pipeline. Its definition is compiled from `parameter` blocks and `steps` at plan time, validated offline, and diffed against the pipeline actually deployed.")
             .attr(Attribute::computed("id", Type::String, "The pipeline name."))
-            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline.").force_new().validate(validators::string_check(valid_pipeline_name, "Invalid pipeline name", "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".")))
+            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline. When the name is taken at create, the pipeline of that name is adopted (with a warning) only if it has the definition, role and tags this apply creates, as after an interrupted apply of this resource; otherwise the create fails and names `terraform import`. Two states declaring the same name and the same pipeline therefore both manage it (the warning says so): give each workspace its own name, e.g. `\"churn-${terraform.workspace}\"`.").force_new().validate(validators::string_check(valid_pipeline_name, "Invalid pipeline name", "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".")))
             .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
             .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`.").validate(validators::string_check(super::steps::common::valid_role_arn, "Invalid role ARN", "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/sagemaker-pipeline\" (for example aws_iam_role.pipeline.arn).")))
             .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name.").validate(validators::string_check(valid_pipeline_name, "Invalid display name", "SageMaker display names follow the same pattern as names: letters, digits and hyphens, starting and ending with a letter or digit.")))
@@ -644,6 +644,8 @@ data "sagemaker_ml_pipeline" "deployed" {
 
 It then plans empty (1 imported, 0 changed). Replace that expression with typed steps before the pipeline changes again: while it stands, the configuration follows whatever is deployed.
 
+`lifecycle { ignore_changes = [...] }` works on the pipeline's settings (`tags`, `description`, `role_arn`, ...), not on its definition: the plan compares the definition through `definition_parts`, so `ignore_changes = [steps]` does not keep steps edited outside Terraform (a plan sets them back, and the plan's warning marks such steps "edited outside Terraform"). On Terraform 1.0, while `ignore_changes` has something to ignore (for example tags added outside Terraform), a change of the definition cannot be planned: the provider says so and how to proceed (Terraform 1.1 fixed the cause).
+
 ### How deployed and configured pipelines are compared
 
 Read and plan compare definitions by meaning, not by text, so a configuration that declares the deployed pipeline plans empty even where SageMaker's copy is spelt differently: key order and whitespace; `1` vs `1.0`; no `Metadata` or `Parameters` vs empty ones; `DependsOn` order, or `[]` vs none; `Environment = {}` vs none in job arguments; step order; empty `RetryPolicies`, `PropertyFiles` or `OutputParameters` vs none; a `null` setting vs none; and the SageMaker Python SDK's `Join(on="/", values=["s3:/", "bucket", ExecutionVariables.PIPELINE_EXECUTION_ID])` vs the same text written as `"s3://bucket/{{ Execution.PipelineExecutionId }}"`. A one-value `Std:Join` of a number (how a number is turned into text) is not the number. Every rule and why SageMaker cannot tell the two spellings apart is written in `src/compiler/semantic.rs`. A parameter's `default` is compared as a value of its type (`"6.0"` and `"6"` are the same Float).
@@ -652,12 +654,11 @@ The state keeps the deployed text of every part of `definition_parts` (a step, t
 
 ### From imported JSON to typed step resources
 
-1. Import the pipeline (above) and look at what is deployed: `terraform state show sagemaker_ml_pipeline.training` prints the `parameter` blocks and `experiment_config` that import read back, and `definition_parts` holds each deployed step object (`"Steps.<name>"`); `steps` is sensitive, so `state show` hides it (`terraform show -json` or `nonsensitive(sagemaker_ml_pipeline.training.steps)` in `terraform console` print it).
+1. Import the pipeline (above) and look at what is deployed: the `sagemaker_ml_pipeline` data source's `definition` shows the deployed definition before anything is imported (with an `import` block, nothing is in the state until the apply); after `terraform import`, `terraform state show sagemaker_ml_pipeline.training` prints the `parameter` blocks and `experiment_config` that import read back, and `definition_parts` holds each deployed step object (`"Steps.<name>"`); `steps` is sensitive, so `state show` hides it (`terraform show -json` or `nonsensitive(sagemaker_ml_pipeline.training.steps)` in `terraform console` print it).
 2. Write one typed resource per step, chosen by the step's `Type`: `Processing` -> `sagemaker_processing_step`, `Training` -> `sagemaker_training_step`, `Lambda` -> `sagemaker_lambda_step`, `RegisterModel` -> `sagemaker_register_model_step`, `Fail` -> `sagemaker_fail_step`, `Condition` -> `sagemaker_condition_step` (its `IfSteps`/`ElseSteps` become resources listed in `if_steps`/`else_steps`, not in `steps`), and so on. A reference `{"Get": "Parameters.InputData"}` is written `"{{ Parameters.InputData }}"`; a `Std:Join` is written as the one string it builds, e.g. `{"Std:Join": {"On": "/", "Values": ["s3:/", "bucket", {"Get": "Execution.PipelineExecutionId"}, "out"]}}` is `"s3://bucket/{{ Execution.PipelineExecutionId }}/out"`. Keep the names of steps, inputs and outputs exactly as deployed. A step type or field with no typed attribute stays JSON: `sagemaker_step`, or `jsonencode({...})` in `steps`.
 3. Point the pipeline's `steps` at the resources' `json` and keep the imported `parameter` blocks, `experiment_config` and `description`. Import cannot know which step settings came from `step_defaults`, so it reads none back: set the role (and network, KMS keys) on each step for an empty plan. Adding a `step_defaults` block that fills in the same values shows as an in-place update of the pipeline that sends nothing to SageMaker (the plan says so in a warning, "nothing changes in SageMaker").
-4. Create the step resources. They exist only in Terraform's state, so this makes no SageMaker call:
-   `terraform apply -target=sagemaker_processing_step.prep -target=sagemaker_condition_step.check ...`
-5. `terraform plan` says "No changes". If it does not, the plan shows which step's JSON differs from the deployed one; correct that resource and plan again.
+4. `terraform plan`: it adds the step resources and changes nothing in the pipeline (`N to add, 0 to change`). If the pipeline changes too, the plan shows which step's JSON differs from the deployed one: correct that resource and plan again.
+5. `terraform apply`. The step resources exist only in Terraform's state, so creating them makes no SageMaker call; the next plan says "No changes". (A definition that leaves out fields the SDK and the provider always write, such as a processing input's `AppManaged` or `S3DataDistributionType`, cannot plan empty: the plan adds them, in that step only, and applying makes one new pipeline version.)
 
 Pipelines built by the SageMaker Python SDK 2.x: keep the SDK's default experiment configuration as `experiment_config { experiment_name = "{{ Execution.PipelineName }}"  trial_name = "{{ Execution.PipelineExecutionId }}" }`, declare the SDK's `SkipModelValidation: "None"` of register-model steps as `skip_model_validation = "None"`, and write output locations the SDK derived (`s3://<bucket>/<pipeline>/<execution id>/<step>/output/<output>`) as that string with `{{ Execution.PipelineExecutionId }}` in it. The SDK's `ModelStep` names its deployed steps `<name>-RegisterModel` and `<name>-CreateModel`: use those names. Where the SDK passed an Integer, Float or Boolean parameter without `.to_string()` into a field that takes text (processing `arguments`, an estimator's `environment`; SDK 3.x's `ModelTrainer` does so in hyperparameters), the plan shows that value changing to its `to_string()` form, which is what the provider compiles `"{{ Parameters.X }}"` to there: apply it. A Lambda step whose inputs hold JSON numbers or booleans cannot be written with `sagemaker_lambda_step` (its `inputs` are strings): declare it with `sagemaker_step` and the deployed `Arguments`."#;
 
@@ -1572,9 +1573,19 @@ impl Resource<ProviderData> for MlPipeline {
         }
         let name = name.rsplit_once(":pipeline/").map(|(_, n)| n).unwrap_or(name);
         if !valid_pipeline_name(name) {
+            let trimmed = id.trim();
+            let (summary, hint) = if trimmed.contains(":pipeline/")
+                && trimmed.contains("/execution/")
+            {
+                ("not a pipeline name: an execution ARN", "A run is imported into a sagemaker_ml_pipeline_execution resource, by this ARN; a sagemaker_ml_pipeline by its pipeline name or ARN. ")
+            } else if trimmed.starts_with("arn:") {
+                ("not a pipeline ARN", "A pipeline ARN reads `arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>`. ")
+            } else {
+                ("not a pipeline name", "")
+            };
             diags.error(
-                format!("Cannot import {id:?}: not a pipeline name"),
-                "Import a sagemaker_ml_pipeline by its pipeline name, e.g. `terraform import sagemaker_ml_pipeline.training churn-training`.",
+                format!("Cannot import {:?}: {summary}", super::shorten(id)),
+                format!("{hint}Import a sagemaker_ml_pipeline by its pipeline name (1-256 letters, digits and hyphens) or its ARN, e.g. `terraform import sagemaker_ml_pipeline.training churn-training`."),
             );
             return ImportResponse { state: None, diagnostics: diags };
         }
