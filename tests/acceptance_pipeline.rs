@@ -139,7 +139,10 @@ fn pipeline_lifecycle_with_every_terraform() {
             let with_team = updated.replace(r#"team = "ml" }"#, &format!(r#"team = "{team}" }}"#));
             ws.write("main.tf", &with_team);
             let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
-            assert!(!plan.contains("outside of Terraform"), "[{v}] {plan}");
+            assert!(
+                !plan.contains("outside of Terraform") && !plan.contains("outside Terraform since"),
+                "[{v}] {plan}"
+            );
             let changed: Vec<&str> = plan
                 .lines()
                 .map(str::trim_start)
@@ -171,7 +174,7 @@ fn pipeline_lifecycle_with_every_terraform() {
         let (status, body) = sm
             .request_sagemaker(
                 "UpdatePipeline",
-                &serde_json::json!({"PipelineName": "accept-a", "PipelineDefinition": drifted, "RoleArn": ROLE}).to_string(),
+                &serde_json::json!({"PipelineName": "accept-a", "PipelineDefinition": drifted, "RoleArn": ROLE, "PipelineDescription": "hacked"}).to_string(),
             )
             .expect("UpdatePipeline");
         assert_eq!(status, 200, "{body}");
@@ -179,6 +182,17 @@ fn pipeline_lifecycle_with_every_terraform() {
             ws.plan_exit_code(),
             2,
             "[{v}] a definition edited outside Terraform must show in the plan"
+        );
+        // Named as edits made outside Terraform, on every version (Terraform >= 1.2 shows only
+        // the diff back to the configuration).
+        let plan = flat(&ws.tf_ok(&["plan", "-no-color", "-input=false"]));
+        let mark = "(edited outside Terraform since the last apply; applying overwrites that edit)";
+        assert!(
+            plan.contains(&format!("- step Hacked: removed {mark}"))
+                && plan.contains(&format!("- step Stop: added {mark}"))
+                && plan.contains("Pipeline accept-a: settings edited outside Terraform")
+                && plan.contains("description changed outside Terraform since the last apply"),
+            "[{v}] {plan}"
         );
         ws.apply();
         assert_eq!(

@@ -435,10 +435,11 @@ struct EditedOutside {
     settings: Vec<String>,
 }
 
-/// The settings whose edits outside Terraform the plan names (the definition is in parts; tags
-/// have their own rules, `plan_tags_all`).
-const WATCHED_SETTINGS: [&str; 4] =
-    ["role_arn", "display_name", "description", "parallelism_config"];
+/// The settings whose edits outside Terraform the plan names (the definition is in parts).
+/// `tags` differ after a refresh only by tags changed outside Terraform: a tag the last apply
+/// deployed from `default_tags` is not read back into them.
+const WATCHED_SETTINGS: [&str; 5] =
+    ["role_arn", "display_name", "description", "parallelism_config", "tags"];
 
 impl EditedOutside {
     /// `None` when nothing differs, or `before` holds no definition (an import's first read).
