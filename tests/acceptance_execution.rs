@@ -457,6 +457,8 @@ struct Record {
 /// - `lossy`: the first attempt of each start takes effect but its answer is lost (the
 ///   connection is closed without one); a repeated `ClientRequestToken` is answered with the
 ///   first attempt's run, as SageMaker does; runs report Succeeded.
+/// - `slow`: a start takes effect only after [`SLOW_START`], longer than the provider waits;
+///   `void`: the same wait, then a 500 and no run.
 ///
 /// Listens on 127.0.0.1, serves at most `SCRIPTED_LIFETIME`, stops when dropped.
 struct Scripted {
@@ -543,6 +545,12 @@ fn serve_scripted(conn: TcpStream, record: &Mutex<Record>) {
             .map(|t| t.trim_start_matches("SageMaker.").to_string())
             .unwrap_or_default();
         let input: Json = serde_json::from_slice(&body).unwrap_or_default();
+        if operation == "StartPipelineExecution"
+            && ["slow", "void"].contains(&input["PipelineName"].as_str().unwrap_or_default())
+        {
+            // On its way for longer than the provider waits (outside the record's lock).
+            thread::sleep(SLOW_START);
+        }
         let (status, answer) = answer(&operation, &input, &mut record.lock().expect("record"));
         if status == 0 {
             // The call took effect; its answer is lost.
@@ -588,7 +596,7 @@ fn answer(operation: &str, input: &Json, rec: &mut Record) -> (u16, Json) {
     match operation {
         "DescribePipeline" => {
             let name = input["PipelineName"].as_str().unwrap_or_default();
-            if !["failing", "running", "lossy"].contains(&name) {
+            if !["failing", "running", "lossy", "slow", "void"].contains(&name) {
                 return not_found(&format!("Pipeline {name}"));
             }
             (
@@ -609,6 +617,9 @@ fn answer(operation: &str, input: &Json, rec: &mut Record) -> (u16, Json) {
             rec.start_attempts.push(token.clone());
             if let Some(arn) = rec.tokens.get(&token) {
                 return (200, json!({ "PipelineExecutionArn": arn }));
+            }
+            if name == "void" {
+                return (500, json!({ "__type": "InternalFailure", "message": "scripted" }));
             }
             rec.started.push(input.clone());
             let arn = format!(
@@ -875,5 +886,74 @@ fn a_lost_start_answer_starts_one_run() {
         assert_ne!(rec.start_attempts[0], rec.start_attempts[1], "[{v}] a new run has a new token");
         assert_eq!(run["arn"], rec.tokens[&rec.start_attempts[2]].as_str(), "[{v}]");
         assert_eq!(run["status"], "Succeeded", "[{v}] {run}");
+    }
+}
+
+const SLOW_START: Duration = Duration::from_secs(3);
+
+fn slow_config(pipeline: &str) -> String {
+    format!(
+        r#"{header}
+provider "sagemaker" {{
+  skip_credentials_validation = true
+  max_retries                 = 1
+  call_timeout                = "1s"
+  operation_timeout           = "2s"
+}}
+
+resource "sagemaker_ml_pipeline_execution" "run" {{
+  pipeline_name       = "{pipeline}"
+  display_name        = "nightly"
+  wait_for_completion = true
+}}
+"#,
+        header = header()
+    )
+}
+
+/// Helper finding: a start cut off before its answer was reported as "none was started" from a
+/// listing made while the request was still on its way, and the next apply started a second
+/// run. Such a run is now recorded as pending and settled by the next refresh: adopted when it
+/// started late, removed (and planned again) when SageMaker never started it.
+#[test]
+fn a_start_cut_off_on_its_way_is_settled_by_the_next_refresh() {
+    for terraform in terraform_binaries() {
+        let server = Scripted::start();
+        let (ws, _log) = scripted_workspace(&terraform, &server);
+        let v = &terraform.version;
+        ws.write("main.tf", &slow_config("slow"));
+        ws.init();
+        let out = flat(&ws.apply());
+        assert!(
+            out.contains(r#"The start of a run of pipeline "slow" was cut off before its answer"#),
+            "[{v}] {out}"
+        );
+        let run = resource_values(&ws, "sagemaker_ml_pipeline_execution.run").expect("in state");
+        assert_eq!(run["status"], "Pending", "[{v}] {run}");
+        assert_eq!(run["arn"], "", "[{v}] {run}");
+
+        thread::sleep(SLOW_START + Duration::from_secs(1));
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] the late run is adopted, not started again");
+        ws.apply();
+        let run = resource_values(&ws, "sagemaker_ml_pipeline_execution.run").expect("in state");
+        {
+            let rec = server.record();
+            assert_eq!(rec.started.len(), 1, "[{v}] one run");
+            assert_eq!(run["arn"], rec.tokens.values().next().expect("run").as_str(), "[{v}]");
+            assert_eq!(run["id"], run["arn"], "[{v}]");
+        }
+
+        // A start that never took effect: the refresh forgets it and the plan starts it again.
+        ws.write("main.tf", &slow_config("void"));
+        let out = flat(&ws.apply());
+        assert!(out.contains("was cut off before its answer"), "[{v}] {out}");
+        thread::sleep(SLOW_START + Duration::from_secs(1));
+        let plan = flat(&ws.tf_ok(&["plan", "-no-color", "-input=false"]));
+        assert!(
+            plan.contains(r#"The pending run of pipeline "void" was never started"#)
+                && plan.contains("Plan: 1 to add, 0 to change, 0 to destroy."),
+            "[{v}] {plan}"
+        );
+        assert_eq!(server.record().started.len(), 1, "[{v}] no run of void");
     }
 }

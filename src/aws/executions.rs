@@ -257,6 +257,15 @@ impl SageMaker {
         .await
     }
 
+    /// The runs of a pipeline created after `since`, newest first.
+    pub async fn list_executions_since(
+        &self,
+        pipeline: &str,
+        since: SystemTime,
+    ) -> Result<Vec<ExecutionSummary>, AwsError> {
+        self.list_executions_call(Call::new("ListPipelineExecutions", pipeline), Some(since)).await
+    }
+
     /// Every run of a pipeline, newest first.
     pub async fn list_executions(&self, pipeline: &str) -> Result<Vec<ExecutionSummary>, AwsError> {
         self.list_executions_call(Call::new("ListPipelineExecutions", pipeline), None).await

@@ -1354,7 +1354,7 @@ impl Resource<ProviderData> for MlPipeline {
                         // over without a word, and its destroy deleted the first state's pipeline.
                         diags.push(Diagnostic::warning(
                             format!("SageMaker pipeline {:?} already existed and is now managed here", spec.name),
-                            "CreatePipeline answered that the name is taken, and the pipeline of that name has the definition, role and tags this apply creates, so it was taken as the one an earlier, interrupted apply of this resource created (a provider that was killed, or an answer that was lost) and recorded in the state. If another Terraform state or workspace manages it, both now change and destroy the same pipeline: keep one owner (`terraform state rm` in the other) or give this one another name.",
+                            "CreatePipeline answered that the name is taken, and the pipeline of that name has the definition, role and tags this apply creates, so it was taken as the one an earlier, interrupted apply of this resource created (a provider that was killed, or an answer that was lost) and recorded in the state; its other settings (display name, description, parallelism) were set to this configuration's. If another Terraform state or workspace manages it, both now change and destroy the same pipeline: keep one owner (`terraform state rm` in the other) or give this one another name.",
                         ));
                     }
                     if e.kind == ErrorKind::Interrupted {

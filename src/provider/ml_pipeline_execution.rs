@@ -23,7 +23,11 @@
 //! identical run created again after a destroy is a new run, not a replay of the old answer);
 //! when the outcome is unknown (no answer, timeout, 5xx after every retry, a stop request), the
 //! pipeline's runs started since just before the call are listed and the one matching the
-//! display name and description is adopted when it is the only one. A run that fails while
+//! display name and description is adopted when it is the only one. When none is listed yet
+//! and the request was cut off on its way (no answer in time, a broken connection, a stop
+//! request), it may still be carried out: the run is recorded as pending (`PENDING_ID`), and
+//! every refresh looks for it again, adopting it, or forgetting it (so that the plan starts it)
+//! when SageMaker lists none since the call. A run that fails while
 //! waited for is still recorded (with its status, failure reason and step statuses) and
 //! reported as an error naming the failed step and its reason.
 //!
@@ -45,7 +49,7 @@ use super::{aws_diag, parse_duration, BadDuration, ProviderData};
 use crate::aws::executions::{
     self, is_terminal, pipeline_of_execution_arn, Execution, ExecutionSpec, StepState, StopOutcome,
 };
-use crate::aws::{AwsError, SageMaker};
+use crate::aws::{AwsError, ErrorKind, SageMaker};
 use crate::compiler::dag::{self, S3Use, ValueUse};
 use crate::compiler::definition::{convert_default, default_to_text, ParamType};
 use crate::compiler::{canonical, expr, parts};
@@ -89,7 +93,7 @@ fn execution_schema() -> Schema {
     let string_map = || Type::Map(Box::new(Type::String));
     Schema::new(
         Block::new("One run (execution) of a SageMaker pipeline, started with typed parameter values. A run cannot be changed: a change of any start argument or of `triggers` starts a new run (Terraform plans a replacement); `wait_for_completion` and `wait_timeout` change in place. A start argument not known until apply (e.g. from a resource being replaced) plans a new run even when its value turns out the same. A pipeline replaced (`-replace`, `taint`, a new name) does not replace the run in the same plan: on Terraform 1.2 and later, `lifecycle { replace_triggered_by = [sagemaker_ml_pipeline.training] }` on the run does; otherwise the next plan starts it again. Destroy stops a run that is still going (StopPipelineExecution) and otherwise only forgets it. Import by execution ARN.\n\nTested against the local moto endpoint (start, parameter checks at plan, triggers, no-op re-apply, in-place wait settings, destroy) and, for what moto cannot do (runs that take time or fail, step statuses, StopPipelineExecution), against a scripted SageMaker endpoint in `tests/acceptance_execution.rs`: waiting with progress logs, a failed run reported with its failed step and reason, a wait that times out, and stop on destroy are exercised only there.")
-            .attr(Attribute::computed("id", Type::String, "The execution ARN."))
+            .attr(Attribute::computed("id", Type::String, "The execution ARN; `pending-start:<unix time>` while the run of a start cut off before its answer is not found yet (see `status`)."))
             .attr(Attribute::required("pipeline_name", Type::String, "Name of the pipeline to run, e.g. `sagemaker_ml_pipeline.training.name`. Its deployed definition's parameters are what `parameters` is checked against.").force_new())
             .attr(Attribute::optional("parameters", string_map(), "Parameter values by name, as text converted to each parameter's declared type: `\"5\"` for an Integer, `\"0.5\"` for a Float, `\"true\"` for a Boolean. Checked at plan time against the parameters the deployed pipeline declares (an undeclared name, a value its type does not accept, a value that is not an S3 URI for a parameter the steps use as one, or a parameter with no default left out is an error); when the pipeline does not exist yet (created by the same apply) the check happens at apply time, before the run is started. The check uses the deployed definition, so the plan cannot see a parameter that the same apply adds to or removes from the pipeline: apply such a change to the pipeline first (`terraform apply -target=sagemaker_ml_pipeline.<name>`), then to the run; at apply time the run is checked again, against the updated pipeline, before it starts. Parameters not given take their defaults.").force_new())
             .attr(Attribute::optional("display_name", Type::String, "Display name of the run: 1-82 letters, digits and hyphens, starting with a letter or digit.").force_new())
@@ -98,8 +102,8 @@ fn execution_schema() -> Schema {
             .attr(Attribute::optional("pipeline_version_id", Type::Number, "The pipeline version to run (at least 1), e.g. `sagemaker_ml_pipeline.training.version_id`, which pins the run to the version the same apply deployed; the latest when unset or null (`version_id` is null where the endpoint has no pipeline versions).").force_new())
             .attr(Attribute::optional("wait_for_completion", Type::Bool, "Wait until the run ends (default `false`): progress (the run's and each step's status as they change) is logged at INFO, a run that fails or is stopped is an error naming the failed step and its reason (the run is still recorded in the state, tainted, so the next apply starts a new one). Changing it does not start a new run."))
             .attr(Attribute::optional("wait_timeout", Type::String, "Longest wait when `wait_for_completion` is true, as a duration such as `2h`, `45m` or `1h30m` (units `ms`, `s`, `m`, `h`). At most `720h` (30 days). When it passes the apply fails with an error and the run, still going, is recorded in the state. Defaults to `1h`. Changing it does not start a new run."))
-            .attr(Attribute::computed("arn", Type::String, "The execution ARN."))
-            .attr(Attribute::computed("status", Type::String, "The run's status when last read: `Executing`, `Stopping`, `Stopped`, `Failed` or `Succeeded`."))
+            .attr(Attribute::computed("arn", Type::String, "The execution ARN (empty while `status` is `Pending`)."))
+            .attr(Attribute::computed("status", Type::String, "The run's status when last read: `Executing`, `Stopping`, `Stopped`, `Failed` or `Succeeded`; `Pending` when StartPipelineExecution was cut off before its answer (no answer within the timeouts, a broken connection, Ctrl-C) and SageMaker did not list the run yet: the request may still be carried out, so every refresh looks for the run among the pipeline's runs and adopts it, or, when SageMaker lists none since the call, removes it from the state so that the plan starts it again (with a warning)."))
             .attr(Attribute::computed("failure_reason", Type::String, "Why the run failed, when it did."))
             .attr(Attribute::computed("step_statuses", string_map(), "Status of each step that has started, by step name (e.g. `Executing`, `Succeeded`, `Failed`). Null when the endpoint does not implement ListPipelineExecutionSteps (the local moto endpoint)."))
             .attr(Attribute::computed("start_arguments_sha256", Type::String, "SHA-256 of every start argument (pipeline, parameters, display name, description, version, parallelism, selective execution) as canonical JSON. Changes, and so replaces the run, exactly when a start argument changes, blocks included.").force_new())
@@ -724,12 +728,33 @@ impl Resource<ProviderData> for MlPipelineExecution {
                 arn
             }
             Err(e) => match settle_start(sm, &spec, &e, started).await {
-                Ok(arn) => {
+                Ok(Settled::Started(arn)) => {
                     crate::logging::info(
                         "adopted the pipeline execution this apply started",
                         &[("pipeline", &spec.pipeline_name), ("execution", &arn)],
                     );
                     arn
+                }
+                Ok(Settled::Pending) => {
+                    // Helper finding: "none was started" was concluded right after cutting off
+                    // a request still on its way, and the next apply started a second run.
+                    let mut state = planned.clone();
+                    let since = started.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+                    model::set(
+                        &mut state,
+                        "id",
+                        Value::string(format!("{PENDING_ID}{}", since.as_secs())),
+                    );
+                    model::set(&mut state, "arn", Value::string(""));
+                    model::set(&mut state, "start_arguments_sha256", Value::string(sha));
+                    model::set(&mut state, "status", Value::string(PENDING_STATUS));
+                    model::set(&mut state, "failure_reason", Value::Null);
+                    model::set(&mut state, "step_statuses", Value::Null);
+                    diags.push(Diagnostic::warning(
+                        format!("The start of a run of pipeline {:?} was cut off before its answer", spec.pipeline_name),
+                        format!("StartPipelineExecution: {}. SageMaker lists no such run yet, but the request may still be carried out, so the run is recorded as pending (status \"{PENDING_STATUS}\", no ARN yet). The next refresh (plan or apply) looks for it among the pipeline's runs: it is adopted if it started; if SageMaker lists no such run, it is removed from the state and that plan starts it again. Nothing was waited for.", e.cause()),
+                    ));
+                    return Outcome { state, diagnostics: diags };
                 }
                 Err(d) => return fail(d),
             },
@@ -771,7 +796,27 @@ impl Resource<ProviderData> for MlPipelineExecution {
     async fn read(&self, data: &ProviderData, state: &Value) -> (Value, Diagnostics) {
         let mut diags = Diagnostics::new();
         let Ok(sm) = data.sagemaker() else { return (state.clone(), diags) };
-        let arn = model::string(state, "arn").value().unwrap_or_default();
+        let arn = match find_pending(sm, state).await {
+            Pending::No => model::string(state, "arn").value().unwrap_or_default(),
+            Pending::Found(arn) => {
+                crate::logging::info(
+                    "found the run whose start was cut off; adopting it",
+                    &[("execution", &arn)],
+                );
+                arn
+            }
+            Pending::NeverStarted(pipeline) => {
+                diags.push(Diagnostic::warning(
+                    format!("The pending run of pipeline {pipeline:?} was never started"),
+                    "Its StartPipelineExecution was cut off before its answer, and SageMaker lists no run of it since: the run is removed from the state, and this plan starts it.",
+                ));
+                return (Value::Null, diags);
+            }
+            Pending::Unsettled(d) => {
+                diags.push(d);
+                return (state.clone(), diags);
+            }
+        };
         let x = match sm.describe_execution(&arn).await {
             Ok(Some(x)) => x,
             Ok(None) => {
@@ -787,6 +832,8 @@ impl Resource<ProviderData> for MlPipelineExecution {
             }
         };
         let mut new = state.clone();
+        model::set(&mut new, "id", Value::string(arn.clone()));
+        model::set(&mut new, "arn", Value::string(arn.clone()));
         let prior_status = model::string(state, "status").value().unwrap_or_default();
         let settled = is_terminal(&prior_status)
             && prior_status == x.status
@@ -826,7 +873,15 @@ impl Resource<ProviderData> for MlPipelineExecution {
             Ok(s) => s,
             Err(d) => return d,
         };
-        let arn = model::string(prior, "arn").value().unwrap_or_default();
+        let arn = match find_pending(sm, prior).await {
+            Pending::No => model::string(prior, "arn").value().unwrap_or_default(),
+            Pending::Found(arn) => arn,
+            Pending::NeverStarted(_) => return diags,
+            Pending::Unsettled(d) => {
+                diags.push(d);
+                return diags;
+            }
+        };
         let x = match sm.describe_execution(&arn).await {
             Ok(Some(x)) => x,
             Ok(None) => {
@@ -976,15 +1031,83 @@ async fn read_start_arguments(
     Ok(())
 }
 
+/// What a StartPipelineExecution whose outcome is unknown left behind.
+enum Settled {
+    /// The run it started, found in the pipeline's runs.
+    Started(String),
+    /// Not listed yet, and the request was cut off on its way (no answer in time, a broken
+    /// connection, a stop request): it may still be carried out.
+    Pending,
+}
+
+/// `id` of a run whose start was cut off before its answer and that is not found yet:
+/// `pending-start:<unix seconds of the call>`; its `arn` is empty and its `status` is
+/// [`PENDING_STATUS`]. Every refresh looks for it again ([`find_pending`]).
+const PENDING_ID: &str = "pending-start:";
+const PENDING_STATUS: &str = "Pending";
+
+/// What became of a pending run (see [`PENDING_ID`]).
+enum Pending {
+    /// The state is not a pending run.
+    No,
+    Found(String),
+    /// SageMaker lists no such run since the call (the pipeline's name).
+    NeverStarted(String),
+    /// It cannot be told: the listing failed, or several runs match.
+    Unsettled(Diagnostic),
+}
+
+/// Looks for the run a pending state stands for: the only run of its pipeline with its display
+/// name and description started since shortly before the cut-off call.
+async fn find_pending(sm: &SageMaker, state: &Value) -> Pending {
+    let id = model::string(state, "id").value().unwrap_or_default();
+    let Some(secs) = id.strip_prefix(PENDING_ID).and_then(|s| s.parse::<u64>().ok()) else {
+        return Pending::No;
+    };
+    let Some(spec) = spec_of(state) else { return Pending::No };
+    let called = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
+    // Clocks differ: look a little further back than the call.
+    let since = called.checked_sub(Duration::from_secs(120)).unwrap_or(called);
+    let runs = match sm.list_executions_since(&spec.pipeline_name, since).await {
+        Ok(r) => r,
+        Err(e) => {
+            let mut d = aws_diag(
+                format!("Failed to look for the pending run of pipeline {:?}", spec.pipeline_name),
+                &e,
+            );
+            d.detail
+                .push_str("\nThe run stays pending in the state; the next refresh looks again.");
+            return Pending::Unsettled(d);
+        }
+    };
+    let ours: Vec<_> = runs
+        .iter()
+        .filter(|r| r.display_name == spec.display_name && r.description == spec.description)
+        .collect();
+    match ours.as_slice() {
+        [one] => Pending::Found(one.arn.clone()),
+        [] => Pending::NeverStarted(spec.pipeline_name),
+        many => Pending::Unsettled(Diagnostic::error(
+            format!("Which run of pipeline {:?} the cut-off start began cannot be told", spec.pipeline_name),
+            format!(
+                "{} runs with this display name and description started since the call ({}). Keep the right one: `terraform state rm {TYPE_NAME}.<name>`, then `terraform import {TYPE_NAME}.<name> <arn>`; stop the others if they are duplicates. A display_name of its own per run avoids this.",
+                many.len(),
+                many.iter().map(|r| r.arn.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}
+
 /// Decides what a failed StartPipelineExecution left behind. When the outcome is unknown, the
 /// pipeline's runs started since shortly before the call are listed; the only one with this
-/// run's display name and description is adopted. Otherwise the diagnostics to return.
+/// run's display name and description is adopted; none, after a request cut off on its way, is
+/// [`Settled::Pending`]. Otherwise the diagnostics to return.
 async fn settle_start(
     sm: &SageMaker,
     spec: &ExecutionSpec,
     e: &AwsError,
     started: SystemTime,
-) -> Result<String, Diagnostics> {
+) -> Result<Settled, Diagnostics> {
     let summary = format!("Failed to start a run of SageMaker pipeline {:?}", spec.pipeline_name);
     if !e.kind.outcome_unknown() {
         return Err(aws_diag(summary, e).into());
@@ -1007,10 +1130,17 @@ async fn settle_start(
         .filter(|r| r.display_name == spec.display_name && r.description == spec.description)
         .collect();
     match ours.as_slice() {
-        [one] => Ok(one.arn.clone()),
+        [one] => Ok(Settled::Started(one.arn.clone())),
+        [] if matches!(
+            e.kind,
+            ErrorKind::Timeout | ErrorKind::Connection | ErrorKind::Interrupted
+        ) =>
+        {
+            Ok(Settled::Pending)
+        }
         [] => {
             let mut d = aws_diag(summary, e);
-            d.detail.push_str("\n\nSageMaker lists no run of the pipeline started since: none was started. Apply again to start it.");
+            d.detail.push_str("\n\nSageMaker answered the last attempt with an error and lists no run of the pipeline started since: none was started. Apply again to start it.");
             Err(d.into())
         }
         many => {
