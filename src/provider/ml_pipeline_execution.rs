@@ -87,7 +87,9 @@ const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
 /// after the command in `examples/resources/sagemaker_ml_pipeline_execution/import.sh`.
 pub const IMPORT_DOC: &str = r#"A run is imported by its execution ARN. Import reads the start arguments back from SageMaker (the pipeline, parameters, display name, description, version, parallelism and selective execution) with the run's status; `triggers`, `wait_for_completion` and `wait_timeout` stay unset (SageMaker does not hold them: a configuration that sets `triggers` plans a new run after the import). SageMaker reports a version and a parallelism limit also for a run started without them; when they are the pipeline's own (its latest version, its `parallelism_config`), they are read as not given, so the configuration leaves them out too (also for a run that was started with those same values). A configuration that states the same start arguments then plans no change.
 
-SageMaker reports the values a run was started with as text; where a parameter took its default, some endpoints list it too: state such parameters in `parameters` (or the next plan replaces the run)."#;
+SageMaker reports the values a run was started with as text; where a parameter took its default, some endpoints list it too: state such parameters in `parameters` (or the next plan replaces the run).
+
+A run started by an apply that was killed (the provider or Terraform ended by SIGKILL, the machine lost) before StartPipelineExecution's answer reached the state is not known to Terraform, unlike a start cut off by a timeout or by one Ctrl-C (recorded as `Pending`, see `status`): the next apply starts another run. After such a kill, list the pipeline's runs (`aws sagemaker list-pipeline-executions --pipeline-name <name>`) and import the run that started before applying again."#;
 
 fn execution_schema() -> Schema {
     let string_map = || Type::Map(Box::new(Type::String));
