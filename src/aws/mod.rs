@@ -232,6 +232,9 @@ impl ErrorKind {
     }
 }
 
+/// Longest wait for the one call that settles what a stop request interrupted.
+const SETTLE_AFTER_STOP: Duration = Duration::from_secs(10);
+
 /// The services the adapter calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Service {
@@ -961,8 +964,13 @@ impl SageMaker {
                     _ = crate::stop::wait() => None,
                 }
             } else if crate::stop::requested() {
-                // Settling after a stop: one attempt's worth of waiting, not a whole retry budget.
-                tokio::time::timeout(self.limits().call_timeout, fut).await.ok()
+                // Settling after a stop: one attempt's worth of waiting, not a whole retry budget,
+                // and no more than SETTLE_AFTER_STOP (helper finding: one Ctrl-C against a hung
+                // endpoint took a whole call_timeout). What it could not settle, the next apply
+                // does (an identical pipeline is adopted; a pending run is looked for).
+                tokio::time::timeout(self.limits().call_timeout.min(SETTLE_AFTER_STOP), fut)
+                    .await
+                    .ok()
             } else {
                 Some(fut.await)
             };

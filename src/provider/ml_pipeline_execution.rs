@@ -754,7 +754,7 @@ impl Resource<ProviderData> for MlPipelineExecution {
                     model::set(&mut state, "step_statuses", Value::Null);
                     diags.push(Diagnostic::warning(
                         format!("The start of a run of pipeline {:?} was cut off before its answer", spec.pipeline_name),
-                        format!("StartPipelineExecution: {}. SageMaker lists no such run yet, but the request may still be carried out, so the run is recorded as pending (status \"{PENDING_STATUS}\", no ARN yet). The next refresh (plan or apply) looks for it among the pipeline's runs: it is adopted if it started; if SageMaker lists no such run, it is removed from the state and that plan starts it again. Nothing was waited for.", e.cause()),
+                        format!("StartPipelineExecution: {}. Whether it started is not known yet (SageMaker does not list such a run, or could not be asked), and the request may still be carried out, so the run is recorded as pending (status \"{PENDING_STATUS}\", no ARN yet). The next refresh (plan or apply) looks for it among the pipeline's runs: it is adopted if it started; if SageMaker lists no such run, it is removed from the state and that plan starts it again. Nothing was waited for.", e.cause()),
                     ));
                     return Outcome { state, diagnostics: diags };
                 }
@@ -1102,8 +1102,8 @@ async fn find_pending(sm: &SageMaker, state: &Value) -> Pending {
 
 /// Decides what a failed StartPipelineExecution left behind. When the outcome is unknown, the
 /// pipeline's runs started since shortly before the call are listed; the only one with this
-/// run's display name and description is adopted; none, after a request cut off on its way, is
-/// [`Settled::Pending`]. Otherwise the diagnostics to return.
+/// run's display name and description is adopted; none, after a request cut off on its way, or
+/// a listing that failed, is [`Settled::Pending`]. Otherwise the diagnostics to return.
 async fn settle_start(
     sm: &SageMaker,
     spec: &ExecutionSpec,
@@ -1119,12 +1119,12 @@ async fn settle_start(
     let runs = match sm.list_executions_settling(&spec.pipeline_name, since).await {
         Ok(r) => r,
         Err(check) => {
-            let mut d = aws_diag(summary, e);
-            d.detail.push_str(&format!(
-                "\n\nWhether the run was started is not known (an attempt may have reached SageMaker before the connection failed): checking with ListPipelineExecutions failed too ({}). Look for a run of the pipeline started just now before applying again; import it with `terraform import` if there is one.",
-                check.cause()
-            ));
-            return Err(d.into());
+            // Not known either way: recorded as pending, the next refresh looks again.
+            crate::logging::warn(
+                "could not list the pipeline's runs after a start with an unknown outcome",
+                &[("pipeline", &spec.pipeline_name), ("error", &check.to_string())],
+            );
+            return Ok(Settled::Pending);
         }
     };
     let ours: Vec<_> = runs
