@@ -871,7 +871,10 @@ fn throttling_endpoint() -> String {
 fn a_call_throttled_until_its_timeout_says_so() {
     let url = throttling_endpoint();
     let terraform = terraform_binaries().remove(0);
-    let ws = Workspace::for_endpoint(&terraform, &url);
+    let mut ws = Workspace::for_endpoint(&terraform, &url);
+    let log = ws.dir.join("provider.log");
+    ws.set_env("TF_LOG_PROVIDER", "DEBUG");
+    ws.set_env("TF_LOG_PATH", &log);
     ws.write(
         "main.tf",
         &format!(
@@ -904,5 +907,13 @@ data "sagemaker_ml_pipeline" "x" {{
             && out.contains("operation_timeout (4s)")
             && !out.contains("Check the endpoint"),
         "{out}"
+    );
+    // Each refused attempt's log line says why (helper finding: `failure=` was empty).
+    let text = std::fs::read_to_string(&log).expect("provider log");
+    let attempts: Vec<&str> = text.lines().filter(|l| l.contains("AWS attempt")).collect();
+    assert!(
+        !attempts.is_empty()
+            && attempts.iter().all(|l| l.contains("ThrottlingException: Rate exceeded")),
+        "{attempts:#?}"
     );
 }

@@ -692,7 +692,7 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
             refusal_text(r.status().as_u16(), r.headers().get("x-amzn-errortype"), r.body().bytes())
         });
         if refusal.is_some() || ctx.response().is_none() {
-            let _ = TRACE.try_with(|t| t.borrow_mut().last_refusal = refusal);
+            let _ = TRACE.try_with(|t| t.borrow_mut().last_refusal = refusal.clone());
         }
         if let (None, Some(Err(e))) = (ctx.response(), ctx.output_or_error()) {
             if let Some(why) = connect_failure(e) {
@@ -718,9 +718,11 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
             .unwrap_or_else(|| "no answer".into());
         let request_id =
             ctx.response().and_then(|r| r.headers().get("x-amzn-requestid")).unwrap_or("-");
+        // No answer: what went wrong; a refusal: the service's code and message (helper
+        // finding: throttled and 5xx attempts logged no reason).
         let failure = match ctx.output_or_error() {
             Some(Err(e)) if ctx.response().is_none() => chain(e),
-            _ => String::new(),
+            _ => refusal.unwrap_or_default(),
         };
         crate::logging::debug(
             "AWS attempt",
