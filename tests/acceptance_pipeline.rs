@@ -211,6 +211,28 @@ fn pipeline_lifecycle_with_every_terraform() {
         .expect("UpdatePipeline");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] whitespace and key order are not a change");
 
+        // A setting edited outside Terraform and put back by an apply is no longer named as
+        // such, also by a plan without a refresh (the definition, and so the fingerprint the
+        // finding is tied to, did not change: only the apply's clearing keeps it out).
+        sm.request_sagemaker(
+            "UpdatePipeline",
+            &serde_json::json!({"PipelineName": "accept-a", "PipelineDescription": "edited", "RoleArn": ROLE}).to_string(),
+        )
+        .expect("UpdatePipeline");
+        let plan = flat(&ws.tf_ok(&["plan", "-no-color", "-input=false"]));
+        assert!(plan.contains("description changed outside Terraform"), "[{v}] {plan}");
+        ws.apply();
+        ws.write(
+            "main.tf",
+            &updated.replace(r#"description = "second""#, r#"description = "third""#),
+        );
+        let plan = flat(&ws.tf_ok(&["plan", "-no-color", "-input=false", "-refresh=false"]));
+        assert!(
+            plan.contains(r#""second" -> "third""#) && !plan.contains("outside Terraform since"),
+            "[{v}] {plan}"
+        );
+        ws.write("main.tf", &updated);
+
         // Deleted out of band: the next plan re-creates it.
         sm.request_sagemaker("DeletePipeline", r#"{"PipelineName":"accept-a","ClientRequestToken":"00000000000000000000000000000001"}"#)
             .expect("DeletePipeline");

@@ -122,8 +122,10 @@ pub trait Resource<C>: Send + Sync {
     /// The private data Terraform keeps with the refreshed object until the plan that follows
     /// (`PlanRequest::prior_private`): `before` is the object as stored (by the last apply or
     /// an import), `after` the refreshed one. It is what a plan cannot see otherwise: what
-    /// changed outside Terraform. Private data lives from a refresh to the next plan only: an
-    /// apply clears it, so a plan without a refresh (`-refresh=false`) finds none. Default: none.
+    /// changed outside Terraform. Private data lives from a refresh to the next plan: an apply
+    /// clears it; `apply -refresh-only` stores it with the refreshed object, so a plan without
+    /// a refresh (`-refresh=false`) then still finds it (resources check that it belongs to the
+    /// object they plan from). Default: none.
     fn private_after_read(&self, _before: &Value, _after: &Value) -> Vec<u8> {
         Vec::new()
     }
@@ -420,6 +422,7 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
         if req.prior.is_null() {
             schema::mark_computed_unknown(block, &mut planned);
         } else {
+            schema::computed_only_from_prior(block, &req.config, &req.prior, &mut planned);
             schema::keep_semantically_equal(block, &req.prior, &mut planned);
         }
         match self.ctx() {
@@ -436,15 +439,15 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
                 &AttrPath::default(),
                 &mut requires_replace,
             );
-            for name in schema::computed_stuck_by_config(block, &req.config, &req.prior, &planned) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "Terraform 1.0 cannot plan this change while ignore_changes has an effect",
-                        format!("An attribute this resource's lifecycle ignore_changes names differs from the configuration (for example tags added outside Terraform). Terraform before 1.1 then hands the provider empty maps for every map the configuration leaves out, computed ones included (hashicorp/terraform issue 29921, fixed in 1.1), and accepts no new value for {name}, which this change needs. Upgrade Terraform to 1.1 or later; or, with this version, make ignore_changes have nothing to ignore (put the values changed outside Terraform, e.g. those tags, into the configuration), and apply."),
-                    )
-                    .at(AttrPath::root(name)),
-                );
-            }
+        }
+        for name in schema::computed_stuck_by_config(block, &req.config, &req.prior, &planned) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "Terraform 1.0 cannot plan this change while ignore_changes has an effect",
+                    format!("An attribute this resource's lifecycle ignore_changes names differs from the configuration (for example tags added outside Terraform). Terraform before 1.1 then hands the provider empty maps for every map the configuration leaves out, computed ones included (hashicorp/terraform issue 29921, fixed in 1.1), and accepts no new value for {name}, which this change needs. Upgrade Terraform to 1.1 or later; or, with this version, make ignore_changes have nothing to ignore (put the values changed outside Terraform, e.g. those tags, into the configuration), and apply."),
+                )
+                .at(AttrPath::root(name)),
+            );
         }
         if let Err(why) = planned.conforms(&e.ty) {
             diagnostics.push(nonconforming(type_name, &why));

@@ -452,7 +452,8 @@ pub fn use_state_for_unknown(block: &Block, prior: &Value, planned: &mut Value) 
 /// Terraform before 1.1 does it itself when `ignore_changes` has an effect: it rebuilds the
 /// configuration with every null map turned into an empty one (hashicorp/terraform#29921, fixed
 /// in 1.1), and its plan check then accepts only the configuration's or the prior value there
-/// ("Provider produced invalid plan"). Only meaningful on update.
+/// ("Provider produced invalid plan"). On create (also the create half of a replacement, which
+/// gets the same configuration) only the configuration's.
 pub fn computed_stuck_by_config(
     block: &Block,
     config: &Value,
@@ -466,10 +467,23 @@ pub fn computed_stuck_by_config(
         .filter(|a| {
             let get = |v: &Value| v.get(a.name).cloned().unwrap_or(Value::Null);
             let (configured, then, now) = (get(config), get(prior), get(planned));
-            !configured.is_null() && now != configured && now != then
+            // Terraform accepts the prior value only when there is one.
+            !configured.is_null() && now != configured && (then.is_null() || now != then)
         })
         .map(|a| a.name)
         .collect()
+}
+
+/// On update, the prior value of every computed-only attribute (top level) that the
+/// configuration sets: Terraform < 1.1 puts `{}` there (see [`computed_stuck_by_config`]), and
+/// a plan based on it would change what the resource did not (a computed map planned empty).
+pub fn computed_only_from_prior(block: &Block, config: &Value, prior: &Value, planned: &mut Value) {
+    let Value::Object(out) = planned else { return };
+    for a in block.attributes.iter().filter(|a| a.computed && !a.optional && !a.required) {
+        if config.get(a.name).is_some_and(|c| !c.is_null()) {
+            out.insert(a.name.to_string(), prior.get(a.name).cloned().unwrap_or(Value::Null));
+        }
+    }
 }
 
 fn has_replacing_attribute(block: &Block) -> bool {
@@ -618,6 +632,10 @@ mod tests {
         assert_eq!(stuck(&state(map("a")), &state(map("b"))), vec!["parts"]);
         assert!(stuck(&state(map("a")), &state(map("a"))).is_empty(), "the prior value");
         assert!(stuck(&state(map("a")), &config).is_empty(), "the configuration's value");
+        assert_eq!(stuck(&state(Value::Null), &state(Value::Null)), vec!["parts"], "no prior");
+        let mut planned = state(map("b"));
+        computed_only_from_prior(&block, &config, &state(map("a")), &mut planned);
+        assert_eq!(planned, state(map("a")), "based on the prior value, not on `{{}}`");
         let unset = state(Value::Null);
         assert!(
             computed_stuck_by_config(&block, &unset, &state(map("a")), &state(map("b"))).is_empty(),

@@ -423,11 +423,13 @@ fn fill_unknown_strings(v: &Value, n: &mut usize) -> Option<Value> {
 /// The one key of the parts of a definition that could not be split.
 const WHOLE: &str = "Definition";
 
-/// What a refresh found edited outside Terraform since the last apply (or import), handed to
-/// the plan after it as the object's private data (`Resource::private_after_read`): the
-/// definition parts and the settings whose deployed value differs from the stored one. Valid
-/// only for the refreshed object it was found with (its `definition_sha256`), so private data
-/// kept by a plan without a refresh is never taken for a new finding.
+/// What a refresh found edited outside Terraform since the state was stored (by the last
+/// apply, an import, or an `apply -refresh-only`), handed to the plan after it as the object's
+/// private data (`Resource::private_after_read`): the definition parts and the settings whose
+/// deployed value differs from the stored one. Valid only while the object planned from has
+/// the `definition_sha256` it was found with. After `apply -refresh-only` stored the edit, a
+/// refreshing plan no longer marks it (the stored object is the edited one), a plan with
+/// `-refresh=false` still does.
 #[derive(Debug, Default, PartialEq)]
 struct EditedOutside {
     definition_sha256: String,

@@ -49,7 +49,7 @@ use super::{aws_diag, parse_duration, BadDuration, ProviderData};
 use crate::aws::executions::{
     self, is_terminal, pipeline_of_execution_arn, Execution, ExecutionSpec, StepState, StopOutcome,
 };
-use crate::aws::{AwsError, ErrorKind, SageMaker};
+use crate::aws::{AwsError, SageMaker};
 use crate::compiler::dag::{self, S3Use, ValueUse};
 use crate::compiler::definition::{convert_default, default_to_text, ParamType};
 use crate::compiler::{canonical, expr, parts};
@@ -105,7 +105,7 @@ fn execution_schema() -> Schema {
             .attr(Attribute::optional("wait_for_completion", Type::Bool, "Wait until the run ends (default `false`): progress (the run's and each step's status as they change) is logged at INFO, a run that fails or is stopped is an error naming the failed step and its reason (the run is still recorded in the state, tainted, so the next apply starts a new one). Changing it does not start a new run."))
             .attr(Attribute::optional("wait_timeout", Type::String, "Longest wait when `wait_for_completion` is true, as a duration such as `2h`, `45m` or `1h30m` (units `ms`, `s`, `m`, `h`). At most `720h` (30 days). When it passes the apply fails with an error and the run, still going, is recorded in the state. Defaults to `1h`. Changing it does not start a new run."))
             .attr(Attribute::computed("arn", Type::String, "The execution ARN (empty while `status` is `Pending`)."))
-            .attr(Attribute::computed("status", Type::String, "The run's status when last read: `Executing`, `Stopping`, `Stopped`, `Failed` or `Succeeded`; `Pending` when StartPipelineExecution was cut off before its answer (no answer within the timeouts, a broken connection, Ctrl-C) and SageMaker did not list the run yet: the request may still be carried out, so every refresh looks for the run among the pipeline's runs and adopts it, or, when SageMaker lists none since the call, removes it from the state so that the plan starts it again (with a warning)."))
+            .attr(Attribute::computed("status", Type::String, "The run's status when last read: `Executing`, `Stopping`, `Stopped`, `Failed` or `Succeeded`; `Pending` when StartPipelineExecution was cut off before its answer (no answer within the timeouts, a broken connection, Ctrl-C) and SageMaker did not list the run yet: the request may still be carried out, so every refresh looks for the run among the pipeline's runs and adopts it, or, when SageMaker lists none since the call, removes it from the state so that the plan starts it again (with a warning). The request may land until `operation_timeout` + `call_timeout` + 10 s after the call: until then a run not listed stays pending (and destroy waits). A pending run is not waited for (`wait_for_completion`), and what refers to it in the same apply sees `arn = \"\"`."))
             .attr(Attribute::computed("failure_reason", Type::String, "Why the run failed, when it did."))
             .attr(Attribute::computed("step_statuses", string_map(), "Status of each step that has started, by step name (e.g. `Executing`, `Succeeded`, `Failed`). Null when the endpoint does not implement ListPipelineExecutionSteps (the local moto endpoint)."))
             .attr(Attribute::computed("start_arguments_sha256", Type::String, "SHA-256 of every start argument (pipeline, parameters, display name, description, version, parallelism, selective execution) as canonical JSON. Changes, and so replaces the run, exactly when a start argument changes, blocks included.").force_new())
@@ -879,7 +879,10 @@ impl Resource<ProviderData> for MlPipelineExecution {
             Pending::No => model::string(prior, "arn").value().unwrap_or_default(),
             Pending::Found(arn) => arn,
             Pending::NeverStarted(_) => return diags,
-            Pending::Unsettled(d) => {
+            Pending::Unsettled(mut d) => {
+                // A run that may still start is not forgotten: destroy waits for it to settle.
+                d.severity = crate::framework::Severity::Error;
+                d.detail.push_str(" Destroy again once it is settled; the run stays in the state.");
                 diags.push(d);
                 return diags;
             }
@@ -1059,8 +1062,19 @@ enum Pending {
     Unsettled(Diagnostic),
 }
 
+/// How long after the cut-off call a request may still land: its own deadline
+/// (`operation_timeout`), one more attempt's worth (`call_timeout`), and this margin for the
+/// request to reach SageMaker and the run to be listed. Until then a run not listed stays
+/// pending (review finding: a refresh right after a Ctrl-C forgot it, and the plan started a
+/// second run).
+const PENDING_MARGIN: Duration = Duration::from_secs(10);
+/// Clocks differ: runs are looked for from this long before the call.
+const CLOCK_SLACK: Duration = Duration::from_secs(120);
+
 /// Looks for the run a pending state stands for: the only run of its pipeline with its display
-/// name and description started since shortly before the cut-off call.
+/// name, description and parameters that started between shortly before the cut-off call and
+/// the end of its grace ([`PENDING_MARGIN`]). None while the grace lasts is still pending; none
+/// after it was never started.
 async fn find_pending(sm: &SageMaker, state: &Value) -> Pending {
     let id = model::string(state, "id").value().unwrap_or_default();
     let Some(secs) = id.strip_prefix(PENDING_ID).and_then(|s| s.parse::<u64>().ok()) else {
@@ -1068,36 +1082,85 @@ async fn find_pending(sm: &SageMaker, state: &Value) -> Pending {
     };
     let Some(spec) = spec_of(state) else { return Pending::No };
     let called = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
-    // Clocks differ: look a little further back than the call.
-    let since = called.checked_sub(Duration::from_secs(120)).unwrap_or(called);
+    let limits = sm.limits();
+    let grace = limits.operation_timeout + limits.call_timeout + PENDING_MARGIN;
+    let grace_ends = called + grace;
+    let since = called.checked_sub(CLOCK_SLACK).unwrap_or(called);
+    let failed = |e: &AwsError| {
+        let mut d = aws_diag(
+            format!("Failed to look for the pending run of pipeline {:?}", spec.pipeline_name),
+            e,
+        );
+        d.detail.push_str("\nThe run stays pending in the state; the next refresh looks again.");
+        Pending::Unsettled(d)
+    };
     let runs = match sm.list_executions_since(&spec.pipeline_name, since).await {
         Ok(r) => r,
-        Err(e) => {
-            let mut d = aws_diag(
-                format!("Failed to look for the pending run of pipeline {:?}", spec.pipeline_name),
-                &e,
-            );
-            d.detail
-                .push_str("\nThe run stays pending in the state; the next refresh looks again.");
-            return Pending::Unsettled(d);
-        }
+        Err(e) => return failed(&e),
     };
-    let ours: Vec<_> = runs
-        .iter()
-        .filter(|r| r.display_name == spec.display_name && r.description == spec.description)
-        .collect();
+    let ours = match matching_runs(sm, &spec, &runs, Some(grace_ends + CLOCK_SLACK)).await {
+        Ok(r) => r,
+        Err(e) => return failed(&e),
+    };
     match ours.as_slice() {
-        [one] => Pending::Found(one.arn.clone()),
+        [one] => Pending::Found(one.clone()),
+        [] if SystemTime::now() < grace_ends => Pending::Unsettled(Diagnostic::warning(
+            format!("The run of pipeline {:?} is still pending", spec.pipeline_name),
+            format!("Its StartPipelineExecution was cut off before its answer and SageMaker lists no such run yet; the request may still be carried out up to {} s after the call (operation_timeout + call_timeout + {} s). Until then the run stays pending and nothing is started again; a later plan adopts it, or starts it if SageMaker never did.", grace.as_secs(), PENDING_MARGIN.as_secs()),
+        )),
         [] => Pending::NeverStarted(spec.pipeline_name),
         many => Pending::Unsettled(Diagnostic::error(
             format!("Which run of pipeline {:?} the cut-off start began cannot be told", spec.pipeline_name),
             format!(
-                "{} runs with this display name and description started since the call ({}). Keep the right one: `terraform state rm {TYPE_NAME}.<name>`, then `terraform import {TYPE_NAME}.<name> <arn>`; stop the others if they are duplicates. A display_name of its own per run avoids this.",
+                "{} runs with this display name, description and parameters started around the call ({}). Keep the right one: `terraform state rm {TYPE_NAME}.<name>`, then `terraform import {TYPE_NAME}.<name> <arn>`; stop the others if they are duplicates. A display_name of its own per run avoids this.",
                 many.len(),
-                many.iter().map(|r| r.arn.as_str()).collect::<Vec<_>>().join(", ")
+                many.join(", ")
             ),
         )),
     }
+}
+
+/// The ARNs of the listed runs that can be the run `spec` asked for: the same display name and
+/// description, started no later than `until`, and holding every parameter value `spec` gives
+/// (review finding: a run of the pipeline with the same names, started by a schedule or by
+/// another resource, was taken for it).
+async fn matching_runs(
+    sm: &SageMaker,
+    spec: &ExecutionSpec,
+    runs: &[executions::ExecutionSummary],
+    until: Option<SystemTime>,
+) -> Result<Vec<String>, AwsError> {
+    let mut out = Vec::new();
+    for r in runs {
+        let named = r.display_name == spec.display_name && r.description == spec.description;
+        let in_time = match (until, r.start_time) {
+            (Some(until), Some(t)) => t <= until,
+            _ => true,
+        };
+        if named && in_time {
+            let given: BTreeMap<String, String> =
+                sm.execution_parameters(&r.arn).await?.into_iter().collect();
+            if same_parameters(&spec.parameters, &given) {
+                out.push(r.arn.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a run's parameters hold every value asked for, compared as text or as the same
+/// number (a start sends each in its declared type's canonical text, `"07"` as `"7"`);
+/// parameters not asked for may be listed with their defaults.
+fn same_parameters(asked: &[(String, String)], run: &BTreeMap<String, String>) -> bool {
+    asked.iter().all(|(k, v)| {
+        run.get(k).is_some_and(|got| {
+            got == v
+                || matches!(
+                    (got.trim().parse::<f64>(), v.trim().parse::<f64>()),
+                    (Ok(a), Ok(b)) if a == b
+                )
+        })
+    })
 }
 
 /// Decides what a failed StartPipelineExecution left behind. When the outcome is unknown, the
@@ -1127,30 +1190,27 @@ async fn settle_start(
             return Ok(Settled::Pending);
         }
     };
-    let ours: Vec<_> = runs
-        .iter()
-        .filter(|r| r.display_name == spec.display_name && r.description == spec.description)
-        .collect();
+    let ours = match matching_runs(sm, spec, &runs, None).await {
+        Ok(r) => r,
+        Err(check) => {
+            crate::logging::warn(
+                "could not read the parameters of the pipeline's runs after a start with an unknown outcome",
+                &[("pipeline", &spec.pipeline_name), ("error", &check.to_string())],
+            );
+            return Ok(Settled::Pending);
+        }
+    };
     match ours.as_slice() {
-        [one] => Ok(Settled::Started(one.arn.clone())),
-        [] if matches!(
-            e.kind,
-            ErrorKind::Timeout | ErrorKind::Connection | ErrorKind::Interrupted
-        ) =>
-        {
-            Ok(Settled::Pending)
-        }
-        [] => {
-            let mut d = aws_diag(summary, e);
-            d.detail.push_str("\n\nSageMaker answered the last attempt with an error and lists no run of the pipeline started since: none was started. Apply again to start it.");
-            Err(d.into())
-        }
+        [one] => Ok(Settled::Started(one.clone())),
+        // An earlier attempt may have been sent and cut off, whatever the last one's answer
+        // (review finding): the next refreshes settle it.
+        [] => Ok(Settled::Pending),
         many => {
             let mut d = aws_diag(summary, e);
             d.detail.push_str(&format!(
                 "\n\n{} runs of the pipeline with this display name and description started just now ({}); which one this apply started cannot be told. Import the right one with `terraform import {TYPE_NAME}.<name> <arn>`, and stop the others if they are duplicates.",
                 many.len(),
-                many.iter().map(|r| r.arn.as_str()).collect::<Vec<_>>().join(", ")
+                many.join(", ")
             ));
             Err(d.into())
         }
