@@ -1121,7 +1121,7 @@ async fn find_pending(sm: &SageMaker, state: &Value) -> Pending {
 }
 
 /// The ARNs of the listed runs that can be the run `spec` asked for: the same display name and
-/// description, started no later than `until`, and holding every parameter value `spec` gives
+/// description (any, where `spec` has none), started no later than `until`, and holding every parameter value `spec` gives
 /// (review finding: a run of the pipeline with the same names, started by a schedule or by
 /// another resource, was taken for it).
 async fn matching_runs(
@@ -1132,7 +1132,10 @@ async fn matching_runs(
 ) -> Result<Vec<String>, AwsError> {
     let mut out = Vec::new();
     for r in runs {
-        let named = r.display_name == spec.display_name && r.description == spec.description;
+        // Left out, a name may be filled in by SageMaker (a generated display name): any.
+        let same = |asked: &Option<String>, got: &Option<String>| asked.is_none() || asked == got;
+        let named =
+            same(&spec.display_name, &r.display_name) && same(&spec.description, &r.description);
         let in_time = match (until, r.start_time) {
             (Some(until), Some(t)) => t <= until,
             _ => true,
