@@ -1180,24 +1180,17 @@ async fn settle_start(
     if !e.kind.outcome_unknown() {
         return Err(aws_diag(summary, e).into());
     }
-    // Clocks differ: look a little further back than the call.
-    let since = started.checked_sub(Duration::from_secs(120)).unwrap_or(started);
-    let runs = match sm.list_executions_settling(&spec.pipeline_name, since).await {
+    let since = started.checked_sub(CLOCK_SLACK).unwrap_or(started);
+    let found = async {
+        let runs = sm.list_executions_settling(&spec.pipeline_name, since).await?;
+        matching_runs(sm, spec, &runs, None).await
+    };
+    let ours = match found.await {
         Ok(r) => r,
         Err(check) => {
             // Not known either way: recorded as pending, the next refresh looks again.
             crate::logging::warn(
-                "could not list the pipeline's runs after a start with an unknown outcome",
-                &[("pipeline", &spec.pipeline_name), ("error", &check.to_string())],
-            );
-            return Ok(Settled::Pending);
-        }
-    };
-    let ours = match matching_runs(sm, spec, &runs, None).await {
-        Ok(r) => r,
-        Err(check) => {
-            crate::logging::warn(
-                "could not read the parameters of the pipeline's runs after a start with an unknown outcome",
+                "could not look for the run after a start with an unknown outcome",
                 &[("pipeline", &spec.pipeline_name), ("error", &check.to_string())],
             );
             return Ok(Settled::Pending);
