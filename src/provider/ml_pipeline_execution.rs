@@ -23,11 +23,11 @@
 //! identical run created again after a destroy is a new run, not a replay of the old answer);
 //! when the outcome is unknown (no answer, timeout, 5xx after every retry, a stop request), the
 //! pipeline's runs started since just before the call are listed and the one matching the
-//! display name and description is adopted when it is the only one. When none is listed yet
-//! and the request was cut off on its way (no answer in time, a broken connection, a stop
-//! request), it may still be carried out: the run is recorded as pending (`PENDING_ID`), and
-//! every refresh looks for it again, adopting it, or forgetting it (so that the plan starts it)
-//! when SageMaker lists none since the call. A run that fails while
+//! display name, description and parameters is adopted when it is the only one. When none is
+//! listed yet, the request may still be carried out: the run is recorded as pending
+//! (`PENDING_ID`), and every refresh looks for it again, adopting it once listed, or forgetting
+//! it (so that the plan starts it) when SageMaker still lists none after the request could
+//! have landed (`PENDING_MARGIN`); destroy waits until then. A run that fails while
 //! waited for is still recorded (with its status, failure reason and step statuses) and
 //! reported as an error naming the failed step and its reason.
 //!
@@ -754,7 +754,7 @@ impl Resource<ProviderData> for MlPipelineExecution {
                     model::set(&mut state, "step_statuses", Value::Null);
                     diags.push(Diagnostic::warning(
                         format!("The start of a run of pipeline {:?} was cut off before its answer", spec.pipeline_name),
-                        format!("StartPipelineExecution: {}. Whether it started is not known yet (SageMaker does not list such a run, or could not be asked), and the request may still be carried out, so the run is recorded as pending (status \"{PENDING_STATUS}\", no ARN yet). The next refresh (plan or apply) looks for it among the pipeline's runs: it is adopted if it started; if SageMaker lists no such run, it is removed from the state and that plan starts it again. Nothing was waited for.", e.cause()),
+                        format!("StartPipelineExecution: {}. Whether it started is not known yet (SageMaker does not list such a run, or could not be asked), and the request may still be carried out, so the run is recorded as pending (status \"{PENDING_STATUS}\", no ARN yet). Every refresh (plan or apply) looks for it among the pipeline's runs: it is adopted once listed; if SageMaker lists no such run once the request can no longer land (operation_timeout + call_timeout + 10 s after the call), it is removed from the state and that plan starts it again. Nothing was waited for.", e.cause()),
                     ));
                     return Outcome { state, diagnostics: diags };
                 }
@@ -1040,8 +1040,7 @@ async fn read_start_arguments(
 enum Settled {
     /// The run it started, found in the pipeline's runs.
     Started(String),
-    /// Not listed yet, and the request was cut off on its way (no answer in time, a broken
-    /// connection, a stop request): it may still be carried out.
+    /// Not listed yet (or the listing failed): the request may still be carried out.
     Pending,
 }
 
