@@ -195,6 +195,10 @@ pub struct Framework<C> {
     resources: BTreeMap<&'static str, Entry<dyn Resource<C>>>,
     data_sources: BTreeMap<&'static str, Entry<dyn DataSource<C>>>,
     configured: RwLock<Option<Arc<C>>>,
+    /// Whether Terraform (as `ConfigureProvider` says) accepts only the configuration's or the
+    /// prior value for a computed-only attribute the configuration sets: before 1.2
+    /// (hashicorp/terraform pull 31509 relaxed it).
+    strict_computed: std::sync::atomic::AtomicBool,
 }
 
 impl<C: Send + Sync + 'static> Framework<C> {
@@ -228,6 +232,7 @@ impl<C: Send + Sync + 'static> Framework<C> {
             resources,
             data_sources,
             configured: RwLock::new(None),
+            strict_computed: std::sync::atomic::AtomicBool::new(true),
         }
     }
 
@@ -253,6 +258,16 @@ fn unknown_type(kind: &str, type_name: &str) -> Diagnostics {
         "This provider does not implement that type. Check the spelling and the provider version.",
     )
     .into()
+}
+
+/// Whether a Terraform version (`1.0.3`, `1.11.4`) is older than 1.2; an unreadable one counts
+/// as older (the strict rule is the safe one).
+fn before_1_2(version: &str) -> bool {
+    let mut parts = version.split('.').map(|p| p.parse::<u64>().ok());
+    match (parts.next().flatten(), parts.next().flatten()) {
+        (Some(major), Some(minor)) => (major, minor) < (1, 2),
+        _ => true,
+    }
 }
 
 #[async_trait]
@@ -290,6 +305,8 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
     }
 
     async fn configure(&self, terraform_version: &str, config: &Value) -> Diagnostics {
+        self.strict_computed
+            .store(before_1_2(terraform_version), std::sync::atomic::Ordering::Relaxed);
         match self.hooks.configure(terraform_version, config).await {
             Ok(c) => {
                 *self.configured.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(c));
@@ -440,7 +457,13 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
                 &mut requires_replace,
             );
         }
-        for name in schema::computed_stuck_by_config(block, &req.config, &req.prior, &planned) {
+        let strict = self.strict_computed.load(std::sync::atomic::Ordering::Relaxed);
+        let stuck = if strict {
+            schema::computed_stuck_by_config(block, &req.config, &req.prior, &planned)
+        } else {
+            Vec::new()
+        };
+        for name in stuck {
             diagnostics.push(
                 Diagnostic::error(
                     "Terraform 1.0 cannot plan this change while ignore_changes has an effect",
@@ -528,4 +551,26 @@ fn nonconforming(type_name: &str, why: &str) -> Diagnostic {
         format!("Provider produced an invalid {type_name} object"),
         format!("The value does not match the schema ({why}). This is a bug in the provider; please report it."),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::before_1_2;
+
+    /// Terraform 1.2 accepts any planned value for a computed-only attribute; before it, only
+    /// the configuration's or the prior one (the check of `computed_stuck_by_config`).
+    #[test]
+    fn terraform_versions_before_1_2_are_strict_about_computed_values() {
+        for (v, strict) in [
+            ("1.0.3", true),
+            ("1.1.9", true),
+            ("1.2.0", false),
+            ("1.11.4", false),
+            ("2.0.0", false),
+            ("0.15.5", true),
+            ("", true),
+        ] {
+            assert_eq!(before_1_2(v), strict, "{v}");
+        }
+    }
 }
