@@ -51,6 +51,8 @@ struct FaultProxy {
     stop: Arc<AtomicBool>,
     /// While set, CreatePipeline is forwarded (it takes effect) and its answer never comes.
     hang_creates: Arc<AtomicBool>,
+    /// The same for UpdatePipeline.
+    hang_updates: Arc<AtomicBool>,
 }
 
 struct ProxyState {
@@ -63,6 +65,7 @@ struct ProxyState {
     tokens: Arc<Mutex<BTreeMap<String, std::collections::BTreeSet<String>>>>,
     stats: Arc<Mutex<BTreeMap<String, u64>>>,
     hang_creates: Arc<AtomicBool>,
+    hang_updates: Arc<AtomicBool>,
     /// Connections held open without an answer.
     held: Mutex<Vec<TcpStream>>,
 }
@@ -142,9 +145,11 @@ impl FaultProxy {
             tokens: tokens.clone(),
             stats: stats.clone(),
             hang_creates: Arc::new(AtomicBool::new(false)),
+            hang_updates: Arc::new(AtomicBool::new(false)),
             held: Mutex::new(Vec::new()),
         });
         let hang_creates = state.hang_creates.clone();
+        let hang_updates = state.hang_updates.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
         thread::spawn(move || {
@@ -157,7 +162,7 @@ impl FaultProxy {
                 thread::spawn(move || serve(conn, &state));
             }
         });
-        FaultProxy { url, tokens, stats, stop, hang_creates }
+        FaultProxy { url, tokens, stats, stop, hang_creates, hang_updates }
     }
 
     fn stats(&self) -> BTreeMap<String, u64> {
@@ -201,8 +206,13 @@ fn serve(conn: TcpStream, state: &ProxyState) {
         } else {
             None
         };
-        if operation == "CreatePipeline" && state.hang_creates.load(Ordering::Relaxed) {
-            state.count("hung CreatePipeline");
+        let hang = match operation.as_str() {
+            "CreatePipeline" => state.hang_creates.load(Ordering::Relaxed),
+            "UpdatePipeline" => state.hang_updates.load(Ordering::Relaxed),
+            _ => false,
+        };
+        if hang {
+            state.count(&format!("hung {operation}"));
             let _ = state.forward(&request);
             state.held.lock().expect("held").push(conn);
             return;
@@ -753,6 +763,67 @@ resource "sagemaker_ml_pipeline" "p" {{
         assert_eq!(sagemaker.pipeline_names(), vec!["killed".to_string()]);
         sagemaker.request_sagemaker("DeletePipeline", r#"{"PipelineName":"killed","ClientRequestToken":"cleanup-0000000000000000000000000000"}"#).expect("delete");
         assert!(sagemaker.pipeline_names().is_empty());
+    }
+}
+
+/// An UpdatePipeline that takes effect while no answer comes (every attempt, until
+/// `operation_timeout` ends them) is checked with DescribePipeline: the apply records the update
+/// and the next plan is empty. Before, the state kept the prior object and the next plan showed
+/// only `steps (sensitive value)` changing, an update that changed nothing on SageMaker.
+#[test]
+fn an_update_whose_answers_were_lost_is_recorded() {
+    let sagemaker = LocalSageMaker::start();
+    let proxy = FaultProxy::start(sagemaker.port, 3, 0.0);
+    for terraform in terraform_binaries() {
+        let v = &terraform.version;
+        let name = format!("lost-update-{}", v.replace('.', "-"));
+        let ws = Workspace::new(&terraform, &sagemaker);
+        let config = one_pipeline(&proxy.url, "2s", &name)
+            .replace("operation_timeout = \"10m\"", "operation_timeout = \"5s\"");
+        ws.write("main.tf", &config);
+        ws.init();
+        ws.apply();
+
+        proxy.hang_updates.store(true, Ordering::Relaxed);
+        ws.write("main.tf", &config.replace("ErrorMessage = \"x\"", "ErrorMessage = \"changed\""));
+        let started = Instant::now();
+        let out = flat(&ws.apply());
+        proxy.hang_updates.store(false, Ordering::Relaxed);
+        assert!(out.contains("1 changed"), "[{v}] {out}");
+        assert!(started.elapsed() < Duration::from_secs(60), "[{v}] took {:?}", started.elapsed());
+        assert!(
+            proxy.stats().get("hung UpdatePipeline").copied().unwrap_or(0) > 0,
+            "[{v}] no update was held"
+        );
+        assert_eq!(
+            sagemaker.deployed_definition(&name)["Steps"][0]["Arguments"]["ErrorMessage"],
+            "changed",
+            "[{v}]"
+        );
+        assert_state_matches_endpoint(&ws, &sagemaker, 1);
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] the next plan must be empty");
+
+        // An update that never reached SageMaker is an error, and the state keeps the prior
+        // object: the next plan shows the change again.
+        ws.write(
+            "main.tf",
+            &config
+                .replace(&proxy.url, &closed_endpoint())
+                .replace("ErrorMessage = \"x\"", "ErrorMessage = \"again\""),
+        );
+        let err = flat(&ws.tf_err(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-refresh=false",
+        ]));
+        assert!(err.contains("Failed to update SageMaker pipeline"), "[{v}] {err}");
+        assert!(err.contains("so nothing was changed there"), "[{v}] {err}");
+        assert!(!err.contains("DescribePipeline"), "[{v}] no check is needed: {err}");
+        ws.write("main.tf", &config);
+        ws.destroy();
+        assert!(sagemaker.pipeline_names().is_empty(), "[{v}]");
     }
 }
 

@@ -1511,13 +1511,30 @@ impl Resource<ProviderData> for MlPipeline {
             }
             match sm.update(&after).await {
                 Ok(v) => version = version_after(sm, &after.name, v, &mut diags).await,
-                Err(e) => {
-                    diags.push(aws_diag(
-                        format!("Failed to update SageMaker pipeline {:?}", after.name),
-                        &e,
-                    ));
-                    return Outcome { state: prior.clone(), diagnostics: diags };
-                }
+                Err(e) => match settle_update(sm, &after, &e).await {
+                    Ok(()) => {
+                        crate::logging::info(
+                            "the update whose answer was lost took effect",
+                            &[
+                                ("pipeline", &after.name),
+                                ("after", e.code.as_deref().unwrap_or(&format!("{:?}", e.kind))),
+                            ],
+                        );
+                        if e.kind == ErrorKind::Interrupted {
+                            // As for a create: the object is as planned, so the state records
+                            // it; Terraform itself reports the interrupted run as failed.
+                            diags.push(Diagnostic::warning(
+                                format!("Apply interrupted after SageMaker pipeline {:?} was updated", after.name),
+                                "Terraform asked the provider to stop. The pipeline is updated as planned and recorded in the state; re-run the command to finish the rest of the apply.",
+                            ));
+                        }
+                        version = version_after(sm, &after.name, None, &mut diags).await;
+                    }
+                    Err(d) => {
+                        diags.push(d);
+                        return Outcome { state: prior.clone(), diagnostics: diags };
+                    }
+                },
             }
             crate::logging::info("updated pipeline", &[("pipeline", &after.name)]);
         }
@@ -1762,6 +1779,55 @@ async fn settle_create(
         }
     }
     Ok(remote)
+}
+
+/// Decides what a failed UpdatePipeline did. When its outcome is unknown (no answer, timed out,
+/// interrupted), DescribePipeline says whether the deployed pipeline is now the planned one
+/// (semantically the same definition; the same role, display name, description and
+/// parallelism): then the update took effect and `Ok` lets the state record it. Otherwise the
+/// state keeps the prior object, which is what SageMaker still holds as far as anyone can tell,
+/// and the error says whether the check could be made. Recording the update matters: with the
+/// prior state kept, the next plan would show only `steps (sensitive value)` changing, an
+/// update that changes nothing on SageMaker (hostile-network finding).
+async fn settle_update(
+    sm: &SageMaker,
+    spec: &PipelineSpec,
+    e: &AwsError,
+) -> Result<(), Diagnostic> {
+    let mut d = aws_diag(format!("Failed to update SageMaker pipeline {:?}", spec.name), e);
+    if e.service == crate::aws::Service::Sts || !e.kind.outcome_unknown() {
+        return Err(d);
+    }
+    match sm.describe_settling(&spec.name).await {
+        Ok(Some(remote)) if update_took_effect(spec, &remote) => Ok(()),
+        Ok(Some(_)) => {
+            d.detail.push_str("\n\nDescribePipeline does not show the planned definition and settings: the update did not take effect. Applying again sends it again.");
+            Err(d)
+        }
+        Ok(None) => {
+            d.detail.push_str("\n\nDescribePipeline finds no pipeline of that name: it was deleted outside Terraform. The next plan creates it again.");
+            Err(d)
+        }
+        Err(check) => {
+            d.detail.push_str(&format!(
+                "\n\nWhether the update took effect is not known: checking with DescribePipeline failed too ({}). The next plan compares the deployed pipeline with the configuration; applying again sends what still differs.",
+                check.cause()
+            ));
+            Err(d)
+        }
+    }
+}
+
+/// Whether `remote` is what UpdatePipeline with `spec` leaves behind. A description sent empty
+/// clears it (see `update`); a display name or parallelism not sent is left as it was.
+fn update_took_effect(spec: &PipelineSpec, remote: &DeployedPipeline) -> bool {
+    let text = |d: &Option<String>| d.clone().unwrap_or_default();
+    semantic::definitions_equal(&spec.definition, &remote.definition)
+        && spec.role_arn == remote.role_arn
+        && (spec.display_name.is_none() || spec.display_name == remote.display_name)
+        && (spec.description.is_none() || text(&spec.description) == text(&remote.description))
+        && (spec.max_parallel_execution_steps.is_none()
+            || spec.max_parallel_execution_steps == remote.max_parallel_execution_steps)
 }
 
 /// What makes a deployed pipeline another one than the planned create: its definition
