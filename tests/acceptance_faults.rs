@@ -53,6 +53,8 @@ struct FaultProxy {
     hang_creates: Arc<AtomicBool>,
     /// The same for UpdatePipeline.
     hang_updates: Arc<AtomicBool>,
+    /// While set, UpdatePipeline is refused (400 ValidationException) and not forwarded.
+    refuse_updates: Arc<AtomicBool>,
 }
 
 struct ProxyState {
@@ -66,6 +68,7 @@ struct ProxyState {
     stats: Arc<Mutex<BTreeMap<String, u64>>>,
     hang_creates: Arc<AtomicBool>,
     hang_updates: Arc<AtomicBool>,
+    refuse_updates: Arc<AtomicBool>,
     /// Connections held open without an answer.
     held: Mutex<Vec<TcpStream>>,
 }
@@ -146,10 +149,12 @@ impl FaultProxy {
             stats: stats.clone(),
             hang_creates: Arc::new(AtomicBool::new(false)),
             hang_updates: Arc::new(AtomicBool::new(false)),
+            refuse_updates: Arc::new(AtomicBool::new(false)),
             held: Mutex::new(Vec::new()),
         });
         let hang_creates = state.hang_creates.clone();
         let hang_updates = state.hang_updates.clone();
+        let refuse_updates = state.refuse_updates.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
         thread::spawn(move || {
@@ -162,7 +167,7 @@ impl FaultProxy {
                 thread::spawn(move || serve(conn, &state));
             }
         });
-        FaultProxy { url, tokens, stats, stop, hang_creates, hang_updates }
+        FaultProxy { url, tokens, stats, stop, hang_creates, hang_updates, refuse_updates }
     }
 
     fn stats(&self) -> BTreeMap<String, u64> {
@@ -216,6 +221,16 @@ fn serve(conn: TcpStream, state: &ProxyState) {
             let _ = state.forward(&request);
             state.held.lock().expect("held").push(conn);
             return;
+        }
+        if operation == "UpdatePipeline" && state.refuse_updates.load(Ordering::Relaxed) {
+            state.count("refused UpdatePipeline");
+            if conn
+                .write_all(&error_answer(400, "Bad Request", Some("ValidationException")))
+                .is_err()
+            {
+                return;
+            }
+            continue;
         }
         let fault = (state.random() < state.fault_rate)
             .then(|| FAULTS[(state.random() * FAULTS.len() as f64) as usize % FAULTS.len()]);
@@ -732,10 +747,27 @@ resource "sagemaker_ml_pipeline" "p" {{
         );
 
         proxy.hang_creates.store(false, Ordering::Relaxed);
+        // The re-apply plans another description. The adopted pipeline is brought in line with
+        // it by an UpdatePipeline; when that is refused, the pipeline is still recorded (it was
+        // once left out of the state), and the next plan shows the description left to change.
+        ws.write(
+            "main.tf",
+            &config("killed")
+                .replace("description = \"killed\"", "description = \"killed, then changed\""),
+        );
+        proxy.refuse_updates.store(true, Ordering::Relaxed);
         let out = ws.apply();
+        proxy.refuse_updates.store(false, Ordering::Relaxed);
         assert!(out.contains("1 added"), "{out}");
         // Adopting after "already exists" says so: another state may declare the same pipeline.
         assert!(flat(&out).contains("already existed and is now managed here"), "{out}");
+        assert!(
+            flat(&out).contains("Could not update adopted SageMaker pipeline \"killed\""),
+            "{out}"
+        );
+        assert!(ws.tf_ok(&["state", "list"]).contains("sagemaker_ml_pipeline.p"));
+        assert_eq!(ws.plan_exit_code(), 2, "the description is left to change");
+        ws.apply();
         assert_state_matches_endpoint(&ws, &sagemaker, 1);
         assert_eq!(ws.plan_exit_code(), 0, "the next plan must be empty");
 

@@ -724,3 +724,42 @@ fn ignore_changes_on_tags_with_a_tag_added_outside_terraform() {
         assert!(sm.pipeline_names().is_empty(), "[{v}]");
     }
 }
+
+/// A replacement that keeps the name, with `create_before_destroy` (`-replace`, or
+/// `replace_triggered_by`): the new object is created while the old pipeline exists, takes it
+/// over, and the delete of the old object must not delete it (fresh-eyes finding: the apply
+/// reported "1 added, 1 destroyed" and the pipeline, with its history, was gone).
+#[test]
+fn a_replacement_with_create_before_destroy_and_the_same_name_keeps_the_pipeline() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        let v = terraform.version.clone();
+        sm.reset();
+        let ws = Workspace::new(&terraform, &sm);
+        ws.write(
+            "main.tf",
+            &config("kept", "d", "{}", "lifecycle {\n    create_before_destroy = true\n  }"),
+        );
+        ws.init();
+        ws.apply();
+        let before = sm.describe_pipeline("kept").expect("deployed");
+        let out = flat(&ws.tf_ok(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-replace=sagemaker_ml_pipeline.p",
+        ]));
+        assert!(out.contains("1 added") && out.contains("1 destroyed"), "[{v}] {out}");
+        assert!(
+            out.contains("SageMaker pipeline \"kept\" was kept, not deleted and created again"),
+            "[{v}] {out}"
+        );
+        let after = sm.describe_pipeline("kept").expect("the pipeline was deleted");
+        assert_eq!(after["PipelineArn"], before["PipelineArn"], "[{v}]");
+        assert_eq!(after["CreationTime"], before["CreationTime"], "[{v}] it was created again");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] the next plan must be empty");
+        ws.destroy();
+        assert!(sm.pipeline_names().is_empty(), "[{v}] destroy left pipelines behind");
+    }
+}

@@ -217,6 +217,51 @@ output "same_as_deployed" {
 /// definition that does not use it known: the plan shows the steps that take the role as
 /// `(known after apply)` and the review note names them (fresh-eyes finding: the whole
 /// definition printed as 600 lines of removals, with no note). Apply converges.
+/// A step whose `json` waits for another resource makes the whole definition unknown, and
+/// Terraform prints every deployed part as removed. The review note says what is known: which
+/// known steps change (and which field), which are unchanged, and which positions of `steps` are
+/// known only after apply.
+#[test]
+fn a_step_known_only_after_apply_gets_a_note_on_the_known_steps() {
+    let sm = LocalSageMaker::start();
+    let config = std::fs::read_to_string(project_root().join("bench/tf/review/main.tf"))
+        .expect("bench/tf/review/main.tf");
+    let with_new_image = config.replacen(
+        "  image_uri                = local.xgboost\n  model_data_url",
+        "  image_uri                = \"${local.xgboost}-${null_resource.image.id}\"\n  model_data_url",
+        1,
+    ) + "\nresource \"null_resource\" \"image\" {}\n";
+    assert!(with_new_image.contains("-${null_resource.image.id}"), "the image line is replaced");
+    for terraform in terraform_binaries() {
+        let v = terraform.version.clone();
+        sm.reset();
+        let ws = Workspace::new(&terraform, &sm);
+        ws.write("main.tf", &config);
+        ws.init();
+        ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=5"]);
+        ws.write("main.tf", &with_new_image);
+        ws.init();
+        let note = support::flat(&plan_text(&ws, "6"));
+        let expected = "The steps known now, compared with the last apply by step name: - step Train: Arguments.HyperParameters.max_depth - steps[3]: known after apply - unchanged: Preprocess, Evaluate - not among the known steps: CheckAuc (it is one of the steps known after apply, or removed)";
+        assert!(
+            note.contains("Pipeline churn-training: the definition is known only after apply")
+                && note.contains(expected),
+            "[{v}] {note}"
+        );
+        ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=6"]);
+        let output = ws.tf(&[
+            "plan",
+            "-detailed-exitcode",
+            "-no-color",
+            "-input=false",
+            "-var",
+            "max_depth=6",
+        ]);
+        assert_eq!(output.status.code(), Some(0), "[{v}] the next plan is empty");
+        ws.tf_ok(&["destroy", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=6"]);
+    }
+}
+
 #[test]
 fn an_unknown_step_default_leaves_the_other_parts_known() {
     let sm = LocalSageMaker::start();

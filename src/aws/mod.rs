@@ -19,8 +19,9 @@
 //!   endpoint ends in an error within minutes, never hangs a run;
 //! - ends early when Terraform asks the provider to stop (`crate::stop`), between or during
 //!   attempts: retries and backoff waits are abandoned and the call fails with
-//!   [`ErrorKind::Interrupted`] (only [`SageMaker::describe_settling`] runs on, briefly, to learn
-//!   what an interrupted create left behind);
+//!   [`ErrorKind::Interrupted`] (only the settling calls, [`SageMaker::describe_settling`] and
+//!   the run listing of [`executions`], run on, briefly, to learn what an interrupted create,
+//!   update or run start left behind);
 //! - is logged at DEBUG with operation, pipeline, endpoint, region, request id and duration.
 //!
 //! Idempotent create: [`SageMaker::create`] takes a `ClientRequestToken` from the caller, which
@@ -965,16 +966,24 @@ impl SageMaker {
                     r = fut => Some(r),
                     _ = crate::stop::wait() => None,
                 }
-            } else if crate::stop::requested() {
-                // Settling after a stop: one attempt's worth of waiting, not a whole retry budget,
-                // and no more than SETTLE_AFTER_STOP (helper finding: one Ctrl-C against a hung
-                // endpoint took a whole call_timeout). What it could not settle, the next apply
-                // does (an identical pipeline is adopted; a pending run is looked for).
-                tokio::time::timeout(self.limits().call_timeout.min(SETTLE_AFTER_STOP), fut)
-                    .await
-                    .ok()
             } else {
-                Some(fut.await)
+                // Settling: runs on after a stop, but then for one attempt's worth of waiting,
+                // not a whole retry budget, and no more than SETTLE_AFTER_STOP (helper finding:
+                // one Ctrl-C against a hung endpoint took a whole call_timeout), whether the stop
+                // came before the call or during it (reviewer finding: a Ctrl-C during the check
+                // after a timed-out create waited out operation_timeout, and a second Ctrl-C
+                // left the created pipeline out of the state). What it could not settle, the
+                // next apply does (an identical pipeline is adopted; a pending run is looked for).
+                let after_stop = self.limits().call_timeout.min(SETTLE_AFTER_STOP);
+                tokio::pin!(fut);
+                if crate::stop::requested() {
+                    tokio::time::timeout(after_stop, fut).await.ok()
+                } else {
+                    tokio::select! {
+                        r = &mut fut => Some(r),
+                        _ = crate::stop::wait() => tokio::time::timeout(after_stop, fut).await.ok(),
+                    }
+                }
             };
             (result, TRACE.with(|t| std::mem::take(&mut *t.borrow_mut())))
         };
@@ -1132,8 +1141,9 @@ impl SageMaker {
         self.describe_call(Call::new("DescribePipeline", name)).await
     }
 
-    /// [`describe`](Self::describe) that runs on after a stop request (bounded by one
-    /// `call_timeout`), to learn whether an interrupted or lost create took effect.
+    /// [`describe`](Self::describe) that runs on after a stop request (then bounded by one
+    /// `call_timeout` and SETTLE_AFTER_STOP), to learn whether an interrupted or lost create or
+    /// update took effect.
     pub async fn describe_settling(
         &self,
         name: &str,

@@ -119,6 +119,59 @@ pub fn summarize(
     Some(lines.join("\n"))
 }
 
+/// The summary when some steps' JSON is not known at plan (a step resource uses a value another
+/// resource produces in the same apply): the definition is then planned unknown, and Terraform
+/// prints the whole deployed one as replaced by `(known after apply)`. This names what is known:
+/// each of `config` (the `steps` list; `None` for an unknown element) against `prior` (the
+/// `steps` texts of the last apply), matched by step name. `None` when every step is known.
+pub fn summarize_known_steps(prior: &[String], config: &[Option<String>]) -> Option<String> {
+    if config.iter().all(Option::is_some) {
+        return None;
+    }
+    let name_of = |j: &Json| j.get("Name").and_then(Json::as_str).map(str::to_string);
+    let prior: BTreeMap<String, Json> = prior
+        .iter()
+        .filter_map(|t| serde_json::from_str::<Json>(t).ok())
+        .filter_map(|j| Some((name_of(&j)?, j)))
+        .collect();
+    let (mut lines, mut unchanged, mut seen) = (Vec::new(), Vec::new(), BTreeSet::new());
+    for (i, text) in config.iter().enumerate() {
+        let Some(step) = text.as_deref().and_then(|t| serde_json::from_str::<Json>(t).ok()) else {
+            if text.is_none() {
+                lines.push(format!("- steps[{i}]: known after apply"));
+            }
+            continue;
+        };
+        let Some(name) = name_of(&step) else { continue };
+        seen.insert(name.clone());
+        match prior.get(&name) {
+            None => lines.push(format!("- step {name}: added")),
+            Some(before) => {
+                let mut fields = Vec::new();
+                changed_paths(before, &step, String::new(), "(whole step)", &mut fields);
+                if fields.is_empty() {
+                    unchanged.push(name);
+                } else {
+                    lines.push(format!("- step {name}: {}", shown_fields(&mut fields)));
+                }
+            }
+        }
+    }
+    if !unchanged.is_empty() {
+        lines.push(format!("- unchanged: {}", unchanged.join(", ")));
+    }
+    let missing: Vec<&str> =
+        prior.keys().filter(|n| !seen.contains(*n)).map(String::as_str).collect();
+    if !missing.is_empty() {
+        lines.push(format!(
+            "- not among the known steps: {} ({} one of the steps known after apply, or removed)",
+            missing.join(", "),
+            if missing.len() == 1 { "it is" } else { "each is" }
+        ));
+    }
+    Some(lines.join("\n"))
+}
+
 /// The summary with each line about a part in `edited` (part keys: `Steps.<name>`,
 /// `Parameters`, ...) marked as an edit made outside Terraform that the plan overwrites. On
 /// Terraform >= 1.2 the plan shows such a change only as a diff back to the configuration,
@@ -519,6 +572,33 @@ mod tests {
 
     fn parts(steps: &[(&str, &str)]) -> BTreeMap<String, String> {
         steps.iter().map(|(n, t)| (format!("Steps.{n}"), t.to_string())).collect()
+    }
+
+    #[test]
+    fn with_unknown_steps_names_what_the_known_steps_change() {
+        let prior = [
+            r#"{"Name":"A","Type":"Fail","Arguments":{"ErrorMessage":"a"}}"#.to_string(),
+            r#"{"Name":"B","Type":"Fail","Arguments":{"ErrorMessage":"b"}}"#.to_string(),
+            r#"{"Name":"C","Type":"Fail","Arguments":{"ErrorMessage":"c"}}"#.to_string(),
+            r#"{"Name":"D","Type":"Fail","Arguments":{"ErrorMessage":"d"}}"#.to_string(),
+        ];
+        let known = |t: &str| Some(t.to_string());
+        // Every step known: the usual summary applies, not this one.
+        assert_eq!(
+            summarize_known_steps(&prior, &prior.iter().cloned().map(Some).collect::<Vec<_>>()),
+            None
+        );
+        let config = [
+            known(&prior[0]),
+            None,
+            known(r#"{"Name":"C","Type":"Fail","Arguments":{"ErrorMessage":"changed"}}"#),
+            known(r#"{"Name":"E","Type":"Fail","Arguments":{"ErrorMessage":"e"}}"#),
+        ];
+        let s = summarize_known_steps(&prior, &config).expect("a summary");
+        assert_eq!(
+            s,
+            "- steps[1]: known after apply\n- step C: Arguments.ErrorMessage\n- step E: added\n- unchanged: A\n- not among the known steps: B, D (each is one of the steps known after apply, or removed)"
+        );
     }
 
     #[test]

@@ -55,7 +55,7 @@
 //! Layout: schema, typed model, validate, plan, create, read, update, delete, import, mapping,
 //! tests.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 use serde_json::Value as Json;
@@ -77,6 +77,15 @@ use crate::tfvalue::{Number, Type, Value};
 pub struct MlPipeline;
 
 const TYPE_NAME: &str = "sagemaker_ml_pipeline";
+
+/// The ARNs of pipelines a create of this provider process adopted because their name was
+/// taken. One `terraform apply` runs one provider process, so a delete of such an ARN in it is
+/// the old object of a replacement that kept the name and had `create_before_destroy`: the new
+/// object was created while the old pipeline still existed and took it over, and deleting the
+/// old object would delete the pipeline the new one manages (fresh-eyes finding: the apply said
+/// "1 added, 1 destroyed" and the pipeline, with its history, was gone). That delete is skipped.
+static ADOPTED_IN_THIS_APPLY: std::sync::Mutex<BTreeSet<String>> =
+    std::sync::Mutex::new(BTreeSet::new());
 
 // ---- schema -------------------------------------------------------------------------------
 
@@ -248,7 +257,7 @@ fn pipeline_schema() -> Schema {
     let mut schema = Schema::new(
         Block::new("A SageMaker pipeline. Its definition is compiled from `parameter` blocks and `steps` at plan time, validated offline, and diffed against the pipeline actually deployed.")
             .attr(Attribute::computed("id", Type::String, "The pipeline name."))
-            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline. When the name is taken at create, the pipeline of that name is adopted (with a warning) only if it has the definition, role and tags this apply creates, as after an interrupted apply of this resource; otherwise the create fails and names `terraform import`. Two states declaring the same name and the same pipeline therefore both manage it (the warning says so): give each workspace its own name, e.g. `\"churn-${terraform.workspace}\"`.").force_new().validate(validators::string_check(valid_pipeline_name, "Invalid pipeline name", "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".")))
+            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline. When the name is taken at create, the pipeline of that name is adopted (with a warning) only if it has the definition, role and tags this apply creates, as after an interrupted apply of this resource; otherwise the create fails and names `terraform import`. Two states declaring the same name and the same pipeline therefore both manage it (the warning says so): give each workspace its own name, e.g. `\"churn-${terraform.workspace}\"`. A replacement that keeps the name (`-replace`, `replace_triggered_by`) deletes the pipeline first and creates it again, losing its execution history; with `create_before_destroy`, the new object takes over the existing pipeline instead, and the old object's delete keeps it (a warning says so).").force_new().validate(validators::string_check(valid_pipeline_name, "Invalid pipeline name", "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".")))
             .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
             .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`.").validate(validators::string_check(super::steps::common::valid_role_arn, "Invalid role ARN", "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/sagemaker-pipeline\" (for example aws_iam_role.pipeline.arn).")))
             .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name.").validate(validators::string_check(valid_pipeline_name, "Invalid display name", "SageMaker display names follow the same pattern as names: letters, digits and hyphens, starting and ending with a letter or digit.")))
@@ -1252,6 +1261,39 @@ impl Resource<ProviderData> for MlPipeline {
                 );
             }
         }
+        // Steps whose JSON waits for other resources: the whole definition is planned unknown,
+        // and Terraform prints every deployed part as removed. Say what is known (fresh-eyes
+        // finding: a five-step pipeline's one-image change read as 460 lines of removals).
+        if let (
+            false,
+            None,
+            None,
+            Known::Value(_),
+            Some(Value::List(items)),
+            Some(Value::List(before)),
+        ) = (
+            diags.has_errors(),
+            &parts,
+            &partly_known,
+            model::string_map(&req.prior, "definition_parts"),
+            planned.get("steps"),
+            req.prior.get("steps"),
+        ) {
+            let config: Vec<Option<String>> =
+                items.iter().map(|v| v.as_str().map(str::to_string)).collect();
+            let prior: Vec<String> =
+                before.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+            if let Some(summary) = review::summarize_known_steps(&prior, &config) {
+                let name = model::string(planned, "name").value().unwrap_or_default();
+                diags.push(
+                    Diagnostic::warning(
+                        format!("Pipeline {name}: the definition is known only after apply"),
+                        format!("Some steps' json is known only after apply: their step resources use values that other resources produce in this apply. So the whole definition is known only after apply too, and the diff above shows every deployed part replaced by (known after apply). The steps known now, compared with the last apply by step name:\n{summary}"),
+                    )
+                    .at(AttrPath::root("steps")),
+                );
+            }
+        }
         match partly_known {
             Some(p) => {
                 model::set(planned, "definition_parts", p.parts);
@@ -1342,7 +1384,10 @@ impl Resource<ProviderData> for MlPipeline {
                 (arn, None)
             }
             Err(e) => match settle_create(sm, &spec, &e).await {
-                Ok(remote) => {
+                Ok((remote, warning)) => {
+                    if let Some(w) = warning {
+                        diags.push(w);
+                    }
                     crate::logging::info(
                         "adopted the pipeline this apply was creating",
                         &[
@@ -1351,12 +1396,15 @@ impl Resource<ProviderData> for MlPipeline {
                             ("after", e.code.as_deref().unwrap_or(&format!("{:?}", e.kind))),
                         ],
                     );
+                    if let Ok(mut adopted) = ADOPTED_IN_THIS_APPLY.lock() {
+                        adopted.insert(remote.arn.clone());
+                    }
                     if e.kind == ErrorKind::AlreadyExists {
                         // Fresh-eyes finding: a second state declaring the same pipeline took it
                         // over without a word, and its destroy deleted the first state's pipeline.
                         diags.push(Diagnostic::warning(
                             format!("SageMaker pipeline {:?} already existed and is now managed here", spec.name),
-                            "CreatePipeline answered that the name is taken, and the pipeline of that name has the definition, role and tags this apply creates, so it was taken as the one an earlier, interrupted apply of this resource created (a provider that was killed, or an answer that was lost) and recorded in the state; its other settings (display name, description, parallelism) were set to this configuration's. If another Terraform state or workspace manages it, both now change and destroy the same pipeline: keep one owner (`terraform state rm` in the other) or give this one another name.",
+                            "CreatePipeline answered that the name is taken, and the pipeline of that name has the definition, role and tags this apply creates, so it was taken as the one an earlier, interrupted apply of this resource created (a provider that was killed, or an answer that was lost), or the one a replacement with create_before_destroy replaces, and recorded in the state; its other settings (display name, description, parallelism) were set to this configuration's. If another Terraform state or workspace manages it, both now change and destroy the same pipeline: keep one owner (`terraform state rm` in the other) or give this one another name.",
                         ));
                     }
                     if e.kind == ErrorKind::Interrupted {
@@ -1525,7 +1573,7 @@ impl Resource<ProviderData> for MlPipeline {
                             // it; Terraform itself reports the interrupted run as failed.
                             diags.push(Diagnostic::warning(
                                 format!("Apply interrupted after SageMaker pipeline {:?} was updated", after.name),
-                                "Terraform asked the provider to stop. The pipeline is updated as planned and recorded in the state; re-run the command to finish the rest of the apply.",
+                                "Terraform asked the provider to stop. The pipeline's definition and settings are updated as planned and recorded in the state (a change of its tags, if any, was not made); re-run the command to finish the rest of the apply.",
                             ));
                         }
                         version = version_after(sm, &after.name, None, &mut diags).await;
@@ -1548,7 +1596,8 @@ impl Resource<ProviderData> for MlPipeline {
                     format!("Failed to update the tags of SageMaker pipeline {:?}", after.name),
                     &e,
                 ));
-                // The pipeline itself was updated; the tags are as they were.
+                // The state keeps the prior tags; the next refresh reads what SageMaker holds
+                // (tags are removed before others are added, so some may have changed).
                 model::set(
                     &mut state,
                     "tags_all",
@@ -1567,6 +1616,18 @@ impl Resource<ProviderData> for MlPipeline {
             Err(d) => return d,
         };
         let name = model::string(prior, "name").value().unwrap_or_default();
+        let arn = model::string(prior, "arn").value().unwrap_or_default();
+        if ADOPTED_IN_THIS_APPLY.lock().is_ok_and(|a| a.contains(&arn)) {
+            crate::logging::info(
+                "kept the pipeline a create of this apply took over",
+                &[("pipeline", &name), ("arn", &arn)],
+            );
+            diags.push(Diagnostic::warning(
+                format!("SageMaker pipeline {name:?} was kept, not deleted and created again"),
+                "This apply replaces the resource with create_before_destroy and an unchanged name. SageMaker pipeline names are unique, so the new object, created while the old pipeline still existed, took it over (it has the planned definition, role and tags), and deleting the old object would have deleted that pipeline. The pipeline, its execution history and its versions are kept, and the new object manages it. To really delete and create it again, remove create_before_destroy from its lifecycle block and apply with -replace.",
+            ));
+            return diags;
+        }
         match sm.delete(&name).await {
             Ok(true) => crate::logging::info("deleted pipeline", &[("pipeline", &name)]),
             Ok(false) => crate::logging::info("pipeline was already gone", &[("pipeline", &name)]),
@@ -1711,7 +1772,7 @@ async fn settle_create(
     sm: &SageMaker,
     spec: &PipelineSpec,
     e: &AwsError,
-) -> Result<DeployedPipeline, Diagnostics> {
+) -> Result<(DeployedPipeline, Option<Diagnostic>), Diagnostics> {
     let summary = format!("Failed to create SageMaker pipeline {:?}", spec.name);
     // The credential check before the first call failed: CreatePipeline was never sent
     // (multi-account finding: an STS that did not answer read as "whether the pipeline was
@@ -1771,41 +1832,50 @@ async fn settle_create(
         let wanted =
             PipelineSpec { description: Some(description(&spec.description)), ..spec.clone() };
         if let Err(u) = sm.update(&wanted).await {
-            return Err(aws_diag(
-                format!("Failed to update adopted SageMaker pipeline {:?}", spec.name),
+            // The pipeline is the one this apply created: it is recorded whatever this update
+            // did (reviewer finding: an error here left it out of the state). The next refresh
+            // reads the settings SageMaker holds, and the plan shows what is left to change.
+            let mut d = aws_diag(
+                format!("Could not update adopted SageMaker pipeline {:?}", spec.name),
                 &u,
-            )
-            .into());
+            );
+            d.severity = crate::framework::Severity::Warning;
+            d.detail.push_str("\n\nThe pipeline is recorded in the state. Its display name, description or parallelism may still differ from this configuration: the next plan shows it, and applying sets them.");
+            return Ok((remote, Some(d)));
         }
     }
-    Ok(remote)
+    Ok((remote, None))
 }
 
 /// Decides what a failed UpdatePipeline did. When its outcome is unknown (no answer, timed out,
-/// interrupted), DescribePipeline says whether the deployed pipeline is now the planned one
-/// (semantically the same definition; the same role, display name, description and
-/// parallelism): then the update took effect and `Ok` lets the state record it. Otherwise the
-/// state keeps the prior object, which is what SageMaker still holds as far as anyone can tell,
-/// and the error says whether the check could be made. Recording the update matters: with the
-/// prior state kept, the next plan would show only `steps (sensitive value)` changing, an
-/// update that changes nothing on SageMaker (hostile-network finding).
+/// interrupted), or a retry was refused as a conflict (an earlier attempt may have got through),
+/// DescribePipeline says whether the deployed pipeline is now the planned one (semantically the
+/// same definition; the same role, display name, description and parallelism): then the update
+/// took effect and `Ok` lets the state record it. Otherwise the state keeps the prior object
+/// (the next refresh reads what SageMaker holds), and the error says whether the check could be
+/// made. Recording the update matters: with the prior state kept, the next plan would show only
+/// `steps (sensitive value)` changing, an update that changes nothing on SageMaker
+/// (hostile-network finding).
 async fn settle_update(
     sm: &SageMaker,
     spec: &PipelineSpec,
     e: &AwsError,
 ) -> Result<(), Diagnostic> {
     let mut d = aws_diag(format!("Failed to update SageMaker pipeline {:?}", spec.name), e);
-    if e.service == crate::aws::Service::Sts || !e.kind.outcome_unknown() {
+    let unknown = e.kind.outcome_unknown();
+    let conflict = e.kind == ErrorKind::Rejected && e.code.as_deref() == Some("ConflictException");
+    if e.service == crate::aws::Service::Sts || !(unknown || conflict) {
         return Err(d);
     }
     match sm.describe_settling(&spec.name).await {
         Ok(Some(remote)) if update_took_effect(spec, &remote) => Ok(()),
+        Ok(_) if !unknown => Err(d),
         Ok(Some(_)) => {
-            d.detail.push_str("\n\nDescribePipeline does not show the planned definition and settings: the update did not take effect. Applying again sends it again.");
+            d.detail.push_str("\n\nDescribePipeline did not show the planned definition and settings when checked: the update had not taken effect. Applying again sends it again (if it takes effect after all, the next plan shows only the steps changing, and applying records it).");
             Err(d)
         }
         Ok(None) => {
-            d.detail.push_str("\n\nDescribePipeline finds no pipeline of that name: it was deleted outside Terraform. The next plan creates it again.");
+            d.detail.push_str("\n\nDescribePipeline finds no pipeline of that name any more. The next plan creates it again.");
             Err(d)
         }
         Err(check) => {
