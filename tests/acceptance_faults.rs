@@ -55,6 +55,8 @@ struct FaultProxy {
     hang_updates: Arc<AtomicBool>,
     /// While set, UpdatePipeline is refused (400 ValidationException) and not forwarded.
     refuse_updates: Arc<AtomicBool>,
+    /// While set, DescribePipeline answers `PipelineStatus: Deleting` (moto deletes at once).
+    deleting: Arc<AtomicBool>,
 }
 
 struct ProxyState {
@@ -69,6 +71,7 @@ struct ProxyState {
     hang_creates: Arc<AtomicBool>,
     hang_updates: Arc<AtomicBool>,
     refuse_updates: Arc<AtomicBool>,
+    deleting: Arc<AtomicBool>,
     /// Connections held open without an answer.
     held: Mutex<Vec<TcpStream>>,
 }
@@ -101,7 +104,17 @@ impl ProxyState {
         upstream.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
         upstream.write_all(&request.bytes("close")).ok()?;
         let mut reader = BufReader::new(upstream);
-        let answer = Message::read(&mut reader)?;
+        let mut answer = Message::read(&mut reader)?;
+        if self.deleting.load(Ordering::Relaxed)
+            && request.header("x-amz-target") == Some("SageMaker.DescribePipeline")
+        {
+            if let Ok(mut body) = serde_json::from_slice::<Json>(&answer.body) {
+                if body.get("PipelineStatus").is_some() {
+                    body["PipelineStatus"] = Json::from("Deleting");
+                    answer.body = body.to_string().into_bytes();
+                }
+            }
+        }
         Some(answer.bytes("keep-alive"))
     }
 }
@@ -150,11 +163,13 @@ impl FaultProxy {
             hang_creates: Arc::new(AtomicBool::new(false)),
             hang_updates: Arc::new(AtomicBool::new(false)),
             refuse_updates: Arc::new(AtomicBool::new(false)),
+            deleting: Arc::new(AtomicBool::new(false)),
             held: Mutex::new(Vec::new()),
         });
         let hang_creates = state.hang_creates.clone();
         let hang_updates = state.hang_updates.clone();
         let refuse_updates = state.refuse_updates.clone();
+        let deleting = state.deleting.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
         thread::spawn(move || {
@@ -167,7 +182,16 @@ impl FaultProxy {
                 thread::spawn(move || serve(conn, &state));
             }
         });
-        FaultProxy { url, tokens, stats, stop, hang_creates, hang_updates, refuse_updates }
+        FaultProxy {
+            url,
+            tokens,
+            stats,
+            stop,
+            hang_creates,
+            hang_updates,
+            refuse_updates,
+            deleting,
+        }
     }
 
     fn stats(&self) -> BTreeMap<String, u64> {
@@ -856,6 +880,41 @@ fn an_update_whose_answers_were_lost_is_recorded() {
         ws.write("main.tf", &config);
         ws.destroy();
         assert!(sagemaker.pipeline_names().is_empty(), "[{v}]");
+    }
+}
+
+/// A pipeline SageMaker is deleting (a delete whose answer was lost, or one made outside
+/// Terraform) is gone for the refresh, and a create does not adopt it: it says to apply again
+/// once the deletion has finished. (moto deletes at once; the proxy shows the status.)
+#[test]
+fn a_pipeline_being_deleted_is_not_kept_or_adopted() {
+    let sagemaker = LocalSageMaker::start();
+    let proxy = FaultProxy::start(sagemaker.port, 4, 0.0);
+    for terraform in terraform_binaries() {
+        let v = &terraform.version;
+        let name = format!("deleting-{}", v.replace('.', "-"));
+        let ws = Workspace::new(&terraform, &sagemaker);
+        ws.write("main.tf", &one_pipeline(&proxy.url, "10s", &name));
+        ws.init();
+        ws.apply();
+        proxy.deleting.store(true, Ordering::Relaxed);
+        let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        assert!(plan.contains("will be created"), "[{v}] {plan}");
+        let err = flat(&ws.tf_err(&["apply", "-auto-approve", "-input=false", "-no-color"]));
+        assert!(
+            err.contains(&format!("SageMaker pipeline \"{name}\" is being deleted"))
+                && err.contains("Apply again once the deletion has finished"),
+            "[{v}] {err}"
+        );
+        let listed = ws.tf_ok(&["state", "list"]);
+        assert!(!listed.contains("sagemaker_ml_pipeline.p"), "[{v}] adopted: {listed}");
+        // Here the deletion never happens: once the status is Active again, the pipeline (the
+        // one this configuration creates) is adopted.
+        proxy.deleting.store(false, Ordering::Relaxed);
+        ws.apply();
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] the next plan must be empty");
+        ws.destroy();
+        assert!(!sagemaker.pipeline_names().contains(&name), "[{v}]");
     }
 }
 

@@ -116,7 +116,7 @@ pub(crate) fn steps_attribute() -> Attribute {
 /// twice plus its neighbours in full (docs/design/0003-reviewable-plans.md).
 fn pipeline_steps_attribute() -> Attribute {
     let mut a = steps_attribute().sensitive();
-    a.description.push_str(" Plans show this list as `(sensitive value)`: what changed is shown per step in each step resource's `json` and in `definition_parts`. Being sensitive, it needs `sensitive = true` on an output that holds it; outputs and `terraform console` read the same text from `definition_parts` or the data source `sagemaker_ml_pipeline_definition` without it. (That marking is not for secrets, which plans show there in clear text. Terraform 1.0 records it in the state differently from later versions: after an apply with a newer Terraform, a plan of Terraform 1.0 shows `~ steps = (sensitive value)` with a note that the value is unchanged; it changes nothing in SageMaker.)");
+    a.description.push_str(" Plans show this list as `(sensitive value)`: what changed is shown per step in each step resource's `json` and in `definition_parts`. Being sensitive, it needs `sensitive = true` on an output that holds it; outputs and `terraform console` read the same text from `definition_parts` or the data source `sagemaker_ml_pipeline_definition` without it. (That marking is not for secrets, which plans show there in clear text. Terraform 1.0 records it in the state differently from later versions: after an apply with a newer Terraform, a plan of Terraform 1.0 shows `~ steps = (sensitive value)` with a note that the value is unchanged; it changes nothing in SageMaker.) Step resources live only in the Terraform state (they make no API call), so refactoring them changes nothing in SageMaker as long as they compile to the same JSON: renaming them or moving them into modules or `for_each` (`moved` blocks, or `terraform state mv` before Terraform 1.1), or replacing a typed step by a `sagemaker_step`; a `moved` block cannot cross resource types, and there removing the old step resource and adding the new one is just as harmless. Reordering `steps` alone changes nothing in SageMaker either (the plan says so).");
     a
 }
 
@@ -1209,7 +1209,7 @@ impl Resource<ProviderData> for MlPipeline {
                 diags.push(
                     Diagnostic::warning(
                         format!("Pipeline {old} is replaced by a new pipeline {new}"),
-                        format!("SageMaker pipelines cannot be renamed. Applying deletes {old} (by default before creating {new}), and with it its execution history, its versions and the cached step results later runs would reuse. To keep {old} until {new} exists, add lifecycle {{ create_before_destroy = true }} to the resource; to keep it altogether, change display_name instead of name."),
+                        format!("SageMaker pipelines cannot be renamed. Applying deletes {old} (by default before creating {new}), and with it its execution history, its versions and the cached step results later runs would reuse. To keep {old} until {new} exists, give the resource lifecycle {{ create_before_destroy = true }} (if it has not got it already); to keep it altogether, change display_name instead of name."),
                     )
                     .at(AttrPath::root("name")),
                 );
@@ -1517,6 +1517,16 @@ impl Resource<ProviderData> for MlPipeline {
                 );
                 (Value::Null, diags)
             }
+            // Being deleted (a delete whose answer was lost, or one made outside Terraform): it
+            // is gone as far as this resource is concerned (reviewer finding: it was kept, and a
+            // create could then adopt a pipeline about to vanish).
+            Ok(Some(remote)) if remote.status.as_deref() == Some("Deleting") => {
+                crate::logging::warn(
+                    "pipeline is being deleted; removing it from state",
+                    &[("pipeline", &name)],
+                );
+                (Value::Null, diags)
+            }
             Err(e) => {
                 diags.push(aws_diag(format!("Failed to read SageMaker pipeline {name:?}"), &e));
                 (state.clone(), diags)
@@ -1800,6 +1810,13 @@ async fn settle_create(
             return Err(d.into());
         }
     };
+    if remote.status.as_deref() == Some("Deleting") {
+        return Err(Diagnostic::error(
+            format!("SageMaker pipeline {:?} is being deleted", spec.name),
+            "A pipeline of that name exists and SageMaker is deleting it, so a new one cannot take the name yet and this one is not adopted. Apply again once the deletion has finished (the pipeline no longer shows in the console or in ListPipelines).",
+        )
+        .into());
+    }
     let differences = creation_differences(spec, &remote);
     if !differences.is_empty() {
         let mut detail = format!(
@@ -1868,7 +1885,12 @@ async fn settle_update(
         return Err(d);
     }
     match sm.describe_settling(&spec.name).await {
-        Ok(Some(remote)) if update_took_effect(spec, &remote) => Ok(()),
+        Ok(Some(remote))
+            if remote.status.as_deref() != Some("Deleting")
+                && update_took_effect(spec, &remote) =>
+        {
+            Ok(())
+        }
         Ok(_) if !unknown => Err(d),
         Ok(Some(_)) => {
             d.detail.push_str("\n\nDescribePipeline did not show the planned definition and settings when checked: the update had not taken effect. Applying again sends it again (if it takes effect after all, the next plan shows only the steps changing, and applying records it).");
