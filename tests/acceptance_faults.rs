@@ -57,7 +57,12 @@ struct FaultProxy {
     refuse_updates: Arc<AtomicBool>,
     /// While set, DescribePipeline answers `PipelineStatus: Deleting` (moto deletes at once).
     deleting: Arc<AtomicBool>,
+    /// While set, a deleted pipeline lingers for [`LINGER`], as SageMaker deletes in the
+    /// background: DescribePipeline shows it `Deleting`, CreatePipeline of its name is refused.
+    linger_deletes: Arc<AtomicBool>,
 }
+
+const LINGER: Duration = Duration::from_secs(5);
 
 struct ProxyState {
     upstream_port: u16,
@@ -72,6 +77,11 @@ struct ProxyState {
     hang_updates: Arc<AtomicBool>,
     refuse_updates: Arc<AtomicBool>,
     deleting: Arc<AtomicBool>,
+    linger_deletes: Arc<AtomicBool>,
+    /// The last DescribePipeline answer body per pipeline name, and when each lingering
+    /// pipeline was deleted.
+    described: Mutex<HashMap<String, Vec<u8>>>,
+    lingering: Mutex<HashMap<String, Instant>>,
     /// Connections held open without an answer.
     held: Mutex<Vec<TcpStream>>,
 }
@@ -105,9 +115,12 @@ impl ProxyState {
         upstream.write_all(&request.bytes("close")).ok()?;
         let mut reader = BufReader::new(upstream);
         let mut answer = Message::read(&mut reader)?;
-        if self.deleting.load(Ordering::Relaxed)
-            && request.header("x-amz-target") == Some("SageMaker.DescribePipeline")
-        {
+        let describe = request.header("x-amz-target") == Some("SageMaker.DescribePipeline");
+        if describe && answer.head[0].contains(" 200") {
+            let name = pipeline_name(request);
+            self.described.lock().expect("described").insert(name, answer.body.clone());
+        }
+        if self.deleting.load(Ordering::Relaxed) && describe {
             if let Ok(mut body) = serde_json::from_slice::<Json>(&answer.body) {
                 if body.get("PipelineStatus").is_some() {
                     body["PipelineStatus"] = Json::from("Deleting");
@@ -133,6 +146,47 @@ fn reset(stream: TcpStream) {
         );
     }
     drop(stream);
+}
+
+fn pipeline_name(request: &Message) -> String {
+    let body = serde_json::from_slice::<Json>(&request.body).unwrap_or_default();
+    body["PipelineName"].as_str().unwrap_or("?").to_string()
+}
+
+fn json_answer(status: u16, reason: &str, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-RequestId: proxy-{status}\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// A pipeline deleted within [`LINGER`] (see `FaultProxy::linger_deletes`): DescribePipeline
+/// shows it `Deleting`; CreatePipeline of its name is refused as a name in use.
+fn lingering_answer(state: &ProxyState, operation: &str, request: &Message) -> Option<Vec<u8>> {
+    let name = pipeline_name(request);
+    let since = *state.lingering.lock().expect("lingering").get(&name)?;
+    if since.elapsed() > LINGER {
+        return None;
+    }
+    match operation {
+        "DescribePipeline" => {
+            let mut body: Json =
+                serde_json::from_slice(state.described.lock().expect("described").get(&name)?)
+                    .ok()?;
+            body["PipelineStatus"] = Json::from("Deleting");
+            state.count("lingering DescribePipeline");
+            Some(json_answer(200, "OK", &body.to_string()))
+        }
+        "CreatePipeline" => {
+            state.count("lingering CreatePipeline");
+            let body = format!(
+                r#"{{"__type":"ResourceInUse","message":"Pipeline {name} already exists"}}"#
+            );
+            Some(json_answer(400, "Bad Request", &body))
+        }
+        _ => None,
+    }
 }
 
 fn error_answer(status: u16, reason: &str, code: Option<&str>) -> Vec<u8> {
@@ -164,12 +218,16 @@ impl FaultProxy {
             hang_updates: Arc::new(AtomicBool::new(false)),
             refuse_updates: Arc::new(AtomicBool::new(false)),
             deleting: Arc::new(AtomicBool::new(false)),
+            linger_deletes: Arc::new(AtomicBool::new(false)),
+            described: Mutex::new(HashMap::new()),
+            lingering: Mutex::new(HashMap::new()),
             held: Mutex::new(Vec::new()),
         });
         let hang_creates = state.hang_creates.clone();
         let hang_updates = state.hang_updates.clone();
         let refuse_updates = state.refuse_updates.clone();
         let deleting = state.deleting.clone();
+        let linger_deletes = state.linger_deletes.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
         thread::spawn(move || {
@@ -191,6 +249,7 @@ impl FaultProxy {
             hang_updates,
             refuse_updates,
             deleting,
+            linger_deletes,
         }
     }
 
@@ -245,6 +304,23 @@ fn serve(conn: TcpStream, state: &ProxyState) {
             let _ = state.forward(&request);
             state.held.lock().expect("held").push(conn);
             return;
+        }
+        if let Some(answer) = lingering_answer(state, &operation, &request) {
+            if conn.write_all(&answer).is_err() {
+                return;
+            }
+            continue;
+        }
+        if operation == "DeletePipeline" && state.linger_deletes.load(Ordering::Relaxed) {
+            let name = pipeline_name(&request);
+            let Some(answer) = state.forward(&request) else {
+                return reset(conn);
+            };
+            state.lingering.lock().expect("lingering").insert(name, Instant::now());
+            if conn.write_all(&answer).is_err() {
+                return;
+            }
+            continue;
         }
         if operation == "UpdatePipeline" && state.refuse_updates.load(Ordering::Relaxed) {
             state.count("refused UpdatePipeline");
@@ -912,6 +988,46 @@ fn a_pipeline_being_deleted_is_not_kept_or_adopted() {
         // one this configuration creates) is adopted.
         proxy.deleting.store(false, Ordering::Relaxed);
         ws.apply();
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] the next plan must be empty");
+        ws.destroy();
+        assert!(!sagemaker.pipeline_names().contains(&name), "[{v}]");
+    }
+}
+
+/// SageMaker deletes a pipeline in the background, and a create of the same name fails until it
+/// is done. A replacement that keeps the name (`-replace`; the default order deletes first)
+/// waits for the deletion before creating the new pipeline. (moto deletes at once; the proxy
+/// lets the deleted pipeline linger as `Deleting` for a few seconds.)
+#[test]
+fn a_replacement_waits_until_the_old_pipeline_is_deleted() {
+    let sagemaker = LocalSageMaker::start();
+    let proxy = FaultProxy::start(sagemaker.port, 5, 0.0);
+    for terraform in terraform_binaries() {
+        let v = &terraform.version;
+        let name = format!("linger-{}", v.replace('.', "-"));
+        let ws = Workspace::new(&terraform, &sagemaker);
+        ws.write("main.tf", &one_pipeline(&proxy.url, "10s", &name));
+        ws.init();
+        ws.apply();
+        let before = sagemaker.describe_pipeline(&name).expect("deployed");
+        proxy.linger_deletes.store(true, Ordering::Relaxed);
+        let out = ws.tf_ok(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-replace=sagemaker_ml_pipeline.p",
+        ]);
+        proxy.linger_deletes.store(false, Ordering::Relaxed);
+        assert!(out.contains("1 added") && out.contains("1 destroyed"), "[{v}] {out}");
+        assert!(
+            proxy.stats().get("lingering DescribePipeline").copied().unwrap_or(0) > 0,
+            "[{v}] the deletion was not waited for: {:?}",
+            proxy.stats()
+        );
+        let after = sagemaker.describe_pipeline(&name).expect("created again");
+        assert_ne!(after["CreationTime"], before["CreationTime"], "[{v}] not created again");
+        assert_state_matches_endpoint(&ws, &sagemaker, 1);
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] the next plan must be empty");
         ws.destroy();
         assert!(!sagemaker.pipeline_names().contains(&name), "[{v}]");

@@ -213,10 +213,6 @@ output "same_as_deployed" {
     }
 }
 
-/// A role created in the same apply (its ARN unknown at plan) leaves every part of the
-/// definition that does not use it known: the plan shows the steps that take the role as
-/// `(known after apply)` and the review note names them (fresh-eyes finding: the whole
-/// definition printed as 600 lines of removals, with no note). Apply converges.
 /// A step whose `json` waits for another resource makes the whole definition unknown, and
 /// Terraform prints every deployed part as removed. The review note says what is known: which
 /// known steps change (and which field), which are unchanged, and which positions of `steps` are
@@ -242,7 +238,7 @@ fn a_step_known_only_after_apply_gets_a_note_on_the_known_steps() {
         ws.write("main.tf", &with_new_image);
         ws.init();
         let note = support::flat(&plan_text(&ws, "6"));
-        let expected = "The steps known now, compared with the last apply by step name: - step Train: Arguments.HyperParameters.max_depth - steps[3]: known after apply - unchanged: Preprocess, Evaluate - not among the known steps: CheckAuc (it is one of the steps known after apply, or removed)";
+        let expected = "The steps known now, as written in `steps`, compared with the last apply by step name: - step Train: Arguments.HyperParameters.max_depth - steps[3]: known after apply - unchanged: Preprocess, Evaluate - not among the known steps: CheckAuc (it is one of the steps known after apply, or removed)";
         assert!(
             note.contains("Pipeline churn-training: the definition is known only after apply")
                 && note.contains(expected),
@@ -262,6 +258,10 @@ fn a_step_known_only_after_apply_gets_a_note_on_the_known_steps() {
     }
 }
 
+/// A role created in the same apply (its ARN unknown at plan) leaves every part of the
+/// definition that does not use it known: the plan shows the steps that take the role as
+/// `(known after apply)` and the review note names them (fresh-eyes finding: the whole
+/// definition printed as 600 lines of removals, with no note). Apply converges.
 #[test]
 fn an_unknown_step_default_leaves_the_other_parts_known() {
     let sm = LocalSageMaker::start();

@@ -233,6 +233,9 @@ impl ErrorKind {
     }
 }
 
+/// How often [`SageMaker::wait_deleted`] asks whether a deletion has finished.
+const DELETE_POLL: Duration = Duration::from_secs(2);
+
 /// Longest wait for the one call that settles what a stop request interrupted.
 const SETTLE_AFTER_STOP: Duration = Duration::from_secs(10);
 
@@ -1193,6 +1196,34 @@ impl SageMaker {
             Ok(_) => Ok(true),
             Err(e) if e.kind == ErrorKind::NotFound => Ok(false),
             Err(e) => Err(e),
+        }
+    }
+
+    /// Waits until SageMaker has finished deleting `name`: DescribePipeline no longer finds it,
+    /// or finds it other than `Deleting`. SageMaker deletes in the background, and a create of
+    /// the same name (a replacement: `-replace`, a changed setting that forces one) fails until
+    /// it is done. Polls every [`DELETE_POLL`] within `operation_timeout`; `Ok(false)` when
+    /// time ran out or a stop was requested first.
+    pub async fn wait_deleted(&self, name: &str) -> Result<bool, AwsError> {
+        let deadline = Instant::now() + self.limits().operation_timeout;
+        loop {
+            let req = self.client().await.describe_pipeline().pipeline_name(name);
+            match self.send(Call::new("DescribePipeline", name), req.send()).await {
+                Err(e) if e.kind == ErrorKind::NotFound => return Ok(true),
+                Err(e) => return Err(e),
+                Ok(out) if out.pipeline_status().map(|s| s.as_str()) != Some("Deleting") => {
+                    return Ok(true)
+                }
+                Ok(_) => {}
+            }
+            if Instant::now() + DELETE_POLL > deadline {
+                return Ok(false);
+            }
+            crate::logging::info("waiting for SageMaker to finish deleting", &[("pipeline", name)]);
+            tokio::select! {
+                _ = tokio::time::sleep(DELETE_POLL) => {}
+                _ = crate::stop::wait() => return Ok(false),
+            }
         }
     }
 

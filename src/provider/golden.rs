@@ -62,7 +62,11 @@ pub fn compile(type_name: &str, config: &str) -> Result<GoldenOutput, String> {
     };
     let mut planned = schema::plan_from_config(&schema.block, &req.config, &req.proposed);
     schema::mark_computed_unknown(&schema.block, &mut planned);
-    let data = ProviderData { sagemaker: None, default_tags: Known::Value(BTreeMap::new()) };
+    let data = ProviderData {
+        sagemaker: None,
+        default_tags: Known::Value(BTreeMap::new()),
+        claims: Default::default(),
+    };
     let mut diags = Diagnostics::new();
     // Planning a step or a pipeline calls no AWS API, so its future is ready at once.
     r.plan(&data, &req, &mut planned, &mut diags)

@@ -78,14 +78,40 @@ pub struct MlPipeline;
 
 const TYPE_NAME: &str = "sagemaker_ml_pipeline";
 
-/// The ARNs of pipelines a create of this provider process adopted because their name was
-/// taken. One `terraform apply` runs one provider process, so a delete of such an ARN in it is
-/// the old object of a replacement that kept the name and had `create_before_destroy`: the new
-/// object was created while the old pipeline still existed and took it over, and deleting the
-/// old object would delete the pipeline the new one manages (fresh-eyes finding: the apply said
-/// "1 added, 1 destroyed" and the pipeline, with its history, was gone). That delete is skipped.
-static ADOPTED_IN_THIS_APPLY: std::sync::Mutex<BTreeSet<String>> =
-    std::sync::Mutex::new(BTreeSet::new());
+/// What the creates of one provider configuration (one `ConfigureProvider`: one `terraform
+/// apply`, or one command of a debug-mode provider) did to pipeline names, so that a delete in
+/// the same apply does not undo them (fresh-eyes finding: a replacement with
+/// `create_before_destroy` and an unchanged name reported "1 added, 1 destroyed", and the
+/// pipeline, with its history, was gone).
+///
+/// Invariants: a create and a delete of the same pipeline name never run at once (Terraform
+/// orders them only within one resource instance; a re-keyed `for_each` or a renamed resource
+/// runs the old instance's delete next to the new instance's create); and a delete of a
+/// pipeline that a create of this apply made or adopted is skipped: the new object manages it.
+#[derive(Default)]
+pub(crate) struct Claims {
+    claimed: std::sync::Mutex<BTreeSet<String>>,
+    locks: std::sync::Mutex<BTreeMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl Claims {
+    /// Held by a create and by a delete for the whole call.
+    async fn lock(&self, name: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut locks = self.locks.lock().unwrap_or_else(|p| p.into_inner());
+            locks.entry(name.to_string()).or_default().clone()
+        };
+        lock.lock_owned().await
+    }
+
+    fn claim(&self, arn: &str) {
+        self.claimed.lock().unwrap_or_else(|p| p.into_inner()).insert(arn.to_string());
+    }
+
+    fn claimed(&self, arn: &str) -> bool {
+        !arn.is_empty() && self.claimed.lock().unwrap_or_else(|p| p.into_inner()).contains(arn)
+    }
+}
 
 // ---- schema -------------------------------------------------------------------------------
 
@@ -257,7 +283,7 @@ fn pipeline_schema() -> Schema {
     let mut schema = Schema::new(
         Block::new("A SageMaker pipeline. Its definition is compiled from `parameter` blocks and `steps` at plan time, validated offline, and diffed against the pipeline actually deployed.")
             .attr(Attribute::computed("id", Type::String, "The pipeline name."))
-            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline. When the name is taken at create, the pipeline of that name is adopted (with a warning) only if it has the definition, role and tags this apply creates, as after an interrupted apply of this resource; otherwise the create fails and names `terraform import`. Two states declaring the same name and the same pipeline therefore both manage it (the warning says so): give each workspace its own name, e.g. `\"churn-${terraform.workspace}\"`. A replacement that keeps the name (`-replace`, `replace_triggered_by`) deletes the pipeline first and creates it again, losing its execution history; with `create_before_destroy`, the new object takes over the existing pipeline instead, and the old object's delete keeps it (a warning says so).").force_new().validate(validators::string_check(valid_pipeline_name, "Invalid pipeline name", "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".")))
+            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline. When the name is taken at create, the pipeline of that name is adopted (with a warning) only if it has the definition, role and tags this apply creates, as after an interrupted apply of this resource; otherwise the create fails and names `terraform import`. Two states declaring the same name and the same pipeline therefore both manage it (the warning says so): give each workspace its own name, e.g. `\"churn-${terraform.workspace}\"`. A replacement that keeps the name (`-replace`, `replace_triggered_by`) deletes the pipeline first and creates it again, losing its execution history; with `create_before_destroy`, the new object takes over the existing pipeline instead when its definition, role and tags stay the same, and the old object's delete keeps it (a warning says so); when they change, the create fails, since the old pipeline still holds the name.").force_new().validate(validators::string_check(valid_pipeline_name, "Invalid pipeline name", "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".")))
             .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
             .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`.").validate(validators::string_check(super::steps::common::valid_role_arn, "Invalid role ARN", "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/sagemaker-pipeline\" (for example aws_iam_role.pipeline.arn).")))
             .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name.").validate(validators::string_check(valid_pipeline_name, "Invalid display name", "SageMaker display names follow the same pattern as names: letters, digits and hyphens, starting and ending with a letter or digit.")))
@@ -1288,7 +1314,7 @@ impl Resource<ProviderData> for MlPipeline {
                 diags.push(
                     Diagnostic::warning(
                         format!("Pipeline {name}: the definition is known only after apply"),
-                        format!("Some steps' json is known only after apply: their step resources use values that other resources produce in this apply. So the whole definition is known only after apply too, and the diff above shows every deployed part replaced by (known after apply). The steps known now, compared with the last apply by step name:\n{summary}"),
+                        format!("Some steps' json is known only after apply: their step resources use values that other resources produce in this apply. So the whole definition is known only after apply too, and the diff above shows every deployed part replaced by (known after apply). The steps known now, as written in `steps`, compared with the last apply by step name:\n{summary}"),
                     )
                     .at(AttrPath::root("steps")),
                 );
@@ -1373,6 +1399,7 @@ impl Resource<ProviderData> for MlPipeline {
         if let Err(d) = upload_definition(sm, &spec).await {
             return Outcome { state: Value::Null, diagnostics: d.into() };
         }
+        let _same_name = data.claims.lock(&spec.name).await;
         // One token for this planned create, sent by every attempt (see `aws::request_token`).
         let token = crate::aws::request_token();
         let (arn, remote) = match sm.create(&spec, &token).await {
@@ -1396,9 +1423,6 @@ impl Resource<ProviderData> for MlPipeline {
                             ("after", e.code.as_deref().unwrap_or(&format!("{:?}", e.kind))),
                         ],
                     );
-                    if let Ok(mut adopted) = ADOPTED_IN_THIS_APPLY.lock() {
-                        adopted.insert(remote.arn.clone());
-                    }
                     if e.kind == ErrorKind::AlreadyExists {
                         // Fresh-eyes finding: a second state declaring the same pipeline took it
                         // over without a word, and its destroy deleted the first state's pipeline.
@@ -1421,6 +1445,7 @@ impl Resource<ProviderData> for MlPipeline {
                 Err(d) => return Outcome { state: Value::Null, diagnostics: d },
             },
         };
+        data.claims.claim(&arn);
         let mut state = planned.clone();
         model::set(&mut state, "arn", Value::string(arn));
         let version = version_after(sm, &spec.name, None, &mut diags).await;
@@ -1627,19 +1652,34 @@ impl Resource<ProviderData> for MlPipeline {
         };
         let name = model::string(prior, "name").value().unwrap_or_default();
         let arn = model::string(prior, "arn").value().unwrap_or_default();
-        if ADOPTED_IN_THIS_APPLY.lock().is_ok_and(|a| a.contains(&arn)) {
+        let _same_name = data.claims.lock(&name).await;
+        if data.claims.claimed(&arn) {
             crate::logging::info(
-                "kept the pipeline a create of this apply took over",
+                "kept the pipeline a create of this apply made or took over",
                 &[("pipeline", &name), ("arn", &arn)],
             );
             diags.push(Diagnostic::warning(
                 format!("SageMaker pipeline {name:?} was kept, not deleted and created again"),
-                "This apply replaces the resource with create_before_destroy and an unchanged name. SageMaker pipeline names are unique, so the new object, created while the old pipeline still existed, took it over (it has the planned definition, role and tags), and deleting the old object would have deleted that pipeline. The pipeline, its execution history and its versions are kept, and the new object manages it. To really delete and create it again, remove create_before_destroy from its lifecycle block and apply with -replace.",
+                "A create in this apply already made or took over this pipeline: a replacement with create_before_destroy and an unchanged name, or another resource instance with the same pipeline name (a re-keyed for_each or count, a renamed resource). SageMaker pipeline names are unique, so deleting this object would have deleted the pipeline the new object manages. The pipeline, its execution history and its versions are kept, and the new object manages it. To really delete and create it again, remove create_before_destroy from the resource's lifecycle block and apply with -replace.",
             ));
             return diags;
         }
         match sm.delete(&name).await {
-            Ok(true) => crate::logging::info("deleted pipeline", &[("pipeline", &name)]),
+            Ok(true) => {
+                crate::logging::info("deleted pipeline", &[("pipeline", &name)]);
+                // A replacement creates the same name next: wait until SageMaker is done.
+                let still = match sm.wait_deleted(&name).await {
+                    Ok(true) => None,
+                    Ok(false) => Some(String::from("SageMaker had not finished deleting it when operation_timeout ran out or the apply was interrupted")),
+                    Err(e) => Some(format!("checking whether SageMaker had finished deleting it failed: {}", e.cause())),
+                };
+                if let Some(why) = still {
+                    diags.push(Diagnostic::warning(
+                        format!("SageMaker pipeline {name:?} may still be being deleted"),
+                        format!("DeletePipeline was accepted, and {why}. A pipeline of the same name cannot be created until the deletion has finished: if this apply creates one (a replacement), and that fails, apply again after a while."),
+                    ));
+                }
+            }
             Ok(false) => crate::logging::info("pipeline was already gone", &[("pipeline", &name)]),
             Err(e) => {
                 diags.push(aws_diag(format!("Failed to delete SageMaker pipeline {name:?}"), &e))
@@ -1829,6 +1869,7 @@ async fn settle_create(
             if differences.len() > 1 || differences == ["tags"] { "differ" } else { "differs" },
             spec.name,
         );
+        detail.push_str(" (In a replacement with lifecycle create_before_destroy that keeps the name, this is the pipeline being replaced: it still holds the name, so remove create_before_destroy or change the name.)");
         if e.kind != ErrorKind::AlreadyExists {
             detail.push_str(&format!("\n\n(CreatePipeline itself failed: {})", e.cause()));
         }
@@ -1892,6 +1933,10 @@ async fn settle_update(
             Ok(())
         }
         Ok(_) if !unknown => Err(d),
+        Ok(Some(remote)) if remote.status.as_deref() == Some("Deleting") => {
+            d.detail.push_str("\n\nDescribePipeline shows the pipeline being deleted. The next plan creates it again.");
+            Err(d)
+        }
         Ok(Some(_)) => {
             d.detail.push_str("\n\nDescribePipeline did not show the planned definition and settings when checked: the update had not taken effect. Applying again sends it again (if it takes effect after all, the next plan shows only the steps changing, and applying records it).");
             Err(d)

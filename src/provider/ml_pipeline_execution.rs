@@ -1630,7 +1630,8 @@ mod tests {
 
     #[tokio::test]
     async fn import_takes_an_execution_arn_only() {
-        let data = ProviderData { sagemaker: None, default_tags: Known::Null };
+        let data =
+            ProviderData { sagemaker: None, default_tags: Known::Null, claims: Default::default() };
         let arn = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/abc123";
         let r = MlPipelineExecution.import(&data, arn).await;
         let state = r.state.expect("imported");

@@ -46,6 +46,8 @@ pub struct ProviderData {
     pub sagemaker: Option<SageMaker>,
     /// `Known::Unknown` while `default_tags` is not yet known.
     pub default_tags: Known<BTreeMap<String, String>>,
+    /// What this configuration's pipeline creates did to names (see [`ml_pipeline::Claims`]).
+    pub(crate) claims: ml_pipeline::Claims,
 }
 
 impl ProviderData {
@@ -314,13 +316,13 @@ impl ProviderHooks<ProviderData> for Hooks {
             None => true,
         };
         if !known {
-            return Ok(ProviderData { sagemaker: None, default_tags });
+            return Ok(ProviderData { sagemaker: None, default_tags, claims: Default::default() });
         }
         let env = |k: &str| std::env::var(k).ok();
         let settings = settings_from(config, &env)?;
         check_profile(&settings, &env).await?;
         let sagemaker = SageMaker::new(settings);
-        Ok(ProviderData { sagemaker: Some(sagemaker), default_tags })
+        Ok(ProviderData { sagemaker: Some(sagemaker), default_tags, claims: Default::default() })
     }
 }
 
