@@ -459,6 +459,7 @@ struct Record {
 ///   first attempt's run, as SageMaker does; runs report Succeeded.
 /// - `slow`: a start takes effect only after [`SLOW_START`], longer than the provider waits;
 ///   `void`: the same wait, then a 500 and no run.
+/// - `held`: a start takes effect at once, and its answer comes only after [`HELD_START`].
 ///
 /// Listens on 127.0.0.1, serves at most `SCRIPTED_LIFETIME`, stops when dropped.
 struct Scripted {
@@ -552,6 +553,10 @@ fn serve_scripted(conn: TcpStream, record: &Mutex<Record>) {
             thread::sleep(SLOW_START);
         }
         let (status, answer) = answer(&operation, &input, &mut record.lock().expect("record"));
+        if operation == "StartPipelineExecution" && input["PipelineName"] == "held" {
+            // The run exists; its answer is on its way (outside the record's lock).
+            thread::sleep(HELD_START);
+        }
         if status == 0 {
             // The call took effect; its answer is lost.
             let _ = conn.shutdown(Shutdown::Both);
@@ -596,7 +601,7 @@ fn answer(operation: &str, input: &Json, rec: &mut Record) -> (u16, Json) {
     match operation {
         "DescribePipeline" => {
             let name = input["PipelineName"].as_str().unwrap_or_default();
-            if !["failing", "running", "lossy", "slow", "void"].contains(&name) {
+            if !["failing", "running", "lossy", "slow", "void", "held"].contains(&name) {
                 return not_found(&format!("Pipeline {name}"));
             }
             (
@@ -901,6 +906,7 @@ fn a_lost_start_answer_starts_one_run() {
 }
 
 const SLOW_START: Duration = Duration::from_secs(4);
+const HELD_START: Duration = Duration::from_secs(30);
 /// `slow_config`'s operation_timeout + call_timeout + the provider's margin of 10 s: how long a
 /// cut-off start may still land.
 const SLOW_GRACE: Duration = Duration::from_secs(13);
@@ -983,5 +989,58 @@ fn a_start_cut_off_on_its_way_is_settled_by_the_next_refresh() {
             "[{v}] {plan}"
         );
         assert_eq!(server.record().started.len(), 1, "[{v}] no run of void");
+    }
+}
+
+/// A Ctrl-C while StartPipelineExecution's answer is on its way (the run exists): the run is
+/// listed right away and adopted, not recorded as pending (reviewer finding: reading the listed
+/// run's parameters stopped at once after the stop request, so the run was never adopted).
+#[test]
+fn a_ctrl_c_during_a_start_records_the_run_it_started() {
+    use std::os::unix::process::CommandExt;
+    for terraform in terraform_binaries() {
+        let server = Scripted::start();
+        let (ws, _log) = scripted_workspace(&terraform, &server);
+        let v = &terraform.version;
+        ws.write(
+            "main.tf",
+            &slow_config("held")
+                .replace(
+                    "call_timeout                = \"1s\"",
+                    "call_timeout                = \"2m\"",
+                )
+                .replace(
+                    "operation_timeout           = \"2s\"",
+                    "operation_timeout           = \"3m\"",
+                )
+                .replace("wait_for_completion = true", "wait_for_completion = false"),
+        );
+        ws.init();
+        let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        cmd.process_group(0)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = cmd.spawn().expect("start terraform apply");
+        let pid = child.id() as i32;
+        let waited = Instant::now();
+        while server.record().started.is_empty() {
+            assert!(waited.elapsed() < Duration::from_secs(60), "[{v}] the start never came");
+            thread::sleep(Duration::from_millis(100));
+        }
+        thread::sleep(Duration::from_millis(300));
+        // SAFETY: signalling the process group we created for this child.
+        unsafe { libc::kill(-pid, libc::SIGINT) };
+        let output = child.wait_with_output().expect("terraform ends");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(waited.elapsed() < HELD_START, "[{v}] the apply waited for the answer:\n{text}");
+        let run = resource_values(&ws, "sagemaker_ml_pipeline_execution.run")
+            .unwrap_or_else(|| panic!("[{v}] the run is not in the state:\n{text}"));
+        let started = server.record().tokens.values().next().expect("run").clone();
+        assert_eq!(run["arn"], started.as_str(), "[{v}] {run}\n{text}");
+        assert_ne!(run["status"], "Pending", "[{v}] {run}");
     }
 }

@@ -216,6 +216,24 @@ impl SageMaker {
 
     /// The parameters a run was started with, sorted by name (ListPipelineParametersForExecution).
     pub async fn execution_parameters(&self, arn: &str) -> Result<Vec<(String, String)>, AwsError> {
+        self.execution_parameters_call(arn, true).await
+    }
+
+    /// [`execution_parameters`](Self::execution_parameters) that runs on after a stop request,
+    /// briefly (as [`SageMaker::describe_settling`]), to tell whether a run listed after an
+    /// interrupted start is the one it started.
+    pub async fn execution_parameters_settling(
+        &self,
+        arn: &str,
+    ) -> Result<Vec<(String, String)>, AwsError> {
+        self.execution_parameters_call(arn, false).await
+    }
+
+    async fn execution_parameters_call(
+        &self,
+        arn: &str,
+        stoppable: bool,
+    ) -> Result<Vec<(String, String)>, AwsError> {
         let pipeline = pipeline_of_execution_arn(arn).unwrap_or(arn);
         let mut out = Vec::new();
         let mut token: Option<String> = None;
@@ -226,9 +244,9 @@ impl SageMaker {
                 .list_pipeline_parameters_for_execution()
                 .pipeline_execution_arn(arn)
                 .set_next_token(token.take());
-            let page = self
-                .send(Call::new("ListPipelineParametersForExecution", pipeline), req.send())
-                .await?;
+            let call =
+                Call { stoppable, ..Call::new("ListPipelineParametersForExecution", pipeline) };
+            let page = self.send(call, req.send()).await?;
             for p in page.pipeline_parameters() {
                 if let Some(name) = p.name() {
                     out.push((name.to_string(), p.value().unwrap_or_default().to_string()));

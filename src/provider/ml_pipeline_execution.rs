@@ -1097,7 +1097,7 @@ async fn find_pending(sm: &SageMaker, state: &Value) -> Pending {
         Ok(r) => r,
         Err(e) => return failed(&e),
     };
-    let ours = match matching_runs(sm, &spec, &runs, Some(grace_ends + CLOCK_SLACK)).await {
+    let ours = match matching_runs(sm, &spec, &runs, Some(grace_ends + CLOCK_SLACK), false).await {
         Ok(r) => r,
         Err(e) => return failed(&e),
     };
@@ -1122,12 +1122,15 @@ async fn find_pending(sm: &SageMaker, state: &Value) -> Pending {
 /// The ARNs of the listed runs that can be the run `spec` asked for: the same display name and
 /// description (any, where `spec` has none), started no later than `until`, and holding every parameter value `spec` gives
 /// (review finding: a run of the pipeline with the same names, started by a schedule or by
-/// another resource, was taken for it).
+/// another resource, was taken for it). `settling`: the checks run on after a stop request,
+/// briefly, as the listing before them (reviewer finding: after a Ctrl-C the run listed was
+/// never adopted, since reading its parameters stopped at once).
 async fn matching_runs(
     sm: &SageMaker,
     spec: &ExecutionSpec,
     runs: &[executions::ExecutionSummary],
     until: Option<SystemTime>,
+    settling: bool,
 ) -> Result<Vec<String>, AwsError> {
     let mut out = Vec::new();
     for r in runs {
@@ -1140,8 +1143,12 @@ async fn matching_runs(
             _ => true,
         };
         if named && in_time {
-            let given: BTreeMap<String, String> =
-                sm.execution_parameters(&r.arn).await?.into_iter().collect();
+            let given = if settling {
+                sm.execution_parameters_settling(&r.arn).await?
+            } else {
+                sm.execution_parameters(&r.arn).await?
+            };
+            let given: BTreeMap<String, String> = given.into_iter().collect();
             if same_parameters(&spec.parameters, &given) {
                 out.push(r.arn.clone());
             }
@@ -1182,7 +1189,7 @@ async fn settle_start(
     let since = started.checked_sub(CLOCK_SLACK).unwrap_or(started);
     let found = async {
         let runs = sm.list_executions_settling(&spec.pipeline_name, since).await?;
-        matching_runs(sm, spec, &runs, None).await
+        matching_runs(sm, spec, &runs, None, true).await
     };
     let ours = match found.await {
         Ok(r) => r,
