@@ -149,7 +149,7 @@ impl StepKind for Generic {
         "sagemaker_step"
     }
     fn description(&self) -> &'static str {
-        "Any SageMaker pipeline step, for step types without a dedicated resource (e.g. `EMRServerless`, `AutoML`, `Endpoint`): give its `type`, its `arguments` as JSON and any extra step-level keys. Compiled at plan time; no API call."
+        "Any SageMaker pipeline step: for step types without a dedicated resource (`Endpoint`, `EndpointConfig`), and for fields a dedicated resource cannot express yet (listed in [coverage](../coverage.md)). Give its `type`, its `arguments` as JSON and any extra step-level keys. Compiled at plan time; no API call."
     }
     fn cacheable(&self) -> bool {
         true
@@ -162,7 +162,7 @@ impl StepKind for Generic {
         b.attr(Attribute::required(
             "type",
             Type::String,
-            "The step's SageMaker `Type`, exactly as in the definition (case-sensitive), e.g. `EMRServerless`, `AutoML` or `Endpoint`.",
+            "The step's SageMaker `Type`, exactly as in the definition (case-sensitive), e.g. `Endpoint` or `EndpointConfig` (every other type also has its own step resource, e.g. `sagemaker_emr_serverless_step` for `EMRServerless`).",
         ))
         .attr(Attribute::optional(
             "arguments",
