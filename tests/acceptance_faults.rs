@@ -60,6 +60,9 @@ struct FaultProxy {
     /// While set, a deleted pipeline lingers for [`LINGER`], as SageMaker deletes in the
     /// background: DescribePipeline shows it `Deleting`, CreatePipeline of its name is refused.
     linger_deletes: Arc<AtomicBool>,
+    /// While set, CreatePipeline is answered 500 without being forwarded, and DescribePipeline
+    /// is held without an answer.
+    fail_creates_hang_describes: Arc<AtomicBool>,
 }
 
 const LINGER: Duration = Duration::from_secs(5);
@@ -78,6 +81,7 @@ struct ProxyState {
     refuse_updates: Arc<AtomicBool>,
     deleting: Arc<AtomicBool>,
     linger_deletes: Arc<AtomicBool>,
+    fail_creates_hang_describes: Arc<AtomicBool>,
     /// The last DescribePipeline answer body per pipeline name, and when each lingering
     /// pipeline was deleted.
     described: Mutex<HashMap<String, Vec<u8>>>,
@@ -219,6 +223,7 @@ impl FaultProxy {
             refuse_updates: Arc::new(AtomicBool::new(false)),
             deleting: Arc::new(AtomicBool::new(false)),
             linger_deletes: Arc::new(AtomicBool::new(false)),
+            fail_creates_hang_describes: Arc::new(AtomicBool::new(false)),
             described: Mutex::new(HashMap::new()),
             lingering: Mutex::new(HashMap::new()),
             held: Mutex::new(Vec::new()),
@@ -228,6 +233,7 @@ impl FaultProxy {
         let refuse_updates = state.refuse_updates.clone();
         let deleting = state.deleting.clone();
         let linger_deletes = state.linger_deletes.clone();
+        let fail_creates_hang_describes = state.fail_creates_hang_describes.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
         thread::spawn(move || {
@@ -250,6 +256,7 @@ impl FaultProxy {
             refuse_updates,
             deleting,
             linger_deletes,
+            fail_creates_hang_describes,
         }
     }
 
@@ -304,6 +311,20 @@ fn serve(conn: TcpStream, state: &ProxyState) {
             let _ = state.forward(&request);
             state.held.lock().expect("held").push(conn);
             return;
+        }
+        if state.fail_creates_hang_describes.load(Ordering::Relaxed) {
+            if operation == "CreatePipeline" {
+                state.count("failed CreatePipeline");
+                if conn.write_all(&error_answer(500, "Internal Server Error", None)).is_err() {
+                    return;
+                }
+                continue;
+            }
+            if operation == "DescribePipeline" {
+                state.count("hung DescribePipeline");
+                state.held.lock().expect("held").push(conn);
+                return;
+            }
         }
         if let Some(answer) = lingering_answer(state, &operation, &request) {
             if conn.write_all(&answer).is_err() {
@@ -782,6 +803,59 @@ fn ctrl_c_ends_an_apply_at_once_and_keeps_the_created_pipeline() {
         assert_eq!(ws.plan_exit_code(), 0, "the next plan must be empty");
         ws.destroy();
         assert!(sagemaker.pipeline_names().is_empty());
+    }
+}
+
+/// A Ctrl-C while the provider checks what a failed create left behind (its DescribePipeline
+/// hangs) ends the apply within SETTLE_AFTER_STOP (10 s), not after the check's own timeouts
+/// (reviewer finding: the check, begun before the stop, ran on for its whole retry budget, and
+/// users pressed Ctrl-C twice).
+#[test]
+fn a_ctrl_c_during_the_check_after_a_failed_create_ends_the_apply() {
+    let sagemaker = LocalSageMaker::start();
+    let proxy = FaultProxy::start(sagemaker.port, 6, 0.0);
+    for terraform in terraform_binaries() {
+        let v = &terraform.version;
+        proxy.fail_creates_hang_describes.store(true, Ordering::Relaxed);
+        let ws = Workspace::new(&terraform, &sagemaker);
+        let config = one_pipeline(&proxy.url, "1m", "checked").replace(
+            "call_timeout      = \"1m\"",
+            "call_timeout      = \"1m\"\n  max_retries       = 1",
+        );
+        ws.write("main.tf", &config);
+        ws.init();
+        let hung = || proxy.stats().get("hung DescribePipeline").copied().unwrap_or(0);
+        let before = hung();
+        let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        cmd.process_group(0)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = cmd.spawn().expect("start terraform apply");
+        let pid = child.id() as i32;
+        let waited = Instant::now();
+        while hung() == before {
+            assert!(waited.elapsed() < Duration::from_secs(60), "[{v}] no check was made");
+            thread::sleep(Duration::from_millis(100));
+        }
+        thread::sleep(Duration::from_millis(300));
+        let interrupted = Instant::now();
+        // SAFETY: signalling the process group we created for this child.
+        unsafe { libc::kill(-pid, libc::SIGINT) };
+        let output = child.wait_with_output().expect("terraform ends");
+        let took = interrupted.elapsed();
+        proxy.fail_creates_hang_describes.store(false, Ordering::Relaxed);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(took < Duration::from_secs(25), "[{v}] ran on for {took:?} after Ctrl-C:\n{text}");
+        assert!(!output.status.success(), "[{v}] {text}");
+        assert!(
+            flat(&text).contains("Failed to create SageMaker pipeline \"checked\""),
+            "[{v}] {text}"
+        );
+        assert!(sagemaker.pipeline_names().is_empty(), "[{v}] nothing was created");
     }
 }
 
