@@ -806,6 +806,61 @@ fn ctrl_c_ends_an_apply_at_once_and_keeps_the_created_pipeline() {
     }
 }
 
+/// A Ctrl-C while an UpdatePipeline that took effect waits for its answer: the apply ends at
+/// once, says the pipeline was updated, and the state records the update (the next plan is
+/// empty).
+#[test]
+fn a_ctrl_c_during_an_update_that_took_effect_records_it() {
+    let sagemaker = LocalSageMaker::start();
+    let proxy = FaultProxy::start(sagemaker.port, 7, 0.0);
+    for terraform in terraform_binaries() {
+        let v = &terraform.version;
+        let name = format!("ctrl-c-update-{}", v.replace('.', "-"));
+        let ws = Workspace::new(&terraform, &sagemaker);
+        let config = one_pipeline(&proxy.url, "2m", &name);
+        ws.write("main.tf", &config);
+        ws.init();
+        ws.apply();
+        ws.write("main.tf", &config.replace("ErrorMessage = \"x\"", "ErrorMessage = \"changed\""));
+        proxy.hang_updates.store(true, Ordering::Relaxed);
+        let hung = || proxy.stats().get("hung UpdatePipeline").copied().unwrap_or(0);
+        let before = hung();
+        let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        cmd.process_group(0)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = cmd.spawn().expect("start terraform apply");
+        let pid = child.id() as i32;
+        let waited = Instant::now();
+        while hung() == before {
+            assert!(waited.elapsed() < Duration::from_secs(60), "[{v}] no update was sent");
+            thread::sleep(Duration::from_millis(100));
+        }
+        thread::sleep(Duration::from_millis(500));
+        let interrupted = Instant::now();
+        // SAFETY: signalling the process group we created for this child.
+        unsafe { libc::kill(-pid, libc::SIGINT) };
+        let output = child.wait_with_output().expect("terraform ends");
+        let took = interrupted.elapsed();
+        proxy.hang_updates.store(false, Ordering::Relaxed);
+        let text = flat(&format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+        assert!(took < Duration::from_secs(30), "[{v}] ran on for {took:?} after Ctrl-C: {text}");
+        assert!(
+            text.contains(&format!(
+                "Apply interrupted after SageMaker pipeline \"{name}\" was updated"
+            )),
+            "[{v}] {text}"
+        );
+        assert_state_matches_endpoint(&ws, &sagemaker, 1);
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] the next plan must be empty");
+        ws.destroy();
+    }
+}
+
 /// A Ctrl-C while the provider checks what a failed create left behind (its DescribePipeline
 /// hangs) ends the apply within SETTLE_AFTER_STOP (10 s), not after the check's own timeouts
 /// (reviewer finding: the check, begun before the stop, ran on for its whole retry budget, and
