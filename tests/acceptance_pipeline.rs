@@ -759,6 +759,32 @@ fn a_replacement_with_create_before_destroy_and_the_same_name_keeps_the_pipeline
         assert_eq!(after["PipelineArn"], before["PipelineArn"], "[{v}]");
         assert_eq!(after["CreationTime"], before["CreationTime"], "[{v}] it was created again");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] the next plan must be empty");
+
+        // A pipeline with runs is in use: it is not taken over, the create fails and says why,
+        // and nothing is deleted (hostile-network finding: an apply interrupted between the
+        // takeover and the old object's delete left the delete to the next apply, which then
+        // deleted the pipeline and its history).
+        let (status, answer) = sm
+            .request_sagemaker("StartPipelineExecution", r#"{"PipelineName":"kept","ClientRequestToken":"run-0000000000000000000000000000001"}"#)
+            .expect("StartPipelineExecution");
+        assert_eq!(status, 200, "{answer}");
+        let err = flat(&ws.tf_err(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-replace=sagemaker_ml_pipeline.p",
+        ]));
+        assert!(
+            err.contains("SageMaker pipeline \"kept\" already exists and is not taken over")
+                && err.contains("and it has runs")
+                && err.contains("remove create_before_destroy"),
+            "[{v}] {err}"
+        );
+        let still = sm.describe_pipeline("kept").expect("the pipeline was deleted");
+        assert_eq!(still["CreationTime"], before["CreationTime"], "[{v}] it was created again");
+        assert!(ws.tf_ok(&["state", "list"]).contains("sagemaker_ml_pipeline.p"), "[{v}]");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] the next plan must be empty");
         ws.destroy();
         assert!(sm.pipeline_names().is_empty(), "[{v}] destroy left pipelines behind");
     }

@@ -284,6 +284,19 @@ impl SageMaker {
         self.list_executions_call(Call::new("ListPipelineExecutions", pipeline), Some(since)).await
     }
 
+    /// Whether a pipeline has any run (one page of at most one). `false` when it does not exist.
+    /// Runs on briefly after a stop request, as the check it serves (adoption after a create).
+    pub async fn has_executions(&self, pipeline: &str) -> Result<bool, AwsError> {
+        let req =
+            self.client().await.list_pipeline_executions().pipeline_name(pipeline).max_results(1);
+        let call = Call { stoppable: false, ..Call::new("ListPipelineExecutions", pipeline) };
+        match self.send(call, req.send()).await {
+            Ok(page) => Ok(!page.pipeline_execution_summaries().is_empty()),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Every run of a pipeline, newest first.
     pub async fn list_executions(&self, pipeline: &str) -> Result<Vec<ExecutionSummary>, AwsError> {
         self.list_executions_call(Call::new("ListPipelineExecutions", pipeline), None).await
