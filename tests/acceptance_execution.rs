@@ -997,7 +997,6 @@ fn a_start_cut_off_on_its_way_is_settled_by_the_next_refresh() {
 /// run's parameters stopped at once after the stop request, so the run was never adopted).
 #[test]
 fn a_ctrl_c_during_a_start_records_the_run_it_started() {
-    use std::os::unix::process::CommandExt;
     for terraform in terraform_binaries() {
         let server = Scripted::start();
         let (ws, _log) = scripted_workspace(&terraform, &server);
@@ -1016,27 +1015,12 @@ fn a_ctrl_c_during_a_start_records_the_run_it_started() {
                 .replace("wait_for_completion = true", "wait_for_completion = false"),
         );
         ws.init();
-        let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-        cmd.process_group(0)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let child = cmd.spawn().expect("start terraform apply");
-        let pid = child.id() as i32;
-        let waited = Instant::now();
-        while server.record().started.is_empty() {
-            assert!(waited.elapsed() < Duration::from_secs(60), "[{v}] the start never came");
-            thread::sleep(Duration::from_millis(100));
-        }
-        thread::sleep(Duration::from_millis(300));
-        // SAFETY: signalling the process group we created for this child.
-        unsafe { libc::kill(-pid, libc::SIGINT) };
-        let output = child.wait_with_output().expect("terraform ends");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+        let run = ws.apply_interrupted_when(
+            || !server.record().started.is_empty(),
+            Duration::from_millis(300),
         );
-        assert!(waited.elapsed() < HELD_START, "[{v}] the apply waited for the answer:\n{text}");
+        let text = run.text;
+        assert!(run.since_start < HELD_START, "[{v}] the apply waited for the answer:\n{text}");
         let run = resource_values(&ws, "sagemaker_ml_pipeline_execution.run")
             .unwrap_or_else(|| panic!("[{v}] the run is not in the state:\n{text}"));
         let started = server.record().tokens.values().next().expect("run").clone();

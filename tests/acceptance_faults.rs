@@ -759,34 +759,14 @@ fn ctrl_c_ends_an_apply_at_once_and_keeps_the_created_pipeline() {
         let ws = Workspace::new(&terraform, &sagemaker);
         ws.write("main.tf", &one_pipeline(&proxy.url, "2m", "ctrl-c"));
         ws.init();
-        let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-        cmd.process_group(0)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let child = cmd.spawn().expect("start terraform apply");
-        let pid = child.id() as i32;
-        let waited = Instant::now();
-        while !sagemaker.pipeline_names().contains(&"ctrl-c".to_string()) {
-            assert!(
-                waited.elapsed() < Duration::from_secs(60),
-                "CreatePipeline never reached the endpoint"
-            );
-            thread::sleep(Duration::from_millis(200));
-        }
-        thread::sleep(Duration::from_millis(500));
-        let interrupted = Instant::now();
-        // SAFETY: signalling the process group we created for this child.
-        unsafe { libc::kill(-pid, libc::SIGINT) };
-        let output = child.wait_with_output().expect("terraform ends");
-        let took = interrupted.elapsed();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+        let run = ws.apply_interrupted_when(
+            || sagemaker.pipeline_names().contains(&"ctrl-c".to_string()),
+            Duration::from_millis(500),
         );
+        let (took, text) = (run.after_signal, run.text);
         eprintln!("Terraform {} after Ctrl-C ({took:?}):\n{text}", terraform.version);
         assert!(took < Duration::from_secs(30), "the apply went on for {took:?} after Ctrl-C");
-        assert!(!output.status.success(), "an interrupted apply must fail");
+        assert!(!run.success, "an interrupted apply must fail");
         assert!(
             flat(&text)
                 .contains("Apply interrupted after SageMaker pipeline \"ctrl-c\" was created"),
@@ -825,29 +805,9 @@ fn a_ctrl_c_during_an_update_that_took_effect_records_it() {
         proxy.hang_updates.store(true, Ordering::Relaxed);
         let hung = || proxy.stats().get("hung UpdatePipeline").copied().unwrap_or(0);
         let before = hung();
-        let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-        cmd.process_group(0)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let child = cmd.spawn().expect("start terraform apply");
-        let pid = child.id() as i32;
-        let waited = Instant::now();
-        while hung() == before {
-            assert!(waited.elapsed() < Duration::from_secs(60), "[{v}] no update was sent");
-            thread::sleep(Duration::from_millis(100));
-        }
-        thread::sleep(Duration::from_millis(500));
-        let interrupted = Instant::now();
-        // SAFETY: signalling the process group we created for this child.
-        unsafe { libc::kill(-pid, libc::SIGINT) };
-        let output = child.wait_with_output().expect("terraform ends");
-        let took = interrupted.elapsed();
+        let run = ws.apply_interrupted_when(|| hung() > before, Duration::from_millis(500));
         proxy.hang_updates.store(false, Ordering::Relaxed);
-        let text = flat(&format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ));
+        let (took, text) = (run.after_signal, flat(&run.text));
         assert!(took < Duration::from_secs(30), "[{v}] ran on for {took:?} after Ctrl-C: {text}");
         assert!(
             text.contains(&format!(
@@ -881,31 +841,11 @@ fn a_ctrl_c_during_the_check_after_a_failed_create_ends_the_apply() {
         ws.init();
         let hung = || proxy.stats().get("hung DescribePipeline").copied().unwrap_or(0);
         let before = hung();
-        let mut cmd = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-        cmd.process_group(0)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let child = cmd.spawn().expect("start terraform apply");
-        let pid = child.id() as i32;
-        let waited = Instant::now();
-        while hung() == before {
-            assert!(waited.elapsed() < Duration::from_secs(60), "[{v}] no check was made");
-            thread::sleep(Duration::from_millis(100));
-        }
-        thread::sleep(Duration::from_millis(300));
-        let interrupted = Instant::now();
-        // SAFETY: signalling the process group we created for this child.
-        unsafe { libc::kill(-pid, libc::SIGINT) };
-        let output = child.wait_with_output().expect("terraform ends");
-        let took = interrupted.elapsed();
+        let run = ws.apply_interrupted_when(|| hung() > before, Duration::from_millis(300));
         proxy.fail_creates_hang_describes.store(false, Ordering::Relaxed);
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let (took, text) = (run.after_signal, run.text);
         assert!(took < Duration::from_secs(25), "[{v}] ran on for {took:?} after Ctrl-C:\n{text}");
-        assert!(!output.status.success(), "[{v}] {text}");
+        assert!(!run.success, "[{v}] {text}");
         assert!(
             flat(&text).contains("Failed to create SageMaker pipeline \"checked\""),
             "[{v}] {text}"

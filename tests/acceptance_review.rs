@@ -213,6 +213,35 @@ output "same_as_deployed" {
     }
 }
 
+/// `bench/tf/review` with one line replaced (`from` must occur) and `extra` appended: a value
+/// that another resource produces in the same apply.
+fn review_config_with(from: &str, to: &str, extra: &str) -> (String, String) {
+    let config = std::fs::read_to_string(project_root().join("bench/tf/review/main.tf"))
+        .expect("bench/tf/review/main.tf");
+    assert!(config.contains(from), "bench/tf/review/main.tf has no {from:?}");
+    let edited = config.replacen(from, to, 1) + extra;
+    (config, edited)
+}
+
+/// Applies `config` (max_depth 5), then writes `edited` and returns its plan at `depth`.
+fn apply_then_plan(ws: &Workspace, config: &str, edited: &str, depth: &str) -> String {
+    ws.write("main.tf", config);
+    ws.init();
+    ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=5"]);
+    ws.write("main.tf", edited);
+    ws.init();
+    plan_text(ws, depth)
+}
+
+/// Applies at `depth`, then checks that the next plan is empty, and destroys.
+fn apply_converges(ws: &Workspace, depth: &str, v: &str) {
+    let var = format!("max_depth={depth}");
+    ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-var", &var]);
+    let output = ws.tf(&["plan", "-detailed-exitcode", "-no-color", "-input=false", "-var", &var]);
+    assert_eq!(output.status.code(), Some(0), "[{v}] the next plan is empty");
+    ws.tf_ok(&["destroy", "-auto-approve", "-input=false", "-no-color", "-var", &var]);
+}
+
 /// A step whose `json` waits for another resource makes the whole definition unknown, and
 /// Terraform prints every deployed part as removed. The review note says what is known: which
 /// known steps change (and which field), which are unchanged, and which positions of `steps` are
@@ -220,41 +249,23 @@ output "same_as_deployed" {
 #[test]
 fn a_step_known_only_after_apply_gets_a_note_on_the_known_steps() {
     let sm = LocalSageMaker::start();
-    let config = std::fs::read_to_string(project_root().join("bench/tf/review/main.tf"))
-        .expect("bench/tf/review/main.tf");
-    let with_new_image = config.replacen(
+    let (config, with_new_image) = review_config_with(
         "  image_uri                = local.xgboost\n  model_data_url",
         "  image_uri                = \"${local.xgboost}-${null_resource.image.id}\"\n  model_data_url",
-        1,
-    ) + "\nresource \"null_resource\" \"image\" {}\n";
-    assert!(with_new_image.contains("-${null_resource.image.id}"), "the image line is replaced");
+        "\nresource \"null_resource\" \"image\" {}\n",
+    );
     for terraform in terraform_binaries() {
         let v = terraform.version.clone();
         sm.reset();
         let ws = Workspace::new(&terraform, &sm);
-        ws.write("main.tf", &config);
-        ws.init();
-        ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=5"]);
-        ws.write("main.tf", &with_new_image);
-        ws.init();
-        let note = support::flat(&plan_text(&ws, "6"));
+        let note = support::flat(&apply_then_plan(&ws, &config, &with_new_image, "6"));
         let expected = "The steps known now, as written in `steps`, compared with the last apply by step name: - step Train: Arguments.HyperParameters.max_depth - steps[3]: known after apply - unchanged: Preprocess, Evaluate - not among the known steps: CheckAuc (it is one of the steps known after apply, or removed)";
         assert!(
             note.contains("Pipeline churn-training: the definition is known only after apply")
                 && note.contains(expected),
             "[{v}] {note}"
         );
-        ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=6"]);
-        let output = ws.tf(&[
-            "plan",
-            "-detailed-exitcode",
-            "-no-color",
-            "-input=false",
-            "-var",
-            "max_depth=6",
-        ]);
-        assert_eq!(output.status.code(), Some(0), "[{v}] the next plan is empty");
-        ws.tf_ok(&["destroy", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=6"]);
+        apply_converges(&ws, "6", &v);
     }
 }
 
@@ -265,24 +276,16 @@ fn a_step_known_only_after_apply_gets_a_note_on_the_known_steps() {
 #[test]
 fn an_unknown_step_default_leaves_the_other_parts_known() {
     let sm = LocalSageMaker::start();
-    let config = std::fs::read_to_string(project_root().join("bench/tf/review/main.tf"))
-        .expect("bench/tf/review/main.tf");
-    let with_new_role = config.replacen(
+    let (config, with_new_role) = review_config_with(
         "    role_arn = local.role\n",
         "    role_arn = \"arn:aws:iam::123456789012:role/jobs-${null_resource.jobs_role.id}\"\n",
-        1,
-    ) + "\nresource \"null_resource\" \"jobs_role\" {}\n";
-    assert!(with_new_role.contains("jobs-${null_resource"), "the role line is replaced");
+        "\nresource \"null_resource\" \"jobs_role\" {}\n",
+    );
     for terraform in terraform_binaries() {
         let v = terraform.version.clone();
         sm.reset();
         let ws = Workspace::new(&terraform, &sm);
-        ws.write("main.tf", &config);
-        ws.init();
-        ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=5"]);
-        ws.write("main.tf", &with_new_role);
-        ws.init();
-        let plan = plan_text(&ws, "5");
+        let plan = apply_then_plan(&ws, &config, &with_new_role, "5");
         // Terraform prints the old text of each part that becomes unknown (here the three
         // steps that take the role); the others, the parameters and the picture are not
         // printed at all. Before, every part was (about 600 lines).
@@ -301,16 +304,6 @@ fn an_unknown_step_default_leaves_the_other_parts_known() {
                 && note.contains("Known after apply (they use step_defaults values not known until other resources are created): Steps.Evaluate, Steps.Preprocess, Steps.Train."),
             "[{v}] the review note names the field and the parts:\n{plan}"
         );
-        ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=5"]);
-        let output = ws.tf(&[
-            "plan",
-            "-detailed-exitcode",
-            "-no-color",
-            "-input=false",
-            "-var",
-            "max_depth=5",
-        ]);
-        assert_eq!(output.status.code(), Some(0), "[{v}] the next plan is empty");
-        ws.tf_ok(&["destroy", "-auto-approve", "-input=false", "-no-color", "-var", "max_depth=5"]);
+        apply_converges(&ws, "5", &v);
     }
 }

@@ -473,6 +473,43 @@ impl Workspace {
     /// `scripts/tf -chdir=<dir> <args>`, ready to run, with the test environment: the chosen
     /// Terraform, this run's provider binary, the local endpoint, test credentials, and no
     /// inherited `AWS_*` (nor `TF_*` but `TF_LOG*`) variables.
+    /// Runs `terraform apply -auto-approve` in a process group of its own, waits until
+    /// `moment()` holds (at most a minute) and `settle` more, then sends SIGINT to the group as
+    /// a terminal's Ctrl-C does, and waits for Terraform to end.
+    pub fn apply_interrupted_when(
+        &self,
+        moment: impl Fn() -> bool,
+        settle: Duration,
+    ) -> Interrupted {
+        let mut cmd = self.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        cmd.process_group(0).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let child = cmd.spawn().expect("start terraform apply");
+        let pid = child.id() as i32;
+        let waited = Instant::now();
+        while !moment() {
+            assert!(
+                waited.elapsed() < Duration::from_secs(60),
+                "the moment to interrupt never came"
+            );
+            sleep(Duration::from_millis(100));
+        }
+        sleep(settle);
+        let signalled = Instant::now();
+        // SAFETY: signalling the process group created for this child.
+        unsafe { libc::kill(-pid, libc::SIGINT) };
+        let output = child.wait_with_output().expect("terraform ends");
+        Interrupted {
+            after_signal: signalled.elapsed(),
+            since_start: waited.elapsed(),
+            success: output.status.success(),
+            text: format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        }
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(project_root().join("scripts/tf"));
         cmd.arg(format!("-chdir={}", self.dir.display()))
@@ -620,4 +657,15 @@ impl Drop for Workspace {
             }
         }
     }
+}
+
+/// What an apply interrupted by [`Workspace::apply_interrupted_when`] did.
+pub struct Interrupted {
+    /// From the SIGINT to Terraform's end.
+    pub after_signal: Duration,
+    /// From the start of the apply to its end.
+    pub since_start: Duration,
+    pub success: bool,
+    /// Its stdout and stderr.
+    pub text: String,
 }
