@@ -1210,6 +1210,12 @@ impl SageMaker {
             let req = self.client().await.describe_pipeline().pipeline_name(name);
             match self.send(Call::new("DescribePipeline", name), req.send()).await {
                 Err(e) if e.kind == ErrorKind::NotFound => return Ok(true),
+                // One check that failed after its retries does not end the wait.
+                Err(e) if e.kind.outcome_unknown() && e.kind != ErrorKind::Interrupted => {
+                    if Instant::now() + DELETE_POLL > deadline {
+                        return Err(e);
+                    }
+                }
                 Err(e) => return Err(e),
                 Ok(out) if out.pipeline_status().map(|s| s.as_str()) != Some("Deleting") => {
                     return Ok(true)

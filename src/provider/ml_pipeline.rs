@@ -283,7 +283,7 @@ fn pipeline_schema() -> Schema {
     let mut schema = Schema::new(
         Block::new("A SageMaker pipeline. Its definition is compiled from `parameter` blocks and `steps` at plan time, validated offline, and diffed against the pipeline actually deployed.")
             .attr(Attribute::computed("id", Type::String, "The pipeline name."))
-            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline. When the name is taken at create, the pipeline of that name is adopted (with a warning) only if it has the definition, role and tags this apply creates and no runs, as after an interrupted apply of this resource; otherwise the create fails and names `terraform import` (a pipeline with runs is in use, and its history is not put at the mercy of this resource's destroy). Two states declaring the same name and the same pipeline therefore both manage it (the warning says so): give each workspace its own name, e.g. `\"churn-${terraform.workspace}\"`. A replacement that keeps the name (`-replace`, `replace_triggered_by`) deletes the pipeline first and creates it again, losing its execution history; with `create_before_destroy`, the new object takes over the existing pipeline instead when its definition, role and tags stay the same and it has no runs, and the old object's delete keeps it (a warning says so); otherwise the create fails, since the old pipeline still holds the name, and nothing is deleted.").force_new().validate(validators::string_check(valid_pipeline_name, "Invalid pipeline name", "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".")))
+            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline. When the name is taken at create, the pipeline of that name is adopted (with a warning) only if it has the definition, role and tags this apply creates and no runs, as after an interrupted apply of this resource; otherwise the create fails and names `terraform import` (a pipeline with runs is in use, and its history is not put at the mercy of this resource's destroy). Two states declaring the same name and the same pipeline therefore both manage it (the warning says so): give each workspace its own name, e.g. `\"churn-${terraform.workspace}\"`. A replacement that keeps the name (`-replace`, `replace_triggered_by`) deletes the pipeline first and creates it again, losing its execution history; with `create_before_destroy`, the new object takes over the existing pipeline instead when its definition, role and tags stay the same and it has no runs, and the old object's delete keeps it (a warning says so); otherwise the create fails, since the old pipeline still holds the name, and nothing is deleted. Moving a pipeline to another resource address (a re-keyed `for_each` or `count`, a renamed resource) without a `moved` block plans a delete and a create of the same name; use a `moved` block (or `terraform state mv`) to keep the pipeline and its history.").force_new().validate(validators::string_check(valid_pipeline_name, "Invalid pipeline name", "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".")))
             .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
             .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`.").validate(validators::string_check(super::steps::common::valid_role_arn, "Invalid role ARN", "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/sagemaker-pipeline\" (for example aws_iam_role.pipeline.arn).")))
             .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name.").validate(validators::string_check(valid_pipeline_name, "Invalid display name", "SageMaker display names follow the same pattern as names: letters, digits and hyphens, starting and ending with a letter or digit.")))
@@ -1865,19 +1865,27 @@ async fn settle_create(
     // released with a `removed` block). Taking it over would put its history at the mercy of
     // this resource's destroy. A failed check is not a yes.
     if differences.is_empty() {
-        let runs = match sm.has_executions(&spec.name).await {
-            Ok(false) => None,
-            Ok(true) => Some(String::from("it has runs")),
-            Err(check) => {
-                Some(format!("whether it has runs could not be checked ({})", check.cause()))
-            }
+        let failed = if e.kind == ErrorKind::AlreadyExists {
+            String::new()
+        } else {
+            format!("\n\n(CreatePipeline itself failed: {})", e.cause())
         };
-        if let Some(why) = runs {
-            return Err(Diagnostic::error(
-                format!("SageMaker pipeline {:?} already exists and is not taken over", spec.name),
-                format!("A pipeline of that name exists with the definition, role and tags this apply creates, and {why}, so it is not taken for one an interrupted apply of this resource created: its runs and history belong to whoever manages it. To manage it here, import it: `terraform import sagemaker_ml_pipeline.<resource name> {name}` (or an `import` block on Terraform 1.5 and later). If this apply replaces it with lifecycle create_before_destroy and an unchanged name, remove create_before_destroy: the name must be free before the new pipeline is created. If another resource of this configuration deletes it in this apply (a re-keyed for_each or count, a renamed resource), apply again once it is deleted, or use a moved block to keep it and its history.", name = spec.name),
-            )
-            .into());
+        match sm.has_executions(&spec.name).await {
+            Ok(false) => {}
+            Ok(true) => {
+                return Err(Diagnostic::error(
+                    format!("SageMaker pipeline {:?} already exists and is not taken over", spec.name),
+                    format!("A pipeline of that name exists with the definition, role and tags this apply creates, and it has runs: it is in use, and taking it over would put its runs and history at the mercy of this resource's destroy. (An interrupted apply that created it and then started a run cannot be told apart.) To manage it here, import it: `terraform import sagemaker_ml_pipeline.<resource name> {name}` (or an `import` block on Terraform 1.5 and later). If another resource of this configuration declares the same name, give one of them another name. If this apply replaces it with lifecycle create_before_destroy and an unchanged name, remove create_before_destroy: the name must be free before the new pipeline is created. If another resource of this configuration deletes it in this apply (a re-keyed for_each or count, a renamed resource), apply again once it is deleted, or use a moved block to keep it and its history.{failed}", name = spec.name),
+                )
+                .into());
+            }
+            Err(check) => {
+                return Err(Diagnostic::error(
+                    format!("SageMaker pipeline {:?} already exists; whether it can be taken over is not known", spec.name),
+                    format!("A pipeline of that name exists with the definition, role and tags this apply creates (an earlier, interrupted attempt may have created it). It is taken over only when it has no runs, and checking that failed: {}. Apply again; if it has no runs, it is then taken over.{failed}", check.cause()),
+                )
+                .into());
+            }
         }
     }
     if !differences.is_empty() {

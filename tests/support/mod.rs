@@ -470,12 +470,11 @@ impl Workspace {
         self.extra_env.push((key.as_ref().to_owned(), None));
     }
 
-    /// `scripts/tf -chdir=<dir> <args>`, ready to run, with the test environment: the chosen
-    /// Terraform, this run's provider binary, the local endpoint, test credentials, and no
-    /// inherited `AWS_*` (nor `TF_*` but `TF_LOG*`) variables.
     /// Runs `terraform apply -auto-approve` in a process group of its own, waits until
     /// `moment()` holds (at most a minute) and `settle` more, then sends SIGINT to the group as
-    /// a terminal's Ctrl-C does, and waits for Terraform to end.
+    /// a terminal's Ctrl-C does, and waits for Terraform to end (at most two minutes: an apply
+    /// that ignores the signal, the very bug these tests look for, is killed and fails the
+    /// test). Its output is read while it runs, so a chatty Terraform never blocks on a pipe.
     pub fn apply_interrupted_when(
         &self,
         moment: impl Fn() -> bool,
@@ -483,33 +482,57 @@ impl Workspace {
     ) -> Interrupted {
         let mut cmd = self.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
         cmd.process_group(0).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let child = cmd.spawn().expect("start terraform apply");
+        let mut child = cmd.spawn().expect("start terraform apply");
         let pid = child.id() as i32;
-        let waited = Instant::now();
+        let drain = |pipe: Option<Box<dyn Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                if let Some(mut p) = pipe {
+                    let _ = p.read_to_string(&mut text);
+                }
+                text
+            })
+        };
+        let out = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+        let err = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+        // SAFETY: signalling the process group created for this child.
+        let signal = |sig| unsafe { libc::kill(-pid, sig) };
+        let started = Instant::now();
         while !moment() {
-            assert!(
-                waited.elapsed() < Duration::from_secs(60),
-                "the moment to interrupt never came"
-            );
+            if started.elapsed() > Duration::from_secs(60) {
+                signal(libc::SIGKILL);
+                let _ = child.wait();
+                panic!("the moment to interrupt the apply never came");
+            }
             sleep(Duration::from_millis(100));
         }
         sleep(settle);
         let signalled = Instant::now();
-        // SAFETY: signalling the process group created for this child.
-        unsafe { libc::kill(-pid, libc::SIGINT) };
-        let output = child.wait_with_output().expect("terraform ends");
+        signal(libc::SIGINT);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for terraform") {
+                break status;
+            }
+            if signalled.elapsed() > Duration::from_secs(120) {
+                signal(libc::SIGKILL);
+                let _ = child.wait();
+                panic!("terraform apply did not end within two minutes of Ctrl-C");
+            }
+            sleep(Duration::from_millis(50));
+        };
+        let after_signal = signalled.elapsed();
+        let text = format!("{}{}", out.join().unwrap_or_default(), err.join().unwrap_or_default());
         Interrupted {
-            after_signal: signalled.elapsed(),
-            since_start: waited.elapsed(),
-            success: output.status.success(),
-            text: format!(
-                "{}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ),
+            after_signal,
+            since_start: started.elapsed(),
+            success: status.success(),
+            text,
         }
     }
 
+    /// `scripts/tf -chdir=<dir> <args>`, ready to run, with the test environment: the chosen
+    /// Terraform, this run's provider binary, the local endpoint, test credentials, and no
+    /// inherited `AWS_*` (nor `TF_*` but `TF_LOG*`) variables.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(project_root().join("scripts/tf"));
         cmd.arg(format!("-chdir={}", self.dir.display()))
