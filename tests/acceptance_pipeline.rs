@@ -789,3 +789,40 @@ fn a_replacement_with_create_before_destroy_and_the_same_name_keeps_the_pipeline
         assert!(sm.pipeline_names().is_empty(), "[{v}] destroy left pipelines behind");
     }
 }
+
+/// Two resources of one configuration declaring the same pipeline name: the first creates it,
+/// the second fails and says to rename one (helper finding: both took it over, and removing
+/// either later deleted the pipeline under the other).
+#[test]
+fn two_resources_with_one_pipeline_name_are_refused() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        let v = terraform.version.clone();
+        sm.reset();
+        let ws = Workspace::new(&terraform, &sm);
+        let one = config("dup", "d", "{}", "");
+        let at = one.find("resource \"sagemaker_ml_pipeline\" \"p\"").expect("the resource");
+        let (header, p) = one.split_at(at);
+        let q = p.replace("\"sagemaker_ml_pipeline\" \"p\"", "\"sagemaker_ml_pipeline\" \"q\"");
+        ws.write("main.tf", &format!("{header}{p}\n{q}"));
+        ws.init();
+        let err = flat(&ws.tf_err(&["apply", "-auto-approve", "-input=false", "-no-color"]));
+        assert!(
+            err.contains(
+                "Another resource of this apply already manages SageMaker pipeline \"dup\""
+            ) && err.contains("Give one of them another name"),
+            "[{v}] {err}"
+        );
+        let listed = ws.tf_ok(&["state", "list"]);
+        let managed = listed.lines().filter(|l| l.starts_with("sagemaker_ml_pipeline.")).count();
+        assert_eq!(managed, 1, "[{v}] {listed}");
+        assert_eq!(sm.pipeline_names(), vec!["dup".to_string()], "[{v}]");
+        // The way out: one resource for the pipeline.
+        let keep = if listed.contains("sagemaker_ml_pipeline.p") { p } else { q.as_str() };
+        ws.write("main.tf", &format!("{header}{keep}"));
+        ws.apply();
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] the next plan must be empty");
+        ws.destroy();
+        assert!(sm.pipeline_names().is_empty(), "[{v}] destroy left pipelines behind");
+    }
+}

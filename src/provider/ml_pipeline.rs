@@ -1410,7 +1410,7 @@ impl Resource<ProviderData> for MlPipeline {
                 );
                 (arn, None)
             }
-            Err(e) => match settle_create(sm, &spec, &e).await {
+            Err(e) => match settle_create(sm, &data.claims, &spec, &e).await {
                 Ok((remote, warning)) => {
                     if let Some(w) = warning {
                         diags.push(w);
@@ -1820,6 +1820,7 @@ async fn definition_from_s3(
 /// is the diagnostics to return with a null state.
 async fn settle_create(
     sm: &SageMaker,
+    claims: &Claims,
     spec: &PipelineSpec,
     e: &AwsError,
 ) -> Result<(DeployedPipeline, Option<Diagnostic>), Diagnostics> {
@@ -1850,6 +1851,16 @@ async fn settle_create(
             return Err(d.into());
         }
     };
+    // Another resource of this apply made or took over this pipeline: two resources declare
+    // the same name (helper finding: both took it over, and removing either one later deleted
+    // it under the other).
+    if claims.claimed(&remote.arn) {
+        return Err(Diagnostic::error(
+            format!("Another resource of this apply already manages SageMaker pipeline {:?}", spec.name),
+            "Pipeline names are unique in an account and region, and another sagemaker_ml_pipeline resource (or instance) of this configuration created or took over this pipeline in this apply, so this one does not: two resources would manage one pipeline, and removing either would delete it under the other. Give one of them another name (e.g. with its for_each key in the name).",
+        )
+        .into());
+    }
     if remote.status.as_deref() == Some("Deleting") {
         return Err(Diagnostic::error(
             format!("SageMaker pipeline {:?} is being deleted", spec.name),
