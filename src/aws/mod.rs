@@ -49,7 +49,9 @@ use std::time::{Duration, Instant};
 use aws_sdk_sagemaker::config::http::HttpResponse;
 use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sagemaker::operation::RequestId;
-use aws_sdk_sagemaker::types::{ParallelismConfiguration, PipelineDefinitionS3Location, Tag};
+use aws_sdk_sagemaker::types::{
+    ParallelismConfiguration, PipelineDefinitionS3Location, PipelineStatus, Tag,
+};
 use aws_sdk_sagemaker::Client;
 use tokio::sync::OnceCell;
 
@@ -183,6 +185,14 @@ pub struct DeployedPipeline {
     pub status: Option<String>,
     pub max_parallel_execution_steps: Option<i32>,
     pub tags: BTreeMap<String, String>,
+}
+
+impl DeployedPipeline {
+    /// SageMaker is deleting it (in the background, after DeletePipeline): the name is not
+    /// free yet, and the pipeline is about to vanish.
+    pub fn is_deleting(&self) -> bool {
+        self.status.as_deref() == Some(PipelineStatus::Deleting.as_str())
+    }
 }
 
 /// What kind of failure an [`AwsError`] is, decided from the service's error code and HTTP
@@ -1217,7 +1227,7 @@ impl SageMaker {
                     }
                 }
                 Err(e) => return Err(e),
-                Ok(out) if out.pipeline_status().map(|s| s.as_str()) != Some("Deleting") => {
+                Ok(out) if out.pipeline_status() != Some(&PipelineStatus::Deleting) => {
                     return Ok(true)
                 }
                 Ok(_) => {}

@@ -1545,7 +1545,7 @@ impl Resource<ProviderData> for MlPipeline {
             // Being deleted (a delete whose answer was lost, or one made outside Terraform): it
             // is gone as far as this resource is concerned (reviewer finding: it was kept, and a
             // create could then adopt a pipeline about to vanish).
-            Ok(Some(remote)) if remote.status.as_deref() == Some("Deleting") => {
+            Ok(Some(remote)) if remote.is_deleting() => {
                 crate::logging::warn(
                     "pipeline is being deleted; removing it from state",
                     &[("pipeline", &name)],
@@ -1861,7 +1861,7 @@ async fn settle_create(
         )
         .into());
     }
-    if remote.status.as_deref() == Some("Deleting") {
+    if remote.is_deleting() {
         return Err(Diagnostic::error(
             format!("SageMaker pipeline {:?} is being deleted", spec.name),
             "A pipeline of that name exists and SageMaker is deleting it, so a new one cannot take the name yet and this one is not adopted. Apply again once the deletion has finished (the pipeline no longer shows in the console or in ListPipelines).",
@@ -1869,36 +1869,12 @@ async fn settle_create(
         .into());
     }
     let differences = creation_differences(spec, &remote);
-    // A pipeline with runs is not one an interrupted apply of this resource just created: it is
-    // in use, and its runs belong to whoever manages it (hostile-network finding: the old
-    // object of a create_before_destroy replacement, taken over and then, after an interrupted
-    // apply, deleted by the next one; another resource declaring the same name; a pipeline
-    // released with a `removed` block). Taking it over would put its history at the mercy of
-    // this resource's destroy. A failed check is not a yes.
-    if differences.is_empty() {
-        let failed = if e.kind == ErrorKind::AlreadyExists {
-            String::new()
-        } else {
-            format!("\n\n(CreatePipeline itself failed: {})", e.cause())
-        };
-        match sm.has_executions(&spec.name).await {
-            Ok(false) => {}
-            Ok(true) => {
-                return Err(Diagnostic::error(
-                    format!("SageMaker pipeline {:?} already exists and is not taken over", spec.name),
-                    format!("A pipeline of that name exists with the definition, role and tags this apply creates, and it has runs: it is in use, and taking it over would put its runs and history at the mercy of this resource's destroy. (An interrupted apply that created it and then started a run cannot be told apart.) To manage it here, import it: `terraform import sagemaker_ml_pipeline.<resource name> {name}` (or an `import` block on Terraform 1.5 and later). If another resource of this configuration declares the same name, give one of them another name. If this apply replaces it with lifecycle create_before_destroy and an unchanged name, remove create_before_destroy: the name must be free before the new pipeline is created. If another resource of this configuration deletes it in this apply (a re-keyed for_each or count, a renamed resource), apply again once it is deleted, or use a moved block to keep it and its history.{failed}", name = spec.name),
-                )
-                .into());
-            }
-            Err(check) => {
-                return Err(Diagnostic::error(
-                    format!("SageMaker pipeline {:?} already exists; whether it can be taken over is not known", spec.name),
-                    format!("A pipeline of that name exists with the definition, role and tags this apply creates (an earlier, interrupted attempt may have created it). It is taken over only when it has no runs, and checking that failed: {}. Apply again; if it has no runs, it is then taken over.{failed}", check.cause()),
-                )
-                .into());
-            }
-        }
-    }
+    // What every refusal below adds when CreatePipeline did not answer "taken" itself.
+    let failed = if e.kind == ErrorKind::AlreadyExists {
+        String::new()
+    } else {
+        format!("\n\n(CreatePipeline itself failed: {})", e.cause())
+    };
     if !differences.is_empty() {
         let mut detail = format!(
             "A pipeline of that name exists in {} and is not the one this configuration describes (its {} {}). To manage it with Terraform, import it: `terraform import sagemaker_ml_pipeline.<resource name> {}` (or an `import` block on Terraform 1.5 and later), then plan; or choose another name.",
@@ -1911,14 +1887,35 @@ async fn settle_create(
             spec.name,
         );
         detail.push_str(" (In a replacement with lifecycle create_before_destroy that keeps the name, this is the pipeline being replaced: it still holds the name, so remove create_before_destroy or change the name.)");
-        if e.kind != ErrorKind::AlreadyExists {
-            detail.push_str(&format!("\n\n(CreatePipeline itself failed: {})", e.cause()));
-        }
+        detail.push_str(&failed);
         return Err(Diagnostic::error(
             format!("SageMaker pipeline {:?} already exists", spec.name),
             detail,
         )
         .into());
+    }
+    // A pipeline with runs is not one an interrupted apply of this resource just created: it is
+    // in use, and its runs belong to whoever manages it (hostile-network finding: the old
+    // object of a create_before_destroy replacement, taken over and then, after an interrupted
+    // apply, deleted by the next one; another resource declaring the same name; a pipeline
+    // released with a `removed` block). Taking it over would put its history at the mercy of
+    // this resource's destroy. A failed check is not a yes.
+    match sm.has_executions(&spec.name).await {
+        Ok(false) => {}
+        Ok(true) => {
+            return Err(Diagnostic::error(
+                format!("SageMaker pipeline {:?} already exists and is not taken over", spec.name),
+                format!("A pipeline of that name exists with the definition, role and tags this apply creates, and it has runs: it is in use, and taking it over would put its runs and history at the mercy of this resource's destroy. (An interrupted apply that created it and then started a run cannot be told apart.) To manage it here, import it: `terraform import sagemaker_ml_pipeline.<resource name> {name}` (or an `import` block on Terraform 1.5 and later). If another resource of this configuration declares the same name, give one of them another name. If this apply replaces it with lifecycle create_before_destroy and an unchanged name, remove create_before_destroy: the name must be free before the new pipeline is created. If another resource of this configuration deletes it in this apply (a re-keyed for_each or count, a renamed resource), apply again once it is deleted, or use a moved block to keep it and its history.{failed}", name = spec.name),
+            )
+            .into());
+        }
+        Err(check) => {
+            return Err(Diagnostic::error(
+                format!("SageMaker pipeline {:?} already exists; whether it can be taken over is not known", spec.name),
+                format!("A pipeline of that name exists with the definition, role and tags this apply creates (an earlier, interrupted attempt may have created it). It is taken over only when it has no runs, and checking that failed: {}. Apply again; if it has no runs, it is then taken over.{failed}", check.cause()),
+            )
+            .into());
+        }
     }
     let description = |d: &Option<String>| d.clone().unwrap_or_default();
     let needs_update = (spec.display_name.is_some() && spec.display_name != remote.display_name)
@@ -1967,14 +1964,9 @@ async fn settle_update(
         return Err(d);
     }
     match sm.describe_settling(&spec.name).await {
-        Ok(Some(remote))
-            if remote.status.as_deref() != Some("Deleting")
-                && update_took_effect(spec, &remote) =>
-        {
-            Ok(())
-        }
+        Ok(Some(remote)) if !remote.is_deleting() && update_took_effect(spec, &remote) => Ok(()),
         Ok(_) if !unknown => Err(d),
-        Ok(Some(remote)) if remote.status.as_deref() == Some("Deleting") => {
+        Ok(Some(remote)) if remote.is_deleting() => {
             d.detail.push_str("\n\nDescribePipeline shows the pipeline being deleted. The next plan creates it again.");
             Err(d)
         }
