@@ -833,7 +833,7 @@ fn check_declared_names(
 }
 
 /// API fields that take a whole number, by their key.
-const INTEGER_FIELDS: [&str; 14] = [
+const INTEGER_FIELDS: [&str; 15] = [
     "InstanceCount",
     "VolumeSizeInGB",
     "MaxRuntimeInSeconds",
@@ -848,6 +848,8 @@ const INTEGER_FIELDS: [&str; 14] = [
     "InvocationsMaxRetries",
     "MaximumRetryAttempts",
     "MaxNumberOfTrainingJobsNotImproving",
+    // An EMR Serverless job run's (`JobConfig`), in minutes.
+    "executionTimeoutMinutes",
 ];
 
 /// The smallest value SageMaker takes in a whole-number field, by its key, where it is not 1:
@@ -855,7 +857,7 @@ const INTEGER_FIELDS: [&str; 14] = [
 /// `ResourceConfig` takes 0 instances and a volume of 0 GB; the processing and transform
 /// limits are in [`integer_range`]). Judging a parameter, a value the model might take is
 /// never an error.
-const INTEGER_MINIMUMS: [(&str, i64); 8] = [
+const INTEGER_MINIMUMS: [(&str, i64); 9] = [
     ("InstanceCount", 0),
     ("VolumeSizeInGB", 0),
     ("MaxConcurrentTransforms", 0),
@@ -864,6 +866,7 @@ const INTEGER_MINIMUMS: [(&str, i64); 8] = [
     ("InvocationsMaxRetries", 0),
     ("MaxNumberOfTrainingJobsNotImproving", 3),
     ("MaxPendingTimeInSeconds", 1800),
+    ("executionTimeoutMinutes", 0),
 ];
 
 /// `ModelApprovalStatus` of a model package (register-model steps).
@@ -880,11 +883,19 @@ pub const DISTRIBUTION_TYPES: [&str; 2] = ["FullyReplicated", "ShardedByS3Key"];
 /// input's `S3CompressionType` (a job output's `OutputDataConfig.CompressionType` takes
 /// `GZIP` / `NONE` instead, and is not judged).
 pub const COMPRESSION_TYPES: [&str; 2] = ["None", "Gzip"];
+/// A transform job's `TransformInput.SplitType`.
+pub const SPLIT_TYPES: [&str; 4] = ["None", "Line", "RecordIO", "TFRecord"];
+/// A transform job's `TransformOutput.AssembleWith`.
+pub const ASSEMBLE_WITH: [&str; 2] = ["None", "Line"];
+/// A transform job's `BatchStrategy`.
+pub const BATCH_STRATEGIES: [&str; 2] = ["MultiRecord", "SingleRecord"];
+/// A transform job's `DataProcessing.JoinSource`.
+pub const JOIN_SOURCES: [&str; 2] = ["Input", "None"];
 
 /// API fields that take one of a fixed list of words, by their key: a String parameter that
 /// fills one must default to one of them (the step attributes that fill them check literals
 /// against the same lists).
-const ENUM_FIELDS: [(&str, &[&str]); 8] = [
+const ENUM_FIELDS: [(&str, &[&str]); 12] = [
     ("ModelApprovalStatus", &APPROVAL_STATUSES),
     ("TrainingInputMode", &INPUT_MODES),
     ("InputMode", &INPUT_MODES),
@@ -893,6 +904,10 @@ const ENUM_FIELDS: [(&str, &[&str]); 8] = [
     ("S3DataDistributionType", &DISTRIBUTION_TYPES),
     ("CompressionType", &COMPRESSION_TYPES),
     ("S3CompressionType", &COMPRESSION_TYPES),
+    ("SplitType", &SPLIT_TYPES),
+    ("AssembleWith", &ASSEMBLE_WITH),
+    ("BatchStrategy", &BATCH_STRATEGIES),
+    ("JoinSource", &JOIN_SOURCES),
 ];
 
 /// The words the field at `location` (its key `key`, from [`ENUM_FIELDS`]) takes, where its
@@ -1266,6 +1281,15 @@ fn integer_range(step_type: &str, key: &str) -> Option<(i64, i64)> {
     }
     if step_type == "Transform" && key == "InstanceCount" {
         return Some((1, i64::from(i32::MAX)));
+    }
+    // CreateTransformJob takes payloads of at most 100 MB, 0 for no limit (helper finding:
+    // a parameter defaulting to 200 planned cleanly, while the literal 101 is refused).
+    if key == "MaxPayloadInMB" {
+        return Some((0, 100));
+    }
+    // StartJobRun (EMR Serverless) takes up to 1,000,000 minutes.
+    if key == "executionTimeoutMinutes" {
+        return Some((0, 1_000_000));
     }
     let min = INTEGER_MINIMUMS.iter().find(|(k, _)| *k == key).map_or(1, |(_, min)| *min);
     Some((min, i64::from(i32::MAX)))
@@ -2161,6 +2185,21 @@ mod tests {
         // A field that takes 0.
         let transform = json!({"Name": "T", "Type": "Transform", "Arguments": {"MaxConcurrentTransforms": {"Get": "Parameters.Count"}}});
         assert!(problems(&transform, "Count", "Integer", "0", &[]).is_empty());
+        // Helper findings: fields whose literals were judged but whose parameters were not.
+        let payload = json!({"Name": "T", "Type": "Transform", "Arguments": {"MaxPayloadInMB": {"Get": "Parameters.Mb"}, "TransformInput": {"SplitType": {"Get": "Parameters.Split"}}, "DataProcessing": {"JoinSource": {"Get": "Parameters.Join"}}}});
+        assert!(problems(&payload, "Mb", "Integer", "100", &[]).is_empty());
+        let p = problems(&payload, "Mb", "Integer", "200", &[]);
+        assert_eq!(
+            p[0].0,
+            "Default \"200\" of parameter \"Mb\" is out of range for MaxPayloadInMB"
+        );
+        assert!(problems(&payload, "Split", "String", "Line", &[]).is_empty());
+        let p = problems(&payload, "Split", "String", "line", &[]);
+        assert!(p[0].1.contains("Did you mean 'Line'?"), "{p:?}");
+        assert_eq!(problems(&payload, "Join", "String", "input", &[]).len(), 1);
+        let serverless = json!({"Name": "E", "Type": "EMRServerless", "Arguments": {"JobConfig": {"executionTimeoutMinutes": {"Get": "Parameters.T"}}}});
+        assert!(problems(&serverless, "T", "Integer", "0", &[]).is_empty());
+        assert_eq!(problems(&serverless, "T", "Integer", "-5", &[]).len(), 1);
     }
 
     /// Helper finding (session 13): a Float parameter as the bound of an integer range of a

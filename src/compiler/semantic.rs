@@ -25,6 +25,7 @@
 //! | N11 | a join that is only string literals vs that string | concatenating literals is a constant |
 //! | N12 | a one-value join of a reference whose value is a string (a `String` parameter, an execution variable) vs the reference | joining one string gives that string. Any other one-value join is kept: it is how a number or boolean (an `Integer` parameter, a step property) is turned into a string (the SDK's `to_string`), and the field then receives a string, not a number |
 //! | N13 | a training job's `OutputDataConfig.CompressionType: "GZIP"` vs none (Training steps, and each training job definition of a Tuning step; SDK 3's `ModelTrainer` writes it) | GZIP is the documented default of a training job's model output compression (CreateTrainingJob `OutputDataConfig.CompressionType`: "Defaults to gzip"); AutoML's `OutputDataConfig` has no such member, so it is left alone there |
+//! | N14 | in job arguments (every step type but Lambda and Callback): a member set to `null` vs no member (the SDK's `MaxNumberOfTrainingJobs: null` in a Grid tuning job's `ResourceLimits`) | the service reads job arguments as the API request, in whose JSON protocol a `null` member is an unset one: the SDK's Grid tuning runs with `null` where the API takes no value. Lambda and Callback payloads are the user's data, where `null` is a value |
 //!
 //! Pure: no IO. Depends on serde_json and `canonical`.
 
@@ -74,7 +75,7 @@ impl Context {
     }
 }
 
-/// True when two definition texts mean the same pipeline (rules N1-N13). Unparseable texts are
+/// True when two definition texts mean the same pipeline (rules N1-N14). Unparseable texts are
 /// equal only if byte-identical.
 pub fn definitions_equal(a: &str, b: &str) -> bool {
     if a == b {
@@ -370,6 +371,10 @@ fn normal_value(v: &Json, ctx: &Context, job_arguments: bool) -> Json {
             for (k, child) in obj {
                 let mut child = normal_value(child, ctx, job_arguments);
                 if job_arguments {
+                    // N14
+                    if child.is_null() {
+                        continue;
+                    }
                     // N8
                     if k == "Environment" && child.as_object().is_some_and(Map::is_empty) {
                         continue;
@@ -624,6 +629,22 @@ mod tests {
         ));
         let bare = json!({"Name": "R", "Type": "RegisterModel", "Arguments": {"ModelPackageGroupName": "g"}});
         assert!(step_eq(reg(json!({"Bias": {}})), bare));
+    }
+
+    #[test]
+    fn n14_null_members_of_job_arguments_are_absent() {
+        let tuning = |limits: Json| json!({"Name": "T", "Type": "Tuning", "Arguments": {"HyperParameterTuningJobConfig": {"Strategy": "Grid", "ResourceLimits": limits}}});
+        assert!(step_eq(
+            tuning(json!({"MaxNumberOfTrainingJobs": null, "MaxParallelTrainingJobs": 2})),
+            tuning(json!({"MaxParallelTrainingJobs": 2}))
+        ));
+        assert!(!step_eq(
+            tuning(json!({"MaxNumberOfTrainingJobs": 5, "MaxParallelTrainingJobs": 2})),
+            tuning(json!({"MaxParallelTrainingJobs": 2}))
+        ));
+        // A Callback payload's null is the user's value.
+        let callback = |args: Json| json!({"Name": "C", "Type": "Callback", "SqsQueueUrl": "q", "Arguments": args});
+        assert!(!step_eq(callback(json!({"x": null})), callback(json!({}))));
     }
 
     #[test]

@@ -287,7 +287,7 @@ fn pipeline_schema() -> Schema {
             .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
             .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`.").validate(validators::string_check(super::steps::common::valid_role_arn, "Invalid role ARN", "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/sagemaker-pipeline\" (for example aws_iam_role.pipeline.arn).")))
             .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name.").validate(validators::string_check(valid_pipeline_name, "Invalid display name", "SageMaker display names follow the same pattern as names: letters, digits and hyphens, starting and ending with a letter or digit.")))
-            .attr(Attribute::optional("description", Type::String, "Description, up to 3072 characters. Left out, Terraform does not manage it: a description set outside Terraform (the console, the SDK) stays, and plans do not show it. To clear one, set `description = \"\"` and apply. After an import, it is read back.").validate(validators::string_length(0, 3072)))
+            .attr(Attribute::optional("description", Type::String, "Description, up to 3072 characters. Left out, Terraform does not manage it: a description set outside Terraform (the console, the SDK) stays, and plans do not show it. To clear one, set `description = \"\"` and apply; removing the attribute after Terraform set it clears it too (the apply sends an empty description). After an import, it is read back. (The local moto endpoint ignores an empty description: there the old one stays.)").validate(validators::string_length(0, 3072)))
             .attr(pipeline_steps_attribute())
             .attr(Attribute::optional("tags", Type::Map(Box::new(Type::String)), "Tags of the pipeline (at most 50 together with `default_tags`)."))
             .attr(Attribute::computed("tags_all", Type::Map(Box::new(Type::String)), "All tags of the pipeline: the provider's `default_tags` merged with `tags`."))
@@ -698,7 +698,7 @@ The state keeps the deployed text of every part of `definition_parts` (a step, t
 4. `terraform plan`: it adds the step resources and changes nothing in the pipeline (`N to add, 0 to change`). If the pipeline changes too, the plan shows which step's JSON differs from the deployed one: correct that resource and plan again.
 5. `terraform apply`. The step resources exist only in Terraform's state, so creating them makes no SageMaker call; the next plan says "No changes". (A definition that leaves out fields the SDK and the provider always write, such as a processing input's `AppManaged` or `S3DataDistributionType`, cannot plan empty: the plan adds them, in that step only, and applying makes one new pipeline version.)
 
-Pipelines built by the SageMaker Python SDK 2.x: keep the SDK's default experiment configuration as `experiment_config { experiment_name = "{{ Execution.PipelineName }}"  trial_name = "{{ Execution.PipelineExecutionId }}" }`, declare the SDK's `SkipModelValidation: "None"` of register-model steps as `skip_model_validation = "None"`, and write output locations the SDK derived (`s3://<bucket>/<pipeline>/<execution id>/<step>/output/<output>`) as that string with `{{ Execution.PipelineExecutionId }}` in it. The SDK's `ModelStep` names its deployed steps `<name>-RegisterModel` and `<name>-CreateModel`: use those names. Where the SDK passed an Integer, Float or Boolean parameter without `.to_string()` into a field that takes text (processing `arguments`, an estimator's `environment`; SDK 3.x's `ModelTrainer` does so in hyperparameters), the plan shows that value changing to its `to_string()` form, which is what the provider compiles `"{{ Parameters.X }}"` to there: apply it. A Lambda step whose inputs hold JSON numbers or booleans cannot be written with `sagemaker_lambda_step` (its `inputs` are strings): declare it with `sagemaker_step` and the deployed `Arguments`."#;
+Pipelines built by the SageMaker Python SDK 2.x: keep the SDK's default experiment configuration as `experiment_config { experiment_name = "{{ Execution.PipelineName }}"  trial_name = "{{ Execution.PipelineExecutionId }}" }`, declare the SDK's `SkipModelValidation: "None"` of register-model steps as `skip_model_validation = "None"`, and write output locations the SDK derived (`s3://<bucket>/<pipeline>/<execution id>/<step>/output/<output>`) as that string with `{{ Execution.PipelineExecutionId }}` in it. The SDK's `ModelStep` names its deployed steps `<name>-RegisterModel` and `<name>-CreateModel`: use those names. Where the SDK passed an Integer, Float or Boolean parameter without `.to_string()` into a field that takes text (processing `arguments`, an estimator's `environment`; SDK 3.x's `ModelTrainer` does so in hyperparameters), the plan shows that value changing to its `to_string()` form, which is what the provider compiles `"{{ Parameters.X }}"` to there: apply it. A Lambda or Callback step whose inputs hold JSON numbers or booleans cannot be written with `sagemaker_lambda_step` or `sagemaker_callback_step` (their `inputs` are strings): declare it with `sagemaker_step` and the deployed `Arguments`. An EMR step's `step_config.properties` is a map, compiled sorted by key: an SDK step listing them in another order plans one update that reorders them, which changes nothing in EMR."#;
 
 // ---- typed model --------------------------------------------------------------------------
 
@@ -989,12 +989,16 @@ fn validate_config(config: &Value) -> Diagnostics {
         .filter(|v| !v.is_null() && !v.is_unknown());
     if let Some(v) = vpc {
         let empty = |attr| matches!(model::string_list(v, attr), Known::Value(l) if l.is_empty());
+        let path = AttrPath::root("step_defaults").attr("network").attr("vpc_config");
         if empty("subnets") || empty("security_group_ids") {
             diags.error_at(
-                AttrPath::root("step_defaults").attr("network").attr("vpc_config"),
+                path.clone(),
                 "Incomplete VPC configuration",
                 "Give at least one subnet and one security group.",
             );
+        }
+        for (at, summary, detail) in super::steps::job::vpc_id_problems(v, &path) {
+            diags.error_at(at, summary, detail);
         }
     }
     // Warnings only with errors: without any, the plan compiles the same definition and reports
@@ -1559,6 +1563,16 @@ impl Resource<ProviderData> for MlPipeline {
             Ok(Some(mut remote)) => {
                 if let Some(object) = readback_object(state, &remote.definition) {
                     definition_from_s3(sm, &mut remote, &object, &mut diags).await;
+                }
+                let importing = model::string_map(state, "definition_parts") == Known::Null;
+                if importing && serde_json::from_str::<Json>(&remote.definition).is_err() {
+                    // Helper finding: such an import read back nothing, without a word (the
+                    // data source warns). An import does not know where the definition object
+                    // is, so it cannot read that instead.
+                    diags.push(Diagnostic::warning(
+                        format!("The deployed definition of pipeline {name:?} is not JSON"),
+                        "DescribePipeline returned a definition that is not JSON, so the import could not read back the parameters, experiment_config or steps: the state holds the text as it came (definition_parts[\"Definition\"]). SageMaker returns JSON; the local moto endpoint returns a Python rendering for a pipeline created with definition_s3. The next plan shows the configured definition replacing that text, and applying deploys it.",
+                    ));
                 }
                 let mut s = refreshed(state, &remote, &data.default_tags);
                 // Imported, or created where versions were not known: ask once more, quietly.

@@ -85,7 +85,7 @@ const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
 
 /// The `## Import` section of the reference page (`docs/resources/ml_pipeline_execution.md`),
 /// after the command in `examples/resources/sagemaker_ml_pipeline_execution/import.sh`.
-pub const IMPORT_DOC: &str = r#"A run is imported by its execution ARN. Import reads the start arguments back from SageMaker (the pipeline, parameters, display name, description, version, parallelism and selective execution) with the run's status; `triggers`, `wait_for_completion` and `wait_timeout` stay unset (SageMaker does not hold them: a configuration that sets `triggers` plans a new run after the import). SageMaker reports a version and a parallelism limit also for a run started without them; when they are the pipeline's own (its latest version, its `parallelism_config`), they are read as not given, so the configuration leaves them out too (also for a run that was started with those same values). A configuration that states the same start arguments then plans no change.
+pub const IMPORT_DOC: &str = r#"A run is imported by its execution ARN. Import reads the start arguments back from SageMaker (the pipeline, parameters, display name, description, version, parallelism and selective execution) with the run's status; `triggers`, `wait_for_completion` and `wait_timeout` stay unset (SageMaker does not hold them: a configuration that sets `triggers` plans a new run after the import). SageMaker reports a version and a parallelism limit also for a run started without them; when they are the pipeline's own (its latest version, its `parallelism_config`), they are read as not given, so the configuration leaves them out too (also for a run that was started with those same values). A configuration that states the same start arguments then plans no change. (The local moto endpoint does not return a run's selective execution, so there an imported selective run reads as a full run, and a configuration with `selective_execution` plans a new run.)
 
 SageMaker reports the values a run was started with as text; where a parameter took its default, some endpoints list it too: state such parameters in `parameters` (or the next plan replaces the run).
 
@@ -140,6 +140,14 @@ fn whole_number_at_least_1(v: Option<&Value>) -> Option<bool> {
 
 fn validate_config(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
+    // A null parameter value or selected step is a mistake (often a variable that was not
+    // set), not a request to leave it out (helper finding: both were dropped without a word,
+    // and the run used the parameter's default). `triggers` only starts runs: nulls are fine.
+    for attr in ["parameters", "selective_execution"] {
+        if let Some(v) = config.get(attr) {
+            diags.extend(super::steps::common::null_elements(&Value::object([(attr, v.clone())])));
+        }
+    }
     if let Known::Value(name) = model::string(config, "pipeline_name") {
         if name.starts_with("arn:") {
             // Helper finding: an ARN got the generic message, its end cut off. The name follows
@@ -260,6 +268,12 @@ fn validate_config(config: &Value) -> Diagnostics {
                         AttrPath::root("selective_execution").attr("selected_steps").index(i),
                         "A selected step name is empty",
                         "Use the names of the pipeline's steps.",
+                    );
+                } else if steps[..i].contains(step) {
+                    diags.error_at(
+                        AttrPath::root("selective_execution").attr("selected_steps").index(i),
+                        format!("Step {} is selected twice", expr::shown(step)),
+                        "List each step once.",
                     );
                 }
             }
@@ -418,6 +432,26 @@ fn check_selected_steps(
 
 /// Checks the given values against the declared parameters; returns them converted to each
 /// declared type's canonical text (sorted by name), or `None` with diagnostics.
+/// The error for a value given for parameter `name`, which the pipeline does not declare.
+fn undeclared_parameter(
+    pipeline: &str,
+    name: &str,
+    declared: &[Declared],
+    diags: &mut Diagnostics,
+) {
+    let hint = expr::did_you_mean(name, declared.iter().map(|d| d.name.as_str()))
+        .map(|c| format!("Did you mean '{c}'? "))
+        .unwrap_or_default();
+    diags.error_at(
+        AttrPath::root("parameters").key(name),
+        format!("Pipeline {pipeline:?} has no parameter {name:?}"),
+        format!(
+            "{hint}{} Remove this value, or declare the parameter in the pipeline's parameter blocks. The check reads the pipeline as deployed when it runs: at plan, before this apply changes the pipeline, and again at apply, after it has. To add a parameter and pass it in one change, apply the pipeline first (terraform apply -target=sagemaker_ml_pipeline.<name>); a parameter removed from the pipeline must be removed here too.",
+            declared_list(declared)
+        ),
+    );
+}
+
 fn check_parameters(
     pipeline: &str,
     given: &BTreeMap<String, String>,
@@ -429,17 +463,7 @@ fn check_parameters(
     for (name, value) in given {
         let path = AttrPath::root("parameters").key(name);
         let Some(d) = declared.iter().find(|d| &d.name == name) else {
-            let hint = expr::did_you_mean(name, declared.iter().map(|d| d.name.as_str()))
-                .map(|c| format!("Did you mean '{c}'? "))
-                .unwrap_or_default();
-            diags.error_at(
-                path,
-                format!("Pipeline {pipeline:?} has no parameter {name:?}"),
-                format!(
-                    "{hint}{} Remove this value, or declare the parameter in the pipeline's parameter blocks. The check reads the pipeline as deployed when it runs: at plan, before this apply changes the pipeline, and again at apply, after it has. To add a parameter and pass it in one change, apply the pipeline first (terraform apply -target=sagemaker_ml_pipeline.<name>); a parameter removed from the pipeline must be removed here too.",
-                    declared_list(declared)
-                ),
-            );
+            undeclared_parameter(pipeline, name, declared, diags);
             continue;
         };
         let converted = match convert_default(&d.ty, value) {
@@ -631,6 +655,29 @@ impl Resource<ProviderData> for MlPipelineExecution {
         // Parameters are checked when a run would start, against the deployed pipeline.
         let starts = req.prior.is_null()
             || req.prior.get("start_arguments_sha256") != planned.get("start_arguments_sha256");
+        if spec.is_none() && starts {
+            // Some argument is known only after apply; the parameter names may be known
+            // already (helper finding: `{ Typo = null_resource.x.id }` failed only at apply).
+            if let (Ok(sm), Known::Value(pipeline), Some(given)) = (
+                data.sagemaker(),
+                model::string(planned, "pipeline_name"),
+                planned.get("parameters").and_then(Value::as_map),
+            ) {
+                let described = match described {
+                    Some(d) => d,
+                    None => sm.describe(&pipeline).await,
+                };
+                if let Ok(Some(p)) = described {
+                    if let Some(declared) = declared_parameters(&p.definition) {
+                        for name in given.keys().filter(|k| !declared.iter().any(|d| &&d.name == k))
+                        {
+                            undeclared_parameter(&pipeline, name, &declared, diags);
+                        }
+                    }
+                }
+            }
+            return;
+        }
         let (Some(spec), true, Ok(sm)) = (spec, starts, data.sagemaker()) else { return };
         // The pipeline as read above (the same name), or read now.
         let described = match described {
@@ -1491,6 +1538,45 @@ mod tests {
         assert!(ok, "{d:?}");
         assert_eq!(d.0.len(), 1);
         assert_eq!(d.0[0].severity, crate::framework::Severity::Warning);
+    }
+
+    /// Helper finding: a null parameter value and a null or repeated selected step were
+    /// dropped without a word.
+    #[test]
+    fn null_parameters_and_selected_steps_are_errors() {
+        let cfg = planned(&[
+            (
+                "parameters",
+                Value::map([("Count", Value::Null), ("Type", Value::string("ml.m5.large"))]),
+            ),
+            (
+                "selective_execution",
+                Value::object([
+                    (
+                        "source_execution_arn",
+                        Value::string(
+                            "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc",
+                        ),
+                    ),
+                    (
+                        "selected_steps",
+                        Value::list([Value::string("Score"), Value::string("Score"), Value::Null]),
+                    ),
+                ]),
+            ),
+        ]);
+        let d: Vec<String> = validate_config(&cfg)
+            .iter()
+            .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+            .collect();
+        assert_eq!(
+            d,
+            [
+                "parameters[\"Count\"]: Null value in a map",
+                "selective_execution.selected_steps[2]: Null element in a list",
+                "selective_execution.selected_steps[1]: Step \"Score\" is selected twice",
+            ]
+        );
     }
 
     /// Helper finding (session 13): a pipeline ARN got "Invalid pipeline name", cut off.

@@ -202,6 +202,32 @@ impl StepKind for AutoMl {
 
         let target = ctx.string(cfg, "target_attribute_name", &root);
         let weight = ctx.string(cfg, "sample_weight_attribute_name", &root);
+        // Column names of 1-256 characters (helper finding: "" went into every channel).
+        for (attr, what) in [
+            ("target_attribute_name", "the column to predict"),
+            ("sample_weight_attribute_name", "the column of sample weights"),
+        ] {
+            if let Some(n) = model::string(cfg, attr).value() {
+                if n.is_empty() || n.chars().count() > 256 {
+                    ctx.local_error(
+                        AttrPath::root(attr),
+                        if n.is_empty() {
+                            format!("Empty {attr}")
+                        } else {
+                            format!("{attr} is too long")
+                        },
+                        format!(
+                            "Give the name of {what} in the input data, 1-256 characters{}.",
+                            if attr == "target_attribute_name" {
+                                ", e.g. \"churn\""
+                            } else {
+                                "; leave it out for equal weights"
+                            }
+                        ),
+                    );
+                }
+            }
+        }
         let inputs = model::blocks(cfg, "input");
         if inputs.is_empty() || inputs.len() > 2 {
             ctx.error_of(
@@ -295,6 +321,11 @@ impl StepKind for AutoMl {
                     "Incomplete VPC configuration",
                     "Give at least one subnet and one security group.",
                 );
+            }
+            for (at, summary, detail) in
+                super::job::vpc_id_problems(v, &AttrPath::root("vpc_config"))
+            {
+                ctx.local_error(at, summary, detail);
             }
             security
                 .insert("VpcConfig".into(), json!({"Subnets": subnets, "SecurityGroupIds": sgs}));
@@ -584,6 +615,37 @@ mod tests {
                 .map(|d| (d.path.clone().unwrap_or_default().to_string(), d.summary.clone()))
                 .collect()),
         }
+    }
+
+    /// Empty column names and malformed VPC IDs are errors at their attribute.
+    #[test]
+    fn empty_names_and_bad_vpc_ids() {
+        let e = compile(vec![
+            ("target_attribute_name", Value::string("")),
+            ("sample_weight_attribute_name", Value::string("")),
+            (
+                "vpc_config",
+                Value::object([
+                    ("subnets", Value::list([Value::string("subnet 1"), Value::string("sg-1")])),
+                    (
+                        "security_group_ids",
+                        Value::list([Value::string("sg-1"), Value::string("sg-1")]),
+                    ),
+                ]),
+            ),
+        ])
+        .expect_err("refused");
+        let e: Vec<String> = e.into_iter().map(|(p, s)| format!("{p}: {s}")).collect();
+        assert_eq!(
+            e,
+            [
+                "target_attribute_name: Empty target_attribute_name",
+                "sample_weight_attribute_name: Empty sample_weight_attribute_name",
+                "vpc_config.subnets[0]: \"subnet 1\" is not a subnet ID",
+                "vpc_config.subnets[1]: \"sg-1\" is not a subnet ID",
+                "vpc_config.security_group_ids[1]: Security group \"sg-1\" is listed twice",
+            ]
+        );
     }
 
     /// The SDK's minimal AutoMLStep (`AutoML(role, target_attribute_name, mode="ENSEMBLING")`).

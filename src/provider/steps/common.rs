@@ -795,6 +795,104 @@ pub fn null_elements(cfg: &Value) -> Diagnostics {
     d
 }
 
+/// Why user-written JSON text (`arguments`, `cluster_config`, ...) was refused.
+#[derive(Debug, PartialEq)]
+pub enum BadJson {
+    /// Not JSON: serde_json's message (line and column).
+    Invalid(String),
+    /// Nested deeper than serde_json's limit of 128 levels.
+    TooDeep,
+    /// An object with this key twice.
+    DuplicateKey(String),
+}
+
+impl BadJson {
+    /// The summary and detail of the diagnostic for attribute `attr`; `fix` ends the detail of
+    /// text that is not JSON (e.g. "Build it with jsonencode, e.g. ...").
+    pub fn message(&self, attr: &str, fix: &str) -> (String, String) {
+        match self {
+            BadJson::Invalid(e) => (format!("{attr} is not valid JSON"), format!("{e}. {fix}")),
+            BadJson::TooDeep => (
+                format!("{attr} is nested too deeply"),
+                "The JSON nests objects and lists more than 128 levels deep; SageMaker's step arguments never need that many. Flatten it.".into(),
+            ),
+            BadJson::DuplicateKey(k) => (
+                format!("{attr} has the key {} twice", expr::shown(k)),
+                "An object holds each key once: a JSON parser keeps only one of the two values, and which one is not defined. Remove one (jsonencode never writes a key twice; hand-written JSON can).".into(),
+            ),
+        }
+    }
+}
+
+/// Parses JSON text a user wrote, like `serde_json::from_str`, but refuses an object with a
+/// key twice, which serde_json would silently resolve to the last value (helper finding).
+pub fn parse_user_json(text: &str) -> Result<Json, BadJson> {
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    let v: Json = serde_json::from_str(text).map_err(|e| {
+        if e.to_string().contains("recursion limit") {
+            BadJson::TooDeep
+        } else {
+            BadJson::Invalid(e.to_string())
+        }
+    })?;
+    /// Walks the text again, recording the first key an object repeats.
+    struct Dup<'a>(&'a mut Option<String>);
+    impl<'de> DeserializeSeed<'de> for Dup<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Dup<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let found = self.0;
+            while seq.next_element_seed(Dup(&mut *found))?.is_some() {}
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let found = self.0;
+            let mut seen = std::collections::BTreeSet::new();
+            while let Some(k) = map.next_key::<String>()? {
+                if !seen.insert(k.clone()) && found.is_none() {
+                    *found = Some(k);
+                }
+                map.next_value_seed(Dup(&mut *found))?;
+            }
+            Ok(())
+        }
+    }
+    let mut found = None;
+    let mut de = serde_json::Deserializer::from_str(text);
+    // The text parsed above; a failure here could only repeat that.
+    let _ = Dup(&mut found).deserialize(&mut de);
+    match found {
+        Some(k) => Err(BadJson::DuplicateKey(k)),
+        None => Ok(v),
+    }
+}
+
 /// A JSON object of `members`, moved in. (`json!` interpolates a `Json` or `Map` value through
 /// `serde_json::to_value`: a deep copy of it.)
 pub fn object<const N: usize>(members: [(&str, Json); N]) -> Json {
@@ -830,6 +928,12 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
                     AttrPath::root("depends_on_steps").index(i),
                     format!("Invalid step name {}", expr::shown(d)),
                     "List step names, e.g. \"Preprocess\".",
+                );
+            } else if known_name.as_ref().is_some_and(|n| n.as_deref() == Some(d.as_str())) {
+                ctx.local_error(
+                    AttrPath::root("depends_on_steps").index(i),
+                    format!("Step {} depends on itself", expr::shown(d)),
+                    "List the steps that must finish before this one starts, not the step itself.",
                 );
             }
         }

@@ -112,6 +112,20 @@ impl StepKind for Emr {
                     "Empty cluster_id",
                     "Give the ID of a running EMR cluster, e.g. \"j-1ABCDEFGHIJKL\".",
                 );
+            } else if let Some(text) = id.as_str().filter(|s| !valid_cluster_id(s)) {
+                // EMR cluster IDs are "j-" and upper-case letters and digits (helper finding:
+                // "cluster-123" planned cleanly and failed only when the pipeline ran).
+                let upper = text.to_ascii_uppercase().replacen("J-", "j-", 1);
+                let hint = if valid_cluster_id(&upper) {
+                    format!(" Did you mean {upper:?}? EMR writes cluster IDs in upper case after the \"j-\".")
+                } else {
+                    String::new()
+                };
+                ctx.local_error(
+                    AttrPath::root("cluster_id"),
+                    format!("{} is not an EMR cluster ID", expr::shown(text)),
+                    format!("Cluster IDs are \"j-\" followed by upper-case letters and digits, e.g. \"j-1ABCDEFGHIJKL\" (aws_emr_cluster.<name>.id).{hint}"),
+                );
             }
             args.insert("ClusterId".into(), id);
         }
@@ -169,14 +183,12 @@ impl StepKind for Emr {
 /// in its string values.
 fn compile_cluster_config(text: &str, ctx: &mut Ctx) -> Option<Json> {
     let path = AttrPath::root("cluster_config");
-    let v: Json = match serde_json::from_str(text) {
+    let v: Json = match super::common::parse_user_json(text) {
         Ok(v) => v,
         Err(e) => {
-            ctx.error_of(
-                path,
-                "cluster_config is not valid JSON",
-                format!("{e}. Write it with jsonencode({{ ... }})."),
-            );
+            let (summary, detail) =
+                e.message("cluster_config", "Write it with jsonencode({ ... }).");
+            ctx.error_of(path, summary, detail);
             return None;
         }
     };
@@ -328,6 +340,17 @@ pub mod properties {
     };
 }
 
+/// An EMR cluster ID ("j-" and upper-case letters and digits, at most 256 characters), or a
+/// value holding a `{{ }}` reference, judged when the pipeline runs.
+fn valid_cluster_id(s: &str) -> bool {
+    expr::has_expression(s)
+        || s.strip_prefix("j-").is_some_and(|rest| {
+            !rest.is_empty()
+                && s.len() <= 256
+                && rest.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,6 +368,37 @@ mod tests {
             .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
             .collect();
         (json.map(|j| serde_json::from_str(&j).unwrap_or(Json::Null)), msgs)
+    }
+
+    /// A cluster ID is "j-" and upper-case letters and digits; a reference passes.
+    #[test]
+    fn cluster_ids_are_checked() {
+        for ok in ["j-1ABCDEFGHIJKL", "{{ Parameters.Cluster }}"] {
+            let (json, msgs) = compile(vec![("cluster_id", Value::string(ok))]);
+            assert!(msgs.is_empty() && json.is_some(), "{ok}: {msgs:?}");
+        }
+        let (_, msgs) = compile(vec![("cluster_id", Value::string("cluster-123"))]);
+        assert_eq!(msgs, ["cluster_id: \"cluster-123\" is not an EMR cluster ID"]);
+        let (json, diags) = StepResource(Emr).compile(&Value::object([
+            ("name", Value::string("Etl")),
+            ("step_config", Value::object([("jar", Value::string("command-runner.jar"))])),
+            ("cluster_id", Value::string("j-1abcdefghijkl")),
+        ]));
+        assert!(json.is_none());
+        assert!(
+            diags.iter().any(|d| d.detail.contains("Did you mean \"j-1ABCDEFGHIJKL\"?")),
+            "{diags:?}"
+        );
+    }
+
+    /// A key written twice in cluster_config is an error, not the last value silently.
+    #[test]
+    fn a_duplicate_key_in_cluster_config_is_an_error() {
+        let (_, msgs) = compile(vec![(
+            "cluster_config",
+            Value::string(r#"{"ReleaseLabel": "emr-6.15.0", "Instances": {"A": 1, "A": 2}}"#),
+        )]);
+        assert_eq!(msgs, ["cluster_config: cluster_config has the key \"A\" twice"]);
     }
 
     /// A value whose `{{ }}` reference is invalid is reported as that, not also as missing.

@@ -151,6 +151,14 @@ impl StepKind for EmrServerless {
                     "Empty application_id",
                     "Give the ID of an EMR Serverless application, e.g. \"00f1abcdefgh2345\".",
                 );
+            } else if let Some(text) = id.as_str().filter(|s| !valid_application_id(s)) {
+                // EMR Serverless application IDs are 1-64 lowercase letters and digits
+                // (helper finding: "app id with spaces" went into the definition).
+                ctx.local_error(
+                    AttrPath::root("application_id"),
+                    format!("{} is not an EMR Serverless application ID", expr::shown(text)),
+                    "Application IDs are 1-64 lowercase letters and digits, e.g. \"00f1abcdefgh2345\" (aws_emrserverless_application.<name>.id).",
+                );
             }
             job.insert("applicationId".into(), id.clone());
             args.insert("ApplicationId".into(), id);
@@ -186,6 +194,13 @@ impl StepKind for EmrServerless {
             let path = AttrPath::root("spark_submit");
             let mut d = Map::new();
             put(&mut d, "entryPoint", ctx.string(s, "entry_point", &path));
+            if model::string(s, "entry_point").value().is_some_and(|e| e.trim().is_empty()) {
+                ctx.local_error(
+                    path.clone().attr("entry_point"),
+                    "Empty entry_point",
+                    "Give the script or JAR to run, e.g. \"s3://my-bucket/jobs/etl.py\".",
+                );
+            }
             put(
                 &mut d,
                 "entryPointArguments",
@@ -215,6 +230,31 @@ impl StepKind for EmrServerless {
             ctx.count(cfg, "execution_timeout_minutes", &root, 0, None),
         );
         put(&mut job, "name", ctx.string(cfg, "job_run_name", &root));
+        if let Some(n) = model::string(cfg, "job_run_name").value() {
+            let len = n.chars().count();
+            if n.trim().is_empty() || len > 256 {
+                ctx.local_error(
+                    AttrPath::root("job_run_name"),
+                    if len > 256 { "job_run_name is too long" } else { "Empty job_run_name" },
+                    "Job run names are 1-256 characters, e.g. \"nightly-etl\"; leave job_run_name out to let EMR Serverless name the run.",
+                );
+            }
+        }
+        if let Some(tags) = model::string_map(cfg, "tags").value() {
+            for (k, v) in &tags {
+                if k.is_empty() || k.chars().count() > 128 || v.chars().count() > 256 {
+                    ctx.local_error(
+                        AttrPath::root("tags").key(k),
+                        if k.is_empty() {
+                            "A tag key is empty".to_string()
+                        } else {
+                            format!("Invalid tag {}", expr::shown(k))
+                        },
+                        "EMR Serverless tag keys are 1-128 characters and values at most 256.",
+                    );
+                }
+            }
+        }
         if let Some(tags) = ctx.string_map(cfg, "tags", &root, false) {
             job.insert("tags".into(), Json::Object(tags));
         }
@@ -248,7 +288,7 @@ impl StepKind for EmrServerless {
 /// Parses a JSON-object attribute and compiles `{{ }}` in its string values.
 fn json_object(text: &str, attr: &str, ctx: &mut Ctx) -> Option<Json> {
     let path = AttrPath::root(attr);
-    let v: Json = match serde_json::from_str(text) {
+    let v: Json = match super::common::parse_user_json(text) {
         Ok(v @ Json::Object(_)) => v,
         Ok(_) => {
             ctx.error_of(
@@ -259,11 +299,8 @@ fn json_object(text: &str, attr: &str, ctx: &mut Ctx) -> Option<Json> {
             return None;
         }
         Err(e) => {
-            ctx.error_of(
-                path,
-                format!("{attr} is not valid JSON"),
-                format!("{e}. Write it with jsonencode({{ ... }})."),
-            );
+            let (summary, detail) = e.message(attr, "Write it with jsonencode({ ... }).");
+            ctx.error_of(path, summary, detail);
             return None;
         }
     };
@@ -372,6 +409,15 @@ pub mod properties {
     };
 }
 
+/// An EMR Serverless application ID (1-64 lowercase letters and digits), or a value holding a
+/// `{{ }}` reference, judged when the pipeline runs.
+fn valid_application_id(s: &str) -> bool {
+    expr::has_expression(s)
+        || (!s.is_empty()
+            && s.len() <= 64
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::StepResource;
@@ -395,18 +441,41 @@ mod tests {
         ("spark_submit", Value::object([("entry_point", Value::string("s3://b/etl.py"))]))
     }
 
+    /// Application IDs, entry points, run names and tag keys are checked at validate.
+    #[test]
+    fn ids_names_and_tags_are_checked() {
+        let (_, msgs) = compile(vec![
+            ("application_id", Value::string("app id with spaces")),
+            ("spark_submit", Value::object([("entry_point", Value::string(""))])),
+            ("job_run_name", Value::string("")),
+            ("tags", Value::map([("", Value::string(""))])),
+        ]);
+        assert_eq!(
+            msgs,
+            [
+                "application_id: \"app id with spaces\" is not an EMR Serverless application ID",
+                "spark_submit.entry_point: Empty entry_point",
+                "job_run_name: Empty job_run_name",
+                "tags[\"\"]: A tag key is empty",
+            ]
+        );
+        let (json, msgs) =
+            compile(vec![("application_id", Value::string("{{ Parameters.App }}")), spark()]);
+        assert!(msgs.is_empty() && json.is_some(), "{msgs:?}");
+    }
+
     /// The SDK writes the application ID and the role both at the top and in JobConfig.
     #[test]
     fn existing_application() {
-        let (json, msgs) = compile(vec![("application_id", Value::string("app-1")), spark()]);
+        let (json, msgs) = compile(vec![("application_id", Value::string("00f1app1")), spark()]);
         assert!(msgs.is_empty(), "{msgs:?}");
         assert_eq!(
             json.expect("compiled")["Arguments"],
             json!({
-                "ApplicationId": "app-1",
+                "ApplicationId": "00f1app1",
                 "ExecutionRoleArn": "arn:aws:iam::1:role/emr",
                 "JobConfig": {
-                    "applicationId": "app-1",
+                    "applicationId": "00f1app1",
                     "executionRoleArn": "arn:aws:iam::1:role/emr",
                     "jobDriver": {"sparkSubmit": {"entryPoint": "s3://b/etl.py"}}
                 }

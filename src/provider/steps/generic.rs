@@ -68,14 +68,12 @@ pub fn check_type(t: &str) -> Result<(), String> {
 fn json_object(cfg: &Value, attr: &str, example: &str, ctx: &mut Ctx) -> Option<Map<String, Json>> {
     let text = model::string(cfg, attr).value()?;
     let path = AttrPath::root(attr);
-    let v: Json = match serde_json::from_str(&text) {
+    let v: Json = match super::common::parse_user_json(&text) {
         Ok(v) => v,
         Err(e) => {
-            ctx.error_of(
-                path,
-                format!("{attr} is not valid JSON"),
-                format!("{e}. Build it with jsonencode, e.g. {example}."),
-            );
+            let (summary, detail) =
+                e.message(attr, &format!("Build it with jsonencode, e.g. {example}."));
+            ctx.error_of(path, summary, detail);
             return None;
         }
     };
@@ -184,6 +182,20 @@ impl StepKind for Generic {
                 format!("Invalid step type {ty:?}"),
                 format!("{why}."),
             );
+        } else if let Some(near) = super::step_types()
+            .all(|k| k != ty)
+            .then(|| expr::did_you_mean(&ty, super::step_types()))
+            .flatten()
+        {
+            // A warning, not an error: a step type SageMaker adds later must stay possible
+            // (helper finding: "Proccessing" planned without a word and failed at run time).
+            ctx.diags.push(
+                crate::framework::Diagnostic::warning(
+                    format!("Unknown step type {ty:?}"),
+                    format!("Did you mean {near:?}? SageMaker rejects a pipeline with a step type it does not know; if {ty:?} is a step type added after this provider was built, ignore this warning."),
+                )
+                .at(AttrPath::root("type")),
+            );
         }
         step.insert("Type".into(), Json::String(ty));
 
@@ -271,6 +283,29 @@ mod tests {
             let e = check_type(bad).expect_err(bad);
             assert!(e.contains(needle), "{bad}: {e}");
         }
+    }
+
+    /// A type close to a known one is a warning at plan (not at validate, which plan also
+    /// runs), and the step still compiles; a key written twice in `arguments` is an error.
+    #[test]
+    fn a_misspelt_type_warns_and_a_duplicate_key_is_an_error() {
+        let (j, msgs) = compile(vec![("type", Value::string("Proccessing"))]);
+        assert!(j.is_some());
+        assert_eq!(msgs, ["type: Unknown step type \"Proccessing\""]);
+        let cfg = Value::object([
+            ("name", Value::string("Step1")),
+            ("type", Value::string("Proccessing")),
+        ]);
+        let validated = crate::framework::Resource::validate(&StepResource(Generic), &cfg);
+        assert!(validated.is_empty(), "{validated:?}");
+        let (_, msgs) = compile(vec![("type", Value::string("SomeFutureType2"))]);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let (j, msgs) = compile(vec![
+            ("type", Value::string("Lambda")),
+            ("arguments", Value::string(r#"{"a": 1, "b": {"c": [{"d": 1, "d": 2}]}}"#)),
+        ]);
+        assert!(j.is_none());
+        assert_eq!(msgs, ["arguments: arguments has the key \"d\" twice"]);
     }
 
     #[test]

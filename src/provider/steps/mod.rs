@@ -49,9 +49,12 @@ use super::model;
 use super::ProviderData;
 use crate::compiler::canonical;
 use crate::compiler::dag::StepDefaults;
+use crate::compiler::expr;
 use crate::compiler::properties::PropertyTree;
 use crate::compiler::StepTypeFacts;
-use crate::framework::{Attribute, Block, Diagnostics, Outcome, PlanRequest, Resource, Schema};
+use crate::framework::{
+    AttrPath, Attribute, Block, Diagnostics, Outcome, PlanRequest, Resource, Schema,
+};
 use crate::tfvalue::{Type, Value};
 pub use common::Ctx;
 
@@ -279,11 +282,52 @@ impl<K: StepKind> StepResource<K> {
         if self.0.retryable() {
             common::compile_retry(cfg, &mut ctx, &mut step);
         }
+        if let Some(name) = cfg.get("name").and_then(Value::as_str) {
+            if let Some(path) = self_reference(cfg, name, &AttrPath::default()) {
+                ctx.local_error(
+                    path,
+                    format!("Step {} refers to itself", expr::shown(name)),
+                    "A step's properties exist only once it has run, so the step cannot use them: refer to a step that runs before it, or to a parameter.",
+                );
+            }
+        }
         if ctx.diags.has_errors() {
             return (None, ctx.diags);
         }
         // Most steps compile to 0.5-2 KiB: one buffer of that size instead of growing one.
         (Some(canonical::to_string_with_capacity(&Json::Object(step), 2048)), ctx.diags)
+    }
+}
+
+/// The first attribute of `cfg` whose `{{ }}` references name step `name`'s own properties
+/// (helper finding: only the pipeline's cycle check caught it, at plan, pointing at the
+/// pipeline's `steps`). Needs no other resource, so `terraform validate` reports it.
+fn self_reference(cfg: &Value, name: &str, path: &AttrPath) -> Option<AttrPath> {
+    fn names_step(j: &Json, name: &str) -> bool {
+        match j {
+            Json::Object(m) => m.iter().any(|(k, v)| {
+                (k == "Get"
+                    && v.as_str().and_then(|g| g.strip_prefix("Steps.")).is_some_and(|rest| {
+                        rest.strip_prefix(name).is_some_and(|r| r.is_empty() || r.starts_with('.'))
+                    }))
+                    || names_step(v, name)
+            }),
+            Json::Array(a) => a.iter().any(|v| names_step(v, name)),
+            _ => false,
+        }
+    }
+    let found = |at: AttrPath, v: &Value| self_reference(v, name, &at);
+    match cfg {
+        Value::String(s) if s.contains("{{") => {
+            expr::compile_string(s).ok().filter(|j| names_step(j, name)).map(|_| path.clone())
+        }
+        Value::Object(m) => m.iter().find_map(|(k, v)| found(path.clone().attr(k), v)),
+        Value::Map(m) => m.iter().find_map(|(k, v)| found(path.clone().key(k), v)),
+        Value::List(l) | Value::Set(l) | Value::Tuple(l) => {
+            l.iter().enumerate().find_map(|(i, v)| found(path.clone().index(i), v))
+        }
+        Value::Dynamic(_, v) => self_reference(v, name, path),
+        _ => None,
     }
 }
 
@@ -304,11 +348,20 @@ impl<K: StepKind> Resource<ProviderData> for StepResource<K> {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        if inputs_known(config) {
+        let diags = if inputs_known(config) {
             self.compile(config).1
         } else {
             self.validate_known_parts(config)
-        }
+        };
+        // Warnings come from plan, which compiles the same step: Terraform validates during
+        // `plan` too, and would print each one twice.
+        Diagnostics(
+            diags
+                .0
+                .into_iter()
+                .filter(|d| d.severity == crate::framework::Severity::Error)
+                .collect(),
+        )
     }
 
     async fn plan(

@@ -36,8 +36,8 @@ pub fn inputs_attribute(what: &str) -> Attribute {
         "inputs",
         string_map(),
         match what {
-            "callback" => "Inputs sent in the SQS message's `arguments` (the step's `Arguments`): flat name -> value pairs. Values may hold references such as `{{ Steps.Notify.OutputParameters['ticket'] }}`; a value that is exactly one reference keeps the referenced value's type, anything else is a string.",
-            _ => "Inputs passed to the function as its event (the step's `Arguments`): flat name -> value pairs. Values may hold references such as `{{ Steps.BatchScore.TransformOutput.S3OutputPath }}`; a value that is exactly one reference keeps the referenced value's type, anything else is a string.",
+            "callback" => "Inputs sent in the SQS message's `arguments` (the step's `Arguments`): flat name -> value pairs. Values may hold references such as `{{ Steps.Notify.OutputParameters['ticket'] }}`; a value that is exactly one reference keeps the referenced value's type, anything else is a string. A literal number or boolean is sent as a string too (`\"32\"`): for a payload holding JSON numbers, booleans or nested objects, declare the step with `sagemaker_step` and its `Arguments` as JSON (e.g. `jsonencode({ n = 32, flag = true })`).",
+            _ => "Inputs passed to the function as its event (the step's `Arguments`): flat name -> value pairs. Values may hold references such as `{{ Steps.BatchScore.TransformOutput.S3OutputPath }}`; a value that is exactly one reference keeps the referenced value's type, anything else is a string. A literal number or boolean is sent as a string too (`\"32\"`): for a payload holding JSON numbers, booleans or nested objects, declare the step with `sagemaker_step` and its `Arguments` as JSON (e.g. `jsonencode({ n = 32, flag = true })`).",
         },
     )
 }

@@ -540,6 +540,74 @@ mod tests {
     use crate::compiler::definition::{self, ParameterInput, PipelineInput};
     use crate::provider::steps::{step_type_facts, StepResource};
 
+    /// Helper findings: a step naming its own properties or itself in `depends_on_steps`,
+    /// and malformed VPC IDs, were caught only at plan (or not at all); now each is an error
+    /// at its attribute, from the step alone (so `terraform validate` reports it).
+    #[test]
+    fn self_references_and_vpc_ids_are_errors_of_the_step() {
+        let cfg = |extra: Vec<(&str, Value)>| {
+            let mut attrs = vec![
+                ("name", Value::string("Prep")),
+                ("image_uri", Value::string("1.dkr.ecr.us-east-1.amazonaws.com/i:1")),
+                ("instance_type", Value::string("ml.m5.xlarge")),
+                ("role_arn", Value::string("arn:aws:iam::123456789012:role/r")),
+            ];
+            attrs.extend(extra);
+            Value::object(attrs)
+        };
+        let messages = |v: &Value| -> Vec<String> {
+            StepResource(Processing)
+                .compile(v)
+                .1
+                .iter()
+                .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
+                .collect()
+        };
+        let own = "--run={{ Steps.Prep.ProcessingJobName }}";
+        assert_eq!(
+            messages(&cfg(vec![
+                ("container_arguments", Value::list([Value::string("x"), Value::string(own)])),
+                ("depends_on_steps", Value::list([Value::string("Prep")])),
+            ])),
+            [
+                "depends_on_steps[0]: Step \"Prep\" depends on itself",
+                "container_arguments[1]: Step \"Prep\" refers to itself",
+            ]
+        );
+        // Another step whose name starts with this one's is not this one.
+        let other = "{{ Steps.Prep2.ProcessingJobName }}";
+        assert!(messages(&cfg(vec![("container_arguments", Value::list([Value::string(other)]))]))
+            .is_empty());
+        let network = |subnets: &[&str], groups: &[&str]| {
+            let list = |l: &[&str]| Value::list(l.iter().map(|s| Value::string(*s)));
+            (
+                "network",
+                Value::object([
+                    ("enable_network_isolation", Value::Null),
+                    (
+                        "vpc_config",
+                        Value::object([
+                            ("subnets", list(subnets)),
+                            ("security_group_ids", list(groups)),
+                        ]),
+                    ),
+                ]),
+            )
+        };
+        assert!(messages(&cfg(vec![network(
+            &["subnet-0a1b", "{{ Parameters.Subnet }}"],
+            &["sg-0a1b"]
+        )]))
+        .is_empty());
+        assert_eq!(
+            messages(&cfg(vec![network(&["", "subnet-1"], &["subnet-2"])])),
+            [
+                "network.vpc_config.subnets[0]: A subnet ID is empty",
+                "network.vpc_config.security_group_ids[0]: \"subnet-2\" is not a security group ID",
+            ]
+        );
+    }
+
     /// Fresh-eyes finding: `"{{ Parameters.Count }}"` as an argument compiled to the bare
     /// Integer; the job takes strings. Non-String parameters become text as the SDK's
     /// `to_string` writes it; a String parameter, a step property and an execution variable stay

@@ -26,11 +26,9 @@ use crate::tfvalue::{Type, Value};
 pub struct Transform;
 
 const DATA_TYPES: [&str; 3] = ["S3Prefix", "ManifestFile", "AugmentedManifestFile"];
-const SPLIT_TYPES: [&str; 4] = ["None", "Line", "RecordIO", "TFRecord"];
-use crate::compiler::dag::COMPRESSION_TYPES;
-const ASSEMBLE_WITH: [&str; 2] = ["None", "Line"];
-const BATCH_STRATEGIES: [&str; 2] = ["MultiRecord", "SingleRecord"];
-const JOIN_SOURCES: [&str; 2] = ["Input", "None"];
+use crate::compiler::dag::{
+    ASSEMBLE_WITH, BATCH_STRATEGIES, COMPRESSION_TYPES, JOIN_SOURCES, SPLIT_TYPES,
+};
 
 /// A `DataProcessing` filter: a JSONPath expression, which starts at the record (`$`), or a
 /// `{{ }}` reference (SageMaker's pattern allows at most 63 characters).

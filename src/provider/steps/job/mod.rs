@@ -299,7 +299,7 @@ pub fn max_runtime(ctx: &mut Ctx, cfg: &Value) -> Option<Json> {
 pub fn spot_and_checkpoint_attributes(b: Block) -> Block {
     b
         .attr(Attribute::optional("checkpoint_s3_uri", Type::String, "S3 URI where the job syncs checkpoints (`CheckpointConfig.S3Uri`), e.g. `s3://my-bucket/checkpoints`. Recommended with spot training."))
-        .attr(Attribute::optional("checkpoint_local_path", Type::String, "Container path of the checkpoints (default `/opt/ml/checkpoints`). Needs `checkpoint_s3_uri`."))
+        .attr(Attribute::optional("checkpoint_local_path", Type::String, "Container path of the checkpoints; left out, SageMaker uses `/opt/ml/checkpoints` (the definition leaves `LocalPath` out, as the SDK does). Needs `checkpoint_s3_uri`."))
         .attr(Attribute::optional("use_spot_instances", Type::Bool, "Use managed spot training (`EnableManagedSpotTraining`). Needs `max_wait_time_in_seconds`."))
         .attr(Attribute::optional("max_wait_time_in_seconds", Type::String, "With spot training: how long to wait for spot capacity plus the run, in seconds; at least `max_runtime_in_seconds` (`StoppingCondition.MaxWaitTimeInSeconds`)."))
 }
@@ -531,12 +531,84 @@ pub fn vpc_config(network: &Value, ctx: &mut Ctx) -> Option<Json> {
     let sgs = ctx.string_list(v, "security_group_ids", &path).unwrap_or_default();
     if subnets.is_empty() || sgs.is_empty() {
         ctx.error_of(
-            path,
+            path.clone(),
             "Incomplete VPC configuration",
             "Give at least one subnet and one security group.",
         );
     }
+    for (at, summary, detail) in vpc_id_problems(v, &path) {
+        ctx.local_error(at, summary, detail);
+    }
     Some(object([("SecurityGroupIds", Json::Array(sgs)), ("Subnets", Json::Array(subnets))]))
+}
+
+/// What is wrong with the literal IDs of the `vpc_config` block `v` at `path`, as
+/// (path, summary, detail). SageMaker's `VpcConfig` takes 1-16 subnets and 1-5 security groups,
+/// each 1-32 letters, digits and hyphens; EC2 names them `subnet-…` and `sg-…`. An ID holding a
+/// `{{ }}` reference (a parameter) is judged when the pipeline runs, and an unknown list when it
+/// is known (helper finding: empty, duplicate and space-holding IDs went into the definition).
+/// Shared by the job steps' `network.vpc_config`, AutoML's `vpc_config` and the pipeline's
+/// `step_defaults.network.vpc_config`.
+pub fn vpc_id_problems(v: &Value, path: &AttrPath) -> Vec<(AttrPath, String, String)> {
+    let mut out = Vec::new();
+    for (attr, prefix, kind, title, most, example) in [
+        ("subnets", "subnet-", "subnet", "Subnet", 16, "subnet-0123456789abcdef0"),
+        (
+            "security_group_ids",
+            "sg-",
+            "security group",
+            "Security group",
+            5,
+            "sg-0123456789abcdef0",
+        ),
+    ] {
+        let Some(items) = v.get(attr).filter(|l| l.is_known()).and_then(Value::as_list) else {
+            continue;
+        };
+        let at = |i: usize| path.clone().attr(attr).index(i);
+        if items.len() > most {
+            out.push((
+                path.clone().attr(attr),
+                format!("Too many {kind}s: {}", items.len()),
+                format!("SageMaker takes at most {most} {kind} IDs in a VPC configuration; remove some."),
+            ));
+        }
+        for (i, item) in items.iter().enumerate() {
+            let Some(id) = item.as_str() else { continue };
+            if crate::compiler::expr::has_expression(id) {
+                continue;
+            }
+            let shown = crate::compiler::expr::shown(id);
+            let well_formed = id.len() <= 32
+                && id.starts_with(prefix)
+                && id.len() > prefix.len()
+                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if !well_formed {
+                let swapped = if kind == "subnet" {
+                    id.starts_with("sg-")
+                } else {
+                    id.starts_with("subnet-")
+                };
+                let hint = if swapped {
+                    format!(" It looks like a{} ID: check that subnets and security_group_ids are not swapped.", if kind == "subnet" { " security group" } else { " subnet" })
+                } else {
+                    String::new()
+                };
+                out.push((
+                    at(i),
+                    if id.is_empty() { format!("A {kind} ID is empty") } else { format!("{shown} is not a {kind} ID") },
+                    format!("Use the ID EC2 gives the {kind}, like \"{example}\" (e.g. from a data source or resource of the AWS provider).{hint}"),
+                ));
+            } else if items[..i].iter().any(|x| x.as_str() == Some(id)) {
+                out.push((
+                    at(i),
+                    format!("{title} {shown} is listed twice"),
+                    "List each ID once.".into(),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// A training-style job's network settings (training, tuning's training job definition,
