@@ -300,6 +300,23 @@ fn definition_s3_is_added_changed_moved_and_removed() {
         );
         assert_eq!(plan_text(&ws).0, 0, "[{v}] plan after adding the block");
 
+        // An import does not know where the definition object is, so on this endpoint it
+        // reads the Python rendering; it says so (session 17 helper finding: it read back no
+        // parameter or step without a word). Applying deploys the configured definition again,
+        // after which Read compares the object and plans are empty.
+        ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);
+        let out =
+            ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", PIPELINE]);
+        let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains(&format!(
+                "The deployed definition of pipeline \"{PIPELINE}\" is not JSON"
+            )) && flat.contains("created with definition_s3"),
+            "[{v}] {out}"
+        );
+        ws.apply();
+        assert_eq!(plan_text(&ws).0, 0, "[{v}] plan after re-deploying the imported pipeline");
+
         ws.destroy();
         assert!(sm.pipeline_names().is_empty(), "[{v}] destroy removed the pipeline");
     }

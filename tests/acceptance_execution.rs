@@ -254,6 +254,35 @@ fn execution_lifecycle_against_moto() {
                 && err.contains("which takes a whole number from 1 to 100"),
             "[{v}] {err}"
         );
+        // A null value is a mistake, not "use the default" (session 17 helper finding: it was
+        // dropped and the run started); `terraform validate` says so too.
+        ws.write(
+            "main.tf",
+            &moto_config(
+                r#"{ InputData = "s3://bucket/in", Epochs = null }"#,
+                r#"{ round = "1" }"#,
+                "30m",
+            ),
+        );
+        for command in ["plan", "validate"] {
+            let err = flat(&ws.tf_err(&[command, "-no-color"]));
+            assert!(
+                err.contains("Null value in a map") && err.contains("Remove the entry"),
+                "[{v}] {command}: {err}"
+            );
+        }
+        // An undeclared name is caught at plan also when its value is known only at apply
+        // (it was caught only once the apply started the run).
+        ws.write(
+            "main.tf",
+            &moto_config(
+                r#"{ InputData = "s3://bucket/in", Epochz = timestamp() }"#,
+                r#"{ round = "1" }"#,
+                "30m",
+            ),
+        );
+        let err = flat(&ws.tf_err(&["plan", "-no-color", "-input=false"]));
+        assert!(err.contains(r#"Pipeline "exec-a" has no parameter "Epochz""#), "[{v}] {err}");
         assert_eq!(executions(&sm, "exec-a").len(), 1, "[{v}] a failed plan starts nothing");
 
         // A change of triggers starts a new run.

@@ -780,6 +780,102 @@ resource "sagemaker_condition_step" "c" {
             vec!["cache.enabled is null", "enabled = false to turn caching off"],
             Validate,
         ),
+        // Session 17 helper findings on the less common step types.
+        (
+            "malformed VPC IDs",
+            processing("instance_type = \"ml.m5.xlarge\"\n  network {\n    vpc_config {\n      subnets            = [\"\", \"subnet 1\"]\n      security_group_ids = [\"subnet-0a1b\"]\n    }\n  }"),
+            vec!["A subnet ID is empty", "\"subnet 1\" is not a subnet ID", "\"subnet-0a1b\" is not a security group ID", "not swapped", "subnets", "security_group_ids"],
+            Validate,
+        ),
+        (
+            "step naming itself",
+            processing("instance_type = \"ml.m5.xlarge\"\n  depends_on_steps = [\"Bad\"]\n  environment = { RUN = \"{{ Steps.Bad.ProcessingJobName }}\" }"),
+            vec!["Step \"Bad\" depends on itself", "Step \"Bad\" refers to itself", "depends_on_steps", "environment"],
+            Validate,
+        ),
+        (
+            "EMR cluster ID that is not one",
+            r#"resource "sagemaker_emr_step" "e" {
+  name       = "Etl"
+  cluster_id = "j-1abcdefghijkl"
+  step_config {
+    jar = "command-runner.jar"
+  }
+}"#
+            .to_string(),
+            vec!["\"j-1abcdefghijkl\" is not an EMR cluster ID", "Did you mean \"j-1ABCDEFGHIJKL\"?", "cluster_id"],
+            Validate,
+        ),
+        (
+            "EMR Serverless application ID and empty names",
+            r#"resource "sagemaker_emr_serverless_step" "e" {
+  name               = "Etl"
+  application_id     = "app id"
+  execution_role_arn = "arn:aws:iam::123456789012:role/emr"
+  job_run_name       = ""
+  spark_submit {
+    entry_point = ""
+  }
+}"#
+            .to_string(),
+            vec!["\"app id\" is not an EMR Serverless application ID", "Empty job_run_name", "Empty entry_point"],
+            Validate,
+        ),
+        (
+            "empty AutoML target column",
+            r#"resource "sagemaker_automl_step" "a" {
+  name                  = "Auto"
+  role_arn              = local.role
+  target_attribute_name = ""
+  output_path           = "s3://bucket/automl"
+  input {
+    s3_uri = "s3://bucket/train.csv"
+  }
+}"#
+            .to_string(),
+            vec!["Empty target_attribute_name", "target_attribute_name"],
+            Validate,
+        ),
+        (
+            "a key written twice in generic arguments",
+            r#"resource "sagemaker_step" "g" {
+  name      = "G"
+  type      = "Lambda"
+  arguments = <<-EOT
+    {"a": 1, "a": 2}
+  EOT
+  extra     = jsonencode({ FunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:f" })
+}"#
+            .to_string(),
+            vec!["arguments has the key \"a\" twice", "arguments"],
+            Validate,
+        ),
+        (
+            "transform payload parameter out of range",
+            r#"resource "sagemaker_transform_step" "t" {
+  name          = "Score"
+  model_name    = "m"
+  instance_type = "ml.m5.xlarge"
+  input {
+    s3_uri = "s3://bucket/in"
+  }
+  output_path       = "s3://bucket/out"
+  max_payload_in_mb = "{{ Parameters.Mb }}"
+}
+resource "sagemaker_ml_pipeline" "p" {
+  name     = "mistakes"
+  role_arn = local.role
+  parameter {
+    name    = "Mb"
+    type    = "Integer"
+    default = "200"
+  }
+  steps = [sagemaker_transform_step.t.json]
+}"#
+            .to_string(),
+            vec!["Default \"200\" of parameter \"Mb\" is out of range for MaxPayloadInMB", "default = \"200\""],
+            PlanOnly,
+        ),
     ]);
     let sm = LocalSageMaker::start();
     for terraform in terraform_binaries() {
