@@ -777,7 +777,7 @@ fn every_optional_attribute_and_block_added_changed_and_removed() {
 fn nested_blocks_with_values_unknown_until_apply_are_added_and_removed() {
     fn config(trigger: &str, vpc: bool, cache: bool) -> String {
         let vpc = if vpc {
-            "vpc_config {\n      security_group_ids = [\"sg-0123456789abcdef0\"]\n      subnets            = [null_resource.net.id]\n    }"
+            "vpc_config {\n      security_group_ids = [\"sg-0123456789abcdef0\"]\n      subnets            = [\"subnet-${null_resource.net.id}\"]\n    }"
         } else {
             ""
         };
@@ -843,7 +843,7 @@ resource "sagemaker_ml_pipeline" "p" {{
             let subnets = &prep["Arguments"]["NetworkConfig"]["VpcConfig"]["Subnets"];
             assert_eq!(
                 subnets.get(0).cloned(),
-                vpc.then_some(Json::String(id)),
+                vpc.then_some(Json::String(format!("subnet-{id}"))),
                 "[{label}] {prep:#}"
             );
             assert_eq!(prep.get("CacheConfig").is_some(), cache, "[{label}] {prep:#}");

@@ -267,7 +267,8 @@ fn execution_lifecycle_against_moto() {
         for command in ["plan", "validate"] {
             let err = flat(&ws.tf_err(&[command, "-no-color"]));
             assert!(
-                err.contains("Null value in a map") && err.contains("Remove the entry"),
+                err.contains(r#"The value of parameter "Epochs" is null"#)
+                    && err.contains("k => v if v != null"),
                 "[{v}] {command}: {err}"
             );
         }

@@ -1189,9 +1189,16 @@ pub fn check_types_with(
                     steps_path(f.top),
                     format!("Step {me:?} fills {key} with {} {actual} value", article(actual)),
                     format!(
-                        "{field} takes {} {needed}, but {{{{ {r} }}}} is {} {actual}. Use a literal such as {example}, or a parameter declared with type = \"{needed}\".",
+                        "{field} takes {} {needed}, but {{{{ {r} }}}} is {} {actual}. Use a literal such as {example}, or {}.",
                         article(needed),
-                        article(actual)
+                        article(actual),
+                        // A step output declares its own type (review finding: Lambda and
+                        // Callback outputs were told to declare a parameter).
+                        if r.to_string().contains(".OutputParameters[") {
+                            format!("an output declared with type = \"{needed}\" in that step")
+                        } else {
+                            format!("a parameter declared with type = \"{needed}\"")
+                        }
                     ),
                 );
             }

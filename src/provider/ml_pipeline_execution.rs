@@ -143,9 +143,19 @@ fn validate_config(config: &Value) -> Diagnostics {
     // A null parameter value or selected step is a mistake (often a variable that was not
     // set), not a request to leave it out (helper finding: both were dropped without a word,
     // and the run used the parameter's default). `triggers` only starts runs: nulls are fine.
-    for attr in ["parameters", "selective_execution"] {
-        if let Some(v) = config.get(attr) {
-            diags.extend(super::steps::common::null_elements(&Value::object([(attr, v.clone())])));
+    if let Some(v) = config.get("selective_execution") {
+        diags.extend(super::steps::common::null_elements(&Value::object([(
+            "selective_execution",
+            v.clone(),
+        )])));
+    }
+    if let Some(params) = config.get("parameters").and_then(Value::as_map) {
+        for (name, _) in params.iter().filter(|(_, v)| v.is_null()) {
+            diags.error_at(
+                AttrPath::root("parameters").key(name),
+                format!("The value of parameter {} is null", expr::shown(name)),
+                "A run takes a value for each parameter given here. To run with the parameter's default, leave it out of the map; where the values come from variables that may be null (a module input), drop those: parameters = { for k, v in var.parameters : k => v if v != null }.",
+            );
         }
     }
     if let Known::Value(name) = model::string(config, "pipeline_name") {
@@ -219,7 +229,7 @@ fn validate_config(config: &Value) -> Diagnostics {
     if whole_number_at_least_1(config.get("pipeline_version_id")) == Some(false) {
         diags.error_at(
             AttrPath::root("pipeline_version_id"),
-            "pipeline_version_id must be a whole number of at least 1",
+            "pipeline_version_id must be a whole number from 1 to 2147483647",
             "Use the version number of the pipeline to run, e.g. 1, or leave it unset to run the latest version.",
         );
     }
@@ -227,7 +237,7 @@ fn validate_config(config: &Value) -> Diagnostics {
         if whole_number_at_least_1(p.get("max_parallel_execution_steps")) == Some(false) {
             diags.error_at(
                 AttrPath::root("parallelism_config").attr("max_parallel_execution_steps"),
-                "max_parallel_execution_steps must be a whole number of at least 1",
+                "max_parallel_execution_steps must be a whole number from 1 to 2147483647",
                 "Set how many steps may run at once, e.g. 2.",
             );
         }
@@ -1572,8 +1582,8 @@ mod tests {
         assert_eq!(
             d,
             [
-                "parameters[\"Count\"]: Null value in a map",
                 "selective_execution.selected_steps[2]: Null element in a list",
+                "parameters[\"Count\"]: The value of parameter \"Count\" is null",
                 "selective_execution.selected_steps[1]: Step \"Score\" is selected twice",
             ]
         );

@@ -138,21 +138,44 @@ pub fn image_uri_validator() -> crate::framework::Validator {
     )
 }
 
-/// The validator of a container's `environment`: SageMaker takes variable names of letters,
-/// digits and `_`, not starting with a digit (`[a-zA-Z_][a-zA-Z0-9_]*`); one error per bad name,
-/// at its key.
-pub fn environment_validator() -> crate::framework::Validator {
-    crate::framework::Validator::new(|v, path, diags| {
+/// The validator of a container's `environment`, with the limits of the job's API (`most`
+/// variables, names of at most `name_max` characters and literal values of at most `value_max`;
+/// e.g. 100, 256 and 256 for a processing job): SageMaker takes names of letters, digits and
+/// `_`, not starting with a digit (`[a-zA-Z_][a-zA-Z0-9_]*`). One error per bad name or value,
+/// at its key; a value holding a `{{ }}` reference is judged when the pipeline runs.
+pub fn environment_validator(
+    most: usize,
+    name_max: usize,
+    value_max: usize,
+) -> crate::framework::Validator {
+    crate::framework::Validator::new(move |v, path, diags| {
         let Value::Map(m) = v else { return };
-        for name in m.keys() {
+        if m.len() > most {
+            diags.error_at(
+                path.clone(),
+                format!("Too many environment variables: {}", m.len()),
+                format!("This job takes at most {most} environment variables."),
+            );
+        }
+        for (name, value) in m {
             let ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !ok {
+            if !ok || name.len() > name_max {
                 diags.error_at(
                     path.clone().key(name),
                     format!("Invalid environment variable name {}", expr::shown(name)),
-                    "SageMaker takes names of letters, digits and _, not starting with a digit, e.g. LOG_LEVEL.",
+                    format!("SageMaker takes names of at most {name_max} letters, digits and _, not starting with a digit, e.g. LOG_LEVEL."),
                 );
+            } else if let Some(text) = value.as_str() {
+                let n = text.chars().count();
+                if n > value_max && !expr::has_expression(text) {
+                    // Helper finding: a 3,000-character value planned cleanly.
+                    diags.error_at(
+                        path.clone().key(name),
+                        format!("The value of environment variable {name} is too long"),
+                        format!("This job takes values of at most {value_max} characters; this one has {n}. Pass large data through an input (S3) instead."),
+                    );
+                }
             }
         }
     })
@@ -913,7 +936,7 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
         ctx.local_error(
             AttrPath::root("name"),
             format!("Invalid step name {}", expr::shown(&name)),
-            "Step names are 1-64 letters, digits, hyphens and underscores, e.g. \"Preprocess\".",
+            "Step names are 1-64 ASCII letters, digits, hyphens and underscores (no accents or spaces), e.g. \"Preprocess\".",
         );
     }
     step.insert("Name".into(), Json::String(name));
@@ -1180,15 +1203,34 @@ mod tests {
         for bad in ["", "not an image", &"x".repeat(256)] {
             assert_eq!(errors(image_uri_validator(), Value::string(bad)).len(), 1, "{bad}");
         }
+        let long = "v".repeat(257);
+        let long_ref = format!("{long}{{{{ Parameters.X }}}}");
         let env = Value::Map(
-            [("LOG_LEVEL", "1"), ("_x1", "2"), ("", "3"), ("A B", "4"), ("1X", "5")]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), Value::string(v)))
-                .collect(),
+            [
+                ("LOG_LEVEL", "1"),
+                ("_x1", "2"),
+                ("", "3"),
+                ("A B", "4"),
+                ("1X", "5"),
+                ("LONG", long.as_str()),
+                ("LONG_REF", long_ref.as_str()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Value::string(v)))
+            .collect(),
         );
-        let bad: Vec<_> =
-            errors(environment_validator(), env).into_iter().map(|(_, p)| p).collect();
-        assert_eq!(bad, ["", "1X", "A B"].map(|k| Some(AttrPath::root("x").key(k))).to_vec());
+        let bad: Vec<_> = errors(environment_validator(100, 256, 256), env.clone())
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(
+            bad,
+            ["", "1X", "A B", "LONG"].map(|k| Some(AttrPath::root("x").key(k))).to_vec()
+        );
+        // Another job's limits; too many variables is one error at the map.
+        assert_eq!(errors(environment_validator(100, 1024, 1024), env.clone()).len(), 3);
+        let many = errors(environment_validator(2, 1024, 1024), env);
+        assert_eq!(many.len(), 4, "{many:?}");
         for good in ["arn:aws:iam::123456789012:role/emr", "{{ Parameters.EmrRole }}"] {
             assert!(errors(emr_role_arn_validator(), Value::string(good)).is_empty(), "{good}");
         }

@@ -293,7 +293,7 @@ fn sagemaker_instance_types(instances: &Map<String, Json>) -> Vec<(String, Strin
     found
 }
 
-/// What `{{ Steps.<name>.<path> }}` may reference on a EMR step.
+/// What `{{ Steps.<name>.<path> }}` may reference on an EMR step.
 pub mod properties {
     use crate::compiler::properties::shapes::*;
 

@@ -227,7 +227,8 @@ impl StepKind for EmrServerless {
         put(
             &mut job,
             "executionTimeoutMinutes",
-            ctx.count(cfg, "execution_timeout_minutes", &root, 0, None),
+            // StartJobRun takes 0 (no limit) to 1,000,000 minutes, as dag.rs judges a parameter.
+            ctx.count_in(cfg, "execution_timeout_minutes", &root, 0..=1_000_000, None),
         );
         put(&mut job, "name", ctx.string(cfg, "job_run_name", &root));
         if let Some(n) = model::string(cfg, "job_run_name").value() {

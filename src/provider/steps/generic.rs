@@ -308,6 +308,24 @@ mod tests {
         assert_eq!(msgs, ["arguments: arguments has the key \"d\" twice"]);
     }
 
+    /// Only real references to the step itself are refused: an escaped `\{{` in JSON text and
+    /// a description are text (review finding: both were refused).
+    #[test]
+    fn a_reference_to_itself_is_judged_on_the_compiled_step() {
+        let (j, msgs) = compile(vec![
+            ("type", Value::string("Lambda")),
+            ("arguments", Value::string(r#"{"t": "\\{{ Steps.Step1.Out }}"}"#)),
+            ("description", Value::string("writes {{ Steps.Step1.Out }}")),
+        ]);
+        assert!(msgs.is_empty() && j.is_some(), "{msgs:?}");
+        let (j, msgs) = compile(vec![
+            ("type", Value::string("Lambda")),
+            ("arguments", Value::string(r#"{"t": "{{ Steps.Step1.Out }}"}"#)),
+        ]);
+        assert!(j.is_none());
+        assert_eq!(msgs, ["arguments: Step \"Step1\" refers to itself"]);
+    }
+
     #[test]
     fn compiles_arguments_and_merges_extra_with_cache_and_retry() {
         let (j, errs) = compile(vec![

@@ -271,6 +271,17 @@ impl<K: StepKind> StepResource<K> {
         self.compile_with(cfg, true).1
     }
 
+    /// The first attribute the user wrote (not `json` or an export, which a planned value
+    /// holds: the exports are this step's own references by design) whose `{{ }}` references
+    /// name step `name`: where to point the error for a step that uses its own properties.
+    fn written_reference_to(&self, cfg: &Value, name: &str) -> Option<AttrPath> {
+        let Value::Object(m) = cfg else { return None };
+        let exports = self.0.exports();
+        m.iter()
+            .filter(|(k, _)| k.as_str() != "json" && exports.iter().all(|e| e.name != k.as_str()))
+            .find_map(|(k, v)| self_reference(v, name, &AttrPath::root(k)))
+    }
+
     fn compile_with(&self, cfg: &Value, partial: bool) -> (Option<String>, Diagnostics) {
         let mut ctx = Ctx::new(cfg, partial);
         let mut step = Map::new();
@@ -282,10 +293,20 @@ impl<K: StepKind> StepResource<K> {
         if self.0.retryable() {
             common::compile_retry(cfg, &mut ctx, &mut step);
         }
-        if let Some(name) = cfg.get("name").and_then(Value::as_str) {
-            if let Some(path) = self_reference(cfg, name, &AttrPath::default()) {
+        // A step using its own properties (helper finding: only the pipeline's cycle check
+        // caught it, at plan, pointing at the pipeline). Judged on the compiled step, so only
+        // real references count (not an escaped `\{{` or a description); a condition's branch
+        // steps may read its outcome.
+        if let (Some(name), false) =
+            (cfg.get("name").and_then(Value::as_str), self.0.step_type() == "Condition")
+        {
+            let mut refs = Vec::new();
+            for v in step.values() {
+                expr::collect_references(v, &mut refs);
+            }
+            if refs.iter().any(|(r, _)| r.step() == Some(name)) {
                 ctx.local_error(
-                    path,
+                    self.written_reference_to(cfg, name).unwrap_or_else(|| AttrPath::root("name")),
                     format!("Step {} refers to itself", expr::shown(name)),
                     "A step's properties exist only once it has run, so the step cannot use them: refer to a step that runs before it, or to a parameter.",
                 );
@@ -299,27 +320,14 @@ impl<K: StepKind> StepResource<K> {
     }
 }
 
-/// The first attribute of `cfg` whose `{{ }}` references name step `name`'s own properties
-/// (helper finding: only the pipeline's cycle check caught it, at plan, pointing at the
-/// pipeline's `steps`). Needs no other resource, so `terraform validate` reports it.
-fn self_reference(cfg: &Value, name: &str, path: &AttrPath) -> Option<AttrPath> {
-    fn names_step(j: &Json, name: &str) -> bool {
-        match j {
-            Json::Object(m) => m.iter().any(|(k, v)| {
-                (k == "Get"
-                    && v.as_str().and_then(|g| g.strip_prefix("Steps.")).is_some_and(|rest| {
-                        rest.strip_prefix(name).is_some_and(|r| r.is_empty() || r.starts_with('.'))
-                    }))
-                    || names_step(v, name)
-            }),
-            Json::Array(a) => a.iter().any(|v| names_step(v, name)),
-            _ => false,
-        }
-    }
+/// The path of the first string in `v` (at `path`) whose `{{ }}` references name step `name`.
+fn self_reference(v: &Value, name: &str, path: &AttrPath) -> Option<AttrPath> {
     let found = |at: AttrPath, v: &Value| self_reference(v, name, &at);
-    match cfg {
+    match v {
         Value::String(s) if s.contains("{{") => {
-            expr::compile_string(s).ok().filter(|j| names_step(j, name)).map(|_| path.clone())
+            let mut refs = Vec::new();
+            expr::collect_references(&expr::compile_string(s).ok()?, &mut refs);
+            refs.iter().any(|(r, _)| r.step() == Some(name)).then(|| path.clone())
         }
         Value::Object(m) => m.iter().find_map(|(k, v)| found(path.clone().attr(k), v)),
         Value::Map(m) => m.iter().find_map(|(k, v)| found(path.clone().key(k), v)),
@@ -354,14 +362,13 @@ impl<K: StepKind> Resource<ProviderData> for StepResource<K> {
             self.validate_known_parts(config)
         };
         // Warnings come from plan, which compiles the same step: Terraform validates during
-        // `plan` too, and would print each one twice.
-        Diagnostics(
+        // `plan` too, and would print each one twice. With errors, Terraform stops before the
+        // plan, so they go with them (as the pipeline's validate does).
+        if diags.has_errors() {
             diags
-                .0
-                .into_iter()
-                .filter(|d| d.severity == crate::framework::Severity::Error)
-                .collect(),
-        )
+        } else {
+            Diagnostics::new()
+        }
     }
 
     async fn plan(

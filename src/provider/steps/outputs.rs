@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::common::{every, string_map, Ctx};
 use super::Export;
+use crate::compiler::expr;
 use crate::compiler::step_type::NamedList;
 use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model;
@@ -88,12 +89,16 @@ pub fn compile_outputs(
         let path = AttrPath::root("output").index(i);
         let name = model::string(b, "name").value().unwrap_or_default();
         if let Err(why) = check_output_name(&name) {
-            ctx.error_of(path.clone().attr("name"), format!("Invalid output name {name:?}"), why);
+            ctx.error_of(
+                path.clone().attr("name"),
+                format!("Invalid output name {}", expr::shown(&name)),
+                why,
+            );
         } else if !seen.insert(name.clone()) {
             ctx.error_from(
                 &[every(AttrPath::root("output"), "name")],
                 path.clone().attr("name"),
-                format!("Duplicate output name {name:?}"),
+                format!("Duplicate output name {}", expr::shown(&name)),
                 "Each output block needs its own name: references select an output by name (`OutputParameters['<name>']`).",
             );
         }

@@ -214,7 +214,7 @@ impl StepKind for RegisterModel {
         b.attr(Attribute::required("model_package_group_name", Type::String, "Name or ARN of the model package group, e.g. `AbaloneModels` (an `aws_sagemaker_model_package_group`)."))
             .attr(Attribute::required("image_uri", Type::String, "Inference image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`.").validate(crate::provider::steps::common::image_uri_validator()))
             .attr(Attribute::optional("model_data_url", Type::String, "S3 URI of the model artifacts, typically `sagemaker_training_step.train.model_artifacts`."))
-            .attr(Attribute::optional("environment", string_map(), "Environment variables of the inference container; values may hold references.").validate(crate::provider::steps::common::environment_validator()))
+            .attr(Attribute::optional("environment", string_map(), "Environment variables of the inference container; values may hold references.").validate(crate::provider::steps::common::environment_validator(100, 1024, 1024)))
             .attr(Attribute::optional("content_types", string_list(), "Input MIME types the model accepts (`SupportedContentTypes`), e.g. `[\"text/csv\"]`."))
             .attr(Attribute::optional("response_types", string_list(), "Output MIME types the model produces (`SupportedResponseMIMETypes`), e.g. `[\"text/csv\"]`."))
             .attr(Attribute::optional("inference_instances", string_list(), "Instance types for real-time inference (`SupportedRealtimeInferenceInstanceTypes`), e.g. `[\"ml.m5.large\"]`."))

@@ -124,7 +124,7 @@ impl StepKind for Transform {
             .attr(Attribute::required("output_path", Type::String, "S3 prefix the results are written to (`TransformOutput.S3OutputPath`), e.g. `s3://my-bucket/{{ Execution.PipelineExecutionId }}/scores`."))
             .attr(Attribute::optional("accept", Type::String, "MIME type of the results, e.g. `text/csv`."))
             .attr(Attribute::optional("assemble_with", Type::String, "How results are joined per output file: `None` or `Line`."))
-            .attr(Attribute::optional("environment", string_map(), "Environment variables of the model container (up to 16); values may hold references.").validate(crate::provider::steps::common::environment_validator()))
+            .attr(Attribute::optional("environment", string_map(), "Environment variables of the model container (up to 16); values may hold references.").validate(crate::provider::steps::common::environment_validator(16, 1024, 10_240)))
             .attr(Attribute::optional("max_concurrent_transforms", Type::String, "Parallel requests per instance."))
             .attr(Attribute::optional("max_payload_in_mb", Type::String, "Maximum size of one request payload in MB (0-100)."))
             .attr(Attribute::optional("batch_strategy", Type::String, "`MultiRecord` or `SingleRecord` records per request."))

@@ -422,13 +422,32 @@ fn bound(
     };
     if parsed.is_none() {
         let (kind, example) = if integer { ("a whole number", "10") } else { ("a number", "0.01") };
-        ctx.error_of(
-            path.clone().attr(attr),
-            format!("Invalid {attr} {text:?}"),
-            format!("Write {kind}, e.g. \"{example}\", or a reference to a numeric parameter."),
-        );
+        let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+        // A whole number too large for 64 bits (helper finding: it was told to write a whole
+        // number); the value is not echoed in full.
+        let (summary, detail) = if integer
+            && !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            (
+                format!("{attr} is too large"),
+                format!("Integer ranges take whole numbers from {} to {}.", i64::MIN, i64::MAX),
+            )
+        } else {
+            (
+                format!("Invalid {attr} {}", expr::shown(t)),
+                format!("Write {kind}, e.g. \"{example}\", or a reference to a numeric parameter."),
+            )
+        };
+        ctx.error_of(path.clone().attr(attr), summary, detail);
     }
     (Json::String(t.to_string()), parsed)
+}
+
+/// A bound as written (the number parsed from it may be rounded: review finding, a 19-digit
+/// bound was shown as a float).
+fn text_of(bound: &Json) -> String {
+    bound.as_str().map(expr::shown).unwrap_or_default()
 }
 
 /// The three kinds of hyperparameter range, in the order of `ParameterRanges`' lists.
@@ -473,7 +492,7 @@ fn numeric_ranges(
                     &[path.clone().attr("min_value"), path.clone().attr("max_value")],
                     path.clone().attr("min_value"),
                     "min_value is above max_value",
-                    format!("{lo} > {hi}: swap the bounds."),
+                    format!("{} > {}: swap the bounds.", text_of(&min), text_of(&max)),
                 );
             }
         }
