@@ -63,6 +63,9 @@ struct FaultProxy {
     /// While set, CreatePipeline is answered 500 without being forwarded, and DescribePipeline
     /// is held without an answer.
     fail_creates_hang_describes: Arc<AtomicBool>,
+    /// While set, CreatePipeline is refused with an XML 403 AccessDenied, as IAM-enforcing
+    /// endpoints and proxies answer, and not forwarded.
+    deny_creates_in_xml: Arc<AtomicBool>,
 }
 
 const LINGER: Duration = Duration::from_secs(5);
@@ -82,6 +85,7 @@ struct ProxyState {
     deleting: Arc<AtomicBool>,
     linger_deletes: Arc<AtomicBool>,
     fail_creates_hang_describes: Arc<AtomicBool>,
+    deny_creates_in_xml: Arc<AtomicBool>,
     /// The last DescribePipeline answer body per pipeline name, and when each lingering
     /// pipeline was deleted.
     described: Mutex<HashMap<String, Vec<u8>>>,
@@ -224,6 +228,7 @@ impl FaultProxy {
             deleting: Arc::new(AtomicBool::new(false)),
             linger_deletes: Arc::new(AtomicBool::new(false)),
             fail_creates_hang_describes: Arc::new(AtomicBool::new(false)),
+            deny_creates_in_xml: Arc::new(AtomicBool::new(false)),
             described: Mutex::new(HashMap::new()),
             lingering: Mutex::new(HashMap::new()),
             held: Mutex::new(Vec::new()),
@@ -234,6 +239,7 @@ impl FaultProxy {
         let deleting = state.deleting.clone();
         let linger_deletes = state.linger_deletes.clone();
         let fail_creates_hang_describes = state.fail_creates_hang_describes.clone();
+        let deny_creates_in_xml = state.deny_creates_in_xml.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
         thread::spawn(move || {
@@ -257,6 +263,7 @@ impl FaultProxy {
             deleting,
             linger_deletes,
             fail_creates_hang_describes,
+            deny_creates_in_xml,
         }
     }
 
@@ -339,6 +346,18 @@ fn serve(conn: TcpStream, state: &ProxyState) {
             };
             state.lingering.lock().expect("lingering").insert(name, Instant::now());
             if conn.write_all(&answer).is_err() {
+                return;
+            }
+            continue;
+        }
+        if operation == "CreatePipeline" && state.deny_creates_in_xml.load(Ordering::Relaxed) {
+            state.count("denied CreatePipeline");
+            let body = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sagemaker:CreatePipeline</Message></Error><RequestId>xml-403</RequestId></ErrorResponse>";
+            let answer = format!(
+                "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{body}",
+                body.len()
+            );
+            if conn.write_all(answer.as_bytes()).is_err() {
                 return;
             }
             continue;
@@ -964,6 +983,48 @@ resource "sagemaker_ml_pipeline" "p" {{
         assert_eq!(sagemaker.pipeline_names(), vec!["killed".to_string()]);
         sagemaker.request_sagemaker("DeletePipeline", r#"{"PipelineName":"killed","ClientRequestToken":"cleanup-0000000000000000000000000000"}"#).expect("delete");
         assert!(sagemaker.pipeline_names().is_empty());
+    }
+}
+
+/// A CreatePipeline refused in another format than SageMaker's (an XML 403, as an
+/// IAM-enforcing endpoint or a proxy answers) is a refusal, not a lost answer: the apply fails
+/// with the code and message the answer held, and a pipeline of that name that already exists
+/// is not taken over (session 17 helper finding: it was adopted, "Creation complete").
+#[test]
+fn a_create_refused_in_xml_fails_and_adopts_nothing() {
+    let sagemaker = LocalSageMaker::start();
+    let proxy = FaultProxy::start(sagemaker.port, 5, 0.0);
+    for terraform in terraform_binaries() {
+        let v = &terraform.version;
+        let name = format!("denied-{}", v.replace('.', "-"));
+        let ws = Workspace::new(&terraform, &sagemaker);
+        let config = one_pipeline(&proxy.url, "2s", &name);
+        ws.write("main.tf", &config);
+        ws.init();
+        ws.apply();
+        // The same pipeline, no longer in the state: a create that is answered "taken" would
+        // adopt it; one that is refused must not.
+        ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);
+        proxy.deny_creates_in_xml.store(true, Ordering::Relaxed);
+        let started = Instant::now();
+        let err = flat(&ws.tf_err(&["apply", "-auto-approve", "-input=false", "-no-color"]));
+        proxy.deny_creates_in_xml.store(false, Ordering::Relaxed);
+        assert!(
+            err.contains("AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sagemaker:CreatePipeline")
+                && err.contains("not in SageMaker's format")
+                && err.contains("HTTP 403"),
+            "[{v}] {err}"
+        );
+        assert!(!err.contains("already existed and is now managed here"), "[{v}] {err}");
+        assert!(started.elapsed() < Duration::from_secs(60), "[{v}] took {:?}", started.elapsed());
+        let listed = ws.tf_ok(&["state", "list"]);
+        assert!(!listed.contains("sagemaker_ml_pipeline.p"), "[{v}] nothing recorded: {listed}");
+        sagemaker
+            .request_sagemaker(
+                "DeletePipeline",
+                &format!(r#"{{"PipelineName":"{name}","ClientRequestToken":"cleanup-0000000000000000000000000000"}}"#),
+            )
+            .expect("delete");
     }
 }
 

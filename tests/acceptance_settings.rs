@@ -479,6 +479,38 @@ fn a_misspelt_region_fails_validate_with_the_nearest_one() {
     }
 }
 
+/// The environment's region gets the same check as the block's: one that looks like a region
+/// but is none warns at plan with the nearest one (session 17 helper finding: `AWS_REGION=
+/// eu-wset-1` planned silently, then the apply spent operation_timeout on DNS).
+#[test]
+fn a_misspelt_environment_region_warns_with_the_nearest_one() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        let mut ws = Workspace::new(&terraform, &sm);
+        let v = terraform.version.clone();
+        ws.write(
+            "main.tf",
+            &format!(
+                "{}
+{}",
+                header(),
+                pipeline()
+            ),
+        );
+        ws.init();
+        ws.set_env("AWS_REGION", "eu-wset-1");
+        let out = support::flat(&ws.tf_ok(&["plan", "-no-color", "-input=false"]));
+        assert!(
+            out.contains(r#"Warning: Unknown region "eu-wset-1" (from AWS_REGION)"#)
+                && out.contains(r#"Did you mean "eu-west-1"?"#),
+            "[{v}] {out}"
+        );
+        ws.set_env("AWS_REGION", "us-east-1");
+        let out = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        assert!(!out.contains("Unknown region"), "[{v}] {out}");
+    }
+}
+
 /// Settings no call could be sent with fail before any call, at the attribute or naming the
 /// variable (fresh-eyes findings: each passed, then every call failed after its retries and the
 /// apply said it was not known whether the pipeline had been created).

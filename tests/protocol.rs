@@ -542,8 +542,8 @@ mod in_process {
         fn schema(&self) -> Schema {
             Schema::new(Block::new("test provider"))
         }
-        async fn configure(&self, _: &str, _: &Value) -> Result<(), Diagnostics> {
-            Ok(())
+        async fn configure(&self, _: &str, _: &Value) -> Result<((), Diagnostics), Diagnostics> {
+            Ok(((), Diagnostics::new()))
         }
     }
 

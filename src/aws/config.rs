@@ -421,7 +421,9 @@ fn profile_files(config: Option<&[String]>, credentials: Option<&[String]>) -> E
 /// An STS client on `config` (its credentials sign AssumeRole and GetCallerIdentity), sending
 /// to `endpoint` when given (else `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`, else regional).
 pub fn sts_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_sts::Client {
-    let mut b = aws_sdk_sts::config::Builder::from(config).interceptor(super::AttemptLog);
+    let mut b = aws_sdk_sts::config::Builder::from(config)
+        .interceptor(super::AttemptLog)
+        .retry_classifier(super::OperationMissing);
     if let Some(ep) = endpoint {
         b = b.endpoint_url(ep);
     }

@@ -519,7 +519,7 @@ where
             if credentials_failed(d) {
                 // The SDK resolves credentials (profile, SSO, IMDS, an assumed role) as part of
                 // sending: nothing reached the service, and the network is not what to check.
-                (ErrorKind::Setup, None, format!("no usable credentials ({why})"))
+                (ErrorKind::Setup, None, format!("no usable credentials ({})", tidy_debug(&why)))
             } else if d.is_timeout() {
                 (ErrorKind::Timeout, None, format!("no connection in time ({why})"))
             } else if d.is_user() {
@@ -531,15 +531,28 @@ where
             }
         }
         SdkError::ResponseError(r) => {
-            let why = std::error::Error::source(e).map(chain).unwrap_or_default();
-            let status = r.raw().status().as_u16();
-            (
-                ErrorKind::BadResponse,
-                None,
-                format!(
-                    "the endpoint's answer (HTTP {status}) is not a SageMaker response ({why})"
-                ),
-            )
+            let raw = r.raw();
+            let status = raw.status().as_u16();
+            let (code, said) =
+                foreign_answer(raw.headers().get("content-type"), raw.body().bytes());
+            if status >= 400 {
+                // An error answer in another format than SageMaker's: a proxy, a firewall, a
+                // load balancer or another service answered. Its status still says whether
+                // the call was refused (helper finding: a proxy's or IAM's XML 403 read as "no
+                // answer", so a refused create was adopted and a refused start recorded).
+                (
+                    kind_of(code.as_deref(), None, status),
+                    code,
+                    format!("the endpoint answered HTTP {status}, not in SageMaker's format: {said}. A proxy, a firewall or a wrong endpoint URL may be answering instead of SageMaker"),
+                )
+            } else {
+                let why = std::error::Error::source(e).map(chain).unwrap_or_default();
+                (
+                    ErrorKind::BadResponse,
+                    None,
+                    format!("the endpoint's answer (HTTP {status}) is not a SageMaker response ({why}): {said}"),
+                )
+            }
         }
         SdkError::ConstructionFailure(_) => {
             let why = std::error::Error::source(e).map(chain).unwrap_or_default();
@@ -597,6 +610,60 @@ fn connect_failure(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     None
 }
 
+/// An SDK service error printed with `Debug` inside an error chain (aws-config's profile
+/// provider does so for the STS error of a `role_arn` chain), rewritten as `Code: message
+/// (request id ...)` (helper finding: the user got `unhandled error (AccessDenied): Error {
+/// code: "AccessDenied", ... }`).
+fn tidy_debug(text: &str) -> String {
+    static RE: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex_lite::Regex::new(
+            r#"(?:service error: )?unhandled error \([^)]*\): Error \{ code: "([^"]*)", message: "((?:[^"\\]|\\.)*)"(?:, aws_request_id: "([^"]*)")?[^}]*\}"#,
+        )
+        .ok()
+    });
+    let Some(re) = re else { return text.to_string() };
+    re.replace_all(text, |c: &regex_lite::Captures| {
+        let id = c.get(3).map(|m| format!(" (request id {})", m.as_str())).unwrap_or_default();
+        format!("{}: {}{id}", &c[1], c[2].replace("\\\"", "\""))
+    })
+    .into_owned()
+}
+
+/// What an answer in another format than SageMaker's JSON said, for a message: the error code
+/// of an AWS XML error (`<Code>`, with `<Message>`), else an HTML page's title, else the start
+/// of the text; at most about 300 characters, whitespace collapsed.
+fn foreign_answer(content_type: Option<&str>, body: Option<&[u8]>) -> (Option<String>, String) {
+    let text = String::from_utf8_lossy(body.unwrap_or_default());
+    let between = |open: &str, close: &str| {
+        let start = text.find(open)? + open.len();
+        let end = start + text[start..].find(close)?;
+        Some(text[start..end].split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    let clip = |s: String| {
+        if s.chars().count() > 300 {
+            format!("{}...", s.chars().take(300).collect::<String>())
+        } else {
+            s
+        }
+    };
+    let kind = content_type.map(|c| format!(" ({})", c.split(';').next().unwrap_or(c).trim()));
+    let kind = kind.unwrap_or_default();
+    if let Some(code) = between("<Code>", "</Code>").filter(|c| !c.is_empty()) {
+        let message = between("<Message>", "</Message>").unwrap_or_default();
+        return (Some(code.clone()), clip(format!("{code}: {message}")));
+    }
+    if let Some(title) = between("<title>", "</title>").filter(|t| !t.is_empty()) {
+        return (None, clip(format!("a page{kind} titled {title:?}")));
+    }
+    let start = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if start.is_empty() {
+        (None, format!("an empty body{kind}"))
+    } else {
+        (None, clip(format!("{start:?}{kind}")))
+    }
+}
+
 /// `ThrottlingException: Rate exceeded` from an error answer (the JSON protocols' `__type` /
 /// `message`, or the `x-amzn-errortype` header), else `HTTP <status>`.
 fn refusal_text(status: u16, error_type: Option<&str>, body: Option<&[u8]>) -> String {
@@ -634,10 +701,13 @@ impl aws_smithy_types::config_bag::Storable for AttemptStart {
     type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
 }
 
-/// Forbids retrying an answer that says the endpoint does not have the operation at all: an
-/// HTTP 500 whose body is not the service's JSON but an HTML error page (the local endpoint,
-/// moto, answers operations it does not implement that way; SageMaker itself always answers in
-/// JSON). Without it the SDK would retry such a call `max_retries` times before failing.
+/// Forbids retrying what another attempt cannot change:
+/// - an answer that says the endpoint does not have the operation at all: an HTTP 500 whose
+///   body is not the service's JSON but an HTML error page (the local endpoint, moto, answers
+///   operations it does not implement that way; SageMaker itself always answers in JSON).
+///   Without it the SDK would retry such a call `max_retries` times before failing;
+/// - a TLS certificate the client does not trust (helper finding: a self-signed endpoint was
+///   retried for the whole `operation_timeout`, 3 minutes, before the error came).
 #[derive(Debug)]
 struct OperationMissing;
 
@@ -651,6 +721,13 @@ impl aws_sdk_sagemaker::config::retry::ClassifyRetry for OperationMissing {
             Some(r) if r.status().as_u16() == 500 && html(r.headers().get("content-type")) => {
                 RetryAction::RetryForbidden
             }
+            None if ctx
+                .output_or_error()
+                .and_then(|r| r.err())
+                .is_some_and(|e| certificate_refused(&chain(e))) =>
+            {
+                RetryAction::RetryForbidden
+            }
             _ => RetryAction::NoActionIndicated,
         }
     }
@@ -658,6 +735,13 @@ impl aws_sdk_sagemaker::config::retry::ClassifyRetry for OperationMissing {
     fn name(&self) -> &'static str {
         "OperationMissing"
     }
+}
+
+/// A connection failure that says the endpoint's TLS certificate was not trusted (rustls:
+/// "invalid peer certificate: UnknownIssuer", "CaUsedAsEndEntity", an expired one, a name
+/// mismatch).
+pub fn certificate_refused(why: &str) -> bool {
+    why.contains("invalid peer certificate")
 }
 
 fn html(content_type: Option<&str>) -> bool {
@@ -1432,6 +1516,41 @@ mod tests {
     }
 
     #[test]
+    fn debug_printed_service_errors_are_tidied() {
+        let raw = r#"an error occurred while loading credentials: service error: unhandled error (AccessDenied): Error { code: "AccessDenied", message: "User: arn:aws:iam::1:user/dev is not authorized to perform: sts:AssumeRole", aws_request_id: "abc-1" }"#;
+        assert_eq!(
+            tidy_debug(raw),
+            "an error occurred while loading credentials: AccessDenied: User: arn:aws:iam::1:user/dev is not authorized to perform: sts:AssumeRole (request id abc-1)"
+        );
+        assert_eq!(tidy_debug("plain text"), "plain text");
+    }
+
+    /// Helper finding: answers in another format than SageMaker's (IAM's or S3's XML, a
+    /// proxy's HTML page) were all "not a SageMaker response", an unknown outcome.
+    #[test]
+    fn foreign_answers_are_read_for_their_code_or_title() {
+        let xml = b"<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: x is not authorized to perform: sagemaker:CreatePipeline</Message></Error></ErrorResponse>";
+        let (code, said) = foreign_answer(Some("text/xml"), Some(xml));
+        assert_eq!(code.as_deref(), Some("AccessDenied"));
+        assert_eq!(
+            said,
+            "AccessDenied: User: x is not authorized to perform: sagemaker:CreatePipeline"
+        );
+        assert_eq!(kind_of(code.as_deref(), None, 403), ErrorKind::Auth);
+        let html =
+            b"<html><head><title>403 Forbidden</title></head><body>blocked by policy</body></html>";
+        let (code, said) = foreign_answer(Some("text/html; charset=utf-8"), Some(html));
+        assert_eq!((code, said.as_str()), (None, "a page (text/html) titled \"403 Forbidden\""));
+        let (_, said) = foreign_answer(None, Some(&[b'x'; 400]));
+        assert!(said.ends_with("...") && said.len() < 320, "{said}");
+        assert_eq!(foreign_answer(None, None).1, "an empty body");
+        // Refused, not unknown: 4xx decides; 5xx stays a server error.
+        assert!(!kind_of(None, None, 403).outcome_unknown());
+        assert!(!kind_of(None, None, 404).outcome_unknown());
+        assert!(kind_of(None, None, 502).outcome_unknown());
+    }
+
+    #[test]
     fn only_answerless_failures_leave_the_outcome_unknown() {
         for k in [
             ErrorKind::Timeout,
@@ -1503,6 +1622,57 @@ mod tests {
         let e = client(dropping_port).describe("p").await.expect_err("dropped");
         assert_eq!(e.kind, ErrorKind::Connection, "{e}");
         assert!(e.kind.outcome_unknown());
+    }
+
+    /// Helper finding: an endpoint whose TLS certificate is not trusted was retried until
+    /// `operation_timeout` (3 minutes). One attempt shows it; the error says nothing was sent.
+    #[tokio::test]
+    async fn an_untrusted_certificate_is_not_retried() {
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+        use std::sync::Arc;
+        let key_pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+        let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+            .expect("params")
+            .self_signed(&key_pair)
+            .expect("self-signed")
+            .der()
+            .to_vec();
+        let key = key_pair.serialize_der();
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let server = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![CertificateDer::from(cert)],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)),
+            )
+            .expect("server config");
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let handshakes = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let counted = handshakes.clone();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let _ = acceptor.accept(tcp).await;
+            }
+        });
+        let sm = SageMaker::new(AwsSettings {
+            region: Some("us-east-1".into()),
+            access_key: Some(config::Secret::new("AKIAEXAMPLE")),
+            secret_key: Some(config::Secret::new("s")),
+            sagemaker_endpoint: Some(format!("https://localhost:{port}")),
+            max_attempts: Some(5),
+            ..Default::default()
+        });
+        let started = Instant::now();
+        let e = sm.describe("p").await.expect_err("untrusted");
+        assert_eq!(e.kind, ErrorKind::Unreachable, "{e}");
+        assert!(certificate_refused(&e.message), "{e}");
+        assert_eq!(handshakes.load(std::sync::atomic::Ordering::Relaxed), 1, "one attempt: {e}");
+        assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
     }
 
     #[test]

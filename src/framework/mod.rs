@@ -157,7 +157,13 @@ pub trait ProviderHooks<C>: Send + Sync {
     fn validate(&self, _config: &Value) -> Diagnostics {
         Diagnostics::new()
     }
-    async fn configure(&self, terraform_version: &str, config: &Value) -> Result<C, Diagnostics>;
+    /// The configured context with the warnings to show (e.g. about the environment), or the
+    /// errors that prevent it.
+    async fn configure(
+        &self,
+        terraform_version: &str,
+        config: &Value,
+    ) -> Result<(C, Diagnostics), Diagnostics>;
 }
 
 /// The protocol-free provider interface the plugin server drives.
@@ -308,9 +314,9 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
         self.strict_computed
             .store(before_1_2(terraform_version), std::sync::atomic::Ordering::Relaxed);
         match self.hooks.configure(terraform_version, config).await {
-            Ok(c) => {
+            Ok((c, warnings)) => {
                 *self.configured.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(c));
-                Diagnostics::new()
+                warnings
             }
             Err(d) => d,
         }

@@ -1859,7 +1859,7 @@ async fn settle_create(
         Err(check) => {
             let mut d = aws_diag(summary, e);
             d.detail.push_str(&format!(
-                "\n\nWhether the pipeline was created is not known (an earlier attempt may have reached SageMaker before the connection failed): checking with DescribePipeline failed too ({}). If it was created, the next apply adopts it.",
+                "\n\nWhether the pipeline was created is not known (an attempt whose answer did not arrive, or was not SageMaker's, may have been carried out): checking with DescribePipeline failed too ({}). If it was created, the next apply adopts it.",
                 check.cause()
             ));
             return Err(d.into());

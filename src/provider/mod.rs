@@ -140,7 +140,7 @@ pub fn provider_schema() -> Schema {
             .attr(Attribute::optional("shared_config_files", Type::List(Box::new(Type::String)), "Paths of the shared config files to read, instead of the default (`AWS_CONFIG_FILE`, else `~/.aws/config`). `~` is the home folder."))
             .attr(Attribute::optional("shared_credentials_files", Type::List(Box::new(Type::String)), "Paths of the shared credentials files to read, instead of the default (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`). `~` is the home folder."))
             .attr(Attribute::optional("default_tags", Type::Map(Box::new(Type::String)), "Tags merged into every pipeline's `tags_all`; a pipeline's own `tags` win per key."))
-            .attr(Attribute::optional("max_retries", Type::Number, "Maximum attempts per AWS call, the first included, for calls that are throttled or fail on the way (connection errors, timeouts, HTTP 5xx); a whole number from 0 to 100 (0 and 1 both mean a single attempt). Defaults to `AWS_MAX_ATTEMPTS`, else 25, as in the AWS provider."))
+            .attr(Attribute::optional("max_retries", Type::Number, "Maximum attempts per AWS call, the first included, for calls that are throttled or fail on the way (connection errors, timeouts, HTTP 5xx); not for what another attempt cannot change (an HTTP 500 answered with an HTML page, which is how an endpoint says it lacks the operation, and a TLS certificate that is not trusted); a whole number from 0 to 100 (0 and 1 both mean a single attempt). Defaults to `AWS_MAX_ATTEMPTS`, else 25, as in the AWS provider."))
             .attr(Attribute::optional("retry_mode", Type::String, "How the SDK retries: `adaptive` (retries with backoff, and throttling also slows the client down, so a throttled `apply` of many pipelines eases off) or `standard` (retries with backoff only). Defaults to `AWS_RETRY_MODE`, else `adaptive` (the AWS provider's default is `standard`; this provider keeps `adaptive`, what it has always used). Under heavy throttling, `adaptive` waits before sending too, so an apply of many pipelines takes longer (measured at 30 % throttled answers: 20 pipelines created in about a minute, against seconds with `standard`) and, with a short `operation_timeout`, a call can run out of time before its retries are used: choose `standard` or a longer `operation_timeout` there. The shared config file's `retry_mode` is not read.").validate(one_of(&["standard", "adaptive"])))
             .attr(Attribute::optional("call_timeout", Type::String, "Longest wait for the answer to one attempt of an AWS call (the connection included), as a duration such as `30s`, `2m` or `1m30s` (units `ms`, `s`, `m`, `h`). An attempt that times out is retried. From `1s` to `1h`; defaults to `30s`."))
             .attr(Attribute::optional("operation_timeout", Type::String, "Longest time for a whole AWS call, every attempt and backoff wait included, as a duration such as `3m`. When it passes, the call fails with a timeout error, so an endpoint that accepts connections but never answers ends `plan` and `apply` within this time per call (a create whose answer did not come is then checked with one more call, so it can take twice as long; a call that never connected sent nothing and is not checked). From `1s` to `24h`; defaults to `3m`."))
@@ -302,10 +302,28 @@ impl ProviderHooks<ProviderData> for Hooks {
         &self,
         _terraform_version: &str,
         config: &Value,
-    ) -> Result<ProviderData, Diagnostics> {
+    ) -> Result<(ProviderData, Diagnostics), Diagnostics> {
         let diags = self.validate(config);
         if diags.has_errors() {
             return Err(diags);
+        }
+        let env = |k: &str| std::env::var(k).ok();
+        // The environment's region, checked as the block's is: a misspelt one that still looks
+        // like a region warns here (helper finding: `AWS_REGION=eu-wset-1` planned silently,
+        // then the apply spent operation_timeout on DNS); one that does not is an error from
+        // `settings_from`.
+        let mut warnings = Diagnostics::new();
+        if model::string(config, "region").value().is_none() {
+            if let Some((v, r)) = environment_region(&env) {
+                let mut found = Diagnostics::new();
+                check_region(&r, &mut found);
+                for d in
+                    found.0.into_iter().filter(|d| d.severity != crate::framework::Severity::Error)
+                {
+                    warnings
+                        .push(Diagnostic::warning(format!("{} (from {v})", d.summary), d.detail));
+                }
+            }
         }
         let default_tags = model::string_map(config, "default_tags");
         // Everything but the tags must be known to build a client; default_tags may stay unknown.
@@ -316,13 +334,15 @@ impl ProviderHooks<ProviderData> for Hooks {
             None => true,
         };
         if !known {
-            return Ok(ProviderData { sagemaker: None, default_tags, claims: Default::default() });
+            let data = ProviderData { sagemaker: None, default_tags, claims: Default::default() };
+            return Ok((data, warnings));
         }
-        let env = |k: &str| std::env::var(k).ok();
         let settings = settings_from(config, &env)?;
         check_profile(&settings, &env).await?;
         let sagemaker = SageMaker::new(settings);
-        Ok(ProviderData { sagemaker: Some(sagemaker), default_tags, claims: Default::default() })
+        let data =
+            ProviderData { sagemaker: Some(sagemaker), default_tags, claims: Default::default() };
+        Ok((data, warnings))
     }
 }
 
@@ -414,6 +434,14 @@ fn check_region(region: &str, diags: &mut Diagnostics) {
             format!("{hint}A region name is an area, a direction and a number, in lower case and joined by hyphens: \"us-east-1\", \"eu-central-2\", \"us-gov-west-1\"."),
         );
     }
+}
+
+/// The region the environment gives (`AWS_REGION`, else `AWS_DEFAULT_REGION`) and which
+/// variable gave it.
+fn environment_region(env: &dyn Fn(&str) -> Option<String>) -> Option<(&'static str, String)> {
+    ["AWS_REGION", "AWS_DEFAULT_REGION"]
+        .into_iter()
+        .find_map(|v| env(v).filter(|r| !r.is_empty()).map(|r| (v, r)))
 }
 
 /// Cross-attribute checks of the credential settings (each at the attribute to fix).
@@ -666,10 +694,7 @@ fn settings_from(
     // The environment's region, when the block gives none: checked as the block's is (a
     // well-formed unknown one is let through: configure has no warnings to give).
     if model::string(config, "region").value().is_none() {
-        if let Some((v, r)) = ["AWS_REGION", "AWS_DEFAULT_REGION"]
-            .into_iter()
-            .find_map(|v| env(v).filter(|r| !r.is_empty()).map(|r| (v, r)))
-        {
+        if let Some((v, r)) = environment_region(env) {
             let mut found = Diagnostics::new();
             check_region(&r, &mut found);
             let error = found.iter().find(|d| d.severity == crate::framework::Severity::Error);
@@ -1004,6 +1029,7 @@ fn aws_advice(e: &AwsError) -> Option<String> {
                 Service::Sts => "for the provider's own identity".to_string(),
             }
         ),
+        ErrorKind::Unreachable if crate::aws::certificate_refused(&e.message) => format!("No request reached {}, so nothing was changed there: the endpoint's TLS certificate is not trusted. For an endpoint behind a TLS-intercepting proxy or with a private CA, give the CA certificates in custom_ca_bundle (or AWS_CA_BUNDLE); otherwise check the endpoint (the provider's {}).", e.service.name(), endpoint_settings(e.service)),
         ErrorKind::Unreachable => format!("No request reached {}, so nothing was changed there. Check the endpoint (the provider's {}) and the region, and that the network (proxy, firewall, VPC endpoint) lets the provider reach it.", e.service.name(), endpoint_settings(e.service)),
         ErrorKind::Connection => format!("Check the endpoint (the provider's {}) and the region, and that the network (proxy, firewall, VPC endpoint) lets the provider reach it.", endpoint_settings(e.service)),
         ErrorKind::Timeout if e.last_refusal.is_some() => format!(
@@ -1182,8 +1208,12 @@ mod tests {
             ("max_retries", Value::Null),
             ("endpoints", Value::Null),
         ]);
-        let data =
-            Hooks.configure("1.0.3", &cfg).await.map_err(|d| format!("{d:?}")).expect("configures");
+        let data = Hooks
+            .configure("1.0.3", &cfg)
+            .await
+            .map_err(|d| format!("{d:?}"))
+            .expect("configures")
+            .0;
         assert!(data.sagemaker.is_none());
         assert_eq!(data.default_tags, Known::Unknown);
     }
@@ -1281,8 +1311,12 @@ mod tests {
     async fn configure_passes_limits_to_the_aws_client() {
         let mut cfg = provider_config(Value::from(7i64), Value::string("5s"));
         model::set(&mut cfg, "skip_credentials_validation", Value::from(true));
-        let data =
-            Hooks.configure("1.0.3", &cfg).await.map_err(|d| format!("{d:?}")).expect("configures");
+        let data = Hooks
+            .configure("1.0.3", &cfg)
+            .await
+            .map_err(|d| format!("{d:?}"))
+            .expect("configures")
+            .0;
         let limits = data.sagemaker.as_ref().expect("client").limits();
         assert_eq!((limits.max_attempts, limits.call_timeout), (7, Duration::from_secs(5)));
         assert_eq!(limits.operation_timeout, crate::aws::DEFAULT_OPERATION_TIMEOUT);
@@ -1506,7 +1540,8 @@ mod tests {
             .configure("1.0.3", &cfg(false))
             .await
             .map_err(|d| format!("{d:?}"))
-            .expect("no call");
+            .expect("no call")
+            .0;
         let diag = first_call(data).await;
         assert_eq!(
             diag.summary,
@@ -1524,7 +1559,8 @@ mod tests {
             .configure("1.0.3", &cfg(true))
             .await
             .map_err(|d| format!("{d:?}"))
-            .expect("configure");
+            .expect("configure")
+            .0;
         let diag = first_call(data).await;
         assert!(
             diag.summary.contains("churn") && diag.detail.contains("DescribePipeline"),

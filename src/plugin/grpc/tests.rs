@@ -29,8 +29,8 @@ impl ProviderHooks<()> for Hooks {
     fn schema(&self) -> Schema {
         Schema::new(Block::new("test provider"))
     }
-    async fn configure(&self, _: &str, _: &Value) -> Result<(), Diagnostics> {
-        Ok(())
+    async fn configure(&self, _: &str, _: &Value) -> Result<((), Diagnostics), Diagnostics> {
+        Ok(((), Diagnostics::new()))
     }
 }
 

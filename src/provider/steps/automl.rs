@@ -177,7 +177,7 @@ impl StepKind for AutoMl {
     }
 
     fn block(&self, b: Block) -> Block {
-        b.attr(Attribute::optional("role_arn", Type::String, "IAM role of the job (`RoleArn`). Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
+        b.attr(Attribute::optional("role_arn", Type::String, &format!("{}{}", "IAM role of the job (`RoleArn`). Defaults to the pipeline's `step_defaults.role_arn`.", super::common::ROLE_DEFAULT_NOTE)).validate(crate::provider::steps::common::role_arn_validator()))
             .attr(Attribute::required("target_attribute_name", Type::String, "Name of the column to predict (`TargetAttributeName` of every input), e.g. `churn`."))
             .attr(Attribute::optional("sample_weight_attribute_name", Type::String, "Name of the column holding per-row sample weights (`SampleWeightAttributeName` of every input)."))
             .attr(Attribute::required("output_path", Type::String, "S3 prefix for the job's artifacts (`OutputDataConfig.S3OutputPath`), e.g. `s3://my-bucket/automl`."))

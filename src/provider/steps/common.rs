@@ -138,6 +138,11 @@ pub fn image_uri_validator() -> crate::framework::Validator {
     )
 }
 
+/// Ends the description of every step's `role_arn`: where a role created in the same apply
+/// is best given (session 17 finding: a module passing it to a step attribute got a plan
+/// printing the whole old definition).
+pub const ROLE_DEFAULT_NOTE: &str = " A role created in the same apply is best set there: here, its ARN, unknown until apply, makes this step's `json`, and so the pipeline's whole planned definition, known only after apply (the plan prints the old definition in full); in `step_defaults`, only the parts that use it are.";
+
 /// The validator of a container's `environment`, with the limits of the job's API (`most`
 /// variables, names of at most `name_max` characters and literal values of at most `value_max`;
 /// e.g. 100, 256 and 256 for a processing job): SageMaker takes names of letters, digits and

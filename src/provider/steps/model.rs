@@ -86,7 +86,7 @@ impl StepKind for ModelStep {
         b.attr(Attribute::required("image_uri", Type::String, "Inference image URI (`PrimaryContainer.Image`), e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`.").validate(crate::provider::steps::common::image_uri_validator()))
             .attr(Attribute::optional("model_data_url", Type::String, "S3 URI of the model artifacts (`model.tar.gz`), typically `sagemaker_training_step.train.model_artifacts` (`{{ Steps.Train.ModelArtifacts.S3ModelArtifacts }}`). Leave it out for images that carry their model."))
             .attr(Attribute::optional("environment", string_map(), "Environment variables of the inference container; values may hold references. Sent as `{}` when empty, as the SDK does.").validate(crate::provider::steps::common::environment_validator(100, 1024, 1024)))
-            .attr(Attribute::optional("role_arn", Type::String, "IAM role SageMaker assumes to pull the image and artifacts (`ExecutionRoleArn`). Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
+            .attr(Attribute::optional("role_arn", Type::String, &format!("{}{}", "IAM role SageMaker assumes to pull the image and artifacts (`ExecutionRoleArn`). Defaults to the pipeline's `step_defaults.role_arn`.", super::common::ROLE_DEFAULT_NOTE)).validate(crate::provider::steps::common::role_arn_validator()))
             .attr(Attribute::optional("tags", string_map(), "Tags of the model, merged over `step_defaults.tags`.").validate(crate::provider::steps::common::tags_validator("model")))
             .block(network_block())
     }

@@ -165,7 +165,7 @@ impl StepKind for Processing {
 
     fn block(&self, b: Block) -> Block {
         b.attr(Attribute::required("image_uri", Type::String, "Container image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3`.").validate(crate::provider::steps::common::image_uri_validator()))
-            .attr(Attribute::optional("role_arn", Type::String, "IAM role of the job. Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
+            .attr(Attribute::optional("role_arn", Type::String, &format!("{}{}", "IAM role of the job. Defaults to the pipeline's `step_defaults.role_arn`.", super::common::ROLE_DEFAULT_NOTE)).validate(crate::provider::steps::common::role_arn_validator()))
             .attr(Attribute::required("instance_type", Type::String, "Instance type, e.g. `ml.m5.xlarge`, or a reference to a String parameter."))
             .attr(Attribute::optional("instance_count", Type::String, "Number of instances, 1 to 100 (default 1), or a reference to an Integer parameter."))
             .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB, 1 to 16384 (default 30)."))

@@ -174,7 +174,7 @@ impl StepKind for Tuning {
 
     fn block(&self, b: Block) -> Block {
         b.attr(Attribute::required("image_uri", Type::String, "Training image URI, e.g. `683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1`.").validate(crate::provider::steps::common::image_uri_validator()))
-            .attr(Attribute::optional("role_arn", Type::String, "IAM role of the training jobs, e.g. `aws_iam_role.sagemaker.arn`. Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
+            .attr(Attribute::optional("role_arn", Type::String, &format!("{}{}", "IAM role of the training jobs, e.g. `aws_iam_role.sagemaker.arn`. Defaults to the pipeline's `step_defaults.role_arn`.", super::common::ROLE_DEFAULT_NOTE)).validate(crate::provider::steps::common::role_arn_validator()))
             .attr(Attribute::required("instance_type", Type::String, "Instance type of each training job, e.g. `ml.m5.xlarge`, or a reference to a String parameter."))
             .attr(Attribute::optional("instance_count", Type::String, "Instances per training job (default 1), e.g. `2`, or a reference to an Integer parameter."))
             .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB (default 30), e.g. `50`."))

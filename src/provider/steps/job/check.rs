@@ -17,7 +17,7 @@ pub const OUTPUT_DIR: &str = "/opt/ml/processing/output";
 /// step-level keys. `image` describes `image_uri`.
 pub fn check_job_block(b: Block, image: &str) -> Block {
     b.attr(Attribute::required("image_uri", Type::String, image))
-        .attr(Attribute::optional("role_arn", Type::String, "IAM role of the check job, e.g. `aws_iam_role.sagemaker.arn`. Defaults to the pipeline's `step_defaults.role_arn`.").validate(crate::provider::steps::common::role_arn_validator()))
+        .attr(Attribute::optional("role_arn", Type::String, &format!("{}{}", "IAM role of the check job, e.g. `aws_iam_role.sagemaker.arn`. Defaults to the pipeline's `step_defaults.role_arn`.", crate::provider::steps::common::ROLE_DEFAULT_NOTE)).validate(crate::provider::steps::common::role_arn_validator()))
         .attr(Attribute::optional("instance_type", Type::String, "Instance type of the check job (default `ml.m5.xlarge`), e.g. `ml.m5.2xlarge`, or a reference to a String parameter."))
         .attr(Attribute::optional("instance_count", Type::String, "Number of instances, 1 to 100 (default 1), e.g. `2`, or a reference to an Integer parameter."))
         .attr(Attribute::optional("volume_size_in_gb", Type::String, "Storage volume size in GB, 1 to 16384 (default 30), e.g. `60`."))
