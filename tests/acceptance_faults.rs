@@ -1011,7 +1011,7 @@ fn a_create_refused_in_xml_fails_and_adopts_nothing() {
         proxy.deny_creates_in_xml.store(false, Ordering::Relaxed);
         assert!(
             err.contains("AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sagemaker:CreatePipeline")
-                && err.contains("not in SageMaker's format")
+                && err.contains("not in the service's format")
                 && err.contains("HTTP 403"),
             "[{v}] {err}"
         );

@@ -116,8 +116,11 @@ pub fn is_not_implemented(e: &AwsError) -> bool {
                 | "UnsupportedOperationException"
         ),
         None => {
+            // The status as the message starts with it (`HTTP 500 with no error code`, `the
+            // endpoint answered HTTP 500, ...`), not anywhere: a proxy's page may quote one.
+            let m = e.message.strip_prefix("the endpoint answered ").unwrap_or(&e.message);
             matches!(e.kind, ErrorKind::ServerError | ErrorKind::BadResponse)
-                && (e.message.contains("HTTP 500") || e.message.contains("HTTP 501"))
+                && (m.starts_with("HTTP 500") || m.starts_with("HTTP 501"))
         }
     }
 }

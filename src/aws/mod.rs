@@ -215,9 +215,10 @@ pub enum ErrorKind {
     /// No attempt could connect to the endpoint (DNS, TCP or TLS failed every time): nothing was
     /// sent, so the call had no effect.
     Unreachable,
-    /// HTTP 5xx after every attempt.
+    /// HTTP 5xx after every attempt (an HTML 500 after one: it is not retried).
     ServerError,
-    /// An answer came but could not be read (not SageMaker's format).
+    /// An answer below 400 that could not be read (not the service's format), or a refusal in
+    /// another format after an earlier attempt was lost.
     BadResponse,
     /// Terraform asked the provider to stop before the call finished.
     Interrupted,
@@ -487,6 +488,8 @@ struct Failure {
     code: Option<String>,
     message: String,
     request_id: Option<String>,
+    /// The answer was not in the service's format (a proxy's page, IAM's XML).
+    foreign: bool,
 }
 
 fn classify<E>(e: &SdkError<E, HttpResponse>) -> Failure
@@ -535,22 +538,31 @@ where
             let status = raw.status().as_u16();
             let (code, said) =
                 foreign_answer(raw.headers().get("content-type"), raw.body().bytes());
+            let said = said.trim_end_matches('.');
+            let not_retried = if status == 500 && html(raw.headers().get("content-type")) {
+                format!("; {NOT_RETRIED_500}")
+            } else {
+                String::new()
+            };
             if status >= 400 {
                 // An error answer in another format than SageMaker's: a proxy, a firewall, a
                 // load balancer or another service answered. Its status still says whether
                 // the call was refused (helper finding: a proxy's or IAM's XML 403 read as "no
                 // answer", so a refused create was adopted and a refused start recorded).
-                (
-                    kind_of(code.as_deref(), None, status),
-                    code,
-                    format!("the endpoint answered HTTP {status}, not in SageMaker's format: {said}. A proxy, a firewall or a wrong endpoint URL may be answering instead of SageMaker"),
-                )
+                let message = if code.is_some() {
+                    // The code leads the error's text already: `AccessDenied: User: ...`.
+                    format!("{said} (HTTP {status}, not in the service's format: {PROXY_HINT}){not_retried}")
+                } else {
+                    format!("the endpoint answered HTTP {status}, not in the service's format: {said}; {PROXY_HINT}{not_retried}")
+                };
+                let kind = kind_of(code.as_deref(), code.is_some().then_some(said), status);
+                (kind, code, message)
             } else {
                 let why = std::error::Error::source(e).map(chain).unwrap_or_default();
                 (
                     ErrorKind::BadResponse,
                     None,
-                    format!("the endpoint's answer (HTTP {status}) is not a SageMaker response ({why}): {said}"),
+                    format!("the endpoint's answer (HTTP {status}) is not a SageMaker response ({why}): {said}; {PROXY_HINT}"),
                 )
             }
         }
@@ -560,7 +572,8 @@ where
         }
         _ => (ErrorKind::Setup, None, chain(e)),
     };
-    Failure { kind, code, message, request_id }
+    let foreign = matches!(e, SdkError::ResponseError(_));
+    Failure { kind, code, message, request_id, foreign }
 }
 
 tokio::task_local! {
@@ -585,6 +598,9 @@ struct CallTrace {
     unconnected: u32,
     /// The last such attempt's failure, for the message.
     unconnected_why: Option<String>,
+    /// An attempt was sent and got no answer, or a server error (5xx): it may have been
+    /// carried out, whatever a later attempt was answered.
+    lost: bool,
 }
 
 impl CallTrace {
@@ -630,6 +646,14 @@ fn tidy_debug(text: &str) -> String {
     .into_owned()
 }
 
+/// Ends the message of an answer in another format than the service's.
+pub const PROXY_HINT: &str =
+    "a proxy, a firewall or a wrong endpoint URL may be answering instead of the service";
+
+/// Ends the message of an HTML 500, which [`OperationMissing`] does not retry.
+pub const NOT_RETRIED_500: &str =
+    "not retried, as an HTML 500 is how an endpoint says it lacks the operation";
+
 /// What an answer in another format than SageMaker's JSON said, for a message: the error code
 /// of an AWS XML error (`<Code>`, with `<Message>`), else an HTML page's title, else the start
 /// of the text; at most about 300 characters, whitespace collapsed.
@@ -650,8 +674,9 @@ fn foreign_answer(content_type: Option<&str>, body: Option<&[u8]>) -> (Option<St
     let kind = content_type.map(|c| format!(" ({})", c.split(';').next().unwrap_or(c).trim()));
     let kind = kind.unwrap_or_default();
     if let Some(code) = between("<Code>", "</Code>").filter(|c| !c.is_empty()) {
-        let message = between("<Message>", "</Message>").unwrap_or_default();
-        return (Some(code.clone()), clip(format!("{code}: {message}")));
+        // The code leads the error's text; the message follows it.
+        let message = between("<Message>", "</Message>").filter(|m| !m.is_empty());
+        return (Some(code.clone()), clip(message.unwrap_or(code)));
     }
     if let Some(title) = between("<title>", "</title>").filter(|t| !t.is_empty()) {
         return (None, clip(format!("a page{kind} titled {title:?}")));
@@ -701,7 +726,8 @@ impl aws_smithy_types::config_bag::Storable for AttemptStart {
     type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
 }
 
-/// Forbids retrying what another attempt cannot change:
+/// Decides retries the SDK's own classifiers do not: a 429 in any format is throttling, and
+/// what another attempt cannot change is not retried:
 /// - an answer that says the endpoint does not have the operation at all: an HTTP 500 whose
 ///   body is not the service's JSON but an HTML error page (the local endpoint, moto, answers
 ///   operations it does not implement that way; SageMaker itself always answers in JSON).
@@ -721,6 +747,9 @@ impl aws_sdk_sagemaker::config::retry::ClassifyRetry for OperationMissing {
             Some(r) if r.status().as_u16() == 500 && html(r.headers().get("content-type")) => {
                 RetryAction::RetryForbidden
             }
+            // A 429 in another format than the service's (a proxy's page) is throttling too
+            // (helper finding: it was tried once, then reported as throttled after retries).
+            Some(r) if r.status().as_u16() == 429 => RetryAction::throttling_error(),
             None if ctx
                 .output_or_error()
                 .and_then(|r| r.err())
@@ -799,7 +828,12 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
                     t.unconnected += 1;
                     t.unconnected_why = Some(why);
                 });
+            } else {
+                let _ = TRACE.try_with(|t| t.borrow_mut().lost = true);
             }
+        }
+        if ctx.response().is_some_and(|r| r.status().as_u16() >= 500) {
+            let _ = TRACE.try_with(|t| t.borrow_mut().lost = true);
         }
         if !crate::logging::enabled(crate::logging::Level::Debug) {
             return Ok(());
@@ -1099,6 +1133,15 @@ impl SageMaker {
                     f if f.kind == ErrorKind::Setup && trace.sent => {
                         Failure { kind: ErrorKind::Connection, ..f }
                     }
+                    // A refusal in another format than the service's (a proxy's) after an
+                    // earlier attempt was lost: the proxy may have let that one through, and
+                    // only the service's own answers are replayed by request token (review
+                    // finding). The outcome stays unknown, so it is settled as such.
+                    f if f.foreign && !f.kind.outcome_unknown() && trace.lost => Failure {
+                        kind: ErrorKind::BadResponse,
+                        message: format!("{}; an earlier attempt got no answer or a server error, so whether the call was carried out is not known", f.message),
+                        ..f
+                    },
                     // Every attempt failed to connect (the last may have been cut short by the
                     // overall timeout while waiting to retry): nothing reached the endpoint.
                     f if trace.never_connected()
@@ -1124,6 +1167,7 @@ impl SageMaker {
                 code: None,
                 message: "Terraform asked the provider to stop before the answer arrived".into(),
                 request_id: None,
+                foreign: false,
             },
         };
         let outcome = failure.code.clone().unwrap_or_else(|| format!("{:?}", failure.kind));
@@ -1532,10 +1576,7 @@ mod tests {
         let xml = b"<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: x is not authorized to perform: sagemaker:CreatePipeline</Message></Error></ErrorResponse>";
         let (code, said) = foreign_answer(Some("text/xml"), Some(xml));
         assert_eq!(code.as_deref(), Some("AccessDenied"));
-        assert_eq!(
-            said,
-            "AccessDenied: User: x is not authorized to perform: sagemaker:CreatePipeline"
-        );
+        assert_eq!(said, "User: x is not authorized to perform: sagemaker:CreatePipeline");
         assert_eq!(kind_of(code.as_deref(), None, 403), ErrorKind::Auth);
         let html =
             b"<html><head><title>403 Forbidden</title></head><body>blocked by policy</body></html>";
@@ -1673,6 +1714,56 @@ mod tests {
         assert!(certificate_refused(&e.message), "{e}");
         assert_eq!(handshakes.load(std::sync::atomic::Ordering::Relaxed), 1, "one attempt: {e}");
         assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    }
+
+    /// A refusal in another format than the service's is a refusal, unless an earlier attempt
+    /// was lost (here a 503): then the call may have been carried out (review finding).
+    #[tokio::test]
+    async fn a_foreign_refusal_after_a_lost_attempt_leaves_the_outcome_unknown() {
+        async fn serve(answers: Vec<&'static str>) -> u16 {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let port = listener.local_addr().expect("addr").port();
+            tokio::spawn(async move {
+                for answer in answers {
+                    let Ok((mut tcp, _)) = listener.accept().await else { return };
+                    let mut buf = vec![0u8; 65536];
+                    let _ = tokio::io::AsyncReadExt::read(&mut tcp, &mut buf).await;
+                    let body = if answer.starts_with('<') { answer } else { "" };
+                    let head = if answer.starts_with('<') {
+                        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml"
+                    } else {
+                        answer
+                    };
+                    let text = format!(
+                        "{head}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = tokio::io::AsyncWriteExt::write_all(&mut tcp, text.as_bytes()).await;
+                }
+            });
+            port
+        }
+        let client = |port: u16| {
+            SageMaker::new(AwsSettings {
+                region: Some("us-east-1".into()),
+                access_key: Some(config::Secret::new("AKIAEXAMPLE")),
+                secret_key: Some(config::Secret::new("s")),
+                sagemaker_endpoint: Some(format!("http://127.0.0.1:{port}")),
+                max_attempts: Some(2),
+                ..Default::default()
+            })
+        };
+        let denied = "<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>";
+        let e = client(serve(vec![denied]).await).describe("p").await.expect_err("denied");
+        assert_eq!(e.kind, ErrorKind::Auth, "{e}");
+        assert_eq!(e.code.as_deref(), Some("AccessDenied"), "{e}");
+        let port =
+            serve(vec!["HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html", denied])
+                .await;
+        let e = client(port).describe("p").await.expect_err("denied after a 503");
+        assert_eq!(e.kind, ErrorKind::BadResponse, "{e}");
+        assert!(e.kind.outcome_unknown());
+        assert!(e.message.contains("an earlier attempt got no answer or a server error"), "{e}");
     }
 
     #[test]

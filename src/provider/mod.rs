@@ -313,7 +313,7 @@ impl ProviderHooks<ProviderData> for Hooks {
         // then the apply spent operation_timeout on DNS); one that does not is an error from
         // `settings_from`.
         let mut warnings = Diagnostics::new();
-        if model::string(config, "region").value().is_none() {
+        if model::string(config, "region") == Known::Null {
             if let Some((v, r)) = environment_region(&env) {
                 let mut found = Diagnostics::new();
                 check_region(&r, &mut found);
@@ -624,11 +624,17 @@ fn credentials_diag(e: &AwsError) -> Diagnostic {
                 "The provider got no answer from STS to validate its AWS credentials"
             },
             format!(
-                "{}{}\n({})\n\nThe provider checks its credentials with STS GetCallerIdentity before its first SageMaker or S3 call. Check the STS endpoint ({}) and the region, and that the network (proxy, firewall, VPC endpoint) lets the provider reach it. For an endpoint without STS (some local emulators), set skip_credentials_validation = true.",
+                "{}{}\n({})\n\nThe provider checks its credentials with STS GetCallerIdentity before its first SageMaker or S3 call. {}For an endpoint without STS (some local emulators), set skip_credentials_validation = true.",
                 cause,
                 if cause.ends_with('.') { "" } else { "." },
                 e.location(),
-                endpoint_settings(Service::Sts),
+                if crate::aws::certificate_refused(&cause) {
+                    // Helper finding: behind a TLS-intercepting proxy this is the first error
+                    // a user sees, and it did not say how to trust the proxy's CA.
+                    "The endpoint's TLS certificate is not trusted: for a TLS-intercepting proxy or a private CA, give the CA certificates in custom_ca_bundle (or AWS_CA_BUNDLE). ".to_string()
+                } else {
+                    format!("Check the STS endpoint ({}) and the region, and that the network (proxy, firewall, VPC endpoint) lets the provider reach it. ", endpoint_settings(Service::Sts))
+                },
             ),
         );
     }
@@ -691,8 +697,8 @@ fn settings_from(
             }
         },
     };
-    // The environment's region, when the block gives none: checked as the block's is (a
-    // well-formed unknown one is let through: configure has no warnings to give).
+    // The environment's region, when the block gives none: checked as the block's is (an error
+    // here; a well-formed unknown one is a warning of `configure`).
     if model::string(config, "region").value().is_none() {
         if let Some((v, r)) = environment_region(env) {
             let mut found = Diagnostics::new();
@@ -1019,6 +1025,17 @@ fn aws_advice(e: &AwsError) -> Option<String> {
     use crate::aws::{format_duration, ErrorKind};
     let l = e.limits;
     Some(match e.kind {
+        // A refusal not in the service's format came from something in between, or from an
+        // endpoint that is not the service's (helper finding: the credentials advice followed
+        // the message's own hint that a proxy may be answering).
+        ErrorKind::Auth if e.code.is_none() && e.message.contains(crate::aws::PROXY_HINT) => format!(
+            "Something between the provider and {} (a proxy, a firewall) or an endpoint that is not {}'s refused the call. Check the endpoint (the provider's {}) and the proxy settings (https_proxy, HTTPS_PROXY, no_proxy); if the call does reach AWS, check that the credentials allow {}:{}.",
+            e.service.name(),
+            e.service.name(),
+            endpoint_settings(e.service),
+            e.service.iam_prefix(),
+            e.operation,
+        ),
         ErrorKind::Auth => format!(
             "AWS refused the credentials or their permissions. Check which credentials the provider uses (its profile, AWS_PROFILE, AWS_ACCESS_KEY_ID, an SSO login), that they have not expired, and that they allow {}:{} {}.",
             e.service.iam_prefix(),
@@ -1050,6 +1067,9 @@ fn aws_advice(e: &AwsError) -> Option<String> {
             e.service.name(),
             l.max_attempts
         ),
+        // Not retried: how an endpoint says it lacks the operation (helper finding: the advice
+        // spoke of retries that never happened).
+        ErrorKind::ServerError if e.message.contains(crate::aws::NOT_RETRIED_500) => format!("Check that the endpoint is {}'s (the provider's {}).", e.service.name(), endpoint_settings(e.service)),
         ErrorKind::ServerError => format!("{} was still failing when the retries (up to {} attempts) ran out; this is usually temporary. Re-run the command.", e.service.name(), l.max_attempts),
         ErrorKind::Interrupted => "Terraform asked the provider to stop. Re-run the command to finish; the next plan reconciles whatever was applied.".to_string(),
         ErrorKind::Setup => "Check the provider's region and credentials settings (region, profile, assume_role, assume_role_with_web_identity, AWS_REGION, AWS_PROFILE).".to_string(),

@@ -278,7 +278,12 @@ impl<K: StepKind> StepResource<K> {
         let Value::Object(m) = cfg else { return None };
         let exports = self.0.exports();
         m.iter()
-            .filter(|(k, _)| k.as_str() != "json" && exports.iter().all(|e| e.name != k.as_str()))
+            // Text the step does not compile (`description`, `display_name`) and the computed
+            // attributes cannot hold the reference.
+            .filter(|(k, _)| {
+                !["json", "description", "display_name"].contains(&k.as_str())
+                    && exports.iter().all(|e| e.name != k.as_str())
+            })
             .find_map(|(k, v)| self_reference(v, name, &AttrPath::root(k)))
     }
 

@@ -205,14 +205,8 @@ impl StepKind for Transform {
             );
         }
         put(&mut args, "MaxPayloadInMB", payload);
+        // The number of variables is checked by the attribute's validator (at most 16).
         if let Some(env) = ctx.string_map(cfg, "environment", &root, true) {
-            if env.len() > 16 {
-                ctx.error_of(
-                    AttrPath::root("environment"),
-                    "Too many environment variables",
-                    format!("A transform job accepts at most 16; this step has {}.", env.len()),
-                );
-            }
             args.insert("Environment".into(), Json::Object(env));
         }
         if let Some(dp) = cfg.get("data_processing").filter(|d| !d.is_null()) {
