@@ -440,8 +440,6 @@ fn check_selected_steps(
     }
 }
 
-/// Checks the given values against the declared parameters; returns them converted to each
-/// declared type's canonical text (sorted by name), or `None` with diagnostics.
 /// The error for a value given for parameter `name`, which the pipeline does not declare.
 fn undeclared_parameter(
     pipeline: &str,
@@ -462,6 +460,8 @@ fn undeclared_parameter(
     );
 }
 
+/// Checks the given values against the declared parameters; returns them converted to each
+/// declared type's canonical text (sorted by name), or `None` with diagnostics.
 fn check_parameters(
     pipeline: &str,
     given: &BTreeMap<String, String>,
