@@ -1499,8 +1499,7 @@ impl Resource<ProviderData> for MlPipeline {
                     super::arn_account(&arn).unwrap_or_default(),
                     super::arn_account(&remote.arn).unwrap_or_default(),
                 );
-                let importing = model::string_map(state, "definition_parts") == Known::Null;
-                if importing {
+                if importing(state) {
                     diags.error(
                         format!("Cannot import {arn:?}: the pipeline is in account {wanted}"),
                         format!("This provider's credentials are for account {found}, which has its own pipeline {name:?}. Import it through a provider configuration with credentials for account {wanted}: add a provider \"sagemaker\" block with an alias and assume_role (or a profile) for that account, and set provider = sagemaker.<alias> on the resource."),
@@ -1526,7 +1525,7 @@ impl Resource<ProviderData> for MlPipeline {
                 let arn = state_arn.clone().unwrap_or_default();
                 let wanted = super::arn_account(&arn).unwrap_or_default();
                 let ours = sm.checked_account().unwrap_or_default();
-                if model::string_map(state, "definition_parts") == Known::Null {
+                if importing(state) {
                     diags.error(
                         format!("Cannot import {arn:?}: the pipeline is in account {wanted}"),
                         format!("This provider's credentials are for account {ours}, where SageMaker has no pipeline {name:?}. Import it through a provider configuration with credentials for account {wanted}: add a provider \"sagemaker\" block with an alias and assume_role (or a profile) for that account, and set provider = sagemaker.<alias> on the resource."),
@@ -1564,8 +1563,7 @@ impl Resource<ProviderData> for MlPipeline {
                 if let Some(object) = readback_object(state, &remote.definition) {
                     definition_from_s3(sm, &mut remote, &object, &mut diags).await;
                 }
-                let importing = model::string_map(state, "definition_parts") == Known::Null;
-                if importing && serde_json::from_str::<Json>(&remote.definition).is_err() {
+                if importing(state) && serde_json::from_str::<Json>(&remote.definition).is_err() {
                     // Helper finding: such an import read back nothing, without a word (the
                     // data source warns). An import does not know where the definition object
                     // is, so it cannot read that instead.
@@ -2030,6 +2028,12 @@ fn creation_differences(spec: &PipelineSpec, remote: &DeployedPipeline) -> Vec<&
     out
 }
 
+/// Whether `state` is still an [`import_stub`]: no definition recorded yet, so the read in
+/// progress is an import's.
+fn importing(state: &Value) -> bool {
+    model::string_map(state, "definition_parts") == Known::Null
+}
+
 /// A state with only the identity set; `read` fills in the rest from SageMaker.
 fn import_stub(name: &str) -> Value {
     let Type::Object(attrs) = pipeline_schema().block.value_type() else { return Value::Null };
@@ -2047,7 +2051,7 @@ fn refreshed(
     remote: &DeployedPipeline,
     default_tags: &Known<BTreeMap<String, String>>,
 ) -> Value {
-    let importing = model::string_map(state, "definition_parts") == Known::Null;
+    let importing = importing(state);
     let mut s = state.clone();
     model::set(&mut s, "arn", Value::string(remote.arn.clone()));
     model::set(&mut s, "id", Value::string(remote.name.clone()));

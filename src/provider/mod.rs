@@ -313,16 +313,10 @@ impl ProviderHooks<ProviderData> for Hooks {
         // then the apply spent operation_timeout on DNS); one that does not is an error from
         // `settings_from`.
         let mut warnings = Diagnostics::new();
-        if model::string(config, "region") == Known::Null {
-            if let Some((v, r)) = environment_region(&env) {
-                let mut found = Diagnostics::new();
-                check_region(&r, &mut found);
-                for d in
-                    found.0.into_iter().filter(|d| d.severity != crate::framework::Severity::Error)
-                {
-                    warnings
-                        .push(Diagnostic::warning(format!("{} (from {v})", d.summary), d.detail));
-                }
+        if let Some((v, _, found)) = environment_region(config, &env) {
+            for d in found.0.into_iter().filter(|d| d.severity != crate::framework::Severity::Error)
+            {
+                warnings.push(Diagnostic::warning(format!("{} (from {v})", d.summary), d.detail));
             }
         }
         let default_tags = model::string_map(config, "default_tags");
@@ -436,12 +430,22 @@ fn check_region(region: &str, diags: &mut Diagnostics) {
     }
 }
 
-/// The region the environment gives (`AWS_REGION`, else `AWS_DEFAULT_REGION`) and which
-/// variable gave it.
-fn environment_region(env: &dyn Fn(&str) -> Option<String>) -> Option<(&'static str, String)> {
-    ["AWS_REGION", "AWS_DEFAULT_REGION"]
+/// The region the environment gives when the block gives none (`AWS_REGION`, else
+/// `AWS_DEFAULT_REGION`): which variable gave it, the region, and what [`check_region`] finds
+/// (an error is `settings_from`'s to report, a warning `configure`'s).
+fn environment_region(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<(&'static str, String, Diagnostics)> {
+    if model::string(config, "region") != Known::Null {
+        return None;
+    }
+    let (v, r) = ["AWS_REGION", "AWS_DEFAULT_REGION"]
         .into_iter()
-        .find_map(|v| env(v).filter(|r| !r.is_empty()).map(|r| (v, r)))
+        .find_map(|v| env(v).filter(|r| !r.is_empty()).map(|r| (v, r)))?;
+    let mut found = Diagnostics::new();
+    check_region(&r, &mut found);
+    Some((v, r, found))
 }
 
 /// Cross-attribute checks of the credential settings (each at the attribute to fix).
@@ -699,14 +703,10 @@ fn settings_from(
     };
     // The environment's region, when the block gives none: checked as the block's is (an error
     // here; a well-formed unknown one is a warning of `configure`).
-    if model::string(config, "region").value().is_none() {
-        if let Some((v, r)) = environment_region(env) {
-            let mut found = Diagnostics::new();
-            check_region(&r, &mut found);
-            let error = found.iter().find(|d| d.severity == crate::framework::Severity::Error);
-            if let Some(detail) = error.map(|d| d.detail.clone()) {
-                diags.error(format!("{v} is not a region: {:?}", shorten(&r)), detail);
-            }
+    if let Some((v, r, found)) = environment_region(config, env) {
+        let error = found.iter().find(|d| d.severity == crate::framework::Severity::Error);
+        if let Some(detail) = error.map(|d| d.detail.clone()) {
+            diags.error(format!("{v} is not a region: {:?}", shorten(&r)), detail);
         }
     }
     // The environment's endpoints, for the services the block gives none (the block's own are
