@@ -631,7 +631,7 @@ fn answer(operation: &str, input: &Json, rec: &mut Record) -> (u16, Json) {
     match operation {
         "DescribePipeline" => {
             let name = input["PipelineName"].as_str().unwrap_or_default();
-            if !["failing", "running", "lossy", "slow", "void", "held"].contains(&name) {
+            if !["failing", "running", "lossy", "slow", "void", "held", "busy"].contains(&name) {
                 return not_found(&format!("Pipeline {name}"));
             }
             (
@@ -655,6 +655,12 @@ fn answer(operation: &str, input: &Json, rec: &mut Record) -> (u16, Json) {
             }
             if name == "void" {
                 return (500, json!({ "__type": "InternalFailure", "message": "scripted" }));
+            }
+            if name == "busy" {
+                return (
+                    400,
+                    json!({ "__type": "ThrottlingException", "message": "Rate exceeded" }),
+                );
             }
             rec.started.push(input.clone());
             let arn = format!(
@@ -932,6 +938,38 @@ fn a_lost_start_answer_starts_one_run() {
         assert_ne!(rec.start_attempts[0], rec.start_attempts[1], "[{v}] a new run has a new token");
         assert_eq!(run["arn"], rec.tokens[&rec.start_attempts[2]].as_str(), "[{v}]");
         assert_eq!(run["status"], "Succeeded", "[{v}] {run}");
+    }
+}
+
+/// Fresh-eyes finding: a start that SageMaker throttled on every attempt (with `max_retries = 1`,
+/// on its only one) was recorded as a pending run, "cut off before its answer", and the apply
+/// succeeded. Every attempt was refused, so nothing started: the apply fails with the service's
+/// answer, records nothing, and does not look for the run.
+#[test]
+fn a_start_throttled_on_every_attempt_fails_and_records_nothing() {
+    for terraform in terraform_binaries() {
+        let server = Scripted::start();
+        let (ws, _log) = scripted_workspace(&terraform, &server);
+        let v = &terraform.version;
+        let config = lossy_config("max_retries = 1", "busy").replace(r#""lossy""#, r#""busy""#);
+        ws.write("main.tf", &config);
+        ws.init();
+        let err = flat(&ws.tf_err(&["apply", "-auto-approve", "-input=false", "-no-color"]));
+        assert!(
+            err.contains(r#"Failed to start a run of SageMaker pipeline "busy""#)
+                && err.contains("ThrottlingException: Rate exceeded")
+                && err.contains("still throttling after 1 attempt (max_retries)")
+                && !err.contains("cut off"),
+            "[{v}] {err}"
+        );
+        assert!(resource_values(&ws, "sagemaker_ml_pipeline_execution.run").is_none(), "[{v}]");
+        let rec = server.record();
+        assert_eq!(rec.start_attempts.len(), 1, "[{v}] one attempt");
+        assert!(
+            !rec.operations.contains(&"ListPipelineExecutions".to_string()),
+            "[{v}] nothing to look for: {:?}",
+            rec.operations
+        );
     }
 }
 

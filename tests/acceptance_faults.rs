@@ -1324,4 +1324,36 @@ data "sagemaker_ml_pipeline" "x" {{
             && attempts.iter().all(|l| l.contains("ThrottlingException: Rate exceeded")),
         "{attempts:#?}"
     );
+
+    // A create refused on every attempt was not carried out: it fails with the service's
+    // answer and no DescribePipeline check (fresh-eyes finding: the check was throttled for
+    // another operation_timeout before the error came).
+    std::fs::remove_file(&log).expect("clear the log");
+    let config = one_pipeline(&url, "2s", "busy").replace(r#""10m""#, r#""4s""#);
+    ws.write(
+        "main.tf",
+        &config.replace(
+            "provider \"sagemaker\" {",
+            "provider \"sagemaker\" {\n  skip_credentials_validation = true",
+        ),
+    );
+    let started = std::time::Instant::now();
+    let out = flat(&ws.tf_err(&["apply", "-auto-approve", "-input=false", "-no-color"]));
+    assert!(
+        out.contains(r#"Failed to create SageMaker pipeline "busy""#)
+            && out.contains("operation_timeout (4s)")
+            && !out.contains("not known"),
+        "{out}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
+    let text = std::fs::read_to_string(&log).expect("provider log");
+    let operations: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("AWS attempt"))
+        .filter_map(|l| l.split("operation=").nth(1)?.split_whitespace().next())
+        .collect();
+    assert!(
+        !operations.is_empty() && operations.iter().all(|o| o.contains("CreatePipeline")),
+        "only CreatePipeline attempts: {operations:?}"
+    );
 }

@@ -403,9 +403,32 @@ fn the_blocks_profile_wins_over_the_environments_keys() {
         );
         ws.write("main.tf", &config);
         ws.init();
+        let log = ws.dir.join("provider.log");
+        ws.set_env("TF_LOG_PROVIDER", "DEBUG");
+        ws.set_env("TF_LOG_PATH", &log);
         ws.apply();
         let arn = ws.tf_ok(&["state", "show", "-no-color", "sagemaker_ml_pipeline.p"]);
         assert!(arn.contains(":333333333333:pipeline/"), "[{v}] the profile's account: {arn}");
+        // The profile's role chain is the SDK's own (not the provider block's assume_role); its
+        // AssumeRole is logged like every other AWS call (credential-audit finding: it was not).
+        let text = std::fs::read_to_string(&log).expect("the provider log");
+        let chain = text
+            .lines()
+            .find(|l| l.contains("AWS call") && l.contains("operation=AssumeRole "))
+            .unwrap_or_else(|| panic!("[{v}] the profile's AssumeRole is not logged"));
+        for field in [
+            "for=credentials",
+            "region=us-east-1",
+            "status=200",
+            "duration_ms=",
+            "endpoint=http://127.0.0.1:",
+        ] {
+            assert!(chain.contains(field), "[{v}] {field} in {chain}");
+        }
+        assert!(!chain.contains("request_id=- "), "[{v}] {chain}");
+        assert!(!text.contains("profile-secret"), "[{v}] the profile's secret is not logged");
+        ws.remove_env("TF_LOG_PROVIDER");
+        ws.remove_env("TF_LOG_PATH");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] plan after apply must be empty");
         ws.destroy();
         // `default` without credentials (a region only) leaves the environment's keys in use:

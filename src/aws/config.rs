@@ -247,7 +247,10 @@ pub async fn load(s: &AwsSettings) -> SdkConfig {
                 .operation_timeout(limits.operation_timeout)
                 .build(),
         );
-    loader = loader.http_client(http_client(s.ca_bundle.clone(), s.proxies.clone()));
+    // The region every call is signed for, once known: the HTTP client logs the credential
+    // providers' own calls with it.
+    let region = Arc::new(OnceLock::new());
+    loader = loader.http_client(http_client(s.ca_bundle.clone(), s.proxies.clone(), &region));
     if let Some(r) = &s.region {
         loader = loader.region(aws_config::Region::new(r.clone()));
     }
@@ -270,6 +273,7 @@ pub async fn load(s: &AwsSettings) -> SdkConfig {
         ));
     }
     let base = loader.load().await;
+    let _ = region.set(base.region().map(|r| r.to_string()).unwrap_or_default());
     let mut credentials = base.credentials_provider();
     // The block's `profile` is a choice made in the configuration, as its keys are: it wins
     // over the environment's keys (multi-account finding: with AWS_ACCESS_KEY_ID set, as in
@@ -282,7 +286,7 @@ pub async fn load(s: &AwsSettings) -> SdkConfig {
     // ([`check_profile`]).
     if let (None, Some(p), Some(chain)) = (&s.access_key, &s.profile, credentials.clone()) {
         let pc = aws_config::provider_config::ProviderConfig::default()
-            .with_http_client(http_client(s.ca_bundle.clone(), s.proxies.clone()))
+            .with_http_client(http_client(s.ca_bundle.clone(), s.proxies.clone(), &region))
             .with_region(base.region().cloned());
         let mut b = aws_config::profile::ProfileFileCredentialsProvider::builder()
             .configure(&pc)
@@ -658,11 +662,16 @@ fn policy_arns(arns: &[String]) -> Option<Vec<aws_sdk_sts::types::PolicyDescript
 /// trusted root (a system bundle holds ~150, some 0.5 MiB of heap while it is built), and a
 /// provider process that only talks to `http://` endpoints, or only to `https://` ones, should
 /// not pay for the other.
-fn http_client(ca_bundle: Option<String>, proxies: Proxies) -> SharedHttpClient {
+fn http_client(
+    ca_bundle: Option<String>,
+    proxies: Proxies,
+    region: &Arc<OnceLock<String>>,
+) -> SharedHttpClient {
     SharedHttpClient::new(ProxiedClient {
         ca_bundle,
         proxies,
         connectors: Arc::new(Mutex::new(Vec::new())),
+        region: region.clone(),
     })
 }
 
@@ -674,6 +683,8 @@ struct ProxiedClient {
     /// One connector per distinct connector settings (the SDK asks for one per attempt; a
     /// connector owns a connection pool, so it is built once).
     connectors: Arc<Mutex<Vec<(String, SharedHttpConnector)>>>,
+    /// The configuration's region, set once it is loaded.
+    region: Arc<OnceLock<String>>,
 }
 
 /// What building one scheme's connector needs, kept until that scheme's first request. Only
@@ -754,6 +765,7 @@ impl HttpClient for ProxiedClient {
             },
             http: OnceLock::new(),
             https: OnceLock::new(),
+            region: self.region.clone(),
         });
         cache.push((key, c.clone()));
         c
@@ -762,15 +774,89 @@ impl HttpClient for ProxiedClient {
 
 /// Sends `http://` requests through one connector and `https://` ones through the other, so
 /// `http_proxy` and `https_proxy` can differ; each is built on its scheme's first request.
+///
+/// It also logs at DEBUG, as "AWS call", every request that no [`super::AttemptLog`] logs: the
+/// calls the SDK's own credential providers make while resolving credentials (a profile's
+/// `role_arn` chain, SSO, a web identity profile, container or instance credentials). Only the
+/// operation (the `X-Amz-Target` header, the query protocol's `Action`, else the method and
+/// path without its query), the endpoint's scheme and host, the status and the request id are
+/// read: no header that carries a credential, no query string.
 #[derive(Debug)]
 struct BySchemeConnector {
     recipe: ConnectorRecipe,
     http: OnceLock<SharedHttpConnector>,
     https: OnceLock<SharedHttpConnector>,
+    region: Arc<OnceLock<String>>,
+}
+
+/// What names a request in the log of a credential provider's call.
+fn unlogged_call(request: &HttpRequest) -> (String, String) {
+    let uri = request.uri();
+    let (scheme, rest) = uri.split_once("://").unwrap_or(("https", uri));
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    // No user info (a proxy-style URL with a password) in the log.
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let path = rest[rest.find('/').unwrap_or(rest.len())..].split('?').next().unwrap_or("/");
+    let target = request.headers().get("x-amz-target").map(|t| t.rsplit('.').next().unwrap_or(t));
+    let action = || {
+        let body = std::str::from_utf8(request.body().bytes()?).ok()?;
+        body.split('&').find_map(|kv| kv.strip_prefix("Action=")).map(str::to_string)
+    };
+    let operation = match target {
+        Some(t) => t.to_string(),
+        None => action().unwrap_or_else(|| {
+            format!("{} {}", request.method(), if path.is_empty() { "/" } else { path })
+        }),
+    };
+    (operation, format!("{scheme}://{host}"))
 }
 
 impl HttpConnector for BySchemeConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let logged = super::TRACE
+            .try_with(|t| std::mem::take(&mut t.borrow_mut().transmitting))
+            .unwrap_or(false);
+        if logged || !crate::logging::enabled(crate::logging::Level::Debug) {
+            return self.dispatch(request);
+        }
+        let (operation, endpoint) = unlogged_call(&request);
+        let region = self.region.get().cloned().unwrap_or_default();
+        let started = std::time::Instant::now();
+        let answer = self.dispatch(request);
+        HttpConnectorFuture::new(async move {
+            let result = answer.await;
+            let ms = started.elapsed().as_millis().to_string();
+            let (status, request_id, failure) = match &result {
+                Ok(r) => {
+                    let id = r
+                        .headers()
+                        .get("x-amzn-requestid")
+                        .or_else(|| r.headers().get("x-amz-request-id"))
+                        .unwrap_or("-");
+                    (r.status().as_u16().to_string(), id.to_string(), String::new())
+                }
+                Err(e) => ("no answer".to_string(), "-".to_string(), super::redact(&e.to_string())),
+            };
+            let mut fields = vec![
+                ("operation", operation.as_str()),
+                ("endpoint", endpoint.as_str()),
+                ("region", if region.is_empty() { "-" } else { region.as_str() }),
+                ("request_id", request_id.as_str()),
+                ("duration_ms", ms.as_str()),
+                ("status", status.as_str()),
+                ("for", "credentials"),
+            ];
+            if !failure.is_empty() {
+                fields.push(("failure", failure.as_str()));
+            }
+            crate::logging::debug("AWS call", &fields);
+            result
+        })
+    }
+}
+
+impl BySchemeConnector {
+    fn dispatch(&self, request: HttpRequest) -> HttpConnectorFuture {
         let https = !request.uri().starts_with("http://");
         let cell = if https { &self.https } else { &self.http };
         if let Some(c) = cell.get() {
@@ -822,6 +908,42 @@ mod tests {
         );
         assert_eq!(all.http.as_deref(), Some("http://all:1"), "ALL_PROXY is the last fallback");
         assert_eq!(all.https.as_deref(), Some("http://s:2"), "HTTPS_PROXY wins over it");
+    }
+
+    /// The log of a credential provider's call names its operation and endpoint, never a query
+    /// string or user info (credential-audit finding: profile role chains and SSO were not
+    /// logged at all).
+    #[test]
+    fn credential_provider_calls_are_named_without_their_secrets() {
+        let req = |uri: &str, body: &str, target: Option<&str>| {
+            let mut r = HttpRequest::new(aws_smithy_types::body::SdkBody::from(body.to_string()));
+            r.set_uri(uri).expect("uri");
+            if let Some(t) = target {
+                r.headers_mut().insert("x-amz-target", t.to_string());
+            }
+            r
+        };
+        let form = "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam";
+        assert_eq!(
+            unlogged_call(&req("https://sts.eu-west-1.amazonaws.com/", form, None)),
+            ("AssumeRole".to_string(), "https://sts.eu-west-1.amazonaws.com".to_string())
+        );
+        let sso = "https://portal.sso.us-east-1.amazonaws.com/federation/credentials?role_name=r&account_id=1";
+        assert_eq!(
+            unlogged_call(&req(sso, "", None)),
+            (
+                "GET /federation/credentials".to_string(),
+                "https://portal.sso.us-east-1.amazonaws.com".to_string()
+            )
+        );
+        assert_eq!(
+            unlogged_call(&req(
+                "http://u:p@127.0.0.1:5000",
+                "{}",
+                Some("AWSSSOOIDCService.CreateToken")
+            )),
+            ("CreateToken".to_string(), "http://127.0.0.1:5000".to_string())
+        );
     }
 
     #[test]

@@ -443,6 +443,7 @@ mod tests {
             request_id: None,
             limits: super::super::AwsSettings::default().limits(),
             last_refusal: None,
+            no_effect: false,
         }
     }
 

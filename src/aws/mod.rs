@@ -312,9 +312,19 @@ pub struct AwsError {
     /// `HTTP 503`), when the call then failed in another way: a timeout that ended retries of a
     /// throttled call is reported with what the service kept answering.
     pub last_refusal: Option<String>,
+    /// Every attempt was refused by the service or never connected, so the call was not carried
+    /// out although its kind alone (throttled, timed out) would leave that open.
+    pub no_effect: bool,
 }
 
 impl AwsError {
+    /// True when the call may have taken effect although it failed: its kind leaves that open
+    /// ([`ErrorKind::outcome_unknown`]) and not every attempt was refused. Callers that settle
+    /// a failed create, update or start ask this.
+    pub fn outcome_unknown(&self) -> bool {
+        self.kind.outcome_unknown() && !self.no_effect
+    }
+
     /// "CreatePipeline failed: ValidationException: Pipeline names must be unique."
     /// The endpoint does not implement the operation (an optional one, such as
     /// ListPipelineVersions on the local endpoint): a server error with no service error code,
@@ -573,7 +583,22 @@ where
         _ => (ErrorKind::Setup, None, chain(e)),
     };
     let foreign = matches!(e, SdkError::ResponseError(_));
-    Failure { kind, code, message, request_id, foreign }
+    Failure { kind, code, message: redact(&message), request_id, foreign }
+}
+
+/// `text` with the value of every `X-Amz-Security-Token` header or query parameter replaced:
+/// an AWS signature error repeats the canonical request it expected, session token included
+/// (credential-audit finding: the token was printed in the error and in the DEBUG log).
+pub(crate) fn redact(text: &str) -> String {
+    static TOKEN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+    let re = TOKEN.get_or_init(|| {
+        regex_lite::Regex::new(r#"(?i)(x-amz-security-token["']?\s*[:=]\s*["']?)[^\s'"&,;\\]+"#)
+            .ok()
+    });
+    match re {
+        Some(re) => re.replace_all(text, "${1}<redacted>").into_owned(),
+        None => text.to_string(),
+    }
 }
 
 tokio::task_local! {
@@ -601,6 +626,13 @@ struct CallTrace {
     /// An attempt was sent and got no answer, or a server error (5xx): it may have been
     /// carried out, whatever a later attempt was answered.
     lost: bool,
+    /// Attempts answered with a refusal (HTTP 4xx: throttling, validation, access): the
+    /// service did not carry them out.
+    refused: u32,
+    /// Set by [`AttemptLog`] just before the SDK hands an attempt's request to the HTTP
+    /// connector, which takes it: the connector logs only the requests no attempt log covers
+    /// (those of the SDK's own credential providers: profile role chains, SSO, web identity).
+    pub(crate) transmitting: bool,
 }
 
 impl CallTrace {
@@ -609,6 +641,13 @@ impl CallTrace {
     /// outcome unknown).
     fn never_connected(&self) -> bool {
         self.attempts > 0 && self.unconnected == self.attempts
+    }
+
+    /// Every attempt started was refused by the service or never connected, and none was lost
+    /// or cut off on its way: the call was certainly not carried out, whatever its final error
+    /// (a throttled call whose retries or `operation_timeout` ran out).
+    fn had_no_effect(&self) -> bool {
+        self.attempts > 0 && !self.lost && self.refused + self.unconnected == self.attempts
     }
 }
 
@@ -805,6 +844,7 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
             let mut t = t.borrow_mut();
             t.sent = true;
             t.attempts += 1;
+            t.transmitting = true;
         });
         Ok(())
     }
@@ -820,6 +860,9 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
         });
         if refusal.is_some() || ctx.response().is_none() {
             let _ = TRACE.try_with(|t| t.borrow_mut().last_refusal = refusal.clone());
+        }
+        if ctx.response().is_some_and(|r| (400..500).contains(&r.status().as_u16())) {
+            let _ = TRACE.try_with(|t| t.borrow_mut().refused += 1);
         }
         if let (None, Some(Err(e))) = (ctx.response(), ctx.output_or_error()) {
             if let Some(why) = connect_failure(e) {
@@ -852,10 +895,10 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
             ctx.response().and_then(|r| r.headers().get("x-amzn-requestid")).unwrap_or("-");
         // No answer: what went wrong; a refusal: the service's code and message (helper
         // finding: throttled and 5xx attempts logged no reason).
-        let failure = match ctx.output_or_error() {
+        let failure = redact(&match ctx.output_or_error() {
             Some(Err(e)) if ctx.response().is_none() => chain(e),
             _ => refusal.unwrap_or_default(),
-        };
+        });
         crate::logging::debug(
             "AWS attempt",
             &[
@@ -1176,8 +1219,12 @@ impl SageMaker {
             self.failure(call, failure.kind, failure.code, failure.message, failure.request_id);
         // Only where the error itself is not the service's answer (a timeout, a lost connection).
         if error.code.is_none() && error.kind != ErrorKind::BadResponse {
-            error.last_refusal = trace.last_refusal;
+            error.last_refusal = trace.last_refusal.clone();
         }
+        // Fresh-eyes finding: a start throttled on every attempt (or on its only one, with
+        // `max_retries = 1`) was recorded as a pending run, and a throttled create was checked
+        // with DescribePipeline for another operation_timeout. A stop keeps its own wording.
+        error.no_effect = error.kind != ErrorKind::Interrupted && trace.had_no_effect();
         Err(error)
     }
 
@@ -1203,6 +1250,7 @@ impl SageMaker {
             request_id,
             limits: self.limits(),
             last_refusal: None,
+            no_effect: false,
         }
     }
 
@@ -1716,54 +1764,101 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
     }
 
+    /// A server on 127.0.0.1 that answers one connection per (status line and headers, body),
+    /// in order, then stops accepting.
+    async fn serve_answers(answers: Vec<(&'static str, &'static str)>) -> u16 {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            for (head, body) in answers {
+                let Ok((mut tcp, _)) = listener.accept().await else { return };
+                let mut buf = vec![0u8; 65536];
+                let _ = tokio::io::AsyncReadExt::read(&mut tcp, &mut buf).await;
+                let text = format!(
+                    "{head}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tokio::io::AsyncWriteExt::write_all(&mut tcp, text.as_bytes()).await;
+            }
+        });
+        port
+    }
+
+    fn client_of(port: u16, max_attempts: u32) -> SageMaker {
+        SageMaker::new(AwsSettings {
+            region: Some("us-east-1".into()),
+            access_key: Some(config::Secret::new("AKIAEXAMPLE")),
+            secret_key: Some(config::Secret::new("s")),
+            sagemaker_endpoint: Some(format!("http://127.0.0.1:{port}")),
+            max_attempts: Some(max_attempts),
+            ..Default::default()
+        })
+    }
+
+    const XML_403: (&str, &str) = (
+        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml",
+        "<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>",
+    );
+    const HTML_503: (&str, &str) =
+        ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html", "");
+    const THROTTLED: (&str, &str) = (
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-RequestId: r1",
+        r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#,
+    );
+
     /// A refusal in another format than the service's is a refusal, unless an earlier attempt
     /// was lost (here a 503): then the call may have been carried out (review finding).
     #[tokio::test]
     async fn a_foreign_refusal_after_a_lost_attempt_leaves_the_outcome_unknown() {
-        async fn serve(answers: Vec<&'static str>) -> u16 {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            let port = listener.local_addr().expect("addr").port();
-            tokio::spawn(async move {
-                for answer in answers {
-                    let Ok((mut tcp, _)) = listener.accept().await else { return };
-                    let mut buf = vec![0u8; 65536];
-                    let _ = tokio::io::AsyncReadExt::read(&mut tcp, &mut buf).await;
-                    let body = if answer.starts_with('<') { answer } else { "" };
-                    let head = if answer.starts_with('<') {
-                        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml"
-                    } else {
-                        answer
-                    };
-                    let text = format!(
-                        "{head}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                    let _ = tokio::io::AsyncWriteExt::write_all(&mut tcp, text.as_bytes()).await;
-                }
-            });
-            port
-        }
-        let client = |port: u16| {
-            SageMaker::new(AwsSettings {
-                region: Some("us-east-1".into()),
-                access_key: Some(config::Secret::new("AKIAEXAMPLE")),
-                secret_key: Some(config::Secret::new("s")),
-                sagemaker_endpoint: Some(format!("http://127.0.0.1:{port}")),
-                max_attempts: Some(2),
-                ..Default::default()
-            })
-        };
-        let denied = "<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>";
-        let e = client(serve(vec![denied]).await).describe("p").await.expect_err("denied");
+        let e = client_of(serve_answers(vec![XML_403]).await, 2)
+            .describe("p")
+            .await
+            .expect_err("denied");
         assert_eq!(e.kind, ErrorKind::Auth, "{e}");
         assert_eq!(e.code.as_deref(), Some("AccessDenied"), "{e}");
-        let port =
-            serve(vec!["HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html", denied])
-                .await;
-        let e = client(port).describe("p").await.expect_err("denied after a 503");
+        let port = serve_answers(vec![HTML_503, XML_403]).await;
+        let e = client_of(port, 2).describe("p").await.expect_err("denied after a 503");
         assert_eq!(e.kind, ErrorKind::BadResponse, "{e}");
-        assert!(e.kind.outcome_unknown());
+        assert!(e.outcome_unknown());
         assert!(e.message.contains("an earlier attempt got no answer or a server error"), "{e}");
+    }
+
+    /// A call throttled on every attempt was not carried out, although throttling after a lost
+    /// attempt leaves the outcome open (fresh-eyes finding: a start throttled on its only
+    /// attempt was recorded as a pending run).
+    #[tokio::test]
+    async fn a_call_refused_on_every_attempt_had_no_effect() {
+        let e = client_of(serve_answers(vec![THROTTLED, THROTTLED]).await, 2)
+            .describe("p")
+            .await
+            .expect_err("throttled");
+        assert_eq!(e.kind, ErrorKind::Throttled, "{e}");
+        assert!(!e.outcome_unknown(), "{e:?}");
+        let e = client_of(serve_answers(vec![THROTTLED]).await, 1)
+            .describe("p")
+            .await
+            .expect_err("throttled once");
+        assert!(e.kind == ErrorKind::Throttled && !e.outcome_unknown(), "{e:?}");
+        let e = client_of(serve_answers(vec![HTML_503, THROTTLED]).await, 2)
+            .describe("p")
+            .await
+            .expect_err("throttled after a 503");
+        assert_eq!(e.kind, ErrorKind::Throttled, "{e}");
+        assert!(e.outcome_unknown(), "a 503 may have been carried out: {e:?}");
+    }
+
+    /// An AWS signature error repeats the canonical request, session token included.
+    #[test]
+    fn session_tokens_in_service_messages_are_redacted() {
+        let said = "The request signature we calculated does not match.\n\nThe Canonical String for this request should have been\n'POST\n/\n\nhost:api.sagemaker.us-east-1.amazonaws.com\nx-amz-date:20261205T040000Z\nx-amz-security-token:IQoJb3JpZ2luX2VjEJr//+abc==\nx-amz-target:SageMaker.CreatePipeline\n'";
+        let out = redact(said);
+        assert!(!out.contains("IQoJb3JpZ2luX2VjEJr"), "{out}");
+        assert!(out.contains("x-amz-security-token:<redacted>\nx-amz-target"), "{out}");
+        let query = "GET /?Action=X&X-Amz-Security-Token=abc%2Fdef&X-Amz-Date=1";
+        assert_eq!(redact(query), "GET /?Action=X&X-Amz-Security-Token=<redacted>&X-Amz-Date=1");
+        let json = r#"{"X-Amz-Security-Token": "secret-token"}"#;
+        assert_eq!(redact(json), r#"{"X-Amz-Security-Token": "<redacted>"}"#);
+        assert_eq!(redact("nothing to hide"), "nothing to hide");
     }
 
     #[test]
@@ -1864,6 +1959,7 @@ mod tests {
             request_id: Some("abc-123".into()),
             limits: AwsSettings::default().limits(),
             last_refusal: None,
+            no_effect: false,
         };
         assert_eq!(
             e.to_string(),

@@ -1841,7 +1841,7 @@ async fn settle_create(
     // (multi-account finding: an STS that did not answer read as "whether the pipeline was
     // created is not known").
     let never_sent = e.service == crate::aws::Service::Sts;
-    if never_sent || (e.kind != ErrorKind::AlreadyExists && !e.kind.outcome_unknown()) {
+    if never_sent || (e.kind != ErrorKind::AlreadyExists && !e.outcome_unknown()) {
         return Err(aws_diag(summary, e).into());
     }
     let remote = match sm.describe_settling(&spec.name).await {
@@ -1970,7 +1970,7 @@ async fn settle_update(
     e: &AwsError,
 ) -> Result<(), Diagnostic> {
     let mut d = aws_diag(format!("Failed to update SageMaker pipeline {:?}", spec.name), e);
-    let unknown = e.kind.outcome_unknown();
+    let unknown = e.outcome_unknown();
     let conflict = e.kind == ErrorKind::Rejected && e.code.as_deref() == Some("ConflictException");
     if e.service == crate::aws::Service::Sts || !(unknown || conflict) {
         return Err(d);

@@ -1240,7 +1240,7 @@ async fn settle_start(
     started: SystemTime,
 ) -> Result<Settled, Diagnostics> {
     let summary = format!("Failed to start a run of SageMaker pipeline {:?}", spec.pipeline_name);
-    if !e.kind.outcome_unknown() {
+    if !e.outcome_unknown() {
         return Err(aws_diag(summary, e).into());
     }
     let since = started.checked_sub(CLOCK_SLACK).unwrap_or(started);

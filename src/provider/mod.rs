@@ -980,6 +980,15 @@ pub fn parse_duration(text: &str) -> Result<Duration, BadDuration> {
     }
 }
 
+/// "1 attempt", "25 attempts".
+fn attempts(n: u32) -> String {
+    if n == 1 {
+        "1 attempt".to_string()
+    } else {
+        format!("{n} attempts")
+    }
+}
+
 /// An AWS failure as a diagnostic. The summary (one sentence) names what failed; the detail
 /// gives the API operation with the service's own error code and message, the endpoint, region
 /// and request id, and advice only where the kind of failure calls for it: credentials and
@@ -1063,14 +1072,14 @@ fn aws_advice(e: &AwsError) -> Option<String> {
             endpoint_settings(e.service),
         ),
         ErrorKind::Throttled => format!(
-            "{} was still throttling when the retries (up to {} attempts) ran out. Re-run later, or raise max_retries in the provider block.",
+            "{} was still throttling after {} (max_retries). Re-run later, or raise max_retries in the provider block.",
             e.service.name(),
-            l.max_attempts
+            attempts(l.max_attempts)
         ),
         // Not retried: how an endpoint says it lacks the operation (helper finding: the advice
         // spoke of retries that never happened).
         ErrorKind::ServerError if e.message.contains(crate::aws::NOT_RETRIED_500) => format!("Check that the endpoint is {}'s (the provider's {}).", e.service.name(), endpoint_settings(e.service)),
-        ErrorKind::ServerError => format!("{} was still failing when the retries (up to {} attempts) ran out; this is usually temporary. Re-run the command.", e.service.name(), l.max_attempts),
+        ErrorKind::ServerError => format!("{} was still failing after {} (max_retries); this is usually temporary. Re-run the command.", e.service.name(), attempts(l.max_attempts)),
         ErrorKind::Interrupted => "Terraform asked the provider to stop. Re-run the command to finish; the next plan reconciles whatever was applied.".to_string(),
         ErrorKind::Setup => "Check the provider's region and credentials settings (region, profile, assume_role, assume_role_with_web_identity, AWS_REGION, AWS_PROFILE).".to_string(),
         ErrorKind::NotFound | ErrorKind::AlreadyExists | ErrorKind::BadResponse | ErrorKind::Rejected => return None,
@@ -1601,6 +1610,7 @@ mod tests {
             request_id: None,
             limits: AwsSettings::default().limits(),
             last_refusal: None,
+            no_effect: false,
         }
     }
 
