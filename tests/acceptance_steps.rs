@@ -277,6 +277,44 @@ fn every_class_of_mistake_fails_plan_with_a_diagnostic() {
     let not_huge = format!("!{}", &huge[..100]);
     let mut cases: Vec<(&str, String, Vec<&str>, Caught)> = vec![
         (
+            // Fresh-eyes finding: Terraform only checks that a required argument is written;
+            // null (an unset variable) compiled to a step without its image.
+            "required arguments set to null",
+            r#"resource "sagemaker_processing_step" "bad" {
+  name          = "Bad"
+  image_uri     = null
+  instance_type = "ml.m5.xlarge"
+  input {
+    source      = null
+    destination = "/opt/ml/processing/input"
+  }
+}"#
+            .to_string(),
+            vec![
+                "Missing required argument",
+                "The argument \"image_uri\" is required, but its value is null",
+                "The argument \"source\" is required",
+                "!Invalid",
+            ],
+            Validate,
+        ),
+        (
+            // Fresh-eyes finding: the block was sent as no limit, and every plan showed it again.
+            "a null parallelism limit",
+            r#"resource "sagemaker_fail_step" "f" {
+  name = "F"
+}"#
+            .to_string()
+                + &pipeline(
+                    "sagemaker_fail_step.f.json",
+                    "parallelism_config {\n    max_parallel_execution_steps = null\n  }",
+                ),
+            vec![
+                "The argument \"max_parallel_execution_steps\" is required, but its value is null",
+            ],
+            Validate,
+        ),
+        (
             "reference to a missing step",
             r#"resource "sagemaker_fail_step" "f" {
   name          = "F"
@@ -777,7 +815,10 @@ resource "sagemaker_condition_step" "c" {
         (
             "null cache.enabled",
             processing("instance_type = \"ml.m5.xlarge\"\n  cache {\n    enabled = null\n  }"),
-            vec!["cache.enabled is null", "enabled = false to turn caching off"],
+            vec![
+                "The argument \"enabled\" is required, but its value is null",
+                "enabled = false to turn caching off",
+            ],
             Validate,
         ),
         // Session 17 helper findings on the less common step types.

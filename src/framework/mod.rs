@@ -326,8 +326,15 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
         match self.resource(type_name) {
             Ok(e) => {
                 let mut d = Diagnostics::new();
-                schema::validate_attributes(&e.schema.block, config, &AttrPath::default(), &mut d);
-                d.extend(e.imp.validate(config));
+                // The resource's own checks read a null as absent, and would misname it.
+                if !schema::validate_attributes(
+                    &e.schema.block,
+                    config,
+                    &AttrPath::default(),
+                    &mut d,
+                ) {
+                    d.extend(e.imp.validate(config));
+                }
                 d
             }
             Err(d) => d,
@@ -338,8 +345,15 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
         match self.data_sources.get(type_name) {
             Some(e) => {
                 let mut d = Diagnostics::new();
-                schema::validate_attributes(&e.schema.block, config, &AttrPath::default(), &mut d);
-                d.extend(e.imp.validate(config));
+                // The resource's own checks read a null as absent, and would misname it.
+                if !schema::validate_attributes(
+                    &e.schema.block,
+                    config,
+                    &AttrPath::default(),
+                    &mut d,
+                ) {
+                    d.extend(e.imp.validate(config));
+                }
                 d
             }
             None => unknown_type("data source", type_name),
@@ -441,7 +455,16 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
         let mut diagnostics = Diagnostics::new();
         // Values unknown at validation may be known now. (Known ones passed validation already,
         // or Terraform would not plan, so nothing is reported twice.)
-        schema::validate_attributes(block, &req.config, &AttrPath::default(), &mut diagnostics);
+        let required_null =
+            schema::validate_attributes(block, &req.config, &AttrPath::default(), &mut diagnostics);
+        if required_null {
+            return PlanResponse {
+                planned: req.proposed,
+                private,
+                requires_replace: Vec::new(),
+                diagnostics,
+            };
+        }
         if req.prior.is_null() {
             schema::mark_computed_unknown(block, &mut planned);
         } else {

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use super::diag::{AttrPath, Diagnostics};
+use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use crate::tfvalue::{Type, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +96,9 @@ pub struct Attribute {
     /// When the planned value means what the prior state holds, the prior value is planned
     /// (Terraform accepts it for any attribute), so the plan shows no change.
     pub semantic_equality: Option<SemanticEquality>,
+    /// For a required attribute: what to write instead of `null`, when more can be said than
+    /// "give it a value".
+    pub null_advice: Option<&'static str>,
 }
 
 impl Attribute {
@@ -111,6 +114,7 @@ impl Attribute {
             validators: Vec::new(),
             plan_modifiers: Vec::new(),
             semantic_equality: None,
+            null_advice: None,
         }
     }
     pub fn required(name: &'static str, ty: Type, description: &str) -> Self {
@@ -131,6 +135,11 @@ impl Attribute {
     }
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
+        self
+    }
+    /// What the error for `null` in this required attribute advises.
+    pub fn when_null(mut self, advice: &'static str) -> Self {
+        self.null_advice = Some(advice);
         self
     }
     /// Adds a check of the attribute's value (see [`Validator`]).
@@ -366,9 +375,34 @@ fn nested_objects<'a>(b: &NestedBlock, v: &'a Value, at: &AttrPath) -> Vec<(Attr
 
 /// Runs every attribute's declared validators on the wholly known, non-null values of `value`
 /// (a configuration), nested blocks included, reporting at each attribute's path under `at`
-/// (`AttrPath::default()` for the resource itself).
-pub fn validate_attributes(block: &Block, value: &Value, at: &AttrPath, diags: &mut Diagnostics) {
-    let Value::Object(m) = value.unwrap_dynamic() else { return };
+/// (`AttrPath::default()` for the resource itself). A required attribute set to `null` is an
+/// error: Terraform only checks that it is written, and `image_uri = var.unset` writes it
+/// (fresh-eyes finding: such steps compiled without their image, and a null parallelism limit
+/// never settled). Returns whether one was.
+pub fn validate_attributes(
+    block: &Block,
+    value: &Value,
+    at: &AttrPath,
+    diags: &mut Diagnostics,
+) -> bool {
+    let Value::Object(m) = value.unwrap_dynamic() else { return false };
+    let mut required_null = false;
+    for a in block.attributes.iter().filter(|a| a.required) {
+        if m.get(a.name).is_some_and(Value::is_null) {
+            required_null = true;
+            diags.push(
+                Diagnostic::error(
+                    "Missing required argument",
+                    format!(
+                        "The argument \"{}\" is required, but its value is null (an unset variable, or a conditional or lookup that gave null). {}",
+                        a.name,
+                        a.null_advice.unwrap_or("Give it a value.")
+                    ),
+                )
+                .at(at.clone().attr(a.name)),
+            );
+        }
+    }
     for a in block.attributes.iter().filter(|a| !a.validators.is_empty()) {
         let Some(v) = m.get(a.name).filter(|v| !v.is_null() && v.is_known()) else { continue };
         let path = at.clone().attr(a.name);
@@ -379,9 +413,10 @@ pub fn validate_attributes(block: &Block, value: &Value, at: &AttrPath, diags: &
     for b in &block.blocks {
         let Some(v) = m.get(b.name) else { continue };
         for (path, item) in nested_objects(b, v, &at.clone().attr(b.name)) {
-            validate_attributes(&b.block, item, &path, diags);
+            required_null |= validate_attributes(&b.block, item, &path, diags);
         }
     }
+    required_null
 }
 
 /// Pairs the prior and planned objects of a nested block for the plan rules below: single

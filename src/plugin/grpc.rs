@@ -11,7 +11,11 @@
 //! - a panicking handler becomes an error diagnostic (the process survives);
 //! - `StopProvider` cancels in-flight work: handlers race a stop signal and return a diagnostic;
 //!   applies are not aborted but see the signal (`crate::stop`) and end at their next safe point;
-//! - every value we send back is msgpack, type-checked against the schema by the framework.
+//! - every value we send back is msgpack, type-checked against the schema by the framework;
+//! - diagnostics are bounded here, whatever produced them: a word (a run without whitespace)
+//!   over [`LONGEST_WORD`] characters is shortened, a summary or detail over its cap is cut,
+//!   and beyond [`MOST_DIAGNOSTICS`] per response the rest are counted, not sent (fresh-eyes
+//!   finding: a 2 MB value was echoed in full, 10,000 unknown names gave 10,000 errors).
 //!
 //! Depends on `proto`, `framework`, `tfvalue`. Must not know about AWS or SageMaker.
 
@@ -154,18 +158,79 @@ fn path_to_proto(p: &AttrPath) -> pb::AttributePath {
     }
 }
 
+/// Longest run of non-whitespace characters a diagnostic carries whole.
+const LONGEST_WORD: usize = 1000;
+/// Longest summary and detail, in characters.
+const LONGEST_SUMMARY: usize = 1000;
+const LONGEST_DETAIL: usize = 20_000;
+/// Most diagnostics in one response.
+const MOST_DIAGNOSTICS: usize = 50;
+
+/// `text` with every word over [`LONGEST_WORD`] characters shortened to its start and end, and
+/// then cut after `most` characters; each cut says how much it left out.
+fn bounded(text: &str, most: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(most + 200));
+    let mut rest = text;
+    while !rest.is_empty() {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(word_end);
+        let n = word.chars().count();
+        if n > LONGEST_WORD {
+            let head: String = word.chars().take(200).collect();
+            let tail: String = word.chars().skip(n - 40).collect();
+            out.push_str(&format!("{head}…[{} characters left out]…{tail}", n - 240));
+        } else {
+            out.push_str(word);
+        }
+        let space_end = after.find(|c: char| !c.is_whitespace()).unwrap_or(after.len());
+        out.push_str(&after[..space_end]);
+        rest = &after[space_end..];
+    }
+    let n = out.chars().count();
+    if n > most {
+        let mut cut: String = out.chars().take(most).collect();
+        cut.push_str(&format!("…[{} more characters left out]", n - most));
+        return cut;
+    }
+    out
+}
+
+/// "1 error", "2 errors".
+fn counted(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
 fn diags_to_proto(d: &Diagnostics) -> Vec<pb::Diagnostic> {
-    d.iter()
+    let severity = |s: Severity| match s {
+        Severity::Error => pb::diagnostic::Severity::Error as i32,
+        Severity::Warning => pb::diagnostic::Severity::Warning as i32,
+    };
+    let mut out: Vec<pb::Diagnostic> = d
+        .iter()
+        .take(MOST_DIAGNOSTICS)
         .map(|d| pb::Diagnostic {
-            severity: match d.severity {
-                Severity::Error => pb::diagnostic::Severity::Error as i32,
-                Severity::Warning => pb::diagnostic::Severity::Warning as i32,
-            },
-            summary: d.summary.clone(),
-            detail: d.detail.clone(),
+            severity: severity(d.severity),
+            summary: bounded(&d.summary, LONGEST_SUMMARY),
+            detail: bounded(&d.detail, LONGEST_DETAIL),
             attribute: d.path.as_ref().map(path_to_proto),
         })
-        .collect()
+        .collect();
+    let left: Vec<_> = d.iter().skip(MOST_DIAGNOSTICS).collect();
+    if !left.is_empty() {
+        let errors = left.iter().filter(|d| d.severity == Severity::Error).count();
+        out.push(pb::Diagnostic {
+            severity: severity(if errors > 0 { Severity::Error } else { Severity::Warning }),
+            summary: format!("{} more problems not shown", left.len()),
+            detail: format!(
+                "Only the first {MOST_DIAGNOSTICS} diagnostics of this resource are shown; {} more ({}, {}) were left out. Fix those above, and the next run shows the rest.",
+                left.len(),
+                counted(errors, "error"),
+                counted(left.len() - errors, "warning"),
+            ),
+            attribute: None,
+        });
+    }
+    out
 }
 
 fn block_to_proto(b: &framework::Block) -> pb::schema::Block {

@@ -641,3 +641,49 @@ async fn after_stop_provider_calls_end_with_a_diagnostic() {
     let r = plan(&s, &Value::Null, &ok, &ok).await;
     assert_eq!(shown(&r.diagnostics), vec!["Operation interrupted"]);
 }
+
+/// A huge value is never echoed whole, and a flood of diagnostics is counted, not sent
+/// (fresh-eyes finding: a 2 MB `code` came back in full; 10,000 unknown names gave 10,000
+/// errors).
+#[test]
+fn diagnostics_are_bounded_at_the_edge() {
+    let huge = "a".repeat(2_000_000);
+    let d = Diagnostics::from(
+        Diagnostic::error(
+            format!("Invalid code location {huge:?}"),
+            format!("Got {huge:?}. Use an s3:// URI."),
+        )
+        .at(AttrPath::root("code")),
+    );
+    let out = diags_to_proto(&d);
+    assert_eq!(out.len(), 1);
+    assert!(out[0].summary.len() < 400, "{}", out[0].summary.len());
+    assert!(out[0].summary.starts_with("Invalid code location \"aaa"), "{}", out[0].summary);
+    assert!(out[0].summary.contains("[1999762 characters left out]"), "{}", out[0].summary);
+    assert!(out[0].detail.ends_with("aaa\". Use an s3:// URI."), "{}", out[0].detail);
+    assert!(out[0].attribute.is_some());
+    // Ordinary text passes unchanged, whitespace included.
+    let d = Diagnostics::from(Diagnostic::warning("Short", "Two  spaces\nand a line."));
+    assert_eq!(diags_to_proto(&d)[0].detail, "Two  spaces\nand a line.");
+    // Long text made of short words is cut at its cap.
+    let words = "word ".repeat(10_000);
+    let d = Diagnostics::from(Diagnostic::error("Many words", words));
+    let detail = &diags_to_proto(&d)[0].detail;
+    assert!(
+        detail.ends_with("…[30000 more characters left out]"),
+        "{}",
+        &detail[detail.len() - 60..]
+    );
+    // Beyond the cap, the rest is one diagnostic that counts them.
+    let mut d = Diagnostics::new();
+    for i in 0..10_000 {
+        d.push(Diagnostic::error(format!("unknown step \"x{i}\""), "Declare it."));
+    }
+    d.push(Diagnostic::warning("a warning", "w"));
+    let out = diags_to_proto(&d);
+    assert_eq!(out.len(), MOST_DIAGNOSTICS + 1);
+    let last = out.last().expect("the count");
+    assert!(is_error(last));
+    assert_eq!(last.summary, format!("{} more problems not shown", 10_001 - MOST_DIAGNOSTICS));
+    assert!(last.detail.contains("(9950 errors, 1 warning)"), "{}", last.detail);
+}

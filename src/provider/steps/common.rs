@@ -53,7 +53,7 @@ pub fn common_block(description: &str, cacheable: bool, retryable: bool) -> Bloc
         b = b.block(NestedBlock::single(
             "cache",
             Block::new("Step caching: reuse the result of an earlier successful run with the same arguments.")
-                .attr(Attribute::required("enabled", Type::Bool, "Whether caching is on: `true` or `false`. It has no default; `null` is an error (remove the block to turn caching off)."))
+                .attr(Attribute::required("enabled", Type::Bool, "Whether caching is on: `true` or `false`. It has no default; `null` is an error (remove the block to turn caching off).").when_null(CACHE_NULL_ADVICE))
                 .attr(Attribute::optional("expire_after", Type::String, "ISO-8601 duration after which a cached result is no longer reused, e.g. `PT12H` or `P30D`.")),
         ));
     }
@@ -981,6 +981,9 @@ pub fn compile_common(cfg: &Value, step_type: &str, ctx: &mut Ctx, step: &mut Ma
     }
 }
 
+/// What `cache { enabled = null }` should have been.
+const CACHE_NULL_ADVICE: &str = "Set enabled = true to reuse earlier results or enabled = false to turn caching off, or remove the cache block (no caching).";
+
 pub fn compile_cache(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
     let Some(c) = cfg.get("cache").filter(|c| !c.is_null() && !c.is_unknown()) else { return };
     // Terraform passes `enabled = null` through although the attribute is required; it has no
@@ -991,7 +994,7 @@ pub fn compile_cache(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
             ctx.local_error(
                 AttrPath::root("cache").attr("enabled"),
                 "cache.enabled is null",
-                "Set enabled = true to reuse earlier results or enabled = false to turn caching off, or remove the cache block (no caching).",
+                CACHE_NULL_ADVICE,
             );
             return;
         }
