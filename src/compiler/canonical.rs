@@ -25,6 +25,56 @@ pub fn to_string_with_capacity(v: &Json, capacity: usize) -> String {
     out
 }
 
+/// The first integer literal of JSON `text` (outside strings) that does not fit in 64 bits
+/// (above `u64::MAX` or below `i64::MIN`), shortened for a message. serde_json reads such a
+/// number as a float and would round it (fresh-eyes finding: `18446744073709551617` was
+/// deployed as `18446744073709552000`), while SageMaker keeps it exact.
+pub fn oversized_integer(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            i += 1;
+            while i < bytes.len()
+                && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+            {
+                i += 1;
+            }
+            let token = &text[start..i];
+            let integer = !token.contains(['.', 'e', 'E']);
+            if integer && token.parse::<i64>().is_err() && token.parse::<u64>().is_err() {
+                let digits = token.trim_start_matches('-');
+                if !digits.is_empty() && digits.bytes().all(|d| d.is_ascii_digit()) {
+                    return Some(if token.len() > 40 {
+                        format!("{}... ({} digits)", &token[..20], digits.len())
+                    } else {
+                        token.to_string()
+                    });
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Parses `text` and re-serialises it canonically.
 pub fn normalize(text: &str) -> Result<String, serde_json::Error> {
     let v: Json = serde_json::from_str(text)?;
@@ -256,6 +306,32 @@ pub fn canonical_number(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_beyond_64_bits_are_found_outside_strings() {
+        assert_eq!(
+            oversized_integer(r#"{"N":18446744073709551617}"#).as_deref(),
+            Some("18446744073709551617")
+        );
+        assert_eq!(
+            oversized_integer(r#"[-9223372036854775809]"#).as_deref(),
+            Some("-9223372036854775809")
+        );
+        assert_eq!(
+            oversized_integer(r#"{"N":18446744073709551615,"M":-9223372036854775808}"#),
+            None
+        );
+        assert_eq!(
+            oversized_integer(r#"{"s":"123456789012345678901234567890","f":1.5e300,"g":0.1}"#),
+            None
+        );
+        assert_eq!(oversized_integer(r#"{"s":"a\"99999999999999999999\"","n":1}"#), None);
+        let long = format!("[{}]", "9".repeat(400));
+        assert_eq!(
+            oversized_integer(&long).as_deref(),
+            Some("99999999999999999999... (400 digits)")
+        );
+    }
     use serde_json::json;
 
     #[test]

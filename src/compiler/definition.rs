@@ -465,6 +465,14 @@ fn parse_steps(
                 continue;
             }
         };
+        if let Some(n) = super::canonical::oversized_integer(text) {
+            diags.error_at(
+                path,
+                "Step has a number too large to keep exactly",
+                format!("{n} does not fit in 64 bits, and the provider would round it. Write it as a string, or use a smaller number."),
+            );
+            continue;
+        }
         let Json::Object(obj) = &v else {
             diags.error_at(
                 path,
@@ -769,6 +777,11 @@ mod tests {
         };
         assert_eq!(summaries(vec![stop.clone(), stop.clone()]), ["Step \"Stop\" is listed twice"]);
         assert_eq!(summaries(vec![stop, other]), ["Duplicate step name \"Stop\""]);
+        let big = r#"{"Type":"Fail","Name":"Big","Arguments":{"N":18446744073709551617}}"#;
+        assert_eq!(
+            summaries(vec![big.to_string()]),
+            ["Step has a number too large to keep exactly"]
+        );
     }
 
     /// Issue 8: over the inline limit is an error that points at `definition_s3`, unless the

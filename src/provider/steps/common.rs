@@ -832,6 +832,8 @@ pub enum BadJson {
     TooDeep,
     /// An object with this key twice.
     DuplicateKey(String),
+    /// An integer that does not fit in 64 bits (shortened).
+    TooLarge(String),
 }
 
 impl BadJson {
@@ -843,6 +845,10 @@ impl BadJson {
             BadJson::TooDeep => (
                 format!("{attr} is nested too deeply"),
                 "The JSON nests objects and lists more than 128 levels deep; SageMaker's step arguments never need that many. Flatten it.".into(),
+            ),
+            BadJson::TooLarge(n) => (
+                format!("{attr} has a number too large to keep exactly"),
+                format!("{n} does not fit in 64 bits, and the provider would round it. Write it as a string, or use a smaller number."),
             ),
             BadJson::DuplicateKey(k) => (
                 format!("{attr} has the key {} twice", expr::shown(k)),
@@ -915,8 +921,11 @@ pub fn parse_user_json(text: &str) -> Result<Json, BadJson> {
     let mut de = serde_json::Deserializer::from_str(text);
     // The text parsed above; a failure here could only repeat that.
     let _ = Dup(&mut found).deserialize(&mut de);
-    match found {
-        Some(k) => Err(BadJson::DuplicateKey(k)),
+    if let Some(k) = found {
+        return Err(BadJson::DuplicateKey(k));
+    }
+    match crate::compiler::canonical::oversized_integer(text) {
+        Some(n) => Err(BadJson::TooLarge(n)),
         None => Ok(v),
     }
 }

@@ -306,6 +306,13 @@ mod tests {
         ]);
         assert!(j.is_none());
         assert_eq!(msgs, ["arguments: arguments has the key \"d\" twice"]);
+        // An integer beyond 64 bits would be rounded (fresh-eyes finding).
+        let (j, msgs) = compile(vec![
+            ("type", Value::string("Lambda")),
+            ("arguments", Value::string(r#"{"N": 18446744073709551617}"#)),
+        ]);
+        assert!(j.is_none());
+        assert_eq!(msgs, ["arguments: arguments has a number too large to keep exactly"]);
     }
 
     /// Only real references to the step itself are refused: an escaped `\{{` in JSON text and
