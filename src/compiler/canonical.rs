@@ -75,6 +75,16 @@ pub fn oversized_integer(text: &str) -> Option<String> {
     None
 }
 
+/// Whether a parse failed only because the text nests objects and lists more than serde_json's
+/// 128 levels: valid JSON, which "not valid JSON" would misdescribe (fresh-eyes finding: 42
+/// condition steps nested in one another were called invalid).
+pub fn too_deep(e: &serde_json::Error) -> bool {
+    e.to_string().contains("recursion limit exceeded")
+}
+
+/// The detail for [`too_deep`] text.
+pub const TOO_DEEP: &str = "Its JSON nests objects and lists more than 128 levels deep, more than the provider reads. Nest fewer steps inside one another: each condition step inside another's branch adds three levels.";
+
 /// Parses `text` and re-serialises it canonically.
 pub fn normalize(text: &str) -> Result<String, serde_json::Error> {
     let v: Json = serde_json::from_str(text)?;

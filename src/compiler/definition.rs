@@ -368,8 +368,33 @@ fn compile_parameters(params: &[ParameterInput], diags: &mut Diagnostics) -> Vec
     out
 }
 
+/// What is wrong with how a number or boolean is written, beyond its value: spaces around it,
+/// or a `+` sign, which parsing would quietly drop (fresh-eyes finding: `" 3 "` and `"+3"`
+/// were read as 3).
+pub fn literal_spelling(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t != text {
+        return Some(format!(
+            "{} has spaces around it: write the value alone, e.g. {}.",
+            expr::shown(text),
+            expr::shown(t)
+        ));
+    }
+    let unsigned = t.strip_prefix('+')?;
+    Some(format!(
+        "{} has a + sign: write the number without it, e.g. {}.",
+        expr::shown(text),
+        expr::shown(unsigned)
+    ))
+}
+
 /// Converts a default given as text to the parameter's JSON type.
 pub fn convert_default(ty: &ParamType, text: &str) -> Result<Json, String> {
+    if *ty != ParamType::String {
+        if let Some(why) = literal_spelling(text) {
+            return Err(why);
+        }
+    }
     match ty {
         ParamType::String => Ok(Json::String(text.to_string())),
         ParamType::Integer => text
@@ -456,6 +481,10 @@ fn parse_steps(
         let path = AttrPath::root("steps").index(i);
         let mut v: Json = match serde_json::from_str(text) {
             Ok(v) => v,
+            Err(e) if super::canonical::too_deep(&e) => {
+                diags.error_at(path, "Step is nested too deeply", super::canonical::TOO_DEEP);
+                continue;
+            }
             Err(e) => {
                 diags.error_at(
                     path,
@@ -754,6 +783,21 @@ mod tests {
             convert_default(&ParamType::Float, "1e-9223372036854775809").ok(),
             Some(serde_json::json!(0.0))
         );
+    }
+
+    #[test]
+    fn numbers_and_booleans_are_written_alone() {
+        for (ty, text, why) in [
+            (ParamType::Integer, " 3 ", "has spaces around it"),
+            (ParamType::Integer, "+3", "has a + sign"),
+            (ParamType::Float, "0.5 ", "has spaces around it"),
+            (ParamType::Boolean, " true", "has spaces around it"),
+        ] {
+            let e = convert_default(&ty, text).expect_err(text);
+            assert!(e.contains(why), "{text}: {e}");
+        }
+        assert_eq!(convert_default(&ParamType::String, " x "), Ok(Json::String(" x ".into())));
+        assert_eq!(convert_default(&ParamType::Integer, "-3"), Ok(Json::from(-3)));
     }
 
     #[test]

@@ -52,6 +52,17 @@ fn definition(config: &Value) -> Result<Option<serde_json::Value>, Diagnostics> 
             None => return Ok(None),
         }
     };
+    // Fresh-eyes finding: a broken `definition_parts` was reported at the data block, as a
+    // problem of `definition`.
+    if given("definition_parts") {
+        return match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(def) if def.get("Steps").is_some_and(serde_json::Value::is_array) => Ok(Some(def)),
+            _ => {
+                d.error_at(AttrPath::root("definition_parts"), "Not the definition_parts of a pipeline", "Its parts do not make up a pipeline definition with a `Steps` list. Pass the `definition_parts` attribute of a sagemaker_ml_pipeline resource as it is.");
+                Err(d)
+            }
+        };
+    }
     match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(def) if def.get("Steps").is_some_and(serde_json::Value::is_array) => Ok(Some(def)),
         Ok(_) => {
@@ -150,5 +161,15 @@ mod tests {
             ("json", Value::Null),
         ]);
         assert!(MlPipelinePolicy.validate(&neither).has_errors());
+        // Broken parts are reported at definition_parts (fresh-eyes finding).
+        let parts = Value::object([
+            ("definition", Value::Null),
+            ("definition_parts", Value::map([("Definition", Value::string(r#"{"Steps": null}"#))])),
+            ("json", Value::Null),
+        ]);
+        let d = MlPipelinePolicy.validate(&parts);
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].path, Some(AttrPath::root("definition_parts")));
+        assert_eq!(d.0[0].summary, "Not the definition_parts of a pipeline");
     }
 }

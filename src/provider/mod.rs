@@ -240,7 +240,9 @@ impl ProviderHooks<ProviderData> for Hooks {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::new();
+        // A null in a list or map (`default_tags = { team = null }`) is reported, not dropped
+        // (fresh-eyes finding), as in resources.
+        let mut diags = steps::common::null_elements(config);
         // The number is checked as given, never coerced; messages do not repeat it (it may be
         // `1e400` or 400 digits long), the attribute path points at it.
         if let Some(n) = config.get("max_retries").and_then(|v| v.as_number()) {
@@ -1136,7 +1138,7 @@ mod tests {
         let cfg = Value::object([
             ("region", Value::string("US East")),
             ("profile", Value::Null),
-            ("default_tags", Value::Null),
+            ("default_tags", Value::map([("team", Value::Null)])),
             ("max_retries", Value::from(-1i64)),
             (
                 "endpoints",
@@ -1150,7 +1152,10 @@ mod tests {
         let d = Hooks.validate(&cfg);
         let paths: Vec<String> =
             d.iter().map(|d| d.path.clone().unwrap_or_default().to_string()).collect();
-        assert_eq!(paths, vec!["max_retries", "region", "endpoints.sagemaker"]);
+        assert_eq!(
+            paths,
+            vec!["default_tags[\"team\"]", "max_retries", "region", "endpoints.sagemaker"]
+        );
     }
 
     /// Fresh-eyes finding: `region = "us-east1"` passed validation and every call failed at the

@@ -274,8 +274,12 @@ pub fn use_one_of(given: Option<&str>, allowed: &[&str]) -> String {
     format!("{hint}Use one of {list}.")
 }
 
+/// SageMaker's pattern `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`: letters, digits, Unicode spaces (not
+/// tabs or line breaks, which are control characters: fresh-eyes finding) and `_.:/=+-@`.
 fn valid_tag_text(s: &str) -> bool {
-    s.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
+    s.chars().all(|c| {
+        c.is_alphanumeric() || (c.is_whitespace() && !c.is_control()) || "_.:/=+-@".contains(c)
+    })
 }
 
 /// SageMaker's tag rules (`Tag`: keys 1-128 characters, values at most 256, both of letters,

@@ -39,6 +39,11 @@ fn branch_step(text: &str, path: AttrPath, ctx: &mut Ctx, seen: &mut Seen) -> Op
         "Pass another step resource's `json` attribute, e.g. sagemaker_fail_step.too_high.json.";
     let v: Json = match serde_json::from_str(text) {
         Ok(v) => v,
+        Err(e) if crate::compiler::canonical::too_deep(&e) => {
+            let detail = crate::compiler::canonical::TOO_DEEP;
+            ctx.error_of(path, "Branch step is nested too deeply", detail);
+            return None;
+        }
         Err(e) => {
             ctx.error_of(path, "Branch step is not valid JSON", format!("{e}. {hint}"));
             return None;
@@ -349,5 +354,9 @@ mod tests {
                 "else_steps[2]: Branch step's Arguments is not an object",
             ]
         );
+        // Valid JSON nested beyond what serde_json reads is not called invalid.
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let v = cfg(&["{{ Parameters.X }} == 1"], &[&deep], &[]);
+        assert_eq!(errors(&v), vec!["if_steps[0]: Branch step is nested too deeply"]);
     }
 }

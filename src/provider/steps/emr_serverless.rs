@@ -242,8 +242,24 @@ impl StepKind for EmrServerless {
             }
         }
         if let Some(tags) = model::string_map(cfg, "tags").value() {
+            // The EMR Serverless API's own limits (its TagMap, TagKey and TagValue shapes),
+            // not SageMaker's: up to 200 tags, ASCII letters, digits, spaces and `/_.:=+@-`.
+            if tags.len() > 200 {
+                ctx.local_error(
+                    AttrPath::root("tags"),
+                    format!("{} tags is too many", tags.len()),
+                    "An EMR Serverless job run takes at most 200 tags.",
+                );
+            }
+            let allowed =
+                |t: &str| t.bytes().all(|b| b.is_ascii_alphanumeric() || b" /_.:=+@-".contains(&b));
             for (k, v) in &tags {
-                if k.is_empty() || k.chars().count() > 128 || v.chars().count() > 256 {
+                if k.is_empty()
+                    || k.chars().count() > 128
+                    || v.chars().count() > 256
+                    || !allowed(k)
+                    || !allowed(v)
+                {
                     ctx.local_error(
                         AttrPath::root("tags").key(k),
                         if k.is_empty() {
@@ -251,7 +267,7 @@ impl StepKind for EmrServerless {
                         } else {
                             format!("Invalid tag {}", expr::shown(k))
                         },
-                        "EMR Serverless tag keys are 1-128 characters and values at most 256.",
+                        "EMR Serverless tag keys are 1-128 characters and values at most 256, of ASCII letters, digits, spaces and / _ . : = + @ -.",
                     );
                 }
             }
@@ -463,6 +479,26 @@ mod tests {
         let (json, msgs) =
             compile(vec![("application_id", Value::string("{{ Parameters.App }}")), spark()]);
         assert!(msgs.is_empty() && json.is_some(), "{msgs:?}");
+        // EMR Serverless's own tag limits: 200 tags, an ASCII character set (fresh-eyes finding:
+        // a tab in a key was accepted).
+        let many: Vec<(String, Value)> =
+            (0..201).map(|i| (format!("k{i}"), Value::string("v"))).collect();
+        let many = Value::map(many.iter().map(|(k, v)| (k.as_str(), v.clone())));
+        let (_, msgs) =
+            compile(vec![spark(), ("application_id", Value::string("00f1app1")), ("tags", many)]);
+        assert_eq!(msgs, ["tags: 201 tags is too many"]);
+        let (_, msgs) = compile(vec![
+            spark(),
+            ("application_id", Value::string("00f1app1")),
+            ("tags", Value::map([("a\tb", Value::string("v"))])),
+        ]);
+        assert_eq!(msgs, ["tags[\"a\\tb\"]: Invalid tag \"a\\tb\""]);
+        let (_, msgs) = compile(vec![
+            spark(),
+            ("application_id", Value::string("00f1app1")),
+            ("tags", Value::map([("team", Value::string("ml-1 a/b"))])),
+        ]);
+        assert!(msgs.is_empty(), "{msgs:?}");
     }
 
     /// The SDK writes the application ID and the role both at the top and in JobConfig.

@@ -414,7 +414,15 @@ fn bound(
     let Some(s) = model::string(b, attr).value() else { return (Json::Null, None) };
     let Some(j) = ctx.compile_str(&s, path.clone().attr(attr)) else { return (Json::Null, None) };
     let Json::String(text) = &j else { return (expr::to_string_expr(j), None) };
-    let t = text.trim();
+    if let Some(why) = crate::compiler::definition::literal_spelling(text) {
+        ctx.error_of(
+            path.clone().attr(attr),
+            format!("Invalid {attr}"),
+            format!("{why} Or use a reference to a numeric parameter."),
+        );
+        return (j.clone(), None);
+    }
+    let t = text.as_str();
     let parsed = if integer {
         t.parse::<i64>().ok().map(|n| n as f64)
     } else {
@@ -743,6 +751,16 @@ mod tests {
                 == "integer_parameter_range[0].name: Grid search takes only categorical ranges"),
             "{msgs:?}"
         );
+        // Spaces around a bound are not trimmed away in silence (fresh-eyes finding).
+        let spaced = Value::object([
+            ("name", Value::string("depth")),
+            ("min_value", Value::string("  3 ")),
+            ("max_value", Value::string("9")),
+            ("scaling_type", Value::Null),
+        ]);
+        let (json, msgs) = compile(vec![("integer_parameter_range", Value::list([spaced]))]);
+        assert!(json.is_none());
+        assert_eq!(msgs, ["integer_parameter_range[0].min_value: Invalid min_value"]);
     }
 
     /// Hyperband has its own early stopping: SageMaker rejects it with `Auto`, the default
