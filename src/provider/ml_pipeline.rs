@@ -995,9 +995,9 @@ fn validate_config(config: &Value) -> Diagnostics {
     if let Some(v) = vpc {
         let empty = |attr| matches!(model::string_list(v, attr), Known::Value(l) if l.is_empty());
         let path = AttrPath::root("step_defaults").attr("network").attr("vpc_config");
-        if empty("subnets") || empty("security_group_ids") {
+        for attr in ["subnets", "security_group_ids"].into_iter().filter(|a| empty(a)) {
             diags.error_at(
-                path.clone(),
+                path.clone().attr(attr),
                 "Incomplete VPC configuration",
                 "Give at least one subnet and one security group.",
             );
@@ -2431,7 +2431,12 @@ mod tests {
         assert_eq!(d.0[0].summary, "Incomplete VPC configuration");
         assert_eq!(
             d.0[0].path,
-            Some(AttrPath::root("step_defaults").attr("network").attr("vpc_config"))
+            Some(
+                AttrPath::root("step_defaults")
+                    .attr("network")
+                    .attr("vpc_config")
+                    .attr("security_group_ids")
+            )
         );
         model::set(&mut cfg, "step_defaults", vpc(vec![Value::string("sg-1")]));
         assert!(validate_config(&cfg).is_empty());

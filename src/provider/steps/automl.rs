@@ -315,13 +315,7 @@ impl StepKind for AutoMl {
             let path = AttrPath::root("vpc_config");
             let subnets = ctx.string_list(v, "subnets", &path).unwrap_or_default();
             let sgs = ctx.string_list(v, "security_group_ids", &path).unwrap_or_default();
-            if subnets.is_empty() || sgs.is_empty() {
-                ctx.error_of(
-                    path,
-                    "Incomplete VPC configuration",
-                    "Give at least one subnet and one security group.",
-                );
-            }
+            super::job::incomplete_vpc(&subnets, &sgs, &path, ctx);
             for (at, summary, detail) in
                 super::job::vpc_id_problems(v, &AttrPath::root("vpc_config"))
             {

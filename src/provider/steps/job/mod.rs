@@ -523,19 +523,27 @@ pub fn network_config(cfg: &Value, ctx: &mut Ctx) -> Option<Json> {
     Some(Json::Object(out))
 }
 
+/// An empty `subnets` or `security_group_ids` of the `vpc_config` block at `path`, reported at
+/// that list (fresh-eyes finding: reported at the block, Terraform pointed at the resource).
+pub fn incomplete_vpc(subnets: &[Json], sgs: &[Json], path: &AttrPath, ctx: &mut Ctx) {
+    for (list, attr) in [(subnets, "subnets"), (sgs, "security_group_ids")] {
+        if list.is_empty() {
+            ctx.error_of(
+                path.clone().attr(attr),
+                "Incomplete VPC configuration",
+                "Give at least one subnet and one security group.",
+            );
+        }
+    }
+}
+
 /// `{SecurityGroupIds, Subnets}` from a block holding `vpc_config`.
 pub fn vpc_config(network: &Value, ctx: &mut Ctx) -> Option<Json> {
     let v = network.get("vpc_config").filter(|v| !v.is_null())?;
     let path = AttrPath::root("network").attr("vpc_config");
     let subnets = ctx.string_list(v, "subnets", &path).unwrap_or_default();
     let sgs = ctx.string_list(v, "security_group_ids", &path).unwrap_or_default();
-    if subnets.is_empty() || sgs.is_empty() {
-        ctx.error_of(
-            path.clone(),
-            "Incomplete VPC configuration",
-            "Give at least one subnet and one security group.",
-        );
-    }
+    incomplete_vpc(&subnets, &sgs, &path, ctx);
     for (at, summary, detail) in vpc_id_problems(v, &path) {
         ctx.local_error(at, summary, detail);
     }
