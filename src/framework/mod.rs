@@ -6,7 +6,9 @@
 //! - the plan is built from the configuration (`schema::plan_from_config`), not from Terraform's
 //!   proposed new state, which on Terraform 1.0 keeps removed single nested blocks; computed
 //!   attributes the user did not set come from the proposal, and are planned unknown on create;
-//! - what attributes declare is applied for every resource alike: validators
+//! - what attributes declare is applied for every resource alike: a required attribute set
+//!   to `null` is an error at its path (Terraform only checks that it is written), and then
+//!   the resource's own checks and plan do not run on it; validators
 //!   (`Attribute::validate`, in validate and again in plan for values known only then),
 //!   semantic equality (the prior value is planned when the new one means the same), and plan
 //!   modifiers: `RequiresReplace` (`force_new`) changes are reported as `requires_replace`,

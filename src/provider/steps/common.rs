@@ -138,6 +138,33 @@ pub fn image_uri_validator() -> crate::framework::Validator {
     )
 }
 
+/// The API's `HyperParameters` limits (fresh-eyes finding: none were checked): at most 100
+/// entries, keys of at most 256 characters, literal values of at most 2500 (a value holding a
+/// reference is judged when the run resolves it).
+pub fn hyperparameters_validator() -> crate::framework::Validator {
+    crate::framework::Validator::new(|v, path, diags| {
+        let Some(map) = v.as_map() else { return };
+        if map.len() > 100 {
+            diags.error_at(
+                path.clone(),
+                format!("{} hyperparameters is too many", map.len()),
+                "A training job takes at most 100 hyperparameters.",
+            );
+        }
+        for (k, v) in map {
+            let long_value =
+                v.as_str().is_some_and(|t| !expr::has_expression(t) && t.chars().count() > 2500);
+            if k.chars().count() > 256 || long_value {
+                diags.error_at(
+                    path.clone().key(k),
+                    format!("Hyperparameter {} is too long", expr::shown(k)),
+                    "Hyperparameter names are at most 256 characters and values at most 2500.",
+                );
+            }
+        }
+    })
+}
+
 /// Ends the description of every step's `role_arn`: where a role created in the same apply
 /// is best given (session 17 finding: a module passing it to a step attribute got a plan
 /// printing the whole old definition).
@@ -1165,6 +1192,58 @@ pub fn compile_retry(cfg: &Value, ctx: &mut Ctx, step: &mut Map<String, Json>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs the validators of attribute `name` of `block` on `v`; the summaries.
+    fn checked(block: &crate::framework::Block, name: &str, v: Value) -> Vec<String> {
+        let a = block.attributes.iter().find(|a| a.name == name).expect(name);
+        let mut d = Diagnostics::new();
+        for c in &a.validators {
+            c.check(&v, &AttrPath::root(name), &mut d);
+        }
+        d.iter().map(|d| d.summary.clone()).collect()
+    }
+
+    /// Fresh-eyes findings: hyperparameters had no limits; a check step's image and model
+    /// package group were not checked as the processing and register-model steps check them.
+    #[test]
+    fn hyperparameters_and_check_job_settings_are_checked() {
+        let b = crate::framework::Block::new("t").attr(
+            crate::framework::Attribute::optional("hyperparameters", string_map(), "h")
+                .validate(hyperparameters_validator()),
+        );
+        let many: Vec<(String, Value)> =
+            (0..101).map(|i| (format!("k{i}"), Value::string("1"))).collect();
+        assert_eq!(
+            checked(&b, "hyperparameters", Value::map(many)),
+            ["101 hyperparameters is too many"]
+        );
+        let long = Value::map([
+            ("k".repeat(257), Value::string("1")),
+            ("v".to_string(), Value::string("x".repeat(2501))),
+            (
+                "ref".to_string(),
+                Value::string(format!("{}{{{{ Parameters.P }}}}", "x".repeat(2501))),
+            ),
+            (String::new(), Value::string("empty names are the API's own business")),
+        ]);
+        assert_eq!(checked(&b, "hyperparameters", long).len(), 2);
+        let check =
+            super::super::job::check::check_job_block(crate::framework::Block::new("c"), "img");
+        assert_eq!(checked(&check, "image_uri", Value::string("")), ["Invalid image URI \"\""]);
+        assert!(checked(
+            &check,
+            "image_uri",
+            Value::string("1.dkr.ecr.us-east-1.amazonaws.com/i:1")
+        )
+        .is_empty());
+        assert_eq!(
+            checked(&check, "model_package_group_name", Value::string("")),
+            ["Invalid model package group name \"\""]
+        );
+        assert!(
+            checked(&check, "model_package_group_name", Value::string("churn-models")).is_empty()
+        );
+    }
 
     #[test]
     fn choices_are_listed_with_the_closest_first() {

@@ -344,7 +344,7 @@ impl StepKind for RegisterModel {
 // ---- compile helpers ----------------------------------------------------------------------
 
 /// A model package group name: 1-63 of `[A-Za-z0-9-]`, alphanumeric first and last.
-fn valid_group_name(s: &str) -> bool {
+pub(crate) fn valid_group_name(s: &str) -> bool {
     super::common::valid_sagemaker_name(s, 63)
 }
 

@@ -196,7 +196,7 @@ impl StepKind for Training {
             .attr(Attribute::required("output_path", Type::String, "S3 prefix the model artifacts are written to (`OutputDataConfig.S3OutputPath`), e.g. `s3://my-bucket/models` or `s3://my-bucket/{{ Execution.PipelineExecutionId }}/model`."))
             .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the model artifacts (`OutputDataConfig.KmsKeyId`). Defaults to `step_defaults.output_kms_key_id`.").validate(crate::provider::steps::common::kms_key_validator()))
             .attr(Attribute::optional("input_mode", Type::String, "How channels are read by default: `File` (default), `Pipe` or `FastFile` (`AlgorithmSpecification.TrainingInputMode`)."))
-            .attr(Attribute::optional("hyperparameters", string_map(), "Hyperparameters, e.g. `{ objective = \"reg:squarederror\", num_round = \"50\" }`. Values may hold references; a reference to a non-String parameter is converted to a string as the SDK does (a one-value `Std:Join`)."))
+            .attr(Attribute::optional("hyperparameters", string_map(), "Hyperparameters, e.g. `{ objective = \"reg:squarederror\", num_round = \"50\" }`. Values may hold references; a reference to a non-String parameter is converted to a string as the SDK does (a one-value `Std:Join`).").validate(crate::provider::steps::common::hyperparameters_validator()))
             .attr(Attribute::optional("environment", string_map(), "Environment variables of the training container; values may hold references.").validate(crate::provider::steps::common::environment_validator(100, 512, 512)));
         job::spot_and_checkpoint_attributes(b)
             .attr(

@@ -183,7 +183,7 @@ impl StepKind for Tuning {
             .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of each training job in seconds (default 86400), e.g. `3600`."))
             .attr(Attribute::optional("input_mode", Type::String, "How channels are read by default: `File` (default), `Pipe` or `FastFile` (`AlgorithmSpecification.TrainingInputMode`), e.g. `Pipe`."))
             .attr(Attribute::required("output_path", Type::String, "S3 prefix for the model artifacts, e.g. `s3://my-bucket/tuning`; each job writes `<output_path>/<job name>/output/model.tar.gz`."))
-            .attr(Attribute::optional("static_hyperparameters", string_map(), "Hyperparameters every training job gets unchanged, e.g. `{ objective = \"binary:logistic\" }`; values may hold references. A tuned name must not appear here."))
+            .attr(Attribute::optional("static_hyperparameters", string_map(), "Hyperparameters every training job gets unchanged, e.g. `{ objective = \"binary:logistic\" }`; values may hold references. A tuned name must not appear here.").validate(crate::provider::steps::common::hyperparameters_validator()))
             .attr(Attribute::optional("strategy", Type::String, "Search strategy: `Bayesian` (default), `Random`, `Hyperband` or `Grid` (categorical ranges only), e.g. `Random`."))
             .attr(Attribute::optional("max_number_of_training_jobs", Type::String, "Total training jobs (default 1; left out for `Grid` when unset), e.g. `20`, or a reference to an Integer parameter."))
             .attr(Attribute::optional("max_parallel_training_jobs", Type::String, "Training jobs run at the same time (default 1), e.g. `4`, or a reference to an Integer parameter."))

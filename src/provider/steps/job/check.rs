@@ -16,7 +16,11 @@ pub const OUTPUT_DIR: &str = "/opt/ml/processing/output";
 /// The attributes every check step shares: the processing job settings and the baseline
 /// step-level keys. `image` describes `image_uri`.
 pub fn check_job_block(b: Block, image: &str) -> Block {
-    b.attr(Attribute::required("image_uri", Type::String, image))
+    // Checked as the processing step's (fresh-eyes finding: "" compiled to `ImageUri: ""`).
+    b.attr(
+        Attribute::required("image_uri", Type::String, image)
+            .validate(crate::provider::steps::common::image_uri_validator()),
+    )
         .attr(Attribute::optional("role_arn", Type::String, &format!("{}{}", "IAM role of the check job, e.g. `aws_iam_role.sagemaker.arn`. Defaults to the pipeline's `step_defaults.role_arn`.", crate::provider::steps::common::ROLE_DEFAULT_NOTE)).validate(crate::provider::steps::common::role_arn_validator()))
         .attr(Attribute::optional("instance_type", Type::String, "Instance type of the check job (default `ml.m5.xlarge`), e.g. `ml.m5.2xlarge`, or a reference to a String parameter."))
         .attr(Attribute::optional("instance_count", Type::String, "Number of instances, 1 to 100 (default 1), e.g. `2`, or a reference to an Integer parameter."))
@@ -24,7 +28,12 @@ pub fn check_job_block(b: Block, image: &str) -> Block {
         .attr(Attribute::optional("volume_kms_key_id", Type::String, "KMS key for the storage volume, e.g. `aws_kms_key.ml.arn`. Defaults to `step_defaults.volume_kms_key_id`.").validate(crate::provider::steps::common::kms_key_validator()))
         .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the results, e.g. `aws_kms_key.ml.arn`. Defaults to `step_defaults.output_kms_key_id`.").validate(crate::provider::steps::common::kms_key_validator()))
         .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of the check job in seconds, 1 to 777600 (9 days), e.g. `1800`."))
-        .attr(Attribute::optional("model_package_group_name", Type::String, "Model package group whose latest approved model's baseline the check compares against, e.g. `churn-models`, or a reference."))
+        .attr(Attribute::optional("model_package_group_name", Type::String, "Model package group whose latest approved model's baseline the check compares against, e.g. `churn-models`, or a reference.").validate(crate::framework::validators::string_check(
+            // As the register-model step checks it (fresh-eyes finding: "" was accepted).
+            |g| crate::compiler::expr::has_expression(g) || g.starts_with("arn:") || super::super::register_model::valid_group_name(g),
+            "Invalid model package group name",
+            "Use the group's name (1-63 letters, digits and hyphens, starting with a letter or digit, e.g. \"churn-models\") or its ARN.",
+        )))
         .attr(Attribute::optional("skip_check", Type::String, "Skip the drift check and only compute (and maybe register) the baseline (default false), e.g. `true` for the first run, or a reference to a Boolean parameter."))
         .attr(Attribute::optional("fail_on_violation", Type::String, "Fail the step when the check finds a violation (default true), e.g. `false`, or a reference to a Boolean parameter."))
         .attr(Attribute::optional("register_new_baseline", Type::String, "Make this run's result the baseline registered with the model (`BaselineUsedForDriftCheck*`) (default false), e.g. `true`, or a reference to a Boolean parameter."))
