@@ -26,9 +26,12 @@ pub fn to_string_with_capacity(v: &Json, capacity: usize) -> String {
 }
 
 /// The first integer literal of JSON `text` (outside strings) that does not fit in 64 bits
-/// (above `u64::MAX` or below `i64::MIN`), shortened for a message. serde_json reads such a
-/// number as a float and would round it (fresh-eyes finding: `18446744073709551617` was
-/// deployed as `18446744073709552000`), while SageMaker keeps it exact.
+/// (above `u64::MAX` or below `i64::MIN`) and that reading it as a float would change,
+/// shortened for a message. serde_json reads such a number as a float (fresh-eyes finding:
+/// `18446744073709551617` was deployed as `18446744073709552000`), while SageMaker keeps it
+/// exact. One the float reading keeps (`100000000000000000000`, how this canonical form
+/// writes `1e20`) is no problem (re-check finding: `1e25` in arguments and `< 1e20` in a
+/// condition were refused once written out).
 pub fn oversized_integer(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let (mut i, mut in_string) = (0, false);
@@ -60,7 +63,11 @@ pub fn oversized_integer(text: &str) -> Option<String> {
             let integer = !token.contains(['.', 'e', 'E']);
             if integer && token.parse::<i64>().is_err() && token.parse::<u64>().is_err() {
                 let digits = token.trim_start_matches('-');
-                if !digits.is_empty() && digits.bytes().all(|d| d.is_ascii_digit()) {
+                let kept =
+                    token.parse::<f64>().ok().and_then(serde_json::Number::from_f64).is_some_and(
+                        |n| canonical_number(&n.to_string()) == canonical_number(token),
+                    );
+                if !kept && !digits.is_empty() && digits.bytes().all(|d| d.is_ascii_digit()) {
                     return Some(if token.len() > 40 {
                         format!("{}... ({} digits)", &token[..20], digits.len())
                     } else {
@@ -336,6 +343,9 @@ mod tests {
             None
         );
         assert_eq!(oversized_integer(r#"{"s":"a\"99999999999999999999\"","n":1}"#), None);
+        // What a float reads back unchanged is no problem: the canonical form of 1e20 and 1e25.
+        assert_eq!(oversized_integer("[100000000000000000000, 10000000000000000000000000]"), None);
+        assert_eq!(oversized_integer("[-100000000000000000000]"), None);
         let long = format!("[{}]", "9".repeat(400));
         assert_eq!(
             oversized_integer(&long).as_deref(),

@@ -171,6 +171,9 @@ pub fn apply_dependencies(
             }
         };
         let mut reported = BTreeSet::new();
+        // Shortened once: every error below quotes it (re-check finding: a chain naming many
+        // unknown steps was copied whole into each error, memory growing with its square).
+        let quoted = expr::shown(chain);
         for (up, down) in edges {
             let mut linkable = true;
             for n in [&up, &down] {
@@ -180,7 +183,7 @@ pub fn apply_dependencies(
                         diags.error_at(
                             path.clone(),
                             format!("Dependency on unknown step {n:?}"),
-                            format!("{chain:?} names {n:?}, which is not a step of this pipeline.{} Steps: {}.", hint(n, known.keys().map(String::as_str)), listing(known.keys().map(String::as_str))),
+                            format!("{quoted} names {}, which is not a step of this pipeline.{} Steps: {}.", expr::shown(n), hint(n, known.keys().map(String::as_str)), listing(known.keys().map(String::as_str))),
                         );
                     }
                 }
@@ -191,7 +194,7 @@ pub fn apply_dependencies(
                     diags.error_at(
                         path.clone(),
                         format!("Dependency on {ty} step {up:?}"),
-                        format!("{chain:?} runs steps after {up:?}, a {ty} step, which ends the execution: nothing can run after it. Put {up:?} last in the chain, or remove it."),
+                        format!("{quoted} runs steps after {up:?}, a {ty} step, which ends the execution: nothing can run after it. Put {up:?} last in the chain, or remove it."),
                     );
                 }
             }

@@ -826,6 +826,10 @@ mod tests {
             summaries(vec![big.to_string()]),
             ["Step has a number too large to keep exactly"]
         );
+        // How the canonical form writes 1e25 (a step resource's `json`) reads back unchanged.
+        let written =
+            r#"{"Type":"Fail","Name":"Big","Arguments":{"N":10000000000000000000000000}}"#;
+        assert!(summaries(vec![written.to_string()]).is_empty());
     }
 
     /// Issue 8: over the inline limit is an error that points at `definition_s3`, unless the

@@ -260,6 +260,20 @@ impl<C: Send + Sync + 'static> Framework<C> {
     }
 }
 
+/// The schema's checks of `config`, then the resource's or data source's own (`own`), unless
+/// a required attribute is null: its own checks read a null as absent, and would misname it.
+fn validated(
+    block: &schema::Block,
+    config: &Value,
+    own: impl FnOnce() -> Diagnostics,
+) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    if !schema::validate_attributes(block, config, &AttrPath::default(), &mut d) {
+        d.extend(own());
+    }
+    d
+}
+
 fn unknown_type(kind: &str, type_name: &str) -> Diagnostics {
     Diagnostic::error(
         format!("Unknown {kind} type {type_name:?}"),
@@ -326,38 +340,14 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
 
     fn validate_resource(&self, type_name: &str, config: &Value) -> Diagnostics {
         match self.resource(type_name) {
-            Ok(e) => {
-                let mut d = Diagnostics::new();
-                // The resource's own checks read a null as absent, and would misname it.
-                if !schema::validate_attributes(
-                    &e.schema.block,
-                    config,
-                    &AttrPath::default(),
-                    &mut d,
-                ) {
-                    d.extend(e.imp.validate(config));
-                }
-                d
-            }
+            Ok(e) => validated(&e.schema.block, config, || e.imp.validate(config)),
             Err(d) => d,
         }
     }
 
     fn validate_data_source(&self, type_name: &str, config: &Value) -> Diagnostics {
         match self.data_sources.get(type_name) {
-            Some(e) => {
-                let mut d = Diagnostics::new();
-                // The resource's own checks read a null as absent, and would misname it.
-                if !schema::validate_attributes(
-                    &e.schema.block,
-                    config,
-                    &AttrPath::default(),
-                    &mut d,
-                ) {
-                    d.extend(e.imp.validate(config));
-                }
-                d
-            }
+            Some(e) => validated(&e.schema.block, config, || e.imp.validate(config)),
             None => unknown_type("data source", type_name),
         }
     }
