@@ -258,7 +258,7 @@ impl StepKind for EmrServerless {
                     || k.chars().count() > 128
                     || v.chars().count() > 256
                     || !allowed(k)
-                    || !allowed(v)
+                    || (!allowed(v) && !expr::has_expression(v))
                 {
                     ctx.local_error(
                         AttrPath::root("tags").key(k),
@@ -496,7 +496,13 @@ mod tests {
         let (_, msgs) = compile(vec![
             spark(),
             ("application_id", Value::string("00f1app1")),
-            ("tags", Value::map([("team", Value::string("ml-1 a/b"))])),
+            (
+                "tags",
+                Value::map([
+                    ("team", Value::string("ml-1 a/b")),
+                    ("run", Value::string("{{ Parameters.Run }}")),
+                ]),
+            ),
         ]);
         assert!(msgs.is_empty(), "{msgs:?}");
     }
