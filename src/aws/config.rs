@@ -780,7 +780,8 @@ impl HttpClient for ProxiedClient {
 /// `role_arn` chain, SSO, a web identity profile, container or instance credentials). Only the
 /// operation (the `X-Amz-Target` header, the query protocol's `Action`, else the method and
 /// path without its query), the endpoint's scheme and host, the status and the request id are
-/// read: no header that carries a credential, no query string.
+/// read (the query protocol's `Action` from the form body): no header that carries a
+/// credential, no query string.
 #[derive(Debug)]
 struct BySchemeConnector {
     recipe: ConnectorRecipe,

@@ -859,7 +859,8 @@ impl aws_sdk_sagemaker::config::Intercept for AttemptLog {
             refusal_text(r.status().as_u16(), r.headers().get("x-amzn-errortype"), r.body().bytes())
         });
         if refusal.is_some() || ctx.response().is_none() {
-            let _ = TRACE.try_with(|t| t.borrow_mut().last_refusal = refusal.clone());
+            let kept = refusal.as_deref().map(redact);
+            let _ = TRACE.try_with(|t| t.borrow_mut().last_refusal = kept);
         }
         if ctx.response().is_some_and(|r| (400..500).contains(&r.status().as_u16())) {
             let _ = TRACE.try_with(|t| t.borrow_mut().refused += 1);

@@ -120,12 +120,7 @@ pub(crate) fn parameter_block() -> Block {
         .attr(Attribute::required("name", Type::String, "Parameter name, 1-64 letters, digits, `-` or `_`, e.g. `InputData`."))
         .attr(Attribute::optional_computed("type", Type::String, "`String` (default), `Integer`, `Float` or `Boolean`."))
         .attr(Attribute::optional("default", Type::String, "Default value, written as text and converted to the parameter's type: `\"3\"` for an Integer, `\"0.5\"` for a Float, `\"true\"` for a Boolean. Without a default, every execution must supply the value. A String parameter that fills an S3 field, or starts one (e.g. a processing input's `source = \"{{ Parameters.InputData }}\"`), must default to an S3 URI such as `\"s3://my-bucket/raw\"`, and so must each of its `enum_values`: plan checks both. Plan checks the same way that a parameter filling a field with a fixed list of values (`approval_status`, input and upload modes, distribution and compression types) defaults to one of them, that one filling a whole number (`instance_count`, `volume_size_in_gb`, ...) defaults to a number in the field's range (a processing job takes 1 to 100 instances), and that one filling an `instance_type` defaults to an instance type (`ml.` and a type; a type newer than the provider's list is a warning). A run's `parameters` are checked the same way.").semantic_equality(same_parameter_default))
-        .attr(Attribute::optional("enum_values", Type::List(Box::new(Type::String)), "For String parameters: the only values an execution may pass.").validate(crate::framework::Validator::new(|v, path, diags| {
-            // Fresh-eyes finding: an empty list was dropped, so any value was allowed.
-            if v.as_list().is_some_and(<[Value]>::is_empty) {
-                diags.error_at(path.clone(), "enum_values is empty", "List the values an execution may pass, e.g. [\"dev\", \"prod\"], or remove enum_values to allow any value.");
-            }
-        })))
+        .attr(Attribute::optional("enum_values", Type::List(Box::new(Type::String)), "For String parameters: the only values an execution may pass."))
 }
 
 pub(crate) fn experiment_config_block() -> NestedBlock {
@@ -2244,22 +2239,6 @@ mod tests {
         for bad in ["", "-a", "a-", "under_score", "with space", &"x".repeat(257)] {
             assert!(!valid_pipeline_name(bad), "{bad}");
         }
-    }
-
-    /// Fresh-eyes finding: `enum_values = []` was dropped, so any value was allowed.
-    #[test]
-    fn an_empty_enum_values_is_an_error() {
-        let block = parameter_block();
-        let a = block.attributes.iter().find(|a| a.name == "enum_values").expect("enum_values");
-        let check = |v: Value| {
-            let mut d = Diagnostics::new();
-            for c in &a.validators {
-                c.check(&v, &AttrPath::root("enum_values"), &mut d);
-            }
-            d.iter().map(|d| d.summary.clone()).collect::<Vec<_>>()
-        };
-        assert_eq!(check(Value::list([])), ["enum_values is empty"]);
-        assert!(check(Value::list([Value::string("dev")])).is_empty());
     }
 
     #[test]

@@ -1061,10 +1061,10 @@ fn aws_advice(e: &AwsError) -> Option<String> {
         ErrorKind::Unreachable => format!("No request reached {}, so nothing was changed there. Check the endpoint (the provider's {}) and the region, and that the network (proxy, firewall, VPC endpoint) lets the provider reach it.", e.service.name(), endpoint_settings(e.service)),
         ErrorKind::Connection => format!("Check the endpoint (the provider's {}) and the region, and that the network (proxy, firewall, VPC endpoint) lets the provider reach it.", endpoint_settings(e.service)),
         ErrorKind::Timeout if e.last_refusal.is_some() => format!(
-            "Before time ran out, {} answered the earlier attempts with {}: it was refusing the call, not silent. The retries (up to {} attempts) did not fit in operation_timeout ({}). Re-run later, or raise operation_timeout in the provider block.",
+            "Before time ran out, {} answered the earlier attempts with {}: it was refusing the call, not silent. The retries (up to {}) did not fit in operation_timeout ({}). Re-run later, or raise operation_timeout in the provider block.",
             e.service.name(),
             e.last_refusal.as_deref().unwrap_or_default(),
-            l.max_attempts,
+            attempts(l.max_attempts),
             format_duration(l.operation_timeout),
         ),
         ErrorKind::Timeout => format!(
