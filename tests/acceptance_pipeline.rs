@@ -648,6 +648,20 @@ resource "sagemaker_ml_pipeline" "p" {{
                 "[{v}] {id}: {err}"
             );
         }
+        // An id with spaces around it is refused, not trimmed into another (hostile-input
+        // finding).
+        let err = flat(&ws.tf_err(&[
+            "import",
+            "-no-color",
+            "-input=false",
+            "sagemaker_ml_pipeline.p",
+            " mover",
+        ]));
+        assert!(
+            err.contains(r#"Cannot import " mover": the ID has spaces around it"#)
+                && err.contains(r#"without spaces or line breaks around it: "mover""#),
+            "[{v}] {err}"
+        );
         // This account's own ARN imports.
         let own = sm.describe_pipeline("mover").expect("deployed")["PipelineArn"]
             .as_str()

@@ -917,6 +917,73 @@ resource "sagemaker_ml_pipeline" "p" {
             vec!["Default \"200\" of parameter \"Mb\" is out of range for MaxPayloadInMB", "default = \"200\""],
             PlanOnly,
         ),
+        (
+            // Hostile-input findings (session 19): names no reference could reach.
+            "an empty output name and a property file name with a dot",
+            processing(
+                r#"instance_type = "ml.m5.xlarge"
+  output {
+    name        = ""
+    source      = "/opt/ml/processing/output"
+    destination = "s3://bucket/out"
+  }
+  property_file {
+    name        = "eval.report"
+    output_name = ""
+    path        = "evaluation.json"
+  }"#,
+            ),
+            vec!["Invalid output name \"\"", "Invalid property file name \"eval.report\"", "PropertyFiles.<name>"],
+            Validate,
+        ),
+        (
+            "an experiment name SageMaker refuses",
+            r#"resource "sagemaker_fail_step" "f" {
+  name = "F"
+}"#
+            .to_string()
+                + &pipeline(
+                    "sagemaker_fail_step.f.json",
+                    "experiment_config {\n    experiment_name = \"churn experiments\"\n  }",
+                ),
+            vec!["Invalid experiment_name \"churn experiments\"", "1-120 letters, digits and hyphens"],
+            PlanOnly,
+        ),
+        (
+            "spaces around a reference in a tuning bound",
+            r#"resource "sagemaker_tuning_step" "tune" {
+  name                        = "Tune"
+  image_uri                   = local.img
+  instance_type               = "ml.m5.xlarge"
+  output_path                 = "s3://bucket/tuning"
+  max_number_of_training_jobs = "4"
+  input {
+    channel = "train"
+    s3_uri  = "s3://bucket/train"
+  }
+  objective {
+    type        = "Maximize"
+    metric_name = "validation:auc"
+  }
+  continuous_parameter_range {
+    name      = "eta"
+    min_value = "0.1"
+    max_value = " {{ Parameters.Threshold }} "
+  }
+}"#
+            .to_string(),
+            vec!["Invalid max_value", "has spaces around it"],
+            Validate,
+        ),
+        (
+            "a hand-written step whose Type is in the wrong case",
+            pipeline(
+                r#"jsonencode({ Name = "F", Type = "fail", Arguments = { ErrorMessage = "x" } })"#,
+                "",
+            ),
+            vec!["Invalid step type \"fail\"", "write \"Type\": \"Fail\""],
+            PlanOnly,
+        ),
     ]);
     let sm = LocalSageMaker::start();
     for terraform in terraform_binaries() {

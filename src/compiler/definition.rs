@@ -147,9 +147,9 @@ fn compile_in(
     let before_steps = diags.0.len();
     let mut steps = if one_pass {
         let none = dag::StepTypesByName::default();
-        parse_steps(&input.steps, &mut diags, |i, s| step_pass(s, i, &none))
+        parse_steps(&input.steps, types, &mut diags, |i, s| step_pass(s, i, &none))
     } else {
-        parse_steps(&input.steps, &mut diags, |_, _| {})
+        parse_steps(&input.steps, types, &mut diags, |_, _| {})
     };
     if diags.0[before_steps..].iter().any(|d| d.severity == Severity::Error) {
         return (None, diags);
@@ -212,6 +212,10 @@ fn compile_in(
         {
             if let Some(v) = v {
                 let path = AttrPath::root("experiment_config").attr(attr);
+                if let Some(why) = experiment_name_problem(v) {
+                    diags.error_at(path, format!("Invalid {attr} {}", expr::shown(v)), why);
+                    continue;
+                }
                 match expr::compile_string(v) {
                     Ok(j) => {
                         check_pipeline_level_references(&j, &declared, path, &mut diags);
@@ -368,6 +372,43 @@ fn compile_parameters(params: &[ParameterInput], diags: &mut Diagnostics) -> Vec
     out
 }
 
+/// Longest experiment or trial name SageMaker accepts (`ExperimentEntityName`).
+const MAX_EXPERIMENT_NAME: usize = 120;
+
+/// Why SageMaker would refuse `text` as an experiment or trial name (`ExperimentEntityName`:
+/// at most 120 characters matching `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`: letters, digits and
+/// hyphens, starting and ending with a letter or digit), checked on its literal text: a
+/// reference is resolved at run time, so only the text around it is checked (helper finding:
+/// `experiment_name = "my experiment"` passed plan and failed every run).
+fn experiment_name_problem(text: &str) -> Option<String> {
+    const FIX: &str = "Experiment and trial names are 1-120 letters, digits and hyphens, starting and ending with a letter or digit, e.g. \"churn-training\"; they may hold references such as {{ Execution.PipelineName }}.";
+    let segments = match expr::parse_template(text) {
+        Ok(segments) => segments,
+        // The compilation reports it, with the reference's own message.
+        Err(_) => return None,
+    };
+    let literal: Vec<&str> = segments
+        .iter()
+        .filter_map(|s| match s {
+            expr::Segment::Text(t) => Some(t.as_str()),
+            expr::Segment::Ref(_) => None,
+        })
+        .collect();
+    let only_text = literal.len() == segments.len();
+    if only_text {
+        let ok = !text.is_empty()
+            && text.len() <= MAX_EXPERIMENT_NAME
+            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !text.starts_with('-')
+            && !text.ends_with('-');
+        return (!ok).then(|| FIX.to_string());
+    }
+    let bad = literal.iter().any(|t| !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    let bad_start = matches!(segments.first(), Some(expr::Segment::Text(t)) if t.starts_with('-'));
+    let bad_end = matches!(segments.last(), Some(expr::Segment::Text(t)) if t.ends_with('-'));
+    (bad || bad_start || bad_end).then(|| FIX.to_string())
+}
+
 /// What is wrong with how a number or boolean is written, beyond its value: spaces around it,
 /// or a `+` sign, which parsing would quietly drop (fresh-eyes finding: `" 3 "` and `"+3"`
 /// were read as 3).
@@ -472,6 +513,7 @@ fn uncompiled_reference(v: &Json) -> Option<&str> {
 /// every tree kept, with its position, right after it is parsed.
 fn parse_steps(
     steps: &[String],
+    types: StepTypes,
     diags: &mut Diagnostics,
     mut each: impl FnMut(usize, &mut Json),
 ) -> Vec<Json> {
@@ -541,11 +583,22 @@ fn parse_steps(
                 "Add a string \"Name\" to the step object.",
             ),
         }
-        if obj.get("Type").and_then(Json::as_str).is_none() {
+        let ty = obj.get("Type").and_then(Json::as_str);
+        if ty.is_none() {
             diags.error_at(
                 path.clone(),
                 "Step has no Type",
                 "Add a string \"Type\" to the step object, e.g. \"Processing\" or \"Fail\".",
+            );
+        }
+        // A known type in another capitalisation, which SageMaker rejects at create
+        // (hostile-input finding: a hand-written `"Type": "fail"` passed plan).
+        let known = ty.and_then(|t| types(t)).map(|f| f.step_type());
+        if let (Some(ty), Some(known)) = (ty, known.filter(|k| Some(*k) != ty)) {
+            diags.error_at(
+                path.clone(),
+                format!("Invalid step type {}", expr::shown(ty)),
+                format!("Step types are case-sensitive: write \"Type\": {known:?}."),
             );
         }
         // Fresh-eyes finding: `jsonencode({ ... ErrorMessage = "{{ Parameters.X }}" })` reached
@@ -772,6 +825,77 @@ mod tests {
                 "experiment_config.trial_name"
             ]
         );
+    }
+
+    /// Hostile-input finding: `experiment_name = "my experiment"` passed plan and failed every
+    /// run. Literal text is checked against `ExperimentEntityName`; references are not.
+    #[test]
+    fn experiment_and_trial_names_are_checked_around_references() {
+        for ok in [
+            "churn",
+            "churn-training--v2",
+            &"a".repeat(120),
+            "{{ Execution.PipelineName }}",
+            "exp-{{ Execution.PipelineName }}",
+            "{{ Execution.PipelineName }}-{{ Execution.PipelineExecutionId }}",
+        ] {
+            assert_eq!(experiment_name_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "my experiment",
+            "under_score",
+            "-lead",
+            "trail-",
+            &"a".repeat(121),
+            "my exp {{ Execution.PipelineName }}",
+            "-{{ Execution.PipelineName }}",
+            "{{ Execution.PipelineName }}-",
+        ] {
+            assert!(experiment_name_problem(bad).is_some(), "{bad:?}");
+        }
+        let input = PipelineInput {
+            steps: vec![r#"{"Name":"F","Type":"Fail","Arguments":{"ErrorMessage":"x"}}"#.into()],
+            experiment_config: Some((Some("my experiment".into()), Some("t-1".into()))),
+            ..Default::default()
+        };
+        let (def, diags) = compile(&input, test_types);
+        assert!(def.is_none());
+        let d = diags.iter().next().expect("one error");
+        assert_eq!(d.summary, "Invalid experiment_name \"my experiment\"");
+        assert_eq!(
+            d.path.as_ref().map(ToString::to_string).as_deref(),
+            Some("experiment_config.experiment_name")
+        );
+        assert_eq!(diags.iter().count(), 1, "{diags:?}");
+    }
+
+    /// Hostile-input finding: a hand-written step with `"Type": "fail"` passed plan; SageMaker's
+    /// types are case-sensitive. An unknown type (a future one) stays allowed.
+    #[test]
+    fn a_known_step_type_in_other_capitals_is_an_error() {
+        fn any_case(ty: &str) -> Option<&'static dyn crate::compiler::step_type::StepTypeFacts> {
+            ["Fail", "Processing"]
+                .into_iter()
+                .find(|k| k.eq_ignore_ascii_case(ty))
+                .and_then(test_types)
+        }
+        let input = |ty: &str| PipelineInput {
+            steps: vec![format!(
+                r#"{{"Name":"F","Type":"{ty}","Arguments":{{"ErrorMessage":"x"}}}}"#
+            )],
+            ..Default::default()
+        };
+        let (def, diags) = compile(&input("fail"), any_case);
+        assert!(def.is_none());
+        let d = diags.iter().next().expect("one error");
+        assert_eq!(d.summary, "Invalid step type \"fail\"");
+        assert!(d.detail.contains(r#"write "Type": "Fail""#), "{}", d.detail);
+        assert_eq!(d.path.as_ref().map(ToString::to_string).as_deref(), Some("steps[0]"));
+        for ok in ["Fail", "SomeFutureType"] {
+            let (def, diags) = compile(&input(ok), any_case);
+            assert!(def.is_some() && !diags.has_errors(), "{ok}: {diags:?}");
+        }
     }
 
     #[test]

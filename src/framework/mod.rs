@@ -544,6 +544,19 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
             (Ok(e), Ok(c)) => (e, c),
             (Err(d), _) | (_, Err(d)) => return ImportResponse { state: None, diagnostics: d },
         };
+        // No name or ARN has spaces or line breaks around it: such an id is refused, not trimmed
+        // into another (hostile-input finding), for every resource type.
+        if id.trim() != id && !id.trim().is_empty() {
+            let mut diagnostics = Diagnostics::new();
+            diagnostics.error(
+                format!("Cannot import {}: the ID has spaces around it", validators::shown(id)),
+                format!(
+                    "Write the ID alone, without spaces or line breaks around it: {}.",
+                    validators::shown(id.trim())
+                ),
+            );
+            return ImportResponse { state: None, diagnostics };
+        }
         e.imp.import(&ctx, id).await
     }
 

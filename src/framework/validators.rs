@@ -23,7 +23,7 @@ fn name_of(path: &AttrPath) -> String {
 }
 
 /// At most 60 characters of user text, quoted, for a summary.
-fn shown(text: &str) -> String {
+pub(crate) fn shown(text: &str) -> String {
     if text.chars().count() <= 60 {
         format!("{text:?}")
     } else {

@@ -1702,7 +1702,7 @@ impl Resource<ProviderData> for MlPipeline {
 
     async fn import(&self, data: &ProviderData, id: &str) -> ImportResponse {
         let mut diags = Diagnostics::new();
-        let name = id.trim();
+        let name = id;
         // An ARN is accepted too: its last path segment is the name. One of another region would
         // only be "not found" in this provider's region: say which region it is in.
         if let Ok(sm) = data.sagemaker() {
@@ -1716,12 +1716,9 @@ impl Resource<ProviderData> for MlPipeline {
         }
         let name = name.rsplit_once(":pipeline/").map(|(_, n)| n).unwrap_or(name);
         if !valid_pipeline_name(name) {
-            let trimmed = id.trim();
-            let (summary, hint) = if trimmed.contains(":pipeline/")
-                && trimmed.contains("/execution/")
-            {
+            let (summary, hint) = if id.contains(":pipeline/") && id.contains("/execution/") {
                 ("not a pipeline name: an execution ARN", "A run is imported into a sagemaker_ml_pipeline_execution resource, by this ARN; a sagemaker_ml_pipeline by its pipeline name or ARN. ")
-            } else if trimmed.starts_with("arn:") {
+            } else if id.starts_with("arn:") {
                 ("not a pipeline ARN", "A pipeline ARN reads `arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>`. ")
             } else {
                 ("not a pipeline name", "")
@@ -1734,8 +1731,8 @@ impl Resource<ProviderData> for MlPipeline {
         }
         let mut stub = import_stub(name);
         // An ARN names the account: the read checks that the pipeline found is in it.
-        if id.trim().starts_with("arn:") {
-            model::set(&mut stub, "arn", Value::string(id.trim()));
+        if id.starts_with("arn:") {
+            model::set(&mut stub, "arn", Value::string(id));
         }
         ImportResponse { state: Some(stub), diagnostics: diags }
     }

@@ -980,7 +980,7 @@ impl Resource<ProviderData> for MlPipelineExecution {
 
     async fn import(&self, _data: &ProviderData, id: &str) -> ImportResponse {
         let mut diags = Diagnostics::new();
-        let arn = id.trim();
+        let arn = id;
         let Some(pipeline) = pipeline_of_execution_arn(arn).filter(|_| arn.starts_with("arn:"))
         else {
             diags.error(

@@ -628,16 +628,10 @@ impl Ctx {
             Some(Value::Number(n)) => Some(std::borrow::Cow::Owned(n.to_string())),
             _ => None,
         };
-        if let Some(text) = literal.as_deref().filter(|t| t.trim() != *t) {
-            self.local_error(
-                at(),
-                format!("{attr} must be {}", what()),
-                format!(
-                    "{} has spaces around it: write the number alone, e.g. \"{}\".",
-                    expr::shown(text),
-                    text.trim()
-                ),
-            );
+        if let Some(why) =
+            literal.as_deref().and_then(crate::compiler::definition::literal_spelling)
+        {
+            self.local_error(at(), format!("{attr} must be {}", what()), why);
             return None;
         }
         if let Some(text) = &literal {
@@ -655,7 +649,7 @@ impl Ctx {
             }
         }
         if let Some(text) = &literal {
-            if text.starts_with('-') || text.starts_with('+') {
+            if text.starts_with('-') {
                 self.local_error(
                     at(),
                     format!("{attr} must be {}", what()),

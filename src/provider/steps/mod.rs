@@ -152,9 +152,15 @@ pub fn step_types() -> impl Iterator<Item = &'static str> {
     REGISTRY.iter().map(|e| e.facts().step_type())
 }
 
-/// The facts of a step `Type`, for the pipeline compiler ([`crate::compiler::StepTypes`]).
+/// The facts of a step `Type`, for the pipeline compiler ([`crate::compiler::StepTypes`]). A
+/// `Type` in another capitalisation (`"fail"`) finds its type too, so that the compiler, which
+/// compares the two, can say how it is written; SageMaker's types are case-sensitive.
 pub fn step_type_facts(step_type: &str) -> Option<&'static dyn StepTypeFacts> {
-    REGISTRY.iter().map(StepType::facts).find(|f| f.step_type() == step_type)
+    let mut facts = REGISTRY.iter().map(StepType::facts);
+    facts
+        .clone()
+        .find(|f| f.step_type() == step_type)
+        .or_else(|| facts.find(|f| f.step_type().eq_ignore_ascii_case(step_type)))
 }
 
 /// The step resource of a Terraform type name.

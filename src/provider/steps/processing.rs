@@ -14,7 +14,7 @@ use crate::compiler::step_type::StepDefault;
 use crate::compiler::{
     dag::StepDefaults, expr, properties::PropertyTree, step_type, StepTypeFacts,
 };
-use crate::framework::{AttrPath, Attribute, Block, NestedBlock};
+use crate::framework::{validators, AttrPath, Attribute, Block, NestedBlock};
 use crate::provider::model::{self, Known};
 use crate::tfvalue::{Type, Value};
 
@@ -25,13 +25,36 @@ pub const CODE_DIR: &str = "/opt/ml/processing/input/code";
 
 // ---- schema -------------------------------------------------------------------------------
 
+/// An input or output name SageMaker takes and references can select: not empty (two empty
+/// names cannot be told apart, and a step reads an output as `Outputs['<name>']`), no quote
+/// (it would end that path), no control character.
+fn valid_channel_name(s: &str) -> bool {
+    !s.is_empty() && !s.contains(['\'', '"']) && !s.chars().any(char::is_control)
+}
+
+/// A property file name references can address: `{{ Steps.<step>.PropertyFiles.<name>.<path> }}`
+/// ends the name at the first `.`, so it is letters, digits, `-` and `_` (helper finding: an
+/// empty name was accepted, and no reference could reach it).
+fn valid_property_file_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 256
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 fn input_block() -> Block {
     Block::new("A processing input: S3 data copied into the container before the job starts.")
-        .attr(Attribute::optional(
-            "name",
-            Type::String,
-            "Input name; defaults to `input-<n>` (1-based), as the SDK names them.",
-        ))
+        .attr(
+            Attribute::optional(
+                "name",
+                Type::String,
+                "Input name; defaults to `input-<n>` (1-based), as the SDK names them.",
+            )
+            .validate(validators::string_check(
+                valid_channel_name,
+                "Invalid input name",
+                "Give the input a name without quotes or control characters, e.g. \"train\", or leave name out for the SDK's input-<n>.",
+            )),
+        )
         .attr(Attribute::required(
             "source",
             Type::String,
@@ -57,11 +80,18 @@ fn input_block() -> Block {
 
 fn output_block() -> Block {
     Block::new("A processing output: a container folder uploaded to S3 when the job ends.")
-        .attr(Attribute::required(
-            "name",
-            Type::String,
-            "Output name; other steps read it as `outputs[\"<name>\"]`.",
-        ))
+        .attr(
+            Attribute::required(
+                "name",
+                Type::String,
+                "Output name; other steps read it as `outputs[\"<name>\"]`.",
+            )
+            .validate(validators::string_check(
+                valid_channel_name,
+                "Invalid output name",
+                "Give the output a name without quotes or control characters, e.g. \"train\": later steps select it as Outputs['<name>'].",
+            )),
+        )
         .attr(Attribute::required(
             "source",
             Type::String,
@@ -81,7 +111,11 @@ fn output_block() -> Block {
 
 fn property_file_block() -> Block {
     Block::new("A JSON file among the outputs that later steps and conditions read values from, e.g. `{{ Steps.Evaluate.PropertyFiles.Report.metrics.mse.value }}`.")
-        .attr(Attribute::required("name", Type::String, "Property file name used in references."))
+        .attr(Attribute::required("name", Type::String, "Property file name used in references: letters, digits, `-` and `_`.").validate(validators::string_check(
+            valid_property_file_name,
+            "Invalid property file name",
+            "Use 1-256 letters, digits, - and _, e.g. \"EvaluationReport\": references name the file as {{ Steps.<step>.PropertyFiles.<name>.<json path> }}.",
+        )))
         .attr(Attribute::required("output_name", Type::String, "The `output` whose folder holds the file."))
         .attr(Attribute::required("path", Type::String, "File path relative to that output, e.g. `evaluation.json`."))
 }

@@ -412,16 +412,18 @@ fn bound(
     integer: bool,
 ) -> (Json, Option<f64>) {
     let Some(s) = model::string(b, attr).value() else { return (Json::Null, None) };
-    let Some(j) = ctx.compile_str(&s, path.clone().attr(attr)) else { return (Json::Null, None) };
-    let Json::String(text) = &j else { return (expr::to_string_expr(j), None) };
-    if let Some(why) = crate::compiler::definition::literal_spelling(text) {
+    // Checked as written, so that the spaces around a reference (`" {{ Parameters.Max }} "`),
+    // which would reach SageMaker inside the bound, are refused as a literal's are.
+    if let Some(why) = crate::compiler::definition::literal_spelling(&s) {
         ctx.error_of(
             path.clone().attr(attr),
             format!("Invalid {attr}"),
             format!("{why} Or use a reference to a numeric parameter."),
         );
-        return (j.clone(), None);
+        return (Json::Null, None);
     }
+    let Some(j) = ctx.compile_str(&s, path.clone().attr(attr)) else { return (Json::Null, None) };
+    let Json::String(text) = &j else { return (expr::to_string_expr(j), None) };
     let t = text.as_str();
     let parsed = if integer {
         t.parse::<i64>().ok().map(|n| n as f64)
