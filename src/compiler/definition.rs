@@ -593,7 +593,7 @@ fn parse_steps(
         }
         // A known type in another capitalisation, which SageMaker rejects at create
         // (hostile-input finding: a hand-written `"Type": "fail"` passed plan).
-        let known = ty.and_then(|t| types(t)).map(|f| f.step_type());
+        let known = ty.and_then(types).map(|f| f.step_type());
         if let (Some(ty), Some(known)) = (ty, known.filter(|k| Some(*k) != ty)) {
             diags.error_at(
                 path.clone(),
