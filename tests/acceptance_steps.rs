@@ -984,6 +984,51 @@ resource "sagemaker_ml_pipeline" "p" {
             vec!["Invalid step type \"fail\"", "write \"Type\": \"Fail\""],
             PlanOnly,
         ),
+        (
+            // Helper findings (limits): the API's list limits of a processing job.
+            "a processing job over its input and argument limits",
+            processing(&format!(
+                "instance_type = \"ml.m5.xlarge\"\n  code = \"s3://bucket/code/agg.py\"\n  container_arguments = [{}]\n  dynamic \"input\" {{\n    for_each = range(10)\n    content {{\n      source      = \"s3://bucket/in/${{input.value}}\"\n      destination = \"/opt/ml/processing/input/${{input.value}}\"\n    }}\n  }}",
+                vec!["\"a\""; 101].join(", ")
+            )),
+            vec!["Too many items in container_arguments", "at most 100", "Too many processing inputs (11)", "at most 9 input blocks with code"],
+            Validate,
+        ),
+        (
+            "job tags from the step and from step_defaults over 50 together",
+            r#"resource "sagemaker_processing_step" "tagged" {
+  name          = "Tagged"
+  image_uri     = local.img
+  instance_type = "ml.m5.xlarge"
+  tags          = { for i in range(26) : "step-${i}" => "x" }
+}
+resource "sagemaker_ml_pipeline" "p" {
+  name     = "mistakes"
+  role_arn = local.role
+  steps    = [sagemaker_processing_step.tagged.json]
+  step_defaults {
+    role_arn = local.role
+    tags     = { for i in range(26) : "cost-${i}" => "x" }
+  }
+}"#
+            .to_string(),
+            vec!["Step \"Tagged\" has 52 tags", "at most 50 tags per job"],
+            PlanOnly,
+        ),
+        (
+            "a run over StartPipelineExecution's limits",
+            r#"resource "sagemaker_ml_pipeline_execution" "run" {
+  pipeline_name = "mistakes"
+  parameters    = merge({ for i in range(201) : "P${i}" => "v" }, { P0 = join("", [for i in range(205) : "vvvvv"]) })
+  selective_execution {
+    source_execution_arn = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/mistakes/execution/abc"
+    selected_steps       = [for i in range(51) : "F${i}"]
+  }
+}"#
+            .to_string(),
+            vec!["Too many parameters (201)", "The value of parameter \"P0\" is too long", "this one has 1025", "Too many selected steps (51)"],
+            Validate,
+        ),
     ]);
     let sm = LocalSageMaker::start();
     for terraform in terraform_binaries() {

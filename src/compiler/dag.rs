@@ -421,9 +421,22 @@ fn single_join(v: &Json) -> Option<&Json> {
     Some(only)
 }
 
+/// Most tags a SageMaker job takes (`TagList`).
+const MAX_JOB_TAGS: usize = 50;
+
 /// Required-by-the-API settings that may come from `step_defaults`, checked after defaults are
 /// applied: a job step without a role cannot run.
 fn check_required(f: &Found, types: StepTypes, diags: &mut Diagnostics) {
+    // Each side is checked on its own; together they may pass the API's limit (helper finding:
+    // 26 step tags and 26 `step_defaults.tags` reached SageMaker as 52).
+    let tags = f.step.get("Arguments").and_then(|a| a.get("Tags")).and_then(Json::as_array);
+    if let Some(n) = tags.map(Vec::len).filter(|n| *n > MAX_JOB_TAGS) {
+        diags.error_at(
+            steps_path(f.top),
+            format!("Step {:?} has {n} tags", name_of(f.step)),
+            format!("SageMaker allows at most {MAX_JOB_TAGS} tags per job, counting those step_defaults.tags adds to the step's own: remove some from either (a key in both counts once)."),
+        );
+    }
     let Some(role_path) = types(type_of(f.step)).and_then(|t| t.role_path()) else { return };
     let mut at = f.step.get("Arguments");
     for k in role_path {

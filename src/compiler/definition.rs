@@ -30,6 +30,10 @@ pub enum Delivery {
     /// As an S3 object (`PipelineDefinitionS3Location`, the pipeline's `definition_s3` block):
     /// the inline limit does not apply.
     S3,
+    /// Not sent: compiled to be read (the `sagemaker_ml_pipeline_definition` data source). A
+    /// definition over the inline limit is a warning, since it can only be sent through S3
+    /// (helper finding: the data source refused it, and nothing could turn that off).
+    Unsent,
 }
 
 /// The schema version every definition declares.
@@ -232,10 +236,20 @@ fn compile_in(
     }
     let text = canonical::object_with_array_text(&definition, "Steps", &step_texts);
     // A text has at most as many characters as bytes: counted only when it could be too long.
-    let too_long = (input.delivery == Delivery::Inline && text.len() > MAX_DEFINITION_CHARS)
+    let too_long = (input.delivery != Delivery::S3 && text.len() > MAX_DEFINITION_CHARS)
         .then(|| text.chars().count())
         .filter(|&chars| chars > MAX_DEFINITION_CHARS);
-    if let Some(chars) = too_long {
+    if let Some(chars) = too_long.filter(|_| input.delivery == Delivery::Unsent) {
+        diags.push(
+            Diagnostic::warning(
+                "Pipeline definition is larger than SageMaker takes inline",
+                format!(
+                    "The compiled definition has {chars} characters; SageMaker accepts at most {MAX_DEFINITION_CHARS} in the request. Send it through S3: a sagemaker_ml_pipeline with a `definition_s3 {{ bucket = \"...\" }}` block, or PipelineDefinitionS3Location in other tools."
+                ),
+            )
+            .at(AttrPath::root("steps")),
+        );
+    } else if let Some(chars) = too_long {
         diags.error_at(
             AttrPath::root("steps"),
             "Pipeline definition is too large",
@@ -981,12 +995,18 @@ mod tests {
             (&wide, Delivery::Inline, true),
             (&over, Delivery::Inline, false),
             (&over, Delivery::S3, true),
+            (&over, Delivery::Unsent, true),
         ] {
             let input =
                 PipelineInput { steps: vec![steps.clone()], delivery, ..Default::default() };
             let (def, diags) = compile(&input, test_types);
             assert_eq!(def.is_some(), ok, "{delivery:?} {}", steps.len());
-            if ok {
+            if delivery == Delivery::Unsent {
+                let d = &diags.0[..];
+                assert_eq!(d.len(), 1, "{d:?}");
+                assert_eq!(d[0].severity, Severity::Warning);
+                assert!(d[0].detail.contains("definition_s3"), "{}", d[0].detail);
+            } else if ok {
                 assert!(diags.is_empty(), "{diags:?}");
                 assert!(def.is_some_and(|d| d.chars().count() >= MAX_DEFINITION_CHARS));
             } else {

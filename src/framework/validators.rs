@@ -118,7 +118,10 @@ pub fn number_range(min: f64, max: f64, whole: bool) -> Validator {
         let fits = n.is_finite() && (min..=max).contains(&n.as_f64());
         if (whole && !n.is_integer()) || !fits {
             let name = name_of(path);
-            let range = if max == f64::MAX || max >= i32::MAX as f64 {
+            // A huge maximum is named only to a value beyond it (helper finding: 2147483648
+            // was told "at least 1").
+            let beyond = n.is_finite() && n.as_f64() > max;
+            let range = if max == f64::MAX || (max >= i32::MAX as f64 && !beyond) {
                 format!("of at least {min}")
             } else {
                 format!("from {min} to {max}")
@@ -128,6 +131,33 @@ pub fn number_range(min: f64, max: f64, whole: bool) -> Validator {
                 format!("Invalid {name}"),
                 format!("Use {kind} {range}, e.g. {min}."),
             );
+        }
+    })
+}
+
+/// A list of at most `max_items` strings of at most `max_chars` characters each, as the API's
+/// list and item limits (e.g. a processing job's `ContainerArguments`: 100 items of up to 256
+/// characters). Unknown items are skipped; the error is at the list or at the item.
+pub fn string_list_limits(max_items: usize, max_chars: usize) -> Validator {
+    Validator::new(move |v, path, diags| {
+        let Some(items) = v.as_list() else { return };
+        let name = name_of(path);
+        if items.len() > max_items {
+            diags.error_at(
+                path.clone(),
+                format!("Too many items in {name}"),
+                format!("SageMaker takes at most {max_items}; this list has {}.", items.len()),
+            );
+        }
+        for (i, item) in items.iter().enumerate() {
+            let n = item.as_str().map_or(0, |s| s.chars().count());
+            if n > max_chars {
+                diags.error_at(
+                    path.clone().index(i),
+                    format!("{name} item is too long"),
+                    format!("SageMaker takes at most {max_chars} characters per item; this one has {n}."),
+                );
+            }
         }
     })
 }
@@ -180,6 +210,19 @@ mod tests {
         );
         let broken = string_matches("(", "x", "y");
         assert!(run(&broken, Value::string("a"))[0].contains("invalid pattern"));
+    }
+
+    #[test]
+    fn string_list_limits_check_the_count_and_each_item() {
+        let v = string_list_limits(2, 3);
+        assert!(run(&v, Value::list([Value::string("abc"), Value::Unknown])).is_empty());
+        assert_eq!(
+            run(&v, Value::list([Value::string("a"), Value::string("abcd"), Value::string("b")])),
+            vec![
+                "block[0].name: Too many items in name | SageMaker takes at most 2; this list has 3.",
+                "block[0].name[1]: name item is too long | SageMaker takes at most 3 characters per item; this one has 4.",
+            ]
+        );
     }
 
     #[test]

@@ -142,7 +142,7 @@ pub(crate) fn steps_attribute() -> Attribute {
 /// twice plus its neighbours in full (docs/design/0003-reviewable-plans.md).
 fn pipeline_steps_attribute() -> Attribute {
     let mut a = steps_attribute().sensitive();
-    a.description.push_str(" Plans show this list as `(sensitive value)`: what changed is shown per step in each step resource's `json` and in `definition_parts`. Being sensitive, it needs `sensitive = true` on an output that holds it; outputs and `terraform console` read the same text from `definition_parts` or the data source `sagemaker_ml_pipeline_definition` without it. (That marking is not for secrets, which plans show there in clear text. Terraform 1.0 records it in the state differently from later versions: after an apply with a newer Terraform, a plan of Terraform 1.0 shows `~ steps = (sensitive value)` with a note that the value is unchanged; it changes nothing in SageMaker.) Step resources live only in the Terraform state (they make no API call), so refactoring them changes nothing in SageMaker as long as they compile to the same JSON: renaming them or moving them into modules or `for_each` (`moved` blocks, or `terraform state mv` before Terraform 1.1), or replacing a typed step by a `sagemaker_step`; a `moved` block cannot cross resource types, and there removing the old step resource and adding the new one is just as harmless. Reordering `steps` alone changes nothing in SageMaker either (the plan says so).");
+    a.description.push_str(" Plans show this list as `(sensitive value)`: what changed is shown per step in each step resource's `json` and in `definition_parts`. Being sensitive, it needs `sensitive = true` on an output that holds it; outputs and `terraform console` read the same text from `definition_parts` or the data source `sagemaker_ml_pipeline_definition` without it. (That marking is not for secrets, which plans show there in clear text. Terraform 1.0 records it in the state differently from later versions: after an apply with a newer Terraform, a plan of Terraform 1.0 shows `~ steps = (sensitive value)` with a note that the value is unchanged; it changes nothing in SageMaker. The other way round, after an apply with Terraform 1.0, `plan -refresh-only` of a newer Terraform reports this resource, and condition steps for their `if_steps` and `else_steps`, as changed outside Terraform with no attribute shown, and exits with 2 under `-detailed-exitcode`; `apply -refresh-only` records the marking, and nothing is sent to SageMaker.) Step resources live only in the Terraform state (they make no API call), so refactoring them changes nothing in SageMaker as long as they compile to the same JSON: renaming them or moving them into modules or `for_each` (`moved` blocks, or `terraform state mv` before Terraform 1.1), or replacing a typed step by a `sagemaker_step`; a `moved` block cannot cross resource types, and there removing the old step resource and adding the new one is just as harmless. Reordering `steps` alone changes nothing in SageMaker either (the plan says so).");
     a
 }
 
@@ -821,8 +821,11 @@ fn read_input(v: &Value, partial: bool) -> Option<(PipelineInput, Vec<usize>)> {
     };
     // The inline limit applies only without a `definition_s3` block; while the block is unknown
     // (a `dynamic` block), the plan Terraform repeats at apply time, with it known, decides.
+    // A configuration without the attribute at all is the definition data source's, which
+    // sends nothing.
     let delivery = match v.get("definition_s3") {
-        None | Some(Value::Null) => Delivery::Inline,
+        None => Delivery::Unsent,
+        Some(Value::Null) => Delivery::Inline,
         Some(_) => Delivery::S3,
     };
     let input = PipelineInput {

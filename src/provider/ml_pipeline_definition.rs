@@ -93,5 +93,19 @@ mod tests {
         };
         assert!(d.is_empty(), "{d:?}");
         assert!(json.expect("json").contains("\"Steps\":[{"));
+
+        // Over SageMaker's inline limit: compiled, with a warning that it goes through S3
+        // (helper finding: the data source refused it, and nothing could turn that off).
+        let mut big = cfg.clone();
+        let message = "x".repeat(crate::compiler::definition::MAX_DEFINITION_CHARS);
+        let step =
+            format!(r#"{{"Name":"F","Type":"Fail","Arguments":{{"ErrorMessage":"{message}"}}}}"#);
+        model::set(&mut big, "steps", Value::list([Value::string(step)]));
+        let Compiled::Known(json, d) = ml_pipeline::compile_configuration(&big) else {
+            panic!("every input is known")
+        };
+        assert!(json.is_some());
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert!(!d.has_errors() && d.0[0].detail.contains("definition_s3"), "{d:?}");
     }
 }

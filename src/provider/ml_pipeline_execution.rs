@@ -138,6 +138,13 @@ fn whole_number_at_least_1(v: Option<&Value>) -> Option<bool> {
     Some(n.is_integer() && n.as_i64().is_some_and(|n| (1..=i64::from(i32::MAX)).contains(&n)))
 }
 
+/// Most parameter values a run takes (`StartPipelineExecution`'s `PipelineParameters`).
+const MAX_PARAMETERS: usize = 200;
+/// Longest parameter value a run takes, in characters (`Parameter.Value`).
+const MAX_PARAMETER_VALUE: usize = 1024;
+/// Most steps a selective execution runs (`SelectiveExecutionConfig.SelectedSteps`).
+const MAX_SELECTED_STEPS: usize = 50;
+
 fn validate_config(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
     // A null parameter value or selected step is a mistake (often a variable that was not
@@ -204,7 +211,16 @@ fn validate_config(config: &Value) -> Diagnostics {
         }
     }
     if let Some(params) = config.get("parameters").and_then(Value::as_map) {
-        for k in params.keys() {
+        // StartPipelineExecution's limits (helper finding: 201 parameters and a 1,025-character
+        // value passed plan): `PipelineParameters` takes 200, each value 1,024 characters.
+        if params.len() > MAX_PARAMETERS {
+            diags.error_at(
+                AttrPath::root("parameters"),
+                format!("Too many parameters ({})", params.len()),
+                format!("SageMaker takes at most {MAX_PARAMETERS} parameter values per run; leave out those that take their defaults."),
+            );
+        }
+        for (k, v) in params.iter() {
             if k.is_empty() {
                 diags.error_at(
                     AttrPath::root("parameters").key(k),
@@ -212,7 +228,27 @@ fn validate_config(config: &Value) -> Diagnostics {
                     "Use the names of the pipeline's parameters as keys, e.g. { Epochs = \"5\" }.",
                 );
             }
+            let chars = v.as_str().map_or(0, |t| t.chars().count());
+            if chars > MAX_PARAMETER_VALUE {
+                diags.error_at(
+                    AttrPath::root("parameters").key(k),
+                    format!("The value of parameter {} is too long", expr::shown(k)),
+                    format!("SageMaker takes parameter values of up to {MAX_PARAMETER_VALUE} characters; this one has {chars}. Pass a longer text through S3: give the S3 URI of a file holding it."),
+                );
+            }
         }
+    }
+    if let Some(steps) = config
+        .get("selective_execution")
+        .and_then(|s| s.get("selected_steps"))
+        .and_then(Value::as_list)
+        .filter(|l| l.len() > MAX_SELECTED_STEPS)
+    {
+        diags.error_at(
+            AttrPath::root("selective_execution").attr("selected_steps"),
+            format!("Too many selected steps ({})", steps.len()),
+            format!("SageMaker runs at most {MAX_SELECTED_STEPS} selected steps in a selective execution; to run more, start a full run (leave out selective_execution)."),
+        );
     }
     if let Known::Value(text) = model::string(config, "wait_timeout") {
         match parse_duration(&text) {

@@ -20,6 +20,10 @@ use crate::tfvalue::{Type, Value};
 
 pub struct Processing;
 
+/// Most inputs, and most outputs, a processing job takes (`ProcessingInputs`,
+/// `ProcessingOutputs`); the `code` input counts as one.
+const MAX_INPUTS: usize = 10;
+
 /// Where the SDK mounts a processing script.
 pub const CODE_DIR: &str = "/opt/ml/processing/input/code";
 
@@ -207,12 +211,12 @@ impl StepKind for Processing {
             .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the outputs. Defaults to `step_defaults.output_kms_key_id`.").validate(crate::provider::steps::common::kms_key_validator()))
             .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of the job in seconds, 1 to 777600 (9 days)."))
             .attr(Attribute::optional("environment", string_map(), "Environment variables of the container; values may hold references.").validate(crate::provider::steps::common::environment_validator(100, 256, 256)))
-            .attr(Attribute::optional("container_entrypoint", string_list(), "Entrypoint, e.g. `[\"python3\"]` (the default when `code` is set)."))
-            .attr(Attribute::optional("container_arguments", string_list(), "Arguments passed to the entrypoint; may hold references. An Integer, Float or Boolean parameter as a whole argument (`\"{{ Parameters.Epochs }}\"`) is passed as text, as the SDK's `to_string()` writes it."))
+            .attr(Attribute::optional("container_entrypoint", string_list(), "Entrypoint, e.g. `[\"python3\"]` (the default when `code` is set): at most 100 items of up to 256 characters.").validate(validators::string_list_limits(100, 256)))
+            .attr(Attribute::optional("container_arguments", string_list(), "Arguments passed to the entrypoint, at most 100 of up to 256 characters; may hold references. An Integer, Float or Boolean parameter as a whole argument (`\"{{ Parameters.Epochs }}\"`) is passed as text, as the SDK's `to_string()` writes it.").validate(validators::string_list_limits(100, 256)))
             .attr(Attribute::optional("code", Type::String, "S3 URI of a script, e.g. `s3://bucket/code/preprocess.py`: mounted at `/opt/ml/processing/input/code` and appended to the entrypoint, as the SDK's ScriptProcessor does."))
             .attr(Attribute::optional("tags", string_map(), "Tags of the processing job, merged over `step_defaults.tags`.").validate(crate::provider::steps::common::tags_validator("job")))
-            .block(NestedBlock::list("input", input_block()))
-            .block(NestedBlock::list("output", output_block()))
+            .block(NestedBlock::list("input", input_block()).max_items(MAX_INPUTS as i64))
+            .block(NestedBlock::list("output", output_block()).max_items(MAX_INPUTS as i64))
             .block(NestedBlock::list("property_file", property_file_block()))
             .block(job::network_block())
     }
@@ -329,6 +333,15 @@ impl StepKind for Processing {
                 None,
                 None,
             ));
+        }
+        if inputs.len() > MAX_INPUTS {
+            // Only `code` can take the list past the block limit Terraform enforces.
+            ctx.error_from(
+                &[AttrPath::root("code"), AttrPath::root("input")],
+                AttrPath::root("code"),
+                format!("Too many processing inputs ({})", inputs.len()),
+                format!("SageMaker takes at most {MAX_INPUTS} inputs per processing job, and `code` adds one to the input blocks: use at most {} input blocks with code, or put the script in the image (container_entrypoint) or in one of the inputs.", MAX_INPUTS - 1),
+            );
         }
         if !inputs.is_empty() {
             args.insert("ProcessingInputs".into(), Json::Array(inputs));
