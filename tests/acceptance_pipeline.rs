@@ -774,6 +774,49 @@ fn a_replacement_with_create_before_destroy_and_the_same_name_keeps_the_pipeline
         assert_eq!(after["CreationTime"], before["CreationTime"], "[{v}] it was created again");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] the next plan must be empty");
 
+        // An apply interrupted between the takeover and the old object's delete leaves the old
+        // object deposed, and the next apply deletes it (helper finding: that delete deleted
+        // the pipeline under the new object). That state is made by hand: the old object,
+        // saved before a replacement, put back as the deposed object. Its delete keeps the
+        // pipeline, which carries the new object's mark.
+        let state_file = ws.dir.join("terraform.tfstate");
+        let read_state = || -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(&state_file).expect("state"))
+                .expect("JSON")
+        };
+        let old_object = read_state()["resources"][0]["instances"][0].clone();
+        assert!(old_object["private"].is_string(), "[{v}] a create keeps its token: {old_object}");
+        ws.tf_ok(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-replace=sagemaker_ml_pipeline.p",
+        ]);
+        let mut state = read_state();
+        let mut deposed = old_object;
+        deposed["deposed"] = serde_json::json!("deadbeef");
+        state["resources"][0]["instances"].as_array_mut().expect("instances").push(deposed);
+        state["serial"] = serde_json::json!(state["serial"].as_i64().unwrap_or(0) + 1);
+        std::fs::write(&state_file, state.to_string()).expect("write state");
+        let out = flat(&ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color"]));
+        assert!(
+            out.contains("(deposed object deadbeef)")
+                && out.contains("SageMaker pipeline \"kept\" was kept, not deleted")
+                && out.contains("Another Terraform object took this pipeline over"),
+            "[{v}] {out}"
+        );
+        let after = sm.describe_pipeline("kept").expect("the deposed object's delete deleted it");
+        assert_eq!(after["CreationTime"], before["CreationTime"], "[{v}] it was created again");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] the plan after the deposed delete must be empty");
+        // The mark is the provider's: not among the pipeline's tags in the state.
+        let shown = ws.state_show("sagemaker_ml_pipeline.p");
+        assert!(!shown.contains("terraform-provider-sagemaker:owner"), "[{v}] {shown}");
+        assert!(
+            tags(&sm, "kept").iter().any(|(k, _)| k == "terraform-provider-sagemaker:owner"),
+            "[{v}] marked"
+        );
+
         // A pipeline with runs is in use: it is not taken over, the create fails and says why,
         // and nothing is deleted (hostile-network finding: an apply interrupted between the
         // takeover and the old object's delete left the delete to the next apply, which then

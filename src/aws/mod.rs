@@ -59,6 +59,12 @@ pub use s3::S3Object;
 
 /// Attempts per call unless `max_retries` says otherwise (the AWS provider's default).
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 25;
+
+/// The tag a create puts on a pipeline it takes over (one that already existed: the old object
+/// of a `create_before_destroy` replacement, another workspace's): its value is the taking
+/// object's token, kept in that object's private data. A delete by an object holding another
+/// token keeps the pipeline. It is not one of the user's tags: reads leave it out.
+pub const OWNER_TAG: &str = "terraform-provider-sagemaker:owner";
 /// Longest wait for one attempt's answer unless `call_timeout` says otherwise. SageMaker's
 /// pipeline calls answer in well under a second; 30 s leaves room for a slow network.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -1353,7 +1359,7 @@ impl SageMaker {
         let tags = if arn.is_empty() {
             BTreeMap::new()
         } else {
-            self.list_tags_call(Call { operation: "ListTags", ..call }, &arn).await?
+            self.list_tags_call(Call { operation: "ListTags", ..call }, &arn).await?.0
         };
         Ok(Some(DeployedPipeline {
             arn,
@@ -1425,14 +1431,28 @@ impl SageMaker {
         name: &str,
         arn: &str,
     ) -> Result<BTreeMap<String, String>, AwsError> {
-        self.list_tags_call(Call::new("ListTags", name), arn).await
+        self.list_tags_call(Call::new("ListTags", name), arn).await.map(|(tags, _)| tags)
     }
 
+    /// The value of the pipeline's [`OWNER_TAG`], if it has one.
+    pub async fn owner_mark(&self, name: &str, arn: &str) -> Result<Option<String>, AwsError> {
+        self.list_tags_call(Call::new("ListTags", name), arn).await.map(|(_, owner)| owner)
+    }
+
+    /// Puts [`OWNER_TAG`] with `token` on the pipeline.
+    pub async fn set_owner_mark(&self, name: &str, arn: &str, token: &str) -> Result<(), AwsError> {
+        let tag = Tag::builder().key(OWNER_TAG).value(token).build();
+        let req = self.client().await.add_tags().resource_arn(arn).tags(tag);
+        self.send(Call::new("AddTags", name), req.send()).await.map(|_| ())
+    }
+
+    /// The user's tags (without `aws:` tags and [`OWNER_TAG`]), and the [`OWNER_TAG`] value.
     async fn list_tags_call(
         &self,
         call: Call<'_>,
         arn: &str,
-    ) -> Result<BTreeMap<String, String>, AwsError> {
+    ) -> Result<(BTreeMap<String, String>, Option<String>), AwsError> {
+        let mut owner = None;
         let mut out = BTreeMap::new();
         let mut token: Option<String> = None;
         loop {
@@ -1447,13 +1467,17 @@ impl SageMaker {
             // Later entries win, so a duplicated key reads as its most recent value.
             for t in page.tags() {
                 // `aws:` tags belong to AWS (e.g. CloudFormation's); they can be neither set nor removed.
-                if let Some(k) = t.key().filter(|k| !k.starts_with("aws:")) {
-                    out.insert(k.to_string(), t.value().unwrap_or_default().to_string());
+                match t.key() {
+                    Some(OWNER_TAG) => owner = t.value().map(String::from),
+                    Some(k) if !k.starts_with("aws:") => {
+                        out.insert(k.to_string(), t.value().unwrap_or_default().to_string());
+                    }
+                    _ => {}
                 }
             }
             match page.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => return Ok(out),
+                _ => return Ok((out, owner)),
             }
         }
     }

@@ -20,8 +20,10 @@
 //!   `ignore_changes` handling turns null maps into empty ones) and that the plan must change is
 //!   an error that says so, not Terraform's "Provider produced invalid plan";
 //! - a resource RPC before `ConfigureProvider` is a diagnostic, never a panic;
-//! - private data carries only what a refresh tells the plan after it
-//!   (`Resource::private_after_read`); an apply clears it.
+//! - private data carries what a refresh tells the plan after it
+//!   (`Resource::private_after_read`), which an apply clears, and what a resource keeps with an
+//!   object for its lifetime (`Outcome::private` from a create, `Resource::kept_private` across
+//!   refreshes and updates), which a delete receives.
 //!
 //! Depends on `tfvalue` and its own `schema`/`diag`. Must not know about gRPC, protobuf, msgpack
 //! bytes, AWS or SageMaker.
@@ -89,6 +91,9 @@ pub struct DataReadResponse {
 pub struct Outcome {
     pub state: Value,
     pub diagnostics: Diagnostics,
+    /// The private data to save with the object; `None` keeps what
+    /// [`Resource::kept_private`] keeps of the object's own.
+    pub private: Option<Vec<u8>>,
 }
 
 /// A managed resource type. `C` is the configured provider handed to every call.
@@ -112,7 +117,8 @@ pub trait Resource<C>: Send + Sync {
     }
     async fn create(&self, ctx: &C, planned: &Value) -> Outcome;
     async fn update(&self, ctx: &C, prior: &Value, planned: &Value) -> Outcome;
-    async fn delete(&self, ctx: &C, prior: &Value) -> Diagnostics;
+    /// `private` is the object's private data (what its create and refreshes saved).
+    async fn delete(&self, ctx: &C, prior: &Value, private: &[u8]) -> Diagnostics;
     /// The refreshed object, or `Value::Null` when the remote object no longer exists.
     async fn read(&self, ctx: &C, state: &Value) -> (Value, Diagnostics);
     /// Rewrites a stored state (the JSON Terraform keeps) written by an older schema version into
@@ -128,7 +134,20 @@ pub trait Resource<C>: Send + Sync {
     /// clears it; `apply -refresh-only` stores it with the refreshed object, so a plan without
     /// a refresh (`-refresh=false`) then still finds it (resources check that it belongs to the
     /// object they plan from). Default: none.
-    fn private_after_read(&self, _before: &Value, _after: &Value) -> Vec<u8> {
+    /// `prior_private` is what the object had; what [`Resource::kept_private`] keeps of it
+    /// belongs in the result too.
+    fn private_after_read(
+        &self,
+        _before: &Value,
+        _after: &Value,
+        _prior_private: &[u8],
+    ) -> Vec<u8> {
+        Vec::new()
+    }
+    /// What an object keeps of its private data through an update (and, by the resource's
+    /// `private_after_read`, a refresh): data about the object for its whole life, e.g. the
+    /// token it owns its remote object by. Default: nothing.
+    fn kept_private(&self, _private: &[u8]) -> Vec<u8> {
         Vec::new()
     }
     /// Turns an import id into a minimal state that `read` then fills in.
@@ -415,7 +434,7 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
         let private = if new_state.is_null() {
             Vec::new()
         } else {
-            e.imp.private_after_read(&state, &new_state)
+            e.imp.private_after_read(&state, &new_state, &private)
         };
         ReadResponse { state: new_state, private, diagnostics }
     }
@@ -512,13 +531,13 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
             }
         };
         if req.planned.is_null() {
-            let diagnostics = e.imp.delete(&ctx, &req.prior).await;
+            let diagnostics = e.imp.delete(&ctx, &req.prior, &req.private).await;
             // On a failed delete, return the prior object so Terraform keeps it in state.
             let new_state = if diagnostics.has_errors() { req.prior } else { Value::Null };
             return ApplyResponse { new_state, private: Vec::new(), diagnostics };
         }
         let creating = req.prior.is_null();
-        let Outcome { state, mut diagnostics } = if creating {
+        let Outcome { state, mut diagnostics, private } = if creating {
             e.imp.create(&ctx, &req.planned).await
         } else {
             e.imp.update(&ctx, &req.prior, &req.planned).await
@@ -534,9 +553,10 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
                 "This is a bug in the provider: every planned unknown must be known after apply. Please report it.",
             ));
         }
-        // Private data is a refresh's message to the plan after it (`private_after_read`);
-        // once applied, it has been read.
-        ApplyResponse { new_state: state, private: Vec::new(), diagnostics }
+        // A refresh's message to the plan after it (`private_after_read`) has been read once
+        // applied; what the object keeps for its life stays.
+        let private = private.unwrap_or_else(|| e.imp.kept_private(&req.private));
+        ApplyResponse { new_state: state, private, diagnostics }
     }
 
     async fn import(&self, type_name: &str, id: &str) -> ImportResponse {

@@ -58,7 +58,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
-use serde_json::Value as Json;
+use serde_json::{json, Map, Value as Json};
 
 use super::model::{self, Known};
 use super::{aws_diag, ProviderData};
@@ -283,7 +283,7 @@ fn pipeline_schema() -> Schema {
     let mut schema = Schema::new(
         Block::new("A SageMaker pipeline. Its definition is compiled from `parameter` blocks and `steps` at plan time, validated offline, and diffed against the pipeline actually deployed.")
             .attr(Attribute::computed("id", Type::String, "The pipeline name."))
-            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline. When the name is taken at create, the pipeline of that name is adopted (with a warning) only if it has the definition, role and tags this apply creates and no runs, as after an interrupted apply of this resource; otherwise the create fails and names `terraform import` (a pipeline with runs is in use, and its history is not put at the mercy of this resource's destroy). Two states declaring the same name and the same pipeline therefore both manage it (the warning says so): give each workspace its own name, e.g. `\"churn-${terraform.workspace}\"`. A replacement that keeps the name (`-replace`, `replace_triggered_by`) deletes the pipeline first and creates it again, losing its execution history; with `create_before_destroy`, the new object takes over the existing pipeline instead when its definition, role and tags stay the same and it has no runs, and the old object's delete keeps it (a warning says so); otherwise the create fails, since the old pipeline still holds the name, and nothing is deleted. Moving a pipeline to another resource address (a re-keyed `for_each` or `count`, a renamed resource) without a `moved` block plans a delete and a create of the same name; use a `moved` block (or `terraform state mv`) to keep the pipeline and its history.").force_new().validate(validators::string_check(valid_pipeline_name, "Invalid pipeline name", "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".")))
+            .attr(Attribute::required("name", Type::String, "Pipeline name: 1-256 letters, digits and hyphens, starting and ending with a letter or digit. Changing it replaces the pipeline. When the name is taken at create, the pipeline of that name is adopted (with a warning) only if it has the definition, role and tags this apply creates and no runs, as after an interrupted apply of this resource; otherwise the create fails and names `terraform import` (a pipeline with runs is in use, and its history is not put at the mercy of this resource's destroy). A pipeline taken over this way is tagged `terraform-provider-sagemaker:owner` (a tag the provider keeps out of `tags` and `tags_all`, and one of the 50 a pipeline may have), so that the destroy of the object that held it before keeps it, with a warning: a second state or workspace declaring the same name and the same pipeline takes it over (the warning says so), and the first state's destroy then leaves it to the second. Give each workspace its own name, e.g. `\"churn-${terraform.workspace}\"`. A replacement that keeps the name (`-replace`, `replace_triggered_by`) deletes the pipeline first and creates it again, losing its execution history; with `create_before_destroy`, the new object takes over the existing pipeline instead when its definition, role and tags stay the same and it has no runs, and the old object's delete keeps it (a warning says so), also when an interrupted apply leaves that delete to the next apply; otherwise the create fails, since the old pipeline still holds the name, and nothing is deleted. Moving a pipeline to another resource address (a re-keyed `for_each` or `count`, a renamed resource) without a `moved` block plans a delete and a create of the same name; use a `moved` block (or `terraform state mv`) to keep the pipeline and its history.").force_new().validate(validators::string_check(valid_pipeline_name, "Invalid pipeline name", "Pipeline names are 1-256 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or spaces), e.g. \"churn-training\".")))
             .attr(Attribute::computed("arn", Type::String, "The pipeline's ARN."))
             .attr(Attribute::required("role_arn", Type::String, "ARN of the IAM role SageMaker assumes to run the pipeline, e.g. `arn:aws:iam::123456789012:role/pipeline`.").validate(validators::string_check(super::steps::common::valid_role_arn, "Invalid role ARN", "Use an IAM role ARN such as \"arn:aws:iam::123456789012:role/sagemaker-pipeline\" (for example aws_iam_role.pipeline.arn).")))
             .attr(Attribute::optional_computed("display_name", Type::String, "Display name; same pattern as `name`. Defaults to the name.").validate(validators::string_check(valid_pipeline_name, "Invalid display name", "SageMaker display names follow the same pattern as names: letters, digits and hyphens, starting and ending with a letter or digit.")))
@@ -502,15 +502,9 @@ impl EditedOutside {
         })
     }
 
+    #[cfg(test)]
     fn encode(&self) -> Vec<u8> {
-        serde_json::to_vec(&serde_json::json!({
-            "edited_outside": {
-                "definition_sha256": self.definition_sha256,
-                "parts": self.parts,
-                "settings": self.settings,
-            }
-        }))
-        .unwrap_or_default()
+        private_data(Some(self), None)
     }
 
     /// What `encode` wrote, when it belongs to `prior` (the refreshed object being planned).
@@ -536,6 +530,38 @@ impl EditedOutside {
                 .collect(),
         })
     }
+}
+
+/// The object's private data: what the refresh found edited outside Terraform
+/// ([`EditedOutside`], until the next apply) and the token the object owns its pipeline by
+/// (`owner`, for its whole life; see [`crate::aws::OWNER_TAG`] and `delete`). Empty when both
+/// are absent.
+fn private_data(edited: Option<&EditedOutside>, owner: Option<&str>) -> Vec<u8> {
+    let mut out = Map::new();
+    if let Some(e) = edited {
+        out.insert(
+            "edited_outside".into(),
+            json!({
+                "definition_sha256": e.definition_sha256,
+                "parts": e.parts,
+                "settings": e.settings,
+            }),
+        );
+    }
+    if let Some(o) = owner {
+        out.insert("owner".into(), Json::String(o.to_string()));
+    }
+    if out.is_empty() {
+        return Vec::new();
+    }
+    serde_json::to_vec(&Json::Object(out)).unwrap_or_default()
+}
+
+/// The token in the object's private data ([`private_data`]); none for an object created
+/// before tokens were kept, or imported.
+fn owner_token(private: &[u8]) -> Option<String> {
+    let json: Json = serde_json::from_slice(private).ok()?;
+    json.get("owner")?.as_str().map(String::from)
 }
 
 /// Sets `definition_parts`, `definition_sha256` and `mermaid` from parts (`None`: all unknown).
@@ -1149,8 +1175,13 @@ impl Resource<ProviderData> for MlPipeline {
         validate_config(config)
     }
 
-    fn private_after_read(&self, before: &Value, after: &Value) -> Vec<u8> {
-        EditedOutside::found(before, after).map(|e| e.encode()).unwrap_or_default()
+    fn private_after_read(&self, before: &Value, after: &Value, prior_private: &[u8]) -> Vec<u8> {
+        let edited = EditedOutside::found(before, after);
+        private_data(edited.as_ref(), owner_token(prior_private).as_deref())
+    }
+
+    fn kept_private(&self, private: &[u8]) -> Vec<u8> {
+        private_data(None, owner_token(private).as_deref())
     }
 
     fn upgrade_json(&self, from_version: i64, json: &[u8]) -> Result<Vec<u8>, String> {
@@ -1399,12 +1430,12 @@ impl Resource<ProviderData> for MlPipeline {
         let mut diags = Diagnostics::new();
         let sm = match data.sagemaker() {
             Ok(s) => s,
-            Err(d) => return Outcome { state: Value::Null, diagnostics: d },
+            Err(d) => return Outcome { state: Value::Null, diagnostics: d, private: None },
         };
         let tags = model::string_map(planned, "tags_all").value().unwrap_or_default();
         let spec = spec(planned, tags);
         if let Err(d) = upload_definition(sm, &spec).await {
-            return Outcome { state: Value::Null, diagnostics: d.into() };
+            return Outcome { state: Value::Null, diagnostics: d.into(), private: None };
         }
         let _same_name = data.claims.lock(&spec.name).await;
         // One token for this planned create, sent by every attempt (see `aws::request_token`).
@@ -1447,9 +1478,27 @@ impl Resource<ProviderData> for MlPipeline {
                             "Terraform asked the provider to stop. The pipeline exists as planned and is recorded in the state; re-run the command to finish the rest of the apply.",
                         ));
                     }
+                    // Marked as this object's, so that the delete of another object holding it
+                    // (the old object of a create_before_destroy replacement, left deposed by an
+                    // interrupted apply; another workspace's) keeps it (helper finding: the next
+                    // apply deleted it under the new object).
+                    if !crate::stop::requested() {
+                        if let Err(m) = sm.set_owner_mark(&spec.name, &remote.arn, &token).await {
+                            let mut d = aws_diag(
+                                format!(
+                                    "Could not mark SageMaker pipeline {:?} as managed here",
+                                    spec.name
+                                ),
+                                &m,
+                            );
+                            d.severity = crate::framework::Severity::Warning;
+                            d.detail.push_str(&format!("\n\nThe pipeline was taken over and is recorded in the state. Without the tag {} (AddTags), a delete by another Terraform object that held it before (a create_before_destroy replacement interrupted before it finished, another workspace) deletes it too.", crate::aws::OWNER_TAG));
+                            diags.push(d);
+                        }
+                    }
                     (remote.arn.clone(), Some(remote))
                 }
-                Err(d) => return Outcome { state: Value::Null, diagnostics: d },
+                Err(d) => return Outcome { state: Value::Null, diagnostics: d, private: None },
             },
         };
         data.claims.claim(&arn);
@@ -1467,7 +1516,7 @@ impl Resource<ProviderData> for MlPipeline {
             let shown = remote.and_then(|p| p.display_name).unwrap_or_else(|| spec.name.clone());
             model::set(&mut state, "display_name", Value::string(shown));
         }
-        Outcome { state, diagnostics: diags }
+        Outcome { state, diagnostics: diags, private: Some(private_data(None, Some(&token))) }
     }
 
     async fn read(&self, data: &ProviderData, state: &Value) -> (Value, Diagnostics) {
@@ -1591,7 +1640,7 @@ impl Resource<ProviderData> for MlPipeline {
         let mut diags = Diagnostics::new();
         let sm = match data.sagemaker() {
             Ok(s) => s,
-            Err(d) => return Outcome { state: prior.clone(), diagnostics: d },
+            Err(d) => return Outcome { state: prior.clone(), diagnostics: d, private: None },
         };
         let old_tags = model::string_map(prior, "tags_all").value().unwrap_or_default();
         let new_tags = model::string_map(planned, "tags_all").value().unwrap_or_default();
@@ -1605,7 +1654,7 @@ impl Resource<ProviderData> for MlPipeline {
             // Put the object before SageMaker reads it.
             if let Err(d) = upload_definition(sm, &after).await {
                 diags.push(d);
-                return Outcome { state: prior.clone(), diagnostics: diags };
+                return Outcome { state: prior.clone(), diagnostics: diags, private: None };
             }
             match sm.update(&after).await {
                 Ok(v) => version = version_after(sm, &after.name, v, &mut diags).await,
@@ -1630,7 +1679,7 @@ impl Resource<ProviderData> for MlPipeline {
                     }
                     Err(d) => {
                         diags.push(d);
-                        return Outcome { state: prior.clone(), diagnostics: diags };
+                        return Outcome { state: prior.clone(), diagnostics: diags, private: None };
                     }
                 },
             }
@@ -1656,10 +1705,10 @@ impl Resource<ProviderData> for MlPipeline {
                 model::set(&mut state, "tags", prior.get("tags").cloned().unwrap_or(Value::Null));
             }
         }
-        Outcome { state, diagnostics: diags }
+        Outcome { state, diagnostics: diags, private: None }
     }
 
-    async fn delete(&self, data: &ProviderData, prior: &Value) -> Diagnostics {
+    async fn delete(&self, data: &ProviderData, prior: &Value, private: &[u8]) -> Diagnostics {
         let mut diags = Diagnostics::new();
         let sm = match data.sagemaker() {
             Ok(s) => s,
@@ -1678,6 +1727,37 @@ impl Resource<ProviderData> for MlPipeline {
                 "A create in this apply already made or took over this pipeline: a replacement with create_before_destroy and an unchanged name, or another resource instance with the same pipeline name (a re-keyed for_each or count, a renamed resource). SageMaker pipeline names are unique, so deleting this object would have deleted the pipeline the new object manages. The pipeline, its execution history and its versions are kept, and the new object manages it. To really delete and create it again, remove create_before_destroy from the resource's lifecycle block and apply with -replace.",
             ));
             return diags;
+        }
+        // Another object's create took the pipeline over since this one created it: it manages
+        // the pipeline now (see `aws::OWNER_TAG`). Only objects holding a token are checked: an
+        // imported one claims the pipeline as it finds it.
+        if let (Some(own), false) = (owner_token(private), arn.is_empty()) {
+            match sm.owner_mark(&name, &arn).await {
+                Ok(Some(mark)) if mark != own => {
+                    crate::logging::info(
+                        "kept the pipeline another object took over",
+                        &[("pipeline", &name), ("arn", &arn)],
+                    );
+                    diags.push(Diagnostic::warning(
+                        format!("SageMaker pipeline {name:?} was kept, not deleted"),
+                        "Another Terraform object took this pipeline over after this one created it (a create of the same name found it with the definition, role and tags it planned and no runs): the new object of a replacement with create_before_destroy whose apply was interrupted before this old object was deleted, or a resource of another workspace or state. That object manages the pipeline now, so this one is removed from the state and the pipeline, its versions and history are kept. To delete it, destroy the object that took it over (or import it here and destroy it).",
+                    ));
+                    return diags;
+                }
+                Ok(_) => {}
+                // The listing of a pipeline that is gone fails (moto answers 500): the delete
+                // below says whether it is.
+                Err(e) => match sm.describe(&name).await {
+                    Ok(None) => {}
+                    _ => {
+                        let mut d =
+                            aws_diag(format!("Failed to delete SageMaker pipeline {name:?}"), &e);
+                        d.detail.push_str("\n\nNothing was deleted: whether another Terraform object took the pipeline over (ListTags) could not be checked. Try again.");
+                        diags.push(d);
+                        return diags;
+                    }
+                },
+            }
         }
         match sm.delete(&name).await {
             Ok(true) => {
@@ -2208,6 +2288,25 @@ mod tests {
             ("description", Value::Null),
             ("parallelism_config", Value::Null),
         ])
+    }
+
+    /// The token an object owns its pipeline by lives as long as the object: a refresh keeps it
+    /// beside what it found edited outside Terraform, an update keeps it alone.
+    #[test]
+    fn the_owner_token_survives_refreshes_and_updates() {
+        let applied = stored(&[("Steps.A", "1")], "old", "r1");
+        let deployed = stored(&[("Steps.A", "2")], "new", "r1");
+        let created = private_data(None, Some("tok"));
+        let r = MlPipeline;
+        let refreshed = r.private_after_read(&applied, &deployed, &created);
+        assert_eq!(owner_token(&refreshed).as_deref(), Some("tok"));
+        assert!(EditedOutside::decode(&refreshed, &deployed).is_some());
+        let updated = r.kept_private(&refreshed);
+        assert_eq!(owner_token(&updated).as_deref(), Some("tok"));
+        assert_eq!(EditedOutside::decode(&updated, &deployed), None);
+        // No token (an imported object, or one created before tokens were kept): nothing kept.
+        assert!(r.private_after_read(&applied, &applied, &[]).is_empty());
+        assert!(r.kept_private(b"not json").is_empty());
     }
 
     /// Fresh-eyes finding: on Terraform >= 1.2 a deployed edit reverted by the plan reads like a

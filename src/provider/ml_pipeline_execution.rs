@@ -760,7 +760,8 @@ impl Resource<ProviderData> for MlPipelineExecution {
     }
 
     async fn create(&self, data: &ProviderData, planned: &Value) -> Outcome {
-        let fail = |diagnostics: Diagnostics| Outcome { state: Value::Null, diagnostics };
+        let fail =
+            |diagnostics: Diagnostics| Outcome { state: Value::Null, diagnostics, private: None };
         let sm = match data.sagemaker() {
             Ok(s) => s,
             Err(d) => return fail(d),
@@ -849,7 +850,7 @@ impl Resource<ProviderData> for MlPipelineExecution {
                         format!("The start of a run of pipeline {:?} was cut off before its answer", spec.pipeline_name),
                         format!("StartPipelineExecution: {}. Whether it started is not known yet (SageMaker does not list such a run, or could not be asked), and the request may still be carried out, so the run is recorded as pending (status \"{PENDING_STATUS}\", no ARN yet). Every refresh (plan or apply) looks for it among the pipeline's runs: it is adopted once listed; if SageMaker lists no such run once the request can no longer land (operation_timeout + call_timeout + 10 s after the call), it is removed from the state and that plan starts it again. Nothing was waited for.", e.cause()),
                     ));
-                    return Outcome { state, diagnostics: diags };
+                    return Outcome { state, diagnostics: diags, private: None };
                 }
                 Err(d) => return fail(d),
             },
@@ -866,7 +867,7 @@ impl Resource<ProviderData> for MlPipelineExecution {
                 format!("Apply interrupted after the run of pipeline {:?} was started", spec.pipeline_name),
                 "Terraform asked the provider to stop. The run was started and is recorded in the state; its status is refreshed by the next plan.",
             ));
-            return Outcome { state, diagnostics: diags };
+            return Outcome { state, diagnostics: diags, private: None };
         }
         if waits(planned) {
             wait_for(
@@ -885,7 +886,7 @@ impl Resource<ProviderData> for MlPipelineExecution {
                 apply_status(&mut state, &x, steps.as_deref());
             }
         }
-        Outcome { state, diagnostics: diags }
+        Outcome { state, diagnostics: diags, private: None }
     }
 
     async fn read(&self, data: &ProviderData, state: &Value) -> (Value, Diagnostics) {
@@ -959,10 +960,10 @@ impl Resource<ProviderData> for MlPipelineExecution {
         for a in ["id", "arn", "status", "failure_reason", "step_statuses"] {
             model::set(&mut state, a, prior.get(a).cloned().unwrap_or(Value::Null));
         }
-        Outcome { state, diagnostics: Diagnostics::new() }
+        Outcome { state, diagnostics: Diagnostics::new(), private: None }
     }
 
-    async fn delete(&self, data: &ProviderData, prior: &Value) -> Diagnostics {
+    async fn delete(&self, data: &ProviderData, prior: &Value, _private: &[u8]) -> Diagnostics {
         let mut diags = Diagnostics::new();
         let sm = match data.sagemaker() {
             Ok(s) => s,

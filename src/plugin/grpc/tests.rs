@@ -129,9 +129,11 @@ impl Resource<()> for Fake {
     async fn create(&self, _: &(), planned: &Value) -> Outcome {
         match name_of(planned) {
             "panic" => panic!("deliberate panic in create"),
-            "bad" => {
-                Outcome { state: Value::string("not an object"), diagnostics: Diagnostics::new() }
-            }
+            "bad" => Outcome {
+                state: Value::string("not an object"),
+                diagnostics: Diagnostics::new(),
+                private: None,
+            },
             "fail" => {
                 // Created, but a later call failed: the id is known, the ARN is not.
                 let mut state = planned.clone();
@@ -142,15 +144,15 @@ impl Resource<()> for Fake {
                 }
                 let mut d = Diagnostics::new();
                 d.error("Tagging failed", "The object was created; re-run apply to tag it.");
-                Outcome { state, diagnostics: d }
+                Outcome { state, diagnostics: d, private: None }
             }
-            _ => Outcome { state: filled(planned), diagnostics: Diagnostics::new() },
+            _ => Outcome { state: filled(planned), diagnostics: Diagnostics::new(), private: None },
         }
     }
     async fn update(&self, _: &(), _: &Value, planned: &Value) -> Outcome {
-        Outcome { state: filled(planned), diagnostics: Diagnostics::new() }
+        Outcome { state: filled(planned), diagnostics: Diagnostics::new(), private: None }
     }
-    async fn delete(&self, _: &(), prior: &Value) -> Diagnostics {
+    async fn delete(&self, _: &(), prior: &Value, _: &[u8]) -> Diagnostics {
         let mut d = Diagnostics::new();
         if name_of(prior) == "fail" {
             d.error("Delete failed", "The remote object is still there; re-run destroy.");

@@ -408,14 +408,14 @@ impl<K: StepKind> Resource<ProviderData> for StepResource<K> {
     }
 
     async fn create(&self, _data: &ProviderData, planned: &Value) -> Outcome {
-        Outcome { state: planned.clone(), diagnostics: Diagnostics::new() }
+        Outcome { state: planned.clone(), diagnostics: Diagnostics::new(), private: None }
     }
 
     async fn update(&self, _data: &ProviderData, _prior: &Value, planned: &Value) -> Outcome {
-        Outcome { state: planned.clone(), diagnostics: Diagnostics::new() }
+        Outcome { state: planned.clone(), diagnostics: Diagnostics::new(), private: None }
     }
 
-    async fn delete(&self, _data: &ProviderData, _prior: &Value) -> Diagnostics {
+    async fn delete(&self, _data: &ProviderData, _prior: &Value, _private: &[u8]) -> Diagnostics {
         Diagnostics::new()
     }
 
