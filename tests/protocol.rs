@@ -568,12 +568,12 @@ mod in_process {
             }
         }
         async fn create(&self, _: &(), p: &Value) -> Outcome {
-            Outcome { state: p.clone(), diagnostics: Diagnostics::new() }
+            Outcome { state: p.clone(), diagnostics: Diagnostics::new(), private: None }
         }
         async fn update(&self, _: &(), _: &Value, p: &Value) -> Outcome {
-            Outcome { state: p.clone(), diagnostics: Diagnostics::new() }
+            Outcome { state: p.clone(), diagnostics: Diagnostics::new(), private: None }
         }
-        async fn delete(&self, _: &(), _: &Value) -> Diagnostics {
+        async fn delete(&self, _: &(), _: &Value, _: &[u8]) -> Diagnostics {
             Diagnostics::new()
         }
         async fn read(&self, _: &(), s: &Value) -> (Value, Diagnostics) {
