@@ -198,6 +198,10 @@ fn lex(s: &str) -> Result<Vec<Token>, ExprError> {
                 if cs.get(i + len).is_some_and(|c| c.is_alphanumeric() || *c == '_' || *c == '.') {
                     return err(format!("{text:?} is followed by unexpected text; quote strings, e.g. \"{text}...\""));
                 }
+                // A whole number beyond 64 bits would be read as a float and compared rounded.
+                if let Some(n) = super::canonical::oversized_integer(&text) {
+                    return err(format!("{n} is too large to keep exactly (whole numbers beyond 64 bits are rounded): use a smaller number, or write it in exponent form, e.g. 1.8e19, if rounding is meant"));
+                }
                 match serde_json::from_str::<Json>(&text) {
                     Ok(v @ Json::Number(_)) => (Tok::Operand(v, "a number"), len),
                     _ => return err(format!("{text:?} is not a valid number (write e.g. 3, -1, 0.8 or 1e-3)")),
@@ -698,6 +702,7 @@ mod tests {
             ("{{ Parameters.A }} == 0x10", "unexpected text", 23),
             ("{{ Parameters.A }} == 01", "not a valid number", 23),
             ("{{ Parameters.A }} == 1e999", "not a valid number", 23),
+            ("{{ Parameters.A }} == 18446744073709551617", "too large to keep exactly", 23),
             ("{{ Parameters.A }} == -", "expected a number after `-`", 23),
             ("{{ Parameters.A }} == .5", "unexpected character '.'", 23),
             ("{{ Parameters.A }} == {1}", "unexpected character '{'", 23),
