@@ -816,6 +816,15 @@ fn a_replacement_with_create_before_destroy_and_the_same_name_keeps_the_pipeline
             tags(&sm, "kept").iter().any(|(k, _)| k == "terraform-provider-sagemaker:owner"),
             "[{v}] marked"
         );
+        // Imported again, the object owns the pipeline by its mark: the destroy at the end of
+        // this test deletes it (re-check finding: an import had no token of its own).
+        ws.tf_ok(&["state", "rm", "sagemaker_ml_pipeline.p"]);
+        ws.tf_ok(&["import", "-input=false", "-no-color", "sagemaker_ml_pipeline.p", "kept"]);
+        let imported = read_state()["resources"][0]["instances"][0].clone();
+        assert!(imported["private"].is_string(), "[{v}] an import keeps a token: {imported}");
+        // The configuration's `tags = {}` is recorded (no SageMaker call), then nothing is left.
+        ws.apply();
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] imported, nothing to change");
 
         // A pipeline with runs is in use: it is not taken over, the create fails and says why,
         // and nothing is deleted (hostile-network finding: an apply interrupted between the

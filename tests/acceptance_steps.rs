@@ -1029,6 +1029,39 @@ resource "sagemaker_ml_pipeline" "p" {
             vec!["Too many parameters (201)", "The value of parameter \"P0\" is too long", "this one has 1025", "Too many selected steps (51)"],
             Validate,
         ),
+        (
+            "a branch step's Type in the wrong case",
+            r#"resource "sagemaker_condition_step" "c" {
+  name       = "C"
+  conditions = ["{{ Parameters.Threshold }} > 0.1"]
+  if_steps   = [jsonencode({ Name = "G", Type = "fail", Arguments = { ErrorMessage = "x" } })]
+}
+resource "sagemaker_ml_pipeline" "p" {
+  name     = "mistakes"
+  role_arn = local.role
+  parameter {
+    name    = "Threshold"
+    type    = "Float"
+    default = "0.5"
+  }
+  steps = [sagemaker_condition_step.c.json]
+}"#
+            .to_string(),
+            vec!["Invalid step type \"fail\"", "(step \"G\")"],
+            PlanOnly,
+        ),
+        (
+            "the provider's own tag key",
+            r#"resource "sagemaker_ml_pipeline" "p" {
+  name     = "mistakes"
+  role_arn = local.role
+  tags     = { "terraform-provider-sagemaker:owner" = "mine" }
+  steps    = [jsonencode({ Name = "F", Type = "Fail", Arguments = { ErrorMessage = "x" } })]
+}"#
+            .to_string(),
+            vec!["Reserved tag key \"terraform-provider-sagemaker:owner\""],
+            Validate,
+        ),
     ]);
     let sm = LocalSageMaker::start();
     for terraform in terraform_binaries() {

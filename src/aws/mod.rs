@@ -191,6 +191,8 @@ pub struct DeployedPipeline {
     pub status: Option<String>,
     pub max_parallel_execution_steps: Option<i32>,
     pub tags: BTreeMap<String, String>,
+    /// The value of its [`OWNER_TAG`], which `tags` leaves out.
+    pub owner_mark: Option<String>,
 }
 
 impl DeployedPipeline {
@@ -1356,10 +1358,10 @@ impl SageMaker {
             Err(e) => return Err(e),
         };
         let arn = out.pipeline_arn().unwrap_or_default().to_string();
-        let tags = if arn.is_empty() {
-            BTreeMap::new()
+        let (tags, owner_mark) = if arn.is_empty() {
+            (BTreeMap::new(), None)
         } else {
-            self.list_tags_call(Call { operation: "ListTags", ..call }, &arn).await?.0
+            self.list_tags_call(Call { operation: "ListTags", ..call }, &arn).await?
         };
         Ok(Some(DeployedPipeline {
             arn,
@@ -1373,6 +1375,7 @@ impl SageMaker {
                 .parallelism_configuration()
                 .and_then(|p| p.max_parallel_execution_steps()),
             tags,
+            owner_mark,
         }))
     }
 
@@ -1439,11 +1442,15 @@ impl SageMaker {
         self.list_tags_call(Call::new("ListTags", name), arn).await.map(|(_, owner)| owner)
     }
 
-    /// Puts [`OWNER_TAG`] with `token` on the pipeline.
+    /// Puts [`OWNER_TAG`] with `token` on the pipeline. It runs on after a stop request (then
+    /// bounded as [`describe_settling`](Self::describe_settling) is): a takeover left unmarked
+    /// would be deleted by the next apply's delete of the object it was taken from (re-check
+    /// finding: a Ctrl-C during the takeover's checks skipped the mark).
     pub async fn set_owner_mark(&self, name: &str, arn: &str, token: &str) -> Result<(), AwsError> {
         let tag = Tag::builder().key(OWNER_TAG).value(token).build();
         let req = self.client().await.add_tags().resource_arn(arn).tags(tag);
-        self.send(Call::new("AddTags", name), req.send()).await.map(|_| ())
+        let call = Call { stoppable: false, ..Call::new("AddTags", name) };
+        self.send(call, req.send()).await.map(|_| ())
     }
 
     /// The user's tags (without `aws:` tags and [`OWNER_TAG`]), and the [`OWNER_TAG`] value.

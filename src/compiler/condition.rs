@@ -200,7 +200,7 @@ fn lex(s: &str) -> Result<Vec<Token>, ExprError> {
                 }
                 // A whole number beyond 64 bits would be read as a float and compared rounded.
                 if let Some(n) = super::canonical::oversized_integer(&text) {
-                    return err(format!("{n} is too large to keep exactly (whole numbers beyond 64 bits are rounded): use a smaller number, or write it in exponent form, e.g. 1.8e19, if rounding is meant"));
+                    return err(format!("{n} cannot be kept exactly (whole numbers beyond 64 bits are rounded): use a number within 64 bits, or write it in exponent form (e.g. 1.8e19 or -9.3e18) if rounding is meant"));
                 }
                 match serde_json::from_str::<Json>(&text) {
                     Ok(v @ Json::Number(_)) => (Tok::Operand(v, "a number"), len),
@@ -702,7 +702,8 @@ mod tests {
             ("{{ Parameters.A }} == 0x10", "unexpected text", 23),
             ("{{ Parameters.A }} == 01", "not a valid number", 23),
             ("{{ Parameters.A }} == 1e999", "not a valid number", 23),
-            ("{{ Parameters.A }} == 18446744073709551617", "too large to keep exactly", 23),
+            ("{{ Parameters.A }} == 18446744073709551617", "cannot be kept exactly", 23),
+            ("{{ Parameters.A }} > -9223372036854775809", "cannot be kept exactly", 22),
             ("{{ Parameters.A }} == -", "expected a number after `-`", 23),
             ("{{ Parameters.A }} == .5", "unexpected character '.'", 23),
             ("{{ Parameters.A }} == {1}", "unexpected character '{'", 23),

@@ -427,6 +427,20 @@ const MAX_JOB_TAGS: usize = 50;
 /// Required-by-the-API settings that may come from `step_defaults`, checked after defaults are
 /// applied: a job step without a role cannot run.
 fn check_required(f: &Found, types: StepTypes, diags: &mut Diagnostics) {
+    // A known type in another capitalisation, which SageMaker rejects at create, at the top
+    // level or in a condition's branches (hostile-input and re-check findings: a hand-written
+    // `"Type": "fail"` passed plan).
+    let ty = type_of(f.step);
+    if let Some(known) = types(ty).map(|t| t.step_type()).filter(|k| *k != ty) {
+        diags.error_at(
+            steps_path(f.top),
+            format!("Invalid step type {}", super::expr::shown(ty)),
+            format!(
+                "Step types are case-sensitive: write \"Type\": {known:?} (step {:?}).",
+                name_of(f.step)
+            ),
+        );
+    }
     // Each side is checked on its own; together they may pass the API's limit (helper finding:
     // 26 step tags and 26 `step_defaults.tags` reached SageMaker as 52).
     let tags = f.step.get("Arguments").and_then(|a| a.get("Tags")).and_then(Json::as_array);

@@ -151,9 +151,9 @@ fn compile_in(
     let before_steps = diags.0.len();
     let mut steps = if one_pass {
         let none = dag::StepTypesByName::default();
-        parse_steps(&input.steps, types, &mut diags, |i, s| step_pass(s, i, &none))
+        parse_steps(&input.steps, &mut diags, |i, s| step_pass(s, i, &none))
     } else {
-        parse_steps(&input.steps, types, &mut diags, |_, _| {})
+        parse_steps(&input.steps, &mut diags, |_, _| {})
     };
     if diags.0[before_steps..].iter().any(|d| d.severity == Severity::Error) {
         return (None, diags);
@@ -417,7 +417,10 @@ fn experiment_name_problem(text: &str) -> Option<String> {
             && !text.ends_with('-');
         return (!ok).then(|| FIX.to_string());
     }
-    let bad = literal.iter().any(|t| !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    // The text around references alone may already be too long (re-check finding).
+    let too_long = literal.iter().map(|t| t.len()).sum::<usize>() >= MAX_EXPERIMENT_NAME;
+    let bad = too_long
+        || literal.iter().any(|t| !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
     let bad_start = matches!(segments.first(), Some(expr::Segment::Text(t)) if t.starts_with('-'));
     let bad_end = matches!(segments.last(), Some(expr::Segment::Text(t)) if t.ends_with('-'));
     (bad || bad_start || bad_end).then(|| FIX.to_string())
@@ -527,7 +530,6 @@ fn uncompiled_reference(v: &Json) -> Option<&str> {
 /// every tree kept, with its position, right after it is parsed.
 fn parse_steps(
     steps: &[String],
-    types: StepTypes,
     diags: &mut Diagnostics,
     mut each: impl FnMut(usize, &mut Json),
 ) -> Vec<Json> {
@@ -597,24 +599,14 @@ fn parse_steps(
                 "Add a string \"Name\" to the step object.",
             ),
         }
-        let ty = obj.get("Type").and_then(Json::as_str);
-        if ty.is_none() {
+        if obj.get("Type").and_then(Json::as_str).is_none() {
             diags.error_at(
                 path.clone(),
                 "Step has no Type",
                 "Add a string \"Type\" to the step object, e.g. \"Processing\" or \"Fail\".",
             );
         }
-        // A known type in another capitalisation, which SageMaker rejects at create
-        // (hostile-input finding: a hand-written `"Type": "fail"` passed plan).
-        let known = ty.and_then(types).map(|f| f.step_type());
-        if let (Some(ty), Some(known)) = (ty, known.filter(|k| Some(*k) != ty)) {
-            diags.error_at(
-                path.clone(),
-                format!("Invalid step type {}", expr::shown(ty)),
-                format!("Step types are case-sensitive: write \"Type\": {known:?}."),
-            );
-        }
+
         // Fresh-eyes finding: `jsonencode({ ... ErrorMessage = "{{ Parameters.X }}" })` reached
         // SageMaker as that text, braces and all, and an undeclared X passed unnoticed.
         if let Some(text) = text.contains("{{").then(|| uncompiled_reference(&v)).flatten() {
@@ -863,6 +855,7 @@ mod tests {
             "trail-",
             &"a".repeat(121),
             "my exp {{ Execution.PipelineName }}",
+            &format!("{}-{{{{ Execution.PipelineExecutionId }}}}", "a".repeat(120)),
             "-{{ Execution.PipelineName }}",
             "{{ Execution.PipelineName }}-",
         ] {
@@ -910,6 +903,18 @@ mod tests {
             let (def, diags) = compile(&input(ok), any_case);
             assert!(def.is_some() && !diags.has_errors(), "{ok}: {diags:?}");
         }
+        // In a condition's branch too (re-check finding).
+        let branch = PipelineInput {
+            steps: vec![r#"{"Name":"C","Type":"Condition","Arguments":{"Conditions":[],"IfSteps":[{"Name":"G","Type":"fail","Arguments":{"ErrorMessage":"x"}}],"ElseSteps":[]}}"#.into()],
+            ..Default::default()
+        };
+        let (def, diags) = compile(&branch, any_case);
+        assert!(def.is_none());
+        let d = diags
+            .iter()
+            .find(|d| d.summary == "Invalid step type \"fail\"")
+            .expect("the branch step's type");
+        assert!(d.detail.contains("(step \"G\")"), "{}", d.detail);
     }
 
     #[test]

@@ -79,6 +79,8 @@ pub struct ReadResponse {
 pub struct ImportResponse {
     pub state: Option<Value>,
     pub diagnostics: Diagnostics,
+    /// The private data to keep with the imported object (see [`Outcome::private`]).
+    pub private: Vec<u8>,
 }
 
 pub struct DataReadResponse {
@@ -157,7 +159,7 @@ pub trait Resource<C>: Send + Sync {
             format!("{} does not support import", self.type_name()),
             "This resource type has no remote object to import; declare it in configuration instead.",
         );
-        ImportResponse { state: None, diagnostics: d }
+        ImportResponse { state: None, diagnostics: d, private: Vec::new() }
     }
 }
 
@@ -562,7 +564,9 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
     async fn import(&self, type_name: &str, id: &str) -> ImportResponse {
         let (e, ctx) = match (self.resource(type_name), self.ctx()) {
             (Ok(e), Ok(c)) => (e, c),
-            (Err(d), _) | (_, Err(d)) => return ImportResponse { state: None, diagnostics: d },
+            (Err(d), _) | (_, Err(d)) => {
+                return ImportResponse { state: None, diagnostics: d, private: Vec::new() }
+            }
         };
         // No name or ARN has spaces or line breaks around it: such an id is refused, not trimmed
         // into another (hostile-input finding), for every resource type.
@@ -575,7 +579,7 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
                     validators::shown(id.trim())
                 ),
             );
-            return ImportResponse { state: None, diagnostics };
+            return ImportResponse { state: None, diagnostics, private: Vec::new() };
         }
         e.imp.import(&ctx, id).await
     }

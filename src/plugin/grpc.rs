@@ -642,6 +642,7 @@ impl Rpc for pb::import_resource_state::Request {
                         imported_resources.push(pb::import_resource_state::ImportedResource {
                             type_name,
                             state: Some(dv),
+                            private: r.private,
                             ..Default::default()
                         });
                     }

@@ -1000,6 +1000,15 @@ pub fn valid_pipeline_name(s: &str) -> bool {
 /// The pipeline's own tags (`tags` or what `default_tags` adds) against SageMaker's rules.
 pub fn validate_tags(tags: &BTreeMap<String, String>, attr: &str, diags: &mut Diagnostics) {
     super::steps::common::check_tags(tags, &AttrPath::root(attr), "pipeline", diags);
+    // The provider's own mark: reads leave it out, so a user tag of that key would plan forever
+    // and make a destroy keep the pipeline (re-check finding).
+    if tags.contains_key(crate::aws::OWNER_TAG) {
+        diags.error_at(
+            AttrPath::root(attr).key(crate::aws::OWNER_TAG),
+            format!("Reserved tag key {:?}", crate::aws::OWNER_TAG),
+            "The provider marks a pipeline a create took over with this key; choose another key.",
+        );
+    }
 }
 
 fn validate_config(config: &Value) -> Diagnostics {
@@ -1482,7 +1491,7 @@ impl Resource<ProviderData> for MlPipeline {
                     // (the old object of a create_before_destroy replacement, left deposed by an
                     // interrupted apply; another workspace's) keeps it (helper finding: the next
                     // apply deleted it under the new object).
-                    if !crate::stop::requested() {
+                    {
                         if let Err(m) = sm.set_owner_mark(&spec.name, &remote.arn, &token).await {
                             let mut d = aws_diag(
                                 format!(
@@ -1728,9 +1737,9 @@ impl Resource<ProviderData> for MlPipeline {
             ));
             return diags;
         }
-        // Another object's create took the pipeline over since this one created it: it manages
-        // the pipeline now (see `aws::OWNER_TAG`). Only objects holding a token are checked: an
-        // imported one claims the pipeline as it finds it.
+        // Another object's create took the pipeline over since this one created or imported it:
+        // it manages the pipeline now (see `aws::OWNER_TAG`). Objects holding no token (created
+        // or imported before tokens were kept) are not checked.
         if let (Some(own), false) = (owner_token(private), arn.is_empty()) {
             match sm.owner_mark(&name, &arn).await {
                 Ok(Some(mark)) if mark != own => {
@@ -1794,7 +1803,7 @@ impl Resource<ProviderData> for MlPipeline {
                     format!("Cannot import {id:?}: the pipeline is in region {arn_region}"),
                     format!("This provider configuration sends to region {ours}, where SageMaker has no such pipeline. Import it through a provider configuration for {arn_region}: add a provider \"sagemaker\" block with an alias and region = \"{arn_region}\", and set provider = sagemaker.<alias> on the resource."),
                 );
-                return ImportResponse { state: None, diagnostics: diags };
+                return ImportResponse { state: None, diagnostics: diags, private: Vec::new() };
             }
         }
         let name = name.rsplit_once(":pipeline/").map(|(_, n)| n).unwrap_or(name);
@@ -1810,14 +1819,28 @@ impl Resource<ProviderData> for MlPipeline {
                 format!("Cannot import {:?}: {summary}", super::shorten(id)),
                 format!("{hint}Import a sagemaker_ml_pipeline by its pipeline name (1-256 letters, digits and hyphens) or its ARN, e.g. `terraform import sagemaker_ml_pipeline.training churn-training`."),
             );
-            return ImportResponse { state: None, diagnostics: diags };
+            return ImportResponse { state: None, diagnostics: diags, private: Vec::new() };
         }
         let mut stub = import_stub(name);
         // An ARN names the account: the read checks that the pipeline found is in it.
         if id.starts_with("arn:") {
             model::set(&mut stub, "arn", Value::string(id));
         }
-        ImportResponse { state: Some(stub), diagnostics: diags }
+        // The imported object owns the pipeline as it finds it: by the mark of the object that
+        // took it over last, if any (so that its destroy deletes it), else by a token of its own
+        // (so that the delete of this object, once a create_before_destroy replacement took the
+        // pipeline from it, keeps it: re-check finding). A failed look (the read that follows
+        // reports it) gives a token of its own.
+        let mark = match data.sagemaker() {
+            Ok(sm) => sm.describe(name).await.ok().flatten().and_then(|p| p.owner_mark),
+            Err(_) => None,
+        };
+        let token = mark.unwrap_or_else(crate::aws::request_token);
+        ImportResponse {
+            state: Some(stub),
+            diagnostics: diags,
+            private: private_data(None, Some(&token)),
+        }
     }
 }
 
@@ -2380,6 +2403,7 @@ mod tests {
             status: Some("Active".into()),
             max_parallel_execution_steps: Some(4),
             tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            owner_mark: None,
         }
     }
 

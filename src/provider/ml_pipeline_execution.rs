@@ -1024,17 +1024,17 @@ impl Resource<ProviderData> for MlPipelineExecution {
                 format!("Cannot import {}: not a pipeline execution ARN", expr::shown(id)),
                 "Import a sagemaker_ml_pipeline_execution by its execution ARN, e.g. `terraform import sagemaker_ml_pipeline_execution.nightly arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/abc123`.",
             );
-            return ImportResponse { state: None, diagnostics: diags };
+            return ImportResponse { state: None, diagnostics: diags, private: Vec::new() };
         };
         let Type::Object(attrs) = execution_schema().block.value_type() else {
-            return ImportResponse { state: None, diagnostics: diags };
+            return ImportResponse { state: None, diagnostics: diags, private: Vec::new() };
         };
         let mut obj: BTreeMap<String, Value> =
             attrs.keys().map(|k| (k.clone(), Value::Null)).collect();
         obj.insert("id".into(), Value::string(arn));
         obj.insert("arn".into(), Value::string(arn));
         obj.insert("pipeline_name".into(), Value::string(pipeline));
-        ImportResponse { state: Some(Value::Object(obj)), diagnostics: diags }
+        ImportResponse { state: Some(Value::Object(obj)), diagnostics: diags, private: Vec::new() }
     }
 }
 

@@ -24,6 +24,37 @@ pub struct Processing;
 /// `ProcessingOutputs`); the `code` input counts as one.
 const MAX_INPUTS: usize = 10;
 
+/// Most items of `ContainerEntrypoint` and of `ContainerArguments`, and the longest item.
+const MAX_LIST_ITEMS: usize = 100;
+const MAX_ITEM_CHARS: usize = 256;
+
+/// Each item of a string list against [`MAX_ITEM_CHARS`], counting its literal text only: a
+/// reference's value is known at run time (re-check finding: the `{{ }}` text was counted).
+fn check_item_lengths(ctx: &mut Ctx, cfg: &Value, attr: &str) {
+    let Some(items) = cfg.get(attr).and_then(Value::as_list) else { return };
+    for (i, item) in items.iter().enumerate() {
+        let Some(text) = item.as_str() else { continue };
+        let literal: usize = match expr::parse_template(text) {
+            Ok(segments) => segments
+                .iter()
+                .map(|s| match s {
+                    expr::Segment::Text(t) => t.chars().count(),
+                    expr::Segment::Ref(_) => 0,
+                })
+                .sum(),
+            // Reported where the item is compiled.
+            Err(_) => continue,
+        };
+        if literal > MAX_ITEM_CHARS {
+            ctx.local_error(
+                AttrPath::root(attr).index(i),
+                format!("{attr} item is too long"),
+                format!("SageMaker takes at most {MAX_ITEM_CHARS} characters per item; this one has {literal} besides its references. Pass long values through a file in S3 (an input) or the environment."),
+            );
+        }
+    }
+}
+
 /// Where the SDK mounts a processing script.
 pub const CODE_DIR: &str = "/opt/ml/processing/input/code";
 
@@ -211,8 +242,8 @@ impl StepKind for Processing {
             .attr(Attribute::optional("output_kms_key_id", Type::String, "KMS key for the outputs. Defaults to `step_defaults.output_kms_key_id`.").validate(crate::provider::steps::common::kms_key_validator()))
             .attr(Attribute::optional("max_runtime_in_seconds", Type::String, "Maximum runtime of the job in seconds, 1 to 777600 (9 days)."))
             .attr(Attribute::optional("environment", string_map(), "Environment variables of the container; values may hold references.").validate(crate::provider::steps::common::environment_validator(100, 256, 256)))
-            .attr(Attribute::optional("container_entrypoint", string_list(), "Entrypoint, e.g. `[\"python3\"]` (the default when `code` is set): at most 100 items of up to 256 characters.").validate(validators::string_list_limits(100, 256)))
-            .attr(Attribute::optional("container_arguments", string_list(), "Arguments passed to the entrypoint, at most 100 of up to 256 characters; may hold references. An Integer, Float or Boolean parameter as a whole argument (`\"{{ Parameters.Epochs }}\"`) is passed as text, as the SDK's `to_string()` writes it.").validate(validators::string_list_limits(100, 256)))
+            .attr(Attribute::optional("container_entrypoint", string_list(), "Entrypoint, e.g. `[\"python3\"]` (the default when `code` is set): at most 100 items of up to 256 characters.").validate(validators::list_length(MAX_LIST_ITEMS)))
+            .attr(Attribute::optional("container_arguments", string_list(), "Arguments passed to the entrypoint, at most 100 of up to 256 characters; may hold references. An Integer, Float or Boolean parameter as a whole argument (`\"{{ Parameters.Epochs }}\"`) is passed as text, as the SDK's `to_string()` writes it.").validate(validators::list_length(MAX_LIST_ITEMS)))
             .attr(Attribute::optional("code", Type::String, "S3 URI of a script, e.g. `s3://bucket/code/preprocess.py`: mounted at `/opt/ml/processing/input/code` and appended to the entrypoint, as the SDK's ScriptProcessor does."))
             .attr(Attribute::optional("tags", string_map(), "Tags of the processing job, merged over `step_defaults.tags`.").validate(crate::provider::steps::common::tags_validator("job")))
             .block(NestedBlock::list("input", input_block()).max_items(MAX_INPUTS as i64))
@@ -244,8 +275,22 @@ impl StepKind for Processing {
                 );
             }
             let mut e = entrypoint.take().unwrap_or_else(|| vec![json!("python3")]);
-            e.push(json!(format!("{CODE_DIR}/{file}")));
+            let script = format!("{CODE_DIR}/{file}");
+            // The script's path joins the entrypoint: the API's limits count it (re-check
+            // finding: 100 items with code deployed 101, a long file name an item of 273).
+            if e.len() >= MAX_LIST_ITEMS || script.chars().count() > MAX_ITEM_CHARS {
+                ctx.error_from(
+                    &[AttrPath::root("code"), AttrPath::root("container_entrypoint")],
+                    AttrPath::root("code"),
+                    "The entrypoint with the script is too long",
+                    format!("`code` adds the script's path ({} characters) to container_entrypoint, and SageMaker takes at most {MAX_LIST_ITEMS} entrypoint items of up to {MAX_ITEM_CHARS} characters: shorten the file name, or use at most {} items in container_entrypoint.", script.chars().count(), MAX_LIST_ITEMS - 1),
+                );
+            }
+            e.push(json!(script));
             entrypoint = Some(e);
+        }
+        for attr in ["container_entrypoint", "container_arguments"] {
+            check_item_lengths(ctx, cfg, attr);
         }
         put(&mut app, "ContainerEntrypoint", entrypoint.map(Json::Array));
         // A parameter as a whole argument is turned into text as the SDK's `to_string` does
@@ -610,6 +655,31 @@ mod tests {
                 .map(|d| format!("{}: {}", d.path.clone().unwrap_or_default(), d.summary))
                 .collect()
         };
+        // Item lengths count literal text, not references; the script `code` adds counts
+        // (re-check findings).
+        let long_ref = format!("--x={}{{{{ Parameters.Long }}}}", "a".repeat(236));
+        assert!(messages(&cfg(vec![(
+            "container_arguments",
+            Value::list([Value::string(&long_ref)])
+        )]))
+        .is_empty());
+        let too_long = format!("--x={}{{{{ Parameters.Long }}}}", "a".repeat(253));
+        assert_eq!(
+            messages(&cfg(vec![("container_arguments", Value::list([Value::string(&too_long)]))])),
+            ["container_arguments[0]: container_arguments item is too long"]
+        );
+        let hundred = Value::list((0..100).map(|i| Value::string(format!("e{i}"))));
+        let code = ("code", Value::string("s3://b/c/x.py"));
+        assert_eq!(
+            messages(&cfg(vec![("container_entrypoint", hundred), code.clone()])),
+            ["code: The entrypoint with the script is too long"]
+        );
+        let long_file = Value::string(format!("s3://b/c/{}.py", "a".repeat(240)));
+        assert_eq!(
+            messages(&cfg(vec![("code", long_file)])),
+            ["code: The entrypoint with the script is too long"]
+        );
+        assert!(messages(&cfg(vec![code])).is_empty());
         let own = "--run={{ Steps.Prep.ProcessingJobName }}";
         assert_eq!(
             messages(&cfg(vec![
