@@ -443,7 +443,15 @@ fn check_required(f: &Found, types: StepTypes, diags: &mut Diagnostics) {
     }
     // Each side is checked on its own; together they may pass the API's limit (helper finding:
     // 26 step tags and 26 `step_defaults.tags` reached SageMaker as 52).
-    let tags = f.step.get("Arguments").and_then(|a| a.get("Tags")).and_then(Json::as_array);
+    // Only where `Tags` is the API's (not a Lambda's or callback's input of that name, nor an
+    // unknown type's: review finding).
+    let api_tags = types(type_of(f.step)).is_some_and(|t| !t.arguments_are_user_named());
+    let tags = f
+        .step
+        .get("Arguments")
+        .filter(|_| api_tags)
+        .and_then(|a| a.get("Tags"))
+        .and_then(Json::as_array);
     if let Some(n) = tags.map(Vec::len).filter(|n| *n > MAX_JOB_TAGS) {
         diags.error_at(
             steps_path(f.top),

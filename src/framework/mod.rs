@@ -534,9 +534,13 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
         };
         if req.planned.is_null() {
             let diagnostics = e.imp.delete(&ctx, &req.prior, &req.private).await;
-            // On a failed delete, return the prior object so Terraform keeps it in state.
-            let new_state = if diagnostics.has_errors() { req.prior } else { Value::Null };
-            return ApplyResponse { new_state, private: Vec::new(), diagnostics };
+            // On a failed delete, return the prior object so Terraform keeps it in state, with
+            // its private data (review finding: the retry's delete ran without the token).
+            return if diagnostics.has_errors() {
+                ApplyResponse { new_state: req.prior, private: req.private, diagnostics }
+            } else {
+                ApplyResponse { new_state: Value::Null, private: Vec::new(), diagnostics }
+            };
         }
         let creating = req.prior.is_null();
         let Outcome { state, mut diagnostics, private } = if creating {

@@ -569,12 +569,14 @@ impl Rpc for pb::plan_resource_change::Request {
 impl Rpc for pb::apply_resource_change::Request {
     const NAME: &'static str = "ApplyResourceChange";
     const CANCELLABLE: bool = false;
-    /// If anything goes wrong before the resource runs, Terraform keeps the prior object.
-    type Keep = Option<pb::DynamicValue>;
+    /// If anything goes wrong before the resource runs, Terraform keeps the prior object, with
+    /// its private data (which may hold what the object keeps for its life, e.g. a pipeline's
+    /// owner token: review finding).
+    type Keep = (Option<pb::DynamicValue>, Vec<u8>);
     type Out = (framework::ApplyResponse, Type);
     type Response = pb::apply_resource_change::Response;
     fn decode(self, p: &Shared) -> (Self::Keep, Result<Call<Self::Out>, Diagnostics>) {
-        let keep = self.prior_state.clone();
+        let keep = (self.prior_state.clone(), self.planned_private.clone());
         let call = type_of(p.as_ref(), &self.type_name, true).and_then(|ty| {
             let apply = ApplyRequest {
                 prior: decode(self.prior_state, ty, "prior state")?,
@@ -589,22 +591,25 @@ impl Rpc for pb::apply_resource_change::Request {
         (keep, call)
     }
     fn encode(
-        prior: Self::Keep,
+        (prior, private): Self::Keep,
         out: Result<Self::Out, Diagnostics>,
         diags: &mut Diagnostics,
     ) -> Self::Response {
         match out {
             Ok((r, ty)) => {
                 diags.extend(r.diagnostics);
-                Self::Response {
-                    new_state: encode(&r.new_state, &ty, diags).or(prior),
-                    private: r.private,
-                    ..Default::default()
+                match encode(&r.new_state, &ty, diags) {
+                    Some(state) => Self::Response {
+                        new_state: Some(state),
+                        private: r.private,
+                        ..Default::default()
+                    },
+                    None => Self::Response { new_state: prior, private, ..Default::default() },
                 }
             }
             Err(d) => {
                 diags.extend(d);
-                Self::Response { new_state: prior, ..Default::default() }
+                Self::Response { new_state: prior, private, ..Default::default() }
             }
         }
     }

@@ -1447,8 +1447,10 @@ impl Resource<ProviderData> for MlPipeline {
             return Outcome { state: Value::Null, diagnostics: d.into(), private: None };
         }
         let _same_name = data.claims.lock(&spec.name).await;
-        // One token for this planned create, sent by every attempt (see `aws::request_token`).
+        // One token for this planned create, sent by every attempt (see `aws::request_token`),
+        // and the token the object owns its pipeline by.
         let token = crate::aws::request_token();
+        let mut owner = token.clone();
         let (arn, remote) = match sm.create(&spec, &token).await {
             Ok(arn) => {
                 crate::logging::info(
@@ -1475,7 +1477,7 @@ impl Resource<ProviderData> for MlPipeline {
                         // over without a word, and its destroy deleted the first state's pipeline.
                         diags.push(Diagnostic::warning(
                             format!("SageMaker pipeline {:?} already existed and is now managed here", spec.name),
-                            "CreatePipeline answered that the name is taken, and the pipeline of that name has the definition, role and tags this apply creates, so it was taken as the one an earlier, interrupted apply of this resource created (a provider that was killed, or an answer that was lost), or the one a replacement with create_before_destroy replaces, and recorded in the state; its other settings (display name, description, parallelism) were set to this configuration's. If another Terraform state or workspace manages it, both now change and destroy the same pipeline: keep one owner (`terraform state rm` in the other) or give this one another name.",
+                            "CreatePipeline answered that the name is taken, and the pipeline of that name has the definition, role and tags this apply creates, so it was taken as the one an earlier, interrupted apply of this resource created (a provider that was killed, or an answer that was lost), or the one a replacement with create_before_destroy replaces, and recorded in the state; its other settings (display name, description, parallelism) were set to this configuration's. If another Terraform state or workspace manages it, both now change the same pipeline, and that state's destroy keeps it for this one (it is tagged terraform-provider-sagemaker:owner for this object): keep one owner (`terraform state rm` in the other) or give this one another name.",
                         ));
                     }
                     if e.kind == ErrorKind::Interrupted {
@@ -1493,6 +1495,12 @@ impl Resource<ProviderData> for MlPipeline {
                     // apply deleted it under the new object).
                     {
                         if let Err(m) = sm.set_owner_mark(&spec.name, &remote.arn, &token).await {
+                            // Unmarked, the pipeline keeps an earlier takeover's mark: this
+                            // object owns it by that one, so that its own destroy deletes it
+                            // (review finding: it kept the pipeline with a warning).
+                            if let Some(earlier) = &remote.owner_mark {
+                                owner = earlier.clone();
+                            }
                             let mut d = aws_diag(
                                 format!(
                                     "Could not mark SageMaker pipeline {:?} as managed here",
@@ -1525,7 +1533,7 @@ impl Resource<ProviderData> for MlPipeline {
             let shown = remote.and_then(|p| p.display_name).unwrap_or_else(|| spec.name.clone());
             model::set(&mut state, "display_name", Value::string(shown));
         }
-        Outcome { state, diagnostics: diags, private: Some(private_data(None, Some(&token))) }
+        Outcome { state, diagnostics: diags, private: Some(private_data(None, Some(&owner))) }
     }
 
     async fn read(&self, data: &ProviderData, state: &Value) -> (Value, Diagnostics) {
@@ -1831,15 +1839,21 @@ impl Resource<ProviderData> for MlPipeline {
         // (so that the delete of this object, once a create_before_destroy replacement took the
         // pipeline from it, keeps it: re-check finding). A failed look (the read that follows
         // reports it) gives a token of its own.
-        let mark = match data.sagemaker() {
-            Ok(sm) => sm.describe(name).await.ok().flatten().and_then(|p| p.owner_mark),
+        let found = match data.sagemaker() {
+            Ok(sm) => sm.describe(name).await.ok(),
             Err(_) => None,
         };
-        let token = mark.unwrap_or_else(crate::aws::request_token);
+        // A failed look stores no token: the object is then not checked at its delete, as one
+        // created before tokens were kept (review finding: a transient failure made a token that
+        // differed from the mark, and the destroy would have kept the pipeline).
+        let token = match found {
+            Some(Some(p)) => Some(p.owner_mark.unwrap_or_else(crate::aws::request_token)),
+            _ => None,
+        };
         ImportResponse {
             state: Some(stub),
             diagnostics: diags,
-            private: private_data(None, Some(&token)),
+            private: private_data(None, token.as_deref()),
         }
     }
 }

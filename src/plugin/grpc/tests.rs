@@ -146,8 +146,15 @@ impl Resource<()> for Fake {
                 d.error("Tagging failed", "The object was created; re-run apply to tag it.");
                 Outcome { state, diagnostics: d, private: None }
             }
-            _ => Outcome { state: filled(planned), diagnostics: Diagnostics::new(), private: None },
+            _ => Outcome {
+                state: filled(planned),
+                diagnostics: Diagnostics::new(),
+                private: Some(b"born".to_vec()),
+            },
         }
+    }
+    fn kept_private(&self, private: &[u8]) -> Vec<u8> {
+        private.to_vec()
     }
     async fn update(&self, _: &(), _: &Value, planned: &Value) -> Outcome {
         Outcome { state: filled(planned), diagnostics: Diagnostics::new(), private: None }
@@ -316,6 +323,25 @@ async fn apply(
         prior_state: dv(prior),
         planned_state: dv(planned),
         config: dv(config),
+        ..Default::default()
+    }))
+    .await
+    .expect("answers")
+    .into_inner()
+}
+
+async fn apply_with_private(
+    s: &ProviderService,
+    prior: &Value,
+    planned: &Value,
+    private: &[u8],
+) -> pb::apply_resource_change::Response {
+    s.apply_resource_change(Request::new(pb::apply_resource_change::Request {
+        type_name: FAKE.into(),
+        prior_state: dv(prior),
+        planned_state: dv(planned),
+        config: dv(planned),
+        planned_private: private.to_vec(),
         ..Default::default()
     }))
     .await
@@ -573,6 +599,28 @@ async fn a_failed_delete_keeps_the_object() {
     let r = apply(&s, &prior, &Value::Null, &Value::Null).await;
     assert!(r.diagnostics.is_empty());
     assert!(val(&r.new_state).is_null(), "a successful delete forgets the object");
+}
+
+/// What an object keeps for its life in private data (a pipeline's owner token) comes from its
+/// create, survives an update, and is handed back with the object when a delete fails (review
+/// finding: the failed delete returned none, and the retry ran without the token).
+#[tokio::test]
+async fn private_data_an_object_keeps_survives_updates_and_failed_deletes() {
+    let s = server().await;
+    let config = obj(vec![("name", Value::string("p"))]);
+    let planned = val(&plan(&s, &Value::Null, &config, &config).await.planned_state);
+    let created = apply(&s, &Value::Null, &planned, &config).await;
+    assert_eq!(created.private, b"born");
+    let state = val(&created.new_state);
+    let updated = apply_with_private(&s, &state, &state, b"token").await;
+    assert!(updated.diagnostics.is_empty(), "{:?}", shown(&updated.diagnostics));
+    assert_eq!(updated.private, b"token");
+    let failed = apply_with_private(&s, &stored("fail"), &Value::Null, b"token").await;
+    assert_eq!(shown(&failed.diagnostics), vec!["Delete failed"]);
+    assert_eq!(failed.private, b"token");
+    let deleted = apply_with_private(&s, &stored("p"), &Value::Null, b"token").await;
+    assert!(val(&deleted.new_state).is_null());
+    assert!(deleted.private.is_empty());
 }
 
 #[tokio::test]

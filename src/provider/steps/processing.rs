@@ -278,7 +278,8 @@ impl StepKind for Processing {
             let script = format!("{CODE_DIR}/{file}");
             // The script's path joins the entrypoint: the API's limits count it (re-check
             // finding: 100 items with code deployed 101, a long file name an item of 273).
-            if e.len() >= MAX_LIST_ITEMS || script.chars().count() > MAX_ITEM_CHARS {
+            // More than the limit without the script is `list_length`'s error already.
+            if e.len() == MAX_LIST_ITEMS || script.chars().count() > MAX_ITEM_CHARS {
                 ctx.error_from(
                     &[AttrPath::root("code"), AttrPath::root("container_entrypoint")],
                     AttrPath::root("code"),
