@@ -1837,8 +1837,7 @@ impl Resource<ProviderData> for MlPipeline {
         // The imported object owns the pipeline as it finds it: by the mark of the object that
         // took it over last, if any (so that its destroy deletes it), else by a token of its own
         // (so that the delete of this object, once a create_before_destroy replacement took the
-        // pipeline from it, keeps it: re-check finding). A failed look (the read that follows
-        // reports it) gives a token of its own.
+        // pipeline from it, keeps it: re-check finding).
         let found = match data.sagemaker() {
             Ok(sm) => sm.describe(name).await.ok(),
             Err(_) => None,
