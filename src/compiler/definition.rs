@@ -401,13 +401,7 @@ fn experiment_name_problem(text: &str) -> Option<String> {
         // The compilation reports it, with the reference's own message.
         Err(_) => return None,
     };
-    let literal: Vec<&str> = segments
-        .iter()
-        .filter_map(|s| match s {
-            expr::Segment::Text(t) => Some(t.as_str()),
-            expr::Segment::Ref(_) => None,
-        })
-        .collect();
+    let literal: Vec<&str> = expr::literal_texts(&segments).collect();
     let only_text = literal.len() == segments.len();
     if only_text {
         let ok = !text.is_empty()

@@ -596,6 +596,15 @@ pub fn parse_template(s: &str) -> Result<Vec<Segment>, ExprError> {
 /// Whether `s` holds a `{{ }}` expression: a reference, or text that tries to be one and is
 /// malformed (compiling it reports why). Plain text, including the documented escape `\{{`,
 /// is not. The one test of "is this string a reference?" for literal checks elsewhere.
+/// The literal text pieces of a parsed template, without its references (what is known of
+/// its value before a run).
+pub fn literal_texts(segments: &[Segment]) -> impl Iterator<Item = &str> {
+    segments.iter().filter_map(|s| match s {
+        Segment::Text(t) => Some(t.as_str()),
+        Segment::Ref(_) => None,
+    })
+}
+
 pub fn has_expression(s: &str) -> bool {
     if !s.contains("{{") {
         return false;

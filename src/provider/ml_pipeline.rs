@@ -61,7 +61,7 @@ use async_trait::async_trait;
 use serde_json::{json, Map, Value as Json};
 
 use super::model::{self, Known};
-use super::{aws_diag, ProviderData};
+use super::{aws_diag, aws_warning, ProviderData};
 use crate::aws::{AwsError, DeployedPipeline, ErrorKind, PipelineSpec, S3Object, SageMaker};
 use crate::compiler::dag::StepDefaults;
 use crate::compiler::definition::{self, Delivery, ParamType, ParameterInput, PipelineInput};
@@ -502,12 +502,7 @@ impl EditedOutside {
         })
     }
 
-    #[cfg(test)]
-    fn encode(&self) -> Vec<u8> {
-        private_data(Some(self), None)
-    }
-
-    /// What `encode` wrote, when it belongs to `prior` (the refreshed object being planned).
+    /// What [`private_data`] wrote, when it belongs to `prior` (the refreshed object being planned).
     fn decode(private: &[u8], prior: &Value) -> Option<Self> {
         let json: Json = serde_json::from_slice(private).ok()?;
         let e = json.get("edited_outside")?;
@@ -1493,25 +1488,18 @@ impl Resource<ProviderData> for MlPipeline {
                     // (the old object of a create_before_destroy replacement, left deposed by an
                     // interrupted apply; another workspace's) keeps it (helper finding: the next
                     // apply deleted it under the new object).
-                    {
-                        if let Err(m) = sm.set_owner_mark(&spec.name, &remote.arn, &token).await {
-                            // Unmarked, the pipeline keeps an earlier takeover's mark: this
-                            // object owns it by that one, so that its own destroy deletes it
-                            // (review finding: it kept the pipeline with a warning).
-                            if let Some(earlier) = &remote.owner_mark {
-                                owner = earlier.clone();
-                            }
-                            let mut d = aws_diag(
-                                format!(
-                                    "Could not mark SageMaker pipeline {:?} as managed here",
-                                    spec.name
-                                ),
-                                &m,
-                            );
-                            d.severity = crate::framework::Severity::Warning;
-                            d.detail.push_str(&format!("\n\nThe pipeline was taken over and is recorded in the state. Without the tag {} (AddTags), a delete by another Terraform object that held it before (a create_before_destroy replacement interrupted before it finished, another workspace) deletes it too.", crate::aws::OWNER_TAG));
-                            diags.push(d);
+                    if let Err(m) = sm.set_owner_mark(&spec.name, &remote.arn, &token).await {
+                        // Unmarked, the pipeline keeps an earlier takeover's mark: this
+                        // object owns it by that one, so that its own destroy deletes it
+                        // (review finding: it kept the pipeline with a warning).
+                        if let Some(earlier) = &remote.owner_mark {
+                            owner = earlier.clone();
                         }
+                        diags.push(aws_warning(
+                            format!("Could not mark SageMaker pipeline {:?} as managed here", spec.name),
+                            &m,
+                            &format!("\n\nThe pipeline was taken over and is recorded in the state. Without the tag {} (AddTags), a delete by another Terraform object that held it before (a create_before_destroy replacement interrupted before it finished, another workspace) deletes it too.", crate::aws::OWNER_TAG),
+                        ));
                     }
                     (remote.arn.clone(), Some(remote))
                 }
@@ -2059,12 +2047,11 @@ async fn settle_create(
             // The pipeline is the one this apply created: it is recorded whatever this update
             // did (reviewer finding: an error here left it out of the state). The next refresh
             // reads the settings SageMaker holds, and the plan shows what is left to change.
-            let mut d = aws_diag(
+            let d = aws_warning(
                 format!("Could not update adopted SageMaker pipeline {:?}", spec.name),
                 &u,
+                "\n\nThe pipeline is recorded in the state. Its display name, description or parallelism may still differ from this configuration: the next plan shows it, and applying sets them.",
             );
-            d.severity = crate::framework::Severity::Warning;
-            d.detail.push_str("\n\nThe pipeline is recorded in the state. Its display name, description or parallelism may still differ from this configuration: the next plan shows it, and applying sets them.");
             return Ok((remote, Some(d)));
         }
     }
@@ -2354,7 +2341,7 @@ mod tests {
         let found = EditedOutside::found(&applied, &deployed).expect("edits");
         assert_eq!(found.parts, ["Steps.A", "Steps.C"].map(String::from).into());
         assert_eq!(found.settings, vec!["role_arn".to_string()]);
-        let private = found.encode();
+        let private = private_data(Some(&found), None);
         assert_eq!(EditedOutside::decode(&private, &deployed), Some(found));
         // Kept by a plan without a refresh, or after an apply: not this object's finding.
         assert_eq!(EditedOutside::decode(&private, &applied), None);

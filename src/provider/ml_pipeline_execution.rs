@@ -745,15 +745,14 @@ impl Resource<ProviderData> for MlPipelineExecution {
                 }
             }
             Err(e) => {
-                let mut d = aws_diag(
+                let d = super::aws_warning(
                     format!(
                         "Could not check the parameters against pipeline {:?}",
                         spec.pipeline_name
                     ),
                     &e,
+                    "\nThe parameters are checked at apply time instead, before the run is started.",
                 );
-                d.severity = crate::framework::Severity::Warning;
-                d.detail.push_str("\nThe parameters are checked at apply time instead, before the run is started.");
                 diags.push(d.at(AttrPath::root("parameters")));
             }
         }

@@ -996,6 +996,15 @@ fn attempts(n: u32) -> String {
 /// and request id, and advice only where the kind of failure calls for it: credentials and
 /// permissions for auth errors, the endpoint for connection errors and timeouts, the retry
 /// budget for throttling; nothing generic otherwise.
+/// [`aws_diag`] as a warning, its detail followed by `note` (what the failure leaves, e.g. "the
+/// pipeline is recorded in the state"), for a call whose failure the operation survives.
+pub(crate) fn aws_warning(summary: impl Into<String>, e: &AwsError, note: &str) -> Diagnostic {
+    let mut d = aws_diag(summary, e);
+    d.severity = crate::framework::Severity::Warning;
+    d.detail.push_str(note);
+    d
+}
+
 pub(crate) fn aws_diag(summary: impl Into<String>, e: &AwsError) -> Diagnostic {
     // No region: no call can be signed or sent, whatever the endpoint (multi-account finding:
     // "no answer from the endpoint (missing signing region)" with network advice).

@@ -35,13 +35,7 @@ fn check_item_lengths(ctx: &mut Ctx, cfg: &Value, attr: &str) {
     for (i, item) in items.iter().enumerate() {
         let Some(text) = item.as_str() else { continue };
         let literal: usize = match expr::parse_template(text) {
-            Ok(segments) => segments
-                .iter()
-                .map(|s| match s {
-                    expr::Segment::Text(t) => t.chars().count(),
-                    expr::Segment::Ref(_) => 0,
-                })
-                .sum(),
+            Ok(segments) => expr::literal_texts(&segments).map(|t| t.chars().count()).sum(),
             // Reported where the item is compiled.
             Err(_) => continue,
         };
