@@ -1355,4 +1355,22 @@ data "sagemaker_ml_pipeline" "x" {{
         !operations.is_empty() && operations.iter().all(|o| o.contains("CreatePipeline")),
         "only CreatePipeline attempts: {operations:?}"
     );
+
+    // An import that cannot describe the pipeline fails and records nothing (review finding:
+    // it recorded an object without the owner token the pipeline's mark asks for).
+    let out = flat(&ws.tf_err(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "sagemaker_ml_pipeline.p",
+        "busy",
+    ]));
+    assert!(
+        out.contains(r#"Cannot import SageMaker pipeline "busy""#)
+            && out.contains("Nothing was imported")
+            && out.contains("ThrottlingException"),
+        "{out}"
+    );
+    let listed = ws.tf_ok(&["state", "list"]);
+    assert!(!listed.contains("sagemaker_ml_pipeline.p"), "{listed}");
 }

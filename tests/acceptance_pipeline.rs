@@ -786,6 +786,14 @@ fn a_replacement_with_create_before_destroy_and_the_same_name_keeps_the_pipeline
         };
         let old_object = read_state()["resources"][0]["instances"][0].clone();
         assert!(old_object["private"].is_string(), "[{v}] a create keeps its token: {old_object}");
+        let put_back_deposed = |object: &serde_json::Value, key: &str| {
+            let mut state = read_state();
+            let mut deposed = object.clone();
+            deposed["deposed"] = serde_json::json!(key);
+            state["resources"][0]["instances"].as_array_mut().expect("instances").push(deposed);
+            state["serial"] = serde_json::json!(state["serial"].as_i64().unwrap_or(0) + 1);
+            std::fs::write(&state_file, state.to_string()).expect("write state");
+        };
         ws.tf_ok(&[
             "apply",
             "-auto-approve",
@@ -793,12 +801,7 @@ fn a_replacement_with_create_before_destroy_and_the_same_name_keeps_the_pipeline
             "-no-color",
             "-replace=sagemaker_ml_pipeline.p",
         ]);
-        let mut state = read_state();
-        let mut deposed = old_object;
-        deposed["deposed"] = serde_json::json!("deadbeef");
-        state["resources"][0]["instances"].as_array_mut().expect("instances").push(deposed);
-        state["serial"] = serde_json::json!(state["serial"].as_i64().unwrap_or(0) + 1);
-        std::fs::write(&state_file, state.to_string()).expect("write state");
+        put_back_deposed(&old_object, "deadbeef");
         let out = flat(&ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color"]));
         assert!(
             out.contains("(deposed object deadbeef)")
@@ -807,6 +810,20 @@ fn a_replacement_with_create_before_destroy_and_the_same_name_keeps_the_pipeline
             "[{v}] {out}"
         );
         let after = sm.describe_pipeline("kept").expect("the deposed object's delete deleted it");
+        assert_eq!(after["CreationTime"], before["CreationTime"], "[{v}] it was created again");
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] the plan after the deposed delete must be empty");
+        // The same with an old object that holds no token (created before tokens were kept):
+        // the mark is another object's, so its delete keeps the pipeline too (review finding).
+        let mut tokenless = old_object.clone();
+        tokenless.as_object_mut().expect("object").remove("private");
+        put_back_deposed(&tokenless, "cafef00d");
+        let out = flat(&ws.tf_ok(&["apply", "-auto-approve", "-input=false", "-no-color"]));
+        assert!(
+            out.contains("(deposed object cafef00d)")
+                && out.contains("SageMaker pipeline \"kept\" was kept, not deleted"),
+            "[{v}] {out}"
+        );
+        let after = sm.describe_pipeline("kept").expect("the tokenless delete deleted it");
         assert_eq!(after["CreationTime"], before["CreationTime"], "[{v}] it was created again");
         assert_eq!(ws.plan_exit_code(), 0, "[{v}] the plan after the deposed delete must be empty");
         // The mark is the provider's: not among the pipeline's tags in the state.

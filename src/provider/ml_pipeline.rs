@@ -553,7 +553,7 @@ fn private_data(edited: Option<&EditedOutside>, owner: Option<&str>) -> Vec<u8> 
 }
 
 /// The token in the object's private data ([`private_data`]); none for an object created
-/// before tokens were kept, or imported.
+/// before tokens were kept.
 fn owner_token(private: &[u8]) -> Option<String> {
     let json: Json = serde_json::from_slice(private).ok()?;
     json.get("owner")?.as_str().map(String::from)
@@ -1734,18 +1734,21 @@ impl Resource<ProviderData> for MlPipeline {
             return diags;
         }
         // Another object's create took the pipeline over since this one created or imported it:
-        // it manages the pipeline now (see `aws::OWNER_TAG`). Objects holding no token (created
-        // or imported before tokens were kept) are not checked.
-        if let (Some(own), false) = (owner_token(private), arn.is_empty()) {
+        // it manages the pipeline now (see `aws::OWNER_TAG`). An object holding no token was
+        // created or imported before tokens were kept, and never marked a pipeline: any mark is
+        // another object's (review finding: such an old object, left deposed by an interrupted
+        // create_before_destroy replacement, deleted the pipeline the new object had taken over).
+        if !arn.is_empty() {
+            let own = owner_token(private);
             match sm.owner_mark(&name, &arn).await {
-                Ok(Some(mark)) if mark != own => {
+                Ok(Some(mark)) if Some(&mark) != own.as_ref() => {
                     crate::logging::info(
                         "kept the pipeline another object took over",
                         &[("pipeline", &name), ("arn", &arn)],
                     );
                     diags.push(Diagnostic::warning(
                         format!("SageMaker pipeline {name:?} was kept, not deleted"),
-                        "Another Terraform object took this pipeline over after this one created it (a create of the same name found it with the definition, role and tags it planned and no runs): the new object of a replacement with create_before_destroy whose apply was interrupted before this old object was deleted, or a resource of another workspace or state. That object manages the pipeline now, so this one is removed from the state and the pipeline, its versions and history are kept. To delete it, destroy the object that took it over (or import it here and destroy it).",
+                        "Another Terraform object took this pipeline over after this one created or imported it (a create of the same name found it with the definition, role and tags it planned and no runs): the new object of a replacement with create_before_destroy whose apply was interrupted before this old object was deleted, or a resource of another workspace or state. That object manages the pipeline now, so this one is removed from the state and the pipeline, its versions and history are kept. To delete it, destroy the object that took it over (or import it here and destroy it).",
                     ));
                     return diags;
                 }
@@ -1826,16 +1829,22 @@ impl Resource<ProviderData> for MlPipeline {
         // took it over last, if any (so that its destroy deletes it), else by a token of its own
         // (so that the delete of this object, once a create_before_destroy replacement took the
         // pipeline from it, keeps it: re-check finding).
-        let found = match data.sagemaker() {
-            Ok(sm) => sm.describe(name).await.ok(),
-            Err(_) => None,
+        // A failed look fails the import: with a made-up token the object's delete would keep
+        // a pipeline another object marked (review finding), and with none, too (see `delete`).
+        let sm = match data.sagemaker() {
+            Ok(sm) => sm,
+            Err(d) => return ImportResponse { state: None, diagnostics: d, private: Vec::new() },
         };
-        // A failed look stores no token: the object is then not checked at its delete, as one
-        // created before tokens were kept (review finding: a transient failure made a token that
-        // differed from the mark, and the destroy would have kept the pipeline).
-        let token = match found {
-            Some(Some(p)) => Some(p.owner_mark.unwrap_or_else(crate::aws::request_token)),
-            _ => None,
+        let token = match sm.describe(name).await {
+            Ok(Some(p)) => Some(p.owner_mark.unwrap_or_else(crate::aws::request_token)),
+            // Not found: the read that follows says so.
+            Ok(None) => None,
+            Err(e) => {
+                let mut d = aws_diag(format!("Cannot import SageMaker pipeline {name:?}"), &e);
+                d.detail.push_str("\n\nNothing was imported. Try again.");
+                diags.push(d);
+                return ImportResponse { state: None, diagnostics: diags, private: Vec::new() };
+            }
         };
         ImportResponse {
             state: Some(stub),
@@ -2327,7 +2336,7 @@ mod tests {
         let updated = r.kept_private(&refreshed);
         assert_eq!(owner_token(&updated).as_deref(), Some("tok"));
         assert_eq!(EditedOutside::decode(&updated, &deployed), None);
-        // No token (an imported object, or one created before tokens were kept): nothing kept.
+        // No token (an object created before tokens were kept): nothing kept.
         assert!(r.private_after_read(&applied, &applied, &[]).is_empty());
         assert!(r.kept_private(b"not json").is_empty());
     }
