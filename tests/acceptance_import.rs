@@ -460,3 +460,278 @@ fn sdk_upserted_pipeline_imports_and_plans_empty() {
         assert!(sm.pipeline_names().is_empty(), "[{v}] destroy removed the adopted pipeline");
     }
 }
+
+// ---- (c) a pipeline created by the SageMaker Python SDK 3.x --------------------------------
+
+/// Runs tests/import/sdk3_pipeline.py: SDK 3's `Pipeline.upsert()` against the local endpoint.
+fn sdk3_upsert(sm: &LocalSageMaker, name: &str) {
+    let status = Command::new(project_root().join("scripts/tools"))
+        .arg("--sdk3")
+        .status()
+        .expect("run scripts/tools --sdk3");
+    assert!(status.success(), "scripts/tools --sdk3 failed");
+    let home = tempfile::tempdir().expect("temp HOME");
+    let out = Command::new(tools_dir().join("sdk3-venv/bin/python"))
+        .arg(project_root().join("tests/import/sdk3_pipeline.py"))
+        .args([&sm.url, name])
+        .env("HOME", home.path())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("run the SDK");
+    assert!(
+        out.status.success(),
+        "SDK 3's upsert failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The SDK 3 pipeline of tests/import/sdk3_pipeline.py in typed step resources, with three
+/// fields to change: Train's `num_round`, the Prep output `stats`'s destination and Tune's
+/// `max_depth` upper bound.
+fn sdk3_config(name: &str, num_round: &str, stats: &str, max_depth: &str) -> String {
+    format!(
+        r#"{PROVIDER}
+locals {{
+  role    = "{ROLE}"
+  bucket  = "{BUCKET}"
+  sklearn = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
+  xgboost = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+}}
+
+resource "sagemaker_processing_step" "prep" {{
+  name           = "Prep"
+  image_uri      = local.sklearn
+  role_arn       = local.role
+  instance_type  = "ml.m5.xlarge"
+  instance_count = "1"
+  code           = "s3://${{local.bucket}}/code/prep.py"
+  input {{
+    name        = "raw"
+    source      = "{{{{ Parameters.InputData }}}}"
+    destination = "/opt/ml/processing/input"
+  }}
+  output {{
+    name        = "train"
+    source      = "/opt/ml/processing/train"
+    destination = "s3://${{local.bucket}}/prep/{{{{ Execution.PipelineExecutionId }}}}/train"
+  }}
+  output {{
+    name        = "stats"
+    source      = "/opt/ml/processing/stats"
+    destination = "s3://${{local.bucket}}/{stats}"
+  }}
+  property_file {{
+    name        = "Stats"
+    output_name = "stats"
+    path        = "stats.json"
+  }}
+  cache {{
+    enabled      = true
+    expire_after = "P7D"
+  }}
+  retry {{
+    exception_types  = ["Step.SERVICE_FAULT", "Step.THROTTLING"]
+    interval_seconds = 5
+    backoff_rate     = 2
+    max_attempts     = 3
+  }}
+}}
+
+# SDK 3's ModelTrainer: a one-hour limit and the channel's input mode written out.
+resource "sagemaker_training_step" "train" {{
+  name                   = "Train"
+  image_uri              = local.xgboost
+  role_arn               = local.role
+  instance_type          = "ml.m5.xlarge"
+  output_path            = "s3://${{local.bucket}}/models"
+  max_runtime_in_seconds = "3600"
+  hyperparameters = {{
+    objective = "binary:logistic"
+    num_round = "{num_round}"
+  }}
+  input {{
+    channel    = "train"
+    s3_uri     = sagemaker_processing_step.prep.outputs["train"]
+    input_mode = "File"
+  }}
+}}
+
+resource "sagemaker_tuning_step" "tune" {{
+  name                        = "Tune"
+  image_uri                   = local.xgboost
+  role_arn                    = local.role
+  instance_type               = "ml.m5.xlarge"
+  output_path                 = "s3://${{local.bucket}}/tuning"
+  max_runtime_in_seconds      = "3600"
+  strategy                    = "Random"
+  max_number_of_training_jobs = "4"
+  max_parallel_training_jobs  = "2"
+  static_hyperparameters = {{
+    objective = "binary:logistic"
+    num_round = "50"
+  }}
+  objective {{
+    metric_name = "validation:auc"
+    type        = "Maximize"
+  }}
+  metric_definition {{
+    name  = "validation:auc"
+    regex = "auc:([0-9.]+)"
+  }}
+  continuous_parameter_range {{
+    name      = "eta"
+    min_value = "0.1"
+    max_value = "0.5"
+  }}
+  integer_parameter_range {{
+    name      = "max_depth"
+    min_value = "3"
+    max_value = "{max_depth}"
+  }}
+  input {{
+    channel = "train"
+    s3_uri  = sagemaker_processing_step.prep.outputs["train"]
+  }}
+}}
+
+resource "sagemaker_lambda_step" "notify" {{
+  name         = "Notify"
+  function_arn = "arn:aws:lambda:us-east-1:123456789012:function:notify"
+  inputs = {{
+    acc  = "{{{{ Steps.Prep.PropertyFiles.Stats.accuracy }}}}"
+    mode = "batch"
+  }}
+  output {{
+    name = "ticket"
+  }}
+}}
+
+resource "sagemaker_fail_step" "too_low" {{
+  name          = "TooLow"
+  error_message = "accuracy below {{{{ Parameters.AccThreshold }}}}"
+}}
+
+resource "sagemaker_condition_step" "check" {{
+  name       = "CheckAcc"
+  conditions = ["{{{{ Steps.Prep.PropertyFiles.Stats.accuracy }}}} >= {{{{ Parameters.AccThreshold }}}}"]
+  if_steps   = [sagemaker_lambda_step.notify.json]
+  else_steps = [sagemaker_fail_step.too_low.json]
+}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  name     = "{name}"
+  role_arn = local.role
+
+  parameter {{
+    name    = "InputData"
+    default = "s3://${{local.bucket}}/raw"
+  }}
+  parameter {{
+    name    = "AccThreshold"
+    type    = "Float"
+    default = "0.7"
+  }}
+
+  experiment_config {{
+    experiment_name = "{{{{ Execution.PipelineName }}}}"
+    trial_name      = "{{{{ Execution.PipelineExecutionId }}}}"
+  }}
+
+  steps = [
+    sagemaker_processing_step.prep.json,
+    sagemaker_training_step.train.json,
+    sagemaker_tuning_step.tune.json,
+    sagemaker_condition_step.check.json,
+  ]
+}}
+"#
+    )
+}
+
+const SDK3_STEPS: [&str; 6] = [
+    "sagemaker_processing_step.prep",
+    "sagemaker_training_step.train",
+    "sagemaker_tuning_step.tune",
+    "sagemaker_lambda_step.notify",
+    "sagemaker_fail_step.too_low",
+    "sagemaker_condition_step.check",
+];
+
+/// A pipeline made by the SageMaker Python SDK 3.x (processing, training, tuning, condition,
+/// Lambda, fail), imported, plans empty with typed step resources declaring it, and a change
+/// of one field in each of three steps shows only those fields (helper finding: SDK 3 leaves
+/// out `AppManaged`, writes the tuning job's `ResourceConfig`, only the range lists it uses and
+/// the training output's `CompressionType: "GZIP"`; the plan never converged, and a change
+/// showed each of those as changed too). The applied definition keeps SDK 3's spelling.
+#[test]
+fn sdk3_upserted_pipeline_imports_plans_empty_and_changes_only_what_changed() {
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let v = terraform.version.clone();
+        let name = "adopt-sdk3";
+        sdk3_upsert(&sm, name);
+        let deployed = sm.deployed_definition(name);
+        let ws = Workspace::new(&terraform, &sm);
+        ws.write("main.tf", &sdk3_config(name, "50", "stats", "9"));
+        ws.init();
+        apply_targets(&ws, &SDK3_STEPS);
+        ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", name]);
+        assert_plan(&ws, 0, "import of SDK 3's pipeline, then the same pipeline in typed steps");
+        assert_eq!(sm.deployed_definition(name), deployed, "[{v}] nothing was sent");
+
+        ws.write("main.tf", &sdk3_config(name, "100", "stats2", "10"));
+        let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        let summary = plan.split("what this plan changes").nth(1).unwrap_or_default();
+        assert!(
+            plan.contains(r#"num_round = "50" -> "100""#)
+                && plan.contains(r#"MaxValue    = "9" -> "10""#)
+                && plan.contains("/stats\" -> \"s3://")
+                && summary.contains("- step Train: Arguments.HyperParameters.num_round")
+                && summary.contains(
+                    "- step Prep: Arguments.ProcessingOutputConfig.Outputs['stats'].S3Output.S3Uri"
+                )
+                && summary.contains("IntegerParameterRanges['max_depth'].MaxValue"),
+            "[{v}] the three changes:\n{plan}"
+        );
+        // The pipeline's diff (the step resources' `json` is in the provider's spelling).
+        let pipeline = plan
+            .split("# sagemaker_ml_pipeline.p will be updated in-place")
+            .nth(1)
+            .and_then(|rest| rest.split("\n  # ").next())
+            .unwrap_or_default();
+        assert!(pipeline.contains("definition_parts"), "[{v}] {plan}");
+        for spelling in
+            ["AppManaged", "CompressionType", "ResourceConfig", "CategoricalParameterRanges"]
+        {
+            assert!(!pipeline.contains(spelling), "[{v}] {spelling} shown as changed:\n{pipeline}");
+            assert!(!summary.contains(spelling), "[{v}] {spelling} in the summary:\n{summary}");
+        }
+        ws.apply();
+        let after = sm.deployed_definition(name);
+        let step = |n: &str| {
+            after["Steps"].as_array().into_iter().flatten().find(|s| s["Name"] == n).cloned()
+        };
+        let (prep, train, tune) = (step("Prep"), step("Train"), step("Tune"));
+        let text = |s: &Option<Json>| s.as_ref().map(Json::to_string).unwrap_or_default();
+        assert!(
+            !text(&prep).contains("AppManaged") && text(&prep).contains("stats2"),
+            "[{v}] {prep:?}"
+        );
+        assert!(
+            text(&train).contains(r#""CompressionType":"GZIP""#)
+                && text(&train).contains(r#""num_round":"100""#),
+            "[{v}] {train:?}"
+        );
+        assert!(
+            text(&tune).contains(r#""ResourceConfig""#)
+                && !text(&tune).contains("HyperParameterTuningResourceConfig")
+                && !text(&tune).contains("CategoricalParameterRanges"),
+            "[{v}] {tune:?}"
+        );
+        assert_plan(&ws, 0, "after applying the change");
+        ws.destroy();
+        assert!(sm.pipeline_names().is_empty(), "[{v}] destroy removed the adopted pipeline");
+    }
+}

@@ -341,6 +341,18 @@ fn changed_paths(before: &Json, after: &Json, path: String, whole: &str, out: &m
             format!("{path}.{key}")
         }
     };
+    // An expression is one value: `HyperParameters.eta`, not `.Get` and `.Std:Join` (SDK 3
+    // helper finding).
+    let expression = |v: &Json| {
+        v.as_object().is_some_and(|o| {
+            o.len() == 1
+                && o.keys().all(|k| matches!(k.as_str(), "Get" | "Std:Join" | "Std:JsonGet"))
+        })
+    };
+    if expression(before) || expression(after) {
+        out.push(if path.is_empty() { whole.to_string() } else { path });
+        return;
+    }
     match (before, after) {
         (Json::Object(b), Json::Object(a)) => {
             let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
@@ -780,6 +792,23 @@ mod tests {
         .expect("a change");
         assert!(s.starts_with("- step Q: CheckType, Arguments.Environment.a,"), "{s}");
         assert!(s.ends_with("and 2 more"), "{s}");
+    }
+
+    /// SDK 3 helper finding: a reference turned into its `to_string()` join was named as
+    /// `HyperParameters.eta.Get, HyperParameters.eta.Std:Join`.
+    #[test]
+    fn an_expression_is_one_field() {
+        let step = |eta: &str| {
+            format!(r#"{{"Name":"T","Arguments":{{"HyperParameters":{{"eta":{eta}}}}}}}"#)
+        };
+        let get = r#"{"Get":"Parameters.Eta"}"#;
+        let join = r#"{"Std:Join":{"On":"","Values":[{"Get":"Parameters.Eta"}]}}"#;
+        let s = summarize(&parts(&[("T", &step(get))]), &parts(&[("T", &step(join))]))
+            .expect("a change");
+        assert_eq!(s, "- step T: Arguments.HyperParameters.eta");
+        let s = summarize(&parts(&[("T", &step(get))]), &parts(&[("T", &step(r#""0.3""#))]))
+            .expect("a change");
+        assert_eq!(s, "- step T: Arguments.HyperParameters.eta");
     }
 
     /// Only the lines of parts edited outside Terraform are marked, also a removed step's.

@@ -26,6 +26,9 @@
 //! | N12 | a one-value join of a reference whose value is a string (a `String` parameter, an execution variable) vs the reference | joining one string gives that string. Any other one-value join is kept: it is how a number or boolean (an `Integer` parameter, a step property) is turned into a string (the SDK's `to_string`), and the field then receives a string, not a number |
 //! | N13 | a training job's `OutputDataConfig.CompressionType: "GZIP"` vs none (Training steps, and each training job definition of a Tuning step; SDK 3's `ModelTrainer` writes it) | GZIP is the documented default of a training job's model output compression (CreateTrainingJob `OutputDataConfig.CompressionType`: "Defaults to gzip"); AutoML's `OutputDataConfig` has no such member, so it is left alone there |
 //! | N14 | in job arguments (every step type but Lambda and Callback): a member set to `null` vs no member (the SDK's `MaxNumberOfTrainingJobs: null` in a Grid tuning job's `ResourceLimits`) | the service reads job arguments as the API request, in whose JSON protocol a `null` member is an unset one: the SDK's Grid tuning runs with `null` where the API takes no value. Lambda and Callback payloads are the user's data, where `null` is a value |
+//! | N15 | a processing input's or output's `AppManaged: false` vs none (`ProcessingInputs[*]`, `ProcessingOutputConfig.Outputs[*]` of Processing steps; SDK 2.x writes it, SDK 3's `ScriptProcessor` does not) | `false` is the documented default of both members (CreateProcessingJob `ProcessingInput.AppManaged`, `ProcessingOutput.AppManaged`: "When False (default), input operations are managed by Amazon SageMaker") |
+//! | N16 | a Tuning step's training job definition: `HyperParameterTuningResourceConfig` vs `ResourceConfig` (SDK 2.x writes the first, SDK 3 the second) when it holds only `InstanceType`, `InstanceCount`, `VolumeSizeInGB` and `VolumeKmsKeyId` | the two are alternative spellings of the instances every training job of the tuning job runs on (the API takes one or the other); the four members are common to both and mean the same in each. Anything else (`InstanceConfigs`, `AllocationStrategy`, `InstanceGroups`, ...) exists in one only, and such a config is compared as written |
+//! | N17 | a Tuning step's `IntegerParameterRanges: []`, `ContinuousParameterRanges: []`, `CategoricalParameterRanges: []` vs none (in `HyperParameterTuningJobConfig.ParameterRanges` and each definition's `HyperParameterRanges`) | each is a list of ranges to tune: an empty list tunes nothing, as a missing one does (SDK 2.x writes all three, SDK 3 only those it uses) |
 //!
 //! Pure: no IO. Depends on serde_json and `canonical`.
 
@@ -75,7 +78,7 @@ impl Context {
     }
 }
 
-/// True when two definition texts mean the same pipeline (rules N1-N14). Unparseable texts are
+/// True when two definition texts mean the same pipeline (rules N1-N17). Unparseable texts are
 /// equal only if byte-identical.
 pub fn definitions_equal(a: &str, b: &str) -> bool {
     if a == b {
@@ -111,21 +114,31 @@ pub fn step_lists_equal(a: &[Json], b: &[Json], ctx: &Context) -> bool {
 
 /// `step` spelt like `prior` wherever the two mean the same: each member or element of `step`
 /// whose value means what `prior`'s value at the same place means (matched by `Name` in lists
-/// of named objects, such as a condition's branch steps) takes `prior`'s text, and a member
-/// only `prior` has is kept when it is empty (`null`, `{}`, `[]`). So a changed step differs
+/// of named objects, such as a condition's branch steps) takes `prior`'s text, a member only
+/// `prior` has is kept when the step still means the same with it ([`Keep`]), and one only
+/// `step` has is left out when it still means the same without it. So a changed step differs
 /// from its deployed text only in the fields that changed, not in every field the compiler
 /// spells differently (an imported `Join(on="/")` against `On: ""`). The result always means
 /// what `step` means: it is checked against `step` with [`steps_equal`], and a respelling that
-/// fails the check is dropped (first the reordering of named lists, then the kept members, then
-/// all of it).
+/// fails the check is dropped (first the reordering of named lists, then the left-out and kept
+/// members, then all of it).
 pub fn respelt_like(prior: &Json, step: &Json, ctx: &Context) -> Json {
     // Another type of step under the same name is another step: nothing of the old one carries
     // over (its empty members, which its type allowed, may not be allowed in this one).
     if prior.get("Type") != step.get("Type") {
         return step.clone();
     }
-    for (reorder, keep_empty) in [(true, true), (false, true), (false, false)] {
-        let respelt = respell(prior, step, ctx, Respell { reorder, keep_empty });
+    use Keep::{All, Empty, Nothing};
+    for (reorder, keep, drop_new) in [
+        (true, All, true),
+        (true, All, false),
+        (true, Empty, false),
+        (false, All, true),
+        (false, All, false),
+        (false, Empty, false),
+        (false, Nothing, false),
+    ] {
+        let respelt = respell(prior, step, ctx, Respell { reorder, keep, drop_new });
         if steps_equal(&respelt, step, ctx) {
             return respelt;
         }
@@ -137,8 +150,21 @@ pub fn respelt_like(prior: &Json, step: &Json, ctx: &Context) -> Json {
 struct Respell {
     /// A named list whose names are the same on both sides keeps `prior`'s order.
     reorder: bool,
-    /// A member only `prior` has is kept when it is empty.
-    keep_empty: bool,
+    /// Which members only `prior` has are kept.
+    keep: Keep,
+    /// Members only `step` has are left out (a default value `prior` was deployed without,
+    /// such as `AppManaged: false` after SDK 3's `ScriptProcessor`: helper finding).
+    drop_new: bool,
+}
+
+/// Members only `prior` has that [`respell`] keeps: all of them (a default value the compiler
+/// leaves out, such as SDK 3's `CompressionType: "GZIP"`: helper finding), the empty ones
+/// (`null`, `{}`, `[]`), or none. The first that keeps the step's meaning wins.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    All,
+    Empty,
+    Nothing,
 }
 
 fn respell(prior: &Json, new: &Json, ctx: &Context, how: Respell) -> Json {
@@ -154,16 +180,17 @@ fn respell(prior: &Json, new: &Json, ctx: &Context, how: Respell) -> Json {
             for (k, v) in n {
                 let v = match p.get(k) {
                     Some(old) => respell(old, v, ctx, how),
+                    None if how.drop_new => continue,
                     None => v.clone(),
                 };
                 out.insert(k.clone(), v);
             }
-            if how.keep_empty {
+            if how.keep != Keep::Nothing {
                 for (k, v) in p {
                     let empty = v.is_null()
                         || v.as_object().is_some_and(Map::is_empty)
                         || v.as_array().is_some_and(Vec::is_empty);
-                    if empty && !n.contains_key(k) {
+                    if (empty || how.keep == Keep::All) && !n.contains_key(k) {
                         out.insert(k.clone(), v.clone());
                     }
                 }
@@ -262,6 +289,7 @@ pub fn normal_step(step: &Json, ctx: &Context) -> Json {
                     _ => normal_value(v, ctx, true),
                 };
                 default_compression(step_type, &mut args);
+                default_members(step_type, &mut args);
                 out.insert(k.clone(), args);
             }
             // N5
@@ -319,6 +347,85 @@ fn default_compression(step_type: &str, args: &mut Json) {
                 c.remove("CompressionType");
             }
         }
+    }
+}
+
+/// N15-N17: members a Processing or Tuning step may write or leave out with the same meaning,
+/// in the spelling without them (N15, N17) or in SDK 3's (N16).
+fn default_members(step_type: &str, args: &mut Json) {
+    match step_type {
+        "Processing" => {
+            let mut items: Vec<&mut Json> = Vec::new();
+            let Json::Object(a) = args else { return };
+            for (k, v) in a.iter_mut() {
+                match (k.as_str(), v) {
+                    ("ProcessingInputs", Json::Array(inputs)) => items.extend(inputs.iter_mut()),
+                    ("ProcessingOutputConfig", Json::Object(c)) => {
+                        if let Some(Json::Array(outputs)) = c.get_mut("Outputs") {
+                            items.extend(outputs.iter_mut());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for item in items {
+                if let Json::Object(o) = item {
+                    if o.get("AppManaged") == Some(&Json::Bool(false)) {
+                        o.remove("AppManaged");
+                    }
+                }
+            }
+        }
+        "Tuning" => {
+            let Json::Object(a) = args else { return };
+            let mut ranges: Vec<&mut Json> = Vec::new();
+            let mut definitions: Vec<&mut Json> = Vec::new();
+            for (k, v) in a.iter_mut() {
+                match (k.as_str(), v) {
+                    ("HyperParameterTuningJobConfig", c) => {
+                        ranges.extend(c.get_mut("ParameterRanges"))
+                    }
+                    ("TrainingJobDefinition", d) => definitions.push(d),
+                    ("TrainingJobDefinitions", Json::Array(ds)) => {
+                        definitions.extend(ds.iter_mut())
+                    }
+                    _ => {}
+                }
+            }
+            for d in definitions {
+                let Json::Object(d) = d else { continue };
+                // N16
+                const COMMON: [&str; 4] =
+                    ["InstanceType", "InstanceCount", "VolumeSizeInGB", "VolumeKmsKeyId"];
+                let plain = |c: &Json| {
+                    c.as_object().is_some_and(|c| c.keys().all(|k| COMMON.contains(&k.as_str())))
+                };
+                if !d.contains_key("ResourceConfig")
+                    && d.get("HyperParameterTuningResourceConfig").is_some_and(plain)
+                {
+                    if let Some(c) = d.remove("HyperParameterTuningResourceConfig") {
+                        d.insert("ResourceConfig".into(), c);
+                    }
+                }
+                if let Some(r) = d.get_mut("HyperParameterRanges") {
+                    ranges.push(r);
+                }
+            }
+            // N17
+            for r in ranges {
+                if let Json::Object(r) = r {
+                    r.retain(|k, v| {
+                        !(matches!(
+                            k.as_str(),
+                            "IntegerParameterRanges"
+                                | "ContinuousParameterRanges"
+                                | "CategoricalParameterRanges"
+                        ) && v.as_array().is_some_and(Vec::is_empty))
+                    });
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -792,5 +899,107 @@ mod tests {
         assert!(!step_eq(automl(json!({"CompressionType": "GZIP"})), automl(json!({}))));
         let lambda = |config: Json| json!({"Name": "L", "Type": "Lambda", "Arguments": {"OutputDataConfig": config}});
         assert!(!step_eq(lambda(json!({"CompressionType": "GZIP"})), lambda(json!({}))));
+
+        // A changed step keeps the default it was deployed with (SDK 3 helper finding: a
+        // one-field change also showed `CompressionType` removed), and not once it changes.
+        let ctx = Context::default();
+        let train = |hp: &str, config: Json| json!({"Name": "T", "Type": "Training", "Arguments": {"HyperParameters": {"n": hp}, "OutputDataConfig": config}});
+        let prior = train("50", json!({"S3OutputPath": "s3://b/m", "CompressionType": "GZIP"}));
+        let planned = train("100", json!({"S3OutputPath": "s3://b/m"}));
+        assert_eq!(
+            respelt_like(&prior, &planned, &ctx),
+            train("100", json!({"S3OutputPath": "s3://b/m", "CompressionType": "GZIP"}))
+        );
+        let prior = train("50", json!({"S3OutputPath": "s3://b/m", "CompressionType": "NONE"}));
+        assert_eq!(respelt_like(&prior, &planned, &ctx), planned);
+    }
+
+    /// SDK 3 helper finding: `ScriptProcessor` leaves `AppManaged` out.
+    #[test]
+    fn n15_app_managed_false_is_the_default() {
+        let processing = |input: Json, output: Json| {
+            json!({"Name": "P", "Type": "Processing", "Arguments": {
+            "ProcessingInputs": [input], "ProcessingOutputConfig": {"Outputs": [output]}}})
+        };
+        let input = |extra: Json| {
+            let mut i = json!({"InputName": "raw", "S3Input": {"S3Uri": "s3://b/raw"}});
+            i.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
+            i
+        };
+        let off = json!({"AppManaged": false});
+        assert!(step_eq(
+            processing(input(off.clone()), input(off.clone())),
+            processing(input(json!({})), input(json!({})))
+        ));
+        // `true` is another behaviour, and the rule is the Processing step's alone.
+        let on = json!({"AppManaged": true});
+        assert!(!step_eq(
+            processing(input(on), input(json!({}))),
+            processing(input(json!({})), input(json!({})))
+        ));
+        let lambda = |a: Json| json!({"Name": "L", "Type": "Lambda", "Arguments": {"ProcessingInputs": [a]}});
+        assert!(!step_eq(lambda(input(off.clone())), lambda(input(json!({})))));
+
+        // A changed step deployed without the default stays without it (SDK 3 helper finding:
+        // changing one output also showed `AppManaged = false` added to every input and output).
+        let ctx = Context::default();
+        let mut moved = input(off.clone());
+        moved["S3Input"]["S3Uri"] = json!("s3://b/raw2");
+        let prior = processing(input(json!({})), input(json!({})));
+        let planned = processing(moved, input(off));
+        let mut want = prior.clone();
+        want["Arguments"]["ProcessingInputs"][0]["S3Input"]["S3Uri"] = json!("s3://b/raw2");
+        assert_eq!(respelt_like(&prior, &planned, &ctx), want);
+        // A member the configuration really adds stays.
+        let planned = processing(input(json!({"AppManaged": true})), input(json!({})));
+        assert_eq!(respelt_like(&prior, &planned, &ctx), planned);
+    }
+
+    /// SDK 3 helper finding: its tuner writes `ResourceConfig` and only the ranges it uses.
+    #[test]
+    fn n16_n17_the_tuning_job_spellings_of_sdk_2_and_3() {
+        let tuning = |def: Json, ranges: Json| {
+            json!({"Name": "Tune", "Type": "Tuning", "Arguments": {
+            "HyperParameterTuningJobConfig": {"ParameterRanges": ranges}, "TrainingJobDefinition": def}})
+        };
+        let res = json!({"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30});
+        let int = json!([{"Name": "n", "MinValue": "1", "MaxValue": "9", "ScalingType": "Auto"}]);
+        let sdk2_ranges = json!({"IntegerParameterRanges": int, "ContinuousParameterRanges": [], "CategoricalParameterRanges": []});
+        let sdk3_ranges = json!({"IntegerParameterRanges": int});
+        assert!(step_eq(
+            tuning(json!({"HyperParameterTuningResourceConfig": res}), sdk2_ranges.clone()),
+            tuning(json!({"ResourceConfig": res}), sdk3_ranges.clone())
+        ));
+        // Not when the config holds what only one of the two has, or differs.
+        let flexible = json!({"InstanceConfigs": [{"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30}], "AllocationStrategy": "Prioritized"});
+        assert!(!step_eq(
+            tuning(json!({"HyperParameterTuningResourceConfig": flexible}), sdk3_ranges.clone()),
+            tuning(json!({"ResourceConfig": res}), sdk3_ranges.clone())
+        ));
+        let mut bigger = res.clone();
+        bigger["InstanceCount"] = json!(2);
+        assert!(!step_eq(
+            tuning(json!({"HyperParameterTuningResourceConfig": bigger}), sdk3_ranges.clone()),
+            tuning(json!({"ResourceConfig": res}), sdk3_ranges.clone())
+        ));
+        // A changed SDK 3 tuning step keeps its spelling (helper finding).
+        let ctx = Context::default();
+        let mut wider = int.clone();
+        wider[0]["MaxValue"] = json!("10");
+        let prior = tuning(json!({"ResourceConfig": res}), sdk3_ranges.clone());
+        let planned = tuning(
+            json!({"HyperParameterTuningResourceConfig": res}),
+            json!({"IntegerParameterRanges": wider, "ContinuousParameterRanges": [], "CategoricalParameterRanges": []}),
+        );
+        assert_eq!(
+            respelt_like(&prior, &planned, &ctx),
+            tuning(json!({"ResourceConfig": res}), json!({"IntegerParameterRanges": wider}))
+        );
+        // A range list that is not empty is a range to tune.
+        let with_cat = json!({"IntegerParameterRanges": int, "CategoricalParameterRanges": [{"Name": "k", "Values": ["a"]}]});
+        assert!(!step_eq(
+            tuning(json!({"ResourceConfig": res}), with_cat),
+            tuning(json!({"ResourceConfig": res}), sdk3_ranges)
+        ));
     }
 }

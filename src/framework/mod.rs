@@ -482,7 +482,7 @@ impl<C: Send + Sync + 'static> Provider for Framework<C> {
             schema::mark_computed_unknown(block, &mut planned);
         } else {
             schema::computed_only_from_prior(block, &req.config, &req.prior, &mut planned);
-            schema::keep_semantically_equal(block, &req.prior, &mut planned);
+            schema::keep_semantically_equal(block, &req.config, &req.prior, &mut planned);
         }
         match self.ctx() {
             Ok(ctx) => e.imp.plan(&ctx, &req, &mut planned, &mut diagnostics).await,

@@ -66,15 +66,17 @@ pub enum PlanModifier {
     UseStateForUnknown,
 }
 
-/// Whether two values of an attribute mean the same: `(prior, planned, prior_object)`, where
-/// `prior_object` is the prior object (resource or nested block element) holding the attribute,
-/// for attributes whose meaning depends on a sibling (a parameter's default on its type). Called
-/// only for two different, wholly known, non-null values.
+/// Whether two values of an attribute mean the same: `(prior, planned, prior_object,
+/// config_object)`, where the objects are the prior and configured objects (resource or nested
+/// block element, at the same position) holding the attribute, for attributes whose meaning
+/// depends on a sibling (a parameter's default on its name and type: blocks are paired by
+/// position, so the prior element may be another parameter). Called only for two different,
+/// wholly known, non-null values.
 #[derive(Clone)]
 pub struct SemanticEquality(Arc<SameFn>);
 
-/// The function inside a [`SemanticEquality`]: `(prior, planned, prior_object)`.
-type SameFn = dyn Fn(&Value, &Value, &Value) -> bool + Send + Sync;
+/// The function inside a [`SemanticEquality`]: `(prior, planned, prior_object, config_object)`.
+type SameFn = dyn Fn(&Value, &Value, &Value, &Value) -> bool + Send + Sync;
 
 impl fmt::Debug for SemanticEquality {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -153,10 +155,11 @@ impl Attribute {
         }
         self
     }
-    /// Plans the prior value when `same(prior, planned, prior_object)` (see [`SemanticEquality`]).
+    /// Plans the prior value when `same(prior, planned, prior_object, config_object)` (see
+    /// [`SemanticEquality`]).
     pub fn semantic_equality(
         mut self,
-        same: impl Fn(&Value, &Value, &Value) -> bool + Send + Sync + 'static,
+        same: impl Fn(&Value, &Value, &Value, &Value) -> bool + Send + Sync + 'static,
     ) -> Self {
         self.semantic_equality = Some(SemanticEquality(Arc::new(same)));
         self
@@ -441,7 +444,7 @@ fn paired<'a>(
 /// Plans the prior value of every attribute declaring [`SemanticEquality`] whose planned value
 /// means the same (nested blocks included), so that a different spelling of the same meaning is
 /// no change. Runs before the resource's own plan, which then works from the kept values.
-pub fn keep_semantically_equal(block: &Block, prior: &Value, planned: &mut Value) {
+pub fn keep_semantically_equal(block: &Block, config: &Value, prior: &Value, planned: &mut Value) {
     let (Value::Object(before), Value::Object(after)) = (prior, &mut *planned) else { return };
     for a in &block.attributes {
         let Some(same) = &a.semantic_equality else { continue };
@@ -449,13 +452,40 @@ pub fn keep_semantically_equal(block: &Block, prior: &Value, planned: &mut Value
             continue;
         };
         let comparable = |v: &Value| !v.is_null() && v.is_known();
-        if then != now && comparable(then) && comparable(now) && (same.0)(then, now, prior) {
+        if then != now && comparable(then) && comparable(now) && (same.0)(then, now, prior, config)
+        {
             *now = then.clone();
         }
     }
     for b in &block.blocks {
-        for (then, now) in paired(b, before.get(b.name), after.get_mut(b.name)) {
-            keep_semantically_equal(&b.block, then, now);
+        let (Some(then), Some(now)) = (before.get(b.name), after.get_mut(b.name)) else {
+            continue;
+        };
+        let configured = config.get(b.name).unwrap_or(&Value::Null);
+        match (then, now, configured) {
+            (Value::Object(_), now @ Value::Object(_), c) => {
+                keep_semantically_equal(&b.block, c, then, now)
+            }
+            (Value::List(before), Value::List(after), c) => {
+                for (i, (then, now)) in before.iter().zip(after.iter_mut()).enumerate() {
+                    let c = match c {
+                        Value::List(items) => items.get(i).unwrap_or(&Value::Null),
+                        _ => &Value::Null,
+                    };
+                    keep_semantically_equal(&b.block, c, then, now);
+                }
+            }
+            (Value::Map(before), Value::Map(after), c) if b.nesting == Nesting::Map => {
+                for (k, now) in after.iter_mut() {
+                    let Some(then) = before.get(k) else { continue };
+                    let c = match c {
+                        Value::Map(items) => items.get(k).unwrap_or(&Value::Null),
+                        _ => &Value::Null,
+                    };
+                    keep_semantically_equal(&b.block, c, then, now);
+                }
+            }
+            _ => {}
         }
     }
 }

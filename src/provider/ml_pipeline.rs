@@ -707,9 +707,9 @@ It then plans empty (1 imported, 0 changed). Replace that expression with typed 
 
 ### How deployed and configured pipelines are compared
 
-Read and plan compare definitions by meaning, not by text, so a configuration that declares the deployed pipeline plans empty even where SageMaker's copy is spelt differently: key order and whitespace; `1` vs `1.0`; no `Metadata` or `Parameters` vs empty ones; `DependsOn` order, or `[]` vs none; `Environment = {}` vs none in job arguments; step order; empty `RetryPolicies`, `PropertyFiles` or `OutputParameters` vs none; a `null` setting vs none; and the SageMaker Python SDK's `Join(on="/", values=["s3:/", "bucket", ExecutionVariables.PIPELINE_EXECUTION_ID])` vs the same text written as `"s3://bucket/{{ Execution.PipelineExecutionId }}"`. A one-value `Std:Join` of a number (how a number is turned into text) is not the number. Every rule and why SageMaker cannot tell the two spellings apart is written in `src/compiler/semantic.rs`. A parameter's `default` is compared as a value of its type (`"6.0"` and `"6"` are the same Float).
+Read and plan compare definitions by meaning, not by text, so a configuration that declares the deployed pipeline plans empty even where SageMaker's copy is spelt differently: key order and whitespace; `1` vs `1.0`; no `Metadata` or `Parameters` vs empty ones; `DependsOn` order, or `[]` vs none; `Environment = {}` vs none in job arguments; step order; empty `RetryPolicies`, `PropertyFiles` or `OutputParameters` vs none; a `null` setting vs none; the defaults `AppManaged: false` of processing inputs and outputs and `CompressionType: "GZIP"` of training outputs vs none; a tuning job's `ResourceConfig` vs `HyperParameterTuningResourceConfig` (SDK 3.x writes the first, SDK 2.x and the provider the second) and its empty range lists vs none; and the SageMaker Python SDK's `Join(on="/", values=["s3:/", "bucket", ExecutionVariables.PIPELINE_EXECUTION_ID])` vs the same text written as `"s3://bucket/{{ Execution.PipelineExecutionId }}"`. A one-value `Std:Join` of a number (how a number is turned into text) is not the number. Every rule and why SageMaker cannot tell the two spellings apart is written in `src/compiler/semantic.rs`. A parameter's `default` is compared as a value of its type (`"6.0"` and `"6"` are the same Float).
 
-The state keeps the deployed text of every part of `definition_parts` (a step, the step order, the parameters) that means what the configuration compiles to, and the deployed `steps` while all of them do; a real change replaces only the parts it changes, and within a changed step only the fields that change (the others keep their deployed spelling, such as the SDK's `Join(on="/")`s), so a plan shows only those. `definition_sha256` is the hash of the text held.
+The state keeps the deployed text of every part of `definition_parts` (a step, the step order, the parameters) that means what the configuration compiles to, and the deployed `steps` while all of them do; a real change replaces only the parts it changes, and within a changed step only the fields that change (the others keep their deployed spelling, such as the SDK's `Join(on="/")`s, and the defaults the step was deployed with or without), so a plan shows only those. `definition_sha256` is the hash of the text held.
 
 ### From imported JSON to typed step resources
 
@@ -717,9 +717,11 @@ The state keeps the deployed text of every part of `definition_parts` (a step, t
 2. Write one typed resource per step, chosen by the step's `Type`: `Processing` -> `sagemaker_processing_step`, `Training` -> `sagemaker_training_step`, `Lambda` -> `sagemaker_lambda_step`, `RegisterModel` -> `sagemaker_register_model_step`, `Fail` -> `sagemaker_fail_step`, `Condition` -> `sagemaker_condition_step` (its `IfSteps`/`ElseSteps` become resources listed in `if_steps`/`else_steps`, not in `steps`), and so on. A reference `{"Get": "Parameters.InputData"}` is written `"{{ Parameters.InputData }}"`; a `Std:Join` is written as the one string it builds, e.g. `{"Std:Join": {"On": "/", "Values": ["s3:/", "bucket", {"Get": "Execution.PipelineExecutionId"}, "out"]}}` is `"s3://bucket/{{ Execution.PipelineExecutionId }}/out"`. Keep the names of steps, inputs and outputs exactly as deployed. A step type or field with no typed attribute stays JSON: `sagemaker_step`, or `jsonencode({...})` in `steps`.
 3. Point the pipeline's `steps` at the resources' `json` and keep the imported `parameter` blocks, `experiment_config` and `description`. Import cannot know which step settings came from `step_defaults`, so it reads none back: set the role (and network, KMS keys) on each step for an empty plan. Adding a `step_defaults` block that fills in the same values shows as an in-place update of the pipeline that sends nothing to SageMaker (the plan says so in a warning, "nothing changes in SageMaker").
 4. `terraform plan`: it adds the step resources and changes nothing in the pipeline (`N to add, 0 to change`). If the pipeline changes too, the plan shows which step's JSON differs from the deployed one: correct that resource and plan again.
-5. `terraform apply`. The step resources exist only in Terraform's state, so creating them makes no SageMaker call; the next plan says "No changes". (A definition that leaves out fields the SDK and the provider always write, such as a processing input's `AppManaged` or `S3DataDistributionType`, cannot plan empty: the plan adds them, in that step only, and applying makes one new pipeline version.)
+5. `terraform apply`. The step resources exist only in Terraform's state, so creating them makes no SageMaker call; the next plan says "No changes". (A definition that leaves out fields the SDK and the provider always write, such as a processing input's `S3DataDistributionType`, cannot plan empty: the plan adds them, in that step only, and applying makes one new pipeline version.)
 
-Pipelines built by the SageMaker Python SDK 2.x: keep the SDK's default experiment configuration as `experiment_config { experiment_name = "{{ Execution.PipelineName }}"  trial_name = "{{ Execution.PipelineExecutionId }}" }`, declare the SDK's `SkipModelValidation: "None"` of register-model steps as `skip_model_validation = "None"`, and write output locations the SDK derived (`s3://<bucket>/<pipeline>/<execution id>/<step>/output/<output>`) as that string with `{{ Execution.PipelineExecutionId }}` in it. The SDK's `ModelStep` names its deployed steps `<name>-RegisterModel` and `<name>-CreateModel`: use those names. Where the SDK passed an Integer, Float or Boolean parameter without `.to_string()` into a field that takes text (processing `arguments`, an estimator's `environment`; SDK 3.x's `ModelTrainer` does so in hyperparameters), the plan shows that value changing to its `to_string()` form, which is what the provider compiles `"{{ Parameters.X }}"` to there: apply it. A Lambda or Callback step whose inputs hold JSON numbers or booleans cannot be written with `sagemaker_lambda_step` or `sagemaker_callback_step` (their `inputs` are strings): declare it with `sagemaker_step` and the deployed `Arguments`. An EMR step's `step_config.properties` is a map, compiled sorted by key: an SDK step listing them in another order plans one update that reorders them, which changes nothing in EMR."#;
+Pipelines built by the SageMaker Python SDK 2.x: keep the SDK's default experiment configuration as `experiment_config { experiment_name = "{{ Execution.PipelineName }}"  trial_name = "{{ Execution.PipelineExecutionId }}" }`, declare the SDK's `SkipModelValidation: "None"` of register-model steps as `skip_model_validation = "None"`, and write output locations the SDK derived (`s3://<bucket>/<pipeline>/<execution id>/<step>/output/<output>`) as that string with `{{ Execution.PipelineExecutionId }}` in it. The SDK's `ModelStep` names its deployed steps `<name>-RegisterModel` and `<name>-CreateModel`: use those names. Where the SDK passed an Integer, Float or Boolean parameter without `.to_string()` into a field that takes text (processing `arguments`, an estimator's `environment`; SDK 3.x's `ModelTrainer` does so in hyperparameters), the plan shows that value changing to its `to_string()` form, which is what the provider compiles `"{{ Parameters.X }}"` to there: apply it. A Lambda or Callback step whose inputs hold JSON numbers or booleans cannot be written with `sagemaker_lambda_step` or `sagemaker_callback_step` (their `inputs` are strings): declare it with `sagemaker_step` and the deployed `Arguments`. An EMR step's `step_config.properties` is a map, compiled sorted by key: an SDK step listing them in another order plans one update that reorders them, which changes nothing in EMR.
+
+Pipelines built by the SageMaker Python SDK 3.x: the same experiment configuration. `ModelTrainer` writes a one-hour `MaxRuntimeInSeconds` and each channel's `InputMode: "File"`: declare `max_runtime_in_seconds = "3600"` and `input_mode = "File"` on each `input` of the training step (a tuning job's channels carry no input mode). A `ModelStep` keeps the name it was given (no `-RegisterModel` suffix), and `ModelBuilder` adds container environment entries (`SAGEMAKER_PROGRAM`, `SAGEMAKER_SUBMIT_DIRECTORY`, `SAGEMAKER_CONTAINER_LOG_LEVEL`, `SAGEMAKER_REGION`): declare them in the step's `environment` as `definition_parts` shows them."#;
 
 // ---- typed model --------------------------------------------------------------------------
 
@@ -1106,14 +1108,23 @@ fn plan_tags_all(data: &ProviderData, planned: &Value) -> Value {
 /// default. Declared as the `default` attribute's semantic equality: when the configured text
 /// means what the state holds (after an import: the deployed value, written back as `"6"`), the
 /// framework plans the state's text (Terraform accepts the prior value of a non-computed
-/// attribute), and the plan stays empty. Decided from the prior block's type (always known) and
-/// the configured default alone, so the plan Terraform repeats at apply, with every value
-/// known, decides the same way.
-fn same_parameter_default(then: &Value, now: &Value, prior_parameter: &Value) -> bool {
+/// attribute), and the plan stays empty. Only for the same parameter with the same type: the
+/// blocks are paired by position, so after a block is removed or its type changed the prior
+/// block holds another parameter or another type, whose text means something else (semantic
+/// equality helper finding: a String default `"010"` planned as the removed Integer's `"10"`).
+/// Decided from the prior block and the configuration alone, so the plan Terraform repeats at
+/// apply, with every value known, decides the same way.
+fn same_parameter_default(then: &Value, now: &Value, prior: &Value, config: &Value) -> bool {
     let (Some(then), Some(now)) = (then.as_str(), now.as_str()) else { return false };
-    let Some(ty) = prior_parameter.get_str("type").and_then(ParamType::parse) else {
+    let configured_type = match config.get("type") {
+        None | Some(Value::Null) => Some("String"),
+        Some(t) => t.as_str(),
+    };
+    let same_name = config.get_str("name").is_some_and(|n| prior.get_str("name") == Some(n));
+    let Some(ty) = prior.get_str("type").filter(|t| Some(*t) == configured_type) else {
         return false;
     };
+    let Some(ty) = ParamType::parse(ty).filter(|_| same_name) else { return false };
     same_default(&ty, now, then)
 }
 
@@ -2929,7 +2940,13 @@ mod tests {
 
     /// The `default` attribute's declared semantic equality, applied as the framework does.
     fn keep_equal(prior: &Value, planned: &mut Value) {
-        crate::framework::schema::keep_semantically_equal(&pipeline_schema().block, prior, planned);
+        let config = planned.clone();
+        crate::framework::schema::keep_semantically_equal(
+            &pipeline_schema().block,
+            &config,
+            prior,
+            planned,
+        );
     }
 
     #[test]
@@ -2948,6 +2965,42 @@ mod tests {
         let mut planned = with_parameter("String", "6.0");
         keep_equal(&prior, &mut planned);
         assert_eq!(model::blocks(&planned, "parameter")[0].get_str("default"), Some("6.0"));
+
+        // Semantic equality helper finding: blocks are paired by position, so the prior block
+        // may be another type or another parameter; its reading of the text does not count.
+        let default_of = |prior: &Value, config: &Value| {
+            let mut planned = config.clone();
+            crate::framework::schema::keep_semantically_equal(
+                &pipeline_schema().block,
+                config,
+                prior,
+                &mut planned,
+            );
+            model::blocks(&planned, "parameter")[0].get_str("default").map(str::to_string)
+        };
+        let param = |name: &str, ty: Value, default: &str| {
+            let mut v = import_stub("p");
+            let block = Value::object([
+                ("name", Value::string(name)),
+                ("type", ty),
+                ("default", Value::string(default)),
+                ("enum_values", Value::Null),
+            ]);
+            model::set(&mut v, "parameter", Value::list([block]));
+            v
+        };
+        let float_6 = with_parameter("Float", "6.0");
+        assert_eq!(default_of(&float_6, &with_parameter("String", "6")).as_deref(), Some("6"));
+        let untyped = param("T", Value::Null, "6");
+        assert_eq!(default_of(&float_6, &untyped).as_deref(), Some("6"), "no type is String");
+        let other = param("R", Value::string("Integer"), "010");
+        assert_eq!(default_of(&with_parameter("Integer", "10"), &other).as_deref(), Some("010"));
+        // The same parameter still keeps its state spelling.
+        assert_eq!(
+            default_of(&with_parameter("Integer", "10"), &with_parameter("Integer", "010"))
+                .as_deref(),
+            Some("10")
+        );
     }
 
     /// Review finding: a deployed definition that cannot be split is held whole; its text and

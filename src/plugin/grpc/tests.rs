@@ -37,7 +37,7 @@ impl ProviderHooks<()> for Hooks {
 struct Fake;
 
 fn fake_schema() -> Schema {
-    let same_ignoring_case = |a: &Value, b: &Value, _: &Value| {
+    let same_ignoring_case = |a: &Value, b: &Value, _: &Value, _: &Value| {
         a.as_str().map(str::to_lowercase) == b.as_str().map(str::to_lowercase)
     };
     let mut s = Schema::new(
