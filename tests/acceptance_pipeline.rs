@@ -909,3 +909,97 @@ fn two_resources_with_one_pipeline_name_are_refused() {
         assert!(sm.pipeline_names().is_empty(), "[{v}] destroy left pipelines behind");
     }
 }
+
+/// Parameter blocks are paired by position, so a default was once read with the type of the
+/// parameter that held its place before (semantic equality helper finding): with `Epochs`
+/// removed, `Rate`'s String default `"010"` planned as the old Integer `"10"`, and a Float
+/// `"6.0"` made a String kept `"6.0"` where the configuration says `"6"`. Each plan must deploy
+/// what the configuration says, and the next plan must be empty.
+#[test]
+fn a_parameter_default_is_read_with_its_own_type() {
+    let sm = LocalSageMaker::start();
+    let pipeline = |parameters: &str| {
+        format!(
+            r#"
+terraform {{
+  required_providers {{
+    sagemaker = {{ source = "sagemaker-pipelines/sagemaker" }}
+  }}
+}}
+
+provider "sagemaker" {{}}
+
+resource "sagemaker_ml_pipeline" "p" {{
+  name     = "defaults"
+  role_arn = "{ROLE}"
+{parameters}
+  steps = [
+    jsonencode({{
+      Name      = "Stop"
+      Type      = "Fail"
+      Arguments = {{ ErrorMessage = "not yet" }}
+    }}),
+  ]
+}}
+"#
+        )
+    };
+    let param = |name: &str, ty: &str, default: &str| {
+        format!("  parameter {{\n    name    = \"{name}\"\n    type    = \"{ty}\"\n    default = \"{default}\"\n  }}\n")
+    };
+    let deployed_defaults = |sm: &LocalSageMaker| -> Vec<(String, serde_json::Value)> {
+        let d = sm.deployed_definition("defaults");
+        d["Parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                (p["Name"].as_str().unwrap_or_default().to_string(), p["DefaultValue"].clone())
+            })
+            .collect()
+    };
+    for terraform in terraform_binaries() {
+        let v = terraform.version.clone();
+        sm.reset();
+        let ws = Workspace::new(&terraform, &sm);
+        ws.write(
+            "main.tf",
+            &pipeline(&format!(
+                "{}{}",
+                param("Epochs", "Integer", "10"),
+                param("Rate", "Float", "6.0")
+            )),
+        );
+        ws.init();
+        ws.apply();
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}]");
+
+        // The Float becomes a String "6": the text is the String's, not the Float's 6.0.
+        ws.write(
+            "main.tf",
+            &pipeline(&format!(
+                "{}{}",
+                param("Epochs", "Integer", "10"),
+                param("Rate", "String", "6")
+            )),
+        );
+        ws.apply();
+        assert_eq!(
+            deployed_defaults(&sm),
+            vec![("Epochs".into(), serde_json::json!(10)), ("Rate".into(), serde_json::json!("6"))],
+            "[{v}]"
+        );
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] one apply settles it");
+
+        // Epochs removed: Rate takes its place, and "010" is a String, not the Integer 10.
+        ws.write("main.tf", &pipeline(&param("Rate", "String", "010")));
+        ws.apply();
+        assert_eq!(
+            deployed_defaults(&sm),
+            vec![("Rate".into(), serde_json::json!("010"))],
+            "[{v}]"
+        );
+        assert_eq!(ws.plan_exit_code(), 0, "[{v}] one apply settles it");
+        ws.destroy();
+    }
+}
