@@ -488,8 +488,8 @@ fn sdk3_upsert(sm: &LocalSageMaker, name: &str) {
 
 /// The SDK 3 pipeline of tests/import/sdk3_pipeline.py in typed step resources, with three
 /// fields to change: Train's `num_round`, the Prep output `stats`'s destination and Tune's
-/// `max_depth` upper bound.
-fn sdk3_config(name: &str, num_round: &str, stats: &str, max_depth: &str) -> String {
+/// `max_depth` upper bound, and Prep's `environment` (empty: none).
+fn sdk3_config(name: &str, num_round: &str, stats: &str, max_depth: &str, env: &str) -> String {
     format!(
         r#"{PROVIDER}
 locals {{
@@ -506,6 +506,7 @@ resource "sagemaker_processing_step" "prep" {{
   instance_type  = "ml.m5.xlarge"
   instance_count = "1"
   code           = "s3://${{local.bucket}}/code/prep.py"
+  environment    = {{ {env} }}
   input {{
     name        = "raw"
     source      = "{{{{ Parameters.InputData }}}}"
@@ -660,7 +661,8 @@ const SDK3_STEPS: [&str; 6] = [
 
 /// A pipeline made by the SageMaker Python SDK 3.x (processing, training, tuning, condition,
 /// Lambda, fail), imported, plans empty with typed step resources declaring it, and a change
-/// of one field in each of three steps shows only those fields (helper finding: SDK 3 leaves
+/// of one field in each of three steps (one of them adding a member, Prep's environment) shows
+/// only those fields (helper finding: SDK 3 leaves
 /// out `AppManaged`, writes the tuning job's `ResourceConfig`, only the range lists it uses and
 /// the training output's `CompressionType: "GZIP"`; the plan never converged, and a change
 /// showed each of those as changed too). The applied definition keeps SDK 3's spelling.
@@ -674,25 +676,25 @@ fn sdk3_upserted_pipeline_imports_plans_empty_and_changes_only_what_changed() {
         sdk3_upsert(&sm, name);
         let deployed = sm.deployed_definition(name);
         let ws = Workspace::new(&terraform, &sm);
-        ws.write("main.tf", &sdk3_config(name, "50", "stats", "9"));
+        ws.write("main.tf", &sdk3_config(name, "50", "stats", "9", ""));
         ws.init();
         apply_targets(&ws, &SDK3_STEPS);
         ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", name]);
         assert_plan(&ws, 0, "import of SDK 3's pipeline, then the same pipeline in typed steps");
         assert_eq!(sm.deployed_definition(name), deployed, "[{v}] nothing was sent");
 
-        ws.write("main.tf", &sdk3_config(name, "100", "stats2", "10"));
+        ws.write("main.tf", &sdk3_config(name, "100", "stats2", "10", "MODE = \"fast\""));
         let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        // Terraform wraps the warning's lines: compare with single spaces.
         let summary = plan.split("what this plan changes").nth(1).unwrap_or_default();
+        let summary = summary.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
             plan.contains(r#"num_round = "50" -> "100""#)
                 && plan.contains(r#"MaxValue    = "9" -> "10""#)
                 && plan.contains("/stats\" -> \"s3://")
                 && summary.contains("- step Train: Arguments.HyperParameters.num_round")
-                && summary.contains(
-                    "- step Prep: Arguments.ProcessingOutputConfig.Outputs['stats'].S3Output.S3Uri"
-                )
-                && summary.contains("IntegerParameterRanges['max_depth'].MaxValue"),
+                && summary.contains("- step Prep: Arguments.Environment, Arguments.ProcessingOutputConfig.Outputs['stats'].S3Output.S3Uri")
+                && summary.contains("- step Tune: Arguments.HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges['max_depth'].MaxValue"),
             "[{v}] the three changes:\n{plan}"
         );
         // The pipeline's diff (the step resources' `json` is in the provider's spelling).

@@ -23,7 +23,7 @@
 //! | N9 | in job arguments: empty sections of `ModelMetrics` / `DriftCheckBaselines` (e.g. the SDK's `Bias: {}`, `Explainability: {}`) vs none | every member of these CreateModelPackage structures is optional: an empty section registers no report, like a missing one |
 //! | N10 | `{"Std:Join": {"On": sep, "Values": [a, b, c]}}` vs the same string built with `On: ""`: `[a, sep, b, sep, c]`, adjacent string literals merged, empty string literals dropped, nested joins spliced in | `Std:Join` is string concatenation with `sep` between the values, and concatenation is associative: `Join("/", ["s3:/", "b", x])` and `Join("", ["s3://b/", x])` evaluate to the same text for every `x`. Number and boolean literals stay separate values (how the service prints `6.0` is not documented) |
 //! | N11 | a join that is only string literals vs that string | concatenating literals is a constant |
-//! | N12 | a one-value join of a reference whose value is a string (a `String` parameter, an execution variable) vs the reference | joining one string gives that string. Any other one-value join is kept: it is how a number or boolean (an `Integer` parameter, a step property) is turned into a string (the SDK's `to_string`), and the field then receives a string, not a number |
+//! | N12 | a one-value join of a reference whose value is a string (a `String` parameter; the execution's `PipelineExecutionId`, `PipelineExecutionArn`, `PipelineName` or `PipelineArn`) vs the reference | joining one string gives that string. Any other one-value join is kept: it is how a number or boolean (an `Integer` parameter, a step property) is turned into a string (the SDK's `to_string`), and the field then receives a string, not a number. So are `StartDateTime` and `CurrentDateTime`, date-times whose text form is not documented (semantic equality helper finding) |
 //! | N13 | a training job's `OutputDataConfig.CompressionType: "GZIP"` vs none (Training steps, and each training job definition of a Tuning step; SDK 3's `ModelTrainer` writes it) | GZIP is the documented default of a training job's model output compression (CreateTrainingJob `OutputDataConfig.CompressionType`: "Defaults to gzip"); AutoML's `OutputDataConfig` has no such member, so it is left alone there |
 //! | N14 | in job arguments (every step type but Lambda and Callback): a member set to `null` vs no member (the SDK's `MaxNumberOfTrainingJobs: null` in a Grid tuning job's `ResourceLimits`) | the service reads job arguments as the API request, in whose JSON protocol a `null` member is an unset one: the SDK's Grid tuning runs with `null` where the API takes no value. Lambda and Callback payloads are the user's data, where `null` is a value |
 //! | N15 | a processing input's or output's `AppManaged: false` vs none (`ProcessingInputs[*]`, `ProcessingOutputConfig.Outputs[*]` of Processing steps; SDK 2.x writes it, SDK 3's `ScriptProcessor` does not) | `false` is the documented default of both members (CreateProcessingJob `ProcessingInput.AppManaged`, `ProcessingOutput.AppManaged`: "When False (default), input operations are managed by Amazon SageMaker") |
@@ -71,8 +71,11 @@ impl Context {
         let Some(get) = obj.get("Get").and_then(Json::as_str) else {
             return false;
         };
-        if get.starts_with("Execution.") {
-            return true;
+        if let Some(variable) = get.strip_prefix("Execution.") {
+            return matches!(
+                variable,
+                "PipelineExecutionId" | "PipelineExecutionArn" | "PipelineName" | "PipelineArn"
+            );
         }
         get.strip_prefix("Parameters.").is_some_and(|p| self.string_parameters.contains(p))
     }
@@ -114,60 +117,71 @@ pub fn step_lists_equal(a: &[Json], b: &[Json], ctx: &Context) -> bool {
 
 /// `step` spelt like `prior` wherever the two mean the same: each member or element of `step`
 /// whose value means what `prior`'s value at the same place means (matched by `Name` in lists
-/// of named objects, such as a condition's branch steps) takes `prior`'s text, a member only
-/// `prior` has is kept when the step still means the same with it ([`Keep`]), and one only
-/// `step` has is left out when it still means the same without it. So a changed step differs
-/// from its deployed text only in the fields that changed, not in every field the compiler
-/// spells differently (an imported `Join(on="/")` against `On: ""`). The result always means
-/// what `step` means: it is checked against `step` with [`steps_equal`], and a respelling that
-/// fails the check is dropped (first the reordering of named lists, then the left-out and kept
-/// members, then all of it).
+/// of named objects, such as a condition's branch steps) takes `prior`'s text, an empty member
+/// (`null`, `{}`, `[]`) only `prior` has is kept, and, object by object, the other members only
+/// `prior` has are kept and those only `step` has are left out when the step still means the
+/// same (a default value one side writes and the other leaves out: SDK 3's
+/// `CompressionType: "GZIP"` and missing `AppManaged: false`, its `ResourceConfig` for our
+/// `HyperParameterTuningResourceConfig`; helper findings). So a changed step differs from its
+/// deployed text only in the fields that changed, not in every field the compiler spells
+/// differently (an imported `Join(on="/")` against `On: ""`). The result always means what
+/// `step` means: every respelling is checked against `step` with [`steps_equal`], one that
+/// fails is not used (first the reordering of named lists, then the kept empty members, then
+/// all of it), and each object's keeping and leaving out is taken only if the check still holds
+/// with it, so one member the configuration really adds or removes costs only its own object's
+/// respelling. Deterministic: the same two steps always give the same text.
 pub fn respelt_like(prior: &Json, step: &Json, ctx: &Context) -> Json {
     // Another type of step under the same name is another step: nothing of the old one carries
     // over (its empty members, which its type allowed, may not be allowed in this one).
     if prior.get("Type") != step.get("Type") {
         return step.clone();
     }
-    use Keep::{All, Empty, Nothing};
-    for (reorder, keep, drop_new) in [
-        (true, All, true),
-        (true, All, false),
-        (true, Empty, false),
-        (false, All, true),
-        (false, All, false),
-        (false, Empty, false),
-        (false, Nothing, false),
-    ] {
-        let respelt = respell(prior, step, ctx, Respell { reorder, keep, drop_new });
-        if steps_equal(&respelt, step, ctx) {
-            return respelt;
+    for (reorder, keep_empty) in [(true, true), (false, true), (false, false)] {
+        let none = BTreeSet::new();
+        let mut found = Vec::new();
+        let how = Respell { reorder, keep_empty, relaxed: &none };
+        let base = respell(prior, step, ctx, how, String::new(), &mut found);
+        if !steps_equal(&base, step, ctx) {
+            continue;
         }
+        let mut relaxed = BTreeSet::new();
+        let mut best = base;
+        for path in found {
+            relaxed.insert(path.clone());
+            let how = Respell { reorder, keep_empty, relaxed: &relaxed };
+            let candidate = respell(prior, step, ctx, how, String::new(), &mut Vec::new());
+            if steps_equal(&candidate, step, ctx) {
+                best = candidate;
+            } else {
+                relaxed.remove(&path);
+            }
+        }
+        return best;
     }
     step.clone()
 }
 
 #[derive(Clone, Copy)]
-struct Respell {
+struct Respell<'a> {
     /// A named list whose names are the same on both sides keeps `prior`'s order.
     reorder: bool,
-    /// Which members only `prior` has are kept.
-    keep: Keep,
-    /// Members only `step` has are left out (a default value `prior` was deployed without,
-    /// such as `AppManaged: false` after SDK 3's `ScriptProcessor`: helper finding).
-    drop_new: bool,
+    /// An empty member (`null`, `{}`, `[]`) only `prior` has is kept.
+    keep_empty: bool,
+    /// The objects (by their path in the step) where every member only `prior` has is kept and
+    /// every member only the step has is left out.
+    relaxed: &'a BTreeSet<String>,
 }
 
-/// Members only `prior` has that [`respell`] keeps: all of them (a default value the compiler
-/// leaves out, such as SDK 3's `CompressionType: "GZIP"`: helper finding), the empty ones
-/// (`null`, `{}`, `[]`), or none. The first that keeps the step's meaning wins.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Keep {
-    All,
-    Empty,
-    Nothing,
-}
-
-fn respell(prior: &Json, new: &Json, ctx: &Context, how: Respell) -> Json {
+/// `new` spelt like `prior` as `how` says; `found` collects the paths of the objects whose
+/// members differ (those [`Respell::relaxed`] may name).
+fn respell(
+    prior: &Json,
+    new: &Json,
+    ctx: &Context,
+    how: Respell,
+    path: String,
+    found: &mut Vec<String>,
+) -> Json {
     if prior == new
         || canonical::to_string(&normal_value(prior, ctx, false))
             == canonical::to_string(&normal_value(new, ctx, false))
@@ -176,23 +190,25 @@ fn respell(prior: &Json, new: &Json, ctx: &Context, how: Respell) -> Json {
     }
     match (prior, new) {
         (Json::Object(p), Json::Object(n)) => {
+            let relaxed = how.relaxed.contains(&path);
+            if p.keys().any(|k| !n.contains_key(k)) || n.keys().any(|k| !p.contains_key(k)) {
+                found.push(path.clone());
+            }
             let mut out = Map::new();
             for (k, v) in n {
                 let v = match p.get(k) {
-                    Some(old) => respell(old, v, ctx, how),
-                    None if how.drop_new => continue,
+                    Some(old) => respell(old, v, ctx, how, format!("{path}.{k}"), found),
+                    None if relaxed => continue,
                     None => v.clone(),
                 };
                 out.insert(k.clone(), v);
             }
-            if how.keep != Keep::Nothing {
-                for (k, v) in p {
-                    let empty = v.is_null()
-                        || v.as_object().is_some_and(Map::is_empty)
-                        || v.as_array().is_some_and(Vec::is_empty);
-                    if (empty || how.keep == Keep::All) && !n.contains_key(k) {
-                        out.insert(k.clone(), v.clone());
-                    }
+            for (k, v) in p {
+                let empty = v.is_null()
+                    || v.as_object().is_some_and(Map::is_empty)
+                    || v.as_array().is_some_and(Vec::is_empty);
+                if ((empty && how.keep_empty) || relaxed) && !n.contains_key(k) {
+                    out.insert(k.clone(), v.clone());
                 }
             }
             Json::Object(out)
@@ -216,16 +232,22 @@ fn respell(prior: &Json, new: &Json, ctx: &Context, how: Respell) -> Json {
                         .filter_map(|name| {
                             let item = by_name(n, &nn, name)?;
                             Some(match by_name(p, &pn, name) {
-                                Some(old) => respell(old, item, ctx, how),
+                                Some(old) => {
+                                    respell(old, item, ctx, how, format!("{path}[{name:?}]"), found)
+                                }
                                 None => item.clone(),
                             })
                         })
                         .collect(),
                 )
             }
-            _ if p.len() == n.len() => {
-                Json::Array(p.iter().zip(n).map(|(old, v)| respell(old, v, ctx, how)).collect())
-            }
+            _ if p.len() == n.len() => Json::Array(
+                p.iter()
+                    .zip(n)
+                    .enumerate()
+                    .map(|(i, (old, v))| respell(old, v, ctx, how, format!("{path}[{i}]"), found))
+                    .collect(),
+            ),
             _ => new.clone(),
         },
         _ => new.clone(),
@@ -816,6 +838,9 @@ mod tests {
         let prop = json!({"Get": "Steps.Train.FinalMetricDataList['acc'].Value"});
         assert_eq!(normal_expression(&join(mode.clone()), &ctx), mode);
         assert_eq!(normal_expression(&join(exec.clone()), &ctx), exec);
+        // A date-time's text form is not documented: its join stays a join.
+        let start = json!({"Get": "Execution.StartDateTime"});
+        assert_eq!(normal_expression(&join(start.clone()), &ctx), join(start));
         // The to-string join of an Integer parameter or a step property stays a join.
         assert_eq!(normal_expression(&join(epochs.clone()), &ctx), join(epochs.clone()));
         assert_eq!(normal_expression(&join(prop.clone()), &ctx), join(prop));
@@ -912,6 +937,12 @@ mod tests {
         );
         let prior = train("50", json!({"S3OutputPath": "s3://b/m", "CompressionType": "NONE"}));
         assert_eq!(respelt_like(&prior, &planned, &ctx), planned);
+        // A hyperparameter removed elsewhere in the step keeps it too (review finding).
+        let prior = json!({"Name": "T", "Type": "Training", "Arguments": {"HyperParameters": {"n": "50", "eta": "0.3"}, "OutputDataConfig": {"S3OutputPath": "s3://b/m", "CompressionType": "GZIP"}}});
+        let planned = json!({"Name": "T", "Type": "Training", "Arguments": {"HyperParameters": {"n": "50"}, "OutputDataConfig": {"S3OutputPath": "s3://b/m"}}});
+        let mut want = prior.clone();
+        want["Arguments"]["HyperParameters"] = json!({"n": "50"});
+        assert_eq!(respelt_like(&prior, &planned, &ctx), want);
     }
 
     /// SDK 3 helper finding: `ScriptProcessor` leaves `AppManaged` out.
@@ -946,13 +977,20 @@ mod tests {
         let mut moved = input(off.clone());
         moved["S3Input"]["S3Uri"] = json!("s3://b/raw2");
         let prior = processing(input(json!({})), input(json!({})));
-        let planned = processing(moved, input(off));
+        let planned = processing(moved, input(off.clone()));
         let mut want = prior.clone();
         want["Arguments"]["ProcessingInputs"][0]["S3Input"]["S3Uri"] = json!("s3://b/raw2");
         assert_eq!(respelt_like(&prior, &planned, &ctx), want);
         // A member the configuration really adds stays.
         let planned = processing(input(json!({"AppManaged": true})), input(json!({})));
         assert_eq!(respelt_like(&prior, &planned, &ctx), planned);
+        // ... and costs only its own object's respelling (review finding: one added member
+        // anywhere made every input and output show `AppManaged = false` added).
+        let mut planned = processing(input(off.clone()), input(off.clone()));
+        planned["Arguments"]["Environment"] = json!({"MODE": "fast"});
+        let mut want = prior.clone();
+        want["Arguments"]["Environment"] = json!({"MODE": "fast"});
+        assert_eq!(respelt_like(&prior, &planned, &ctx), want);
     }
 
     /// SDK 3 helper finding: its tuner writes `ResourceConfig` and only the ranges it uses.

@@ -709,7 +709,7 @@ It then plans empty (1 imported, 0 changed). Replace that expression with typed 
 
 Read and plan compare definitions by meaning, not by text, so a configuration that declares the deployed pipeline plans empty even where SageMaker's copy is spelt differently: key order and whitespace; `1` vs `1.0`; no `Metadata` or `Parameters` vs empty ones; `DependsOn` order, or `[]` vs none; `Environment = {}` vs none in job arguments; step order; empty `RetryPolicies`, `PropertyFiles` or `OutputParameters` vs none; a `null` setting vs none; the defaults `AppManaged: false` of processing inputs and outputs and `CompressionType: "GZIP"` of training outputs vs none; a tuning job's `ResourceConfig` vs `HyperParameterTuningResourceConfig` (SDK 3.x writes the first, SDK 2.x and the provider the second) and its empty range lists vs none; and the SageMaker Python SDK's `Join(on="/", values=["s3:/", "bucket", ExecutionVariables.PIPELINE_EXECUTION_ID])` vs the same text written as `"s3://bucket/{{ Execution.PipelineExecutionId }}"`. A one-value `Std:Join` of a number (how a number is turned into text) is not the number. Every rule and why SageMaker cannot tell the two spellings apart is written in `src/compiler/semantic.rs`. A parameter's `default` is compared as a value of its type (`"6.0"` and `"6"` are the same Float).
 
-The state keeps the deployed text of every part of `definition_parts` (a step, the step order, the parameters) that means what the configuration compiles to, and the deployed `steps` while all of them do; a real change replaces only the parts it changes, and within a changed step only the fields that change (the others keep their deployed spelling, such as the SDK's `Join(on="/")`s, and the defaults the step was deployed with or without), so a plan shows only those. `definition_sha256` is the hash of the text held.
+The state keeps the deployed text of every part of `definition_parts` (a step, the step order, the parameters) that means what the configuration compiles to, and the deployed `steps` while all of them do; a real change replaces only the parts it changes, and within a changed step only the fields that change (the others keep their deployed spelling, such as the SDK's `Join(on="/")`s, and the defaults the step was deployed with or without, except in an object the change adds a member to or removes one from), so a plan shows only those. `definition_sha256` is the hash of the text held.
 
 ### From imported JSON to typed step resources
 
@@ -1112,20 +1112,24 @@ fn plan_tags_all(data: &ProviderData, planned: &Value) -> Value {
 /// blocks are paired by position, so after a block is removed or its type changed the prior
 /// block holds another parameter or another type, whose text means something else (semantic
 /// equality helper finding: a String default `"010"` planned as the removed Integer's `"10"`).
-/// Decided from the prior block and the configuration alone, so the plan Terraform repeats at
-/// apply, with every value known, decides the same way.
+/// A configured name or type not known yet is not compared (review finding): the plan Terraform
+/// repeats at apply, with it known, could then decide otherwise ("inconsistent final plan"), so
+/// the prior block's type alone decides, as it did before names and types were compared.
 fn same_parameter_default(then: &Value, now: &Value, prior: &Value, config: &Value) -> bool {
     let (Some(then), Some(now)) = (then.as_str(), now.as_str()) else { return false };
-    let configured_type = match config.get("type") {
-        None | Some(Value::Null) => Some("String"),
-        Some(t) => t.as_str(),
+    let Some(ty) = prior.get_str("type") else { return false };
+    let configured = |attr: &str| match config {
+        Value::Unknown => Value::Unknown,
+        _ => config.get(attr).cloned().unwrap_or(Value::Null),
     };
-    let same_name = config.get_str("name").is_some_and(|n| prior.get_str("name") == Some(n));
-    let Some(ty) = prior.get_str("type").filter(|t| Some(*t) == configured_type) else {
-        return false;
-    };
-    let Some(ty) = ParamType::parse(ty).filter(|_| same_name) else { return false };
-    same_default(&ty, now, then)
+    let (name, configured_type) = (configured("name"), configured("type"));
+    if name.is_known() && configured_type.is_known() {
+        let configured_type = configured_type.as_str().unwrap_or("String");
+        if name.as_str() != prior.get_str("name") || configured_type != ty {
+            return false;
+        }
+    }
+    ParamType::parse(ty).is_some_and(|ty| same_default(&ty, now, then))
 }
 
 fn same_default(ty: &ParamType, a: &str, b: &str) -> bool {
@@ -2978,10 +2982,10 @@ mod tests {
             );
             model::blocks(&planned, "parameter")[0].get_str("default").map(str::to_string)
         };
-        let param = |name: &str, ty: Value, default: &str| {
+        let block_of = |name: Value, ty: Value, default: &str| {
             let mut v = import_stub("p");
             let block = Value::object([
-                ("name", Value::string(name)),
+                ("name", name),
                 ("type", ty),
                 ("default", Value::string(default)),
                 ("enum_values", Value::Null),
@@ -2989,12 +2993,28 @@ mod tests {
             model::set(&mut v, "parameter", Value::list([block]));
             v
         };
+        let param =
+            |name: &str, ty: Value, default: &str| block_of(Value::string(name), ty, default);
+        let param_named =
+            |name: Value, default: &str| block_of(name, Value::string("Integer"), default);
         let float_6 = with_parameter("Float", "6.0");
         assert_eq!(default_of(&float_6, &with_parameter("String", "6")).as_deref(), Some("6"));
         let untyped = param("T", Value::Null, "6");
         assert_eq!(default_of(&float_6, &untyped).as_deref(), Some("6"), "no type is String");
         let other = param("R", Value::string("Integer"), "010");
         assert_eq!(default_of(&with_parameter("Integer", "10"), &other).as_deref(), Some("010"));
+        // A name or type not known yet is not compared, so the plan repeated at apply (with it
+        // known and the same) decides alike (review finding).
+        let unknown_type = param("T", Value::Unknown, "010");
+        assert_eq!(
+            default_of(&with_parameter("Integer", "10"), &unknown_type).as_deref(),
+            Some("10")
+        );
+        let unknown_name = param_named(Value::Unknown, "010");
+        assert_eq!(
+            default_of(&with_parameter("Integer", "10"), &unknown_name).as_deref(),
+            Some("10")
+        );
         // The same parameter still keeps its state spelling.
         assert_eq!(
             default_of(&with_parameter("Integer", "10"), &with_parameter("Integer", "010"))
