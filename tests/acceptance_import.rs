@@ -737,3 +737,112 @@ fn sdk3_upserted_pipeline_imports_plans_empty_and_changes_only_what_changed() {
         assert!(sm.pipeline_names().is_empty(), "[{v}] destroy removed the adopted pipeline");
     }
 }
+
+// ---- (d) a pipeline the AWS provider's aws_sagemaker_pipeline managed ----------------------
+
+/// The typed step that docs/guides/migrate-from-aws-sagemaker-pipeline.md (step 3) puts in the
+/// place of the example's `Prep` JSON, and the `steps` that do it.
+const MIGRATED_PREP: &str = r#"
+resource "sagemaker_processing_step" "prep" {
+  name           = "Prep"
+  image_uri      = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
+  role_arn       = "arn:aws:iam::123456789012:role/sagemaker-pipeline"
+  instance_type  = "ml.m5.xlarge"
+  instance_count = "1"
+  code           = "s3://acme-ml/code/prep.py"
+  input {
+    name        = "raw"
+    source      = "{{ Parameters.InputData }}"
+    destination = "/opt/ml/processing/input"
+  }
+  output {
+    name        = "stats"
+    source      = "/opt/ml/processing/stats"
+    destination = "s3://acme-ml/stats"
+  }
+  property_file {
+    name        = "Stats"
+    output_name = "stats"
+    path        = "stats.json"
+  }
+}
+"#;
+
+/// docs/guides/migrate-from-aws-sagemaker-pipeline.md, as a user follows it: the pipeline
+/// `aws_sagemaker_pipeline` created from `pipeline.json` (made here through the API, as the AWS
+/// provider does: this machine has no AWS provider) is imported into the example's
+/// configuration, which reads its parameters and steps from the same file, and plans empty; a
+/// step replaced by a typed resource changes nothing in SageMaker; an edit to the file shows
+/// as that field's change and converges. Terraform >= 1.5 hands it over with an `import` block.
+#[test]
+fn the_migration_from_aws_sagemaker_pipeline_keeps_the_pipeline() {
+    let example = project_root().join("examples/migrate-from-aws-sagemaker-pipeline");
+    let main_tf = std::fs::read_to_string(example.join("main.tf")).expect("the example");
+    let definition = std::fs::read_to_string(example.join("pipeline.json")).expect("its JSON");
+    let sm = LocalSageMaker::start();
+    for terraform in terraform_binaries() {
+        sm.reset();
+        let v = terraform.version.clone();
+        let name = "churn-training";
+        let body = serde_json::json!({
+            "PipelineName": name,
+            "PipelineDisplayName": "churn-weekly",
+            "PipelineDescription": "Weekly churn model",
+            "RoleArn": ROLE,
+            "PipelineDefinition": definition,
+            "Tags": [{"Key": "team", "Value": "ml"}],
+        });
+        let (status, answer) =
+            sm.request_sagemaker("CreatePipeline", &body.to_string()).expect("CreatePipeline");
+        assert_eq!(status, 200, "CreatePipeline: {answer}");
+        let deployed = sm.deployed_definition(name);
+
+        let ws = Workspace::new(&terraform, &sm);
+        ws.write("main.tf", &main_tf);
+        ws.write("pipeline.json", &definition);
+        ws.init();
+        if is_newer_than_1_5(&v) {
+            ws.write(
+                "import.tf",
+                &format!("import {{\n  to = sagemaker_ml_pipeline.churn\n  id = \"{name}\"\n}}\n"),
+            );
+            let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+            assert!(
+                plan.contains("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy"),
+                "[{v}] {plan}"
+            );
+            ws.apply();
+            std::fs::remove_file(ws.dir.join("import.tf")).expect("remove the import block");
+        } else {
+            ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.churn", name]);
+        }
+        assert_plan(&ws, 0, "the example after the import");
+        assert_eq!(sm.deployed_definition(name), deployed, "[{v}] nothing was sent");
+
+        // Step 3: one step as a typed resource, the others still JSON.
+        let typed = main_tf.replace(
+            "steps = [for s in local.definition.Steps : jsonencode(s)]",
+            "steps = concat(\n    [sagemaker_processing_step.prep.json],\n    [for s in local.definition.Steps : jsonencode(s) if s.Name != \"Prep\"],\n  )",
+        );
+        assert_ne!(typed, main_tf, "the example's steps line");
+        ws.write("main.tf", &format!("{typed}{MIGRATED_PREP}"));
+        let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        assert!(plan.contains("Plan: 1 to add, 0 to change, 0 to destroy"), "[{v}] {plan}");
+        ws.apply();
+        assert_eq!(sm.deployed_definition(name), deployed, "[{v}] nothing was sent");
+        assert_plan(&ws, 0, "a step moved to a typed resource");
+
+        // An edit to the file is a change of that field.
+        ws.write("pipeline.json", &definition.replace("accuracy too low", "accuracy below target"));
+        let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
+        assert!(
+            plan.contains(r#""accuracy too low" -> "accuracy below target""#)
+                && plan.contains("Plan: 0 to add, 1 to change, 0 to destroy"),
+            "[{v}] {plan}"
+        );
+        ws.apply();
+        assert_plan(&ws, 0, "after the edit");
+        ws.destroy();
+        assert!(sm.pipeline_names().is_empty(), "[{v}] destroy removed the pipeline");
+    }
+}
