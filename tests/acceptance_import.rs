@@ -486,10 +486,17 @@ fn sdk3_upsert(sm: &LocalSageMaker, name: &str) {
     );
 }
 
-/// The SDK 3 pipeline of tests/import/sdk3_pipeline.py in typed step resources, with three
-/// fields to change: Train's `num_round`, the Prep output `stats`'s destination and Tune's
-/// `max_depth` upper bound, and Prep's `environment` (empty: none).
-fn sdk3_config(name: &str, num_round: &str, stats: &str, max_depth: &str, env: &str) -> String {
+/// The SDK 3 pipeline of tests/import/sdk3_pipeline.py in typed step resources, with fields to
+/// change: Train's `num_round`, the Prep output `stats`'s destination, Tune's `max_depth` upper
+/// bound, Prep's `environment` (empty: none) and DataQuality's output location.
+fn sdk3_config(
+    name: &str,
+    num_round: &str,
+    stats: &str,
+    max_depth: &str,
+    env: &str,
+    dq: &str,
+) -> String {
     format!(
         r#"{PROVIDER}
 locals {{
@@ -620,6 +627,24 @@ resource "sagemaker_condition_step" "check" {{
   else_steps = [sagemaker_fail_step.too_low.json]
 }}
 
+resource "sagemaker_quality_check_step" "data_quality" {{
+  name                     = "DataQuality"
+  check_type               = "DATA_QUALITY"
+  image_uri                = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"
+  baseline_dataset         = "{{{{ Parameters.InputData }}}}"
+  dataset_format           = "csv"
+  csv_header               = false
+  output_s3_uri            = "s3://${{local.bucket}}/{dq}"
+  role_arn                 = local.role
+  instance_type            = "ml.c5.xlarge"
+  volume_size_in_gb        = "120"
+  max_runtime_in_seconds   = "86400"
+  model_package_group_name = "sdk3-models"
+  skip_check               = "false"
+  register_new_baseline    = "false"
+  fail_on_violation        = "true"
+}}
+
 resource "sagemaker_ml_pipeline" "p" {{
   name     = "{name}"
   role_arn = local.role
@@ -644,14 +669,16 @@ resource "sagemaker_ml_pipeline" "p" {{
     sagemaker_training_step.train.json,
     sagemaker_tuning_step.tune.json,
     sagemaker_condition_step.check.json,
+    sagemaker_quality_check_step.data_quality.json,
   ]
 }}
 "#
     )
 }
 
-const SDK3_STEPS: [&str; 6] = [
+const SDK3_STEPS: [&str; 7] = [
     "sagemaker_processing_step.prep",
+    "sagemaker_quality_check_step.data_quality",
     "sagemaker_training_step.train",
     "sagemaker_tuning_step.tune",
     "sagemaker_lambda_step.notify",
@@ -660,12 +687,13 @@ const SDK3_STEPS: [&str; 6] = [
 ];
 
 /// A pipeline made by the SageMaker Python SDK 3.x (processing, training, tuning, condition,
-/// Lambda, fail), imported, plans empty with typed step resources declaring it, and a change
-/// of one field in each of three steps (one of them adding a member, Prep's environment) shows
-/// only those fields (helper finding: SDK 3 leaves
-/// out `AppManaged`, writes the tuning job's `ResourceConfig`, only the range lists it uses and
-/// the training output's `CompressionType: "GZIP"`; the plan never converged, and a change
-/// showed each of those as changed too). The applied definition keeps SDK 3's spelling.
+/// Lambda, fail, data quality check), imported, plans empty with typed step resources declaring
+/// it, and a change of fields in four steps (one of them adding a member, Prep's environment)
+/// shows only those fields (helper findings: SDK 3 leaves out `AppManaged`, and in check steps
+/// the input's compression and distribution types, writes the tuning job's `ResourceConfig`,
+/// only the range lists it uses and the training output's `CompressionType: "GZIP"`; the plan
+/// never converged, and a change showed each of those as changed too). The applied definition
+/// keeps SDK 3's spelling.
 #[test]
 fn sdk3_upserted_pipeline_imports_plans_empty_and_changes_only_what_changed() {
     let sm = LocalSageMaker::start();
@@ -676,14 +704,14 @@ fn sdk3_upserted_pipeline_imports_plans_empty_and_changes_only_what_changed() {
         sdk3_upsert(&sm, name);
         let deployed = sm.deployed_definition(name);
         let ws = Workspace::new(&terraform, &sm);
-        ws.write("main.tf", &sdk3_config(name, "50", "stats", "9", ""));
+        ws.write("main.tf", &sdk3_config(name, "50", "stats", "9", "", "dq"));
         ws.init();
         apply_targets(&ws, &SDK3_STEPS);
         ws.tf_ok(&["import", "-no-color", "-input=false", "sagemaker_ml_pipeline.p", name]);
         assert_plan(&ws, 0, "import of SDK 3's pipeline, then the same pipeline in typed steps");
         assert_eq!(sm.deployed_definition(name), deployed, "[{v}] nothing was sent");
 
-        ws.write("main.tf", &sdk3_config(name, "100", "stats2", "10", "MODE = \"fast\""));
+        ws.write("main.tf", &sdk3_config(name, "100", "stats2", "10", "MODE = \"fast\"", "dq2"));
         let plan = ws.tf_ok(&["plan", "-no-color", "-input=false"]);
         // Terraform wraps the warning's lines: compare with single spaces.
         let summary = plan.split("what this plan changes").nth(1).unwrap_or_default();
@@ -694,7 +722,8 @@ fn sdk3_upserted_pipeline_imports_plans_empty_and_changes_only_what_changed() {
                 && plan.contains("/stats\" -> \"s3://")
                 && summary.contains("- step Train: Arguments.HyperParameters.num_round")
                 && summary.contains("- step Prep: Arguments.Environment, Arguments.ProcessingOutputConfig.Outputs['stats'].S3Output.S3Uri")
-                && summary.contains("- step Tune: Arguments.HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges['max_depth'].MaxValue"),
+                && summary.contains("- step Tune: Arguments.HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges['max_depth'].MaxValue")
+                && summary.contains("- step DataQuality: Arguments.ProcessingOutputConfig.Outputs['quality_check_output'].S3Output.S3Uri"),
             "[{v}] the three changes:\n{plan}"
         );
         // The pipeline's diff (the step resources' `json` is in the provider's spelling).
@@ -704,9 +733,13 @@ fn sdk3_upserted_pipeline_imports_plans_empty_and_changes_only_what_changed() {
             .and_then(|rest| rest.split("\n  # ").next())
             .unwrap_or_default();
         assert!(pipeline.contains("definition_parts"), "[{v}] {plan}");
-        for spelling in
-            ["AppManaged", "CompressionType", "ResourceConfig", "CategoricalParameterRanges"]
-        {
+        for spelling in [
+            "AppManaged",
+            "CompressionType",
+            "S3DataDistributionType",
+            "ResourceConfig",
+            "CategoricalParameterRanges",
+        ] {
             assert!(!pipeline.contains(spelling), "[{v}] {spelling} shown as changed:\n{pipeline}");
             assert!(!summary.contains(spelling), "[{v}] {spelling} in the summary:\n{summary}");
         }

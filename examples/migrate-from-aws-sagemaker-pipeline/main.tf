@@ -49,10 +49,14 @@ resource "sagemaker_ml_pipeline" "churn" {
     }
   }
 
-  # The definition's PipelineExperimentConfig, if it has one.
-  experiment_config {
-    experiment_name = "{{ Execution.PipelineName }}"
-    trial_name      = "{{ Execution.PipelineExecutionId }}"
+  # The definition's PipelineExperimentConfig, if it has one: {"Get": "Execution.PipelineName"}
+  # becomes "{{ Execution.PipelineName }}", a plain name stays as it is.
+  dynamic "experiment_config" {
+    for_each = try(local.definition.PipelineExperimentConfig, null) == null ? [] : [local.definition.PipelineExperimentConfig]
+    content {
+      experiment_name = try("{{ ${experiment_config.value.ExperimentName.Get} }}", experiment_config.value.ExperimentName, null)
+      trial_name      = try("{{ ${experiment_config.value.TrialName.Get} }}", experiment_config.value.TrialName, null)
+    }
   }
 
   # Each step as JSON, for now; replace them one by one with typed step resources.

@@ -26,9 +26,10 @@
 //! | N12 | a one-value join of a reference whose value is a string (a `String` parameter; the execution's `PipelineExecutionId`, `PipelineExecutionArn`, `PipelineName` or `PipelineArn`) vs the reference | joining one string gives that string. Any other one-value join is kept: it is how a number or boolean (an `Integer` parameter, a step property) is turned into a string (the SDK's `to_string`), and the field then receives a string, not a number. So are `StartDateTime` and `CurrentDateTime`, date-times whose text form is not documented (semantic equality helper finding) |
 //! | N13 | a training job's `OutputDataConfig.CompressionType: "GZIP"` vs none (Training steps, and each training job definition of a Tuning step; SDK 3's `ModelTrainer` writes it) | GZIP is the documented default of a training job's model output compression (CreateTrainingJob `OutputDataConfig.CompressionType`: "Defaults to gzip"); AutoML's `OutputDataConfig` has no such member, so it is left alone there |
 //! | N14 | in job arguments (every step type but Lambda and Callback): a member set to `null` vs no member (the SDK's `MaxNumberOfTrainingJobs: null` in a Grid tuning job's `ResourceLimits`) | the service reads job arguments as the API request, in whose JSON protocol a `null` member is an unset one: the SDK's Grid tuning runs with `null` where the API takes no value. Lambda and Callback payloads are the user's data, where `null` is a value |
-//! | N15 | a processing input's or output's `AppManaged: false` vs none (`ProcessingInputs[*]`, `ProcessingOutputConfig.Outputs[*]` of Processing steps; SDK 2.x writes it, SDK 3's `ScriptProcessor` does not) | `false` is the documented default of both members (CreateProcessingJob `ProcessingInput.AppManaged`, `ProcessingOutput.AppManaged`: "When False (default), input operations are managed by Amazon SageMaker") |
+//! | N15 | a processing input's or output's `AppManaged: false` vs none (`ProcessingInputs[*]`, `ProcessingOutputConfig.Outputs[*]` of Processing, QualityCheck and ClarifyCheck steps, whose arguments are CreateProcessingJob requests; SDK 2.x writes it, SDK 3's `ScriptProcessor` and check steps do not) | `false` is the documented default of both members (CreateProcessingJob `ProcessingInput.AppManaged`, `ProcessingOutput.AppManaged`: "When False (default), input operations are managed by Amazon SageMaker") |
 //! | N16 | a Tuning step's training job definition: `HyperParameterTuningResourceConfig` vs `ResourceConfig` (SDK 2.x writes the first, SDK 3 the second) when it holds only `InstanceType`, `InstanceCount`, `VolumeSizeInGB` and `VolumeKmsKeyId` | the two are alternative spellings of the instances every training job of the tuning job runs on (the API takes one or the other); the four members are common to both and mean the same in each. Anything else (`InstanceConfigs`, `AllocationStrategy`, `InstanceGroups`, ...) exists in one only, and such a config is compared as written |
 //! | N17 | a Tuning step's `IntegerParameterRanges: []`, `ContinuousParameterRanges: []`, `CategoricalParameterRanges: []` vs none (in `HyperParameterTuningJobConfig.ParameterRanges` and each definition's `HyperParameterRanges`) | each is a list of ranges to tune: an empty list tunes nothing, as a missing one does (SDK 2.x writes all three, SDK 3 only those it uses) |
+//! | N18 | a processing input's `S3Input.S3CompressionType: "None"` and `S3DataDistributionType: "FullyReplicated"` vs none (the same inputs as N15; SDK 3's check steps leave both out) | `Gzip` decompresses only in `Pipe` mode and must be asked for: without it nothing is decompressed. `FullyReplicated` is the service's default of the same enum where the API states one (`EndpointInput.S3DataDistributionType`: "Defaults to FullyReplicated") and the default of both SDKs' `ProcessingInput`; sharding must be asked for |
 //!
 //! Pure: no IO. Depends on serde_json and `canonical`.
 
@@ -81,7 +82,7 @@ impl Context {
     }
 }
 
-/// True when two definition texts mean the same pipeline (rules N1-N17). Unparseable texts are
+/// True when two definition texts mean the same pipeline (rules N1-N18). Unparseable texts are
 /// equal only if byte-identical.
 pub fn definitions_equal(a: &str, b: &str) -> bool {
     if a == b {
@@ -401,11 +402,12 @@ fn default_compression(step_type: &str, args: &mut Json) {
     }
 }
 
-/// N15-N17: members a Processing or Tuning step may write or leave out with the same meaning,
-/// in the spelling without them (N15, N17) or in SDK 3's (N16).
+/// N15-N18: members a Processing, check or Tuning step may write or leave out with the same
+/// meaning, in the spelling without them (N15, N17, N18) or in SDK 3's (N16).
 fn default_members(step_type: &str, args: &mut Json) {
     match step_type {
-        "Processing" => {
+        // Check steps run processing jobs: their arguments are CreateProcessingJob requests.
+        "Processing" | "QualityCheck" | "ClarifyCheck" => {
             let mut items: Vec<&mut Json> = Vec::new();
             let Json::Object(a) = args else { return };
             for (k, v) in a.iter_mut() {
@@ -423,6 +425,17 @@ fn default_members(step_type: &str, args: &mut Json) {
                 if let Json::Object(o) = item {
                     if o.get("AppManaged") == Some(&Json::Bool(false)) {
                         o.remove("AppManaged");
+                    }
+                    // N18
+                    if let Some(Json::Object(input)) = o.get_mut("S3Input") {
+                        for (key, default) in [
+                            ("S3CompressionType", "None"),
+                            ("S3DataDistributionType", "FullyReplicated"),
+                        ] {
+                            if input.get(key).and_then(Json::as_str) == Some(default) {
+                                input.remove(key);
+                            }
+                        }
                     }
                 }
             }
@@ -1065,6 +1078,30 @@ mod tests {
         let mut want = prior.clone();
         want["Arguments"]["Environment"] = json!({"MODE": "fast"});
         assert_eq!(respelt_like(&prior, &planned, &ctx), want);
+    }
+
+    /// SDK 3 helper finding: its quality and clarify check steps leave out `AppManaged` and the
+    /// input's compression and distribution types.
+    #[test]
+    fn n15_n18_check_steps_and_input_defaults() {
+        let step = |ty: &str, input: Json| {
+            json!({"Name": "C", "Type": ty, "Arguments": {
+            "ProcessingInputs": [input], "ProcessingOutputConfig": {"Outputs": [{"OutputName": "o", "AppManaged": false}]}}})
+        };
+        let sdk2 = json!({"InputName": "i", "AppManaged": false, "S3Input": {"S3Uri": "s3://b/k", "S3CompressionType": "None", "S3DataDistributionType": "FullyReplicated"}});
+        let sdk3 = json!({"InputName": "i", "S3Input": {"S3Uri": "s3://b/k"}});
+        for ty in ["Processing", "QualityCheck", "ClarifyCheck"] {
+            let mut bare = step(ty, sdk3.clone());
+            bare["Arguments"]["ProcessingOutputConfig"]["Outputs"][0] = json!({"OutputName": "o"});
+            assert!(step_eq(step(ty, sdk2.clone()), bare), "{ty}");
+        }
+        // Only the defaults: sharding and Gzip are asked for.
+        let sharded = json!({"InputName": "i", "S3Input": {"S3Uri": "s3://b/k", "S3DataDistributionType": "ShardedByS3Key"}});
+        assert!(!step_eq(step("Processing", sharded), step("Processing", sdk3.clone())));
+        let gzip = json!({"InputName": "i", "S3Input": {"S3Uri": "s3://b/k", "S3CompressionType": "Gzip"}});
+        assert!(!step_eq(step("QualityCheck", gzip), step("QualityCheck", sdk3.clone())));
+        // Not in a Lambda's payload.
+        assert!(!step_eq(step("Lambda", sdk2), step("Lambda", sdk3)));
     }
 
     /// SDK 3 helper finding: its tuner writes `ResourceConfig` and only the ranges it uses.

@@ -8,12 +8,14 @@ parameter, an output whose S3 URI the SDK builds with `Join(on="/")`, a property
 a retry policy) -> Train (training: `ModelTrainer.train`, reading Prep's output) and Tune
 (tuning: `HyperparameterTuner.tune` of a second `ModelTrainer`, one continuous and one integer
 range, Random strategy) -> CheckAcc (condition on Prep's property file against a Float
-parameter) -> Notify (Lambda) | TooLow (fail, message `Join(on=" ")`).
+parameter) -> Notify (Lambda) | TooLow (fail, message `Join(on=" ")`); and DataQuality (a data
+quality check of the input data: `QualityCheckStep` with a `CheckJobConfig`).
 
 SDK 3 spells some members differently from SDK 2.x and from the provider, and each must
 compare equal (src/compiler/semantic.rs): processing inputs and outputs without `AppManaged`
-(N15), the tuning job's `ResourceConfig` and only the range lists it uses (N16, N17), and the
-training output's `CompressionType: "GZIP"` (N13). Literals are the constants below;
+(N15), the tuning job's `ResourceConfig` and only the range lists it uses (N16, N17), the
+training output's `CompressionType: "GZIP"` (N13), and the check step's input without its
+compression and distribution types (N18). Literals are the constants below;
 tests/acceptance_import.rs declares the same pipeline in HCL with them.
 
 Only the local endpoint is reachable from this process: every other host name fails to resolve,
@@ -82,6 +84,9 @@ from sagemaker.mlops.workflow.condition_step import ConditionStep  # noqa: E402
 from sagemaker.mlops.workflow.fail_step import FailStep  # noqa: E402
 from sagemaker.mlops.workflow.lambda_step import LambdaOutput, LambdaOutputTypeEnum, LambdaStep  # noqa: E402
 from sagemaker.mlops.workflow.pipeline import Pipeline  # noqa: E402
+from sagemaker.mlops.workflow.quality_check_step import DataQualityCheckConfig, QualityCheckStep  # noqa: E402
+from sagemaker.mlops.workflow.check_job_config import CheckJobConfig  # noqa: E402
+from sagemaker.core.model_monitor import DatasetFormat  # noqa: E402
 from sagemaker.mlops.workflow.retry import StepExceptionTypeEnum, StepRetryPolicy  # noqa: E402
 from sagemaker.mlops.workflow.steps import CacheConfig, ProcessingStep, TrainingStep, TuningStep  # noqa: E402
 from sagemaker.train.model_trainer import ModelTrainer  # noqa: E402
@@ -206,10 +211,23 @@ check = ConditionStep(
     else_steps=[too_low],
 )
 
+data_quality = QualityCheckStep(
+    name="DataQuality",
+    quality_check_config=DataQualityCheckConfig(
+        baseline_dataset=input_data, dataset_format=DatasetFormat.csv(header=False), output_s3_uri=f"s3://{BUCKET}/dq"
+    ),
+    check_job_config=CheckJobConfig(
+        role=ROLE, instance_count=1, instance_type="ml.c5.xlarge", volume_size_in_gb=120, sagemaker_session=session
+    ),
+    skip_check=False,
+    register_new_baseline=False,
+    model_package_group_name="sdk3-models",
+)
+
 pipeline = Pipeline(
     name=pipeline_name,
     parameters=[input_data, threshold],
-    steps=[prep, train, tune, check],
+    steps=[prep, train, tune, check, data_quality],
     sagemaker_session=session,
 )
 pipeline.upsert(role_arn=ROLE)
