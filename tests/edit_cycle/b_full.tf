@@ -35,10 +35,10 @@ resource "sagemaker_processing_step" "prep" {
     expire_after = "PT12H"
   }
   retry {
-    exception_types = ["Step.SERVICE_FAULT"]
-    max_attempts    = 3
+    exception_types  = ["Step.SERVICE_FAULT"]
+    max_attempts     = 3
     interval_seconds = 5
-    backoff_rate    = 2
+    backoff_rate     = 2
   }
   input {
     name                      = "raw"
@@ -296,6 +296,9 @@ resource "sagemaker_register_model_step" "register" {
   transform_instances       = ["ml.m5.large"]
   model_data_url            = "s3://acme-ml/models/model.tar.gz"
   model_package_description = "Churn model"
+  domain                    = "MACHINE_LEARNING"
+  task                      = "CLASSIFICATION"
+  sample_payload_url        = "s3://acme-ml/payloads/b.tar.gz"
   skip_model_validation     = "None"
   tags                      = { stage = "b" }
   retry {
@@ -412,9 +415,9 @@ resource "sagemaker_register_model_step" "register" {
 resource "sagemaker_fail_step" "stop" {
   name             = "Stop"
   depends_on_steps = ["Score"]
-  description   = "Stop the run"
-  display_name  = "Stopped"
-  error_message = "metric too low"
+  description      = "Stop the run"
+  display_name     = "Stopped"
+  error_message    = "metric too low"
 }
 
 resource "sagemaker_condition_step" "check" {

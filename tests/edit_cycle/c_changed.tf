@@ -9,9 +9,9 @@ terraform {
 }
 
 locals {
-  role = "arn:aws:iam::123456789012:role/sagemaker-pipeline"
+  role  = "arn:aws:iam::123456789012:role/sagemaker-pipeline"
   role2 = "arn:aws:iam::123456789012:role/sagemaker-jobs"
-  kms2 = "arn:aws:kms:us-east-1:123456789012:key/5678efgh-56ef-78ab-90cd-567890abcdef"
+  kms2  = "arn:aws:kms:us-east-1:123456789012:key/5678efgh-56ef-78ab-90cd-567890abcdef"
 }
 
 resource "sagemaker_processing_step" "prep" {
@@ -92,26 +92,26 @@ resource "sagemaker_processing_step" "defaulted" {
 }
 
 resource "sagemaker_training_step" "train" {
-  name                     = "Train"
-  image_uri                = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-  instance_type            = "ml.m5.xlarge"
-  output_path              = "s3://acme-ml/models"
-  role_arn                 = local.role2
-  checkpoint_local_path    = "/opt/ml/ckpt"
-  checkpoint_s3_uri        = "s3://acme-ml/checkpoints-c"
-  depends_on_steps         = ["Prep", "QualityData"]
-  description              = "Train the model (changed)"
-  display_name             = "Training-c"
-  environment              = { STAGE = "c", EXTRA = "1" }
-  hyperparameters          = { num_round = "80", eta = "0.2" }
-  input_mode               = "FastFile"
-  instance_count           = "2"
-  max_runtime_in_seconds   = "7200"
-  output_kms_key_id        = local.kms2
-  volume_kms_key_id        = local.kms2
-  volume_size_in_gb        = "60"
-  use_spot_instances       = false
-  tags                     = { stage = "c", team = "ml" }
+  name                   = "Train"
+  image_uri              = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+  instance_type          = "ml.m5.xlarge"
+  output_path            = "s3://acme-ml/models"
+  role_arn               = local.role2
+  checkpoint_local_path  = "/opt/ml/ckpt"
+  checkpoint_s3_uri      = "s3://acme-ml/checkpoints-c"
+  depends_on_steps       = ["Prep", "QualityData"]
+  description            = "Train the model (changed)"
+  display_name           = "Training-c"
+  environment            = { STAGE = "c", EXTRA = "1" }
+  hyperparameters        = { num_round = "80", eta = "0.2" }
+  input_mode             = "FastFile"
+  instance_count         = "2"
+  max_runtime_in_seconds = "7200"
+  output_kms_key_id      = local.kms2
+  volume_kms_key_id      = local.kms2
+  volume_size_in_gb      = "60"
+  use_spot_instances     = false
+  tags                   = { stage = "c", team = "ml" }
   cache {
     enabled      = false
     expire_after = "P3D"
@@ -340,6 +340,9 @@ resource "sagemaker_register_model_step" "register" {
   transform_instances       = ["ml.c5.xlarge"]
   model_data_url            = "s3://acme-ml/models/v2/model.tar.gz"
   model_package_description = "Churn model (changed)"
+  domain                    = "COMPUTER_VISION"
+  task                      = "REGRESSION"
+  sample_payload_url        = "s3://acme-ml/payloads/{{ Execution.PipelineExecutionId }}/c.tar.gz"
   skip_model_validation     = "All"
   tags                      = { stage = "c" }
   retry {
@@ -393,9 +396,9 @@ resource "sagemaker_register_model_step" "register" {
 resource "sagemaker_fail_step" "stop" {
   name             = "Stop"
   depends_on_steps = ["Score", "Tune"]
-  description   = "Stop the run (changed)"
-  display_name  = "Stopped-c"
-  error_message = "metric {{ Steps.Prep.PropertyFiles.Metrics.auc }} too low"
+  description      = "Stop the run (changed)"
+  display_name     = "Stopped-c"
+  error_message    = "metric {{ Steps.Prep.PropertyFiles.Metrics.auc }} too low"
 }
 
 resource "sagemaker_condition_step" "check" {
@@ -449,7 +452,7 @@ resource "sagemaker_callback_step" "review" {
 }
 
 resource "sagemaker_emr_step" "spark" {
-  name               = "Spark"
+  name = "Spark"
   cluster_config = jsonencode({
     ReleaseLabel = "emr-6.15.0"
     Instances = {
@@ -459,8 +462,8 @@ resource "sagemaker_emr_step" "spark" {
     ServiceRole = "EMR_DefaultRole"
   })
   depends_on_steps = ["Prep", "QualityData"]
-  description        = "Spark ETL (changed)"
-  display_name       = "Spark-c"
+  description      = "Spark ETL (changed)"
+  display_name     = "Spark-c"
   cache {
     enabled      = false
     expire_after = "PT4H"
@@ -734,7 +737,7 @@ resource "sagemaker_ml_pipeline" "p" {
   }
   # experiment_name removed, trial_name kept.
   experiment_config {
-    trial_name      = "trial-{{ Execution.PipelineExecutionId }}"
+    trial_name = "trial-{{ Execution.PipelineExecutionId }}"
   }
   parallelism_config {
     max_parallel_execution_steps = 8

@@ -222,6 +222,9 @@ impl StepKind for RegisterModel {
             .attr(Attribute::optional("approval_status", Type::String, "`PendingManualApproval` (default), `Approved` or `Rejected`, or a reference such as `{{ Parameters.ModelApprovalStatus }}`."))
             .attr(Attribute::optional("model_package_description", Type::String, "Description of the model version (up to 1024 characters)."))
             .attr(Attribute::optional("customer_metadata", string_map(), "Your own key-value metadata of the model version (`CustomerMetadataProperties`, up to 50 entries)."))
+            .attr(Attribute::optional("domain", Type::String, "The model's machine learning domain (`Domain`), e.g. `MACHINE_LEARNING` or `COMPUTER_VISION`, as the SDK's `register(domain=...)` writes it."))
+            .attr(Attribute::optional("task", Type::String, "The model's machine learning task (`Task`), e.g. `CLASSIFICATION`, `REGRESSION` or `IMAGE_CLASSIFICATION` (the tasks Inference Recommender supports)."))
+            .attr(Attribute::optional("sample_payload_url", Type::String, "S3 URI of a `.tar.gz` archive of sample requests for Inference Recommender's load tests (`SamplePayloadUrl`)."))
             .attr(Attribute::optional("skip_model_validation", Type::String, "`None` or `All`. Sent only when set (SageMaker's default is `None`)."))
             .attr(Attribute::optional("tags", string_map(), "Tags of the model package, merged over `step_defaults.tags`.").validate(crate::provider::steps::common::tags_validator("model package")))
             .block(NestedBlock::single("model_metrics", model_metrics_block()))
@@ -290,6 +293,9 @@ impl StepKind for RegisterModel {
             "ModelPackageDescription",
             ctx.string(cfg, "model_package_description", &root),
         );
+        put(&mut args, "Domain", ctx.string(cfg, "domain", &root));
+        put(&mut args, "Task", ctx.string(cfg, "task", &root));
+        put(&mut args, "SamplePayloadUrl", ctx.s3_uri(cfg, "sample_payload_url", &root));
         put(
             &mut args,
             "ModelMetrics",
