@@ -13,7 +13,7 @@
 //! | rule | equal | why it is safe |
 //! |---|---|---|
 //! | N1 | key order, whitespace, string escapes | the service parses the definition as JSON (research §1.1: "ordering/whitespace are not semantic") |
-//! | N2 | number spellings (`1`, `1.0`, `1e0`), except in Lambda and Callback `Arguments` and among a `Std:Join`'s `Values`, where an integer and a float spelling differ (`1` vs `1.0`; `1.0` vs `1e0` stay equal) | the service reads job arguments and parameters as numbers of the API's types, where `6.0` and `6` are the same number; `canonical` writes each number in its shortest exact form. A Lambda or Callback payload reaches the user's code as written, whose JSON reader may tell them apart (Python's `json.loads` gives an `int` or a `float`), and how a join prints `6.0` is not documented (semantic equality helper finding) |
+//! | N2 | number spellings (`1`, `1.0`, `1e0`) | JSON numbers have no integer/float distinction; `canonical` writes each number in its shortest exact form, so `6.0` and `6` are the same number |
 //! | N3 | top level: no `Metadata` vs `Metadata: {}`; no `Parameters` vs `Parameters: []` | `Metadata` holds free-form annotations that no step reads; an empty list declares no parameter, as does a missing one. Only these two keys: an empty `Steps` is a different (invalid) pipeline |
 //! | N4 | top level: a member set to `null` vs no member (e.g. the SDK's `PipelineExperimentConfig: null`, SDK 3's `MlflowConfig: null`) | `null` is how the SDK writes "not configured"; the experiment default is applied by the SDK, which then writes it out in full, never by the service |
 //! | N5 | step level: `DependsOn` order and repetition; `DependsOn: []` vs none | `DependsOn` is the set of steps that must finish first; order and repeats do not change the set, and an empty set adds no edge |
@@ -307,9 +307,8 @@ pub fn normal_step(step: &Json, ctx: &Context) -> Json {
             "Arguments" => {
                 let mut args = match step_type {
                     "Condition" => normal_condition_arguments(v, ctx),
-                    // The user's own payload: only expressions are normalised (N8 note),
-                    // and a float spelling is not an integer's (N2).
-                    "Lambda" | "Callback" => float_spelt(&normal_value(v, ctx, false)),
+                    // The user's own payload: only expressions are normalised (N8 note).
+                    "Lambda" | "Callback" => normal_value(v, ctx, false),
                     _ => normal_value(v, ctx, true),
                 };
                 default_compression(step_type, &mut args);
@@ -341,35 +340,7 @@ pub fn normal_step(step: &Json, ctx: &Context) -> Json {
             }
         }
     }
-    joined_numbers_spelt(&Json::Object(out))
-}
-
-/// N2's exception for the `Values` of every `Std:Join` in `v`: a number's text in the joined
-/// string follows its spelling. (Not in [`normal_expression`], whose result is decompiled.)
-fn joined_numbers_spelt(v: &Json) -> Json {
-    match v {
-        Json::Object(o) => {
-            let values = o
-                .get("Std:Join")
-                .and_then(|j| j.get("Values"))
-                .and_then(Json::as_array)
-                .filter(|_| o.len() == 1);
-            if let (Some(values), Some(Json::Object(join))) = (values, o.get("Std:Join")) {
-                let mut join = join.clone();
-                let spelt = values
-                    .iter()
-                    .map(|x| if x.is_number() { float_spelt(x) } else { joined_numbers_spelt(x) })
-                    .collect();
-                join.insert("Values".into(), Json::Array(spelt));
-                return Json::Object(
-                    [("Std:Join".to_string(), Json::Object(join))].into_iter().collect(),
-                );
-            }
-            Json::Object(o.iter().map(|(k, x)| (k.clone(), joined_numbers_spelt(x))).collect())
-        }
-        Json::Array(items) => Json::Array(items.iter().map(joined_numbers_spelt).collect()),
-        _ => v.clone(),
-    }
+    Json::Object(out)
 }
 
 /// N13: a training job's `OutputDataConfig` (a Training step's, each training job definition of
@@ -619,22 +590,6 @@ fn normal_join(obj: &Map<String, Json>, ctx: &Context) -> Option<Json> {
     })
 }
 
-/// N2's exception: every number written as a float (`1.0`, `1e0`, `0.5`) in `v` becomes an
-/// object no JSON text can hold as such (its key has a NUL character), so that it never equals
-/// an integer (`1`). Only for comparing normal forms.
-fn float_spelt(v: &Json) -> Json {
-    match v {
-        Json::Number(n) if n.is_f64() => {
-            Json::Object([("\u{0}float".to_string(), v.clone())].into_iter().collect())
-        }
-        Json::Array(items) => Json::Array(items.iter().map(float_spelt).collect()),
-        Json::Object(o) => {
-            Json::Object(o.iter().map(|(k, x)| (k.clone(), float_spelt(x))).collect())
-        }
-        _ => v.clone(),
-    }
-}
-
 /// A join already in normal form (`On: ""`), as `normal_join` writes it.
 fn is_plain_join(obj: &Map<String, Json>) -> bool {
     let Some(join) =
@@ -689,35 +644,6 @@ mod tests {
         ));
         // A number is not its text.
         assert!(!def_eq(json!({"A": 1}), json!({"A": "1"})));
-        // Job arguments are numbers of the API's types.
-        let train = |n: &str| {
-            serde_json::from_str::<Json>(&format!(r#"{{"Name":"T","Type":"Training","Arguments":{{"StoppingCondition":{{"MaxRuntimeInSeconds":{n}}}}}}}"#)).expect("json")
-        };
-        assert!(step_eq(train("3600"), train("3600.0")));
-        // A payload keeps an integer and a float apart (semantic equality helper finding), but
-        // not two float spellings.
-        let lambda = |n: &str| {
-            serde_json::from_str::<Json>(&format!(
-                r#"{{"Name":"L","Type":"Lambda","Arguments":{{"n":{n},"list":[{{"m":{n}}}]}}}}"#
-            ))
-            .expect("json")
-        };
-        assert!(!step_eq(lambda("1"), lambda("1.0")));
-        assert!(step_eq(lambda("1.0"), lambda("1e0")));
-        assert!(step_eq(lambda("0.5"), lambda("0.50")));
-        let callback = |n: &str| {
-            serde_json::from_str::<Json>(&format!(
-                r#"{{"Name":"C","Type":"Callback","Arguments":{{"n":{n}}}}}"#
-            ))
-            .expect("json")
-        };
-        assert!(!step_eq(callback("3"), callback("3.0")));
-        // So does a join's value: "v6" is not known to be "v6.0".
-        let join = |n: &str| {
-            serde_json::from_str::<Json>(&format!(r#"{{"Name":"F","Type":"Fail","Arguments":{{"ErrorMessage":{{"Std:Join":{{"On":"","Values":["v",{n}]}}}}}}}}"#)).expect("json")
-        };
-        assert!(!step_eq(join("6"), join("6.0")));
-        assert!(step_eq(join("6"), join("6")));
     }
 
     #[test]
