@@ -15,8 +15,9 @@ locals {
   definition = jsondecode(file("${path.module}/pipeline.json"))
 }
 
-# Terraform >= 1.7: hand the pipeline over in one apply. The AWS provider forgets it without
-# deleting it, and this provider imports it. On older versions, run
+# Terraform >= 1.7: hand the pipeline over in one apply, with these two blocks in the place of
+# the aws_sagemaker_pipeline block. The AWS provider forgets it without deleting it, and this
+# provider imports it. On older versions, run
 # `terraform state rm aws_sagemaker_pipeline.churn` and
 # `terraform import sagemaker_ml_pipeline.churn churn-training` instead.
 #
@@ -40,7 +41,7 @@ resource "sagemaker_ml_pipeline" "churn" {
 
   # The definition's Parameters, as blocks: a default is written as text ("10", "0.7", "false").
   dynamic "parameter" {
-    for_each = local.definition.Parameters
+    for_each = try(local.definition.Parameters, [])
     content {
       name        = parameter.value.Name
       type        = parameter.value.Type

@@ -1034,10 +1034,11 @@ fn not_an_s3_location(r: &Reference) -> Option<&'static str> {
 
 /// API fields that take an S3 location, by their key: every field the step types fill from
 /// an S3 attribute, and the same keys in hand-written steps.
-const S3_FIELDS: [&str; 6] = [
+const S3_FIELDS: [&str; 7] = [
     "S3Uri",
     "S3OutputPath",
     "ModelDataUrl",
+    "SamplePayloadUrl",
     "FeatureSpecificationS3Uri",
     "SuppliedBaselineStatistics",
     "SuppliedBaselineConstraints",
@@ -2341,6 +2342,10 @@ mod tests {
                 "{bad}: {p:?}"
             );
         }
+        // A register step's sample payload is an S3 location too (review finding).
+        let register = json!({"Name": "R", "Type": "RegisterModel", "Arguments": {"SamplePayloadUrl": {"Get": "Execution.PipelineExecutionId"}}});
+        let p = types(&[register], &params);
+        assert!(p.iter().any(|(s, _)| s.ends_with("which is not an S3 location")), "{p:?}");
         for ok in
             ["Steps.T.ModelArtifacts.S3ModelArtifacts", "Steps.T.OutputDataConfig.S3OutputPath"]
         {
