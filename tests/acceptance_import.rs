@@ -218,14 +218,20 @@ fn import_block_generates_a_configuration_that_plans_empty() {
 
 /// Runs tests/import/sdk_pipeline.py: `Pipeline.upsert()` against the local endpoint.
 fn sdk_upsert(sm: &LocalSageMaker, name: &str) {
+    run_sdk(sm, name, "--sdk", "sdk-venv", "sdk_pipeline.py");
+}
+
+/// Runs one of the SDK scripts of tests/import/ with the SageMaker Python SDK that
+/// `scripts/tools <tools_flag>` installs in `.tools/<venv>`.
+fn run_sdk(sm: &LocalSageMaker, name: &str, tools_flag: &str, venv: &str, script: &str) {
     let status = Command::new(project_root().join("scripts/tools"))
-        .arg("--sdk")
+        .arg(tools_flag)
         .status()
-        .expect("run scripts/tools --sdk");
-    assert!(status.success(), "scripts/tools --sdk failed");
+        .unwrap_or_else(|e| panic!("run scripts/tools {tools_flag}: {e}"));
+    assert!(status.success(), "scripts/tools {tools_flag} failed");
     let home = tempfile::tempdir().expect("temp HOME");
-    let out = Command::new(tools_dir().join("sdk-venv/bin/python"))
-        .arg(project_root().join("tests/import/sdk_pipeline.py"))
+    let out = Command::new(tools_dir().join(venv).join("bin/python"))
+        .arg(project_root().join("tests/import").join(script))
         .args([&sm.url, name])
         .env("HOME", home.path())
         .env("PYTHONDONTWRITEBYTECODE", "1")
@@ -233,7 +239,7 @@ fn sdk_upsert(sm: &LocalSageMaker, name: &str) {
         .expect("run the SDK");
     assert!(
         out.status.success(),
-        "the SDK's upsert failed:\n{}{}",
+        "{script}'s upsert failed:\n{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
@@ -465,25 +471,7 @@ fn sdk_upserted_pipeline_imports_and_plans_empty() {
 
 /// Runs tests/import/sdk3_pipeline.py: SDK 3's `Pipeline.upsert()` against the local endpoint.
 fn sdk3_upsert(sm: &LocalSageMaker, name: &str) {
-    let status = Command::new(project_root().join("scripts/tools"))
-        .arg("--sdk3")
-        .status()
-        .expect("run scripts/tools --sdk3");
-    assert!(status.success(), "scripts/tools --sdk3 failed");
-    let home = tempfile::tempdir().expect("temp HOME");
-    let out = Command::new(tools_dir().join("sdk3-venv/bin/python"))
-        .arg(project_root().join("tests/import/sdk3_pipeline.py"))
-        .args([&sm.url, name])
-        .env("HOME", home.path())
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
-        .expect("run the SDK");
-    assert!(
-        out.status.success(),
-        "SDK 3's upsert failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_sdk(sm, name, "--sdk3", "sdk3-venv", "sdk3_pipeline.py");
 }
 
 /// The SDK 3 pipeline of tests/import/sdk3_pipeline.py in typed step resources, with fields to

@@ -18,12 +18,10 @@ training output's `CompressionType: "GZIP"` (N13), and the check step's input wi
 compression and distribution types (N18). Literals are the constants below;
 tests/acceptance_import.rs declares the same pipeline in HCL with them.
 
-Only the local endpoint is reachable from this process: every other host name fails to resolve,
-so a build that would call AWS fails loudly. Credentials are the stub `test`/`test`.
+Only the local endpoint is reachable from this process, with the stub credentials `test`/`test`
+(tests/import/_local_only.py).
 """
 
-import os
-import socket
 import sys
 
 REGION = "us-east-1"
@@ -34,34 +32,9 @@ XGBOOST_IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:
 INSTANCE_TYPE = "ml.m5.xlarge"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:notify"
 
-_REAL_STDOUT = sys.stdout
-sys.stdout = sys.stderr  # the SDK prints INFO lines and notices to stdout
+import _local_only  # noqa: E402  (before the SDK: stdout, environment, network)
 
 endpoint, pipeline_name = sys.argv[1], sys.argv[2]
-
-os.environ["SAGEMAKER_VALIDATE_ROLE"] = "false"
-for _k in list(os.environ):
-    if _k.startswith("AWS_"):
-        del os.environ[_k]
-os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
-os.environ["AWS_DEFAULT_REGION"] = REGION
-os.environ["AWS_ACCESS_KEY_ID"] = "test"
-os.environ["AWS_SECRET_ACCESS_KEY"] = "test"
-os.environ["AWS_CONFIG_FILE"] = os.devnull
-os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-os.environ["XDG_CONFIG_HOME"] = "/nonexistent/tests-import-config"
-os.environ["XDG_CONFIG_DIRS"] = "/nonexistent/tests-import-config"
-
-_real_getaddrinfo = socket.getaddrinfo
-
-
-def _loopback_only(host, *args, **kwargs):
-    if host not in ("127.0.0.1", "localhost"):
-        raise OSError(f"tests/import: only the local endpoint may be reached, not {host}")
-    return _real_getaddrinfo(host, *args, **kwargs)
-
-
-socket.getaddrinfo = _loopback_only
 
 import boto3  # noqa: E402
 from sagemaker.core.lambda_helper import Lambda  # noqa: E402
@@ -231,4 +204,4 @@ pipeline = Pipeline(
     sagemaker_session=session,
 )
 pipeline.upsert(role_arn=ROLE)
-print(pipeline.definition(), file=_REAL_STDOUT)
+print(pipeline.definition(), file=_local_only.REAL_STDOUT)

@@ -13,13 +13,11 @@ enum parameter) | MseTooHigh (fail, message `Join(on=" ")`). The SDK's default e
 configuration is kept. Literals are the constants below; tests/acceptance_import.rs declares the
 same pipeline in HCL with them.
 
-Only the local endpoint is reachable from this process: every other host name fails to resolve,
-so a build that would call AWS fails loudly. Credentials are the stub `test`/`test`.
+Only the local endpoint is reachable from this process, with the stub credentials `test`/`test`
+(tests/import/_local_only.py).
 """
 
 import json
-import os
-import socket
 import sys
 
 REGION = "us-east-1"
@@ -30,31 +28,9 @@ INSTANCE_TYPE = "ml.m5.xlarge"
 MODEL_DATA = f"s3://{BUCKET}/models/model.tar.gz"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:notify"
 
-_REAL_STDOUT = sys.stdout
-sys.stdout = sys.stderr  # the SDK prints INFO lines and notices to stdout
+import _local_only  # noqa: E402  (before the SDK: stdout, environment, network)
 
 endpoint, pipeline_name = sys.argv[1], sys.argv[2]
-
-os.environ["SAGEMAKER_SUPPRESS_V2_WARNING"] = "1"
-for _k in list(os.environ):
-    if _k.startswith("AWS_"):
-        del os.environ[_k]
-os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
-os.environ["AWS_CONFIG_FILE"] = os.devnull
-os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-os.environ["XDG_CONFIG_HOME"] = "/nonexistent/tests-import-config"
-os.environ["XDG_CONFIG_DIRS"] = "/nonexistent/tests-import-config"
-
-_real_getaddrinfo = socket.getaddrinfo
-
-
-def _loopback_only(host, *args, **kwargs):
-    if host not in ("127.0.0.1", "localhost"):
-        raise OSError(f"tests/import: only the local endpoint may be reached, not {host}")
-    return _real_getaddrinfo(host, *args, **kwargs)
-
-
-socket.getaddrinfo = _loopback_only
 
 import boto3  # noqa: E402
 from sagemaker.estimator import Estimator  # noqa: E402
@@ -172,5 +148,5 @@ pipeline = Pipeline(
     sagemaker_session=session,
 )
 pipeline.upsert(role_arn=ROLE, description="Created by the SageMaker Python SDK")
-_REAL_STDOUT.write(json.dumps(json.loads(pipeline.definition()), indent=1) + "\n")
-_REAL_STDOUT.flush()
+_local_only.REAL_STDOUT.write(json.dumps(json.loads(pipeline.definition()), indent=1) + "\n")
+_local_only.REAL_STDOUT.flush()
