@@ -347,29 +347,49 @@ pub fn normal_step(step: &Json, ctx: &Context) -> Json {
 /// a Tuning step's) without its default `CompressionType: "GZIP"`. Only there: AutoML's
 /// `OutputDataConfig` has no such member, and one written there must still show.
 fn default_compression(step_type: &str, args: &mut Json) {
-    let mut configs: Vec<&mut Json> = Vec::new();
-    match step_type {
-        "Training" => configs.extend(args.get_mut("OutputDataConfig")),
-        "Tuning" => {
-            let Json::Object(a) = args else { return };
-            for (k, v) in a.iter_mut() {
-                match (k.as_str(), v) {
-                    ("TrainingJobDefinition", d) => configs.extend(d.get_mut("OutputDataConfig")),
-                    ("TrainingJobDefinitions", Json::Array(ds)) => {
-                        configs.extend(ds.iter_mut().filter_map(|d| d.get_mut("OutputDataConfig")))
-                    }
-                    _ => {}
-                }
-            }
-        }
-        _ => {}
-    }
+    let configs: Vec<&mut Json> = match step_type {
+        "Training" => args.get_mut("OutputDataConfig").into_iter().collect(),
+        "Tuning" => training_definitions(args)
+            .into_iter()
+            .filter_map(|d| d.get_mut("OutputDataConfig"))
+            .collect(),
+        _ => Vec::new(),
+    };
     for config in configs {
         if let Json::Object(c) = config {
             if c.get("CompressionType").and_then(Json::as_str) == Some("GZIP") {
                 c.remove("CompressionType");
             }
         }
+    }
+}
+
+/// A Tuning step's training job definitions: `TrainingJobDefinition` and each of
+/// `TrainingJobDefinitions`.
+fn training_definitions(args: &mut Json) -> Vec<&mut Json> {
+    let Json::Object(a) = args else { return Vec::new() };
+    let mut out = Vec::new();
+    for (k, v) in a.iter_mut() {
+        match (k.as_str(), v) {
+            ("TrainingJobDefinition", d) => out.push(d),
+            ("TrainingJobDefinitions", Json::Array(ds)) => out.extend(ds.iter_mut()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// N17: a tuning job's empty range lists left out.
+fn empty_ranges_dropped(ranges: &mut Json) {
+    if let Json::Object(r) = ranges {
+        r.retain(|k, v| {
+            !(matches!(
+                k.as_str(),
+                "IntegerParameterRanges"
+                    | "ContinuousParameterRanges"
+                    | "CategoricalParameterRanges"
+            ) && v.as_array().is_some_and(Vec::is_empty))
+        });
     }
 }
 
@@ -412,22 +432,13 @@ fn default_members(step_type: &str, args: &mut Json) {
             }
         }
         "Tuning" => {
-            let Json::Object(a) = args else { return };
-            let mut ranges: Vec<&mut Json> = Vec::new();
-            let mut definitions: Vec<&mut Json> = Vec::new();
-            for (k, v) in a.iter_mut() {
-                match (k.as_str(), v) {
-                    ("HyperParameterTuningJobConfig", c) => {
-                        ranges.extend(c.get_mut("ParameterRanges"))
-                    }
-                    ("TrainingJobDefinition", d) => definitions.push(d),
-                    ("TrainingJobDefinitions", Json::Array(ds)) => {
-                        definitions.extend(ds.iter_mut())
-                    }
-                    _ => {}
-                }
+            if let Some(r) = args
+                .get_mut("HyperParameterTuningJobConfig")
+                .and_then(|c| c.get_mut("ParameterRanges"))
+            {
+                empty_ranges_dropped(r);
             }
-            for d in definitions {
+            for d in training_definitions(args) {
                 let Json::Object(d) = d else { continue };
                 // N16
                 const COMMON: [&str; 4] =
@@ -443,20 +454,7 @@ fn default_members(step_type: &str, args: &mut Json) {
                     }
                 }
                 if let Some(r) = d.get_mut("HyperParameterRanges") {
-                    ranges.push(r);
-                }
-            }
-            // N17
-            for r in ranges {
-                if let Json::Object(r) = r {
-                    r.retain(|k, v| {
-                        !(matches!(
-                            k.as_str(),
-                            "IntegerParameterRanges"
-                                | "ContinuousParameterRanges"
-                                | "CategoricalParameterRanges"
-                        ) && v.as_array().is_some_and(Vec::is_empty))
-                    });
+                    empty_ranges_dropped(r);
                 }
             }
         }

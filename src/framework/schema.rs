@@ -423,20 +423,42 @@ pub fn validate_attributes(
 }
 
 /// Pairs the prior and planned objects of a nested block for the plan rules below: single
-/// blocks with each other, list elements by position, map elements by key. Set elements have no
+/// blocks with each other, list elements by position, map elements by key, each with the
+/// configured object at the same place (`null` where there is none). Set elements have no
 /// identity to pair by and are left alone.
 fn paired<'a>(
     b: &NestedBlock,
+    config: Option<&'a Value>,
     prior: Option<&'a Value>,
     planned: Option<&'a mut Value>,
-) -> Vec<(&'a Value, &'a mut Value)> {
+) -> Vec<(&'a Value, &'a Value, &'a mut Value)> {
+    static NULL: Value = Value::Null;
     let (Some(prior), Some(planned)) = (prior, planned) else { return Vec::new() };
+    let config = config.unwrap_or(&NULL);
     match (prior, planned) {
-        (Value::Object(_), p @ Value::Object(_)) => vec![(prior, p)],
-        (Value::List(before), Value::List(after)) => before.iter().zip(after.iter_mut()).collect(),
-        (Value::Map(before), Value::Map(after)) if b.nesting == Nesting::Map => {
-            after.iter_mut().filter_map(|(k, now)| before.get(k).map(|then| (then, now))).collect()
+        (Value::Object(_), p @ Value::Object(_)) => vec![(config, prior, p)],
+        (Value::List(before), Value::List(after)) => {
+            let configured = |i: usize| match config {
+                Value::List(items) => items.get(i).unwrap_or(&NULL),
+                _ => &NULL,
+            };
+            before
+                .iter()
+                .zip(after.iter_mut())
+                .enumerate()
+                .map(|(i, (then, now))| (configured(i), then, now))
+                .collect()
         }
+        (Value::Map(before), Value::Map(after)) if b.nesting == Nesting::Map => after
+            .iter_mut()
+            .filter_map(|(k, now)| {
+                let c = match config {
+                    Value::Map(items) => items.get(k).unwrap_or(&NULL),
+                    _ => &NULL,
+                };
+                before.get(k).map(|then| (c, then, now))
+            })
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -458,34 +480,10 @@ pub fn keep_semantically_equal(block: &Block, config: &Value, prior: &Value, pla
         }
     }
     for b in &block.blocks {
-        let (Some(then), Some(now)) = (before.get(b.name), after.get_mut(b.name)) else {
-            continue;
-        };
-        let configured = config.get(b.name).unwrap_or(&Value::Null);
-        match (then, now, configured) {
-            (Value::Object(_), now @ Value::Object(_), c) => {
-                keep_semantically_equal(&b.block, c, then, now)
-            }
-            (Value::List(before), Value::List(after), c) => {
-                for (i, (then, now)) in before.iter().zip(after.iter_mut()).enumerate() {
-                    let c = match c {
-                        Value::List(items) => items.get(i).unwrap_or(&Value::Null),
-                        _ => &Value::Null,
-                    };
-                    keep_semantically_equal(&b.block, c, then, now);
-                }
-            }
-            (Value::Map(before), Value::Map(after), c) if b.nesting == Nesting::Map => {
-                for (k, now) in after.iter_mut() {
-                    let Some(then) = before.get(k) else { continue };
-                    let c = match c {
-                        Value::Map(items) => items.get(k).unwrap_or(&Value::Null),
-                        _ => &Value::Null,
-                    };
-                    keep_semantically_equal(&b.block, c, then, now);
-                }
-            }
-            _ => {}
+        for (c, then, now) in
+            paired(b, config.get(b.name), before.get(b.name), after.get_mut(b.name))
+        {
+            keep_semantically_equal(&b.block, c, then, now);
         }
     }
 }
@@ -506,7 +504,7 @@ pub fn use_state_for_unknown(block: &Block, prior: &Value, planned: &mut Value) 
         }
     }
     for b in &block.blocks {
-        for (then, now) in paired(b, before.get(b.name), after.get_mut(b.name)) {
+        for (_, then, now) in paired(b, None, before.get(b.name), after.get_mut(b.name)) {
             use_state_for_unknown(&b.block, then, now);
         }
     }
